@@ -1,0 +1,1 @@
+"""Planning debug containers: plain functions, no I/O."""

@@ -1,0 +1,1 @@
+"""The embedded demo cluster: a real HTTP + WebSocket server speaking the Kubernetes API."""

@@ -1,0 +1,1 @@
+"""Cluster access: kubeconfig, API clients, watches and streams. No Textual imports here."""
