@@ -1,0 +1,114 @@
+"""Pod batches handed from the watch worker to the UI, the buffer that collapses changes into
+them, and a plain store that applies them.
+
+Everything here is plain JSON dicts keyed by ``(namespace, name)``; no Kubernetes client models.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+PodKey = tuple[str, str]
+
+# Annotations that can be as large as the pod itself and that the UI never shows.
+_BULKY_ANNOTATIONS = ("kubectl.kubernetes.io/last-applied-configuration",)
+
+
+@dataclass(frozen=True)
+class PodBatch:
+    """Changes since the previous batch.
+
+    ``reset=True``: ``upserts`` is the complete set of pods; drop every pod not in it.
+    """
+
+    upserts: dict[PodKey, dict]
+    deletes: frozenset[PodKey] = frozenset()
+    reset: bool = False
+
+    def __len__(self) -> int:
+        return len(self.upserts) + len(self.deletes)
+
+
+def pod_key(pod: dict) -> PodKey:
+    meta = pod.get("metadata") or {}
+    return (meta.get("namespace") or "", meta.get("name") or "")
+
+
+def slim_pod(pod: dict) -> dict:
+    """Drop in place the fields the UI never shows but that dominate a pod's memory."""
+    meta = pod.get("metadata")
+    if isinstance(meta, dict):
+        meta.pop("managedFields", None)
+        annotations = meta.get("annotations")
+        if annotations:
+            for name in _BULKY_ANNOTATIONS:
+                annotations.pop(name, None)
+    return pod
+
+
+@dataclass
+class PodChangeBuffer:
+    """Thread-safe accumulator: many changes of one pod collapse into its latest state.
+
+    The watch thread calls `upsert` / `delete` / `replace_all`; the flushing side calls `take`.
+    """
+
+    _upserts: dict[PodKey, dict] = field(default_factory=dict)
+    _deletes: set[PodKey] = field(default_factory=set)
+    _reset: bool = False
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def upsert(self, pod: dict) -> None:
+        key = pod_key(pod)
+        with self._lock:
+            self._deletes.discard(key)
+            self._upserts[key] = pod
+
+    def delete(self, key: PodKey) -> None:
+        with self._lock:
+            self._upserts.pop(key, None)
+            if not self._reset:  # after a reset, absence from upserts already means gone
+                self._deletes.add(key)
+
+    def replace_all(self, pods: Iterable[dict]) -> None:
+        """Everything pending is superseded: the next batch is a reset with exactly these pods."""
+        upserts = {pod_key(pod): pod for pod in pods}
+        with self._lock:
+            self._upserts = upserts
+            self._deletes = set()
+            self._reset = True
+
+    def pending(self) -> bool:
+        with self._lock:
+            return self._reset or bool(self._upserts) or bool(self._deletes)
+
+    def take(self) -> PodBatch | None:
+        """The collapsed batch since the last call, or None when nothing changed."""
+        with self._lock:
+            if not (self._reset or self._upserts or self._deletes):
+                return None
+            batch = PodBatch(upserts=self._upserts, deletes=frozenset(self._deletes), reset=self._reset)
+            self._upserts = {}
+            self._deletes = set()
+            self._reset = False
+        return batch
+
+
+@dataclass
+class PodStore:
+    """The pods as the UI should show them: apply batches in order."""
+
+    pods: dict[PodKey, dict] = field(default_factory=dict)
+
+    def apply(self, batch: PodBatch) -> None:
+        if batch.reset:
+            self.pods = dict(batch.upserts)
+            return
+        for key in batch.deletes:
+            self.pods.pop(key, None)
+        self.pods.update(batch.upserts)
+
+    def __len__(self) -> int:
+        return len(self.pods)

@@ -1,0 +1,405 @@
+"""The live pod list: list, then watch, on plain JSON, handing batches to the UI.
+
+One worker thread talks to the API server (list with pagination, then a watch from the list's
+resourceVersion with bookmarks and a server-side timeout); a second thread flushes the collapsed
+changes every ``batch_interval`` seconds. Callbacks run on those threads: a Textual UI should
+only ``post_message`` from them.
+
+Recovery:
+- the server ends the watch (timeout): watch again from the latest resourceVersion;
+- 410 Gone (HTTP or an ERROR event): relist and send a ``reset=True`` batch;
+- network errors and 5xx: ``reconnecting`` with the reason, exponential backoff with full jitter;
+- 401/403: ``failed`` with the message naming the missing permission, slow retries.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol
+
+from kubernetes.client import ApiClient
+from kubernetes.client.exceptions import ApiException
+
+from tui.kube.pod_store import PodBatch, PodChangeBuffer, pod_key, slim_pod
+from tui.kube.watch_backoff import Backoff
+
+__all__ = ["PodBatch", "PodWatcher", "WatchStatus"]
+
+log = logging.getLogger(__name__)
+
+WatchState = Literal["connecting", "live", "reconnecting", "failed"]
+
+LIST_PAGE_SIZE = 500
+CONNECT_TIMEOUT = 10.0
+LIST_READ_TIMEOUT = 60.0
+# A watch connection that ends this quickly without delivering anything counts as a failure
+# for the backoff, so a server that closes watches at once is not hammered in a tight loop.
+QUICK_END_SECONDS = 1.0
+
+
+@dataclass(frozen=True)
+class WatchStatus:
+    """The connection state shown in the header."""
+
+    state: WatchState
+    reason: str = ""  # e.g. "connection refused (127.0.0.1:6443)" or "403: ... cannot list pods"
+    retry_at: float | None = None  # time.monotonic() of the next attempt when reconnecting/failed
+    resource_version: str = ""
+
+
+class ConnectionLike(Protocol):
+    server: str
+    context: str
+
+    def new_api_client(self) -> ApiClient: ...
+
+
+class _Expired(Exception):
+    """The resourceVersion is too old (410 Gone): relist."""
+
+
+class _Stopped(Exception):
+    """stop() was called while a request was in flight."""
+
+
+def _describe(exc: BaseException, connection: ConnectionLike) -> str:
+    """One line for the header, from the shared error describer when it is available."""
+    try:
+        from tui.kube.errors import describe_exception
+    except ImportError:  # pragma: no cover - only while the errors module does not exist yet
+        if isinstance(exc, ApiException):
+            return f"{exc.status}: {exc.reason}"
+        return str(exc) or type(exc).__name__
+    return describe_exception(exc, server=connection.server, context=connection.context).message
+
+
+class PodWatcher:
+    """Keeps the UI's pod list in sync with the API server (see the module docstring)."""
+
+    def __init__(
+        self,
+        connection: ConnectionLike,
+        namespace: str | None,
+        *,
+        label_selector: str | None = None,
+        on_batch: Callable[[PodBatch], None],
+        on_status: Callable[[WatchStatus], None],
+        batch_interval: float = 0.15,
+        watch_timeout: int = 300,
+        backoff: Backoff | None = None,
+        forbidden_retry: float = 15.0,
+    ) -> None:
+        self.connection = connection
+        self.namespace = namespace or None
+        self.label_selector = label_selector or None
+        self._on_batch = on_batch
+        self._on_status = on_status
+        self._batch_interval = batch_interval
+        self._watch_timeout = watch_timeout
+        self._backoff = backoff or Backoff()
+        self._forbidden_retry = forbidden_retry
+
+        self._buffer = PodChangeBuffer()
+        self._stopping = threading.Event()
+        self._poke = threading.Event()  # wakes a retry wait early (stop() or retry_now())
+        self._flush_now = threading.Event()
+        self._flush_lock = threading.Lock()
+        self._status_lock = threading.Lock()
+        self._response_lock = threading.Lock()
+        self._response: Any = None  # the urllib3 response being read, so stop() can abort it
+        self._api: ApiClient | None = None
+        self._threads: list[threading.Thread] = []
+        self._status: WatchStatus | None = None
+        self.resource_version = ""
+        self.relists = 0  # how many times the full list was fetched (1 = only the initial one)
+
+    # ----------------------------------------------------------------- public API
+    @property
+    def status(self) -> WatchStatus | None:
+        return self._status
+
+    def start(self) -> None:
+        if self._threads:
+            raise RuntimeError("PodWatcher.start() called twice")
+        self._api = self.connection.new_api_client()
+        scope = self.namespace or "all namespaces"
+        self._threads = [
+            threading.Thread(target=self._run, name=f"pod-watch {scope}", daemon=True),
+            threading.Thread(target=self._flush_loop, name=f"pod-watch-flush {scope}", daemon=True),
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    def stop(self, timeout: float = 3.0) -> None:
+        """Stop promptly: abort the open HTTP response and join the threads."""
+        self._stopping.set()
+        self._poke.set()
+        self._flush_now.set()
+        self._abort_response()
+        deadline = time.monotonic() + timeout
+        for thread in self._threads:
+            if thread is not threading.current_thread():
+                thread.join(max(0.0, deadline - time.monotonic()))
+        if self._api is not None:
+            try:
+                self._api.close()
+            except Exception:  # noqa: BLE001 - closing is best effort
+                pass
+
+    def retry_now(self) -> None:
+        """Cut short a backoff or a 'failed' wait (e.g. the user pressed a retry key)."""
+        self._poke.set()
+
+    # ----------------------------------------------------------------- worker
+    def _run(self) -> None:
+        self._set_status("connecting")
+        initial = True
+        need_list = True
+        while not self._stopping.is_set():
+            started = time.monotonic()
+            delivered = False
+            try:
+                if need_list:
+                    self._list(progressive=initial)
+                    initial = need_list = False
+                    self._set_status("live")
+                delivered = self._watch()
+                if not delivered and time.monotonic() - started < QUICK_END_SECONDS:
+                    self._wait(self._backoff.next_delay())
+                else:
+                    self._backoff.reset()
+            except _Stopped:
+                break
+            except _Expired:
+                need_list = True
+            except ApiException as exc:
+                if self._stopping.is_set():
+                    break
+                if exc.status in (401, 403):
+                    self._backoff.reset()
+                    self._fail("failed", exc, self._forbidden_retry)
+                else:
+                    self._fail("reconnecting", exc, self._backoff.next_delay())
+            except Exception as exc:  # noqa: BLE001 - network errors of every kind: reconnect
+                if self._stopping.is_set():
+                    break
+                log.debug("pod watch error", exc_info=True)
+                self._fail("reconnecting", exc, self._backoff.next_delay())
+        self._flush_now.set()
+
+    def _fail(self, state: WatchState, exc: BaseException, delay: float) -> None:
+        self._set_status(state, _describe(exc, self.connection), time.monotonic() + delay)
+        self._wait(delay)
+
+    def _wait(self, delay: float) -> None:
+        self._poke.wait(delay)
+        self._poke.clear()
+        if self._stopping.is_set():
+            raise _Stopped
+
+    def _path(self) -> str:
+        if self.namespace:
+            return f"/api/v1/namespaces/{self.namespace}/pods"
+        return "/api/v1/pods"
+
+    def _request(self, query: list[tuple[str, str]], read_timeout: float) -> Any:
+        """GET the pods path; returns the open urllib3 response (status 200) registered for stop()."""
+        if self._stopping.is_set():
+            raise _Stopped
+        assert self._api is not None
+        if self.label_selector:
+            query = [*query, ("labelSelector", self.label_selector)]
+        method, url, headers, body, post = self._api.param_serialize(
+            "GET",
+            self._path(),
+            query_params=query,
+            header_params={"Accept": "application/json"},
+            auth_settings=["BearerToken"],
+        )
+        rest = self._api.call_api(
+            method, url, headers, body, post, _request_timeout=(CONNECT_TIMEOUT, read_timeout)
+        )
+        with self._response_lock:
+            self._response = rest.response
+        if self._stopping.is_set():
+            self._abort_response()
+            raise _Stopped
+        if rest.status != 200:
+            try:
+                rest.read()
+            finally:
+                self._release_response()
+            if rest.status == 410:
+                raise _Expired
+            ApiException.from_response(http_resp=rest, body=None, data=None)
+        return rest.response
+
+    def _list(self, *, progressive: bool) -> None:
+        """Fetch every pod, page by page, and queue them as one reset batch.
+
+        ``progressive`` (the very first list, when the UI has nothing yet): the first page goes
+        out at once as a reset batch and the later pages follow as upserts, so rows appear early.
+        """
+        pods: list[dict] = []
+        continue_token = ""
+        first_page = True
+        while True:
+            query = [("limit", str(LIST_PAGE_SIZE))]
+            if continue_token:
+                query.append(("continue", continue_token))
+            response = self._request(query, LIST_READ_TIMEOUT)
+            try:
+                data = json.loads(response.data)
+            finally:
+                self._release_response()
+            page = [slim_pod(pod) for pod in data.get("items") or []]
+            metadata = data.get("metadata") or {}
+            if progressive:
+                if first_page:
+                    self._buffer.replace_all(page)
+                    self._flush()
+                else:
+                    for pod in page:
+                        self._buffer.upsert(pod)
+            else:
+                pods.extend(page)
+            first_page = False
+            continue_token = metadata.get("continue") or ""
+            if not continue_token:
+                self.resource_version = metadata.get("resourceVersion") or ""
+                break
+        if not progressive:
+            self._buffer.replace_all(pods)
+        self.relists += 1
+        self._backoff.reset()
+        self._flush()
+
+    def _watch(self) -> bool:
+        """One watch request; returns whether it delivered anything. Raises _Expired on 410."""
+        query = [
+            ("watch", "true"),
+            ("allowWatchBookmarks", "true"),
+            ("timeoutSeconds", str(self._watch_timeout)),
+        ]
+        if self.resource_version:
+            query.append(("resourceVersion", self.resource_version))
+        response = self._request(query, self._watch_timeout + 30.0)
+        self._backoff.reset()
+        self._set_status("live")
+        delivered = False
+        try:
+            for line in _lines(response):
+                if self._stopping.is_set():
+                    raise _Stopped
+                delivered = True
+                self._handle_event(json.loads(line))
+        finally:
+            self._release_response()
+        if self._stopping.is_set():
+            raise _Stopped
+        return delivered
+
+    def _handle_event(self, event: dict) -> None:
+        kind = event.get("type")
+        obj = event.get("object") or {}
+        if kind == "ERROR":
+            code = obj.get("code")
+            if code == 410:
+                raise _Expired
+            raise ApiException(status=code or 500, reason=obj.get("message") or obj.get("reason") or "watch error")
+        version = (obj.get("metadata") or {}).get("resourceVersion")
+        if version:
+            self.resource_version = version
+        if kind in ("ADDED", "MODIFIED"):
+            self._buffer.upsert(slim_pod(obj))
+        elif kind == "DELETED":
+            self._buffer.delete(pod_key(obj))
+        # BOOKMARK: only the resourceVersion matters.
+
+    # ----------------------------------------------------------------- responses
+    def _release_response(self) -> None:
+        with self._response_lock:
+            response, self._response = self._response, None
+        if response is not None:
+            response.release_conn()
+
+    def _abort_response(self) -> None:
+        """Unblock a read in progress: shut the socket down, then close the response."""
+        with self._response_lock:
+            response = self._response
+        if response is None:
+            return
+        connection = getattr(response, "connection", None)
+        sock = getattr(connection, "sock", None)
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        try:
+            response.close()
+        except Exception:  # noqa: BLE001 - the reader thread may be closing it at the same time
+            pass
+
+    # ----------------------------------------------------------------- batches and status
+    def _flush_loop(self) -> None:
+        while not self._stopping.is_set():
+            self._flush_now.wait(self._batch_interval)
+            self._flush_now.clear()
+            if not self._stopping.is_set():
+                self._flush()
+
+    def _flush(self) -> None:
+        with self._flush_lock:
+            batch = self._buffer.take()
+            if batch is None or self._stopping.is_set():
+                return
+            try:
+                self._on_batch(batch)
+            except Exception:  # noqa: BLE001 - a broken consumer must not kill the watch
+                log.exception("pod batch callback failed")
+
+    def _set_status(self, state: WatchState, reason: str = "", retry_at: float | None = None) -> None:
+        with self._status_lock:
+            status = WatchStatus(state, reason, retry_at, self.resource_version)
+            previous = self._status
+            if previous is not None and (previous.state, previous.reason, previous.retry_at) == (
+                state,
+                reason,
+                retry_at,
+            ):
+                return
+            self._status = status
+            if self._stopping.is_set():
+                return
+            try:
+                self._on_status(status)
+            except Exception:  # noqa: BLE001
+                log.exception("pod watch status callback failed")
+
+
+def _lines(response: Any) -> Iterator[bytes]:
+    """Complete newline-terminated lines from a streaming urllib3 response, as they arrive."""
+    if response.chunked and response.supports_chunked_reads():
+        chunks: Iterator[bytes] = response.read_chunked(decode_content=True)
+    else:
+        chunks = iter(lambda: response.read1(65536), b"")
+    pending = b""
+    for chunk in chunks:
+        if not chunk:
+            continue
+        pending += chunk
+        if b"\n" not in chunk:
+            continue
+        *complete, pending = pending.split(b"\n")
+        for line in complete:
+            if line.strip():
+                yield line
+    # Anything after the last newline is an event cut off with the connection: dropped here, it
+    # comes again when the watch resumes from the last complete event's resourceVersion.
