@@ -1,0 +1,1 @@
+"""An embedded terminal: virtual terminal engine, key encoding and the Textual widget."""

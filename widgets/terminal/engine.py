@@ -1,0 +1,313 @@
+"""The virtual terminal engine: the ONE module that imports it (pyavt, `avt`, asciinema's VT in Rust).
+
+Measured on this machine (see docs/terminal-notes): pyavt parses about 30 MB/s of `seq` output,
+pyte 0.4 MB/s and without the alternate screen. Swap the engine here and nothing else changes.
+
+The engine keeps its own scrollback (avt runs with `scrollback_limit=0` and hands back the lines
+that scroll off the top), so every line has a stable *absolute number*: scrollback lines never
+change, and a renderer may cache a line's strip under that number until `feed` reports it changed.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+import avt
+
+__all__ = ["CellStyle", "Color", "StyledSegment", "TerminalCursor", "TerminalEngine", "TerminalModes"]
+
+#: None = the terminal's default colour, int = one of the 256 indexed colours, tuple = truecolor.
+Color = int | tuple[int, int, int] | None
+
+
+@dataclass(frozen=True, slots=True)
+class CellStyle:
+    fg: Color = None
+    bg: Color = None
+    bold: bool = False
+    faint: bool = False
+    italic: bool = False
+    underline: bool = False
+    strike: bool = False
+    blink: bool = False
+    reverse: bool = False
+
+
+DEFAULT_STYLE = CellStyle()
+
+
+@dataclass(frozen=True, slots=True)
+class StyledSegment:
+    """A run of cells with one style. `width` is the number of cells it covers on screen."""
+
+    text: str
+    width: int
+    style: CellStyle
+
+
+@dataclass(frozen=True, slots=True)
+class TerminalCursor:
+    col: int
+    row: int  # row on the visible screen (0 = top)
+    visible: bool
+
+
+@dataclass(slots=True)
+class TerminalModes:
+    """Private modes the widget needs that the engine does not expose itself."""
+
+    bracketed_paste: bool = False  # 2004
+    mouse_tracking: int = 0  # 0 = off, 9 (X10), 1000 (press/release), 1002 (button motion), 1003 (any motion)
+    mouse_sgr: bool = False  # 1006
+    alternate_screen: bool = False  # 1049 / 1047 / 47
+    focus_events: bool = False  # 1004
+
+
+_MOUSE_MODES = {9, 1000, 1002, 1003}
+_ALT_MODES = {47, 1047, 1049}
+_DECSET = re.compile(r"\x1b\[\?([0-9;]*)([hl])|\x1bc")
+_ALT_SWITCH = re.compile(r"\x1b\[\?[0-9;]*(?:1049|1047|47)[0-9;]*[hl]")
+_MAX_PENDING_ESCAPE = 32
+
+
+@dataclass(slots=True)
+class _ModeScanner:
+    """Tracks DECSET/DECRST over the decoded stream, across chunk boundaries."""
+
+    modes: TerminalModes = field(default_factory=TerminalModes)
+    _tail: str = ""
+
+    def scan(self, text: str) -> None:
+        if self._tail:
+            text = self._tail + text
+            self._tail = ""
+        if "\x1b" not in text:
+            return
+        for match in _DECSET.finditer(text):
+            if match.group(0) == "\x1bc":
+                self.modes = TerminalModes()
+                continue
+            enable = match.group(2) == "h"
+            for part in match.group(1).split(";"):
+                if part.isdigit():
+                    self._set(int(part), enable)
+        # An escape sequence cut by the chunk boundary: keep it for the next chunk.
+        last = text.rfind("\x1b", max(0, len(text) - _MAX_PENDING_ESCAPE))
+        if last != -1 and not _is_complete_escape(text[last:]):
+            self._tail = text[last:]
+
+    def _set(self, mode: int, enable: bool) -> None:
+        modes = self.modes
+        if mode == 2004:
+            modes.bracketed_paste = enable
+        elif mode in _MOUSE_MODES:
+            if enable:
+                modes.mouse_tracking = mode
+            elif modes.mouse_tracking == mode:
+                modes.mouse_tracking = 0
+        elif mode == 1006:
+            modes.mouse_sgr = enable
+        elif mode in _ALT_MODES:
+            modes.alternate_screen = enable
+        elif mode == 1004:
+            modes.focus_events = enable
+
+
+def _is_complete_escape(seq: str) -> bool:
+    if len(seq) < 2:
+        return False
+    if seq[1] != "[":
+        return True  # two-byte escapes (ESC c, ESC 7, ...) and OSC/DCS strings do not matter here
+    for ch in seq[2:]:
+        if "\x40" <= ch <= "\x7e":
+            return True
+    return False
+
+
+def _color(color: Any) -> Color:
+    if color is None:
+        return None
+    if isinstance(color, avt.Color.RGB):
+        return (color[0], color[1], color[2])
+    return int(color[0])
+
+
+def _pen_style(pen: Any) -> CellStyle:
+    if pen.is_default():
+        return DEFAULT_STYLE
+    return CellStyle(
+        fg=_color(pen.foreground),
+        bg=_color(pen.background),
+        bold=pen.bold,
+        faint=pen.faint,
+        italic=pen.italic,
+        underline=pen.underline,
+        strike=pen.strikethrough,
+        blink=pen.blink,
+        reverse=pen.inverse,
+    )
+
+
+def _split_by_pen(a: Any, b: Any) -> bool:
+    return a.pen != b.pen
+
+
+def line_segments(line: Any) -> list[StyledSegment]:
+    """A line of the engine as runs of equally styled cells (wide characters count two cells)."""
+    text: str = line.text
+    chunks = line.chunks(_split_by_pen)
+    if len(chunks) == 1:
+        chunk = chunks[0]
+        width = len(text) if text.isascii() else sum(cell.width for cell in chunk)
+        return [StyledSegment(text, width, _pen_style(chunk[0].pen))]
+    segments: list[StyledSegment] = []
+    position = 0
+    for chunk in chunks:
+        count = len(chunk)
+        piece = text[position : position + count]
+        position += count
+        width = count if piece.isascii() else sum(cell.width for cell in chunk)
+        segments.append(StyledSegment(piece, width, _pen_style(chunk[0].pen)))
+    return segments
+
+
+class TerminalEngine:
+    """A virtual terminal: feed it the bytes a program writes, read back styled lines.
+
+    Lines are numbered from the oldest scrollback line (0) to the bottom row of the screen
+    (`line_count - 1`). In the alternate screen only the screen is shown (no scrollback).
+    """
+
+    def __init__(self, cols: int, rows: int, scrollback: int = 10000) -> None:
+        self._cols = max(1, cols)
+        self._rows = max(1, rows)
+        self._vt = avt.Vt(self._cols, self._rows, 0)
+        self._scrollback: deque[Any] = deque(maxlen=max(0, scrollback))
+        self._pushed = 0  # lines ever pushed into the scrollback
+        self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        self._scanner = _ModeScanner()
+
+    # -- input -------------------------------------------------------------------------------
+    def feed(self, data: bytes) -> list[int]:
+        """Feed program output; return the indexes (as in `line`) of the lines that changed."""
+        text = self._decoder.decode(data)
+        if not text:
+            return []
+        return self.feed_text(text)
+
+    def feed_text(self, text: str) -> list[int]:
+        if "\x1b[?" in text:
+            return self._feed_pieces(text)
+        changed, scrolled = self._vt.feed_str(text)
+        self._push(scrolled)
+        self._scanner.scan(text)
+        offset = self.screen_offset
+        return [offset + row for row in changed]
+
+    def _feed_pieces(self, text: str) -> list[int]:
+        # Cut after each alternate-screen switch so that lines scrolled off the main screen
+        # before it are kept and those of the alternate screen are not.
+        changed_rows: set[int] = set()
+        start = 0
+        cuts = [m.end() for m in _ALT_SWITCH.finditer(text)] + [len(text)]
+        for end in cuts:
+            if end <= start:
+                continue
+            piece = text[start:end]
+            start = end
+            changed, scrolled = self._vt.feed_str(piece)
+            self._push(scrolled)
+            self._scanner.scan(piece)
+            changed_rows.update(changed)
+        offset = self.screen_offset
+        return [offset + row for row in sorted(changed_rows)]
+
+    def resize(self, cols: int, rows: int) -> None:
+        cols, rows = max(1, cols), max(1, rows)
+        if (cols, rows) == (self._cols, self._rows):
+            return
+        self._cols, self._rows = cols, rows
+        _changed, scrolled = self._vt.resize(cols, rows)
+        self._push(scrolled)
+
+    def _push(self, scrolled: list[Any]) -> None:
+        if scrolled and not self._scanner.modes.alternate_screen:
+            self._scrollback.extend(scrolled)
+            self._pushed += len(scrolled)
+
+    # -- geometry ------------------------------------------------------------------------------
+    @property
+    def cols(self) -> int:
+        return self._cols
+
+    @property
+    def rows(self) -> int:
+        return self._rows
+
+    @property
+    def scrollback_lines(self) -> int:
+        """How many scrollback lines are shown above the screen (0 in the alternate screen)."""
+        return 0 if self._scanner.modes.alternate_screen else len(self._scrollback)
+
+    @property
+    def screen_offset(self) -> int:
+        """Index of the screen's top row among all lines."""
+        return self.scrollback_lines
+
+    @property
+    def line_count(self) -> int:
+        return self.scrollback_lines + self._rows
+
+    def line_key(self, index: int) -> int:
+        """A number that stays with a line while it scrolls (for caching rendered lines).
+
+        Screen rows of the alternate screen get negative keys so they never collide.
+        """
+        if self._scanner.modes.alternate_screen:
+            return -1 - index
+        return self._pushed - len(self._scrollback) + index
+
+    def _line(self, index: int) -> Any:
+        offset = self.scrollback_lines
+        if index < offset:
+            return self._scrollback[index]
+        return self._vt[index - offset]
+
+    def line_text(self, index: int) -> str:
+        return str(self._line(index).text)
+
+    def line_segments(self, index: int) -> list[StyledSegment]:
+        return line_segments(self._line(index))
+
+    def screen_text(self) -> list[str]:
+        """The visible screen, one string per row, trailing blanks removed."""
+        return [str(line.text).rstrip() for line in self._vt.view()]
+
+    def all_text(self) -> list[str]:
+        return [self.line_text(i).rstrip() for i in range(self.line_count)]
+
+    # -- state ---------------------------------------------------------------------------------
+    @property
+    def cursor(self) -> TerminalCursor:
+        cursor = self._vt.cursor
+        return TerminalCursor(col=cursor.col, row=cursor.row, visible=bool(cursor.visible))
+
+    @property
+    def application_cursor_keys(self) -> bool:
+        return bool(self._vt.cursor_key_app_mode)
+
+    @property
+    def modes(self) -> TerminalModes:
+        return self._scanner.modes
+
+    @property
+    def alternate_screen(self) -> bool:
+        return self._scanner.modes.alternate_screen
+
+    @property
+    def bracketed_paste(self) -> bool:
+        return self._scanner.modes.bracketed_paste
