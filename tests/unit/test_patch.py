@@ -1,0 +1,187 @@
+"""Strategic merge patch, JSON patch (RFC 6902) and merge patch (RFC 7386) on pod JSON."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tui.demo.patch import PatchError, apply_json_patch, apply_merge_patch, apply_strategic_merge_patch
+
+
+def make_pod() -> dict[str, Any]:
+    return {
+        "metadata": {"name": "web", "labels": {"app": "web", "tier": "front"}, "finalizers": ["a"]},
+        "spec": {
+            "containers": [
+                {
+                    "name": "app",
+                    "image": "nginx",
+                    "env": [{"name": "A", "value": "1"}, {"name": "B", "value": "2"}],
+                    "ports": [{"containerPort": 80, "protocol": "TCP"}],
+                    "volumeMounts": [{"name": "data", "mountPath": "/data"}],
+                    "args": ["--one"],
+                },
+                {"name": "sidecar", "image": "busybox"},
+            ],
+            "volumes": [{"name": "data", "emptyDir": {}}],
+            "ephemeralContainers": [{"name": "debugger-aaaaa", "image": "busybox"}],
+        },
+    }
+
+
+# ------------------------------------------------------------------ strategic merge
+
+
+def test_kubectl_debug_patch_appends_an_ephemeral_container() -> None:
+    pod = make_pod()
+    before = copy.deepcopy(pod)
+    patch = {
+        "spec": {
+            "$setElementOrder/ephemeralContainers": [{"name": "debugger-aaaaa"}, {"name": "debugger-bbbbb"}],
+            "ephemeralContainers": [{"name": "debugger-bbbbb", "image": "alpine", "stdin": True, "tty": True}],
+        }
+    }
+    result = apply_strategic_merge_patch(pod, patch)
+    assert [c["name"] for c in result["spec"]["ephemeralContainers"]] == ["debugger-aaaaa", "debugger-bbbbb"]
+    assert result["spec"]["ephemeralContainers"][1]["tty"] is True
+    assert "$setElementOrder/ephemeralContainers" not in result["spec"]
+    assert pod == before, "the input must not be mutated"
+
+
+def test_lists_merge_by_their_patch_merge_key() -> None:
+    patch = {
+        "spec": {
+            "containers": [
+                {
+                    "name": "app",
+                    "image": "nginx:2",
+                    "env": [{"name": "B", "value": "two"}, {"name": "C", "value": "3"}],
+                    "ports": [{"containerPort": 80, "name": "http"}],
+                    "volumeMounts": [{"mountPath": "/data", "readOnly": True}],
+                    "args": ["--two"],
+                }
+            ]
+        }
+    }
+    app = apply_strategic_merge_patch(make_pod(), patch)["spec"]["containers"][0]
+    assert app["image"] == "nginx:2"
+    assert app["env"] == [{"name": "A", "value": "1"}, {"name": "B", "value": "two"}, {"name": "C", "value": "3"}]
+    assert app["ports"] == [{"containerPort": 80, "protocol": "TCP", "name": "http"}]
+    assert app["volumeMounts"] == [{"name": "data", "mountPath": "/data", "readOnly": True}]
+    assert app["args"] == ["--two"], "lists without a merge key replace"
+
+
+def test_null_deletes_and_maps_merge() -> None:
+    patch = {"metadata": {"labels": {"tier": None, "new": "x"}}, "spec": {"volumes": None}}
+    result = apply_strategic_merge_patch(make_pod(), patch)
+    assert result["metadata"]["labels"] == {"app": "web", "new": "x"}
+    assert "volumes" not in result["spec"]
+
+
+def test_patch_directives() -> None:
+    pod = make_pod()
+    delete = {"spec": {"containers": [{"name": "sidecar", "$patch": "delete"}]}}
+    assert [c["name"] for c in apply_strategic_merge_patch(pod, delete)["spec"]["containers"]] == ["app"]
+    replace_list = {"spec": {"containers": [{"$patch": "replace"}, {"name": "only", "image": "x"}]}}
+    assert apply_strategic_merge_patch(pod, replace_list)["spec"]["containers"] == [{"name": "only", "image": "x"}]
+    replace_map = {"metadata": {"labels": {"$patch": "replace", "z": "1"}}}
+    assert apply_strategic_merge_patch(pod, replace_map)["metadata"]["labels"] == {"z": "1"}
+    delete_map = {"metadata": {"labels": {"$patch": "delete"}}}
+    assert "labels" not in apply_strategic_merge_patch(pod, delete_map)["metadata"]
+    retain = {"spec": {"$retainKeys": ["containers"], "containers": []}}
+    assert set(apply_strategic_merge_patch(pod, retain)["spec"]) == {"containers"}
+
+
+def test_primitive_merge_lists_union_and_delete() -> None:
+    pod = make_pod()
+    assert apply_strategic_merge_patch(pod, {"metadata": {"finalizers": ["b", "a"]}})["metadata"]["finalizers"] == ["a", "b"]
+    removed = apply_strategic_merge_patch(pod, {"metadata": {"$deleteFromPrimitiveList/finalizers": ["a"]}})
+    assert removed["metadata"]["finalizers"] == []
+
+
+def test_missing_merge_key_is_an_error() -> None:
+    with pytest.raises(PatchError, match="does not contain declared merge key: name"):
+        apply_strategic_merge_patch(make_pod(), {"spec": {"ephemeralContainers": [{"image": "busybox"}]}})
+
+
+def test_custom_merge_keys() -> None:
+    obj = {"items": [{"id": 1, "v": "a"}]}
+    result = apply_strategic_merge_patch(obj, {"items": [{"id": 2, "v": "b"}]}, merge_keys={"items": "id"})
+    assert result == {"items": [{"id": 1, "v": "a"}, {"id": 2, "v": "b"}]}
+
+
+# ------------------------------------------------------------------ JSON patch
+
+
+def test_json_patch_appends_an_ephemeral_container() -> None:
+    pod = make_pod()
+    ops = [{"op": "add", "path": "/spec/ephemeralContainers/-", "value": {"name": "d2", "image": "alpine"}}]
+    result = apply_json_patch(pod, ops)
+    assert [c["name"] for c in result["spec"]["ephemeralContainers"]] == ["debugger-aaaaa", "d2"]
+    assert len(pod["spec"]["ephemeralContainers"]) == 1
+
+
+def test_json_patch_all_operations() -> None:
+    doc = {"a": {"b~c": 1, "d/e": [1, 2, 3]}, "x": "y"}
+    ops = [
+        {"op": "test", "path": "/a/b~0c", "value": 1},
+        {"op": "replace", "path": "/a/b~0c", "value": 5},
+        {"op": "add", "path": "/a/d~1e/1", "value": 9},
+        {"op": "remove", "path": "/a/d~1e/0"},
+        {"op": "copy", "from": "/x", "path": "/z"},
+        {"op": "move", "from": "/x", "path": "/w"},
+    ]
+    assert apply_json_patch(doc, ops) == {"a": {"b~c": 5, "d/e": [9, 2, 3]}, "z": "y", "w": "y"}
+
+
+@pytest.mark.parametrize(
+    ("ops", "message"),
+    [
+        ([{"op": "test", "path": "/x", "value": "other"}], "testing value /x failed: test failed"),
+        ([{"op": "test", "path": "/flag", "value": 1}], "testing value /flag failed: test failed"),
+        ([{"op": "add", "path": "/missing/deeper", "value": 1}], 'add operation does not apply: doc is missing path: "/missing/deeper"'),
+        ([{"op": "remove", "path": "/nope"}], 'remove operation does not apply: doc is missing path: "/nope"'),
+        ([{"op": "replace", "path": "/nope", "value": 1}], "replace operation does not apply: doc is missing key: /nope"),
+        ([{"op": "add", "path": "/list/7", "value": 1}], "Unable to access invalid index: 7"),
+        ([{"op": "copy", "from": "/nope", "path": "/x"}], 'copy operation does not apply: doc is missing from path: "/nope"'),
+        ([{"op": "frobnicate", "path": "/x"}], "Unexpected kind: frobnicate"),
+    ],
+)
+def test_json_patch_errors(ops: list[dict[str, Any]], message: str) -> None:
+    with pytest.raises(PatchError) as caught:
+        apply_json_patch({"x": "y", "flag": True, "list": [1]}, ops)
+    assert message in caught.value.message
+
+
+def test_failed_json_patch_leaves_input_untouched() -> None:
+    doc = {"a": [1]}
+    with pytest.raises(PatchError):
+        apply_json_patch(doc, [{"op": "add", "path": "/a/-", "value": 2}, {"op": "test", "path": "/a/0", "value": 5}])
+    assert doc == {"a": [1]}
+
+
+# ------------------------------------------------------------------ merge patch
+
+
+def test_merge_patch_replaces_lists() -> None:
+    result = apply_merge_patch(make_pod(), {"spec": {"ephemeralContainers": [{"name": "new", "image": "x"}]}})
+    assert result["spec"]["ephemeralContainers"] == [{"name": "new", "image": "x"}]
+    assert apply_merge_patch({"a": {"b": 1, "c": 2}}, {"a": {"b": None}}) == {"a": {"c": 2}}
+    assert apply_merge_patch({"a": 1}, ["x"]) == ["x"]
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=4),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=3), children, max_size=3),
+    max_leaves=10,
+)
+
+
+@given(st.dictionaries(st.text(max_size=3), json_values, max_size=4), st.dictionaries(st.text(max_size=3), json_values, max_size=4))
+def test_merge_patch_is_idempotent(target: dict[str, Any], patch: dict[str, Any]) -> None:
+    once = apply_merge_patch(target, patch)
+    assert apply_merge_patch(once, patch) == once
