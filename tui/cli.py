@@ -1,0 +1,178 @@
+"""The `ephemera` (and `kubectl-ephemera`) command line.
+
+`ephemera [--kubeconfig PATH] [--context NAME] [-n NS | -A] [--demo]` starts the TUI; subcommands
+live in `tui/commands/*_command.py` (see `tui.commands`).
+
+Errors before the TUI starts:
+* hard errors in the local configuration (no kubeconfig, unknown context, bad YAML/kubeconfig):
+  one line on stderr, exit code 1;
+* everything about the cluster itself (unreachable, TLS, 401, a failing credential plugin): the
+  TUI starts anyway and shows the error in place, so the user can switch context or retry.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import signal
+import sys
+import tempfile
+import textwrap
+from pathlib import Path
+from typing import Any
+
+from tui import __version__
+from tui.commands import Subcommand, discover_subcommands
+from tui.kube.config import KubeConfig
+from tui.kube.errors import ClusterError
+
+__all__ = ["main", "build_parser", "add_cluster_options", "load_kubeconfig_or_exit", "program_name"]
+
+TUI_EXAMPLES = [
+    "ephemera --demo                      # try it on the embedded demo cluster",
+    "ephemera                             # current context of $KUBECONFIG or ~/.kube/config",
+    "ephemera --context prod -n payments  # another context and namespace",
+    "ephemera -A                          # all namespaces",
+    "kubectl ephemera                     # the same, as a kubectl plugin",
+]
+
+
+def program_name(argv0: str | None = None) -> str:
+    """`kubectl ephemera` when run as the kubectl plugin, else `ephemera`."""
+    base = os.path.basename(argv0 if argv0 is not None else (sys.argv[0] if sys.argv else "ephemera"))
+    return "kubectl ephemera" if base.startswith("kubectl-ephemera") else "ephemera"
+
+
+def _examples(lines: list[str]) -> str:
+    return "examples:\n" + "\n".join(f"  {line}" for line in lines) if lines else ""
+
+
+def add_cluster_options(parser: argparse.ArgumentParser, *, suppress_defaults: bool = False) -> None:
+    """--kubeconfig, --context and -n/-A (for the TUI and for subcommands that talk to a cluster).
+
+    With `suppress_defaults` (used on subcommands), an option not given after the subcommand keeps
+    the value given before it."""
+    default: Any = argparse.SUPPRESS if suppress_defaults else None
+    group = parser.add_argument_group("cluster")
+    group.add_argument("--kubeconfig", metavar="PATH", default=default,
+                       help="use only this kubeconfig file (default: $KUBECONFIG, ~/.kube/config, in-cluster)")
+    group.add_argument("--context", metavar="NAME", default=default,
+                       help="kubeconfig context to use (default: current-context)")
+    scope = group.add_mutually_exclusive_group()
+    scope.add_argument("-n", "--namespace", metavar="NS", default=default,
+                       help="namespace (default: the context's namespace, else 'default')")
+    scope.add_argument("-A", "--all-namespaces", action="store_true",
+                       default=argparse.SUPPRESS if suppress_defaults else False,
+                       help="show pods of all namespaces")
+
+
+def build_parser(prog: str | None = None, subcommands: list[Subcommand] | None = None) -> argparse.ArgumentParser:
+    prog = prog or program_name()
+    parser = argparse.ArgumentParser(
+        prog=prog,
+        description="A keyboard-driven terminal UI for debugging Kubernetes pods with ephemeral containers.",
+        epilog=_examples(TUI_EXAMPLES),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"ephemera {__version__}")
+    add_cluster_options(parser)
+    parser.add_argument("--demo", action="store_true",
+                        help="start the embedded demo cluster in-process and browse it (ignores --kubeconfig)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+    for command in subcommands if subcommands is not None else discover_subcommands():
+        child = sub.add_parser(
+            command.name,
+            help=command.help,
+            description=textwrap.fill(command.description or command.help, 88),
+            epilog=_examples(command.examples),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        if command.cluster_options:
+            add_cluster_options(child, suppress_defaults=True)
+        command.add_arguments(child)
+        child.set_defaults(_subcommand=command)
+    return parser
+
+
+def load_kubeconfig_or_exit(args: argparse.Namespace) -> KubeConfig:
+    """KubeConfig.load from --kubeconfig/--context; on error one line on stderr and exit 1."""
+    try:
+        return KubeConfig.load(getattr(args, "kubeconfig", None), getattr(args, "context", None))
+    except ClusterError as exc:
+        print(f"{program_name()}: {exc}", file=sys.stderr)
+        raise SystemExit(1) from None
+
+
+def _app_class() -> Any:
+    """EphemeraApp once tui/app.py exists, else the placeholder (same constructor)."""
+    try:
+        from tui.app import EphemeraApp
+    except ModuleNotFoundError as exc:
+        if exc.name != "tui.app":
+            raise
+        from tui.screens.placeholder_screen import PlaceholderApp
+
+        return PlaceholderApp
+    return EphemeraApp
+
+
+def run_tui(args: argparse.Namespace) -> int:
+    cluster: Any = None
+    tmpdir: str | None = None
+    try:
+        if args.demo:
+            from tui.demo.cluster import DemoCluster
+
+            cluster = DemoCluster()
+            cluster.start()
+            tmpdir = tempfile.mkdtemp(prefix="ephemera-demo-")  # mode 0700
+            args.kubeconfig = str(cluster.write_kubeconfig(Path(tmpdir) / "kubeconfig"))  # mode 0600
+        kubeconfig = load_kubeconfig_or_exit(args)
+        try:
+            # Resolve credentials now, on the normal terminal: exec plugins may prompt or open a browser.
+            kubeconfig.connect(args.context)
+        except ClusterError as exc:
+            if exc.hard:
+                print(f"{program_name()}: {exc}", file=sys.stderr)
+                return 1
+            # Cluster-side problems (unreachable, TLS, 401, plugin failure): the TUI shows them in place.
+        kubeconfig.interactive = False  # from here on the TUI owns the terminal
+        app = _app_class()(
+            kubeconfig,
+            context=args.context,
+            namespace=args.namespace,
+            all_namespaces=bool(args.all_namespaces),
+            demo=bool(args.demo),
+        )
+        previous = signal.signal(signal.SIGTERM, lambda signum, frame: app.exit())
+        try:
+            app.run()
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+            kubeconfig.close()
+        return int(getattr(app, "return_code", 0) or 0)
+    finally:
+        if cluster is not None:
+            cluster.stop()
+        if tmpdir is not None:
+            shutil.rmtree(tmpdir, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    command: Subcommand | None = getattr(args, "_subcommand", None)
+    try:
+        if command is not None:
+            return int(command.run(args) or 0)
+        return run_tui(args)
+    except KeyboardInterrupt:
+        return 130
+    except ClusterError as exc:
+        print(f"{program_name()}: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,281 @@
+"""ClusterConnection: one `ApiClient` per context, and credential resolution that never touches the UI.
+
+Credentials come from the official client's `KubeConfigLoader` (tokens, token files, client
+certificates, auth-provider, exec plugins) or `InClusterConfigLoader`. Exec credential plugins
+(`aws eks get-token`, `gke-gcloud-auth-plugin`, `kubelogin`) run through `CapturedExecProvider`:
+
+* in `connect()`, which the CLI calls before the TUI takes the screen, a plugin may talk to the
+  terminal (stdin and stderr passed through, like kubectl) when stdin is a TTY and the plugin's
+  `interactiveMode` is not `Never`;
+* once `KubeConfig.interactive` is False (the TUI runs), and on every later refresh (token expiry,
+  `refresh_credentials()` after a 401), stdin is /dev/null and stderr is captured: nothing reaches
+  the terminal, and the plugin's error text ends up in the `ClusterError`.
+
+The official `ExecProvider.run` decides by `sys.stdout.isatty()` and would hand the TUI's terminal
+to the plugin, and `KubeConfigLoader` logs plugin failures instead of raising; both are replaced here.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+from typing import TYPE_CHECKING, Any
+
+from kubernetes.client import ApiClient, Configuration, VersionApi
+from kubernetes.config.config_exception import ConfigException
+from kubernetes.config.exec_provider import ExecProvider
+from kubernetes.config.incluster_config import InClusterConfigLoader
+from kubernetes.config.kube_config import FileOrData, KubeConfigLoader, parse_rfc3339
+
+from tui.kube.errors import ClusterError, ErrorKind, describe_exception
+
+if TYPE_CHECKING:
+    from tui.kube.config import ContextInfo, KubeConfig
+
+__all__ = ["ClusterConnection", "CapturedExecProvider", "open_connection", "EXEC_PLUGIN_TIMEOUT"]
+
+EXEC_PLUGIN_TIMEOUT = 60.0  # seconds a non-interactive plugin run may take
+
+
+def _user_agent() -> str:
+    from tui import __version__
+
+    return f"ephemera/{__version__} ({sys.platform})"
+
+
+class CapturedExecProvider(ExecProvider):
+    """The official ExecProvider, but the caller decides whether the plugin may use the terminal,
+    and failures raise `ClusterError` with the plugin's own error text."""
+
+    def __init__(self, exec_config: Any, cwd: str | None, cluster: Any = None, *, interactive: bool) -> None:
+        super().__init__(exec_config, cwd, cluster)
+        mode = exec_config.safe_get("interactiveMode") or "IfAvailable"
+        stdin_tty = hasattr(sys.stdin, "isatty") and sys.stdin.isatty()
+        self.interactive = interactive and mode != "Never" and stdin_tty
+        self.command = str(exec_config["command"])
+        self.install_hint = " ".join(str(exec_config.safe_get("installHint") or "").split())
+
+    def _fail(self, what: str) -> ClusterError:
+        return ClusterError(
+            f"credential plugin {self.command!r} {what}",
+            self.install_hint or "run the plugin by hand to see why, then log in again or pick another context",
+            kind=ErrorKind.EXEC_PLUGIN,
+        )
+
+    def run(self, previous_response: Any = None) -> dict[str, Any]:
+        info: dict[str, Any] = {"apiVersion": self.api_version, "kind": "ExecCredential",
+                                "spec": {"interactive": self.interactive}}
+        if previous_response:
+            info["spec"]["response"] = previous_response
+        if self.cluster:
+            cluster = dict(self.cluster.value)
+            for extension in cluster.get("extensions") or []:
+                if extension.get("name") == "client.authentication.k8s.io/exec":
+                    cluster["config"] = extension.get("extension")
+                    break
+            info["spec"]["cluster"] = cluster
+        env = dict(self.env)
+        env["KUBERNETES_EXEC_INFO"] = json.dumps(info)
+        try:
+            process = subprocess.Popen(
+                self.args,
+                stdout=subprocess.PIPE,
+                stderr=None if self.interactive else subprocess.PIPE,
+                stdin=None if self.interactive else subprocess.DEVNULL,
+                cwd=self.cwd,
+                env=env,
+                text=True,
+                shell=self.shell,
+            )
+        except FileNotFoundError as exc:
+            raise self._fail("was not found on PATH") from exc
+        except OSError as exc:
+            raise self._fail(f"could not start: {exc.strerror or exc}") from exc
+        try:
+            stdout, stderr = process.communicate(timeout=None if self.interactive else EXEC_PLUGIN_TIMEOUT)
+        except subprocess.TimeoutExpired as exc:
+            process.kill()
+            process.communicate()
+            raise self._fail(f"did not answer within {EXEC_PLUGIN_TIMEOUT:.0f}s "
+                             "(does it need an interactive login? restart ephemera to log in)") from exc
+        if process.returncode != 0:
+            detail = " ".join((stderr or "").split())
+            if len(detail) > 300:
+                detail = detail[:300] + "..."
+            raise self._fail(f"failed with exit code {process.returncode}" + (f": {detail}" if detail else ""))
+        try:
+            data = json.loads(stdout)
+        except ValueError as exc:
+            raise self._fail("printed something that is not an ExecCredential JSON") from exc
+        if not isinstance(data, dict) or any(k not in data for k in ("apiVersion", "kind", "status")):
+            raise self._fail("printed an ExecCredential without apiVersion, kind or status")
+        if data["apiVersion"] != self.api_version:
+            raise self._fail(f"answered apiVersion {data['apiVersion']} instead of {self.api_version}")
+        return dict(data["status"])
+
+
+class _KubeconfigLoader(KubeConfigLoader):
+    """KubeConfigLoader whose exec plugins run through CapturedExecProvider and raise on failure."""
+
+    def __init__(self, config: Any, context: str, owner: KubeConfig) -> None:
+        super().__init__(config_dict=config, active_context=context, config_base_path=None)
+        self._owner = owner
+        self._exec_lock = threading.Lock()
+
+    def _load_from_exec_plugin(self) -> bool | None:
+        if "exec" not in self._user:
+            return None
+        with self._exec_lock:
+            base_path = self._get_base_path(self._cluster.path)
+            provider = CapturedExecProvider(self._user["exec"], base_path, self._cluster,
+                                            interactive=self._owner.interactive)
+            status = provider.run()
+            if status.get("token"):
+                self.token = f"Bearer {status['token']}"
+            elif status.get("clientCertificateData") and status.get("clientKeyData"):
+                self.cert_file = FileOrData(status, None, data_key_name="clientCertificateData",
+                                            file_base_path=base_path, base64_file_content=False).as_file()
+                self.key_file = FileOrData(status, None, data_key_name="clientKeyData",
+                                           file_base_path=base_path, base64_file_content=False).as_file()
+            else:
+                raise provider._fail("answered neither a token nor clientCertificateData + clientKeyData")
+            if status.get("expirationTimestamp"):
+                self.expiry = parse_rfc3339(status["expirationTimestamp"])
+            return True
+
+    def reload(self) -> None:
+        self._load_authentication()
+
+    def apply(self, configuration: Configuration) -> None:
+        self._set_config(configuration)
+
+
+class _InClusterLoader(InClusterConfigLoader):
+    def reload(self) -> None:
+        self._read_token_file()
+
+    def apply(self, configuration: Configuration) -> None:
+        self._set_config(configuration)
+
+
+class ClusterConnection:
+    """Credentials and API clients for one context.
+
+    `api_client` is shared (one per context, for lists, gets and patches); streams (watch, attach,
+    exec) take their own from `new_api_client()`: the `stream()` helper swaps `call_api` on the
+    client it is given. All clients share one `Configuration`, so refreshed credentials reach them all.
+    """
+
+    def __init__(self, kubeconfig: KubeConfig, info: ContextInfo, loader: _KubeconfigLoader | _InClusterLoader,
+                 configuration: Configuration) -> None:
+        self.kubeconfig = kubeconfig
+        self.info = info
+        self.context = info.name
+        self.server = configuration.host or info.server
+        self.namespace = info.namespace or "default"
+        self.configuration = configuration
+        self._loader = loader
+        self._lock = threading.Lock()
+        self._clients: list[ApiClient] = []
+        self._check_configuration = self._configuration_copy(retries=0)
+        self.api_client = self.new_api_client()
+
+    def __repr__(self) -> str:
+        return f"ClusterConnection(context={self.context!r}, server={self.server!r}, namespace={self.namespace!r})"
+
+    def _configuration_copy(self, *, retries: int | None = None) -> Configuration:
+        cfg = Configuration()
+        self._loader.apply(cfg)
+        cfg.retries = retries
+        return cfg
+
+    def new_api_client(self) -> ApiClient:
+        """A fresh ApiClient with the same credentials (one per stream session)."""
+        client = ApiClient(configuration=self.configuration)
+        client.user_agent = _user_agent()
+        with self._lock:
+            self._clients.append(client)
+        return client
+
+    def describe(self, exc: BaseException) -> ClusterError:
+        """`describe_exception` with this connection's server and context filled in."""
+        return describe_exception(exc, server=self.server, context=self.context)
+
+    def check(self, timeout: float = 5.0) -> dict[str, Any]:
+        """GET /version (no retries, short timeout): the version dict, or ClusterError."""
+        client = ApiClient(configuration=self._check_configuration)
+        client.user_agent = _user_agent()
+        try:
+            response = VersionApi(client).get_code(_preload_content=False, _request_timeout=timeout)
+            data = json.loads(response.data)
+        except ClusterError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - every failure becomes a one-line ClusterError
+            raise self.describe(exc) from exc
+        finally:
+            client.close()
+        if not isinstance(data, dict):
+            raise ClusterError(f"{self.server}/version did not answer a JSON object",
+                               "is this address a Kubernetes API server?", kind=ErrorKind.PROTOCOL,
+                               server=self.server, context=self.context)
+        return data
+
+    def refresh_credentials(self) -> None:
+        """Re-resolve credentials (re-run the exec plugin, re-read token files), e.g. after a 401.
+
+        While the TUI runs (`KubeConfig.interactive` False) the plugin gets no terminal."""
+        with self._lock:
+            try:
+                self._loader.reload()
+            except ClusterError as exc:
+                raise describe_exception(exc, server=self.server, context=self.context) from exc
+            except Exception as exc:  # noqa: BLE001
+                raise self.describe(exc) from exc
+            self._loader.apply(self.configuration)
+            self._loader.apply(self._check_configuration)
+
+    def close(self) -> None:
+        with self._lock:
+            clients, self._clients = self._clients, []
+        for client in clients:
+            try:
+                client.close()
+            except Exception:  # noqa: BLE001 - closing is best effort
+                pass
+
+
+def open_connection(kubeconfig: KubeConfig, info: ContextInfo) -> ClusterConnection:
+    """Resolve the credentials of one context and build its ClusterConnection (raises ClusterError)."""
+    configuration = Configuration()
+    loader: _KubeconfigLoader | _InClusterLoader
+    try:
+        if kubeconfig.in_cluster is not None:
+            source = kubeconfig.in_cluster
+            loader = _InClusterLoader(
+                token_filename=str(source.token_file),
+                cert_filename=str(source.ca_file),
+                environ={"KUBERNETES_SERVICE_HOST": source.host, "KUBERNETES_SERVICE_PORT": source.port},
+            )
+            loader.load_and_set(configuration)
+        else:
+            if not info.server:
+                raise ClusterError(
+                    f"context {info.name!r} refers to cluster {info.cluster!r}, which has no server in the kubeconfig",
+                    "fix the kubeconfig or pick another context",
+                    kind=ErrorKind.BAD_CONFIG,
+                    context=info.name,
+                )
+            loader = _KubeconfigLoader(kubeconfig.config, info.name, kubeconfig)
+            loader.load_and_set(configuration)
+    except ClusterError as exc:
+        raise describe_exception(exc, server=info.server or None, context=info.name) from exc
+    except ConfigException as exc:
+        raise ClusterError(f"invalid kubeconfig for context {info.name!r}: {exc}",
+                           "check it with `kubectl config view`", kind=ErrorKind.BAD_CONFIG,
+                           context=info.name) from exc
+    except Exception as exc:  # noqa: BLE001
+        raise describe_exception(exc, server=info.server or None, context=info.name) from exc
+    return ClusterConnection(kubeconfig, info, loader, configuration)
+
