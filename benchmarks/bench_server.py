@@ -1,0 +1,51 @@
+"""The demo cluster in its own process for the browser benchmark, driven by commands on stdin.
+
+    python benchmarks/bench_server.py --pods 10000 --kubeconfig-out /tmp/k
+
+prints one JSON line {"url": ..., "kubeconfig": ...} once it serves, then answers commands:
+    storm RATE SECONDS   run the update storm; prints {"changes": n, "elapsed": s} when it ends
+    quit                 stop the server and exit
+Running the server in its own process keeps its CPU time out of the measured processes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from tui.demo.cluster import DemoCluster
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pods", type=int, default=10_000)
+    parser.add_argument("--kubeconfig-out", type=Path, required=True)
+    args = parser.parse_args()
+
+    cluster = DemoCluster(extra_pods=args.pods)
+    cluster.start()
+    try:
+        cluster.write_kubeconfig(args.kubeconfig_out)
+        print(json.dumps({"url": cluster.url, "kubeconfig": str(args.kubeconfig_out)}), flush=True)
+        for line in sys.stdin:
+            words = line.split()
+            if not words:
+                continue
+            if words[0] == "quit":
+                break
+            if words[0] == "storm":
+                rate, seconds = float(words[1]), float(words[2])
+                started = time.perf_counter()
+                changes = cluster.faults.storm(changes_per_second=rate, seconds=seconds)
+                elapsed = time.perf_counter() - started
+                print(json.dumps({"changes": changes, "elapsed": elapsed}), flush=True)
+    finally:
+        cluster.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
