@@ -9,6 +9,8 @@ from typing import Any, Protocol
 from kubernetes.client import ApiClient
 from kubernetes.client.exceptions import ApiException
 
+from tui.kube.errors import describe_exception
+
 PAGE_SIZE = 500
 TIMEOUT = (10.0, 30.0)
 
@@ -66,8 +68,6 @@ def namespace_choices(connection: ConnectionLike) -> NamespaceChoices:
     except ApiException as exc:
         if exc.status != 403:
             raise
-        from tui.kube.errors import describe_exception
-
         reason = describe_exception(exc, server=connection.server, context=connection.context).message
         fallback = connection.namespace or "default"
         return NamespaceChoices([fallback], f"{reason}; only the context's namespace {fallback!r} is offered")

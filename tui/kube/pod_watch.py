@@ -26,6 +26,7 @@ from typing import Any, Literal, Protocol
 from kubernetes.client import ApiClient
 from kubernetes.client.exceptions import ApiException
 
+from tui.kube.errors import describe_exception
 from tui.kube.pod_store import PodBatch, PodChangeBuffer, pod_key, slim_pod
 from tui.kube.watch_backoff import Backoff
 
@@ -69,13 +70,7 @@ class _Stopped(Exception):
 
 
 def _describe(exc: BaseException, connection: ConnectionLike) -> str:
-    """One line for the header, from the shared error describer when it is available."""
-    try:
-        from tui.kube.errors import describe_exception
-    except ImportError:  # pragma: no cover - only while the errors module does not exist yet
-        if isinstance(exc, ApiException):
-            return f"{exc.status}: {exc.reason}"
-        return str(exc) or type(exc).__name__
+    """One line for the header: what went wrong, e.g. which verb on which resource is missing."""
     return describe_exception(exc, server=connection.server, context=connection.context).message
 
 
@@ -184,6 +179,8 @@ class PodWatcher:
                 if exc.status in (401, 403):
                     self._backoff.reset()
                     self._fail("failed", exc, self._forbidden_retry)
+                    if exc.status == 401:
+                        self._refresh_credentials()
                 else:
                     self._fail("reconnecting", exc, self._backoff.next_delay())
             except Exception as exc:  # noqa: BLE001 - network errors of every kind: reconnect
@@ -196,6 +193,16 @@ class PodWatcher:
     def _fail(self, state: WatchState, exc: BaseException, delay: float) -> None:
         self._set_status(state, _describe(exc, self.connection), time.monotonic() + delay)
         self._wait(delay)
+
+    def _refresh_credentials(self) -> None:
+        """After a 401: re-run the exec plugin / re-read token files, when the connection can."""
+        refresh = getattr(self.connection, "refresh_credentials", None)
+        if refresh is None:
+            return
+        try:
+            refresh()
+        except Exception:  # noqa: BLE001 - the next attempt reports what is still wrong
+            log.debug("credential refresh failed", exc_info=True)
 
     def _wait(self, delay: float) -> None:
         self._poke.wait(delay)
