@@ -1,0 +1,465 @@
+"""TerminalView: a Textual widget showing a virtual terminal, fed with a program's output bytes.
+
+- Line API (`render_line`) with rendered lines cached by the engine's stable line keys; a chunk
+  of output only invalidates the lines it changed.
+- Output is coalesced into frames: the first output after a quiet period is shown at once (so a
+  keystroke's echo is not delayed), a flood costs at most one repaint per `FRAME_INTERVAL`.
+- `feed(data)` may be called from any thread (a session's reader thread): bytes are queued and
+  one wake-up message is posted to the UI thread.
+- Keys, paste and mouse go out as `TerminalInput(data)` messages; resizes as `TerminalResized`
+  (debounced); the leave chord (Ctrl+]) as `TerminalLeave`.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from rich.cells import cell_len
+from rich.color import Color as RichColor
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.timer import Timer
+
+from widgets.terminal.engine import CellStyle, Color, TerminalEngine
+from widgets.terminal.keys import LEAVE_HINT, LEAVE_KEY, key_to_bytes, paste_to_bytes
+
+__all__ = ["TerminalInput", "TerminalLeave", "TerminalResized", "TerminalView"]
+
+FRAME_INTERVAL = 1 / 40  # seconds between two repaints at most (25 ms)
+RESIZE_DEBOUNCE = 0.1
+FEED_BUDGET = 256 * 1024  # bytes parsed per UI-thread turn, so keys stay responsive in a flood
+WHEEL_LINES = 3
+_STRIP_CACHE_LIMIT = 4096
+
+
+@dataclass(eq=False)
+class TerminalInput(Message):
+    """Bytes the user typed, pasted or clicked, to send to the program's stdin."""
+
+    data: bytes
+    terminal: TerminalView | None = field(default=None, repr=False)
+
+    @property
+    def control(self) -> TerminalView | None:
+        return self.terminal
+
+
+@dataclass(eq=False)
+class TerminalResized(Message):
+    """The terminal's size in cells changed (debounced): tell the program (channel 4)."""
+
+    cols: int
+    rows: int
+    terminal: TerminalView | None = field(default=None, repr=False)
+
+    @property
+    def control(self) -> TerminalView | None:
+        return self.terminal
+
+
+@dataclass(eq=False)
+class TerminalLeave(Message):
+    """The user pressed the leave chord: the pane should give the focus back."""
+
+    terminal: TerminalView | None = field(default=None, repr=False)
+
+    @property
+    def control(self) -> TerminalView | None:
+        return self.terminal
+
+
+@dataclass(eq=False)
+class _OutputPending(Message, bubble=False):
+    """Output was queued by `feed` (possibly from another thread)."""
+
+
+def _rich_color(color: Color) -> RichColor | None:
+    if color is None:
+        return None
+    if isinstance(color, tuple):
+        return RichColor.from_rgb(*color)
+    return RichColor.from_ansi(color)
+
+
+_CURSOR_STYLE = Style(reverse=True)
+
+
+class TerminalView(ScrollView, can_focus=True):
+    """A terminal emulator widget. The program behind it is somebody else's business."""
+
+    DEFAULT_CSS = """
+    TerminalView {
+        overflow-x: hidden;
+        overflow-y: scroll;
+        scrollbar-size-vertical: 1;
+        background: $background;
+        color: $foreground;
+    }
+    """
+
+    leave_hint: ClassVar[str] = LEAVE_HINT
+
+    def __init__(
+        self,
+        *,
+        cols: int = 80,
+        rows: int = 24,
+        scrollback: int = 10000,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.engine = TerminalEngine(cols, rows, scrollback=scrollback)
+        self._pending: list[bytes] = []
+        self._pending_lock = threading.Lock()
+        self._strips: dict[int, Strip] = {}
+        self._styles: dict[CellStyle, Style] = {}
+        self._base_style: Style | None = None
+        self._strip_width = -1
+        self._dirty_rows: set[int] = set()
+        self._full_refresh = True
+        self._last_frame = 0.0
+        self._frame_timer: Timer | None = None
+        self._resize_timer: Timer | None = None
+        self._sized = False
+        self._follow = True
+        self._first_key = self.engine.line_key(0)
+        self._cursor_index = -1
+        self._mouse_button = -1
+        self.bytes_fed = 0
+
+    # -- output ----------------------------------------------------------------------------------
+    def feed(self, data: bytes) -> None:
+        """Queue program output. Safe to call from any thread."""
+        if not data:
+            return
+        with self._pending_lock:
+            wake = not self._pending
+            self._pending.append(data)
+        if wake:
+            self.post_message(_OutputPending())
+
+    def _on__output_pending(self, message: _OutputPending) -> None:
+        message.stop()
+        self._drain()
+
+    def _drain(self) -> None:
+        with self._pending_lock:
+            chunks = self._pending
+            self._pending = []
+        data = b"".join(chunks)
+        if len(data) > FEED_BUDGET:
+            rest = data[FEED_BUDGET:]
+            data = data[:FEED_BUDGET]
+            with self._pending_lock:
+                self._pending.insert(0, rest)
+            self.post_message(_OutputPending())
+        self._feed_now(data)
+
+    def _feed_now(self, data: bytes) -> None:
+        engine = self.engine
+        offset_before = engine.screen_offset
+        alt_before = engine.alternate_screen
+        changed = engine.feed(data)
+        self.bytes_fed += len(data)
+        strips = self._strips
+        offset = engine.screen_offset
+        for index in changed:
+            strips.pop(engine.line_key(index), None)
+        if offset != offset_before or alt_before != engine.alternate_screen:
+            self._full_refresh = True
+        else:
+            self._dirty_rows.update(index - offset for index in changed)
+        self._schedule_frame()
+
+    def _schedule_frame(self) -> None:
+        if self._frame_timer is not None:
+            return
+        wait = FRAME_INTERVAL - (time.monotonic() - self._last_frame)
+        if wait <= 0:
+            self._frame()
+        else:
+            self._frame_timer = self.set_timer(wait, self._frame)
+
+    def _frame(self) -> None:
+        """Show what the engine holds now: one repaint for all the output since the last one."""
+        self._frame_timer = None
+        self._last_frame = time.monotonic()
+        if not self.is_mounted:
+            return
+        engine = self.engine
+        first_key = engine.line_key(0)
+        dropped = first_key - self._first_key if not engine.alternate_screen else 0
+        self._first_key = first_key
+        if len(self._strips) > _STRIP_CACHE_LIMIT:
+            self._strips.clear()
+        self.virtual_size = Size(engine.cols, engine.line_count)
+        height = self.scrollable_content_region.height
+        bottom = max(0, engine.line_count - height)
+        if self._follow:
+            target = bottom
+        else:
+            # Keep the lines the user looks at still while old scrollback is dropped.
+            target = max(0, min(bottom, round(self.scroll_y) - max(0, dropped)))
+        if target != round(self.scroll_y):
+            self.scroll_to(y=target, animate=False, immediate=True, force=True)
+            self._full_refresh = True
+        if self._full_refresh:
+            self.refresh()
+        else:
+            top = round(self.scroll_y)
+            offset = engine.screen_offset
+            for row in self._dirty_rows:
+                self.refresh_line(offset + row)
+            cursor_index = offset + engine.cursor.row
+            if cursor_index != self._cursor_index:
+                if self._cursor_index >= top:
+                    self.refresh_line(self._cursor_index)
+                self.refresh_line(cursor_index)
+        self._cursor_index = engine.screen_offset + engine.cursor.row
+        self._dirty_rows.clear()
+        self._full_refresh = False
+
+    # -- rendering -------------------------------------------------------------------------------
+    def _style(self, cell_style: CellStyle) -> Style:
+        style = self._styles.get(cell_style)
+        if style is None:
+            style = Style(
+                color=_rich_color(cell_style.fg),
+                bgcolor=_rich_color(cell_style.bg),
+                bold=cell_style.bold or None,
+                dim=cell_style.faint or None,
+                italic=cell_style.italic or None,
+                underline=cell_style.underline or None,
+                strike=cell_style.strike or None,
+                blink=cell_style.blink or None,
+                reverse=cell_style.reverse or None,
+            )
+            if self._base_style is not None:
+                style = self._base_style + style
+            self._styles[cell_style] = style
+        return style
+
+    def _build_strip(self, index: int, width: int) -> Strip:
+        segments: list[Segment] = []
+        for run in self.engine.line_segments(index):
+            text = run.text
+            if not text.isascii():
+                actual = cell_len(text)
+                if actual < run.width:
+                    text += " " * (run.width - actual)  # combining marks kept in their own cell
+            segments.append(Segment(text, self._style(run.style)))
+        return Strip(segments).adjust_cell_length(width, self._base_style)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if base != self._base_style or width != self._strip_width:
+            self._base_style = base
+            self._strip_width = width
+            self._styles.clear()
+            self._strips.clear()
+        engine = self.engine
+        index = round(self.scroll_y) + y
+        if index >= engine.line_count or index < 0:
+            return Strip.blank(width, base)
+        key = engine.line_key(index)
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = self._build_strip(index, width)
+            self._strips[key] = strip
+        if self.has_focus:
+            cursor = engine.cursor
+            if cursor.visible and index == engine.screen_offset + cursor.row and cursor.col < width:
+                strip = self._with_cursor(strip, cursor.col)
+        return strip
+
+    @staticmethod
+    def _with_cursor(strip: Strip, col: int) -> Strip:
+        before, at, after = strip.divide([col, col + 1, strip.cell_length])[:3]
+        cursor_segments = [
+            Segment(text, (style or Style()) + Style(reverse=not (style and style.reverse)))
+            for text, style, _ in at
+        ]
+        return Strip.join([before, Strip(cursor_segments, at.cell_length), after])
+
+    # -- size ------------------------------------------------------------------------------------
+    def on_resize(self, event: events.Resize) -> None:
+        if not self._sized:
+            self._sized = True
+            self._apply_size()
+            return
+        if self._resize_timer is not None:
+            self._resize_timer.stop()
+        self._resize_timer = self.set_timer(RESIZE_DEBOUNCE, self._apply_size)
+
+    def _apply_size(self) -> None:
+        self._resize_timer = None
+        region = self.scrollable_content_region
+        cols, rows = max(1, region.width), max(1, region.height)
+        if (cols, rows) != (self.engine.cols, self.engine.rows) or not self._announced:
+            self.engine.resize(cols, rows)
+            self._strips.clear()
+            self._announced = True
+            self.post_message(TerminalResized(cols, rows, terminal=self))
+        self._full_refresh = True
+        self._schedule_frame()
+
+    _announced = False
+
+    @property
+    def size_in_cells(self) -> tuple[int, int]:
+        return self.engine.cols, self.engine.rows
+
+    # -- input -----------------------------------------------------------------------------------
+    def _send(self, data: bytes) -> None:
+        self.post_message(TerminalInput(data, terminal=self))
+
+    def on_key(self, event: events.Key) -> None:
+        event.stop()
+        event.prevent_default()
+        key = event.key
+        if key == LEAVE_KEY:
+            self.post_message(TerminalLeave(terminal=self))
+            return
+        if key == "shift+pageup":
+            self.scroll_lines(-max(1, self.engine.rows - 1))
+            return
+        if key == "shift+pagedown":
+            self.scroll_lines(max(1, self.engine.rows - 1))
+            return
+        data = key_to_bytes(key, event.character, application_cursor=self.engine.application_cursor_keys)
+        if data:
+            if not self._follow:
+                self.scroll_lines(self.engine.line_count)
+            self._send(data)
+
+    def on_paste(self, event: events.Paste) -> None:
+        event.stop()
+        event.prevent_default()
+        if event.text:
+            self._send(paste_to_bytes(event.text, bracketed=self.engine.bracketed_paste))
+
+    def on_focus(self, event: events.Focus) -> None:
+        self._refresh_cursor()
+        if self.engine.modes.focus_events:
+            self._send(b"\x1b[I")
+
+    def on_blur(self, event: events.Blur) -> None:
+        self._refresh_cursor()
+        if self.engine.modes.focus_events:
+            self._send(b"\x1b[O")
+
+    def _refresh_cursor(self) -> None:
+        if self.is_mounted:
+            self.refresh_line(self.engine.screen_offset + self.engine.cursor.row)
+
+    # -- scrolling -------------------------------------------------------------------------------
+    def scroll_lines(self, lines: int) -> None:
+        """Scroll the view by whole lines (negative: up into the scrollback)."""
+        bottom = max(0, self.engine.line_count - self.scrollable_content_region.height)
+        target = max(0, min(bottom, round(self.scroll_y) + lines))
+        self._follow = target >= bottom
+        self.scroll_to(y=target, animate=False, immediate=True, force=True)
+
+    @property
+    def following(self) -> bool:
+        """True while the view sticks to the bottom (the user has not scrolled up)."""
+        return self._follow
+
+    # -- mouse -----------------------------------------------------------------------------------
+    def _mouse_cell(self, event: events.MouseEvent) -> tuple[int, int] | None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return None
+        return offset.x + 1, offset.y + 1
+
+    def _report_mouse(self, event: events.MouseEvent, button: int, release: bool = False) -> bool:
+        modes = self.engine.modes
+        if not modes.mouse_tracking:
+            return False
+        cell = self._mouse_cell(event)
+        if cell is None:
+            return True
+        x, y = cell
+        code = button
+        if event.shift:
+            code += 4
+        if event.meta:
+            code += 8
+        if event.ctrl:
+            code += 16
+        if modes.mouse_sgr:
+            self._send(f"\x1b[<{code};{x};{y}{'m' if release else 'M'}".encode())
+        else:
+            if release:
+                code = 3 + (code & ~3)
+            if x > 223 or y > 223:
+                return True
+            self._send(b"\x1b[M" + bytes([32 + code, 32 + x, 32 + y]))
+        return True
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        button = {1: 0, 2: 1, 3: 2}.get(event.button, 0)
+        self._mouse_button = button
+        if self._report_mouse(event, button):
+            event.stop()
+
+    def on_mouse_up(self, event: events.MouseUp) -> None:
+        button = self._mouse_button if self._mouse_button >= 0 else 0
+        self._mouse_button = -1
+        if self.engine.modes.mouse_tracking == 9:
+            return  # X10 reports presses only
+        if self._report_mouse(event, button, release=True):
+            event.stop()
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        tracking = self.engine.modes.mouse_tracking
+        if tracking == 1003 or (tracking == 1002 and self._mouse_button >= 0):
+            button = self._mouse_button if self._mouse_button >= 0 else 3
+            self._report_mouse(event, 32 + button)
+
+    def _wheel(self, event: events.MouseEvent, up: bool) -> None:
+        event.stop()
+        event.prevent_default()
+        if self._report_mouse(event, 64 if up else 65):
+            return
+        if self.engine.alternate_screen:
+            # Alternate scroll mode: a full-screen program without mouse support gets arrows.
+            key = "up" if up else "down"
+            data = key_to_bytes(key, None, application_cursor=self.engine.application_cursor_keys)
+            if data:
+                self._send(data * WHEEL_LINES)
+            return
+        self.scroll_lines(-WHEEL_LINES if up else WHEEL_LINES)
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        self._wheel(event, up=True)
+
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        self._wheel(event, up=False)
+
+    # -- reading the screen (copy, tests) --------------------------------------------------------
+    def screen_text(self) -> list[str]:
+        """The visible terminal screen, one string per row, trailing blanks removed."""
+        return self.engine.screen_text()
+
+    def flush_pending(self) -> None:
+        """Parse all queued output now and repaint (UI thread; for tests and before copying)."""
+        while True:
+            with self._pending_lock:
+                if not self._pending:
+                    break
+            self._drain()
+        if self._frame_timer is not None:
+            self._frame_timer.stop()
+        self._frame()
