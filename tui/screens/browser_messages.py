@@ -1,0 +1,42 @@
+"""Messages the browser screen receives from background threads (watcher, workers)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from textual.message import Message
+
+from tui.kube.pod_store import PodBatch
+from tui.kube.pod_watch import WatchStatus
+from tui.screens.cluster_objects import ClusterObjects
+
+
+@dataclass
+class PodsChanged(Message):
+    """A batch from the watcher of `generation` (older generations are ignored)."""
+
+    batch: PodBatch
+    generation: int
+
+
+@dataclass
+class WatchStatusChanged(Message):
+    status: WatchStatus
+    generation: int
+
+
+@dataclass
+class ClusterObjectsLoaded(Message):
+    objects: ClusterObjects
+    generation: int
+
+
+@dataclass
+class Connected(Message):
+    """`kubeconfig.connect(context)` finished: `connection` or `error` (a ClusterError)."""
+
+    context: str
+    connection: Any
+    error: Exception | None
+    generation: int

@@ -1,0 +1,584 @@
+"""The main screen: header, pod table (or a message in its place), container inspector.
+
+All network I/O runs in threads: `kubeconfig.connect` and the namespace/node lists in thread
+workers, the pod list+watch in `PodWatcher`'s threads. Results come back as messages.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.events import Resize
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, Input, Static
+
+from tui.kube.errors import ClusterError, describe_exception
+from tui.kube.pod_store import PodBatch, PodKey
+from tui.kube.pod_watch import PodWatcher, WatchStatus
+from tui.screens.browser_messages import ClusterObjectsLoaded, Connected, PodsChanged, WatchStatusChanged
+from tui.screens.cluster_objects import ClusterObjects, fetch_cluster_objects
+from tui.screens.help_modal import HelpModal, key_label
+from tui.screens.picker_modal import PickerModal
+from widgets.cluster_header import ClusterHeader
+from widgets.container_inspector import ContainerInspector
+from widgets.pod_filter import PodFilter, parse_filter
+from widgets.pod_table import PodTable, row_key_of
+
+BENCH_ENV = "EPHEMERA_BENCH_FIRST_ROWS"
+WIDE_LAYOUT_MIN_WIDTH = 160
+AGE_REFRESH_SECONDS = 5.0
+OBJECTS_REFRESH_SECONDS = 60.0
+FILTER_DEBOUNCE_SECONDS = 0.12
+ALL = "all"
+
+
+class BrowserScreen(Screen[None]):
+    """Pods of one namespace (or all), live."""
+
+    BINDINGS = [
+        Binding("slash", "start_filter", "Filter"),
+        Binding("escape", "escape", "Clear filter / back", show=False),
+        Binding("colon", "app.command_palette", "Commands"),
+        Binding("n", "pick_namespace", "Namespace"),
+        Binding("c", "pick_context", "Context"),
+        Binding("A", "toggle_all_namespaces", "All ns"),
+        Binding("tab", "toggle_focus", "Inspector", show=False),
+        Binding("i", "toggle_inspector", "Hide/show inspector", show=False),
+        Binding("r", "retry", "Retry now", show=False),
+        Binding("ctrl+s", "screenshot", "Screenshot", show=False),
+        Binding("question_mark", "help", "Help"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    def __init__(
+        self,
+        *,
+        kubeconfig: Any,
+        context: str | None,
+        namespace: str | None,
+        all_namespaces: bool,
+        demo: bool,
+        clock: Callable[[], datetime],
+        live_timers: bool = True,
+    ) -> None:
+        super().__init__()
+        self.kubeconfig = kubeconfig
+        self.context_name: str | None = context
+        self.requested_namespace = namespace
+        self.namespace: str = namespace or ""
+        self.all_namespaces = all_namespaces
+        self.demo = demo
+        self.clock = clock
+        self.live_timers = live_timers
+        self.connection: Any = None
+        self.connect_error: ClusterError | None = None
+        self.label_selector: str | None = None
+        self.pod_filter = PodFilter()
+        self.watcher: PodWatcher | None = None
+        self.watch_status: WatchStatus | None = None
+        self.generation = 0
+        self.has_listed = False
+        self.cluster_objects = ClusterObjects()
+        self._first_rows_written = False
+        self._inspected: PodKey | None = None
+        self._filter_timer: Timer | None = None
+
+    # ------------------------------------------------------------------ layout
+    def compose(self) -> ComposeResult:
+        yield ClusterHeader(id="header")
+        yield Input(placeholder="filter: text, /regex/, or -l app=x   (Enter applies, Esc clears)", id="filter")
+        with Vertical(id="body"):
+            with Vertical(id="table-pane"):
+                yield PodTable(clock=self.clock, id="pods")
+                yield Static("", id="table-message")
+            yield ContainerInspector(clock=self.clock, id="inspector")
+        yield Footer()
+
+    @property
+    def table(self) -> PodTable:
+        return self.query_one(PodTable)
+
+    @property
+    def inspector(self) -> ContainerInspector:
+        return self.query_one(ContainerInspector)
+
+    @property
+    def header(self) -> ClusterHeader:
+        return self.query_one(ClusterHeader)
+
+    def on_mount(self) -> None:
+        self.query_one("#filter", Input).display = False
+        header = self.header
+        header.demo = self.demo
+        header.context = self.context_name or ""
+        self._update_header_scope()
+        self._show_message(Text("Connecting…", style="dim"))
+        self.table.focus()
+        self._connect(self.context_name)
+        if self.live_timers:
+            self.set_interval(AGE_REFRESH_SECONDS, self._refresh_ages)
+            self.set_interval(OBJECTS_REFRESH_SECONDS, self._reload_cluster_objects)
+
+    def on_resize(self, event: Resize) -> None:
+        self.set_class(event.size.width >= WIDE_LAYOUT_MIN_WIDTH, "-wide")
+
+    def on_unmount(self) -> None:
+        self._stop_watcher()
+
+    # ------------------------------------------------------------------ connection
+    def _connect(self, context: str | None) -> None:
+        self.generation += 1
+        self._stop_watcher()
+        self.connection = None
+        self.connect_error = None
+        generation = self.generation
+        kubeconfig = self.kubeconfig
+
+        def connect() -> None:
+            try:
+                connection = kubeconfig.connect(context)
+            except Exception as exc:  # noqa: BLE001 - shown in place of the table
+                error = exc if isinstance(exc, ClusterError) else describe_exception(exc)
+                self.post_message(Connected(context or "", None, error, generation))
+                return
+            self.post_message(Connected(context or "", connection, None, generation))
+
+        threading.Thread(target=connect, name="ephemera-connect", daemon=True).start()
+
+    @on(Connected)
+    def _on_connected(self, message: Connected) -> None:
+        if message.generation != self.generation:
+            return
+        if message.error is not None:
+            self.connect_error = message.error  # type: ignore[assignment]
+            self.header.state = "failed"
+            self.header.reason = str(getattr(message.error, "message", message.error))
+            self._update_placeholder()
+            return
+        connection = message.connection
+        self.connection = connection
+        self.context_name = connection.context
+        header = self.header
+        header.context = connection.context
+        header.server = connection.server
+        if not self.namespace:
+            self.namespace = connection.namespace or "default"
+        self._update_header_scope()
+        self._start_watch()
+        self._reload_cluster_objects()
+
+    def _update_header_scope(self) -> None:
+        self.header.namespace = ALL if self.all_namespaces else self.namespace
+
+    # ------------------------------------------------------------------ watch
+    def _start_watch(self) -> None:
+        self._stop_watcher()
+        if self.connection is None:
+            return
+        self.generation += 1
+        generation = self.generation
+        self.has_listed = False
+        self.watch_status = None
+        self.table.set_show_namespace(self.all_namespaces)
+        self.table.apply_batch(PodBatch(upserts={}, reset=True))
+        self.header.state = "connecting"
+        self.header.reason = ""
+        self.header.retry_at = None
+        self.header.pod_count = ""
+        self._show_inspected(None)
+        watcher = PodWatcher(
+            self.connection,
+            None if self.all_namespaces else self.namespace,
+            label_selector=self.label_selector,
+            on_batch=lambda batch: self.post_message(PodsChanged(batch, generation)),
+            on_status=lambda status: self.post_message(WatchStatusChanged(status, generation)),
+        )
+        self.watcher = watcher
+        watcher.start()
+        self._update_placeholder()
+
+    def _stop_watcher(self) -> None:
+        watcher, self.watcher = self.watcher, None
+        if watcher is not None:
+            threading.Thread(target=watcher.stop, name="ephemera-watch-stop", daemon=True).start()
+
+    @on(PodsChanged)
+    def _on_pods(self, message: PodsChanged) -> None:
+        if message.generation != self.generation:
+            return
+        batch = message.batch
+        table = self.table
+        table.apply_batch(batch)
+        if batch.reset:
+            self.has_listed = True
+        self._update_count()
+        inspected = self._inspected
+        if inspected is not None:
+            if inspected in batch.upserts:
+                self.inspector.show(batch.upserts[inspected])
+            elif inspected in batch.deletes or (batch.reset and inspected not in batch.upserts):
+                self.inspector.show(self.inspector.pod, gone=True)
+        if self._inspected is None and table.row_count:
+            self._show_inspected(table.selected_key)
+        self._update_placeholder()
+        if table.row_count and not self._first_rows_written:
+            self._first_rows_written = True
+            path = os.environ.get(BENCH_ENV)
+            if path:
+                self.call_after_refresh(_write_timestamp, path)
+
+    @on(WatchStatusChanged)
+    def _on_watch_status(self, message: WatchStatusChanged) -> None:
+        if message.generation != self.generation:
+            return
+        status = message.status
+        self.watch_status = status
+        header = self.header
+        header.state = status.state
+        header.reason = status.reason
+        header.retry_at = status.retry_at
+        header.refresh()
+        self._update_placeholder()
+
+    def _update_count(self) -> None:
+        table = self.table
+        total = len(table.pods)
+        shown = table.visible_count
+        text = f"{total} pods" if shown == total else f"{shown}/{total} pods"
+        if self.label_selector:
+            text += f"  -l {self.label_selector}"
+        self.header.pod_count = text
+
+    # ------------------------------------------------------------------ messages in place of the table
+    def _show_message(self, text: Text | None) -> None:
+        message = self.query_one("#table-message", Static)
+        table = self.table
+        if text is None:
+            message.display = False
+            table.display = True
+            return
+        message.update(text)
+        message.display = True
+        table.display = False
+
+    def _placeholder_text(self) -> Text | None:
+        server = getattr(self.connection, "server", "") or "the API server"
+        if self.connect_error is not None:
+            error = self.connect_error
+            return _message(
+                f"Cannot connect with context {self.context_name or '(current)'}",
+                str(getattr(error, "message", error)),
+                (getattr(error, "hint", "") or "") + "\nPress c to pick another context, r to retry.",
+            )
+        if self.table.row_count:
+            return None
+        status = self.watch_status
+        scope = "any namespace" if self.all_namespaces else f"namespace {self.namespace}"
+        if status is not None and status.state == "failed":
+            return _message(
+                "Cannot list pods",
+                status.reason,
+                "Ask your cluster admin for the missing permission, or press n to pick another namespace, "
+                "c for another context. Retrying every few seconds; r retries now.",
+            )
+        if status is not None and status.state == "reconnecting" and not self.has_listed:
+            return _message(
+                f"Cannot reach the cluster at {server}",
+                status.reason,
+                "Check that the cluster is running and reachable (VPN, proxy, kubeconfig server address). "
+                "Retrying with backoff; r retries now, c picks another context.",
+            )
+        if not self.has_listed:
+            return Text(f"Loading pods in {scope} from {server}…", style="dim")
+        if self.table.pods and self.pod_filter.active:
+            return _message(
+                f"No pods match the filter {self.pod_filter.describe}",
+                f"{len(self.table.pods)} pods in {scope}",
+                "Esc clears the filter.",
+            )
+        if self.label_selector:
+            return _message(
+                f"No pods in {scope} match -l {self.label_selector}",
+                "",
+                "Esc clears the label selector; n picks another namespace, A shows all namespaces.",
+            )
+        if self.all_namespaces:
+            return _message("No pods in any namespace", "", "c picks another context.")
+        return _message(
+            f"No pods in namespace {self.namespace}",
+            "",
+            "Press n to pick another namespace, or A to show all namespaces.",
+        )
+
+    def _update_placeholder(self) -> None:
+        self._show_message(self._placeholder_text())
+
+    # ------------------------------------------------------------------ inspector
+    @on(DataTable.RowHighlighted, "#pods")
+    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.row_key.value is None:
+            return
+        self._show_inspected(self.table.selected_key)
+
+    @on(DataTable.RowSelected, "#pods")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_focus_inspector()
+
+    def _show_inspected(self, key: PodKey | None) -> None:
+        self._inspected = key
+        pod = self.table.pods.get(key) if key is not None else None
+        self.inspector.show(pod)
+
+    def _refresh_ages(self) -> None:
+        self.table.refresh_ages()
+        if self.inspector.pod is not None:
+            self.inspector.show(self.inspector.pod, gone=self.inspector.gone)
+
+    @work(thread=True, exclusive=True, group="cluster-objects")
+    def _reload_cluster_objects(self) -> None:
+        connection, generation = self.connection, self.generation
+        if connection is None:
+            return
+        try:
+            objects = fetch_cluster_objects(connection)
+        except Exception:  # noqa: BLE001 - the watcher reports connectivity; facts stay "unknown"
+            return
+        self.post_message(ClusterObjectsLoaded(objects, generation))
+
+    @on(ClusterObjectsLoaded)
+    def _on_objects(self, message: ClusterObjectsLoaded) -> None:
+        self.cluster_objects = message.objects
+        self.inspector.set_cluster_objects(nodes=message.objects.nodes, namespaces=message.objects.namespaces)
+
+    # ------------------------------------------------------------------ filter
+    def action_start_filter(self) -> None:
+        field = self.query_one("#filter", Input)
+        field.display = True
+        field.focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        parsed = parse_filter(event.value)
+        if parsed.label_selector is not None:
+            return  # applied on Enter: it restarts the watch
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        self._filter_timer = self.set_timer(FILTER_DEBOUNCE_SECONDS, lambda: self._apply_text_filter(parsed))
+
+    def _apply_text_filter(self, parsed: PodFilter) -> None:
+        self._filter_timer = None
+        self.pod_filter = parsed
+        self.table.set_filter(parsed)
+        self.header.filter_text = parsed.describe if parsed.label_selector is None else self.header.filter_text
+        self._update_count()
+        self._update_placeholder()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        self.apply_filter(event.value)
+        field = self.query_one("#filter", Input)
+        field.display = False
+        self.table.focus()
+
+    def apply_filter(self, text: str) -> None:
+        """Apply a filter as if typed after `/` and submitted (also used by the palette)."""
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+            self._filter_timer = None
+        parsed = parse_filter(text)
+        if parsed.error:
+            self.notify(parsed.error, severity="warning")
+        if parsed.label_selector is not None:
+            self.pod_filter = PodFilter()
+            self.table.set_filter(self.pod_filter)
+            self.header.filter_text = f"-l {parsed.label_selector}"
+            if parsed.label_selector != self.label_selector:
+                self.label_selector = parsed.label_selector
+                self._start_watch()
+        else:
+            self._apply_text_filter(parsed)
+
+    def clear_filter(self) -> None:
+        field = self.query_one("#filter", Input)
+        field.value = ""
+        field.display = False
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+            self._filter_timer = None
+        self.header.filter_text = ""
+        if self.pod_filter.active:
+            self.pod_filter = PodFilter()
+            self.table.set_filter(self.pod_filter)
+        if self.label_selector:
+            self.label_selector = None
+            self._start_watch()
+        self._update_count()
+        self._update_placeholder()
+        self.table.focus()
+
+    def action_escape(self) -> None:
+        focused = self.focused
+        if isinstance(focused, Input):
+            self.clear_filter()
+        elif isinstance(focused, ContainerInspector):
+            self.action_focus_table()
+        elif self.pod_filter.active or self.label_selector:
+            self.clear_filter()
+
+    # ------------------------------------------------------------------ focus and layout
+    def action_toggle_focus(self) -> None:
+        if isinstance(self.focused, ContainerInspector):
+            self.action_focus_table()
+        else:
+            self.action_focus_inspector()
+
+    def action_focus_inspector(self) -> None:
+        inspector = self.inspector
+        inspector.display = True
+        self.add_class("-inspecting")
+        inspector.focus()
+
+    def action_focus_table(self) -> None:
+        self.remove_class("-inspecting")
+        self.table.focus()
+
+    def action_toggle_inspector(self) -> None:
+        inspector = self.inspector
+        inspector.display = not inspector.display
+        if not inspector.display:
+            self.action_focus_table()
+
+    # ------------------------------------------------------------------ namespaces and contexts
+    def action_pick_namespace(self) -> None:
+        connection = self.connection
+        if connection is None:
+            self.notify("Not connected: no namespaces to list", severity="warning")
+            return
+
+        def load() -> tuple[list[str], str]:
+            from tui.kube.namespaces import namespace_choices
+
+            choices = namespace_choices(connection)
+            return list(choices.names), choices.notice or ""
+
+        current = ALL if self.all_namespaces else self.namespace
+        self.app.push_screen(
+            PickerModal("Namespace", load=load, current=current, extra_first=[ALL]),
+            self._namespace_picked,
+        )
+
+    def _namespace_picked(self, value: str | None) -> None:
+        if value:
+            self.switch_namespace(value)
+
+    def switch_namespace(self, namespace: str) -> None:
+        """Show one namespace, or every namespace for "all" (also `:ns NAME`)."""
+        if namespace == ALL:
+            self.all_namespaces = True
+        else:
+            self.all_namespaces = False
+            self.namespace = namespace
+        self._update_header_scope()
+        self._start_watch()
+
+    def action_toggle_all_namespaces(self) -> None:
+        self.all_namespaces = not self.all_namespaces
+        self._update_header_scope()
+        self._start_watch()
+
+    def action_pick_context(self) -> None:
+        names = [info.name for info in self.kubeconfig.contexts]
+        self.app.push_screen(PickerModal("Context", items=names, current=self.context_name), self._context_picked)
+
+    def _context_picked(self, value: str | None) -> None:
+        if value:
+            self.switch_context(value)
+
+    def switch_context(self, context: str) -> None:
+        """Reconnect with another kubeconfig context (new connection, new watcher)."""
+        self.context_name = context
+        self.namespace = self.requested_namespace or ""
+        self.table.apply_batch(PodBatch(upserts={}, reset=True))
+        self._show_inspected(None)
+        header = self.header
+        header.context = context
+        header.server = ""
+        header.state = "connecting"
+        header.reason = ""
+        header.pod_count = ""
+        self.has_listed = False
+        self.watch_status = None
+        self._show_message(Text(f"Connecting with context {context}…", style="dim"))
+        self._connect(context)
+
+    def action_retry(self) -> None:
+        if self.connect_error is not None or self.connection is None:
+            self._connect(self.context_name)
+        elif self.watcher is not None:
+            self.watcher.retry_now()
+
+    # ------------------------------------------------------------------ help and screenshots
+    def action_help(self) -> None:
+        self.app.push_screen(HelpModal(self._help_title(), self.help_keys()))
+
+    def _help_title(self) -> str:
+        return "Keys: container inspector" if isinstance(self.focused, ContainerInspector) else "Keys: pod browser"
+
+    def help_keys(self) -> list[tuple[str, str]]:
+        """Every key active in the focused view, with its description."""
+        rows: list[tuple[str, str]] = []
+        seen: set[str] = set()
+        focused = self.focused
+        if isinstance(focused, ContainerInspector):
+            rows += [("j / k, ↑ / ↓", "scroll the inspector"), ("g / G", "top / bottom"), ("Tab, Esc", "back to the pod table")]
+        else:
+            rows += [
+                ("j / k, ↑ / ↓", "move the cursor"),
+                ("g / G", "first / last pod"),
+                ("PgUp / PgDn", "page up / down"),
+                ("Enter, Tab", "into the container inspector"),
+                ("Esc", "clear the filter"),
+            ]
+        seen.update({"j", "k", "g", "G", "up", "down", "enter", "tab", "escape", "pageup", "pagedown"})
+        for key, active in self.active_bindings.items():
+            binding = active.binding
+            if key in seen or not binding.description:
+                continue
+            seen.add(key)
+            rows.append((key_label(key), binding.description))
+        return rows
+
+    def action_screenshot(self) -> None:
+        directory = Path("screenshots") if Path("screenshots").is_dir() else Path.cwd()
+        filename = f"ephemera-{time.strftime('%Y%m%d-%H%M%S')}.svg"
+        path = self.app.save_screenshot(filename=filename, path=str(directory))
+        self.notify(f"Screenshot saved to {path}")
+
+
+def _message(title: str, detail: str, hint: str) -> Text:
+    text = Text()
+    text.append(title + "\n", style="bold")
+    if detail:
+        text.append(detail + "\n", style="red")
+    if hint:
+        text.append("\n" + hint, style="dim")
+    return text
+
+
+def _write_timestamp(path: str) -> None:
+    try:
+        Path(path).write_text(repr(time.time()))
+    except OSError:
+        pass

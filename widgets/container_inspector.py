@@ -1,0 +1,195 @@
+"""The container inspector: every container of the selected pod and the pod facts for debugging."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from tui.kube.podstatus import format_age, pod_ready, pod_status_reason
+from widgets.pod_facts import ContainerEntry, container_entries, pod_facts
+from widgets.pod_table import SEVERITY_STYLE, status_severity
+
+ERROR_REASONS = frozenset(
+    {
+        "CrashLoopBackOff",
+        "ErrImagePull",
+        "ImagePullBackOff",
+        "CreateContainerConfigError",
+        "CreateContainerError",
+        "InvalidImageName",
+        "RunContainerError",
+        "OOMKilled",
+        "Error",
+    }
+)
+KIND_TITLES = {"init": "INIT CONTAINERS", "container": "CONTAINERS", "ephemeral": "EPHEMERAL CONTAINERS"}
+
+
+def _ago(timestamp: str, now: datetime) -> str:
+    if not timestamp:
+        return ""
+    return f"{format_age(timestamp, now)} ago ({timestamp})"
+
+
+def _state_style(entry: ContainerEntry) -> str:
+    if entry.state == "Running":
+        return "green"
+    if entry.state == "Waiting":
+        return "bold red" if entry.reason in ERROR_REASONS else "yellow"
+    if entry.state == "Terminated":
+        return "dim" if entry.exit_code == 0 else "bold red"
+    return "dim"
+
+
+def render_container(entry: ContainerEntry, now: datetime) -> RenderableType:
+    style = _state_style(entry)
+    head = Text.assemble(("● ", style), (entry.name, "bold"), "  ", (entry.image, "cyan"))
+    if entry.target:
+        head.append("  → target ", style="dim")
+        head.append(entry.target, style="bold magenta")
+    state = Text("  ")
+    state.append(entry.state if entry.state != "Unknown" else "no status yet", style=style)
+    if entry.reason:
+        state.append(f" {entry.reason}", style=style)
+    if entry.exit_code is not None:
+        state.append(f"  exit code {entry.exit_code}", style=style)
+    if entry.kind != "ephemeral":
+        state.append(f"  restarts {entry.restarts}", style="yellow" if entry.restarts else "")
+        if entry.ready is not None:
+            state.append("  ready" if entry.ready else "  not ready", style="" if entry.ready else "yellow")
+    lines: list[RenderableType] = [head, state]
+    if entry.message:
+        lines.append(Text(f"  {entry.message}", style="italic"))
+    if entry.started_at:
+        lines.append(Text(f"  started  {_ago(entry.started_at, now)}", style="dim"))
+    if entry.finished_at:
+        lines.append(Text(f"  finished {_ago(entry.finished_at, now)}", style="dim"))
+    if entry.last_termination:
+        lines.append(Text(f"  last termination: {entry.last_termination}", style="yellow"))
+    return Group(*lines)
+
+
+def render_pod(
+    pod: dict,
+    *,
+    now: datetime,
+    nodes: dict[str, dict],
+    namespaces: dict[str, dict],
+    gone: bool = False,
+) -> RenderableType:
+    meta = pod.get("metadata") or {}
+    status = pod_status_reason(pod)
+    title = Text.assemble(
+        (f"{meta.get('namespace', '')}/", "dim"),
+        (meta.get("name", ""), "bold"),
+        "  ",
+        (status, SEVERITY_STYLE[status_severity(status)]),
+        "  ",
+        (f"ready {pod_ready(pod)}", ""),
+    )
+    parts: list[RenderableType] = []
+    if gone:
+        parts.append(Text(" GONE: this pod was deleted; last known state below ", style="bold white on red"))
+    parts.append(title)
+
+    facts = pod_facts(pod, nodes=nodes, namespaces=namespaces)
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(style="bold dim", no_wrap=True)
+    grid.add_column()
+    grid.add_row("owner", facts.owner)
+    node_line = facts.node_os
+    pod_ip = (pod.get("status") or {}).get("podIP")
+    if pod_ip:
+        node_line += f"  ip {pod_ip}"
+    grid.add_row("node os", node_line)
+    grid.add_row(
+        "pod security",
+        Text(facts.pod_security, style="yellow" if facts.pod_security.startswith(("restricted", "baseline")) else ""),
+    )
+    grid.add_row(
+        "share pid ns",
+        Text("yes (shareProcessNamespace)", style="green")
+        if facts.share_process_namespace
+        else Text("no", style="dim"),
+    )
+    grid.add_row(
+        "static pod",
+        Text("yes (mirror pod: ephemeral containers refused)", style="yellow") if facts.static else Text("no", style="dim"),
+    )
+    grid.add_row("security", "\n".join(facts.security))
+    grid.add_row("volumes", "\n".join(facts.volumes) if facts.volumes else Text("none", style="dim"))
+    parts.append(grid)
+
+    entries = container_entries(pod)
+    for kind in ("init", "container", "ephemeral"):
+        of_kind = [e for e in entries if e.kind == kind]
+        if not of_kind:
+            if kind == "ephemeral":
+                parts.append(Text("EPHEMERAL CONTAINERS  none yet", style="bold dim"))
+            continue
+        parts.append(Text(f"{KIND_TITLES[kind]} ({len(of_kind)})", style="bold underline"))
+        parts.extend(render_container(e, now) for e in of_kind)
+    return Group(*parts)
+
+
+class ContainerInspector(VerticalScroll, can_focus=True):
+    """Shows one pod (kept live by the screen); scrolls with j/k when focused."""
+
+    BINDINGS = [
+        ("j", "scroll_down", "Down"),
+        ("k", "scroll_up", "Up"),
+        ("g", "scroll_home", "Top"),
+        ("G", "scroll_end", "Bottom"),
+    ]
+
+    def __init__(self, *, clock: Callable[[], datetime], id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.clock = clock
+        self.pod: dict | None = None
+        self.gone = False
+        self.nodes: dict[str, dict] = {}
+        self.namespaces: dict[str, dict] = {}
+
+    def compose(self):  # type: ignore[override]
+        yield Static(Text("No pod selected", style="dim"), id="inspector-body")
+
+    def show(self, pod: dict | None, *, gone: bool = False) -> None:
+        self.pod = pod
+        self.gone = gone
+        self._redraw()
+
+    def set_cluster_objects(self, *, nodes: dict[str, dict], namespaces: dict[str, dict]) -> None:
+        self.nodes = nodes
+        self.namespaces = namespaces
+        self._redraw()
+
+    def _redraw(self) -> None:
+        body = self.query_one("#inspector-body", Static)
+        if self.pod is None:
+            body.update(Text("No pod selected", style="dim"))
+            return
+        body.update(
+            render_pod(self.pod, now=self.clock(), nodes=self.nodes, namespaces=self.namespaces, gone=self.gone)
+        )
+
+    @property
+    def text(self) -> str:
+        """The inspector's content as plain text (for tests and screen readers)."""
+        if self.pod is None:
+            return "No pod selected"
+        import io
+
+        from rich.console import Console
+
+        buffer = io.StringIO()
+        console = Console(file=buffer, width=max(self.size.width, 100), color_system=None, legacy_windows=False)
+        console.print(
+            render_pod(self.pod, now=self.clock(), nodes=self.nodes, namespaces=self.namespaces, gone=self.gone)
+        )
+        return buffer.getvalue()

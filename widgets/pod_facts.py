@@ -1,0 +1,228 @@
+"""Facts about a pod that matter for debugging, computed from plain JSON dicts.
+
+Used by the container inspector. No Textual imports here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+MIRROR_ANNOTATION = "kubernetes.io/config.mirror"
+OS_LABEL = "kubernetes.io/os"
+PSA_ENFORCE_LABEL = "pod-security.kubernetes.io/enforce"
+
+_RS_NAME = re.compile(r"^(?P<deploy>.+)-(?P<hash>[a-z0-9]{5,10})$")
+
+
+@dataclass(frozen=True)
+class ContainerEntry:
+    kind: str  # "init", "container" or "ephemeral"
+    name: str
+    image: str
+    state: str  # "Running", "Waiting", "Terminated" or "Unknown" (no status yet)
+    reason: str = ""
+    message: str = ""
+    started_at: str = ""
+    finished_at: str = ""
+    exit_code: int | None = None
+    restarts: int = 0
+    ready: bool | None = None
+    last_termination: str = ""
+    target: str = ""
+
+
+def _get(obj: Any, *path: str) -> Any:
+    for key in path:
+        if not isinstance(obj, dict):
+            return None
+        obj = obj.get(key)
+    return obj
+
+
+def is_static_pod(pod: dict) -> bool:
+    annotations = _get(pod, "metadata", "annotations") or {}
+    if MIRROR_ANNOTATION in annotations:
+        return True
+    return any(ref.get("kind") == "Node" for ref in _get(pod, "metadata", "ownerReferences") or [])
+
+
+def owner_text(pod: dict) -> str:
+    """`ReplicaSet slim-6d8c6578bc (Deployment slim)`, `Node demo-node-1`, or `none (bare pod)`."""
+    refs: list[dict] = _get(pod, "metadata", "ownerReferences") or []
+    if not refs:
+        return "none (bare pod)"
+    ref = next((r for r in refs if r.get("controller")), refs[0])
+    kind, name = ref.get("kind", "?"), ref.get("name", "?")
+    text = f"{kind} {name}"
+    if kind == "ReplicaSet":
+        match = _RS_NAME.match(name)
+        template_hash = (_get(pod, "metadata", "labels") or {}).get("pod-template-hash")
+        if match and (template_hash is None or template_hash == match.group("hash")):
+            text += f" (Deployment {match.group('deploy')})"
+    elif kind == "Job":
+        match = re.match(r"^(?P<cron>.+)-\d{8,}$", name)
+        if match:
+            text += f" (CronJob {match.group('cron')})"
+    if len(refs) > 1:
+        text += f" +{len(refs) - 1} more"
+    return text
+
+
+def node_os(pod: dict, nodes: dict[str, dict]) -> str:
+    """The node's OS (from the node object), else what the pod asks for, else unknown."""
+    node_name = _get(pod, "spec", "nodeName")
+    node = nodes.get(node_name) if node_name else None
+    if node is not None:
+        operating_system = _get(node, "status", "nodeInfo", "operatingSystem") or (
+            _get(node, "metadata", "labels") or {}
+        ).get(OS_LABEL)
+        if operating_system:
+            return f"{operating_system} (node {node_name})"
+    selector = (_get(pod, "spec", "nodeSelector") or {}).get(OS_LABEL)
+    if selector:
+        return f"{selector} (nodeSelector)"
+    spec_os = _get(pod, "spec", "os", "name")
+    if spec_os:
+        return f"{spec_os} (spec.os)"
+    return "unknown" if node_name is None else f"unknown (node {node_name})"
+
+
+def pod_security_level(namespace: dict | None) -> str:
+    """The namespace's enforced Pod Security level, from its labels."""
+    if namespace is None:
+        return "unknown (namespace not listed)"
+    labels = _get(namespace, "metadata", "labels") or {}
+    level = labels.get(PSA_ENFORCE_LABEL)
+    if not level:
+        return "privileged (no enforce label)"
+    version = labels.get(PSA_ENFORCE_LABEL + "-version")
+    return f"{level}:{version}" if version else level
+
+
+def security_summary(pod: dict) -> list[str]:
+    """runAsNonRoot / runAsUser settings of the pod and of containers that override them."""
+    lines: list[str] = []
+    pod_sc = _get(pod, "spec", "securityContext") or {}
+    lines.append("pod: " + (_describe_sc(pod_sc) or "no user settings (image default)"))
+    for kind, key in (("init", "initContainers"), ("", "containers"), ("ephemeral", "ephemeralContainers")):
+        for container in _get(pod, "spec", key) or []:
+            described = _describe_sc(container.get("securityContext") or {})
+            if described:
+                prefix = f"{kind} " if kind else ""
+                lines.append(f"{prefix}{container.get('name', '?')}: {described}")
+    return lines
+
+
+def _describe_sc(sc: dict) -> str:
+    parts: list[str] = []
+    for key in ("runAsNonRoot", "runAsUser", "runAsGroup", "fsGroup", "privileged", "allowPrivilegeEscalation"):
+        if key in sc:
+            value = sc[key]
+            parts.append(f"{key}={str(value).lower() if isinstance(value, bool) else value}")
+    caps = sc.get("capabilities") or {}
+    if caps.get("add"):
+        parts.append("add " + ",".join(caps["add"]))
+    if caps.get("drop"):
+        parts.append("drop " + ",".join(caps["drop"]))
+    return " ".join(parts)
+
+
+def volumes_summary(pod: dict) -> list[str]:
+    out: list[str] = []
+    for volume in _get(pod, "spec", "volumes") or []:
+        name = volume.get("name", "?")
+        kinds = [k for k in volume if k != "name"]
+        kind = kinds[0] if kinds else "?"
+        detail = ""
+        source = volume.get(kind) if kinds else None
+        if isinstance(source, dict):
+            detail = (
+                source.get("claimName")
+                or source.get("secretName")
+                or source.get("name")
+                or source.get("path")
+                or ""
+            )
+        out.append(f"{name} ({kind}{': ' + detail if detail else ''})")
+    return out
+
+
+def _state_of(status: dict | None) -> tuple[str, dict]:
+    state = (status or {}).get("state") or {}
+    for key, label in (("running", "Running"), ("waiting", "Waiting"), ("terminated", "Terminated")):
+        if key in state:
+            return label, state[key] or {}
+    return "Unknown", {}
+
+
+def _last_termination(status: dict | None) -> str:
+    last = _get(status, "lastState", "terminated")
+    if not last:
+        return ""
+    parts = [str(last.get("reason") or "Terminated")]
+    if last.get("exitCode") is not None:
+        parts.append(f"exit {last['exitCode']}")
+    if last.get("finishedAt"):
+        parts.append(f"at {last['finishedAt']}")
+    return " ".join(parts)
+
+
+def container_entries(pod: dict) -> list[ContainerEntry]:
+    """Init, regular and ephemeral containers with their status, in that order."""
+    status = pod.get("status") or {}
+    spec = pod.get("spec") or {}
+    entries: list[ContainerEntry] = []
+    for kind, spec_key, status_key in (
+        ("init", "initContainers", "initContainerStatuses"),
+        ("container", "containers", "containerStatuses"),
+        ("ephemeral", "ephemeralContainers", "ephemeralContainerStatuses"),
+    ):
+        statuses = {s.get("name"): s for s in status.get(status_key) or []}
+        for container in spec.get(spec_key) or []:
+            name = container.get("name", "?")
+            cstatus = statuses.get(name)
+            state, detail = _state_of(cstatus)
+            entries.append(
+                ContainerEntry(
+                    kind=kind,
+                    name=name,
+                    image=container.get("image", ""),
+                    state=state,
+                    reason=str(detail.get("reason") or ""),
+                    message=str(detail.get("message") or ""),
+                    started_at=str(detail.get("startedAt") or ""),
+                    finished_at=str(detail.get("finishedAt") or ""),
+                    exit_code=detail.get("exitCode") if state == "Terminated" else None,
+                    restarts=int((cstatus or {}).get("restartCount") or 0),
+                    ready=(cstatus or {}).get("ready") if cstatus else None,
+                    last_termination=_last_termination(cstatus),
+                    target=str(container.get("targetContainerName") or ""),
+                )
+            )
+    return entries
+
+
+@dataclass
+class PodFacts:
+    share_process_namespace: bool
+    static: bool
+    node_os: str
+    pod_security: str
+    security: list[str] = field(default_factory=list)
+    volumes: list[str] = field(default_factory=list)
+    owner: str = ""
+
+
+def pod_facts(pod: dict, *, nodes: dict[str, dict], namespaces: dict[str, dict]) -> PodFacts:
+    namespace = _get(pod, "metadata", "namespace") or ""
+    return PodFacts(
+        share_process_namespace=bool(_get(pod, "spec", "shareProcessNamespace")),
+        static=is_static_pod(pod),
+        node_os=node_os(pod, nodes),
+        pod_security=pod_security_level(namespaces.get(namespace)) if namespaces else "unknown (namespaces not loaded)",
+        security=security_summary(pod),
+        volumes=volumes_summary(pod),
+        owner=owner_text(pod),
+    )
