@@ -103,6 +103,11 @@ def _status_from_body(body: Any) -> dict[str, Any]:
     if isinstance(body, (bytes, bytearray)):
         body = body.decode("utf-8", "replace")
     text = str(body).strip()
+    if "-+-+-" in text:  # websocket-client: "Handshake status ... -+-+- headers -+-+- body"
+        text = text.rsplit("-+-+-", 1)[1].strip()
+        if text[:2] in ("b'", 'b"'):
+            text = text[1:]
+        text = text.strip("'\"")
     if not text.startswith("{"):
         # websocket-client puts the body after the headers, e.g. "... -+-+- b'{...}'"
         start, end = text.find("{"), text.rfind("}")
@@ -125,6 +130,10 @@ def _where(server: str | None, context: str | None) -> str:
     return server or (f"context {context!r}" if context else "the API server")
 
 
+def _at(server: str | None, context: str | None) -> str:
+    return f" at {_where(server, context)}" if server or context else ""
+
+
 def describe_status(
     status: int,
     body: Any = None,
@@ -138,11 +147,12 @@ def describe_status(
     text = _one_line(st.get("message") or "")
     st_reason = st.get("reason") or reason or ""
     where = _where(server, context)
+    at = _at(server, context)
     common: dict[str, Any] = {"status": status, "reason": st_reason or None, "server": server, "context": context}
 
     if status == 401:
         return ClusterError(
-            f"the API server at {where} rejected the credentials (401 Unauthorized)",
+            f"the API server{at} rejected the credentials (401 Unauthorized)",
             "they are wrong or have expired: log in again (e.g. `aws eks update-kubeconfig`, "
             "`gcloud container clusters get-credentials`, `kubectl oidc-login`) or pick another context",
             kind=ErrorKind.UNAUTHORIZED,
@@ -172,7 +182,7 @@ def describe_status(
                 **common,
             )
         return ClusterError(
-            text or f"the API server at {where} refused the request (403 Forbidden)",
+            text or f"the API server{at} refused the request (403 Forbidden)",
             "your user lacks a permission for this: ask a cluster admin (check with `kubectl auth can-i`)",
             kind=ErrorKind.FORBIDDEN,
             **common,
@@ -200,14 +210,14 @@ def describe_status(
         )
     if status == 422:
         return ClusterError(
-            text or f"the API server at {where} rejected the object as invalid (422)",
+            text or f"the API server{at} rejected the object as invalid (422)",
             "fix the fields named in the message",
             kind=ErrorKind.INVALID,
             **common,
         )
     if status == 429:
         return ClusterError(
-            text or f"the API server at {where} is throttling requests (429 Too Many Requests)",
+            text or f"the API server{at} is throttling requests (429 Too Many Requests)",
             "wait a moment and retry",
             kind=ErrorKind.TOO_MANY_REQUESTS,
             **common,
@@ -216,20 +226,20 @@ def describe_status(
         label = f"{status} {reason}" if reason and not reason.isdigit() else str(status)
         detail = f": {text}" if text else ""
         return ClusterError(
-            f"the API server at {where} failed ({label}){detail}",
+            f"the API server{at} failed ({label}){detail}",
             "retry; if it persists check the control plane (`kubectl get --raw /readyz`)",
             kind=ErrorKind.SERVER_ERROR,
             **common,
         )
     if status == 400:
         return ClusterError(
-            text or f"the API server at {where} refused the request (400 Bad Request)",
+            text or f"the API server{at} refused the request (400 Bad Request)",
             "check the request (for attach/exec: the container must be running)",
             kind=ErrorKind.BAD_REQUEST,
             **common,
         )
     return ClusterError(
-        text or f"the API server at {where} answered HTTP {status} {reason or ''}".strip(),
+        text or f"the API server{at} answered HTTP {status} {reason or ''}".strip(),
         "check the request and the cluster",
         kind=ErrorKind.UNKNOWN,
         **common,
@@ -404,6 +414,7 @@ def describe_exception(
 def _describe_transport(exc: BaseException, text: str, server: str | None, context: str | None) -> ClusterError | None:
     causes = _walk_causes(exc)
     where = _where(server, context)
+    at = _at(server, context)
     tls = _tls_detail(causes)
     if tls is None and ("CERTIFICATE_VERIFY_FAILED" in text or "WRONG_VERSION_NUMBER" in text):
         tls = _tls_detail([ssl.SSLError(text)])
@@ -432,7 +443,7 @@ def _describe_transport(exc: BaseException, text: str, server: str | None, conte
             if kind == ErrorKind.UNREACHABLE
             else "the server is slow or unreachable: check the network (VPN?) and retry"
         )
-        return ClusterError(f"cannot reach the API server at {where}: {detail}", hint, kind=kind,
+        return ClusterError(f"cannot reach the API server{at}: {detail}", hint, kind=kind,
                             server=server, context=context)
     names = {type(c).__name__ for c in causes}
     if names & {"ProtocolError", "MaxRetryError", "IncompleteRead", "RemoteDisconnected", "NewConnectionError"}:
