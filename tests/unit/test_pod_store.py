@@ -113,3 +113,12 @@ def test_batched_store_always_equals_applying_every_change_directly(ops: list) -
     if batch is not None:
         batched.apply(batch)
     assert batched.pods == truth
+
+
+def test_slim_pods_share_equal_strings_to_save_memory() -> None:
+    import json
+
+    first = slim_pod(json.loads(json.dumps(pod("a", phase="Running"))))
+    second = slim_pod(json.loads(json.dumps(pod("b", phase="Running"))))
+    assert first["status"]["phase"] is second["status"]["phase"]
+    assert first == pod("a") and second == pod("b")

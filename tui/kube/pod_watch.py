@@ -301,11 +301,13 @@ class PodWatcher:
         self._set_status("live")
         delivered = False
         try:
-            for line in _lines(response):
+            for lines in _line_groups(response):
                 if self._stopping.is_set():
                     raise _Stopped
                 delivered = True
-                self._handle_event(json.loads(line))
+                # One decode per chunk: cheaper than one per line during an update storm.
+                for event in json.loads(b"[" + b",".join(lines) + b"]"):
+                    self._handle_event(event)
         finally:
             self._release_response()
         if self._stopping.is_set():
@@ -391,8 +393,9 @@ class PodWatcher:
                 log.exception("pod watch status callback failed")
 
 
-def _lines(response: Any) -> Iterator[bytes]:
-    """Complete newline-terminated lines from a streaming urllib3 response, as they arrive."""
+def _line_groups(response: Any) -> Iterator[list[bytes]]:
+    """The complete newline-terminated lines of a streaming urllib3 response, grouped by the
+    chunk that completed them, as they arrive."""
     if response.chunked and response.supports_chunked_reads():
         chunks: Iterator[bytes] = response.read_chunked(decode_content=True)
     else:
@@ -405,8 +408,8 @@ def _lines(response: Any) -> Iterator[bytes]:
         if b"\n" not in chunk:
             continue
         *complete, pending = pending.split(b"\n")
-        for line in complete:
-            if line.strip():
-                yield line
+        lines = [line for line in complete if line.strip()]
+        if lines:
+            yield lines
     # Anything after the last newline is an event cut off with the connection: dropped here, it
     # comes again when the watch resumes from the last complete event's resourceVersion.

@@ -1,0 +1,271 @@
+"""The live pod watch against a real demo cluster: what the pod table would show, and when."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tui.demo.cluster import DemoCluster
+from tui.kube.config import KubeConfig
+from tui.kube.connection import ClusterConnection
+from tui.kube.namespaces import get_json
+from tui.kube.pod_store import PodBatch, PodStore
+from tui.kube.pod_watch import PodWatcher, WatchStatus
+
+TIMEOUT = 10.0
+
+
+class Recorder:
+    """Applies batches like the UI does and records every status, thread-safely."""
+
+    def __init__(self) -> None:
+        self.store = PodStore()
+        self.batches: list[PodBatch] = []
+        self.statuses: list[WatchStatus] = []
+        self._changed = threading.Condition()
+
+    def on_batch(self, batch: PodBatch) -> None:
+        with self._changed:
+            self.batches.append(batch)
+            self.store.apply(batch)
+            self._changed.notify_all()
+
+    def on_status(self, status: WatchStatus) -> None:
+        with self._changed:
+            self.statuses.append(status)
+            self._changed.notify_all()
+
+    def wait_for(self, predicate: Callable[[], bool], timeout: float = TIMEOUT, what: str = "") -> None:
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while not predicate():
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError(f"timed out waiting for {what or predicate}; statuses: {self.statuses}")
+                self._changed.wait(min(remaining, 0.05))
+
+    @property
+    def state(self) -> str:
+        return self.statuses[-1].state if self.statuses else ""
+
+
+def connect(cluster: DemoCluster) -> ClusterConnection:
+    return KubeConfig.load(kubeconfig=str(cluster.kubeconfig_path)).connect()
+
+
+def server_pods(connection: ClusterConnection, path: str = "/api/v1/pods", **query: str) -> dict:
+    items = get_json(connection.api_client, path, list(query.items()))["items"]
+    return {(p["metadata"]["namespace"], p["metadata"]["name"]): p for p in items}
+
+
+def versions(pods: dict) -> dict:
+    return {key: pod["metadata"]["resourceVersion"] for key, pod in pods.items()}
+
+
+@pytest.fixture()
+def watching(demo_cluster: DemoCluster) -> Iterator[tuple[PodWatcher, Recorder, ClusterConnection]]:
+    connection = connect(demo_cluster)
+    recorder = Recorder()
+    watcher = PodWatcher(connection, None, on_batch=recorder.on_batch, on_status=recorder.on_status,
+                         batch_interval=0.05, watch_timeout=30)
+    watcher.start()
+    try:
+        recorder.wait_for(lambda: recorder.state == "live" and bool(recorder.batches), what="live")
+        yield watcher, recorder, connection
+    finally:
+        watcher.stop()
+        connection.close()
+
+
+def wait_in_sync(recorder: Recorder, connection: ClusterConnection, timeout: float = TIMEOUT) -> None:
+    """Until the recorded pods equal the server's, object for object (by resourceVersion)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        truth = versions(server_pods(connection))
+        with recorder._changed:
+            shown = versions(recorder.store.pods)
+        if shown == truth:
+            return
+        if time.monotonic() > deadline:
+            missing = set(truth) - set(shown)
+            ghosts = set(shown) - set(truth)
+            stale = {k for k in set(truth) & set(shown) if truth[k] != shown[k]}
+            raise AssertionError(f"not in sync: missing {missing}, ghosts {ghosts}, stale {stale}")
+        time.sleep(0.05)
+
+
+def first_container(pods: dict, namespace: str = "default") -> tuple[str, str]:
+    for (ns, name), pod in sorted(pods.items()):
+        if ns == namespace and pod.get("status", {}).get("phase") == "Running":
+            return name, pod["spec"]["containers"][0]["name"]
+    raise AssertionError("no running pod in the scenario")
+
+
+def waiting_reason(pod: dict | None, container: str) -> str:
+    for status in (pod or {}).get("status", {}).get("containerStatuses") or []:
+        if status["name"] == container:
+            return (status.get("state", {}).get("waiting") or {}).get("reason", "")
+    return ""
+
+
+def test_initial_list_arrives_as_a_reset_matching_the_server(watching) -> None:
+    watcher, recorder, connection = watching
+    assert recorder.batches[0].reset
+    assert [s.state for s in recorder.statuses[:2]] == ["connecting", "live"]
+    wait_in_sync(recorder, connection)
+    pod = next(iter(recorder.store.pods.values()))
+    assert "managedFields" not in pod["metadata"]
+
+
+def test_a_container_state_change_arrives_without_anything_else_happening(watching, demo_cluster) -> None:
+    watcher, recorder, connection = watching
+    name, container = first_container(recorder.store.pods)
+    demo_cluster.faults.set_container_waiting("default", name, container, "CrashLoopBackOff",
+                                              "back-off 10s restarting failed container")
+    recorder.wait_for(lambda: waiting_reason(recorder.store.pods.get(("default", name)), container)
+                      == "CrashLoopBackOff", what="CrashLoopBackOff")
+    assert watcher.relists == 1
+
+
+def test_dropped_watches_resume_without_missing_a_change(watching, demo_cluster) -> None:
+    watcher, recorder, connection = watching
+    name, container = first_container(recorder.store.pods)
+    demo_cluster.faults.drop_watches()
+    demo_cluster.faults.set_container_waiting("default", name, container, "ImagePullBackOff", "Back-off pulling image")
+    recorder.wait_for(lambda: waiting_reason(recorder.store.pods.get(("default", name)), container)
+                      == "ImagePullBackOff", what="change made while the watch was down")
+    wait_in_sync(recorder, connection)
+    assert watcher.relists == 1  # resumed from the resourceVersion: no full relist needed
+
+
+def test_expired_history_relists_with_exactly_the_servers_pods(watching, demo_cluster) -> None:
+    watcher, recorder, connection = watching
+    victim = sorted(recorder.store.pods)[0]
+    demo_cluster.faults.compact_history()
+    demo_cluster.faults.delete_pod(*victim)
+    resets_before = sum(b.reset for b in recorder.batches)
+    recorder.wait_for(lambda: sum(b.reset for b in recorder.batches) > resets_before or watcher.relists > 1,
+                      what="a relist after 410")
+    wait_in_sync(recorder, connection)
+    assert victim not in recorder.store.pods or victim in server_pods(connection)
+    assert watcher.relists >= 2
+
+
+def test_server_restart_shows_reconnecting_with_a_reason_then_live(watching, demo_cluster) -> None:
+    watcher, recorder, connection = watching
+    seen = len(recorder.statuses)
+    demo_cluster.restart_server(downtime=1.0)
+    recorder.wait_for(lambda: any(s.state == "reconnecting" for s in recorder.statuses[seen:]),
+                      what="reconnecting")
+    reconnecting = next(s for s in recorder.statuses[seen:] if s.state == "reconnecting")
+    assert reconnecting.reason
+    assert reconnecting.retry_at is not None
+    recorder.wait_for(lambda: recorder.state == "live", timeout=20, what="live again")
+    wait_in_sync(recorder, connection)
+
+
+def test_forbidden_list_fails_naming_the_verb_and_resource(demo_cluster) -> None:
+    demo_cluster.faults.deny("list", "pods")
+    connection = connect(demo_cluster)
+    recorder = Recorder()
+    watcher = PodWatcher(connection, None, on_batch=recorder.on_batch, on_status=recorder.on_status,
+                         batch_interval=0.05)
+    watcher.start()
+    try:
+        recorder.wait_for(lambda: recorder.state == "failed", what="failed")
+        reason = recorder.statuses[-1].reason
+        assert "list" in reason and "pods" in reason
+        assert recorder.statuses[-1].retry_at is not None
+        assert not recorder.batches
+        demo_cluster.faults.allow_all()
+        watcher.retry_now()
+        recorder.wait_for(lambda: recorder.state == "live", what="live after access was granted")
+        wait_in_sync(recorder, connection)
+    finally:
+        watcher.stop()
+        connection.close()
+
+
+def test_label_selector_limits_the_pods(demo_cluster) -> None:
+    connection = connect(demo_cluster)
+    everything = server_pods(connection)
+    label, value = next(
+        (k, v) for pod in everything.values() for k, v in (pod["metadata"].get("labels") or {}).items()
+        if k == "app"
+    )
+    expected = server_pods(connection, labelSelector=f"{label}={value}")
+    assert 0 < len(expected) < len(everything)
+    recorder = Recorder()
+    watcher = PodWatcher(connection, None, label_selector=f"{label}={value}",
+                         on_batch=recorder.on_batch, on_status=recorder.on_status, batch_interval=0.05)
+    watcher.start()
+    try:
+        recorder.wait_for(lambda: recorder.state == "live" and bool(recorder.batches), what="live")
+        assert set(recorder.store.pods) == set(expected)
+    finally:
+        watcher.stop()
+        connection.close()
+
+
+def test_one_namespace_and_an_empty_one(shared_cluster) -> None:
+    connection = connect(shared_cluster)
+    try:
+        for namespace in ("default", "no-such-namespace-here"):
+            recorder = Recorder()
+            watcher = PodWatcher(connection, namespace, on_batch=recorder.on_batch,
+                                 on_status=recorder.on_status, batch_interval=0.05)
+            watcher.start()
+            try:
+                recorder.wait_for(lambda: recorder.state == "live" and bool(recorder.batches), what="live")
+                expected = server_pods(connection, f"/api/v1/namespaces/{namespace}/pods")
+                assert recorder.batches[0].reset
+                assert set(recorder.store.pods) == set(expected)
+                assert all(ns == namespace for ns, _ in recorder.store.pods)
+            finally:
+                watcher.stop()
+        assert not expected  # the empty namespace: a reset batch with no pods
+    finally:
+        connection.close()
+
+
+def test_stop_returns_promptly_while_a_watch_is_open(shared_cluster) -> None:
+    connection = connect(shared_cluster)
+    recorder = Recorder()
+    watcher = PodWatcher(connection, None, on_batch=recorder.on_batch, on_status=recorder.on_status,
+                         watch_timeout=300)
+    watcher.start()
+    try:
+        recorder.wait_for(lambda: recorder.state == "live", what="live")
+        time.sleep(0.2)  # let the watch request be open and idle
+        started = time.monotonic()
+        watcher.stop()
+        assert time.monotonic() - started < 1.0
+        assert not any(t.is_alive() for t in threading.enumerate() if t.name.startswith("pod-watch"))
+    finally:
+        connection.close()
+
+
+def test_unreachable_server_reports_reconnecting_with_the_address(tmp_path: Path) -> None:
+    cluster = DemoCluster()
+    cluster.start()
+    kubeconfig = cluster.write_kubeconfig(tmp_path / "config")
+    cluster.stop()
+    connection = KubeConfig.load(kubeconfig=str(kubeconfig)).connect()
+    recorder = Recorder()
+    watcher = PodWatcher(connection, None, on_batch=recorder.on_batch, on_status=recorder.on_status)
+    watcher.start()
+    try:
+        recorder.wait_for(lambda: recorder.state == "reconnecting", what="reconnecting")
+        status = recorder.statuses[-1]
+        host_port = connection.server.split("://", 1)[1]
+        assert host_port in status.reason
+        assert status.retry_at is not None and status.retry_at >= time.monotonic() - 1
+    finally:
+        started = time.monotonic()
+        watcher.stop()
+        assert time.monotonic() - started < 1.0
+        connection.close()
