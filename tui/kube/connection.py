@@ -83,7 +83,7 @@ class CapturedExecProvider(ExecProvider):
                 self.args,
                 stdout=subprocess.PIPE,
                 stderr=None if self.interactive else subprocess.PIPE,
-                stdin=None if self.interactive else subprocess.DEVNULL,
+                stdin=sys.stdin if self.interactive else subprocess.DEVNULL,
                 cwd=self.cwd,
                 env=env,
                 text=True,
