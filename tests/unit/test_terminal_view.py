@@ -1,0 +1,256 @@
+"""The terminal widget in a headless Textual app: what the user sees and what their keys send."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rich.color import Color
+from textual.app import App, ComposeResult
+from textual.message import Message
+
+from widgets.terminal.terminal_view import TerminalInput, TerminalLeave, TerminalResized, TerminalView
+
+
+class TerminalApp(App[None]):
+    def __init__(self) -> None:
+        super().__init__()
+        self.messages: list[Message] = []
+
+    def compose(self) -> ComposeResult:
+        yield TerminalView(id="term")
+
+    def on_mount(self) -> None:
+        self.query_one(TerminalView).focus()
+
+    def on_terminal_input(self, message: TerminalInput) -> None:
+        self.messages.append(message)
+
+    def on_terminal_resized(self, message: TerminalResized) -> None:
+        self.messages.append(message)
+
+    def on_terminal_leave(self, message: TerminalLeave) -> None:
+        self.messages.append(message)
+
+    def sent(self) -> bytes:
+        return b"".join(m.data for m in self.messages if isinstance(m, TerminalInput))
+
+
+def visible_text(term: TerminalView) -> list[str]:
+    return [term.render_line(y).text.rstrip() for y in range(term.scrollable_content_region.height)]
+
+
+async def until(pilot, predicate, timeout: float = 2.0) -> None:  # type: ignore[no-untyped-def]
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not predicate():
+        if loop.time() > deadline:
+            raise AssertionError("condition not reached in time")
+        await pilot.pause(0.01)
+
+
+async def test_widget_shows_fed_text_and_its_colors() -> None:
+    app = TerminalApp()
+    async with app.run_test(size=(40, 8)) as pilot:
+        term = app.query_one(TerminalView)
+        term.feed(b"$ echo \x1b[31mred\x1b[0m\r\nred\r\n$ ")
+        await until(pilot, lambda: visible_text(term)[:3] == ["$ echo red", "red", "$"])
+        strip = term.render_line(0)
+        red = [seg for seg in strip if seg.text == "red"]
+        assert red and red[0].style is not None and red[0].style.color == Color.from_ansi(1)
+
+
+async def test_widget_swallows_keys_into_terminal_input() -> None:
+    app = TerminalApp()
+    async with app.run_test(size=(40, 8)) as pilot:
+        await pilot.press("l", "s", "enter", "ctrl+c", "up", "tab", "shift+tab", "escape")
+        await until(pilot, lambda: app.sent() == b"ls\r\x03\x1b[A\t\x1b[Z\x1b")
+        # Tab went to the shell, not to focus navigation.
+        assert app.focused is app.query_one(TerminalView)
+
+
+async def test_application_cursor_mode_changes_arrow_bytes() -> None:
+    app = TerminalApp()
+    async with app.run_test(size=(40, 8)) as pilot:
+        term = app.query_one(TerminalView)
+        term.feed(b"\x1b[?1h")
+        await until(pilot, lambda: term.engine.application_cursor_keys)
+        await pilot.press("up", "left")
+        await until(pilot, lambda: len(app.sent()) >= 6)
+        assert app.sent() == b"\x1bOA\x1bOD"
+
+
+async def test_leave_chord_posts_terminal_leave_and_sends_nothing() -> None:
+    app = TerminalApp()
+    async with app.run_test(size=(40, 8)) as pilot:
+        await pilot.press("ctrl+right_square_bracket")
+        await until(pilot, lambda: any(isinstance(m, TerminalLeave) for m in app.messages))
+        assert app.sent() == b""
+        assert TerminalView.leave_hint == "Ctrl+] leave pane"
+
+
+async def test_paste_is_bracketed_only_when_the_program_asked() -> None:
+    app = TerminalApp()
+    async with app.run_test(size=(40, 8)) as pilot:
+        term = app.query_one(TerminalView)
+        term.post_message(_paste("echo 1\n"))
+        await until(pilot, lambda: app.sent() == b"echo 1\r")
+        term.feed(b"\x1b[?2004h")
+        await until(pilot, lambda: term.engine.bracketed_paste)
+        term.post_message(_paste("echo 2\n"))
+        await until(pilot, lambda: app.sent().endswith(b"\x1b[200~echo 2\r\x1b[201~"))
+
+
+def _wheel_up(term: TerminalView) -> Message:
+    from textual import events
+
+    return events.MouseScrollUp(term, 2, 3, 0, -1, 0, False, False, False, screen_x=2, screen_y=3)
+
+
+def _paste(text: str) -> Message:
+    from textual import events
+
+    return events.Paste(text)
+
+
+async def test_feed_from_another_thread() -> None:
+    app = TerminalApp()
+    async with app.run_test(size=(40, 8)) as pilot:
+        term = app.query_one(TerminalView)
+
+        def reader() -> None:
+            for i in range(1, 1001):
+                term.feed(b"line %d\r\n" % i)
+
+        thread = threading.Thread(target=reader)
+        thread.start()
+        thread.join()
+        await until(pilot, lambda: "line 1000" in visible_text(term))
+        assert term.following
+
+
+async def test_initial_size_and_debounced_resize_messages() -> None:
+    app = TerminalApp()
+    async with app.run_test(size=(40, 8)) as pilot:
+        term = app.query_one(TerminalView)
+        await until(pilot, lambda: any(isinstance(m, TerminalResized) for m in app.messages))
+        first = [m for m in app.messages if isinstance(m, TerminalResized)]
+        assert (first[0].cols, first[0].rows) == (term.scrollable_content_region.width, 8)
+        assert term.size_in_cells == (first[0].cols, 8)
+        for width in (50, 55, 60):
+            await pilot.resize_terminal(width, 10)
+        await until(pilot, lambda: len([m for m in app.messages if isinstance(m, TerminalResized)]) >= 2)
+        await pilot.pause(0.15)
+        resized = [m for m in app.messages if isinstance(m, TerminalResized)]
+        assert len(resized) == 2  # the three quick resizes were debounced into one
+        assert (resized[-1].cols, resized[-1].rows) == (59, 10)
+        assert term.size_in_cells == (59, 10)
+
+
+async def test_scrollback_by_keys_stops_following_until_back_at_the_bottom() -> None:
+    app = TerminalApp()
+    async with app.run_test(size=(40, 8)) as pilot:
+        term = app.query_one(TerminalView)
+        term.feed(b"".join(b"%d\r\n" % i for i in range(1, 101)))
+        await until(pilot, lambda: "100" in visible_text(term))
+        await pilot.press("shift+pageup")
+        await pilot.pause()
+        assert not term.following
+        shown = visible_text(term)
+        assert "100" not in shown
+        term.feed(b"more\r\n")
+        await pilot.pause(0.05)
+        assert visible_text(term) == shown  # the view stays where the user scrolled
+        assert app.sent() == b""  # scroll keys are not sent to the program
+        for _ in range(5):
+            await pilot.press("shift+pagedown")
+        await pilot.pause()
+        assert term.following
+        assert "more" in visible_text(term)
+
+
+async def test_mouse_wheel_scrolls_scrollback_unless_the_program_wants_the_mouse() -> None:
+    app = TerminalApp()
+    async with app.run_test(size=(40, 8)) as pilot:
+        term = app.query_one(TerminalView)
+        term.feed(b"".join(b"%d\r\n" % i for i in range(1, 101)))
+        await until(pilot, lambda: "100" in visible_text(term))
+        term.post_message(_wheel_up(term))
+        await until(pilot, lambda: not term.following)
+        assert "100" not in visible_text(term)
+        assert app.sent() == b""
+        term.feed(b"\x1b[?1000h\x1b[?1006h")
+        await until(pilot, lambda: term.engine.modes.mouse_tracking == 1000)
+        term.post_message(_wheel_up(term))
+        await until(pilot, lambda: b"\x1b[<64;3;4M" in app.sent())
+        await pilot.click(TerminalView, offset=(2, 3))
+        await until(pilot, lambda: b"\x1b[<0;3;4m" in app.sent())
+        assert b"\x1b[<0;3;4M" in app.sent()
+
+
+async def test_cursor_is_reverse_video_only_when_focused_and_visible() -> None:
+    app = TerminalApp()
+    async with app.run_test(size=(40, 8)) as pilot:
+        term = app.query_one(TerminalView)
+        term.feed(b"$ ")
+        await until(pilot, lambda: visible_text(term)[0] == "$")
+
+        def cursor_reversed() -> bool:
+            strip = term.render_line(0)
+            cells = strip.divide([2, 3])[1]
+            return any(seg.style is not None and seg.style.reverse for seg in cells)
+
+        assert cursor_reversed()
+        term.feed(b"\x1b[?25l")
+        await until(pilot, lambda: not term.engine.cursor.visible)
+        assert not cursor_reversed()
+        term.feed(b"\x1b[?25h")
+        await until(pilot, lambda: term.engine.cursor.visible)
+        term.blur()
+        await pilot.pause()
+        assert not cursor_reversed()
+
+
+async def test_wide_characters_keep_the_columns_aligned() -> None:
+    app = TerminalApp()
+    async with app.run_test(size=(40, 8)) as pilot:
+        term = app.query_one(TerminalView)
+        term.feed("中文😀|\r\nabcdefg|\r\ne\u0301\u0301x|".encode())
+        await until(pilot, lambda: visible_text(term)[1] == "abcdefg|")
+        width = term.scrollable_content_region.width
+        for y in range(3):
+            assert term.render_line(y).cell_length == width
+        assert visible_text(term)[0] == "中文😀|"
+
+
+async def test_alternate_screen_in_the_widget() -> None:
+    app = TerminalApp()
+    async with app.run_test(size=(40, 8)) as pilot:
+        term = app.query_one(TerminalView)
+        term.feed(b"".join(b"%d\r\n" % i for i in range(1, 30)) + b"$ top")
+        await until(pilot, lambda: visible_text(term)[-1] == "$ top")
+        term.feed(b"\x1b[?1049h\x1b[H\x1b[2JMem: 1K used\r\n  PID USER")
+        await until(pilot, lambda: visible_text(term)[0] == "Mem: 1K used")
+        term.feed(b"\x1b[?1049l")
+        await until(pilot, lambda: visible_text(term)[-1] == "$ top")
+        assert visible_text(term)[-2] == "29"
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.binary(min_size=1, max_size=300), min_size=1, max_size=6))
+def test_random_bytes_never_crash_the_widget(chunks: list[bytes]) -> None:
+    async def run() -> None:
+        app = TerminalApp()
+        async with app.run_test(size=(30, 6)) as pilot:
+            term = app.query_one(TerminalView)
+            for chunk in chunks:
+                term.feed(chunk)
+            term.flush_pending()
+            await pilot.pause()
+            for y in range(6):
+                assert term.render_line(y).cell_length == term.scrollable_content_region.width
+            await pilot.press("a", "up")
+
+    asyncio.run(run())
