@@ -1,0 +1,232 @@
+"""Pod Security Admission: each kubectl debug profile against each level, and the real messages."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from tui.demo.podsecurity import (
+    Policy,
+    admission_status,
+    check_pod,
+    evaluate,
+    forbidden_message,
+    forbidden_status,
+    namespace_policy,
+)
+
+
+def restricted_pod() -> dict[str, Any]:
+    """A pod that itself complies with `restricted` (like a well-hardened Deployment pod)."""
+    return {
+        "metadata": {"name": "web", "namespace": "prod"},
+        "spec": {
+            "securityContext": {"runAsNonRoot": True, "seccompProfile": {"type": "RuntimeDefault"}},
+            "containers": [
+                {
+                    "name": "app",
+                    "image": "nginx",
+                    "securityContext": {"allowPrivilegeEscalation": False, "capabilities": {"drop": ["ALL"]}},
+                }
+            ],
+            "volumes": [{"name": "tmp", "emptyDir": {}}],
+        },
+    }
+
+
+def plain_pod() -> dict[str, Any]:
+    """A pod with no security settings at all: fine for baseline, not for restricted."""
+    return {"metadata": {"name": "web"}, "spec": {"containers": [{"name": "app", "image": "nginx"}]}}
+
+
+# kubectl debug's ephemeral container securityContext per profile (kubectl pkg/cmd/debug/profiles.go).
+PROFILES: dict[str, dict[str, Any] | None] = {
+    "legacy": None,
+    "general": {"capabilities": {"add": ["SYS_PTRACE"]}},
+    "baseline": None,
+    "restricted": {
+        "runAsNonRoot": True,
+        "capabilities": {"drop": ["ALL"]},
+        "allowPrivilegeEscalation": False,
+        "seccompProfile": {"type": "RuntimeDefault"},
+    },
+    "netadmin": {"capabilities": {"add": ["NET_ADMIN", "NET_RAW"]}},
+    "sysadmin": {"privileged": True},
+}
+
+
+def debug(pod: dict[str, Any], profile: str, name: str = "debugger") -> dict[str, Any]:
+    new = copy.deepcopy(pod)
+    container: dict[str, Any] = {"name": name, "image": "busybox", "stdin": True, "tty": True}
+    if PROFILES[profile] is not None:
+        container["securityContext"] = copy.deepcopy(PROFILES[profile])
+    new["spec"].setdefault("ephemeralContainers", []).append(container)
+    return new
+
+
+APE = 'allowPrivilegeEscalation != false (container "debugger" must set securityContext.allowPrivilegeEscalation=false)'
+DROP = 'unrestricted capabilities (container "debugger" must set securityContext.capabilities.drop=["ALL"])'
+
+# (profile, level) -> expected violations on the restricted-compliant pod
+EXPECTED: dict[tuple[str, str], list[str]] = {
+    ("legacy", "baseline"): [],
+    ("legacy", "restricted"): [APE, DROP],
+    ("baseline", "baseline"): [],
+    ("baseline", "restricted"): [APE, DROP],
+    ("general", "baseline"): [
+        'non-default capabilities (container "debugger" must not include "SYS_PTRACE" in securityContext.capabilities.add)'
+    ],
+    ("general", "restricted"): [
+        APE,
+        'unrestricted capabilities (container "debugger" must set securityContext.capabilities.drop=["ALL"]; '
+        'container "debugger" must not include "SYS_PTRACE" in securityContext.capabilities.add)',
+    ],
+    ("restricted", "baseline"): [],
+    ("restricted", "restricted"): [],
+    ("netadmin", "baseline"): [
+        'non-default capabilities (container "debugger" must not include "NET_ADMIN", "NET_RAW" in securityContext.capabilities.add)'
+    ],
+    ("netadmin", "restricted"): [
+        APE,
+        'unrestricted capabilities (container "debugger" must set securityContext.capabilities.drop=["ALL"]; '
+        'container "debugger" must not include "NET_ADMIN", "NET_RAW" in securityContext.capabilities.add)',
+    ],
+    ("sysadmin", "baseline"): ['privileged (container "debugger" must not set securityContext.privileged=true)'],
+    ("sysadmin", "restricted"): [
+        'privileged (container "debugger" must not set securityContext.privileged=true)',
+        APE,
+        DROP,
+    ],
+}
+
+
+@pytest.mark.parametrize(("profile", "level"), sorted(EXPECTED))
+def test_each_debug_profile_against_each_level(profile: str, level: str) -> None:
+    assert evaluate(debug(restricted_pod(), profile), level) == EXPECTED[(profile, level)]
+
+
+@pytest.mark.parametrize("profile", sorted(PROFILES))
+def test_privileged_level_checks_nothing(profile: str) -> None:
+    assert evaluate(debug(restricted_pod(), profile), "privileged") == []
+
+
+def test_restricted_profile_passes_only_if_the_pod_itself_complies() -> None:
+    assert evaluate(debug(restricted_pod(), "restricted"), "restricted") == []
+    violations = evaluate(debug(plain_pod(), "restricted"), "restricted")
+    assert violations == [
+        'allowPrivilegeEscalation != false (container "app" must set securityContext.allowPrivilegeEscalation=false)',
+        'unrestricted capabilities (container "app" must set securityContext.capabilities.drop=["ALL"])',
+        'runAsNonRoot != true (pod or container "app" must set securityContext.runAsNonRoot=true)',
+        'seccompProfile (pod or container "app" must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost")',
+    ]
+
+
+def test_legacy_debug_container_on_a_plain_pod_in_restricted() -> None:
+    violations = evaluate(debug(plain_pod(), "legacy"), "restricted")
+    assert violations == [
+        'allowPrivilegeEscalation != false (containers "app", "debugger" must set securityContext.allowPrivilegeEscalation=false)',
+        'unrestricted capabilities (containers "app", "debugger" must set securityContext.capabilities.drop=["ALL"])',
+        'runAsNonRoot != true (pod or containers "app", "debugger" must set securityContext.runAsNonRoot=true)',
+        'seccompProfile (pod or containers "app", "debugger" must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost")',
+    ]
+
+
+def test_one_bad_debug_container_poisons_later_additions() -> None:
+    poisoned = debug(restricted_pod(), "sysadmin", name="old")
+    later = debug(poisoned, "restricted", name="new")
+    violations = evaluate(later, "baseline")
+    assert violations == ['privileged (container "old" must not set securityContext.privileged=true)']
+
+
+def test_baseline_host_settings() -> None:
+    pod = plain_pod()
+    pod["spec"].update(hostNetwork=True, hostPID=True)
+    pod["spec"]["volumes"] = [{"name": "root", "hostPath": {"path": "/"}}]
+    pod["spec"]["containers"][0]["ports"] = [{"containerPort": 80, "hostPort": 8080}]
+    pod["spec"]["securityContext"] = {"sysctls": [{"name": "kernel.msgmax", "value": "1"}]}
+    assert evaluate(pod, "baseline") == [
+        "host namespaces (hostNetwork=true, hostPID=true)",
+        'hostPath volumes (volume "root")',
+        'hostPort (container "app" uses hostPort 8080)',
+        "forbidden sysctls (kernel.msgmax)",
+    ]
+    restricted = evaluate(pod, "restricted")
+    assert 'restricted volume types (volume "root" uses restricted volume type "hostPath")' in restricted
+    assert not any(v.startswith("hostPath volumes") for v in restricted), "restrictedVolumes overrides hostPathVolumes"
+
+
+def test_explicit_bad_values() -> None:
+    pod = plain_pod()
+    pod["spec"]["securityContext"] = {"runAsNonRoot": False, "runAsUser": 0, "seccompProfile": {"type": "Unconfined"}}
+    pod["spec"]["containers"][0]["securityContext"] = {
+        "procMount": "Unmasked",
+        "seLinuxOptions": {"type": "spc_t"},
+        "appArmorProfile": {"type": "Unconfined"},
+    }
+    assert evaluate(pod, "baseline") == [
+        'forbidden AppArmor profile (container "app" must not set AppArmor profile type to "Unconfined")',
+        'procMount (container "app" must not set securityContext.procMount to "Unmasked")',
+        'seLinuxOptions (container "app" set forbidden securityContext.seLinuxOptions: type "spc_t")',
+        'seccompProfile (pod must not set securityContext.seccompProfile.type to "Unconfined")',
+    ]
+    restricted = evaluate(pod, "restricted")
+    assert "runAsNonRoot != true (pod must not set securityContext.runAsNonRoot=false)" in restricted
+    assert "runAsUser=0 (pod must not set runAsUser=0)" in restricted
+
+
+def test_versioned_policies_pick_the_check_versions() -> None:
+    pod = plain_pod()
+    pod["spec"]["containers"][0]["livenessProbe"] = {"httpGet": {"host": "10.0.0.1", "port": 80}}
+    assert evaluate(pod, "baseline") == [
+        'probe or lifecycle host (container "app" uses probe or lifecycle host "10.0.0.1")'
+    ]
+    assert evaluate(pod, "baseline", "v1.33") == []
+    assert evaluate(pod, "baseline:v1.34") != []
+
+
+def test_windows_pods_skip_the_linux_only_restricted_checks() -> None:
+    pod = plain_pod()
+    pod["spec"]["os"] = {"name": "windows"}
+    assert evaluate(pod, "restricted") == ['runAsNonRoot != true (pod or container "app" must set securityContext.runAsNonRoot=true)']
+
+
+@pytest.mark.parametrize(
+    ("labels", "expected"),
+    [
+        (None, Policy("privileged", "latest")),
+        ({}, Policy("privileged", "latest")),
+        ({"pod-security.kubernetes.io/enforce": "baseline"}, Policy("baseline", "latest")),
+        (
+            {"pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/enforce-version": "v1.30"},
+            Policy("restricted", "v1.30"),
+        ),
+        ({"pod-security.kubernetes.io/enforce": "bogus"}, Policy("restricted", "latest")),
+        ({"pod-security.kubernetes.io/warn": "restricted"}, Policy("privileged", "latest")),
+    ],
+)
+def test_namespace_policy(labels: dict[str, str] | None, expected: Policy) -> None:
+    assert namespace_policy(labels) == expected
+
+
+def test_forbidden_message_and_status() -> None:
+    violations = check_pod(debug(restricted_pod(), "legacy"), "restricted")
+    message = forbidden_message("web", "restricted", violations)
+    assert message == f'pods "web" is forbidden: violates PodSecurity "restricted:latest": {APE}, {DROP}'
+    status = forbidden_status("web", Policy("restricted", "v1.30"), violations)
+    assert status["code"] == 403 and status["reason"] == "Forbidden" and status["status"] == "Failure"
+    assert status["details"] == {"name": "web", "kind": "pods"}
+    assert 'violates PodSecurity "restricted:v1.30"' in status["message"]
+
+
+def test_admission_status_from_namespace_labels() -> None:
+    labels = {"pod-security.kubernetes.io/enforce": "baseline"}
+    assert admission_status(debug(restricted_pod(), "restricted"), labels) is None
+    refused = admission_status(debug(restricted_pod(), "sysadmin"), labels)
+    assert refused is not None
+    assert refused["message"] == (
+        'pods "web" is forbidden: violates PodSecurity "baseline:latest": '
+        'privileged (container "debugger" must not set securityContext.privileged=true)'
+    )
+    assert admission_status(debug(restricted_pod(), "sysadmin"), {}) is None
