@@ -1,0 +1,231 @@
+"""Fault injection for tests: every method is safe to call from the test thread.
+
+| method | effect |
+|---|---|
+| `drop_watches()` | ends every open watch stream (clients see the stream close) |
+| `compact_history()` | forgets the watch history: older resourceVersions get 410 Expired, open watches an ERROR 410 |
+| `fail_requests(status=500, count=1, path_contains=None)` | the next `count` matching requests get a Status with `status` |
+| `set_latency(seconds)` | every request waits this long first (0 turns it off) |
+| `deny(verb, resource, subresource="", namespace=None)` / `allow_all()` | RBAC: 403 on the real routes and in SelfSubjectAccessReview |
+| `cut_streams(namespace=None, pod=None, container=None)` | drops matching attach/exec sockets (the shell inside keeps running) |
+| `delete_pod(ns, name)` | deletes the pod at once (DELETED event, containers stopped) |
+| `set_container_waiting(ns, pod, container, reason, message="")` | forces a container state |
+| `set_container_running(ns, pod, container)` | forces it running (ready) |
+| `add_pod(pod)` | creates a pod as the API would (defaults, kubelet start); returns the stored pod |
+| `touch_pods(keys=None, count=None)` | one MODIFIED event per pod (an annotation bump); returns how many |
+| `storm(changes_per_second, seconds)` | a background update storm over all pods; returns at once |
+| `crash_now(ns, pod, container)` | one more CrashLoopBackOff restart of that container |
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from typing import TYPE_CHECKING, Any
+
+from tui.demo.kubelet import refresh_conditions, running_status, waiting_status
+from tui.demo.poddefaults import default_pod, now_iso
+
+if TYPE_CHECKING:
+    from tui.demo.cluster import DemoCluster
+
+TOUCH_ANNOTATION = "demo.ephemera.dev/touched"
+
+
+class FaultInjector:
+    def __init__(self, cluster: DemoCluster) -> None:
+        self._cluster = cluster
+        self._touch_counter = itertools.count(1)
+        self._storms: set[asyncio.Task[None]] = set()
+
+    def _state(self) -> Any:
+        state = self._cluster.state
+        if state is None:
+            raise RuntimeError("the demo cluster is not started")
+        return state
+
+    # ---- watches and history ------------------------------------------------------------
+    def drop_watches(self) -> int:
+        """End every open watch stream; returns how many there were."""
+        return self._cluster.run(lambda: self._state().store.close_watchers())
+
+    def compact_history(self) -> None:
+        self._cluster.run(lambda: self._state().store.compact(expire_watchers=True))
+
+    # ---- requests -----------------------------------------------------------------------
+    def fail_requests(self, status: int = 500, count: int = 1, path_contains: str | None = None) -> None:
+        faults = self._state().faults
+        with faults.lock:
+            faults.fail_status = status
+            faults.fail_count = count
+            faults.fail_path_contains = path_contains
+
+    def set_latency(self, seconds: float) -> None:
+        self._state().faults.latency = max(0.0, float(seconds))
+
+    # ---- RBAC ---------------------------------------------------------------------------
+    def deny(self, verb: str, resource: str, subresource: str = "", namespace: str | None = None) -> None:
+        self._state().policy.deny(verb, resource, subresource, namespace)
+
+    def allow_all(self) -> None:
+        self._state().policy.allow_all()
+
+    # ---- streams and pods ---------------------------------------------------------------
+    def cut_streams(self, namespace: str | None = None, pod: str | None = None,
+                    container: str | None = None) -> int:
+        runtime = self._state().runtime
+        if runtime is None:
+            return 0
+        return int(self._cluster.run(lambda: runtime.cut_streams(namespace, pod, container)) or 0)
+
+    def delete_pod(self, namespace: str, name: str) -> bool:
+        def delete() -> bool:
+            state = self._state()
+            final = state.store.delete("pods", namespace, name)
+            if final is not None and state.runtime is not None:
+                state.runtime.stop_pod(final)
+            return final is not None
+
+        return self._cluster.run(delete)
+
+    def add_pod(self, pod: dict[str, Any]) -> dict[str, Any]:
+        """Create a pod as a POST would (defaults filled, kubelet schedules and starts it)."""
+
+        def add() -> dict[str, Any]:
+            state = self._state()
+            namespace = pod.get("metadata", {}).get("namespace", "default")
+            body = default_pod(_copy(pod), namespace)
+            body.pop("status", None)
+            body["status"] = {"phase": "Pending"}
+            stored = state.store.create("pods", body)
+            state.kubelet.pod_created(namespace, stored["metadata"]["name"])
+            return _copy(stored)
+
+        return self._cluster.run(add)
+
+    def set_container_waiting(self, namespace: str, pod: str, container: str, reason: str,
+                              message: str = "") -> None:
+        def change(obj: dict[str, Any]) -> bool | None:
+            spec = _find_container(obj, container)
+            if spec is None:
+                return False
+            field, index, definition = spec
+            statuses = obj["status"].setdefault(field, [])
+            entry = waiting_status(definition, reason, message or None)
+            for i, existing in enumerate(statuses):
+                if existing["name"] == container:
+                    entry["restartCount"] = existing.get("restartCount", 0)
+                    entry["lastState"] = existing.get("lastState", {})
+                    statuses[i] = entry
+                    break
+            else:
+                statuses.append(entry)
+            refresh_conditions(obj)
+            return None
+
+        self._modify(namespace, pod, change)
+
+    def set_container_running(self, namespace: str, pod: str, container: str) -> None:
+        def change(obj: dict[str, Any]) -> bool | None:
+            spec = _find_container(obj, container)
+            if spec is None:
+                return False
+            field, index, definition = spec
+            statuses = obj["status"].setdefault(field, [])
+            ephemeral = field == "ephemeralContainerStatuses"
+            entry = running_status(definition, obj["metadata"].get("uid", ""), now_iso(), ready=not ephemeral)
+            if ephemeral:
+                entry.pop("started", None)
+            for i, existing in enumerate(statuses):
+                if existing["name"] == container:
+                    entry["restartCount"] = existing.get("restartCount", 0)
+                    entry["lastState"] = existing.get("lastState", {})
+                    statuses[i] = entry
+                    break
+            else:
+                statuses.append(entry)
+            if field == "containerStatuses":
+                obj["status"]["phase"] = "Running"
+            refresh_conditions(obj)
+            return None
+
+        self._modify(namespace, pod, change)
+
+    def crash_now(self, namespace: str, pod: str, container: str) -> None:
+        from tui.demo.kubelet import crash_once
+
+        self._modify(namespace, pod, lambda obj: crash_once(obj, container))
+
+    def _modify(self, namespace: str, pod: str, change: Any) -> None:
+        def run() -> None:
+            if self._state().store.modify("pods", namespace, pod, change) is None:
+                raise KeyError(f"pod {namespace}/{pod} not found")
+
+        self._cluster.run(run)
+
+    # ---- update storms ------------------------------------------------------------------
+    def touch_pods(self, keys: list[tuple[str, str]] | None = None, count: int | None = None) -> int:
+        """One MODIFIED event per pod (annotation bump); all pods, `keys`, or the first `count`."""
+        return self._cluster.run(lambda: self._touch(keys, count))
+
+    def _touch(self, keys: list[tuple[str, str]] | None, count: int | None) -> int:
+        store = self._state().store
+        if keys is None:
+            keys = list(store.objects["pods"].keys())
+            if count is not None:
+                keys = keys[:count]
+        touched = 0
+        for namespace, name in keys:
+            pod = store.get("pods", namespace, name)
+            if pod is None:
+                continue
+            value = str(next(self._touch_counter))
+            new = dict(pod)
+            metadata = dict(pod["metadata"])
+            metadata["annotations"] = {**(pod["metadata"].get("annotations") or {}), TOUCH_ANNOTATION: value}
+            new["metadata"] = metadata
+            store.replace("pods", new)
+            touched += 1
+        return touched
+
+    def storm(self, changes_per_second: int, seconds: float) -> None:
+        """Touch pods round-robin at `changes_per_second` for `seconds` (runs in the background)."""
+
+        async def run() -> None:
+            store = self._state().store
+            keys = list(store.objects["pods"].keys())
+            if not keys:
+                return
+            cycle = itertools.cycle(keys)
+            loop = asyncio.get_running_loop()
+            tick = 0.05
+            per_tick = max(1, round(changes_per_second * tick))
+            end = loop.time() + seconds
+            next_tick = loop.time()
+            while loop.time() < end:
+                self._touch([next(cycle) for _ in range(per_tick)], None)
+                next_tick += tick
+                await asyncio.sleep(max(0.0, next_tick - loop.time()))
+
+        async def launch() -> None:
+            task = asyncio.get_running_loop().create_task(run())
+            self._storms.add(task)
+            task.add_done_callback(self._storms.discard)
+
+        self._cluster.call(launch())
+
+
+def _copy(obj: dict[str, Any]) -> dict[str, Any]:
+    import json
+
+    return json.loads(json.dumps(obj))
+
+
+def _find_container(pod: dict[str, Any], name: str) -> tuple[str, int, dict[str, Any]] | None:
+    for spec_field, status_field in (("containers", "containerStatuses"),
+                                     ("initContainers", "initContainerStatuses"),
+                                     ("ephemeralContainers", "ephemeralContainerStatuses")):
+        for index, container in enumerate(pod["spec"].get(spec_field, []) or []):
+            if container["name"] == name:
+                return status_field, index, container
+    return None

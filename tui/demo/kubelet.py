@@ -1,0 +1,447 @@
+"""Simulated kubelet: schedules pods and moves containers through their states.
+
+Runs on the demo server's loop. State changes go through `Store.modify`, so every step is a
+MODIFIED watch event, as with a real kubelet's status updates.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import inspect
+from collections.abc import Callable
+from datetime import datetime, timezone
+from typing import Any, Protocol
+
+from tui.demo.poddefaults import now_iso
+from tui.demo.store import Store
+
+LINUX_NODE = "demo-node-1"
+WINDOWS_NODE = "demo-win-1"
+NODE_IPS: dict[str, str] = {LINUX_NODE: "10.0.0.11", WINDOWS_NODE: "10.0.0.21"}
+CRASHLOOP_ANNOTATION = "demo.ephemera.dev/crashloop-container"
+
+
+class Runtime(Protocol):
+    def start_container(self, pod: dict[str, Any], container: str) -> Any: ...
+    def stop_pod(self, pod: dict[str, Any]) -> Any: ...
+
+
+def resolve_image_user(image: str) -> tuple[bool, int]:
+    """(exists, user id) of an image, from helper C's catalogue when present."""
+    try:
+        from tui.demo import images  # type: ignore[attr-defined]
+    except ImportError:  # TODO(helper C): remove the fallback once tui/demo/images.py has landed
+        if "doesnotexist" in image:
+            return False, 0
+        return True, 65532 if "nonroot" in image else 0
+    if "doesnotexist" in image:
+        return False, 0
+    info = images.resolve(image)
+    if info is None:
+        return False, 0
+    return True, int(getattr(info, "user", 0))
+
+
+def canonical_image(image: str) -> str:
+    """`busybox` -> `docker.io/library/busybox:latest`, as the container runtime reports it."""
+    name = image.split("@", 1)[0]
+    first = name.split("/", 1)[0]
+    if "/" not in name:
+        name = "docker.io/library/" + name
+    elif "." not in first and ":" not in first and first != "localhost":
+        name = "docker.io/" + name
+    if ":" not in name.rsplit("/", 1)[-1] and "@" not in image:
+        name += ":latest"
+    return name
+
+
+def image_id(image: str) -> str:
+    digest = hashlib.sha256(image.encode()).hexdigest()
+    return canonical_image(image).rsplit(":", 1)[0] + "@sha256:" + digest
+
+
+def container_id(pod_uid: str, name: str, restart: int = 0) -> str:
+    return "containerd://" + hashlib.sha256(f"{pod_uid}/{name}/{restart}".encode()).hexdigest()
+
+
+def running_status(container: dict[str, Any], pod_uid: str, started: str, ready: bool = True,
+                   restart_count: int = 0) -> dict[str, Any]:
+    image = str(container.get("image", ""))
+    return {
+        "name": container["name"],
+        "state": {"running": {"startedAt": started}},
+        "lastState": {},
+        "ready": ready,
+        "restartCount": restart_count,
+        "image": canonical_image(image),
+        "imageID": image_id(image),
+        "containerID": container_id(pod_uid, container["name"], restart_count),
+        "started": True,
+    }
+
+
+def waiting_status(container: dict[str, Any], reason: str, message: str | None = None,
+                   restart_count: int = 0) -> dict[str, Any]:
+    waiting: dict[str, Any] = {"reason": reason}
+    if message:
+        waiting["message"] = message
+    return {
+        "name": container["name"],
+        "state": {"waiting": waiting},
+        "lastState": {},
+        "ready": False,
+        "restartCount": restart_count,
+        "image": str(container.get("image", "")),
+        "imageID": "",
+        "started": False,
+    }
+
+
+def _condition(kind: str, ok: bool, when: str, reason: str | None = None, message: str | None = None
+               ) -> dict[str, Any]:
+    condition: dict[str, Any] = {"type": kind, "status": "True" if ok else "False", "lastProbeTime": None,
+                                 "lastTransitionTime": when}
+    if not ok and reason:
+        condition["reason"] = reason
+    if not ok and message:
+        condition["message"] = message
+    return condition
+
+
+def refresh_conditions(pod: dict[str, Any], when: str | None = None) -> None:
+    """Recompute Ready / ContainersReady from the container statuses (keeping transition times)."""
+    when = when or now_iso()
+    status = pod.setdefault("status", {})
+    statuses = status.get("containerStatuses", [])
+    unready = [s["name"] for s in statuses if not s.get("ready")]
+    known = {s["name"] for s in statuses}
+    unready += [c["name"] for c in pod["spec"].get("containers", []) if c["name"] not in known]
+    all_ready = not unready
+    scheduled = bool(pod["spec"].get("nodeName"))
+    started = status.get("phase") in ("Running", "Succeeded", "Failed") or any(
+        "running" in s.get("state", {}) or "terminated" in s.get("state", {}) for s in statuses
+    )
+    old = {c["type"]: c for c in status.get("conditions", [])}
+    message = f"containers with unready status: [{' '.join(unready)}]"
+    wanted = [
+        _condition("PodReadyToStartContainers", started, when),
+        _condition("Initialized", scheduled, when),
+        _condition("Ready", all_ready, when, "ContainersNotReady", message),
+        _condition("ContainersReady", all_ready, when, "ContainersNotReady", message),
+        _condition("PodScheduled", scheduled, when),
+    ]
+    result = []
+    for condition in wanted:
+        previous = old.get(condition["type"])
+        if previous is not None and previous.get("status") == condition["status"]:
+            condition["lastTransitionTime"] = previous.get("lastTransitionTime", when)
+        result.append(condition)
+    status["conditions"] = result
+
+
+def non_root_problem(pod: dict[str, Any], container: dict[str, Any], image_user: int) -> str | None:
+    """The kubelet's CreateContainerConfigError message for runAsNonRoot, or None."""
+    pod_sc = pod["spec"].get("securityContext") or {}
+    sc = container.get("securityContext") or {}
+    non_root = sc.get("runAsNonRoot", pod_sc.get("runAsNonRoot"))
+    if not non_root:
+        return None
+    meta = pod["metadata"]
+    where = f'(pod: "{meta["namespace"]}/{meta["name"]}({meta.get("uid", "")})", container: {container["name"]})'
+    run_as = sc.get("runAsUser", pod_sc.get("runAsUser"))
+    if run_as is not None:
+        return f"container's runAsUser breaks non-root policy {where}" if int(run_as) == 0 else None
+    if image_user == 0:
+        return f"container has runAsNonRoot and image will run as root {where}"
+    return None
+
+
+class Kubelet:
+    def __init__(self, store: Store, runtime: Runtime | None, delay: float = 1.0) -> None:
+        self.store = store
+        self.runtime = runtime
+        self.delay = delay
+        self._handles: set[asyncio.TimerHandle] = set()
+        self._ip_counter = 10
+        self._crashloop_task: asyncio.Task[None] | None = None
+        self.crashloop_period = 20.0
+
+    # ---- plumbing ------------------------------------------------------------------------
+    def later(self, delay: float, callback: Callable[[], None]) -> None:
+        loop = asyncio.get_running_loop()
+
+        def run() -> None:
+            self._handles.discard(handle)
+            callback()
+
+        handle = loop.call_later(max(delay, 0.0), run)
+        self._handles.add(handle)
+
+    def stop(self) -> None:
+        for handle in list(self._handles):
+            handle.cancel()
+        self._handles.clear()
+        if self._crashloop_task is not None:
+            self._crashloop_task.cancel()
+
+    def start_background(self) -> None:
+        self._crashloop_task = asyncio.get_running_loop().create_task(self._crashloop_loop())
+
+    def _call_runtime(self, method: str, *args: Any) -> None:
+        if self.runtime is None:
+            return
+        result = getattr(self.runtime, method)(*args)
+        if inspect.isawaitable(result):
+            asyncio.ensure_future(result)
+
+    def next_pod_ip(self) -> str:
+        self._ip_counter += 1
+        return f"10.244.{self._ip_counter // 250}.{self._ip_counter % 250 + 2}"
+
+    # ---- pods ----------------------------------------------------------------------------
+    def pod_created(self, namespace: str, name: str) -> None:
+        """Schedule, then Pending with ContainerCreating, then Running after the delay."""
+
+        def schedule(pod: dict[str, Any]) -> None:
+            spec = pod["spec"]
+            if not spec.get("nodeName"):
+                selector = spec.get("nodeSelector") or {}
+                spec["nodeName"] = WINDOWS_NODE if selector.get("kubernetes.io/os") == "windows" else LINUX_NODE
+            status = pod.setdefault("status", {})
+            status["phase"] = "Pending"
+            host_ip = NODE_IPS.get(spec["nodeName"], "10.0.0.11")
+            status["hostIP"] = host_ip
+            status["hostIPs"] = [{"ip": host_ip}]
+            status["startTime"] = now_iso()
+            status["containerStatuses"] = [
+                waiting_status(c, "ContainerCreating") for c in spec.get("containers", [])
+            ]
+            if spec.get("initContainers"):
+                status["initContainerStatuses"] = [
+                    waiting_status(c, "PodInitializing") for c in spec["initContainers"]
+                ]
+            refresh_conditions(pod)
+
+        if self.store.modify("pods", namespace, name, schedule) is None:
+            return
+        self.later(self.delay, lambda: self._start_pod(namespace, name))
+
+    def _start_pod(self, namespace: str, name: str) -> None:
+        started: list[str] = []
+        pull_failures: list[dict[str, Any]] = []
+
+        def start(pod: dict[str, Any]) -> bool | None:
+            if pod["metadata"].get("deletionTimestamp"):
+                return False
+            when = now_iso()
+            status = pod["status"]
+            status["podIP"] = status.get("podIP") or self.next_pod_ip()
+            status["podIPs"] = [{"ip": status["podIP"]}]
+            if status.get("initContainerStatuses"):
+                status["initContainerStatuses"] = [
+                    _terminated_status(c, 0, "Completed", when, when) for c in pod["spec"]["initContainers"]
+                ]
+            statuses = []
+            for container in pod["spec"].get("containers", []):
+                entry = self._container_start_status(pod, container, when)
+                if "running" in entry["state"]:
+                    started.append(container["name"])
+                elif entry["state"]["waiting"]["reason"] == "ErrImagePull":
+                    pull_failures.append(container)
+                statuses.append(entry)
+            status["containerStatuses"] = statuses
+            if started:
+                status["phase"] = "Running"
+            refresh_conditions(pod, when)
+            return None
+
+        pod = self.store.modify("pods", namespace, name, start)
+        if pod is None:
+            return
+        for container_name in started:
+            self._call_runtime("start_container", pod, container_name)
+        for container in pull_failures:
+            self.later(self.delay, lambda c=container: self._back_off(namespace, name, c["name"], False))
+
+    def _container_start_status(self, pod: dict[str, Any], container: dict[str, Any], when: str
+                                ) -> dict[str, Any]:
+        image = str(container.get("image", ""))
+        exists, user = resolve_image_user(image)
+        if not exists:
+            return waiting_status(
+                container, "ErrImagePull",
+                f'failed to pull and unpack image "{canonical_image(image)}": failed to resolve reference '
+                f'"{canonical_image(image)}": {canonical_image(image)}: not found',
+            )
+        problem = non_root_problem(pod, container, user)
+        if problem:
+            return waiting_status(container, "CreateContainerConfigError", problem)
+        return running_status(container, pod["metadata"].get("uid", ""), when, ready=True)
+
+    def _back_off(self, namespace: str, name: str, container_name: str, ephemeral: bool) -> None:
+        field = "ephemeralContainerStatuses" if ephemeral else "containerStatuses"
+
+        def back_off(pod: dict[str, Any]) -> bool | None:
+            for entry in pod["status"].get(field, []):
+                if entry["name"] == container_name and "waiting" in entry["state"]:
+                    entry["state"] = {"waiting": {"reason": "ImagePullBackOff",
+                                                  "message": f'Back-off pulling image "{entry["image"]}"'}}
+                    return None
+            return False
+
+        self.store.modify("pods", namespace, name, back_off)
+
+    # ---- ephemeral containers ----------------------------------------------------------
+    def ephemeral_added(self, namespace: str, name: str, container_names: list[str]) -> None:
+        """Status Waiting ContainerCreating now, Running (or an error) after the delay."""
+
+        def creating(pod: dict[str, Any]) -> None:
+            statuses = pod["status"].setdefault("ephemeralContainerStatuses", [])
+            known = {s["name"] for s in statuses}
+            for container in pod["spec"].get("ephemeralContainers", []):
+                if container["name"] in container_names and container["name"] not in known:
+                    entry = waiting_status(container, "ContainerCreating")
+                    statuses.append(entry)
+
+        if self.store.modify("pods", namespace, name, creating) is None:
+            return
+        self.later(self.delay, lambda: self._start_ephemeral(namespace, name, container_names))
+
+    def _start_ephemeral(self, namespace: str, name: str, container_names: list[str]) -> None:
+        started: list[str] = []
+        failed_pulls: list[str] = []
+
+        def start(pod: dict[str, Any]) -> bool | None:
+            if pod["metadata"].get("deletionTimestamp"):
+                return False
+            when = now_iso()
+            by_name = {c["name"]: c for c in pod["spec"].get("ephemeralContainers", [])}
+            statuses = pod["status"].setdefault("ephemeralContainerStatuses", [])
+            for index, entry in enumerate(statuses):
+                container = by_name.get(entry["name"])
+                if container is None or entry["name"] not in container_names:
+                    continue
+                new_entry = self._container_start_status(pod, container, when)
+                new_entry["ready"] = False
+                new_entry.pop("started", None)
+                statuses[index] = new_entry
+                if "running" in new_entry["state"]:
+                    started.append(entry["name"])
+                elif new_entry["state"]["waiting"]["reason"] == "ErrImagePull":
+                    failed_pulls.append(entry["name"])
+            return None
+
+        pod = self.store.modify("pods", namespace, name, start)
+        if pod is None:
+            return
+        for container_name in started:
+            self._call_runtime("start_container", pod, container_name)
+        for container_name in failed_pulls:
+            self.later(self.delay, lambda c=container_name: self._back_off(namespace, name, c, True))
+
+    # ---- exits and deletion --------------------------------------------------------------
+    def container_exited(self, namespace: str, name: str, container_name: str, exit_code: int) -> None:
+        """The runtime saw the container's main process exit: Terminated with its code."""
+
+        def terminate(pod: dict[str, Any]) -> bool | None:
+            when = now_iso()
+            for field in ("containerStatuses", "ephemeralContainerStatuses", "initContainerStatuses"):
+                for index, entry in enumerate(pod["status"].get(field, [])):
+                    if entry["name"] != container_name:
+                        continue
+                    running = entry["state"].get("running")
+                    if running is None:
+                        return False
+                    terminated = {
+                        "exitCode": exit_code,
+                        "reason": "Completed" if exit_code == 0 else "Error",
+                        "startedAt": running.get("startedAt", when),
+                        "finishedAt": when,
+                        "containerID": entry.get("containerID", ""),
+                    }
+                    entry = dict(entry, state={"terminated": terminated}, ready=False)
+                    if field != "ephemeralContainerStatuses":
+                        entry["started"] = False
+                    pod["status"][field][index] = entry
+                    if field == "containerStatuses":
+                        refresh_conditions(pod, when)
+                    return None
+            return False
+
+        self.store.modify("pods", namespace, name, terminate)
+
+    def pod_deleting(self, namespace: str, name: str, grace_seconds: int) -> None:
+        """Stop the containers, then remove the object (shortly: the demo does not wait the grace)."""
+        pod = self.store.get("pods", namespace, name)
+        if pod is not None:
+            self._call_runtime("stop_pod", pod)
+        delay = min(max(grace_seconds, 0), 1) * min(self.delay, 0.3)
+        self.later(delay, lambda: self._finish_delete(namespace, name))
+
+    def _finish_delete(self, namespace: str, name: str) -> None:
+        self.store.delete("pods", namespace, name)
+
+    # ---- crash loop ------------------------------------------------------------------------
+    async def _crashloop_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self.crashloop_period)
+            self.crashloop_tick()
+
+    def crashloop_tick(self) -> None:
+        """Every crash-looping container fails once more: restartCount + 1, lastState terminated."""
+        for pod in list(self.store.values("pods")):
+            container_name = (pod["metadata"].get("annotations") or {}).get(CRASHLOOP_ANNOTATION)
+            if container_name:
+                meta = pod["metadata"]
+                self.store.modify("pods", meta["namespace"], meta["name"],
+                                  lambda p, c=container_name: crash_once(p, c))
+
+
+def _terminated_status(container: dict[str, Any], exit_code: int, reason: str, started: str, finished: str
+                       ) -> dict[str, Any]:
+    image = str(container.get("image", ""))
+    return {
+        "name": container["name"],
+        "state": {"terminated": {"exitCode": exit_code, "reason": reason, "startedAt": started,
+                                 "finishedAt": finished}},
+        "lastState": {},
+        "ready": False,
+        "restartCount": 0,
+        "image": canonical_image(image),
+        "imageID": image_id(image),
+        "containerID": container_id("", container["name"]),
+        "started": False,
+    }
+
+
+def crash_once(pod: dict[str, Any], container_name: str, when: datetime | None = None) -> None:
+    moment = when or datetime.now(timezone.utc)
+    finished = now_iso(moment)
+    meta = pod["metadata"]
+    for entry in pod["status"].get("containerStatuses", []):
+        if entry["name"] != container_name:
+            continue
+        restarts = int(entry.get("restartCount", 0)) + 1
+        backoff = min(10 * 2 ** min(restarts - 1, 5), 300)
+        pretty = f"{backoff // 60}m{backoff % 60}s" if backoff >= 60 else f"{backoff}s"
+        entry["restartCount"] = restarts
+        entry["lastState"] = {
+            "terminated": {
+                "exitCode": 1,
+                "reason": "Error",
+                "startedAt": finished,
+                "finishedAt": finished,
+                "containerID": container_id(meta.get("uid", ""), container_name, restarts - 1),
+            }
+        }
+        entry["state"] = {
+            "waiting": {
+                "reason": "CrashLoopBackOff",
+                "message": f"back-off {pretty} restarting failed container={container_name} "
+                           f"pod={meta['name']}_{meta['namespace']}({meta.get('uid', '')})",
+            }
+        }
+        entry["ready"] = False
+        entry["started"] = False
+    refresh_conditions(pod, finished)

@@ -1,0 +1,67 @@
+"""The demo API server's aiohttp application: middlewares (faults, auth, Status errors) and routes."""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+
+from tui.demo import routes_discovery, routes_objects
+from tui.demo.apistatus import ApiError, status_response
+from tui.demo.state import ServerState
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+ANONYMOUS_PATHS = frozenset({"/healthz", "/readyz", "/livez"})
+
+
+def build_app(state: ServerState) -> web.Application:
+    @web.middleware
+    async def faults(request: web.Request, handler: Handler) -> web.StreamResponse:
+        latency = state.faults.latency
+        if latency > 0:
+            await asyncio.sleep(latency)
+        code = state.faults.take_failure(request.path_qs)
+        if code is not None:
+            return status_response(code, "Internal error occurred: injected fault" if code >= 500
+                                   else "injected fault")
+        return await handler(request)
+
+    @web.middleware
+    async def authenticate(request: web.Request, handler: Handler) -> web.StreamResponse:
+        if request.path not in ANONYMOUS_PATHS:
+            header = request.headers.get("Authorization", "")
+            scheme, _, token = header.partition(" ")
+            if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip(), state.token):
+                return status_response(401, "Unauthorized", "Unauthorized")
+        return await handler(request)
+
+    @web.middleware
+    async def api_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
+        try:
+            return await handler(request)
+        except ApiError as error:
+            return error.response()
+        except web.HTTPNotFound:
+            return status_response(404, "the server could not find the requested resource", "NotFound",
+                                   {"causes": [{"reason": "UnexpectedServerResponse",
+                                                "message": "404 page not found"}]})
+        except web.HTTPMethodNotAllowed as error:
+            return status_response(405, f"the server does not allow this method on the requested resource "
+                                        f"({error.method})", "MethodNotAllowed")
+
+    app = web.Application(middlewares=[faults, authenticate, api_errors], client_max_size=16 * 1024 * 1024)
+    routes_discovery.add_routes(app, state)
+    routes_objects.add_routes(app, state)
+    try:
+        from tui.demo import routes_subresources
+    except ImportError:
+        pass
+    else:
+        routes_subresources.add_routes(app, state)
+    return app
