@@ -1,0 +1,244 @@
+"""ClusterConnection against the real demo cluster: version check, one-line errors, exec plugins."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import socket
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from kubernetes.client import CoreV1Api
+from kubernetes.client.exceptions import ApiException
+
+from tui.demo.cluster import DemoCluster
+from tui.kube.config import KubeConfig
+from tui.kube.errors import ErrorKind
+
+EXEC_API = "client.authentication.k8s.io/v1"
+
+PLUGIN = '''#!{python}
+"""A fake exec credential plugin: token from a file, or failure with a message on stderr."""
+import json, os, sys
+state = os.environ["PLUGIN_DIR"]
+with open(os.path.join(state, "calls.jsonl"), "a") as log:
+    info = json.loads(os.environ["KUBERNETES_EXEC_INFO"])
+    log.write(json.dumps({{"interactive": info["spec"]["interactive"], "stdin_tty": os.isatty(0),
+                          "stdin": sys.stdin.read() if not os.isatty(0) else "<tty>"}}) + "\\n")
+mode = open(os.path.join(state, "mode")).read().strip()
+if mode == "fail":
+    print("error: the SSO session has expired; run `aws sso login`", file=sys.stderr)
+    sys.exit(3)
+print("chatter the TUI must never show", file=sys.stderr)
+token = open(os.path.join(state, "token")).read().strip()
+print(json.dumps({{"apiVersion": "{api}", "kind": "ExecCredential", "status": {{"token": token}}}}))
+'''
+
+
+def write_kubeconfig(path: Path, server: str, user: dict[str, Any], context: str = "ctx",
+                     cluster_extra: dict[str, Any] | None = None) -> Path:
+    path.write_text(yaml.safe_dump({
+        "apiVersion": "v1",
+        "kind": "Config",
+        "current-context": context,
+        "clusters": [{"name": "c", "cluster": {"server": server, **(cluster_extra or {})}}],
+        "users": [{"name": "u", "user": user}],
+        "contexts": [{"name": context, "context": {"cluster": "c", "user": "u"}}],
+    }))
+    return path
+
+
+def demo_kubeconfig(cluster: DemoCluster, path: Path, user: dict[str, Any], *, keep_ca: bool = True) -> Path:
+    """The demo cluster's own kubeconfig (server, CA) with another user, renamed context "ctx"."""
+    assert cluster.kubeconfig_path is not None
+    doc = yaml.safe_load(Path(cluster.kubeconfig_path).read_text())
+    server_entry = dict(doc["clusters"][0]["cluster"])
+    if not keep_ca:
+        server_entry.pop("certificate-authority-data", None)
+        server_entry.pop("certificate-authority", None)
+    server = server_entry.pop("server")
+    return write_kubeconfig(path, server, user, cluster_extra=server_entry)
+
+
+def closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_check_returns_the_version(shared_cluster: DemoCluster) -> None:
+    conn = KubeConfig.load(shared_cluster.kubeconfig_path).connect()
+    assert conn.context == "ephemera-demo"
+    assert conn.server == shared_cluster.url
+    assert conn.namespace == "default"
+    version = conn.check(timeout=2)
+    assert version["major"] == "1" and version["gitVersion"].startswith("v1.")
+
+
+def test_api_client_lists_pods(shared_cluster: DemoCluster) -> None:
+    conn = KubeConfig.load(shared_cluster.kubeconfig_path).connect()
+    pods = CoreV1Api(conn.api_client).list_namespaced_pod("default")
+    assert any(p.metadata.name.startswith("slim-") for p in pods.items)
+    stream_client = conn.new_api_client()
+    assert CoreV1Api(stream_client).list_namespaced_pod("default").items
+
+
+def test_wrong_token_gives_the_401_message(shared_cluster: DemoCluster, tmp_path: Path) -> None:
+    path = demo_kubeconfig(shared_cluster, tmp_path / "k", {"token": "not-the-token"})
+    conn = KubeConfig.load(path).connect()
+    with pytest.raises(Exception) as err:
+        conn.check(timeout=2)
+    assert err.value.kind == ErrorKind.UNAUTHORIZED  # type: ignore[attr-defined]
+    assert str(err.value).startswith(f"the API server at {shared_cluster.url} (context 'ctx') rejected the credentials (401 Unauthorized)")
+    with pytest.raises(ApiException) as api_err:
+        CoreV1Api(conn.api_client).list_namespaced_pod("default")
+    described = conn.describe(api_err.value)
+    assert described.kind == ErrorKind.UNAUTHORIZED and "log in again" in described.hint
+
+
+def test_unreachable_server_says_the_address(tmp_path: Path) -> None:
+    server = f"http://127.0.0.1:{closed_port()}"
+    conn = KubeConfig.load(write_kubeconfig(tmp_path / "k", server, {"token": "t"})).connect()
+    with pytest.raises(Exception) as err:
+        conn.check(timeout=2)
+    assert err.value.kind == ErrorKind.UNREACHABLE  # type: ignore[attr-defined]
+    assert f"cannot reach the API server at {server}" in str(err.value)
+    assert "connection refused" in str(err.value)
+    assert "\n" not in str(err.value)
+
+
+def test_https_against_a_plain_http_port_is_a_tls_error(tmp_path: Path) -> None:
+    with DemoCluster(tls=False, seed=False) as plain:
+        assert plain.url.startswith("http://")
+        server = plain.url.replace("http://", "https://")
+        conn = KubeConfig.load(write_kubeconfig(tmp_path / "k", server, {"token": plain.token})).connect()
+        with pytest.raises(Exception) as err:
+            conn.check(timeout=2)
+    assert err.value.kind == ErrorKind.TLS  # type: ignore[attr-defined]
+    assert str(err.value).startswith(f"TLS handshake with {server} (context 'ctx') failed: the server does not speak TLS")
+
+
+def test_untrusted_certificate_is_a_tls_error_naming_the_server(shared_cluster: DemoCluster, tmp_path: Path) -> None:
+    path = demo_kubeconfig(shared_cluster, tmp_path / "k", {"token": shared_cluster.token}, keep_ca=False)
+    conn = KubeConfig.load(path).connect()
+    with pytest.raises(Exception) as err:
+        conn.check(timeout=2)
+    assert err.value.kind == ErrorKind.TLS  # type: ignore[attr-defined]
+    assert f"TLS handshake with {shared_cluster.url} (context 'ctx') failed: certificate verify failed" in str(err.value)
+    assert "certificate-authority" in err.value.hint  # type: ignore[attr-defined]
+
+
+def test_unknown_certificate_authority_file_is_a_config_error(tmp_path: Path) -> None:
+    path = write_kubeconfig(tmp_path / "k", "https://127.0.0.1:6443", {"token": "t"},
+                            cluster_extra={"certificate-authority": str(tmp_path / "missing-ca.pem")})
+    kc = KubeConfig.load(path)
+    with pytest.raises(Exception) as err:
+        kc.connect()
+    assert "missing-ca.pem" in str(err.value)
+
+
+# --- exec credential plugins ---------------------------------------------------------------------
+
+
+@pytest.fixture()
+def plugin(tmp_path: Path) -> Iterator[Path]:
+    state = tmp_path / "plugin"
+    state.mkdir()
+    script = state / "fake-auth-plugin"
+    script.write_text(PLUGIN.format(python=sys.executable, api=EXEC_API))
+    script.chmod(0o755)
+    (state / "mode").write_text("ok")
+    yield state
+
+
+def exec_user(state: Path, **extra: Any) -> dict[str, Any]:
+    return {"exec": {"apiVersion": EXEC_API, "command": str(state / "fake-auth-plugin"),
+                     "env": [{"name": "PLUGIN_DIR", "value": str(state)}], **extra}}
+
+
+def calls(state: Path) -> list[dict[str, Any]]:
+    log = state / "calls.jsonl"
+    return [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
+
+
+def test_exec_plugin_token_is_used(shared_cluster: DemoCluster, plugin: Path, tmp_path: Path,
+                                   capfd: pytest.CaptureFixture[str]) -> None:
+    (plugin / "token").write_text(shared_cluster.token)
+    kc = KubeConfig.load(demo_kubeconfig(shared_cluster, tmp_path / "k", exec_user(plugin)))
+    conn = kc.connect()
+    assert conn.check(timeout=2)["major"] == "1"
+    assert len(calls(plugin)) == 1  # resolved once, in connect()
+    assert "chatter" not in capfd.readouterr().err  # stdin is not a TTY here: stderr is captured
+
+
+def test_failing_exec_plugin_error_text_goes_into_the_error(shared_cluster: DemoCluster, plugin: Path,
+                                                             tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    (plugin / "mode").write_text("fail")
+    kc = KubeConfig.load(demo_kubeconfig(shared_cluster, tmp_path / "k", exec_user(plugin, installHint="install the fake plugin")))
+    with pytest.raises(Exception) as err:
+        kc.connect()
+    text = str(err.value)
+    assert err.value.kind == ErrorKind.EXEC_PLUGIN  # type: ignore[attr-defined]
+    assert "fake-auth-plugin" in text and "exit code 3" in text
+    assert "the SSO session has expired; run `aws sso login`" in text
+    assert "install the fake plugin" in text
+    assert "\n" not in text
+    assert "SSO" not in capfd.readouterr().err
+
+
+def test_missing_exec_plugin(tmp_path: Path) -> None:
+    user = {"exec": {"apiVersion": EXEC_API, "command": "definitely-not-installed-auth-plugin"}}
+    kc = KubeConfig.load(write_kubeconfig(tmp_path / "k", "https://127.0.0.1:6443", user))
+    with pytest.raises(Exception) as err:
+        kc.connect()
+    assert "'definitely-not-installed-auth-plugin' was not found on PATH" in str(err.value)
+
+
+def test_refresh_after_401_runs_the_plugin_again(shared_cluster: DemoCluster, plugin: Path, tmp_path: Path) -> None:
+    (plugin / "token").write_text("stale-token")
+    kc = KubeConfig.load(demo_kubeconfig(shared_cluster, tmp_path / "k", exec_user(plugin)))
+    conn = kc.connect()
+    with pytest.raises(Exception) as err:
+        conn.check(timeout=2)
+    assert err.value.kind == ErrorKind.UNAUTHORIZED  # type: ignore[attr-defined]
+    (plugin / "token").write_text(shared_cluster.token)  # the user logged in again meanwhile
+    conn.refresh_credentials()
+    assert conn.check(timeout=2)["major"] == "1"
+    assert CoreV1Api(conn.api_client).list_namespaced_pod("default").items  # the shared client sees it too
+    assert len(calls(plugin)) == 2
+
+
+def test_plugin_never_gets_the_terminal_once_the_tui_runs(shared_cluster: DemoCluster, plugin: Path, tmp_path: Path,
+                                                         capfd: pytest.CaptureFixture[str],
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a real TTY on stdin: interactive before the TUI (like kubectl), captured afterwards."""
+    (plugin / "token").write_text(shared_cluster.token)
+    master, slave = pty.openpty()
+    try:
+        with os.fdopen(os.dup(slave), "r") as tty_stdin:
+            monkeypatch.setattr(sys, "stdin", tty_stdin)
+            kc = KubeConfig.load(demo_kubeconfig(shared_cluster, tmp_path / "k", exec_user(plugin)))
+            conn = kc.connect()  # before the TUI: the plugin may prompt on the terminal
+            first = calls(plugin)[-1]
+            assert first["interactive"] is True and first["stdin_tty"] is True
+            assert "chatter" in capfd.readouterr().err  # passed through, as kubectl does
+
+            kc.interactive = False  # the TUI takes the screen
+            conn.refresh_credentials()
+            second = calls(plugin)[-1]
+            assert second["interactive"] is False and second["stdin_tty"] is False and second["stdin"] == ""
+            assert capfd.readouterr().err == ""  # nothing scribbled over the UI
+
+            (plugin / "mode").write_text("fail")
+            with pytest.raises(Exception) as err:
+                conn.refresh_credentials()
+            assert "SSO session has expired" in str(err.value)
+            assert capfd.readouterr().err == ""
+    finally:
+        os.close(master)
+        os.close(slave)
