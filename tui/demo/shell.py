@@ -1,0 +1,740 @@
+"""The simulated busybox `sh` (ash): line editing on a tty, plain line reading without one,
+`;` `&&` `||` `|` and redirections, `$VAR` / `$(...)` expansion, builtins, and the dispatcher
+that runs any program of a simulated container (`run_program`)."""
+
+from __future__ import annotations
+
+import asyncio
+import codecs
+import re
+from dataclasses import dataclass, field
+
+from tui.demo import apps
+from tui.demo.images import BUSYBOX_APPLETS
+from tui.demo.processes import Container, Process
+from tui.demo.shell_commands import COMMANDS, Ctx, echo
+from tui.demo.stdio import BufferInput, BufferOutput, Input, NullOutput, Output, ProcessIO, Resize
+from tui.demo.vfs import PermissionDenied
+
+BANNER = "# Ephemera demo cluster: simulated busybox shell (type help)\n"
+SHELLS = frozenset({"sh", "ash", "bash", "dash", "zsh"})
+INTERRUPTED = 130
+NOT_FOUND = 127
+
+
+class ShellSyntaxError(Exception):
+    pass
+
+
+async def run_program(container: Container, process: Process, argv: list[str], io: ProcessIO,
+                      is_main: bool) -> int:
+    """Run a container's main process or an exec'd process on its standard streams."""
+    ctx = Ctx(container, process, list(argv), dict(container.env), container.working_dir,
+              io.stdin, io.stdout, io.stderr, io, is_main)
+    return await dispatch(ctx)
+
+
+async def dispatch(ctx: Ctx) -> int:
+    """Run the program named by argv[0] (already found in the container's filesystem)."""
+    name = ctx.argv[0].rsplit("/", 1)[-1]
+    if name in SHELLS:
+        return await Shell(ctx).main()
+    if name == "busybox" and len(ctx.argv) > 1:
+        ctx.argv = ctx.argv[1:]
+        return await dispatch(ctx)
+    if name == "docker-entrypoint.sh":
+        if len(ctx.argv) > 1:
+            ctx.argv = ctx.argv[1:]
+            return await dispatch(ctx)
+        return await apps.forever()
+    if name in apps.APPS:
+        return await apps.APPS[name](ctx)
+    if name == "top":
+        from tui.demo.top import top
+
+        return await top(ctx)
+    if name in COMMANDS:
+        return await COMMANDS[name](ctx)
+    if name in BUSYBOX_APPLETS:
+        await ctx.err(f"{name}: applet not simulated by the Ephemera demo cluster\n")
+        return 1
+    return await apps.idle(ctx)
+
+
+# -- parsing ---------------------------------------------------------------------------------
+
+_OPERATORS = ("2>&1", "&&", "||", ">>", "2>>", "2>", "&>", "|", ";", "&", ">", "<", "\n")
+_REDIRECTS = frozenset({">", ">>", "2>", "2>>", "&>", "<"})
+
+
+@dataclass
+class SimpleCommand:
+    words: list[str] = field(default_factory=list)
+    redirects: list[tuple[str, str]] = field(default_factory=list)
+
+
+Pipeline = list[SimpleCommand]
+AndOr = list[tuple[str, Pipeline]]
+
+
+def _closing(text: str, start: int, opener: str, closer: str) -> int:
+    """Index of the `closer` matching text[start] == opener, skipping quotes."""
+    depth = 0
+    index = start
+    while index < len(text):
+        char = text[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char == "'" and opener != "'":
+            end = text.find("'", index + 1)
+            if end < 0:
+                break
+            index = end + 1
+            continue
+        if char == opener:
+            depth += 1
+        elif char == closer:
+            depth -= 1
+            if depth == 0:
+                return index
+        index += 1
+    raise ShellSyntaxError("unterminated quoted string" if opener != "(" else "unexpected end of file")
+
+
+def _double_quote_end(text: str, start: int) -> int:
+    index = start + 1
+    while index < len(text):
+        char = text[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char == "$" and text[index + 1:index + 2] == "(":
+            index = _closing(text, index + 1, "(", ")") + 1
+            continue
+        if char == '"':
+            return index
+        index += 1
+    raise ShellSyntaxError("unterminated quoted string")
+
+
+def scan(text: str) -> list[tuple[str, str]]:
+    """Tokens: ("op", operator) or ("word", raw text with its quotes)."""
+    tokens: list[tuple[str, str]] = []
+    word = ""
+    index = 0
+
+    def flush() -> None:
+        nonlocal word
+        if word:
+            tokens.append(("word", word))
+            word = ""
+
+    while index < len(text):
+        char = text[index]
+        if char in " \t\r":
+            flush()
+            index += 1
+        elif char == "#" and not word:
+            end = text.find("\n", index)
+            index = len(text) if end < 0 else end
+        elif char == "\\":
+            word += text[index:index + 2]
+            index += 2
+        elif char == "'":
+            end = text.find("'", index + 1)
+            if end < 0:
+                raise ShellSyntaxError("unterminated quoted string")
+            word += text[index:end + 1]
+            index = end + 1
+        elif char == '"':
+            end = _double_quote_end(text, index)
+            word += text[index:end + 1]
+            index = end + 1
+        elif char == "$" and text[index + 1:index + 2] == "(":
+            end = _closing(text, index + 1, "(", ")")
+            word += text[index:end + 1]
+            index = end + 1
+        elif char == "`":
+            end = text.find("`", index + 1)
+            if end < 0:
+                raise ShellSyntaxError("unterminated quoted string")
+            word += text[index:end + 1]
+            index = end + 1
+        else:
+            for operator in _OPERATORS:
+                if text.startswith(operator, index) and (not operator.startswith("2") or not word):
+                    flush()
+                    tokens.append(("op", operator))
+                    index += len(operator)
+                    break
+            else:
+                word += char
+                index += 1
+    flush()
+    return tokens
+
+
+def parse(text: str) -> list[AndOr]:
+    lists: list[AndOr] = []
+    current: AndOr = []
+    pipeline: Pipeline = [SimpleCommand()]
+    connector = ""
+    pending_redirect: str | None = None
+
+    def finish_pipeline(op: str) -> None:
+        nonlocal pipeline, connector
+        if not pipeline[-1].words and not pipeline[-1].redirects:
+            if len(pipeline) > 1 or current or op in ("&&", "||", "|"):
+                raise ShellSyntaxError(f'unexpected "{op}"' if op != "\n" else "unexpected newline")
+            return
+        current.append((connector, pipeline))
+        pipeline = [SimpleCommand()]
+
+    for kind, value in scan(text):
+        if kind == "word":
+            if pending_redirect is not None:
+                pipeline[-1].redirects.append((pending_redirect, value))
+                pending_redirect = None
+            else:
+                pipeline[-1].words.append(value)
+            continue
+        if pending_redirect is not None:
+            raise ShellSyntaxError(f'unexpected "{value}"' if value != "\n" else "unexpected newline")
+        if value in _REDIRECTS:
+            pending_redirect = value
+        elif value == "2>&1":
+            pipeline[-1].redirects.append(("2>&1", ""))
+        elif value == "|":
+            if not pipeline[-1].words:
+                raise ShellSyntaxError('unexpected "|"')
+            pipeline.append(SimpleCommand())
+        elif value in ("&&", "||"):
+            finish_pipeline(value)
+            connector = value
+        else:  # ; & newline
+            finish_pipeline(value)
+            if current:
+                lists.append(current)
+            current, connector = [], ""
+    if pending_redirect is not None:
+        raise ShellSyntaxError("unexpected newline")
+    if pipeline[-1].words or pipeline[-1].redirects:
+        current.append((connector, pipeline))
+    elif connector or len(pipeline) > 1:
+        raise ShellSyntaxError("unexpected end of file")
+    if current:
+        lists.append(current)
+    return lists
+
+
+_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+# -- the shell -------------------------------------------------------------------------------
+
+
+class Shell:
+    def __init__(self, ctx: Ctx) -> None:
+        self.ctx = ctx
+        self.env = ctx.env
+        self.cwd = ctx.cwd
+        self.status = 0
+        self.exit_code: int | None = None
+        self.history: list[str] = []
+
+    @property
+    def io(self) -> ProcessIO:
+        return self.ctx.io
+
+    @property
+    def interactive_tty(self) -> bool:
+        return self.io.tty and self.ctx.stdin is self.io.stdin
+
+    async def main(self) -> int:
+        args = self.ctx.argv[1:]
+        while args and args[0] in ("-i", "-l", "--login", "-x", "-e"):
+            args = args[1:]
+        if args and args[0] == "-c":
+            if len(args) < 2:
+                await self.ctx.err("sh: -c requires an argument\n")
+                return 2
+            return await self.run_script(args[1])
+        if args:
+            try:
+                resolved = self.ctx.view.resolve(args[0], self.cwd)
+            except PermissionDenied:
+                resolved = None
+            content = self.ctx.view.read(resolved) if resolved is not None else None
+            if content is None:
+                await self.ctx.err(f"sh: can't open '{args[0]}': No such file or directory\n")
+                return 2
+            return await self.run_script(content)
+        if self.ctx.is_main or self.interactive_tty:
+            await self.ctx.out(BANNER)
+        if self.interactive_tty:
+            return await self.interactive()
+        return await self.read_lines()
+
+    # -- input ---------------------------------------------------------------------------
+
+    async def read_lines(self) -> int:
+        """No tty: commands from stdin lines, no echo, no prompt."""
+        pending = b""
+        while self.exit_code is None:
+            event = await self.ctx.stdin.read_event()
+            if isinstance(event, Resize):
+                continue
+            if event is None:
+                if pending.strip():
+                    await self.run_line(pending.decode(errors="replace"))
+                break
+            pending += event
+            while b"\n" in pending and self.exit_code is None:
+                line, _, pending = pending.partition(b"\n")
+                await self.run_line(line.decode(errors="replace"))
+        return self.exit_code if self.exit_code is not None else self.status
+
+    def prompt(self) -> str:
+        home = self.env.get("HOME", "/root")
+        shown = self.cwd
+        if home != "/" and (shown == home or shown.startswith(home + "/")):
+            shown = "~" + shown[len(home):]
+        return f"{shown} {'#' if self.ctx.process.user == 0 else '$'} "
+
+    async def interactive(self) -> int:
+        """A tty: ash's line editing (echo, backspace, ^C, ^D, ^L, ^U, history)."""
+        decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        line: list[str] = []
+        history_index = 0
+        escape = ""
+        last_was_cr = False
+        await self.ctx.out(self.prompt())
+        while self.exit_code is None:
+            event = await self.ctx.stdin.read_event()
+            if event is None:
+                break
+            if isinstance(event, Resize):
+                await self.ctx.out("\r" + self.prompt() + "".join(line) + "\x1b[K")
+                continue
+            text = decoder.decode(event)
+            for position, char in enumerate(text):
+                if escape:
+                    escape += char
+                    if len(escape) == 2 and char != "[" and char != "O":
+                        escape = ""
+                    elif len(escape) > 2 and (char.isalpha() or char == "~"):
+                        key, escape = escape[-1], ""
+                        if key in "AB" and self.history:
+                            history_index = max(0, history_index - 1) if key == "A" else \
+                                min(len(self.history), history_index + 1)
+                            recalled = self.history[history_index] if history_index < len(self.history) else ""
+                            await self.ctx.out("\r" + self.prompt() + recalled + "\x1b[K")
+                            line = list(recalled)
+                    continue
+                if char == "\n" and last_was_cr:
+                    last_was_cr = False
+                    continue
+                last_was_cr = char == "\r"
+                if char in "\r\n":
+                    command = "".join(line)
+                    line = []
+                    await self.ctx.out("\n")
+                    if command.strip():
+                        self.history.append(command)
+                    history_index = len(self.history)
+                    rest = text[position + 1:]
+                    if rest:
+                        self.io.unread(rest.encode())
+                    await self.run_foreground(command)
+                    if self.exit_code is not None:
+                        return self.exit_code
+                    await self.ctx.out(self.prompt())
+                    break
+                if char == "\x03":
+                    line = []
+                    await self.ctx.out("^C\n" + self.prompt())
+                elif char == "\x04":
+                    if not line:
+                        await self.ctx.out("\n")
+                        return self.status
+                elif char in "\x7f\x08":
+                    if line:
+                        line.pop()
+                        await self.ctx.out("\b \b")
+                elif char == "\x0c":
+                    await self.ctx.out("\x1b[H\x1b[J" + self.prompt() + "".join(line))
+                elif char == "\x15":
+                    line = []
+                    await self.ctx.out("\r" + self.prompt() + "\x1b[K")
+                elif char == "\x1b":
+                    escape = char
+                elif char == "\t" or (ord(char) < 32):
+                    continue
+                else:
+                    line.append(char)
+                    await self.ctx.out(char)
+        return self.exit_code if self.exit_code is not None else self.status
+
+    async def run_foreground(self, command: str) -> None:
+        """Run a line; on a tty Ctrl+C interrupts it (SIGINT to the foreground job)."""
+        task = asyncio.get_running_loop().create_task(self.run_line(command))
+        self.io.on_interrupt = task.cancel
+        try:
+            await asyncio.wait({task})
+        except asyncio.CancelledError:
+            task.cancel()
+            raise
+        finally:
+            self.io.on_interrupt = None
+        if task.cancelled():
+            self.status = INTERRUPTED
+            await self.ctx.out("^C\n")
+        elif task.exception() is not None:
+            raise task.exception()  # type: ignore[misc]
+
+    # -- execution -----------------------------------------------------------------------
+
+    async def run_line(self, line: str) -> int:
+        return await self.run_script(line)
+
+    async def run_script(self, text: str) -> int:
+        try:
+            lists = parse(text)
+        except ShellSyntaxError as error:
+            await self.ctx.err(f"sh: syntax error: {error}\n")
+            self.status = 2
+            return self.status
+        for and_or in lists:
+            for connector, pipeline in and_or:
+                if connector == "&&" and self.status != 0 or connector == "||" and self.status == 0:
+                    continue
+                self.status = await self.run_pipeline(pipeline, self.ctx.stdin, self.ctx.stdout, self.ctx.stderr)
+                if self.exit_code is not None:
+                    return self.exit_code
+        return self.status
+
+    async def run_pipeline(self, pipeline: Pipeline, stdin: Input, stdout: Output, stderr: Output) -> int:
+        status = 0
+        current_in = stdin
+        for index, command in enumerate(pipeline):
+            last = index == len(pipeline) - 1
+            out: Output = stdout if last else BufferOutput()
+            status = await self.run_simple(command, current_in, out, stderr)
+            if not last:
+                assert isinstance(out, BufferOutput)
+                current_in = BufferInput(out.value())
+        return status
+
+    async def run_simple(self, command: SimpleCommand, stdin: Input, stdout: Output, stderr: Output) -> int:
+        words: list[str] = []
+        assignments: dict[str, str] = {}
+        for raw in command.words:
+            if not words and _ASSIGNMENT.match(raw):
+                name, _, value = raw.partition("=")
+                assignments[name] = "".join(await self.expand(value, split=False))
+                continue
+            words.extend(await self.expand(raw))
+        writes: list[tuple[str, BufferOutput, bool]] = []
+        for op, target_raw in command.redirects:
+            target = "".join(await self.expand(target_raw, split=False)) if target_raw else ""
+            if op == "<":
+                content = self._read(target)
+                if content is None:
+                    await stderr.write(f"sh: can't open '{target}': No such file or directory\n".encode())
+                    return 1
+                stdin = BufferInput(content.encode())
+                continue
+            if op == "2>&1":
+                stderr = stdout
+                continue
+            sink: Output = NullOutput() if target == "/dev/null" else BufferOutput()
+            if isinstance(sink, BufferOutput):
+                writes.append((target, sink, op.endswith(">>")))
+            if op in (">", ">>", "&>"):
+                stdout = sink
+            if op in ("2>", "2>>", "&>"):
+                stderr = sink
+        if not words:
+            self.env.update(assignments)
+            return 0
+        try:
+            return await self.execute(words, assignments, stdin, stdout, stderr)
+        finally:
+            for target, buffer, append in writes:
+                self.ctx.container.fs.write(self._abs(target), buffer.value().decode(errors="replace"), append)
+
+    def _abs(self, path: str) -> str:
+        from tui.demo.filesystem import normpath
+
+        return normpath(path, self.cwd)
+
+    def _read(self, path: str) -> str | None:
+        try:
+            resolved = self.ctx.view.resolve(path, self.cwd)
+        except PermissionDenied:
+            return None
+        return self.ctx.view.read(resolved) if resolved is not None else None
+
+    async def execute(self, argv: list[str], assignments: dict[str, str], stdin: Input, stdout: Output,
+                      stderr: Output) -> int:
+        name = argv[0]
+        env = {**self.env, **assignments}
+        child = Ctx(self.ctx.container, self.ctx.process, argv, env, self.cwd, stdin, stdout, stderr,
+                    self.io, False)
+        builtin = BUILTINS.get(name)
+        if builtin is not None:
+            return await builtin(self, child)
+        container = self.ctx.container
+        if container.fs.which(name, env.get("PATH", "")) is None:
+            await stderr.write(f"sh: {name}: not found\n".encode())
+            return NOT_FOUND
+        process = container.pidns.spawn(self.ctx.process.user, argv, container)
+        child.process = process
+        try:
+            return await dispatch(child)
+        finally:
+            container.pidns.reap(process)
+
+    # -- expansion -----------------------------------------------------------------------
+
+    async def expand(self, raw: str, split: bool = True) -> list[str]:
+        """Quotes, backslashes, `~`, `$VAR`, `${VAR}`, `$?`, `$$`, `$(...)`, `` `...` ``."""
+        fields: list[str] = [""]
+        quoted = False
+        index = 0
+
+        def add(value: str, splittable: bool) -> None:
+            if not splittable or not split:
+                fields[-1] += value
+                return
+            parts = value.split()
+            if not parts:
+                if value:
+                    fields.append("")
+                return
+            if value[0].isspace() and fields[-1]:
+                fields.append("")
+            fields[-1] += parts[0]
+            fields.extend(parts[1:])
+            if value[-1].isspace():
+                fields.append("")
+
+        if raw.startswith("~") and (len(raw) == 1 or raw[1] == "/"):
+            fields[-1] = self.env.get("HOME", "/root")
+            index = 1
+        while index < len(raw):
+            char = raw[index]
+            if char == "\\":
+                fields[-1] += raw[index + 1:index + 2]
+                index += 2
+            elif char == "'":
+                end = raw.index("'", index + 1)
+                fields[-1] += raw[index + 1:end]
+                quoted = True
+                index = end + 1
+            elif char == '"':
+                end = _double_quote_end(raw, index)
+                fields[-1] += await self._expand_double(raw[index + 1:end])
+                quoted = True
+                index = end + 1
+            elif char in "$`":
+                value, index = await self._substitution(raw, index)
+                add(value, True)
+            else:
+                fields[-1] += char
+                index += 1
+        result = [f for f in fields if f]
+        return result or ([""] if quoted or not split else [])
+
+    async def _expand_double(self, inner: str) -> str:
+        out = ""
+        index = 0
+        while index < len(inner):
+            char = inner[index]
+            if char == "\\" and inner[index + 1:index + 2] in ('"', "\\", "$", "`"):
+                out += inner[index + 1]
+                index += 2
+            elif char in "$`":
+                value, index = await self._substitution(inner, index)
+                out += value
+            else:
+                out += char
+                index += 1
+        return out
+
+    async def _substitution(self, text: str, index: int) -> tuple[str, int]:
+        """Expand the `$...` or backquote at `index`; returns (value, index after it)."""
+        if text[index] == "`":
+            end = text.find("`", index + 1)
+            end = len(text) if end < 0 else end
+            return await self.capture(text[index + 1:end]), end + 1
+        rest = text[index + 1:]
+        if rest.startswith("(("):
+            end = text.find("))", index)
+            end = len(text) if end < 0 else end
+            return self._arithmetic(text[index + 3:end]), end + 2
+        if rest.startswith("("):
+            end = _closing(text, index + 1, "(", ")")
+            return await self.capture(text[index + 2:end]), end + 1
+        if rest.startswith("{"):
+            end = text.find("}", index)
+            end = len(text) if end < 0 else end
+            name = text[index + 2:end]
+            if name.startswith("#"):
+                return str(len(self._variable(name[1:]))), end + 1
+            if ":-" in name:
+                name, default = name.split(":-", 1)
+                return self._variable(name) or default, end + 1
+            return self._variable(name), end + 1
+        if rest[:1] in ("?", "$", "#", "!", "0", "-") or rest[:1].isdigit():
+            return self._variable(rest[0]), index + 2
+        match = _NAME.match(rest)
+        if match is None:
+            return "$", index + 1
+        return self._variable(match.group(0)), index + 1 + match.end()
+
+    def _variable(self, name: str) -> str:
+        if name == "?":
+            return str(self.status)
+        if name == "$":
+            return str(self.ctx.process.pid)
+        if name == "0":
+            return "sh"
+        if name == "#":
+            return "0"
+        if name in ("!", "-") or name.isdigit():
+            return ""
+        return self.env.get(name, "")
+
+    def _arithmetic(self, expression: str) -> str:
+        expanded = re.sub(r"\$?([A-Za-z_][A-Za-z0-9_]*)", lambda m: self.env.get(m.group(1), "0") or "0",
+                          expression)
+        if not re.fullmatch(r"[\d\s+\-*/%()]*", expanded):
+            return "0"
+        try:
+            return str(int(eval(expanded.replace("/", "//"), {"__builtins__": {}})))  # noqa: S307 (digits and operators only)
+        except (SyntaxError, ZeroDivisionError, TypeError):
+            return "0"
+
+    async def capture(self, script: str) -> str:
+        """`$(...)`: run in a subshell, stdout captured, trailing newlines removed."""
+        output = BufferOutput()
+        sub_ctx = Ctx(self.ctx.container, self.ctx.process, ["sh"], dict(self.env), self.cwd,
+                      BufferInput(), output, self.ctx.stderr, self.io, False)
+        subshell = Shell(sub_ctx)
+        self.status = await subshell.run_script(script)
+        return output.value().decode(errors="replace").rstrip("\n")
+
+
+# -- builtins ---------------------------------------------------------------------------------
+
+
+async def _cd(shell: Shell, ctx: Ctx) -> int:
+    target = ctx.argv[1] if len(ctx.argv) > 1 else shell.env.get("HOME", "/")
+    if target == "-":
+        target = shell.env.get("OLDPWD", shell.cwd)
+    try:
+        resolved = ctx.view.resolve(target, shell.cwd)
+    except PermissionDenied:
+        await ctx.err(f"sh: cd: can't cd to {target}: Permission denied\n")
+        return 2
+    if resolved is None or not ctx.view.is_dir(resolved):
+        await ctx.err(f"sh: cd: can't cd to {target}: No such file or directory\n")
+        return 2
+    shell.env["OLDPWD"] = shell.cwd
+    shell.cwd = shell._abs(target)
+    shell.env["PWD"] = shell.cwd
+    return 0
+
+
+async def _pwd(shell: Shell, ctx: Ctx) -> int:
+    await ctx.out(shell.cwd + "\n")
+    return 0
+
+
+async def _echo(shell: Shell, ctx: Ctx) -> int:
+    return await echo(ctx)
+
+
+async def _export(shell: Shell, ctx: Ctx) -> int:
+    if len(ctx.argv) == 1:
+        await ctx.out("".join(f"export {k}='{v}'\n" for k, v in sorted(shell.env.items())))
+    for arg in ctx.argv[1:]:
+        name, has_value, value = arg.partition("=")
+        if has_value:
+            shell.env[name] = value
+        else:
+            shell.env.setdefault(name, "")
+    return 0
+
+
+async def _unset(shell: Shell, ctx: Ctx) -> int:
+    for name in ctx.argv[1:]:
+        shell.env.pop(name, None)
+    return 0
+
+
+async def _exit(shell: Shell, ctx: Ctx) -> int:
+    code = shell.status
+    if len(ctx.argv) > 1:
+        if not ctx.argv[1].lstrip("-").isdigit():
+            await ctx.err(f"sh: exit: Illegal number: {ctx.argv[1]}\n")
+            code = 2
+        else:
+            code = int(ctx.argv[1]) & 0xFF
+    shell.exit_code = code
+    return code
+
+
+async def _true(shell: Shell, ctx: Ctx) -> int:
+    return 0
+
+
+async def _false(shell: Shell, ctx: Ctx) -> int:
+    return 1
+
+
+async def _type(shell: Shell, ctx: Ctx) -> int:
+    status = 0
+    for name in ctx.argv[1:]:
+        if name in BUILTINS:
+            await ctx.out(f"{name} is a shell builtin\n")
+        elif (path := ctx.container.fs.which(name, shell.env.get("PATH", ""))) is not None:
+            await ctx.out(f"{name} is {path}\n")
+        else:
+            await ctx.out(f"{name}: not found\n")
+            status = 1
+    return status
+
+
+async def _history(shell: Shell, ctx: Ctx) -> int:
+    await ctx.out("".join(f"{n:>5} {line}\n" for n, line in enumerate(shell.history, 1)))
+    return 0
+
+
+HELP = """\
+Ephemera demo cluster: a simulated busybox shell. Nothing here is a real process; the demo
+shows how ephemeral containers see their pod (PID namespaces, /proc/<pid>/root, localhost).
+
+Built-in commands:
+  cd pwd echo export unset exit type history help true false
+
+Programs (if the image has them):
+  ps pgrep pidof top ls cat head tail grep wc sort mkdir touch rm which env hostname id
+  whoami uname date uptime free df stty clear sleep seq wget nslookup ip ifconfig netstat
+
+Try:  ps aux   ls /proc/1/root/   wget -O - localhost:8080   top
+"""
+
+
+async def _help(shell: Shell, ctx: Ctx) -> int:
+    await ctx.out(HELP)
+    return 0
+
+
+BUILTINS = {
+    "cd": _cd, "pwd": _pwd, "echo": _echo, "export": _export, "unset": _unset, "exit": _exit,
+    "true": _true, "false": _false, ":": _true, "type": _type, "history": _history, "help": _help,
+}

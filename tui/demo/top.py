@@ -1,0 +1,93 @@
+"""busybox `top`: full screen on the alternate screen, colours, one refresh a second, sized to
+the terminal (resizes redraw it), `q` or Ctrl+C quits. Without a tty it prints plain frames."""
+
+from __future__ import annotations
+
+import time
+
+from tui.demo.shell_commands import Ctx, split_flags, user_name
+from tui.demo.stdio import Resize
+
+ENTER_ALT_SCREEN = "\x1b[?1049h\x1b[?25l"
+LEAVE_ALT_SCREEN = "\x1b[?25h\x1b[?1049l"
+HOME_CLEAR = "\x1b[H"
+REVERSE = "\x1b[7m"
+BOLD = "\x1b[1m"
+GREEN = "\x1b[32m"
+CYAN = "\x1b[36m"
+YELLOW = "\x1b[33m"
+RESET = "\x1b[0m"
+HEADER = "  PID  PPID USER     STAT   VSZ %VSZ CPU %CPU COMMAND"
+_VSZ = {"sh": 4428, "top": 4428, "ps": 4428, "python": 31520, "node": 1060328, "pause": 1020,
+        "nginx": 11404}
+
+
+def frame_lines(ctx: Ctx, tick: int, colour: bool) -> list[str]:
+    cols, rows = ctx.io.cols, ctx.io.rows
+    processes = ctx.container.pidns.sorted()
+    busy = (tick % 3) + 1
+    lines = [
+        f"Mem: 1709108K used, 6320304K free, 3312K shrd, 102400K buff, 1200000K cached",
+        f"CPU:   {busy}% usr   1% sys   0% nic  {98 - busy}% idle   0% io   0% irq   0% sirq",
+        f"Load average: 0.08 0.03 0.01 {1 + tick % 2}/{len(processes) + 117} {processes[-1].pid if processes else 1}",
+    ]
+    if colour:
+        lines[1] = GREEN + lines[1] + RESET
+    header = HEADER.ljust(cols)[:cols]
+    lines.append(REVERSE + header + RESET if colour else HEADER)
+    body_rows = max(0, rows - len(lines) - (0 if not colour else 0))
+    for index, process in enumerate(processes[: body_rows if colour else len(processes)]):
+        vsz = _VSZ.get(process.name, 2048)
+        cpu = (tick + index) % 2 if process is ctx.process else 0
+        row = (f"{process.pid:>5} {0 if process.pid == 1 else 1:>5} "
+               f"{user_name(ctx.container, process.user)[:8]:<8} {'R' if process is ctx.process else 'S':<4}"
+               f"{vsz:>6} {vsz * 100 // 8029412:>3}% {index % 2:>3} {cpu:>3}% {process.command}")
+        row = row[:cols]
+        if colour:
+            tint = BOLD if process is ctx.process else (CYAN if process.container is ctx.container else YELLOW)
+            row = tint + row + RESET
+        lines.append(row)
+    return lines
+
+
+async def top(ctx: Ctx) -> int:
+    flags, _ = split_flags(ctx.argv[1:])
+    count = None
+    for index, arg in enumerate(ctx.argv):
+        if arg == "-n" and index + 1 < len(ctx.argv) and ctx.argv[index + 1].isdigit():
+            count = int(ctx.argv[index + 1])
+    interactive = ctx.io.tty and ctx.stdout is ctx.io.stdout and "b" not in flags
+    if not interactive:
+        for tick in range(count or 1):
+            if tick:
+                await _wait(ctx, 1.0)
+            await ctx.out("\n".join(frame_lines(ctx, tick, colour=False)) + "\n\n")
+        return 0
+    saved_interrupt, ctx.io.on_interrupt = ctx.io.on_interrupt, None  # raw mode: ^C is a key
+    await ctx.out(ENTER_ALT_SCREEN)
+    tick = 0
+    try:
+        while count is None or tick < count:
+            lines = frame_lines(ctx, tick, colour=True)
+            await ctx.out(HOME_CLEAR + "\x1b[K\n".join(lines) + "\x1b[J")
+            tick += 1
+            deadline = time.monotonic() + 1.0
+            while (remaining := deadline - time.monotonic()) > 0:
+                try:
+                    event = await ctx.stdin.read_event(timeout=remaining)
+                except TimeoutError:
+                    break
+                if event is None or isinstance(event, bytes) and (b"q" in event or b"\x03" in event):
+                    return 0
+                if isinstance(event, Resize):
+                    break
+        return 0
+    finally:
+        ctx.io.on_interrupt = saved_interrupt
+        await ctx.out(LEAVE_ALT_SCREEN)
+
+
+async def _wait(ctx: Ctx, seconds: float) -> None:
+    import asyncio
+
+    await asyncio.sleep(seconds)
