@@ -102,34 +102,3 @@ def not_found(resource: str, name: str, group: str = "") -> ApiError:
 
 def already_exists(resource: str, name: str) -> ApiError:
     return ApiError(409, f'{resource} "{name}" already exists', "AlreadyExists", {"name": name, "kind": resource})
-
-
-def invalid(kind: str, name: str, causes: list[str]) -> ApiError:
-    """422 `Pod "p" is invalid: cause1, cause2` with details.causes like the API server's."""
-    detail_causes: list[dict[str, str]] = []
-    for cause in causes:
-        field, _, rest = cause.partition(": ")
-        reason_text, _, message = rest.partition(": ")
-        detail_causes.append({"reason": _cause_reason(reason_text), "message": rest or cause, "field": field})
-    message = f'{kind} "{name}" is invalid: ' + ", ".join(causes)
-    if len(causes) > 1:
-        message = f'{kind} "{name}" is invalid: [' + ", ".join(causes) + "]"
-    return ApiError(
-        422,
-        message,
-        "Invalid",
-        {"name": name, "kind": kind.lower() + "s", "causes": detail_causes},
-    )
-
-
-def _cause_reason(text: str) -> str:
-    table = {
-        "Forbidden": "FieldValueForbidden",
-        "Required value": "FieldValueRequired",
-        "Duplicate value": "FieldValueDuplicate",
-        "Not found": "FieldValueNotFound",
-        "Invalid value": "FieldValueInvalid",
-        "Unsupported value": "FieldValueNotSupported",
-        "Too long": "FieldValueTooLong",
-    }
-    return table.get(text, "FieldValueInvalid")

@@ -10,7 +10,8 @@ from typing import Any
 
 from aiohttp import web
 
-from tui.demo.apistatus import ApiError, dumps, invalid, json_response, not_found, raw_json_response
+from tui.demo import podsecurity, validation
+from tui.demo.apistatus import ApiError, dumps, json_response, not_found, raw_json_response
 from tui.demo.poddefaults import default_pod, now_iso
 from tui.demo.selectors import EVENT_FIELDS, GENERIC_FIELDS, POD_FIELDS, Filter, parse_field_selector, \
     parse_label_selector
@@ -195,18 +196,17 @@ def add_routes(app: web.Application, state: ServerState) -> None:
             raise ApiError(400, f'the API version in the data ({body.get("apiVersion")}) does not match the '
                                 f"expected API version (v1)", "BadRequest")
         if not name and not metadata.get("generateName"):
-            raise invalid("Pod", "", ["metadata.name: Required value: name or generateName is required"])
+            status = validation.invalid_status(
+                "Pod", "", ["metadata.name: Required value: name or generateName is required"])
+            return json_response(status, status=422)
         body.pop("status", None)
         for field in ("uid", "resourceVersion", "creationTimestamp", "deletionTimestamp", "selfLink"):
             metadata.pop(field, None)
         pod = default_pod(body, namespace)
         name = pod["metadata"]["name"]
-        causes = []
-        if pod["spec"].get("ephemeralContainers"):
-            causes.append("spec.ephemeralContainers: Forbidden: cannot be set on create")
-        causes += _validate_create(pod)
+        causes = validation.validate_pod_create(pod)
         if causes:
-            raise invalid("Pod", name, causes)
+            return json_response(validation.invalid_status("Pod", name, causes), status=422)
         _admit_pod_security(state, namespace, pod)
         if (namespace, name) in store.objects["pods"]:
             raise ApiError(409, f'pods "{name}" already exists', "AlreadyExists", {"name": name, "kind": "pods"})
@@ -315,27 +315,9 @@ def _bookmark(resource: str, rv: int, initial_end: bool = False) -> bytes:
     return dumps({"type": "BOOKMARK", "object": obj}) + b"\n"
 
 
-def _validate_create(pod: dict[str, Any]) -> list[str]:
-    try:
-        from tui.demo.validation import validate_pod_create
-    except ImportError:  # TODO(helper B): drop once tui/demo/validation.py has landed
-        return []
-    return [c for c in validate_pod_create(pod) if not c.startswith("spec.ephemeralContainers: Forbidden")]
-
-
 def _admit_pod_security(state: ServerState, namespace: str, pod: dict[str, Any]) -> None:
     """403 `violates PodSecurity "<level>:latest"` when the namespace enforces a level."""
-    ns = state.store.get("namespaces", "", namespace) or {}
-    level = (ns.get("metadata", {}).get("labels") or {}).get("pod-security.kubernetes.io/enforce", "privileged")
-    if level not in ("baseline", "restricted"):
-        return
-    try:
-        from tui.demo import podsecurity
-    except ImportError:  # TODO(helper B): drop once tui/demo/podsecurity.py has landed
-        return
-    violations = podsecurity.evaluate(pod, level)
-    if violations:
-        name = pod["metadata"]["name"]
-        message = podsecurity.format_forbidden(name, level, violations) if hasattr(podsecurity, "format_forbidden") \
-            else f'pods "{name}" is forbidden: violates PodSecurity "{level}:latest": ' + ", ".join(violations)
-        raise ApiError(403, message, "Forbidden", {"name": name, "kind": "pods"})
+    labels = (state.store.get("namespaces", "", namespace) or {}).get("metadata", {}).get("labels")
+    refused = podsecurity.admission_status(pod, labels)
+    if refused is not None:
+        raise ApiError(403, refused["message"], "Forbidden", refused.get("details"))

@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from tui.demo import routes_discovery, routes_objects
+from tui.demo import routes_discovery, routes_objects, routes_subresources
 from tui.demo.apistatus import ApiError, status_response
 from tui.demo.state import ServerState
 
@@ -58,10 +58,5 @@ def build_app(state: ServerState) -> web.Application:
     app = web.Application(middlewares=[faults, authenticate, api_errors], client_max_size=16 * 1024 * 1024)
     routes_discovery.add_routes(app, state)
     routes_objects.add_routes(app, state)
-    try:
-        from tui.demo import routes_subresources
-    except ImportError:
-        pass
-    else:
-        routes_subresources.add_routes(app, state)
+    routes_subresources.add_routes(app, state)
     return app

@@ -1,0 +1,284 @@
+"""Pod subresources: ephemeralcontainers (GET/PUT/PATCH), log, attach/exec; SelfSubjectAccessReview."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from aiohttp import web
+
+from tui.demo import patch as patching
+from tui.demo import podsecurity, validation
+from tui.demo.apistatus import ApiError, json_response, not_found, raw_json_response
+from tui.demo.kubelet import CRASHLOOP_ANNOTATION
+from tui.demo.poddefaults import default_container
+from tui.demo.routes_objects import TRUE_VALUES, read_json
+from tui.demo.state import ServerState
+
+PATCH_TYPES = (
+    "application/json-patch+json",
+    "application/merge-patch+json",
+    "application/strategic-merge-patch+json",
+    "application/apply-patch+yaml",
+)
+
+
+def container_names(pod: dict[str, Any], field: str) -> list[str]:
+    return [c["name"] for c in pod["spec"].get(field, []) or []]
+
+
+def pick_container(pod: dict[str, Any], requested: str | None) -> str:
+    """The container a log/attach/exec request is about, with the API server's 400 messages."""
+    name = pod["metadata"]["name"]
+    regular = container_names(pod, "containers")
+    init = container_names(pod, "initContainers")
+    ephemeral = container_names(pod, "ephemeralContainers")
+    if not requested:
+        default = (pod["metadata"].get("annotations") or {}).get("kubectl.kubernetes.io/default-container")
+        if default in regular:
+            return str(default)
+        if len(regular) == 1:
+            return regular[0]
+        message = f"a container name must be specified for pod {name}, choose one of: [{' '.join(regular)}]"
+        if init:
+            message += f" or one of the init containers: [{' '.join(init)}]"
+        if ephemeral:
+            message += f" or one of the ephemeral containers: [{' '.join(ephemeral)}]"
+        raise ApiError(400, message, "BadRequest")
+    if requested not in regular + init + ephemeral:
+        raise ApiError(400, f"container {requested} is not valid for pod {name}", "BadRequest")
+    return requested
+
+
+def container_status(pod: dict[str, Any], container: str) -> dict[str, Any] | None:
+    for field in ("containerStatuses", "initContainerStatuses", "ephemeralContainerStatuses"):
+        for entry in pod.get("status", {}).get(field, []) or []:
+            if entry.get("name") == container:
+                return entry
+    return None
+
+
+def crashloop_log(pod: dict[str, Any], container: str, restart: int) -> bytes:
+    """What the crash-looping demo app prints before it dies."""
+    return (
+        f"2025-06-01T10:00:00Z INFO  payments-api 1.4.2 starting (attempt {restart + 1})\n"
+        "2025-06-01T10:00:00Z INFO  loading config from environment\n"
+        "2025-06-01T10:00:01Z INFO  connecting to postgres://payments-db:5432/payments\n"
+        "2025-06-01T10:00:04Z ERROR dial tcp 10.96.41.7:5432: connect: connection refused\n"
+        "2025-06-01T10:00:04Z FATAL could not connect to the database after 3 attempts, exiting\n"
+    ).encode()
+
+
+def add_routes(app: web.Application, state: ServerState) -> None:
+    store = state.store
+
+    def load_pod(namespace: str, name: str) -> dict[str, Any]:
+        pod = store.get("pods", namespace, name)
+        if pod is None:
+            raise not_found("pods", name)
+        return pod
+
+    # ---- ephemeral containers --------------------------------------------------------------
+    async def ephemeral_containers(request: web.Request) -> web.Response:
+        namespace, name = request.match_info["namespace"], request.match_info["name"]
+        verb = {"GET": "get", "PUT": "update", "PATCH": "patch"}[request.method]
+        state.policy.check(verb, "pods", "ephemeralcontainers", namespace, name)
+        pod = load_pod(namespace, name)
+        if request.method == "GET":
+            return raw_json_response(store.json_of("pods", (namespace, name)))
+        body = await read_json(request)
+        if request.method == "PUT":
+            if not isinstance(body, dict):
+                raise ApiError(400, "the body of the request was in an unknown format", "BadRequest")
+            wanted_rv = (body.get("metadata") or {}).get("resourceVersion")
+            if wanted_rv and wanted_rv != pod["metadata"]["resourceVersion"]:
+                raise ApiError(409, f'Operation cannot be fulfilled on pods "{name}": the object has been '
+                                    "modified; please apply your changes to the latest version and try again",
+                               "Conflict", {"name": name, "kind": "pods"})
+            requested = body
+        else:
+            requested = apply_patch(request.content_type, pod, body)
+        new_pod = validation.apply_ephemeral_containers(pod, requested)
+        for container in new_pod["spec"].get("ephemeralContainers", []) or []:
+            default_container(container, ephemeral=True)
+        causes = validation.validate_ephemeral_update(pod, new_pod)
+        if causes:
+            status = validation.invalid_status("Pod", name, causes)
+            return json_response(status, status=422)
+        ns_labels = (store.get("namespaces", "", namespace) or {}).get("metadata", {}).get("labels")
+        refused = podsecurity.admission_status(new_pod, ns_labels)
+        if refused is not None:
+            return json_response(refused, status=403)
+        if request.query.get("dryRun") == "All":
+            return json_response(new_pod)
+        old_names = set(container_names(pod, "ephemeralContainers"))
+        added = [n for n in container_names(new_pod, "ephemeralContainers") if n not in old_names]
+        if not added and new_pod["spec"].get("ephemeralContainers") == pod["spec"].get("ephemeralContainers"):
+            return raw_json_response(store.json_of("pods", (namespace, name)))
+        store.replace("pods", new_pod)
+        if added:
+            state.kubelet.ephemeral_added(namespace, name, added)
+        return raw_json_response(store.json_of("pods", (namespace, name)))
+
+    # ---- logs ------------------------------------------------------------------------------
+    async def pod_log(request: web.Request) -> web.StreamResponse:
+        namespace, name = request.match_info["namespace"], request.match_info["name"]
+        state.policy.check("get", "pods", "log", namespace, name)
+        pod = load_pod(namespace, name)
+        container = pick_container(pod, request.query.get("container"))
+        previous = request.query.get("previous") in TRUE_VALUES
+        follow = request.query.get("follow") in TRUE_VALUES
+        tail = request.query.get("tailLines")
+        entry = container_status(pod, container) or {}
+        crashloop = (pod["metadata"].get("annotations") or {}).get(CRASHLOOP_ANNOTATION) == container
+        if previous:
+            if not entry.get("lastState", {}).get("terminated"):
+                raise ApiError(400, f'previous terminated container "{container}" in pod "{name}" not found',
+                               "BadRequest")
+            content = crashloop_log(pod, container, int(entry.get("restartCount", 1)) - 1) if crashloop else b""
+            return _text(_tail(content, tail))
+        waiting = entry.get("state", {}).get("waiting")
+        if crashloop:
+            return _text(_tail(crashloop_log(pod, container, int(entry.get("restartCount", 0))), tail))
+        if waiting is not None or not entry:
+            reason = (waiting or {}).get("reason", "ContainerCreating")
+            if reason in ("ErrImagePull", "ImagePullBackOff"):
+                text = f'container "{container}" in pod "{name}" is waiting to start: trying and failing to pull image'
+            elif reason == "CreateContainerConfigError":
+                text = f'container "{container}" in pod "{name}" is waiting to start: CreateContainerConfigError'
+            else:
+                text = f'container "{container}" in pod "{name}" is waiting to start: {reason}'
+            raise ApiError(400, text, "BadRequest")
+        runtime = state.runtime
+        content = runtime.logs(pod, container) if runtime is not None else b""
+        if not follow or runtime is None or "terminated" in entry.get("state", {}):
+            return _text(_tail(content, tail))
+        response = web.StreamResponse(headers={"Content-Type": "text/plain"})
+        response.enable_chunked_encoding()
+        task = asyncio.current_task()
+        if task is not None:
+            state.streams.add(task)
+        try:
+            await response.prepare(request)
+            first = _tail(content, tail)
+            if first:
+                await response.write(first)
+            async for chunk in runtime.follow_logs(pod, container, include_existing=False):
+                await response.write(chunk)
+            await response.write_eof()
+        except (ConnectionResetError, asyncio.CancelledError):
+            pass
+        finally:
+            if task is not None:
+                state.streams.discard(task)
+        return response
+
+    # ---- attach / exec -----------------------------------------------------------------------
+    async def attach_or_exec(request: web.Request) -> web.StreamResponse:
+        namespace, name = request.match_info["namespace"], request.match_info["name"]
+        kind = "attach" if request.path.endswith("/attach") else "exec"
+        verbs = ["get", "create"] if request.method == "GET" else ["create"]
+        for verb in verbs:
+            state.policy.check(verb, "pods", kind, namespace, name)
+        pod = load_pod(namespace, name)
+        container = pick_container(pod, request.query.get("container"))
+        from tui.demo import streaming
+
+        task = asyncio.current_task()
+        if task is not None:
+            state.streams.add(task)
+        try:
+            return await streaming.handle_stream(request, kind=kind, pod=pod, container=container,
+                                                 runtime=state.runtime)
+        finally:
+            if task is not None:
+                state.streams.discard(task)
+
+    # ---- SelfSubjectAccessReview / RulesReview ---------------------------------------------
+    async def self_subject_access_review(request: web.Request) -> web.Response:
+        body = await read_json(request)
+        if not isinstance(body, dict):
+            raise ApiError(400, "the body of the request was in an unknown format", "BadRequest")
+        spec = body.get("spec") or {}
+        attributes = spec.get("resourceAttributes")
+        if attributes is None and spec.get("nonResourceAttributes") is None:
+            return json_response(validation.invalid_status(
+                "SelfSubjectAccessReview", "",
+                ["spec.resourceAttributes: Invalid value: \"null\": exactly one of nonResourceAttributes or "
+                 "resourceAttributes must be specified"], "authorization.k8s.io"), status=422)
+        allowed = True
+        if attributes is not None:
+            allowed = state.policy.allowed(
+                str(attributes.get("verb", "")), str(attributes.get("resource", "")),
+                str(attributes.get("subresource", "")), attributes.get("namespace") or None)
+        review_status: dict[str, Any] = {"allowed": allowed}
+        if allowed:
+            review_status["reason"] = 'RBAC: allowed by ClusterRoleBinding "ephemera-demo" of ClusterRole ' \
+                                      '"cluster-admin" to User "demo"'
+        result = {
+            "kind": "SelfSubjectAccessReview",
+            "apiVersion": "authorization.k8s.io/v1",
+            "metadata": {"creationTimestamp": None, **(body.get("metadata") or {})},
+            "spec": spec,
+            "status": review_status,
+        }
+        return json_response(result, status=201)
+
+    async def self_subject_rules_review(request: web.Request) -> web.Response:
+        body = await read_json(request)
+        spec = (body or {}).get("spec") or {}
+        result = {
+            "kind": "SelfSubjectRulesReview",
+            "apiVersion": "authorization.k8s.io/v1",
+            "metadata": {"creationTimestamp": None},
+            "spec": spec,
+            "status": {
+                "resourceRules": [{"verbs": ["*"], "apiGroups": ["*"], "resources": ["*"]}],
+                "nonResourceRules": [{"verbs": ["*"], "nonResourceURLs": ["*"]}],
+                "incomplete": False,
+            },
+        }
+        return json_response(result, status=201)
+
+    router = app.router
+    base = "/api/v1/namespaces/{namespace}/pods/{name}"
+    router.add_get(base + "/ephemeralcontainers", ephemeral_containers)
+    router.add_put(base + "/ephemeralcontainers", ephemeral_containers)
+    router.add_patch(base + "/ephemeralcontainers", ephemeral_containers)
+    router.add_get(base + "/log", pod_log)
+    for kind in ("attach", "exec"):
+        router.add_get(f"{base}/{kind}", attach_or_exec)
+        router.add_post(f"{base}/{kind}", attach_or_exec)
+    router.add_post("/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", self_subject_access_review)
+    router.add_post("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews", self_subject_rules_review)
+
+
+def apply_patch(content_type: str, pod: dict[str, Any], body: Any) -> dict[str, Any]:
+    try:
+        if content_type == "application/strategic-merge-patch+json":
+            return patching.apply_strategic_merge_patch(pod, body)
+        if content_type == "application/json-patch+json":
+            return patching.apply_json_patch(pod, body)
+        if content_type == "application/merge-patch+json":
+            return patching.apply_merge_patch(pod, body)
+    except patching.PatchError as error:
+        raise ApiError(422, error.message, "Invalid") from None
+    raise ApiError(415, f"the body of the request was in an unknown format - accepted media types include: "
+                        f"{', '.join(PATCH_TYPES)}", "UnsupportedMediaType")
+
+
+def _tail(content: bytes, tail: str | None) -> bytes:
+    if tail in (None, ""):
+        return content
+    try:
+        count = int(tail)
+    except ValueError:
+        return content
+    if count < 0:
+        return content
+    lines = content.splitlines(keepends=True)
+    return b"".join(lines[-count:]) if count else b""
+
+
+def _text(content: bytes) -> web.Response:
+    return web.Response(body=content, headers={"Content-Type": "text/plain"})
