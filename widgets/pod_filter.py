@@ -5,7 +5,7 @@ Rules (also shown in the help screen):
 - `/expr/`            : a regular expression (case-insensitive).
 - text containing any of `^$*+?()[]{}|\\` and compiling as a regex: a regular expression.
 - anything else       : a case-insensitive substring.
-Text filters match against "namespace/name status node".
+Text filters match each of: name, namespace, namespace/name, status, node.
 No Textual imports here.
 """
 
@@ -40,11 +40,14 @@ class PodFilter:
             return f'"{self.substring}"'
         return ""
 
-    def matches(self, haystack: str) -> bool:
+    def matches(self, fields: tuple[str, ...]) -> bool:
+        """True when any field matches (a regex is searched in each field on its own, so
+        `^web-` anchors at the start of the name)."""
         if self.pattern is not None:
-            return self.pattern.search(haystack) is not None
+            return any(self.pattern.search(value) is not None for value in fields)
         if self.substring:
-            return self.substring.lower() in haystack.lower()
+            needle = self.substring.lower()
+            return any(needle in value.lower() for value in fields)
         return True
 
 

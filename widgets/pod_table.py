@@ -93,10 +93,12 @@ def pod_row(pod: dict, now: datetime, *, show_namespace: bool) -> tuple[object, 
     return tuple(cells)
 
 
-def filter_haystack(pod: dict) -> str:
+def filter_fields(pod: dict) -> tuple[str, ...]:
+    """What `/` filters look at: name, namespace, namespace/name, status, node."""
     meta = pod.get("metadata") or {}
+    namespace, name = meta.get("namespace", ""), meta.get("name", "")
     columns = pod_columns(pod)
-    return f"{meta.get('namespace', '')}/{meta.get('name', '')} {columns.status} {columns.node}"
+    return (name, namespace, f"{namespace}/{name}", columns.status, columns.node)
 
 
 def _utcnow() -> datetime:
@@ -176,7 +178,7 @@ class PodTable(DataTable):
     def _matches(self, pod: dict) -> bool:
         if self.pod_filter.substring is None and self.pod_filter.pattern is None:
             return True
-        return self.pod_filter.matches(filter_haystack(pod))
+        return self.pod_filter.matches(filter_fields(pod))
 
     def _sort_key(self, key: PodKey) -> PodKey:
         return key

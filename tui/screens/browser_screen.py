@@ -43,6 +43,22 @@ OBJECTS_REFRESH_SECONDS = 60.0
 FILTER_DEBOUNCE_SECONDS = 0.12
 ALL = "all"
 
+HELP_DESCRIPTIONS = {
+    "start_filter": "filter pods (see below)",
+    "app.command_palette": "command palette: ns NAME, ctx NAME, every action",
+    "command_palette": "command palette: ns NAME, ctx NAME, every action",
+    "pick_namespace": "pick a namespace (from the API server, or all)",
+    "pick_context": "pick a kubeconfig context (reconnects)",
+    "toggle_all_namespaces": "toggle all namespaces",
+    "toggle_inspector": "hide / show the inspector",
+    "retry": "retry the connection now",
+    "screenshot": "save an SVG screenshot",
+    "help": "this help",
+    "app.quit": "quit",
+    "quit": "quit",
+}
+HIDDEN_FROM_HELP = frozenset({"app.focus_previous", "focus_previous", "app.copy_text", "copy_text", "screenshot_"})
+
 
 class BrowserScreen(Screen[None]):
     """Pods of one namespace (or all), live."""
@@ -135,7 +151,7 @@ class BrowserScreen(Screen[None]):
         self.set_class(event.size.width >= WIDE_LAYOUT_MIN_WIDTH, "-wide")
 
     def on_unmount(self) -> None:
-        self._stop_watcher()
+        self._stop_watcher(wait=True)
 
     # ------------------------------------------------------------------ connection
     def _connect(self, context: str | None) -> None:
@@ -209,9 +225,14 @@ class BrowserScreen(Screen[None]):
         watcher.start()
         self._update_placeholder()
 
-    def _stop_watcher(self) -> None:
+    def _stop_watcher(self, *, wait: bool = False) -> None:
+        """Stop the current watcher: in a thread while running, synchronously when leaving."""
         watcher, self.watcher = self.watcher, None
-        if watcher is not None:
+        if watcher is None:
+            return
+        if wait:
+            watcher.stop()
+        else:
             threading.Thread(target=watcher.stop, name="ephemera-watch-stop", daemon=True).start()
 
     @on(PodsChanged)
@@ -554,10 +575,11 @@ class BrowserScreen(Screen[None]):
         seen.update({"j", "k", "g", "G", "up", "down", "enter", "tab", "escape", "pageup", "pagedown"})
         for key, active in self.active_bindings.items():
             binding = active.binding
-            if key in seen or not binding.description:
+            description = HELP_DESCRIPTIONS.get(binding.action, binding.description)
+            if key in seen or not description or binding.action in HIDDEN_FROM_HELP:
                 continue
             seen.add(key)
-            rows.append((key_label(key), binding.description))
+            rows.append((key_label(key), description))
         return rows
 
     def action_screenshot(self) -> None:

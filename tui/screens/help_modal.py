@@ -11,7 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 FILTER_HELP = (
-    ("/text", "substring of namespace/name, status or node (case-insensitive)"),
+    ("/text", "substring of the name, namespace, status or node (case-insensitive)"),
     ("/a.*b", "a regular expression when the text has any of ^$*+?()[]{}|\\"),
     ("//x/", "/x/ between slashes is always a regular expression"),
     ("/-l app=x", "label selector, sent to the API server (the watch restarts)"),

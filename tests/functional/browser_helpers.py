@@ -1,0 +1,75 @@
+"""Helpers for the pod browser tests: build the app against a demo cluster, poll the screen."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import yaml
+from textual.pilot import Pilot
+
+from tui.app import EphemeraApp
+from tui.kube.config import KubeConfig
+
+
+def make_app(kubeconfig_path: Path | str, **kwargs: Any) -> EphemeraApp:
+    kubeconfig = KubeConfig.load(kubeconfig=str(kubeconfig_path))
+    return EphemeraApp(kubeconfig, **kwargs)
+
+
+async def wait_for(pilot: Pilot, condition: Callable[[], object], timeout: float = 8.0, what: str = "") -> None:
+    """Poll the UI (letting it process messages) until `condition()` is truthy."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if condition():
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what or condition}")
+        await pilot.pause(0.03)
+
+
+def row_names(app: EphemeraApp) -> list[str]:
+    return [name for _, name in app.browser.table.visible_keys()]
+
+
+def row_of(app: EphemeraApp, namespace: str, name: str) -> dict[str, str]:
+    """One row as {column label: text}."""
+    table = app.browser.table
+    labels = [str(column.label) for column in table.ordered_columns]
+    return dict(zip(labels, table.row_texts((namespace, name))))
+
+
+def message_text(app: EphemeraApp) -> str:
+    """The message shown in place of the table ("" when the table is shown)."""
+    widget = app.browser.query_one("#table-message")
+    return str(widget.render()) if widget.display else ""
+
+
+def fixed_clock_for(cluster: Any) -> Callable[[], datetime]:
+    """A "now" at the demo cluster's seed time (ages then match the scenario exactly)."""
+    namespace = cluster.store.get("namespaces", "", "default") if hasattr(cluster, "store") else None
+    del namespace
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    return lambda: now
+
+
+def merged_kubeconfig(path: Path, configs: dict[str, Path]) -> Path:
+    """One kubeconfig with a context per demo cluster, named by the dict keys; the first is current."""
+    merged: dict[str, Any] = {"apiVersion": "v1", "kind": "Config", "clusters": [], "users": [], "contexts": []}
+    for name, source in configs.items():
+        data = yaml.safe_load(Path(source).read_text())
+        cluster = data["clusters"][0]
+        user = data["users"][0]
+        context = data["contexts"][0]
+        merged["clusters"].append({"name": name, "cluster": cluster["cluster"]})
+        merged["users"].append({"name": name, "user": user["user"]})
+        merged["contexts"].append(
+            {"name": name, "context": {**context["context"], "cluster": name, "user": name}}
+        )
+    merged["current-context"] = next(iter(configs))
+    path.write_text(yaml.safe_dump(merged))
+    path.chmod(0o600)
+    return path
