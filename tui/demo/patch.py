@@ -239,37 +239,36 @@ def _array_index(token: str, length: int, *, allow_end: bool) -> int:
     return index
 
 
-def _container(doc: Any, parts: list[str], op: str, path: str) -> tuple[Any, str]:
-    """The parent container of the location `parts` names, and the last token."""
+def _walk(doc: Any, tokens: list[str], missing: str) -> Any:
+    """Follow `tokens` from `doc`; a step that does not exist raises PatchError(missing)."""
     node = doc
-    for token in parts[:-1]:
+    for token in tokens:
         if isinstance(node, dict) and token in node:
             node = node[token]
         elif isinstance(node, list):
             try:
                 node = node[_array_index(token, len(node), allow_end=False)]
             except PatchError:
-                raise PatchError(f'{op} operation does not apply: doc is missing path: "{path}": missing value') from None
+                raise PatchError(missing) from None
         else:
-            raise PatchError(f'{op} operation does not apply: doc is missing path: "{path}": missing value')
+            raise PatchError(missing)
+    return node
+
+
+def _missing(op: str, path: str, what: str = "path") -> str:
+    return f'{op} operation does not apply: doc is missing {what}: "{path}": missing value'
+
+
+def _container(doc: Any, parts: list[str], op: str, path: str) -> tuple[Any, str]:
+    """The parent container of the location `parts` names, and the last token."""
+    node = _walk(doc, parts[:-1], _missing(op, path))
     if not isinstance(node, (dict, list)):
-        raise PatchError(f'{op} operation does not apply: doc is missing path: "{path}": missing value')
+        raise PatchError(_missing(op, path))
     return node, parts[-1]
 
 
 def _get(doc: Any, path: str, op: str, what: str = "path") -> Any:
-    node = doc
-    for token in _parse_pointer(path):
-        if isinstance(node, dict) and token in node:
-            node = node[token]
-        elif isinstance(node, list):
-            try:
-                node = node[_array_index(token, len(node), allow_end=False)]
-            except PatchError:
-                raise PatchError(f'{op} operation does not apply: doc is missing {what}: "{path}": missing value') from None
-        else:
-            raise PatchError(f'{op} operation does not apply: doc is missing {what}: "{path}": missing value')
-    return node
+    return _walk(doc, _parse_pointer(path), _missing(op, path, what))
 
 
 def _add(doc: Any, path: str, value: Any, op: str = "add") -> Any:
@@ -291,7 +290,7 @@ def _remove(doc: Any, path: str, op: str = "remove") -> tuple[Any, Any]:
     parent, token = _container(doc, parts, op, path)
     if isinstance(parent, dict):
         if token not in parent:
-            raise PatchError(f'{op} operation does not apply: doc is missing path: "{path}": missing value')
+            raise PatchError(_missing(op, path))
         return doc, parent.pop(token)
     return doc, parent.pop(_array_index(token, len(parent), allow_end=False))
 

@@ -343,6 +343,19 @@ def _validate_image_whitespace(container: dict[str, Any], path: str) -> list[Fie
     return []
 
 
+def _checked_container(
+    container: dict[str, Any], volumes: dict[str, dict[str, Any]], item: str, seen: set[str], record_empty: bool = True
+) -> list[FieldError]:
+    """validateContainerCommon, the image whitespace check and name uniqueness against `seen`."""
+    errors = _validate_container_common(container, volumes, item) + _validate_image_whitespace(container, item)
+    name = container.get("name") or ""
+    if name in seen:
+        errors.append(_duplicate(f"{item}.name", name))
+    elif name or record_empty:
+        seen.add(name)
+    return errors
+
+
 def _validate_containers(containers: list[dict[str, Any]], volumes: dict[str, dict[str, Any]], path: str) -> list[FieldError]:
     if not containers:
         return [_required(path)]
@@ -350,13 +363,7 @@ def _validate_containers(containers: list[dict[str, Any]], volumes: dict[str, di
     names: set[str] = set()
     for index, container in enumerate(containers):
         item = f"{path}[{index}]"
-        errors.extend(_validate_container_common(container, volumes, item))
-        errors.extend(_validate_image_whitespace(container, item))
-        name = container.get("name") or ""
-        if name in names:
-            errors.append(_duplicate(f"{item}.name", name))
-        else:
-            names.add(name)
+        errors.extend(_checked_container(container, volumes, item, names))
         if container.get("restartPolicy") is not None:
             errors.append(_forbidden(f"{item}.restartPolicy", "may not be set for non-init containers"))
     return errors
@@ -369,16 +376,10 @@ def _validate_init_containers(
     names = {c.get("name") or "" for c in regular}
     for index, container in enumerate(init):
         item = f"{path}[{index}]"
-        errors.extend(_validate_container_common(container, volumes, item))
-        errors.extend(_validate_image_whitespace(container, item))
+        errors.extend(_checked_container(container, volumes, item, names, record_empty=False))
         restart = container.get("restartPolicy")
         if restart is not None and restart != "Always":
             errors.append(_not_supported(f"{item}.restartPolicy", restart, ["Always"]))
-        name = container.get("name") or ""
-        if name in names:
-            errors.append(_duplicate(f"{item}.name", name))
-        elif name:
-            names.add(name)
         if restart != "Always":
             for probe in ("lifecycle", "livenessProbe", "readinessProbe", "startupProbe"):
                 if container.get(probe) is not None:
@@ -400,13 +401,7 @@ def _validate_ephemeral_containers(
     all_names = set(other_names)
     for index, container in enumerate(ephemeral):
         item = f"{path}[{index}]"
-        errors.extend(_validate_container_common(container, volumes, item))
-        errors.extend(_validate_image_whitespace(container, item))
-        name = container.get("name") or ""
-        if name in all_names:
-            errors.append(_duplicate(f"{item}.name", name))
-        else:
-            all_names.add(name)
+        errors.extend(_checked_container(container, volumes, item, all_names))
         target = container.get("targetContainerName") or ""
         if target and target not in other_names:
             errors.append(_not_found(f"{item}.targetContainerName", target))
