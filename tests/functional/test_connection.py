@@ -242,3 +242,49 @@ def test_plugin_never_gets_the_terminal_once_the_tui_runs(shared_cluster: DemoCl
     finally:
         os.close(master)
         os.close(slave)
+
+
+# --- server errors from the real demo API server -------------------------------------------------
+
+
+def test_403_names_the_missing_verb_and_resource(demo_cluster: DemoCluster) -> None:
+    demo_cluster.faults.deny("list", "pods", namespace="default")
+    conn = KubeConfig.load(demo_cluster.kubeconfig_path).connect()
+    with pytest.raises(ApiException) as api_err:
+        CoreV1Api(conn.api_client).list_namespaced_pod("default")
+    err = conn.describe(api_err.value)
+    assert err.kind == ErrorKind.FORBIDDEN and err.status == 403
+    assert 'cannot list resource "pods"' in err.message
+    assert 'verb "list" on "pods" in namespace "default"' in err.hint
+    assert "kubectl auth can-i list pods -n default" in err.hint
+
+
+def test_500_mentions_server_and_status(demo_cluster: DemoCluster) -> None:
+    demo_cluster.faults.fail_requests(status=500, count=1, path_contains="/version")
+    conn = KubeConfig.load(demo_cluster.kubeconfig_path).connect()
+    with pytest.raises(Exception) as err:
+        conn.check(timeout=2)
+    assert err.value.kind == ErrorKind.SERVER_ERROR  # type: ignore[attr-defined]
+    assert f"the API server at {demo_cluster.url} (context 'ephemera-demo') failed (500" in str(err.value)
+    assert conn.check(timeout=2)["major"] == "1"  # the next call works again
+
+
+def test_missing_pod_is_a_404_with_the_servers_message(shared_cluster: DemoCluster) -> None:
+    conn = KubeConfig.load(shared_cluster.kubeconfig_path).connect()
+    with pytest.raises(ApiException) as api_err:
+        CoreV1Api(conn.api_client).read_namespaced_pod("no-such-pod", "default")
+    err = conn.describe(api_err.value)
+    assert err.kind == ErrorKind.NOT_FOUND
+    assert err.message == 'pods "no-such-pod" not found'
+
+
+def test_websocket_handshake_error_is_described(shared_cluster: DemoCluster) -> None:
+    from kubernetes.stream import stream
+
+    conn = KubeConfig.load(shared_cluster.kubeconfig_path).connect()
+    with pytest.raises(ApiException) as api_err:
+        stream(CoreV1Api(conn.new_api_client()).connect_get_namespaced_pod_exec, "no-such-pod", "default",
+               command=["sh"], stdin=False, stdout=True, stderr=True, tty=False)
+    err = conn.describe(api_err.value)
+    assert err.kind == ErrorKind.NOT_FOUND and err.status == 404
+    assert 'pods "no-such-pod" not found' in err.message
