@@ -153,6 +153,14 @@ class PodWatcher:
 
     # ----------------------------------------------------------------- worker
     def _run(self) -> None:
+        try:
+            self._loop()
+        except _Stopped:
+            pass
+        finally:
+            self._flush_now.set()
+
+    def _loop(self) -> None:
         self._set_status("connecting")
         initial = True
         need_list = True
@@ -188,7 +196,6 @@ class PodWatcher:
                     break
                 log.debug("pod watch error", exc_info=True)
                 self._fail("reconnecting", exc, self._backoff.next_delay())
-        self._flush_now.set()
 
     def _fail(self, state: WatchState, exc: BaseException, delay: float) -> None:
         self._set_status(state, _describe(exc, self.connection), time.monotonic() + delay)
