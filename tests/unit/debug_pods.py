@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from tui.debug import Profile
+
 _SLIM: dict[str, Any] = {
     "apiVersion": "v1",
     "kind": "Pod",
@@ -48,3 +50,32 @@ _SLIM: dict[str, Any] = {
 def slim_pod() -> dict[str, Any]:
     """A fresh copy of the slim pod (two containers, an init container, one old debugger)."""
     return copy.deepcopy(_SLIM)
+
+
+# The debug container's securityContext per profile, written from kubectl's profiles.go
+# (the same for an ephemeral container and the container added to a copy).
+PROFILE_SECURITY: dict[Profile, dict[str, Any] | None] = {
+    Profile.LEGACY: None,
+    Profile.GENERAL: {"capabilities": {"add": ["SYS_PTRACE"]}},
+    Profile.BASELINE: None,
+    Profile.RESTRICTED: {
+        "runAsNonRoot": True,
+        "capabilities": {"drop": ["ALL"]},
+        "allowPrivilegeEscalation": False,
+        "seccompProfile": {"type": "RuntimeDefault"},
+    },
+    Profile.NETADMIN: {"capabilities": {"add": ["NET_ADMIN", "NET_RAW"]}},
+    Profile.SYSADMIN: {"privileged": True},
+}
+
+
+# `kubectl debug -it --image=busybox -c dbg` before the profile: what generateDebugContainer
+# builds, as Go marshals it (`resources: {}` is never omitted).
+KUBECTL_DEBUGGER: dict[str, Any] = {
+    "name": "dbg",
+    "image": "busybox",
+    "resources": {},
+    "terminationMessagePolicy": "File",
+    "stdin": True,
+    "tty": True,
+}

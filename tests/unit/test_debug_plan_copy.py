@@ -11,7 +11,7 @@ import random
 from datetime import datetime, timezone
 
 import pytest
-from debug_pods import slim_pod
+from debug_pods import KUBECTL_DEBUGGER, PROFILE_SECURITY, slim_pod
 
 from tui.debug import (
     CopyOptions,
@@ -30,43 +30,18 @@ OURS_ANNOTATIONS = {
     "ephemera.dev/source-pod": "default/slim-x",
     "ephemera.dev/created-at": "2025-03-04T05:06:07Z",
 }
-INIT = {"name": "init", "image": "busybox", "command": ["true"]}
-APP_WITH_PROBES = {
-    "name": "app",
-    "image": "gcr.io/distroless/python3",
-    "livenessProbe": {"httpGet": {"path": "/", "port": 8080}},
-    "readinessProbe": {"httpGet": {"path": "/", "port": 8080}},
-    "startupProbe": {"tcpSocket": {"port": 8080}},
-    "volumeMounts": [{"name": "data", "mountPath": "/data"}],
-}
+_SPEC = slim_pod()["spec"]
+INIT = _SPEC["initContainers"][0]
+APP_WITH_PROBES = _SPEC["containers"][0]
 APP_NO_PROBES = {
     "name": "app",
     "image": "gcr.io/distroless/python3",
     "volumeMounts": [{"name": "data", "mountPath": "/data"}],
 }
-SIDECAR = {"name": "sidecar", "image": "gcr.io/distroless/nodejs"}
-VOLUMES = [{"name": "data", "emptyDir": {}}, {"name": "config", "configMap": {"name": "cfg"}}]
-DEBUGGER = {
-    "name": "dbg",
-    "image": "busybox",
-    "resources": {},
-    "terminationMessagePolicy": "File",
-    "stdin": True,
-    "tty": True,
-}
-SECURITY = {
-    Profile.LEGACY: None,
-    Profile.GENERAL: {"capabilities": {"add": ["SYS_PTRACE"]}},
-    Profile.BASELINE: None,
-    Profile.RESTRICTED: {
-        "runAsNonRoot": True,
-        "capabilities": {"drop": ["ALL"]},
-        "allowPrivilegeEscalation": False,
-        "seccompProfile": {"type": "RuntimeDefault"},
-    },
-    Profile.NETADMIN: {"capabilities": {"add": ["NET_ADMIN", "NET_RAW"]}},
-    Profile.SYSADMIN: {"privileged": True},
-}
+SIDECAR = _SPEC["containers"][1]
+VOLUMES = _SPEC["volumes"]
+DEBUGGER = KUBECTL_DEBUGGER
+SECURITY = PROFILE_SECURITY
 
 
 def _request(**kwargs: object) -> DebugRequest:

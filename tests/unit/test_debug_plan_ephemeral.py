@@ -9,32 +9,13 @@ from __future__ import annotations
 import random
 
 import pytest
-from debug_pods import slim_pod
+from debug_pods import KUBECTL_DEBUGGER, PROFILE_SECURITY, slim_pod
 
 from tui.debug import DebugRequest, Mode, PlanError, Profile, plan
 
 PATH = "/api/v1/namespaces/default/pods/slim-x/ephemeralcontainers"
-BASE = {
-    "name": "dbg",
-    "image": "busybox",
-    "resources": {},
-    "terminationMessagePolicy": "File",
-    "stdin": True,
-    "tty": True,
-}
-SECURITY = {
-    Profile.LEGACY: None,
-    Profile.GENERAL: {"capabilities": {"add": ["SYS_PTRACE"]}},
-    Profile.BASELINE: None,
-    Profile.RESTRICTED: {
-        "runAsNonRoot": True,
-        "capabilities": {"drop": ["ALL"]},
-        "allowPrivilegeEscalation": False,
-        "seccompProfile": {"type": "RuntimeDefault"},
-    },
-    Profile.NETADMIN: {"capabilities": {"add": ["NET_ADMIN", "NET_RAW"]}},
-    Profile.SYSADMIN: {"privileged": True},
-}
+BASE = KUBECTL_DEBUGGER
+SECURITY = PROFILE_SECURITY
 
 
 def _expected_container(mode: Mode, profile: Profile) -> dict:

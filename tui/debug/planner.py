@@ -29,7 +29,7 @@ import copy
 import json
 import random
 import shlex
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Any, Literal
@@ -342,31 +342,12 @@ def _plan_ephemeral(
             )
         ]
 
-    kubectl_custom = _kubectl_custom(request, container, before_custom)
-    kubectl_argv = build_kubectl_command(
-        request,
-        container_name=name,
-        custom_file=custom_file if kubectl_custom else None,
-        command=target_fs.command if target_fs else None,
-        include_namespace=include_namespace,
+    kubectl = _kubectl_equivalent(
+        request, container=container, before_custom=before_custom, target_fs=target_fs,
+        container_name=name, copy_name=None, include_namespace=include_namespace,
+        custom_file=custom_file,
+        rebuild=lambda r: _build_ephemeral(r, pod, name, _extras_for(r, None))[1],
     )
-    notes: list[str] = []
-    if kubectl_custom:
-        notes.append(
-            f"kubectl debug has no flag for {_extra_names(request)}: they go in --custom={custom_file} "
-            "(content in kubectl_custom_json)"
-        )
-        # Check that kubectl's way (profile, then --custom) really yields the same container.
-        kubectl_request = replace(
-            request, overrides=SecurityOverrides(), mounts=(), custom=kubectl_custom,
-            target_fs=False, command=tuple(target_fs.command) if target_fs else request.command,
-            args_only=False if target_fs else request.args_only,
-        )
-        _, kubectl_container, _ = _build_ephemeral(
-            kubectl_request, pod, name, _extras_for(kubectl_request, None)
-        )
-        if kubectl_container != container:
-            notes.append("kubectl's --custom cannot express these settings exactly; the container differs")
     _warn_non_root_pod(pod, container, warnings)
     if target_fs is not None:
         _target_fs_warnings(container, pod, warnings)
@@ -382,15 +363,68 @@ def _plan_ephemeral(
         container_name=name,
         container=container,
         requests=requests,
-        kubectl_command=kubectl_argv,
-        kubectl_custom_json=json.dumps(kubectl_custom, indent=2) if kubectl_custom else None,
-        kubectl_notes=notes,
+        kubectl_command=kubectl.argv,
+        kubectl_custom_json=kubectl.custom_json,
+        kubectl_notes=kubectl.notes,
         warnings=warnings,
         messages=messages,
         confirmation_reasons=_confirmations(request, container),
         target_fs=target_fs,
         api=api,
     )
+
+
+@dataclass
+class _KubectlEquivalent:
+    argv: list[str]
+    custom_json: str | None
+    notes: list[str]
+
+
+def _kubectl_equivalent(
+    request: DebugRequest,
+    *,
+    container: dict[str, Any] | None,
+    before_custom: dict[str, Any] | None,
+    target_fs: TargetFsHelper | None,
+    container_name: str,
+    copy_name: str | None,
+    include_namespace: bool,
+    custom_file: str,
+    rebuild: Callable[[DebugRequest], dict[str, Any] | None],
+) -> _KubectlEquivalent:
+    """The kubectl argv, its --custom file, and notes on where kubectl would differ.
+
+    `rebuild(kubectl_request)` builds the container the way kubectl would (profile, then
+    --custom, no Ephemera extras), to check that the --custom file really expresses them.
+    """
+    custom = (
+        _kubectl_custom(request, container, before_custom)
+        if container is not None and before_custom is not None
+        else None
+    )
+    argv = build_kubectl_command(
+        request,
+        container_name=container_name or None,
+        copy_name=copy_name,
+        custom_file=custom_file if custom else None,
+        command=target_fs.command if target_fs else None,
+        include_namespace=include_namespace,
+    )
+    notes: list[str] = []
+    if custom:
+        notes.append(
+            f"kubectl debug has no flag for {_extra_names(request)}: they go in "
+            f"--custom={custom_file} (content in kubectl_custom_json)"
+        )
+        kubectl_request = replace(
+            request, overrides=SecurityOverrides(), mounts=(), custom=custom, target_fs=False,
+            command=tuple(target_fs.command) if target_fs else request.command,
+            args_only=False if target_fs else request.args_only,
+        )
+        if rebuild(kubectl_request) != container:
+            notes.append("kubectl's --custom cannot express these settings exactly; the container differs")
+    return _KubectlEquivalent(argv, json.dumps(custom, indent=2) if custom else None, notes)
 
 
 def _extra_names(request: DebugRequest) -> str:
@@ -546,36 +580,17 @@ def _plan_copy(
             )
         )
 
-    kubectl_custom = (
-        _kubectl_custom(request, container, before_custom) if container is not None else None
-    )
-    kubectl_argv = build_kubectl_command(
-        request,
-        container_name=name or None,
-        copy_name=copy_name,
-        custom_file=custom_file if kubectl_custom else None,
-        command=target_fs.command if target_fs else None,
-        include_namespace=include_namespace,
+    kubectl = _kubectl_equivalent(
+        request, container=container, before_custom=before_custom, target_fs=target_fs,
+        container_name=name, copy_name=copy_name, include_namespace=include_namespace,
+        custom_file=custom_file,
+        rebuild=lambda r: _build_copy(r, pod, copy_name, rng, _extras_for(r, None), fixed_name=name)[2],
     )
     notes = [
         "kubectl debug does not add Ephemera's label and annotations: `ephemera cleanup` would "
-        "not list its copy"
+        "not list its copy",
+        *kubectl.notes,
     ]
-    if kubectl_custom:
-        notes.append(
-            f"kubectl debug has no flag for {_extra_names(request)}: they go in --custom={custom_file} "
-            "(content in kubectl_custom_json)"
-        )
-        kubectl_request = replace(
-            request, overrides=SecurityOverrides(), mounts=(), custom=kubectl_custom,
-            target_fs=False, command=tuple(target_fs.command) if target_fs else request.command,
-            args_only=False if target_fs else request.args_only,
-        )
-        _, _, kubectl_container, _, _ = _build_copy(
-            kubectl_request, pod, copy_name, rng, _extras_for(kubectl_request, None), fixed_name=name
-        )
-        if kubectl_container != container:
-            notes.append("kubectl's --custom cannot express these settings exactly; the container differs")
     if target_fs is not None:
         notes.append(
             f"kubectl cannot add {MARKER_ENV} to container {target_fs.marker_container!r}: "
@@ -592,8 +607,8 @@ def _plan_copy(
         container_name=name,
         container=container,
         requests=requests,
-        kubectl_command=kubectl_argv,
-        kubectl_custom_json=json.dumps(kubectl_custom, indent=2) if kubectl_custom else None,
+        kubectl_command=kubectl.argv,
+        kubectl_custom_json=kubectl.custom_json,
         kubectl_notes=notes,
         warnings=warnings,
         messages=messages,
