@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import shutil
 import statistics
 import subprocess
@@ -40,18 +39,11 @@ from tui.kube.config import KubeConfig
 from tui.kube.connection import ClusterConnection
 from widgets.terminal.terminal_view import TerminalInput, TerminalResized, TerminalView
 
-NAMESPACE = "default"
-POD = "shared-pid-demo"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "functional"))
+from attach_helpers import NAMESPACE, POD, add_debug_container, wait_for  # noqa: E402
+
 COLS, ROWS = 120, 40
 PROMPT_MARK = "#"
-
-
-def wait_for(predicate: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"timed out waiting for {what}")
-        time.sleep(0.005)
 
 
 async def async_wait_for(predicate: Callable[[], bool], timeout: float, what: str, step: float = 0.002) -> None:
@@ -60,36 +52,6 @@ async def async_wait_for(predicate: Callable[[], bool], timeout: float, what: st
         if time.monotonic() > deadline:
             raise TimeoutError(f"timed out waiting for {what}")
         await asyncio.sleep(step)
-
-
-def request(conn: ClusterConnection, method: str, path: str, body: Any = None,
-            content_type: str = "application/json") -> tuple[int, Any]:
-    api = conn.api_client
-    headers = {"Accept": "application/json"}
-    if body is not None:
-        headers["Content-Type"] = content_type
-    method, url, headers, body, post = api.param_serialize(method, path, header_params=headers, body=body,
-                                                           auth_settings=["BearerToken"])
-    response = api.call_api(method, url, headers, body, post, _request_timeout=10)
-    return response.status, json.loads(response.read())
-
-
-def add_debug_container(conn: ClusterConnection, name: str) -> None:
-    body = {"spec": {"ephemeralContainers": [{"name": name, "image": "busybox:1.36", "stdin": True, "tty": True,
-                                              "targetContainerName": "web", "terminationMessagePolicy": "File"}]}}
-    status, answer = request(conn, "PATCH", f"/api/v1/namespaces/{NAMESPACE}/pods/{POD}/ephemeralcontainers",
-                             body, content_type="application/strategic-merge-patch+json")
-    if status != 200:
-        raise RuntimeError(f"could not add debug container {name}: {status} {answer.get('message')}")
-
-    def running() -> bool:
-        _, pod = request(conn, "GET", f"/api/v1/namespaces/{NAMESPACE}/pods/{POD}")
-        for st in pod.get("status", {}).get("ephemeralContainerStatuses") or []:
-            if st.get("name") == name and "running" in (st.get("state") or {}):
-                return True
-        return False
-
-    wait_for(running, 15, f"{name} to run")
 
 
 def expected_tail(lines: int, count: int) -> list[str]:

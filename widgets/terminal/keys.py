@@ -23,11 +23,20 @@ SS3 = "\x1bO"
 
 _MODIFIERS = {"shift", "alt", "ctrl", "meta", "super", "hyper"}
 
-# Cursor keys: final byte; in application cursor mode (DECCKM) unmodified ones use SS3.
-_CURSOR_KEYS = {"up": "A", "down": "B", "right": "C", "left": "D"}
-# Keys sent as CSI 1 ; mod X when modified, CSI X (or SS3 X for F1-F4) when not.
-_HOME_END = {"home": "H", "end": "F"}
-_F1_F4 = {"f1": "P", "f2": "Q", "f3": "R", "f4": "S"}
+# Keys sent as CSI 1 ; mod X when modified; unmodified as SS3 X ("always": F1-F4) or, for the cursor
+# keys, Home and End, as SS3 X in application cursor mode (DECCKM) and CSI X otherwise.
+_FINAL_BYTE_KEYS = {
+    "up": ("A", False),
+    "down": ("B", False),
+    "right": ("C", False),
+    "left": ("D", False),
+    "home": ("H", False),
+    "end": ("F", False),
+    "f1": ("P", True),
+    "f2": ("Q", True),
+    "f3": ("R", True),
+    "f4": ("S", True),
+}
 # Keys sent as CSI n ~ (CSI n ; mod ~ when modified).
 _TILDE_KEYS = {
     "insert": 2,
@@ -105,21 +114,11 @@ def key_to_bytes(key: str, character: str | None, *, application_cursor: bool = 
     param = _modifier_param(mods)
     alt = "alt" in mods or "meta" in mods
 
-    if base in _CURSOR_KEYS:
-        final = _CURSOR_KEYS[base]
+    if base in _FINAL_BYTE_KEYS:
+        final, always_ss3 = _FINAL_BYTE_KEYS[base]
         if param > 1:
             return f"{CSI}1;{param}{final}".encode()
-        return f"{SS3 if application_cursor else CSI}{final}".encode()
-    if base in _HOME_END:
-        final = _HOME_END[base]
-        if param > 1:
-            return f"{CSI}1;{param}{final}".encode()
-        return f"{SS3 if application_cursor else CSI}{final}".encode()
-    if base in _F1_F4:
-        final = _F1_F4[base]
-        if param > 1:
-            return f"{CSI}1;{param}{final}".encode()
-        return f"{SS3}{final}".encode()
+        return f"{SS3 if always_ss3 or application_cursor else CSI}{final}".encode()
     if base in _TILDE_KEYS:
         number = _TILDE_KEYS[base]
         if param > 1:
