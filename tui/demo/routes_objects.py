@@ -12,6 +12,7 @@ from aiohttp import web
 
 from tui.demo import podsecurity, validation
 from tui.demo.apistatus import ApiError, dumps, json_response, not_found, raw_json_response
+from tui.demo.protobuf import PROTOBUF_CONTENT_TYPE, decode_object
 from tui.demo.poddefaults import default_pod, now_iso
 from tui.demo.selectors import EVENT_FIELDS, GENERIC_FIELDS, POD_FIELDS, Filter, parse_field_selector, \
     parse_label_selector
@@ -49,7 +50,10 @@ def ensure_namespace(state: ServerState, namespace: str) -> None:
 
 
 async def read_json(request: web.Request) -> Any:
+    """The request body as JSON (protobuf bodies from kubectl's typed clients are decoded too)."""
     body = await request.read()
+    if request.content_type == PROTOBUF_CONTENT_TYPE:
+        return decode_object(body)
     try:
         return json.loads(body or b"null")
     except ValueError as error:
