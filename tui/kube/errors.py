@@ -187,41 +187,6 @@ def describe_status(
             kind=ErrorKind.FORBIDDEN,
             **common,
         )
-    if status == 404:
-        return ClusterError(
-            text or f"not found on {where} (404)",
-            "it may have been deleted, or the API is not served by this cluster: refresh and check the name",
-            kind=ErrorKind.NOT_FOUND,
-            **common,
-        )
-    if status == 409:
-        return ClusterError(
-            text or f"conflict on {where} (409)",
-            "the object already exists or changed meanwhile: reload it and retry, or pick another name",
-            kind=ErrorKind.CONFLICT,
-            **common,
-        )
-    if status == 410:
-        return ClusterError(
-            text or f"the resource version is too old for {where} (410 Gone)",
-            "the watch history moved on: list again",
-            kind=ErrorKind.GONE,
-            **common,
-        )
-    if status == 422:
-        return ClusterError(
-            text or f"the API server{at} rejected the object as invalid (422)",
-            "fix the fields named in the message",
-            kind=ErrorKind.INVALID,
-            **common,
-        )
-    if status == 429:
-        return ClusterError(
-            text or f"the API server{at} is throttling requests (429 Too Many Requests)",
-            "wait a moment and retry",
-            kind=ErrorKind.TOO_MANY_REQUESTS,
-            **common,
-        )
     if status >= 500:
         label = f"{status} {reason}" if reason and not reason.isdigit() else str(status)
         detail = f": {text}" if text else ""
@@ -231,19 +196,27 @@ def describe_status(
             kind=ErrorKind.SERVER_ERROR,
             **common,
         )
-    if status == 400:
-        return ClusterError(
-            text or f"the API server{at} refused the request (400 Bad Request)",
-            "check the request (for attach/exec: the container must be running)",
-            kind=ErrorKind.BAD_REQUEST,
-            **common,
-        )
-    return ClusterError(
-        text or f"the API server{at} answered HTTP {status} {reason or ''}".strip(),
-        "check the request and the cluster",
-        kind=ErrorKind.UNKNOWN,
-        **common,
+    kind, fallback, hint = _STATUS_TEXTS.get(
+        status, (ErrorKind.UNKNOWN, "the API server{at} answered HTTP {status}", "check the request and the cluster")
     )
+    return ClusterError(text or fallback.format(at=at, where=where, status=status), hint, kind=kind, **common)
+
+
+# status -> (kind, message when the server sent none, hint)
+_STATUS_TEXTS: dict[int, tuple[str, str, str]] = {
+    400: (ErrorKind.BAD_REQUEST, "the API server{at} refused the request (400 Bad Request)",
+          "check the request (for attach/exec: the container must be running)"),
+    404: (ErrorKind.NOT_FOUND, "not found on {where} (404)",
+          "it may have been deleted, or the API is not served by this cluster: refresh and check the name"),
+    409: (ErrorKind.CONFLICT, "conflict on {where} (409)",
+          "the object already exists or changed meanwhile: reload it and retry, or pick another name"),
+    410: (ErrorKind.GONE, "the resource version is too old for {where} (410 Gone)",
+          "the watch history moved on: list again"),
+    422: (ErrorKind.INVALID, "the API server{at} rejected the object as invalid (422)",
+          "fix the fields named in the message"),
+    429: (ErrorKind.TOO_MANY_REQUESTS, "the API server{at} is throttling requests (429 Too Many Requests)",
+          "wait a moment and retry"),
+}
 
 
 # --- transport errors ----------------------------------------------------------------------------
