@@ -23,6 +23,7 @@ from __future__ import annotations
 import queue
 import socket
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
@@ -49,6 +50,16 @@ __all__ = ["AttachSession", "SessionState", "SessionStatus"]
 SessionState = Literal["connecting", "live", "ended", "lost", "failed"]
 
 CLOSE_WAIT = 1.0  # seconds close() waits for the server's close frame
+EXIT_STATUS_WAIT = 5.0  # seconds to wait for the kubelet to record an attached container's exit
+
+
+def _container_state(pod: dict[str, Any], name: str) -> dict[str, Any]:
+    status = pod.get("status") or {}
+    for key in ("ephemeralContainerStatuses", "containerStatuses", "initContainerStatuses"):
+        for entry in status.get(key) or []:
+            if entry.get("name") == name:
+                return dict(entry.get("state") or {})
+    return {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,6 +252,8 @@ class AttachSession:
         self._writer.start()
         self._set_status(SessionStatus("live", message=f"{self.kind} {self.title}"))
         final = self._read_loop(ws)
+        if self.kind == "attach" and final.state == "ended" and not self._closing.is_set():
+            final = self._attach_exit_status(final)
         self._outbox.put(None)
         self._abort_socket(ws)
         self._writer.join(CLOSE_WAIT)
@@ -290,6 +303,36 @@ class AttachSession:
         if self._closing.is_set():
             return SessionStatus("ended", message="closed")
         return SessionStatus("lost", message="connection lost: the server closed the stream without an exit status")
+
+    def _attach_exit_status(self, final: SessionStatus) -> SessionStatus:
+        """Attach reports Success whatever the exit code (as the kubelet does): read the container's
+        terminated state from the pod instead, waiting a little for the kubelet to record it."""
+        from tui.kube.namespaces import get_json
+
+        path = f"/api/v1/namespaces/{self.namespace}/pods/{self.pod}"
+        deadline = time.monotonic() + EXIT_STATUS_WAIT
+        api = self.connection.new_api_client()
+        try:
+            while not self._closing.is_set():
+                try:
+                    pod = get_json(api, path)
+                except Exception:  # noqa: BLE001 - keep what the stream said
+                    return final
+                state = _container_state(pod, self.container)
+                terminated = state.get("terminated")
+                if terminated is not None:
+                    code = int(terminated.get("exitCode", 0))
+                    reason = terminated.get("reason") or ""
+                    message = f"exited with code {code}" + (f" ({reason})" if reason else "")
+                    return SessionStatus("ended", exit_code=code, message=message)
+                if time.monotonic() > deadline:
+                    if "running" in state:
+                        return SessionStatus("ended", message="the attach stream ended; the container is still running")
+                    return final
+                time.sleep(0.05)
+        finally:
+            api.close()
+        return final
 
     def _write_loop(self, ws: Any) -> None:
         sock = ws.sock

@@ -1,0 +1,59 @@
+"""Helpers shared by the attach-session tests and benchmarks/terminal_bench.py: add a debug
+container to a demo-cluster pod as `kubectl debug` does, and wait for it to run."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from typing import Any
+
+from tui.kube.connection import ClusterConnection
+
+NAMESPACE = "default"
+POD = "shared-pid-demo"
+
+
+def wait_for(predicate: Callable[[], bool], timeout: float = 5.0, what: str = "condition") -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"timed out waiting for {what}")
+        time.sleep(0.005)
+
+
+def request(conn: ClusterConnection, method: str, path: str, body: Any = None,
+            content_type: str = "application/json") -> tuple[int, Any]:
+    api = conn.api_client
+    headers = {"Accept": "application/json"}
+    if body is not None:
+        headers["Content-Type"] = content_type
+    method, url, headers, body, post = api.param_serialize(method, path, header_params=headers, body=body,
+                                                           auth_settings=["BearerToken"])
+    response = api.call_api(method, url, headers, body, post, _request_timeout=10)
+    return response.status, json.loads(response.read())
+
+
+def container_state(conn: ClusterConnection, name: str, pod: str = POD, namespace: str = NAMESPACE) -> str:
+    """"running", "waiting", "terminated", or "absent" for an ephemeral container."""
+    _, obj = request(conn, "GET", f"/api/v1/namespaces/{namespace}/pods/{pod}")
+    for status in obj.get("status", {}).get("ephemeralContainerStatuses") or []:
+        if status.get("name") == name:
+            return next(iter(status.get("state") or {"unknown": {}}))
+    return "absent"
+
+
+def add_debug_container(conn: ClusterConnection, name: str = "debugger", image: str = "busybox:1.36",
+                        target: str | None = "web", pod: str = POD, namespace: str = NAMESPACE) -> None:
+    """What `kubectl debug -it --image busybox --target web` sends (a strategic-merge PATCH), then
+    wait until the container runs."""
+    container: dict[str, Any] = {"name": name, "image": image, "stdin": True, "tty": True,
+                                 "terminationMessagePolicy": "File"}
+    if target:
+        container["targetContainerName"] = target
+    status, answer = request(conn, "PATCH", f"/api/v1/namespaces/{namespace}/pods/{pod}/ephemeralcontainers",
+                             {"spec": {"ephemeralContainers": [container]}},
+                             content_type="application/strategic-merge-patch+json")
+    if status != 200:
+        raise RuntimeError(f"could not add debug container {name}: {status} {answer.get('message')}")
+    wait_for(lambda: container_state(conn, name, pod, namespace) == "running", 15, f"{name} to run")
