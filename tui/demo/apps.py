@@ -98,15 +98,24 @@ async def node(ctx: Ctx) -> int:
     if not ctx.is_main:
         await ctx.err("node: simulated by the Ephemera demo cluster: no JavaScript engine here\n")
         return 1
-    script = " ".join(ctx.argv[2:]) if ctx.argv[1:2] == ["-e"] else ""
-    if "setTimeout" in script:
-        return await forever()
     return await forever()
 
 
 async def idle(ctx: Ctx) -> int:
-    """Any other binary: as a main process it runs quietly; exec'd, it says it is simulated."""
+    """Any other binary: as a main process it serves its declared ports with a one-line page and
+    otherwise runs quietly; exec'd, it says it is simulated."""
     if ctx.is_main:
+        container = ctx.container
+        name = ctx.argv[0].rsplit("/", 1)[-1]
+        for port_spec in container.spec.get("ports") or []:
+            port = port_spec.get("containerPort")
+            if isinstance(port, int) and port not in container.sandbox.listeners:
+                page = f"{name} (simulated by the Ephemera demo cluster) on port {port}\n".encode()
+
+                async def handle(method: str, path: str, page: bytes = page) -> tuple[int, str, bytes]:
+                    return 200, "OK", page
+
+                container.sandbox.listeners[port] = Listener(port, container, handle)
         return await forever()
     await ctx.err(f"{ctx.argv[0]}: cannot run in the Ephemera demo cluster (simulated binary)\n")
     return 126

@@ -3,6 +3,7 @@ small plausible filesystem for each (enough for `ls`, `cat` and `/proc/<pid>/roo
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -73,11 +74,6 @@ def _repo(reference: str) -> str:
         if path.startswith(prefix):
             return path[len(prefix):]
     return path
-
-
-def _tag(reference: str) -> str:
-    last = reference.split("@", 1)[0].rsplit("/", 1)[-1]
-    return last.split(":", 1)[1] if ":" in last else "latest"
 
 
 _PASSWD_ROOT: Final = (
@@ -244,7 +240,6 @@ def resolve(image: str) -> ImageInfo | None:
         return None
     reference = normalise(image)
     repo = _repo(reference).lower()
-    tag = _tag(reference).lower()
     nonroot = "nonroot" in reference.lower()
     user = NONROOT_UID if nonroot else 0
     env = {"PATH": _PATH}
@@ -287,5 +282,8 @@ def resolve(image: str) -> ImageInfo | None:
                          _full_tree("alpine", _OS_RELEASE["alpine"],
                                     {**_netshoot_extra(), "/bin/zsh": _BINARY_STUB}), env)
     # busybox and every unknown image: a busybox-like Linux userland.
-    flavour = "busybox" if name == "busybox" else "generic"
-    return ImageInfo(reference, flavour, user, True, [], ["sh"], _busybox_tree(), env)
+    if name == "busybox":
+        return ImageInfo(reference, "busybox", user, True, [], ["sh"], _busybox_tree(), env)
+    binary = f"/usr/local/bin/{re.sub(r'[^A-Za-z0-9._-]', '-', name) or 'app'}"
+    return ImageInfo(reference, "generic", user, True, [binary], [],
+                     _with(_busybox_tree(), {binary: _BINARY_STUB}), env)

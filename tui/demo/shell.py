@@ -73,8 +73,32 @@ class SimpleCommand:
     redirects: list[tuple[str, str]] = field(default_factory=list)
 
 
-Pipeline = list[SimpleCommand]
+@dataclass
+class Loop:
+    """`while`/`until COND; do BODY; done`."""
+
+    until: bool
+    condition: list[AndOr]
+    body: list[AndOr]
+
+
+@dataclass
+class ForLoop:
+    variable: str
+    words: list[str]
+    body: list[AndOr]
+
+
+@dataclass
+class IfClause:
+    branches: list[tuple[list[AndOr], list[AndOr]]]
+    otherwise: list[AndOr] | None
+
+
+Command = SimpleCommand | Loop | ForLoop | IfClause
+Pipeline = list[Command]
 AndOr = list[tuple[str, Pipeline]]
+_SEPARATORS = frozenset({";", "&", "\n"})
 
 
 def _closing(text: str, start: int, opener: str, closer: str) -> int:
@@ -175,57 +199,139 @@ def scan(text: str) -> list[tuple[str, str]]:
     return tokens
 
 
-def parse(text: str) -> list[AndOr]:
-    lists: list[AndOr] = []
-    current: AndOr = []
-    pipeline: Pipeline = [SimpleCommand()]
-    connector = ""
-    pending_redirect: str | None = None
+class _Parser:
+    """Recursive descent over `scan` tokens: lists, and-or, pipelines, loops, if."""
 
-    def finish_pipeline(op: str) -> None:
-        nonlocal pipeline, connector
-        if not pipeline[-1].words and not pipeline[-1].redirects:
-            if len(pipeline) > 1 or current or op in ("&&", "||", "|"):
-                raise ShellSyntaxError(f'unexpected "{op}"' if op != "\n" else "unexpected newline")
-            return
-        current.append((connector, pipeline))
-        pipeline = [SimpleCommand()]
+    def __init__(self, text: str) -> None:
+        self.tokens = scan(text)
+        self.pos = 0
 
-    for kind, value in scan(text):
-        if kind == "word":
-            if pending_redirect is not None:
-                pipeline[-1].redirects.append((pending_redirect, value))
-                pending_redirect = None
+    def peek(self) -> tuple[str, str] | None:
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
+
+    def take(self) -> tuple[str, str]:
+        token = self.tokens[self.pos]
+        self.pos += 1
+        return token
+
+    def error(self) -> ShellSyntaxError:
+        token = self.peek()
+        if token is None:
+            return ShellSyntaxError("unexpected end of file")
+        value = "newline" if token[1] == "\n" else f'"{token[1]}"'
+        return ShellSyntaxError(f"unexpected {value}" if token[1] == "\n" else f"unexpected {value}")
+
+    def at_word(self, *words: str) -> bool:
+        token = self.peek()
+        return token is not None and token[0] == "word" and token[1] in words
+
+    def expect(self, word: str) -> None:
+        if not self.at_word(word):
+            raise self.error()
+        self.pos += 1
+
+    def skip_separators(self) -> None:
+        while (token := self.peek()) is not None and token[0] == "op" and token[1] in _SEPARATORS:
+            self.pos += 1
+
+    def parse_list(self, stop: frozenset[str]) -> list[AndOr]:
+        lists: list[AndOr] = []
+        while True:
+            self.skip_separators()
+            token = self.peek()
+            if token is None:
+                if stop:
+                    raise self.error()
+                return lists
+            if token[0] == "word" and token[1] in stop:
+                return lists
+            lists.append(self.parse_and_or())
+            token = self.peek()
+            if token is not None and not (token[0] == "op" and token[1] in _SEPARATORS) \
+                    and not (token[0] == "word" and token[1] in stop):
+                raise self.error()
+
+    def parse_and_or(self) -> AndOr:
+        items: AndOr = [("", self.parse_pipeline())]
+        while (token := self.peek()) is not None and token == ("op", token[1]) and token[1] in ("&&", "||"):
+            self.pos += 1
+            while self.peek() == ("op", "\n"):
+                self.pos += 1
+            items.append((token[1], self.parse_pipeline()))
+        return items
+
+    def parse_pipeline(self) -> Pipeline:
+        commands: Pipeline = [self.parse_command()]
+        while self.peek() == ("op", "|"):
+            self.pos += 1
+            commands.append(self.parse_command())
+        return commands
+
+    def parse_command(self) -> Command:
+        if self.at_word("while", "until"):
+            until = self.take()[1] == "until"
+            condition = self.parse_list(frozenset({"do"}))
+            self.expect("do")
+            body = self.parse_list(frozenset({"done"}))
+            self.expect("done")
+            return Loop(until, condition, body)
+        if self.at_word("for"):
+            self.pos += 1
+            token = self.peek()
+            if token is None or token[0] != "word":
+                raise self.error()
+            variable = self.take()[1]
+            words: list[str] = []
+            if self.at_word("in"):
+                self.pos += 1
+                while (token := self.peek()) is not None and token[0] == "word":
+                    words.append(self.take()[1])
+            self.skip_separators()
+            self.expect("do")
+            body = self.parse_list(frozenset({"done"}))
+            self.expect("done")
+            return ForLoop(variable, words, body)
+        if self.at_word("if"):
+            self.pos += 1
+            branches: list[tuple[list[AndOr], list[AndOr]]] = []
+            otherwise: list[AndOr] | None = None
+            while True:
+                condition = self.parse_list(frozenset({"then"}))
+                self.expect("then")
+                body = self.parse_list(frozenset({"elif", "else", "fi"}))
+                branches.append((condition, body))
+                keyword = self.take()[1]
+                if keyword == "elif":
+                    continue
+                if keyword == "else":
+                    otherwise = self.parse_list(frozenset({"fi"}))
+                    self.expect("fi")
+                break
+            return IfClause(branches, otherwise)
+        command = SimpleCommand()
+        while (token := self.peek()) is not None:
+            kind, value = token
+            if kind == "word":
+                command.words.append(value)
+                self.pos += 1
+            elif value in _REDIRECTS:
+                self.pos += 1
+                target = self.peek()
+                if target is None or target[0] != "word":
+                    raise self.error()
+                command.redirects.append((value, self.take()[1]))
+            elif value == "2>&1":
+                command.redirects.append((value, ""))
+                self.pos += 1
             else:
-                pipeline[-1].words.append(value)
-            continue
-        if pending_redirect is not None:
-            raise ShellSyntaxError(f'unexpected "{value}"' if value != "\n" else "unexpected newline")
-        if value in _REDIRECTS:
-            pending_redirect = value
-        elif value == "2>&1":
-            pipeline[-1].redirects.append(("2>&1", ""))
-        elif value == "|":
-            if not pipeline[-1].words:
-                raise ShellSyntaxError('unexpected "|"')
-            pipeline.append(SimpleCommand())
-        elif value in ("&&", "||"):
-            finish_pipeline(value)
-            connector = value
-        else:  # ; & newline
-            finish_pipeline(value)
-            if current:
-                lists.append(current)
-            current, connector = [], ""
-    if pending_redirect is not None:
-        raise ShellSyntaxError("unexpected newline")
-    if pipeline[-1].words or pipeline[-1].redirects:
-        current.append((connector, pipeline))
-    elif connector or len(pipeline) > 1:
-        raise ShellSyntaxError("unexpected end of file")
-    if current:
-        lists.append(current)
-    return lists
+                break
+        if not command.words and not command.redirects:
+            raise self.error()
+        return command
+
+
+def parse(text: str) -> list[AndOr]:
+    return _Parser(text).parse_list(frozenset())
 
 
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
@@ -406,11 +512,14 @@ class Shell:
             await self.ctx.err(f"sh: syntax error: {error}\n")
             self.status = 2
             return self.status
+        return await self.run_lists(lists, self.ctx.stdin, self.ctx.stdout, self.ctx.stderr)
+
+    async def run_lists(self, lists: list[AndOr], stdin: Input, stdout: Output, stderr: Output) -> int:
         for and_or in lists:
             for connector, pipeline in and_or:
                 if connector == "&&" and self.status != 0 or connector == "||" and self.status == 0:
                     continue
-                self.status = await self.run_pipeline(pipeline, self.ctx.stdin, self.ctx.stdout, self.ctx.stderr)
+                self.status = await self.run_pipeline(pipeline, stdin, stdout, stderr)
                 if self.exit_code is not None:
                     return self.exit_code
         return self.status
@@ -421,11 +530,39 @@ class Shell:
         for index, command in enumerate(pipeline):
             last = index == len(pipeline) - 1
             out: Output = stdout if last else BufferOutput()
-            status = await self.run_simple(command, current_in, out, stderr)
+            status = await self.run_command(command, current_in, out, stderr)
             if not last:
                 assert isinstance(out, BufferOutput)
                 current_in = BufferInput(out.value())
         return status
+
+    async def run_command(self, command: Command, stdin: Input, stdout: Output, stderr: Output) -> int:
+        if isinstance(command, SimpleCommand):
+            return await self.run_simple(command, stdin, stdout, stderr)
+        status = 0
+        if isinstance(command, IfClause):
+            for condition, body in command.branches:
+                if await self.run_lists(condition, stdin, stdout, stderr) == 0:
+                    return await self.run_lists(body, stdin, stdout, stderr)
+                if self.exit_code is not None:
+                    return self.exit_code
+            return await self.run_lists(command.otherwise, stdin, stdout, stderr) if command.otherwise else 0
+        if isinstance(command, ForLoop):
+            values = [v for raw in command.words for v in await self.expand(raw)]
+            for value in values:
+                self.env[command.variable] = value
+                status = await self.run_lists(command.body, stdin, stdout, stderr)
+                if self.exit_code is not None:
+                    return self.exit_code
+                await asyncio.sleep(0)
+            return status
+        while self.exit_code is None:
+            succeeded = await self.run_lists(command.condition, stdin, stdout, stderr) == 0
+            if self.exit_code is not None or succeeded == command.until:
+                break
+            status = await self.run_lists(command.body, stdin, stdout, stderr)
+            await asyncio.sleep(0)
+        return self.exit_code if self.exit_code is not None else status
 
     async def run_simple(self, command: SimpleCommand, stdin: Input, stdout: Output, stderr: Output) -> int:
         words: list[str] = []

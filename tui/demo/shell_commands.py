@@ -566,6 +566,8 @@ async def sleep(ctx: Ctx) -> int:
     if seconds is None:
         await ctx.err("Usage: sleep [N]...\n")
         return 1
+    if seconds == float("inf"):
+        await asyncio.Event().wait()
     await asyncio.sleep(seconds)
     return 0
 

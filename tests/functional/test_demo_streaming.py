@@ -1,0 +1,173 @@
+"""attach/exec over WebSocket (v5 and v4) through the official Python client, against
+`streaming.handle_stream` served by a minimal aiohttp app around the simulated runtime."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import pytest
+from aiohttp import web
+from kubernetes import client
+from kubernetes.stream import stream
+from kubernetes.stream.ws_client import ERROR_CHANNEL, RESIZE_CHANNEL
+
+from tui.demo import streaming
+from tui.demo.runtime import ContainerRuntime
+
+APP = {"name": "app", "image": "gcr.io/distroless/python3-debian11", "command": ["python", "-m", "http.server", "8080"]}
+SIDECAR = {"name": "sidecar", "image": "gcr.io/distroless/nodejs-debian11",
+           "command": ["/nodejs/bin/node", "-e", 'setTimeout(() => console.log("done"), 999999)']}
+SHELL = {"name": "shell", "image": "busybox:1.36", "stdin": True, "tty": True}
+DEBUGGER = {"name": "debugger", "image": "busybox", "stdin": True, "tty": True, "targetContainerName": "app"}
+
+
+def running(name: str) -> dict[str, Any]:
+    return {"name": name, "state": {"running": {"startedAt": "2025-01-01T00:00:00Z"}}}
+
+
+def slim_pod() -> dict[str, Any]:
+    return {
+        "metadata": {"namespace": "default", "name": "slim-1", "uid": "uid-1"},
+        "spec": {"nodeName": "demo-node", "containers": [APP, SIDECAR, SHELL], "ephemeralContainers": [DEBUGGER]},
+        "status": {"containerStatuses": [running("app"), running("sidecar"), running("shell")],
+                   "ephemeralContainerStatuses": [running("debugger")]},
+    }
+
+
+class Harness:
+    def __init__(self) -> None:
+        self.exits: list[tuple[str, str, str, int]] = []
+        self.runtime = ContainerRuntime(on_exit=lambda *args: self.exits.append(args))
+        self.pods: dict[str, dict[str, Any]] = {}
+        self.url = ""
+
+    def add(self, pod: dict[str, Any]) -> None:
+        self.pods[pod["metadata"]["name"]] = pod
+        for status in pod["status"].get("containerStatuses", []) + pod["status"].get("ephemeralContainerStatuses", []):
+            if "running" in status["state"]:
+                self.runtime.start_container(pod, status["name"])
+
+    async def handler(self, request: web.Request) -> web.StreamResponse:
+        pod = self.pods.get(request.match_info["name"])
+        if pod is None:
+            raise web.HTTPNotFound()
+        return await streaming.handle_stream(request, kind=request.match_info["kind"], pod=pod,
+                                             container=request.query.get("container"), runtime=self.runtime)
+
+    def api(self) -> client.CoreV1Api:
+        configuration = client.Configuration()
+        configuration.host = self.url
+        return client.CoreV1Api(client.ApiClient(configuration))
+
+    async def call(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        return await asyncio.to_thread(function, *args, **kwargs)
+
+
+@pytest.fixture()
+async def harness() -> AsyncIterator[Harness]:
+    h = Harness()
+    h.add(slim_pod())
+    app = web.Application()
+    app.router.add_route("*", "/api/v1/namespaces/{ns}/pods/{name}/{kind:attach|exec}", h.handler)
+    runner = web.AppRunner(app, shutdown_timeout=0.1)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    h.url = f"http://127.0.0.1:{port}"
+    yield h
+    h.runtime.cut_streams()
+    await runner.cleanup()
+
+
+def run_exec(api: client.CoreV1Api, container: str, command: list[str], protocol: str | None = None,
+             tty: bool = False, stdin: str | None = None) -> tuple[bytes, bytes, int, dict[str, Any]]:
+    headers = {"sec-websocket-protocol": protocol} if protocol else None
+    ws = stream(api.connect_get_namespaced_pod_exec, "slim-1", "default", container=container, command=command,
+                stdin=stdin is not None, stdout=True, stderr=True, tty=tty, _preload_content=False, binary=True,
+                **({"_headers": headers} if headers else {}))
+    if stdin is not None:
+        ws.write_stdin(stdin.encode())
+    out, err = b"", b""
+    deadline = time.monotonic() + 10
+    while ws.is_open() and time.monotonic() < deadline:
+        ws.update(timeout=1)
+        out += ws.read_stdout(timeout=0) or b""
+        err += ws.read_stderr(timeout=0) or b""
+    out += ws.read_stdout(timeout=0) or b""
+    err += ws.read_stderr(timeout=0) or b""
+    status = json.loads(ws.peek_channel(ERROR_CHANNEL) or b"{}")
+    code = ws.returncode if status.get("reason") != "InternalError" else None
+    return out, err, code, status
+
+
+async def test_exec_ps_in_target_namespace_over_v5(harness: Harness) -> None:
+    out, err, code, status = await harness.call(run_exec, harness.api(), "debugger", ["ps", "aux"])
+    lines = out.decode().splitlines()
+    assert lines[0] == "PID   USER     TIME  COMMAND"
+    assert lines[1].split(None, 3) == ["1", "root", "0:00", "python -m http.server 8080"]
+    assert any(line.endswith(" ps aux") for line in lines)
+    assert not any("node" in line for line in lines), "the sidecar is in another PID namespace"
+    assert code == 0 and status == {"metadata": {}, "status": "Success"}
+
+
+@pytest.mark.parametrize("protocol", ["v5.channel.k8s.io", "v4.channel.k8s.io"])
+async def test_exit_code_on_channel_3(harness: Harness, protocol: str) -> None:
+    out, err, code, status = await harness.call(run_exec, harness.api(), "debugger", ["sh", "-c", "exit 3"], protocol)
+    assert code == 3
+    assert status == {
+        "metadata": {}, "status": "Failure",
+        "message": "command terminated with non-zero exit code: error executing command [sh -c exit 3], exit code 3",
+        "reason": "NonZeroExitCode", "details": {"causes": [{"reason": "ExitCode", "message": "3"}]},
+    }
+
+
+async def test_exec_without_shell_in_distroless_fails_like_the_runtime(harness: Harness) -> None:
+    out, err, code, status = await harness.call(run_exec, harness.api(), "sidecar", ["sh"])
+    assert status["reason"] == "InternalError" and status["code"] == 500
+    assert 'exec: "sh": executable file not found in $PATH: unknown' in status["message"]
+    assert status["message"].startswith("Internal error occurred: error executing command in container")
+
+
+async def test_stdin_and_stderr_without_tty(harness: Harness) -> None:
+    out, err, code, status = await harness.call(
+        run_exec, harness.api(), "debugger", ["sh"], None, False, "echo hello $HOSTNAME\nnope\nexit 5\n")
+    assert out == b"hello slim-1\n"
+    assert err == b"sh: nope: not found\n"
+    assert code == 5
+
+
+async def test_wget_reaches_the_app_over_localhost(harness: Harness) -> None:
+    out, err, code, _ = await harness.call(run_exec, harness.api(), "debugger", ["wget", "-O", "-", "localhost:8080"])
+    assert b"<title>Directory listing for /</title>" in out
+    assert b"Connecting to localhost:8080 (127.0.0.1:8080)" in err
+    assert code == 0
+
+
+async def test_seq_streams_fast(harness: Harness) -> None:
+    started = time.monotonic()
+    out, _, code, _ = await harness.call(run_exec, harness.api(), "debugger", ["seq", "1", "2000000"])
+    assert code == 0
+    assert len(out) == 14_888_896
+    assert out.endswith(b"1999999\n2000000\n")
+    assert time.monotonic() - started < 20
+
+
+async def test_http_errors_before_upgrade(harness: Harness) -> None:
+    api = harness.api()
+    with pytest.raises(Exception) as missing:
+        await harness.call(run_exec, api, "nope", ["ps"])
+    assert "400" in str(missing.value)
+    pod = slim_pod()
+    pod["metadata"]["name"] = "waiting"
+    pod["status"]["ephemeralContainerStatuses"] = [{"name": "debugger", "state": {"waiting": {"reason": "ContainerCreating"}}}]
+    harness.pods["waiting"] = pod
+    _, error, _ = streaming.check_request(pod, "debugger", harness.runtime, "attach",
+                                          {"stdin": "true", "stdout": "true"})  # type: ignore[arg-type]
+    assert error is not None and error.status == 400
+    body = json.loads(error.body)  # type: ignore[arg-type]
+    assert body["message"] == 'container "debugger" in pod "waiting" is waiting to start: ContainerCreating'
