@@ -167,7 +167,7 @@ class DemoCluster:
                                access_log=None)
         await runner.setup()
         ssl_context = self.certificate.server_context() if self.certificate is not None else None
-        site = web.TCPSite(runner, self.host, self.port, shutdown_timeout=0.25, reuse_address=True,
+        site = web.TCPSite(runner, self.host, self.port, reuse_address=True,
                            ssl_context=ssl_context)
         await site.start()
         server = getattr(site, "_server", None)
