@@ -67,7 +67,11 @@ class ClusterHeader(Static):
         if self.filter_text:
             line2.append("  filter ", style="dim")
             line2.append(self.filter_text, style="bold yellow")
-        return Text("\n").join([line1, line2])
+        width = self.size.width
+        if width > 0:
+            line1.truncate(width, overflow="ellipsis")
+            line2.truncate(width, overflow="ellipsis")
+        return Text.assemble(line1, "\n", line2, no_wrap=True)
 
     def watch_state(self, state: str) -> None:
         self._update_ticker()

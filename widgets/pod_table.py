@@ -65,7 +65,7 @@ def pod_key_of(row_key: str) -> PodKey:
     return (namespace, name)
 
 
-def pod_row(pod: dict, now: datetime, *, show_namespace: bool) -> tuple[object, ...]:
+def pod_row(pod: dict, now: datetime, *, show_namespace: bool, compact: bool = False) -> tuple[object, ...]:
     """The cells of one row, in column order (namespace only when shown)."""
     columns = pod_columns(pod, now)
     status = columns.status
@@ -88,6 +88,8 @@ def pod_row(pod: dict, now: datetime, *, show_namespace: bool) -> tuple[object, 
         columns.node,
         eph,
     ]
+    if compact:
+        del cells[5]
     if show_namespace:
         cells.insert(0, (pod.get("metadata") or {}).get("namespace", ""))
     return tuple(cells)
@@ -123,6 +125,7 @@ class PodTable(DataTable):
         self.clock = clock
         self.pods: dict[PodKey, dict] = {}
         self.show_namespace = False
+        self.compact = False  # narrow terminals: no NODE column
         self.pod_filter = PodFilter()
         self._cells: dict[str, tuple[object, ...]] = {}
         self._column_keys: list[str] = []
@@ -157,7 +160,10 @@ class PodTable(DataTable):
     def _set_columns(self) -> None:
         self.clear(columns=True)
         self._cells.clear()
-        self._column_keys = [key for key, _ in ALL_COLUMNS if key != "namespace" or self.show_namespace]
+        hidden = {"namespace"} if not self.show_namespace else set()
+        if self.compact:
+            hidden.add("node")
+        self._column_keys = [key for key, _ in ALL_COLUMNS if key not in hidden]
         for key, label in ALL_COLUMNS:
             if key in self._column_keys:
                 self.add_column(label, key=key)
@@ -166,6 +172,15 @@ class PodTable(DataTable):
         if show == self.show_namespace:
             return
         self.show_namespace = show
+        selected = self.selected_key
+        self._set_columns()
+        self._rebuild(selected)
+
+    def set_compact(self, compact: bool) -> None:
+        """Narrow terminals drop the NODE column (the inspector still shows the node)."""
+        if compact == self.compact:
+            return
+        self.compact = compact
         selected = self.selected_key
         self._set_columns()
         self._rebuild(selected)
@@ -212,7 +227,7 @@ class PodTable(DataTable):
                 if shown:
                     to_remove.append(row_key)
                 continue
-            cells = pod_row(pod, now, show_namespace=self.show_namespace)
+            cells = pod_row(pod, now, show_namespace=self.show_namespace, compact=self.compact)
             if shown:
                 if cells != self._cells[row_key]:
                     to_update.append((row_key, cells))
@@ -268,7 +283,7 @@ class PodTable(DataTable):
             if not self._matches(pod):
                 continue
             row_key = row_key_of(key)
-            cells = pod_row(pod, now, show_namespace=self.show_namespace)
+            cells = pod_row(pod, now, show_namespace=self.show_namespace, compact=self.compact)
             self._cells[row_key] = cells
             self.add_row(*cells, key=row_key)
         self._restore_cursor(selected, screen_offset)

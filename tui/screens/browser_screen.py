@@ -38,6 +38,7 @@ from widgets.pod_table import PodTable, row_key_of
 
 BENCH_ENV = "EPHEMERA_BENCH_FIRST_ROWS"
 WIDE_LAYOUT_MIN_WIDTH = 160
+COMPACT_TABLE_MAX_WIDTH = 100
 AGE_REFRESH_SECONDS = 5.0
 OBJECTS_REFRESH_SECONDS = 60.0
 FILTER_DEBOUNCE_SECONDS = 0.12
@@ -148,7 +149,10 @@ class BrowserScreen(Screen[None]):
             self.set_interval(OBJECTS_REFRESH_SECONDS, self._reload_cluster_objects)
 
     def on_resize(self, event: Resize) -> None:
-        self.set_class(event.size.width >= WIDE_LAYOUT_MIN_WIDTH, "-wide")
+        wide = event.size.width >= WIDE_LAYOUT_MIN_WIDTH
+        self.set_class(wide, "-wide")
+        table_width = event.size.width * 3 // 5 if wide else event.size.width
+        self.table.set_compact(table_width < COMPACT_TABLE_MAX_WIDTH)
 
     def on_unmount(self) -> None:
         self._stop_watcher(wait=True)
