@@ -25,6 +25,7 @@ SLIM = ("default", "slim-79487d6484-h4rss")
 
 def _free(port: int) -> bool:
     with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server binds
         try:
             sock.bind(("127.0.0.1", port))
         except OSError:
