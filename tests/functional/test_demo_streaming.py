@@ -171,3 +171,82 @@ async def test_http_errors_before_upgrade(harness: Harness) -> None:
     assert error is not None and error.status == 400
     body = json.loads(error.body)  # type: ignore[arg-type]
     assert body["message"] == 'container "debugger" in pod "waiting" is waiting to start: ContainerCreating'
+
+
+def open_attach(api: client.CoreV1Api, container: str = "shell") -> Any:
+    return stream(api.connect_get_namespaced_pod_attach, "slim-1", "default", container=container, stdin=True,
+                  stdout=True, stderr=False, tty=True, _preload_content=False, binary=True)
+
+
+def read_until(ws: Any, needle: bytes, timeout: float = 5) -> bytes:
+    seen = b""
+    deadline = time.monotonic() + timeout
+    while needle not in seen:
+        if time.monotonic() > deadline or not ws.is_open():
+            raise AssertionError(f"{needle!r} not seen in {seen[-300:]!r}")
+        ws.update(timeout=0.2)
+        seen += ws.read_stdout(timeout=0) or b""
+    return seen
+
+
+async def test_attach_resize_cut_and_reattach(harness: Harness) -> None:
+    api = harness.api()
+
+    def first_session() -> bytes:
+        ws = open_attach(api)
+        ws.write_channel(RESIZE_CHANNEL, json.dumps({"Width": 120, "Height": 40}).encode())
+        ws.write_stdin(b"stty size\r")
+        return read_until(ws, b"40 120\r\n")
+
+    output = await harness.call(first_session)
+    assert b"\r/ # \x1b[Kstty size\r\n40 120\r\n" in output, "a resize redraws the prompt"
+    assert b"Ephemera demo cluster" not in output, "output from before the attach only went to the logs"
+    assert harness.runtime.cut_streams(pod="slim-1", container="shell") == 1
+    container = harness.runtime.find("default", "slim-1", "shell")
+    assert container is not None and container.running, "a dropped attach does not end the shell"
+
+    def second_session() -> tuple[bytes, int | None]:
+        ws = open_attach(api)
+        ws.write_stdin(b"echo again\rexit 4\r")
+        seen = read_until(ws, b"again\r\n")
+        deadline = time.monotonic() + 5
+        while ws.is_open() and time.monotonic() < deadline:
+            ws.update(timeout=0.2)
+        return seen, ws.returncode
+
+    seen, code = await harness.call(second_session)
+    assert code == 0, "attach reports Success when the process ends, like the kubelet"
+    await wait_until(lambda: harness.exits == [("default", "slim-1", "shell", 4)])
+    assert b"# Ephemera demo cluster" in harness.runtime.logs(harness.pods["slim-1"], "shell")
+
+
+async def wait_until(predicate: Callable[[], bool], timeout: float = 5) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "condition not met in time"
+        await asyncio.sleep(0.02)
+
+
+@pytest.mark.kubectl
+def test_kubectl_debug_then_attach_shows_the_target_processes(demo_cluster: Any, kubectl: str) -> None:
+    import subprocess
+
+    def run_kubectl(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([kubectl, "--kubeconfig", str(demo_cluster.kubeconfig_path), *args], input=stdin,
+                              capture_output=True, text=True, timeout=30)
+
+    pod = run_kubectl("get", "pods", "-l", "app=slim", "-o", "jsonpath={.items[0].metadata.name}").stdout
+    assert pod
+    debug = run_kubectl("debug", "--image=busybox", "--target=app", "-it", "--attach=false", "-c", "debugger", pod)
+    assert debug.returncode == 0, debug.stderr
+    deadline = time.monotonic() + 10
+    while "running" not in run_kubectl("get", "pod", pod, "-o",
+                                       "jsonpath={.status.ephemeralContainerStatuses[0].state}").stdout:
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    attach = run_kubectl("attach", "-i", pod, "-c", "debugger", stdin="ps\nexit\n")
+    assert attach.returncode == 0, attach.stderr
+    assert "    1 root      0:00 python -m http.server 8080" in attach.stdout
+    exec_sh = run_kubectl("exec", pod, "-c", "app", "--", "sh")
+    assert exec_sh.returncode == 1
+    assert 'exec: "sh": executable file not found in $PATH: unknown' in exec_sh.stderr
