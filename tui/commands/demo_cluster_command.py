@@ -39,8 +39,8 @@ def _run(args: argparse.Namespace) -> int:
         print("ephemera demo-cluster: --pods must be >= 0", file=sys.stderr)
         return 2
     if not is_loopback(args.host):
-        print(f"warning: binding {args.host} exposes the demo API server (plain HTTP, bearer token) "
-              "to your network", file=sys.stderr)
+        print(f"warning: binding {args.host} exposes the demo API server to your network "
+              "(anyone with the kubeconfig's token can use it)", file=sys.stderr)
 
     stop = threading.Event()
 
