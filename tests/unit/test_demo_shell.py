@@ -142,3 +142,9 @@ async def test_top_uses_the_alternate_screen_and_follows_resizes() -> None:
 def test_parser_handles_compound_commands() -> None:
     lists = parse("while true; do sleep 1; done; if a; then b; else c; fi && d | e")
     assert len(lists) == 2
+
+
+async def test_loops_and_test_brackets() -> None:
+    code, out, err = await sh("x=0; while [ $x -lt 3 ]; do echo $x; x=$((x+1)); done; "
+                              "[ -d /tmp ] && echo dir; test a = b || echo differ")
+    assert (code, out, err) == (0, "0\n1\n2\ndir\ndiffer\n", "")

@@ -522,19 +522,20 @@ async def uptime(ctx: Ctx) -> int:
     return 0
 
 
-@command("free")
-async def free(ctx: Ctx) -> int:
-    await ctx.out("              total        used        free      shared  buff/cache   available\n"
-                  "Mem:        8029412     1709108     5120304        3312     1200000     6553600\n"
-                  "Swap:             0           0           0\n")
-    return 0
+STATIC_OUTPUT = {
+    "free": "              total        used        free      shared  buff/cache   available\n"
+            "Mem:        8029412     1709108     5120304        3312     1200000     6553600\n"
+            "Swap:             0           0           0\n",
+    "df": "Filesystem           1K-blocks      Used Available Use% Mounted on\n"
+          "overlay               61202244  12016768  46044208  21% /\n"
+          "tmpfs                    65536         0     65536   0% /dev\n",
+}
 
 
-@command("df")
-async def df(ctx: Ctx) -> int:
-    await ctx.out("Filesystem           1K-blocks      Used Available Use% Mounted on\n"
-                  "overlay               61202244  12016768  46044208  21% /\n"
-                  "tmpfs                    65536         0     65536   0% /dev\n")
+@command(*STATIC_OUTPUT)
+async def static_output(ctx: Ctx) -> int:
+    """Commands whose simulated output never changes."""
+    await ctx.out(STATIC_OUTPUT[ctx.name])
     return 0
 
 
@@ -570,6 +571,43 @@ async def sleep(ctx: Ctx) -> int:
         await asyncio.Event().wait()
     await asyncio.sleep(seconds)
     return 0
+
+
+def _test(args: list[str]) -> bool:
+    """`test` / `[`: strings, integers and file checks of the container's own filesystem."""
+    if not args:
+        return False
+    if args[0] == "!":
+        return not _test(args[1:])
+    if len(args) == 1:
+        return args[0] != ""
+    if len(args) == 2:
+        return {"-n": args[1] != "", "-z": args[1] == ""}.get(args[0], False)
+    left, op, right = args[0], args[1], args[2]
+    if op in ("=", "=="):
+        return left == right
+    if op == "!=":
+        return left != right
+    try:
+        a, b = int(left), int(right)
+    except ValueError:
+        return False
+    return {"-eq": a == b, "-ne": a != b, "-lt": a < b, "-le": a <= b, "-gt": a > b, "-ge": a >= b}.get(op, False)
+
+
+@command("test", "[")
+async def test(ctx: Ctx) -> int:
+    args = ctx.argv[1:]
+    if ctx.name == "[":
+        if not args or args[-1] != "]":
+            await ctx.err("[: missing ]\n")
+            return 2
+        args = args[:-1]
+    if len(args) == 2 and args[0] in ("-e", "-f", "-d"):
+        path = normpath(args[1], ctx.cwd)
+        check = {"-e": ctx.container.fs.exists, "-f": ctx.container.fs.is_file, "-d": ctx.container.fs.is_dir}
+        return 0 if check[args[0]](path) else 1
+    return 0 if _test(args) else 1
 
 
 @command("true")
