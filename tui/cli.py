@@ -125,7 +125,12 @@ def run_tui(args: argparse.Namespace) -> int:
             from tui.demo.cluster import DemoCluster
 
             cluster = DemoCluster()
-            cluster.start()
+            try:
+                cluster.start()
+            except OSError as exc:
+                cluster = None
+                print(f"{program_name()}: cannot start the demo cluster: {exc.strerror or exc}", file=sys.stderr)
+                return 1
             tmpdir = tempfile.mkdtemp(prefix="ephemera-demo-")  # mode 0700
             args.kubeconfig = str(cluster.write_kubeconfig(Path(tmpdir) / "kubeconfig"))  # mode 0600
         kubeconfig = load_kubeconfig_or_exit(args)

@@ -251,3 +251,14 @@ def test_demo_flag_runs_the_tui_on_an_in_process_cluster(tmp_path: Path) -> None
     assert code == 0
     assert b"demo" in text
     assert list(tmp.iterdir()) == []  # the temporary kubeconfig is gone
+
+
+def test_demo_cluster_on_a_busy_port_exits_1_with_one_line(tmp_path: Path) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = run(["demo-cluster", "--port", str(port)], clean_env(tmp_path))
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"ephemera demo-cluster: cannot listen on 127.0.0.1:{port}: ")
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr

@@ -52,7 +52,12 @@ def _run(args: argparse.Namespace) -> int:
     tmpdir: tempfile.TemporaryDirectory[str] | None = None
     cluster = DemoCluster(host=args.host, port=args.port, extra_pods=args.pods)
     try:
-        cluster.start()
+        try:
+            cluster.start()
+        except OSError as exc:
+            print(f"ephemera demo-cluster: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}",
+                  file=sys.stderr)
+            return 1
         if args.kubeconfig_out is not None:
             path = cluster.write_kubeconfig(args.kubeconfig_out.expanduser())
         else:
