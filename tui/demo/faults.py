@@ -111,15 +111,7 @@ class FaultInjector:
                 return False
             field, index, definition = spec
             statuses = obj["status"].setdefault(field, [])
-            entry = waiting_status(definition, reason, message or None)
-            for i, existing in enumerate(statuses):
-                if existing["name"] == container:
-                    entry["restartCount"] = existing.get("restartCount", 0)
-                    entry["lastState"] = existing.get("lastState", {})
-                    statuses[i] = entry
-                    break
-            else:
-                statuses.append(entry)
+            _put_status(statuses, waiting_status(definition, reason, message or None))
             refresh_conditions(obj)
             return None
 
@@ -136,14 +128,7 @@ class FaultInjector:
             entry = running_status(definition, obj["metadata"].get("uid", ""), now_iso(), ready=not ephemeral)
             if ephemeral:
                 entry.pop("started", None)
-            for i, existing in enumerate(statuses):
-                if existing["name"] == container:
-                    entry["restartCount"] = existing.get("restartCount", 0)
-                    entry["lastState"] = existing.get("lastState", {})
-                    statuses[i] = entry
-                    break
-            else:
-                statuses.append(entry)
+            _put_status(statuses, entry)
             if field == "containerStatuses":
                 obj["status"]["phase"] = "Running"
             refresh_conditions(obj)
@@ -219,6 +204,17 @@ def _copy(obj: dict[str, Any]) -> dict[str, Any]:
     import json
 
     return json.loads(json.dumps(obj))
+
+
+def _put_status(statuses: list[dict[str, Any]], entry: dict[str, Any]) -> None:
+    """Replace the container's status entry (keeping restartCount and lastState) or append it."""
+    for index, existing in enumerate(statuses):
+        if existing["name"] == entry["name"]:
+            entry["restartCount"] = existing.get("restartCount", 0)
+            entry["lastState"] = existing.get("lastState", {})
+            statuses[index] = entry
+            return
+    statuses.append(entry)
 
 
 def _find_container(pod: dict[str, Any], name: str) -> tuple[str, int, dict[str, Any]] | None:

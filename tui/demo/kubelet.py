@@ -256,13 +256,18 @@ class Kubelet:
             refresh_conditions(pod, when)
             return None
 
-        pod = self.store.modify("pods", namespace, name, start)
+        self._apply_start(namespace, name, start, started, [c["name"] for c in pull_failures], False)
+
+    def _apply_start(self, namespace: str, name: str, change: Callable[[dict[str, Any]], bool | None],
+                     started: list[str], failed_pulls: list[str], ephemeral: bool) -> None:
+        """Store the started state, start the processes, schedule ImagePullBackOff for failed pulls."""
+        pod = self.store.modify("pods", namespace, name, change)
         if pod is None:
             return
         for container_name in started:
             self._call_runtime("start_container", pod, container_name)
-        for container in pull_failures:
-            self.later(self.delay, lambda c=container: self._back_off(namespace, name, c["name"], False))
+        for container_name in failed_pulls:
+            self.later(self.delay, lambda c=container_name: self._back_off(namespace, name, c, ephemeral))
 
     def _container_start_status(self, pod: dict[str, Any], container: dict[str, Any], when: str
                                 ) -> dict[str, Any]:
@@ -332,13 +337,7 @@ class Kubelet:
                     failed_pulls.append(entry["name"])
             return None
 
-        pod = self.store.modify("pods", namespace, name, start)
-        if pod is None:
-            return
-        for container_name in started:
-            self._call_runtime("start_container", pod, container_name)
-        for container_name in failed_pulls:
-            self.later(self.delay, lambda c=container_name: self._back_off(namespace, name, c, True))
+        self._apply_start(namespace, name, start, started, failed_pulls, True)
 
     # ---- exits and deletion --------------------------------------------------------------
     def container_exited(self, namespace: str, name: str, container_name: str, exit_code: int) -> None:
