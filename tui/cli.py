@@ -20,12 +20,14 @@ import sys
 import tempfile
 import textwrap
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui import __version__
 from tui.commands import Subcommand, discover_subcommands
-from tui.kube.config import KubeConfig
 from tui.kube.errors import ClusterError
+
+if TYPE_CHECKING:
+    from tui.kube.config import KubeConfig
 
 __all__ = ["main", "build_parser", "add_cluster_options", "load_kubeconfig_or_exit", "program_name"]
 
@@ -97,6 +99,8 @@ def build_parser(prog: str | None = None, subcommands: list[Subcommand] | None =
 
 def load_kubeconfig_or_exit(args: argparse.Namespace) -> KubeConfig:
     """KubeConfig.load from --kubeconfig/--context; on error one line on stderr and exit 1."""
+    from tui.kube.config import KubeConfig  # imports the kubernetes client: not needed for --help
+
     try:
         return KubeConfig.load(getattr(args, "kubeconfig", None), getattr(args, "context", None))
     except ClusterError as exc:
