@@ -1,0 +1,400 @@
+"""`ephemera debug POD ...`: kubectl debug's command line, with pre-flight checks on top.
+
+Flow: read the pod (and /version, for the legacy API of 1.16-1.21 servers), plan; `--dry-run`
+prints the exact HTTP requests as JSON and stops. Otherwise pre-flight (`tui.debug.preflight`,
+each check printed with what it found and what to do; a failing check stops with exit code 1
+unless `--force`), confirmation for privileged containers and `--replace` (y/N on a terminal,
+`--yes` otherwise), create, wait until the container runs (printing waiting reasons), then
+attach in the terminal (`--no-attach`: print how to attach instead). `--policy-audit` prints which
+debug containers the cluster would admit for the pod (dry runs only).
+
+kubectl's flags keep their spelling (`-c`, `--image`, `--target`, `--copy-to`, `--profile`,
+`--custom`, `--keep-*`, `-i`, `-t`, `-it`, `--attach=false`, `-q`, `-- COMMAND ...`), so a
+`kubectl debug` line works after swapping the program name.
+
+Exit codes: 0 done; 1 a cluster error, a failed pre-flight, a refused confirmation or a container
+that did not start; 2 invalid options.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import types
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tui.commands import Subcommand
+
+if TYPE_CHECKING:
+    from tui.debug.planner import DebugPlan
+    from tui.debug.preflight import Check
+    from tui.debug.request import DebugRequest
+    from tui.kube.connection import ClusterConnection
+
+PROG = "ephemera debug"
+COMMAND_DEST = "debug_command_words"
+VERDICT_LABELS = {"ok": "ok  ", "info": "info", "warn": "WARN", "fail": "FAIL"}
+
+
+def _parse_known_args(self: argparse.ArgumentParser, args: Sequence[str] | None = None,
+                      namespace: argparse.Namespace | None = None) -> tuple[argparse.Namespace, list[str]]:
+    """kubectl's parsing: flags anywhere before `--`, everything after it is the command."""
+    words = list(sys.argv[1:] if args is None else args)
+    command: list[str] = []
+    if "--" in words:
+        cut = words.index("--")
+        words, command = words[:cut], words[cut + 1:]
+    from tui.debug.kubectl_command import normalize_bool_flags
+
+    try:
+        words = normalize_bool_flags(words)
+    except argparse.ArgumentTypeError as exc:
+        self.error(str(exc))
+    del self.parse_known_args  # the intermixed parse calls parse_known_args itself: the class's
+    try:
+        parsed, extra = self.parse_known_intermixed_args(words, namespace)
+    finally:
+        self.parse_known_args = types.MethodType(_parse_known_args, self)  # type: ignore[method-assign]
+    setattr(parsed, COMMAND_DEST, command)
+    return parsed, extra
+
+
+def _add_arguments(parser: argparse.ArgumentParser) -> None:
+    from tui.debug.kubectl_command import add_kubectl_debug_arguments
+
+    # The subparser parses kubectl-style (intermixed, `--` ends the flags): see _parse_known_args.
+    parser.parse_known_args = types.MethodType(_parse_known_args, parser)  # type: ignore[method-assign]
+    parser.add_argument("pod", metavar="POD", help="the pod to debug (pod/NAME works too)")
+    add_kubectl_debug_arguments(parser)
+    parser.set_defaults(stdin=None, tty=None)  # unset: interactive unless a command is given
+    extra = parser.add_argument_group("ephemera")
+    flag = extra.add_argument
+    flag("--mount", action="append", default=[], metavar="VOL:PATH[:ro]",
+         help="mount one of the pod's volumes into the debug container")
+    flag("--privileged", action="store_true", help="privileged debug container (asks for confirmation)")
+    flag("--run-as-user", type=int, metavar="UID", help="securityContext.runAsUser of the debug container")
+    flag("--run-as-group", type=int, metavar="GID", help="securityContext.runAsGroup")
+    flag("--run-as-non-root", action="store_true", default=None, help="securityContext.runAsNonRoot: true")
+    flag("--cap-add", action="append", default=[], metavar="CAP", help="add a capability")
+    flag("--cap-drop", action="append", default=[], metavar="CAP", help="drop a capability")
+    flag("--target-fs", action="store_true",
+         help="start the shell in the target's root filesystem (debugger tools stay on PATH)")
+    flag("--dry-run", action="store_true",
+         help="print the exact HTTP requests as JSON and send nothing")
+    flag("--force", action="store_true", help="go on even when a pre-flight check fails")
+    flag("-y", "--yes", action="store_true", help="confirm privileged containers and --replace")
+    flag("--reuse", action="store_true",
+         help="attach to a running debug container of the same image and mode instead of adding one")
+    flag("--timeout", type=float, default=120.0, metavar="SECONDS",
+         help="how long to wait for the container to run (default: %(default)s)")
+    flag("--policy-audit", action="store_true",
+         help="dry-run one debug container per profile, privileged and host namespaces; print what "
+              "the cluster admits (creates nothing)")
+
+
+def _err(text: str) -> None:
+    print(f"{PROG}: {text}", file=sys.stderr)
+
+
+def _read_custom(path: str | None) -> dict[str, Any] | None:
+    if not path:
+        return None
+    from tui.debug.custom import parse_custom
+
+    text = sys.stdin.read() if path == "-" else Path(path).expanduser().read_text()
+    return parse_custom(text, source=path)
+
+
+def build_request(args: argparse.Namespace, namespace: str) -> DebugRequest:
+    """The DebugRequest for the parsed flags (PlanError when they make no sense)."""
+    from tui.debug.errors import PlanError
+    from tui.debug.kubectl_command import request_from_arguments
+    from tui.debug.request import DEFAULT_IMAGE, SecurityOverrides, VolumeMount
+
+    command = list(getattr(args, COMMAND_DEST, []) or [])
+    if args.stdin is None and args.tty is None:
+        interactive = not command  # a shell by default; a given command runs as kubectl runs it
+        args.stdin = args.tty = interactive
+    args.stdin, args.tty = bool(args.stdin), bool(args.tty)
+    pod = args.pod.split("/", 1)[1] if args.pod.startswith(("pod/", "pods/")) else args.pod
+    if args.copy_to and not args.image and not args.set_image and not command:
+        args.image = DEFAULT_IMAGE  # kubectl insists on --image here; Ephemera defaults it as elsewhere
+    request = request_from_arguments(args, pod=pod, namespace=namespace, command=command,
+                                     default_image=DEFAULT_IMAGE)
+    try:
+        mounts = tuple(VolumeMount.parse(text) for text in args.mount)
+    except ValueError as exc:
+        raise PlanError(str(exc)) from None
+    overrides = SecurityOverrides(
+        privileged=True if args.privileged else None,
+        run_as_user=args.run_as_user,
+        run_as_group=args.run_as_group,
+        run_as_non_root=args.run_as_non_root,
+        capabilities_add=tuple(args.cap_add),
+        capabilities_drop=tuple(args.cap_drop),
+    )
+    return replace(request, mounts=mounts, overrides=overrides, custom=_read_custom(args.custom),
+                   target_fs=bool(args.target_fs))
+
+
+def print_checks(checks: list[Check], *, quiet: bool = False, out: Any = None) -> None:
+    out = out or sys.stdout
+    for check in checks:
+        if quiet and check.verdict in ("ok", "info"):
+            continue
+        print(f"  {VERDICT_LABELS[check.verdict]}  {check.name}: {check.found}", file=out)
+        if check.todo:
+            print(f"        -> {check.todo}", file=out)
+
+
+def attach_lines(namespace: str, pod: str, container: str) -> list[str]:
+    return [
+        f"  kubectl attach -it {pod} -c {container} -n {namespace}",
+        f"  or in ephemera: select pod {namespace}/{pod}, open it (Enter) and attach to {container}",
+    ]
+
+
+def _confirm(plan: DebugPlan, args: argparse.Namespace) -> bool:
+    if not plan.requires_confirmation or args.yes:
+        return True
+    from tui.commands.raw_attach import terminal_is_interactive
+
+    reasons = "; ".join(plan.confirmation_reasons)
+    if not terminal_is_interactive():
+        _err(f"refused: {reasons}. Pass --yes to confirm (no terminal to ask on)")
+        return False
+    answer = input(f"{reasons}. Continue? [y/N] ").strip().lower()
+    if answer not in ("y", "yes"):
+        _err("cancelled")
+        return False
+    return True
+
+
+def _connect(args: argparse.Namespace) -> tuple[ClusterConnection, str]:
+    from tui.cli import load_kubeconfig_or_exit
+
+    kubeconfig = load_kubeconfig_or_exit(args)
+    connection = kubeconfig.connect(getattr(args, "context", None))
+    namespace = getattr(args, "namespace", None) or kubeconfig.default_namespace(getattr(args, "context", None))
+    return connection, namespace
+
+
+def _run(args: argparse.Namespace) -> int:
+    from tui.debug.errors import PlanError
+    from tui.kube.errors import ClusterError
+
+    if getattr(args, "all_namespaces", False):
+        _err("-A/--all-namespaces makes no sense here: name the pod's namespace with -n")
+        return 2
+    try:
+        connection, namespace = _connect(args)
+    except ClusterError as exc:
+        _err(str(exc))
+        return 1
+    try:
+        request = build_request(args, namespace)
+    except (PlanError, OSError) as exc:
+        _err(str(exc))
+        return 2
+    try:
+        if args.dry_run:
+            return _dry_run(connection, request)
+        if args.policy_audit:
+            return _policy_audit(connection, request)
+        return _debug(connection, request, args)
+    except PlanError as exc:
+        _err(str(exc))
+        return 2
+    except ClusterError as exc:
+        _err(str(exc))
+        return 1
+
+
+def _dry_run(connection: ClusterConnection, request: DebugRequest) -> int:
+    """Plan from the pod alone (and /version when it answers) and print the requests."""
+    from tui.kube.debug_runner import fetch_pod, plan_for_cluster
+    from tui.kube.errors import ClusterError
+
+    pod = fetch_pod(connection, request.namespace, request.pod)
+    try:
+        version: dict[str, Any] | None = connection.check()
+    except ClusterError:
+        version = None
+    debug_plan = plan_for_cluster(connection, request, pod, version)
+    for warning in debug_plan.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(json.dumps(debug_plan.to_json(), indent=2))
+    return 0
+
+
+def _policy_audit(connection: ClusterConnection, request: DebugRequest) -> int:
+    from tui.debug.policy_audit import format_table
+    from tui.kube.debug_runner import fetch_pod, run_policy_audit
+
+    pod = fetch_pod(connection, request.namespace, request.pod)
+    try:
+        version: dict[str, Any] | None = connection.check()
+    except Exception:  # noqa: BLE001 - the audit works without the version
+        version = None
+    rows = run_policy_audit(connection, pod, image=request.image or "busybox", version=version)
+    print(f"policy audit for {request.namespace}/{request.pod} (dry runs: nothing was created)")
+    print(format_table(rows))
+    return 0
+
+
+def _debug(connection: ClusterConnection, request: DebugRequest, args: argparse.Namespace) -> int:
+    from tui.debug.preflight import failed, reusable_container, run_checks
+    from tui.kube.debug_runner import execute, gather_facts, wait_for_container
+    from tui.kube.errors import ClusterError
+
+    attach = request.stdin if args.attach is None else bool(args.attach)
+    quiet = bool(args.quiet)
+    facts = gather_facts(connection, request, attach=attach)
+    existing = reusable_container(facts.pod, request)
+    if existing and (args.reuse or _offer_reuse(existing, attach)):
+        return _finish(connection, request.namespace, request.pod, existing, attach=attach, quiet=quiet,
+                       tty_mode=request.tty)
+    checks = run_checks(facts)
+    if not quiet:
+        print(f"pre-flight for {request.namespace}/{request.pod} ({request.mode.value}, "
+              f"profile {request.profile.value}):")
+    print_checks(checks, quiet=quiet)
+    failures = failed(checks)
+    if failures and not args.force:
+        _err(f"pre-flight failed ({len(failures)} check{'s' if len(failures) > 1 else ''}): nothing was "
+             "created; fix the above or pass --force")
+        return 1
+    debug_plan = facts.plan
+    if debug_plan is None:
+        _err(facts.plan_error or "could not plan the debug container")
+        return 2
+    if not _confirm(debug_plan, args):
+        return 1
+    if not quiet:
+        for message in debug_plan.messages:
+            print(message, file=sys.stderr)
+    try:
+        result = execute(connection, debug_plan)
+    except ClusterError as exc:
+        _err(str(exc))
+        created = getattr(getattr(exc, "execution", None), "created_pods", [])
+        _report_created(request.namespace, created)
+        return 1
+    if not result.container:
+        print(f"pod/{result.pod_name} created (images changed, no debug container)")
+        return 0
+
+    def on_waiting(reason: str, message: str) -> None:
+        text = f"{reason}: {message}" if message else reason
+        print(f"Waiting: container {result.container}: {text}", file=sys.stderr)
+
+    outcome = wait_for_container(connection, result.namespace, result.pod_name, result.container,
+                                 timeout=args.timeout, on_waiting=on_waiting)
+    if not outcome.running:
+        return _not_running(connection, result.namespace, result.pod_name, result.container, outcome,
+                            result.created_pods)
+    return _finish(connection, result.namespace, result.pod_name, result.container, attach=attach,
+                   quiet=quiet, tty_mode=request.tty)
+
+
+def _offer_reuse(existing: str, attach: bool) -> bool:
+    from tui.commands.raw_attach import terminal_is_interactive
+
+    if not attach or not terminal_is_interactive():
+        return False
+    answer = input(f"debug container {existing!r} of the same image and mode is running: attach to it "
+                   "instead of adding another? [Y/n] ").strip().lower()
+    return answer in ("", "y", "yes")
+
+
+def _report_created(namespace: str, created: list[str]) -> None:
+    for name in created:
+        _err(f"pod/{name} was created before the failure: remove it with `ephemera cleanup -n {namespace}` "
+             f"or `kubectl delete pod {name} -n {namespace}`")
+
+
+def _not_running(connection: ClusterConnection, namespace: str, pod: str, container: str, outcome: Any,
+                 created: list[str]) -> int:
+    if outcome.state == "terminated":
+        _err(f"container {container} terminated (exit code {outcome.exit_code}, {outcome.reason or 'no reason'})"
+             + (f": {outcome.message}" if outcome.message else ""))
+        _print_logs(connection, namespace, pod, container)
+    elif outcome.state == "timeout":
+        detail = f" (last: {outcome.reason}: {outcome.message})" if outcome.reason else ""
+        _err(f"container {container} did not start in time{detail}")
+    else:
+        _err(f"container {container} did not start: {outcome.reason}: {outcome.message}")
+    _report_created(namespace, created)
+    if not created:
+        _err(f"ephemeral containers cannot be removed: {container} stays in pod {pod}")
+    return 1
+
+
+def _print_logs(connection: ClusterConnection, namespace: str, pod: str, container: str) -> None:
+    from tui.kube.errors import ClusterError
+
+    try:
+        api = connection.api_client
+        serialized = api.param_serialize("GET", f"/api/v1/namespaces/{namespace}/pods/{pod}/log",
+                                         query_params=[("container", container)],
+                                         auth_settings=["BearerToken"])
+        response = api.call_api(*serialized, _request_timeout=(10.0, 30.0))
+        data = response.read()
+    except ClusterError:
+        return
+    except Exception:  # noqa: BLE001 - logs are a courtesy
+        return
+    if 200 <= response.status < 300 and data:
+        sys.stdout.write(data.decode("utf-8", "replace"))
+
+
+def _finish(connection: ClusterConnection, namespace: str, pod: str, container: str, *, attach: bool,
+            quiet: bool, tty_mode: bool) -> int:
+    from tui.commands.raw_attach import raw_attach, terminal_is_interactive
+
+    print(f"container {container} is running in pod {namespace}/{pod}")
+    if attach and terminal_is_interactive():
+        if not quiet:
+            print("If you don't see a command prompt, try pressing enter. (Ctrl+] detaches)")
+        status = raw_attach(connection, namespace, pod, container, tty_mode=tty_mode)
+        print()
+        if status.state == "failed":
+            _err(status.message)
+            return 1
+        print(f"Session ended; resume with `kubectl attach {pod} -c {container} -n {namespace} -i -t` "
+              "while the container runs")
+        return 0
+    if attach:
+        print("no terminal to attach in; attach with:")
+    else:
+        print("attach with:")
+    for line in attach_lines(namespace, pod, container):
+        print(line)
+    return 0
+
+
+COMMAND = Subcommand(
+    name="debug",
+    help="add a debug container to a pod (kubectl debug's flags), with pre-flight checks",
+    description=(
+        "Debug a pod with an ephemeral container (shared network, or --target a container's "
+        "processes) or a copy of the pod (--copy-to). Takes kubectl debug's flags with kubectl's "
+        "spellings; checks RBAC, Pod Security, the node and the image first and asks the server for "
+        "a dry run of the exact request; then creates, waits and attaches."
+    ),
+    examples=[
+        "ephemera debug slim-79487d6484-h4rss --target=app --image=busybox",
+        "ephemera debug web-5d9c7b8f4-m4k8p -it --image=busybox --copy-to=web-debug --same-node",
+        "ephemera debug nonroot-app --image=busybox --run-as-user=65532 --no-attach",
+        "ephemera debug slim-79487d6484-h4rss --dry-run            # print the exact HTTP requests",
+        "ephemera debug vault-agent-0 -n secure --policy-audit     # which profiles does the cluster admit?",
+    ],
+    add_arguments=_add_arguments,
+    run=_run,
+    cluster_options=True,
+    order=20,
+)

@@ -1,0 +1,81 @@
+"""A plain raw-terminal attach for `ephemera debug` (until the TUI's attach panes can be opened
+straight from the command line).
+
+TODO(attach panes): open the TUI directly into the debug session (EphemeraApp with an attach pane
+for NAMESPACE/POD/CONTAINER) instead of this raw attach, once the panes exist.
+
+`raw_attach(conn, namespace, pod, container)` puts the terminal in raw mode, wires stdin to the
+session, output to stdout and SIGWINCH to resizes, and returns the session's final status.
+Ctrl+] detaches (the process keeps running; re-attach later).
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import shutil
+import signal
+import sys
+import termios
+import threading
+import tty
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tui.kube.attach_session import SessionStatus
+    from tui.kube.connection import ClusterConnection
+
+DETACH_KEY = b"\x1d"  # Ctrl+]
+
+
+def terminal_is_interactive() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def raw_attach(conn: ClusterConnection, namespace: str, pod: str, container: str, *,
+               tty_mode: bool = True) -> SessionStatus:
+    """Attach in the current terminal until the process ends, the connection drops or Ctrl+]."""
+    from tui.kube.attach_session import AttachSession
+
+    done = threading.Event()
+    out = sys.stdout.buffer
+
+    def on_output(data: bytes) -> None:
+        out.write(data)
+        out.flush()
+
+    def on_status(status: Any) -> None:
+        if status.finished:
+            done.set()
+
+    cols, rows = shutil.get_terminal_size((80, 24))
+    session = AttachSession(conn, namespace, pod, container, tty=tty_mode, stdin=True,
+                            on_output=on_output, on_status=on_status, cols=cols, rows=rows)
+    fd = sys.stdin.fileno()
+    saved = termios.tcgetattr(fd)
+
+    def on_resize(signum: int, frame: Any) -> None:
+        del signum, frame
+        size = shutil.get_terminal_size((80, 24))
+        session.resize(size.columns, size.lines)
+
+    previous = signal.signal(signal.SIGWINCH, on_resize)
+    session.start()
+    try:
+        tty.setraw(fd)
+        while not done.is_set():
+            ready, _, _ = select.select([fd], [], [], 0.1)
+            if not ready:
+                continue
+            data = os.read(fd, 4096)
+            if not data:
+                break
+            if DETACH_KEY in data:
+                session.write(data.split(DETACH_KEY, 1)[0])
+                break
+            session.write(data)
+    finally:
+        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+        signal.signal(signal.SIGWINCH, previous)
+        session.close()
+    return session.status

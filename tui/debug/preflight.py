@@ -1,0 +1,551 @@
+"""Pre-flight checks for a debug session: pure functions over facts gathered beforehand (no I/O).
+
+`tui.kube.debug_runner.gather_facts()` reads the cluster (pod, server version, namespace labels,
+node OS, SelfSubjectAccessReviews, the server-side dry run of the exact request) into a
+`PreflightFacts`; `run_checks(facts)` turns them into `Check`s, each saying what it found and
+what to do about it:
+
+    Check(name="Pod Security", verdict="fail",
+          found='namespace "secure" enforces restricted:latest; the debug container would violate it: ...',
+          todo="use --profile=restricted (the profile made for this level)")
+
+Verdicts: `ok` (fine), `info` (worth knowing, nothing to do), `warn` (may not work as hoped),
+`fail` (the creation would fail or make no sense: `ephemera debug` stops unless `--force`).
+
+Also here, because they are pure: `api_flavor(version)` (which ephemeral container API a server
+speaks), `image_user(image)` (the user a well-known image runs as), `reusable_container(pod,
+request)` (a running debug container to attach to instead of adding another).
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from tui.debug.planner import DebugPlan
+from tui.debug.profiles import find_container
+from tui.debug.request import DebugRequest, Mode, Profile
+from tui.kube.pod_security import evaluate, namespace_policy
+
+Verdict = Literal["ok", "info", "warn", "fail"]
+ApiFlavor = Literal["current", "legacy", "unsupported"]
+
+MIRROR_ANNOTATION = "kubernetes.io/config.mirror"
+NONROOT_UID = 65532  # distroless / chainguard "nonroot"
+
+__all__ = [
+    "AccessQuestion",
+    "Check",
+    "DryRunVerdict",
+    "PreflightFacts",
+    "access_questions",
+    "api_flavor",
+    "failed",
+    "image_user",
+    "parse_version",
+    "reusable_container",
+    "run_checks",
+]
+
+
+@dataclass(frozen=True)
+class Check:
+    """One pre-flight result: what was found and what to do (empty when nothing)."""
+
+    name: str
+    verdict: Verdict
+    found: str
+    todo: str = ""
+
+
+@dataclass(frozen=True)
+class AccessQuestion:
+    """One SelfSubjectAccessReview: may I `verb` `resource`/`subresource`?"""
+
+    verb: str
+    resource: str
+    subresource: str = ""
+    required: bool = True  # False: the session works without it (e.g. reading logs)
+    why: str = ""
+
+    @property
+    def label(self) -> str:
+        resource = f"{self.resource}/{self.subresource}" if self.subresource else self.resource
+        return f"{self.verb} {resource}"
+
+
+@dataclass(frozen=True)
+class DryRunVerdict:
+    """The server's answer to the `?dryRun=All` of the exact request."""
+
+    admitted: bool
+    message: str = ""  # the server's message when refused, or why the dry run could not run
+    status: int | None = None  # HTTP status of the refusal
+    ran: bool = True  # False: the dry run could not be sent (the message says why)
+
+
+@dataclass
+class PreflightFacts:
+    """What the cluster told us; None means "could not find out" (the error text says why)."""
+
+    request: DebugRequest
+    pod: dict[str, Any] | None
+    plan: DebugPlan | None = None
+    plan_error: str = ""
+    version: dict[str, Any] | None = None
+    version_error: str = ""
+    access: dict[AccessQuestion, bool | None] = field(default_factory=dict)
+    access_error: str = ""
+    namespace_labels: dict[str, str] | None = None
+    namespace_error: str = ""
+    node_os: str | None = None
+    copy_name_taken: bool = False
+    dry_run: DryRunVerdict | None = None
+
+
+# --------------------------------------------------------------------------- version
+
+
+def parse_version(version: Mapping[str, Any] | None) -> tuple[int, int] | None:
+    """(major, minor) from `/version` (`"minor": "21+"` as some providers answer), else None."""
+    if not version:
+        return None
+    try:
+        major = int(re.sub(r"\D.*$", "", str(version.get("major", ""))) or "x")
+        minor = int(re.sub(r"\D.*$", "", str(version.get("minor", ""))) or "x")
+        return major, minor
+    except ValueError:
+        match = re.match(r"v?(\d+)\.(\d+)", str(version.get("gitVersion", "")))
+        return (int(match.group(1)), int(match.group(2))) if match else None
+
+
+def api_flavor(version: Mapping[str, Any] | None) -> ApiFlavor:
+    """`current` (1.22+ or unknown: the subresource takes a Pod), `legacy` (1.16-1.21: kind
+    EphemeralContainers) or `unsupported` (before 1.16: no ephemeral containers at all)."""
+    parsed = parse_version(version)
+    if parsed is None or parsed[0] > 1:
+        return "current"
+    minor = parsed[1]
+    if minor >= 22:
+        return "current"
+    return "legacy" if minor >= 16 else "unsupported"
+
+
+def _version_check(facts: PreflightFacts) -> Check:
+    name = "server version"
+    if facts.version is None:
+        return Check(name, "warn", f"could not read /version: {facts.version_error or 'no answer'}",
+                     "assuming a current server (1.25+); the dry run below tells for sure")
+    text = str(facts.version.get("gitVersion") or "")
+    parsed = parse_version(facts.version)
+    if parsed is None:
+        return Check(name, "warn", f"unrecognised version {text!r}", "assuming a current server (1.25+)")
+    major, minor = parsed
+    shown = text or f"v{major}.{minor}"
+    if major > 1 or minor >= 25:
+        return Check(name, "ok", f"{shown}: ephemeral containers are generally available (GA since 1.25)")
+    if minor >= 23:
+        return Check(name, "ok", f"{shown}: ephemeral containers are beta and on by default (1.23-1.24)")
+    if minor == 22:
+        return Check(name, "warn", f"{shown}: ephemeral containers are alpha in 1.22 (feature gate "
+                     "EphemeralContainers, off by default)",
+                     "if the dry run says they are disabled, ask the cluster admin or use --copy-to")
+    if minor >= 16:
+        return Check(name, "warn", f"{shown}: ephemeral containers are alpha here (1.16-1.21) and the "
+                     "subresource takes the legacy EphemeralContainers kind",
+                     "Ephemera uses the legacy API as kubectl does; the feature gate must be on, "
+                     "else use --copy-to")
+    return Check(name, "fail", f"{shown}: ephemeral containers do not exist before Kubernetes 1.16",
+                 "use --copy-to (a copy of the pod with the debugger added), or upgrade the cluster")
+
+
+# --------------------------------------------------------------------------- RBAC
+
+
+def access_questions(request: DebugRequest, *, attach: bool = True) -> list[AccessQuestion]:
+    """The SelfSubjectAccessReviews this request needs (as the reference facts list them)."""
+    questions: list[AccessQuestion] = []
+    if request.mode is Mode.COPY:
+        questions.append(AccessQuestion("create", "pods", why="to create the copy"))
+        if request.copy.replace:
+            questions.append(AccessQuestion("delete", "pods", why="--replace deletes the original"))
+    else:
+        questions.append(AccessQuestion("patch", "pods", "ephemeralcontainers",
+                                        why="to add an ephemeral container"))
+    questions += [
+        AccessQuestion("get", "pods", "attach", required=attach, why="to attach (the WebSocket upgrade is a GET)"),
+        AccessQuestion("create", "pods", "attach", required=attach, why="to attach (checked since 1.35)"),
+        AccessQuestion("get", "pods", "log", required=False, why="to read the debugger's output if it exits"),
+    ]
+    return questions
+
+
+def _access_checks(facts: PreflightFacts) -> list[Check]:
+    name = "RBAC"
+    if not facts.access:
+        if facts.access_error:
+            return [Check(name, "warn", f"could not ask the server (SelfSubjectAccessReview): {facts.access_error}",
+                          "the dry run below still shows whether the creation is allowed")]
+        return []
+    namespace = facts.request.namespace
+    denied = [q for q, allowed in facts.access.items() if allowed is False]
+    unknown = [q for q, allowed in facts.access.items() if allowed is None]
+    checks: list[Check] = []
+    for question in denied:
+        verdict: Verdict = "fail" if question.required else "warn"
+        checks.append(Check(
+            name, verdict,
+            f"you may not {question.label} in namespace {namespace!r} ({question.why})",
+            f"ask for a Role granting {question.verb!r} on {question.label.split(' ', 1)[1]!r} in "
+            f"{namespace!r} (check: kubectl auth can-i {question.label} -n {namespace})",
+        ))
+    if unknown:
+        checks.append(Check(name, "warn", "could not check: " + ", ".join(q.label for q in unknown),
+                            "the dry run below still shows whether the creation is allowed"))
+    if not denied and not unknown:
+        checks.append(Check(name, "ok", "allowed: " + ", ".join(q.label for q in facts.access)))
+    return checks
+
+
+# --------------------------------------------------------------------------- the pod
+
+
+def _is_static(pod: dict[str, Any]) -> bool:
+    annotations = (pod.get("metadata") or {}).get("annotations") or {}
+    return MIRROR_ANNOTATION in annotations
+
+
+def _pod_checks(facts: PreflightFacts) -> list[Check]:
+    pod = facts.pod or {}
+    request = facts.request
+    name = (pod.get("metadata") or {}).get("name") or request.pod
+    checks: list[Check] = []
+    ephemeral = request.mode is not Mode.COPY
+    if _is_static(pod):
+        if ephemeral:
+            checks.append(Check("static pod", "fail",
+                                f"{name!r} is a static (mirror) pod: the API server refuses ephemeral "
+                                "containers on it",
+                                "use --copy-to to debug a copy, or debug on the node itself"))
+        else:
+            checks.append(Check("static pod", "info",
+                                f"{name!r} is a static (mirror) pod; its copy will be a normal pod"))
+    phase = (pod.get("status") or {}).get("phase") or "Unknown"
+    deleting = bool((pod.get("metadata") or {}).get("deletionTimestamp"))
+    if deleting and ephemeral:
+        checks.append(Check("pod state", "fail", f"{name!r} is being deleted",
+                            "pick another pod of the same workload"))
+    elif phase in ("Succeeded", "Failed") and ephemeral:
+        checks.append(Check("pod state", "fail",
+                            f"{name!r} has finished (phase {phase}): no new container will start in it",
+                            "use --copy-to to debug a fresh copy of it"))
+    elif phase != "Running" and ephemeral:
+        checks.append(Check("pod state", "warn", f"{name!r} is {phase}, not Running",
+                            "the debug container starts once the pod runs; --copy-to makes a fresh copy"))
+    else:
+        checks.append(Check("pod state", "ok", f"{name!r} is {phase}"))
+    return checks
+
+
+def _container_state(pod: dict[str, Any], name: str) -> str | None:
+    status = pod.get("status") or {}
+    for key in ("containerStatuses", "initContainerStatuses", "ephemeralContainerStatuses"):
+        for entry in status.get(key) or ():
+            if entry.get("name") == name:
+                state = entry.get("state") or {}
+                return next(iter(state), None)
+    return None
+
+
+def _target_checks(facts: PreflightFacts) -> list[Check]:
+    request = facts.request
+    if request.mode is not Mode.TARGET or facts.pod is None:
+        return []
+    pod = facts.pod
+    spec = pod.get("spec") or {}
+    regular = [c.get("name") for c in spec.get("containers") or ()]
+    init = [c.get("name") for c in spec.get("initContainers") or ()]
+    ephemeral = [c.get("name") for c in spec.get("ephemeralContainers") or ()]
+    target = request.target
+    choices = ", ".join(n for n in regular if n) or "none"
+    if target in ephemeral:
+        return [Check("target", "fail", f"{target!r} is an ephemeral container: only regular and init "
+                      "containers can be targeted", f"target one of: {choices}")]
+    if target not in regular and target not in init:
+        return [Check("target", "fail", f"the pod has no container {target!r}", f"target one of: {choices}")]
+    state = _container_state(pod, str(target))
+    if state != "running":
+        return [Check("target", "warn", f"container {target!r} is {state or 'not started'}, not running: "
+                      "there are no processes to see",
+                      "target a running container, or use --copy-to to restart it in a copy")]
+    return [Check("target", "ok", f"container {target!r} is running")]
+
+
+def _windows_check(facts: PreflightFacts) -> list[Check]:
+    pod = facts.pod or {}
+    os_name = facts.node_os or ((pod.get("spec") or {}).get("os") or {}).get("name")
+    if os_name != "windows":
+        return []
+    node = (pod.get("spec") or {}).get("nodeName") or "the node"
+    request = facts.request
+    if request.mode is Mode.SHARED_NETWORK:
+        return [Check("Windows node", "info", f"{node} runs Windows: only the pod's network is shared",
+                      "use a Windows debug image (e.g. mcr.microsoft.com/windows/nanoserver) on this node")]
+    what = "targeting a container" if request.mode is Mode.TARGET else "copy-and-share"
+    return [Check("Windows node", "fail",
+                  f"{node} runs Windows, which cannot share process namespaces: {what} shows nothing",
+                  "use the shared-network mode (drop --target / --copy-to) with a Windows debug image")]
+
+
+# --------------------------------------------------------------------------- images and users
+
+# The user well-known images run as (from their image configs). Anything else: unknown.
+_NONROOT_TAG = re.compile(r"(^|[-_.])nonroot($|[-_.])")
+_ROOT_IMAGES = ("busybox", "alpine", "ubuntu", "debian", "fedora", "centos", "rockylinux", "almalinux",
+                "nicolaka/netshoot", "netshoot", "python", "node", "golang", "nginx", "redis", "postgres",
+                "curlimages/curl-root", "registry.k8s.io/e2e-test-images/agnhost", "amazonlinux")
+
+
+def _repository(image: str) -> tuple[str, str]:
+    """(repository without a docker.io/library prefix, tag) of an image reference."""
+    reference = image.split("@", 1)[0]
+    repo, tag = reference, ""
+    last = reference.rsplit("/", 1)[-1]
+    if ":" in last:
+        repo, tag = reference.rsplit(":", 1)
+    for prefix in ("docker.io/library/", "docker.io/", "index.docker.io/library/"):
+        if repo.startswith(prefix):
+            repo = repo[len(prefix):]
+            break
+    if repo.startswith("library/"):
+        repo = repo[len("library/"):]
+    return repo, tag
+
+
+def image_user(image: str | None) -> int | None:
+    """The user `image` most likely runs as, from a small table of well-known images; None: unknown."""
+    if not image:
+        return None
+    repo, tag = _repository(image)
+    if _NONROOT_TAG.search(tag) or repo.endswith("/nonroot") or "nonroot" in repo.rsplit("/", 1)[-1]:
+        return NONROOT_UID
+    if repo.startswith("cgr.dev/chainguard/"):
+        return 0 if tag.endswith("-dev") or tag == "latest-dev" else NONROOT_UID
+    if repo.startswith("gcr.io/distroless/"):
+        return 0
+    if repo == "curlimages/curl":
+        return 100
+    if repo.endswith("/pause") or repo == "pause":
+        return 65535
+    if repo in _ROOT_IMAGES or repo.rsplit("/", 1)[-1] in ("busybox", "alpine", "netshoot"):
+        return 0
+    return None
+
+
+def _effective(container: dict[str, Any], pod: dict[str, Any], key: str) -> Any:
+    """A securityContext field as the kubelet sees it: the container's, else the pod's."""
+    context = container.get("securityContext") or {}
+    if key in context and context[key] is not None:
+        return context[key]
+    return ((pod.get("spec") or {}).get("securityContext") or {}).get(key)
+
+
+def _non_root_check(facts: PreflightFacts) -> list[Check]:
+    plan = facts.plan
+    if plan is None or plan.container is None or facts.pod is None:
+        return []
+    container = plan.container
+    pod = plan.pod_copy if plan.pod_copy is not None else facts.pod
+    if not _effective(container, pod, "runAsNonRoot"):
+        return []
+    run_as = _effective(container, pod, "runAsUser")
+    name = container.get("name")
+    if run_as is not None:
+        if int(run_as) == 0:
+            return [Check("runAsNonRoot", "fail",
+                          f"container {name!r} must run as non-root but sets runAsUser: 0",
+                          f"drop the runAsUser override or use --run-as-user={NONROOT_UID}")]
+        return [Check("runAsNonRoot", "ok", f"runAsNonRoot with runAsUser {run_as}")]
+    image = str(container.get("image") or "")
+    user = image_user(image)
+    where = "the profile" if _effective(container, {}, "runAsNonRoot") else "the pod"
+    if user == 0:
+        return [Check("runAsNonRoot", "fail",
+                      f"{where} sets runAsNonRoot and image {image!r} likely runs as root: the kubelet "
+                      "would refuse to start it (CreateContainerConfigError)",
+                      f"add --run-as-user={NONROOT_UID} (or --custom with securityContext.runAsUser), "
+                      "or a non-root image (e.g. cgr.dev/chainguard/busybox)")]
+    if user is None:
+        return [Check("runAsNonRoot", "warn",
+                      f"{where} sets runAsNonRoot and the user of image {image!r} is unknown",
+                      f"if the container ends in CreateContainerConfigError, add --run-as-user={NONROOT_UID}")]
+    return [Check("runAsNonRoot", "ok", f"image {image!r} likely runs as user {user}")]
+
+
+# --------------------------------------------------------------------------- Pod Security
+
+
+def planned_pod(facts: PreflightFacts) -> dict[str, Any] | None:
+    """The pod the server will evaluate: the pod with the debug container, or the copy."""
+    plan = facts.plan
+    if plan is None or facts.pod is None:
+        return None
+    if plan.pod_copy is not None:
+        return plan.pod_copy
+    if plan.container is None:
+        return None
+    pod = copy.deepcopy(facts.pod)
+    pod.setdefault("spec", {}).setdefault("ephemeralContainers", []).append(copy.deepcopy(plan.container))
+    return pod
+
+
+_PROFILE_FOR_LEVEL = {"baseline": Profile.BASELINE, "restricted": Profile.RESTRICTED}
+
+
+def _pod_security_check(facts: PreflightFacts) -> list[Check]:
+    name = "Pod Security"
+    namespace = facts.request.namespace
+    if facts.namespace_labels is None:
+        return [Check(name, "info", f"could not read namespace {namespace!r}"
+                      + (f": {facts.namespace_error}" if facts.namespace_error else ""),
+                      "the dry run below shows whether Pod Security admits the container")]
+    policy = namespace_policy(facts.namespace_labels)
+    if policy.level == "privileged":
+        return [Check(name, "ok", f"namespace {namespace!r} enforces no Pod Security level")]
+    pod = planned_pod(facts)
+    if pod is None:
+        return [Check(name, "info", f"namespace {namespace!r} enforces {policy}")]
+    violations = evaluate(pod, policy)
+    if not violations:
+        return [Check(name, "ok", f"namespace {namespace!r} enforces {policy}; the debug container complies")]
+    already = evaluate(facts.pod or {}, policy) if facts.plan and facts.plan.pod_copy is None else []
+    found = f"namespace {namespace!r} enforces {policy}; it would refuse: " + ", ".join(violations)
+    if already:
+        todo = ("the pod already violates the policy (an earlier debug container?): every addition "
+                "will be refused; debug a --copy-to instead")
+    else:
+        profile = _PROFILE_FOR_LEVEL.get(policy.level)
+        todo = (f"use --profile={profile.value}" if profile and facts.request.profile is not profile
+                else "drop the security overrides that break the policy")
+        if facts.request.overrides.privileged:
+            todo = "drop --privileged: " + todo
+    return [Check(name, "fail", found, todo)]
+
+
+# --------------------------------------------------------------------------- names, dry run
+
+
+def _name_checks(facts: PreflightFacts) -> list[Check]:
+    checks: list[Check] = []
+    request = facts.request
+    pod = facts.pod or {}
+    if request.mode is not Mode.COPY and request.container_name:
+        if find_container(pod, request.container_name) is not None:
+            checks.append(Check("name", "fail",
+                                f"the pod already has a container named {request.container_name!r}",
+                                "pick another -c NAME or leave it out (debugger-xxxxx)"))
+    if request.mode is Mode.COPY and facts.copy_name_taken:
+        checks.append(Check("name", "fail",
+                            f"a pod named {facts.plan.pod_name if facts.plan else request.copy.name!r} "
+                            f"already exists in namespace {request.namespace!r}",
+                            "pick another --copy-to NAME, or remove the old copy (ephemera cleanup)"))
+    return checks
+
+
+def _dry_run_check(facts: PreflightFacts) -> list[Check]:
+    verdict = facts.dry_run
+    if verdict is None:
+        return []
+    name = "server dry run"
+    if not verdict.ran:
+        return [Check(name, "warn", f"not run: {verdict.message}", "")]
+    if verdict.admitted:
+        return [Check(name, "ok", "admitted: the server accepts the exact request (nothing was created)")]
+    code = f"{verdict.status}: " if verdict.status else ""
+    return [Check(name, "fail", f"refused: {code}{verdict.message}", _dry_run_todo(verdict))]
+
+
+def _dry_run_todo(verdict: DryRunVerdict) -> str:
+    message = verdict.message
+    if "violates PodSecurity" in message:
+        return "choose a profile the namespace's Pod Security level admits (see the Pod Security check)"
+    if "static pods" in message:
+        return "use --copy-to to debug a copy"
+    if verdict.status == 403:
+        return "ask for the missing permission (see the RBAC check)"
+    if verdict.status == 422:
+        return "fix the field the server names"
+    if verdict.status == 404:
+        return "check the pod name and namespace (is the pod gone?)"
+    return "read the server's message above"
+
+
+def _plan_checks(facts: PreflightFacts) -> list[Check]:
+    if facts.plan_error:
+        return [Check("plan", "fail", facts.plan_error, "fix the options")]
+    plan = facts.plan
+    if plan is None:
+        return []
+    return [Check("plan", "warn", warning, "") for warning in plan.warnings
+            if "already has a container named" not in warning and "already exists" not in warning]
+
+
+# --------------------------------------------------------------------------- reuse
+
+
+def reusable_container(pod: dict[str, Any] | None, request: DebugRequest) -> str | None:
+    """A running ephemeral container of the same image and mode with stdin (to attach to instead
+    of adding another, since ephemeral containers can never be removed), or None."""
+    if pod is None or request.mode is Mode.COPY:
+        return None
+    spec = pod.get("spec") or {}
+    for container in reversed(spec.get("ephemeralContainers") or []):
+        if container.get("image") != request.image or not container.get("stdin"):
+            continue
+        target = container.get("targetContainerName")
+        wanted = request.target if request.mode is Mode.TARGET else None
+        if (target or None) != wanted:
+            continue
+        if _container_state(pod, str(container.get("name"))) == "running":
+            return str(container.get("name"))
+    return None
+
+
+def _reuse_check(facts: PreflightFacts) -> list[Check]:
+    existing = reusable_container(facts.pod, facts.request)
+    if existing is None:
+        return []
+    return [Check("reuse", "info",
+                  f"debug container {existing!r} ({facts.request.image}, same mode) is already running "
+                  "in this pod; ephemeral containers can never be removed",
+                  f"attach to it instead: pass --reuse (or kubectl attach -it {facts.request.pod} "
+                  f"-c {existing} -n {facts.request.namespace})")]
+
+
+# --------------------------------------------------------------------------- all
+
+
+def run_checks(facts: PreflightFacts) -> list[Check]:
+    """Every check, in the order the user reads them."""
+    if facts.pod is None:
+        return [Check("pod", "fail", f"pod {facts.request.pod!r} was not read", "check the name and namespace")]
+    return [
+        _version_check(facts),
+        *_access_checks(facts),
+        *_pod_checks(facts),
+        *_target_checks(facts),
+        *_windows_check(facts),
+        *_non_root_check(facts),
+        *_pod_security_check(facts),
+        *_name_checks(facts),
+        *_plan_checks(facts),
+        *_reuse_check(facts),
+        *_dry_run_check(facts),
+    ]
+
+
+def failed(checks: list[Check]) -> list[Check]:
+    return [c for c in checks if c.verdict == "fail"]

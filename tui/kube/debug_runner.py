@@ -1,0 +1,492 @@
+"""Running a debug plan against a cluster (blocking I/O on plain JSON; no Textual).
+
+    facts = gather_facts(conn, request)          # pod, /version, namespace labels, node OS,
+                                                 # SelfSubjectAccessReviews, the dry run verdict
+    checks = preflight.run_checks(facts)         # tui.debug.preflight (pure)
+    result = execute(conn, facts.plan, facts.pod)  # send the exact requests
+    outcome = wait_for_container(conn, ns, result.pod_name, result.container, on_waiting=print)
+
+Also: `fetch_pod`, `read_pod_for_plan` (the only read `--dry-run` needs), `plan_for_cluster`
+(legacy API for 1.16-1.21 servers), `run_policy_audit` (dry runs of `tui.debug.policy_audit`),
+`list_copies` / `delete_copy` (pods labelled `app.kubernetes.io/managed-by=ephemera`).
+Every error is a `ClusterError` from `describe_exception` (server message + one-line fix).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any, Literal
+from urllib.parse import quote
+
+from kubernetes.client.exceptions import ApiException
+
+from tui.debug.errors import PlanError
+from tui.debug.legacy import is_legacy_response, legacy_requests
+from tui.debug.planned_request import JSON, PlannedRequest, pod_path
+from tui.debug.planner import (
+    CREATED_AT_ANNOTATION,
+    MANAGED_BY_LABEL,
+    MANAGED_BY_VALUE,
+    SOURCE_POD_ANNOTATION,
+    DebugPlan,
+    plan,
+)
+from tui.debug.policy_audit import AuditRow, audit_row, audit_variants
+from tui.debug.preflight import DryRunVerdict, PreflightFacts, access_questions, api_flavor
+from tui.debug.request import DebugRequest, Mode
+from tui.kube.errors import ClusterError
+from tui.kube.pod_watch import _line_groups
+
+if TYPE_CHECKING:
+    from tui.kube.connection import ClusterConnection
+
+__all__ = [
+    "ContainerOutcome",
+    "CopyInfo",
+    "Execution",
+    "MANAGED_SELECTOR",
+    "STUCK_REASONS",
+    "delete_copy",
+    "execute",
+    "fetch_pod",
+    "gather_facts",
+    "list_copies",
+    "plan_for_cluster",
+    "run_policy_audit",
+    "wait_for_container",
+]
+
+TIMEOUT = (10.0, 30.0)
+MANAGED_SELECTOR = f"{MANAGED_BY_LABEL}={MANAGED_BY_VALUE}"
+# Waiting reasons that will not fix themselves: stop waiting and report.
+STUCK_REASONS = frozenset({"ImagePullBackOff", "ErrImageNeverPull", "InvalidImageName",
+                           "CreateContainerConfigError", "CreateContainerError"})
+
+
+# --------------------------------------------------------------------------- HTTP
+
+
+@dataclass(frozen=True)
+class _Answer:
+    status: int
+    body: Any  # decoded JSON, or the text when it was not JSON
+
+
+def _call(conn: ClusterConnection, method: str, path: str, *, query: dict[str, str] | None = None,
+          body: Any = None, content_type: str | None = None, timeout: Any = TIMEOUT) -> _Answer:
+    """One request; network failures raise ClusterError, HTTP errors come back in the answer."""
+    api = conn.api_client
+    headers = {"Accept": "application/json"}
+    if content_type:
+        headers["Content-Type"] = content_type
+    try:
+        serialized = api.param_serialize(
+            method, path, query_params=list((query or {}).items()), header_params=headers,
+            body=body, auth_settings=["BearerToken"],
+        )
+        response = api.call_api(*serialized, _request_timeout=timeout)
+        raw = response.read()
+    except ClusterError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - every transport failure becomes a ClusterError
+        raise conn.describe(exc) from exc
+    try:
+        decoded: Any = json.loads(raw) if raw else None
+    except ValueError:
+        decoded = raw.decode("utf-8", "replace")
+    return _Answer(response.status, decoded)
+
+
+def _error(conn: ClusterConnection, answer: _Answer) -> ClusterError:
+    """The answer's HTTP error as a ClusterError (server message + fix) via describe_exception."""
+    exc = ApiException(status=answer.status, reason=_reason(answer.body))
+    exc.body = json.dumps(answer.body) if isinstance(answer.body, dict) else str(answer.body or "")
+    return conn.describe(exc)
+
+
+def _reason(body: Any) -> str:
+    return str(body.get("reason") or "") if isinstance(body, dict) else ""
+
+
+def _message(body: Any) -> str:
+    if isinstance(body, dict):
+        return " ".join(str(body.get("message") or body.get("reason") or "").split())
+    return " ".join(str(body or "").split())[:500]
+
+
+def _ok(answer: _Answer) -> bool:
+    return 200 <= answer.status < 300
+
+
+def _get(conn: ClusterConnection, path: str, query: dict[str, str] | None = None) -> Any:
+    answer = _call(conn, "GET", path, query=query)
+    if not _ok(answer):
+        raise _error(conn, answer)
+    return answer.body
+
+
+def _send(conn: ClusterConnection, request: PlannedRequest) -> _Answer:
+    return _call(conn, request.method, request.path, query=request.query or None, body=request.body,
+                 content_type=request.content_type)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def fetch_pod(conn: ClusterConnection, namespace: str, name: str) -> dict[str, Any]:
+    """The pod as plain JSON; ClusterError (e.g. `pods "x" not found`) otherwise."""
+    return dict(_get(conn, pod_path(namespace, name)))
+
+
+def _server_version(conn: ClusterConnection) -> tuple[dict[str, Any] | None, str]:
+    try:
+        return conn.check(), ""
+    except ClusterError as exc:
+        return None, exc.message
+
+
+def plan_for_cluster(conn: ClusterConnection, request: DebugRequest, pod: dict[str, Any],
+                     version: dict[str, Any] | None = None, **options: Any) -> DebugPlan:
+    """`plan()` with the API flavour the server speaks (legacy for 1.16-1.21)."""
+    flavor = api_flavor(version)
+    return plan(request, pod, api="legacy" if flavor == "legacy" else "current", **options)
+
+
+def _access(conn: ClusterConnection, namespace: str, verb: str, resource: str, subresource: str) -> bool | None:
+    body = {
+        "apiVersion": "authorization.k8s.io/v1",
+        "kind": "SelfSubjectAccessReview",
+        "spec": {"resourceAttributes": {"namespace": namespace, "verb": verb, "resource": resource,
+                                        "subresource": subresource, "group": ""}},
+    }
+    answer = _call(conn, "POST", "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", body=body,
+                   content_type=JSON)
+    if not _ok(answer):
+        raise _error(conn, answer)
+    return bool(((answer.body or {}).get("status") or {}).get("allowed"))
+
+
+def _namespace_labels(conn: ClusterConnection, namespace: str) -> tuple[dict[str, str] | None, str]:
+    try:
+        obj = _get(conn, f"/api/v1/namespaces/{quote(namespace, safe='')}")
+    except ClusterError as exc:
+        return None, exc.message
+    return dict((obj.get("metadata") or {}).get("labels") or {}), ""
+
+
+def _node_os(conn: ClusterConnection, pod: dict[str, Any]) -> str | None:
+    node = (pod.get("spec") or {}).get("nodeName")
+    if not node:
+        return None
+    try:
+        obj = _get(conn, f"/api/v1/nodes/{quote(node, safe='')}")
+    except ClusterError:
+        return None  # nodes are cluster-scoped: many users may not read them
+    labels = (obj.get("metadata") or {}).get("labels") or {}
+    return labels.get("kubernetes.io/os") or ((obj.get("status") or {}).get("nodeInfo") or {}).get("operatingSystem")
+
+
+def dry_run(conn: ClusterConnection, debug_plan: DebugPlan) -> DryRunVerdict:
+    """Send the plan's mutating requests with `?dryRun=All`; the first refusal is the verdict."""
+    for request in debug_plan.dry_run_requests():
+        try:
+            answer = _send(conn, request)
+        except ClusterError as exc:
+            return DryRunVerdict(False, exc.message, ran=False)
+        if not _ok(answer):
+            return DryRunVerdict(False, _message(answer.body), answer.status)
+        if debug_plan.api == "current" and is_legacy_response(answer.body):
+            return DryRunVerdict(False, "the server answered the legacy EphemeralContainers kind "
+                                 "(Kubernetes 1.16-1.21): the exact request was not applied", ran=False)
+    return DryRunVerdict(True)
+
+
+def gather_facts(conn: ClusterConnection, request: DebugRequest, *, attach: bool = True,
+                 with_dry_run: bool = True, pod: dict[str, Any] | None = None,
+                 **plan_options: Any) -> PreflightFacts:
+    """Everything the pre-flight checks need. Only reading the pod may raise (ClusterError)."""
+    pod = pod if pod is not None else fetch_pod(conn, request.namespace, request.pod)
+    facts = PreflightFacts(request=request, pod=pod)
+    facts.version, facts.version_error = _server_version(conn)
+    try:
+        facts.plan = plan_for_cluster(conn, request, pod, facts.version, **plan_options)
+    except PlanError as exc:
+        facts.plan_error = str(exc)
+    for question in access_questions(request, attach=attach):
+        try:
+            facts.access[question] = _access(conn, request.namespace, question.verb, question.resource,
+                                             question.subresource)
+        except ClusterError as exc:
+            facts.access = {}
+            facts.access_error = exc.message
+            break
+    facts.namespace_labels, facts.namespace_error = _namespace_labels(conn, request.namespace)
+    facts.node_os = _node_os(conn, pod)
+    if facts.plan is not None and request.mode is Mode.COPY:
+        answer = _call(conn, "GET", pod_path(request.namespace, facts.plan.pod_name))
+        facts.copy_name_taken = _ok(answer)
+    if with_dry_run and facts.plan is not None:
+        facts.dry_run = dry_run(conn, facts.plan)
+    return facts
+
+
+# --------------------------------------------------------------------------- executing
+
+
+@dataclass
+class Execution:
+    """What `execute` did: the pod holding the debug container, and what it created."""
+
+    namespace: str
+    pod_name: str
+    container: str
+    pod: dict[str, Any] | None
+    created_pods: list[str] = field(default_factory=list)  # copies (to list for cleanup on failure)
+    deleted_pods: list[str] = field(default_factory=list)
+    api: Literal["current", "legacy"] = "current"
+
+
+def execute(conn: ClusterConnection, debug_plan: DebugPlan) -> Execution:
+    """Send the plan's requests in order. ClusterError on the first refusal; with `result.created_pods`
+    naming what was already created (the error's `created` attribute carries the Execution)."""
+    result = Execution(debug_plan.namespace, debug_plan.pod_name, debug_plan.container_name, None,
+                       api=debug_plan.api)
+    requests = list(debug_plan.requests)
+    while requests:
+        request = requests.pop(0)
+        answer = _send(conn, request)
+        if not _ok(answer):
+            error = _error(conn, answer)
+            error.execution = result  # type: ignore[attr-defined]
+            raise error
+        if request.method == "POST" and request.path.endswith("/pods"):
+            result.created_pods.append(str(((answer.body or {}).get("metadata") or {}).get("name")))
+            result.pod = answer.body
+        elif request.method == "DELETE":
+            result.deleted_pods.append(request.path.rsplit("/", 1)[-1])
+        elif debug_plan.api == "current" and is_legacy_response(answer.body) and debug_plan.container:
+            # kubectl's fallback: the server speaks the pre-1.22 EphemeralContainers kind.
+            result.api = "legacy"
+            requests = legacy_requests(debug_plan.namespace, debug_plan.pod_name, debug_plan.container)
+        elif request.method == "GET" or not is_legacy_response(answer.body):
+            result.pod = answer.body
+    return result
+
+
+# --------------------------------------------------------------------------- waiting
+
+
+@dataclass(frozen=True)
+class ContainerOutcome:
+    """How waiting for the debug container ended."""
+
+    state: Literal["running", "terminated", "stuck", "timeout", "gone", "pod-failed"]
+    reason: str = ""
+    message: str = ""
+    exit_code: int | None = None
+    pod: dict[str, Any] | None = None
+
+    @property
+    def running(self) -> bool:
+        return self.state == "running"
+
+
+def container_status(pod: dict[str, Any], name: str) -> dict[str, Any] | None:
+    status = pod.get("status") or {}
+    for key in ("ephemeralContainerStatuses", "containerStatuses", "initContainerStatuses"):
+        for entry in status.get(key) or ():
+            if entry.get("name") == name:
+                return dict(entry)
+    return None
+
+
+def _outcome(pod: dict[str, Any], container: str) -> tuple[ContainerOutcome | None, tuple[str, str] | None]:
+    """(final outcome or None to keep waiting, (reason, message) of a waiting state)."""
+    entry = container_status(pod, container)
+    state = (entry or {}).get("state") or {}
+    if "running" in state:
+        return ContainerOutcome("running", pod=pod), None
+    if "terminated" in state:
+        term = state["terminated"]
+        return ContainerOutcome("terminated", str(term.get("reason") or ""), str(term.get("message") or ""),
+                                term.get("exitCode"), pod), None
+    phase = (pod.get("status") or {}).get("phase")
+    if phase in ("Failed", "Succeeded") and not (pod.get("spec") or {}).get("ephemeralContainers"):
+        return ContainerOutcome("pod-failed", str(phase), _message((pod.get("status") or {}).get("message")),
+                                pod=pod), None
+    waiting = state.get("waiting")
+    if waiting:
+        reason, message = str(waiting.get("reason") or ""), str(waiting.get("message") or "")
+        if reason in STUCK_REASONS:
+            return ContainerOutcome("stuck", reason, message, pod=pod), (reason, message)
+        return None, (reason, message)
+    return None, None
+
+
+def wait_for_container(
+    conn: ClusterConnection,
+    namespace: str,
+    pod_name: str,
+    container: str,
+    *,
+    timeout: float = 120.0,
+    on_waiting: Callable[[str, str], None] | None = None,
+) -> ContainerOutcome:
+    """Watch the one pod (`fieldSelector=metadata.name=POD`, as kubectl does) until the container
+    runs or terminates, or is stuck (image pull back-off, config error), or `timeout` passes.
+    `on_waiting(reason, message)` is called for every new waiting reason."""
+    deadline = time.monotonic() + timeout
+    seen: tuple[str, str] | None = None
+
+    def consider(pod: dict[str, Any]) -> ContainerOutcome | None:
+        nonlocal seen
+        outcome, waiting = _outcome(pod, container)
+        if waiting and waiting != seen:
+            seen = waiting
+            if on_waiting is not None:
+                on_waiting(*waiting)
+        return outcome
+
+    path = pod_path(namespace)
+    while True:
+        listing = _get(conn, path, {"fieldSelector": f"metadata.name={pod_name}"})
+        items = listing.get("items") or []
+        if not items:
+            return ContainerOutcome("gone", "NotFound", f'pods "{pod_name}" not found')
+        outcome = consider(items[0])
+        if outcome is not None:
+            return outcome
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return ContainerOutcome("timeout", *(seen or ("", "")), pod=items[0])
+        version = str((listing.get("metadata") or {}).get("resourceVersion") or "")
+        outcome = _watch_once(conn, path, pod_name, version, remaining, consider)
+        if outcome is not None:
+            return outcome
+        # the watch ended (its timeout, or 410 Gone): list again and go on watching
+
+
+def _watch_once(conn: ClusterConnection, path: str, pod_name: str, version: str, remaining: float,
+                consider: Callable[[dict[str, Any]], ContainerOutcome | None]) -> ContainerOutcome | None:
+    """One watch request from `version`: the outcome, or None when the watch ended (timeout, 410)."""
+    api = conn.api_client
+    query = [("fieldSelector", f"metadata.name={pod_name}"), ("watch", "true"),
+             ("timeoutSeconds", str(max(1, int(remaining + 0.999))))]
+    if version:
+        query.append(("resourceVersion", version))
+    try:
+        serialized = api.param_serialize("GET", path, query_params=query,
+                                         header_params={"Accept": "application/json"},
+                                         auth_settings=["BearerToken"])
+        rest = api.call_api(*serialized, _request_timeout=(TIMEOUT[0], remaining + 5.0))
+    except Exception as exc:  # noqa: BLE001
+        raise conn.describe(exc) from exc
+    response = rest.response
+    try:
+        if rest.status == 410:
+            return None
+        if rest.status != 200:
+            raw = rest.read()
+            try:
+                body: Any = json.loads(raw)
+            except ValueError:
+                body = raw.decode("utf-8", "replace")
+            raise _error(conn, _Answer(rest.status, body))
+        for lines in _line_groups(response):
+            for line in lines:
+                event = json.loads(line)
+                kind, obj = event.get("type"), event.get("object") or {}
+                if kind == "ERROR":
+                    if obj.get("code") == 410:
+                        return None
+                    raise _error(conn, _Answer(int(obj.get("code") or 500), obj))
+                if kind == "DELETED":
+                    return ContainerOutcome("gone", "Deleted", f'pod "{pod_name}" was deleted')
+                if kind in ("ADDED", "MODIFIED"):
+                    outcome = consider(obj)
+                    if outcome is not None:
+                        return outcome
+        return None
+    except ClusterError:
+        raise
+    except Exception as exc:  # noqa: BLE001
+        raise conn.describe(exc) from exc
+    finally:
+        response.release_conn()
+
+
+# --------------------------------------------------------------------------- policy audit
+
+
+def run_policy_audit(conn: ClusterConnection, pod: dict[str, Any], *, image: str = "busybox",
+                     version: dict[str, Any] | None = None) -> list[AuditRow]:
+    """Dry-run every variant of `tui.debug.policy_audit` (creates nothing)."""
+    flavor = api_flavor(version)
+    rows = []
+    for variant in audit_variants(pod, image=image, api="legacy" if flavor == "legacy" else "current"):
+        try:
+            answer = _send(conn, variant.request)
+        except ClusterError as exc:
+            rows.append(audit_row(variant, None, exc.message))
+            continue
+        rows.append(audit_row(variant, answer.status, answer.body))
+    return rows
+
+
+# --------------------------------------------------------------------------- copies
+
+
+@dataclass(frozen=True)
+class CopyInfo:
+    """A pod Ephemera made (labelled `app.kubernetes.io/managed-by=ephemera`)."""
+
+    namespace: str
+    name: str
+    uid: str
+    source: str  # "NS/NAME" from the annotation, "" when absent
+    created_at: str  # RFC 3339 from the annotation (else creationTimestamp)
+    phase: str
+
+    def age(self, now: datetime | None = None) -> str:
+        from tui.kube.podstatus import format_age
+
+        return format_age(self.created_at, now or datetime.now(timezone.utc)) if self.created_at else "?"
+
+
+def list_copies(conn: ClusterConnection, namespace: str | None) -> list[CopyInfo]:
+    """Ephemera's copies in `namespace` (None: every namespace), sorted by namespace and name.
+    Pods are filtered by the label on the server and checked again here."""
+    path = pod_path(namespace) if namespace else "/api/v1/pods"
+    listing = _get(conn, path, {"labelSelector": MANAGED_SELECTOR})
+    copies = []
+    for pod in listing.get("items") or ():
+        metadata = pod.get("metadata") or {}
+        if (metadata.get("labels") or {}).get(MANAGED_BY_LABEL) != MANAGED_BY_VALUE:
+            continue
+        annotations = metadata.get("annotations") or {}
+        copies.append(CopyInfo(
+            namespace=str(metadata.get("namespace") or namespace or ""),
+            name=str(metadata.get("name") or ""),
+            uid=str(metadata.get("uid") or ""),
+            source=str(annotations.get(SOURCE_POD_ANNOTATION) or ""),
+            created_at=str(annotations.get(CREATED_AT_ANNOTATION) or metadata.get("creationTimestamp") or ""),
+            phase=str((pod.get("status") or {}).get("phase") or ""),
+        ))
+    return sorted(copies, key=lambda c: (c.namespace, c.name))
+
+
+def delete_copy(conn: ClusterConnection, copy: CopyInfo, *, dry_run: bool = False) -> None:
+    """Delete one copy, only if it is still the pod we listed (uid precondition)."""
+    body: dict[str, Any] = {"kind": "DeleteOptions", "apiVersion": "v1"}
+    if copy.uid:
+        body["preconditions"] = {"uid": copy.uid}
+    request = PlannedRequest("DELETE", pod_path(copy.namespace, copy.name), JSON, body)
+    if dry_run:
+        request = request.dry_run()
+    answer = _send(conn, request)
+    if not _ok(answer) and answer.status != 404:
+        raise _error(conn, answer)
