@@ -478,6 +478,8 @@ def _dry_run_todo(verdict: DryRunVerdict) -> str:
         return "ask for the missing permission (see the RBAC check)"
     if verdict.status == 422:
         return "fix the field the server names"
+    if verdict.status == 409:
+        return "the name is taken: pick another (-c NAME / --copy-to NAME)"
     if verdict.status == 404:
         return "check the pod name and namespace (is the pod gone?)"
     return "read the server's message above"
