@@ -424,8 +424,8 @@ def _pod_security_check(facts: PreflightFacts) -> list[Check]:
     already = evaluate(facts.pod or {}, policy) if facts.plan and facts.plan.pod_copy is None else []
     found = f"namespace {namespace!r} enforces {policy}; it would refuse: " + ", ".join(violations)
     if already:
-        todo = ("the pod already violates the policy (an earlier debug container?): every addition "
-                "will be refused; debug a --copy-to instead")
+        todo = (f"the pod itself already violates {policy} ({already[0]}), e.g. through an earlier "
+                "debug container: every addition is refused; debug a --copy-to instead")
     else:
         profile = _PROFILE_FOR_LEVEL.get(policy.level)
         todo = (f"use --profile={profile.value}" if profile and facts.request.profile is not profile
