@@ -268,3 +268,31 @@ def test_unreachable_server_reports_reconnecting_with_the_address(tmp_path: Path
         watcher.stop()
         assert time.monotonic() - started < 1.0
         connection.close()
+
+
+def test_acknowledged_batches_wait_for_the_consumer_and_collapse(demo_cluster) -> None:
+    connection = connect(demo_cluster)
+    recorder = Recorder()
+    watcher = PodWatcher(connection, None, on_batch=recorder.on_batch, on_status=recorder.on_status,
+                         batch_interval=0.02, acknowledge=True, ack_timeout=30)
+    watcher.start()
+    try:
+        recorder.wait_for(lambda: recorder.state == "live" and bool(recorder.batches), what="live")
+        time.sleep(0.1)
+        held = len(recorder.batches)
+        touched = sorted(recorder.store.pods)[:2]
+        for _ in range(3):
+            demo_cluster.faults.touch_pods(keys=touched)
+        time.sleep(0.3)
+        assert len(recorder.batches) == held  # the consumer has not acknowledged: nothing more
+        watcher.batch_applied()
+        recorder.wait_for(lambda: len(recorder.batches) > held, what="the held-back batch")
+        assert len(recorder.batches) == held + 1
+        latest = recorder.batches[-1]
+        assert set(touched) <= set(latest.upserts)  # three changes of each pod: one upsert each
+        assert not latest.reset
+        watcher.batch_applied()
+        wait_in_sync(recorder, connection)
+    finally:
+        watcher.stop()
+        connection.close()

@@ -89,6 +89,8 @@ class PodWatcher:
         watch_timeout: int = 300,
         backoff: Backoff | None = None,
         forbidden_retry: float = 15.0,
+        acknowledge: bool = False,
+        ack_timeout: float = 5.0,
     ) -> None:
         self.connection = connection
         self.namespace = namespace or None
@@ -99,6 +101,12 @@ class PodWatcher:
         self._watch_timeout = watch_timeout
         self._backoff = backoff or Backoff()
         self._forbidden_retry = forbidden_retry
+        # Back-pressure: with `acknowledge`, one batch at a time is in the consumer's hands; the
+        # changes that arrive meanwhile collapse into the next batch, so a busy UI never has a
+        # queue of stale batches in front of the user's key presses.
+        self._acknowledge = acknowledge
+        self._ack_timeout = ack_timeout
+        self._unapplied_since: float | None = None
 
         self._buffer = PodChangeBuffer()
         self._stopping = threading.Event()
@@ -146,6 +154,10 @@ class PodWatcher:
                 self._api.close()
             except Exception:  # noqa: BLE001 - closing is best effort
                 pass
+
+    def batch_applied(self) -> None:
+        """With ``acknowledge=True``: the last batch is applied; the next may follow."""
+        self._unapplied_since = None
 
     def retry_now(self) -> None:
         """Cut short a backoff or a 'failed' wait (e.g. the user pressed a retry key)."""
@@ -373,9 +385,14 @@ class PodWatcher:
 
     def _flush(self) -> None:
         with self._flush_lock:
+            if self._acknowledge and self._unapplied_since is not None:
+                if time.monotonic() - self._unapplied_since < self._ack_timeout:
+                    return  # the consumer is still applying the previous batch
             batch = self._buffer.take()
             if batch is None or self._stopping.is_set():
                 return
+            if self._acknowledge:
+                self._unapplied_since = time.monotonic()
             try:
                 self._on_batch(batch)
             except Exception:  # noqa: BLE001 - a broken consumer must not kill the watch
