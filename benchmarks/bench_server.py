@@ -39,7 +39,11 @@ def main() -> int:
             if words[0] == "storm":
                 rate, seconds = float(words[1]), float(words[2])
                 started = time.perf_counter()
-                changes = cluster.faults.storm(changes_per_second=rate, seconds=seconds)
+                first_rv = cluster.run(lambda: cluster.store.rv)
+                cluster.faults.storm(changes_per_second=int(rate), seconds=seconds)  # runs in the background
+                time.sleep(seconds + 0.2)
+                # Every change bumps the resourceVersion once (the kubelet's own changes included).
+                changes = cluster.run(lambda: cluster.store.rv) - first_rv
                 elapsed = time.perf_counter() - started
                 print(json.dumps({"changes": changes, "elapsed": elapsed}), flush=True)
     finally:

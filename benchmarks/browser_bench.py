@@ -57,6 +57,8 @@ def read_json_line(stream: IO[str], timeout: float, what: str) -> dict[str, Any]
     thread.join(timeout)
     if not result:
         raise SystemExit(f"benchmark: no answer from {what} within {timeout:.0f} s")
+    if result.get("event") == "error":
+        raise SystemExit(f"benchmark: {what} failed: {result.get('error')}")
     return result
 
 
@@ -173,9 +175,13 @@ def run_storm(server: subprocess.Popen[str], kubeconfig: str, pods: int, rate: f
         storm = read_json_line(server.stdout, seconds + 120, "the demo server's storm")
         harness.stdin.write("storm-done\n")
         harness.stdin.flush()
-        result = read_json_line(harness.stdout, 120, "the storm harness")
+        result = read_json_line(harness.stdout, 300, "the storm harness")
     finally:
-        harness.wait(30)
+        try:
+            harness.wait(30)
+        except subprocess.TimeoutExpired:
+            harness.kill()
+            harness.wait()
     return {"ready": ready, "storm": storm, "result": result}
 
 

@@ -18,8 +18,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 import time
+import traceback
 from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
@@ -32,6 +34,7 @@ from tui.kube.namespaces import get_json
 from widgets.pod_table import PodTable, pod_row
 
 PRESS_GAP = 0.05  # seconds between key presses
+CONVERGE_LIMIT = 90.0  # seconds after the storm to wait for the rows to match the server
 
 
 def emit(payload: dict[str, Any]) -> None:
@@ -57,14 +60,14 @@ async def wait_until(predicate: Callable[[], bool], timeout: float) -> bool:
 
 async def press_latency(app: EphemeraApp, table: PodTable, key: str) -> float:
     """Seconds until the table's selection moved after a key press (capped at 5 s)."""
-    before = table.selected_key()
+    before = table.selected_key
     event = events.Key(key, None)
     event.set_sender(app)
     started = time.perf_counter()
     assert app._driver is not None
     app._driver.send_message(event)
     deadline = started + 5.0
-    while table.selected_key() == before and time.perf_counter() < deadline:
+    while table.selected_key == before and time.perf_counter() < deadline:
         await asyncio.sleep(0.001)
     return time.perf_counter() - started
 
@@ -93,7 +96,7 @@ def mismatches(table: PodTable, truth: dict[tuple[str, str], dict]) -> int:
     wrong = len(shown ^ set(truth))
     age_column = None
     for key in shown & set(truth):
-        expected = [str(cell) for cell in pod_row(truth[key], now, show_namespace=True)]
+        expected = [str(cell) for cell in pod_row(truth[key], now, show_namespace=table.show_namespace, compact=table.compact)]
         actual = table.row_texts(key)
         if age_column is None:
             labels = [str(column.label) for column in table.columns.values()]
@@ -116,15 +119,15 @@ async def run(kubeconfig_path: str, expected_rows: int) -> None:
     app = EphemeraApp(kubeconfig, all_namespaces=True)
     started = time.monotonic()
     async with app.run_test(size=(160, 50)):
-        await wait_until(lambda: bool(app.query(PodTable)), 30)
-        table = app.query_one(PodTable)
-        await wait_until(lambda: table.visible_count() >= expected_rows, 120)
+        await wait_until(lambda: bool(app.screen.query(PodTable)), 30)
+        table = app.screen.query_one(PodTable)
+        await wait_until(lambda: table.visible_count >= expected_rows, 120)
         load_seconds = time.monotonic() - started
         table.focus()
         await asyncio.sleep(0.5)
         idle_until = time.monotonic() + 3.0
         idle = await latencies(app, table, lambda: time.monotonic() < idle_until)
-        emit({"event": "ready", "rows": table.visible_count(), "load_seconds": load_seconds,
+        emit({"event": "ready", "rows": table.visible_count, "load_seconds": load_seconds,
               "idle_ms": [s * 1000 for s in idle]})
 
         await loop.run_in_executor(None, sys.stdin.readline)  # "storm-started"
@@ -134,7 +137,7 @@ async def run(kubeconfig_path: str, expected_rows: int) -> None:
 
         truth: dict[tuple[str, str], dict] = {}
         wrong = -1
-        while time.monotonic() - storm_ended < 30:
+        while time.monotonic() - storm_ended < CONVERGE_LIMIT:
             truth = await loop.run_in_executor(None, server_pods, kubeconfig)
             await asyncio.sleep(0.5)  # one batch interval and then some for events in flight
             wrong = mismatches(table, truth)
@@ -142,7 +145,7 @@ async def run(kubeconfig_path: str, expected_rows: int) -> None:
                 break
         emit({"event": "result", "storm_ms": [s * 1000 for s in storm],
               "converge_seconds": time.monotonic() - storm_ended, "mismatches": wrong,
-              "rows": table.visible_count(), "server_pods": len(truth), "vmhwm_kb": vmhwm_kb()})
+              "rows": table.visible_count, "server_pods": len(truth), "vmhwm_kb": vmhwm_kb()})
 
 
 def main() -> int:
@@ -150,8 +153,14 @@ def main() -> int:
     parser.add_argument("--kubeconfig", required=True)
     parser.add_argument("--expected-rows", type=int, required=True)
     args = parser.parse_args()
-    asyncio.run(run(args.kubeconfig, args.expected_rows))
-    return 0
+    try:
+        asyncio.run(run(args.kubeconfig, args.expected_rows))
+    except BaseException as exc:  # noqa: BLE001 - report, then leave without waiting on threads
+        traceback.print_exc()
+        emit({"event": "error", "error": repr(exc)})
+        os._exit(1)
+    sys.stdout.flush()
+    os._exit(0)  # do not wait for the app's leftover worker threads
 
 
 if __name__ == "__main__":
