@@ -13,7 +13,7 @@ from textual.widgets import Static
 
 from tui.kube.podstatus import format_age, pod_ready, pod_status_reason
 from widgets.pod_facts import ContainerEntry, container_entries, pod_facts
-from widgets.pod_table import SEVERITY_STYLE, status_severity
+from widgets.pod_rows import SEVERITY_STYLE, status_severity
 
 ERROR_REASONS = frozenset(
     {

@@ -1,306 +1,322 @@
-"""The pod table: kubectl's columns, colored by severity, updated in place from pod batches.
+"""The pod table: a Line-API widget that stays fast with 10,000 pods.
 
-Rows are keyed by "namespace/name" and kept sorted by namespace then name. A batch updates only
-the cells that changed (`update_cell`), adds and removes rows, and keeps the cursor on the same
-pod at the same place on screen.
+Rows are kept sorted by (namespace, name) in a list (bisect insert/remove); a batch recomputes only
+the rows of the pods it carries and repaints only the lines on screen. The cursor follows its pod
+across updates and keeps its place on screen; scrolling and the header row are handled here.
+Only user moves post `PodTable.Highlighted` (a batch never moves the user's selection elsewhere).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from bisect import bisect_left, insort
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.binding import Binding
-from textual.widgets import DataTable
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from tui.kube.pod_store import PodBatch, PodKey
-from tui.kube.podstatus import ephemeral_summary, format_age, pod_columns
 from widgets.pod_filter import PodFilter
+from widgets.pod_rows import ALL_COLUMNS, column_keys, filter_fields, pod_row
 
 Clock = Callable[[], datetime]
-
-# (column key, label)
-ALL_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("namespace", "NAMESPACE"),
-    ("name", "NAME"),
-    ("ready", "READY"),
-    ("status", "STATUS"),
-    ("restarts", "RESTARTS"),
-    ("age", "AGE"),
-    ("node", "NODE"),
-    ("eph", "EPH"),
-)
-
-# Rebuilding the table costs about as much as this many single-row removals.
-_REBUILD_THRESHOLD = 64
-
-OK_STATUSES = frozenset({"Running"})
-DONE_STATUSES = frozenset({"Completed", "Succeeded"})
-PENDING_PREFIXES = ("Pending", "ContainerCreating", "PodInitializing", "Init:", "Terminating", "NotReady")
-
-
-def status_severity(status: str) -> str:
-    """"ok", "done", "pending" or "error": drives the status color."""
-    if status in OK_STATUSES:
-        return "ok"
-    if status in DONE_STATUSES:
-        return "done"
-    if status.startswith("Init:") and ("Err" in status or "BackOff" in status or "Crash" in status):
-        return "error"
-    if status.startswith(PENDING_PREFIXES):
-        return "pending"
-    return "error"
-
-
-SEVERITY_STYLE = {"ok": "green", "done": "dim", "pending": "yellow", "error": "bold red"}
-
-
-def row_key_of(key: PodKey) -> str:
-    return f"{key[0]}/{key[1]}"
-
-
-def pod_key_of(row_key: str) -> PodKey:
-    namespace, _, name = row_key.partition("/")
-    return (namespace, name)
-
-
-def pod_row(pod: dict, now: datetime, *, show_namespace: bool, compact: bool = False) -> tuple[object, ...]:
-    """The cells of one row, in column order (namespace only when shown)."""
-    columns = pod_columns(pod, now)
-    status = columns.status
-    ready_count, _, total = columns.ready.partition("/")
-    ready_style = "" if ready_count == total or status in DONE_STATUSES else "yellow"
-    restarts_style = "" if columns.restarts.startswith("0") else "yellow"
-    count, running = ephemeral_summary(pod)
-    if count == 0:
-        eph: Text = Text("-", style="dim")
-    elif running:
-        eph = Text.assemble((f"{count} ", ""), ("● ", "bold magenta"), (f"{running} running", "magenta"))
-    else:
-        eph = Text(f"{count}", style="magenta")
-    cells: list[object] = [
-        columns.name,
-        Text(columns.ready, style=ready_style),
-        Text(status, style=SEVERITY_STYLE[status_severity(status)]),
-        Text(columns.restarts, style=restarts_style),
-        columns.age,
-        columns.node,
-        eph,
-    ]
-    if compact:
-        del cells[5]
-    if show_namespace:
-        cells.insert(0, (pod.get("metadata") or {}).get("namespace", ""))
-    return tuple(cells)
-
-
-def filter_fields(pod: dict) -> tuple[str, ...]:
-    """What `/` filters look at: name, namespace, namespace/name, status, node."""
-    meta = pod.get("metadata") or {}
-    namespace, name = meta.get("namespace", ""), meta.get("name", "")
-    columns = pod_columns(pod)
-    return (name, namespace, f"{namespace}/{name}", columns.status, columns.node)
+GAP = 2  # spaces between columns
+LABELS = dict(ALL_COLUMNS)
 
 
 def _utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
-class PodTable(DataTable):
-    """DataTable of pods fed with `PodBatch`es."""
+class PodTable(ScrollView, can_focus=True):
+    """Pods fed with `PodBatch`es; j/k/arrows, g/G, PgUp/PgDn, Enter, mouse."""
 
+    COMPONENT_CLASSES = {"pod-table--header", "pod-table--cursor", "pod-table--cursor-blurred"}
     DEFAULT_CSS = """
     PodTable { height: 1fr; }
+    PodTable > .pod-table--header { text-style: bold; }
+    PodTable > .pod-table--cursor { background: $accent 60%; }
+    PodTable > .pod-table--cursor-blurred { background: $accent 25%; }
     """
     BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
-        Binding("g", "scroll_top", "Top", show=False),
-        Binding("G", "scroll_bottom", "Bottom", show=False),
+        Binding("down,j", "cursor_down", "Down", show=False),
+        Binding("up,k", "cursor_up", "Up", show=False),
+        Binding("home,g", "first", "Top", show=False),
+        Binding("end,G", "last", "Bottom", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("enter", "select", "Inspect", show=False),
     ]
 
+    @dataclass
+    class Highlighted(Message):
+        """The user moved the cursor onto `key`."""
+
+        table: PodTable
+        key: PodKey
+
+    @dataclass
+    class Selected(Message):
+        """Enter on `key`."""
+
+        table: PodTable
+        key: PodKey
+
     def __init__(self, *, clock: Clock = _utcnow, id: str | None = None) -> None:
-        super().__init__(id=id, cursor_type="row", zebra_stripes=False, cursor_foreground_priority="renderable")
+        super().__init__(id=id)
         self.clock = clock
         self.pods: dict[PodKey, dict] = {}
         self.show_namespace = False
         self.compact = False  # narrow terminals: no NODE column
         self.pod_filter = PodFilter()
-        self._cells: dict[str, tuple[object, ...]] = {}
-        self._column_keys: list[str] = []
+        self._keys: list[str] = column_keys(show_namespace=False, compact=False)
+        self._widths: list[int] = [len(LABELS[k]) for k in self._keys]
+        self._order: list[PodKey] = []
+        self._cells: dict[PodKey, tuple[Text, ...]] = {}
+        self._strips: dict[PodKey, Strip] = {}
+        self.cursor_row = 0
 
-    def on_mount(self) -> None:
-        self._set_columns()
-
-    # ----- queries
+    # ------------------------------------------------------------------ queries
     @property
-    def selected_key(self) -> PodKey | None:
-        if self.row_count == 0:
-            return None
-        try:
-            row_key, _ = self.coordinate_to_cell_key(self.cursor_coordinate)
-        except Exception:
-            return None
-        return pod_key_of(str(row_key.value)) if row_key.value is not None else None
+    def row_count(self) -> int:
+        return len(self._order)
 
     @property
     def visible_count(self) -> int:
-        return len(self._cells)
+        return len(self._order)
+
+    @property
+    def column_labels(self) -> list[str]:
+        return [LABELS[k] for k in self._keys]
+
+    @property
+    def selected_key(self) -> PodKey | None:
+        if not self._order:
+            return None
+        return self._order[min(self.cursor_row, len(self._order) - 1)]
 
     def visible_keys(self) -> list[PodKey]:
-        """The keys of the rows on the table, top to bottom."""
-        return [pod_key_of(str(row.key.value)) for row in self.ordered_rows]
+        """The keys of the rows, top to bottom."""
+        return list(self._order)
 
     def row_texts(self, key: PodKey) -> list[str]:
-        """The visible text of one row (for tests and the inspector)."""
-        return [str(cell) for cell in self._cells[row_key_of(key)]]
+        return [cell.plain for cell in self._cells[key]]
 
-    # ----- configuration
-    def _set_columns(self) -> None:
-        self.clear(columns=True)
-        self._cells.clear()
-        hidden = {"namespace"} if not self.show_namespace else set()
-        if self.compact:
-            hidden.add("node")
-        self._column_keys = [key for key, _ in ALL_COLUMNS if key not in hidden]
-        for key, label in ALL_COLUMNS:
-            if key in self._column_keys:
-                self.add_column(label, key=key)
-
+    # ------------------------------------------------------------------ configuration
     def set_show_namespace(self, show: bool) -> None:
-        if show == self.show_namespace:
-            return
-        self.show_namespace = show
-        selected = self.selected_key
-        self._set_columns()
-        self._rebuild(selected)
+        if show != self.show_namespace:
+            self.show_namespace = show
+            self._rebuild()
 
     def set_compact(self, compact: bool) -> None:
         """Narrow terminals drop the NODE column (the inspector still shows the node)."""
-        if compact == self.compact:
-            return
-        self.compact = compact
-        selected = self.selected_key
-        self._set_columns()
-        self._rebuild(selected)
+        if compact != self.compact:
+            self.compact = compact
+            self._rebuild()
 
     def set_filter(self, pod_filter: PodFilter) -> None:
-        selected = self.selected_key
         self.pod_filter = pod_filter
-        self._rebuild(selected)
+        self._rebuild()
 
     def _matches(self, pod: dict) -> bool:
         if self.pod_filter.substring is None and self.pod_filter.pattern is None:
             return True
         return self.pod_filter.matches(filter_fields(pod))
 
-    def _sort_key(self, key: PodKey) -> PodKey:
-        return key
-
-    # ----- updates
+    # ------------------------------------------------------------------ updates
     def apply_batch(self, batch: PodBatch) -> None:
-        """Apply one batch: update changed cells, add and remove rows, keep the cursor's pod."""
+        """Apply one batch: recompute the rows it touches, keep the cursor's pod in place."""
         selected = self.selected_key
         screen_offset = self.cursor_row - int(self.scroll_y)
         if batch.reset:
+            touched = set(self.pods) | set(batch.upserts)
             self.pods = dict(batch.upserts)
         else:
             for key in batch.deletes:
                 self.pods.pop(key, None)
             self.pods.update(batch.upserts)
-
+            touched = set(batch.upserts) | set(batch.deletes)
         now = self.clock()
-        to_remove: list[str] = []
-        to_add: list[tuple[str, tuple[object, ...]]] = []
-        to_update: list[tuple[str, tuple[object, ...]]] = []
-        keys: Iterable[PodKey]
-        if batch.reset:
-            keys = set(batch.upserts) | {pod_key_of(k) for k in self._cells}
-        else:
-            keys = set(batch.upserts) | set(batch.deletes)
-        for key in keys:
-            row_key = row_key_of(key)
+        added = False
+        for key in touched:
             pod = self.pods.get(key)
-            shown = row_key in self._cells
+            shown = key in self._cells
             if pod is None or not self._matches(pod):
                 if shown:
-                    to_remove.append(row_key)
+                    self._remove(key)
                 continue
-            cells = pod_row(pod, now, show_namespace=self.show_namespace, compact=self.compact)
-            if shown:
-                if cells != self._cells[row_key]:
-                    to_update.append((row_key, cells))
-            else:
-                to_add.append((row_key, cells))
+            cells = pod_row(pod, now, self._keys)
+            if shown and cells == self._cells[key]:
+                continue
+            self._cells[key] = cells
+            self._strips.pop(key, None)
+            self._grow_widths(cells)
+            if not shown:
+                insort(self._order, key)
+                added = True
+        self._after_change(selected, screen_offset, moved=added or len(self._order) != len(self._cells))
 
-        if len(to_remove) + len(to_add) > _REBUILD_THRESHOLD and len(to_remove) > 8:
-            self._rebuild(selected, screen_offset)
-            return
-        for row_key in to_remove:
-            del self._cells[row_key]
-            self.remove_row(row_key)
-        for row_key, cells in to_update:
-            old = self._cells[row_key]
-            self._cells[row_key] = cells
-            for column_key, new_value, old_value in zip(self._column_keys, cells, old):
-                if new_value != old_value:
-                    self.update_cell(row_key, column_key, new_value, update_width=True)
-        if to_add:
-            for row_key, cells in sorted(to_add):
-                self._cells[row_key] = cells
-                self.add_row(*cells, key=row_key)
-            self._sort_rows()
-        if to_add or to_remove:
-            self._restore_cursor(selected, screen_offset)
+    def _remove(self, key: PodKey) -> None:
+        del self._cells[key]
+        self._strips.pop(key, None)
+        index = bisect_left(self._order, key)
+        if index < len(self._order) and self._order[index] == key:
+            del self._order[index]
 
-    def refresh_ages(self) -> None:
-        """Recompute the rows on screen (AGE, RESTARTS "ago"); only changed cells are touched.
+    def _grow_widths(self, cells: tuple[Text, ...]) -> None:
+        widths = self._widths
+        grew = False
+        for index, cell in enumerate(cells):
+            length = cell.cell_len
+            if length > widths[index]:
+                widths[index] = length
+                grew = True
+        if grew:
+            self._strips.clear()
 
-        Only the visible rows: with 10,000 pods a full pass every few seconds would cost the UI
-        thread a tenth of a second each time; off-screen rows catch up on their next change.
-        """
-        first = max(0, int(self.scroll_y) - 1)
-        last = min(self.row_count, first + self.size.height + 2)
-        keys = [pod_key_of(str(row.key.value)) for row in self.ordered_rows[first:last]]
-        if keys:
-            self.apply_batch(PodBatch(upserts={key: self.pods[key] for key in keys if key in self.pods}))
-
-    def _sort_rows(self) -> None:
-        if self.show_namespace:
-            self.sort("namespace", "name")
-        else:
-            self.sort("name")
-
-    def _rebuild(self, selected: PodKey | None, screen_offset: int | None = None) -> None:
-        if screen_offset is None:
-            screen_offset = self.cursor_row - int(self.scroll_y)
-        self.clear()
+    def _rebuild(self) -> None:
+        """Recompute every row (columns, filter or width changes)."""
+        selected = self.selected_key
+        screen_offset = self.cursor_row - int(self.scroll_y)
+        self._keys = column_keys(show_namespace=self.show_namespace, compact=self.compact)
+        self._widths = [len(LABELS[k]) for k in self._keys]
         self._cells.clear()
+        self._strips.clear()
         now = self.clock()
+        order: list[PodKey] = []
         for key in sorted(self.pods):
             pod = self.pods[key]
             if not self._matches(pod):
                 continue
-            row_key = row_key_of(key)
-            cells = pod_row(pod, now, show_namespace=self.show_namespace, compact=self.compact)
-            self._cells[row_key] = cells
-            self.add_row(*cells, key=row_key)
-        self._restore_cursor(selected, screen_offset)
+            cells = pod_row(pod, now, self._keys)
+            self._cells[key] = cells
+            self._grow_widths(cells)
+            order.append(key)
+        self._order = order
+        self._after_change(selected, screen_offset, moved=True)
 
-    def _restore_cursor(self, selected: PodKey | None, screen_offset: int) -> None:
-        if selected is None or row_key_of(selected) not in self._cells:
+    def _after_change(self, selected: PodKey | None, screen_offset: int, *, moved: bool) -> None:
+        width = sum(self._widths) + GAP * len(self._widths)
+        self.virtual_size = Size(width, len(self._order) + 1)
+        if moved and self._order:
+            if selected is not None and selected in self._cells:
+                index = bisect_left(self._order, selected)
+                self.cursor_row = index
+                self.scroll_to(y=max(0, index - max(0, screen_offset)), animate=False, immediate=True)
+            self.cursor_row = max(0, min(self.cursor_row, len(self._order) - 1))
+        self.refresh()
+
+    def refresh_ages(self) -> None:
+        """Recompute the rows on screen (AGE, RESTARTS "ago"); off-screen rows catch up on their
+        next change (a full pass over 10,000 pods every few seconds would cost the UI thread)."""
+        first = int(self.scroll_y)
+        keys = self._order[first : first + self.size.height]
+        if keys:
+            self.apply_batch(PodBatch(upserts={key: self.pods[key] for key in keys if key in self.pods}))
+
+    # ------------------------------------------------------------------ cursor
+    def _move_to(self, row: int) -> None:
+        if not self._order:
             return
-        index = self.get_row_index(row_key_of(selected))
-        if index == self.cursor_row:
-            return
-        self.move_cursor(row=index, animate=False, scroll=False)
-        target_scroll = max(0, index - max(0, screen_offset))
-        self.call_after_refresh(self.scroll_to, y=target_scroll, animate=False)
+        row = max(0, min(row, len(self._order) - 1))
+        changed = row != self.cursor_row
+        self.cursor_row = row
+        self._scroll_cursor_into_view()
+        self.refresh()
+        if changed:
+            self.post_message(self.Highlighted(self, self._order[row]))
+
+    def _scroll_cursor_into_view(self) -> None:
+        visible = max(1, self.size.height - 1)
+        top = int(self.scroll_y)
+        if self.cursor_row < top:
+            self.scroll_to(y=self.cursor_row, animate=False, immediate=True)
+        elif self.cursor_row >= top + visible:
+            self.scroll_to(y=self.cursor_row - visible + 1, animate=False, immediate=True)
 
     def select_key(self, key: PodKey) -> bool:
-        row_key = row_key_of(key)
-        if row_key not in self._cells:
+        if key not in self._cells:
             return False
-        self.move_cursor(row=self.get_row_index(row_key), animate=False)
+        self._move_to(bisect_left(self._order, key))
+        self.post_message(self.Highlighted(self, key))
         return True
+
+    def action_cursor_down(self) -> None:
+        self._move_to(self.cursor_row + 1)
+
+    def action_cursor_up(self) -> None:
+        self._move_to(self.cursor_row - 1)
+
+    def action_first(self) -> None:
+        self._move_to(0)
+
+    def action_last(self) -> None:
+        self._move_to(len(self._order) - 1)
+
+    def action_page_down(self) -> None:
+        self._move_to(self.cursor_row + max(1, self.size.height - 2))
+
+    def action_page_up(self) -> None:
+        self._move_to(self.cursor_row - max(1, self.size.height - 2))
+
+    def action_select(self) -> None:
+        key = self.selected_key
+        if key is not None:
+            self.post_message(self.Selected(self, key))
+
+    def on_click(self, event: events.Click) -> None:
+        if event.y >= 1:
+            self._move_to(int(self.scroll_y) + event.y - 1)
+            if event.chain == 2:
+                self.action_select()
+
+    # ------------------------------------------------------------------ rendering
+    def _row_strip(self, cells: tuple[Text, ...], style: Style) -> Strip:
+        line = Text(" ", no_wrap=True, end="")
+        for cell, width in zip(cells, self._widths):
+            part = cell.copy()
+            part.truncate(width, overflow="ellipsis", pad=True)
+            line.append_text(part)
+            line.append(" " * GAP)
+        segments = list(line.render(self.app.console))
+        return Strip(Segment.apply_style(segments, style=style))
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        base = self.rich_style
+        scroll_x = int(self.scroll_x)
+        if y == 0:
+            header_style = base + self.get_component_rich_style("pod-table--header", partial=True)
+            strip = self._row_strip(tuple(Text(label) for label in self.column_labels), header_style)
+            return strip.crop_extend(scroll_x, scroll_x + width, header_style)
+        index = int(self.scroll_y) + y - 1
+        if index >= len(self._order):
+            return Strip.blank(width, base)
+        key = self._order[index]
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = self._strips[key] = self._row_strip(self._cells[key], base)
+        strip = strip.crop_extend(scroll_x, scroll_x + width, base)
+        if index == self.cursor_row:
+            name = "pod-table--cursor" if self.has_focus else "pod-table--cursor-blurred"
+            cursor = self.get_component_rich_style(name, partial=True)
+            strip = Strip(Segment.apply_style(list(strip), post_style=Style(bgcolor=cursor.bgcolor, bold=True)))
+        return strip
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self.refresh()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -38,22 +37,13 @@ def row_names(app: EphemeraApp) -> list[str]:
 def row_of(app: EphemeraApp, namespace: str, name: str) -> dict[str, str]:
     """One row as {column label: text}."""
     table = app.browser.table
-    labels = [str(column.label) for column in table.ordered_columns]
-    return dict(zip(labels, table.row_texts((namespace, name))))
+    return dict(zip(table.column_labels, table.row_texts((namespace, name))))
 
 
 def message_text(app: EphemeraApp) -> str:
     """The message shown in place of the table ("" when the table is shown)."""
     widget = app.browser.query_one("#table-message")
     return str(widget.render()) if widget.display else ""
-
-
-def fixed_clock_for(cluster: Any) -> Callable[[], datetime]:
-    """A "now" at the demo cluster's seed time (ages then match the scenario exactly)."""
-    namespace = cluster.store.get("namespaces", "", "default") if hasattr(cluster, "store") else None
-    del namespace
-    now = datetime.now(timezone.utc).replace(microsecond=0)
-    return lambda: now
 
 
 def merged_kubeconfig(path: Path, configs: dict[str, Path]) -> Path:

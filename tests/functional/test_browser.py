@@ -20,7 +20,7 @@ async def test_seeded_default_namespace_rows_and_columns(shared_cluster: DemoClu
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: SLIM in row_names(app), what="the slim pod row")
         table = app.browser.table
-        labels = [str(c.label) for c in table.ordered_columns]
+        labels = table.column_labels
         assert labels == ["NAME", "READY", "STATUS", "RESTARTS", "AGE", "NODE", "EPH"]
         slim = row_of(app, "default", SLIM)
         assert slim["READY"] == "2/2"
@@ -43,7 +43,7 @@ async def test_all_namespaces_shows_namespace_column_and_static_pod(shared_clust
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: STATIC in row_names(app), what="the static pod in kube-system")
         table = app.browser.table
-        assert str(table.ordered_columns[0].label) == "NAMESPACE"
+        assert table.column_labels[0] == "NAMESPACE"
         keys = table.visible_keys()
         assert keys == sorted(keys), "sorted by namespace then name"
         assert ("kube-system", STATIC) in keys
@@ -51,7 +51,7 @@ async def test_all_namespaces_shows_namespace_column_and_static_pod(shared_clust
         # A toggles back to the context's namespace
         await pilot.press("A")
         await wait_for(pilot, lambda: row_names(app) and STATIC not in row_names(app), what="default only")
-        assert str(table.ordered_columns[0].label) == "NAME"
+        assert table.column_labels[0] == "NAME"
 
 
 async def test_inspector_shows_containers_and_pod_facts(shared_cluster: DemoCluster) -> None:

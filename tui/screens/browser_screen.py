@@ -22,7 +22,7 @@ from textual.containers import Vertical
 from textual.events import Resize
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import Footer, Input, Static
 
 from tui.kube.errors import ClusterError, describe_exception
 from tui.kube.pod_store import PodBatch, PodKey
@@ -34,7 +34,7 @@ from tui.screens.picker_modal import PickerModal
 from widgets.cluster_header import ClusterHeader
 from widgets.container_inspector import ContainerInspector
 from widgets.pod_filter import PodFilter, parse_filter
-from widgets.pod_table import PodTable, row_key_of
+from widgets.pod_table import PodTable
 
 BENCH_ENV = "EPHEMERA_BENCH_FIRST_ROWS"
 WIDE_LAYOUT_MIN_WIDTH = 160
@@ -351,14 +351,12 @@ class BrowserScreen(Screen[None]):
         self._show_message(self._placeholder_text())
 
     # ------------------------------------------------------------------ inspector
-    @on(DataTable.RowHighlighted, "#pods")
-    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if event.row_key.value is None:
-            return
-        self._show_inspected(self.table.selected_key)
+    @on(PodTable.Highlighted)
+    def _row_highlighted(self, event: PodTable.Highlighted) -> None:
+        self._show_inspected(event.key)
 
-    @on(DataTable.RowSelected, "#pods")
-    def _row_selected(self, event: DataTable.RowSelected) -> None:
+    @on(PodTable.Selected)
+    def _row_selected(self, event: PodTable.Selected) -> None:
         self.action_focus_inspector()
 
     def _show_inspected(self, key: PodKey | None) -> None:

@@ -1,0 +1,89 @@
+"""What one pod looks like as a table row: kubectl's columns, colored by severity.
+
+Pure functions over plain pod dicts (no Textual imports).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+
+from tui.kube.podstatus import ephemeral_summary, pod_columns
+
+# (column key, label)
+ALL_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("namespace", "NAMESPACE"),
+    ("name", "NAME"),
+    ("ready", "READY"),
+    ("status", "STATUS"),
+    ("restarts", "RESTARTS"),
+    ("age", "AGE"),
+    ("node", "NODE"),
+    ("eph", "EPH"),
+)
+
+OK_STATUSES = frozenset({"Running"})
+DONE_STATUSES = frozenset({"Completed", "Succeeded"})
+PENDING_PREFIXES = ("Pending", "ContainerCreating", "PodInitializing", "Init:", "Terminating", "NotReady")
+SEVERITY_STYLE = {"ok": "green", "done": "dim", "pending": "yellow", "error": "bold red"}
+
+
+def status_severity(status: str) -> str:
+    """"ok", "done", "pending" or "error": drives the status color."""
+    if status in OK_STATUSES:
+        return "ok"
+    if status in DONE_STATUSES:
+        return "done"
+    if status.startswith("Init:") and ("Err" in status or "BackOff" in status or "Crash" in status):
+        return "error"
+    if status.startswith(PENDING_PREFIXES):
+        return "pending"
+    return "error"
+
+
+def column_keys(*, show_namespace: bool, compact: bool) -> list[str]:
+    hidden = set() if show_namespace else {"namespace"}
+    if compact:
+        hidden.add("node")
+    return [key for key, _ in ALL_COLUMNS if key not in hidden]
+
+
+def pod_row(pod: dict, now: datetime, keys: list[str]) -> tuple[Text, ...]:
+    """The cells of one row for the given column keys."""
+    columns = pod_columns(pod, now)
+    cells: dict[str, Text] = {}
+    for key in keys:
+        if key == "namespace":
+            cells[key] = Text((pod.get("metadata") or {}).get("namespace", ""))
+        elif key == "name":
+            cells[key] = Text(columns.name)
+        elif key == "ready":
+            ready, _, total = columns.ready.partition("/")
+            style = "" if ready == total or columns.status in DONE_STATUSES else "yellow"
+            cells[key] = Text(columns.ready, style=style)
+        elif key == "status":
+            cells[key] = Text(columns.status, style=SEVERITY_STYLE[status_severity(columns.status)])
+        elif key == "restarts":
+            cells[key] = Text(columns.restarts, style="" if columns.restarts.startswith("0") else "yellow")
+        elif key == "age":
+            cells[key] = Text(columns.age)
+        elif key == "node":
+            cells[key] = Text(columns.node)
+        elif key == "eph":
+            count, running = ephemeral_summary(pod)
+            if count == 0:
+                cells[key] = Text("-", style="dim")
+            elif running:
+                cells[key] = Text.assemble((f"{count} ", ""), ("●", "bold magenta"), (f" {running} running", "magenta"))
+            else:
+                cells[key] = Text(str(count), style="magenta")
+    return tuple(cells[key] for key in keys)
+
+
+def filter_fields(pod: dict) -> tuple[str, ...]:
+    """What `/` filters look at: name, namespace, namespace/name, status, node."""
+    meta = pod.get("metadata") or {}
+    namespace, name = meta.get("namespace", ""), meta.get("name", "")
+    columns = pod_columns(pod)
+    return (name, namespace, f"{namespace}/{name}", columns.status, columns.node)
