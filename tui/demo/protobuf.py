@@ -2,8 +2,8 @@
 
 kubectl's typed clients (e.g. `kubectl debug --copy-to` creating the copy) send protobuf. The
 message schema in `k8s_proto_schema.json` was extracted from the gzipped FileDescriptorProtos that
-kubectl v1.32 embeds (k8s.io/api/core/v1 and apimachinery), restricted to what a Pod and
-DeleteOptions reach. Field names in those protos are the JSON names, so decoding is mechanical,
+kubectl v1.32 embeds (k8s.io/api/core/v1, authorization/v1 and apimachinery), restricted to what a Pod,
+DeleteOptions and the SelfSubjectAccessReview / RulesReview of `kubectl auth can-i [--list]` reach. Field names in those protos are the JSON names, so decoding is mechanical,
 plus the few types with a custom JSON form (Time, Quantity, IntOrString, RawExtension).
 """
 
@@ -24,6 +24,8 @@ UNKNOWN = "k8s.io.apimachinery.pkg.runtime.Unknown"
 KIND_MESSAGES = {
     "Pod": "k8s.io.api.core.v1.Pod",
     "DeleteOptions": "k8s.io.apimachinery.pkg.apis.meta.v1.DeleteOptions",
+    "SelfSubjectAccessReview": "k8s.io.api.authorization.v1.SelfSubjectAccessReview",
+    "SelfSubjectRulesReview": "k8s.io.api.authorization.v1.SelfSubjectRulesReview",
 }
 
 _VARINT_TYPES = {3, 4, 5, 8, 13, 14, 17, 18}  # int64 uint64 int32 bool uint32 enum sint32 sint64
