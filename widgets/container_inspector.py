@@ -8,6 +8,7 @@ from datetime import datetime
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
+from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
@@ -142,10 +143,10 @@ class ContainerInspector(VerticalScroll, can_focus=True):
     """Shows one pod (kept live by the screen); scrolls with j/k when focused."""
 
     BINDINGS = [
-        ("j", "scroll_down", "Down"),
-        ("k", "scroll_up", "Up"),
-        ("g", "scroll_home", "Top"),
-        ("G", "scroll_end", "Bottom"),
+        Binding("j", "scroll_down", "Down", show=False),
+        Binding("k", "scroll_up", "Up", show=False),
+        Binding("g", "scroll_home", "Top", show=False),
+        Binding("G", "scroll_end", "Bottom", show=False),
     ]
 
     def __init__(self, *, clock: Callable[[], datetime], id: str | None = None) -> None:
@@ -158,6 +159,18 @@ class ContainerInspector(VerticalScroll, can_focus=True):
 
     def compose(self):  # type: ignore[override]
         yield Static(Text("No pod selected", style="dim"), id="inspector-body")
+
+    BLURRED_TITLE = "inspector (Enter/Tab)"
+    FOCUSED_TITLE = "inspector: j/k scroll, Tab/Esc back"
+
+    def on_mount(self) -> None:
+        self.border_title = self.BLURRED_TITLE
+
+    def on_focus(self) -> None:
+        self.border_title = self.FOCUSED_TITLE
+
+    def on_blur(self) -> None:
+        self.border_title = self.BLURRED_TITLE
 
     def show(self, pod: dict | None, *, gone: bool = False) -> None:
         self.pod = pod

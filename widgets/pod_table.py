@@ -54,6 +54,8 @@ class PodTable(ScrollView, can_focus=True):
         Binding("pagedown", "page_down", "Page down", show=False),
         Binding("pageup", "page_up", "Page up", show=False),
         Binding("enter", "select", "Inspect", show=False),
+        Binding("left,h", "scroll_left", "Scroll left", show=False),
+        Binding("right,l", "scroll_right", "Scroll right", show=False),
     ]
 
     @dataclass
@@ -204,7 +206,7 @@ class PodTable(ScrollView, can_focus=True):
         self._after_change(selected, screen_offset, moved=True)
 
     def _after_change(self, selected: PodKey | None, screen_offset: int, *, moved: bool) -> None:
-        width = sum(self._widths) + GAP * len(self._widths)
+        width = 1 + sum(self._widths) + GAP * (len(self._widths) - 1)
         self.virtual_size = Size(width, len(self._order) + 1)
         if moved and self._order:
             if selected is not None and selected in self._cells:
@@ -242,10 +244,13 @@ class PodTable(ScrollView, can_focus=True):
         elif self.cursor_row >= top + visible:
             self.scroll_to(y=self.cursor_row - visible + 1, animate=False, immediate=True)
 
-    def select_key(self, key: PodKey) -> bool:
+    def select_key(self, key: PodKey, *, center: bool = False) -> bool:
         if key not in self._cells:
             return False
-        self._move_to(bisect_left(self._order, key))
+        index = bisect_left(self._order, key)
+        if center:
+            self.scroll_to(y=max(0, index - self.size.height // 2), animate=False, immediate=True)
+        self._move_to(index)
         self.post_message(self.Highlighted(self, key))
         return True
 

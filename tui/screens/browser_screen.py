@@ -110,6 +110,7 @@ class BrowserScreen(Screen[None]):
         self.cluster_objects = ClusterObjects()
         self._first_rows_written = False
         self._inspected: PodKey | None = None
+        self._reselect: PodKey | None = None  # the pod to select again after a watch restart
         self._filter_timer: Timer | None = None
 
     # ------------------------------------------------------------------ layout
@@ -211,6 +212,7 @@ class BrowserScreen(Screen[None]):
         generation = self.generation
         self.has_listed = False
         self.watch_status = None
+        self._reselect = self.table.selected_key
         self.table.set_show_namespace(self.all_namespaces)
         self.table.apply_batch(PodBatch(upserts={}, reset=True))
         self.header.state = "connecting"
@@ -255,8 +257,14 @@ class BrowserScreen(Screen[None]):
                 self.inspector.show(batch.upserts[inspected])
             elif inspected in batch.deletes or (batch.reset and inspected not in batch.upserts):
                 self.inspector.show(self.inspector.pod, gone=True)
-        if self._inspected is None and table.row_count:
+        reselect = self._reselect
+        if reselect is not None and reselect in table.pods:
+            self._reselect = None
+            table.select_key(reselect, center=True)
+        elif self._inspected is None and table.row_count:
             self._show_inspected(table.selected_key)
+        if batch.reset:
+            self._reselect = None
         self._update_placeholder()
         if table.row_count and not self._first_rows_written:
             self._first_rows_written = True

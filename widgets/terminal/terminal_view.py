@@ -12,6 +12,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import threading
 import time
 from dataclasses import dataclass, field
@@ -33,7 +35,7 @@ from widgets.terminal.keys import LEAVE_HINT, LEAVE_KEY, key_to_bytes, paste_to_
 
 __all__ = ["TerminalInput", "TerminalLeave", "TerminalResized", "TerminalView"]
 
-FRAME_INTERVAL = 1 / 40  # seconds between two repaints at most (25 ms)
+FRAME_INTERVAL = 1 / 60  # seconds between two repaints at most (Textual paints at 60 fps at most too)
 RESIZE_DEBOUNCE = 0.1
 FEED_BUDGET = 256 * 1024  # bytes parsed per UI-thread turn, so keys stay responsive in a flood
 WHEEL_LINES = 3
@@ -74,11 +76,6 @@ class TerminalLeave(Message):
     @property
     def control(self) -> TerminalView | None:
         return self.terminal
-
-
-@dataclass(eq=False)
-class _OutputPending(Message, bubble=False):
-    """Output was queued by `feed` (possibly from another thread)."""
 
 
 def _rich_color(color: Color) -> RichColor | None:
@@ -136,6 +133,8 @@ class TerminalView(ScrollView, can_focus=True):
         self._cursor_index = -1
         self._mouse_button = -1
         self.bytes_fed = 0
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._context: contextvars.Context | None = None
 
     # -- output ----------------------------------------------------------------------------------
     def feed(self, data: bytes) -> None:
@@ -145,24 +144,31 @@ class TerminalView(ScrollView, can_focus=True):
         with self._pending_lock:
             wake = not self._pending
             self._pending.append(data)
-        if wake:
-            self.post_message(_OutputPending())
+        if wake and self._loop is not None:
+            # Straight onto the event loop, not through the message queue: a flood must not keep
+            # this widget's message pump busy (keys, timers and paints get their turns between drains).
+            self._loop.call_soon_threadsafe(self._drain, context=self._context)
 
-    def _on__output_pending(self, message: _OutputPending) -> None:
-        message.stop()
-        self._drain()
+    def on_mount(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._context = contextvars.copy_context()  # Textual's active app/message pump for callbacks
+        if self._pending:
+            self._loop.call_soon(self._drain, context=self._context)
 
     def _drain(self) -> None:
         with self._pending_lock:
             chunks = self._pending
             self._pending = []
-        data = b"".join(chunks)
+        if not chunks:
+            return
+        data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
         if len(data) > FEED_BUDGET:
             rest = data[FEED_BUDGET:]
             data = data[:FEED_BUDGET]
             with self._pending_lock:
                 self._pending.insert(0, rest)
-            self.post_message(_OutputPending())
+            if self._loop is not None:
+                self._loop.call_soon(self._drain, context=self._context)
         self._feed_now(data)
 
     def _feed_now(self, data: bytes) -> None:
