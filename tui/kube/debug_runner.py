@@ -321,10 +321,17 @@ def _outcome(pod: dict[str, Any], container: str) -> tuple[ContainerOutcome | No
     waiting = state.get("waiting")
     if waiting:
         reason, message = str(waiting.get("reason") or ""), str(waiting.get("message") or "")
-        if reason in STUCK_REASONS:
+        if reason in STUCK_REASONS or (reason == "ErrImagePull" and _image_missing(message)):
             return ContainerOutcome("stuck", reason, message, pod=pod), (reason, message)
         return None, (reason, message)
     return None, None
+
+
+def _image_missing(message: str) -> bool:
+    """An ErrImagePull that retrying will not fix (the image or tag does not exist, or no access)."""
+    lowered = message.lower()
+    return any(text in lowered for text in ("not found", "manifest unknown", "pull access denied",
+                                            "repository does not exist", "invalidimagename"))
 
 
 def wait_for_container(
