@@ -474,6 +474,8 @@ def list_copies(conn: ClusterConnection, namespace: str | None) -> list[CopyInfo
         metadata = pod.get("metadata") or {}
         if (metadata.get("labels") or {}).get(MANAGED_BY_LABEL) != MANAGED_BY_VALUE:
             continue
+        if metadata.get("deletionTimestamp"):
+            continue  # already being deleted
         annotations = metadata.get("annotations") or {}
         copies.append(CopyInfo(
             namespace=str(metadata.get("namespace") or namespace or ""),
