@@ -25,7 +25,8 @@ from textual.strip import Strip
 
 from tui.kube.pod_store import PodBatch, PodKey
 from widgets.pod_filter import PodFilter
-from widgets.pod_rows import ALL_COLUMNS, column_keys, filter_fields, pod_row
+from widgets.pod_rows import ALL_COLUMNS, column_keys, filter_fields
+from widgets.pod_rows import pod_row as _row_cells
 
 Clock = Callable[[], datetime]
 GAP = 2  # spaces between columns
@@ -34,6 +35,17 @@ LABELS = dict(ALL_COLUMNS)
 
 def _utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def pod_row(pod: dict, now: datetime, *, show_namespace: bool, compact: bool = False) -> tuple[Text, ...]:
+    """The cells a table with these settings shows for `pod` (for checks against the server)."""
+    return _row_cells(pod, now, column_keys(show_namespace=show_namespace, compact=compact))
+
+
+@dataclass(frozen=True)
+class ColumnInfo:
+    key: str
+    label: str
 
 
 class PodTable(ScrollView, can_focus=True):
@@ -100,6 +112,11 @@ class PodTable(ScrollView, can_focus=True):
         return [LABELS[k] for k in self._keys]
 
     @property
+    def columns(self) -> dict[str, ColumnInfo]:
+        """The shown columns by key, in order (`.label` as in the header)."""
+        return {k: ColumnInfo(k, LABELS[k]) for k in self._keys}
+
+    @property
     def selected_key(self) -> PodKey | None:
         if not self._order:
             return None
@@ -155,7 +172,7 @@ class PodTable(ScrollView, can_focus=True):
                 if shown:
                     self._remove(key)
                 continue
-            cells = pod_row(pod, now, self._keys)
+            cells = _row_cells(pod, now, self._keys)
             if shown and cells == self._cells[key]:
                 continue
             self._cells[key] = cells
@@ -198,7 +215,7 @@ class PodTable(ScrollView, can_focus=True):
             pod = self.pods[key]
             if not self._matches(pod):
                 continue
-            cells = pod_row(pod, now, self._keys)
+            cells = _row_cells(pod, now, self._keys)
             self._cells[key] = cells
             self._grow_widths(cells)
             order.append(key)
