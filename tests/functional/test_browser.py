@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 from pathlib import Path
 
@@ -273,3 +274,48 @@ async def test_layout_keeps_table_and_inspector_usable(shared_cluster: DemoClust
         assert not inspector.display
         await pilot.press("i")
         assert inspector.display
+
+
+async def test_ephemeral_container_count_marker_and_target(demo_cluster: DemoCluster) -> None:
+    from kubernetes import client
+
+    from tui.kube.config import KubeConfig
+
+    app = make_app(demo_cluster.kubeconfig_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: SLIM in row_names(app), what="rows")
+        assert row_of(app, "default", SLIM)["EPH"] == "-"
+        app.browser.table.select_key(("default", SLIM))
+        connection = KubeConfig.load(kubeconfig=str(demo_cluster.kubeconfig_path)).connect()
+        body = {"spec": {"ephemeralContainers": [
+            {"name": "debugger-abcde", "image": "busybox:1.36", "stdin": True, "tty": True, "targetContainerName": "app"}
+        ]}}
+        await asyncio.get_running_loop().run_in_executor(  # the UI loop stays free
+            None,
+            lambda: client.CoreV1Api(connection.api_client).patch_namespaced_pod_ephemeralcontainers(
+                SLIM, "default", body, _content_type="application/strategic-merge-patch+json"
+            ),
+        )
+        await wait_for(pilot, lambda: row_of(app, "default", SLIM)["EPH"] == "1 ● 1 running", what="running marker")
+        text = app.browser.inspector.text
+        assert "EPHEMERAL CONTAINERS (1)" in text
+        assert "debugger-abcde  busybox:1.36  → target app" in text
+
+
+async def test_benchmark_hook_writes_first_rows_time_once(
+    shared_cluster: DemoCluster, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    target = tmp_path / "first-rows"
+    monkeypatch.setenv("EPHEMERA_BENCH_FIRST_ROWS", str(target))
+    started = time.time()
+    app = make_app(shared_cluster.kubeconfig_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: SLIM in row_names(app), what="rows")
+        await wait_for(pilot, target.exists, what="timestamp file")
+        stamp = float(target.read_text())
+        assert started <= stamp <= time.time()
+        await pilot.press("A")
+        await wait_for(pilot, lambda: STATIC in row_names(app))
+        assert float(target.read_text()) == stamp
