@@ -110,7 +110,8 @@ class BrowserScreen(Screen[None]):
         self.cluster_objects = ClusterObjects()
         self._first_rows_written = False
         self._inspected: PodKey | None = None
-        self._reselect: PodKey | None = None  # the pod to select again after a watch restart
+        self._reselect: PodKey | None = None
+        self._inspector_hidden = False  # the user pressed i  # the pod to select again after a watch restart
         self._filter_timer: Timer | None = None
 
     # ------------------------------------------------------------------ layout
@@ -298,6 +299,8 @@ class BrowserScreen(Screen[None]):
     def _show_message(self, text: Text | None) -> None:
         message = self.query_one("#table-message", Static)
         table = self.table
+        # An empty inspector beside a message is noise: it comes back with the first pod.
+        self.inspector.display = not self._inspector_hidden and (text is None or self.inspector.pod is not None)
         if text is None:
             message.display = False
             table.display = True
@@ -477,6 +480,7 @@ class BrowserScreen(Screen[None]):
 
     def action_focus_inspector(self) -> None:
         inspector = self.inspector
+        self._inspector_hidden = False
         inspector.display = True
         self.add_class("-inspecting")
         inspector.focus()
@@ -487,8 +491,9 @@ class BrowserScreen(Screen[None]):
 
     def action_toggle_inspector(self) -> None:
         inspector = self.inspector
-        inspector.display = not inspector.display
-        if not inspector.display:
+        self._inspector_hidden = inspector.display
+        inspector.display = not self._inspector_hidden
+        if self._inspector_hidden:
             self.action_focus_table()
 
     # ------------------------------------------------------------------ namespaces and contexts
