@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from tui.demo import routes_discovery, routes_objects, routes_subresources
+from tui.demo import legacy_api, routes_discovery, routes_objects, routes_subresources
 from tui.demo.apistatus import ApiError, status_response
 from tui.demo.state import ServerState
 
@@ -55,7 +55,9 @@ def build_app(state: ServerState) -> web.Application:
             return status_response(405, f"the server does not allow this method on the requested resource "
                                         f"({error.method})", "MethodNotAllowed")
 
-    app = web.Application(middlewares=[faults, authenticate, api_errors], client_max_size=16 * 1024 * 1024)
+    # legacy_api: the 1.21 ephemeral containers API when a test switches it on (no-op otherwise)
+    app = web.Application(middlewares=[faults, authenticate, api_errors, legacy_api.middleware(state)],
+                          client_max_size=16 * 1024 * 1024)
     routes_discovery.add_routes(app, state)
     routes_objects.add_routes(app, state)
     routes_subresources.add_routes(app, state)

@@ -268,7 +268,7 @@ def execute(conn: ClusterConnection, debug_plan: DebugPlan) -> Execution:
             result.pod = answer.body
         elif request.method == "DELETE":
             result.deleted_pods.append(request.path.rsplit("/", 1)[-1])
-        elif debug_plan.api == "current" and is_legacy_response(answer.body) and debug_plan.container:
+        elif result.api == "current" and is_legacy_response(answer.body) and debug_plan.container:
             # kubectl's fallback: the server speaks the pre-1.22 EphemeralContainers kind.
             result.api = "legacy"
             requests = legacy_requests(debug_plan.namespace, debug_plan.pod_name, debug_plan.container)
