@@ -9,9 +9,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from tui.kube.pod_security import ENFORCE_LABEL, namespace_policy
+
 MIRROR_ANNOTATION = "kubernetes.io/config.mirror"
 OS_LABEL = "kubernetes.io/os"
-PSA_ENFORCE_LABEL = "pod-security.kubernetes.io/enforce"
 
 _RS_NAME = re.compile(r"^(?P<deploy>.+)-(?P<hash>[a-z0-9]{5,10})$")
 
@@ -90,15 +91,14 @@ def node_os(pod: dict, nodes: dict[str, dict]) -> str:
 
 
 def pod_security_level(namespace: dict | None) -> str:
-    """The namespace's enforced Pod Security level, from its labels."""
+    """The namespace's enforced Pod Security policy (as admission reads its labels)."""
     if namespace is None:
         return "unknown (namespace not listed)"
     labels = _get(namespace, "metadata", "labels") or {}
-    level = labels.get(PSA_ENFORCE_LABEL)
-    if not level:
-        return "privileged (no enforce label)"
-    version = labels.get(PSA_ENFORCE_LABEL + "-version")
-    return f"{level}:{version}" if version else level
+    policy = namespace_policy(labels)
+    if ENFORCE_LABEL not in labels:
+        return f"{policy.level} (no enforce label)"
+    return str(policy)
 
 
 def security_summary(pod: dict) -> list[str]:
