@@ -77,8 +77,17 @@ async def test_inspector_shows_containers_and_pod_facts(shared_cluster: DemoClus
         # Enter moves focus into the inspector, Tab back
         await pilot.press("enter")
         assert app.focused is inspector
+        await pilot.press("question_mark")
+        assert app.screen.title_text == "Keys: container inspector"
+        assert ("Tab, Esc", "back to the pod table") in app.screen.keys
+        await pilot.press("escape")
         await pilot.press("tab")
         assert app.focused is app.browser.table
+        await pilot.press("question_mark")
+        keys = dict(app.screen.keys)
+        for key in ("/", ":", "n", "c", "A", "?", "q", "ctrl+s"):
+            assert key in keys, f"{key} missing from the help"
+        await pilot.press("escape")
 
 
 async def test_filter_substring_regex_and_escape(shared_cluster: DemoCluster) -> None:
@@ -158,6 +167,12 @@ async def test_context_switch_reconnects_to_the_other_cluster(
         )
         assert app.browser.header.context == "second"
         assert app.browser.watcher is not None and app.browser.watcher.connection.server == demo_cluster.url
+        # and back with `:ctx first`
+        await pilot.press("colon", *"ctx first")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.browser.header.server == shared_cluster.url, what="first server again")
+        await wait_for(pilot, lambda: SLIM in row_names(app), what="first cluster rows again")
 
 
 async def test_live_status_change_appears_without_a_key(demo_cluster: DemoCluster) -> None:
