@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from rich.console import Group, RenderableType
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 from textual.binding import Binding
@@ -66,7 +67,7 @@ def render_container(entry: ContainerEntry, now: datetime) -> RenderableType:
             state.append("  ready" if entry.ready else "  not ready", style="" if entry.ready else "yellow")
     lines: list[RenderableType] = [head, state]
     if entry.message:
-        lines.append(Text(f"  {entry.message}", style="italic"))
+        lines.append(Padding(Text(entry.message, style="italic"), (0, 0, 0, 2)))
     if entry.started_at:
         lines.append(Text(f"  started  {_ago(entry.started_at, now)}", style="dim"))
     if entry.finished_at:

@@ -250,7 +250,7 @@ async def test_forbidden_list_is_explained_in_place(demo_cluster: DemoCluster) -
         assert not app.browser.table.display
 
 
-async def test_unreachable_cluster_says_the_address(tmp_path: Path) -> None:
+async def test_unreachable_cluster_says_the_address(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -273,6 +273,13 @@ current-context: gone
         assert app.screen.__class__.__name__ == "HelpModal"
         await pilot.press("escape")
         assert app.screen is app.browser
+        # ctrl+s saves an SVG screenshot of the running app (into ./screenshots when it exists)
+        (tmp_path / "screenshots").mkdir()
+        monkeypatch.chdir(tmp_path)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: list((tmp_path / "screenshots").glob("ephemera-*.svg")), what="screenshot")
+        svg = next((tmp_path / "screenshots").glob("ephemera-*.svg")).read_text()
+        assert "Cannot" in svg and "reach" in svg
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 50)])
