@@ -1,0 +1,178 @@
+"""The audit log: what lands in the file, its permissions, and reading it back."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import stat
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from tui.audit_log import (
+    COPY_CREATED,
+    EPHEMERAL_CONTAINER_ADDED,
+    REDACTED,
+    AuditEntry,
+    AuditLog,
+    redact,
+)
+
+PATCH = {
+    "method": "PATCH",
+    "path": "/api/v1/namespaces/shop/pods/web-1/ephemeralcontainers",
+    "content_type": "application/strategic-merge-patch+json",
+    "body": {"spec": {"ephemeralContainers": [{
+        "name": "debugger-x7k2p", "image": "busybox", "targetContainerName": "app",
+        "args": ["sh", "-c", "curl -H 'Authorization: Bearer eyJhbGci.abc' http://api --token=s3cr3t"],
+        "env": [
+            {"name": "DB_PASSWORD", "value": "hunter2"},
+            {"name": "GITHUB_TOKEN", "value": "ghp_abc"},
+            {"name": "aws_secret_access_key", "value": "wJalr"},
+            {"name": "LOG_LEVEL", "value": "debug"},
+            {"name": "API_TOKEN", "valueFrom": {"secretKeyRef": {"name": "api-secret", "key": "token"}}},
+        ],
+    }]}},
+}
+
+
+def record(log: AuditLog, **overrides: object) -> AuditEntry:
+    fields: dict[str, object] = dict(context="prod", namespace="shop", pod="web-1", action=EPHEMERAL_CONTAINER_ADDED,
+                                     request=PATCH, result={"status": 200, "message": "OK",
+                                                            "created": ["debugger-x7k2p"]}, ok=True)
+    fields.update(overrides)
+    return log.record(**fields)  # type: ignore[arg-type]
+
+
+def test_entry_is_one_json_line_with_every_field(tmp_path: Path) -> None:
+    log = AuditLog(tmp_path / "audit.jsonl")
+    entry = record(log, time=datetime(2025, 5, 1, 12, 0, 0, 123456, tzinfo=UTC))
+    [line] = log.path.read_text().splitlines()
+    data = json.loads(line)
+    assert data["time"] == "2025-05-01T12:00:00.123Z"
+    assert (data["context"], data["namespace"], data["pod"]) == ("prod", "shop", "web-1")
+    assert data["action"] == "ephemeral-container-added"
+    assert data["request"]["method"] == "PATCH"
+    assert data["request"]["path"].endswith("/pods/web-1/ephemeralcontainers")
+    assert data["request"]["body"]["spec"]["ephemeralContainers"][0]["targetContainerName"] == "app"
+    assert data["result"] == {"status": 200, "message": "OK", "created": ["debugger-x7k2p"]}
+    assert data["ok"] is True
+    assert entry.to_json() == data
+    assert entry.timestamp == datetime(2025, 5, 1, 12, 0, 0, 123000, tzinfo=UTC)
+
+
+def test_time_defaults_to_now_in_utc(tmp_path: Path) -> None:
+    before = datetime.now(UTC).replace(microsecond=0)
+    entry = record(AuditLog(tmp_path / "a.jsonl"))
+    assert entry.time.endswith("Z")
+    assert before <= entry.timestamp <= datetime.now(UTC)
+
+
+def test_directory_0700_and_file_0600(tmp_path: Path) -> None:
+    log = AuditLog(tmp_path / "state" / "ephemera" / "audit.jsonl")
+    record(log)
+    assert stat.S_IMODE(log.path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(log.path.parent.stat().st_mode) == 0o700
+
+
+def test_a_too_open_existing_file_is_tightened(tmp_path: Path) -> None:
+    path = tmp_path / "audit.jsonl"
+    path.write_text("")
+    path.chmod(0o644)
+    record(AuditLog(path))
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_default_path_is_in_the_xdg_state_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    log = AuditLog()
+    record(log)
+    assert log.path == tmp_path / "state" / "ephemera" / "audit.jsonl"
+    assert len(log.read()) == 1
+
+
+def test_secrets_are_redacted_in_the_file(tmp_path: Path) -> None:
+    log = AuditLog(tmp_path / "audit.jsonl")
+    record(log)
+    text = log.path.read_text()
+    for secret in ("hunter2", "ghp_abc", "wJalr", "eyJhbGci", "s3cr3t"):
+        assert secret not in text
+    [entry] = log.read()
+    container = entry.request["body"]["spec"]["ephemeralContainers"][0]
+    env = {item["name"]: item for item in container["env"]}
+    assert env["DB_PASSWORD"]["value"] == REDACTED
+    assert env["GITHUB_TOKEN"]["value"] == REDACTED
+    assert env["aws_secret_access_key"]["value"] == REDACTED
+    assert env["LOG_LEVEL"]["value"] == "debug"  # not a secret
+    assert env["API_TOKEN"]["valueFrom"] == {"secretKeyRef": {"name": "api-secret", "key": "token"}}
+    assert container["args"][2] == f"curl -H 'Authorization: Bearer {REDACTED}' http://api --token={REDACTED}"
+    assert PATCH["body"]["spec"]["ephemeralContainers"][0]["env"][0]["value"] == "hunter2"  # input untouched
+
+
+def test_redact_flag_followed_by_value_and_secret_map_keys() -> None:
+    assert redact(["app", "--password", "pw", "--verbose", "x"]) == ["app", "--password", REDACTED, "--verbose", "x"]
+    assert redact({"headers": {"Authorization": "Bearer x"}, "automountServiceAccountToken": True}) == {
+        "headers": {"Authorization": REDACTED}, "automountServiceAccountToken": True}
+
+
+def test_read_newest_last_with_limit(tmp_path: Path) -> None:
+    log = AuditLog(tmp_path / "audit.jsonl")
+    for number in range(5):
+        record(log, pod=f"web-{number}")
+    assert [entry.pod for entry in log.read()] == [f"web-{n}" for n in range(5)]
+    assert [entry.pod for entry in log.read(limit=2)] == ["web-3", "web-4"]
+
+
+def test_corrupt_lines_are_skipped_and_counted(tmp_path: Path) -> None:
+    log = AuditLog(tmp_path / "audit.jsonl")
+    record(log, pod="first")
+    with log.path.open("a") as handle:
+        handle.write("this is not json\n")
+        handle.write('{"time": "2025-01-01T00:00:00Z"}\n')  # JSON, but not an entry
+        handle.write("\n")
+    record(log, pod="second")
+    with log.path.open("ab") as handle:
+        handle.write(b'{"time": "2025-01-01T00:00:00Z", "context": "c", "nam')  # a write cut short
+    entries = log.read()
+    assert [entry.pod for entry in entries] == ["first", "second"]
+    assert log.skipped_lines == 3
+
+
+def test_missing_log_reads_empty(tmp_path: Path) -> None:
+    log = AuditLog(tmp_path / "none.jsonl")
+    assert log.read() == []
+    assert not log.path.exists()  # reading never creates it
+
+
+def test_failed_change_and_text_result(tmp_path: Path) -> None:
+    log = AuditLog(tmp_path / "audit.jsonl")
+    entry = record(log, action=COPY_CREATED, ok=False, result="403: pods is forbidden")
+    [read] = log.read()
+    assert read == entry
+    assert read.ok is False
+    assert "FAILED  copy-created  prod shop/web-1  403: pods is forbidden" in read.summary()
+    ok = record(log)
+    assert ok.summary().endswith("ok  ephemeral-container-added  prod shop/web-1  200 OK debugger-x7k2p")
+
+
+def _append_many(path: str, worker: int) -> None:
+    log = AuditLog(path)
+    for number in range(50):
+        record(log, pod=f"w{worker}-{number}", request={**PATCH, "padding": "x" * 4000})
+
+
+def test_concurrent_processes_never_interleave_lines(tmp_path: Path) -> None:
+    path = str(tmp_path / "audit.jsonl")
+    context = multiprocessing.get_context("fork")
+    workers = [context.Process(target=_append_many, args=(path, worker)) for worker in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(30)
+        assert worker.exitcode == 0
+    log = AuditLog(path)
+    entries = log.read()
+    assert log.skipped_lines == 0
+    assert len(entries) == 200
+    assert {entry.pod for entry in entries} == {f"w{w}-{n}" for w in range(4) for n in range(50)}
