@@ -40,11 +40,13 @@ from tui.paths import config_path
 __all__ = [
     "KNOWN_ACTIONS",
     "MAX_RECENT_IMAGES",
+    "SETTING_NAMES",
     "DebugDefaults",
     "Settings",
     "SettingsError",
     "SettingsProblem",
     "check_keymap",
+    "find_key_line",
     "load_settings",
     "register_actions",
     "remember_image",
