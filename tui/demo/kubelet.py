@@ -365,10 +365,60 @@ class Kubelet:
                     pod["status"][field][index] = entry
                     if field == "containerStatuses":
                         refresh_conditions(pod, when)
+                        if restarted_after_exit(pod, exit_code):
+                            restarting.append(entry)
                     return None
             return False
 
+        restarting: list[dict[str, Any]] = []
         self.store.modify("pods", namespace, name, terminate)
+        for entry in restarting:
+            self._schedule_restart(namespace, name, entry)
+
+    # ---- restarts (restartPolicy Always / OnFailure) ---------------------------------------
+    def _schedule_restart(self, namespace: str, name: str, exited: dict[str, Any]) -> None:
+        """Restart at once the first time; a container that keeps exiting within 10 s of its start
+        waits in CrashLoopBackOff (10 s doubling to 5 min), as the real kubelet's back-off does."""
+        terminated = exited["state"]["terminated"]
+        restarts_so_far = int(exited.get("restartCount", 0))
+        quick = _seconds_between(terminated.get("startedAt"), terminated.get("finishedAt")) < 10
+        if restarts_so_far == 0 or not quick:
+            self.later(self.delay, lambda: self._restart(namespace, name, exited["name"]))
+            return
+        backoff = min(10 * 2 ** min(restarts_so_far - 1, 5), 300)
+
+        def back_off(pod: dict[str, Any]) -> bool | None:
+            entry = _status_entry(pod, exited["name"])
+            if entry is None or "terminated" not in entry["state"] or pod["metadata"].get("deletionTimestamp"):
+                return False
+            entry["lastState"] = {"terminated": entry["state"]["terminated"]}
+            entry["state"] = {"waiting": {"reason": "CrashLoopBackOff",
+                                          "message": back_off_message(pod, exited["name"], backoff)}}
+            return None
+
+        self.store.modify("pods", namespace, name, back_off)
+        self.later(backoff, lambda: self._restart(namespace, name, exited["name"]))
+
+    def _restart(self, namespace: str, name: str, container_name: str) -> None:
+        def restart(pod: dict[str, Any]) -> bool | None:
+            entry = _status_entry(pod, container_name)
+            spec = next((c for c in pod["spec"].get("containers", []) if c["name"] == container_name), None)
+            if entry is None or spec is None or "running" in entry["state"] or pod["metadata"].get(
+                    "deletionTimestamp"):
+                return False
+            last = entry["state"].get("terminated") or entry.get("lastState", {}).get("terminated") or {}
+            when = now_iso()
+            fresh = running_status(spec, pod["metadata"].get("uid", ""), when,
+                                   restart_count=int(entry.get("restartCount", 0)) + 1)
+            fresh["lastState"] = {"terminated": last} if last else {}
+            statuses = pod["status"]["containerStatuses"]
+            statuses[statuses.index(entry)] = fresh
+            refresh_conditions(pod, when)
+            return None
+
+        pod = self.store.modify("pods", namespace, name, restart)
+        if pod is not None:
+            self._call_runtime("start_container", pod, container_name)
 
     def pod_deleting(self, namespace: str, name: str, grace_seconds: int) -> None:
         """Stop the containers, then remove the object (shortly: the demo does not wait the grace)."""
@@ -414,6 +464,31 @@ def _terminated_status(container: dict[str, Any], exit_code: int, reason: str, s
     }
 
 
+def restarted_after_exit(pod: dict[str, Any], exit_code: int) -> bool:
+    """Whether the kubelet restarts a regular container that exited with `exit_code`."""
+    policy = pod["spec"].get("restartPolicy", "Always")
+    return policy == "Always" or (policy == "OnFailure" and exit_code != 0)
+
+
+def back_off_message(pod: dict[str, Any], container_name: str, seconds: int) -> str:
+    meta = pod["metadata"]
+    pretty = f"{seconds // 60}m{seconds % 60}s" if seconds >= 60 else f"{seconds}s"
+    return (f"back-off {pretty} restarting failed container={container_name} "
+            f"pod={meta['name']}_{meta['namespace']}({meta.get('uid', '')})")
+
+
+def _status_entry(pod: dict[str, Any], container_name: str) -> dict[str, Any] | None:
+    return next((e for e in pod["status"].get("containerStatuses", []) if e["name"] == container_name), None)
+
+
+def _seconds_between(start: str | None, end: str | None) -> float:
+    try:
+        return (datetime.fromisoformat(str(end).replace("Z", "+00:00"))
+                - datetime.fromisoformat(str(start).replace("Z", "+00:00"))).total_seconds()
+    except ValueError:
+        return 0.0
+
+
 def crash_once(pod: dict[str, Any], container_name: str, when: datetime | None = None) -> None:
     moment = when or datetime.now(timezone.utc)
     finished = now_iso(moment)
@@ -423,7 +498,6 @@ def crash_once(pod: dict[str, Any], container_name: str, when: datetime | None =
             continue
         restarts = int(entry.get("restartCount", 0)) + 1
         backoff = min(10 * 2 ** min(restarts - 1, 5), 300)
-        pretty = f"{backoff // 60}m{backoff % 60}s" if backoff >= 60 else f"{backoff}s"
         entry["restartCount"] = restarts
         entry["lastState"] = {
             "terminated": {
@@ -434,13 +508,8 @@ def crash_once(pod: dict[str, Any], container_name: str, when: datetime | None =
                 "containerID": container_id(meta.get("uid", ""), container_name, restarts - 1),
             }
         }
-        entry["state"] = {
-            "waiting": {
-                "reason": "CrashLoopBackOff",
-                "message": f"back-off {pretty} restarting failed container={container_name} "
-                           f"pod={meta['name']}_{meta['namespace']}({meta.get('uid', '')})",
-            }
-        }
+        entry["state"] = {"waiting": {"reason": "CrashLoopBackOff",
+                                      "message": back_off_message(pod, container_name, backoff)}}
         entry["ready"] = False
         entry["started"] = False
     refresh_conditions(pod, finished)

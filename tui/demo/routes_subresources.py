@@ -135,7 +135,10 @@ def add_routes(app: web.Application, state: ServerState) -> None:
             if not entry.get("lastState", {}).get("terminated"):
                 raise ApiError(400, f'previous terminated container "{container}" in pod "{name}" not found',
                                "BadRequest")
-            content = crashloop_log(pod, container, int(entry.get("restartCount", 1)) - 1) if crashloop else b""
+            if crashloop:
+                content = crashloop_log(pod, container, int(entry.get("restartCount", 1)) - 1)
+            else:
+                content = (state.runtime.previous_logs(pod, container) if state.runtime is not None else None) or b""
             return _text(_tail(content, tail))
         waiting = entry.get("state", {}).get("waiting")
         if crashloop:

@@ -156,6 +156,8 @@ class ContainerRuntime:
         state.fs.write("/etc/hostname", sandbox.hostname + "\n")
         state.fs.write("/etc/hosts", f"127.0.0.1\tlocalhost\n{sandbox.ip}\t{sandbox.hostname}\n")
         state.fs.mkdir(state.working_dir)
+        if old is not None:
+            state.previous_logs = old.logs.content()
         sandbox.containers[container] = state
         state.io = ProcessIO(state.tty, state.stdin, state.logs)
         if not state.argv or state.fs.which(state.argv[0], state.env.get("PATH", "")) is None:
@@ -243,6 +245,11 @@ class ContainerRuntime:
     def logs(self, pod: dict[str, Any], container: str) -> bytes:
         found = self._find_pod(pod, container)
         return found.logs.content() if found is not None else b""
+
+    def previous_logs(self, pod: dict[str, Any], container: str) -> bytes | None:
+        """The output of the container's run before its last restart (None: never restarted)."""
+        found = self._find_pod(pod, container)
+        return found.previous_logs if found is not None else None
 
     async def follow_logs(self, pod: dict[str, Any], container: str,
                           include_existing: bool = True) -> AsyncIterator[bytes]:
