@@ -1,0 +1,471 @@
+"""`d` on a pod: the debug form (modal, keyboard-only, scrolls at 80x24).
+
+Fields: mode (with what each mode lets you see), target, image (recent images suggested),
+profile, name, command, env, mounts of the pod's volumes, security overrides, copy options and the
+target-filesystem helper. Every change re-plans locally (no I/O) and updates the `kubectl debug`
+preview, the plan's warnings and the reuse offer at once; the pre-flight (RBAC, Pod Security, the
+server's dry run...) runs in a thread worker on open and 0.4 s after the last change.
+
+Enter (in a text field) or ctrl+s creates: privileged or replace ask first (ConfirmModal); the
+creation runs in a worker; a refusal (403/422/404) stays in the form with the server's message
+and the fix. Success dismisses the form with a `DebugStarted`; so does ctrl+r ("attach to the
+running debugger-xyz instead"). ctrl+y copies the kubectl command.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.events import Resize
+from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
+from textual.timer import Timer
+from textual.widgets import Checkbox, Input, Label, RadioButton, RadioSet, Select, Static
+
+from tui.clipboard import copy_text
+from tui.debug.errors import PlanError
+from tui.debug.planner import DebugPlan, plan
+from tui.debug.preflight import reusable_container
+from tui.debug.request import DEFAULT_IMAGE, DebugRequest, Mode, Profile
+from tui.screens.confirm_modal import ConfirmModal
+from tui.screens.debug_form_values import MODE_LESSONS, FormValues, request_from_values
+from widgets.kubectl_preview import KubectlPreview
+from widgets.pod_facts import container_entries
+from widgets.preflight_list import PreflightList
+
+PREFLIGHT_DEBOUNCE_SECONDS = 0.4
+NARROW_WIDTH = 118
+COMMON_IMAGES = ("busybox", "busybox:1.36", "alpine", "nicolaka/netshoot", "ubuntu", "debian")
+MODE_IDS = {Mode.SHARED_NETWORK: "mode-shared-network", Mode.TARGET: "mode-target", Mode.COPY: "mode-copy"}
+CHECKBOX_FIELDS = ("privileged", "run-as-non-root", "same-node", "keep-labels", "keep-annotations",
+                   "keep-liveness", "keep-readiness", "keep-startup", "replace", "target-fs")
+INPUT_FIELDS = ("image", "name", "command", "env", "mounts", "run-as-user", "run-as-group", "cap-add",
+                "cap-drop", "copy-name", "set-image")
+
+
+@dataclass(frozen=True)
+class DebugStarted:
+    """What the form did: a new debug container (or copy), or `reused` an existing one."""
+
+    namespace: str
+    pod: str  # the pod holding the debug container (the copy in copy mode)
+    container: str
+    mode: Mode
+    reused: bool = False
+    source_pod: str = ""
+
+
+def target_choices(pod: dict[str, Any]) -> list[tuple[str, str]]:
+    """(label, name) of the regular and init containers, running ones first (kubectl's --target)."""
+    entries = [e for e in container_entries(pod) if e.kind in ("container", "init")]
+    ordered = sorted(entries, key=lambda e: (e.state != "Running", e.kind != "container"))
+    return [(f"{e.name} ({e.kind if e.kind == 'init' else e.state.lower()})", e.name) for e in ordered]
+
+
+def _field(label: str, widget: Any, hint: str = "") -> Horizontal:
+    children: list[Any] = [Label(label, classes="field-label"), widget]
+    if hint:
+        children.append(Static(Text(hint, style="dim"), classes="field-hint"))
+    return Horizontal(*children, classes="field")
+
+
+class DebugFormModal(ModalScreen[DebugStarted | None]):
+    """The debug form for one pod. `connection`: a ClusterConnection; `pod`: plain JSON."""
+
+    DEFAULT_CSS = """
+    DebugFormModal { align: center middle; }
+    DebugFormModal #debug-form { width: 160; max-width: 100%; height: 100%; max-height: 100%;
+        background: $panel; border: round $accent; border-title-style: bold; padding: 0 1;
+        scrollbar-size-vertical: 1; }
+    DebugFormModal #form-columns { height: auto; }
+    DebugFormModal #fields { width: 1fr; height: auto; }
+    DebugFormModal #results { width: 1fr; height: auto; margin-left: 1; }
+    DebugFormModal.-narrow #form-columns { layout: vertical; }
+    DebugFormModal.-narrow #results { margin-left: 0; }
+    DebugFormModal .field { height: auto; }
+    DebugFormModal .field-label { width: 12; color: $text-accent; }
+    DebugFormModal .field-hint { width: auto; max-width: 40; margin-left: 1; }
+    DebugFormModal .section { color: $text-accent; text-style: bold; margin-top: 1; }
+    DebugFormModal Input { width: 1fr; }
+    DebugFormModal Select { width: 1fr; }
+    DebugFormModal RadioSet { width: 1fr; }
+    DebugFormModal #mode-lessons { padding-left: 12; }
+    DebugFormModal #copy-options { height: auto; }
+    DebugFormModal #copy-options.-hidden { display: none; }
+    DebugFormModal #form-error { color: $text-error; height: auto; }
+    DebugFormModal #form-status { height: auto; }
+    DebugFormModal #reuse-offer { height: auto; color: $text-warning; }
+    DebugFormModal #plan-warnings { height: auto; color: $text-warning; }
+    DebugFormModal #form-keys { color: $text-muted; }
+    """
+    BINDINGS = [
+        Binding("ctrl+s", "create", "Create", priority=True),
+        Binding("ctrl+y", "copy_command", "Copy kubectl command", priority=True),
+        Binding("ctrl+r", "reuse", "Attach to the running debugger", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(
+        self,
+        *,
+        connection: Any,
+        pod: dict[str, Any],
+        default_image: str = DEFAULT_IMAGE,
+        default_profile: Profile = Profile.GENERAL,
+        default_mode: Mode = Mode.SHARED_NETWORK,
+        recent_images: Collection[str] = (),
+        existing_pod_names: Collection[str] = (),
+        audit_log: Any = None,
+        seed: int | None = None,
+        run_preflight: bool = True,
+    ) -> None:
+        super().__init__()
+        self.connection = connection
+        self.pod = pod
+        metadata = pod.get("metadata") or {}
+        self.namespace = str(metadata.get("namespace") or "default")
+        self.pod_name = str(metadata.get("name") or "")
+        self.default_image = default_image or DEFAULT_IMAGE
+        self.default_profile = Profile(default_profile)
+        self.default_mode = Mode(default_mode)
+        self.recent_images = list(recent_images)
+        self.existing_pod_names = frozenset(existing_pod_names)
+        self.audit_log = audit_log
+        self.seed = seed if seed is not None else random.SystemRandom().getrandbits(32)
+        self.run_preflight = run_preflight
+        self.targets = target_choices(pod)
+        self.request: DebugRequest | None = None
+        self.plan: DebugPlan | None = None
+        self.problem = ""  # why there is no plan
+        self.reusable: str | None = None
+        self.creating = False
+        self.preflight_generation = 0
+        self.preflight_done = 0  # generation of the results shown
+        self._preflight_timer: Timer | None = None
+        self._mounted = False
+
+    # ------------------------------------------------------------------ layout
+    def compose(self) -> ComposeResult:
+        suggestions = list(dict.fromkeys([*self.recent_images, self.default_image, *COMMON_IMAGES]))
+        volumes = [v.get("name") for v in (self.pod.get("spec") or {}).get("volumes") or () if v.get("name")]
+        target_value = self.targets[0][1] if self.targets else Select.NULL
+        form = VerticalScroll(id="debug-form")
+        form.border_title = f"Debug {self.namespace}/{self.pod_name}"
+        with form:
+            with Horizontal(id="form-columns"):
+                with Vertical(id="fields"):
+                    with RadioSet(id="mode", compact=True):
+                        for mode, element_id in MODE_IDS.items():
+                            yield RadioButton(MODE_LESSONS[mode][0], id=element_id, value=mode is self.default_mode)
+                    yield Static("", id="mode-lessons")
+                    yield _field("target", Select(self.targets, value=target_value, allow_blank=not self.targets,
+                                                  id="target", compact=True, prompt="no container"))
+                    yield _field("image", Input(self.default_image, id="image", compact=True,
+                                                suggester=SuggestFromList(suggestions, case_sensitive=False)))
+                    if self.recent_images:
+                        yield Static(Text("recent: " + ", ".join(self.recent_images[:5]), style="dim"),
+                                     classes="field-hint", id="recent-images")
+                    yield _field("profile", Select([(p.value, p) for p in Profile], value=self.default_profile,
+                                                   allow_blank=False, id="profile", compact=True))
+                    yield _field("name", Input(placeholder="debugger-xxxxx", id="name", compact=True))
+                    yield _field("command", Input(placeholder="default: the image's shell", id="command",
+                                                  compact=True))
+                    yield _field("env", Input(placeholder="KEY=VALUE ...", id="env", compact=True))
+                    yield _field("mounts", Input(placeholder="VOLUME:PATH[:ro] ...", id="mounts", compact=True),
+                                 "volumes: " + (", ".join(volumes) if volumes else "none"))
+                    yield Static("security overrides", classes="section")
+                    yield Checkbox("privileged (asks first)", id="privileged", compact=True)
+                    yield _field("runAsUser", Input(placeholder="uid", id="run-as-user", compact=True))
+                    yield _field("runAsGroup", Input(placeholder="gid", id="run-as-group", compact=True))
+                    yield Checkbox("runAsNonRoot", id="run-as-non-root", compact=True)
+                    yield _field("caps add", Input(placeholder="NET_ADMIN SYS_PTRACE", id="cap-add", compact=True))
+                    yield _field("caps drop", Input(placeholder="ALL", id="cap-drop", compact=True))
+                    yield Checkbox("target filesystem helper: start the shell in the target's root",
+                                   id="target-fs", compact=True)
+                    with Vertical(id="copy-options"):
+                        yield Static("copy options", classes="section")
+                        yield _field("copy name", Input(placeholder=f"{self.pod_name}-debug-xxxxx", id="copy-name",
+                                                        compact=True))
+                        yield _field("set image", Input(placeholder="CONTAINER=IMAGE ...", id="set-image",
+                                                        compact=True))
+                        yield Checkbox("same node", id="same-node", compact=True)
+                        yield Checkbox("keep labels", id="keep-labels", compact=True)
+                        yield Checkbox("keep annotations", id="keep-annotations", compact=True)
+                        yield Checkbox("keep liveness probes", id="keep-liveness", compact=True)
+                        yield Checkbox("keep readiness probes", id="keep-readiness", compact=True)
+                        yield Checkbox("keep startup probes", id="keep-startup", compact=True)
+                        yield Checkbox("replace: delete the original afterwards (asks first)", id="replace",
+                                       compact=True)
+                with Vertical(id="results"):
+                    yield KubectlPreview(id="kubectl-preview")
+                    yield Static("", id="plan-warnings")
+                    yield Static("", id="reuse-offer")
+                    yield Static("", id="form-error")
+                    yield Static("", id="form-status")
+                    yield PreflightList(id="preflight")
+            yield Static("Enter/ctrl+s create · ctrl+y copy command · ctrl+r reuse · Esc cancel", id="form-keys")
+
+    def on_mount(self) -> None:
+        self._mounted = True
+        self._update_copy_section()
+        self.refresh_plan(schedule_preflight=False)
+        self.query_one("#image", Input).focus()
+        if self.run_preflight:
+            self.start_preflight()
+
+    def on_resize(self, event: Resize) -> None:
+        self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
+
+    # ------------------------------------------------------------------ reading the form
+    @property
+    def mode(self) -> Mode:
+        pressed = self.query_one("#mode", RadioSet).pressed_button
+        for mode, element_id in MODE_IDS.items():
+            if pressed is not None and pressed.id == element_id:
+                return mode
+        return self.default_mode
+
+    def values(self) -> FormValues:
+        def text(name: str) -> str:
+            return self.query_one(f"#{name}", Input).value
+
+        def checked(name: str) -> bool:
+            return self.query_one(f"#{name}", Checkbox).value
+
+        target = self.query_one("#target", Select).value
+        profile = self.query_one("#profile", Select).value
+        return FormValues(
+            mode=self.mode,
+            target=target if isinstance(target, str) else None,
+            image=text("image"),
+            profile=profile if isinstance(profile, Profile) else self.default_profile,
+            name=text("name"),
+            command=text("command"),
+            env=text("env"),
+            mounts=text("mounts"),
+            privileged=checked("privileged"),
+            run_as_user=text("run-as-user"),
+            run_as_group=text("run-as-group"),
+            run_as_non_root=checked("run-as-non-root"),
+            cap_add=text("cap-add"),
+            cap_drop=text("cap-drop"),
+            copy_name=text("copy-name"),
+            same_node=checked("same-node"),
+            set_image=text("set-image"),
+            keep_labels=checked("keep-labels"),
+            keep_annotations=checked("keep-annotations"),
+            keep_liveness=checked("keep-liveness"),
+            keep_readiness=checked("keep-readiness"),
+            keep_startup=checked("keep-startup"),
+            replace=checked("replace"),
+            target_fs=checked("target-fs"),
+        )
+
+    def _plan_now(self, request: DebugRequest) -> DebugPlan:
+        return plan(request, self.pod, rng=random.Random(self.seed), existing_pod_names=self.existing_pod_names)
+
+    # ------------------------------------------------------------------ reacting to changes
+    @on(RadioSet.Changed)
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    @on(Input.Changed)
+    def _changed(self) -> None:
+        if not self._mounted:
+            return
+        self._update_copy_section()
+        self.refresh_plan()
+
+    def _update_copy_section(self) -> None:
+        mode = self.mode
+        self.query_one("#copy-options").set_class(mode is not Mode.COPY, "-hidden")
+        self.query_one("#target", Select).disabled = mode is Mode.SHARED_NETWORK
+        lessons = Text()
+        for each, (title, lesson) in MODE_LESSONS.items():
+            style = "bold" if each is mode else "dim"
+            lessons.append(f"{title}: ", style=style + " cyan" if each is mode else style)
+            lessons.append(lesson + "\n", style=style)
+        lessons.rstrip()
+        self.query_one("#mode-lessons", Static).update(lessons)
+
+    def refresh_plan(self, *, schedule_preflight: bool = True) -> None:
+        """Re-plan from the form (no I/O): preview, warnings, reuse offer; then (debounced) pre-flight."""
+        preview = self.query_one(KubectlPreview)
+        self.plan = None
+        self.request = None
+        try:
+            self.request = request_from_values(self.namespace, self.pod_name, self.values())
+            self.plan = self._plan_now(self.request)
+            self.problem = ""
+        except (ValueError, PlanError) as exc:
+            self.problem = str(exc)
+        if self.plan is not None:
+            preview.show_command(self.plan.kubectl_command_text, custom_json=self.plan.kubectl_custom_json,
+                                 notes=self.plan.kubectl_notes)
+            warnings = Text("\n".join(f"⚠ {w}" for w in self.plan.warnings))
+        else:
+            preview.show_problem(self.problem)
+            warnings = Text("")
+        self.query_one("#plan-warnings", Static).update(warnings)
+        self._show_reuse(reusable_container(self.pod, self.request) if self.request else None)
+        if schedule_preflight and self.run_preflight:
+            if self._preflight_timer is not None:
+                self._preflight_timer.stop()
+            self._preflight_timer = self.set_timer(PREFLIGHT_DEBOUNCE_SECONDS, self.start_preflight)
+
+    def _show_reuse(self, container: str | None) -> None:
+        self.reusable = container
+        offer = Text()
+        if container:
+            offer.append(f"↺ {container} ({self.request.image if self.request else ''}, same mode) is already "
+                         "running in this pod: ", style="")
+            offer.append(f"ctrl+r attaches to {container} instead", style="bold")
+            offer.append(" (ephemeral containers can never be removed)", style="dim")
+        self.query_one("#reuse-offer", Static).update(offer)
+
+    # ------------------------------------------------------------------ pre-flight
+    def start_preflight(self) -> None:
+        self._preflight_timer = None
+        request = self.request
+        self.preflight_generation += 1
+        if request is None or self.connection is None:
+            self.query_one(PreflightList).error(self.problem or "not connected to a cluster")
+            self.preflight_done = self.preflight_generation
+            return
+        self.query_one(PreflightList).running()
+        self._run_preflight(request, self.preflight_generation)
+
+    @work(thread=True, exclusive=True, group="debug-preflight")
+    def _run_preflight(self, request: DebugRequest, generation: int) -> None:
+        from tui.debug.preflight import run_checks
+        from tui.kube.debug_runner import gather_facts
+        from tui.kube.errors import ClusterError
+
+        try:
+            facts = gather_facts(self.connection, request, attach=True, rng=random.Random(self.seed),
+                                 existing_pod_names=self.existing_pod_names)
+        except ClusterError as exc:
+            self.app.call_from_thread(self._preflight_failed, generation, str(exc))
+            return
+        checks = run_checks(facts)
+        self.app.call_from_thread(self._preflight_finished, generation, checks, facts.pod)
+
+    def _preflight_finished(self, generation: int, checks: list[Any], pod: dict[str, Any] | None) -> None:
+        if generation != self.preflight_generation or not self.is_attached:
+            return
+        if pod is not None:
+            self.pod = pod  # fresher than the watch's copy: the reuse offer follows it
+            if self.request is not None:
+                self._show_reuse(reusable_container(pod, self.request))
+        self.query_one(PreflightList).show(checks)
+        self.preflight_done = generation
+
+    def _preflight_failed(self, generation: int, message: str) -> None:
+        if generation != self.preflight_generation or not self.is_attached:
+            return
+        self.query_one(PreflightList).error(message)
+        self.preflight_done = generation
+
+    # ------------------------------------------------------------------ actions
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_create()
+
+    def action_create(self) -> None:
+        if self.creating:
+            return
+        self.refresh_plan(schedule_preflight=False)
+        if self.plan is None or self.request is None:
+            self._show_error(f"Cannot create: {self.problem}", "")
+            return
+        if self.plan.requires_confirmation:
+            title = f"Create this debug container in {self.namespace}/{self.pod_name}?"
+            self.app.push_screen(ConfirmModal(title, self.plan.confirmation_reasons), self._confirmed)
+            return
+        self._start_creation(self.request)
+
+    def _confirmed(self, yes: bool | None) -> None:
+        if yes and self.request is not None:
+            self._start_creation(self.request)
+        else:
+            self._set_status(Text("not created (cancelled)", style="dim"))
+
+    def _start_creation(self, request: DebugRequest) -> None:
+        self.creating = True
+        self._show_error("", "")
+        what = "the copy" if request.mode is Mode.COPY else "the debug container"
+        self._set_status(Text(f"creating {what}…", style="bold"))
+        self._create(request)
+
+    @work(thread=True, exclusive=True, group="debug-create")
+    def _create(self, request: DebugRequest) -> None:
+        from tui.screens.debug_creation import create_debug
+
+        creation = create_debug(self.connection, request, seed=self.seed,
+                                existing_pod_names=self.existing_pod_names, audit_log=self.audit_log)
+        self.app.call_from_thread(self._created, request, creation)
+
+    def _created(self, request: DebugRequest, creation: Any) -> None:
+        self.creating = False
+        for notice in creation.notices:
+            self.app.notify(notice, severity="warning")
+        if creation.ok:
+            execution = creation.execution
+            self.dismiss(DebugStarted(execution.namespace, execution.pod_name, execution.container,
+                                      request.mode, source_pod=self.pod_name))
+            return
+        self._set_status(Text(""))
+        if creation.plan_error:
+            self._show_error(f"Cannot create: {creation.plan_error}", "")
+            return
+        error = creation.error
+        status = f"{error.status} " if getattr(error, "status", None) else ""
+        left = ""
+        if creation.created_pods:
+            left = (f"\nAlready created: {', '.join(creation.created_pods)}: it stays until you delete it "
+                    "(C lists Ephemera's copies).")
+        self._show_error(f"Refused: {status}{error.message}{left}", error.hint)
+
+    def _show_error(self, message: str, hint: str) -> None:
+        text = Text()
+        if message:
+            text.append(message, style="bold red")
+        if hint:
+            text.append(f"\n→ {hint}", style="yellow")
+        widget = self.query_one("#form-error", Static)
+        widget.update(text)
+        if message:
+            self.query_one("#debug-form", VerticalScroll).scroll_to_widget(widget)
+
+    def _set_status(self, text: Text) -> None:
+        self.query_one("#form-status", Static).update(text)
+
+    @property
+    def error_text(self) -> str:
+        return str(self.query_one("#form-error", Static).render())
+
+    def action_copy_command(self) -> None:
+        command = self.query_one(KubectlPreview).command
+        if not command:
+            self.app.notify("Nothing to copy: the form cannot be planned yet", severity="warning")
+            return
+        local = copy_text(self.app, command)
+        self.app.notify("kubectl command copied" + ("" if local else " (OSC 52: terminals that allow it)"))
+
+    def action_reuse(self) -> None:
+        if not self.reusable:
+            self.app.notify("No running debugger of this image and mode to reuse", severity="warning")
+            return
+        self.dismiss(DebugStarted(self.namespace, self.pod_name, self.reusable, self.mode, reused=True,
+                                  source_pod=self.pod_name))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,75 @@
+"""Pre-flight results of the debug form: one line per check with its verdict icon, what it
+found and what to do, plus the server's dry-run verdict (a check like the others)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.table import Table
+from rich.text import Text
+from textual.widgets import Static
+
+from tui.debug.preflight import Check
+
+VERDICT_ICONS = {
+    "ok": ("✔", "green"),
+    "info": ("ℹ", "cyan"),
+    "warn": ("⚠", "yellow"),
+    "fail": ("✘", "bold red"),
+}
+
+
+def render_checks(checks: Sequence[Check]) -> Table:
+    table = Table.grid(padding=(0, 1), expand=True)
+    table.add_column(no_wrap=True, width=1)
+    table.add_column(no_wrap=True, style="bold")
+    table.add_column(ratio=1)
+    for check in checks:
+        icon, style = VERDICT_ICONS[check.verdict]
+        detail = Text(check.found, style=style if check.verdict == "fail" else "")
+        if check.todo:
+            detail.append("\n→ " + check.todo, style="dim")
+        table.add_row(Text(icon, style=style), check.name, detail)
+    return table
+
+
+class PreflightList(Static):
+    """`running()` while the checks run (old results stay, dimmed); `show(checks)`; `error(text)`."""
+
+    DEFAULT_CSS = """
+    PreflightList { height: auto; padding: 0 1; border: round $primary-darken-1;
+        border-title-color: $text-accent; }
+    PreflightList.-running { color: $text-muted; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(Text("pre-flight: not run yet", style="dim"), id=id)
+        self.checks: list[Check] = []
+        self.border_title = "pre-flight"
+
+    def running(self) -> None:
+        self.add_class("-running")
+        self.border_title = "pre-flight: checking…"
+        if not self.checks:
+            self.update(Text("checking RBAC, the pod, Pod Security and a server dry run…", style="dim"))
+
+    def show(self, checks: Sequence[Check]) -> None:
+        self.checks = list(checks)
+        self.remove_class("-running")
+        failures = sum(1 for c in checks if c.verdict == "fail")
+        warnings = sum(1 for c in checks if c.verdict == "warn")
+        summary = f"{failures} failed" if failures else "all clear" if not warnings else f"{warnings} warnings"
+        self.border_title = f"pre-flight: {summary}"
+        self.update(render_checks(checks))
+
+    def error(self, message: str) -> None:
+        self.checks = []
+        self.remove_class("-running")
+        self.border_title = "pre-flight: could not run"
+        self.update(Text(message, style="bold red"))
+
+    @property
+    def text(self) -> str:
+        """The checks as plain lines (tests, screen readers)."""
+        return "\n".join(f"{c.verdict} {c.name}: {c.found}" + (f" -> {c.todo}" if c.todo else "")
+                         for c in self.checks)
