@@ -35,9 +35,8 @@ def _pyperclip_copy(text: str) -> bool:
     return True
 
 
-def copy_text(app: _CopiesToClipboard | Any, text: str, *, environ: Mapping[str, str] | None = None) -> str:
-    """Copy `text`; returns how ("OSC 52" or "OSC 52 + local clipboard") for a notification."""
+def copy_text(app: _CopiesToClipboard | Any, text: str, *, environ: Mapping[str, str] | None = None) -> bool:
+    """Copy `text` with OSC 52, and to the local clipboard when not over SSH. True when the local
+    clipboard got it too (False: only terminals that honour OSC 52 have it)."""
     app.copy_to_clipboard(text)
-    if not over_ssh(environ) and _pyperclip_copy(text):
-        return "OSC 52 + local clipboard"
-    return "OSC 52"
+    return not over_ssh(environ) and _pyperclip_copy(text)
