@@ -77,6 +77,11 @@ def test_delete_is_graceful_then_gone(demo_cluster: DemoCluster) -> None:
     assert body["metadata"]["deletionGracePeriodSeconds"] == 30
     modified = stream.next_event()
     assert modified["type"] == "MODIFIED" and modified["object"]["metadata"]["deletionTimestamp"]
+    stopped = stream.next_event()  # the kubelet reports the containers it stopped
+    assert stopped["type"] == "MODIFIED"
+    states = [s["state"] for s in stopped["object"]["status"]["containerStatuses"]]
+    assert [list(state) for state in states] == [["terminated"], ["terminated"]]
+    assert not any(s["ready"] for s in stopped["object"]["status"]["containerStatuses"])
     assert stream.next_event()["type"] == "DELETED"
     assert pod_json(demo_cluster, "default", SLIM) is None
     stream.close()

@@ -425,6 +425,7 @@ class Kubelet:
         pod = self.store.get("pods", namespace, name)
         if pod is not None:
             self._call_runtime("stop_pod", pod)
+            self.store.modify("pods", namespace, name, _terminate_running_containers)
         delay = min(max(grace_seconds, 0), 1) * min(self.delay, 0.3)
         self.later(delay, lambda: self._finish_delete(namespace, name))
 
@@ -475,6 +476,29 @@ def back_off_message(pod: dict[str, Any], container_name: str, seconds: int) -> 
     pretty = f"{seconds // 60}m{seconds % 60}s" if seconds >= 60 else f"{seconds}s"
     return (f"back-off {pretty} restarting failed container={container_name} "
             f"pod={meta['name']}_{meta['namespace']}({meta.get('uid', '')})")
+
+
+def _terminate_running_containers(pod: dict[str, Any]) -> bool | None:
+    """What the kubelet reports once it has stopped a deleted pod's containers: each running one
+    Terminated by the SIGTERM (143, as an app that does not trap it), so READY drops to 0/N."""
+    when = now_iso()
+    changed = False
+    for field in ("containerStatuses", "ephemeralContainerStatuses"):
+        for entry in pod["status"].get(field, []):
+            running = entry["state"].get("running")
+            if running is None:
+                continue
+            entry["state"] = {"terminated": {"exitCode": 143, "reason": "Error",
+                                             "startedAt": running.get("startedAt", when), "finishedAt": when,
+                                             "containerID": entry.get("containerID", "")}}
+            entry["ready"] = False
+            if field == "containerStatuses":
+                entry["started"] = False
+            changed = True
+    if not changed:
+        return False
+    refresh_conditions(pod, when)
+    return None
 
 
 def _status_entry(pod: dict[str, Any], container_name: str) -> dict[str, Any] | None:
