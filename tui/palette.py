@@ -21,6 +21,10 @@ ACTIONS: tuple[tuple[str, str, str], ...] = (
     ("Inspect selected pod", "focus the container inspector (Enter, Tab)", "action_focus_inspector"),
     ("Hide/show inspector", "more room for the table (i)", "action_toggle_inspector"),
     ("Retry now", "reconnect without waiting for the backoff (r)", "action_retry"),
+    ("Debug selected pod…", "the debug form: mode, image, pre-flight, kubectl preview (d)", "action_debug"),
+    ("Policy audit of selected pod", "which debug containers the cluster admits, by dry runs (P)",
+     "action_policy_audit"),
+    ("Clean up copies…", "list and delete the pods Ephemera copied for debugging (C)", "action_cleanup"),
     ("Save screenshot", "an SVG of the screen (ctrl+s)", "action_screenshot"),
     ("Help", "every key of the focused view (?)", "action_help"),
 )

@@ -35,6 +35,7 @@ from widgets.cluster_header import ClusterHeader
 from widgets.container_inspector import ContainerInspector
 from widgets.pod_filter import PodFilter, parse_filter
 from widgets.pod_table import PodTable
+from widgets.session_tabs import SessionTabs
 
 BENCH_ENV = "EPHEMERA_BENCH_FIRST_ROWS"
 WIDE_LAYOUT_MIN_WIDTH = 160
@@ -55,6 +56,13 @@ HELP_DESCRIPTIONS = {
     "retry": "retry the connection now",
     "screenshot": "save an SVG screenshot",
     "help": "this help",
+    "debug": "debug the selected pod: the debug form (mode, image, pre-flight, kubectl preview)",
+    "policy_audit": "policy audit: which debug containers the cluster admits for the pod (dry runs)",
+    "cleanup": "Ephemera's copies of pods: list and delete",
+    "attach": "attach to the pod's ephemeral container (a pane below)",
+    "shell": "a shell (bash, else sh) in one of the pod's containers",
+    "focus_sessions": "into the session panes (Ctrl+] leaves a pane)",
+    "sessions_full": "session pane full-screen / back",
     "app.quit": "quit",
     "quit": "quit",
 }
@@ -75,6 +83,13 @@ class BrowserScreen(Screen[None]):
         Binding("i", "toggle_inspector", "Hide/show inspector", show=False),
         Binding("r", "retry", "Retry now", show=False),
         Binding("ctrl+s", "screenshot", "Screenshot", show=False),
+        Binding("d", "debug", "Debug", id="debug"),
+        Binding("P", "policy_audit", "Policy audit", show=False, id="policy_audit"),
+        Binding("C", "cleanup", "Copies", show=False, id="cleanup"),
+        Binding("a", "attach", "Attach"),
+        Binding("s", "shell", "Shell"),
+        Binding("t", "focus_sessions", "Panes", show=False),
+        Binding("z", "sessions_full", "Full-screen pane", show=False),
         Binding("question_mark", "help", "Help"),
         Binding("q", "app.quit", "Quit"),
     ]
@@ -118,11 +133,13 @@ class BrowserScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield ClusterHeader(id="header")
         yield Input(placeholder="filter: text, /regex/, or -l app=x   (Enter applies, Esc clears)", id="filter")
-        with Vertical(id="body"):
-            with Vertical(id="table-pane"):
-                yield PodTable(clock=self.clock, id="pods")
-                yield Static("", id="table-message")
-            yield ContainerInspector(clock=self.clock, id="inspector")
+        with Vertical(id="workspace"):
+            with Vertical(id="body"):
+                with Vertical(id="table-pane"):
+                    yield PodTable(clock=self.clock, id="pods")
+                    yield Static("", id="table-message")
+                yield ContainerInspector(clock=self.clock, id="inspector")
+            yield SessionTabs(id="sessions")
         yield Footer()
 
     @property
@@ -137,8 +154,14 @@ class BrowserScreen(Screen[None]):
     def header(self) -> ClusterHeader:
         return self.query_one(ClusterHeader)
 
+    @property
+    def sessions(self) -> SessionTabs:
+        return self.query_one(SessionTabs)
+
     def on_mount(self) -> None:
         self.query_one("#filter", Input).display = False
+        self.sessions.display = False
+        self.sessions.on_leave = self.action_focus_table
         header = self.header
         header.demo = self.demo
         header.context = self.context_name or ""
@@ -158,6 +181,7 @@ class BrowserScreen(Screen[None]):
 
     def on_unmount(self) -> None:
         self._stop_watcher(wait=True)
+        self.sessions.close_all()
 
     # ------------------------------------------------------------------ connection
     def _connect(self, context: str | None) -> None:
@@ -249,6 +273,7 @@ class BrowserScreen(Screen[None]):
         batch = message.batch
         table = self.table
         table.apply_batch(batch)
+        self.sessions.pods_changed(batch.upserts, batch.deletes)
         if batch.reset:
             self.has_listed = True
         self._update_count()
@@ -564,6 +589,47 @@ class BrowserScreen(Screen[None]):
             self._connect(self.context_name)
         elif self.watcher is not None:
             self.watcher.retry_now()
+
+    # ------------------------------------------------------------------ session panes (tui/screens/session_panes.py)
+    def action_attach(self) -> None:
+        from tui.screens.session_panes import attach_selected
+
+        attach_selected(self)
+
+    def action_shell(self) -> None:
+        from tui.screens.session_panes import shell_selected
+
+        shell_selected(self)
+
+    def action_focus_sessions(self) -> None:
+        if not self.sessions.panes:
+            self.notify("No session open: a attaches to an ephemeral container, s opens a shell")
+            return
+        self.sessions.action_focus_terminal()
+
+    def action_sessions_full(self) -> None:
+        self.sessions.action_toggle_full()
+
+    # ------------------------------------------------------------------ debugging (tui/screens/debug_*.py)
+    def select_pod(self, key: PodKey) -> None:
+        """Select `key` now, or as soon as the watch delivers it (e.g. a copy just created)."""
+        if not self.table.select_key(key, center=True):
+            self._reselect = key
+
+    def action_debug(self) -> None:
+        from tui.screens.debug_followup import open_debug_form
+
+        open_debug_form(self)
+
+    def action_policy_audit(self) -> None:
+        from tui.screens.debug_followup import open_policy_audit
+
+        open_policy_audit(self)
+
+    def action_cleanup(self) -> None:
+        from tui.screens.debug_followup import open_cleanup
+
+        open_cleanup(self)
 
     # ------------------------------------------------------------------ help and screenshots
     def action_help(self) -> None:

@@ -1,0 +1,189 @@
+"""`C`: Ephemera's copies (pods labelled `app.kubernetes.io/managed-by=ephemera`), to delete.
+
+Lists the copies of the current namespace (`a`: every namespace) with their source pod, age and
+phase, read in a thread worker through `tui.kube.debug_runner.list_copies`. Space marks rows;
+`d` (or Delete) deletes the marked copies, or the one under the cursor, after a confirmation;
+each deletion carries the uid precondition and is recorded in the audit log. Only labelled pods
+are ever listed, so nothing else can be deleted from here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timezone
+from typing import Any
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Static
+
+from tui.screens.confirm_modal import ConfirmModal
+
+COLUMNS = ("", "namespace", "copy", "source pod", "age", "phase")
+
+
+class CleanupScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    CleanupScreen { align: center middle; }
+    CleanupScreen #cleanup { width: 120; max-width: 100%; height: 100%; max-height: 100%;
+        background: $panel; border: round $accent; border-title-style: bold; padding: 0 1; }
+    CleanupScreen #copies { height: 1fr; }
+    CleanupScreen #cleanup-status { height: auto; }
+    """
+    BINDINGS = [
+        Binding("escape,q", "close", "Close"),
+        Binding("space", "mark", "Mark"),
+        Binding("d,delete", "delete", "Delete"),
+        Binding("a", "toggle_scope", "This namespace / all"),
+        Binding("r", "reload", "Reload"),
+    ]
+
+    def __init__(self, *, connection: Any, namespace: str | None, audit_log: Any = None,
+                 clock: Callable[[], datetime] | None = None) -> None:
+        super().__init__()
+        self.connection = connection
+        self.namespace = namespace  # None: every namespace
+        self.home_namespace = namespace
+        self.audit_log = audit_log
+        self.clock = clock or (lambda: datetime.now(timezone.utc))
+        self.copies: list[Any] = []
+        self.marked: set[tuple[str, str]] = set()
+        self.loading = False
+        self.busy = False
+        self.notice = ""  # what the last deletion did, kept across the reload after it
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="cleanup") as box:
+            box.border_subtitle = "space mark · d delete · a this namespace/all · r reload · Esc close"
+            yield Static("", id="cleanup-status")
+            table: DataTable[Any] = DataTable(id="copies", cursor_type="row", zebra_stripes=True)
+            table.add_columns(*COLUMNS)
+            yield table
+
+    def on_mount(self) -> None:
+        self.action_reload()
+
+    def _scope(self) -> str:
+        return f"namespace {self.namespace}" if self.namespace else "every namespace"
+
+    def _status(self, text: Text) -> None:
+        self.query_one("#cleanup-status", Static).update(text)
+
+    def action_reload(self) -> None:
+        self.notice = ""
+        self.query_one("#cleanup", Vertical).border_title = f"Ephemera's copies in {self._scope()}"
+        self.loading = True
+        self._status(Text(f"listing pods labelled app.kubernetes.io/managed-by=ephemera in {self._scope()}…",
+                          style="dim"))
+        self._load(self.namespace)
+
+    @work(thread=True, exclusive=True, group="cleanup-list")
+    def _load(self, namespace: str | None) -> None:
+        from tui.kube.debug_runner import list_copies
+        from tui.kube.errors import ClusterError
+
+        try:
+            copies = list_copies(self.connection, namespace)
+        except ClusterError as exc:
+            self.app.call_from_thread(self._loaded, namespace, [], str(exc))
+            return
+        self.app.call_from_thread(self._loaded, namespace, copies, "")
+
+    def _loaded(self, namespace: str | None, copies: list[Any], error: str) -> None:
+        if namespace != self.namespace:
+            return
+        notice = self.notice
+        self.loading = False
+        self.copies = copies
+        keys = {(c.namespace, c.name) for c in copies}
+        self.marked &= keys
+        self._fill()
+        if error:
+            self._status(Text(f"Cannot list the copies: {error}", style="bold red"))
+        elif not copies:
+            self._status(Text(f"No copies made by Ephemera in {self._scope()}." + (" " + notice if notice else ""),
+                              style="dim"))
+        else:
+            self._status(Text(f"{len(copies)} copies in {self._scope()}" + (f". {notice}" if notice else "")))
+
+    def _fill(self) -> None:
+        table = self.query_one("#copies", DataTable)
+        row = table.cursor_row
+        table.clear()
+        now = self.clock()
+        for copy in self.copies:
+            key = (copy.namespace, copy.name)
+            mark = Text("✔", style="bold yellow") if key in self.marked else Text(" ")
+            table.add_row(mark, copy.namespace, copy.name, copy.source or "?", copy.age(now), copy.phase,
+                          key=f"{copy.namespace}/{copy.name}")
+        if self.copies:
+            table.move_cursor(row=min(row, len(self.copies) - 1))
+
+    def _current(self) -> Any | None:
+        table = self.query_one("#copies", DataTable)
+        if not self.copies or table.cursor_row < 0 or table.cursor_row >= len(self.copies):
+            return None
+        return self.copies[table.cursor_row]
+
+    def action_mark(self) -> None:
+        copy = self._current()
+        if copy is None:
+            return
+        key = (copy.namespace, copy.name)
+        self.marked ^= {key}
+        row = self.query_one("#copies", DataTable).cursor_row
+        self._fill()
+        self.query_one("#copies", DataTable).move_cursor(row=min(row + 1, len(self.copies) - 1))
+
+    def action_toggle_scope(self) -> None:
+        self.namespace = None if self.namespace else (self.home_namespace or "default")
+        self.marked.clear()
+        self.action_reload()
+
+    def action_delete(self) -> None:
+        if self.busy:
+            return
+        chosen = [c for c in self.copies if (c.namespace, c.name) in self.marked]
+        if not chosen:
+            current = self._current()
+            chosen = [current] if current is not None else []
+        if not chosen:
+            self.notify("No copy to delete", severity="warning")
+            return
+        reasons = [f"{c.namespace}/{c.name} (copy of {c.source or '?'})" for c in chosen]
+        title = f"Delete {len(chosen)} {'copy' if len(chosen) == 1 else 'copies'}? This cannot be undone."
+        self.app.push_screen(ConfirmModal(title, reasons, confirm_label="Delete"),
+                             lambda yes: self._confirmed(bool(yes), chosen))
+
+    def _confirmed(self, yes: bool, chosen: list[Any]) -> None:
+        if not yes:
+            self._status(Text("nothing deleted (cancelled)", style="dim"))
+            return
+        self.busy = True
+        self._status(Text(f"deleting {len(chosen)}…", style="bold"))
+        self._delete(chosen)
+
+    @work(thread=True, exclusive=True, group="cleanup-delete")
+    def _delete(self, chosen: list[Any]) -> None:
+        from tui.screens.debug_creation import delete_copies
+
+        result = delete_copies(self.connection, chosen, audit_log=self.audit_log)
+        self.app.call_from_thread(self._deleted, result)
+
+    def _deleted(self, result: Any) -> None:
+        self.busy = False
+        for error in result.errors:
+            self.notify(error, severity="error", timeout=15)
+        deleted = set(result.deleted)
+        self.marked = {key for key in self.marked if f"{key[0]}/{key[1]}" not in deleted}
+        self.copies = [c for c in self.copies if f"{c.namespace}/{c.name}" not in deleted]
+        self.notice = f"Deleted {', '.join(result.deleted) or 'nothing'}."
+        self._loaded(self.namespace, self.copies, "")
+        self._load(self.namespace)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

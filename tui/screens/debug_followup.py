@@ -1,0 +1,157 @@
+"""After the debug form: open it from the browser, then follow the new debug container.
+
+`open_debug_form(browser)` opens the form on the selected pod with the settings' defaults;
+when it dismisses with a `DebugStarted`, the pod holding the debugger (the copy in copy mode) is
+selected, so the inspector shows the container's live state from the watch (Waiting with reason
+and message, e.g. `ImagePullBackOff: ...`), and a thread worker waits for the container
+(`tui.kube.debug_runner.wait_for_container`): Running opens the attach pane through
+`app.open_session` when the app has it (else a notice says how to attach); Terminated shows the
+exit code and the logs; a stuck container (image pull back-off...) is reported with its message.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from tui.screens.container_logs_modal import ContainerLogsModal
+from tui.screens.debug_form_modal import DebugFormModal, DebugStarted
+
+if TYPE_CHECKING:
+    from tui.screens.browser_screen import BrowserScreen
+
+WAIT_SECONDS = 180.0
+
+
+def _settings(app: Any) -> Any:
+    settings = getattr(app, "settings", None)
+    if settings is not None:
+        return settings
+    from tui.settings import load_settings
+
+    settings, _problems = load_settings()  # the problems are the app's to show at startup
+    return settings
+
+
+def open_debug_form(browser: BrowserScreen, *, seed: int | None = None) -> DebugFormModal | None:
+    """Open the debug form on the selected pod (None with a notice when there is none)."""
+    key = browser.table.selected_key
+    pod = browser.table.pods.get(key) if key is not None else None
+    if pod is None:
+        browser.notify("Select a pod to debug first", severity="warning")
+        return None
+    if browser.connection is None:
+        browser.notify("Not connected to a cluster", severity="warning")
+        return None
+    settings = _settings(browser.app)
+    namespace = key[0]
+    form = DebugFormModal(
+        connection=browser.connection,
+        pod=pod,
+        default_image=settings.default_image,
+        default_profile=settings.default_profile,
+        default_mode=settings.debug.mode,
+        recent_images=settings.recent_images,
+        existing_pod_names=[name for ns, name in browser.table.pods if ns == namespace],
+        audit_log=getattr(browser.app, "audit_log", None),
+        seed=seed,
+    )
+    browser.app.push_screen(form, lambda started: debug_started(browser, started))
+    return form
+
+
+def attach_notice(namespace: str, pod: str, container: str) -> str:
+    return (f"container {container} is running: attach with `a` in the inspector or "
+            f"`kubectl attach -it {pod} -c {container} -n {namespace}`")
+
+
+def open_attach(browser: BrowserScreen, namespace: str, pod: str, container: str) -> None:
+    """The attach pane when the app has one (issue 5), else how to attach."""
+    open_session = getattr(browser.app, "open_session", None)
+    if callable(open_session):
+        open_session(namespace, pod, container, kind="attach")
+    else:
+        browser.notify(attach_notice(namespace, pod, container), timeout=15)
+
+
+def debug_started(browser: BrowserScreen, started: DebugStarted | None) -> None:
+    if started is None:
+        return
+    select = getattr(browser, "select_pod", None)
+    if callable(select):
+        select((started.namespace, started.pod))
+    if started.reused:
+        open_attach(browser, started.namespace, started.pod, started.container)
+        return
+    where = f"{started.namespace}/{started.pod}"
+    what = f"copy {where} with {started.container}" if started.mode == "copy" else f"{started.container} in {where}"
+    browser.notify(f"Created {what}; waiting for it to start…")
+    connection = browser.connection
+    browser.run_worker(lambda: _follow(browser, connection, started), thread=True, group="debug-follow",
+                       name=f"follow {where}/{started.container}")
+
+
+def _follow(browser: BrowserScreen, connection: Any, started: DebugStarted) -> None:
+    from tui.kube.debug_runner import wait_for_container
+    from tui.kube.errors import ClusterError
+
+    app = browser.app
+    namespace, pod, container = started.namespace, started.pod, started.container
+    try:
+        outcome = wait_for_container(connection, namespace, pod, container, timeout=WAIT_SECONDS)
+    except ClusterError as exc:
+        app.call_from_thread(browser.notify, f"Stopped following {container}: {exc}", severity="error")
+        return
+    if outcome.state == "running":
+        app.call_from_thread(open_attach, browser, namespace, pod, container)
+    elif outcome.state == "terminated":
+        _show_terminated(browser, connection, started, outcome)
+    elif outcome.state == "stuck":
+        app.call_from_thread(browser.notify, f"{container} cannot start: {outcome.reason}: {outcome.message}",
+                             severity="error", timeout=20)
+    elif outcome.state == "timeout":
+        reason = f" ({outcome.reason}: {outcome.message})" if outcome.reason else ""
+        app.call_from_thread(browser.notify, f"{container} is not running after {WAIT_SECONDS:.0f}s{reason}",
+                             severity="warning")
+    else:
+        app.call_from_thread(browser.notify, f"{container}: {outcome.message or outcome.state}", severity="error")
+
+
+def _show_terminated(browser: BrowserScreen, connection: Any, started: DebugStarted, outcome: Any) -> None:
+    from tui.kube.errors import ClusterError
+    from tui.screens.debug_creation import read_logs
+
+    try:
+        logs = read_logs(connection, started.namespace, started.pod, started.container)
+    except ClusterError as exc:
+        logs = f"(logs could not be read: {exc})"
+    reason = f" ({outcome.reason})" if outcome.reason else ""
+    summary = f"exit code {outcome.exit_code}{reason}"
+    if outcome.message:
+        summary += f"\n{outcome.message}"
+    title = f"{started.container} in {started.namespace}/{started.pod} terminated"
+    browser.app.call_from_thread(browser.app.push_screen, ContainerLogsModal(title, summary, logs))
+
+
+def open_policy_audit(browser: BrowserScreen) -> None:
+    """`P`: the policy audit of the selected pod."""
+    from tui.screens.policy_audit_screen import PolicyAuditScreen
+
+    key = browser.table.selected_key
+    pod = browser.table.pods.get(key) if key is not None else None
+    if pod is None or browser.connection is None:
+        browser.notify("Select a pod first" if pod is None else "Not connected to a cluster", severity="warning")
+        return
+    browser.app.push_screen(PolicyAuditScreen(connection=browser.connection, pod=pod,
+                                              image=_settings(browser.app).default_image))
+
+
+def open_cleanup(browser: BrowserScreen) -> None:
+    """`C`: Ephemera's copies in the namespace shown (all namespaces when all are shown)."""
+    from tui.screens.cleanup_screen import CleanupScreen
+
+    if browser.connection is None:
+        browser.notify("Not connected to a cluster", severity="warning")
+        return
+    namespace = None if browser.all_namespaces else browser.namespace
+    browser.app.push_screen(CleanupScreen(connection=browser.connection, namespace=namespace,
+                                          audit_log=getattr(browser.app, "audit_log", None), clock=browser.clock))

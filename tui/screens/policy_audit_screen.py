@@ -1,0 +1,132 @@
+"""`P`: which debug containers does the cluster admit for the selected pod? ("trust but verify")
+
+Dry-runs every variant of `tui.debug.policy_audit` (one ephemeral container per profile,
+privileged, the copy, host namespaces) in a thread worker through
+`tui.kube.debug_runner.run_policy_audit` and shows a table: variant, admitted yes/no, what it
+asks for and the server's rejection message (wrapped). Nothing is created: every request carries
+`dryRun=All`. `r` runs it again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.table import Table
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import ProgressBar, Static
+
+from tui.debug.policy_audit import AuditRow, audit_variants
+
+VERDICT_STYLES = {"admitted": ("yes", "bold green"), "refused": ("no", "bold red"), "error": ("error", "bold yellow")}
+
+
+def render_rows(rows: list[AuditRow]) -> Table:
+    table = Table(expand=True, show_lines=True, header_style="bold", border_style="dim")
+    table.add_column("variant", no_wrap=True, style="bold")
+    table.add_column("admitted", no_wrap=True)
+    table.add_column("asks for", ratio=2)
+    table.add_column("server's answer", ratio=3)
+    for row in rows:
+        label, style = VERDICT_STYLES[row.verdict]
+        answer = Text("admitted (dry run: nothing created)", style="green") if row.verdict == "admitted" else \
+            Text(f"{row.status or '-'}: {row.message}", style="red" if row.verdict == "refused" else "yellow")
+        table.add_row(row.variant, Text(label, style=style), Text(row.summary, style="dim"), answer)
+    return table
+
+
+class PolicyAuditScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    PolicyAuditScreen { align: center middle; }
+    PolicyAuditScreen #policy-audit { width: 140; max-width: 100%; height: 100%; max-height: 100%;
+        background: $panel; border: round $accent; border-title-style: bold; padding: 0 1; }
+    PolicyAuditScreen #audit-progress { height: auto; }
+    PolicyAuditScreen #audit-status { height: auto; }
+    """
+    BINDINGS = [
+        Binding("escape,q", "close", "Close"),
+        Binding("r", "rerun", "Run again"),
+        Binding("j", "scroll_down", "Down", show=False),
+        Binding("k", "scroll_up", "Up", show=False),
+    ]
+
+    def __init__(self, *, connection: Any, pod: dict[str, Any], image: str = "busybox") -> None:
+        super().__init__()
+        self.connection = connection
+        self.pod = pod
+        self.image = image
+        metadata = pod.get("metadata") or {}
+        self.namespace = str(metadata.get("namespace") or "default")
+        self.pod_name = str(metadata.get("name") or "")
+        self.rows: list[AuditRow] = []
+        self.running = False
+        self.error = ""
+
+    def compose(self) -> ComposeResult:
+        scroll = VerticalScroll(id="policy-audit")
+        scroll.border_title = f"Policy audit {self.namespace}/{self.pod_name}"
+        scroll.border_subtitle = "r run again · Esc close"
+        with scroll:
+            yield Static("", id="audit-status")
+            yield ProgressBar(total=None, show_eta=False, id="audit-progress")
+            yield Static("", id="audit-table")
+
+    def on_mount(self) -> None:
+        self.action_rerun()
+
+    def action_rerun(self) -> None:
+        if self.running:
+            return
+        self.running = True
+        count = len(audit_variants(self.pod, image=self.image))
+        self.query_one("#audit-status", Static).update(Text(
+            f"dry-running {count} variants of a debug container ({self.image}) against the API server; "
+            "nothing is created…", style="bold"))
+        self.query_one("#audit-progress", ProgressBar).display = True
+        self._run()
+
+    @work(thread=True, exclusive=True, group="policy-audit")
+    def _run(self) -> None:
+        from tui.kube.debug_runner import fetch_pod, run_policy_audit
+        from tui.kube.errors import ClusterError
+
+        try:
+            pod = fetch_pod(self.connection, self.namespace, self.pod_name)
+            try:
+                version = self.connection.check()
+            except ClusterError:
+                version = None
+            rows = run_policy_audit(self.connection, pod, image=self.image, version=version)
+        except ClusterError as exc:
+            self.app.call_from_thread(self._finished, [], str(exc))
+            return
+        self.app.call_from_thread(self._finished, rows, "")
+
+    def _finished(self, rows: list[AuditRow], error: str) -> None:
+        self.running = False
+        self.rows = rows
+        self.error = error
+        self.query_one("#audit-progress", ProgressBar).display = False
+        status = self.query_one("#audit-status", Static)
+        if error:
+            status.update(Text(f"The audit could not run: {error}", style="bold red"))
+            return
+        admitted = sum(1 for r in rows if r.verdict == "admitted")
+        status.update(Text.assemble(
+            (f"{admitted} of {len(rows)} variants admitted", "bold"),
+            (" (server-side dry runs: nothing was created)", "dim"),
+        ))
+        self.query_one("#audit-table", Static).update(render_rows(rows))
+
+    def action_scroll_down(self) -> None:
+        self.query_one("#policy-audit", VerticalScroll).scroll_down()
+
+    def action_scroll_up(self) -> None:
+        self.query_one("#policy-audit", VerticalScroll).scroll_up()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
