@@ -134,7 +134,7 @@ class TerminalView(ScrollView, can_focus=True):
         self._mouse_button = -1
         self.bytes_fed = 0
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._context: contextvars.Context | None = None
+        self._callback_context: contextvars.Context | None = None
 
     # -- output ----------------------------------------------------------------------------------
     def feed(self, data: bytes) -> None:
@@ -147,13 +147,13 @@ class TerminalView(ScrollView, can_focus=True):
         if wake and self._loop is not None:
             # Straight onto the event loop, not through the message queue: a flood must not keep
             # this widget's message pump busy (keys, timers and paints get their turns between drains).
-            self._loop.call_soon_threadsafe(self._drain, context=self._context)
+            self._loop.call_soon_threadsafe(self._drain, context=self._callback_context)
 
     def on_mount(self) -> None:
         self._loop = asyncio.get_running_loop()
-        self._context = contextvars.copy_context()  # Textual's active app/message pump for callbacks
+        self._callback_context = contextvars.copy_context()  # Textual's active app/message pump for callbacks
         if self._pending:
-            self._loop.call_soon(self._drain, context=self._context)
+            self._loop.call_soon(self._drain, context=self._callback_context)
 
     def _drain(self) -> None:
         with self._pending_lock:
@@ -168,7 +168,7 @@ class TerminalView(ScrollView, can_focus=True):
             with self._pending_lock:
                 self._pending.insert(0, rest)
             if self._loop is not None:
-                self._loop.call_soon(self._drain, context=self._context)
+                self._loop.call_soon(self._drain, context=self._callback_context)
         self._feed_now(data)
 
     def _feed_now(self, data: bytes) -> None:
