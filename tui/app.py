@@ -54,3 +54,18 @@ class EphemeraApp(App[None]):
     def on_mount(self) -> None:
         self.theme = "textual-dark"
         self.push_screen(self.browser)
+
+    def open_session(
+        self,
+        namespace: str,
+        pod: str,
+        container: str,
+        kind: str = "attach",
+        command: list[str] | None = None,
+    ) -> None:
+        """Open (or show) the terminal pane of a container: `kind="attach"` to its main process,
+        `"exec"` to run `command` (None: a shell, bash else sh). Waits while the container is not
+        running yet; shows logs and exit code when it has terminated."""
+        from tui.screens.session_panes import open_pane
+
+        open_pane(self.browser, namespace, pod, container, kind=kind, command=command)

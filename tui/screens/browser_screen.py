@@ -181,7 +181,8 @@ class BrowserScreen(Screen[None]):
 
     def on_unmount(self) -> None:
         self._stop_watcher(wait=True)
-        self.sessions.close_all()
+        for sessions in self.query(SessionTabs):
+            sessions.close_all()
 
     # ------------------------------------------------------------------ connection
     def _connect(self, context: str | None) -> None:

@@ -1,0 +1,124 @@
+"""The browser's session keys: `a` attaches to an ephemeral container, `s` opens a shell.
+
+Which container: the only candidate, else a small picker (the newest running ephemeral container,
+or the pod's default container, highlighted). The panes themselves are `widgets.session_tabs`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from tui.screens.picker_modal import PickerModal
+from widgets.pod_facts import ContainerEntry, container_entries
+
+if TYPE_CHECKING:
+    from tui.screens.browser_screen import BrowserScreen
+
+DEFAULT_CONTAINER_ANNOTATION = "kubectl.kubernetes.io/default-container"
+STATE_SEPARATOR = "  ·  "
+
+
+def _label(entry: ContainerEntry) -> str:
+    state = entry.state if entry.state != "Unknown" else "no status yet"
+    if entry.reason:
+        state += f" {entry.reason}"
+    if entry.exit_code is not None:
+        state += f" (exit {entry.exit_code})"
+    target = f" → {entry.target}" if entry.target else ""
+    return f"{entry.name}{STATE_SEPARATOR}{entry.image}{target}{STATE_SEPARATOR}{state}"
+
+
+def _name_of(label: str) -> str:
+    return label.split(STATE_SEPARATOR, 1)[0]
+
+
+def attach_candidates(pod: dict[str, Any]) -> tuple[list[ContainerEntry], ContainerEntry | None]:
+    """Ephemeral containers, newest first, and the default: the newest running one."""
+    ephemeral = [e for e in container_entries(pod) if e.kind == "ephemeral"]
+    ephemeral.reverse()  # spec order is creation order
+    running = [e for e in ephemeral if e.state == "Running"]
+    return ephemeral, (running[0] if running else (ephemeral[0] if ephemeral else None))
+
+
+def shell_candidates(pod: dict[str, Any]) -> tuple[list[ContainerEntry], ContainerEntry | None]:
+    """The pod's regular containers, and the default: the annotated default container, else the first."""
+    regular = [e for e in container_entries(pod) if e.kind == "container"]
+    annotated = ((pod.get("metadata") or {}).get("annotations") or {}).get(DEFAULT_CONTAINER_ANNOTATION)
+    default = next((e for e in regular if e.name == annotated), regular[0] if regular else None)
+    return regular, default
+
+
+def _selected(browser: BrowserScreen) -> tuple[tuple[str, str], dict[str, Any]] | None:
+    key = browser.table.selected_key
+    pod = browser.table.pods.get(key) if key is not None else None
+    if key is None or pod is None:
+        browser.notify("Select a pod first", severity="warning")
+        return None
+    return key, pod
+
+
+def attach_selected(browser: BrowserScreen) -> None:
+    """`a`: attach to the selected pod's ephemeral container (picker when there are several)."""
+    selected = _selected(browser)
+    if selected is None:
+        return
+    (namespace, name), pod = selected
+    entries, default = attach_candidates(pod)
+    if default is None:
+        browser.notify(
+            f"Pod {name} has no ephemeral container to attach to: press d to add a debug container",
+            severity="warning",
+        )
+        return
+    running = [e for e in entries if e.state == "Running"]
+    if len(entries) == 1 or len(running) == 1:
+        open_pane(browser, namespace, name, default.name, kind="attach")
+        return
+    _pick(browser, f"Attach to an ephemeral container of {name}", entries, default,
+          lambda container: open_pane(browser, namespace, name, container, kind="attach"))
+
+
+def shell_selected(browser: BrowserScreen) -> None:
+    """`s`: a shell (bash, else sh) in one of the selected pod's containers."""
+    selected = _selected(browser)
+    if selected is None:
+        return
+    (namespace, name), pod = selected
+    entries, default = shell_candidates(pod)
+    if default is None:
+        browser.notify(f"Pod {name} has no container", severity="warning")
+        return
+    if len(entries) == 1:
+        open_pane(browser, namespace, name, default.name, kind="exec")
+        return
+    _pick(browser, f"Shell into a container of {name}", entries, default,
+          lambda container: open_pane(browser, namespace, name, container, kind="exec"))
+
+
+def _pick(browser: BrowserScreen, title: str, entries: list[ContainerEntry], default: ContainerEntry,
+          then: Any) -> None:
+    labels = [_label(e) for e in entries]
+
+    def picked(value: str | None) -> None:
+        if value:
+            then(_name_of(value))
+
+    browser.app.push_screen(PickerModal(title, items=labels, current=_label(default)), picked)
+
+
+def open_pane(browser: BrowserScreen, namespace: str, pod: str, container: str, *, kind: str = "attach",
+              command: list[str] | None = None) -> None:
+    """Open (or show) the pane of a container in the browser's session area."""
+    connection = browser.connection
+    if connection is None:
+        browser.notify("Not connected to a cluster: cannot open a session", severity="error")
+        return
+    browser.sessions.open(
+        namespace,
+        pod,
+        container,
+        connection=connection,
+        kind=kind,  # type: ignore[arg-type]
+        command=command,
+        pod_object=browser.table.pods.get((namespace, pod)),
+    )

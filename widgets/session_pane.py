@@ -1,0 +1,489 @@
+"""SessionPane: one attach/exec session to a container, shown in a `TerminalView`, with a banner.
+
+The pane owns the session's life: it waits while the container is not running yet (saying for
+what: the live waiting reason from the browser's watch data), shows the logs and exit code of a
+container that has terminated, runs the session (`tui.kube.attach_session.AttachSession`: one
+new ApiClient per session, a reader thread, stdin writes that never block), tries `bash` then
+`sh` for a shell (and explains a distroless container that has neither), and offers to re-attach
+when the connection dropped. Output is recorded in memory so the session can be saved as an
+asciicast v2 file.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Static
+
+from tui.kube.attach_session import AttachSession, SessionStatus
+from tui.kube.errors import describe_exception
+from widgets.pod_facts import ContainerEntry, container_entries
+from widgets.terminal.asciicast import AsciicastRecorder
+from widgets.terminal.terminal_view import TerminalInput, TerminalResized, TerminalView
+
+__all__ = [
+    "Badge",
+    "SHELL_COMMANDS",
+    "SessionKind",
+    "SessionPane",
+    "SessionTarget",
+    "fetch_logs",
+    "no_shell_explanation",
+]
+
+SessionKind = Literal["attach", "exec"]
+
+#: Tried in order for a shell (as k9s does: bash when the image has it, else sh).
+SHELL_COMMANDS: tuple[tuple[str, ...], ...] = (("bash",), ("sh",))
+MISSING_EXECUTABLE = "executable file not found"
+RECORD_LIMIT = 16 * 1024 * 1024  # bytes of output kept for "save as .cast"
+LOG_TAIL_LINES = 2000
+LOG_TIMEOUT = 10
+
+
+@dataclass(frozen=True)
+class SessionTarget:
+    """The container a pane talks to (one pane per container)."""
+
+    namespace: str
+    pod: str
+    container: str
+
+    @property
+    def title(self) -> str:
+        return f"{self.pod}/{self.container}"
+
+
+BadgeState = Literal["waiting", "connecting", "live", "ended", "lost", "failed", "terminated", "no-shell", "closed"]
+
+
+@dataclass(frozen=True)
+class Badge:
+    """The state shown on the pane's tab: `text` is what the user reads ("ended (exit 3)")."""
+
+    state: BadgeState
+    text: str
+
+
+def _entry(pod: dict[str, Any] | None, container: str) -> ContainerEntry | None:
+    if pod is None:
+        return None
+    for entry in container_entries(pod):
+        if entry.name == container:
+            return entry
+    return None
+
+
+def _image_of(pod: dict[str, Any] | None, container: str) -> str:
+    entry = _entry(pod, container)
+    return entry.image if entry is not None else ""
+
+
+def no_shell_explanation(target: SessionTarget, image: str = "") -> str:
+    """Why `s` failed on a container without a shell, and what to do instead."""
+    image_part = f" ({image})" if image else ""
+    return (
+        f"Container {target.container}{image_part} has no shell: neither bash nor sh is in its image "
+        "(a distroless or scratch image ships only the application).\n"
+        f"Debug it with an ephemeral container instead: press d on pod {target.pod} in the browser and "
+        f"target container {target.container}; the debugger brings its own shell and tools and sees "
+        "the target's processes."
+    )
+
+
+def fetch_logs(connection: Any, namespace: str, pod: str, container: str, tail: int = LOG_TAIL_LINES) -> bytes:
+    """GET pods/log of one container (the last `tail` lines). Raises the client's exceptions."""
+    from kubernetes.client.exceptions import ApiException
+
+    api = connection.api_client
+    method, url, headers, body, post = api.param_serialize(
+        "GET",
+        f"/api/v1/namespaces/{namespace}/pods/{pod}/log",
+        query_params=[("container", container), ("tailLines", str(tail))],
+        header_params={"Accept": "*/*"},
+        auth_settings=["BearerToken"],
+    )
+    response = api.call_api(method, url, headers, body, post, _request_timeout=LOG_TIMEOUT)
+    data: bytes = response.read()
+    if not 200 <= response.status <= 299:
+        ApiException.from_response(http_resp=response, body=None, data=None)
+    return data
+
+
+def _terminal_text(data: bytes) -> bytes:
+    """Log text for a terminal: bare LF becomes CR LF."""
+    return data.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+
+
+@dataclass(eq=False)
+class _SessionEvent(Message):
+    status: SessionStatus
+    generation: int
+
+
+@dataclass(eq=False)
+class _LogsLoaded(Message):
+    data: bytes
+    error: str
+    generation: int
+
+
+class SessionPane(Vertical):
+    """A banner (what is going on, what to press) over the terminal."""
+
+    @dataclass(eq=False)
+    class BadgeChanged(Message):
+        """The pane's badge changed: the tab bar redraws."""
+
+        pane: SessionPane = field(repr=False)
+
+    def __init__(
+        self,
+        target: SessionTarget,
+        *,
+        connection: Any,
+        kind: SessionKind = "attach",
+        command: Sequence[str] | None = None,
+        pod: dict[str, Any] | None = None,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes="session-pane")
+        if kind not in ("attach", "exec"):
+            raise ValueError(f"kind must be 'attach' or 'exec', not {kind!r}")
+        self.target = target
+        self.connection = connection
+        self.kind: SessionKind = kind
+        self.auto_shell = kind == "exec" and not command
+        self._shells: list[tuple[str, ...]] = list(SHELL_COMMANDS) if self.auto_shell else []
+        self.argv: list[str] | None = list(command) if command else (list(self._shells.pop(0)) if kind == "exec" else None)
+        self.pod = pod
+        self.session: AttachSession | None = None
+        self.status: SessionStatus | None = None
+        self.generation = 0
+        self.phase: Literal["new", "waiting", "session", "logs", "closed"] = "new"
+        self.badge = Badge("connecting", "connecting")
+        self.banner_text = ""
+        self.exit_code: int | None = None
+        self._record_lock = threading.Lock()
+        self._record: list[tuple[float, str, bytes | tuple[int, int]]] = []
+        self._record_bytes = 0
+        self._record_truncated = False
+        self._record_start = time.monotonic()
+        self._record_size: tuple[int, int] | None = None
+        self._terminal = TerminalView(classes="session-terminal")
+
+    # ------------------------------------------------------------------ layout
+    def compose(self) -> ComposeResult:
+        yield Static("", classes="session-banner")
+        yield self._terminal
+
+    @property
+    def terminal(self) -> TerminalView:
+        return self._terminal
+
+    @property
+    def banner(self) -> Static:
+        return self.query_one(".session-banner", Static)
+
+    def on_mount(self) -> None:
+        self._set_banner("")
+        self._evaluate(self.pod, first=True)
+
+    # ------------------------------------------------------------------ state shown
+    def _set_badge(self, state: BadgeState, text: str | None = None) -> None:
+        badge = Badge(state, text or state)
+        if badge != self.badge:
+            self.badge = badge
+            self.post_message(self.BadgeChanged(self))
+
+    def _set_banner(self, text: str, style: str = "info") -> None:
+        self.banner_text = text
+        if not self.is_mounted:
+            return
+        banner = self.banner
+        banner.update(Text(text))
+        banner.display = bool(text)
+        for name in ("info", "warning", "error"):
+            banner.set_class(name == style, f"-{name}")
+
+    @property
+    def finished(self) -> bool:
+        """No session is running (ended, lost, failed, waiting, logs or closed)."""
+        return self.session is None or self.session.status.finished
+
+    @property
+    def can_reattach(self) -> bool:
+        """r would start a new session: the connection dropped, the stream ended while the
+        container runs on, the upgrade failed, or an exec'd shell ended."""
+        if self.phase != "session" or not self.finished or self.badge.state == "no-shell":
+            return False
+        if self.badge.state in ("lost", "failed"):
+            return True
+        return self.kind == "exec" or self.exit_code is None
+
+    # ------------------------------------------------------------------ container state (watch data)
+    def update_pod(self, pod: dict[str, Any] | None, *, deleted: bool = False) -> None:
+        """The browser's latest copy of the pod (None with deleted=True: the pod is gone)."""
+        if pod is not None:
+            self.pod = pod
+        if self.phase != "waiting":
+            return
+        if deleted:
+            self._set_badge("failed", "pod deleted")
+            self._set_banner(f"Pod {self.target.pod} was deleted while waiting for {self.target.container}.", "error")
+            self.phase = "closed"
+            return
+        self._evaluate(self.pod)
+
+    def _evaluate(self, pod: dict[str, Any] | None, *, first: bool = False) -> None:
+        entry = _entry(pod, self.target.container)
+        if entry is None or entry.state == "Running":
+            # Unknown to the browser (another namespace, not listed yet): let the server decide.
+            self._start_session()
+            return
+        if entry.state == "Terminated":
+            self._show_terminated(entry)
+            return
+        reason = entry.reason or "no status yet"
+        detail = f": {entry.message}" if entry.message else ""
+        self.phase = "waiting"
+        self._set_badge("waiting", f"waiting: {reason}")
+        self._set_banner(
+            f"Waiting for container {self.target.container} to run: {reason}{detail}\n"
+            f"The {'shell' if self.kind == 'exec' else 'attach'} starts as soon as it is Running.",
+            "warning" if entry.reason not in ("", "ContainerCreating", "PodInitializing") else "info",
+        )
+
+    def _show_terminated(self, entry: ContainerEntry) -> None:
+        self.phase = "logs"
+        self.exit_code = entry.exit_code
+        code = f"exit {entry.exit_code}" if entry.exit_code is not None else "no exit code"
+        self._set_badge("terminated", f"terminated ({code})")
+        reason = f" ({entry.reason})" if entry.reason else ""
+        self._set_banner(
+            f"Container {self.target.container} has terminated with {code}{reason}; its logs are below.\n"
+            + (
+                "An ephemeral container cannot be restarted: press d in the browser to add a new one."
+                if entry.kind == "ephemeral"
+                else "Its logs are those of the last run."
+            ),
+            "warning",
+        )
+        self.generation += 1
+        generation = self.generation
+        connection, target = self.connection, self.target
+
+        def load() -> None:
+            try:
+                data = fetch_logs(connection, target.namespace, target.pod, target.container)
+            except Exception as exc:  # noqa: BLE001 - shown in the pane
+                self.post_message(_LogsLoaded(b"", describe_exception(exc).message, generation))
+                return
+            self.post_message(_LogsLoaded(data, "", generation))
+
+        self.run_worker(load, thread=True, group="session-logs", exit_on_error=False)
+
+    @on(_LogsLoaded)
+    def _logs_loaded(self, message: _LogsLoaded) -> None:
+        message.stop()
+        if message.generation != self.generation:
+            return
+        header = f"\x1b[2m--- logs of {self.target.title} ---\x1b[0m\r\n".encode()
+        if message.error:
+            body = f"\x1b[31mcould not read the logs: {message.error}\x1b[0m\r\n".encode()
+        elif not message.data:
+            body = b"\x1b[2m(no log output)\x1b[0m\r\n"
+        else:
+            body = _terminal_text(message.data)
+        self._on_output(header + body)
+
+    # ------------------------------------------------------------------ the session
+    def _start_session(self) -> None:
+        self.generation += 1
+        generation = self.generation
+        self.phase = "session"
+        self.exit_code = None
+        terminal = self.terminal
+        cols, rows = terminal.size_in_cells
+        session = AttachSession(
+            self.connection,
+            self.target.namespace,
+            self.target.pod,
+            self.target.container,
+            kind=self.kind,
+            command=self.argv,
+            on_output=self._on_output,
+            on_status=lambda status: self.post_message(_SessionEvent(status, generation)),
+            cols=cols,
+            rows=rows,
+        )
+        self.session = session
+        self._set_badge("connecting", "connecting")
+        what = "attach to" if self.kind == "attach" else f"exec {' '.join(self.argv or [])} in"
+        self._set_banner(f"Connecting: {what} {self.target.title}…")
+        session.start()
+
+    def _on_output(self, data: bytes) -> None:
+        """Session output (any thread): to the terminal, and to the recording."""
+        self.terminal.feed(data)
+        with self._record_lock:
+            if self._record_bytes + len(data) > RECORD_LIMIT:
+                self._record_truncated = True
+                return
+            self._record_bytes += len(data)
+            self._record.append((time.monotonic(), "o", data))
+
+    @on(_SessionEvent)
+    def _session_event(self, message: _SessionEvent) -> None:
+        message.stop()
+        if message.generation != self.generation:
+            return
+        status = message.status
+        self.status = status
+        if status.state == "connecting":
+            self._set_badge("connecting")
+        elif status.state == "live":
+            self._set_badge("live")
+            self._set_banner("")
+        elif status.state == "ended":
+            self._ended(status)
+        elif status.state == "lost":
+            self._set_badge("lost", "connection lost")
+            keeps = "The shell keeps running in the container" if self.kind == "attach" else "The exec'd shell may have ended with it"
+            self._set_banner(
+                f"Connection lost: {status.message.removeprefix('connection lost: ')}\n"
+                f"{keeps}: press r to re-attach.",
+                "error",
+            )
+        elif status.state == "failed":
+            error = status.error
+            if error is not None and error.status == 400 and self.pod is not None:
+                entry = _entry(self.pod, self.target.container)
+                if entry is not None and entry.state != "Running":
+                    self._evaluate(self.pod)
+                    return
+            self._set_badge("failed")
+            hint = f"\n{error.hint}" if error is not None and error.hint else ""
+            self._set_banner(f"Cannot {self.kind} {self.target.title}: {status.message}{hint}\nPress r to try again.", "error")
+
+    def _ended(self, status: SessionStatus) -> None:
+        if status.exit_code is None and MISSING_EXECUTABLE in status.message and self.kind == "exec":
+            if self._shells:
+                self.argv = list(self._shells.pop(0))
+                self._start_session()
+                return
+            if self.auto_shell:
+                self._set_badge("no-shell", "no shell")
+                self._set_banner(no_shell_explanation(self.target, _image_of(self.pod, self.target.container)), "error")
+                return
+        self.exit_code = status.exit_code
+        if status.exit_code is not None:
+            self._set_badge("ended", f"ended (exit {status.exit_code})")
+            if self.kind == "attach":
+                self._set_banner(
+                    f"The container's process exited with code {status.exit_code}: {self.target.container} has "
+                    "terminated (an ephemeral container cannot be restarted; d in the browser adds a new one).",
+                    "warning",
+                )
+            else:
+                self._set_banner(f"The shell exited with code {status.exit_code}. Press r for a new shell.", "warning")
+            return
+        self._set_badge("ended")
+        if status.message == "closed":
+            self._set_banner("Detached.")
+        elif self.kind == "exec":
+            self._set_banner(f"The exec session ended: {status.message}. Press r for a new shell.", "warning")
+        else:
+            self._set_banner(f"The attach stream ended: {status.message}. Press r to re-attach.", "warning")
+
+    def reattach(self) -> bool:
+        """Start a new session into the same terminal (after a lost connection, a failure ...)."""
+        if not self.can_reattach:
+            return False
+        self.terminal.feed(b"\r\n\x1b[2m--- re-attaching ---\x1b[0m\r\n")
+        self._start_session()
+        return True
+
+    def close_session(self) -> str:
+        """End the session without blocking (the close runs in a thread); returns a notice that
+        says plainly what happens to the process in the container."""
+        session, self.session = self.session, None
+        self.generation += 1
+        running = session is not None and not session.status.finished
+        self.phase = "closed"
+        if session is not None:
+            threading.Thread(target=session.close, name="attach-close", daemon=True).start()
+        if not running:
+            return f"Closed the pane of {self.target.title}."
+        if self.kind == "attach":
+            return (
+                f"Detached from {self.target.title}: its shell keeps running in the container. "
+                "Press a on the pod to re-attach."
+            )
+        return (
+            f"Closed the shell into {self.target.title}: the exec'd shell ends with its connection; "
+            "the container keeps running. Press s on the pod for a new shell."
+        )
+
+    # ------------------------------------------------------------------ terminal events
+    @on(TerminalInput)
+    def _input(self, message: TerminalInput) -> None:
+        message.stop()
+        session = self.session
+        if session is not None and not session.status.finished:
+            session.write(message.data)
+        elif message.data in (b"r", b"R"):
+            self.reattach()
+
+    @on(TerminalResized)
+    def _resized(self, message: TerminalResized) -> None:
+        message.stop()
+        with self._record_lock:
+            if self._record_size is None:
+                self._record_size = (message.cols, message.rows)
+            else:
+                self._record.append((time.monotonic(), "r", (message.cols, message.rows)))
+        if self.session is not None:
+            self.session.resize(message.cols, message.rows)
+
+    # ------------------------------------------------------------------ copy and save
+    def screen_text(self) -> str:
+        """The visible terminal screen as text (trailing blank lines dropped)."""
+        terminal = self.terminal
+        terminal.flush_pending()
+        lines = terminal.screen_text()
+        while lines and not lines[-1].strip():
+            lines.pop()
+        return "\n".join(lines)
+
+    def save_cast(self, path: str | Path) -> tuple[Path, bool]:
+        """Write the recorded session as asciicast v2; returns (path, truncated)."""
+        with self._record_lock:
+            events = list(self._record)
+            truncated = self._record_truncated
+            size = self._record_size or self.terminal.size_in_cells
+        now = [self._record_start]
+        recorder = AsciicastRecorder(path, size[0], size[1], title=f"{self.kind} {self.target.title}",
+                                     clock=lambda: now[0])
+        try:
+            for moment, kind, data in events:
+                now[0] = moment
+                if kind == "o":
+                    assert isinstance(data, bytes)
+                    recorder.output(data)
+                else:
+                    assert isinstance(data, tuple)
+                    recorder.resize(*data)
+        finally:
+            recorder.close()
+        return Path(path), truncated

@@ -1,0 +1,373 @@
+"""SessionTabs: the session area (a tab bar, one `SessionPane` per container, a hint bar).
+
+Sessions keep running when their tab is not shown. The focused terminal swallows every key
+except its leave chord (Ctrl+]) and the tab keys below, which are priority bindings; Ctrl+] puts
+the focus on the tab bar, where single keys act on the panes (x close, z full-screen, ...).
+
+Layouts (classes set on the screen holding the area): `-sessions` when it is shown, plus
+`-sessions-beside` (browser left, panes right) or `-sessions-full` (the panes alone).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, ClassVar, Literal
+
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.widget import Widget
+from textual.widgets import ContentSwitcher, Static
+
+from tui.clipboard import copy_text
+from tui.paths import audit_log_path
+from widgets.session_pane import Badge, SessionKind, SessionPane, SessionTarget
+from widgets.terminal.terminal_view import TerminalLeave, TerminalView
+
+__all__ = ["SessionTabBar", "SessionTabs", "cast_directory"]
+
+Layout = Literal["below", "beside", "full"]
+BESIDE_MIN_WIDTH = 160  # default layout: beside on wide terminals, below otherwise
+
+BADGE_STYLES: dict[str, tuple[str, str]] = {
+    "live": ("●", "green"),
+    "connecting": ("…", "yellow"),
+    "waiting": ("◌", "yellow"),
+    "ended": ("■", "dim"),
+    "terminated": ("■", "yellow"),
+    "lost": ("✕", "bold red"),
+    "failed": ("✕", "bold red"),
+    "no-shell": ("✕", "bold red"),
+    "closed": ("■", "dim"),
+}
+
+HINT_TERMINAL = "Ctrl+] leave pane · Ctrl+PgUp/PgDn switch tab"
+HINT_TAB_BAR = (
+    "Enter back into the pane · ←/→ tabs · z full-screen · o beside/below · x close · "
+    "y copy screen · w save .cast · r re-attach · Esc browser"
+)
+
+
+def cast_directory() -> Path:
+    """Where `.cast` files go: the current directory when writable, else Ephemera's state dir."""
+    cwd = Path.cwd()
+    try:
+        probe = cwd / f".ephemera-write-probe-{time.monotonic_ns()}"
+        probe.touch()
+        probe.unlink()
+        return cwd
+    except OSError:
+        directory = audit_log_path().parent / "casts"
+        directory.mkdir(parents=True, exist_ok=True)
+        return directory
+
+
+def badge_text(badge: Badge) -> Text:
+    icon, style = BADGE_STYLES.get(badge.state, ("?", ""))
+    return Text.assemble((icon + " ", style), (badge.text, style))
+
+
+class SessionTabBar(Widget, can_focus=True):
+    """One line: every session's title and badge; the shown one highlighted."""
+
+    DEFAULT_CSS = """
+    SessionTabBar { height: 1; background: $panel; }
+    SessionTabBar:focus { background: $accent 30%; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.entries: list[tuple[str, Badge]] = []
+        self.active = -1
+        self._spans: list[tuple[int, int]] = []
+
+    def set_tabs(self, entries: list[tuple[str, Badge]], active: int) -> None:
+        self.entries = entries
+        self.active = active
+        self.refresh()
+
+    def render(self) -> Text:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        self._spans = []
+        for index, (title, badge) in enumerate(self.entries):
+            start = text.cell_len
+            label = Text.assemble(f" {index + 1} ", (title, "bold"), " ", badge_text(badge), " ")
+            if index == self.active:
+                label.stylize("reverse")
+            text.append_text(label)
+            self._spans.append((start, text.cell_len))
+            text.append("│", style="dim")
+        return text
+
+    def on_click(self, event: events.Click) -> None:
+        for index, (start, end) in enumerate(self._spans):
+            if start <= event.x < end:
+                parent = self.parent
+                if isinstance(parent, SessionTabs):
+                    parent.show(index)
+                return
+
+    @property
+    def text(self) -> str:
+        return self.render().plain
+
+
+class SessionTabs(Vertical):
+    """The session area. `open()` adds (or shows) the pane of a container."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+pagedown", "next_tab", "Next tab", show=False, priority=True),
+        Binding("ctrl+pageup", "previous_tab", "Previous tab", show=False, priority=True),
+        Binding("right,right_square_bracket,l", "next_tab", "Next tab", show=False),
+        Binding("left,left_square_bracket,h", "previous_tab", "Previous tab", show=False),
+        Binding("enter,down,i", "focus_terminal", "Into the pane", show=False),
+        Binding("x,ctrl+w", "close_tab", "Close", show=False),
+        Binding("z", "toggle_full", "Full-screen", show=False),
+        Binding("o", "toggle_beside", "Beside/below", show=False),
+        Binding("r", "reattach", "Re-attach", show=False),
+        Binding("y", "copy_screen", "Copy screen", show=False),
+        Binding("w", "save_cast", "Save .cast", show=False),
+        Binding("escape", "leave", "Browser", show=False),
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.panes: list[SessionPane] = []
+        self.layout_mode: Layout | None = None  # None: not chosen yet (by width at the first open)
+        self._serial = 0
+        self.on_leave: Callable[[], None] | None = None  # where Esc on the tab bar sends the focus
+
+    def compose(self) -> ComposeResult:
+        yield SessionTabBar(id="session-tab-bar")
+        yield ContentSwitcher(id="session-switcher")
+        yield Static(HINT_TERMINAL, id="session-hint")
+
+    @property
+    def tab_bar(self) -> SessionTabBar:
+        return self.query_one(SessionTabBar)
+
+    @property
+    def current(self) -> SessionPane | None:
+        switcher = self.query_one(ContentSwitcher)
+        for pane in self.panes:
+            if pane.id == switcher.current:
+                return pane
+        return None
+
+    @property
+    def current_index(self) -> int:
+        current = self.current
+        return self.panes.index(current) if current is not None else -1
+
+    def find(self, namespace: str, pod: str, container: str) -> SessionPane | None:
+        target = SessionTarget(namespace, pod, container)
+        return next((pane for pane in self.panes if pane.target == target), None)
+
+    # ------------------------------------------------------------------ opening and closing
+    def open(
+        self,
+        namespace: str,
+        pod: str,
+        container: str,
+        *,
+        connection: Any,
+        kind: SessionKind = "attach",
+        command: Sequence[str] | None = None,
+        pod_object: dict[str, Any] | None = None,
+    ) -> SessionPane:
+        """Show the pane of this container, creating it (and its session) when there is none."""
+        existing = self.find(namespace, pod, container)
+        if existing is not None:
+            if existing.can_reattach and existing.badge.state in ("lost", "failed"):
+                existing.reattach()
+            self.show(self.panes.index(existing))
+            return existing
+        self._serial += 1
+        pane = SessionPane(
+            SessionTarget(namespace, pod, container),
+            connection=connection,
+            kind=kind,
+            command=command,
+            pod=pod_object,
+            id=f"session-{self._serial}",
+        )
+        self.panes.append(pane)
+        self.query_one(ContentSwitcher).mount(pane)
+        if self.layout_mode is None:
+            self.layout_mode = "beside" if self.screen.size.width >= BESIDE_MIN_WIDTH else "below"
+        self.show(len(self.panes) - 1)
+        return pane
+
+    def show(self, index: int, *, focus: bool = True) -> None:
+        if not self.panes:
+            return
+        index %= len(self.panes)
+        pane = self.panes[index]
+        self.query_one(ContentSwitcher).current = pane.id
+        self._apply_layout()
+        self._redraw_tabs()
+        if focus:
+            self.call_after_refresh(pane.terminal.focus)
+
+    def close_current(self) -> str | None:
+        pane = self.current
+        if pane is None:
+            return None
+        index = self.panes.index(pane)
+        notice = pane.close_session()
+        self.panes.remove(pane)
+        pane.remove()
+        if self.panes:
+            self.show(min(index, len(self.panes) - 1), focus=False)
+            self.tab_bar.focus()
+        else:
+            self.query_one(ContentSwitcher).current = None
+            self._apply_layout()
+            self._redraw_tabs()
+            self.action_leave()
+        return notice
+
+    def close_all(self) -> None:
+        for pane in self.panes:
+            pane.close_session()
+
+    # ------------------------------------------------------------------ watch data
+    def pods_changed(self, upserts: dict[tuple[str, str], dict[str, Any]], deletes: frozenset[tuple[str, str]] = frozenset()) -> None:
+        """The browser's pod batch: panes waiting for their container re-check its state."""
+        for pane in self.panes:
+            key = (pane.target.namespace, pane.target.pod)
+            if key in upserts:
+                pane.update_pod(upserts[key])
+            elif key in deletes:
+                pane.update_pod(None, deleted=True)
+
+    # ------------------------------------------------------------------ layout
+    def _apply_layout(self) -> None:
+        screen = self.screen
+        shown = bool(self.panes)
+        self.display = shown
+        mode = self.layout_mode or "below"
+        screen.set_class(shown, "-sessions")
+        screen.set_class(shown and mode == "full", "-sessions-full")
+        screen.set_class(shown and mode == "beside", "-sessions-beside")
+
+    def set_layout(self, mode: Layout) -> None:
+        self.layout_mode = mode
+        self._apply_layout()
+
+    def action_toggle_full(self) -> None:
+        if not self.panes:
+            return
+        full = self.layout_mode != "full"
+        if full:
+            self._split_mode = self.layout_mode or "below"
+        self.set_layout("full" if full else getattr(self, "_split_mode", "below"))
+        if full and self.current is not None:
+            self.current.terminal.focus()
+
+    def action_toggle_beside(self) -> None:
+        if not self.panes:
+            return
+        self.set_layout("below" if self.layout_mode == "beside" else "beside")
+
+    # ------------------------------------------------------------------ tabs and focus
+    @on(SessionPane.BadgeChanged)
+    def _badge_changed(self, message: SessionPane.BadgeChanged) -> None:
+        message.stop()
+        self._redraw_tabs()
+        self._update_hint()
+
+    def _redraw_tabs(self) -> None:
+        self.tab_bar.set_tabs([(pane.target.title, pane.badge) for pane in self.panes], self.current_index)
+
+    def action_next_tab(self) -> None:
+        self._step(1)
+
+    def action_previous_tab(self) -> None:
+        self._step(-1)
+
+    def _step(self, delta: int) -> None:
+        if len(self.panes) < 2:
+            return
+        in_terminal = isinstance(self.app.focused, TerminalView)
+        self.show(self.current_index + delta, focus=in_terminal)
+
+    def action_focus_terminal(self) -> None:
+        pane = self.current
+        if pane is not None:
+            pane.terminal.focus()
+
+    def action_leave(self) -> None:
+        if self.layout_mode == "full":
+            self.set_layout(getattr(self, "_split_mode", "below"))
+        if self.on_leave is not None:
+            self.on_leave()
+
+    @on(TerminalLeave)
+    def _terminal_leave(self, message: TerminalLeave) -> None:
+        message.stop()
+        self.tab_bar.focus()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self._update_hint()
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        self.call_after_refresh(self._update_hint)
+
+    def _update_hint(self) -> None:
+        focused = self.app.focused
+        pane = self.current
+        if isinstance(focused, TerminalView):
+            hint = HINT_TERMINAL
+            if pane is not None and pane.can_reattach:
+                hint += " · r re-attach"
+        elif focused is self.tab_bar:
+            hint = HINT_TAB_BAR
+        else:
+            hint = "t into the panes · " + HINT_TERMINAL
+        self.query_one("#session-hint", Static).update(hint)
+
+    # ------------------------------------------------------------------ pane actions
+    def action_close_tab(self) -> None:
+        notice = self.close_current()
+        if notice:
+            self.app.notify(notice, title="Session closed", timeout=8)
+
+    def action_reattach(self) -> None:
+        pane = self.current
+        if pane is None:
+            return
+        if pane.reattach():
+            pane.terminal.focus()
+        elif pane.badge.state == "live":
+            self.app.notify(f"{pane.target.title} is live: nothing to re-attach")
+        else:
+            self.app.notify(f"{pane.target.title}: {pane.badge.text}; cannot re-attach", severity="warning")
+
+    def action_copy_screen(self) -> None:
+        pane = self.current
+        if pane is None:
+            return
+        text = pane.screen_text()
+        local = copy_text(self.app, text)
+        lines = text.count("\n") + 1 if text else 0
+        how = "clipboard" if local else "clipboard via OSC 52 (terminals that allow it)"
+        self.app.notify(f"Copied the screen of {pane.target.title} ({lines} lines) to the {how}")
+
+    def action_save_cast(self) -> None:
+        pane = self.current
+        if pane is None:
+            return
+        target = pane.target
+        name = f"{target.pod}-{target.container}-{time.strftime('%Y%m%d-%H%M%S')}.cast"
+        try:
+            path, truncated = pane.save_cast(cast_directory() / name)
+        except OSError as exc:
+            self.app.notify(f"Could not save the session: {exc}", severity="error")
+            return
+        extra = " (only the first 16 MB of output were kept)" if truncated else ""
+        self.app.notify(f"Session saved to {path}{extra}; replay it with: asciinema play {path.name}", timeout=10)
