@@ -10,33 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from tui.demo.apistatus import status_object
-from tui.kube.pod_security import (
-    ENFORCE_LABEL,
-    ENFORCE_VERSION_LABEL,
-    LATEST,
-    LEVELS,
-    Policy,
-    Violation,
-    check_pod,
-    evaluate,
-    forbidden_message,
-    namespace_policy,
-)
+from tui.kube import pod_security
+from tui.kube.pod_security import *  # noqa: F403 - the checks, re-exported for the demo's imports
+from tui.kube.pod_security import Policy, Violation, check_pod, forbidden_message, namespace_policy
 
-__all__ = [
-    "ENFORCE_LABEL",
-    "ENFORCE_VERSION_LABEL",
-    "LATEST",
-    "LEVELS",
-    "Policy",
-    "Violation",
-    "admission_status",
-    "check_pod",
-    "evaluate",
-    "forbidden_message",
-    "forbidden_status",
-    "namespace_policy",
-]
+__all__ = [*pod_security.__all__, "admission_status", "forbidden_status"]
 
 Pod = dict[str, Any]
 

@@ -27,14 +27,8 @@ from kubernetes.client.exceptions import ApiException
 from tui.debug.errors import PlanError
 from tui.debug.legacy import is_legacy_response, legacy_requests
 from tui.debug.planned_request import JSON, PlannedRequest, pod_path
-from tui.debug.planner import (
-    CREATED_AT_ANNOTATION,
-    MANAGED_BY_LABEL,
-    MANAGED_BY_VALUE,
-    SOURCE_POD_ANNOTATION,
-    DebugPlan,
-    plan,
-)
+from tui.debug import planner as planning
+from tui.debug.planner import DebugPlan, plan
 from tui.debug.policy_audit import AuditRow, audit_row, audit_variants
 from tui.debug.preflight import DryRunVerdict, PreflightFacts, access_questions, api_flavor
 from tui.debug.request import DebugRequest, Mode
@@ -61,7 +55,7 @@ __all__ = [
 ]
 
 TIMEOUT = (10.0, 30.0)
-MANAGED_SELECTOR = f"{MANAGED_BY_LABEL}={MANAGED_BY_VALUE}"
+MANAGED_SELECTOR = f"{planning.MANAGED_BY_LABEL}={planning.MANAGED_BY_VALUE}"
 # Waiting reasons that will not fix themselves: stop waiting and report.
 STUCK_REASONS = frozenset({"ImagePullBackOff", "ErrImageNeverPull", "InvalidImageName",
                            "CreateContainerConfigError", "CreateContainerError"})
@@ -472,7 +466,7 @@ def list_copies(conn: ClusterConnection, namespace: str | None) -> list[CopyInfo
     copies = []
     for pod in listing.get("items") or ():
         metadata = pod.get("metadata") or {}
-        if (metadata.get("labels") or {}).get(MANAGED_BY_LABEL) != MANAGED_BY_VALUE:
+        if (metadata.get("labels") or {}).get(planning.MANAGED_BY_LABEL) != planning.MANAGED_BY_VALUE:
             continue
         if metadata.get("deletionTimestamp"):
             continue  # already being deleted
@@ -481,8 +475,8 @@ def list_copies(conn: ClusterConnection, namespace: str | None) -> list[CopyInfo
             namespace=str(metadata.get("namespace") or namespace or ""),
             name=str(metadata.get("name") or ""),
             uid=str(metadata.get("uid") or ""),
-            source=str(annotations.get(SOURCE_POD_ANNOTATION) or ""),
-            created_at=str(annotations.get(CREATED_AT_ANNOTATION) or metadata.get("creationTimestamp") or ""),
+            source=str(annotations.get(planning.SOURCE_POD_ANNOTATION) or ""),
+            created_at=str(annotations.get(planning.CREATED_AT_ANNOTATION) or metadata.get("creationTimestamp") or ""),
             phase=str((pod.get("status") or {}).get("phase") or ""),
         ))
     return sorted(copies, key=lambda c: (c.namespace, c.name))
