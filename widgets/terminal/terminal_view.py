@@ -37,7 +37,8 @@ __all__ = ["TerminalInput", "TerminalLeave", "TerminalResized", "TerminalView"]
 
 FRAME_INTERVAL = 1 / 60  # seconds between two repaints at most (Textual paints at 60 fps at most too)
 RESIZE_DEBOUNCE = 0.1
-FEED_BUDGET = 256 * 1024  # bytes parsed per UI-thread turn, so keys stay responsive in a flood
+FEED_BUDGET = 64 * 1024  # bytes parsed per UI-thread turn, so keys stay responsive in a flood
+MAX_PENDING = 512 * 1024  # queued bytes above which a reader thread's feed() waits
 WHEEL_LINES = 3
 _STRIP_CACHE_LIMIT = 4096
 
@@ -117,7 +118,10 @@ class TerminalView(ScrollView, can_focus=True):
         super().__init__(name=name, id=id, classes=classes)
         self.engine = TerminalEngine(cols, rows, scrollback=scrollback)
         self._pending: list[bytes] = []
-        self._pending_lock = threading.Lock()
+        self._pending_cond = threading.Condition()
+        self._pending_bytes = 0
+        self._ui_thread = 0
+        self._detached = False
         self._strips: dict[int, Strip] = {}
         self._styles: dict[CellStyle, Style] = {}
         self._base_style: Style | None = None
@@ -138,37 +142,59 @@ class TerminalView(ScrollView, can_focus=True):
 
     # -- output ----------------------------------------------------------------------------------
     def feed(self, data: bytes) -> None:
-        """Queue program output. Safe to call from any thread."""
+        """Queue program output. Safe to call from any thread.
+
+        Flow control: called from another thread while more than `MAX_PENDING` bytes wait to be
+        parsed, it blocks until the UI caught up (as a terminal stops reading its pty), so a
+        flood cannot grow memory without bound nor starve the UI thread of the GIL.
+        """
         if not data:
             return
-        with self._pending_lock:
+        with self._pending_cond:
+            if self._loop is not None and threading.get_ident() != self._ui_thread:
+                if self._pending_bytes > MAX_PENDING:
+                    # Resume at half the limit, so the reader wakes once per batch, not per chunk.
+                    while self._pending_bytes > MAX_PENDING // 2 and not self._detached:
+                        self._pending_cond.wait(0.1)
             wake = not self._pending
             self._pending.append(data)
+            self._pending_bytes += len(data)
         if wake and self._loop is not None:
             # Straight onto the event loop, not through the message queue: a flood must not keep
             # this widget's message pump busy (keys, timers and paints get their turns between drains).
-            self._loop.call_soon_threadsafe(self._drain, context=self._callback_context)
+            try:
+                self._loop.call_soon_threadsafe(self._drain, context=self._callback_context)
+            except RuntimeError:  # the app's loop is closed
+                pass
 
     def on_mount(self) -> None:
         self._loop = asyncio.get_running_loop()
+        self._ui_thread = threading.get_ident()
         self._callback_context = contextvars.copy_context()  # Textual's active app/message pump for callbacks
+        self._detached = False
         if self._pending:
             self._loop.call_soon(self._drain, context=self._callback_context)
 
+    def on_unmount(self) -> None:
+        with self._pending_cond:
+            self._detached = True  # never block a reader thread on a widget that is gone
+            self._pending_cond.notify_all()
+
     def _drain(self) -> None:
-        with self._pending_lock:
+        with self._pending_cond:
             chunks = self._pending
-            self._pending = []
-        if not chunks:
-            return
-        data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
-        if len(data) > FEED_BUDGET:
-            rest = data[FEED_BUDGET:]
-            data = data[:FEED_BUDGET]
-            with self._pending_lock:
-                self._pending.insert(0, rest)
-            if self._loop is not None:
-                self._loop.call_soon(self._drain, context=self._callback_context)
+            if not chunks:
+                return
+            data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+            rest = b""
+            if len(data) > FEED_BUDGET:
+                rest = data[FEED_BUDGET:]
+                data = data[:FEED_BUDGET]
+            self._pending = [rest] if rest else []
+            self._pending_bytes = len(rest)
+            self._pending_cond.notify_all()
+        if rest and self._loop is not None:
+            self._loop.call_soon(self._drain, context=self._callback_context)
         self._feed_now(data)
 
     def _feed_now(self, data: bytes) -> None:
@@ -462,7 +488,7 @@ class TerminalView(ScrollView, can_focus=True):
     def flush_pending(self) -> None:
         """Parse all queued output now and repaint (UI thread; for tests and before copying)."""
         while True:
-            with self._pending_lock:
+            with self._pending_cond:
                 if not self._pending:
                     break
             self._drain()
