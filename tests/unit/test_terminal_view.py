@@ -254,3 +254,30 @@ def test_random_bytes_never_crash_the_widget(chunks: list[bytes]) -> None:
             await pilot.press("a", "up")
 
     asyncio.run(run())
+
+
+async def test_a_flood_from_a_thread_is_bounded_and_never_blocks_after_the_pane_is_gone() -> None:
+    app = TerminalApp()
+    async with app.run_test(size=(40, 8)) as pilot:
+        term = app.query_one(TerminalView)
+        data = b"".join(b"%d\r\n" % i for i in range(1, 300001))  # 2.3 MB
+        done = threading.Event()
+
+        def reader() -> None:
+            for i in range(0, len(data), 32768):
+                term.feed(data[i : i + 32768])
+            done.set()
+
+        threading.Thread(target=reader, daemon=True).start()
+        await until(pilot, lambda: "300000" in visible_text(term), timeout=20)
+        assert done.is_set()
+        await term.remove()
+        finished = threading.Event()
+
+        def late_reader() -> None:
+            for _ in range(100):
+                term.feed(b"x" * 32768)  # 3.2 MB into a removed pane: must not wait for a UI that is gone
+            finished.set()
+
+        threading.Thread(target=late_reader, daemon=True).start()
+        assert await asyncio.to_thread(finished.wait, 5)
