@@ -247,6 +247,8 @@ class SessionPane(Vertical):
 
     def _evaluate(self, pod: dict[str, Any] | None, *, first: bool = False) -> None:
         entry = _entry(pod, self.target.container)
+        if entry is None and not first:
+            return  # not in the browser's copy yet: wait for the watch to bring it
         if entry is None or entry.state == "Running":
             # Unknown to the browser (another namespace, not listed yet): let the server decide.
             self._start_session()
@@ -369,7 +371,13 @@ class SessionPane(Vertical):
             error = status.error
             if error is not None and error.status == 400 and self.pod is not None:
                 entry = _entry(self.pod, self.target.container)
-                if entry is not None and entry.state != "Running":
+                if entry is None:
+                    # Just created: the browser's copy of the pod does not show it yet.
+                    self.phase = "waiting"
+                    self._set_badge("waiting", "waiting")
+                    self._set_banner(f"Waiting for container {self.target.container} to run: {status.message}")
+                    return
+                if entry.state != "Running":
                     self._evaluate(self.pod)
                     return
             self._set_badge("failed")

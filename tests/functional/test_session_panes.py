@@ -1,0 +1,344 @@
+"""Attach/exec terminal panes in the app, against the real demo cluster (pilot).
+
+What a user sees: `a` on a pod attaches to its debug container, `ps` shows the target's process,
+the tab badge follows the session (live, ended with exit code, connection lost), `r` re-attaches
+to the still-running shell, `s` opens a shell (or explains a distroless container), several tabs
+run at once, the pane's size reaches the container (channel 4), closing says the shell keeps
+running, copy and .cast saving work.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from attach_helpers import add_debug_container, container_state, request
+from browser_helpers import make_app, wait_for
+from textual.pilot import Pilot
+
+from tui.app import EphemeraApp
+from tui.demo.cluster import DemoCluster
+from tui.kube.config import KubeConfig
+from tui.kube.connection import ClusterConnection
+from widgets.session_pane import SessionPane
+from widgets.terminal.asciicast import read_asciicast
+from widgets.terminal.terminal_view import TerminalView
+
+SLIM = ("default", "slim-79487d6484-h4rss")
+SHARED = ("default", "shared-pid-demo")
+SIZE = (120, 40)
+
+
+@pytest.fixture()
+def conn(demo_cluster: DemoCluster) -> Iterator[ClusterConnection]:
+    connection = KubeConfig.load(str(demo_cluster.kubeconfig_path)).connect()  # type: ignore[attr-defined]
+    try:
+        yield connection
+    finally:
+        connection.close()
+
+
+def _app(cluster: DemoCluster) -> EphemeraApp:
+    return make_app(cluster.kubeconfig_path, demo=True)  # type: ignore[attr-defined]
+
+
+async def select(pilot: Pilot, key: tuple[str, str]) -> None:
+    app: Any = pilot.app
+    await wait_for(pilot, lambda: key in app.browser.table.pods, what=f"pod {key[1]} listed")
+    app.browser.table.select_key(key)
+    await wait_for(pilot, lambda: app.browser.table.selected_key == key, what="selection")
+
+
+def panes(pilot: Pilot) -> list[SessionPane]:
+    return list(pilot.app.browser.sessions.panes)  # type: ignore[attr-defined]
+
+
+def text_of(pane: SessionPane) -> str:
+    return "\n".join(pane.terminal.engine.all_text())
+
+
+async def type_line(pilot: Pilot, line: str) -> None:
+    await pilot.press(*[("space" if c == " " else c) for c in line], "enter")
+
+
+async def wait_text(pilot: Pilot, pane: SessionPane, needle: str, timeout: float = 8.0) -> None:
+    await wait_for(pilot, lambda: needle in text_of(pane), timeout, what=f"{needle!r} in the pane")
+
+
+async def wait_badge(pilot: Pilot, pane: SessionPane, text: str, timeout: float = 10.0) -> None:
+    await wait_for(pilot, lambda: pane.badge.text == text, timeout, what=f"badge {text!r} (is {pane.badge.text!r})")
+
+
+async def attach_first(pilot: Pilot, key: tuple[str, str]) -> SessionPane:
+    await select(pilot, key)
+    await pilot.press("a")
+    await wait_for(pilot, lambda: panes(pilot), what="a pane")
+    pane = panes(pilot)[-1]
+    await wait_badge(pilot, pane, "live")
+    await wait_for(pilot, lambda: isinstance(pilot.app.focused, TerminalView), what="the terminal focused")
+    return pane
+
+
+async def test_attach_ps_sees_target_then_exit_code_on_the_badge(demo_cluster: DemoCluster, conn: ClusterConnection) -> None:
+    add_debug_container(conn, "debugger", target="app", pod=SLIM[1])
+    async with _app(demo_cluster).run_test(size=SIZE) as pilot:
+        pane = await attach_first(pilot, SLIM)
+        tabs = pilot.app.browser.sessions  # type: ignore[attr-defined]
+        assert "slim-79487d6484-h4rss/debugger" in tabs.tab_bar.text
+        assert "● live" in tabs.tab_bar.text
+        assert "Ctrl+] leave pane" in str(tabs.query_one("#session-hint").render())
+        await type_line(pilot, "ps")
+        await wait_text(pilot, pane, "python -m http.server 8080")
+        await type_line(pilot, "exit 3")
+        await wait_badge(pilot, pane, "ended (exit 3)")
+        assert "ended (exit 3)" in tabs.tab_bar.text
+        assert "exited with code 3" in pane.banner_text
+
+
+async def test_connection_lost_then_reattach_finds_the_same_shell(demo_cluster: DemoCluster, conn: ClusterConnection) -> None:
+    add_debug_container(conn, "debugger", target="app", pod=SLIM[1])
+    async with _app(demo_cluster).run_test(size=SIZE) as pilot:
+        pane = await attach_first(pilot, SLIM)
+        await type_line(pilot, "ps")
+        await wait_text(pilot, pane, "http.server")
+        shell_lines = [line for line in text_of(pane).splitlines() if line.rstrip().endswith(" sh")]
+        assert shell_lines, text_of(pane)
+        shell_pid = shell_lines[0].split()[0]
+
+        cut = await asyncio.to_thread(demo_cluster.faults.cut_streams, "default", SLIM[1], "debugger")
+        assert cut >= 1
+        await wait_badge(pilot, pane, "connection lost")
+        tabs = pilot.app.browser.sessions  # type: ignore[attr-defined]
+        assert "connection lost" in tabs.tab_bar.text
+        assert "press r to re-attach" in pane.banner_text
+        assert "r re-attach" in str(tabs.query_one("#session-hint").render())
+
+        await pilot.press("r")  # typed into the dead terminal: re-attaches
+        await wait_badge(pilot, pane, "live")
+        await type_line(pilot, "echo still-$((40+2))")
+        await wait_text(pilot, pane, "still-42")
+        await type_line(pilot, "ps")
+        await wait_for(pilot, lambda: text_of(pane).count("PID") >= 2, what="second ps")
+        after = text_of(pane).split("re-attaching", 1)[1]
+        assert any(line.split()[:1] == [shell_pid] and line.rstrip().endswith(" sh") for line in after.splitlines()), after
+
+
+async def test_shell_into_distroless_container_explains_and_suggests_debug(demo_cluster: DemoCluster) -> None:
+    async with _app(demo_cluster).run_test(size=SIZE) as pilot:
+        await select(pilot, SLIM)
+        await pilot.press("s")  # two containers: a picker, the first (app) highlighted
+        await wait_for(pilot, lambda: "PickerModal" in type(pilot.app.screen).__name__, what="container picker")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: panes(pilot), what="a pane")
+        pane = panes(pilot)[0]
+        await wait_badge(pilot, pane, "no shell")
+        assert pane.target.container == "app"
+        assert "has no shell" in pane.banner_text
+        assert "distroless" in pane.banner_text
+        assert "press d" in pane.banner_text and "target container app" in pane.banner_text
+        assert "✕ no shell" in pilot.app.browser.sessions.tab_bar.text  # type: ignore[attr-defined]
+
+
+async def test_shell_into_busybox_container_falls_back_to_sh(demo_cluster: DemoCluster) -> None:
+    async with _app(demo_cluster).run_test(size=SIZE) as pilot:
+        await select(pilot, SHARED)
+        await pilot.press("s")
+        await wait_for(pilot, lambda: "PickerModal" in type(pilot.app.screen).__name__, what="container picker")
+        await pilot.press("down", "enter")  # worker (busybox)
+        await wait_for(pilot, lambda: panes(pilot), what="a pane")
+        pane = panes(pilot)[0]
+        assert pane.target.container == "worker"
+        await wait_badge(pilot, pane, "live")
+        assert pane.argv == ["sh"]  # bash is not in busybox: sh was the fallback
+        await wait_for(pilot, lambda: isinstance(pilot.app.focused, TerminalView), what="focus")
+        await type_line(pilot, "echo $0 in $(hostname)")
+        await wait_text(pilot, pane, "sh in shared-pid-demo")
+        await type_line(pilot, "exit 5")
+        await wait_badge(pilot, pane, "ended (exit 5)")
+        assert "Press r for a new shell" in pane.banner_text
+        await pilot.press("r")
+        await wait_badge(pilot, pane, "live")
+
+
+async def test_two_tabs_run_at_once_and_switch_from_inside_the_terminal(
+    demo_cluster: DemoCluster, conn: ClusterConnection
+) -> None:
+    add_debug_container(conn, "debugger", target="app", pod=SLIM[1])
+    async with _app(demo_cluster).run_test(size=SIZE) as pilot:
+        first = await attach_first(pilot, SLIM)
+        await type_line(pilot, "echo first-tab")
+        await wait_text(pilot, first, "first-tab")
+        await pilot.press("ctrl+right_square_bracket", "escape")  # leave the pane, back to the table
+        await select(pilot, SHARED)
+        await pilot.press("s", "down", "enter")
+        await wait_for(pilot, lambda: len(panes(pilot)) == 2, what="two panes")
+        second = panes(pilot)[1]
+        await wait_badge(pilot, second, "live")
+        tabs: Any = pilot.app.browser.sessions  # type: ignore[attr-defined]
+        assert tabs.current is second
+        assert "slim-79487d6484-h4rss/debugger" in tabs.tab_bar.text and "shared-pid-demo/worker" in tabs.tab_bar.text
+        await wait_for(pilot, lambda: pilot.app.focused is second.terminal, what="second terminal focused")
+        await type_line(pilot, "echo second-tab")
+        await wait_text(pilot, second, "second-tab")
+
+        await pilot.press("ctrl+pagedown")  # wraps to the first tab, focus stays in a terminal
+        await wait_for(pilot, lambda: tabs.current is first and pilot.app.focused is first.terminal, what="tab 1")
+        assert first.badge.text == "live" and second.badge.text == "live"  # the hidden one kept running
+        await type_line(pilot, "echo back-in-first")
+        await wait_text(pilot, first, "back-in-first")
+        assert "back-in-first" not in text_of(second)
+        await pilot.press("ctrl+pageup")
+        await wait_for(pilot, lambda: tabs.current is second, what="tab 2")
+
+        # `a` on the first pod again shows its existing tab instead of opening another one
+        await pilot.press("ctrl+right_square_bracket", "escape")
+        await select(pilot, SLIM)
+        await pilot.press("a")
+        await wait_for(pilot, lambda: tabs.current is first, what="existing tab shown")
+        assert len(panes(pilot)) == 2
+
+
+async def test_resize_reaches_the_container(demo_cluster: DemoCluster, conn: ClusterConnection) -> None:
+    add_debug_container(conn, "debugger", target="app", pod=SLIM[1])
+    async with _app(demo_cluster).run_test(size=SIZE) as pilot:
+        pane = await attach_first(pilot, SLIM)
+        cols, rows = pane.terminal.size_in_cells
+        await type_line(pilot, "stty size")
+        await wait_text(pilot, pane, f"{rows} {cols}")
+        await pilot.resize_terminal(100, 32)
+        await wait_for(pilot, lambda: pane.terminal.size_in_cells != (cols, rows), what="the pane to resize")
+        new_cols, new_rows = pane.terminal.size_in_cells
+        assert new_cols < cols
+        await pilot.pause(0.2)
+        await type_line(pilot, "stty size")
+        await wait_text(pilot, pane, f"{new_rows} {new_cols}")
+
+
+async def test_close_says_the_shell_keeps_running(demo_cluster: DemoCluster, conn: ClusterConnection) -> None:
+    add_debug_container(conn, "debugger", target="app", pod=SLIM[1])
+    async with _app(demo_cluster).run_test(size=SIZE) as pilot:
+        app: Any = pilot.app
+        await attach_first(pilot, SLIM)
+        await pilot.press("ctrl+right_square_bracket")
+        tabs = app.browser.sessions
+        await wait_for(pilot, lambda: app.focused is tabs.tab_bar, what="the tab bar focused")
+        assert "x close" in str(tabs.query_one("#session-hint").render())
+        await pilot.press("x")
+        await wait_for(pilot, lambda: not panes(pilot), what="pane closed")
+        notices = [n.message for n in app._notifications]
+        assert any("keeps running in the container" in n and "re-attach" in n for n in notices), notices
+        assert not tabs.display
+        assert await asyncio.to_thread(container_state, conn, "debugger", SLIM[1]) == "running"
+        # and it can be re-attached
+        await pilot.press("a")
+        await wait_for(pilot, lambda: panes(pilot) and panes(pilot)[0].badge.text == "live", what="re-attached")
+
+
+async def test_waits_for_the_container_then_attaches(tmp_path: Path) -> None:
+    with DemoCluster(kubelet_delay=1.0) as cluster:
+        kubeconfig = cluster.write_kubeconfig(tmp_path / "kubeconfig")
+        connection = KubeConfig.load(str(kubeconfig)).connect()
+        app = make_app(kubeconfig, demo=True)
+        async with app.run_test(size=SIZE) as pilot:
+            await select(pilot, SLIM)
+            await wait_for(pilot, lambda: app.browser.table.pods[SLIM]["status"].get("phase") == "Running", what="pod up")
+            container = {"name": "slowpoke", "image": "busybox:1.36", "stdin": True, "tty": True,
+                         "targetContainerName": "app"}
+            status, _ = await asyncio.to_thread(
+                request, connection, "PATCH", f"/api/v1/namespaces/default/pods/{SLIM[1]}/ephemeralcontainers",
+                {"spec": {"ephemeralContainers": [container]}}, "application/strategic-merge-patch+json")
+            assert status == 200
+            app.open_session("default", SLIM[1], "slowpoke")  # what the debug form does
+            await wait_for(pilot, lambda: panes(pilot), what="a pane")
+            pane = panes(pilot)[0]
+            await wait_for(pilot, lambda: pane.badge.state == "waiting", what="waiting badge")
+            assert "Waiting for container slowpoke" in pane.banner_text
+            await wait_for(pilot, lambda: "ContainerCreating" in pane.banner_text, what="the live reason")
+            await wait_badge(pilot, pane, "live")
+            await type_line(pilot, "ps")
+            await wait_text(pilot, pane, "http.server")
+        connection.close()
+
+
+async def test_terminated_container_shows_logs_and_exit_code(demo_cluster: DemoCluster, conn: ClusterConnection) -> None:
+    add_debug_container(conn, "debugger", target="app", pod=SLIM[1])
+    async with _app(demo_cluster).run_test(size=SIZE) as pilot:
+        app: Any = pilot.app
+        pane = await attach_first(pilot, SLIM)
+        await type_line(pilot, "echo goodbye-from-debugger")
+        await wait_text(pilot, pane, "goodbye-from-debugger")
+        await type_line(pilot, "exit 7")
+        await wait_badge(pilot, pane, "ended (exit 7)")
+        await pilot.press("ctrl+right_square_bracket", "x")
+        await wait_for(pilot, lambda: not panes(pilot), what="closed")
+        await wait_for(pilot, lambda: "terminated" in json.dumps(app.browser.table.pods[SLIM]["status"]
+                                                                   .get("ephemeralContainerStatuses")),
+                       what="terminated in the watch")
+        await select(pilot, SLIM)
+        await pilot.press("a")
+        await wait_for(pilot, lambda: panes(pilot), what="a pane")
+        pane = panes(pilot)[0]
+        await wait_badge(pilot, pane, "terminated (exit 7)")
+        assert "has terminated with exit 7" in pane.banner_text
+        await wait_text(pilot, pane, "--- logs of slim-79487d6484-h4rss/debugger ---")
+        await wait_text(pilot, pane, "goodbye-from-debugger")
+
+
+async def test_copy_screen_and_save_cast(
+    demo_cluster: DemoCluster, conn: ClusterConnection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SSH_CONNECTION", "10.0.0.1 22 10.0.0.2 22")  # OSC 52 only: no local clipboard
+    add_debug_container(conn, "debugger", target="app", pod=SLIM[1])
+    async with _app(demo_cluster).run_test(size=SIZE) as pilot:
+        app: Any = pilot.app
+        pane = await attach_first(pilot, SLIM)
+        await type_line(pilot, "ps")
+        await wait_text(pilot, pane, "http.server")
+        await pilot.press("ctrl+right_square_bracket", "y")
+        await wait_for(pilot, lambda: "http.server" in (app.clipboard or ""), what="clipboard")
+        assert "PID" in app.clipboard
+        await pilot.press("w")
+        await wait_for(pilot, lambda: list(tmp_path.glob("*.cast")), what="a .cast file")
+        cast = next(tmp_path.glob("*.cast"))
+        assert cast.name.startswith("slim-79487d6484-h4rss-debugger-")
+        header, events = read_asciicast(cast)
+        assert header["version"] == 2 and header["width"] > 0
+        output = "".join(data for _, kind, data in events if kind == "o")
+        assert "python -m http.server 8080" in output
+        assert [t for t, _, _ in events] == sorted(t for t, _, _ in events)
+        assert any(str(cast) in n.message for n in app._notifications)
+
+
+async def test_attach_without_ephemeral_container_says_press_d(demo_cluster: DemoCluster) -> None:
+    async with _app(demo_cluster).run_test(size=SIZE) as pilot:
+        app: Any = pilot.app
+        await select(pilot, SHARED)
+        await pilot.press("a")
+        await wait_for(pilot, lambda: any("press d" in n.message for n in app._notifications), what="notice")
+        assert not panes(pilot)
+
+
+async def test_full_screen_and_beside_layouts(demo_cluster: DemoCluster, conn: ClusterConnection) -> None:
+    add_debug_container(conn, "debugger", target="app", pod=SLIM[1])
+    async with _app(demo_cluster).run_test(size=SIZE) as pilot:
+        app: Any = pilot.app
+        browser = app.browser
+        pane = await attach_first(pilot, SLIM)
+        assert browser.has_class("-sessions") and not browser.has_class("-sessions-full")
+        body = browser.query_one("#body")
+        assert pane.terminal.region.y > body.region.y  # below the browser at 120 columns
+        await pilot.press("ctrl+right_square_bracket", "z")
+        await wait_for(pilot, lambda: browser.has_class("-sessions-full") and not body.display, what="full")
+        await wait_for(pilot, lambda: app.focused is pane.terminal, what="terminal focused in full-screen")
+        await pilot.press("ctrl+right_square_bracket", "escape")  # back to the browser: leaves full-screen
+        await wait_for(pilot, lambda: not browser.has_class("-sessions-full") and app.focused is browser.table,
+                       what="browser")
+        await pilot.press("t", "ctrl+right_square_bracket", "o")
+        await wait_for(pilot, lambda: browser.has_class("-sessions-beside"), what="beside")
+        await pilot.pause(0.1)
+        assert pane.terminal.region.x > body.region.x and pane.terminal.region.y < body.region.bottom
