@@ -384,7 +384,8 @@ COMMAND = Subcommand(
         "Debug a pod with an ephemeral container (shared network, or --target a container's "
         "processes) or a copy of the pod (--copy-to). Takes kubectl debug's flags with kubectl's "
         "spellings; checks RBAC, Pod Security, the node and the image first and asks the server for "
-        "a dry run of the exact request; then creates, waits and attaches."
+        "a dry run of the exact request; then creates, waits and attaches (--no-attach or "
+        "--attach=false: print how to attach instead)."
     ),
     examples=[
         "ephemera debug slim-79487d6484-h4rss --target=app --image=busybox",
