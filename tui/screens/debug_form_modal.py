@@ -86,8 +86,8 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
         background: $panel; border: round $accent; border-title-style: bold; padding: 0 1;
         scrollbar-size-vertical: 1; }
     DebugFormModal #form-columns { height: auto; }
-    DebugFormModal #fields { width: 1fr; height: auto; }
-    DebugFormModal #results { width: 1fr; height: auto; margin-left: 1; }
+    DebugFormModal #fields { width: 2fr; height: auto; }
+    DebugFormModal #results { width: 3fr; height: auto; margin-left: 1; }
     DebugFormModal.-narrow #form-columns { layout: vertical; }
     DebugFormModal.-narrow #results { margin-left: 0; }
     DebugFormModal .field { height: auto; }
@@ -96,8 +96,7 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
     DebugFormModal .section { color: $text-accent; text-style: bold; margin-top: 1; }
     DebugFormModal Input { width: 1fr; }
     DebugFormModal Select { width: 1fr; }
-    DebugFormModal RadioSet { width: 1fr; }
-    DebugFormModal #mode-lessons { padding-left: 12; }
+    DebugFormModal #mode { width: 1fr; margin-bottom: 1; }
     DebugFormModal #copy-options { height: auto; }
     DebugFormModal #copy-options.-hidden { display: none; }
     DebugFormModal #form-error { color: $text-error; height: auto; }
@@ -160,12 +159,13 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
         form = VerticalScroll(id="debug-form")
         form.border_title = f"Debug {self.namespace}/{self.pod_name}"
         with form:
+            with RadioSet(id="mode", compact=True):
+                for mode, element_id in MODE_IDS.items():
+                    title, lesson = MODE_LESSONS[mode]
+                    label = Text.assemble((f"{title:<23}", "bold"), (lesson, "dim"))
+                    yield RadioButton(label, id=element_id, value=mode is self.default_mode)
             with Horizontal(id="form-columns"):
                 with Vertical(id="fields"):
-                    with RadioSet(id="mode", compact=True):
-                        for mode, element_id in MODE_IDS.items():
-                            yield RadioButton(MODE_LESSONS[mode][0], id=element_id, value=mode is self.default_mode)
-                    yield Static("", id="mode-lessons")
                     yield _field("target", Select(self.targets, value=target_value, allow_blank=not self.targets,
                                                   id="target", compact=True, prompt="no container"))
                     yield _field("image", Input(self.default_image, id="image", compact=True,
@@ -179,8 +179,9 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
                     yield _field("command", Input(placeholder="default: the image's shell", id="command",
                                                   compact=True))
                     yield _field("env", Input(placeholder="KEY=VALUE ...", id="env", compact=True))
-                    yield _field("mounts", Input(placeholder="VOLUME:PATH[:ro] ...", id="mounts", compact=True),
-                                 "volumes: " + (", ".join(volumes) if volumes else "none"))
+                    yield _field("mounts", Input(placeholder="VOL:PATH[:ro] ... ("
+                                                 + (", ".join(volumes) if volumes else "no volumes") + ")",
+                                                 id="mounts", compact=True))
                     yield Static("security overrides", classes="section")
                     yield Checkbox("privileged (asks first)", id="privileged", compact=True)
                     yield _field("runAsUser", Input(placeholder="uid", id="run-as-user", compact=True))
@@ -246,7 +247,7 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
             mode=self.mode,
             target=target if isinstance(target, str) else None,
             image=text("image"),
-            profile=profile if isinstance(profile, Profile) else self.default_profile,
+            profile=Profile(profile) if isinstance(profile, str) else self.default_profile,
             name=text("name"),
             command=text("command"),
             env=text("env"),
@@ -287,13 +288,6 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
         mode = self.mode
         self.query_one("#copy-options").set_class(mode is not Mode.COPY, "-hidden")
         self.query_one("#target", Select).disabled = mode is Mode.SHARED_NETWORK
-        lessons = Text()
-        for each, (title, lesson) in MODE_LESSONS.items():
-            style = "bold" if each is mode else "dim"
-            lessons.append(f"{title}: ", style=style + " cyan" if each is mode else style)
-            lessons.append(lesson + "\n", style=style)
-        lessons.rstrip()
-        self.query_one("#mode-lessons", Static).update(lessons)
 
     def refresh_plan(self, *, schedule_preflight: bool = True) -> None:
         """Re-plan from the form (no I/O): preview, warnings, reuse offer; then (debounced) pre-flight."""

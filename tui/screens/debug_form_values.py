@@ -17,18 +17,15 @@ from tui.debug.request import CopyOptions, DebugRequest, KeepFlags, Mode, Profil
 MODE_LESSONS: dict[Mode, tuple[str, str]] = {
     Mode.SHARED_NETWORK: (
         "Shared network",
-        "ps shows only the debugger's own processes; the app's ports answer on localhost; "
-        "its files are out of reach",
+        "ps: only the debugger's own processes; the app's ports on localhost; no app files",
     ),
     Mode.TARGET: (
         "Targeted PID namespace",
-        "ps shows the target's processes (the app is PID 1); its files at /proc/1/root "
-        "(same user needed); other containers stay hidden",
+        "ps: the target's processes (the app is PID 1); its files at /proc/1/root",
     ),
     Mode.COPY: (
         "Copy and share",
-        "a copy of the pod with shareProcessNamespace: ps shows every container and /pause; "
-        "the original is untouched",
+        "a copy sharing one PID namespace: every container and /pause; original untouched",
     ),
 }
 

@@ -1,0 +1,257 @@
+"""The debug form (`d`) against the real demo cluster: preview, pre-flight, creation, follow-up."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from browser_helpers import wait_for
+from debug_ui_helpers import (  # noqa: F401 - private_files is an autouse fixture
+    SLIM,
+    app_for,
+    audit_entries,
+    notifications,
+    open_form,
+    pod_of,
+    preflight_text,
+    preview,
+    private_files,
+    settle_preflight,
+)
+from textual.widgets import Checkbox, Input, RadioSet, Select
+
+from tui.demo.cluster import DemoCluster
+from tui.screens.confirm_modal import ConfirmModal
+from tui.screens.debug_form_modal import DebugFormModal
+from tui.settings import load_settings
+
+
+@pytest.fixture()
+def slow_cluster(tmp_path: Path) -> Iterator[DemoCluster]:
+    """Containers take a second to start, so Waiting is visible before Running."""
+    with DemoCluster(kubelet_delay=1.0) as cluster:
+        cluster.kubeconfig_path = cluster.write_kubeconfig(tmp_path / "kubeconfig")
+        yield cluster
+
+
+def _ephemeral(cluster: DemoCluster, key: tuple[str, str] = SLIM) -> list[dict[str, Any]]:
+    pod = pod_of(cluster, *key) or {}
+    return list((pod.get("spec") or {}).get("ephemeralContainers") or [])
+
+
+async def _choose_mode(pilot: Any, form: DebugFormModal, index: int) -> None:
+    """Keyboard only: focus the mode list, move to the `index`-th mode, Enter."""
+    radio = form.query_one(RadioSet)
+    radio.focus()
+    for _ in range(3):
+        if radio._selected == index:
+            break
+        await pilot.press("down")
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: radio.pressed_index == index, what=f"mode {index}")
+
+
+async def test_preview_shows_kubectl_command_and_follows_mode_and_target(shared_cluster: DemoCluster) -> None:
+    app = app_for(shared_cluster)
+    async with app.run_test(size=(120, 40)) as pilot:
+        form = await open_form(pilot)
+        command = preview(form)
+        assert command.startswith("kubectl debug slim-79487d6484-h4rss -n default -it --image=busybox")
+        assert "--target" not in command and "--copy-to" not in command
+        name = command.rsplit("-c ", 1)[1]
+        assert name.startswith("debugger-")
+
+        await _choose_mode(pilot, form, 1)
+        await wait_for(pilot, lambda: "--target=app" in preview(form), what="target mode in the preview")
+        form.query_one("#target", Select).value = "sidecar"
+        await wait_for(pilot, lambda: "--target=sidecar" in preview(form), what="target follows the select")
+        assert preview(form).endswith(f"-c {name}")  # the generated name stays put while editing
+
+        await _choose_mode(pilot, form, 2)
+        await wait_for(pilot, lambda: "--copy-to=" in preview(form), what="copy mode in the preview")
+        assert "--share-processes" in preview(form)
+
+        image = form.query_one("#image", Input)
+        image.focus()
+        image.value = "alpine:3.20"
+        await wait_for(pilot, lambda: "--image=alpine:3.20" in preview(form), what="image in the preview")
+        form.query_one("#env", Input).value = "MODE=debug"
+        await wait_for(pilot, lambda: "--env=MODE=debug" in preview(form), what="env in the preview")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, DebugFormModal), what="form closed")
+
+
+async def test_preflight_all_clear_on_the_slim_pod_and_bad_fields_are_explained(shared_cluster: DemoCluster) -> None:
+    app = app_for(shared_cluster)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_form(pilot)
+        text = preflight_text(form)
+        assert "ok server dry run: admitted" in text
+        assert "fail" not in text.split()
+        form.query_one("#run-as-user", Input).value = "root"
+        await wait_for(pilot, lambda: "runAsUser must be a number" in str(form.query_one("#kubectl-preview").render()),
+                       what="field problem in the preview")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: "Cannot create: runAsUser must be a number" in form.error_text, what="error")
+        assert isinstance(app.screen, DebugFormModal)
+
+
+async def test_preflight_pod_security_failure_in_namespace_secure(shared_cluster: DemoCluster) -> None:
+    app = app_for(shared_cluster)
+    async with app.run_test(size=(120, 40)) as pilot:
+        form = await open_form(pilot, ("secure", "vault-agent-0"))
+        text = preflight_text(form)
+        assert "fail Pod Security:" in text and "restricted" in text
+        assert "fail server dry run: refused: 403" in text and "violates PodSecurity" in text
+        form.query_one("#profile", Select).value = "restricted"
+        await settle_preflight(pilot, form)
+        assert "ok server dry run: admitted" in preflight_text(form)
+
+
+async def test_preflight_static_pod_in_kube_system(shared_cluster: DemoCluster) -> None:
+    app = app_for(shared_cluster)
+    async with app.run_test(size=(120, 40)) as pilot:
+        browser = app.browser
+        await wait_for(pilot, lambda: browser.connection is not None)
+        browser.switch_namespace("kube-system")
+        await wait_for(pilot, lambda: any(n.startswith("kube-apiserver-") for _, n in browser.table.visible_keys()))
+        key = next(k for k in browser.table.visible_keys() if k[1].startswith("kube-apiserver-"))
+        form = await open_form(pilot, key)
+        text = preflight_text(form)
+        assert "static" in text
+        assert any(line.startswith("fail") and "static" in line for line in text.splitlines())
+
+
+async def test_preflight_rbac_denial_and_server_refusal_shown_in_the_form(demo_cluster: DemoCluster) -> None:
+    demo_cluster.faults.deny("patch", "pods", "ephemeralcontainers")
+    app = app_for(demo_cluster)
+    async with app.run_test(size=(120, 40)) as pilot:
+        form = await open_form(pilot)
+        text = preflight_text(form)
+        assert "fail RBAC:" in text and "patch pods/ephemeralcontainers" in text
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: "Refused: 403" in form.error_text, timeout=10, what="403 in the form")
+        assert "ephemeralcontainers" in form.error_text
+        assert isinstance(app.screen, DebugFormModal)  # the form stays open to fix things
+        assert _ephemeral(demo_cluster) == []
+        entries = audit_entries()
+        assert [(e.action, e.ok) for e in entries] == [("ephemeral-container-added", False)]
+
+
+async def test_create_targeted_debugger_inspector_shows_waiting_then_running(slow_cluster: DemoCluster) -> None:
+    app = app_for(slow_cluster)
+    async with app.run_test(size=(120, 40)) as pilot:
+        form = await open_form(pilot)
+        await _choose_mode(pilot, form, 1)
+        await wait_for(pilot, lambda: "--target=app" in preview(form))
+        name = preview(form).rsplit("-c ", 1)[1]
+        form.query_one("#image", Input).focus()
+        await pilot.press("enter")  # Enter in a text field creates
+        await wait_for(pilot, lambda: not isinstance(app.screen, DebugFormModal), timeout=10, what="form closed")
+        browser = app.browser
+        assert browser.table.selected_key == SLIM
+        await wait_for(pilot, lambda: name in browser.inspector.text and "Waiting" in browser.inspector.text,
+                       what="Waiting in the inspector")
+        await wait_for(pilot, lambda: "Running" in browser.inspector.text.split(name, 1)[1], timeout=10,
+                       what="Running in the inspector")
+        assert "→ target app" in browser.inspector.text
+        (container,) = _ephemeral(slow_cluster)
+        assert container["name"] == name and container["targetContainerName"] == "app"
+        if callable(getattr(app, "open_session", None)):
+            await wait_for(pilot, lambda: _session_open(app, name), timeout=10, what="attach pane")
+        else:
+            await wait_for(pilot, lambda: any(f"container {name} is running" in n for n in notifications(app)))
+        entries = audit_entries()
+        assert [(e.action, e.pod, e.ok) for e in entries] == [("ephemeral-container-added", SLIM[1], True)]
+        assert entries[0].result["created"] == [name]
+        settings, _ = load_settings()
+        assert settings.recent_images[0] == "busybox"
+
+
+def _session_open(app: Any, container: str) -> bool:
+    try:
+        from widgets.session_tabs import SessionTabs
+
+        return app.browser.query_one(SessionTabs).find(SLIM[0], SLIM[1], container) is not None
+    except Exception:  # noqa: BLE001 - no pane widget yet
+        return False
+
+
+async def test_missing_image_shows_image_pull_backoff_with_message(demo_cluster: DemoCluster) -> None:
+    app = app_for(demo_cluster)
+    async with app.run_test(size=(120, 40)) as pilot:
+        form = await open_form(pilot)
+        form.query_one("#image", Input).value = "doesnotexist:1.0"
+        await wait_for(pilot, lambda: "--image=doesnotexist:1.0" in preview(form))
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: not isinstance(app.screen, DebugFormModal), timeout=10, what="form closed")
+        inspector = app.browser.inspector
+        await wait_for(pilot, lambda: "ImagePullBackOff" in inspector.text, timeout=10, what="ImagePullBackOff")
+        assert "doesnotexist" in inspector.text.split("ImagePullBackOff", 1)[1]  # the kubelet's message
+        # the follow-up stops waiting and says why (the kubelet's pull error names the missing image)
+        await wait_for(pilot, lambda: any("cannot start: " in n and "doesnotexist:1.0: not found" in n
+                                          for n in notifications(app)), timeout=10, what="stuck notice")
+
+
+async def test_privileged_asks_for_confirmation(demo_cluster: DemoCluster) -> None:
+    app = app_for(demo_cluster)
+    async with app.run_test(size=(120, 40)) as pilot:
+        form = await open_form(pilot)
+        form.query_one("#privileged", Checkbox).value = True
+        await wait_for(pilot, lambda: form.plan is not None and form.plan.requires_confirmation)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="confirmation")
+        await pilot.press("enter")  # the focus starts on Cancel: a stray Enter never confirms
+        await wait_for(pilot, lambda: app.screen is form, what="back in the form")
+        assert "cancelled" in str(form.query_one("#form-status").render())
+        assert _ephemeral(demo_cluster) == []
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="confirmation again")
+        await pilot.press("y")
+        await wait_for(pilot, lambda: not isinstance(app.screen, (DebugFormModal, ConfirmModal)), timeout=10)
+        (container,) = _ephemeral(demo_cluster)
+        assert container["securityContext"]["privileged"] is True
+
+
+async def test_copy_mode_creates_the_copy_and_selects_it(demo_cluster: DemoCluster) -> None:
+    app = app_for(demo_cluster)
+    async with app.run_test(size=(120, 40)) as pilot:
+        form = await open_form(pilot)
+        await _choose_mode(pilot, form, 2)
+        await wait_for(pilot, lambda: "--copy-to=" in preview(form))
+        copy_name = preview(form).split("--copy-to=", 1)[1].split()[0]
+        assert copy_name.startswith(f"{SLIM[1]}-debug-")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: not isinstance(app.screen, DebugFormModal), timeout=10, what="form closed")
+        browser = app.browser
+        await wait_for(pilot, lambda: browser.table.selected_key == ("default", copy_name), timeout=10,
+                       what="the copy selected")
+        copy = pod_of(demo_cluster, "default", copy_name)
+        assert copy is not None
+        assert copy["metadata"]["labels"]["app.kubernetes.io/managed-by"] == "ephemera"
+        assert copy["spec"]["shareProcessNamespace"] is True
+        assert pod_of(demo_cluster, *SLIM) is not None  # the original is untouched
+        assert [(e.action, e.pod) for e in audit_entries()] == [("copy-created", copy_name)]
+
+
+async def test_reuse_offer_attaches_to_the_running_debugger(demo_cluster: DemoCluster) -> None:
+    app = app_for(demo_cluster)
+    async with app.run_test(size=(120, 40)) as pilot:
+        form = await open_form(pilot)
+        first = preview(form).rsplit("-c ", 1)[1]
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: not isinstance(app.screen, DebugFormModal), timeout=10)
+        browser = app.browser
+        await wait_for(pilot, lambda: "Running" in browser.inspector.text.split(first, 1)[-1], timeout=10)
+        if callable(getattr(app, "open_session", None)):
+            await wait_for(pilot, lambda: _session_open(app, first), timeout=10, what="attach pane")
+        browser.table.focus()
+        form = await open_form(pilot)
+        offer = str(form.query_one("#reuse-offer").render())
+        assert f"ctrl+r attaches to {first} instead" in offer
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: not isinstance(app.screen, DebugFormModal), what="form closed")
+        assert len(_ephemeral(demo_cluster)) == 1  # nothing new piled up
+        assert len(audit_entries()) == 1
