@@ -122,6 +122,17 @@ class PolicyAuditScreen(ModalScreen[None]):
         ))
         self.query_one("#audit-table", Static).update(render_rows(rows))
 
+    @property
+    def text(self) -> str:
+        """The table as plain text (tests, screen readers)."""
+        import io
+
+        from rich.console import Console
+
+        buffer = io.StringIO()
+        Console(file=buffer, width=max(self.size.width, 120), color_system=None).print(render_rows(self.rows))
+        return buffer.getvalue()
+
     def action_scroll_down(self) -> None:
         self.query_one("#policy-audit", VerticalScroll).scroll_down()
 
