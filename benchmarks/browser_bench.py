@@ -258,7 +258,7 @@ def report(args: argparse.Namespace, kubectl_times: list[float], kubectl_kb: int
          "all" if result.get("mismatches") == 0 else f"{result.get('mismatches')} differ",
          f"{result.get('rows')} rows, {result.get('server_pods')} server pods, "
          f"converged {result.get('converge_seconds', float('nan')):.1f} s after the storm"),
-        ("peak RSS of the headless app after the storm", f"{result.get('vmhwm_kb', 0) / 1024:.0f} MB", ""),
+        ("peak RSS of the headless app through the storm", f"{result.get('vmhwm_kb', 0) / 1024:.0f} MB", ""),
     ]
     width = max(len(r[0]) for r in rows)
     print()

@@ -66,13 +66,20 @@ def versions(pods: dict) -> dict:
     return {key: pod["metadata"]["resourceVersion"] for key, pod in pods.items()}
 
 
+def start_watcher(connection: ClusterConnection, namespace: str | None = None,
+                  **options: object) -> tuple[PodWatcher, Recorder]:
+    recorder = Recorder()
+    options.setdefault("batch_interval", 0.05)
+    watcher = PodWatcher(connection, namespace, on_batch=recorder.on_batch, on_status=recorder.on_status,
+                         **options)  # type: ignore[arg-type]
+    watcher.start()
+    return watcher, recorder
+
+
 @pytest.fixture()
 def watching(demo_cluster: DemoCluster) -> Iterator[tuple[PodWatcher, Recorder, ClusterConnection]]:
     connection = connect(demo_cluster)
-    recorder = Recorder()
-    watcher = PodWatcher(connection, None, on_batch=recorder.on_batch, on_status=recorder.on_status,
-                         batch_interval=0.05, watch_timeout=30)
-    watcher.start()
+    watcher, recorder = start_watcher(connection, watch_timeout=30)
     try:
         recorder.wait_for(lambda: recorder.state == "live" and bool(recorder.batches), what="live")
         yield watcher, recorder, connection
@@ -170,10 +177,7 @@ def test_server_restart_shows_reconnecting_with_a_reason_then_live(watching, dem
 def test_forbidden_list_fails_naming_the_verb_and_resource(demo_cluster) -> None:
     demo_cluster.faults.deny("list", "pods")
     connection = connect(demo_cluster)
-    recorder = Recorder()
-    watcher = PodWatcher(connection, None, on_batch=recorder.on_batch, on_status=recorder.on_status,
-                         batch_interval=0.05)
-    watcher.start()
+    watcher, recorder = start_watcher(connection)
     try:
         recorder.wait_for(lambda: recorder.state == "failed", what="failed")
         reason = recorder.statuses[-1].reason
@@ -198,10 +202,7 @@ def test_label_selector_limits_the_pods(demo_cluster) -> None:
     )
     expected = server_pods(connection, labelSelector=f"{label}={value}")
     assert 0 < len(expected) < len(everything)
-    recorder = Recorder()
-    watcher = PodWatcher(connection, None, label_selector=f"{label}={value}",
-                         on_batch=recorder.on_batch, on_status=recorder.on_status, batch_interval=0.05)
-    watcher.start()
+    watcher, recorder = start_watcher(connection, label_selector=f"{label}={value}")
     try:
         recorder.wait_for(lambda: recorder.state == "live" and bool(recorder.batches), what="live")
         assert set(recorder.store.pods) == set(expected)
@@ -214,10 +215,7 @@ def test_one_namespace_and_an_empty_one(shared_cluster) -> None:
     connection = connect(shared_cluster)
     try:
         for namespace in ("default", "no-such-namespace-here"):
-            recorder = Recorder()
-            watcher = PodWatcher(connection, namespace, on_batch=recorder.on_batch,
-                                 on_status=recorder.on_status, batch_interval=0.05)
-            watcher.start()
+            watcher, recorder = start_watcher(connection, namespace)
             try:
                 recorder.wait_for(lambda: recorder.state == "live" and bool(recorder.batches), what="live")
                 expected = server_pods(connection, f"/api/v1/namespaces/{namespace}/pods")
@@ -233,10 +231,7 @@ def test_one_namespace_and_an_empty_one(shared_cluster) -> None:
 
 def test_stop_returns_promptly_while_a_watch_is_open(shared_cluster) -> None:
     connection = connect(shared_cluster)
-    recorder = Recorder()
-    watcher = PodWatcher(connection, None, on_batch=recorder.on_batch, on_status=recorder.on_status,
-                         watch_timeout=300)
-    watcher.start()
+    watcher, recorder = start_watcher(connection, watch_timeout=300)
     try:
         recorder.wait_for(lambda: recorder.state == "live", what="live")
         time.sleep(0.2)  # let the watch request be open and idle
@@ -254,9 +249,7 @@ def test_unreachable_server_reports_reconnecting_with_the_address(tmp_path: Path
     kubeconfig = cluster.write_kubeconfig(tmp_path / "config")
     cluster.stop()
     connection = KubeConfig.load(kubeconfig=str(kubeconfig)).connect()
-    recorder = Recorder()
-    watcher = PodWatcher(connection, None, on_batch=recorder.on_batch, on_status=recorder.on_status)
-    watcher.start()
+    watcher, recorder = start_watcher(connection)
     try:
         recorder.wait_for(lambda: recorder.state == "reconnecting", what="reconnecting")
         status = recorder.statuses[-1]
@@ -272,10 +265,7 @@ def test_unreachable_server_reports_reconnecting_with_the_address(tmp_path: Path
 
 def test_acknowledged_batches_wait_for_the_consumer_and_collapse(demo_cluster) -> None:
     connection = connect(demo_cluster)
-    recorder = Recorder()
-    watcher = PodWatcher(connection, None, on_batch=recorder.on_batch, on_status=recorder.on_status,
-                         batch_interval=0.02, acknowledge=True, ack_timeout=30)
-    watcher.start()
+    watcher, recorder = start_watcher(connection, batch_interval=0.02, acknowledge=True, ack_timeout=30)
     try:
         recorder.wait_for(lambda: recorder.state == "live" and bool(recorder.batches), what="live")
         time.sleep(0.1)
