@@ -30,8 +30,8 @@ from tui.settings import load_settings
 
 @pytest.fixture()
 def slow_cluster(tmp_path: Path) -> Iterator[DemoCluster]:
-    """Containers take a second to start, so Waiting is visible before Running."""
-    with DemoCluster(kubelet_delay=1.0) as cluster:
+    """Containers take two seconds to start, so Waiting is visible before Running."""
+    with DemoCluster(kubelet_delay=2.0) as cluster:
         cluster.kubeconfig_path = cluster.write_kubeconfig(tmp_path / "kubeconfig")
         yield cluster
 
@@ -153,7 +153,7 @@ async def test_create_targeted_debugger_inspector_shows_waiting_then_running(slo
         browser = app.browser
         assert browser.table.selected_key == SLIM
         await wait_for(pilot, lambda: name in browser.inspector.text and "Waiting" in browser.inspector.text,
-                       what="Waiting in the inspector")
+                       timeout=15, what="Waiting in the inspector")
         await wait_for(pilot, lambda: "Running" in browser.inspector.text.split(name, 1)[1], timeout=10,
                        what="Running in the inspector")
         assert "→ target app" in browser.inspector.text
@@ -192,7 +192,7 @@ async def test_missing_image_shows_image_pull_backoff_with_message(demo_cluster:
         assert "doesnotexist" in inspector.text.split("ImagePullBackOff", 1)[1]  # the kubelet's message
         # the follow-up stops waiting and says why (the kubelet's pull error names the missing image)
         await wait_for(pilot, lambda: any("cannot start: " in n and "doesnotexist:1.0: not found" in n
-                                          for n in notifications(app)), timeout=10, what="stuck notice")
+                                          for n in notifications(app)), timeout=20, what="stuck notice")
 
 
 async def test_privileged_asks_for_confirmation(demo_cluster: DemoCluster) -> None:

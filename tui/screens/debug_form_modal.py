@@ -70,6 +70,12 @@ def target_choices(pod: dict[str, Any]) -> list[tuple[str, str]]:
     return [(f"{e.name} ({e.kind if e.kind == 'init' else e.state.lower()})", e.name) for e in ordered]
 
 
+def _show(widget: Static, text: Text) -> None:
+    """Update a message line; an empty one takes no room."""
+    widget.update(text)
+    widget.display = bool(text.plain)
+
+
 def _field(label: str, widget: Any, hint: str = "") -> Horizontal:
     children: list[Any] = [Label(label, classes="field-label"), widget]
     if hint:
@@ -89,7 +95,8 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
     DebugFormModal #fields { width: 2fr; height: auto; }
     DebugFormModal #results { width: 3fr; height: auto; margin-left: 1; }
     DebugFormModal.-narrow #form-columns { layout: vertical; }
-    DebugFormModal.-narrow #results { margin-left: 0; }
+    DebugFormModal.-narrow #fields { width: 100%; }
+    DebugFormModal.-narrow #results { width: 100%; margin-left: 0; }
     DebugFormModal .field { height: auto; }
     DebugFormModal .field-label { width: 12; color: $text-accent; }
     DebugFormModal .field-hint { width: auto; max-width: 40; margin-left: 1; }
@@ -103,7 +110,6 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
     DebugFormModal #form-status { height: auto; }
     DebugFormModal #reuse-offer { height: auto; color: $text-warning; }
     DebugFormModal #plan-warnings { height: auto; color: $text-warning; }
-    DebugFormModal #form-keys { color: $text-muted; }
     """
     BINDINGS = [
         Binding("ctrl+s", "create", "Create", priority=True),
@@ -150,6 +156,7 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
         self.preflight_done = 0  # generation of the results shown
         self._preflight_timer: Timer | None = None
         self._mounted = False
+        self._planned_values: FormValues | None = None
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -158,6 +165,7 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
         target_value = self.targets[0][1] if self.targets else Select.NULL
         form = VerticalScroll(id="debug-form")
         form.border_title = f"Debug {self.namespace}/{self.pod_name}"
+        form.border_subtitle = "Enter/ctrl+s create · ctrl+y copy · ctrl+r reuse · PgDn more · Esc cancel"
         with form:
             with RadioSet(id="mode", compact=True):
                 for mode, element_id in MODE_IDS.items():
@@ -212,10 +220,11 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
                     yield Static("", id="form-error")
                     yield Static("", id="form-status")
                     yield PreflightList(id="preflight")
-            yield Static("Enter/ctrl+s create · ctrl+y copy command · ctrl+r reuse · Esc cancel", id="form-keys")
 
     def on_mount(self) -> None:
         self._mounted = True
+        for element_id in ("#form-error", "#form-status"):
+            self.query_one(element_id, Static).display = False
         self._update_copy_section()
         self.refresh_plan(schedule_preflight=False)
         self.query_one("#image", Input).focus()
@@ -279,8 +288,8 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
     @on(Checkbox.Changed)
     @on(Input.Changed)
     def _changed(self) -> None:
-        if not self._mounted:
-            return
+        if not self._mounted or self.values() == self._planned_values:
+            return  # e.g. the Changed events of widgets just mounted: nothing to re-plan
         self._update_copy_section()
         self.refresh_plan()
 
@@ -294,8 +303,9 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
         preview = self.query_one(KubectlPreview)
         self.plan = None
         self.request = None
+        self._planned_values = values = self.values()
         try:
-            self.request = request_from_values(self.namespace, self.pod_name, self.values())
+            self.request = request_from_values(self.namespace, self.pod_name, values)
             self.plan = self._plan_now(self.request)
             self.problem = ""
         except (ValueError, PlanError) as exc:
@@ -307,7 +317,7 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
         else:
             preview.show_problem(self.problem)
             warnings = Text("")
-        self.query_one("#plan-warnings", Static).update(warnings)
+        _show(self.query_one("#plan-warnings", Static), warnings)
         self._show_reuse(reusable_container(self.pod, self.request) if self.request else None)
         if schedule_preflight and self.run_preflight:
             if self._preflight_timer is not None:
@@ -322,7 +332,7 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
                          "running in this pod: ", style="")
             offer.append(f"ctrl+r attaches to {container} instead", style="bold")
             offer.append(" (ephemeral containers can never be removed)", style="dim")
-        self.query_one("#reuse-offer", Static).update(offer)
+        _show(self.query_one("#reuse-offer", Static), offer)
 
     # ------------------------------------------------------------------ pre-flight
     def start_preflight(self) -> None:
@@ -435,12 +445,12 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
         if hint:
             text.append(f"\n→ {hint}", style="yellow")
         widget = self.query_one("#form-error", Static)
-        widget.update(text)
+        _show(widget, text)
         if message:
-            self.query_one("#debug-form", VerticalScroll).scroll_to_widget(widget)
+            self.call_after_refresh(self.query_one("#debug-form", VerticalScroll).scroll_to_widget, widget)
 
     def _set_status(self, text: Text) -> None:
-        self.query_one("#form-status", Static).update(text)
+        _show(self.query_one("#form-status", Static), text)
 
     @property
     def error_text(self) -> str:
