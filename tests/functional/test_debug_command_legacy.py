@@ -8,7 +8,7 @@ import random
 
 import pytest
 
-from tests.functional.attach_helpers import request as http
+from attach_helpers import request as http
 from tui.cli import main
 from tui.debug.request import DebugRequest, Mode
 from tui.demo.cluster import DemoCluster

@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from tests.functional.demo_http import ephemeral_state, wait_for
+from demo_http import ephemeral_state, wait_for
 from tui.demo.cluster import DemoCluster
 
 pytestmark = pytest.mark.kubectl

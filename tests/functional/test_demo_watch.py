@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 
-from tests.functional.demo_http import Raw, wait_for
+from demo_http import Raw, wait_for
 from tui.demo.cluster import DemoCluster
 
 SLIM = "slim-79487d6484-h4rss"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from tests.unit.debug_pods import slim_pod
+from debug_pods import slim_pod
 from tui.debug.policy_audit import AUDIT_CONTAINER, audit_row, audit_variants, format_table
 from tui.kube.pod_security import evaluate
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.unit.debug_pods import slim_pod
+from debug_pods import slim_pod
 from tui.debug import CopyOptions, DebugRequest, Mode, Profile, SecurityOverrides, plan
 from tui.debug.preflight import (
     AccessQuestion,
