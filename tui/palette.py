@@ -25,6 +25,10 @@ ACTIONS: tuple[tuple[str, str, str], ...] = (
     ("Policy audit of selected pod", "which debug containers the cluster admits, by dry runs (P)",
      "action_policy_audit"),
     ("Clean up copies…", "list and delete the pods Ephemera copied for debugging (C)", "action_cleanup"),
+    ("Attach to ephemeral container", "a terminal pane on the selected pod's debug container (a)", "action_attach"),
+    ("Shell into container", "exec bash, else sh, in a container of the selected pod (s)", "action_shell"),
+    ("Go to session panes", "focus the terminal panes; Ctrl+] leaves a pane (t)", "action_focus_sessions"),
+    ("Full-screen session pane", "the panes alone, or back beside the browser (z)", "action_sessions_full"),
     ("Save screenshot", "an SVG of the screen (ctrl+s)", "action_screenshot"),
     ("Help", "every key of the focused view (?)", "action_help"),
 )

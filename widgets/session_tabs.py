@@ -47,8 +47,7 @@ BADGE_STYLES: dict[str, tuple[str, str]] = {
 
 HINT_TERMINAL = "Ctrl+] leave pane · Ctrl+PgUp/PgDn switch tab"
 HINT_TAB_BAR = (
-    "Enter back into the pane · ←/→ tabs · z full-screen · o beside/below · x close · "
-    "y copy screen · w save .cast · r re-attach · Esc browser"
+    "Enter pane · ←/→ tabs · z full-screen · o beside · x close · y copy · w save .cast · r re-attach · Esc browser"
 )
 
 

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from tui.screens.browser_screen import BrowserScreen
 
 DEFAULT_CONTAINER_ANNOTATION = "kubectl.kubernetes.io/default-container"
-STATE_SEPARATOR = "  ·  "
+STATE_SEPARATOR = "  "
 
 
 def _label(entry: ContainerEntry) -> str:
@@ -25,7 +25,8 @@ def _label(entry: ContainerEntry) -> str:
     if entry.exit_code is not None:
         state += f" (exit {entry.exit_code})"
     target = f" → {entry.target}" if entry.target else ""
-    return f"{entry.name}{STATE_SEPARATOR}{entry.image}{target}{STATE_SEPARATOR}{state}"
+    image = entry.image.rsplit("/", 1)[-1]
+    return f"{entry.name}{STATE_SEPARATOR}{state}{STATE_SEPARATOR}{image}{target}"
 
 
 def _name_of(label: str) -> str:
