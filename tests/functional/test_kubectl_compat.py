@@ -9,15 +9,17 @@ install followed by `kubectl get pods -A` is tested in test_cli.py, which CI run
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import threading
 import time
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import IO
 
 import pytest
 
-from tests.functional.demo_http import ephemeral_state, pod_json, wait_for
+from demo_http import ephemeral_state, pod_json, wait_for
 from tui.demo.cluster import DemoCluster
 
 pytestmark = pytest.mark.kubectl
@@ -306,6 +308,22 @@ def test_logs_without_container_defaults_to_the_first(shared_cluster: DemoCluste
     assert result.returncode == 0, result.stderr
     assert 'Defaulted container "web" out of: web, worker' in result.stderr
     assert "start worker processes" in result.stdout  # nginx's start lines
+
+
+def test_logs_tail_timestamps_since_and_limit_bytes(shared_cluster: DemoCluster, kubectl: str) -> None:
+    every = kubectl_ok(kubectl, shared_cluster, "logs", SHARED_PID, "-c", "web").splitlines()
+    assert len(every) == 3 and "start worker processes" in every[-1]
+    stamped = kubectl_ok(kubectl, shared_cluster, "logs", SHARED_PID, "-c", "web", "--tail=2", "--timestamps")
+    lines = stamped.splitlines()
+    assert [line.split(" ", 1)[1] for line in lines] == every[-2:]
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z", line.split(" ", 1)[0]) for line in lines)
+    assert kubectl_ok(kubectl, shared_cluster, "logs", SHARED_PID, "-c", "web", "--limit-bytes=10") == \
+        "\n".join(every)[:10]
+    assert kubectl_ok(kubectl, shared_cluster, "logs", SHARED_PID, "-c", "web", "--since=1h").splitlines() == every
+    after = datetime.now(timezone.utc) + timedelta(minutes=1)  # nothing was written after this
+    later = kubectl_ok(kubectl, shared_cluster, "logs", SHARED_PID, "-c", "web",
+                       "--since-time=" + after.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    assert later == ""
 
 
 # ---- exec ---------------------------------------------------------------------------------------

@@ -112,8 +112,8 @@ class Container:
     stdin_once: bool
     argv: list[str]
     logs: LogBuffer = field(default_factory=LogBuffer)
-    previous_logs: bytes | None = None
-    """the last run's output after a restart (`kubectl logs --previous`); None before any restart"""
+    previous_logs: LogBuffer | None = None
+    """the last run's log after a restart (`kubectl logs --previous`); None before any restart"""
     io: ProcessIO | None = None
     main: Process | None = None
     task: asyncio.Task[None] | None = None

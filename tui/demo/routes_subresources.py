@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
 from aiohttp import web
@@ -11,9 +12,11 @@ from tui.demo import patch as patching
 from tui.demo import podsecurity, validation
 from tui.demo.apistatus import ApiError, json_response, not_found, raw_json_response
 from tui.demo.kubelet import CRASHLOOP_ANNOTATION
+from tui.demo.logquery import LiveLog, LogQuery, split_lines
 from tui.demo.poddefaults import default_container
 from tui.demo.routes_objects import TRUE_VALUES, read_json
 from tui.demo.state import ServerState
+from tui.kube.podstatus import parse_timestamp
 
 PATCH_TYPES = (
     "application/json-patch+json",
@@ -128,21 +131,25 @@ def add_routes(app: web.Application, state: ServerState) -> None:
         container = pick_container(pod, request.query.get("container"))
         previous = request.query.get("previous") in TRUE_VALUES
         follow = request.query.get("follow") in TRUE_VALUES
-        tail = request.query.get("tailLines")
+        query = LogQuery.from_query(request.query, time.time())
         entry = container_status(pod, container) or {}
         crashloop = (pod["metadata"].get("annotations") or {}).get(CRASHLOOP_ANNOTATION) == container
+        runtime = state.runtime
         if previous:
-            if not entry.get("lastState", {}).get("terminated"):
+            last = entry.get("lastState", {}).get("terminated")
+            if not last:
                 raise ApiError(400, f'previous terminated container "{container}" in pod "{name}" not found',
                                "BadRequest")
             if crashloop:
-                content = crashloop_log(pod, container, int(entry.get("restartCount", 1)) - 1)
-            else:
-                content = (state.runtime.previous_logs(pod, container) if state.runtime is not None else None) or b""
-            return _text(_tail(content, tail))
+                static = crashloop_log(pod, container, int(entry.get("restartCount", 1)) - 1)
+                return _text(query.render(split_lines([(_epoch(last.get("startedAt")), static)])))
+            buffer = runtime.log_buffer(pod, container, previous=True) if runtime is not None else None
+            return _text(query.render(split_lines(buffer.timed_chunks() if buffer is not None else [])))
         waiting = entry.get("state", {}).get("waiting")
         if crashloop:
-            return _text(_tail(crashloop_log(pod, container, int(entry.get("restartCount", 0))), tail))
+            started = (entry.get("lastState", {}).get("terminated") or {}).get("finishedAt")
+            static = crashloop_log(pod, container, int(entry.get("restartCount", 0)))
+            return _text(query.render(split_lines([(_epoch(started), static)])))
         if waiting is not None or not entry:
             reason = (waiting or {}).get("reason", "ContainerCreating")
             if reason in ("ErrImagePull", "ImagePullBackOff"):
@@ -152,10 +159,12 @@ def add_routes(app: web.Application, state: ServerState) -> None:
             else:
                 text = f'container "{container}" in pod "{name}" is waiting to start: {reason}'
             raise ApiError(400, text, "BadRequest")
-        runtime = state.runtime
-        content = runtime.logs(pod, container) if runtime is not None else b""
-        if not follow or runtime is None or "terminated" in entry.get("state", {}):
-            return _text(_tail(content, tail))
+        buffer = runtime.log_buffer(pod, container) if runtime is not None else None
+        lines = split_lines(buffer.timed_chunks()) if buffer is not None else []
+        first = query.render(lines)
+        live = LiveLog(query, len(first), not lines or lines[-1][1].endswith(b"\n"))
+        if not follow or runtime is None or "terminated" in entry.get("state", {}) or live.exhausted:
+            return _text(first)
         response = web.StreamResponse(headers={"Content-Type": "text/plain"})
         response.enable_chunked_encoding()
         task = asyncio.current_task()
@@ -163,11 +172,12 @@ def add_routes(app: web.Application, state: ServerState) -> None:
             state.streams.add(task)
         try:
             await response.prepare(request)
-            first = _tail(content, tail)
             if first:
                 await response.write(first)
             async for chunk in runtime.follow_logs(pod, container, include_existing=False):
-                await response.write(chunk)
+                await response.write(live.format(chunk, time.time()))
+                if live.exhausted:
+                    break
             await response.write_eof()
         except (ConnectionResetError, asyncio.CancelledError):
             pass
@@ -270,17 +280,10 @@ def apply_patch(content_type: str, pod: dict[str, Any], body: Any) -> dict[str, 
                         f"{', '.join(PATCH_TYPES)}", "UnsupportedMediaType")
 
 
-def _tail(content: bytes, tail: str | None) -> bytes:
-    if tail in (None, ""):
-        return content
-    try:
-        count = int(tail)
-    except ValueError:
-        return content
-    if count < 0:
-        return content
-    lines = content.splitlines(keepends=True)
-    return b"".join(lines[-count:]) if count else b""
+def _epoch(timestamp: str | None) -> float:
+    """An RFC 3339 status time as epoch seconds (now when absent)."""
+    parsed = parse_timestamp(timestamp)
+    return parsed.timestamp() if parsed is not None else time.time()
 
 
 def _text(content: bytes) -> web.Response:

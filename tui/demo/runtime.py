@@ -15,7 +15,7 @@ from typing import Any
 from tui.demo import images
 from tui.demo.filesystem import Filesystem, normpath
 from tui.demo.processes import PAUSE_UID, Container, PidNamespace, PodSandbox, Process
-from tui.demo.stdio import ProcessIO, Sink
+from tui.demo.stdio import LogBuffer, ProcessIO, Sink
 
 log = logging.getLogger(__name__)
 
@@ -157,7 +157,7 @@ class ContainerRuntime:
         state.fs.write("/etc/hosts", f"127.0.0.1\tlocalhost\n{sandbox.ip}\t{sandbox.hostname}\n")
         state.fs.mkdir(state.working_dir)
         if old is not None:
-            state.previous_logs = old.logs.content()
+            state.previous_logs = old.logs
         sandbox.containers[container] = state
         state.io = ProcessIO(state.tty, state.stdin, state.logs)
         if not state.argv or state.fs.which(state.argv[0], state.env.get("PATH", "")) is None:
@@ -248,8 +248,15 @@ class ContainerRuntime:
 
     def previous_logs(self, pod: dict[str, Any], container: str) -> bytes | None:
         """The output of the container's run before its last restart (None: never restarted)."""
+        buffer = self.log_buffer(pod, container, previous=True)
+        return buffer.content() if buffer is not None else None
+
+    def log_buffer(self, pod: dict[str, Any], container: str, previous: bool = False) -> LogBuffer | None:
+        """The container's current (or previous run's) LogBuffer, with write times."""
         found = self._find_pod(pod, container)
-        return found.previous_logs if found is not None else None
+        if found is None:
+            return None
+        return found.previous_logs if previous else found.logs
 
     async def follow_logs(self, pod: dict[str, Any], container: str,
                           include_existing: bool = True) -> AsyncIterator[bytes]:

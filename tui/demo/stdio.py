@@ -4,6 +4,7 @@ attached clients and to the container log, with back-pressure from slow clients.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Protocol
@@ -45,6 +46,7 @@ class LogBuffer:
 
     def __init__(self, limit: int = LOG_LIMIT) -> None:
         self._chunks: list[bytes] = []
+        self._times: list[float] = []  # when each chunk was written (epoch seconds)
         self._size = 0
         self._limit = limit
         self._followers: list[asyncio.Queue[bytes | None]] = []
@@ -54,14 +56,20 @@ class LogBuffer:
         if not data:
             return
         self._chunks.append(data)
+        self._times.append(time.time())
         self._size += len(data)
         while self._size > self._limit and len(self._chunks) > 1:
             self._size -= len(self._chunks.pop(0))
+            self._times.pop(0)
         for queue in self._followers:
             queue.put_nowait(data)
 
     def content(self) -> bytes:
         return b"".join(self._chunks)
+
+    def timed_chunks(self) -> list[tuple[float, bytes]]:
+        """The history as (time written, bytes) pairs, for `timestamps` / `sinceSeconds`."""
+        return list(zip(self._times, self._chunks))
 
     def close(self) -> None:
         self.closed = True
