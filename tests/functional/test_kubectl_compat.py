@@ -413,6 +413,37 @@ def test_delete_pod(demo_cluster: DemoCluster, kubectl: str) -> None:
     assert "web-5d9c7b8f4-t9w2z" in rows and "web-5d9c7b8f4-m4k8p" not in rows
 
 
+def test_label_annotate_patch_and_set_image(demo_cluster: DemoCluster, kubectl: str) -> None:
+    pod = "web-5d9c7b8f4-t9w2z"
+    assert kubectl_ok(kubectl, demo_cluster, "label", "pod", pod, "team=blue").strip() == f"pod/{pod} labeled"
+    assert kubectl_ok(kubectl, demo_cluster, "annotate", "pod", pod, "note=hi").strip() == f"pod/{pod} annotated"
+    _, rows = table(kubectl_ok(kubectl, demo_cluster, "get", "pods", "-l", "team=blue"))
+    assert list(rows) == [pod]
+    kubectl_ok(kubectl, demo_cluster, "label", "pod", pod, "team-")
+    assert kubectl_ok(kubectl, demo_cluster, "get", "pod", pod, "-o", "jsonpath={.metadata.labels.team}"
+                      "{.metadata.annotations.note}") == "hi"
+
+    refused = kubectl_run(kubectl, demo_cluster, "patch", "pod", pod, "-p", '{"spec":{"hostNetwork":true}}')
+    assert refused.returncode == 1
+    assert refused.stderr.startswith(f'The Pod "{pod}" is invalid: spec: Forbidden: pod updates may not change '
+                                     "fields other than `spec.containers[*].image`")
+    stale = kubectl_run(kubectl, demo_cluster, "label", "pod", pod, "x=1", "--resource-version=1")
+    assert stale.stderr.strip() == (f'Error from server (Conflict): Operation cannot be fulfilled on pods "{pod}": '
+                                    "the object has been modified; please apply your changes to the latest "
+                                    "version and try again")
+
+    # a new image: the kubelet kills the container and starts it again with that image
+    kubectl_ok(kubectl, demo_cluster, "set", "image", f"pod/{pod}", "nginx=nginx:1.28")
+
+    def restarted() -> bool:
+        status = json.loads(kubectl_ok(kubectl, demo_cluster, "get", "pod", pod, "-o",
+                                       "jsonpath={.status.containerStatuses[0]}"))
+        return status["restartCount"] == 1 and "running" in status["state"] and status["image"].endswith(":1.28")
+
+    wait_for(restarted, what="the container restarted with the new image")
+    assert "nginx/1.27.2" in kubectl_ok(kubectl, demo_cluster, "logs", pod, "--previous")
+
+
 def test_wrong_token_is_unauthorized(shared_cluster: DemoCluster, kubectl: str, tmp_path: Path) -> None:
     assert shared_cluster.kubeconfig_path is not None
     text = Path(shared_cluster.kubeconfig_path).read_text()

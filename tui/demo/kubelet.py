@@ -399,6 +399,22 @@ class Kubelet:
         self.store.modify("pods", namespace, name, back_off)
         self.later(backoff, lambda: self._restart(namespace, name, exited["name"]))
 
+    def images_changed(self, namespace: str, name: str, container_names: list[str]) -> None:
+        """A pod update changed these containers' images: the kubelet kills them (Terminated) and
+        starts them again with the new image (restartCount + 1)."""
+        pod = self.store.get("pods", namespace, name)
+        if pod is None:
+            return
+        for container_name in container_names:
+            self._call_runtime("stop_container", pod, container_name, 143)
+
+        def killed(pod: dict[str, Any]) -> bool | None:
+            return _terminate_running_containers(pod, set(container_names))
+
+        self.store.modify("pods", namespace, name, killed)
+        for container_name in container_names:
+            self.later(self.delay, lambda c=container_name: self._restart(namespace, name, c))
+
     def _restart(self, namespace: str, name: str, container_name: str) -> None:
         def restart(pod: dict[str, Any]) -> bool | None:
             entry = _status_entry(pod, container_name)
@@ -478,15 +494,15 @@ def back_off_message(pod: dict[str, Any], container_name: str, seconds: int) -> 
             f"pod={meta['name']}_{meta['namespace']}({meta.get('uid', '')})")
 
 
-def _terminate_running_containers(pod: dict[str, Any]) -> bool | None:
-    """What the kubelet reports once it has stopped a deleted pod's containers: each running one
-    Terminated by the SIGTERM (143, as an app that does not trap it), so READY drops to 0/N."""
+def _terminate_running_containers(pod: dict[str, Any], only: set[str] | None = None) -> bool | None:
+    """What the kubelet reports once it has stopped a pod's containers (all, or `only` these): each
+    running one Terminated by the SIGTERM (143, as an app that does not trap it), not ready."""
     when = now_iso()
     changed = False
     for field in ("containerStatuses", "ephemeralContainerStatuses"):
         for entry in pod["status"].get(field, []):
             running = entry["state"].get("running")
-            if running is None:
+            if running is None or (only is not None and entry["name"] not in only):
                 continue
             entry["state"] = {"terminated": {"exitCode": 143, "reason": "Error",
                                              "startedAt": running.get("startedAt", when), "finishedAt": when,

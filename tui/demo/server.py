@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from tui.demo import legacy_api, routes_discovery, routes_objects, routes_subresources
+from tui.demo import legacy_api, routes_discovery, routes_objects, routes_pod_update, routes_subresources
 from tui.demo.apistatus import ApiError, status_response
 from tui.demo.state import ServerState
 
@@ -61,4 +61,5 @@ def build_app(state: ServerState) -> web.Application:
     routes_discovery.add_routes(app, state)
     routes_objects.add_routes(app, state)
     routes_subresources.add_routes(app, state)
+    routes_pod_update.add_routes(app, state)
     return app
