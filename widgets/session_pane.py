@@ -337,6 +337,8 @@ class SessionPane(Vertical):
 
     def _on_output(self, data: bytes) -> None:
         """Session output (any thread): to the terminal, and to the recording."""
+        if self.phase == "closed":
+            return  # a closed pane's session may still deliver a last chunk
         self.terminal.feed(data)
         with self._record_lock:
             if self._record_bytes + len(data) > RECORD_LIMIT:

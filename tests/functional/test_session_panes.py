@@ -69,6 +69,12 @@ async def wait_text(pilot: Pilot, pane: SessionPane, needle: str, timeout: float
     await wait_for(pilot, lambda: needle in text_of(pane), timeout, what=f"{needle!r} in the pane")
 
 
+async def run_line(pilot: Pilot, pane: SessionPane, line: str, expect: str) -> None:
+    """Type a command line into the focused pane and wait for `expect` in its output."""
+    await type_line(pilot, line)
+    await wait_text(pilot, pane, expect)
+
+
 async def wait_badge(pilot: Pilot, pane: SessionPane, text: str, timeout: float = 10.0) -> None:
     await wait_for(pilot, lambda: pane.badge.text == text, timeout, what=f"badge {text!r} (is {pane.badge.text!r})")
 
@@ -91,8 +97,7 @@ async def test_attach_ps_sees_target_then_exit_code_on_the_badge(demo_cluster: D
         assert "slim-79487d6484-h4rss/debugger" in tabs.tab_bar.text
         assert "● live" in tabs.tab_bar.text
         assert "Ctrl+] leave pane" in str(tabs.query_one("#session-hint").render())
-        await type_line(pilot, "ps")
-        await wait_text(pilot, pane, "python -m http.server 8080")
+        await run_line(pilot, pane, "ps", "python -m http.server 8080")
         await type_line(pilot, "exit 3")
         await wait_badge(pilot, pane, "ended (exit 3)")
         assert "ended (exit 3)" in tabs.tab_bar.text
@@ -103,8 +108,7 @@ async def test_connection_lost_then_reattach_finds_the_same_shell(demo_cluster: 
     add_debug_container(conn, "debugger", target="app", pod=SLIM[1])
     async with _app(demo_cluster).run_test(size=SIZE) as pilot:
         pane = await attach_first(pilot, SLIM)
-        await type_line(pilot, "ps")
-        await wait_text(pilot, pane, "http.server")
+        await run_line(pilot, pane, "ps", "http.server")
         shell_lines = [line for line in text_of(pane).splitlines() if line.rstrip().endswith(" sh")]
         assert shell_lines, text_of(pane)
         shell_pid = shell_lines[0].split()[0]
@@ -119,8 +123,7 @@ async def test_connection_lost_then_reattach_finds_the_same_shell(demo_cluster: 
 
         await pilot.press("r")  # typed into the dead terminal: re-attaches
         await wait_badge(pilot, pane, "live")
-        await type_line(pilot, "echo still-$((40+2))")
-        await wait_text(pilot, pane, "still-42")
+        await run_line(pilot, pane, "echo still-$((40+2))", "still-42")
         await type_line(pilot, "ps")
         await wait_for(pilot, lambda: text_of(pane).count("PID") >= 2, what="second ps")
         after = text_of(pane).split("re-attaching", 1)[1]
@@ -155,8 +158,7 @@ async def test_shell_into_busybox_container_falls_back_to_sh(demo_cluster: DemoC
         await wait_badge(pilot, pane, "live")
         assert pane.argv == ["sh"]  # bash is not in busybox: sh was the fallback
         await wait_for(pilot, lambda: isinstance(pilot.app.focused, TerminalView), what="focus")
-        await type_line(pilot, "echo $0 in $(hostname)")
-        await wait_text(pilot, pane, "sh in shared-pid-demo")
+        await run_line(pilot, pane, "echo $0 in $(hostname)", "sh in shared-pid-demo")
         await type_line(pilot, "exit 5")
         await wait_badge(pilot, pane, "ended (exit 5)")
         assert "Press r for a new shell" in pane.banner_text
@@ -170,8 +172,7 @@ async def test_two_tabs_run_at_once_and_switch_from_inside_the_terminal(
     add_debug_container(conn, "debugger", target="app", pod=SLIM[1])
     async with _app(demo_cluster).run_test(size=SIZE) as pilot:
         first = await attach_first(pilot, SLIM)
-        await type_line(pilot, "echo first-tab")
-        await wait_text(pilot, first, "first-tab")
+        await run_line(pilot, first, "echo first-tab", "first-tab")
         await pilot.press("ctrl+right_square_bracket", "escape")  # leave the pane, back to the table
         await select(pilot, SHARED)
         await pilot.press("s", "down", "enter")
@@ -182,14 +183,12 @@ async def test_two_tabs_run_at_once_and_switch_from_inside_the_terminal(
         assert tabs.current is second
         assert "slim-79487d6484-h4rss/debugger" in tabs.tab_bar.text and "shared-pid-demo/worker" in tabs.tab_bar.text
         await wait_for(pilot, lambda: pilot.app.focused is second.terminal, what="second terminal focused")
-        await type_line(pilot, "echo second-tab")
-        await wait_text(pilot, second, "second-tab")
+        await run_line(pilot, second, "echo second-tab", "second-tab")
 
         await pilot.press("ctrl+pagedown")  # wraps to the first tab, focus stays in a terminal
         await wait_for(pilot, lambda: tabs.current is first and pilot.app.focused is first.terminal, what="tab 1")
         assert first.badge.text == "live" and second.badge.text == "live"  # the hidden one kept running
-        await type_line(pilot, "echo back-in-first")
-        await wait_text(pilot, first, "back-in-first")
+        await run_line(pilot, first, "echo back-in-first", "back-in-first")
         assert "back-in-first" not in text_of(second)
         await pilot.press("ctrl+pageup")
         await wait_for(pilot, lambda: tabs.current is second, what="tab 2")
@@ -207,15 +206,13 @@ async def test_resize_reaches_the_container(demo_cluster: DemoCluster, conn: Clu
     async with _app(demo_cluster).run_test(size=SIZE) as pilot:
         pane = await attach_first(pilot, SLIM)
         cols, rows = pane.terminal.size_in_cells
-        await type_line(pilot, "stty size")
-        await wait_text(pilot, pane, f"{rows} {cols}")
+        await run_line(pilot, pane, "stty size", f"{rows} {cols}")
         await pilot.resize_terminal(100, 32)
         await wait_for(pilot, lambda: pane.terminal.size_in_cells != (cols, rows), what="the pane to resize")
         new_cols, new_rows = pane.terminal.size_in_cells
         assert new_cols < cols
         await pilot.pause(0.2)
-        await type_line(pilot, "stty size")
-        await wait_text(pilot, pane, f"{new_rows} {new_cols}")
+        await run_line(pilot, pane, "stty size", f"{new_rows} {new_cols}")
 
 
 async def test_close_says_the_shell_keeps_running(demo_cluster: DemoCluster, conn: ClusterConnection) -> None:
@@ -259,8 +256,7 @@ async def test_waits_for_the_container_then_attaches(tmp_path: Path) -> None:
             assert "Waiting for container slowpoke" in pane.banner_text
             await wait_for(pilot, lambda: "ContainerCreating" in pane.banner_text, what="the live reason")
             await wait_badge(pilot, pane, "live")
-            await type_line(pilot, "ps")
-            await wait_text(pilot, pane, "http.server")
+            await run_line(pilot, pane, "ps", "http.server")
         connection.close()
 
 
@@ -269,8 +265,7 @@ async def test_terminated_container_shows_logs_and_exit_code(demo_cluster: DemoC
     async with _app(demo_cluster).run_test(size=SIZE) as pilot:
         app: Any = pilot.app
         pane = await attach_first(pilot, SLIM)
-        await type_line(pilot, "echo goodbye-from-debugger")
-        await wait_text(pilot, pane, "goodbye-from-debugger")
+        await run_line(pilot, pane, "echo goodbye-from-debugger", "goodbye-from-debugger")
         await type_line(pilot, "exit 7")
         await wait_badge(pilot, pane, "ended (exit 7)")
         await pilot.press("ctrl+right_square_bracket", "x")
@@ -297,8 +292,7 @@ async def test_copy_screen_and_save_cast(
     async with _app(demo_cluster).run_test(size=SIZE) as pilot:
         app: Any = pilot.app
         pane = await attach_first(pilot, SLIM)
-        await type_line(pilot, "ps")
-        await wait_text(pilot, pane, "http.server")
+        await run_line(pilot, pane, "ps", "http.server")
         await pilot.press("ctrl+right_square_bracket", "y")
         await wait_for(pilot, lambda: "http.server" in (app.clipboard or ""), what="clipboard")
         assert "PID" in app.clipboard

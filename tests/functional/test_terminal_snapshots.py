@@ -9,17 +9,14 @@ time would be today's). Update after looking at them:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from attach_helpers import add_debug_container
 from browser_helpers import make_app, wait_for
-from test_browser_snapshots import SEED_NOW, _free
+from test_browser_snapshots import SEED_NOW, fixed_cluster  # noqa: F401 - the fixture
 from textual.pilot import Pilot
 
-from tui.demo import scenario
 from tui.demo.cluster import DemoCluster, start_seeded_containers
 from tui.kube.config import KubeConfig
 from widgets.terminal.terminal_view import TerminalView
@@ -29,28 +26,9 @@ SHARED = ("default", "shared-pid-demo")
 WEB = ("default", "web-5d9c7b8f4-m4k8p")
 
 
-@pytest.fixture()
-def fixed_cluster(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[DemoCluster]:
-    """The seeded scenario at SEED_NOW on a fixed port, with the seeded containers' processes."""
-    port = request.param
-    if not _free(port):
-        pytest.skip(f"port {port} is busy: the snapshot needs a fixed server address")
-    cluster = DemoCluster(port=port, kubelet_delay=0.2, seed=False)
-    cluster.start()
-
-    def seed() -> None:
-        scenario.seed(cluster.store, now=SEED_NOW)
-        start_seeded_containers(cluster.store, cluster.runtime)
-
-    cluster.run(seed)
-    cluster.kubeconfig_path = cluster.write_kubeconfig(tmp_path / "kubeconfig")  # type: ignore[attr-defined]
-    try:
-        yield cluster
-    finally:
-        cluster.stop()
-
-
 def _prepare(cluster: DemoCluster) -> Any:
+    # the browser snapshots' cluster, plus the seeded containers' processes (targets to see)
+    cluster.run(lambda: start_seeded_containers(cluster.store, cluster.runtime))
     connection = KubeConfig.load(str(cluster.kubeconfig_path)).connect()  # type: ignore[attr-defined]
     try:
         add_debug_container(connection, "debugger", target="app", pod=SLIM[1])
@@ -124,10 +102,10 @@ async def _several_tabs(pilot: Pilot) -> None:
 
 
 @pytest.mark.parametrize("fixed_cluster", [47321], indirect=True)
-def test_top_in_a_full_screen_pane_100x30(fixed_cluster: DemoCluster, snap_compare) -> None:  # type: ignore[no-untyped-def]
+def test_top_in_a_full_screen_pane_100x30(fixed_cluster: DemoCluster, snap_compare) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     assert snap_compare(_prepare(fixed_cluster), terminal_size=(100, 30), run_before=_top_full_screen)
 
 
 @pytest.mark.parametrize("fixed_cluster", [47322], indirect=True)
-def test_three_tabs_below_the_browser_120x40(fixed_cluster: DemoCluster, snap_compare) -> None:  # type: ignore[no-untyped-def]
+def test_three_tabs_below_the_browser_120x40(fixed_cluster: DemoCluster, snap_compare) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     assert snap_compare(_prepare(fixed_cluster), terminal_size=(120, 40), run_before=_several_tabs)

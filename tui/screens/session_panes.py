@@ -60,40 +60,41 @@ def _selected(browser: BrowserScreen) -> tuple[tuple[str, str], dict[str, Any]] 
 
 def attach_selected(browser: BrowserScreen) -> None:
     """`a`: attach to the selected pod's ephemeral container (picker when there are several)."""
-    selected = _selected(browser)
-    if selected is None:
-        return
-    (namespace, name), pod = selected
-    entries, default = attach_candidates(pod)
-    if default is None:
-        browser.notify(
-            f"Pod {name} has no ephemeral container to attach to: press d to add a debug container",
-            severity="warning",
-        )
-        return
-    running = [e for e in entries if e.state == "Running"]
-    if len(entries) == 1 or len(running) == 1:
-        open_pane(browser, namespace, name, default.name, kind="attach")
-        return
-    _pick(browser, f"Attach to an ephemeral container of {name}", entries, default,
-          lambda container: open_pane(browser, namespace, name, container, kind="attach"))
+    _open_for_selected(browser, "attach")
 
 
 def shell_selected(browser: BrowserScreen) -> None:
     """`s`: a shell (bash, else sh) in one of the selected pod's containers."""
+    _open_for_selected(browser, "exec")
+
+
+def _open_for_selected(browser: BrowserScreen, kind: str) -> None:
     selected = _selected(browser)
     if selected is None:
         return
     (namespace, name), pod = selected
-    entries, default = shell_candidates(pod)
+    if kind == "attach":
+        entries, default = attach_candidates(pod)
+        running = [e for e in entries if e.state == "Running"]
+        direct = len(entries) == 1 or len(running) == 1
+        missing = f"Pod {name} has no ephemeral container to attach to: press d to add a debug container"
+        title = f"Attach to an ephemeral container of {name}"
+    else:
+        entries, default = shell_candidates(pod)
+        direct = len(entries) == 1
+        missing = f"Pod {name} has no container"
+        title = f"Shell into a container of {name}"
     if default is None:
-        browser.notify(f"Pod {name} has no container", severity="warning")
+        browser.notify(missing, severity="warning")
         return
-    if len(entries) == 1:
-        open_pane(browser, namespace, name, default.name, kind="exec")
-        return
-    _pick(browser, f"Shell into a container of {name}", entries, default,
-          lambda container: open_pane(browser, namespace, name, container, kind="exec"))
+
+    def open_container(container: str) -> None:
+        open_pane(browser, namespace, name, container, kind=kind)
+
+    if direct:
+        open_container(default.name)
+    else:
+        _pick(browser, title, entries, default, open_container)
 
 
 def _pick(browser: BrowserScreen, title: str, entries: list[ContainerEntry], default: ContainerEntry,
