@@ -336,3 +336,22 @@ async def test_full_screen_and_beside_layouts(demo_cluster: DemoCluster, conn: C
         await wait_for(pilot, lambda: browser.has_class("-sessions-beside"), what="beside")
         await pilot.pause(0.1)
         assert pane.terminal.region.x > body.region.x and pane.terminal.region.y < body.region.bottom
+
+
+async def test_attach_to_the_debugger_of_a_copy_sees_every_process(demo_cluster: DemoCluster, conn: ClusterConnection) -> None:
+    from tui.debug.planner import plan
+    from tui.debug.request import DebugRequest, Mode
+    from tui.kube.debug_runner import execute, wait_for_container
+    from tui.kube.namespaces import get_json
+
+    pod = get_json(conn.api_client, f"/api/v1/namespaces/default/pods/{SLIM[1]}")
+    request_ = DebugRequest(namespace="default", pod=SLIM[1], mode=Mode.COPY, image="busybox",
+                            container_name="debugger")
+    execution = await asyncio.to_thread(execute, conn, plan(request_, pod))
+    outcome = await asyncio.to_thread(wait_for_container, conn, "default", execution.pod_name, "debugger", timeout=15)
+    assert outcome.state == "running"
+    async with _app(demo_cluster).run_test(size=SIZE) as pilot:
+        pane = await attach_first(pilot, ("default", execution.pod_name))  # a regular container of the copy
+        assert pane.target.container == "debugger"
+        await run_line(pilot, pane, "ps", "/pause")
+        assert "python -m http.server 8080" in text_of(pane) and "/nodejs/bin/node" in text_of(pane)

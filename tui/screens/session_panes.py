@@ -34,11 +34,18 @@ def _name_of(label: str) -> str:
 
 
 def attach_candidates(pod: dict[str, Any]) -> tuple[list[ContainerEntry], ContainerEntry | None]:
-    """Ephemeral containers, newest first, and the default: the newest running one."""
-    ephemeral = [e for e in container_entries(pod) if e.kind == "ephemeral"]
+    """What `a` can attach to: ephemeral containers (newest first), then interactive regular ones
+    (stdin + tty, e.g. the debugger of a copy); the default is the first of them that runs."""
+    entries = container_entries(pod)
+    ephemeral = [e for e in entries if e.kind == "ephemeral"]
     ephemeral.reverse()  # spec order is creation order
-    running = [e for e in ephemeral if e.state == "Running"]
-    return ephemeral, (running[0] if running else (ephemeral[0] if ephemeral else None))
+    interactive_names = {
+        c.get("name") for c in (pod.get("spec") or {}).get("containers") or [] if c.get("stdin") and c.get("tty")
+    }
+    interactive = [e for e in entries if e.kind == "container" and e.name in interactive_names]
+    candidates = ephemeral + interactive
+    running = [e for e in candidates if e.state == "Running"]
+    return candidates, (running[0] if running else (candidates[0] if candidates else None))
 
 
 def shell_candidates(pod: dict[str, Any]) -> tuple[list[ContainerEntry], ContainerEntry | None]:
@@ -59,7 +66,8 @@ def _selected(browser: BrowserScreen) -> tuple[tuple[str, str], dict[str, Any]] 
 
 
 def attach_selected(browser: BrowserScreen) -> None:
-    """`a`: attach to the selected pod's ephemeral container (picker when there are several)."""
+    """`a`: attach to the selected pod's ephemeral container, or a copy's debugger (picker when there
+    are several)."""
     _open_for_selected(browser, "attach")
 
 
@@ -77,7 +85,8 @@ def _open_for_selected(browser: BrowserScreen, kind: str) -> None:
         entries, default = attach_candidates(pod)
         running = [e for e in entries if e.state == "Running"]
         direct = len(entries) == 1 or len(running) == 1
-        missing = f"Pod {name} has no ephemeral container to attach to: press d to add a debug container"
+        missing = (f"Pod {name} has no ephemeral container to attach to: press d to add a debug container "
+                   "(s opens a shell in one of its containers)")
         title = f"Attach to an ephemeral container of {name}"
     else:
         entries, default = shell_candidates(pod)
