@@ -22,6 +22,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from tui.screens.confirm_modal import ConfirmModal
+from tui.screens.ui_thread import call_on_ui
 
 COLUMNS = ("", "namespace", "copy", "source pod", "age", "phase")
 
@@ -81,7 +82,7 @@ class CleanupScreen(ModalScreen[None]):
                           style="dim"))
         self._load(self.namespace)
 
-    @work(thread=True, exclusive=True, group="cleanup-list")
+    @work(thread=True, exclusive=True, group="cleanup-list", exit_on_error=False)
     def _load(self, namespace: str | None) -> None:
         from tui.kube.debug_runner import list_copies
         from tui.kube.errors import ClusterError
@@ -89,9 +90,9 @@ class CleanupScreen(ModalScreen[None]):
         try:
             copies = list_copies(self.connection, namespace)
         except ClusterError as exc:
-            self.app.call_from_thread(self._loaded, namespace, [], str(exc))
+            call_on_ui(self.app, self._loaded, namespace, [], str(exc))
             return
-        self.app.call_from_thread(self._loaded, namespace, copies, "")
+        call_on_ui(self.app, self._loaded, namespace, copies, "")
 
     def _loaded(self, namespace: str | None, copies: list[Any], error: str) -> None:
         if namespace != self.namespace:
@@ -167,12 +168,12 @@ class CleanupScreen(ModalScreen[None]):
         self._status(Text(f"deleting {len(chosen)}…", style="bold"))
         self._delete(chosen)
 
-    @work(thread=True, exclusive=True, group="cleanup-delete")
+    @work(thread=True, exclusive=True, group="cleanup-delete", exit_on_error=False)
     def _delete(self, chosen: list[Any]) -> None:
         from tui.screens.debug_creation import delete_copies
 
         result = delete_copies(self.connection, chosen, audit_log=self.audit_log)
-        self.app.call_from_thread(self._deleted, result)
+        call_on_ui(self.app, self._deleted, result)
 
     def _deleted(self, result: Any) -> None:
         self.busy = False

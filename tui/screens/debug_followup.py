@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from tui.screens.container_logs_modal import ContainerLogsModal
 from tui.screens.debug_form_modal import DebugFormModal, DebugStarted
+from tui.screens.ui_thread import call_on_ui
 
 if TYPE_CHECKING:
     from tui.screens.browser_screen import BrowserScreen
@@ -87,33 +88,32 @@ def debug_started(browser: BrowserScreen, started: DebugStarted | None) -> None:
     browser.notify(f"Created {what}; waiting for it to start…")
     connection = browser.connection
     browser.run_worker(lambda: _follow(browser, connection, started), thread=True, group="debug-follow",
-                       name=f"follow {where}/{started.container}")
+                       name=f"follow {where}/{started.container}", exit_on_error=False)
 
 
 def _follow(browser: BrowserScreen, connection: Any, started: DebugStarted) -> None:
     from tui.kube.debug_runner import wait_for_container
     from tui.kube.errors import ClusterError
 
-    app = browser.app
     namespace, pod, container = started.namespace, started.pod, started.container
     try:
         outcome = wait_for_container(connection, namespace, pod, container, timeout=WAIT_SECONDS)
     except ClusterError as exc:
-        app.call_from_thread(browser.notify, f"Stopped following {container}: {exc}", severity="error")
+        call_on_ui(browser.app, browser.notify, f"Stopped following {container}: {exc}", severity="error")
         return
     if outcome.state == "running":
-        app.call_from_thread(open_attach, browser, namespace, pod, container)
+        call_on_ui(browser.app, open_attach, browser, namespace, pod, container)
     elif outcome.state == "terminated":
         _show_terminated(browser, connection, started, outcome)
     elif outcome.state == "stuck":
-        app.call_from_thread(browser.notify, f"{container} cannot start: {outcome.reason}: {outcome.message}",
+        call_on_ui(browser.app, browser.notify, f"{container} cannot start: {outcome.reason}: {outcome.message}",
                              severity="error", timeout=20)
     elif outcome.state == "timeout":
         reason = f" ({outcome.reason}: {outcome.message})" if outcome.reason else ""
-        app.call_from_thread(browser.notify, f"{container} is not running after {WAIT_SECONDS:.0f}s{reason}",
+        call_on_ui(browser.app, browser.notify, f"{container} is not running after {WAIT_SECONDS:.0f}s{reason}",
                              severity="warning")
     else:
-        app.call_from_thread(browser.notify, f"{container}: {outcome.message or outcome.state}", severity="error")
+        call_on_ui(browser.app, browser.notify, f"{container}: {outcome.message or outcome.state}", severity="error")
 
 
 def _show_terminated(browser: BrowserScreen, connection: Any, started: DebugStarted, outcome: Any) -> None:
@@ -129,7 +129,7 @@ def _show_terminated(browser: BrowserScreen, connection: Any, started: DebugStar
     if outcome.message:
         summary += f"\n{outcome.message}"
     title = f"{started.container} in {started.namespace}/{started.pod} terminated"
-    browser.app.call_from_thread(browser.app.push_screen, ContainerLogsModal(title, summary, logs))
+    call_on_ui(browser.app, browser.app.push_screen, ContainerLogsModal(title, summary, logs))
 
 
 def open_policy_audit(browser: BrowserScreen) -> None:

@@ -36,6 +36,7 @@ from tui.debug.planner import DebugPlan, plan
 from tui.debug.preflight import reusable_container
 from tui.debug.request import DEFAULT_IMAGE, DebugRequest, Mode, Profile
 from tui.screens.confirm_modal import ConfirmModal
+from tui.screens.ui_thread import call_on_ui
 from tui.screens.debug_form_values import MODE_LESSONS, FormValues, request_from_values
 from widgets.kubectl_preview import KubectlPreview
 from widgets.pod_facts import container_entries
@@ -346,20 +347,20 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
         self.query_one(PreflightList).running()
         self._run_preflight(request, self.preflight_generation)
 
-    @work(thread=True, exclusive=True, group="debug-preflight")
+    @work(thread=True, exclusive=True, group="debug-preflight", exit_on_error=False)
     def _run_preflight(self, request: DebugRequest, generation: int) -> None:
         from tui.debug.preflight import run_checks
         from tui.kube.debug_runner import gather_facts
-        from tui.kube.errors import ClusterError
+        from tui.kube.errors import describe_exception
 
         try:
             facts = gather_facts(self.connection, request, attach=True, rng=random.Random(self.seed),
                                  existing_pod_names=self.existing_pod_names)
-        except ClusterError as exc:
-            self.app.call_from_thread(self._preflight_failed, generation, str(exc))
+            checks = run_checks(facts)
+        except Exception as exc:  # noqa: BLE001 - shown in place of the checks
+            call_on_ui(self.app, self._preflight_failed, generation, str(describe_exception(exc)))
             return
-        checks = run_checks(facts)
-        self.app.call_from_thread(self._preflight_finished, generation, checks, facts.pod)
+        call_on_ui(self.app, self._preflight_finished, generation, checks, facts.pod)
 
     def _preflight_finished(self, generation: int, checks: list[Any], pod: dict[str, Any] | None) -> None:
         if generation != self.preflight_generation or not self.is_attached:
@@ -409,13 +410,16 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
         self._set_status(Text(f"creating {what}…", style="bold"))
         self._create(request)
 
-    @work(thread=True, exclusive=True, group="debug-create")
+    @work(thread=True, exclusive=True, group="debug-create", exit_on_error=False)
     def _create(self, request: DebugRequest) -> None:
-        from tui.screens.debug_creation import create_debug
+        from tui.screens.debug_creation import Creation, create_debug
 
-        creation = create_debug(self.connection, request, seed=self.seed,
-                                existing_pod_names=self.existing_pod_names, audit_log=self.audit_log)
-        self.app.call_from_thread(self._created, request, creation)
+        try:
+            creation = create_debug(self.connection, request, seed=self.seed,
+                                    existing_pod_names=self.existing_pod_names, audit_log=self.audit_log)
+        except Exception as exc:  # noqa: BLE001 - the form must not stay "creating…" forever
+            creation = Creation(None, plan_error=f"unexpected error: {type(exc).__name__}: {exc}")
+        call_on_ui(self.app, self._created, request, creation)
 
     def _created(self, request: DebugRequest, creation: Any) -> None:
         self.creating = False

@@ -21,6 +21,7 @@ from textual.screen import ModalScreen
 from textual.widgets import ProgressBar, Static
 
 from tui.debug.policy_audit import AuditRow, audit_variants
+from tui.screens.ui_thread import call_on_ui
 
 VERDICT_STYLES = {"admitted": ("yes", "bold green"), "refused": ("no", "bold red"), "error": ("error", "bold yellow")}
 
@@ -89,7 +90,7 @@ class PolicyAuditScreen(ModalScreen[None]):
         self.query_one("#audit-progress", ProgressBar).display = True
         self._run()
 
-    @work(thread=True, exclusive=True, group="policy-audit")
+    @work(thread=True, exclusive=True, group="policy-audit", exit_on_error=False)
     def _run(self) -> None:
         from tui.kube.debug_runner import fetch_pod, run_policy_audit
         from tui.kube.errors import ClusterError
@@ -102,9 +103,9 @@ class PolicyAuditScreen(ModalScreen[None]):
                 version = None
             rows = run_policy_audit(self.connection, pod, image=self.image, version=version)
         except ClusterError as exc:
-            self.app.call_from_thread(self._finished, [], str(exc))
+            call_on_ui(self.app, self._finished, [], str(exc))
             return
-        self.app.call_from_thread(self._finished, rows, "")
+        call_on_ui(self.app, self._finished, rows, "")
 
     def _finished(self, rows: list[AuditRow], error: str) -> None:
         self.running = False
