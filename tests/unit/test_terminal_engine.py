@@ -153,3 +153,13 @@ def test_random_bytes_never_crash_the_engine(chunks: list[bytes], cols: int, row
         assert sum(seg.width for seg in engine.line_segments(index)) >= 0
     engine.resize(max(1, cols // 2), rows + 1)
     engine.screen_text()
+
+
+def test_narrow_resize_with_wide_characters_keeps_working() -> None:
+    # pyavt panicked (a Rust index out of bounds) when a wide character had to fit in one column.
+    engine = TerminalEngine(3, 3, scrollback=10)
+    engine.feed("(\t\x1bEM\x1bM😀b@2Jm".encode())
+    engine.resize(1, 4)
+    engine.feed(b"\r\nok")
+    assert engine.cols == 2  # never narrower than a wide character
+    assert engine.screen_text()[-1] == "ok"

@@ -192,6 +192,13 @@ def line_segments(line: Any) -> list[StyledSegment]:
     return segments
 
 
+
+MIN_COLS = 2
+# pyo3 turns a Rust panic into `pyo3_runtime.PanicException`, a BaseException subclass that
+# `except Exception` misses and that cannot be imported by name: catch BaseException, re-raise
+# the interpreter's own.
+_INTERPRETER_EXITS = (KeyboardInterrupt, SystemExit, GeneratorExit)
+
 class TerminalEngine:
     """A virtual terminal: feed it the bytes a program writes, read back styled lines.
 
@@ -200,13 +207,15 @@ class TerminalEngine:
     """
 
     def __init__(self, cols: int, rows: int, scrollback: int = 10000) -> None:
-        self._cols = max(1, cols)
+        # pyavt panics when a wide character has to fit in a single column: keep at least two.
+        self._cols = max(MIN_COLS, cols)
         self._rows = max(1, rows)
         self._vt = avt.Vt(self._cols, self._rows, 0)
         self._scrollback: deque[Any] = deque(maxlen=max(0, scrollback))
         self._pushed = 0  # lines ever pushed into the scrollback
         self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         self._scanner = _ModeScanner()
+        self.engine_errors = 0  # native engine panics recovered from (a clean screen each time)
 
     # -- input -------------------------------------------------------------------------------
     def feed(self, data: bytes) -> list[int]:
@@ -218,14 +227,14 @@ class TerminalEngine:
 
     def feed_text(self, text: str) -> list[int]:
         if len(text) <= _FEED_SLICE and "\x1b[?" not in text:
-            changed, scrolled = self._vt.feed_str(text)
+            changed, scrolled = self._feed_vt(text)
             self._push(scrolled)
             self._scanner.scan(text)
             offset = self.screen_offset
             return [offset + row for row in changed]
         changed_rows: set[int] = set()
         for piece in _pieces(text):
-            changed, scrolled = self._vt.feed_str(piece)
+            changed, scrolled = self._feed_vt(piece)
             self._push(scrolled)
             self._scanner.scan(piece)
             changed_rows.update(changed)
@@ -233,12 +242,33 @@ class TerminalEngine:
         return [offset + row for row in sorted(changed_rows)]
 
     def resize(self, cols: int, rows: int) -> None:
-        cols, rows = max(1, cols), max(1, rows)
+        cols, rows = max(MIN_COLS, cols), max(1, rows)
         if (cols, rows) == (self._cols, self._rows):
             return
         self._cols, self._rows = cols, rows
-        _changed, scrolled = self._vt.resize(cols, rows)
+        try:
+            _changed, scrolled = self._vt.resize(cols, rows)
+        except BaseException as exc:
+            if isinstance(exc, _INTERPRETER_EXITS):
+                raise
+            self._recover()
+            return
         self._push(scrolled)
+
+    def _feed_vt(self, text: str) -> tuple[list[int], list[Any]]:
+        try:
+            return self._vt.feed_str(text)
+        except BaseException as exc:
+            if isinstance(exc, _INTERPRETER_EXITS):
+                raise
+            # A bug in the native engine must never take the app down: start a clean screen
+            # (the scrollback stays) and report every row as changed.
+            self._recover()
+            return list(range(self._rows)), []
+
+    def _recover(self) -> None:
+        self.engine_errors += 1
+        self._vt = avt.Vt(self._cols, self._rows, 0)
 
     def _push(self, scrolled: list[Any]) -> None:
         if scrolled and not self._scanner.modes.alternate_screen:
