@@ -31,7 +31,7 @@ def render_rows(rows: list[AuditRow]) -> Table:
     table.add_column("variant", no_wrap=True, style="bold")
     table.add_column("admitted", no_wrap=True)
     table.add_column("asks for", ratio=2)
-    table.add_column("server's answer", ratio=3)
+    table.add_column("server's answer", ratio=4, overflow="fold")
     for row in rows:
         label, style = VERDICT_STYLES[row.verdict]
         answer = Text("admitted (dry run: nothing created)", style="green") if row.verdict == "admitted" else \
@@ -53,6 +53,8 @@ class PolicyAuditScreen(ModalScreen[None]):
         Binding("r", "rerun", "Run again"),
         Binding("j", "scroll_down", "Down", show=False),
         Binding("k", "scroll_up", "Up", show=False),
+        Binding("pagedown,space", "page_down", "Page down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
     ]
 
     def __init__(self, *, connection: Any, pod: dict[str, Any], image: str = "busybox") -> None:
@@ -139,6 +141,12 @@ class PolicyAuditScreen(ModalScreen[None]):
 
     def action_scroll_up(self) -> None:
         self.query_one("#policy-audit", VerticalScroll).scroll_up()
+
+    def action_page_down(self) -> None:
+        self.query_one("#policy-audit", VerticalScroll).scroll_page_down()
+
+    def action_page_up(self) -> None:
+        self.query_one("#policy-audit", VerticalScroll).scroll_page_up()
 
     def action_close(self) -> None:
         self.dismiss(None)
