@@ -255,3 +255,29 @@ async def test_reuse_offer_attaches_to_the_running_debugger(demo_cluster: DemoCl
         await wait_for(pilot, lambda: not isinstance(app.screen, DebugFormModal), what="form closed")
         assert len(_ephemeral(demo_cluster)) == 1  # nothing new piled up
         assert len(audit_entries()) == 1
+
+
+async def test_terminated_debugger_shows_exit_code_and_logs(demo_cluster: DemoCluster) -> None:
+    app = app_for(demo_cluster)
+    async with app.run_test(size=(120, 40)) as pilot:
+        form = await open_form(pilot)
+        form.query_one("#command", Input).value = "sh -c 'echo checked the network; exit 3'"
+        await wait_for(pilot, lambda: "-- sh -c" in preview(form), what="command in the preview")
+        name = preview(form).split(" -c ", 1)[1].split()[0]
+        await pilot.press("ctrl+s")
+        from widgets.session_tabs import SessionTabs  # the attach pane follows it to the end
+
+        tabs = app.browser.query_one(SessionTabs)
+        await wait_for(pilot, lambda: (pane := tabs.find(SLIM[0], SLIM[1], name)) is not None
+                       and pane.exit_code == 3 and "checked the network" in pane.screen_text(), timeout=15,
+                       what="exit code and logs in the pane")
+        await wait_for(pilot, lambda: "exit code 3" in app.browser.inspector.text, what="inspector")
+
+
+async def test_ctrl_y_copies_the_kubectl_command(shared_cluster: DemoCluster) -> None:
+    app = app_for(shared_cluster)
+    async with app.run_test(size=(120, 40)) as pilot:
+        form = await open_form(pilot)
+        await pilot.press("ctrl+y")
+        assert app.clipboard == preview(form)
+        assert any("kubectl command copied" in n for n in notifications(app))

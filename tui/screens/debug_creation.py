@@ -170,15 +170,3 @@ def delete_copies(conn: ClusterConnection, copies: Sequence[CopyInfo], *,
             except OSError as exc:
                 result.errors.append(f"the audit log could not be written: {exc}")
     return result
-
-
-def read_logs(conn: ClusterConnection, namespace: str, pod: str, container: str, *, tail: int = 200) -> str:
-    """The last `tail` lines of a container's log; ClusterError when the server refuses."""
-    from kubernetes.client import CoreV1Api
-
-    try:
-        text = CoreV1Api(conn.api_client).read_namespaced_pod_log(
-            pod, namespace, container=container, tail_lines=tail, _request_timeout=(10.0, 30.0))
-    except Exception as exc:  # noqa: BLE001 - every failure becomes one line with a fix
-        raise conn.describe(exc) from exc
-    return str(text or "")

@@ -6,14 +6,14 @@ selected, so the inspector shows the container's live state from the watch (Wait
 and message, e.g. `ImagePullBackOff: ...`), and a thread worker waits for the container
 (`tui.kube.debug_runner.wait_for_container`): Running opens the attach pane through
 `app.open_session` when the app has it (else a notice says how to attach); Terminated shows the
-exit code and the logs; a stuck container (image pull back-off...) is reported with its message.
+exit code and the logs in that pane (without panes: the exit code and how to read the logs); a
+stuck container (image pull back-off...) is reported with its message.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tui.screens.container_logs_modal import ContainerLogsModal
 from tui.screens.debug_form_modal import DebugFormModal, DebugStarted
 from tui.screens.ui_thread import call_on_ui
 
@@ -104,32 +104,21 @@ def _follow(browser: BrowserScreen, connection: Any, started: DebugStarted) -> N
     if outcome.state == "running":
         call_on_ui(browser.app, open_attach, browser, namespace, pod, container)
     elif outcome.state == "terminated":
-        _show_terminated(browser, connection, started, outcome)
+        if callable(getattr(browser.app, "open_session", None)):
+            call_on_ui(browser.app, open_attach, browser, namespace, pod, container)  # the pane shows logs
+        else:
+            reason = f" ({outcome.reason})" if outcome.reason else ""
+            call_on_ui(browser.app, browser.notify, f"{container} terminated with exit code {outcome.exit_code}"
+                       f"{reason}: kubectl logs {pod} -c {container} -n {namespace}", severity="warning")
     elif outcome.state == "stuck":
         call_on_ui(browser.app, browser.notify, f"{container} cannot start: {outcome.reason}: {outcome.message}",
-                             severity="error", timeout=20)
+                   severity="error", timeout=20)
     elif outcome.state == "timeout":
         reason = f" ({outcome.reason}: {outcome.message})" if outcome.reason else ""
         call_on_ui(browser.app, browser.notify, f"{container} is not running after {WAIT_SECONDS:.0f}s{reason}",
-                             severity="warning")
+                   severity="warning")
     else:
         call_on_ui(browser.app, browser.notify, f"{container}: {outcome.message or outcome.state}", severity="error")
-
-
-def _show_terminated(browser: BrowserScreen, connection: Any, started: DebugStarted, outcome: Any) -> None:
-    from tui.kube.errors import ClusterError
-    from tui.screens.debug_creation import read_logs
-
-    try:
-        logs = read_logs(connection, started.namespace, started.pod, started.container)
-    except ClusterError as exc:
-        logs = f"(logs could not be read: {exc})"
-    reason = f" ({outcome.reason})" if outcome.reason else ""
-    summary = f"exit code {outcome.exit_code}{reason}"
-    if outcome.message:
-        summary += f"\n{outcome.message}"
-    title = f"{started.container} in {started.namespace}/{started.pod} terminated"
-    call_on_ui(browser.app, browser.app.push_screen, ContainerLogsModal(title, summary, logs))
 
 
 def open_policy_audit(browser: BrowserScreen) -> None:
