@@ -198,7 +198,7 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
                     yield Checkbox("runAsNonRoot", id="run-as-non-root", compact=True)
                     yield _field("caps add", Input(placeholder="NET_ADMIN SYS_PTRACE", id="cap-add", compact=True))
                     yield _field("caps drop", Input(placeholder="ALL", id="cap-drop", compact=True))
-                    yield Checkbox("target filesystem helper: start the shell in the target's root",
+                    yield Checkbox("target filesystem: shell in its root",
                                    id="target-fs", compact=True)
                     with Vertical(id="copy-options"):
                         yield Static("copy options", classes="section")
@@ -212,7 +212,7 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
                         yield Checkbox("keep liveness probes", id="keep-liveness", compact=True)
                         yield Checkbox("keep readiness probes", id="keep-readiness", compact=True)
                         yield Checkbox("keep startup probes", id="keep-startup", compact=True)
-                        yield Checkbox("replace: delete the original afterwards (asks first)", id="replace",
+                        yield Checkbox("replace: delete the original (asks)", id="replace",
                                        compact=True)
                 with Vertical(id="results"):
                     yield KubectlPreview(id="kubectl-preview")
