@@ -95,12 +95,12 @@ async def test_attach_ps_sees_target_then_exit_code_on_the_badge(demo_cluster: D
         pane = await attach_first(pilot, SLIM)
         tabs = pilot.app.browser.sessions  # type: ignore[attr-defined]
         assert "slim-79487d6484-h4rss/debugger" in tabs.tab_bar.text
-        assert "● live" in tabs.tab_bar.text
+        await wait_for(pilot, lambda: "● live" in tabs.tab_bar.text, what="the tab's badge")
         assert "Ctrl+] leave pane" in str(tabs.query_one("#session-hint").render())
         await run_line(pilot, pane, "ps", "python -m http.server 8080")
         await type_line(pilot, "exit 3")
         await wait_badge(pilot, pane, "ended (exit 3)")
-        assert "ended (exit 3)" in tabs.tab_bar.text
+        await wait_for(pilot, lambda: "ended (exit 3)" in tabs.tab_bar.text, what="the tab's badge")
         assert "exited with code 3" in pane.banner_text
 
 
@@ -117,9 +117,9 @@ async def test_connection_lost_then_reattach_finds_the_same_shell(demo_cluster: 
         assert cut >= 1
         await wait_badge(pilot, pane, "connection lost")
         tabs = pilot.app.browser.sessions  # type: ignore[attr-defined]
-        assert "connection lost" in tabs.tab_bar.text
+        await wait_for(pilot, lambda: "connection lost" in tabs.tab_bar.text, what="the tab's badge")
         assert "press r to re-attach" in pane.banner_text
-        assert "r re-attach" in str(tabs.query_one("#session-hint").render())
+        await wait_for(pilot, lambda: "r re-attach" in str(tabs.query_one("#session-hint").render()), what="hint")
 
         await pilot.press("r")  # typed into the dead terminal: re-attaches
         await wait_badge(pilot, pane, "live")
@@ -143,7 +143,8 @@ async def test_shell_into_distroless_container_explains_and_suggests_debug(demo_
         assert "has no shell" in pane.banner_text
         assert "distroless" in pane.banner_text
         assert "press d" in pane.banner_text and "target container app" in pane.banner_text
-        assert "✕ no shell" in pilot.app.browser.sessions.tab_bar.text  # type: ignore[attr-defined]
+        tab_bar = pilot.app.browser.sessions.tab_bar  # type: ignore[attr-defined]
+        await wait_for(pilot, lambda: "✕ no shell" in tab_bar.text, what="the tab's badge")
 
 
 async def test_shell_into_busybox_container_falls_back_to_sh(demo_cluster: DemoCluster) -> None:
