@@ -95,8 +95,8 @@ def no_shell_explanation(target: SessionTarget, image: str = "") -> str:
     return (
         f"Container {target.container}{image_part} has no shell: neither bash nor sh is in its image "
         "(a distroless or scratch image ships only the application).\n"
-        f"Debug it with an ephemeral container instead: press d on pod {target.pod} in the browser and "
-        f"target container {target.container}; the debugger brings its own shell and tools and sees "
+        f"Debug it with an ephemeral container instead: press d (here, or on pod {target.pod} in the browser) "
+        f"and target container {target.container}; the debugger brings its own shell and tools and sees "
         "the target's processes."
     )
 
@@ -144,6 +144,12 @@ class SessionPane(Vertical):
     @dataclass(eq=False)
     class BadgeChanged(Message):
         """The pane's badge changed: the tab bar redraws."""
+
+        pane: SessionPane = field(repr=False)
+
+    @dataclass(eq=False)
+    class DebugRequested(Message):
+        """d in a pane whose container has no shell: open the debug form on its pod."""
 
         pane: SessionPane = field(repr=False)
 
@@ -454,6 +460,8 @@ class SessionPane(Vertical):
             session.write(message.data)
         elif message.data in (b"r", b"R"):
             self.reattach()
+        elif message.data == b"d" and self.badge.state == "no-shell":
+            self.post_message(self.DebugRequested(self))
 
     @on(TerminalResized)
     def _resized(self, message: TerminalResized) -> None:

@@ -280,6 +280,17 @@ class SessionTabs(Vertical):
         self._redraw_tabs()
         self._update_hint()
 
+    @on(SessionPane.DebugRequested)
+    def _debug_requested(self, message: SessionPane.DebugRequested) -> None:
+        """Select the pane's pod in the browser and open its debug form (when the screen has one)."""
+        message.stop()
+        target = message.pane.target
+        select = getattr(self.screen, "select_pod", None)
+        debug = getattr(self.screen, "action_debug", None)
+        if callable(select) and callable(debug):
+            select((target.namespace, target.pod))
+            debug()
+
     def _redraw_tabs(self) -> None:
         self.tab_bar.set_tabs([(pane.target.title, pane.badge) for pane in self.panes], self.current_index)
 

@@ -145,6 +145,9 @@ async def test_shell_into_distroless_container_explains_and_suggests_debug(demo_
         assert "press d" in pane.banner_text and "target container app" in pane.banner_text
         tab_bar = pilot.app.browser.sessions.tab_bar  # type: ignore[attr-defined]
         await wait_for(pilot, lambda: "✕ no shell" in tab_bar.text, what="the tab's badge")
+        await pilot.press("d")  # in the pane: the debug form on that pod
+        await wait_for(pilot, lambda: type(pilot.app.screen).__name__ == "DebugFormModal", what="the debug form")
+        assert pilot.app.browser.table.selected_key == SLIM  # type: ignore[attr-defined]
 
 
 async def test_shell_into_busybox_container_falls_back_to_sh(demo_cluster: DemoCluster) -> None:
