@@ -4,7 +4,8 @@ Lists pods labelled `app.kubernetes.io/managed-by=ephemera` (with the source pod
 Ephemera's annotations) and deletes exactly those after confirmation (y/N on a terminal, `--yes`
 otherwise). The label is checked on the server (label selector) and again on every pod, and each
 delete carries a uid precondition, so nothing else is ever deleted. Ephemeral containers cannot
-be removed at all: only copies are cleaned up.
+be removed at all: only copies are cleaned up. Each delete is recorded in the audit log
+(`copy-deleted`, through `tui.kube.debug_runner.delete_copy`), as the cleanup view does.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ def _confirmed(count: int, yes: bool) -> bool:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from tui.audit_log import AuditLog
     from tui.cli import load_kubeconfig_or_exit
     from tui.kube.debug_runner import delete_copy, list_copies
     from tui.kube.errors import ClusterError
@@ -71,14 +73,18 @@ def _run(args: argparse.Namespace) -> int:
     if not _confirmed(len(copies), args.yes):
         return 1
     failures = 0
+    audit_log = AuditLog()  # each answered delete is recorded (copy-deleted), as the cleanup view does
     for copy in copies:
         try:
-            delete_copy(connection, copy)
+            problems = delete_copy(connection, copy, audit_log=audit_log)
         except ClusterError as exc:
             failures += 1
             print(f"{PROG}: {copy.namespace}/{copy.name}: {exc}", file=sys.stderr)
-            continue
-        print(f'pod "{copy.name}" deleted from {copy.namespace}')
+            problems = getattr(exc, "audit_problems", [])
+        else:
+            print(f'pod "{copy.name}" deleted from {copy.namespace}')
+        for problem in problems:
+            print(f"{PROG}: {problem}", file=sys.stderr)
     return 1 if failures else 0
 
 

@@ -5,8 +5,11 @@ prints the exact HTTP requests as JSON and stops. Otherwise pre-flight (`tui.deb
 each check printed with what it found and what to do; a failing check stops with exit code 1
 unless `--force`), confirmation for privileged containers and `--replace` (y/N on a terminal,
 `--yes` otherwise), create, wait until the container runs (printing waiting reasons), then
-attach in the terminal (`--no-attach`: print how to attach instead). `--policy-audit` prints which
-debug containers the cluster would admit for the pod (dry runs only).
+open the TUI straight into that debug session (`tui.commands.debug_tui`; `--raw-attach`: a plain
+attach in this terminal instead, e.g. for scripts; `--no-attach`: print how to attach).
+`--policy-audit` prints which debug containers the cluster would admit for the pod (dry runs only).
+Every change sent (ephemeral container added, copy created, original deleted with `--replace`,
+refusals too) is recorded in the audit log (`tui.audit_log`), as the UI does.
 
 kubectl's flags keep their spelling (`-c`, `--image`, `--target`, `--copy-to`, `--profile`,
 `--custom`, `--keep-*`, `-i`, `-t`, `-it`, `--attach=false`, `-q`, `-- COMMAND ...`), so a
@@ -32,6 +35,7 @@ from tui.commands import Subcommand
 if TYPE_CHECKING:
     from tui.debug.planner import DebugPlan
     from tui.debug.preflight import Check
+    from tui.audit_log import AuditLog
     from tui.debug.request import DebugRequest
     from tui.kube.connection import ClusterConnection
 
@@ -89,6 +93,8 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
     flag("-y", "--yes", action="store_true", help="confirm privileged containers and --replace")
     flag("--reuse", action="store_true",
          help="attach to a running debug container of the same image and mode instead of adding one")
+    flag("--raw-attach", action="store_true",
+         help="attach in this terminal without the TUI (Ctrl+] detaches), e.g. for scripts")
     flag("--timeout", type=float, default=120.0, metavar="SECONDS",
          help="how long to wait for the container to run (default: %(default)s)")
     flag("--policy-audit", action="store_true",
@@ -178,6 +184,7 @@ def _connect(args: argparse.Namespace) -> tuple[ClusterConnection, str]:
     from tui.cli import load_kubeconfig_or_exit
 
     kubeconfig = load_kubeconfig_or_exit(args)
+    args.kubeconfig_object = kubeconfig  # the TUI opened after creation uses the same one
     connection = kubeconfig.connect(getattr(args, "context", None))
     namespace = getattr(args, "namespace", None) or kubeconfig.default_namespace(getattr(args, "context", None))
     return connection, namespace
@@ -256,7 +263,7 @@ def _debug(connection: ClusterConnection, request: DebugRequest, args: argparse.
     facts = gather_facts(connection, request, attach=attach)
     existing = reusable_container(facts.pod, request)
     if existing and (args.reuse or _offer_reuse(existing, attach)):
-        return _finish(connection, request.namespace, request.pod, existing, attach=attach, quiet=quiet,
+        return _finish(connection, request.namespace, request.pod, existing, args, attach=attach,
                        tty_mode=request.tty)
     checks = run_checks(facts)
     if not quiet:
@@ -278,12 +285,16 @@ def _debug(connection: ClusterConnection, request: DebugRequest, args: argparse.
         for message in debug_plan.messages:
             print(message, file=sys.stderr)
     try:
-        result = execute(connection, debug_plan)
+        result = execute(connection, debug_plan, audit_log=_audit_log(args))
     except ClusterError as exc:
         _err(str(exc))
-        created = getattr(getattr(exc, "execution", None), "created_pods", [])
-        _report_created(request.namespace, created)
+        partial = getattr(exc, "execution", None)
+        for problem in getattr(partial, "audit_problems", []):
+            _err(problem)
+        _report_created(request.namespace, getattr(partial, "created_pods", []))
         return 1
+    for problem in result.audit_problems:
+        _err(problem)
     if not result.container:
         print(f"pod/{result.pod_name} created (images changed, no debug container)")
         return 0
@@ -297,8 +308,19 @@ def _debug(connection: ClusterConnection, request: DebugRequest, args: argparse.
     if not outcome.running:
         return _not_running(connection, result.namespace, result.pod_name, result.container, outcome,
                             result.created_pods)
-    return _finish(connection, result.namespace, result.pod_name, result.container, attach=attach,
-                   quiet=quiet, tty_mode=request.tty)
+    return _finish(connection, result.namespace, result.pod_name, result.container, args, attach=attach,
+                   tty_mode=request.tty)
+
+
+def _audit_log(args: argparse.Namespace) -> AuditLog:
+    """The log every change is recorded in (`$XDG_STATE_HOME/ephemera/audit.jsonl`); the TUI
+    opened afterwards appends to the same one."""
+    from tui.audit_log import AuditLog
+
+    log = getattr(args, "audit_log_object", None)
+    if log is None:
+        log = args.audit_log_object = AuditLog()
+    return log
 
 
 def _offer_reuse(existing: str, attach: bool) -> bool:
@@ -352,28 +374,43 @@ def _print_logs(connection: ClusterConnection, namespace: str, pod: str, contain
         sys.stdout.write(data.decode("utf-8", "replace"))
 
 
-def _finish(connection: ClusterConnection, namespace: str, pod: str, container: str, *, attach: bool,
-            quiet: bool, tty_mode: bool) -> int:
-    from tui.commands.raw_attach import raw_attach, terminal_is_interactive
+def _finish(connection: ClusterConnection, namespace: str, pod: str, container: str, args: argparse.Namespace,
+            *, attach: bool, tty_mode: bool) -> int:
+    from tui.commands.raw_attach import terminal_is_interactive
 
     print(f"container {container} is running in pod {namespace}/{pod}")
     if attach and terminal_is_interactive():
-        if not quiet:
-            print("If you don't see a command prompt, try pressing enter. (Ctrl+] detaches)")
-        status = raw_attach(connection, namespace, pod, container, tty_mode=tty_mode)
-        print()
-        if status.state == "failed":
-            _err(status.message)
-            return 1
-        print(f"Session ended; resume with `kubectl attach {pod} -c {container} -n {namespace} -i -t` "
-              "while the container runs")
-        return 0
+        if args.raw_attach:
+            return _raw_attach(connection, namespace, pod, container, quiet=bool(args.quiet), tty_mode=tty_mode)
+        from tui.commands.debug_tui import run_debug_tui
+
+        code = run_debug_tui(args.kubeconfig_object, context=getattr(args, "context", None), namespace=namespace,
+                             pod=pod, container=container, audit_log=_audit_log(args))
+        print(f"{container} keeps running in {namespace}/{pod}; re-attach with "
+              f"`kubectl attach -it {pod} -c {container} -n {namespace}` or `a` on the pod in ephemera")
+        return code
     if attach:
         print("no terminal to attach in; attach with:")
     else:
         print("attach with:")
     for line in attach_lines(namespace, pod, container):
         print(line)
+    return 0
+
+
+def _raw_attach(connection: ClusterConnection, namespace: str, pod: str, container: str, *, quiet: bool,
+                tty_mode: bool) -> int:
+    from tui.commands.raw_attach import raw_attach
+
+    if not quiet:
+        print("If you don't see a command prompt, try pressing enter. (Ctrl+] detaches)")
+    status = raw_attach(connection, namespace, pod, container, tty_mode=tty_mode)
+    print()
+    if status.state == "failed":
+        _err(status.message)
+        return 1
+    print(f"Session ended; resume with `kubectl attach {pod} -c {container} -n {namespace} -i -t` "
+          "while the container runs")
     return 0
 
 
@@ -384,8 +421,9 @@ COMMAND = Subcommand(
         "Debug a pod with an ephemeral container (shared network, or --target a container's "
         "processes) or a copy of the pod (--copy-to). Takes kubectl debug's flags with kubectl's "
         "spellings; checks RBAC, Pod Security, the node and the image first and asks the server for "
-        "a dry run of the exact request; then creates, waits and attaches (--no-attach or "
-        "--attach=false: print how to attach instead)."
+        "a dry run of the exact request; then creates, waits and opens the TUI on the new debug "
+        "session (--raw-attach: attach in this terminal; --no-attach or --attach=false: print how to "
+        "attach instead). Every change is recorded in the audit log."
     ),
     examples=[
         "ephemera debug slim-79487d6484-h4rss --target=app --image=busybox",

@@ -32,6 +32,8 @@ from tui.debug.planner import DebugPlan, plan
 from tui.debug.policy_audit import AuditRow, audit_row, audit_variants
 from tui.debug.preflight import DryRunVerdict, PreflightFacts, access_questions, api_flavor
 from tui.debug.request import DebugRequest, Mode
+from tui.audit_log import COPY_DELETED, AuditLog
+from tui.kube import change_audit
 from tui.kube.errors import ClusterError
 from tui.kube.pod_watch import _line_groups
 
@@ -242,32 +244,61 @@ class Execution:
     created_pods: list[str] = field(default_factory=list)  # copies (to list for cleanup on failure)
     deleted_pods: list[str] = field(default_factory=list)
     api: Literal["current", "legacy"] = "current"
+    audit_problems: list[str] = field(default_factory=list)  # the audit log could not be written
 
 
-def execute(conn: ClusterConnection, debug_plan: DebugPlan) -> Execution:
-    """Send the plan's requests in order. ClusterError on the first refusal; with `result.created_pods`
-    naming what was already created (the error's `created` attribute carries the Execution)."""
+def execute(conn: ClusterConnection, debug_plan: DebugPlan, *, audit_log: AuditLog | None = None) -> Execution:
+    """Send the plan's requests in order. ClusterError on the first refusal, whose `execution`
+    attribute is the Execution so far (`created_pods` names what was already created).
+
+    With `audit_log`, every mutating request the server answered is recorded there
+    (`tui.kube.change_audit`), refusals included: the one place debug changes are logged."""
     result = Execution(debug_plan.namespace, debug_plan.pod_name, debug_plan.container_name, None,
                        api=debug_plan.api)
     requests = list(debug_plan.requests)
+
+    def record(request: PlannedRequest, answer: _Answer, *, ok: bool, error: str = "") -> None:
+        if request.method == "GET":
+            return
+        created_name = str(((answer.body or {}).get("metadata") or {}).get("name") or "") \
+            if ok and isinstance(answer.body, dict) else ""
+        action = change_audit.action_for(request)
+        created = None
+        if request.method == "POST":
+            created = [created_name or debug_plan.pod_name]
+        elif action == change_audit.EPHEMERAL_CONTAINER_ADDED and debug_plan.container_name:
+            created = [debug_plan.container_name]
+        problem = change_audit.record_answer(
+            audit_log, context=conn.context, namespace=debug_plan.namespace,
+            pod=change_audit.pod_of(request, created_name or debug_plan.pod_name), action=action,
+            request=request.to_json(), status=answer.status, ok=ok, created=created, error=error)
+        if problem:
+            result.audit_problems.append(problem)
+
     while requests:
         request = requests.pop(0)
         answer = _send(conn, request)
         if not _ok(answer):
             error = _error(conn, answer)
+            record(request, answer, ok=False, error=str(error))
             error.execution = result  # type: ignore[attr-defined]
             raise error
         if request.method == "POST" and request.path.endswith("/pods"):
             result.created_pods.append(str(((answer.body or {}).get("metadata") or {}).get("name")))
             result.pod = answer.body
+            record(request, answer, ok=True)
         elif request.method == "DELETE":
             result.deleted_pods.append(request.path.rsplit("/", 1)[-1])
+            record(request, answer, ok=True)
         elif result.api == "current" and is_legacy_response(answer.body) and debug_plan.container:
-            # kubectl's fallback: the server speaks the pre-1.22 EphemeralContainers kind.
+            # kubectl's fallback: the server speaks the pre-1.22 EphemeralContainers kind and did not
+            # apply the request (nothing to record); send the legacy requests instead.
             result.api = "legacy"
             requests = legacy_requests(debug_plan.namespace, debug_plan.pod_name, debug_plan.container)
-        elif request.method == "GET" or not is_legacy_response(answer.body):
-            result.pod = answer.body
+        else:
+            if request.method == "GET" or not is_legacy_response(answer.body):
+                result.pod = answer.body
+            record(request, answer, ok=True)
     return result
 
 
@@ -482,8 +513,11 @@ def list_copies(conn: ClusterConnection, namespace: str | None) -> list[CopyInfo
     return sorted(copies, key=lambda c: (c.namespace, c.name))
 
 
-def delete_copy(conn: ClusterConnection, copy: CopyInfo, *, dry_run: bool = False) -> None:
-    """Delete one copy, only if it is still the pod we listed (uid precondition)."""
+def delete_copy(conn: ClusterConnection, copy: CopyInfo, *, dry_run: bool = False,
+                audit_log: AuditLog | None = None) -> list[str]:
+    """Delete one copy, only if it is still the pod we listed (uid precondition). A copy already
+    gone (404) is not an error. With `audit_log` the answered delete is recorded (copy-deleted);
+    returns the audit log's problems (one line each; normally none)."""
     body: dict[str, Any] = {"kind": "DeleteOptions", "apiVersion": "v1"}
     if copy.uid:
         body["preconditions"] = {"uid": copy.uid}
@@ -491,5 +525,18 @@ def delete_copy(conn: ClusterConnection, copy: CopyInfo, *, dry_run: bool = Fals
     if dry_run:
         request = request.dry_run()
     answer = _send(conn, request)
-    if not _ok(answer) and answer.status != 404:
-        raise _error(conn, answer)
+    error = None if _ok(answer) or answer.status == 404 else _error(conn, answer)
+    problems: list[str] = []
+    if not dry_run:
+        problem = change_audit.record_answer(
+            audit_log, context=conn.context, namespace=copy.namespace, pod=copy.name,
+            action=COPY_DELETED, request=request.to_json(), status=answer.status, ok=_ok(answer),
+            error=str(error) if error is not None else f"{answer.status} {change_audit.status_text(answer.status)}"
+                                                       ": the copy was already gone",
+            extra={"source": copy.source} if copy.source else None)
+        if problem:
+            problems.append(problem)
+    if error is not None:
+        error.audit_problems = problems  # type: ignore[attr-defined]
+        raise error
+    return problems

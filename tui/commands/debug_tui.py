@@ -1,0 +1,42 @@
+"""`ephemera debug POD` (attaching): the TUI opened straight into the new debug session.
+
+`build_debug_app(kubeconfig, ...)` makes the `EphemeraApp` (same kubeconfig, context and the pod's
+namespace) whose initial session is the attach pane of NAMESPACE/POD/CONTAINER, the pod selected
+in the browser; `run_debug_tui(...)` runs it in the terminal (as `ephemera` does) and returns the
+exit code. Pre-flight and creation happened before, on the plain terminal.
+"""
+
+from __future__ import annotations
+
+import signal
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tui.audit_log import AuditLog
+    from tui.kube.config import KubeConfig
+
+__all__ = ["build_debug_app", "run_debug_tui"]
+
+
+def build_debug_app(kubeconfig: KubeConfig, *, context: str | None, namespace: str, pod: str, container: str,
+                    audit_log: AuditLog | None = None, **options: Any) -> Any:
+    """The EphemeraApp that opens with the attach pane of `container` (options go to the app)."""
+    from tui.app import EphemeraApp
+    from tui.initial_session import InitialSession
+
+    return EphemeraApp(kubeconfig, context=context, namespace=namespace, audit_log=audit_log,
+                       initial_session=InitialSession(namespace, pod, container, "attach"), **options)
+
+
+def run_debug_tui(kubeconfig: KubeConfig, *, context: str | None, namespace: str, pod: str, container: str,
+                  audit_log: AuditLog | None = None) -> int:
+    """Run the TUI in this terminal until the user quits; its return code."""
+    kubeconfig.interactive = False  # from here on the TUI owns the terminal
+    app = build_debug_app(kubeconfig, context=context, namespace=namespace, pod=pod, container=container,
+                          audit_log=audit_log)
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: app.exit())
+    try:
+        app.run()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    return int(getattr(app, "return_code", 0) or 0)
