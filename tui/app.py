@@ -1,21 +1,52 @@
-"""EphemeraApp: the Textual application (pod browser first)."""
+"""EphemeraApp: the Textual application (pod browser first).
+
+Settings (`tui.settings`): loaded by the CLI (`--config PATH`, `$EPHEMERA_CONFIG`, else the XDG
+file) or here when not given; each problem of the file is a notification at startup, the app
+starts with the defaults of the bad keys. The theme (`ctrl+t`, or `Theme` in the palette) is
+remembered in the file; `[keys]` goes to `App.set_keymap` (binding ids in `tui.keymap`).
+
+Audit log (`tui.audit_log`): every change made to a cluster is appended to `app.audit_log`:
+`$XDG_STATE_HOME/ephemera/audit.jsonl`, or `audit-demo.jsonl` beside it for the embedded demo
+cluster (`--demo`), so demo sessions never pollute the real log. `L` shows it.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any, ClassVar
 
-from textual.app import App
+from textual import on
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.dom import DOMNode
+from textual.screen import Screen
 
+from tui.audit_log import AuditLog
+from tui.initial_session import InitialSession, open_initial_session
+from tui.keymap import describe_clash, keymap_from_settings
 from tui.palette import BrowserCommands
+from tui.paths import audit_log_path
 from tui.resources import stylesheet_path
+from tui.screens.browser_messages import Connected
 from tui.screens.browser_screen import BrowserScreen
+from tui.settings import Settings, SettingsError, SettingsProblem, load_settings, remember_theme
+
+DEFAULT_THEME = "textual-dark"
+DEMO_AUDIT_LOG_NAME = "audit-demo.jsonl"
+PROBLEM_NOTICE_SECONDS = 30.0
 
 
 def _utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def audit_log_path_for(demo: bool) -> Path:
+    """The real log, or for the embedded demo cluster `audit-demo.jsonl` in the same directory."""
+    path = audit_log_path()
+    return path.with_name(DEMO_AUDIT_LOG_NAME) if demo else path
 
 
 class EphemeraApp(App[None]):
@@ -25,7 +56,13 @@ class EphemeraApp(App[None]):
     CSS_PATH = str(stylesheet_path())
     COMMANDS: ClassVar = App.COMMANDS | {BrowserCommands}
     COMMAND_PALETTE_BINDING = "ctrl+p"
-    BINDINGS: ClassVar = [Binding("ctrl+c", "quit", "Quit", show=False, priority=True)]
+    BINDINGS: ClassVar = [
+        Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
+        Binding("f1", "help_f1", "Help", show=False, priority=True),
+        Binding("question_mark", "help_question", "Help", show=False, priority=True),
+        Binding("L", "audit_log", "Audit log", show=False, id="audit_log"),
+        Binding("ctrl+t", "change_theme", "Theme", show=False, id="theme"),
+    ]
 
     def __init__(
         self,
@@ -37,10 +74,30 @@ class EphemeraApp(App[None]):
         *,
         clock: Callable[[], datetime] | None = None,
         live_timers: bool = True,
+        settings: Settings | None = None,
+        settings_problems: Iterable[SettingsProblem] = (),
+        audit_log: AuditLog | None = None,
+        initial_session: InitialSession | None = None,
     ) -> None:
-        """`clock` fixes "now" for ages (snapshots); `live_timers=False` stops periodic refreshes."""
+        """`clock` fixes "now" for ages (snapshots); `live_timers=False` stops periodic refreshes.
+        `settings` (and the problems met loading them): None loads `tui.paths.config_path()`.
+        `audit_log`: None is the user's log (the demo log with `demo=True`).
+        `initial_session`: open that pane as soon as the browser is connected (`ephemera debug`)."""
         super().__init__()
         self.kubeconfig = kubeconfig
+        problems = list(settings_problems)
+        if settings is None:
+            settings, problems = load_settings()
+        self.settings: Settings = settings
+        keymap, keymap_problems = keymap_from_settings(settings)
+        self.settings_problems: list[SettingsProblem] = problems + keymap_problems
+        self.keymap_overrides = keymap
+        self.audit_log: AuditLog = audit_log if audit_log is not None else AuditLog(audit_log_path_for(demo))
+        self.initial_session = initial_session
+        self._remembered_theme = settings.theme
+        self._reported_clashes: set[str] = set()
+        if namespace is None and not all_namespaces and settings.default_namespace:
+            namespace = settings.default_namespace
         self.browser = BrowserScreen(
             kubeconfig=kubeconfig,
             context=context,
@@ -52,8 +109,111 @@ class EphemeraApp(App[None]):
         )
 
     def on_mount(self) -> None:
-        self.theme = "textual-dark"
+        self.set_keymap(self.keymap_overrides)
+        self.theme = self.settings.theme or DEFAULT_THEME
+        self._remembered_theme = self.theme
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.push_screen(self.browser)
+        for problem in self.settings_problems:
+            self.notify(str(problem), title="Settings problem" if problem.severity == "error" else "Settings",
+                        severity="error" if problem.severity == "error" else "warning",
+                        timeout=PROBLEM_NOTICE_SECONDS)
+
+    @on(Connected)
+    def _open_initial_session(self, message: Connected) -> None:
+        """The browser is connected (the message bubbles up from it): open the initial session."""
+        session = self.initial_session
+        if session is None or message.connection is None or self.browser.connection is not message.connection:
+            return
+        self.initial_session = None
+        open_initial_session(self, session)
+
+    # ------------------------------------------------------------------ settings
+    def _theme_changed(self, theme: Any) -> None:
+        name = str(getattr(theme, "name", theme))
+        if name == self._remembered_theme:
+            return
+        self._remembered_theme = name
+        path = self.settings.path
+
+        def save() -> None:
+            try:
+                remember_theme(name, path)
+            except SettingsError as exc:
+                self.call_from_thread(self.notify, f"Theme not remembered: {exc}", severity="warning")
+
+        self.run_worker(save, thread=True, group="remember-theme", exit_on_error=False)
+
+    def handle_bindings_clash(self, clashed_bindings: set[Binding], node: DOMNode) -> None:
+        view = "the pod browser" if isinstance(node, BrowserScreen) else type(node).__name__
+        text = describe_clash(clashed_bindings, view)
+        if text not in self._reported_clashes:
+            self._reported_clashes.add(text)
+            self.notify(text, severity="warning", timeout=PROBLEM_NOTICE_SECONDS)
+
+    # ------------------------------------------------------------------ app-wide actions
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """F1 and `?` reach every view (Textual does not offer the app's normal bindings to a
+        modal screen, so these are priority bindings), but never take a key from a terminal pane
+        (htop's F1) or a `?` from a text field."""
+        if action not in ("help_f1", "help_question"):
+            return True
+        from tui.screens.help_modal import HelpModal
+
+        screen, focused = self.screen, self.focused
+        if isinstance(screen, HelpModal) or type(focused).__name__ == "TerminalView":
+            return False
+        if action == "help_question":
+            if not screen.is_modal:
+                return False  # the browser binds ? itself (below the terminal and the filter field)
+            if focused is not None and focused.check_consume_key("question_mark", "?"):
+                return False
+        return True
+
+    def action_help_f1(self) -> None:
+        self.action_help()
+
+    def action_help_question(self) -> None:
+        self.action_help()
+
+    def action_help(self) -> None:
+        """`?` / F1: every key of the focused view."""
+        from tui.screens.help_modal import HelpModal, help_for_screen
+
+        if isinstance(self.screen, HelpModal):
+            return
+        title, rows = help_for_screen(self.screen)
+        self.push_screen(HelpModal(title, rows))
+
+    def action_audit_log(self) -> None:
+        """`L`: the audit log, newest first."""
+        from tui.screens.audit_log_screen import AuditLogScreen
+
+        if isinstance(self.screen, AuditLogScreen):
+            return
+        self.push_screen(AuditLogScreen(self.audit_log))
+
+    def save_screenshot_notice(self) -> Path:
+        """An SVG of the screen into ./screenshots/ (when it exists) or the current directory; a
+        notification says where."""
+        directory = Path("screenshots") if Path("screenshots").is_dir() else Path.cwd()
+        filename = f"ephemera-{time.strftime('%Y%m%d-%H%M%S')}.svg"
+        path = Path(self.save_screenshot(filename=filename, path=str(directory)))
+        self.notify(f"Screenshot saved to {path.resolve()}")
+        return path
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Textual's palette entries, with their keys, and our screenshot (which says where)."""
+        keys = {"Theme": "ctrl+t", "Quit": "q, ctrl+c"}
+        for command in super().get_system_commands(screen):
+            if command.title == "Screenshot":
+                yield SystemCommand("Screenshot", "Save an SVG of the screen and say where (ctrl+s)",
+                                    self.save_screenshot_notice)
+            elif command.title in keys:
+                yield SystemCommand(command.title, f"{command.help} ({keys[command.title]})", command.callback,
+                                    command.discover)
+            else:
+                yield command
 
     def open_session(
         self,

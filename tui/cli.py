@@ -1,6 +1,7 @@
 """The `ephemera` (and `kubectl-ephemera`) command line.
 
-`ephemera [--kubeconfig PATH] [--context NAME] [-n NS | -A] [--demo]` starts the TUI; subcommands
+`ephemera [--kubeconfig PATH] [--context NAME] [-n NS | -A] [--demo] [--config PATH]` starts the TUI
+(`--config`: Ephemera's settings file, passed on as `$EPHEMERA_CONFIG`); subcommands
 live in `tui/commands/*_command.py` (see `tui.commands`).
 
 Errors before the TUI starts:
@@ -38,6 +39,19 @@ TUI_EXAMPLES = [
     "ephemera -A                          # all namespaces",
     "kubectl ephemera                     # the same, as a kubectl plugin",
 ]
+
+
+CONFIG_HELP = "Ephemera's settings file (default: $EPHEMERA_CONFIG, else ~/.config/ephemera/config.toml)"
+
+
+def use_config_option(args: argparse.Namespace) -> None:
+    """`--config PATH` becomes `$EPHEMERA_CONFIG` for this process (and the ones it starts), so
+    every reader and writer of the settings (`tui.paths.config_path()`) uses that file."""
+    from tui.paths import CONFIG_ENV
+
+    path = getattr(args, "config", None)
+    if path:
+        os.environ[CONFIG_ENV] = str(Path(path).expanduser().absolute())
 
 
 def program_name(argv0: str | None = None) -> str:
@@ -81,6 +95,7 @@ def build_parser(prog: str | None = None, subcommands: list[Subcommand] | None =
     add_cluster_options(parser)
     parser.add_argument("--demo", action="store_true",
                         help="start the embedded demo cluster in-process and browse it (ignores --kubeconfig)")
+    parser.add_argument("--config", metavar="PATH", default=None, help=CONFIG_HELP)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
     for command in subcommands if subcommands is not None else discover_subcommands():
         child = sub.add_parser(
@@ -93,6 +108,8 @@ def build_parser(prog: str | None = None, subcommands: list[Subcommand] | None =
         if command.cluster_options:
             add_cluster_options(child, suppress_defaults=True)
         command.add_arguments(child)
+        if "--config" not in child._option_string_actions:
+            child.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS, help=CONFIG_HELP)
         child.set_defaults(_subcommand=command)
     return parser
 
@@ -147,12 +164,18 @@ def run_tui(args: argparse.Namespace) -> int:
                 return 1
             # Cluster-side problems (unreachable, TLS, 401, plugin failure): the TUI shows them in place.
         kubeconfig.interactive = False  # from here on the TUI owns the terminal
+        from tui.settings import load_settings
+
+        # A bad settings file never stops the TUI: each problem is a notification at startup.
+        settings, problems = load_settings()
         app = _app_class()(
             kubeconfig,
             context=args.context,
             namespace=args.namespace,
             all_namespaces=bool(args.all_namespaces),
             demo=bool(args.demo),
+            settings=settings,
+            settings_problems=problems,
         )
         previous = signal.signal(signal.SIGTERM, lambda signum, frame: app.exit())
         try:
@@ -172,6 +195,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     command: Subcommand | None = getattr(args, "_subcommand", None)
+    use_config_option(args)
     try:
         if command is not None:
             return int(command.run(args) or 0)

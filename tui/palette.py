@@ -1,37 +1,84 @@
-"""Command palette (`:`) providers: `ns NAME`, `ctx NAME`, and every browser action."""
+"""Command palette (`:`, Ctrl+P) providers: `ns NAME`, `ctx NAME`, and every action with its key
+(as the user's keymap set it)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 if TYPE_CHECKING:
     from tui.screens.browser_screen import BrowserScreen
 
-# (title, help, BrowserScreen method name)
-ACTIONS: tuple[tuple[str, str, str], ...] = (
-    ("Switch namespace…", "pick a namespace from the cluster (n)", "action_pick_namespace"),
-    ("Switch context…", "pick a kubeconfig context (c)", "action_pick_context"),
-    ("Toggle all namespaces", "show pods of every namespace (A)", "action_toggle_all_namespaces"),
-    ("Filter pods", "substring, /regex/ or -l label selector (/)", "action_start_filter"),
-    ("Clear filter", "show every pod again (Esc)", "clear_filter"),
-    ("Inspect selected pod", "focus the container inspector (Enter, Tab)", "action_focus_inspector"),
-    ("Hide/show inspector", "more room for the table (i)", "action_toggle_inspector"),
-    ("Retry now", "reconnect without waiting for the backoff (r)", "action_retry"),
-    ("Debug selected pod…", "the debug form: mode, image, pre-flight, kubectl preview (d)", "action_debug"),
-    ("Policy audit of selected pod", "which debug containers the cluster admits, by dry runs (P)",
-     "action_policy_audit"),
-    ("Clean up copies…", "list and delete the pods Ephemera copied for debugging (C)", "action_cleanup"),
-    ("Attach to ephemeral container", "a terminal pane on the selected pod's debug container (a)", "action_attach"),
-    ("Shell into container", "exec bash, else sh, in a container of the selected pod (s)", "action_shell"),
-    ("Go to session panes", "focus the terminal panes; Ctrl+] leaves a pane (t)", "action_focus_sessions"),
-    ("Full-screen session pane", "the panes alone, or back beside the browser (z)", "action_sessions_full"),
-    ("Save screenshot", "an SVG of the screen (ctrl+s)", "action_screenshot"),
-    ("Help", "every key of the focused view (?)", "action_help"),
+# (title, help, BrowserScreen method name, binding id or None, default key(s))
+ACTIONS: tuple[tuple[str, str, str, str | None, str], ...] = (
+    ("Switch namespace…", "pick a namespace from the cluster", "action_pick_namespace", "namespace", "n"),
+    ("Switch context…", "pick a kubeconfig context", "action_pick_context", "context", "c"),
+    ("Toggle all namespaces", "show pods of every namespace", "action_toggle_all_namespaces", "all_namespaces", "A"),
+    ("Filter pods", "substring, /regex/ or -l label selector", "action_start_filter", "filter", "/"),
+    ("Clear filter", "show every pod again", "clear_filter", None, "Esc"),
+    ("Inspect selected pod", "focus the container inspector", "action_focus_inspector", None, "Enter, Tab"),
+    ("Hide/show inspector", "more room for the table", "action_toggle_inspector", "inspector", "i"),
+    ("Retry now", "reconnect without waiting for the backoff", "action_retry", "retry", "r"),
+    ("Debug selected pod…", "the debug form: mode, image, pre-flight, kubectl preview", "action_debug", "debug", "d"),
+    ("Policy audit of selected pod", "which debug containers the cluster admits, by dry runs",
+     "action_policy_audit", "policy_audit", "P"),
+    ("Clean up copies…", "list and delete the pods Ephemera copied for debugging", "action_cleanup", "cleanup", "C"),
+    ("Attach to ephemeral container", "a terminal pane on the selected pod's debug container", "action_attach",
+     "attach", "a"),
+    ("Shell into container", "exec bash, else sh, in a container of the selected pod", "action_shell", "shell", "s"),
+    ("Go to session panes", "focus the terminal panes; Ctrl+] leaves a pane", "action_focus_sessions", "panes", "t"),
+    ("Full-screen session pane", "the panes alone, or back beside the browser", "action_sessions_full",
+     "full_screen", "z"),
+    ("Save screenshot", "an SVG of the screen; a notice says where", "action_screenshot", "screenshot", "ctrl+s"),
+    ("Help", "every key of the focused view", "app.action_help", "help", "?, F1"),
+    ("Audit log", "every change Ephemera made to a cluster, newest first", "app.action_audit_log", "audit_log", "L"),
+    ("Change theme…", "pick a Textual theme; remembered in the config file", "app.action_change_theme", "theme",
+     "ctrl+t"),
 )
+
+# Session tab bar actions (when a pane is open): (title, help, SessionTabs method, key on the tab bar)
+SESSION_ACTIONS: tuple[tuple[str, str, str, str], ...] = (
+    ("Close session tab", "close the current pane (the shell keeps running)", "action_close_tab", "x, Ctrl+W"),
+    ("Copy pane screen", "the current pane's screen to the clipboard (OSC 52)", "action_copy_screen", "y"),
+    ("Save pane as .cast", "an asciicast recording of the current pane", "action_save_cast", "w"),
+    ("Panes beside/below", "put the session panes beside or below the browser", "action_toggle_beside", "o"),
+    ("Re-attach pane", "attach the finished pane again", "action_reattach", "r"),
+    ("Next session tab", "show the next pane", "action_next_tab", "→, Ctrl+PgDn"),
+    ("Previous session tab", "show the previous pane", "action_previous_tab", "←, Ctrl+PgUp"),
+)
+
+
+def key_for(app: Any, binding_id: str | None, default: str) -> str:
+    """The key(s) of a binding as the user's keymap set them (`[keys]` in config.toml)."""
+    if binding_id is None:
+        return default
+    keymap = getattr(app, "_keymap", None) or {}
+    keys = keymap.get(binding_id)
+    if not keys:
+        return default
+    from tui.screens.help_modal import key_label
+
+    return key_label(keys)
+
+
+def _target(browser: BrowserScreen, method: str) -> Callable[[], object]:
+    if method.startswith("app."):
+        return getattr(browser.app, method[4:])  # type: ignore[no-any-return]
+    return getattr(browser, method)  # type: ignore[no-any-return]
+
+
+def _entries(browser: BrowserScreen) -> list[tuple[str, str, Callable[[], object]]]:
+    """Every action as (title, help with its key, callable)."""
+    app = browser.app
+    out = [(title, f"{help_text} ({key_for(app, binding_id, key)})", _target(browser, method))
+           for title, help_text, method, binding_id, key in ACTIONS]
+    if browser.sessions.panes:
+        out += [(title, f"{help_text} ({key} on the tab bar)", getattr(browser.sessions, method))
+                for title, help_text, method, key in SESSION_ACTIONS]
+    return out
 
 
 def _browser(provider: Provider) -> BrowserScreen | None:
@@ -48,22 +95,21 @@ class BrowserCommands(Provider):
 
     def _candidates(self, browser: BrowserScreen) -> list[tuple[str, str, Callable[[], object]]]:
         out: list[tuple[str, str, Callable[[], object]]] = []
-        for title, help_text, method in ACTIONS:
-            out.append((title, help_text, getattr(browser, method)))
+        out.extend(_entries(browser))
         namespaces = ["all", *sorted(browser.cluster_objects.namespaces)]
         for name in namespaces:
             out.append((f"ns {name}", f"show pods of namespace {name}", partial(browser.switch_namespace, name)))
         for info in browser.kubeconfig.contexts:
             out.append((f"ctx {info.name}", f"connect to {info.server or info.name}", partial(browser.switch_context, info.name)))
-        out.append(("quit", "leave Ephemera (q)", self.app.exit))
+        out.append(("quit", f"leave Ephemera ({key_for(self.app, 'quit', 'q')})", self.app.exit))
         return out
 
     async def discover(self) -> Hits:
         browser = _browser(self)
         if browser is None:
             return
-        for title, help_text, method in ACTIONS:
-            yield DiscoveryHit(title, getattr(browser, method), help=help_text)
+        for title, help_text, command in _entries(browser):
+            yield DiscoveryHit(title, command, help=help_text)
 
     async def search(self, query: str) -> Hits:
         browser = _browser(self)

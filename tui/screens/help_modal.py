@@ -1,13 +1,21 @@
-"""`?`: every key of the focused view, plus the filter syntax."""
+"""`?` (or F1): every key of the focused view, plus the filter syntax in the pod browser.
+
+`help_for_screen(screen)` works for any screen: the browser describes its table and inspector
+itself (`BrowserScreen.help_keys`); every other view (the session tab bar, the debug form, the
+policy audit, the cleanup and audit log views, pickers) lists its active bindings (hidden ones
+too) with the keys the user's keymap gave them, plus the keys its widgets handle themselves.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 FILTER_HELP = (
@@ -18,23 +26,163 @@ FILTER_HELP = (
     ("Esc", "clears the filter"),
 )
 
+KEY_NAMES = {
+    "question_mark": "?", "slash": "/", "colon": ":", "escape": "Esc", "enter": "Enter", "tab": "Tab",
+    "space": "Space", "delete": "Del", "up": "↑", "down": "↓", "left": "←", "right": "→",
+    "pageup": "PgUp", "pagedown": "PgDn", "home": "Home", "end": "End", "right_square_bracket": "]",
+    "left_square_bracket": "[", "ctrl+right_square_bracket": "Ctrl+]", "shift+tab": "Shift+Tab",
+}
+
+# Views named in the help's title, by the class name of the focused widget or of the screen.
+VIEW_TITLES = {
+    "SessionTabs": "session tab bar",
+    "TabBar": "session tab bar",
+    "DebugFormModal": "debug form",
+    "PolicyAuditScreen": "policy audit",
+    "CleanupScreen": "clean up copies",
+    "AuditLogScreen": "audit log",
+    "PickerModal": "picker",
+    "ConfirmModal": "confirmation",
+    "CommandPalette": "command palette",
+}
+
+# Keys a view's widgets handle themselves (no Binding to list).
+VIEW_EXTRA_KEYS: dict[str, list[tuple[str, str]]] = {
+    "session tab bar": [
+        ("in a pane", "every key goes to the container, except:"),
+        ("Ctrl+]", "leave the pane for the tab bar"),
+        ("Ctrl+PgUp / PgDn", "previous / next tab, also from inside a pane"),
+    ],
+    "debug form": [
+        ("Tab / Shift+Tab", "next / previous field"),
+        ("↑ / ↓, Enter", "choose in a list (mode, target, profile); Space or Enter toggles a checkbox"),
+        ("F1", "this help (? types a ? in a text field)"),
+    ],
+    "audit log": [("↑ / ↓, PgUp / PgDn", "move through the entries: the selected one's details are shown")],
+    "picker": [("type", "narrows the list"), ("↑ / ↓", "move")],
+}
+
+HIDDEN_ACTIONS = frozenset({"app.focus_previous", "focus_previous", "app.focus_next", "focus_next",
+                            "app.copy_text", "copy_text", "screen.copy_text", "screenshot_", "app.bell",
+                            "help_f1", "help_question", "app.help_quit", "help_quit"})
+HIDDEN_KEYS = frozenset({"super+c"})
+
+# Descriptions of actions whose binding text is too terse for the help (the browser's own first).
+DESCRIPTIONS = {
+    "app.help": "this help (also F1)",
+    "help": "this help (also F1)",
+    "audit_log": "the audit log: every change Ephemera made to a cluster",
+    "app.audit_log": "the audit log: every change Ephemera made to a cluster",
+    "change_theme": "pick a theme (remembered in the config file)",
+    "app.change_theme": "pick a theme (remembered in the config file)",
+    "quit": "quit",
+    "app.quit": "quit",
+    "command_palette": "command palette: every action, ns NAME, ctx NAME",
+    "app.command_palette": "command palette: every action, ns NAME, ctx NAME",
+}
+
+BROWSER_TABLE_KEYS = [
+    ("j / k, ↑ / ↓", "move the cursor"),
+    ("g / G, Home / End", "first / last pod"),
+    ("PgUp / PgDn", "page up / down"),
+    ("Enter, Tab", "into the container inspector"),
+    ("Esc", "clear the filter"),
+]
+INSPECTOR_KEYS = [
+    ("j / k, ↑ / ↓", "scroll the inspector"),
+    ("g / G", "top / bottom"),
+    ("Tab, Esc", "back to the pod table"),
+]
+BROWSER_OWN_KEYS = {"j", "k", "g", "G", "up", "down", "enter", "tab", "escape", "pageup", "pagedown", "home", "end"}
+
 
 def key_label(key: str) -> str:
-    names = {"question_mark": "?", "slash": "/", "colon": ":", "escape": "Esc", "enter": "Enter", "tab": "Tab"}
-    return ",".join(names.get(k, k) for k in key.split(","))
+    """`ctrl+s` -> `Ctrl+S`, `question_mark` -> `?`; several keys joined by `, `."""
+    parts = []
+    for k in key.split(","):
+        k = k.strip()
+        if k in KEY_NAMES:
+            parts.append(KEY_NAMES[k])
+        elif k.startswith("ctrl+"):
+            rest = k[5:]
+            parts.append("Ctrl+" + KEY_NAMES.get(rest, rest.upper() if len(rest) == 1 else rest))
+        else:
+            parts.append(k)
+    return ", ".join(parts)
+
+
+def view_title(screen: Screen[Any]) -> str:
+    """"browser", "session tab bar", "debug form", ... for the focused view of `screen`."""
+    node: Any = screen.focused
+    while node is not None and node is not screen:
+        name = VIEW_TITLES.get(type(node).__name__)
+        if name:
+            return name
+        node = node.parent
+    return VIEW_TITLES.get(type(screen).__name__, type(screen).__name__.removesuffix("Screen").lower() or "view")
+
+
+def _descriptions() -> dict[str, str]:
+    try:
+        from tui.screens.browser_screen import HELP_DESCRIPTIONS
+    except ImportError:  # pragma: no cover - the browser always exists
+        return dict(DESCRIPTIONS)
+    return {**HELP_DESCRIPTIONS, **DESCRIPTIONS}
+
+
+def binding_rows(screen: Screen[Any], skip_keys: set[str] | None = None) -> list[tuple[str, str]]:
+    """The active bindings of `screen`'s focus chain (the app's too when the screen is not modal),
+    one row per description with its keys joined (`Esc, q`), as the user's keymap set them."""
+    skip = (skip_keys or set()) | HIDDEN_KEYS
+    described = _descriptions()
+    screen_is_browser = type(screen).__name__ == "BrowserScreen"
+    rows: dict[str, list[str]] = {}
+    for key, active in screen.active_bindings.items():
+        binding: Binding = active.binding
+        description = described.get(binding.action) or binding.description or binding.tooltip
+        if key in skip or not description or binding.action in HIDDEN_ACTIONS:
+            continue
+        if type(active.node).__module__.startswith("textual.") and not screen_is_browser:
+            continue  # a Textual widget's own keys (Input, DataTable...): the view's extra rows say them
+        keys = rows.setdefault(description, [])
+        label = key_label(key)
+        if label not in keys:
+            keys.append(label)
+    return [(", ".join(keys), description) for description, keys in rows.items()]
+
+
+def help_for_screen(screen: Screen[Any]) -> tuple[str, list[tuple[str, str]]]:
+    """The title and key rows of the help for the focused view of `screen`."""
+    title = view_title(screen)
+    if title == "browser":  # BrowserScreen: the pod table, or the inspector
+        inspector = type(screen.focused).__name__ == "ContainerInspector"
+        title = "container inspector" if inspector else "pod browser"
+        rows = list(INSPECTOR_KEYS if inspector else BROWSER_TABLE_KEYS)
+        return f"Keys: {title}", rows + binding_rows(screen, skip_keys=BROWSER_OWN_KEYS)
+    rows = list(VIEW_EXTRA_KEYS.get(title, [])) + binding_rows(screen)
+    return f"Keys: {title}", rows
 
 
 class HelpModal(ModalScreen[None]):
     BINDINGS = [
         Binding("escape", "close", "Close"),
         Binding("q", "close", "Close", show=False),
-        Binding("question_mark", "close", "Close", show=False),
+        Binding("question_mark,f1", "close", "Close", show=False),
     ]
 
-    def __init__(self, title: str, keys: list[tuple[str, str]]) -> None:
+    def __init__(self, title: str, keys: list[tuple[str, str]], *, show_filter: bool | None = None) -> None:
         super().__init__()
         self.title_text = title
         self.keys = keys
+        self.show_filter = title.endswith("pod browser") if show_filter is None else show_filter
+
+    @property
+    def text(self) -> str:
+        """The help as plain text (tests, screen readers)."""
+        lines = [self.title_text, *(f"{key}  {description}" for key, description in self.keys)]
+        if self.show_filter:
+            lines += ["Filter", *(f"{key}  {description}" for key, description in FILTER_HELP)]
+        return "\n".join(lines)
 
     def compose(self) -> ComposeResult:
         table = Table(box=None, show_header=False, padding=(0, 2, 0, 0), expand=False)
@@ -42,17 +190,18 @@ class HelpModal(ModalScreen[None]):
         table.add_column()
         for key, description in self.keys:
             table.add_row(key, description)
-        filters = Table(box=None, show_header=False, padding=(0, 2, 0, 0))
-        filters.add_column(style="bold cyan", no_wrap=True)
-        filters.add_column()
-        for key, description in FILTER_HELP:
-            filters.add_row(key, description)
         with VerticalScroll(id="help"):
             yield Static(Text(self.title_text, style="bold underline"))
             yield Static(table)
-            yield Static(Text("\nFilter", style="bold underline"))
-            yield Static(filters)
-            yield Static(Text("\nEsc closes this help", style="dim"))
+            if self.show_filter:
+                filters = Table(box=None, show_header=False, padding=(0, 2, 0, 0))
+                filters.add_column(style="bold cyan", no_wrap=True)
+                filters.add_column()
+                for key, description in FILTER_HELP:
+                    filters.add_row(key, description)
+                yield Static(Text("\nFilter", style="bold underline"))
+                yield Static(filters)
+            yield Static(Text("\nEsc closes this help; : or Ctrl+P opens the command palette", style="dim"))
 
     def action_close(self) -> None:
         self.dismiss(None)
