@@ -70,6 +70,13 @@ def percentile(samples: list[float], fraction: float) -> float:
     return ordered[index]
 
 
+def load_average() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "n/a"
+
+
 def proc_kb(pid: int, field: str) -> int:
     try:
         with open(f"/proc/{pid}/status") as status:
@@ -192,6 +199,7 @@ def main() -> int:
     parser.add_argument("--storm-rate", type=float, default=2000)
     parser.add_argument("--storm-seconds", type=float, default=10)
     parser.add_argument("--settle", type=float, default=1.5, help="seconds of stable RSS before reading the peak")
+    parser.add_argument("--storm-only", action="store_true", help="skip kubectl and the startup runs (iterating)")
     args = parser.parse_args()
 
     kubectl = shutil.which("kubectl")
@@ -210,12 +218,12 @@ def main() -> int:
 
             kubectl_times: list[float] = []
             kubectl_kb = kubectl_rows = 0
-            if kubectl:
+            if kubectl and not args.storm_only:
                 time_kubectl(kubectl, kubeconfig, 1)  # warm the discovery cache, as a user's would be
                 kubectl_times, kubectl_kb, kubectl_rows = time_kubectl(kubectl, kubeconfig, args.runs)
             app_times: list[float] = []
             app_kb = 0
-            for _ in range(args.runs):
+            for _ in range(0 if args.storm_only else args.runs):
                 first_rows, hwm = run_app_in_pty(kubeconfig, args.pods, args.settle)
                 app_times.append(first_rows)
                 app_kb = max(app_kb, hwm)
@@ -257,7 +265,9 @@ def report(args: argparse.Namespace, kubectl_times: list[float], kubectl_kb: int
         ("rows matching the server after the storm",
          "all" if result.get("mismatches") == 0 else f"{result.get('mismatches')} differ",
          f"{result.get('rows')} rows, {result.get('server_pods')} server pods, "
-         f"converged {result.get('converge_seconds', float('nan')):.1f} s after the storm"),
+         f"{result.get('row_checks', '?')} check(s)"),
+        ("converged after the storm ended", f"{result.get('converge_seconds', float('nan')):.2f} s",
+         f"watcher caught up after {result.get('watch_caught_up_seconds', float('nan')):.2f} s"),
         ("peak RSS of the headless app through the storm", f"{result.get('vmhwm_kb', 0) / 1024:.0f} MB", ""),
     ]
     width = max(len(r[0]) for r in rows)
@@ -267,6 +277,12 @@ def report(args: argparse.Namespace, kubectl_times: list[float], kubectl_kb: int
     for name, value, note in rows:
         print(f"{name:<{width}}  {value:>14}  {note}")
     print()
+    gc_stats = result.get("gc") or {}
+    print("GC pauses in the storm:", ", ".join(
+        f"gen{gen} {s['count']}x total {s['total_ms']:.0f} ms max {s['max_ms']:.0f} ms" for gen, s in gc_stats.items()))
+    print(f"event-loop stalls > 10 ms in the storm: {result.get('stall_count', '?')}, longest (ms):",
+          ", ".join(f"{s:.0f}" for s in result.get("stalls_ms", [])[:10]))
+    print(f"load average during the run: {load_average()}")
     print("app first-rows runs (s):", ", ".join(f"{t:.2f}" for t in app_times))
     print("kubectl runs (s):       ", ", ".join(f"{t:.2f}" for t in kubectl_times))
 

@@ -5,7 +5,9 @@ Protocol with benchmarks/browser_bench.py over stdin/stdout (one JSON object per
   <- "storm-started"                                                       the server storm began
   <- "storm-done"                                                          the server storm ended
   -> {"event": "result", "storm_ms": [...], "converge_seconds": s, "mismatches": n, "rows": n,
-      "server_pods": n, "vmhwm_kb": n}   (vmhwm: the peak up to the end of the storm)
+      "server_pods": n, "vmhwm_kb": n, "gc": {...}, "stalls_ms": [...]}
+      (vmhwm: the peak up to the end of the storm; gc: garbage-collector pauses during the storm
+      per generation; stalls_ms: the longest times the event loop did not run, during the storm)
 
 Key latency: time from handing a key press ("down"/"up") to Textual's driver queue until the pod
 table's selection has moved, i.e. the app's event loop processed it between pod batches.
@@ -17,8 +19,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
+import re
 import sys
 import time
 import traceback
@@ -81,6 +85,38 @@ async def latencies(app: EphemeraApp, table: PodTable, keep_going: Callable[[], 
     return samples
 
 
+class GcPauses:
+    """Pauses of the cyclic garbage collector, per generation, while recording."""
+
+    def __init__(self) -> None:
+        self.recording = False
+        self._started = 0.0
+        self.pauses: dict[int, list[float]] = {0: [], 1: [], 2: []}
+        gc.callbacks.append(self._callback)
+
+    def _callback(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        elif self.recording:
+            self.pauses[info["generation"]].append(time.perf_counter() - self._started)
+
+    def summary(self) -> dict[str, dict[str, float]]:
+        return {str(gen): {"count": len(p), "total_ms": sum(p) * 1000, "max_ms": max(p, default=0) * 1000}
+                for gen, p in self.pauses.items()}
+
+
+async def loop_stalls(keep_going: Callable[[], bool], tick: float = 0.002) -> list[float]:
+    """How late each short sleep woke up: the event loop was busy (or waiting for the GIL)."""
+    stalls: list[float] = []
+    while keep_going():
+        started = time.perf_counter()
+        await asyncio.sleep(tick)
+        late = time.perf_counter() - started - tick
+        if late > 0.01:
+            stalls.append(late)
+    return stalls
+
+
 def server_pods(kubeconfig: KubeConfig) -> dict[tuple[str, str], dict]:
     api = kubeconfig.connect().new_api_client()
     try:
@@ -90,23 +126,37 @@ def server_pods(kubeconfig: KubeConfig) -> dict[tuple[str, str], dict]:
     return {(p["metadata"]["namespace"], p["metadata"]["name"]): p for p in items}
 
 
+def server_resource_version(kubeconfig: KubeConfig) -> int:
+    """The server's current resourceVersion (a one-item list; cheap)."""
+    api = kubeconfig.connect().new_api_client()
+    try:
+        return _rv(get_json(api, "/api/v1/pods", [("limit", "1")])["metadata"]["resourceVersion"])
+    finally:
+        api.close()
+
+
 def mismatches(table: PodTable, truth: dict[tuple[str, str], dict]) -> int:
+    """Rows that differ from the server's pods, the relative times aside (AGE and the "(5m ago)"
+    of RESTARTS change with the clock, not with the pod)."""
     now = datetime.now(timezone.utc)
     shown = set(table.visible_keys())
     wrong = len(shown ^ set(truth))
-    age_column = None
+    labels = [str(column.label) for column in table.columns.values()]
     for key in shown & set(truth):
-        expected = [str(cell) for cell in pod_row(truth[key], now, show_namespace=table.show_namespace, compact=table.compact)]
-        actual = table.row_texts(key)
-        if age_column is None:
-            labels = [str(column.label) for column in table.columns.values()]
-            age_column = labels.index("AGE") if "AGE" in labels else -1
-        if age_column >= 0:
-            expected = expected[:age_column] + expected[age_column + 1 :]
-            actual = actual[:age_column] + actual[age_column + 1 :]
-        if [_plain(c) for c in expected] != [_plain(c) for c in actual]:
+        expected = [_plain(cell) for cell in pod_row(truth[key], now, show_namespace=table.show_namespace, compact=table.compact)]
+        actual = [_plain(cell) for cell in table.row_texts(key)]
+        if _without_clock(labels, expected) != _without_clock(labels, actual):
             wrong += 1
+            if wrong <= 3:
+                print("mismatch", key, expected, actual, file=sys.stderr)
     return wrong
+
+
+def _without_clock(labels: list[str], cells: list[str]) -> list[str]:
+    return [RELATIVE_TIME.sub("", cell) for label, cell in zip(labels, cells) if label != "AGE"]
+
+
+RELATIVE_TIME = re.compile(r" \([^)]* ago\)$")
 
 
 def _plain(cell: object) -> str:
@@ -118,6 +168,7 @@ async def run(kubeconfig_path: str, expected_rows: int) -> None:
     kubeconfig = KubeConfig.load(kubeconfig=kubeconfig_path)
     app = EphemeraApp(kubeconfig, all_namespaces=True)
     started = time.monotonic()
+    gc_pauses = GcPauses()
     async with app.run_test(size=(160, 50)):
         await wait_until(lambda: bool(app.screen.query(PodTable)), 30)
         table = app.screen.query_one(PodTable)
@@ -132,21 +183,52 @@ async def run(kubeconfig_path: str, expected_rows: int) -> None:
 
         await loop.run_in_executor(None, sys.stdin.readline)  # "storm-started"
         done = loop.run_in_executor(None, sys.stdin.readline)  # "storm-done"
+        gc_pauses.recording = True
+        stalls = asyncio.ensure_future(loop_stalls(lambda: not done.done()))
         storm = await latencies(app, table, lambda: not done.done())
+        gc_pauses.recording = False
         storm_ended = time.monotonic()
+        stall_samples = await stalls
         storm_hwm = vmhwm_kb()  # before the check below decodes the server's pods in this process
+
+        # Converged: the watcher has read every change up to the server's resourceVersion at
+        # the end of the storm and the screen has applied the batches carrying them.
+        target_rv = await loop.run_in_executor(None, server_resource_version, kubeconfig)
+        screen = app.screen
+        watcher = getattr(screen, "watcher", None)
+        await wait_until(lambda: watcher is None or _rv(watcher.resource_version) >= target_rv, CONVERGE_LIMIT)
+        watch_caught_up = time.monotonic() - storm_ended
+        await wait_until(lambda: watcher is None or not watcher._buffer.pending(), CONVERGE_LIMIT)
+        applied = loop.create_future()
+        screen.call_later(lambda: applied.done() or applied.set_result(None))
+        await asyncio.wait_for(applied, CONVERGE_LIMIT)
+        converged = time.monotonic() - storm_ended
 
         truth: dict[tuple[str, str], dict] = {}
         wrong = -1
+        checks = 0
         while time.monotonic() - storm_ended < CONVERGE_LIMIT:
             truth = await loop.run_in_executor(None, server_pods, kubeconfig)
             await asyncio.sleep(0.5)  # one batch interval and then some for events in flight
+            checks += 1
             wrong = mismatches(table, truth)
             if wrong == 0:
                 break
+        if checks > 1:  # the rows matched only later than the resourceVersion said
+            converged = time.monotonic() - storm_ended
         emit({"event": "result", "storm_ms": [s * 1000 for s in storm],
-              "converge_seconds": time.monotonic() - storm_ended, "mismatches": wrong,
-              "rows": table.visible_count, "server_pods": len(truth), "vmhwm_kb": storm_hwm})
+              "converge_seconds": converged, "watch_caught_up_seconds": watch_caught_up,
+              "row_checks": checks, "mismatches": wrong,
+              "rows": table.visible_count, "server_pods": len(truth), "vmhwm_kb": storm_hwm,
+              "gc": gc_pauses.summary(), "stall_count": len(stall_samples),
+              "stalls_ms": sorted((s * 1000 for s in stall_samples), reverse=True)[:20]})
+
+
+def _rv(value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        return -1
 
 
 def main() -> int:

@@ -42,6 +42,24 @@ def pod_row(pod: dict, now: datetime, *, show_namespace: bool, compact: bool = F
     return _row_cells(pod, now, column_keys(show_namespace=show_namespace, compact=compact))
 
 
+def _same_row_inputs(old: dict | None, new: dict) -> bool:
+    """Whether a row built from `new` must equal the one built from `old` (AGE aside): the pod
+    watcher reuses unchanged `spec`/`status` objects between versions (slim_pod), so an update
+    that only touched labels or annotations is recognised without computing the row."""
+    if old is None:
+        return False
+    if old is new:
+        return True
+    if old.get("spec") is not new.get("spec") or old.get("status") is not new.get("status"):
+        return False
+    old_meta, new_meta = old.get("metadata") or {}, new.get("metadata") or {}
+    return all(old_meta.get(field) == new_meta.get(field) for field in _ROW_METADATA)
+
+
+# The metadata a row shows or depends on (pod_row / podstatus).
+_ROW_METADATA = ("namespace", "name", "creationTimestamp", "deletionTimestamp")
+
+
 @dataclass(frozen=True)
 class ColumnInfo:
     key: str
@@ -155,33 +173,46 @@ class PodTable(ScrollView, can_focus=True):
         """Apply one batch: recompute the rows it touches, keep the cursor's pod in place."""
         selected = self.selected_key
         screen_offset = self.cursor_row - int(self.scroll_y)
+        pods = self.pods
         if batch.reset:
-            touched = set(self.pods) | set(batch.upserts)
+            previous = pods
             self.pods = dict(batch.upserts)
+            touched = set(previous) | set(batch.upserts)
         else:
+            previous = {key: pods[key] for key in batch.upserts if key in pods}
             for key in batch.deletes:
-                self.pods.pop(key, None)
-            self.pods.update(batch.upserts)
+                previous[key] = pods.pop(key, None)  # type: ignore[assignment]
+            pods.update(batch.upserts)
             touched = set(batch.upserts) | set(batch.deletes)
+        added = self._update_rows(touched, previous)
+        self._after_change(selected, screen_offset, moved=added or len(self._order) != len(self._cells))
+
+    def _update_rows(self, keys: set[PodKey] | list[PodKey], previous: dict[PodKey, dict] | None) -> bool:
+        """Recompute the rows of `keys` (skipping pods whose row inputs are the very same objects
+        as in `previous`); returns whether a row was added."""
         now = self.clock()
         added = False
-        for key in touched:
-            pod = self.pods.get(key)
-            shown = key in self._cells
+        pods = self.pods
+        cells_by_key = self._cells
+        for key in keys:
+            pod = pods.get(key)
+            if previous is not None and pod is not None and _same_row_inputs(previous.get(key), pod):
+                continue  # same row as before, shown or filtered out alike
+            shown = key in cells_by_key
             if pod is None or not self._matches(pod):
                 if shown:
                     self._remove(key)
                 continue
             cells = _row_cells(pod, now, self._keys)
-            if shown and cells == self._cells[key]:
+            if shown and cells == cells_by_key[key]:
                 continue
-            self._cells[key] = cells
+            cells_by_key[key] = cells
             self._strips.pop(key, None)
             self._grow_widths(cells)
             if not shown:
                 insort(self._order, key)
                 added = True
-        self._after_change(selected, screen_offset, moved=added or len(self._order) != len(self._cells))
+        return added
 
     def _remove(self, key: PodKey) -> None:
         del self._cells[key]
@@ -239,7 +270,10 @@ class PodTable(ScrollView, can_focus=True):
         first = int(self.scroll_y)
         keys = self._order[first : first + self.size.height]
         if keys:
-            self.apply_batch(PodBatch(upserts={key: self.pods[key] for key in keys if key in self.pods}))
+            selected = self.selected_key
+            screen_offset = self.cursor_row - int(self.scroll_y)
+            added = self._update_rows(keys, None)
+            self._after_change(selected, screen_offset, moved=added or len(self._order) != len(self._cells))
 
     # ------------------------------------------------------------------ cursor
     def _move_to(self, row: int) -> None:

@@ -6,6 +6,7 @@ Everything here is plain JSON dicts keyed by ``(namespace, name)``; no Kubernete
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -54,10 +55,43 @@ def _share(value: object) -> object:
     return value
 
 
-def slim_pod(pod: dict) -> dict:
+def _share_like(new: object, old: object) -> object:
+    """`new` with its strings shared, reusing every subtree of `old` (the pod's previous version)
+    that is equal to the matching subtree of `new`. An update that changes one annotation then
+    allocates a handful of dicts instead of a whole pod: the garbage collector has far fewer new
+    long-lived objects to scan during an update storm (full collections of 10,000 pods took
+    hundreds of ms), and unchanged `spec`/`status` keep their identity between versions.
+
+    Equality is Python's ==, exact for pods because a field has one JSON type in every version
+    of an object (the API schema): true never meets 1 at the same place."""
+    if type(new) is dict and type(old) is dict:
+        if new == old:
+            return old
+        shared: dict = {}
+        for key, value in new.items():
+            previous = old.get(key, _MISSING)
+            if previous is _MISSING:
+                shared[_shared.setdefault(key, key)] = _share(value)
+            elif previous is value or (type(previous) is type(value) and previous == value):
+                shared[_shared.setdefault(key, key)] = previous
+            else:
+                shared[_shared.setdefault(key, key)] = _share_like(value, previous)
+        return shared
+    if type(new) is list and type(old) is list and new == old:
+        return old
+    return _share(new)
+
+
+_MISSING = object()
+
+
+def slim_pod(pod: dict, previous: dict | None = None) -> dict:
     """The pod without the fields the UI never shows but that dominate its memory
     (``metadata.managedFields``, the last-applied-configuration annotation), with its strings
-    shared with the other pods'. Returns a new dict."""
+    shared with the other pods'. Returns a new dict (or ``previous`` when nothing changed).
+
+    ``previous``: the slim version of the same pod seen before; its subtrees that did not
+    change are reused as they are (callers never mutate pods)."""
     meta = pod.get("metadata")
     if isinstance(meta, dict):
         meta.pop("managedFields", None)
@@ -67,9 +101,19 @@ def slim_pod(pod: dict) -> dict:
                 annotations.pop(name, None)
     if len(_shared) > _SHARED_LIMIT:
         _shared.clear()
-    slim = _share(pod)
+    slim = _share(pod) if previous is None else _share_like(pod, previous)
     assert isinstance(slim, dict)
     return slim
+
+
+def exclude_loaded_pods_from_gc() -> None:
+    """Call once a full pod list is loaded: moves every object alive now (10,000 pods are some
+    600,000 dicts and lists) out of the cyclic garbage collector's scans (``gc.freeze``).
+
+    Pods are acyclic: those replaced later are still freed by reference counting. Without this,
+    each full collection walks every pod (hundreds of ms with 10,000 pods) and an update storm
+    triggers several. The cost: cyclic garbage frozen here is never collected (one-off)."""
+    gc.freeze()
 
 
 @dataclass

@@ -25,7 +25,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
 from tui.kube.errors import ClusterError, describe_exception
-from tui.kube.pod_store import PodBatch, PodKey
+from tui.kube.pod_store import PodBatch, PodKey, exclude_loaded_pods_from_gc
 from tui.kube.pod_watch import PodWatcher, WatchStatus
 from tui.screens.browser_messages import ClusterObjectsLoaded, Connected, PodsChanged, WatchStatusChanged
 from tui.screens.cluster_objects import ClusterObjects, fetch_cluster_objects
@@ -43,6 +43,7 @@ COMPACT_TABLE_MAX_WIDTH = 100
 AGE_REFRESH_SECONDS = 5.0
 OBJECTS_REFRESH_SECONDS = 60.0
 FILTER_DEBOUNCE_SECONDS = 0.12
+GC_FREEZE_MIN_PODS = 2000  # smaller lists cost the garbage collector little
 ALL = "all"
 
 HELP_DESCRIPTIONS = {
@@ -128,6 +129,7 @@ class BrowserScreen(Screen[None]):
         self._reselect: PodKey | None = None
         self._inspector_hidden = False  # the user pressed i  # the pod to select again after a watch restart
         self._filter_timer: Timer | None = None
+        self._gc_frozen_generation = 0  # the watch generation whose pods were excluded from the GC
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -311,6 +313,15 @@ class BrowserScreen(Screen[None]):
         header.retry_at = status.retry_at
         header.refresh()
         self._update_placeholder()
+        if status.state == "live":
+            self._exclude_pods_from_gc()
+
+    def _exclude_pods_from_gc(self) -> None:
+        """Once a large list is on screen ("live" follows the list's last batch): keep its pods
+        out of the garbage collector's full scans, which otherwise pause the UI in update storms."""
+        if self._gc_frozen_generation != self.generation and len(self.table.pods) >= GC_FREEZE_MIN_PODS:
+            self._gc_frozen_generation = self.generation
+            exclude_loaded_pods_from_gc()
 
     def _update_count(self) -> None:
         table = self.table
