@@ -234,7 +234,8 @@ def test_copy_whose_image_never_pulls_is_listed_for_cleanup(demo_cluster: DemoCl
                  "--no-attach") == 1
     _, err = capsys.readouterr()
     assert "ErrImagePull" in err or "ImagePullBackOff" in err
-    assert "pod/web-broken was created before the failure" in err and "ephemera cleanup -n default" in err
+    assert "its image cannot be pulled" in err and "Check the image name" in err
+    assert "The copy default/web-broken keeps retrying" in err and "ephemera cleanup -n default" in err
 
 
 # --------------------------------------------------------------------------- confirmation, errors, reuse

@@ -191,7 +191,8 @@ async def test_missing_image_shows_image_pull_backoff_with_message(demo_cluster:
         await wait_for(pilot, lambda: "ImagePullBackOff" in inspector.text, timeout=10, what="ImagePullBackOff")
         assert "doesnotexist" in inspector.text.split("ImagePullBackOff", 1)[1]  # the kubelet's message
         # the follow-up stops waiting and says why (the kubelet's pull error names the missing image)
-        await wait_for(pilot, lambda: any("cannot start: " in n and "doesnotexist:1.0: not found" in n
+        await wait_for(pilot, lambda: any("image cannot be pulled" in n and "doesnotexist:1.0: not found" in n
+                                          and "can never be removed" in n
                                           for n in notifications(app)), timeout=20, what="stuck notice")
 
 

@@ -255,7 +255,7 @@ def _policy_audit(connection: ClusterConnection, request: DebugRequest) -> int:
 
 def _debug(connection: ClusterConnection, request: DebugRequest, args: argparse.Namespace) -> int:
     from tui.debug.preflight import failed, reusable_container, run_checks
-    from tui.kube.debug_runner import execute, gather_facts, wait_for_container
+    from tui.kube.debug_runner import IMAGE_PULL_REASONS, execute, gather_facts, wait_for_container
     from tui.kube.errors import ClusterError
 
     attach = request.stdin if args.attach is None else bool(args.attach)
@@ -300,6 +300,8 @@ def _debug(connection: ClusterConnection, request: DebugRequest, args: argparse.
         return 0
 
     def on_waiting(reason: str, message: str) -> None:
+        if reason in IMAGE_PULL_REASONS:
+            return  # reported once below when it does not fix itself
         text = f"{reason}: {message}" if message else reason
         print(f"Waiting: container {result.container}: {text}", file=sys.stderr)
 
@@ -341,6 +343,11 @@ def _report_created(namespace: str, created: list[str]) -> None:
 
 def _not_running(connection: ClusterConnection, namespace: str, pod: str, container: str, outcome: Any,
                  created: list[str]) -> int:
+    if outcome.image_problem:
+        from tui.kube.debug_runner import describe_image_problem
+
+        _err(describe_image_problem(outcome, namespace, pod, container, copy=bool(created)))
+        return 1
     if outcome.state == "terminated":
         _err(f"container {container} terminated (exit code {outcome.exit_code}, {outcome.reason or 'no reason'})"
              + (f": {outcome.message}" if outcome.message else ""))

@@ -157,6 +157,10 @@ def non_root_problem(pod: dict[str, Any], container: dict[str, Any], image_user:
     return None
 
 
+IMAGE_PULL_BACKOFF_INITIAL = 10.0  # the kubelet's image pull back-off: 10 s, doubling
+IMAGE_PULL_BACKOFF_MAX = 300.0
+
+
 class Kubelet:
     def __init__(self, store: Store, runtime: Runtime | None, delay: float = 1.0) -> None:
         self.store = store
@@ -166,6 +170,7 @@ class Kubelet:
         self._ip_counter = 10
         self._crashloop_task: asyncio.Task[None] | None = None
         self.crashloop_period = 20.0
+        self.image_pull_backoff = IMAGE_PULL_BACKOFF_INITIAL  # seconds; tests may shorten it
 
     # ---- plumbing ------------------------------------------------------------------------
     def later(self, delay: float, callback: Callable[[], None]) -> None:
@@ -229,7 +234,7 @@ class Kubelet:
 
     def _start_pod(self, namespace: str, name: str) -> None:
         started: list[str] = []
-        pull_failures: list[dict[str, Any]] = []
+        pull_failures: list[str] = []
 
         def start(pod: dict[str, Any]) -> bool | None:
             if pod["metadata"].get("deletionTimestamp"):
@@ -248,7 +253,7 @@ class Kubelet:
                 if "running" in entry["state"]:
                     started.append(container["name"])
                 elif entry["state"]["waiting"]["reason"] == "ErrImagePull":
-                    pull_failures.append(container)
+                    pull_failures.append(container["name"])
                 statuses.append(entry)
             status["containerStatuses"] = statuses
             if started:
@@ -256,7 +261,7 @@ class Kubelet:
             refresh_conditions(pod, when)
             return None
 
-        self._apply_start(namespace, name, start, started, [c["name"] for c in pull_failures], False)
+        self._apply_start(namespace, name, start, started, pull_failures, False)  # filled inside modify
 
     def _apply_start(self, namespace: str, name: str, change: Callable[[dict[str, Any]], bool | None],
                      started: list[str], failed_pulls: list[str], ephemeral: bool) -> None:
@@ -267,7 +272,7 @@ class Kubelet:
         for container_name in started:
             self._call_runtime("start_container", pod, container_name)
         for container_name in failed_pulls:
-            self.later(self.delay, lambda c=container_name: self._back_off(namespace, name, c, ephemeral))
+            self.later(self.delay, lambda c=container_name: self._back_off(namespace, name, c, ephemeral, 1))
 
     def _container_start_status(self, pod: dict[str, Any], container: dict[str, Any], when: str
                                 ) -> dict[str, Any]:
@@ -284,18 +289,57 @@ class Kubelet:
             return waiting_status(container, "CreateContainerConfigError", problem)
         return running_status(container, pod["metadata"].get("uid", ""), when, ready=True)
 
-    def _back_off(self, namespace: str, name: str, container_name: str, ephemeral: bool) -> None:
+    def _back_off(self, namespace: str, name: str, container_name: str, ephemeral: bool, attempt: int) -> None:
+        """ErrImagePull -> ImagePullBackOff (the kubelet's message); after the back-off (10 s doubling
+        to 300 s, as the kubelet's image back-off) the pull is tried again: ErrImagePull again."""
         field = "ephemeralContainerStatuses" if ephemeral else "containerStatuses"
+        backing_off = False
 
         def back_off(pod: dict[str, Any]) -> bool | None:
+            nonlocal backing_off
+            if pod["metadata"].get("deletionTimestamp"):
+                return False
             for entry in pod["status"].get(field, []):
-                if entry["name"] == container_name and "waiting" in entry["state"]:
+                if entry["name"] == container_name and (entry["state"].get("waiting") or {}).get("reason") \
+                        == "ErrImagePull":
                     entry["state"] = {"waiting": {"reason": "ImagePullBackOff",
                                                   "message": f'Back-off pulling image "{entry["image"]}"'}}
+                    backing_off = True
                     return None
             return False
 
         self.store.modify("pods", namespace, name, back_off)
+        if backing_off:
+            seconds = min(self.image_pull_backoff * 2 ** (attempt - 1), IMAGE_PULL_BACKOFF_MAX)
+            self.later(seconds, lambda: self._pull_again(namespace, name, container_name, ephemeral, attempt))
+
+    def _pull_again(self, namespace: str, name: str, container_name: str, ephemeral: bool, attempt: int) -> None:
+        """The back-off is over: pull again; a still missing image is ErrImagePull once more."""
+        field = "ephemeralContainerStatuses" if ephemeral else "containerStatuses"
+        failed = False
+
+        def pull(pod: dict[str, Any]) -> bool | None:
+            nonlocal failed
+            if pod["metadata"].get("deletionTimestamp"):
+                return False
+            specs = pod["spec"].get("ephemeralContainers" if ephemeral else "containers", [])
+            spec = next((c for c in specs if c["name"] == container_name), None)
+            for entry in pod["status"].get(field, []):
+                if entry["name"] != container_name or spec is None:
+                    continue
+                if (entry["state"].get("waiting") or {}).get("reason") != "ImagePullBackOff":
+                    return False  # something else happened meanwhile (a new image, a restart)
+                fresh = self._container_start_status(pod, spec, now_iso())
+                if (fresh["state"].get("waiting") or {}).get("reason") != "ErrImagePull":
+                    return False  # the image exists now: starting it is not simulated here
+                entry["state"] = fresh["state"]
+                failed = True
+                return None
+            return False
+
+        self.store.modify("pods", namespace, name, pull)
+        if failed:
+            self.later(self.delay, lambda: self._back_off(namespace, name, container_name, ephemeral, attempt + 1))
 
     # ---- ephemeral containers ----------------------------------------------------------
     def ephemeral_added(self, namespace: str, name: str, container_names: list[str]) -> None:

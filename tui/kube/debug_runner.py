@@ -45,7 +45,9 @@ __all__ = [
     "CopyInfo",
     "Execution",
     "MANAGED_SELECTOR",
+    "IMAGE_PULL_REASONS",
     "STUCK_REASONS",
+    "describe_image_problem",
     "delete_copy",
     "execute",
     "fetch_pod",
@@ -61,6 +63,7 @@ MANAGED_SELECTOR = f"{planning.MANAGED_BY_LABEL}={planning.MANAGED_BY_VALUE}"
 # Waiting reasons that will not fix themselves: stop waiting and report.
 STUCK_REASONS = frozenset({"ImagePullBackOff", "ErrImageNeverPull", "InvalidImageName",
                            "CreateContainerConfigError", "CreateContainerError"})
+IMAGE_PULL_REASONS = frozenset({"ErrImagePull", "ImagePullBackOff", "ErrImageNeverPull", "InvalidImageName"})
 
 
 # --------------------------------------------------------------------------- HTTP
@@ -318,6 +321,27 @@ class ContainerOutcome:
     @property
     def running(self) -> bool:
         return self.state == "running"
+
+    @property
+    def image_problem(self) -> bool:
+        """Stuck because the image cannot be pulled (ErrImagePull, ImagePullBackOff, ...)."""
+        return self.state == "stuck" and self.reason in IMAGE_PULL_REASONS
+
+
+def describe_image_problem(outcome: ContainerOutcome, namespace: str, pod: str, container: str, *,
+                           copy: bool) -> str:
+    """One report of an image that cannot be pulled: the kubelet's reason and message, and what to
+    do (for a copy: delete it; an ephemeral container stays in the pod for good, costing nothing)."""
+    detail = f"{outcome.reason}: {outcome.message}" if outcome.message else outcome.reason
+    text = (f"{container} cannot start, its image cannot be pulled ({detail}). Check the image name and "
+            "tag, and that the node can pull from that registry (credentials: imagePullSecrets). ")
+    if copy:
+        text += (f"The copy {namespace}/{pod} keeps retrying: delete it with `ephemera cleanup -n {namespace}` "
+                 "(C in the browser).")
+    else:
+        text += (f"An ephemeral container can never be removed: {container} stays in {namespace}/{pod}, but "
+                 "it costs nothing while it does not run; add another one with a working image.")
+    return text
 
 
 def container_status(pod: dict[str, Any], name: str) -> dict[str, Any] | None:

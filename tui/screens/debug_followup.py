@@ -6,8 +6,10 @@ selected, so the inspector shows the container's live state from the watch (Wait
 and message, e.g. `ImagePullBackOff: ...`), and a thread worker waits for the container
 (`tui.kube.debug_runner.wait_for_container`): Running opens the attach pane through
 `app.open_session` when the app has it (else a notice says how to attach); Terminated shows the
-exit code and the logs in that pane (without panes: the exit code and how to read the logs); a
-stuck container (image pull back-off...) is reported with its message.
+exit code and the logs in that pane (without panes: the exit code and how to read the logs); an
+image that cannot be pulled is reported once (`describe_image_problem`: the kubelet's reason and
+message, what to check, and that an ephemeral container stays but costs nothing); another stuck
+container (config error...) with its message.
 """
 
 from __future__ import annotations
@@ -92,7 +94,7 @@ def debug_started(browser: BrowserScreen, started: DebugStarted | None) -> None:
 
 
 def _follow(browser: BrowserScreen, connection: Any, started: DebugStarted) -> None:
-    from tui.kube.debug_runner import wait_for_container
+    from tui.kube.debug_runner import describe_image_problem, wait_for_container
     from tui.kube.errors import ClusterError
 
     namespace, pod, container = started.namespace, started.pod, started.container
@@ -110,6 +112,9 @@ def _follow(browser: BrowserScreen, connection: Any, started: DebugStarted) -> N
             reason = f" ({outcome.reason})" if outcome.reason else ""
             call_on_ui(browser.app, browser.notify, f"{container} terminated with exit code {outcome.exit_code}"
                        f"{reason}: kubectl logs {pod} -c {container} -n {namespace}", severity="warning")
+    elif outcome.image_problem:
+        text = describe_image_problem(outcome, namespace, pod, container, copy=started.mode == "copy")
+        call_on_ui(browser.app, browser.notify, text, title="Image pull failed", severity="error", timeout=30)
     elif outcome.state == "stuck":
         call_on_ui(browser.app, browser.notify, f"{container} cannot start: {outcome.reason}: {outcome.message}",
                    severity="error", timeout=20)

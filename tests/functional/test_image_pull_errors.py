@@ -1,0 +1,92 @@
+"""A missing image, as the kubelet reports it: ErrImagePull and ImagePullBackOff alternate for a
+copy's container and for an ephemeral container; `ephemera debug` reports it once and exits 1."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from demo_http import Raw, ephemeral_state, pod_json, wait_for
+
+from tui.cli import main
+from tui.demo.cluster import DemoCluster
+
+SLIM = "slim-79487d6484-h4rss"
+WEB = "web-5d9c7b8f4-m4k8p"
+MISSING = "example.com/doesnotexist:1"
+
+
+def _fast_backoff(cluster: DemoCluster, seconds: float = 0.4) -> None:
+    cluster.run(lambda: setattr(cluster.kubelet, "image_pull_backoff", seconds))
+
+
+def _container_state(cluster: DemoCluster, pod: str, container: str) -> dict[str, Any]:
+    obj = pod_json(cluster, "default", pod) or {}
+    for entry in (obj.get("status") or {}).get("containerStatuses") or []:
+        if entry["name"] == container:
+            return dict(entry["state"])
+    return {}
+
+
+def _reasons_seen(probe: Any, count: int) -> list[tuple[str, str]]:
+    """The distinct successive (reason, message) waiting states, until `count` were seen."""
+    seen: list[tuple[str, str]] = []
+
+    def step() -> bool:
+        waiting = probe().get("waiting") or {}
+        current = (waiting.get("reason", ""), waiting.get("message", ""))
+        if current[0] and (not seen or seen[-1] != current):
+            seen.append(current)
+        return len(seen) >= count
+
+    wait_for(step, timeout=10, interval=0.01, what=f"{count} waiting states")
+    return seen
+
+
+def _expect_alternation(seen: list[tuple[str, str]]) -> None:
+    reasons = [reason for reason, _ in seen]
+    start = reasons.index("ErrImagePull")
+    assert reasons[start:start + 3] == ["ErrImagePull", "ImagePullBackOff", "ErrImagePull"]
+    backoff_message = seen[start + 1][1]
+    assert backoff_message == f'Back-off pulling image "{MISSING}"'
+    assert f"{MISSING}: not found" in seen[start][1]
+
+
+def test_copy_with_a_missing_image_alternates_err_image_pull_and_back_off(
+        demo_cluster: DemoCluster, capsys: pytest.CaptureFixture[str]) -> None:
+    _fast_backoff(demo_cluster)
+    code = main(["--kubeconfig", str(demo_cluster.kubeconfig_path), "debug", WEB, "--copy-to=web-broken",
+                 f"--image={MISSING}", "-c", "dbg", "--no-attach"])
+    assert code == 1
+    _, err = capsys.readouterr()
+    assert err.count("its image cannot be pulled") == 1  # reported once, not per waiting state
+    assert "Waiting: container dbg: ErrImagePull" not in err
+    assert "Check the image name and tag" in err and "ephemera cleanup -n default" in err
+    seen = _reasons_seen(lambda: _container_state(demo_cluster, "web-broken", "dbg"), 4)
+    _expect_alternation(seen)
+
+
+def test_ephemeral_container_with_a_missing_image_alternates_too(demo_cluster: DemoCluster,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    _fast_backoff(demo_cluster)
+    code = main(["--kubeconfig", str(demo_cluster.kubeconfig_path), "debug", SLIM, f"--image={MISSING}",
+                 "-c", "dbg", "--no-attach"])
+    assert code == 1
+    _, err = capsys.readouterr()
+    assert err.count("its image cannot be pulled") == 1
+    assert "An ephemeral container can never be removed" in err and "costs nothing" in err
+    seen = _reasons_seen(lambda: ephemeral_state(demo_cluster, "default", SLIM, "dbg"), 4)
+    _expect_alternation(seen)
+
+
+def test_back_off_stops_when_the_pod_is_deleted(demo_cluster: DemoCluster) -> None:
+    _fast_backoff(demo_cluster, 0.2)
+    raw = Raw(demo_cluster)
+    status, _ = raw.json("PATCH", f"/api/v1/namespaces/default/pods/{SLIM}/ephemeralcontainers",
+                         {"spec": {"ephemeralContainers": [{"name": "dbg", "image": MISSING}]}},
+                         "application/strategic-merge-patch+json")
+    assert status == 200
+    wait_for(lambda: (ephemeral_state(demo_cluster, "default", SLIM, "dbg").get("waiting") or {})
+             .get("reason") == "ImagePullBackOff", what="back-off")
+    assert raw.json("DELETE", f"/api/v1/namespaces/default/pods/{SLIM}", None, "application/json")[0] == 200
+    wait_for(lambda: pod_json(demo_cluster, "default", SLIM) is None, what="pod gone")
