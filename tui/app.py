@@ -144,6 +144,19 @@ class EphemeraApp(App[None]):
 
         self.run_worker(save, thread=True, group="remember-theme", exit_on_error=False)
 
+    def pop_screen(self) -> Any:
+        """After the debug form closes, re-read `recent_images` (creation remembered the image in
+        the file), so the next form offers it."""
+        popped = self.screen
+        result = super().pop_screen()
+        if type(popped).__name__ == "DebugFormModal":
+            self.run_worker(self._reload_recent_images, thread=True, group="recent-images", exit_on_error=False)
+        return result
+
+    def _reload_recent_images(self) -> None:
+        settings, _problems = load_settings(self.settings.path)  # the problems were shown at startup
+        self.call_from_thread(setattr, self.settings, "recent_images", settings.recent_images)
+
     def handle_bindings_clash(self, clashed_bindings: set[Binding], node: DOMNode) -> None:
         view = "the pod browser" if isinstance(node, BrowserScreen) else type(node).__name__
         text = describe_clash(clashed_bindings, view)

@@ -1,0 +1,142 @@
+"""The whole experience: settings (bad file, theme, keymap, defaults), `--config`, help in every
+view, the palette holding every action with its key (real demo cluster, real app)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from browser_helpers import make_app, row_names, wait_for
+from debug_ui_helpers import SLIM, notifications, open_form, private_files, select  # noqa: F401
+from textual.widgets import Input
+
+from tui.cli import build_parser, use_config_option
+from tui.demo.cluster import DemoCluster
+from tui.keymap import REMAPPABLE
+from tui.palette import ACTIONS
+from tui.paths import CONFIG_ENV
+from tui.screens.browser_screen import BrowserScreen
+from tui.screens.debug_form_modal import DebugFormModal
+from tui.screens.help_modal import HelpModal
+from tui.settings import load_settings
+
+
+def _config(path: Path, text: str) -> Path:
+    path.write_text(text)
+    return path
+
+
+async def test_bad_config_starts_with_defaults_and_names_key_and_line(shared_cluster: DemoCluster,
+                                                                      private_files: Path) -> None:  # noqa: F811
+    _config(Path(os.environ[CONFIG_ENV]), 'theme = "nord"\ndefault_image = 3\n\n[keys]\ndebug = "x"\nfly = "f"\n')
+    app = make_app(shared_cluster.kubeconfig_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: SLIM[1] in row_names(app), what="rows: the app started")
+        shown = notifications(app)
+        assert any("line 2" in n and "default_image" in n and "busybox" in n for n in shown), shown
+        assert any("line 6" in n and "keys.fly" in n and "unknown action" in n for n in shown), shown
+        assert app.theme == "nord"  # the good keys are kept
+        assert app.settings.default_image == "busybox"
+        # the remapped key opens the debug form; the old one no longer does
+        await select(pilot, SLIM)
+        await pilot.press("d")
+        await pilot.pause(0.1)
+        assert app.screen is app.browser
+        await pilot.press("x")
+        await wait_for(pilot, lambda: isinstance(app.screen, DebugFormModal), what="debug form on x")
+
+
+async def test_syntax_error_names_line_and_column(shared_cluster: DemoCluster, private_files: Path) -> None:  # noqa: F811
+    _config(Path(os.environ[CONFIG_ENV]), 'default_image = "busybox"\ntheme = \n')
+    app = make_app(shared_cluster.kubeconfig_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: SLIM[1] in row_names(app), what="rows")
+        assert any("line 2, column" in n for n in notifications(app)), notifications(app)
+        assert app.theme == "textual-dark"
+
+
+async def test_theme_choice_is_remembered_and_default_namespace_used(shared_cluster: DemoCluster,
+                                                                    private_files: Path) -> None:  # noqa: F811
+    path = _config(Path(os.environ[CONFIG_ENV]), '# my settings\ndefault_namespace = "staging"\n')
+    app = make_app(shared_cluster.kubeconfig_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: "redis-0" in row_names(app), what="staging pods")
+        assert app.browser.namespace == "staging"
+        await pilot.press("ctrl+t")
+        await wait_for(pilot, lambda: app.screen is not app.browser, what="theme picker")
+        await pilot.press(*"gruvbox", "enter")
+        await wait_for(pilot, lambda: app.theme == "gruvbox", what="theme applied")
+        await wait_for(pilot, lambda: load_settings(path)[0].theme == "gruvbox", what="theme saved")
+    assert path.read_text().startswith("# my settings")  # the user's comments survive
+
+
+def test_config_option_on_the_tui_and_subcommands(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    parser = build_parser()
+    path = tmp_path / "mine.toml"
+    for argv in (["--config", str(path)], ["--config", str(path), "cleanup"], ["cleanup", "--config", str(path)],
+                 ["debug", "web", "--config", str(path)]):
+        monkeypatch.delenv(CONFIG_ENV, raising=False)
+        args: argparse.Namespace = parser.parse_args(argv)
+        use_config_option(args)
+        assert os.environ[CONFIG_ENV] == str(path), argv
+    monkeypatch.delenv(CONFIG_ENV, raising=False)
+    use_config_option(parser.parse_args([]))
+    assert CONFIG_ENV not in os.environ
+
+
+def _help(app: Any) -> HelpModal:
+    screen = app.screen
+    assert isinstance(screen, HelpModal), screen
+    return screen
+
+
+async def test_help_lists_the_keys_of_every_view(shared_cluster: DemoCluster) -> None:
+    app = make_app(shared_cluster.kubeconfig_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await select(pilot, SLIM)
+        await pilot.press("question_mark")
+        browser_help = _help(app).text
+        for line in ("d  debug the selected pod", "L  the audit log", "Ctrl+T  pick a theme", "/  filter pods",
+                     "P  policy audit", "C  Ephemera's copies", "a  attach", "s  a shell", "q", "Filter"):
+            assert line in browser_help, line
+        await pilot.press("escape")
+        await pilot.press("d")
+        await wait_for(pilot, lambda: isinstance(app.screen, DebugFormModal), what="debug form")
+        form = app.screen
+        form.query_one("#image", Input).focus()
+        await pilot.press("question_mark")  # types a ? in the field
+        assert app.screen is form
+        await pilot.press("f1")
+        help_text = _help(app).text
+        assert help_text.startswith("Keys: debug form")
+        for line in ("Ctrl+S  Create", "Esc  Cancel", "Tab / Shift+Tab", "Ctrl+Y"):
+            assert line in help_text, line
+        assert "Filter" not in help_text
+        await pilot.press("escape")
+        assert app.screen is form
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, BrowserScreen), what="back")
+        await pilot.press("C")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "CleanupScreen", what="cleanup view")
+        await pilot.press("question_mark")
+        cleanup_help = _help(app).text
+        assert cleanup_help.startswith("Keys: clean up copies")
+        assert "Space  Mark" in cleanup_help and "d, Del  Delete" in cleanup_help
+        await pilot.press("escape", "escape")
+        await pilot.press("L")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "AuditLogScreen", what="audit log view")
+        await pilot.press("question_mark")
+        assert _help(app).text.startswith("Keys: audit log")
+
+
+def test_palette_holds_every_remappable_action_with_its_key() -> None:
+    ids = {binding_id for *_, binding_id, _key in ACTIONS if binding_id}
+    missing = set(REMAPPABLE) - ids - {"command_palette", "quit"}  # the palette itself; `quit` is its own entry
+    assert not missing
+    browser_actions = {b.action for b in BrowserScreen.BINDINGS if b.description}  # type: ignore[union-attr]
+    palette_methods = {method.removeprefix("action_").removeprefix("app.action_") for _, _, method, *_ in ACTIONS}
+    uncovered = {a for a in browser_actions if a.removeprefix("app.") not in palette_methods}
+    assert uncovered <= {"escape", "toggle_focus", "app.command_palette", "app.quit"}, uncovered
