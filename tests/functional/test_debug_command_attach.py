@@ -1,5 +1,6 @@
-"""`ephemera debug` without --no-attach, in a real pseudo-terminal: create, wait, attach, use the
-shell, exit; and the reuse offer on a terminal."""
+"""`ephemera debug --raw-attach` in a real pseudo-terminal: create, wait, attach in the plain
+terminal, use the shell, exit; and the reuse offer on a terminal. (Without --raw-attach the TUI
+opens on the session: tests/functional/test_debug_command_tui.py.)"""
 
 from __future__ import annotations
 
@@ -69,7 +70,8 @@ class Terminal:
 
 
 def test_attach_in_the_terminal_and_use_the_shell(demo_cluster: DemoCluster) -> None:
-    term = Terminal("--kubeconfig", str(demo_cluster.kubeconfig_path), "debug", SLIM, "--target=app", "-c", "live")
+    term = Terminal("--kubeconfig", str(demo_cluster.kubeconfig_path), "debug", SLIM, "--target=app", "-c", "live",
+                    "--raw-attach")
     term.read_until(lambda out: b"/ # " in out)
     assert b"container live is running in pod default/" + SLIM.encode() in term.output
     term.type("ps\r")
@@ -83,7 +85,7 @@ def test_reuse_offer_on_a_terminal(demo_cluster: DemoCluster) -> None:
     kubeconfig = str(demo_cluster.kubeconfig_path)
     first = Terminal("--kubeconfig", kubeconfig, "debug", SLIM, "-c", "keep", "--no-attach")
     assert first.wait(15) == 0
-    term = Terminal("--kubeconfig", kubeconfig, "debug", SLIM)
+    term = Terminal("--kubeconfig", kubeconfig, "debug", SLIM, "--raw-attach")
     term.read_until(lambda out: b"[Y/n]" in out)
     assert b"debug container 'keep' of the same image and mode is running" in term.output
     term.type("\r")

@@ -1,8 +1,5 @@
-"""A plain raw-terminal attach for `ephemera debug` (until the TUI's attach panes can be opened
-straight from the command line).
-
-TODO(attach panes): open the TUI directly into the debug session (EphemeraApp with an attach pane
-for NAMESPACE/POD/CONTAINER) instead of this raw attach, once the panes exist.
+"""A plain raw-terminal attach: `ephemera debug --raw-attach` (e.g. for scripts; without the flag
+`ephemera debug` opens the TUI on the session, `tui.commands.debug_tui`).
 
 `raw_attach(conn, namespace, pod, container)` puts the terminal in raw mode, wires stdin to the
 session, output to stdout and SIGWINCH to resizes, and returns the session's final status.
