@@ -4,15 +4,19 @@ Protocol with benchmarks/browser_bench.py over stdin/stdout (one JSON object per
   -> {"event": "ready", "rows": n, "load_seconds": s, "idle_ms": [...]}   all pods shown, idle latencies
   <- "storm-started"                                                       the server storm began
   <- "storm-done"                                                          the server storm ended
-  -> {"event": "result", "storm_ms": [...], "converge_seconds": s, "mismatches": n, "rows": n,
-      "server_pods": n, "vmhwm_kb": n, "gc": {...}, "stalls_ms": [...]}
+  -> {"event": "result", "storm_ms": [...], "converge_seconds": s, "watch_caught_up_seconds": s,
+      "row_checks": n, "mismatches": n, "rows": n, "server_pods": n, "vmhwm_kb": n, "gc": {...},
+      "stall_count": n, "stalls_ms": [...]}
       (vmhwm: the peak up to the end of the storm; gc: garbage-collector pauses during the storm
       per generation; stalls_ms: the longest times the event loop did not run, during the storm)
 
 Key latency: time from handing a key press ("down"/"up") to Textual's driver queue until the pod
 table's selection has moved, i.e. the app's event loop processed it between pod batches.
+"Converged": seconds from the end of the storm until the watcher has read every change up to
+the server's resourceVersion at that moment and the screen has applied the batches carrying them.
 "Rows match": for every pod on the server, the row the table shows equals the row built from
-the server's current object (the AGE column aside), and the table shows no other pod.
+the server's current object (relative times aside: AGE and RESTARTS' "(5m ago)"), and the table
+shows no other pod; checked after convergence, repeated (up to 90 s) until it holds.
 """
 
 from __future__ import annotations
@@ -209,13 +213,14 @@ async def run(kubeconfig_path: str, expected_rows: int) -> None:
         checks = 0
         while time.monotonic() - storm_ended < CONVERGE_LIMIT:
             truth = await loop.run_in_executor(None, server_pods, kubeconfig)
-            await asyncio.sleep(0.5)  # one batch interval and then some for events in flight
+            # One batch interval and then some for events in flight. The demo's kubelet keeps
+            # restarting crash-looping pods: a check can find the table one restart *ahead* of
+            # the listed truth, hence a few checks.
+            await asyncio.sleep(0.5)
             checks += 1
             wrong = mismatches(table, truth)
             if wrong == 0:
                 break
-        if checks > 1:  # the rows matched only later than the resourceVersion said
-            converged = time.monotonic() - storm_ended
         emit({"event": "result", "storm_ms": [s * 1000 for s in storm],
               "converge_seconds": converged, "watch_caught_up_seconds": watch_caught_up,
               "row_checks": checks, "mismatches": wrong,

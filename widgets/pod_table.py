@@ -18,7 +18,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -114,6 +114,8 @@ class PodTable(ScrollView, can_focus=True):
         self._order: list[PodKey] = []
         self._cells: dict[PodKey, tuple[Text, ...]] = {}
         self._strips: dict[PodKey, Strip] = {}
+        self._strips_style: Style | None = None  # the base style the cached strips were made with
+        self._frame_style: Style | None = None  # set while a render pass runs
         self.cursor_row = 0
 
     # ------------------------------------------------------------------ queries
@@ -345,9 +347,22 @@ class PodTable(ScrollView, can_focus=True):
         segments = list(line.render(self.app.console))
         return Strip(Segment.apply_style(segments, style=style))
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The widget's style once per render pass: `rich_style` walks the ancestors' styles and
+        # cost more than the rest of a line's rendering when taken once per line.
+        base = self.rich_style
+        if base != self._strips_style:
+            self._strips.clear()  # cached rows carry the old background (theme change)
+            self._strips_style = base
+        self._frame_style = base
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame_style = None
+
     def render_line(self, y: int) -> Strip:
         width = self.size.width
-        base = self.rich_style
+        base = self._frame_style if self._frame_style is not None else self.rich_style
         scroll_x = int(self.scroll_x)
         if y == 0:
             header_style = base + self.get_component_rich_style("pod-table--header", partial=True)
