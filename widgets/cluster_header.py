@@ -35,6 +35,9 @@ class ClusterHeader(Static):
     demo: reactive[bool] = reactive(False)
     pod_count: reactive[str] = reactive("")
     filter_text: reactive[str] = reactive("")
+    activity: reactive[str] = reactive("")  # a long wait in progress, e.g. "waiting for debugger-x: ImagePullBackOff"
+    activity_since: reactive[float | None] = reactive(None)  # monotonic start of `activity` (elapsed shown)
+    connecting_since: float | None = None  # monotonic start of the current "connecting" state
 
     def __init__(self, *, monotonic: Callable[[], float] = time.monotonic, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -56,14 +59,27 @@ class ClusterHeader(Static):
 
         line2 = Text(no_wrap=True, overflow="ellipsis")
         style = STATE_STYLE.get(self.state, "")
-        line2.append(f"{STATE_ICON.get(self.state, '?')} {self.state}", style=style)
+        if self.state == "connecting" and self.pod_count:
+            # the first list is paged: rows arrive page by page until the watch is live
+            line2.append(f"{STATE_ICON['connecting']} listing pods… {self.pod_count} so far", style=style)
+        else:
+            line2.append(f"{STATE_ICON.get(self.state, '?')} {self.state}", style=style)
+            if self.state == "connecting" and self.connecting_since is not None:
+                elapsed = self.monotonic() - self.connecting_since
+                if elapsed >= 2:
+                    line2.append(f" ({elapsed:.0f}s)", style=style)
         if self.state == "reconnecting" and self.retry_at is not None:
             remaining = max(0.0, self.retry_at - self.monotonic())
             line2.append(f" (retry in {remaining:.0f}s)", style=style)
         if self.reason and self.state != "live":
             line2.append(f": {self.reason}", style="yellow" if self.state != "failed" else "red")
-        if self.pod_count:
+        if self.pod_count and not (self.state == "connecting"):
             line2.append(f"  {self.pod_count}", style="dim")
+        if self.activity:
+            line2.append("  ⧗ ", style="bold yellow")
+            line2.append(self.activity, style="yellow")
+            if self.activity_since is not None:
+                line2.append(f" ({self.monotonic() - self.activity_since:.0f}s)", style="yellow")
         if self.filter_text:
             line2.append("  filter ", style="dim")
             line2.append(self.filter_text, style="bold yellow")
@@ -74,14 +90,32 @@ class ClusterHeader(Static):
         return Text.assemble(line1, "\n", line2, no_wrap=True)
 
     def watch_state(self, state: str) -> None:
+        self.connecting_since = self.monotonic() if state == "connecting" else None
         self._update_ticker()
+
+    def watch_activity(self, activity: str) -> None:
+        self._update_ticker()
+
+    def start_activity(self, text: str) -> None:
+        """Show a long wait with its elapsed time (ticking) until `end_activity`."""
+        if self.activity_since is None or not self.activity:
+            self.activity_since = self.monotonic()
+        self.activity = text
+
+    def end_activity(self, text: str | None = None) -> None:
+        """Stop showing the wait (only when it still shows `text`, when given)."""
+        if text is None or self.activity == text or self.activity.startswith(text):
+            self.activity = ""
+            self.activity_since = None
 
     def watch_retry_at(self, retry_at: float | None) -> None:
         self._update_ticker()
 
     def _update_ticker(self) -> None:
-        """A one-second countdown ticks only while reconnecting (no live timers otherwise)."""
-        wanted = self.state == "reconnecting" and self.retry_at is not None
+        """A one-second tick only while something is waited for: the reconnect countdown, the
+        elapsed time of a long connect or of an activity (no live timers otherwise)."""
+        wanted = (self.state == "reconnecting" and self.retry_at is not None) or self.state == "connecting" \
+            or bool(self.activity)
         if wanted and self._ticker is None and self.is_mounted:
             self._ticker = self.set_interval(1.0, self.refresh)
         elif not wanted and self._ticker is not None:

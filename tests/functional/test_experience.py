@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 from browser_helpers import make_app, row_names, wait_for
-from debug_ui_helpers import SLIM, notifications, open_form, private_files, select  # noqa: F401
+from debug_ui_helpers import SLIM, notifications, open_form, preview, private_files, select  # noqa: F401
 from textual.widgets import Input
 
 from tui.cli import build_parser, use_config_option
@@ -140,3 +141,23 @@ def test_palette_holds_every_remappable_action_with_its_key() -> None:
     palette_methods = {method.removeprefix("action_").removeprefix("app.action_") for _, _, method, *_ in ACTIONS}
     uncovered = {a for a in browser_actions if a.removeprefix("app.") not in palette_methods}
     assert uncovered <= {"escape", "toggle_focus", "app.command_palette", "app.quit"}, uncovered
+
+
+async def test_debugger_start_shows_what_it_waits_for_with_elapsed_time(tmp_path: Path) -> None:
+    """A new debugger's start (the image pull: two seconds here) is shown in the header with the
+    elapsed time, until the follow-up ends (here: the image cannot be pulled, said once)."""
+    with DemoCluster(kubelet_delay=2.5) as cluster:
+        app = make_app(cluster.write_kubeconfig(tmp_path / "kubeconfig"))
+        async with app.run_test(size=(120, 40)) as pilot:
+            header = app.browser.header
+            form = await open_form(pilot)
+            form.query_one("#image", Input).value = "doesnotexist:1.0"
+            await wait_for(pilot, lambda: "--image=doesnotexist:1.0" in preview(form), what="image in the plan")
+            await pilot.press("ctrl+s")
+            await wait_for(pilot, lambda: "⧗ waiting for debugger-" in header.render().plain, timeout=10,
+                           what="the wait in the header")
+            await wait_for(pilot, lambda: re.search(r"⧗ waiting for debugger-\w+ to start.* \([2-9]s\)",
+                                                    header.render().plain), timeout=10,
+                           what=f"the elapsed time ticking ({header.render().plain!r})")
+            await wait_for(pilot, lambda: "⧗" not in header.render().plain, timeout=20, what="the wait ended")
+            assert any("doesnotexist" in n for n in notifications(app))

@@ -168,7 +168,7 @@ class BrowserScreen(Screen[None]):
         header.demo = self.demo
         header.context = self.context_name or ""
         self._update_header_scope()
-        self._show_message(Text("Connecting…", style="dim"))
+        self._show_message(Text(f"Connecting{_where(self.kubeconfig, self.context_name)}…", style="dim"))
         self.table.focus()
         self._connect(self.context_name)
         if self.live_timers:
@@ -690,6 +690,17 @@ def _message(title: str, detail: str, hint: str) -> Text:
     if hint:
         text.append("\n" + hint, style="dim")
     return text
+
+
+def _where(kubeconfig: Any, context: str | None) -> str:
+    """` to https://host:6443 (context prod)` for the first "Connecting…" message."""
+    try:
+        info = kubeconfig.context(context)
+    except Exception:  # noqa: BLE001 - an unknown context is reported by the connect itself
+        return ""
+    server = getattr(info, "server", "") or ""
+    name = getattr(info, "name", "") or ""
+    return (f" to {server}" if server else "") + (f" (context {name})" if name else "")
 
 
 def _write_timestamp(path: str) -> None:

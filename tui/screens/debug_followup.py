@@ -98,11 +98,21 @@ def _follow(browser: BrowserScreen, connection: Any, started: DebugStarted) -> N
     from tui.kube.errors import ClusterError
 
     namespace, pod, container = started.namespace, started.pod, started.container
+    header = browser.header
+    activity = f"waiting for {container} to start"
+    call_on_ui(browser.app, header.start_activity, activity)
+
+    def waiting(reason: str, message: str) -> None:  # the live reason, with the elapsed time (header)
+        call_on_ui(browser.app, header.start_activity, f"{activity}: {reason}")
+
     try:
-        outcome = wait_for_container(connection, namespace, pod, container, timeout=WAIT_SECONDS)
+        outcome = wait_for_container(connection, namespace, pod, container, timeout=WAIT_SECONDS,
+                                     on_waiting=waiting)
     except ClusterError as exc:
         call_on_ui(browser.app, browser.notify, f"Stopped following {container}: {exc}", severity="error")
         return
+    finally:
+        call_on_ui(browser.app, header.end_activity, activity)
     if outcome.state == "running":
         call_on_ui(browser.app, open_attach, browser, namespace, pod, container)
     elif outcome.state == "terminated":
