@@ -1,8 +1,8 @@
 """SVG snapshots of the session panes: `top` running full-screen, and several tabs under the browser.
 
 Deterministic as the browser snapshots are (fixed port, scenario seeded at a fixed "now", the
-app's clock that same instant, no periodic refresh); `top` is caught on its first frame (it
-redraws once a second), and the pod shown in the inspector has no debug container (whose start
+app's clock that same instant, no periodic refresh); `top -d 3600` holds its first frame (a
+frame depends only on its number; a resize redraws the same one), and the pod shown in the inspector has no debug container (whose start
 time would be today's). Update after looking at them:
 `.venv/bin/pytest tests/functional/test_terminal_snapshots.py --snapshot-update`.
 """
@@ -71,8 +71,8 @@ async def _top_full_screen(pilot: Pilot) -> None:
     await pilot.press("ctrl+right_square_bracket", "z")
     await wait_for(pilot, lambda: browser.has_class("-sessions-full"), what="full-screen")
     await wait_for(pilot, lambda: isinstance(pilot.app.focused, TerminalView), what="focus")
-    await _type(pilot, "top")
-    await wait_for(pilot, lambda: "Load average" in _text(pane) and "top" in _text(pane).split("COMMAND", 1)[-1],
+    await _type(pilot, "top -d 3600")
+    await wait_for(pilot, lambda: "Load average" in _text(pane) and "top -d 3600" in _text(pane).split("COMMAND", 1)[-1],
                    what="top's first frame")
     pane.terminal.flush_pending()
 

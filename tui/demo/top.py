@@ -1,5 +1,7 @@
-"""busybox `top`: full screen on the alternate screen, colours, one refresh a second, sized to
-the terminal (resizes redraw it), `q` or Ctrl+C quits. Without a tty it prints plain frames."""
+"""busybox `top`: full screen on the alternate screen, colours, one refresh a second (`-d SECONDS`
+changes the delay, `-n COUNT` stops after COUNT frames, `-b` prints plain frames), sized to the
+terminal (a resize redraws the same frame), `q` or Ctrl+C quits. Without a tty it prints plain
+frames. A frame depends only on its number, so `top -d 3600` shows frame 0 for an hour (snapshots)."""
 
 from __future__ import annotations
 
@@ -50,17 +52,38 @@ def frame_lines(ctx: Ctx, tick: int, colour: bool) -> list[str]:
     return lines
 
 
+def _option(argv: list[str], letter: str) -> str | None:
+    """The value of `-X VALUE` or `-XVALUE` (the last one given)."""
+    value = None
+    for index, arg in enumerate(argv):
+        if arg == f"-{letter}" and index + 1 < len(argv):
+            value = argv[index + 1]
+        elif arg.startswith(f"-{letter}") and len(arg) > 2:
+            value = arg[2:]
+    return value
+
+
+def _number(text: str | None) -> float | None:
+    try:
+        return float(text) if text is not None else None
+    except ValueError:
+        return None
+
+
 async def top(ctx: Ctx) -> int:
     flags, _ = split_flags(ctx.argv[1:])
-    count = None
-    for index, arg in enumerate(ctx.argv):
-        if arg == "-n" and index + 1 < len(ctx.argv) and ctx.argv[index + 1].isdigit():
-            count = int(ctx.argv[index + 1])
+    count_value = _number(_option(ctx.argv[1:], "n"))
+    count = int(count_value) if count_value is not None and count_value >= 1 else None
+    delay_value = _number(_option(ctx.argv[1:], "d"))
+    if _option(ctx.argv[1:], "d") is not None and (delay_value is None or delay_value <= 0):
+        await ctx.err(f"top: invalid number '{_option(ctx.argv[1:], 'd')}'\n")
+        return 1
+    delay = delay_value or 1.0
     interactive = ctx.io.tty and ctx.stdout is ctx.io.stdout and "b" not in flags
     if not interactive:
         for tick in range(count or 1):
             if tick:
-                await _wait(ctx, 1.0)
+                await _wait(ctx, delay)
             await ctx.out("\n".join(frame_lines(ctx, tick, colour=False)) + "\n\n")
         return 0
     saved_interrupt, ctx.io.on_interrupt = ctx.io.on_interrupt, None  # raw mode: ^C is a key
@@ -70,8 +93,8 @@ async def top(ctx: Ctx) -> int:
         while count is None or tick < count:
             lines = frame_lines(ctx, tick, colour=True)
             await ctx.out(HOME_CLEAR + "\x1b[K\n".join(lines) + "\x1b[J")
-            tick += 1
-            deadline = time.monotonic() + 1.0
+            deadline = time.monotonic() + delay
+            resized = False
             while (remaining := deadline - time.monotonic()) > 0:
                 try:
                     event = await ctx.stdin.read_event(timeout=remaining)
@@ -80,7 +103,10 @@ async def top(ctx: Ctx) -> int:
                 if event is None or isinstance(event, bytes) and (b"q" in event or b"\x03" in event):
                     return 0
                 if isinstance(event, Resize):
+                    resized = True  # redraw the same frame at the new size
                     break
+            if not resized:
+                tick += 1
         return 0
     finally:
         ctx.io.on_interrupt = saved_interrupt
