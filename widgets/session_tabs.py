@@ -194,8 +194,13 @@ class SessionTabs(Vertical):
             pod=pod_object,
             id=f"session-{self._serial}",
         )
+        switcher = self.query_one(ContentSwitcher)
+        switcher.mount(pane)  # registers the pane now; it is mounted (and its session started) later
+        if pane.parent is not switcher:
+            # Textual ignores mounts into a widget being removed: the session area (the browser, the
+            # app) is closing, e.g. a follow-up worker's result arriving at exit. Nothing to show.
+            return pane
         self.panes.append(pane)
-        self.query_one(ContentSwitcher).mount(pane)
         if self.layout_mode is None:
             self.layout_mode = "beside" if self.screen.size.width >= BESIDE_MIN_WIDTH else "below"
         self.show(len(self.panes) - 1)
@@ -206,7 +211,10 @@ class SessionTabs(Vertical):
             return
         index %= len(self.panes)
         pane = self.panes[index]
-        self.query_one(ContentSwitcher).current = pane.id
+        switcher = self.query_one(ContentSwitcher)
+        if pane.parent is not switcher:
+            return  # being removed with the session area
+        switcher.current = pane.id
         self._apply_layout()
         self._redraw_tabs()
         if focus:
