@@ -47,8 +47,10 @@ BADGE_STYLES: dict[str, tuple[str, str]] = {
 
 HINT_TERMINAL = "Ctrl+] leave pane · Ctrl+PgUp/PgDn switch tab"
 HINT_TAB_BAR = (
-    "Enter pane · ←/→ tabs · z full-screen · o beside · x close · y copy · w save .cast · r re-attach · Esc browser"
+    "Enter pane · ←/→ tabs · z full-screen · o beside · x close · y copy screen · v select lines · w save .cast"
+    " · r re-attach · Esc browser"
 )
+HINT_SELECTING = "j/k (↑/↓) extend the selection · PgUp/PgDn by a page · y copy the lines · Esc cancel"
 
 
 def cast_directory() -> Path:
@@ -123,12 +125,18 @@ class SessionTabs(Vertical):
         Binding("ctrl+pageup", "previous_tab", "Previous tab", show=False, priority=True),
         Binding("right,right_square_bracket,l", "next_tab", "Next tab", show=False),
         Binding("left,left_square_bracket,h", "previous_tab", "Previous tab", show=False),
-        Binding("enter,down,i", "focus_terminal", "Into the pane", show=False),
+        Binding("enter,i", "focus_terminal", "Into the pane", show=False),
+        Binding("down", "down", "Into the pane (a selection: extend it)", show=False),
         Binding("x,ctrl+w", "close_tab", "Close", show=False),
         Binding("z", "toggle_full", "Full-screen", show=False),
         Binding("o", "toggle_beside", "Beside/below", show=False),
         Binding("r", "reattach", "Re-attach", show=False),
-        Binding("y", "copy_screen", "Copy screen", show=False),
+        Binding("y", "copy_screen", "Copy screen (or the selected lines)", show=False),
+        Binding("v", "select_lines", "Select lines", show=False),
+        Binding("j", "selection_down", "Selection down", show=False),
+        Binding("k,up", "selection_up", "Selection up", show=False),
+        Binding("pagedown", "selection_page(1)", "Selection page down", show=False),
+        Binding("pageup", "selection_page(-1)", "Selection page up", show=False),
         Binding("w", "save_cast", "Save .cast", show=False),
         Binding("escape", "leave", "Browser", show=False),
     ]
@@ -211,6 +219,7 @@ class SessionTabs(Vertical):
             return
         index %= len(self.panes)
         pane = self.panes[index]
+        self._clear_selection()
         switcher = self.query_one(ContentSwitcher)
         if pane.parent is not switcher:
             return  # being removed with the session area
@@ -316,10 +325,21 @@ class SessionTabs(Vertical):
 
     def action_focus_terminal(self) -> None:
         pane = self.current
-        if pane is not None:
-            pane.terminal.focus()
+        if pane is None:
+            return
+        self._clear_selection()
+        pane.terminal.focus()
+
+    def action_down(self) -> None:
+        if self._selecting:
+            self.action_selection_down()
+        else:
+            self.action_focus_terminal()
 
     def action_leave(self) -> None:
+        if self._selecting:
+            self._clear_selection()
+            return
         if self.layout_mode == "full":
             self.set_layout(getattr(self, "_split_mode", "below"))
         if self.on_leave is not None:
@@ -344,7 +364,7 @@ class SessionTabs(Vertical):
             if pane is not None and pane.can_reattach:
                 hint += " · r re-attach"
         elif focused is self.tab_bar:
-            hint = HINT_TAB_BAR
+            hint = HINT_SELECTING if self._selecting else HINT_TAB_BAR
         else:
             hint = "t into the panes · " + HINT_TERMINAL
         self.query_one("#session-hint", Static).update(hint)
@@ -366,9 +386,54 @@ class SessionTabs(Vertical):
         else:
             self.app.notify(f"{pane.target.title}: {pane.badge.text}; cannot re-attach", severity="warning")
 
+    # ------------------------------------------------------------------ line selection
+    @property
+    def _selecting(self) -> bool:
+        pane = self.current
+        return pane is not None and pane.terminal.selection is not None
+
+    def _clear_selection(self) -> None:
+        for pane in self.panes:
+            pane.terminal.clear_selection()
+        if self.is_mounted:
+            self._update_hint()
+
+    def action_select_lines(self) -> None:
+        """v: select the cursor's line in the current pane; j/k extend it, y copies it."""
+        pane = self.current
+        if pane is None:
+            return
+        pane.terminal.flush_pending()
+        pane.terminal.start_selection()
+        self._update_hint()
+
+    def action_selection_down(self) -> None:
+        if self._selecting and self.current is not None:
+            self.current.terminal.move_selection(1)
+
+    def action_selection_up(self) -> None:
+        if self._selecting and self.current is not None:
+            self.current.terminal.move_selection(-1)
+
+    def action_selection_page(self, direction: int) -> None:
+        pane = self.current
+        if self._selecting and pane is not None:
+            pane.terminal.move_selection(direction * max(1, pane.terminal.scrollable_content_region.height - 1))
+
+    def _copy_selection(self, pane: SessionPane) -> None:
+        text = pane.terminal.selected_text()
+        lines = text.count("\n") + 1
+        local = copy_text(self.app, text)
+        how = "clipboard" if local else "clipboard via OSC 52 (terminals that allow it)"
+        self._clear_selection()
+        self.app.notify(f"Copied {lines} line{'s' if lines != 1 else ''} of {pane.target.title} to the {how}")
+
     def action_copy_screen(self) -> None:
         pane = self.current
         if pane is None:
+            return
+        if pane.terminal.selection is not None:
+            self._copy_selection(pane)
             return
         text = pane.screen_text()
         local = copy_text(self.app, text)

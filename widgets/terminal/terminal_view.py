@@ -40,6 +40,7 @@ RESIZE_DEBOUNCE = 0.1
 FEED_BUDGET = 64 * 1024  # bytes parsed per UI-thread turn, so keys stay responsive in a flood
 MAX_PENDING = 512 * 1024  # queued bytes above which a reader thread's feed() waits
 WHEEL_LINES = 3
+SELECTED_STYLE = Style(bgcolor="#3a5f8f", color="#ffffff")  # a line selection (v on the tab bar)
 _STRIP_CACHE_LIMIT = 4096
 
 
@@ -139,6 +140,7 @@ class TerminalView(ScrollView, can_focus=True):
         self.bytes_fed = 0
         self._loop: asyncio.AbstractEventLoop | None = None
         self._callback_context: contextvars.Context | None = None
+        self.selection: tuple[int, int] | None = None  # (anchor, end) line indexes of a line selection
 
     # -- output ----------------------------------------------------------------------------------
     def feed(self, data: bytes) -> None:
@@ -313,7 +315,52 @@ class TerminalView(ScrollView, can_focus=True):
             cursor = engine.cursor
             if cursor.visible and index == engine.screen_offset + cursor.row and cursor.col < width:
                 strip = self._with_cursor(strip, cursor.col)
+        selection = self.selection
+        if selection is not None and min(selection) <= index <= max(selection):
+            strip = Strip([Segment(text, (style or Style()) + SELECTED_STYLE, control)
+                           for text, style, control in strip], strip.cell_length)
         return strip
+
+    # -- line selection (copy a part of the scrollback) -----------------------------------------------
+    def start_selection(self) -> None:
+        """Select the cursor's line (the last line with text when the cursor is below it)."""
+        engine = self.engine
+        line = min(engine.screen_offset + engine.cursor.row, engine.line_count - 1)
+        while line > 0 and not engine.line_text(line).strip():
+            line -= 1
+        self.selection = (line, line)
+        self._show_line(line)
+        self.refresh()
+
+    def move_selection(self, delta: int) -> None:
+        """Extend (or shrink) the selection by `delta` lines, scrolling to keep its end visible."""
+        if self.selection is None:
+            self.start_selection()
+        anchor, end = self.selection or (0, 0)
+        end = max(0, min(self.engine.line_count - 1, end + delta))
+        self.selection = (anchor, end)
+        self._show_line(end)
+        self.refresh()
+
+    def clear_selection(self) -> None:
+        if self.selection is not None:
+            self.selection = None
+            self.refresh()
+
+    def selected_text(self) -> str:
+        """The selected lines as text (trailing blanks removed); "" without a selection."""
+        if self.selection is None:
+            return ""
+        first, last = sorted(self.selection)
+        return "\n".join(self.engine.line_text(i).rstrip() for i in range(first, last + 1))
+
+    def _show_line(self, line: int) -> None:
+        height = max(1, self.scrollable_content_region.height)
+        top = round(self.scroll_y)
+        if line < top:
+            self.scroll_lines(line - top)
+        elif line >= top + height:
+            self.scroll_lines(line - top - height + 1)
 
     @staticmethod
     def _with_cursor(strip: Strip, col: int) -> Strip:

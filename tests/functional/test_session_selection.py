@@ -1,0 +1,52 @@
+"""Copy a selection of a pane's lines (issue 5): on the tab bar `v` selects the cursor's line,
+j/k (↑/↓, PgUp/PgDn) extend it into the scrollback, `y` copies exactly those lines, Esc cancels."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from attach_helpers import add_debug_container
+from browser_helpers import make_app, wait_for
+from test_session_panes import attach_first, run_line
+
+from tui.demo.cluster import DemoCluster
+from tui.kube.config import KubeConfig
+from widgets.session_tabs import HINT_SELECTING
+
+SLIM = ("default", "slim-79487d6484-h4rss")
+
+
+@pytest.fixture(autouse=True)
+def osc52_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SSH_CONNECTION", "10.0.0.1 22 10.0.0.2 22")  # the app's clipboard, not the machine's
+
+
+async def test_select_lines_into_the_scrollback_and_copy_them(demo_cluster: DemoCluster) -> None:
+    conn = KubeConfig.load(str(demo_cluster.kubeconfig_path)).connect()  # type: ignore[attr-defined]
+    add_debug_container(conn, "debugger", target="app", pod=SLIM[1])
+    conn.close()
+    app: Any = make_app(demo_cluster.kubeconfig_path)  # type: ignore[attr-defined]
+    async with app.run_test(size=(120, 40)) as pilot:
+        pane = await attach_first(pilot, SLIM)
+        await run_line(pilot, pane, "seq 1 60", "60")
+        await wait_for(pilot, lambda: pane.terminal.engine.line_text(
+            pane.terminal.engine.screen_offset + pane.terminal.engine.cursor.row).startswith("/ #"), what="prompt")
+        await pilot.press("ctrl+right_square_bracket", "v", "k", "k")
+        hint = str(app.browser.sessions.query_one("#session-hint").render())
+        assert HINT_SELECTING in hint
+        assert pane.terminal.selected_text() == "59\n60\n/ #"
+        await pilot.press("y")
+        await wait_for(pilot, lambda: app.clipboard == "59\n60\n/ #", what="the three lines copied")
+        assert pane.terminal.selection is None  # copying ends the selection
+
+        await pilot.press("v", *["pageup"] * 6)  # a page at a time, far above the visible rows
+        assert "\n1\n2\n3\n" in pane.terminal.selected_text()
+        assert pane.terminal.selected_text().endswith("\n59\n60\n/ #")
+        assert not pane.terminal.following  # the view scrolled up with the selection
+        await pilot.press("escape")
+        assert pane.terminal.selection is None
+        assert app.browser.sessions.current is pane  # Esc cancelled the selection, did not leave
+        await pilot.press("y")  # without a selection: the screen, as before
+        await wait_for(pilot, lambda: "60" in app.clipboard and "\n" in app.clipboard and app.clipboard != "59\n60\n/ #",
+                       what="the screen copied")
