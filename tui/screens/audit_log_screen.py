@@ -22,6 +22,7 @@ from textual.widgets import DataTable, Footer, Static
 from tui.audit_log import AuditEntry, AuditLog
 
 READ_LIMIT = 2000
+WIDE_MIN_WIDTH = 160  # entries and details side by side from here; stacked below
 COLUMNS = ("Time (UTC)", "Result", "Action", "Context", "Pod")
 
 
@@ -72,7 +73,7 @@ class AuditLogScreen(ModalScreen[None]):
     AuditLogScreen #audit-entries { width: 3fr; height: 1fr; }
     AuditLogScreen #audit-details-pane { width: 2fr; height: 1fr; border-left: solid $accent; padding: 0 1; }
     AuditLogScreen.-narrow #audit-body { layout: vertical; }
-    AuditLogScreen.-narrow #audit-entries { width: 100%; height: 1fr; }
+    AuditLogScreen.-narrow #audit-entries { width: 100%; height: auto; max-height: 50%; }
     AuditLogScreen.-narrow #audit-details-pane { width: 100%; height: 1fr; border-left: none;
         border-top: solid $accent; }
     AuditLogScreen #audit-status { height: auto; color: $text-muted; }
@@ -107,12 +108,12 @@ class AuditLogScreen(ModalScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.set_class(self.app.size.width < 120, "-narrow")
+        self.set_class(self.app.size.width < WIDE_MIN_WIDTH, "-narrow")
         self.query_one(DataTable).focus()
         self.action_reload()
 
     def on_resize(self) -> None:
-        self.set_class(self.app.size.width < 120, "-narrow")
+        self.set_class(self.app.size.width < WIDE_MIN_WIDTH, "-narrow")
 
     @property
     def table(self) -> DataTable[Any]:

@@ -1,0 +1,298 @@
+"""Regenerate the README's screenshots: `python -m tui.screenshots [--out screenshots/] [NAME ...]`.
+
+Starts an embedded demo cluster, drives the real app headless (`App.run_test`) with keys, as a
+user would, and saves SVGs: the pod browser (80x24, 120x40, 200x50), the inspector with live
+ephemeral statuses (Running, Waiting ImagePullBackOff, Terminated), the debug form with its
+pre-flight (and a Pod Security refusal), the policy audit, attach panes running `ps` in each of
+the three modes (plain: only its own processes; targeted: the target's; copy-and-share: `/pause`
+and every container), the audit log view and the help. Ephemera's own files (settings, audit
+log) go to a temporary directory: the user's are never read or written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+
+SLIM = ("default", "slim-79487d6484-h4rss")
+SHARED = ("default", "shared-pid-demo")
+VAULT = ("secure", "vault-agent-0")
+FORM_SEED = 7
+TIMEOUT = 20.0
+
+Shot = Callable[[Pilot, Path], Awaitable[list[Path]]]
+
+
+# ---------------------------------------------------------------------------------------- driving
+async def wait_for(pilot: Pilot, condition: Callable[[], object], what: str, timeout: float = TIMEOUT) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"timed out waiting for {what}")
+        await pilot.pause(0.05)
+
+
+def _app(pilot: Pilot) -> Any:
+    return pilot.app
+
+
+async def settle_browser(pilot: Pilot, key: tuple[str, str] = SLIM) -> None:
+    """Connected, live, `key` listed and selected, the inspector showing it."""
+    browser = _app(pilot).browser
+    await wait_for(pilot, lambda: browser.header.state == "live", "the watch to be live")
+    if not browser.all_namespaces and browser.namespace != key[0]:
+        browser.switch_namespace(key[0])
+        await wait_for(pilot, lambda: browser.header.state == "live", "the watch of the namespace")
+    await wait_for(pilot, lambda: key in browser.table.pods, f"{key[1]} listed")
+    await wait_for(pilot, lambda: browser.inspector.namespaces, "namespaces for the inspector")
+    browser.table.select_key(key, center=True)
+    await wait_for(pilot, lambda: browser.table.selected_key == key and key[1] in browser.inspector.text,
+                   "the inspector")
+    await pilot.pause(0.2)
+
+
+def save(pilot: Pilot, out: Path, name: str) -> Path:
+    app = _app(pilot)
+    app.clear_notifications()
+    path = Path(app.save_screenshot(filename=f"{name}.svg", path=str(out)))
+    print(f"saved {path}")
+    return path
+
+
+async def type_line(pilot: Pilot, line: str) -> None:
+    await pilot.press(*[("space" if c == " " else c) for c in line], "enter")
+
+
+async def open_form(pilot: Pilot, key: tuple[str, str] = SLIM) -> Any:
+    from tui.screens.debug_followup import open_debug_form
+
+    await settle_browser(pilot, key)
+    form = open_debug_form(_app(pilot).browser, seed=FORM_SEED)
+    assert form is not None
+    await wait_for(pilot, lambda: form.is_attached and form.preflight_done == form.preflight_generation > 0,
+                   "the pre-flight")
+    return form
+
+
+async def choose_mode(pilot: Pilot, form: Any, index: int) -> None:
+    """Keyboard only: focus the mode list, move to the `index`-th mode (0 plain, 1 target, 2 copy), Enter."""
+    from textual.widgets import RadioSet
+
+    radio = form.query_one(RadioSet)
+    radio.focus()
+    for _ in range(3):
+        if radio._selected == index:
+            break
+        await pilot.press("down")
+    await pilot.press("enter")
+    generation = form.preflight_generation
+    await wait_for(pilot, lambda: form.preflight_generation > generation, "the pre-flight to restart", 5)
+    await wait_for(pilot, lambda: form.preflight_done == form.preflight_generation, "the pre-flight result")
+
+
+def pane_text(pane: Any) -> str:
+    return "\n".join(pane.terminal.engine.screen_text())
+
+
+async def create_and_ps(pilot: Pilot, mode: int, expect: str) -> Any:
+    """The debug form on slim in `mode`, Ctrl+S, the pane the follow-up opens, `ps` in it."""
+    app = _app(pilot)
+    form = await open_form(pilot)
+    if mode:
+        await choose_mode(pilot, form, mode)
+    await pilot.press("ctrl+s")
+    sessions = app.browser.sessions
+    await wait_for(pilot, lambda: sessions.panes and sessions.panes[-1].badge.state == "live", "the attach pane")
+    pane = sessions.panes[-1]
+    await wait_for(pilot, lambda: app.focused is pane.terminal, "the pane focused")
+    await wait_for(pilot, lambda: "#" in pane_text(pane), "the shell prompt")
+    await type_line(pilot, "ps")
+    await wait_for(pilot, lambda: expect in pane_text(pane), f"{expect!r} in ps")
+    await pilot.pause(0.3)
+    pane.terminal.flush_pending()
+    return pane
+
+
+# ---------------------------------------------------------------------------------------- shots
+async def shot_browser(pilot: Pilot, out: Path) -> list[Path]:
+    await settle_browser(pilot)
+    size = _app(pilot).size
+    name = {80: "browser-80x24", 200: "browser-wide-200x50"}.get(size.width, "browser-120x40")
+    return [save(pilot, out, name)]
+
+
+def _request(conn: Any, method: str, path: str, body: Any = None, content_type: str = "application/json") -> Any:
+    api = conn.api_client
+    headers = {"Accept": "application/json"}
+    if body is not None:
+        headers["Content-Type"] = content_type
+    method, url, headers, body, post = api.param_serialize(method, path, header_params=headers, body=body,
+                                                           auth_settings=["BearerToken"])
+    response = api.call_api(method, url, headers, body, post, _request_timeout=10)
+    return json.loads(response.read())
+
+
+def add_three_debuggers(conn: Any) -> None:
+    """On shared-pid-demo: a running debugger, one whose image does not exist, one that exited 3."""
+    namespace, pod = SHARED
+    for container in (
+        {"name": "debugger-r7k2p", "image": "busybox:1.36", "stdin": True, "tty": True, "targetContainerName": "web"},
+        {"name": "debugger-x4m9q", "image": "registry.doesnotexist.example/debug-tools:1.0", "stdin": True, "tty": True},
+        {"name": "debugger-t2w8z", "image": "busybox:1.36", "command": ["sh", "-c", "exit 3"]},
+    ):
+        _request(conn, "PATCH", f"/api/v1/namespaces/{namespace}/pods/{pod}/ephemeralcontainers",
+                 {"spec": {"ephemeralContainers": [{**container, "terminationMessagePolicy": "File"}]}},
+                 content_type="application/strategic-merge-patch+json")
+
+
+async def shot_inspector(pilot: Pilot, out: Path) -> list[Path]:
+    app = _app(pilot)
+    browser = app.browser
+    await settle_browser(pilot, SHARED)
+    await asyncio.to_thread(add_three_debuggers, browser.connection)
+
+    def ready() -> bool:
+        text = browser.inspector.text
+        return "ImagePullBackOff" in text and "Terminated" in text and "Running" in text.split("debugger-r7k2p", 1)[-1]
+
+    await wait_for(pilot, ready, "Running, ImagePullBackOff and Terminated in the inspector")
+    browser.action_focus_inspector()
+    await pilot.pause(0.3)
+    return [save(pilot, out, "inspector-120x40")]
+
+
+async def shot_debug_form(pilot: Pilot, out: Path) -> list[Path]:
+    form = await open_form(pilot)
+    await choose_mode(pilot, form, 1)
+    form.query_one("#image").focus()
+    await pilot.pause(0.2)
+    first = save(pilot, out, "debug-form-120x40")
+    await pilot.press("escape")
+    await wait_for(pilot, lambda: _app(pilot).screen is _app(pilot).browser, "the form closed")
+    await open_form(pilot, VAULT)
+    await pilot.pause(0.2)
+    return [first, save(pilot, out, "debug-form-psa-refused-120x40")]
+
+
+async def shot_policy_audit(pilot: Pilot, out: Path) -> list[Path]:
+    from tui.screens.policy_audit_screen import PolicyAuditScreen
+
+    app = _app(pilot)
+    await settle_browser(pilot, VAULT)
+    await pilot.press("P")
+    await wait_for(pilot, lambda: isinstance(app.screen, PolicyAuditScreen) and app.screen.rows
+                   and not app.screen.running, "the policy audit")
+    await pilot.pause(0.2)
+    return [save(pilot, out, "policy-audit-120x40")]
+
+
+async def shot_attach_plain(pilot: Pilot, out: Path) -> list[Path]:
+    await create_and_ps(pilot, 0, "ps")
+    return [save(pilot, out, "attach-plain-ps")]
+
+
+async def shot_attach_targeted(pilot: Pilot, out: Path) -> list[Path]:
+    await create_and_ps(pilot, 1, "http.server")
+    return [save(pilot, out, "attach-targeted-ps")]
+
+
+async def shot_attach_copy(pilot: Pilot, out: Path) -> list[Path]:
+    app = _app(pilot)
+    await create_and_ps(pilot, 2, "/pause")
+    first = save(pilot, out, "attach-copy-ps")
+    await pilot.press("ctrl+right_square_bracket", "z")
+    await wait_for(pilot, lambda: app.browser.has_class("-sessions-full"), "full-screen panes")
+    await pilot.pause(0.3)
+    return [first, save(pilot, out, "session-tabs-full-screen")]
+
+
+async def shot_audit_log(pilot: Pilot, out: Path) -> list[Path]:
+    from tui.screens.audit_log_screen import AuditLogScreen
+
+    app = _app(pilot)
+    await settle_browser(pilot)
+    await pilot.press("L")
+    await wait_for(pilot, lambda: isinstance(app.screen, AuditLogScreen) and app.screen.loaded, "the audit log")
+    await pilot.pause(0.2)
+    return [save(pilot, out, "audit-log-120x40")]
+
+
+async def shot_help(pilot: Pilot, out: Path) -> list[Path]:
+    await settle_browser(pilot)
+    await pilot.press("question_mark")
+    await pilot.pause(0.2)
+    return [save(pilot, out, "help-120x40")]
+
+
+# name -> (terminal size, shot); run in this order (the audit log shows what the others created)
+SHOTS: dict[str, tuple[tuple[int, int], Shot]] = {
+    "browser-120x40": ((120, 40), shot_browser),
+    "browser-80x24": ((80, 24), shot_browser),
+    "browser-wide-200x50": ((200, 50), shot_browser),
+    "inspector": ((120, 40), shot_inspector),
+    "debug-form": ((120, 40), shot_debug_form),
+    "policy-audit": ((120, 40), shot_policy_audit),
+    "attach-plain": ((120, 40), shot_attach_plain),
+    "attach-targeted": ((120, 40), shot_attach_targeted),
+    "attach-copy": ((120, 40), shot_attach_copy),
+    "audit-log": ((120, 40), shot_audit_log),
+    "help": ((120, 40), shot_help),
+}
+
+
+async def run_shots(kubeconfig: Path, out: Path, names: list[str]) -> list[Path]:
+    from tui.app import EphemeraApp
+    from tui.kube.config import KubeConfig
+
+    saved: list[Path] = []
+    for name in names:
+        size, shot = SHOTS[name]
+        kc = KubeConfig.load(kubeconfig=str(kubeconfig))
+        kc.interactive = False
+        app = EphemeraApp(kc, demo=True)
+        async with app.run_test(size=size) as pilot:
+            saved += await shot(pilot, out)
+        kc.close()
+    return saved
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tui.screenshots", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=Path("screenshots"), help="directory of the SVGs (%(default)s)")
+    parser.add_argument("names", nargs="*", metavar="NAME", help=f"only these ({', '.join(SHOTS)})")
+    args = parser.parse_args(argv)
+    unknown = [name for name in args.names if name not in SHOTS]
+    if unknown:
+        parser.error(f"unknown screenshot {', '.join(unknown)} (known: {', '.join(SHOTS)})")
+    names = args.names or list(SHOTS)
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
+
+    from tui.demo.cluster import DemoCluster
+
+    with tempfile.TemporaryDirectory(prefix="ephemera-screenshots-") as tmp:
+        # never the user's settings or audit log: the pictures show the defaults
+        os.environ["EPHEMERA_CONFIG"] = str(Path(tmp) / "config.toml")
+        os.environ["XDG_STATE_HOME"] = str(Path(tmp) / "state")
+        with DemoCluster(kubelet_delay=0.3) as cluster:
+            kubeconfig = cluster.write_kubeconfig(Path(tmp) / "kubeconfig")
+            try:
+                asyncio.run(run_shots(kubeconfig, out, names))
+            except TimeoutError as exc:
+                print(f"screenshots: {exc}", file=sys.stderr)
+                return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
