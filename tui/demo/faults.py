@@ -153,7 +153,9 @@ class FaultInjector:
         """One MODIFIED event per pod (annotation bump); all pods, `keys`, or the first `count`."""
         return self._cluster.run(lambda: self._touch(keys, count))
 
-    def _touch(self, keys: list[tuple[str, str]] | None, count: int | None) -> int:
+    def _touch(
+        self, keys: list[tuple[str, str]] | None, count: int | None, *, status: bool = False
+    ) -> int:
         store = self._state().store
         if keys is None:
             keys = list(store.objects["pods"].keys())
@@ -169,12 +171,18 @@ class FaultInjector:
             metadata = dict(pod["metadata"])
             metadata["annotations"] = {**(pod["metadata"].get("annotations") or {}), TOUCH_ANNOTATION: value}
             new["metadata"] = metadata
+            if status:
+                new["status"] = _bump_restarts(pod.get("status") or {})
             store.replace("pods", new)
             touched += 1
         return touched
 
     def storm(self, changes_per_second: int, seconds: float) -> None:
-        """Touch pods round-robin at `changes_per_second` for `seconds` (runs in the background)."""
+        """Change pods round-robin at `changes_per_second` for `seconds` (runs in the background).
+
+        Each change is one a user sees: the first container's restart count goes up (plus the
+        touch annotation), so every event changes a visible column, not only metadata.
+        """
 
         async def run() -> None:
             store = self._state().store
@@ -188,7 +196,7 @@ class FaultInjector:
             end = loop.time() + seconds
             next_tick = loop.time()
             while loop.time() < end:
-                self._touch([next(cycle) for _ in range(per_tick)], None)
+                self._touch([next(cycle) for _ in range(per_tick)], None, status=True)
                 next_tick += tick
                 await asyncio.sleep(max(0.0, next_tick - loop.time()))
 
@@ -198,6 +206,16 @@ class FaultInjector:
             task.add_done_callback(self._storms.discard)
 
         self._cluster.call(launch())
+
+
+def _bump_restarts(status: dict[str, Any]) -> dict[str, Any]:
+    statuses = list(status.get("containerStatuses") or [])
+    if not statuses:
+        return status
+    first = dict(statuses[0])
+    first["restartCount"] = int(first.get("restartCount") or 0) + 1
+    statuses[0] = first
+    return {**status, "containerStatuses": statuses}
 
 
 def _copy(obj: dict[str, Any]) -> dict[str, Any]:
