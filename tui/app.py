@@ -57,7 +57,9 @@ class EphemeraApp(App[None]):
     COMMANDS: ClassVar = App.COMMANDS | {BrowserCommands}
     COMMAND_PALETTE_BINDING = "ctrl+p"
     BINDINGS: ClassVar = [
-        Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
+        # Not a priority binding: a focused terminal pane takes Ctrl+C first and sends it to the
+        # shell (interrupt), as a terminal must; everywhere else it quits.
+        Binding("ctrl+c", "quit", "Quit", show=False),
         Binding("f1", "help_f1", "Help", show=False, priority=True),
         Binding("question_mark", "help_question", "Help", show=False, priority=True),
         Binding("L", "audit_log", "Audit log", show=False, id="audit_log"),

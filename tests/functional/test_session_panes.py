@@ -104,6 +104,22 @@ async def test_attach_ps_sees_target_then_exit_code_on_the_badge(demo_cluster: D
         assert "exited with code 3" in pane.banner_text
 
 
+async def test_ctrl_c_in_a_pane_interrupts_the_shell_not_the_app(demo_cluster: DemoCluster, conn: ClusterConnection) -> None:
+    add_debug_container(conn, "debugger", target="app", pod=SLIM[1])
+    async with _app(demo_cluster).run_test(size=SIZE) as pilot:
+        pane = await attach_first(pilot, SLIM)
+        await type_line(pilot, "sleep 30")
+        await pilot.press("ctrl+c")
+        await wait_text(pilot, pane, "^C")
+        await type_line(pilot, "echo still-here")
+        await wait_for(
+            pilot,
+            lambda: any(line.strip() == "still-here" for line in text_of(pane).splitlines()),
+            what="the shell's answer after the interrupt",
+        )
+        assert pilot.app.is_running
+
+
 async def test_connection_lost_then_reattach_finds_the_same_shell(demo_cluster: DemoCluster, conn: ClusterConnection) -> None:
     add_debug_container(conn, "debugger", target="app", pod=SLIM[1])
     async with _app(demo_cluster).run_test(size=SIZE) as pilot:
