@@ -1,0 +1,146 @@
+"""End to end, as a user: the installed `ephemera --demo` in a real terminal (tmux), keys only.
+
+Pick the `slim` pod (`/slim`), open the debug form (`d`), choose the targeted mode on `app`,
+create (Ctrl+S), see the shell prompt in the pane, run `ps` and see the app's Python process,
+leave the pane (Ctrl+]), see the ephemeral container Running in the inspector, quit (`q`).
+A private tmux server (`-L`), a 120x40 window, `TERM=xterm-256color` without `COLORTERM` (256
+colours, as over SSH), Ephemera's own files under tmp_path; every wait polls with a deadline.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+TMUX = shutil.which("tmux")
+EPHEMERA = Path(sys.executable).with_name("ephemera")
+KEY_INTERVAL = 0.15  # seconds between keys of one gesture (a fast typist)
+
+pytestmark = [
+    pytest.mark.skipif(TMUX is None, reason="tmux is not installed: the end-to-end test drives the app in tmux"),
+    pytest.mark.skipif(not EPHEMERA.exists(), reason=f"the ephemera console script is not installed ({EPHEMERA})"),
+]
+
+
+class Terminal:
+    """One tmux session on a private server."""
+
+    def __init__(self, socket: str, session: str) -> None:
+        self.socket = socket
+        self.session = session
+
+    def tmux(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        assert TMUX is not None
+        return subprocess.run([TMUX, "-L", self.socket, *args], capture_output=True, text=True, check=check,
+                              timeout=10)
+
+    def keys(self, *keys: str, literal: bool = False) -> None:
+        """Press `keys` one after the other at a typing pace: keys that move the focus (`/`, Tab)
+        take effect before the next key arrives, as they do for a person typing."""
+        for index, key in enumerate(keys):
+            if index:
+                time.sleep(KEY_INTERVAL)
+            self.tmux("send-keys", "-t", self.session, *(["-l"] if literal else []), key)
+
+    def type(self, text: str) -> None:
+        self.keys(text, literal=True)
+
+    def screen(self) -> str:
+        return self.tmux("capture-pane", "-p", "-t", self.session).stdout
+
+    def alive(self) -> bool:
+        return self.tmux("has-session", "-t", self.session, check=False).returncode == 0
+
+    def wait(self, condition: Callable[[str], object], what: str, timeout: float = 20.0) -> str:
+        deadline = time.monotonic() + timeout
+        screen = ""
+        while time.monotonic() < deadline:
+            if not self.alive():
+                raise AssertionError(f"ephemera exited while waiting for {what}; last screen:\n{screen}")
+            screen = self.screen()
+            if condition(screen):
+                return screen
+            time.sleep(0.05)
+        raise AssertionError(f"timed out after {timeout}s waiting for {what}; screen:\n{screen}")
+
+    def wait_text(self, needle: str, timeout: float = 20.0) -> str:
+        return self.wait(lambda screen: needle in screen, repr(needle), timeout)
+
+
+@pytest.fixture()
+def terminal(tmp_path: Path) -> Iterator[Terminal]:
+    term = Terminal(f"ephemera-e2e-{os.getpid()}-{uuid.uuid4().hex[:8]}", "e2e")
+    env = {
+        "TERM": "xterm-256color",
+        "HOME": str(tmp_path),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "XDG_STATE_HOME": str(tmp_path / "state"),
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "LANG": os.environ.get("LANG", "C.UTF-8"),
+    }
+    command = "env -i " + " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items()) + f" {shlex.quote(str(EPHEMERA))} --demo"
+    term.tmux("-f", "/dev/null", "new-session", "-d", "-x", "120", "-y", "40", "-s", term.session, command)
+    term.tmux("set-option", "-t", term.session, "remain-on-exit", "off", check=False)
+    try:
+        yield term
+    finally:
+        term.tmux("kill-server", check=False)
+
+
+def test_debug_the_slim_pod_in_targeted_mode_with_keys_only(terminal: Terminal, tmp_path: Path) -> None:
+    terminal.wait_text("slim-79487d6484-h4rss", timeout=30)
+    terminal.wait_text("● live")
+    # pick the slim pod with the filter
+    terminal.type("/")
+    terminal.wait_text("filter: text, /regex/")  # the filter field has the focus (a user sees it open)
+    terminal.type("slim")
+    terminal.keys("Enter")
+    terminal.wait(lambda s: 'filter "slim"' in s and "NAME" in s and "web-5d9c7b8f4" not in s, "only slim listed")
+    # the debug form, its pre-flight, then the targeted mode (the mode list is before target and image)
+    terminal.type("d")
+    terminal.wait_text("Debug default/slim-79487d6484-h4rss")
+    terminal.wait_text("pre-flight: all clear")
+    # Shift+Tab from the image field reaches the mode list (the target list is off in shared-network mode)
+    terminal.keys("BTab", "Down", "Enter")  # shared network -> targeted
+    screen = terminal.wait(lambda s: "--target=app" in s, "the targeted mode in the kubectl preview")
+    name = re.search(r"-c (debugger-[a-z0-9]{5})", screen)
+    assert name is not None, screen
+    debugger = name.group(1)
+    terminal.wait(lambda s: "pre-flight: all clear" in s, "the pre-flight of the targeted mode")
+    terminal.keys("C-s")
+    # the pane attaches to the new debugger: a shell prompt, then ps shows the app's process
+    terminal.wait(lambda s: f"{debugger} ● live" in s, "the attach pane live")
+    terminal.wait(lambda s: re.search(r"^/ # ?$", s, re.MULTILINE), "the shell prompt")
+    terminal.type("ps")
+    terminal.keys("Enter")
+    screen = terminal.wait_text("python -m http.server 8080")
+    assert re.search(r"^\s+1 root\s+\S+\s+python -m http.server 8080", screen, re.MULTILINE), screen  # PID 1
+    # leave the pane, back to the table, into the inspector (at its end: the ephemeral containers)
+    terminal.keys("C-]")
+    terminal.wait(lambda s: "x close" in s and "Ctrl+] leave pane" not in s, "the tab bar (its key hints)")
+    terminal.keys("Escape")
+    terminal.wait(lambda s: "x close" not in s, "back in the browser")
+    terminal.keys("Enter")  # the inspector
+    terminal.keys("G")
+    screen = terminal.wait(lambda s: re.search(rf"{debugger}\s+busybox\s+→ target app\s*\n\s+Running", s),
+                           f"{debugger} Running in the inspector")
+    assert "EPHEMERAL CONTAINERS (1)" in screen or debugger in screen
+    # quit
+    terminal.keys("Escape", "q")
+    deadline = time.monotonic() + 10
+    while terminal.alive() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not terminal.alive(), "ephemera did not quit on q"
+    # a demo session wrote the demo audit log, not the user's
+    assert (tmp_path / "state" / "ephemera" / "audit-demo.jsonl").exists()
+    assert not (tmp_path / "state" / "ephemera" / "audit.jsonl").exists()
