@@ -12,7 +12,8 @@ debug = "ctrl+d"
 quit = "q,ctrl+q"
 
 [debug]                            # defaults of the debug form
-mode = "target"                    # shared-network | target | copy
+mode = "target"                    # shared-network | target | copy (unset: target when the pod
+                                   # has a running container and is not on Windows)
 pull_policy = "IfNotPresent"       # Always | IfNotPresent | Never
 ```
 
@@ -99,7 +100,8 @@ class SettingsProblem:
 class DebugDefaults:
     """`[debug]`: defaults of the debug form."""
 
-    mode: Mode = Mode.SHARED_NETWORK
+    # None: decided per pod (targeted when it has a running container and is not on Windows).
+    mode: Mode | None = None
     pull_policy: str | None = None  # None: the server's default (kubectl sends none either)
 
 
@@ -342,10 +344,9 @@ def _parse(data: dict[str, Any], checker: _Checker, known_actions: Collection[st
     if not isinstance(debug, dict):
         checker.problem("debug", f"must be a table, not {_describe(debug)}; using the defaults")
         debug = {}
-    mode = checker.value(debug, "mode", "debug.", Mode.SHARED_NETWORK.value,
-                         _choice([m.value for m in Mode], "mode"))
+    mode = checker.value(debug, "mode", "debug.", None, _choice([m.value for m in Mode], "mode"))
     settings.debug = DebugDefaults(
-        mode=Mode(mode),
+        mode=Mode(mode) if mode is not None else None,
         pull_policy=checker.value(debug, "pull_policy", "debug.", None, _choice(PULL_POLICIES, "pull policy")),
     )
     checker.unknown(debug, {f.name for f in fields(DebugDefaults)}, "debug.")
@@ -399,7 +400,7 @@ def _file_values(settings: Settings) -> dict[str, Any]:
         "theme": settings.theme,
         "recent_images": list(settings.recent_images),
         "keys": dict(settings.keys),
-        "debug.mode": settings.debug.mode.value,
+        "debug.mode": settings.debug.mode.value if settings.debug.mode is not None else None,
         "debug.pull_policy": settings.debug.pull_policy,
     }
 

@@ -58,11 +58,15 @@ async def test_preview_shows_kubectl_command_and_follows_mode_and_target(shared_
     async with app.run_test(size=(120, 40)) as pilot:
         form = await open_form(pilot)
         command = preview(form)
+        # With no mode in the settings, a pod with a running container starts in targeted mode
+        # on its first running container: the debugger sees the app's processes.
         assert command.startswith("kubectl debug slim-79487d6484-h4rss -n default -it --image=busybox")
-        assert "--target" not in command and "--copy-to" not in command
+        assert "--target=app" in command and "--copy-to" not in command
         name = command.rsplit("-c ", 1)[1]
         assert name.startswith("debugger-")
 
+        await _choose_mode(pilot, form, 0)
+        await wait_for(pilot, lambda: "--target" not in preview(form), what="shared network in the preview")
         await _choose_mode(pilot, form, 1)
         await wait_for(pilot, lambda: "--target=app" in preview(form), what="target mode in the preview")
         form.query_one("#target", Select).value = "sidecar"

@@ -97,7 +97,7 @@ def test_wrong_types_name_the_key_and_line_and_good_keys_are_kept(tmp_path: Path
     assert all(problem.severity == "error" for problem in problems)
     # the bad keys got defaults; every good key is kept
     assert settings.default_image == "busybox"
-    assert settings.debug.mode is Mode.SHARED_NETWORK
+    assert settings.debug.mode is None  # bad value: the default, decided per pod by the form
     assert settings.default_profile is Profile.RESTRICTED
     assert settings.theme == "nord"
     assert settings.debug.pull_policy == "IfNotPresent"

@@ -71,6 +71,21 @@ def target_choices(pod: dict[str, Any]) -> list[tuple[str, str]]:
     return [(f"{e.name} ({e.kind if e.kind == 'init' else e.state.lower()})", e.name) for e in ordered]
 
 
+def suggested_mode(pod: dict[str, Any]) -> Mode:
+    """The mode the form starts in when the settings name none.
+
+    Targeted, when a regular container runs and the node can share PID namespaces (not Windows):
+    the plain mode's `ps` shows only the debugger's own processes, the classic surprise of
+    `kubectl debug` without `--target`. Otherwise shared network.
+    """
+    spec = pod.get("spec") or {}
+    windows = (spec.get("nodeSelector") or {}).get("kubernetes.io/os") == "windows" or (
+        (spec.get("os") or {}).get("name") == "windows"
+    )
+    running = any("running" in (s.get("state") or {}) for s in (pod.get("status") or {}).get("containerStatuses") or [])
+    return Mode.TARGET if running and not windows else Mode.SHARED_NETWORK
+
+
 def _show(widget: Static, text: Text) -> None:
     """Update a message line; an empty one takes no room."""
     widget.update(text)
@@ -126,7 +141,7 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
         pod: dict[str, Any],
         default_image: str = DEFAULT_IMAGE,
         default_profile: Profile = Profile.GENERAL,
-        default_mode: Mode = Mode.SHARED_NETWORK,
+        default_mode: Mode | None = None,
         recent_images: Collection[str] = (),
         existing_pod_names: Collection[str] = (),
         audit_log: Any = None,
@@ -141,7 +156,7 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
         self.pod_name = str(metadata.get("name") or "")
         self.default_image = default_image or DEFAULT_IMAGE
         self.default_profile = Profile(default_profile)
-        self.default_mode = Mode(default_mode)
+        self.default_mode = Mode(default_mode) if default_mode is not None else suggested_mode(pod)
         self.recent_images = list(recent_images)
         self.existing_pod_names = frozenset(existing_pod_names)
         self.audit_log = audit_log
@@ -224,6 +239,9 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
 
     def on_mount(self) -> None:
         self._mounted = True
+        # The mode list's keyboard cursor starts on the chosen mode, not on the first one.
+        modes = self.query_one("#mode", RadioSet)
+        modes._selected = modes.pressed_index if modes.pressed_index >= 0 else 0
         for element_id in ("#form-error", "#form-status"):
             self.query_one(element_id, Static).display = False
         self._update_copy_section()
