@@ -131,7 +131,8 @@ def test_debug_the_slim_pod_in_targeted_mode_with_keys_only(terminal: Terminal, 
     terminal.keys("Escape")
     terminal.wait(lambda s: "x close" not in s, "back in the browser")
     terminal.keys("Enter")  # the inspector
-    terminal.keys("G")
+    terminal.wait_text("inspector: j/k scroll")  # it has the focus
+    terminal.keys("G")  # its end: the ephemeral containers
     screen = terminal.wait(lambda s: re.search(rf"{debugger}\s+busybox\s+→ target app\s*\n\s+Running", s),
                            f"{debugger} Running in the inspector")
     assert "EPHEMERAL CONTAINERS (1)" in screen or debugger in screen
