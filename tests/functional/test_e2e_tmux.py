@@ -110,8 +110,11 @@ def test_debug_the_slim_pod_in_targeted_mode_with_keys_only(terminal: Terminal, 
     terminal.type("d")
     terminal.wait_text("Debug default/slim-79487d6484-h4rss")
     terminal.wait_text("pre-flight: all clear")
-    # Shift+Tab from the image field reaches the mode list (the target list is off in shared-network mode)
-    terminal.keys("BTab", "Down", "Enter")  # shared network -> targeted
+    # The form opens in targeted mode for a running pod; choose it explicitly anyway, as a user
+    # checking the mode would: Shift+Tab from the image field passes the target list (on `app`)
+    # and reaches the mode list, whose cursor stands on the chosen mode; Enter keeps it.
+    terminal.wait(lambda s: "--target=app" in s, "the targeted mode preselected in the kubectl preview")
+    terminal.keys("BTab", "BTab", "Enter")
     screen = terminal.wait(lambda s: "--target=app" in s, "the targeted mode in the kubectl preview")
     name = re.search(r"-c (debugger-[a-z0-9]{5})", screen)
     assert name is not None, screen
