@@ -161,3 +161,19 @@ async def test_debugger_start_shows_what_it_waits_for_with_elapsed_time(tmp_path
                            what=f"the elapsed time ticking ({header.render().plain!r})")
             await wait_for(pilot, lambda: "⧗" not in header.render().plain, timeout=20, what="the wait ended")
             assert any("doesnotexist" in n for n in notifications(app))
+
+
+async def test_palette_runs_actions_by_name_and_shows_their_keys(shared_cluster: DemoCluster,
+                                                                 private_files: Path) -> None:  # noqa: F811
+    from textual.command import CommandPalette
+
+    app = make_app(shared_cluster.kubeconfig_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await select(pilot, SLIM)
+        await pilot.press("colon")
+        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette), what="the palette")
+        await pilot.press(*"audit log")
+        await wait_for(pilot, lambda: "(L)" in str(app.screen.query_one("CommandList").get_option_at_index(0).prompt),
+                       what="the audit log entry with its key")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "AuditLogScreen", what="the audit log view")
