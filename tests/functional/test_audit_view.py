@@ -17,14 +17,11 @@ from tui.screens.audit_log_screen import AuditLogScreen
 from tui.screens.cleanup_screen import CleanupScreen
 from tui.screens.confirm_modal import ConfirmModal
 from tui.screens.debug_form_modal import DebugFormModal
+from tui.screenshots import choose_mode
 
 
 async def _choose_copy_mode(pilot, form: DebugFormModal) -> None:  # type: ignore[no-untyped-def]
-    from textual.widgets import RadioSet
-
-    modes = form.query_one("#mode", RadioSet)
-    modes.focus()
-    await pilot.press("down", "down", "enter")  # shared network -> target -> copy
+    await choose_mode(pilot, form, 2)  # keyboard: the mode list, down to "Copy and share", Enter
     await wait_for(pilot, lambda: "--copy-to=" in preview(form), what="copy mode")
 
 

@@ -252,6 +252,9 @@ async def test_reuse_offer_attaches_to_the_running_debugger(demo_cluster: DemoCl
         await wait_for(pilot, lambda: "Running" in browser.inspector.text.split(first, 1)[-1], timeout=10)
         if callable(getattr(app, "open_session", None)):
             await wait_for(pilot, lambda: _session_open(app, first), timeout=10, what="attach pane")
+            pane = browser.sessions.panes[-1]
+            # the pane takes the focus once attached: only then back to the table (else d goes to the shell)
+            await wait_for(pilot, lambda: app.focused is pane.terminal, timeout=10, what="the pane focused")
         browser.table.focus()
         form = await open_form(pilot)
         offer = str(form.query_one("#reuse-offer").render())
