@@ -84,17 +84,21 @@ async def open_form(pilot: Pilot, key: tuple[str, str] = SLIM) -> Any:
     return form
 
 
-async def choose_mode(pilot: Pilot, form: Any, index: int) -> None:
-    """Keyboard only: focus the mode list, move to the `index`-th mode (0 plain, 1 target, 2 copy), Enter."""
+async def choose_mode(pilot: Pilot, form: Any, index: int, *, settle: bool = True) -> None:
+    """Keyboard only: focus the mode list, move to the `index`-th mode (0 plain, 1 target, 2 copy),
+    Enter; with `settle`, wait for the pre-flight of the new mode (tests use it too)."""
     from textual.widgets import RadioSet
 
     radio = form.query_one(RadioSet)
+    already = radio.pressed_index == index
     radio.focus()
     for _ in range(3):
         if radio._selected == index:
             break
         await pilot.press("down")
     await pilot.press("enter")
+    if not settle or already:
+        return
     generation = form.preflight_generation
     await wait_for(pilot, lambda: form.preflight_generation > generation, "the pre-flight to restart", 5)
     await wait_for(pilot, lambda: form.preflight_done == form.preflight_generation, "the pre-flight result")
@@ -131,7 +135,9 @@ async def shot_browser(pilot: Pilot, out: Path) -> list[Path]:
     return [save(pilot, out, name)]
 
 
-def _request(conn: Any, method: str, path: str, body: Any = None, content_type: str = "application/json") -> Any:
+def api_request(conn: Any, method: str, path: str, body: Any = None,
+                content_type: str = "application/json") -> tuple[int, Any]:
+    """One API request through the connection's client: (status, decoded JSON). Tests use it too."""
     api = conn.api_client
     headers = {"Accept": "application/json"}
     if body is not None:
@@ -139,7 +145,7 @@ def _request(conn: Any, method: str, path: str, body: Any = None, content_type: 
     method, url, headers, body, post = api.param_serialize(method, path, header_params=headers, body=body,
                                                            auth_settings=["BearerToken"])
     response = api.call_api(method, url, headers, body, post, _request_timeout=10)
-    return json.loads(response.read())
+    return response.status, json.loads(response.read())
 
 
 def add_three_debuggers(conn: Any) -> None:
@@ -150,7 +156,7 @@ def add_three_debuggers(conn: Any) -> None:
         {"name": "debugger-x4m9q", "image": "registry.doesnotexist.example/debug-tools:1.0", "stdin": True, "tty": True},
         {"name": "debugger-t2w8z", "image": "busybox:1.36", "command": ["sh", "-c", "exit 3"]},
     ):
-        _request(conn, "PATCH", f"/api/v1/namespaces/{namespace}/pods/{pod}/ephemeralcontainers",
+        api_request(conn, "PATCH", f"/api/v1/namespaces/{namespace}/pods/{pod}/ephemeralcontainers",
                  {"spec": {"ephemeralContainers": [{**container, "terminationMessagePolicy": "File"}]}},
                  content_type="application/strategic-merge-patch+json")
 

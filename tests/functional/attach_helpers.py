@@ -3,12 +3,12 @@ container to a demo-cluster pod as `kubectl debug` does, and wait for it to run.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable
 from typing import Any
 
 from tui.kube.connection import ClusterConnection
+from tui.screenshots import api_request
 
 NAMESPACE = "default"
 POD = "shared-pid-demo"
@@ -22,16 +22,7 @@ def wait_for(predicate: Callable[[], bool], timeout: float = 5.0, what: str = "c
         time.sleep(0.005)
 
 
-def request(conn: ClusterConnection, method: str, path: str, body: Any = None,
-            content_type: str = "application/json") -> tuple[int, Any]:
-    api = conn.api_client
-    headers = {"Accept": "application/json"}
-    if body is not None:
-        headers["Content-Type"] = content_type
-    method, url, headers, body, post = api.param_serialize(method, path, header_params=headers, body=body,
-                                                           auth_settings=["BearerToken"])
-    response = api.call_api(method, url, headers, body, post, _request_timeout=10)
-    return response.status, json.loads(response.read())
+request = api_request  # (status, JSON) of one API request through the connection's client
 
 
 def container_state(conn: ClusterConnection, name: str, pod: str = POD, namespace: str = NAMESPACE) -> str:

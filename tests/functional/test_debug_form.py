@@ -23,6 +23,7 @@ from debug_ui_helpers import (  # noqa: F401 - private_files is an autouse fixtu
 from textual.widgets import Checkbox, Input, RadioSet, Select
 
 from tui.demo.cluster import DemoCluster
+from tui.screenshots import choose_mode
 from tui.screens.confirm_modal import ConfirmModal
 from tui.screens.debug_form_modal import DebugFormModal
 from tui.settings import load_settings
@@ -43,13 +44,8 @@ def _ephemeral(cluster: DemoCluster, key: tuple[str, str] = SLIM) -> list[dict[s
 
 async def _choose_mode(pilot: Any, form: DebugFormModal, index: int) -> None:
     """Keyboard only: focus the mode list, move to the `index`-th mode, Enter."""
+    await choose_mode(pilot, form, index, settle=False)
     radio = form.query_one(RadioSet)
-    radio.focus()
-    for _ in range(3):
-        if radio._selected == index:
-            break
-        await pilot.press("down")
-    await pilot.press("enter")
     await wait_for(pilot, lambda: radio.pressed_index == index, what=f"mode {index}")
 
 
