@@ -29,7 +29,6 @@ from tui.kube.pod_store import PodBatch, PodKey, exclude_loaded_pods_from_gc
 from tui.kube.pod_watch import PodWatcher, WatchStatus
 from tui.screens.browser_messages import ClusterObjectsLoaded, Connected, PodsChanged, WatchStatusChanged
 from tui.screens.cluster_objects import ClusterObjects, fetch_cluster_objects
-from tui.screens.help_modal import HelpModal, key_label
 from tui.screens.picker_modal import PickerModal
 from widgets.cluster_header import ClusterHeader
 from widgets.container_inspector import ContainerInspector
@@ -46,6 +45,7 @@ FILTER_DEBOUNCE_SECONDS = 0.12
 GC_FREEZE_MIN_PODS = 2000  # smaller lists cost the garbage collector little
 ALL = "all"
 
+# What `?` (tui.screens.help_modal) says for each browser action.
 HELP_DESCRIPTIONS = {
     "start_filter": "filter pods (see below)",
     "app.command_palette": "command palette: ns NAME, ctx NAME, every action",
@@ -67,7 +67,6 @@ HELP_DESCRIPTIONS = {
     "app.quit": "quit",
     "quit": "quit",
 }
-HIDDEN_FROM_HELP = frozenset({"app.focus_previous", "focus_previous", "app.copy_text", "copy_text", "screenshot_"})
 
 
 class BrowserScreen(Screen[None]):
@@ -643,43 +642,9 @@ class BrowserScreen(Screen[None]):
 
         open_cleanup(self)
 
-    # ------------------------------------------------------------------ help and screenshots
-    def action_help(self) -> None:
-        self.app.push_screen(HelpModal(self._help_title(), self.help_keys()))
-
-    def _help_title(self) -> str:
-        return "Keys: container inspector" if isinstance(self.focused, ContainerInspector) else "Keys: pod browser"
-
-    def help_keys(self) -> list[tuple[str, str]]:
-        """Every key active in the focused view, with its description."""
-        rows: list[tuple[str, str]] = []
-        seen: set[str] = set()
-        focused = self.focused
-        if isinstance(focused, ContainerInspector):
-            rows += [("j / k, ↑ / ↓", "scroll the inspector"), ("g / G", "top / bottom"), ("Tab, Esc", "back to the pod table")]
-        else:
-            rows += [
-                ("j / k, ↑ / ↓", "move the cursor"),
-                ("g / G", "first / last pod"),
-                ("PgUp / PgDn", "page up / down"),
-                ("Enter, Tab", "into the container inspector"),
-                ("Esc", "clear the filter"),
-            ]
-        seen.update({"j", "k", "g", "G", "up", "down", "enter", "tab", "escape", "pageup", "pagedown"})
-        for key, active in self.active_bindings.items():
-            binding = active.binding
-            description = HELP_DESCRIPTIONS.get(binding.action, binding.description)
-            if key in seen or not description or binding.action in HIDDEN_FROM_HELP:
-                continue
-            seen.add(key)
-            rows.append((key_label(key), description))
-        return rows
-
+    # ------------------------------------------------------------------ screenshots (help: app.action_help)
     def action_screenshot(self) -> None:
-        directory = Path("screenshots") if Path("screenshots").is_dir() else Path.cwd()
-        filename = f"ephemera-{time.strftime('%Y%m%d-%H%M%S')}.svg"
-        path = self.app.save_screenshot(filename=filename, path=str(directory))
-        self.notify(f"Screenshot saved to {path}")
+        self.app.save_screenshot_notice()  # type: ignore[attr-defined]
 
 
 def _message(title: str, detail: str, hint: str) -> Text:
