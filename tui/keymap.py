@@ -9,9 +9,10 @@ quit = "q,ctrl+q"
 Every `Binding(..., id=ACTION)` of the browser and the app is listed in `REMAPPABLE`; the app
 checks the `[keys]` table against them (`keymap_from_settings`, after `load_settings` checked the
 key strings) and hands the good entries to `App.set_keymap`. Unknown
-actions and keys given to two actions are reported (with the file's line) as warnings; a key
-that clashes with another binding of the same view at run time is reported once
-(`describe_clash`). No Textual import here.
+actions, keys given to two actions, and keys another binding of the browser already uses (its
+default key, or a key of the pod table: that binding would lose it, or the remap would never
+fire) are reported with the file's line as warnings, and such an entry is not applied. A clash
+Textual finds at run time is reported once (`describe_clash`).
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from tui.settings import Settings, SettingsProblem, check_keymap
+from tui.settings import Settings, SettingsProblem, check_keymap, find_key_line
 
-__all__ = ["REMAPPABLE", "describe_clash", "keymap_from_settings"]
+__all__ = ["DEFAULT_KEYS", "REMAPPABLE", "RESERVED_KEYS", "describe_clash", "keymap_clashes", "keymap_from_settings"]
 
 REMAPPABLE: dict[str, str] = {
     # the pod browser (tui/screens/browser_screen.py)
@@ -48,12 +49,56 @@ REMAPPABLE: dict[str, str] = {
 }
 
 
+# The keys of REMAPPABLE's bindings as the code declares them (Textual key names).
+DEFAULT_KEYS: dict[str, str] = {
+    "filter": "slash", "command_palette": "colon", "namespace": "n", "context": "c", "all_namespaces": "A",
+    "inspector": "i", "retry": "r", "screenshot": "ctrl+s", "debug": "d", "policy_audit": "P", "cleanup": "C",
+    "attach": "a", "shell": "s", "panes": "t", "full_screen": "z", "help": "question_mark", "quit": "q",
+    "audit_log": "L", "theme": "ctrl+t",
+}
+# Keys of the browser's bindings that cannot be remapped (the pod table's own, Esc, Tab, ...).
+RESERVED_KEYS: dict[str, str] = {
+    **{key: "the pod table (move the cursor)" for key in ("j", "k", "g", "G", "up", "down", "home", "end",
+                                                          "pageup", "pagedown", "h", "l", "left", "right")},
+    "enter": "the pod table (inspect)", "escape": "clear the filter / back", "tab": "the inspector",
+    "ctrl+c": "quit", "f1": "help", "ctrl+p": "the command palette",
+}
+
+
+def _normalize(spec: str) -> list[str]:
+    from textual.keys import _normalize_key_list  # Textual's own spelling ("/" -> "slash")
+
+    return [key for key in _normalize_key_list(spec).split(",") if key]
+
+
+def keymap_clashes(keymap: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(action, key, what already has it) for each remapped key another browser binding keeps."""
+    remapped_away = set(keymap)
+    clashes: list[tuple[str, str, str]] = []
+    for action, spec in keymap.items():
+        for key in _normalize(spec):
+            if key in RESERVED_KEYS:
+                clashes.append((action, key, RESERVED_KEYS[key]))
+                continue
+            for other, default in DEFAULT_KEYS.items():
+                if other != action and other not in remapped_away and key in _normalize(default):
+                    clashes.append((action, key, other))
+    return clashes
+
+
 def keymap_from_settings(settings: Settings, actions: Iterable[str] | None = None) -> tuple[dict[str, str],
                                                                                               list[SettingsProblem]]:
-    """The `[keys]` entries to give `App.set_keymap`, and a warning per unknown action or key
-    given to two actions (naming `keys.ACTION` and its line)."""
+    """The `[keys]` entries to give `App.set_keymap`, and a warning (naming `keys.ACTION` and its
+    line) per unknown action, key given to two actions, or key another binding already has."""
     known = list(REMAPPABLE) if actions is None else list(actions)
-    return check_keymap(settings, known)
+    keymap, problems = check_keymap(settings, known)
+    for action, key, other in keymap_clashes(keymap):
+        keymap.pop(action, None)
+        problems.append(SettingsProblem(
+            f"{key!r} is already the key of {other}; keeping the default {DEFAULT_KEYS.get(action, '')!r}",
+            key=f"keys.{action}", line=find_key_line(settings.source, f"keys.{action}"), severity="warning",
+            path=settings.path))
+    return keymap, problems
 
 
 def describe_clash(bindings: Iterable[Any], view: str) -> str:

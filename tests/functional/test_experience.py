@@ -177,3 +177,17 @@ async def test_palette_runs_actions_by_name_and_shows_their_keys(shared_cluster:
                        what="the audit log entry with its key")
         await pilot.press("enter")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "AuditLogScreen", what="the audit log view")
+
+
+async def test_a_remapped_key_another_binding_has_is_refused_with_its_line(shared_cluster: DemoCluster,
+                                                                            private_files: Path) -> None:  # noqa: F811
+    _config(Path(os.environ[CONFIG_ENV]), '[keys]\ndebug = "s"\nattach = "j"\nshell = "ctrl+x"\n')
+    app = make_app(shared_cluster.kubeconfig_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await select(pilot, SLIM)
+        shown = notifications(app)
+        assert any("line 3" in n and "keys.attach" in n and "pod table" in n for n in shown), shown
+        assert not any("keys.debug" in n for n in shown), shown  # s is free: shell moved to ctrl+x
+        assert app.keymap_overrides == {"debug": "s", "shell": "ctrl+x"}
+        await pilot.press("s")
+        await wait_for(pilot, lambda: isinstance(app.screen, DebugFormModal), what="debug form on s")
