@@ -126,15 +126,8 @@ def load_kubeconfig_or_exit(args: argparse.Namespace) -> KubeConfig:
 
 
 def _app_class() -> Any:
-    """EphemeraApp once tui/app.py exists, else the placeholder (same constructor)."""
-    try:
-        from tui.app import EphemeraApp
-    except ModuleNotFoundError as exc:
-        if exc.name != "tui.app":
-            raise
-        from tui.screens.placeholder_screen import PlaceholderApp
+    from tui.app import EphemeraApp
 
-        return PlaceholderApp
     return EphemeraApp
 
 

@@ -18,7 +18,7 @@ from tui.demo.selectors import EVENT_FIELDS, GENERIC_FIELDS, POD_FIELDS, Filter,
     parse_label_selector
 from tui.demo.state import ServerState
 from tui.demo.store import Watcher, WatchEvent, expired_error
-from tui.demo.tables import TABLE_CONTENT_TYPE, to_table, wants_table
+from tui.demo.table import TABLE_CONTENT_TYPE, to_table, wants_table
 
 FIELDS = {"pods": POD_FIELDS, "namespaces": GENERIC_FIELDS, "nodes": GENERIC_FIELDS, "events": EVENT_FIELDS}
 KINDS = {"pods": "Pod", "namespaces": "Namespace", "nodes": "Node", "events": "Event"}

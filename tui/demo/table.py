@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 from tui.kube.podstatus import format_age, pod_columns
@@ -312,3 +312,54 @@ def nodes_table(
     resource_version: str | None = None,
 ) -> dict[str, Any]:
     return table_for(nodes, NODE_TABLE, now, include_object, resource_version)
+
+
+# --------------------------------------------------------------------------- events
+
+EVENT_COLUMNS: tuple[ColumnDefinition, ...] = (
+    ColumnDefinition("Last Seen", description="The time at which the most recent occurrence of this event was recorded."),
+    ColumnDefinition("Type", description="Type of this event (Normal, Warning), new types could be added in the future"),
+    ColumnDefinition("Reason", description="This should be a short, machine understandable string that gives the reason for the transition into the object's current status."),
+    ColumnDefinition("Object", description="The object that this event is about."),
+    ColumnDefinition("Message", description="A human-readable description of the status of this operation."),
+)
+
+
+def _event_cells(event: dict[str, Any], now: datetime | None) -> list[Any]:
+    involved = event.get("involvedObject") or {}
+    return [
+        format_age(event.get("lastTimestamp"), now),
+        event.get("type", ""),
+        event.get("reason", ""),
+        f'{str(involved.get("kind", "")).lower()}/{involved.get("name", "")}',
+        event.get("message", ""),
+    ]
+
+
+EVENT_TABLE = TableSpec(EVENT_COLUMNS, _event_cells)
+
+
+# --------------------------------------------------------------------------- what the server routes use
+
+TABLE_CONTENT_TYPE = "application/json;as=Table;v=v1;g=meta.k8s.io"
+TABLE_SPECS = {"pods": POD_TABLE, "namespaces": NAMESPACE_TABLE, "nodes": NODE_TABLE, "events": EVENT_TABLE}
+
+
+def wants_table(accept: str) -> bool:
+    """Whether an Accept header asks for the server-side Table (as `kubectl get` does)."""
+    return "as=Table" in accept
+
+
+def to_table(
+    resource: str,
+    items: list[dict[str, Any]],
+    include_object: str = "Metadata",
+    now: datetime | None = None,
+    headers: bool = True,
+) -> dict[str, Any]:
+    """The Table for `items` of `resource`; `headers=False` drops the column definitions (the
+    events of a watch after the first, as the real server sends them)."""
+    table = table_for(items, TABLE_SPECS[resource], now or datetime.now(timezone.utc), include_object)
+    if not headers:
+        table["columnDefinitions"] = []
+    return table
