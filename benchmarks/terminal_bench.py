@@ -1,6 +1,7 @@
 """Terminal pane benchmark: printed figures only.
 
-In one run against an embedded demo cluster:
+In one run against the demo cluster, served from its own process (benchmarks/bench_server.py), so
+the measured process does not pay for the simulated server, exactly as kubectl's process does not:
 
 1. `seq 1 2000000` in a debug container's shell, through AttachSession into a TerminalView in a
    headless Textual app (the real pane path), and the same command through `kubectl attach` into a
@@ -18,6 +19,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime
+import os
 import shutil
 import statistics
 import subprocess
@@ -33,14 +36,16 @@ from textual import events
 from textual.app import App, ComposeResult
 from textual.strip import Strip
 
-from tui.demo.cluster import DemoCluster
 from tui.kube.attach_session import AttachSession, SessionStatus
 from tui.kube.config import KubeConfig
 from tui.kube.connection import ClusterConnection
 from widgets.terminal.terminal_view import TerminalInput, TerminalResized, TerminalView
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "functional"))
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "tests" / "functional"))
+sys.path.insert(0, str(HERE))
 from attach_helpers import NAMESPACE, POD, add_debug_container, wait_for  # noqa: E402
+from browser_bench import read_json_line  # noqa: E402
 
 COLS, ROWS = 120, 40
 PROMPT_MARK = "#"
@@ -284,19 +289,37 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--echo-samples", type=int, default=30)
     args = parser.parse_args(argv)
 
-    print(f"terminal benchmark: seq 1 {args.lines}, pane {COLS}x{ROWS}")
+    load = Path("/proc/loadavg").read_text().split()[:3] if Path("/proc/loadavg").exists() else ["?"]
+    print(f"terminal benchmark: seq 1 {args.lines}, pane {COLS}x{ROWS}, "
+          f"{datetime.datetime.now().isoformat(timespec='minutes')}, load average {' '.join(load)}, "
+          f"{os.cpu_count()} CPUs")
     widget_mbps = asyncio.run(widget_only_benchmark(args.lines))
     print(f"  engine + widget alone (no cluster):        {widget_mbps:7.1f} MB/s")
-    with tempfile.TemporaryDirectory() as tmp, DemoCluster(kubelet_delay=0.2) as cluster:
-        kubeconfig = cluster.write_kubeconfig(Path(tmp) / "config")
-        conn = KubeConfig.load(str(kubeconfig)).connect()
-        for name in ("bench-pane", "bench-echo", "bench-tmux"):
-            add_debug_container(conn, name)
-
-        pane = asyncio.run(pane_benchmark(conn, "bench-pane", args.lines, args.echo_samples))
-        echo_raw = session_echo_benchmark(conn, "bench-echo", args.echo_samples)
-        peer = tmux_benchmark(kubeconfig, "bench-tmux", args.lines)
-        conn.close()
+    with tempfile.TemporaryDirectory() as tmp:
+        kubeconfig = Path(tmp) / "config"
+        server = subprocess.Popen(
+            [sys.executable, str(HERE / "bench_server.py"), "--pods", "0", "--kubeconfig-out", str(kubeconfig)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        )
+        assert server.stdin is not None and server.stdout is not None
+        try:
+            read_json_line(server.stdout, 60, "the demo server")
+            conn = KubeConfig.load(str(kubeconfig)).connect()
+            for name in ("bench-pane", "bench-echo", "bench-tmux"):
+                add_debug_container(conn, name)
+            pane = asyncio.run(pane_benchmark(conn, "bench-pane", args.lines, args.echo_samples))
+            echo_raw = session_echo_benchmark(conn, "bench-echo", args.echo_samples)
+            peer = tmux_benchmark(kubeconfig, "bench-tmux", args.lines)
+            conn.close()
+        finally:
+            server.stdin.write("quit\n")
+            server.stdin.close()
+            try:
+                server.wait(10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+    print(f"  load average after the run:                {' '.join(Path('/proc/loadavg').read_text().split()[:3])}"
+          if Path("/proc/loadavg").exists() else "")
 
     mb = pane["flood_bytes"] / 1e6
     print(f"  pane (AttachSession -> TerminalView):       {pane['pane_mbps']:7.1f} MB/s "
