@@ -57,9 +57,9 @@ class EphemeraApp(App[None]):
     COMMANDS: ClassVar = App.COMMANDS | {BrowserCommands}
     COMMAND_PALETTE_BINDING = "ctrl+p"
     BINDINGS: ClassVar = [
-        # Not a priority binding: a focused terminal pane takes Ctrl+C first and sends it to the
-        # shell (interrupt), as a terminal must; everywhere else it quits.
-        Binding("ctrl+c", "quit", "Quit", show=False),
+        # Priority, so it also works on pop-up screens; in a focused terminal pane it is the
+        # shell's interrupt (the pane gets ^C), as a terminal must. Everywhere else it quits.
+        Binding("ctrl+c", "quit_or_interrupt", "Quit", show=False, priority=True),
         Binding("f1", "help_f1", "Help", show=False, priority=True),
         Binding("question_mark", "help_question", "Help", show=False, priority=True),
         Binding("L", "audit_log", "Audit log", show=False, id="audit_log"),
@@ -216,6 +216,15 @@ class EphemeraApp(App[None]):
         path = Path(self.save_screenshot(filename=filename, path=str(directory)))
         self.notify(f"Screenshot saved to {path.resolve()}")
         return path
+
+    def action_quit_or_interrupt(self) -> None:
+        from widgets.terminal.terminal_view import TerminalView
+
+        focused = self.focused
+        if isinstance(focused, TerminalView):
+            focused.send_interrupt()
+            return
+        self.exit()
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Textual's palette entries, with their keys, and our screenshot (which says where)."""

@@ -341,3 +341,12 @@ async def test_benchmark_hook_writes_first_rows_time_once(
         await pilot.press("A")
         await wait_for(pilot, lambda: STATIC in row_names(app))
         assert float(target.read_text()) == stamp
+
+
+async def test_ctrl_c_quits_from_a_pop_up_screen_too(shared_cluster: DemoCluster) -> None:
+    app = make_app(shared_cluster.kubeconfig_path, demo=True)  # type: ignore[attr-defined]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: len(app.screen_stack) > 1, what="the help screen")
+        await pilot.press("ctrl+c")
+        await wait_for(pilot, lambda: not app.is_running, what="the app to quit")

@@ -81,7 +81,9 @@ def test_debug_in_a_terminal_opens_the_tui_and_records_the_change(demo_cluster: 
     term.read_until(lambda out: b"/ # " in out.split(b"\x1b[?1049h", 1)[1])
     term.type("ps\r")
     term.read_until(lambda out: b"http.server" in out.split(b"\x1b[?1049h", 1)[1])
-    term.type("\x1d")  # Ctrl+] leaves the pane, Ctrl+C quits the app
+    mark = len(term.output)
+    term.type("\x1d")  # Ctrl+] leaves the pane (the tab bar's keys show), then Ctrl+C quits the app
+    term.read_until(lambda out: b"x close" in out[mark:])
     term.type("\x03")
     assert term.wait(15) == 0
     assert b"tuidbg keeps running in default/" + SLIM.encode() in term.output

@@ -24,7 +24,7 @@ from rich.color import Color as RichColor
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -36,6 +36,10 @@ from widgets.terminal.keys import LEAVE_HINT, LEAVE_KEY, key_to_bytes, paste_to_
 __all__ = ["TerminalInput", "TerminalLeave", "TerminalResized", "TerminalView"]
 
 FRAME_INTERVAL = 1 / 60  # seconds between two repaints at most (Textual paints at 60 fps at most too)
+# In a flood (more than FLOOD_BYTES parsed since the last frame) a repaint of a whole screen of new
+# lines costs Textual ~10-15 ms: paint less often so the parser gets the time, as terminals do.
+FLOOD_FRAME_INTERVAL = 1 / 20
+FLOOD_BYTES = 128 * 1024
 RESIZE_DEBOUNCE = 0.1
 FEED_BUDGET = 64 * 1024  # bytes parsed per UI-thread turn, so keys stay responsive in a flood
 MAX_PENDING = 512 * 1024  # queued bytes above which a reader thread's feed() waits
@@ -130,6 +134,8 @@ class TerminalView(ScrollView, can_focus=True):
         self._dirty_rows: set[int] = set()
         self._full_refresh = True
         self._last_frame = 0.0
+        self._fed_since_frame = 0
+        self._flooding = False
         self._frame_timer: Timer | None = None
         self._resize_timer: Timer | None = None
         self._sized = False
@@ -205,6 +211,7 @@ class TerminalView(ScrollView, can_focus=True):
         alt_before = engine.alternate_screen
         changed = engine.feed(data)
         self.bytes_fed += len(data)
+        self._fed_since_frame += len(data)
         strips = self._strips
         offset = engine.screen_offset
         for index in changed:
@@ -218,7 +225,8 @@ class TerminalView(ScrollView, can_focus=True):
     def _schedule_frame(self) -> None:
         if self._frame_timer is not None:
             return
-        wait = FRAME_INTERVAL - (time.monotonic() - self._last_frame)
+        interval = FLOOD_FRAME_INTERVAL if self._flooding else FRAME_INTERVAL
+        wait = interval - (time.monotonic() - self._last_frame)
         if wait <= 0:
             self._frame()
         else:
@@ -228,6 +236,8 @@ class TerminalView(ScrollView, can_focus=True):
         """Show what the engine holds now: one repaint for all the output since the last one."""
         self._frame_timer = None
         self._last_frame = time.monotonic()
+        self._flooding = self._fed_since_frame > FLOOD_BYTES
+        self._fed_since_frame = 0
         if not self.is_mounted:
             return
         engine = self.engine
@@ -285,18 +295,36 @@ class TerminalView(ScrollView, can_focus=True):
 
     def _build_strip(self, index: int, width: int) -> Strip:
         segments: list[Segment] = []
+        length = 0  # cells covered so far, as Rich counts them
         for run in self.engine.line_segments(index):
             text = run.text
-            if not text.isascii():
+            if text.isascii():
+                length += run.width
+            else:
                 actual = cell_len(text)
                 if actual < run.width:
                     text += " " * (run.width - actual)  # combining marks kept in their own cell
+                length += max(actual, run.width)
             segments.append(Segment(text, self._style(run.style)))
-        return Strip(segments).adjust_cell_length(width, self._base_style)
+        if length < width:
+            segments.append(Segment(" " * (width - length), self._base_style))
+        elif length > width:
+            return Strip(segments).adjust_cell_length(width, self._base_style)
+        return Strip(segments, width)
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # `rich_style` walks every ancestor's styles: once per paint, not once per line.
+        self._paint_style = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._paint_style = None
+
+    _paint_style: Style | None = None
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self._paint_style if self._paint_style is not None else self.rich_style
         if base != self._base_style or width != self._strip_width:
             self._base_style = base
             self._strip_width = width
@@ -400,6 +428,10 @@ class TerminalView(ScrollView, can_focus=True):
         return self.engine.cols, self.engine.rows
 
     # -- input -----------------------------------------------------------------------------------
+    def send_interrupt(self) -> None:
+        """Ctrl+C as the terminal sends it (the app's priority Ctrl+C binding hands it here)."""
+        self._send(b"\x03")
+
     def _send(self, data: bytes) -> None:
         self.post_message(TerminalInput(data, terminal=self))
 
