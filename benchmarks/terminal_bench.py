@@ -155,6 +155,7 @@ async def pane_benchmark(conn: ClusterConnection, container: str, lines: int, ec
 
         # The flood.
         received_before = app.session.bytes_received
+        cpu_start, ui_cpu_start = time.process_time(), time.thread_time()
         start = time.perf_counter()
         app.session.write(f"seq 1 {lines}\r".encode())
         key_latencies: list[float] = []
@@ -180,6 +181,8 @@ async def pane_benchmark(conn: ClusterConnection, container: str, lines: int, ec
                 next_key_at = time.perf_counter() + 0.2
             await asyncio.sleep(0.005)
         elapsed = time.perf_counter() - start
+        result["process_cpu_s"] = time.process_time() - cpu_start
+        result["ui_cpu_s"] = time.thread_time() - ui_cpu_start
         await pilot.pause()
         received = app.session.bytes_received - received_before
         result["flood_bytes"] = received
@@ -331,6 +334,8 @@ def main(argv: list[str] | None = None) -> int:
     mb = pane["flood_bytes"] / 1e6
     print(f"  pane (AttachSession -> TerminalView):       {pane['pane_mbps']:7.1f} MB/s "
           f"({mb:.1f} MB in {pane['flood_seconds']:.2f} s)")
+    print(f"  CPU time of the app during the flood:       {pane['process_cpu_s']:7.2f} s "
+          f"(UI thread {pane['ui_cpu_s']:.2f} s)")
     if isinstance(peer, str):
         print(f"  kubectl attach in tmux:                     skipped ({peer})")
     else:
