@@ -71,8 +71,13 @@ _MOUSE_MODES = {9, 1000, 1002, 1003}
 _ALT_MODES = {47, 1047, 1049}
 _DECSET = re.compile(r"\x1b\[\?([0-9;]*)([hl])|\x1bc")
 _ALT_SWITCH = re.compile(r"\x1b\[\?[0-9;]*(?:1049|1047|47)[0-9;]*[hl]")
+_DECSTBM = re.compile(r"\x1b\[([0-9;]*)r")
 _MAX_PENDING_ESCAPE = 32
 _FEED_SLICE = 8192
+#: Bytes that move no cursor but down and change no state: a run of them only writes lines.
+_NOT_PLAIN = re.compile(rb"[^\x20-\x7e\r\n]")
+_STRING_ESCAPES = "]P_^X"  # OSC, DCS, APC, PM, SOS: open until BEL or ST
+_CHARSET_ESCAPES = "()*+-./#%"  # ESC ( B and friends: three bytes
 
 
 @dataclass(slots=True)
@@ -80,6 +85,7 @@ class _ModeScanner:
     """Tracks DECSET/DECRST over the decoded stream, across chunk boundaries."""
 
     modes: TerminalModes = field(default_factory=TerminalModes)
+    scroll_region: str = ""  # parameters of the last DECSTBM ("" = the whole screen)
     _tail: str = ""
 
     def scan(self, text: str) -> None:
@@ -91,11 +97,15 @@ class _ModeScanner:
         for match in _DECSET.finditer(text):
             if match.group(0) == "\x1bc":
                 self.modes = TerminalModes()
+                self.scroll_region = ""
                 continue
             enable = match.group(2) == "h"
             for part in match.group(1).split(";"):
                 if part.isdigit():
                     self._set(int(part), enable)
+        if "r" in text:
+            for match in _DECSTBM.finditer(text):
+                self.scroll_region = match.group(1)
         # An escape sequence cut by the chunk boundary: keep it for the next chunk.
         last = text.rfind("\x1b", max(0, len(text) - _MAX_PENDING_ESCAPE))
         if last != -1 and not _is_complete_escape(text[last:]):
@@ -143,6 +153,21 @@ def _is_complete_escape(seq: str) -> bool:
         if "\x40" <= ch <= "\x7e":
             return True
     return False
+
+
+def _ends_in_ground(seq: str) -> bool:
+    """Whether the parser is back in its ground state after `seq`, which starts with the last ESC
+    of the output so far (an unfinished CSI, an OSC/DCS string not yet ended, ... say no)."""
+    if len(seq) < 2:
+        return False
+    kind = seq[1]
+    if kind == "[":
+        return _is_complete_escape(seq)
+    if kind in _STRING_ESCAPES:
+        return "\x07" in seq  # ended by BEL (an ST ending it would itself be the last ESC)
+    if kind in _CHARSET_ESCAPES:
+        return len(seq) >= 3
+    return True
 
 
 def _color(color: Any) -> Color:
@@ -216,6 +241,8 @@ class TerminalEngine:
         self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         self._scanner = _ModeScanner()
         self.engine_errors = 0  # native engine panics recovered from (a clean screen each time)
+        self._ground = True  # the parser is not inside an escape sequence or string
+        self.bytes_skipped = 0  # output never parsed because it would scroll away unseen (see skip_unseen)
 
     # -- input -------------------------------------------------------------------------------
     def feed(self, data: bytes) -> list[int]:
@@ -225,7 +252,48 @@ class TerminalEngine:
             return []
         return self.feed_text(text)
 
+    def skip_unseen(self, data: bytes) -> bytes:
+        """The part of `data` that must be parsed; the rest would leave no trace.
+
+        A flood (`seq 1 2000000`, `cat big.log`) scrolls most of its lines out of the scrollback
+        before anyone can see them. When `data` starts with plain lines (printable ASCII, CR, LF:
+        nothing that changes a mode, the pen, the cursor but to write and go down) and what follows
+        still holds more lines than the screen and the scrollback together, then feeding the whole
+        of it or only what follows ends in the same screen, scrollback, cursor and modes: that
+        plain head is dropped unparsed. Only in the main screen, with no scroll region, when the
+        parser is in its ground state and no UTF-8 sequence is half decoded.
+        """
+        keep = (self._scrollback.maxlen or 0) + self._rows
+        if (len(data) < keep * 2 or not self._ground or self._scanner.modes.alternate_screen
+                or self._scanner._tail or not self._full_scroll_region() or self._decoder.getstate()[0]):
+            return data
+        if data.count(b"\n") <= keep:
+            return data
+        # The latest position that still leaves `keep` line feeds after it (binary search on count).
+        low, high = 0, len(data)
+        while low < high:
+            middle = (low + high + 1) // 2
+            if data.count(b"\n", middle) >= keep:
+                low = middle
+            else:
+                high = middle - 1
+        cut = data.rfind(b"\r\n", 0, low) + 2
+        if cut < 2 or _NOT_PLAIN.search(data, 0, cut) is not None:
+            return data
+        skipped = data[:cut]
+        # Line numbers move on past every line shown or cached so far, as if the lines had scrolled.
+        self._pushed += max(skipped.count(b"\n"), len(self._scrollback) + self._rows)
+        self.bytes_skipped += cut
+        return data[cut:]
+
+    def _full_scroll_region(self) -> bool:
+        region = self._scanner.scroll_region
+        return region in ("", ";", "1", "1;", ";0", "0;0") or region in (f"1;{self._rows}", f";{self._rows}")
+
     def feed_text(self, text: str) -> list[int]:
+        last_escape = text.rfind("\x1b")
+        if last_escape != -1:
+            self._ground = _ends_in_ground(text[last_escape:])
         if len(text) <= _FEED_SLICE and "\x1b[?" not in text:
             changed, scrolled = self._feed_vt(text)
             self._push(scrolled)

@@ -194,6 +194,12 @@ class TerminalView(ScrollView, can_focus=True):
             if not chunks:
                 return
             data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+            skipped = 0
+            if len(data) > FEED_BUDGET:
+                # A flood: what would scroll out of the scrollback unseen is not parsed at all.
+                tail = self.engine.skip_unseen(data)
+                skipped = len(data) - len(tail)
+                data = tail
             rest = b""
             if len(data) > FEED_BUDGET:
                 rest = data[FEED_BUDGET:]
@@ -203,6 +209,11 @@ class TerminalView(ScrollView, can_focus=True):
             self._pending_cond.notify_all()
         if rest and self._loop is not None:
             self._loop.call_soon(self._drain, context=self._callback_context)
+        if skipped:
+            self.bytes_fed += skipped
+            self._fed_since_frame += skipped
+            self._strips.clear()
+            self._full_refresh = True
         self._feed_now(data)
 
     def _feed_now(self, data: bytes) -> None:
