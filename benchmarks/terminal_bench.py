@@ -39,6 +39,7 @@ from textual.strip import Strip
 from tui.kube.attach_session import AttachSession, SessionStatus
 from tui.kube.config import KubeConfig
 from tui.kube.connection import ClusterConnection
+from widgets.terminal.engine import TerminalEngine
 from widgets.terminal.terminal_view import TerminalInput, TerminalResized, TerminalView
 
 HERE = Path(__file__).resolve().parent
@@ -155,6 +156,7 @@ async def pane_benchmark(conn: ClusterConnection, container: str, lines: int, ec
 
         # The flood.
         received_before = app.session.bytes_received
+        skipped_before = term.engine.bytes_skipped
         cpu_start, ui_cpu_start = time.process_time(), time.thread_time()
         start = time.perf_counter()
         app.session.write(f"seq 1 {lines}\r".encode())
@@ -186,6 +188,7 @@ async def pane_benchmark(conn: ClusterConnection, container: str, lines: int, ec
         await pilot.pause()
         received = app.session.bytes_received - received_before
         result["flood_bytes"] = received
+        result["skipped_bytes"] = term.engine.bytes_skipped - skipped_before
         result["flood_seconds"] = elapsed
         result["pane_mbps"] = received / elapsed / 1e6
         result["final_screen_exact"] = final_screen_exact(term.screen_text(), lines)
@@ -315,9 +318,17 @@ def main(argv: list[str] | None = None) -> int:
         try:
             read_json_line(server.stdout, 60, "the demo server")
             conn = KubeConfig.load(str(kubeconfig)).connect()
-            for name in ("bench-pane", "bench-echo", "bench-tmux"):
+            for name in ("bench-pane", "bench-parse", "bench-echo", "bench-tmux"):
                 add_debug_container(conn, name)
             pane = asyncio.run(pane_benchmark(conn, "bench-pane", args.lines, args.echo_samples))
+            # The same flood with every byte parsed (as for output the engine cannot skip: colours,
+            # cursor movement, the alternate screen).
+            skip_unseen = TerminalEngine.skip_unseen
+            TerminalEngine.skip_unseen = lambda self, data: data  # type: ignore[method-assign]
+            try:
+                parsed_all = asyncio.run(pane_benchmark(conn, "bench-parse", args.lines, 1))
+            finally:
+                TerminalEngine.skip_unseen = skip_unseen  # type: ignore[method-assign]
             echo_raw = session_echo_benchmark(conn, "bench-echo", args.echo_samples)
             peer = tmux_benchmark(kubeconfig, "bench-tmux", args.lines)
             conn.close()
@@ -334,6 +345,9 @@ def main(argv: list[str] | None = None) -> int:
     mb = pane["flood_bytes"] / 1e6
     print(f"  pane (AttachSession -> TerminalView):       {pane['pane_mbps']:7.1f} MB/s "
           f"({mb:.1f} MB in {pane['flood_seconds']:.2f} s)")
+    print(f"  of which never parsed (scrolled away unseen): {pane['skipped_bytes'] / 1e6:5.1f} MB")
+    print(f"  pane, every byte parsed (no skipping):      {parsed_all['pane_mbps']:7.1f} MB/s "
+          f"(exact last lines: {parsed_all['final_screen_exact']}, UI thread CPU {parsed_all['ui_cpu_s']:.2f} s)")
     print(f"  CPU time of the app during the flood:       {pane['process_cpu_s']:7.2f} s "
           f"(UI thread {pane['ui_cpu_s']:.2f} s)")
     if isinstance(peer, str):
