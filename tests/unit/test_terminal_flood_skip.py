@@ -66,7 +66,7 @@ _pieces = st.sampled_from([b"\r\n", b"\n", b"abc", b"x" * 45, b"\x1b[31m", b"\x1
                            b"\x1b[r", "日本".encode(), b"\x1b]0;t\x07", b"\x1b[?25l", b"\x1b(0q\x1b(B"])
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(prefix=st.lists(_pieces, max_size=12), middle=st.lists(_pieces, max_size=6),
        lines=st.integers(min_value=0, max_value=400), width=st.integers(min_value=1, max_value=70))
 def test_any_output_around_a_flood_ends_identical(prefix: list[bytes], middle: list[bytes], lines: int,
@@ -74,3 +74,11 @@ def test_any_output_around_a_flood_ends_identical(prefix: list[bytes], middle: l
     head = b"".join(prefix)
     flood = b"".join(b"%0*d\r\n" % (width, n) for n in range(lines)) + b"".join(middle) + seq(1, 200)
     assert state(fed_skipping(head, flood)) == state(fed_whole(head + flood))
+
+
+def test_lines_scrolled_just_before_entering_the_alternate_screen_stay_in_the_scrollback() -> None:
+    data = b"".join(b"line %d\r\n" % n for n in range(9)) + b"\x1b[?1049hfull screen\x1b[?1049l"
+    at_once = TerminalEngine(COLS, ROWS, scrollback=SCROLLBACK)
+    at_once.feed(data)
+    assert at_once.all_text()[:3] == ["line 0", "line 1", "line 2"]
+    assert state(at_once) == state(fed_whole(data, chunk=5))

@@ -129,10 +129,12 @@ class _ModeScanner:
 
 
 def _pieces(text: str) -> list[str]:
-    """Cut after each alternate-screen switch (so lines scrolled off the main screen before it go
+    """Cut around each alternate-screen switch (so lines scrolled off the main screen before it go
     to the scrollback and those of the alternate screen do not), and into slices of at most
     `_FEED_SLICE` characters (avt is 2x slower on very large strings)."""
-    cuts = [m.end() for m in _ALT_SWITCH.finditer(text)] if "\x1b[?" in text else []
+    # Before the switch too: avt hands back the lines scrolled off in a call only when that call
+    # ends in the screen they scrolled in.
+    cuts = [cut for m in _ALT_SWITCH.finditer(text) for cut in (m.start(), m.end())] if "\x1b[?" in text else []
     cuts.append(len(text))
     pieces: list[str] = []
     start = 0
@@ -257,28 +259,33 @@ class TerminalEngine:
 
         A flood (`seq 1 2000000`, `cat big.log`) scrolls most of its lines out of the scrollback
         before anyone can see them. When `data` starts with plain lines (printable ASCII, CR, LF:
-        nothing that changes a mode, the pen, the cursor but to write and go down) and what follows
-        still holds more lines than the screen and the scrollback together, then feeding the whole
+        nothing that changes a mode, the pen, the cursor but to write and go down) and the plain run
+        goes on for more lines than the screen and the scrollback hold together, then feeding the whole
         of it or only what follows ends in the same screen, scrollback, cursor and modes: that
         plain head is dropped unparsed. Only in the main screen, with no scroll region, when the
         parser is in its ground state and no UTF-8 sequence is half decoded.
         """
-        keep = (self._scrollback.maxlen or 0) + self._rows
+        # Rows on screen now may be written over without being cleared (the cursor may be anywhere):
+        # enough line feeds must follow to push all of them, then a full scrollback, out.
+        keep = (self._scrollback.maxlen or 0) + 2 * self._rows + 1
         if (len(data) < keep * 2 or not self._ground or self._scanner.modes.alternate_screen
                 or self._scanner._tail or not self._full_scroll_region() or self._decoder.getstate()[0]):
             return data
-        if data.count(b"\n") <= keep:
+        other = _NOT_PLAIN.search(data)  # colours, cursor movement ...: stops the plain head
+        plain_end = len(data) if other is None else other.start()
+        # Only line feeds of the plain run count: after it a scroll region may be set.
+        if plain_end < keep * 2 or data.count(b"\n", 0, plain_end) <= keep:
             return data
-        # The latest position that still leaves `keep` line feeds after it (binary search on count).
-        low, high = 0, len(data)
+        # The latest position that still leaves `keep` plain line feeds after it (binary search).
+        low, high = 0, plain_end
         while low < high:
             middle = (low + high + 1) // 2
-            if data.count(b"\n", middle) >= keep:
+            if data.count(b"\n", middle, plain_end) >= keep:
                 low = middle
             else:
                 high = middle - 1
         cut = data.rfind(b"\r\n", 0, low) + 2
-        if cut < 2 or _NOT_PLAIN.search(data, 0, cut) is not None:
+        if cut < 2:
             return data
         skipped = data[:cut]
         # Line numbers move on past every line shown or cached so far, as if the lines had scrolled.
