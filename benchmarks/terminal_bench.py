@@ -347,7 +347,8 @@ def main(argv: list[str] | None = None) -> int:
           f"({mb:.1f} MB in {pane['flood_seconds']:.2f} s)")
     print(f"  of which never parsed (scrolled away unseen): {pane['skipped_bytes'] / 1e6:5.1f} MB")
     print(f"  pane, every byte parsed (no skipping):      {parsed_all['pane_mbps']:7.1f} MB/s "
-          f"(exact last lines: {parsed_all['final_screen_exact']}, UI thread CPU {parsed_all['ui_cpu_s']:.2f} s)")
+          f"(exact last lines: {parsed_all['final_screen_exact']}, UI thread CPU {parsed_all['ui_cpu_s']:.2f} s, "
+          f"keys {parsed_all['key_during_flood_ms']} ms)")
     print(f"  CPU time of the app during the flood:       {pane['process_cpu_s']:7.2f} s "
           f"(UI thread {pane['ui_cpu_s']:.2f} s)")
     if isinstance(peer, str):
