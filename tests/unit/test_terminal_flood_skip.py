@@ -47,7 +47,7 @@ def test_seq_flood_skips_most_and_ends_identical() -> None:
 
 def test_no_skip_inside_an_escape_sequence_or_the_alternate_screen_or_a_scroll_region() -> None:
     flood = seq(1, 3000)
-    for prefix in (b"\x1b[3", b"\x1b]0;title", b"\x1b[?1049h", b"\x1b[2;4r", "é".encode()[:1]):
+    for prefix in (b"\x1b[3", b"\x1b]0;title", b"\x1b[?1049h", b"\x1b[2;4r", "é".encode()[:1], "\u009b3".encode()):
         engine = fed_skipping(prefix, flood)
         assert engine.bytes_skipped == 0, prefix
         assert state(engine) == state(fed_whole(prefix + flood)), prefix

@@ -78,6 +78,7 @@ _FEED_SLICE = 8192
 _NOT_PLAIN = re.compile(rb"[^\x20-\x7e\r\n]")
 _STRING_ESCAPES = "]P_^X"  # OSC, DCS, APC, PM, SOS: open until BEL or ST
 _CHARSET_ESCAPES = "()*+-./#%"  # ESC ( B and friends: three bytes
+_C1_OPENERS = "\x90\x98\x9b\x9d\x9e\x9f"  # DCS, SOS, CSI, OSC, PM, APC as 8-bit (decoded) controls
 
 
 @dataclass(slots=True)
@@ -301,6 +302,8 @@ class TerminalEngine:
         last_escape = text.rfind("\x1b")
         if last_escape != -1:
             self._ground = _ends_in_ground(text[last_escape:])
+        if not text.isascii() and max(text.rfind(c1) for c1 in _C1_OPENERS) > last_escape:
+            self._ground = False  # an 8-bit control sequence may be open: never skip after it
         if len(text) <= _FEED_SLICE and "\x1b[?" not in text:
             changed, scrolled = self._feed_vt(text)
             self._push(scrolled)
