@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 import threading
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rich.color import Color
 from textual.app import App, ComposeResult
 from textual.message import Message
 
+import widgets.terminal.terminal_view as terminal_view_module
 from widgets.terminal.terminal_view import TerminalInput, TerminalLeave, TerminalResized, TerminalView
 
 
@@ -42,7 +44,7 @@ def visible_text(term: TerminalView) -> list[str]:
     return [term.render_line(y).text.rstrip() for y in range(term.scrollable_content_region.height)]
 
 
-async def until(pilot, predicate, timeout: float = 2.0) -> None:  # type: ignore[no-untyped-def]
+async def until(pilot, predicate, timeout: float = 5.0) -> None:  # type: ignore[no-untyped-def]
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while not predicate():
@@ -131,7 +133,9 @@ async def test_feed_from_another_thread() -> None:
         assert term.following
 
 
-async def test_initial_size_and_debounced_resize_messages() -> None:
+async def test_initial_size_and_debounced_resize_messages(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A debounce window far longer than three resizes take, even on a loaded machine.
+    monkeypatch.setattr(terminal_view_module, "RESIZE_DEBOUNCE", 1.0)
     app = TerminalApp()
     async with app.run_test(size=(40, 8)) as pilot:
         term = app.query_one(TerminalView)
@@ -142,7 +146,7 @@ async def test_initial_size_and_debounced_resize_messages() -> None:
         for width in (50, 55, 60):
             await pilot.resize_terminal(width, 10)
         await until(pilot, lambda: len([m for m in app.messages if isinstance(m, TerminalResized)]) >= 2)
-        await pilot.pause(0.15)
+        await pilot.pause(0.3)
         resized = [m for m in app.messages if isinstance(m, TerminalResized)]
         assert len(resized) == 2  # the three quick resizes were debounced into one
         assert (resized[-1].cols, resized[-1].rows) == (59, 10)
