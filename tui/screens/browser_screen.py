@@ -275,7 +275,8 @@ class BrowserScreen(Screen[None]):
         batch = message.batch
         table = self.table
         table.apply_batch(batch)
-        self.sessions.pods_changed(batch.upserts, batch.deletes)
+        for sessions in self.query(SessionTabs):  # none while the app is closing
+            sessions.pods_changed(batch.upserts, batch.deletes)
         if batch.reset:
             self.has_listed = True
         self._update_count()
