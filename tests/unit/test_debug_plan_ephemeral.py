@@ -65,11 +65,12 @@ def test_generated_name_is_kubectls_and_announced() -> None:
     assert result.requests[0].body["spec"]["$setElementOrder/ephemeralContainers"][-1] == {"name": name}
 
 
-def test_first_debugger_of_a_pod_still_carries_set_element_order() -> None:
+def test_first_debugger_of_a_pod_is_a_plain_addition_as_kubectl_sends_it() -> None:
+    """kubectl 1.32 (-v=9): no `$setElementOrder` when the pod has no ephemeral container yet."""
     pod = slim_pod()
     del pod["spec"]["ephemeralContainers"]
     result = plan(DebugRequest(namespace="default", pod="slim-x", container_name="dbg"), pod)
-    assert result.requests[0].body["spec"]["$setElementOrder/ephemeralContainers"] == [{"name": "dbg"}]
+    assert result.requests[0].body == {"spec": {"ephemeralContainers": [result.container]}}
 
 
 def test_command_env_pull_policy_and_no_tty() -> None:

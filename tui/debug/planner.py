@@ -7,7 +7,7 @@ mounts and target-filesystem command, then the custom spec last. The request is 
 `PATCH /api/v1/namespaces/NS/pods/POD/ephemeralcontainers` with a strategic merge patch equal to
 kubectl's two-way patch between the pod and the pod with the container appended:
 `{"spec": {"$setElementOrder/ephemeralContainers": [{"name": ...} for every one],
-"ephemeralContainers": [<the new one>]}}`. With `api="legacy"` (1.16-1.21 servers) it is kubectl's
+"ephemeralContainers": [<the new one>]}}` (no directive for a pod's first one). With `api="legacy"` (1.16-1.21 servers) it is kubectl's
 fallback instead (see `tui.debug.legacy`).
 
 Copy mode builds the copy as `kubectl debug --copy-to --share-processes` does (spec deep-copied,
@@ -323,7 +323,6 @@ def _plan_ephemeral(
     extras = _extras_for(request, target_fs)
     debug_pod, container, before_custom = _build_ephemeral(request, pod, name, extras)
 
-    order = [{"name": c.get("name")} for c in debug_pod["spec"]["ephemeralContainers"]]
     if api == "legacy":
         requests = legacy_requests(namespace, pod_name, container)
     else:
@@ -332,12 +331,7 @@ def _plan_ephemeral(
                 method="PATCH",
                 path=pod_path(namespace, pod_name, "ephemeralcontainers"),
                 content_type=STRATEGIC_MERGE_PATCH,
-                body={
-                    "spec": {
-                        "$setElementOrder/ephemeralContainers": order,
-                        "ephemeralContainers": [container],
-                    }
-                },
+                body={"spec": _ephemeral_patch_spec(pod, debug_pod, container)},
                 description=f"add ephemeral container {name!r} to pod {pod_name!r}",
             )
         ]
@@ -372,6 +366,21 @@ def _plan_ephemeral(
         target_fs=target_fs,
         api=api,
     )
+
+
+def _ephemeral_patch_spec(
+    pod: dict[str, Any], debug_pod: dict[str, Any], container: dict[str, Any]
+) -> dict[str, Any]:
+    """The `spec` of kubectl's two-way strategic merge patch.
+
+    A pod without ephemeral containers has no such key (Go omits the empty list), so the diff
+    just adds the list: no `$setElementOrder` directive. Otherwise the directive lists every
+    name in order, then the new container (what kubectl 1.32 sends, checked with `-v=9`).
+    """
+    if not (pod.get("spec") or {}).get("ephemeralContainers"):
+        return {"ephemeralContainers": [container]}
+    order = [{"name": c.get("name")} for c in debug_pod["spec"]["ephemeralContainers"]]
+    return {"$setElementOrder/ephemeralContainers": order, "ephemeralContainers": [container]}
 
 
 @dataclass

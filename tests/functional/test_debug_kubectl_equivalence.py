@@ -1,0 +1,172 @@
+"""The planner's requests equal what the real `kubectl debug` v1.32 sends for the same flags.
+
+Each case plans a request, runs the plan's own `kubectl debug` command line (the one the form
+previews and copies) against the demo cluster with `-v=9`, and compares:
+- ephemeral modes: kubectl's PATCH body (logged as JSON) with the planned body;
+- copies: kubectl sends the pod as protobuf, so the copy kubectl created and the planned body
+  (sent as JSON under another name) are read back and compared, minus Ephemera's own label and
+  annotations (which kubectl does not add) and the volumes (the demo decodes protobuf volumes
+  differently).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from kubernetes.client import ApiClient
+
+from tui.debug import CopyOptions, DebugRequest, Mode, Profile, plan
+from tui.debug.planner import CREATED_AT_ANNOTATION, MANAGED_BY_LABEL, SOURCE_POD_ANNOTATION
+from tui.debug.request import KeepFlags
+from tui.demo.cluster import DemoCluster
+from tui.kube.config import KubeConfig
+
+pytestmark = pytest.mark.kubectl
+
+SLIM = "slim-79487d6484-h4rss"
+ALL_KEEPS = KeepFlags(labels=True, annotations=True, liveness=True, readiness=True, startup=True)
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoCluster]:
+    with DemoCluster(kubelet_delay=0.2) as started:
+        started.kubeconfig_path = started.write_kubeconfig(tmp_path_factory.mktemp("kube") / "config")
+        yield started
+
+
+def _api(cluster: DemoCluster) -> ApiClient:
+    return KubeConfig.load(cluster.kubeconfig_path).connect().api_client
+
+
+def _call(cluster: DemoCluster, method: str, path: str, body: Any = None) -> Any:
+    api = _api(cluster)
+    headers = {"Accept": "application/json", "Content-Type": "application/json"}
+    response = api.call_api(*api.param_serialize(method, path, header_params=headers, body=body,
+                                                 auth_settings=["BearerToken"]))
+    return json.loads(response.read())
+
+
+def _pod(cluster: DemoCluster, name: str) -> dict[str, Any]:
+    return _call(cluster, "GET", f"/api/v1/namespaces/default/pods/{name}")
+
+
+def _run_kubectl(kubectl: str, cluster: DemoCluster, argv: list[str], tmp_path: Path,
+                 custom_json: str | None) -> str:
+    """The plan's kubectl command (custom file written), not attaching; returns the -v=9 log."""
+    assert argv[:2] == ["kubectl", "debug"], argv
+    argv = [a.replace("--custom=", f"--custom={tmp_path}/") if a.startswith("--custom=") else a
+            for a in argv]
+    if custom_json is not None:
+        custom = next(a for a in argv if a.startswith("--custom="))
+        Path(custom.split("=", 1)[1]).write_text(custom_json)
+    cache = Path(cluster.kubeconfig_path).parent / "kubectl-cache"
+    full = [kubectl, "--kubeconfig", str(cluster.kubeconfig_path), "--cache-dir", str(cache), "-v=9",
+            *argv[1:], "--attach=false"]
+    if "--" in argv:  # flags must come before the command
+        at = full.index("--")
+        full = [*full[:at], "--attach=false", *full[at:-1]]
+    result = subprocess.run(full, capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stderr
+
+
+def _patch_bodies(log: str) -> list[dict[str, Any]]:
+    bodies = []
+    for line in log.splitlines():
+        match = re.search(r'"Request Body" body=(".*")$', line)
+        if match:
+            text = json.loads(match.group(1))
+            if text.startswith("{"):
+                value = json.loads(text)
+                if "spec" in value:
+                    bodies.append(value)
+    return bodies
+
+
+def _comparable(pod: dict[str, Any]) -> dict[str, Any]:
+    metadata = {k: pod["metadata"][k] for k in ("labels", "annotations", "ownerReferences")
+                if pod["metadata"].get(k)}
+    spec = {k: v for k, v in pod["spec"].items() if k != "volumes"}
+    return {"metadata": metadata, "spec": spec}
+
+
+def _without_ephemera_marks(body: dict[str, Any], name: str) -> dict[str, Any]:
+    body = copy.deepcopy(body)
+    metadata = body["metadata"]
+    metadata["name"] = name
+    metadata["labels"].pop(MANAGED_BY_LABEL)
+    metadata["annotations"].pop(SOURCE_POD_ANNOTATION)
+    metadata["annotations"].pop(CREATED_AT_ANNOTATION)
+    for key in ("labels", "annotations"):
+        if not metadata[key]:
+            del metadata[key]
+    return body
+
+
+def _check_ephemeral(kubectl: str, cluster: DemoCluster, request: DebugRequest, tmp_path: Path) -> None:
+    planned = plan(request, _pod(cluster, request.pod))
+    log = _run_kubectl(kubectl, cluster, planned.kubectl_command, tmp_path, planned.kubectl_custom_json)
+    assert _patch_bodies(log) == [planned.requests[0].body]
+
+
+def _check_copy(kubectl: str, cluster: DemoCluster, request: DebugRequest, tmp_path: Path) -> None:
+    planned = plan(request, _pod(cluster, request.pod))
+    _run_kubectl(kubectl, cluster, planned.kubectl_command, tmp_path, planned.kubectl_custom_json)
+    ours = _without_ephemera_marks(planned.requests[0].body, planned.pod_name + "-ours")
+    _call(cluster, "POST", "/api/v1/namespaces/default/pods", ours)
+    assert _comparable(_pod(cluster, planned.pod_name + "-ours")) == _comparable(_pod(cluster, planned.pod_name))
+
+
+def test_a_pods_first_debugger_is_kubectls_patch(demo_cluster: DemoCluster, kubectl: str, tmp_path: Path) -> None:
+    _check_ephemeral(kubectl, demo_cluster, DebugRequest(namespace="default", pod=SLIM), tmp_path)
+
+
+@pytest.mark.parametrize("profile", list(Profile))
+@pytest.mark.parametrize("mode", [Mode.SHARED_NETWORK, Mode.TARGET])
+def test_ephemeral_modes_and_profiles_are_kubectls_patch(cluster: DemoCluster, kubectl: str, tmp_path: Path,
+                                                         mode: Mode, profile: Profile) -> None:
+    request = DebugRequest(namespace="default", pod=SLIM, mode=mode, profile=profile,
+                           target="app" if mode is Mode.TARGET else None)
+    _check_ephemeral(kubectl, cluster, request, tmp_path)
+
+
+def test_command_env_pull_policy_and_stdin_only_are_kubectls_patch(cluster: DemoCluster, kubectl: str,
+                                                                  tmp_path: Path) -> None:
+    request = DebugRequest(namespace="default", pod=SLIM, image="nicolaka/netshoot", container_name="tools",
+                           env=(("A", "1"), ("B", "x=y")), image_pull_policy="IfNotPresent", tty=False,
+                           command=("sleep", "1d"), profile=Profile.NETADMIN)
+    _check_ephemeral(kubectl, cluster, request, tmp_path)
+
+
+@pytest.mark.parametrize("profile", list(Profile))
+def test_copy_profiles_are_kubectls_copy(cluster: DemoCluster, kubectl: str, tmp_path: Path,
+                                         profile: Profile) -> None:
+    request = DebugRequest(namespace="default", pod=SLIM, mode=Mode.COPY, profile=profile,
+                           copy=CopyOptions(name=f"eq-{profile.value}"))
+    _check_copy(kubectl, cluster, request, tmp_path)
+
+
+@pytest.mark.parametrize("profile", [Profile.LEGACY, Profile.GENERAL, Profile.RESTRICTED])
+@pytest.mark.parametrize("keep", [KeepFlags(labels=True), KeepFlags(annotations=True),
+                                  KeepFlags(liveness=True, startup=True), ALL_KEEPS],
+                         ids=["labels", "annotations", "liveness+startup", "all"])
+def test_copy_keep_flags_are_kubectls_copy(cluster: DemoCluster, kubectl: str, tmp_path: Path,
+                                           profile: Profile, keep: KeepFlags) -> None:
+    request = DebugRequest(namespace="default", pod=SLIM, mode=Mode.COPY, profile=profile,
+                           copy=CopyOptions(keep=keep))
+    _check_copy(kubectl, cluster, request, tmp_path)
+
+
+def test_copy_same_node_set_image_and_changed_container_are_kubectls_copy(cluster: DemoCluster, kubectl: str,
+                                                                         tmp_path: Path) -> None:
+    request = DebugRequest(namespace="default", pod=SLIM, mode=Mode.COPY, image="busybox",
+                           container_name="app", command=("sh",), env=(("DEBUG", "1"),),
+                           copy=CopyOptions(same_node=True, set_images={"sidecar": "busybox:1.36"}))
+    _check_copy(kubectl, cluster, request, tmp_path)
