@@ -26,7 +26,7 @@ from textual.widgets import ContentSwitcher, Static
 from tui.clipboard import copy_text
 from tui.paths import audit_log_path
 from widgets.session_pane import Badge, SessionKind, SessionPane, SessionTarget
-from widgets.terminal.terminal_view import TerminalLeave, TerminalView
+from widgets.terminal.terminal_view import TerminalLeave, TerminalSelected, TerminalView
 
 __all__ = ["SessionTabBar", "SessionTabs", "cast_directory"]
 
@@ -47,7 +47,8 @@ BADGE_STYLES: dict[str, tuple[str, str]] = {
 
 HINT_TERMINAL = "Ctrl+] leave pane · Ctrl+PgUp/PgDn switch tab"
 HINT_TAB_BAR = (
-    "Enter pane · ←/→ tabs · z full-screen · o beside · x close · y copy screen · v select lines · w save .cast"
+    "Enter pane · ←/→ tabs · z full-screen · o beside · x close · y copy screen · v select lines (or drag the mouse)"
+    " · w save .cast"
     " · r re-attach · Esc browser"
 )
 HINT_SELECTING = "j/k (↑/↓) extend the selection · PgUp/PgDn by a page · y copy the lines · Esc cancel"
@@ -421,12 +422,26 @@ class SessionTabs(Vertical):
             pane.terminal.move_selection(direction * max(1, pane.terminal.scrollable_content_region.height - 1))
 
     def _copy_selection(self, pane: SessionPane) -> None:
-        text = pane.terminal.selected_text()
-        lines = text.count("\n") + 1
+        self._copy_selected_text(pane, pane.terminal.selected_text())
+        self._clear_selection()
+
+    def _copy_selected_text(self, pane: SessionPane, text: str) -> None:
         local = copy_text(self.app, text)
         how = "clipboard" if local else "clipboard via OSC 52 (terminals that allow it)"
-        self._clear_selection()
-        self.app.notify(f"Copied {lines} line{'s' if lines != 1 else ''} of {pane.target.title} to the {how}")
+        lines = text.count("\n") + 1
+        if pane.terminal.selection_is_lines or lines > 1:
+            what = f"{lines} line{'s' if lines != 1 else ''}"
+        else:
+            what = f"{len(text)} character{'s' if len(text) != 1 else ''}"
+        self.app.notify(f"Copied {what} of {pane.target.title} to the {how}")
+
+    @on(TerminalSelected)
+    def _mouse_selection(self, message: TerminalSelected) -> None:
+        """A mouse selection is copied at once (as terminals do); it stays shown until the next click."""
+        message.stop()
+        pane = next((p for p in self.panes if p.terminal is message.terminal), None)
+        if pane is not None:
+            self._copy_selected_text(pane, message.text)
 
     def action_copy_screen(self) -> None:
         pane = self.current

@@ -222,6 +222,7 @@ def line_segments(line: Any) -> list[StyledSegment]:
 
 
 MIN_COLS = 2
+_WORD_CHARS = "_-./:~@%+=#?&"  # parts of words, paths and URLs for a double-click selection
 # pyo3 turns a Rust panic into `pyo3_runtime.PanicException`, a BaseException subclass that
 # `except Exception` misses and that cannot be imported by name: catch BaseException, re-raise
 # the interpreter's own.
@@ -396,6 +397,44 @@ class TerminalEngine:
 
     def line_segments(self, index: int) -> list[StyledSegment]:
         return line_segments(self._line(index))
+
+    def cells_text(self, index: int, start: int, end: int) -> str:
+        """The text of cells `start` to `end` (exclusive) of a line; a wide character counts once."""
+        cells = self._line(index).cells
+        return "".join(cell.char for cell in cells[max(0, start) : max(0, end)] if cell.width)
+
+    def cell_span(self, index: int, start: int, end: int) -> tuple[int, int]:
+        """Widen the cell range [start, end) so it never cuts a wide character in two."""
+        cells = self._line(index).cells
+        count = len(cells)
+        start, end = max(0, min(start, count)), max(0, min(end, count))
+        if 0 < start < count and cells[start].width == 0:
+            start -= 1  # the right half of a wide character: take the whole character
+        if 0 < end < count and cells[end].width == 0:
+            end += 1
+        return start, end
+
+    def word_span(self, index: int, col: int) -> tuple[int, int]:
+        """The cells [start, end) of the word (letters, digits and `_-./:~@%+=`) at `col`."""
+        cells = self._line(index).cells
+        if not 0 <= col < len(cells):
+            return col, col
+        if cells[col].width == 0 and col > 0:
+            col -= 1
+
+        def in_word(i: int) -> bool:
+            char = cells[i].char
+            return cells[i].width == 0 or char.isalnum() or char in _WORD_CHARS
+
+        if not in_word(col):
+            return col, col + max(1, cells[col].width)
+        start = col
+        while start > 0 and in_word(start - 1):
+            start -= 1
+        end = col + 1
+        while end < len(cells) and in_word(end):
+            end += 1
+        return start, end
 
     def screen_text(self) -> list[str]:
         """The visible screen, one string per row, trailing blanks removed."""

@@ -33,7 +33,7 @@ from textual.timer import Timer
 from widgets.terminal.engine import CellStyle, Color, TerminalEngine
 from widgets.terminal.keys import LEAVE_HINT, LEAVE_KEY, key_to_bytes, paste_to_bytes
 
-__all__ = ["TerminalInput", "TerminalLeave", "TerminalResized", "TerminalView"]
+__all__ = ["TerminalInput", "TerminalLeave", "TerminalResized", "TerminalSelected", "TerminalView"]
 
 FRAME_INTERVAL = 1 / 60  # seconds between two repaints at most (Textual paints at 60 fps at most too)
 # In a flood (more than FLOOD_BYTES parsed since the last frame) a repaint of a whole screen of new
@@ -84,6 +84,18 @@ class TerminalLeave(Message):
         return self.terminal
 
 
+@dataclass(eq=False)
+class TerminalSelected(Message):
+    """The user selected text with the mouse (a drag, a double or a triple click): copy it."""
+
+    text: str
+    terminal: TerminalView | None = field(default=None, repr=False)
+
+    @property
+    def control(self) -> TerminalView | None:
+        return self.terminal
+
+
 def _rich_color(color: Color) -> RichColor | None:
     if color is None:
         return None
@@ -109,6 +121,7 @@ class TerminalView(ScrollView, can_focus=True):
     """
 
     leave_hint: ClassVar[str] = LEAVE_HINT
+    ALLOW_SELECT = False  # Textual's own text selection: this widget selects cells itself
 
     def __init__(
         self,
@@ -146,7 +159,12 @@ class TerminalView(ScrollView, can_focus=True):
         self.bytes_fed = 0
         self._loop: asyncio.AbstractEventLoop | None = None
         self._callback_context: contextvars.Context | None = None
-        self.selection: tuple[int, int] | None = None  # (anchor, end) line indexes of a line selection
+        # A selection: anchor and end as (line index, column), both ends included; whole lines when
+        # `_select_lines` (v and j/k on the tab bar), else the cells between (a mouse drag).
+        self._select_anchor: tuple[int, int] | None = None
+        self._select_end: tuple[int, int] = (0, 0)
+        self._select_lines = True
+        self._dragging = False  # the left button is down and selecting (not reported to the program)
 
     # -- output ----------------------------------------------------------------------------------
     def feed(self, data: bytes) -> None:
@@ -255,6 +273,8 @@ class TerminalView(ScrollView, can_focus=True):
         first_key = engine.line_key(0)
         dropped = first_key - self._first_key if not engine.alternate_screen else 0
         self._first_key = first_key
+        if dropped > 0 and self._select_anchor is not None:
+            self._shift_selection(-dropped)
         if len(self._strips) > _STRIP_CACHE_LIMIT:
             self._strips.clear()
         self.virtual_size = Size(engine.cols, engine.line_count)
@@ -354,44 +374,122 @@ class TerminalView(ScrollView, can_focus=True):
             cursor = engine.cursor
             if cursor.visible and index == engine.screen_offset + cursor.row and cursor.col < width:
                 strip = self._with_cursor(strip, cursor.col)
-        selection = self.selection
-        if selection is not None and min(selection) <= index <= max(selection):
-            strip = Strip([Segment(text, (style or Style()) + SELECTED_STYLE, control)
-                           for text, style, control in strip], strip.cell_length)
+        if self._select_anchor is not None:
+            span = self._selected_cells(index, width)
+            if span is not None:
+                strip = self._highlight(strip, *span)
         return strip
 
-    # -- line selection (copy a part of the scrollback) -----------------------------------------------
+    @staticmethod
+    def _highlight(strip: Strip, start: int, end: int) -> Strip:
+        def selected(part: Strip) -> Strip:
+            return Strip([Segment(text, (style or Style()) + SELECTED_STYLE, control)
+                          for text, style, control in part], part.cell_length)
+
+        length = strip.cell_length
+        if start <= 0 and end >= length:
+            return selected(strip)
+        before, middle, after = strip.divide([start, end, length])[:3]
+        return Strip.join([before, selected(middle), after])
+
+    # -- selection (copy a part of the screen or of the scrollback) ------------------------------------
+    @property
+    def selection(self) -> tuple[int, int] | None:
+        """(anchor, end) line indexes of the selection, None without one."""
+        if self._select_anchor is None:
+            return None
+        return self._select_anchor[0], self._select_end[0]
+
+    @property
+    def selection_is_lines(self) -> bool:
+        """True for a line selection (`v`), False for cells selected with the mouse."""
+        return self._select_lines
+
+    def _ordered_selection(self) -> tuple[tuple[int, int], tuple[int, int]] | None:
+        if self._select_anchor is None:
+            return None
+        first, last = sorted((self._select_anchor, self._select_end))
+        return first, last
+
+    def _selected_cells(self, index: int, width: int) -> tuple[int, int] | None:
+        """The selected cells [start, end) of line `index`, None when the line is not selected."""
+        ordered = self._ordered_selection()
+        if ordered is None:
+            return None
+        (first_line, first_col), (last_line, last_col) = ordered
+        if not first_line <= index <= last_line:
+            return None
+        if self._select_lines:
+            return 0, width
+        start = first_col if index == first_line else 0
+        end = last_col + 1 if index == last_line else width
+        engine = self.engine
+        if index >= engine.line_count:
+            return None
+        span_start, span_end = engine.cell_span(index, start, min(end, engine.cols))
+        return span_start, (end if end >= engine.cols else span_end)
+
+    def _set_selection(self, anchor: tuple[int, int], end: tuple[int, int], *, lines: bool) -> None:
+        self._select_anchor, self._select_end, self._select_lines = anchor, end, lines
+        self.refresh()
+
+    def _shift_selection(self, delta: int) -> None:
+        """Old scrollback lines were dropped: keep the selection on the same text."""
+        assert self._select_anchor is not None
+        (anchor_line, anchor_col), (end_line, end_col) = self._select_anchor, self._select_end
+        if end_line + delta < 0 and anchor_line + delta < 0:
+            self._select_anchor = None  # the selected lines left the scrollback
+            self._dragging = False
+            return
+        self._select_anchor = (max(0, anchor_line + delta), anchor_col)
+        self._select_end = (max(0, end_line + delta), end_col)
+
     def start_selection(self) -> None:
         """Select the cursor's line (the last line with text when the cursor is below it)."""
         engine = self.engine
         line = min(engine.screen_offset + engine.cursor.row, engine.line_count - 1)
         while line > 0 and not engine.line_text(line).strip():
             line -= 1
-        self.selection = (line, line)
+        self._set_selection((line, 0), (line, 0), lines=True)
         self._show_line(line)
-        self.refresh()
 
     def move_selection(self, delta: int) -> None:
         """Extend (or shrink) the selection by `delta` lines, scrolling to keep its end visible."""
-        if self.selection is None:
+        if self._select_anchor is None:
             self.start_selection()
-        anchor, end = self.selection or (0, 0)
-        end = max(0, min(self.engine.line_count - 1, end + delta))
-        self.selection = (anchor, end)
-        self._show_line(end)
+        end_line, end_col = self._select_end
+        end_line = max(0, min(self.engine.line_count - 1, end_line + delta))
+        self._select_end = (end_line, end_col)
+        self._show_line(end_line)
         self.refresh()
 
+    def select_cells(self, anchor: tuple[int, int], end: tuple[int, int]) -> None:
+        """Select the cells from `anchor` to `end` ((line index, column), both included)."""
+        last = self.engine.line_count - 1
+        clamp = lambda point: (max(0, min(last, point[0])), max(0, min(self.engine.cols - 1, point[1])))  # noqa: E731
+        self._set_selection(clamp(anchor), clamp(end), lines=False)
+
     def clear_selection(self) -> None:
-        if self.selection is not None:
-            self.selection = None
+        self._dragging = False
+        if self._select_anchor is not None:
+            self._select_anchor = None
             self.refresh()
 
     def selected_text(self) -> str:
-        """The selected lines as text (trailing blanks removed); "" without a selection."""
-        if self.selection is None:
+        """The selected text (trailing blanks of each line removed); "" without a selection."""
+        ordered = self._ordered_selection()
+        if ordered is None:
             return ""
-        first, last = sorted(self.selection)
-        return "\n".join(self.engine.line_text(i).rstrip() for i in range(first, last + 1))
+        (first, _), (last, _) = ordered
+        engine = self.engine
+        last = min(last, engine.line_count - 1)
+        if self._select_lines:
+            return "\n".join(engine.line_text(i).rstrip() for i in range(first, last + 1))
+        lines = []
+        for index in range(first, last + 1):
+            span = self._selected_cells(index, engine.cols)
+            lines.append(engine.cells_text(index, *span).rstrip() if span else "")
+        return "\n".join(lines)
 
     def _show_line(self, line: int) -> None:
         height = max(1, self.scrollable_content_region.height)
@@ -530,25 +628,93 @@ class TerminalView(ScrollView, can_focus=True):
             self._send(b"\x1b[M" + bytes([32 + code, 32 + x, 32 + y]))
         return True
 
+    # A left-button drag selects cells (copied on release) unless the program asked for the mouse;
+    # with Shift it selects even then (as in xterm). A double click selects a word, a triple a line.
+    def _selecting_mouse(self, event: events.MouseEvent) -> bool:
+        return event.shift or not self.engine.modes.mouse_tracking
+
+    def _line_cell(self, event: events.MouseEvent) -> tuple[int, int]:
+        """(line index, column) under the mouse, clamped to the lines shown."""
+        offset = event.get_content_offset_capture(self)
+        height = max(1, self.scrollable_content_region.height)
+        top = round(self.scroll_y)
+        row = max(0, min(height - 1, offset.y))
+        line = max(0, min(self.engine.line_count - 1, top + row))
+        return line, max(0, min(self.engine.cols - 1, offset.x))
+
     def on_mouse_down(self, event: events.MouseDown) -> None:
         button = {1: 0, 2: 1, 3: 2}.get(event.button, 0)
+        if event.button == 1 and self._selecting_mouse(event):
+            if event.get_content_offset(self) is None:
+                return  # the scrollbar
+            event.stop()
+            self._mouse_button = -1
+            self.clear_selection()
+            cell = self._line_cell(event)
+            self._drag_anchor = cell
+            self._dragging = True
+            self.capture_mouse()
+            return
         self._mouse_button = button
         if self._report_mouse(event, button):
             event.stop()
 
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        if self._dragging:
+            event.stop()
+            offset = event.get_content_offset_capture(self)
+            height = self.scrollable_content_region.height
+            if offset.y < 0:
+                self.scroll_lines(-1)  # dragging above the pane scrolls back
+            elif offset.y >= height:
+                self.scroll_lines(1)
+            cell = self._line_cell(event)
+            if self._select_anchor is None and cell == self._drag_anchor:
+                return  # a click that moved within its cell selects nothing
+            self.select_cells(self._drag_anchor, cell)
+            return
+        tracking = self.engine.modes.mouse_tracking
+        if tracking == 1003 or (tracking == 1002 and self._mouse_button >= 0):
+            button = self._mouse_button if self._mouse_button >= 0 else 3
+            self._report_mouse(event, 32 + button)
+
     def on_mouse_up(self, event: events.MouseUp) -> None:
-        button = self._mouse_button if self._mouse_button >= 0 else 0
+        if self._dragging:
+            event.stop()
+            self._dragging = False
+            self.release_mouse()
+            if self._select_anchor is not None:
+                self._announce_selection()
+            return
+        if self._mouse_button < 0:
+            return  # the press was not reported (a selection, or before tracking was asked for)
+        button = self._mouse_button
         self._mouse_button = -1
         if self.engine.modes.mouse_tracking == 9:
             return  # X10 reports presses only
         if self._report_mouse(event, button, release=True):
             event.stop()
 
-    def on_mouse_move(self, event: events.MouseMove) -> None:
-        tracking = self.engine.modes.mouse_tracking
-        if tracking == 1003 or (tracking == 1002 and self._mouse_button >= 0):
-            button = self._mouse_button if self._mouse_button >= 0 else 3
-            self._report_mouse(event, 32 + button)
+    def on_click(self, event: events.Click) -> None:
+        if event.button != 1 or event.chain < 2 or not self._selecting_mouse(event):
+            return
+        if event.get_content_offset(self) is None:
+            return
+        event.stop()
+        line, col = self._line_cell(event)
+        if event.chain == 2:
+            start, end = self.engine.word_span(line, col)
+            self.select_cells((line, start), (line, max(start, end - 1)))
+        else:
+            self._set_selection((line, 0), (line, 0), lines=True)
+        self._announce_selection()
+
+    def _announce_selection(self) -> None:
+        text = self.selected_text()
+        if text.strip():
+            self.post_message(TerminalSelected(text, terminal=self))
+
+    _drag_anchor: tuple[int, int] = (0, 0)
 
     def _wheel(self, event: events.MouseEvent, up: bool) -> None:
         event.stop()

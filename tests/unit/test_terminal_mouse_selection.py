@@ -1,0 +1,151 @@
+"""Mouse selection in a terminal pane: a left-button drag selects cells (character-precise,
+highlighted) and announces them for copying on release; a double click selects a word, a triple
+click a line; a program that asked for the mouse gets the events instead, unless Shift is held."""
+
+from __future__ import annotations
+
+from rich.style import Style
+from test_terminal_view import TerminalApp, until, visible_text
+from textual.app import App, ComposeResult
+from textual.message import Message
+
+from widgets.terminal.engine import TerminalEngine
+from widgets.terminal.terminal_view import SELECTED_STYLE, TerminalInput, TerminalSelected, TerminalView
+
+
+class SelectionApp(TerminalApp):
+    def on_terminal_selected(self, message: TerminalSelected) -> None:
+        self.messages.append(message)
+
+    def selections(self) -> list[str]:
+        return [m.text for m in self.messages if isinstance(m, TerminalSelected)]
+
+
+def highlighted(term: TerminalView, y: int) -> str:
+    """The characters of row `y` painted with the selection's colours."""
+    strip = term.render_line(y)
+    return "".join(text for text, style, _ in strip if style is not None and style.bgcolor == SELECTED_STYLE.bgcolor)
+
+
+async def drag(pilot, start: tuple[int, int], end: tuple[int, int], *, shift: bool = False) -> None:  # type: ignore[no-untyped-def]
+    await pilot.mouse_down(TerminalView, offset=start, shift=shift)
+    await pilot.hover(TerminalView, offset=((start[0] + end[0]) // 2, start[1]))
+    await pilot.hover(TerminalView, offset=end)
+    await pilot.mouse_up(TerminalView, offset=end, shift=shift)
+
+
+async def test_drag_selects_exactly_the_cells_between_and_announces_them() -> None:
+    app = SelectionApp()
+    async with app.run_test(size=(40, 8)) as pilot:
+        term = app.query_one(TerminalView)
+        term.feed(b"alpha beta gamma\r\ndelta epsilon zeta\r\n")
+        await until(pilot, lambda: "delta epsilon zeta" in visible_text(term))
+        await drag(pilot, (6, 0), (12, 1))
+        await until(pilot, lambda: app.selections() != [])
+        assert app.selections() == ["beta gamma\ndelta epsilon"]
+        assert term.selected_text() == "beta gamma\ndelta epsilon"
+        assert highlighted(term, 0).startswith("beta gamma")  # to the end of the first line
+        assert highlighted(term, 1) == "delta epsilon"
+        assert highlighted(term, 2) == ""
+        assert not term.selection_is_lines
+        assert app.sent() == b""  # the program got no mouse bytes
+        # The selection stays shown; a click (no drag) clears it and selects nothing.
+        await pilot.click(TerminalView, offset=(3, 3))
+        await until(pilot, lambda: term.selection is None)
+        assert highlighted(term, 0) == ""
+        assert len(app.selections()) == 1
+
+
+async def test_drag_backwards_and_within_a_line() -> None:
+    app = SelectionApp()
+    async with app.run_test(size=(40, 8)) as pilot:
+        term = app.query_one(TerminalView)
+        term.feed(b"one two three\r\n")
+        await until(pilot, lambda: "one two three" in visible_text(term))
+        await drag(pilot, (6, 0), (4, 0))
+        await until(pilot, lambda: app.selections() != [])
+        assert app.selections() == ["two"]
+
+
+async def test_double_click_selects_a_word_and_triple_click_a_line() -> None:
+    app = SelectionApp()
+    async with app.run_test(size=(50, 8)) as pilot:
+        term = app.query_one(TerminalView)
+        term.feed(b"see /var/log/app.log for details\r\n")
+        await until(pilot, lambda: "details" in visible_text(term)[0])
+        await pilot.double_click(TerminalView, offset=(8, 0))
+        await until(pilot, lambda: app.selections() != [])
+        assert app.selections()[-1] == "/var/log/app.log"
+        assert highlighted(term, 0) == "/var/log/app.log"
+        await pilot.triple_click(TerminalView, offset=(1, 0))
+        await until(pilot, lambda: app.selections()[-1] == "see /var/log/app.log for details")
+        assert term.selection_is_lines
+
+
+async def test_a_program_that_asked_for_the_mouse_gets_the_drag_unless_shift_is_held() -> None:
+    app = SelectionApp()
+    async with app.run_test(size=(40, 8)) as pilot:
+        term = app.query_one(TerminalView)
+        term.feed(b"hello world\r\n\x1b[?1002h\x1b[?1006h")
+        await until(pilot, lambda: term.engine.modes.mouse_tracking == 1002)
+        await drag(pilot, (0, 0), (4, 0))
+        await until(pilot, lambda: b"\x1b[<0;5;1m" in app.sent())
+        assert b"\x1b[<0;1;1M" in app.sent() and b"\x1b[<32;5;1M" in app.sent()  # press, motion, release
+        assert term.selection is None and app.selections() == []
+        before = app.sent()
+        await drag(pilot, (6, 0), (10, 0), shift=True)
+        await until(pilot, lambda: app.selections() != [])
+        assert app.selections() == ["world"]
+        assert app.sent() == before  # Shift: a selection, nothing reported
+
+
+async def test_selection_never_cuts_a_wide_character() -> None:
+    app = SelectionApp()
+    async with app.run_test(size=(40, 8)) as pilot:
+        term = app.query_one(TerminalView)
+        term.feed("ab日本語cd\r\n".encode())
+        await until(pilot, lambda: "ab日本語cd" in visible_text(term)[0])
+        await drag(pilot, (3, 0), (6, 0))  # from the right half of 日 to the left half of 語
+        await until(pilot, lambda: app.selections() != [])
+        assert app.selections() == ["日本語"]
+
+
+async def test_drag_above_the_pane_scrolls_back_and_extends_into_the_scrollback() -> None:
+    app = SelectionApp()
+    async with app.run_test(size=(30, 6)) as pilot:
+        term = app.query_one(TerminalView)
+        term.feed(b"".join(b"line %d\r\n" % i for i in range(1, 41)))
+        await until(pilot, lambda: "line 40" in visible_text(term))
+        await pilot.mouse_down(TerminalView, offset=(6, 3))
+        start = term.selection
+        for _ in range(5):
+            await pilot.hover(TerminalView, offset=(0, 0))
+            await term_scroll_up(pilot, term)
+        await pilot.mouse_up(TerminalView, offset=(0, 0))
+        await until(pilot, lambda: app.selections() != [])
+        text = app.selections()[0]
+        assert start is None  # a press alone selects nothing
+        # From the top-left cell of the view (scrolled up five lines) to where the drag started.
+        assert text == "\n".join(f"line {i}" for i in range(31, 40))
+        assert visible_text(term)[0] == "line 31"
+        assert not term.following
+
+
+async def term_scroll_up(pilot, term: TerminalView) -> None:  # type: ignore[no-untyped-def]
+    """A mouse move above the widget while dragging (the driver reports negative offsets)."""
+    from textual import events
+
+    region = term.region
+    term.post_message(events.MouseMove(term, 0, -1, 0, 0, 1, False, False, False,
+                                       screen_x=region.x, screen_y=region.y - 1))
+    await pilot.pause()
+
+
+def test_engine_cells_text_and_spans_count_wide_characters_once() -> None:
+    engine = TerminalEngine(20, 3)
+    engine.feed("a日b ~/x.py-1 z".encode())
+    assert engine.cells_text(0, 0, 4) == "a日b"
+    assert engine.cell_span(0, 2, 3) == (1, 3)  # the right half of 日 takes the whole character
+    assert engine.cell_span(0, 0, 2) == (0, 3)
+    assert engine.word_span(0, 7) == (5, 13)  # ~/x.py-1
+    assert engine.word_span(0, 4) == (4, 5)  # a blank is its own "word"
