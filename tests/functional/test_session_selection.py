@@ -50,3 +50,31 @@ async def test_select_lines_into_the_scrollback_and_copy_them(demo_cluster: Demo
         await pilot.press("y")  # without a selection: the screen, as before
         await wait_for(pilot, lambda: "60" in app.clipboard and "\n" in app.clipboard and app.clipboard != "59\n60\n/ #",
                        what="the screen copied")
+
+
+async def test_mouse_drag_in_a_pane_copies_exactly_the_dragged_characters(demo_cluster: DemoCluster) -> None:
+    conn = KubeConfig.load(str(demo_cluster.kubeconfig_path)).connect()  # type: ignore[attr-defined]
+    add_debug_container(conn, "debugger", target="app", pod=SLIM[1])
+    conn.close()
+    app: Any = make_app(demo_cluster.kubeconfig_path)  # type: ignore[attr-defined]
+    async with app.run_test(size=(120, 40)) as pilot:
+        pane = await attach_first(pilot, SLIM)
+        await run_line(pilot, pane, "echo alpha-beta gamma", "alpha-beta gamma")
+        term = pane.terminal
+        term.flush_pending()
+        rows = [term.render_line(y).text.rstrip() for y in range(term.scrollable_content_region.height)]
+        row = rows.index("alpha-beta gamma")
+        await pilot.mouse_down(term, offset=(6, row))
+        await pilot.hover(term, offset=(12, row))
+        await pilot.hover(term, offset=(15, row))
+        await pilot.mouse_up(term, offset=(15, row))
+        await wait_for(pilot, lambda: app.clipboard == "beta gamma", what="the dragged characters copied")
+        notices = [str(n.message) for n in app._notifications]
+        assert any("Copied 10 characters of slim-79487d6484-h4rss/debugger" in notice for notice in notices), notices
+        assert pane.terminal.selection is not None  # still shown, as in a terminal
+        app.copy_to_clipboard("")
+        await pilot.press("ctrl+right_square_bracket", "y")  # the copy key copies the mouse selection again
+        await wait_for(pilot, lambda: app.clipboard == "beta gamma", what="the selection copied by y")
+        assert pane.terminal.selection is None
+        await pilot.double_click(term, offset=(2, row))
+        await wait_for(pilot, lambda: app.clipboard == "alpha-beta", what="a double-clicked word copied")
