@@ -304,3 +304,39 @@ def test_without_a_terminal_attach_prints_how_to_attach(demo_cluster: DemoCluste
     out = capsys.readouterr().out
     assert "no terminal to attach in; attach with:" in out
     assert f"kubectl attach -it {SLIM} -c att -n default" in out
+
+
+def test_pod_missing_from_the_namespace_names_both_and_how_to_look(shared_cluster: DemoCluster,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    assert debug(shared_cluster, SLIM, "-n", "staging", "--no-attach") == 1
+    err = capsys.readouterr().err
+    assert f'pods "{SLIM}" not found in namespace "staging"' in err
+    assert "kubectl get pods -n staging" in err
+
+
+def test_copy_whose_wait_fails_is_listed_for_cleanup(demo_cluster: DemoCluster,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    demo_cluster.faults.deny("list", "pods")  # the wait lists the one pod: refused after creation
+    assert debug(demo_cluster, SLIM, "--copy-to=left", "--no-attach", "--force") == 1
+    err = capsys.readouterr().err
+    assert "created debugger-" in err and "but could not follow it" in err and "cannot list" in err
+    assert "pod/left was created before the failure" in err and "ephemera cleanup -n default" in err
+    assert fetch_pod(connect(demo_cluster), "default", "left")["metadata"]["name"] == "left"
+
+
+def test_ephemeral_container_whose_wait_fails_is_said_to_stay(demo_cluster: DemoCluster,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    demo_cluster.faults.deny("list", "pods")
+    assert debug(demo_cluster, SLIM, "-c", "stays", "--no-attach", "--force") == 1
+    err = capsys.readouterr().err
+    assert "created stays, but could not follow it" in err
+    assert f"ephemeral containers cannot be removed: stays stays in pod default/{SLIM}" in err
+
+
+def test_a_command_without_stdin_is_followed_not_attached_interactively(demo_cluster: DemoCluster,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    assert debug(demo_cluster, SLIM, "-c", "job", "-q", "--attach=false", "--", "sleep", "100") == 0
+    out, err = capsys.readouterr()
+    assert "Waiting:" not in err  # -q: informational messages are suppressed, as kubectl's
+    assert f"kubectl attach {SLIM} -c job -n default    (its output; it has no stdin)" in out
+    assert "attach -it" not in out

@@ -157,7 +157,13 @@ def print_checks(checks: list[Check], *, quiet: bool = False, out: Any = None) -
             print(f"        -> {check.todo}", file=out)
 
 
-def attach_lines(namespace: str, pod: str, container: str) -> list[str]:
+def attach_lines(namespace: str, pod: str, container: str, *, stdin: bool = True) -> list[str]:
+    """How to attach; a container without stdin (a command given, no -i) only has output to follow."""
+    if not stdin:
+        return [
+            f"  kubectl attach {pod} -c {container} -n {namespace}    (its output; it has no stdin)",
+            f"  kubectl logs {pod} -c {container} -n {namespace}      (once it has ended)",
+        ]
     return [
         f"  kubectl attach -it {pod} -c {container} -n {namespace}",
         f"  or in ephemera: select pod {namespace}/{pod}, open it (Enter) and attach to {container}",
@@ -217,8 +223,27 @@ def _run(args: argparse.Namespace) -> int:
         _err(str(exc))
         return 2
     except ClusterError as exc:
-        _err(str(exc))
+        _err(str(_pod_not_found(exc, request)))
         return 1
+    except BrokenPipeError:  # e.g. `--dry-run | head`: the reader has gone, nothing left to say
+        import os  # Python's recipe: point stdout at devnull so the exit flush does not fail again
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def _pod_not_found(exc: Exception, request: DebugRequest) -> Exception:
+    """The pod's own 404 with a command-line fix instead of the UI's generic one."""
+    from tui.kube.errors import ClusterError
+
+    if isinstance(exc, ClusterError) and exc.status == 404 and f'"{request.pod}" not found' in exc.message:
+        return ClusterError(
+            f'{exc.message} in namespace "{request.namespace}"',  # the server's words, then where
+            f"check the name and namespace (`kubectl get pods -n {request.namespace}`, or -A for every "
+            "namespace); the pod's namespace goes in -n",
+            kind=exc.kind, status=exc.status, reason=exc.reason, server=exc.server, context=exc.context,
+        )
+    return exc
 
 
 def _dry_run(connection: ClusterConnection, request: DebugRequest) -> int:
@@ -300,18 +325,23 @@ def _debug(connection: ClusterConnection, request: DebugRequest, args: argparse.
         return 0
 
     def on_waiting(reason: str, message: str) -> None:
-        if reason in IMAGE_PULL_REASONS:
-            return  # reported once below when it does not fix itself
+        if reason in IMAGE_PULL_REASONS or quiet:
+            return  # reported once below when it does not fix itself; -q: only failures
         text = f"{reason}: {message}" if message else reason
         print(f"Waiting: container {result.container}: {text}", file=sys.stderr)
 
-    outcome = wait_for_container(connection, result.namespace, result.pod_name, result.container,
-                                 timeout=args.timeout, on_waiting=on_waiting)
+    try:
+        outcome = wait_for_container(connection, result.namespace, result.pod_name, result.container,
+                                     timeout=args.timeout, on_waiting=on_waiting)
+    except ClusterError as exc:
+        _err(f"created {result.container}, but could not follow it: {exc}")
+        _report_leftovers(result.namespace, result.pod_name, result.container, result.created_pods)
+        return 1
     if not outcome.running:
         return _not_running(connection, result.namespace, result.pod_name, result.container, outcome,
                             result.created_pods)
     return _finish(connection, result.namespace, result.pod_name, result.container, args, attach=attach,
-                   tty_mode=request.tty)
+                   tty_mode=request.tty, created=result.created_pods, stdin=request.stdin)
 
 
 def _audit_log(args: argparse.Namespace) -> AuditLog:
@@ -341,6 +371,14 @@ def _report_created(namespace: str, created: list[str]) -> None:
              f"or `kubectl delete pod {name} -n {namespace}`")
 
 
+def _report_leftovers(namespace: str, pod: str, container: str, created: list[str]) -> None:
+    """What stays on the cluster after a failure that came once the container was created."""
+    _report_created(namespace, created)
+    if not created:
+        _err(f"ephemeral containers cannot be removed: {container} stays in pod {namespace}/{pod} "
+             f"(check it with `kubectl get pod {pod} -n {namespace} -o yaml`)")
+
+
 def _not_running(connection: ClusterConnection, namespace: str, pod: str, container: str, outcome: Any,
                  created: list[str]) -> int:
     if outcome.image_problem:
@@ -357,9 +395,7 @@ def _not_running(connection: ClusterConnection, namespace: str, pod: str, contai
         _err(f"container {container} did not start in time{detail}")
     else:
         _err(f"container {container} did not start: {outcome.reason}: {outcome.message}")
-    _report_created(namespace, created)
-    if not created:
-        _err(f"ephemeral containers cannot be removed: {container} stays in pod {pod}")
+    _report_leftovers(namespace, pod, container, created)
     return 1
 
 
@@ -382,13 +418,16 @@ def _print_logs(connection: ClusterConnection, namespace: str, pod: str, contain
 
 
 def _finish(connection: ClusterConnection, namespace: str, pod: str, container: str, args: argparse.Namespace,
-            *, attach: bool, tty_mode: bool) -> int:
+            *, attach: bool, tty_mode: bool, created: list[str] | None = None, stdin: bool = True) -> int:
     from tui.commands.raw_attach import terminal_is_interactive
 
     print(f"container {container} is running in pod {namespace}/{pod}")
     if attach and terminal_is_interactive():
         if args.raw_attach:
-            return _raw_attach(connection, namespace, pod, container, quiet=bool(args.quiet), tty_mode=tty_mode)
+            code = _raw_attach(connection, namespace, pod, container, quiet=bool(args.quiet), tty_mode=tty_mode)
+            if code:
+                _report_created(namespace, created or [])
+            return code
         from tui.commands.debug_tui import run_debug_tui
 
         code = run_debug_tui(args.kubeconfig_object, context=getattr(args, "context", None), namespace=namespace,
@@ -399,8 +438,8 @@ def _finish(connection: ClusterConnection, namespace: str, pod: str, container: 
     if attach:
         print("no terminal to attach in; attach with:")
     else:
-        print("attach with:")
-    for line in attach_lines(namespace, pod, container):
+        print("attach with:" if stdin else "follow it with:")
+    for line in attach_lines(namespace, pod, container, stdin=stdin):
         print(line)
     return 0
 
