@@ -73,7 +73,10 @@ class BrowserScreen(Screen[None]):
     """Pods of one namespace (or all), live."""
 
     BINDINGS = [
-        Binding("slash", "start_filter", "Filter", id="filter"),
+        # priority: the filter field takes focus before the next key is routed, so `/-l app=x` typed
+        # or pasted in one burst lands in the field (a normal binding would leave those keys to the
+        # pod table, where `a`, `s`, `d` are actions); check_action keeps `/` for text fields and panes
+        Binding("slash", "start_filter", "Filter", id="filter", priority=True),
         Binding("escape", "escape", "Clear filter / back", show=False),
         Binding("colon", "app.command_palette", "Commands", id="command_palette"),
         Binding("n", "pick_namespace", "Namespace", id="namespace"),
@@ -434,10 +437,21 @@ class BrowserScreen(Screen[None]):
         self.inspector.set_cluster_objects(nodes=message.objects.nodes, namespaces=message.objects.namespaces)
 
     # ------------------------------------------------------------------ filter
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "start_filter":
+            focused = self.focused
+            if focused is not None and (
+                type(focused).__name__ == "TerminalView" or focused.check_consume_key("slash", "/")
+            ):
+                return False  # a `/` typed into the filter field, a form field or a terminal pane
+        return True
+
     def action_start_filter(self) -> None:
         field = self.query_one("#filter", Input)
         field.display = True
-        field.focus()
+        # At once, not `field.focus()` (deferred): keys typed right after `/` (fast typing, a paste,
+        # `/-l app=x` sent in one burst) would otherwise reach the browser's bindings (a, s, d...).
+        self.set_focus(field)
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -461,7 +475,7 @@ class BrowserScreen(Screen[None]):
         self.apply_filter(event.value)
         field = self.query_one("#filter", Input)
         field.display = False
-        self.table.focus()
+        self.set_focus(self.table)  # at once: keys typed right after Enter are the browser's again
 
     def apply_filter(self, text: str) -> None:
         """Apply a filter as if typed after `/` and submitted (also used by the palette)."""
@@ -497,7 +511,7 @@ class BrowserScreen(Screen[None]):
             self._start_watch()
         self._update_count()
         self._update_placeholder()
-        self.table.focus()
+        self.set_focus(self.table)
 
     def action_escape(self) -> None:
         focused = self.focused
@@ -520,11 +534,11 @@ class BrowserScreen(Screen[None]):
         self._inspector_hidden = False
         inspector.display = True
         self.add_class("-inspecting")
-        inspector.focus()
+        self.set_focus(inspector)  # at once: j/k typed right after Enter/Tab scroll the inspector
 
     def action_focus_table(self) -> None:
         self.remove_class("-inspecting")
-        self.table.focus()
+        self.set_focus(self.table)
 
     def action_toggle_inspector(self) -> None:
         inspector = self.inspector

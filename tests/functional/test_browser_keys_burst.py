@@ -1,0 +1,63 @@
+"""Keys typed in one burst (fast typing, a paste, tmux send-keys) go where the user expects."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from browser_helpers import make_app, row_names, wait_for
+from textual import events
+from textual.app import App
+
+from tui.demo.cluster import DemoCluster
+
+SLIM = "slim-79487d6484-h4rss"
+
+
+def burst(app: App, keys: list[str]) -> None:
+    """Queue every key at once, as a terminal delivers a paste or fast typing (pilot.press lets
+    the app settle after each key, which hides focus races)."""
+    driver = app._driver
+    assert driver is not None
+    for key in keys:
+        try:
+            char: str | None = unicodedata.lookup(key.replace("_", " ").upper()) if len(key) > 1 else key
+        except KeyError:
+            char = None
+        name = {" ": "space", "-": "minus", "=": "equals_sign", "/": "slash"}.get(key, key)
+        event = events.Key(name, char)
+        event.set_sender(app)
+        driver.send_message(event)
+
+
+async def test_a_filter_typed_in_one_burst_lands_in_the_filter(shared_cluster: DemoCluster) -> None:
+    app = make_app(shared_cluster.kubeconfig_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: SLIM in row_names(app), what="rows")
+        # `a` and `s` are browser keys (attach, shell): they must not fire while typing the filter
+        burst(app, ["/", *"-l app=slim", "enter"])
+        await wait_for(pilot, lambda: row_names(app) == [SLIM], what="label-selected rows")
+        assert app.browser.label_selector == "app=slim"
+        assert not app.browser.sessions.panes, "a browser key fired while typing the filter"
+        assert app.focused is app.browser.table
+
+
+async def test_keys_right_after_tab_scroll_the_inspector_not_the_table(shared_cluster: DemoCluster) -> None:
+    app = make_app(shared_cluster.kubeconfig_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: SLIM in row_names(app), what="rows")
+        table = app.browser.table
+        table.select_key(("default", SLIM))
+        await pilot.pause()
+        burst(app, ["tab", "j", "j"])
+        await wait_for(pilot, lambda: app.browser.inspector.scroll_y > 0, what="inspector scrolled")
+        assert table.selected_key == ("default", SLIM)
+        assert app.focused is app.browser.inspector
+
+
+async def test_slash_inside_the_filter_field_is_typed_not_a_new_filter(shared_cluster: DemoCluster) -> None:
+    app = make_app(shared_cluster.kubeconfig_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: SLIM in row_names(app), what="rows")
+        burst(app, ["/", "/", *"^sl", "/", "enter"])
+        await wait_for(pilot, lambda: row_names(app) == [SLIM], what="regex-filtered rows")
+        assert app.browser.header.filter_text == "regex /^sl/"
