@@ -109,7 +109,8 @@ def _follow(browser: BrowserScreen, connection: Any, started: DebugStarted) -> N
         outcome = wait_for_container(connection, namespace, pod, container, timeout=WAIT_SECONDS,
                                      on_waiting=waiting)
     except ClusterError as exc:
-        call_on_ui(browser.app, browser.notify, f"Stopped following {container}: {exc}", severity="error")
+        call_on_ui(browser.app, browser.notify, f"Stopped following {container}: {exc}.{leftover_note(started)}",
+                   severity="error", timeout=20)
         return
     finally:
         call_on_ui(browser.app, header.end_activity, activity)
@@ -126,14 +127,24 @@ def _follow(browser: BrowserScreen, connection: Any, started: DebugStarted) -> N
         text = describe_image_problem(outcome, namespace, pod, container, copy=started.mode == "copy")
         call_on_ui(browser.app, browser.notify, text, title="Image pull failed", severity="error", timeout=30)
     elif outcome.state == "stuck":
-        call_on_ui(browser.app, browser.notify, f"{container} cannot start: {outcome.reason}: {outcome.message}",
-                   severity="error", timeout=20)
+        call_on_ui(browser.app, browser.notify, f"{container} cannot start: {outcome.reason}: {outcome.message}."
+                   f"{leftover_note(started)}", severity="error", timeout=20)
     elif outcome.state == "timeout":
         reason = f" ({outcome.reason}: {outcome.message})" if outcome.reason else ""
-        call_on_ui(browser.app, browser.notify, f"{container} is not running after {WAIT_SECONDS:.0f}s{reason}",
-                   severity="warning")
+        call_on_ui(browser.app, browser.notify, f"{container} is not running after {WAIT_SECONDS:.0f}s{reason}."
+                   f"{leftover_note(started)}", severity="warning", timeout=20)
     else:
-        call_on_ui(browser.app, browser.notify, f"{container}: {outcome.message or outcome.state}", severity="error")
+        note = leftover_note(started) if outcome.state != "gone" else ""
+        call_on_ui(browser.app, browser.notify, f"{container}: {outcome.message or outcome.state}.{note}",
+                   severity="error")
+
+
+def leftover_note(started: DebugStarted) -> str:
+    """What stays after a debug container that does not run: a copy to delete, or the container."""
+    where = f"{started.namespace}/{started.pod}"
+    if started.mode == "copy":
+        return f" The copy {where} stays: delete it with C (cleanup) or `ephemera cleanup -n {started.namespace}`."
+    return f" Ephemeral containers cannot be removed: {started.container} stays in {where}."
 
 
 def open_policy_audit(browser: BrowserScreen) -> None:

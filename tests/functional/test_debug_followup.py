@@ -1,0 +1,49 @@
+"""After the form: a debug container that never runs says what stays on the cluster."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from browser_helpers import wait_for
+from debug_ui_helpers import app_for, notifications, open_form, pod_of, private_files  # noqa: F401
+from textual.widgets import RadioSet
+
+from tui.demo.cluster import DemoCluster
+from tui.screenshots import choose_mode
+from tui.screens.debug_form_modal import DebugFormModal
+
+NONROOT = ("default", "nonroot-app")
+
+
+async def _create(pilot: Any, form: DebugFormModal, *, copy: bool) -> None:
+    if copy:
+        await choose_mode(pilot, form, 2, settle=False)
+        await wait_for(pilot, lambda: form.query_one(RadioSet).pressed_index == 2, what="copy mode")
+        await wait_for(pilot, lambda: form.plan is not None and form.plan.pod_copy is not None, what="copy plan")
+    await pilot.press("ctrl+s")
+    await wait_for(pilot, lambda: not isinstance(pilot.app.screen, DebugFormModal), timeout=10, what="form closed")
+
+
+async def test_a_copy_that_cannot_start_is_said_to_stay_with_how_to_delete_it(demo_cluster: DemoCluster) -> None:
+    app = app_for(demo_cluster)
+    async with app.run_test(size=(120, 40)) as pilot:
+        form = await open_form(pilot, NONROOT)  # runAsNonRoot pod, busybox runs as root
+        await _create(pilot, form, copy=True)
+        await wait_for(pilot, lambda: any("CreateContainerConfigError" in n for n in notifications(app)),
+                       timeout=15, what="stuck notice")
+        (notice,) = [n for n in notifications(app) if "CreateContainerConfigError" in n]
+        copy_name = notice.split("The copy default/", 1)[1].split()[0]
+        assert "stays: delete it with C (cleanup)" in notice
+        assert pod_of(demo_cluster, "default", copy_name) is not None
+
+
+async def test_an_ephemeral_container_that_cannot_start_is_said_to_stay(demo_cluster: DemoCluster) -> None:
+    app = app_for(demo_cluster)
+    async with app.run_test(size=(120, 40)) as pilot:
+        form = await open_form(pilot, NONROOT)
+        name = form.plan.container_name
+        await _create(pilot, form, copy=False)
+        await wait_for(pilot, lambda: any("CreateContainerConfigError" in n for n in notifications(app)),
+                       timeout=15, what="stuck notice")
+        assert any(f"Ephemeral containers cannot be removed: {name} stays in default/nonroot-app" in n
+                   for n in notifications(app))
