@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import pty
 import socket
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -288,3 +290,139 @@ def test_websocket_handshake_error_is_described(shared_cluster: DemoCluster) -> 
     err = conn.describe(api_err.value)
     assert err.kind == ErrorKind.NOT_FOUND and err.status == 404
     assert 'pods "no-such-pod" not found' in err.message
+
+
+# --- client certificates from an exec plugin: refreshed for every existing client ----------------
+
+CERT_PLUGIN = '''#!{python}
+"""A fake exec plugin handing out client certificates: the Nth run prints the Nth entry of certs.json."""
+import datetime, json, os
+state = os.environ["PLUGIN_DIR"]
+runs = os.path.join(state, "runs")
+n = int(open(runs).read()) if os.path.exists(runs) else 0
+open(runs, "w").write(str(n + 1))
+certs = json.load(open(os.path.join(state, "certs.json")))
+entry = certs[min(n, len(certs) - 1)]
+status = {{"clientCertificateData": entry["cert"], "clientKeyData": entry["key"]}}
+if entry.get("expires") == "soon":  # 1 s after the client's 5-minute early refresh margin
+    soon = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(minutes=5, seconds=1)
+    status["expirationTimestamp"] = soon.strftime("%Y-%m-%dT%H:%M:%SZ")
+elif entry.get("expires"):
+    status["expirationTimestamp"] = entry["expires"]
+print(json.dumps({{"apiVersion": "{api}", "kind": "ExecCredential", "status": status}}))
+'''
+
+
+def cert_plugin_kubeconfig(cluster: DemoCluster, tmp_path: Path, certs: list[dict[str, str]]) -> Path:
+    state = tmp_path / "cert-plugin"
+    state.mkdir()
+    script = state / "cert-plugin"
+    script.write_text(CERT_PLUGIN.format(python=sys.executable, api=EXEC_API))
+    script.chmod(0o755)
+    (state / "certs.json").write_text(json.dumps(certs))
+    user = {"exec": {"apiVersion": EXEC_API, "command": str(script),
+                     "env": [{"name": "PLUGIN_DIR", "value": str(state)}]}}
+    return demo_kubeconfig(cluster, tmp_path / "kubeconfig", user)
+
+
+def cert_entry(cert: Any, expires: str = "") -> dict[str, str]:
+    return {"cert": cert.cert_pem.decode(), "key": cert.key_pem.decode(), "expires": expires}
+
+
+def plugin_runs(kubeconfig: Path) -> int:
+    return int((kubeconfig.parent / "cert-plugin" / "runs").read_text())
+
+
+def test_demo_server_accepts_a_client_certificate_and_401s_a_revoked_one(shared_cluster: DemoCluster,
+                                                                          tmp_path: Path) -> None:
+    cert = shared_cluster.issue_client_certificate("alice")
+    kc = KubeConfig.load(cert_plugin_kubeconfig(shared_cluster, tmp_path, [cert_entry(cert)]))
+    conn = kc.connect()
+    assert CoreV1Api(conn.api_client).list_namespaced_pod("default").items
+    shared_cluster.faults.revoke_client_certificate(cert.serial)
+    with pytest.raises(ApiException) as err:
+        CoreV1Api(conn.api_client).list_namespaced_pod("default")
+    assert err.value.status == 401
+    kc.close()
+
+
+def test_expired_exec_client_certificate_is_refreshed_for_existing_clients(shared_cluster: DemoCluster,
+                                                                          tmp_path: Path) -> None:
+    """The plugin's first certificate expires about a second after connect(): the next request
+    through the clients created before runs the plugin again and uses the new certificate."""
+    stale, fresh = shared_cluster.issue_client_certificate("stale"), shared_cluster.issue_client_certificate("fresh")
+    path = cert_plugin_kubeconfig(shared_cluster, tmp_path, [cert_entry(stale, "soon"),
+                                                             cert_entry(fresh, "2999-01-01T00:00:00Z")])
+    kc = KubeConfig.load(path)
+    conn = kc.connect()  # runs the plugin once: the certificate that expires soon
+    watch_client = conn.new_api_client()  # a second client made before the refresh
+    for client in (conn.api_client, watch_client):
+        assert CoreV1Api(client).list_namespaced_pod("default").items  # pools hold the stale certificate
+    assert plugin_runs(path) == 1
+    deadline = time.monotonic() + 5  # wait for the expiry (with the 5-minute margin) to pass
+    while datetime.datetime.now(datetime.timezone.utc) < conn._loader.expiry - datetime.timedelta(minutes=5):
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    shared_cluster.faults.revoke_client_certificate(stale.serial)
+    assert CoreV1Api(conn.api_client).list_namespaced_pod("default").items
+    assert CoreV1Api(watch_client).list_namespaced_pod("default").items
+    assert conn.check(timeout=2)["major"] == "1"
+    assert plugin_runs(path) == 2  # once for all clients: the fresh one has not expired
+    kc.close()
+
+
+def test_refresh_after_401_reaches_clients_holding_the_old_certificate(shared_cluster: DemoCluster,
+                                                                        tmp_path: Path) -> None:
+    old, new = shared_cluster.issue_client_certificate("old"), shared_cluster.issue_client_certificate("new")
+    path = cert_plugin_kubeconfig(shared_cluster, tmp_path, [cert_entry(old), cert_entry(new)])
+    kc = KubeConfig.load(path)
+    conn = kc.connect()
+    clients = [conn.api_client, conn.new_api_client()]
+    for client in clients:
+        assert CoreV1Api(client).list_namespaced_pod("default").items  # pools now hold the old certificate
+    shared_cluster.faults.revoke_client_certificate(old.serial)  # rotated on the server side
+    with pytest.raises(ApiException) as err:
+        CoreV1Api(conn.api_client).list_namespaced_pod("default")
+    assert err.value.status == 401
+    conn.refresh_credentials()  # what the pod watch does after a 401
+    for client in clients:
+        assert CoreV1Api(client).list_namespaced_pod("default").items
+    kc.close()
+
+
+def test_interactive_only_plugin_inside_the_tui_says_to_log_in_from_a_shell(shared_cluster: DemoCluster,
+                                                                           plugin: Path, tmp_path: Path) -> None:
+    """A context picked inside the TUI whose plugin insists on a terminal: no hang, one line saying what to do."""
+    (plugin / "token").write_text(shared_cluster.token)
+    kc = KubeConfig.load(demo_kubeconfig(shared_cluster, tmp_path / "k", exec_user(plugin, interactiveMode="Always")))
+    kc.interactive = False  # the TUI owns the terminal
+    with pytest.raises(Exception) as err:
+        kc.connect()
+    text = str(err.value)
+    assert err.value.kind == ErrorKind.EXEC_PLUGIN  # type: ignore[attr-defined]
+    assert "needs an interactive login" in text
+    assert "log in from a shell first (e.g. `kubectl --context ctx get --raw /version`)" in text
+    assert "restart with `ephemera --context ctx`" in text
+    assert "\n" not in text
+    assert calls(plugin) == []  # never started without a terminal
+
+
+def test_plugin_waiting_for_a_login_is_stopped_with_what_it_said(shared_cluster: DemoCluster, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    import tui.kube.connection as connection
+
+    monkeypatch.setattr(connection, "EXEC_PLUGIN_TIMEOUT", 0.5)
+    script = tmp_path / "browser-login"
+    script.write_text(f"#!{sys.executable}\nimport sys, time\n"
+                      "print('Please visit https://login.example/device and enter code ABCD', file=sys.stderr)\n"
+                      "sys.stderr.flush()\ntime.sleep(30)\n")
+    script.chmod(0o755)
+    kc = KubeConfig.load(demo_kubeconfig(shared_cluster, tmp_path / "k",
+                                         {"exec": {"apiVersion": EXEC_API, "command": str(script)}}))
+    kc.interactive = False
+    with pytest.raises(Exception) as err:
+        kc.connect()
+    text = str(err.value)
+    assert "did not answer within 0.5s, probably waiting for a login" in text
+    assert "it said: Please visit https://login.example/device and enter code ABCD" in text
+    assert "log in from a shell first" in text

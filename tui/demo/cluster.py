@@ -11,6 +11,7 @@ with DemoCluster(kubelet_delay=0.2) as cluster:
 from __future__ import annotations
 
 import asyncio
+import datetime
 import os
 import secrets
 import signal
@@ -28,7 +29,7 @@ from tui.demo.kubeconfig import write_kubeconfig
 from tui.demo.kubelet import Kubelet
 from tui.demo.server import build_app
 from tui.demo.state import ServerState
-from tui.demo.tls import ServingCertificate, make_serving_certificate
+from tui.demo.tls import ClientCertificate, ServingCertificate, issue_client_certificate, make_serving_certificate
 from tui.demo.store import Store
 
 T = TypeVar("T")
@@ -83,6 +84,15 @@ class DemoCluster:
     def ca_pem(self) -> bytes | None:
         """The CA that signed the serving certificate (None when serving plain http)."""
         return self.certificate.ca_pem if self.certificate is not None else None
+
+    def issue_client_certificate(self, user: str = "ephemera-demo-user", groups: tuple[str, ...] = (),
+                                 valid_for: datetime.timedelta = datetime.timedelta(hours=1)) -> ClientCertificate:
+        """A client certificate signed by the cluster CA: the server accepts it instead of the bearer
+        token (x509 authentication, as kube-apiserver's --client-ca-file) unless it is revoked with
+        `faults.revoke_client_certificate(serial)`. Needs TLS."""
+        if self.certificate is None:
+            raise RuntimeError("client certificates need the TLS demo cluster (tls=True)")
+        return issue_client_certificate(self.certificate, user, groups, valid_for)
 
     def write_ca(self, path: str | os.PathLike[str]) -> Path:
         target = Path(path)

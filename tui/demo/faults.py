@@ -5,6 +5,7 @@
 | `drop_watches()` | ends every open watch stream (clients see the stream close) |
 | `compact_history()` | forgets the watch history: older resourceVersions get 410 Expired, open watches an ERROR 410 |
 | `fail_requests(status=500, count=1, path_contains=None)` | the next `count` matching requests get a Status with `status` |
+| `revoke_client_certificate(serial)` | requests authenticated by that client certificate get 401 |
 | `set_latency(seconds)` | every request waits this long first (0 turns it off) |
 | `deny(verb, resource, subresource="", namespace=None)` / `allow_all()` | RBAC: 403 on the real routes and in SelfSubjectAccessReview |
 | `cut_streams(namespace=None, pod=None, container=None)` | drops matching attach/exec sockets (the shell inside keeps running) |
@@ -59,6 +60,12 @@ class FaultInjector:
             faults.fail_status = status
             faults.fail_count = count
             faults.fail_path_contains = path_contains
+
+    def revoke_client_certificate(self, serial: int) -> None:
+        """Requests authenticated by the client certificate with this serial get 401 from now on."""
+        faults = self._state().faults
+        with faults.lock:
+            faults.revoked_serials.add(int(serial))
 
     def set_latency(self, seconds: float) -> None:
         self._state().faults.latency = max(0.0, float(seconds))

@@ -20,6 +20,17 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 ANONYMOUS_PATHS = frozenset({"/healthz", "/readyz", "/livez"})
 
 
+def _client_certificate_ok(request: web.Request, state: ServerState) -> bool:
+    """x509 authentication: a client certificate the TLS handshake verified against the cluster CA
+    (`DemoCluster.issue_client_certificate`), unless its serial was revoked by a test."""
+    transport = request.transport
+    peer = transport.get_extra_info("peercert") if transport is not None else None
+    if not peer or "serialNumber" not in peer:
+        return False
+    with state.faults.lock:
+        return int(peer["serialNumber"], 16) not in state.faults.revoked_serials
+
+
 def build_app(state: ServerState) -> web.Application:
     @web.middleware
     async def faults(request: web.Request, handler: Handler) -> web.StreamResponse:
@@ -37,7 +48,10 @@ def build_app(state: ServerState) -> web.Application:
         if request.path not in ANONYMOUS_PATHS:
             header = request.headers.get("Authorization", "")
             scheme, _, token = header.partition(" ")
-            if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip(), state.token):
+            if header:
+                if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip(), state.token):
+                    return status_response(401, "Unauthorized", "Unauthorized")
+            elif not _client_certificate_ok(request, state):
                 return status_response(401, "Unauthorized", "Unauthorized")
         return await handler(request)
 

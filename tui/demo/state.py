@@ -21,6 +21,8 @@ class RequestFaults:
     fail_status: int = 500
     fail_count: int = 0
     fail_path_contains: str | None = None
+    # serial numbers of client certificates the server answers 401 for (a revoked or rotated cert)
+    revoked_serials: set[int] = field(default_factory=set)
 
     def take_failure(self, path: str) -> int | None:
         """The status to fail this request with, consuming one injected failure, or None."""

@@ -24,9 +24,14 @@ class ServingCertificate:
     ca_pem: bytes
     cert_pem: bytes
     key_pem: bytes
+    ca_key_pem: bytes = b""
 
     def server_context(self) -> ssl.SSLContext:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        # Like kube-apiserver's --client-ca-file: a client may present a certificate signed by the
+        # cluster CA (x509 authentication); clients without one (bearer token) are not asked to.
+        context.verify_mode = ssl.CERT_OPTIONAL
+        context.load_verify_locations(cadata=self.ca_pem.decode())
         with tempfile.TemporaryDirectory(prefix="ephemera-tls-") as folder:
             cert_path = os.path.join(folder, "tls.crt")
             key_path = os.path.join(folder, "tls.key")
@@ -96,4 +101,47 @@ def make_serving_certificate(host: str = "127.0.0.1") -> ServingCertificate:
         cert_pem=cert.public_bytes(serialization.Encoding.PEM),
         key_pem=key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                   serialization.NoEncryption()),
+        ca_key_pem=ca_key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                        serialization.NoEncryption()),
+    )
+
+
+@dataclass(frozen=True)
+class ClientCertificate:
+    """A client certificate signed by the cluster CA (what `kubeadm` or an exec plugin hands out)."""
+
+    cert_pem: bytes
+    key_pem: bytes
+    serial: int
+    user: str
+
+
+def issue_client_certificate(serving: ServingCertificate, user: str, groups: tuple[str, ...] = (),
+                             valid_for: datetime.timedelta = datetime.timedelta(hours=1)) -> ClientCertificate:
+    """A client certificate for `user` (CN) and `groups` (O), as kube-apiserver's x509 authenticator reads them."""
+    ca_key = serialization.load_pem_private_key(serving.ca_key_pem, password=None)
+    ca_cert = x509.load_pem_x509_certificate(serving.ca_pem)
+    now = datetime.datetime.now(datetime.timezone.utc)
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = [x509.NameAttribute(NameOID.COMMON_NAME, user)]
+    subject += [x509.NameAttribute(NameOID.ORGANIZATION_NAME, group) for group in groups]
+    serial = x509.random_serial_number()
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name(subject))
+        .issuer_name(ca_cert.subject)
+        .public_key(key.public_key())
+        .serial_number(serial)
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + valid_for)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CLIENT_AUTH]), critical=False)
+        .sign(ca_key, hashes.SHA256())  # type: ignore[arg-type]
+    )
+    return ClientCertificate(
+        cert_pem=cert.public_bytes(serialization.Encoding.PEM),
+        key_pem=key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                  serialization.NoEncryption()),
+        serial=serial,
+        user=user,
     )

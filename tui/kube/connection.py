@@ -13,6 +13,17 @@ certificates, auth-provider, exec plugins) or `InClusterConfigLoader`. Exec cred
 
 The official `ExecProvider.run` decides by `sys.stdout.isatty()` and would hand the TUI's terminal
 to the plugin, and `KubeConfigLoader` logs plugin failures instead of raising; both are replaced here.
+
+A plugin that needs a login on the terminal (`interactiveMode: Always`, or one that waits for a
+browser or a prompt) cannot get it once the TUI runs: it is refused at once, or stopped after
+`EXEC_PLUGIN_TIMEOUT`, with a message telling the user to log in from a shell first.
+
+Refresh: credentials with an expiry (exec plugin `expirationTimestamp`, tokens and client
+certificates alike) are re-resolved before the first request after they expire (5 minutes early, as
+the official client), and after a 401 via `refresh_credentials()`. Every `ApiClient` of the
+connection sees the new credentials: tokens through the shared `Configuration`, a new client
+certificate by rebuilding each client's connection pool (urllib3 pools keep the certificate they
+were built with).
 """
 
 from __future__ import annotations
@@ -23,11 +34,11 @@ import sys
 import threading
 from typing import TYPE_CHECKING, Any
 
-from kubernetes.client import ApiClient, Configuration, VersionApi
+from kubernetes.client import ApiClient, Configuration, VersionApi, rest
 from kubernetes.config.config_exception import ConfigException
 from kubernetes.config.exec_provider import ExecProvider
 from kubernetes.config.incluster_config import InClusterConfigLoader
-from kubernetes.config.kube_config import FileOrData, KubeConfigLoader, parse_rfc3339
+from kubernetes.config.kube_config import FileOrData, KubeConfigLoader, _is_expired, parse_rfc3339
 
 from tui.kube.errors import ClusterError, ErrorKind, describe_exception
 
@@ -36,7 +47,7 @@ if TYPE_CHECKING:
 
 __all__ = ["ClusterConnection", "CapturedExecProvider", "open_connection", "EXEC_PLUGIN_TIMEOUT"]
 
-EXEC_PLUGIN_TIMEOUT = 60.0  # seconds a non-interactive plugin run may take
+EXEC_PLUGIN_TIMEOUT = 30.0  # seconds a non-interactive plugin run may take
 
 
 def _user_agent() -> str:
@@ -49,11 +60,14 @@ class CapturedExecProvider(ExecProvider):
     """The official ExecProvider, but the caller decides whether the plugin may use the terminal,
     and failures raise `ClusterError` with the plugin's own error text."""
 
-    def __init__(self, exec_config: Any, cwd: str | None, cluster: Any = None, *, interactive: bool) -> None:
+    def __init__(self, exec_config: Any, cwd: str | None, cluster: Any = None, *, interactive: bool,
+                 context: str = "") -> None:
         super().__init__(exec_config, cwd, cluster)
-        mode = exec_config.safe_get("interactiveMode") or "IfAvailable"
+        self.mode = str(exec_config.safe_get("interactiveMode") or "IfAvailable")
         stdin_tty = hasattr(sys.stdin, "isatty") and sys.stdin.isatty()
-        self.interactive = interactive and mode != "Never" and stdin_tty
+        self.interactive = interactive and self.mode != "Never" and stdin_tty
+        self.tui_running = not interactive
+        self.context = context
         self.command = str(exec_config["command"])
         self.install_hint = " ".join(str(exec_config.safe_get("installHint") or "").split())
 
@@ -64,7 +78,22 @@ class CapturedExecProvider(ExecProvider):
             kind=ErrorKind.EXEC_PLUGIN,
         )
 
+    def _login_first(self, what: str) -> ClusterError:
+        """The plugin wants a terminal it cannot have: say how to log in outside the TUI."""
+        context = f" --context {self.context}" if self.context else ""
+        where = ("ephemera cannot hand it the terminal while the TUI runs" if self.tui_running
+                 else "standard input is not a terminal")
+        return ClusterError(
+            f"credential plugin {self.command!r} {what} ({where})",
+            f"log in from a shell first (e.g. `kubectl{context} get --raw /version`), then press r to retry "
+            f"or restart with `ephemera{context}`",
+            kind=ErrorKind.EXEC_PLUGIN,
+        )
+
     def run(self, previous_response: Any = None) -> dict[str, Any]:
+        if self.mode == "Always" and not self.interactive:
+            # client-go refuses too: "exec plugin cannot support interactive mode: standard input is not a terminal"
+            raise self._login_first("needs an interactive login (interactiveMode: Always)")
         info: dict[str, Any] = {"apiVersion": self.api_version, "kind": "ExecCredential",
                                 "spec": {"interactive": self.interactive}}
         if previous_response:
@@ -97,9 +126,10 @@ class CapturedExecProvider(ExecProvider):
             stdout, stderr = process.communicate(timeout=None if self.interactive else EXEC_PLUGIN_TIMEOUT)
         except subprocess.TimeoutExpired as exc:
             process.kill()
-            process.communicate()
-            raise self._fail(f"did not answer within {EXEC_PLUGIN_TIMEOUT:.0f}s "
-                             "(does it need an interactive login? restart ephemera to log in)") from exc
+            _, stderr = process.communicate()
+            said = " ".join((stderr or "").split())[-200:]
+            raise self._login_first(f"did not answer within {EXEC_PLUGIN_TIMEOUT:g}s, probably waiting for a login"
+                                    + (f"; it said: {said}" if said else "")) from exc
         if process.returncode != 0:
             detail = " ".join((stderr or "").split())
             if len(detail) > 300:
@@ -122,6 +152,7 @@ class _KubeconfigLoader(KubeConfigLoader):
     def __init__(self, config: Any, context: str, owner: KubeConfig) -> None:
         super().__init__(config_dict=config, active_context=context, config_base_path=None)
         self._owner = owner
+        self._context_name = context
         self._exec_lock = threading.Lock()
 
     def _load_from_exec_plugin(self) -> bool | None:
@@ -130,7 +161,7 @@ class _KubeconfigLoader(KubeConfigLoader):
         with self._exec_lock:
             base_path = self._get_base_path(self._cluster.path)
             provider = CapturedExecProvider(self._user["exec"], base_path, self._cluster,
-                                            interactive=self._owner.interactive)
+                                            interactive=self._owner.interactive, context=self._context_name)
             status = provider.run()
             if status.get("token"):
                 self.token = f"Bearer {status['token']}"
@@ -148,6 +179,11 @@ class _KubeconfigLoader(KubeConfigLoader):
     def reload(self) -> None:
         self._load_authentication()
 
+    def expired(self) -> bool:
+        """The credentials carry an expiry (exec plugin, auth-provider) that has (nearly) passed."""
+        expiry = self.__dict__.get("expiry")
+        return expiry is not None and _is_expired(expiry)
+
     def apply(self, configuration: Configuration) -> None:
         self._set_config(configuration)
 
@@ -156,8 +192,42 @@ class _InClusterLoader(InClusterConfigLoader):
     def reload(self) -> None:
         self._read_token_file()
 
+    def expired(self) -> bool:
+        return False  # the official hook re-reads the token file every minute
+
     def apply(self, configuration: Configuration) -> None:
         self._set_config(configuration)
+
+
+class _ConnectionApiClient(ApiClient):
+    """An ApiClient that refreshes expired credentials before each request and rebuilds its
+    connection pool when the client certificate changed (urllib3 pools keep the one they were built with)."""
+
+    def __init__(self, connection: ClusterConnection) -> None:
+        self._connection = connection
+        self._credentials_generation = connection.credentials_generation
+        super().__init__(configuration=connection.configuration)
+
+    def _sync_credentials(self) -> None:
+        self._connection.ensure_fresh_credentials()
+        generation = self._connection.credentials_generation
+        if generation != self._credentials_generation:
+            old, self.rest_client = self.rest_client, rest.RESTClientObject(self.configuration)
+            self._credentials_generation = generation
+            try:
+                old.close()
+            except Exception:  # noqa: BLE001 - idle connections only; in-flight ones finish on their own
+                pass
+
+    def param_serialize(self, *args: Any, **kwargs: Any) -> Any:
+        # Every request (REST and the WebSocket `stream()` path) is serialized here, before the
+        # Authorization header is computed.
+        self._sync_credentials()
+        return super().param_serialize(*args, **kwargs)
+
+    def call_api(self, *args: Any, **kwargs: Any) -> Any:
+        self._sync_credentials()  # a refresh by another client since param_serialize
+        return super().call_api(*args, **kwargs)
 
 
 class ClusterConnection:
@@ -177,8 +247,11 @@ class ClusterConnection:
         self.namespace = info.namespace or "default"
         self.configuration = configuration
         self._loader = loader
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         self._clients: list[ApiClient] = []
+        # bumped when a refresh changes the client certificate: each client then rebuilds its pool
+        self.credentials_generation = 0
+        self._install_refresh_hook(configuration)
         self._check_configuration = self._configuration_copy(retries=0)
         self.api_client = self.new_api_client()
 
@@ -188,12 +261,27 @@ class ClusterConnection:
     def _configuration_copy(self, *, retries: int | None = None) -> Configuration:
         cfg = Configuration()
         self._loader.apply(cfg)
+        self._install_refresh_hook(cfg)
         cfg.retries = retries
         return cfg
 
+    def _install_refresh_hook(self, configuration: Configuration) -> None:
+        """The official hook re-runs the plugin without our lock and only for tokens: route it here."""
+        if configuration.refresh_api_key_hook is not None:
+            configuration.refresh_api_key_hook = lambda _cfg: self.ensure_fresh_credentials()
+
+    def ensure_fresh_credentials(self) -> None:
+        """Refresh the credentials if they have expired (called before every request)."""
+        if not self._loader.expired():
+            return
+        with self._lock:
+            if self._loader.expired():  # another thread may have refreshed them meanwhile
+                self.refresh_credentials()
+
     def new_api_client(self) -> ApiClient:
         """A fresh ApiClient with the same credentials (one per stream session)."""
-        client = ApiClient(configuration=self.configuration)
+        self.ensure_fresh_credentials()
+        client = _ConnectionApiClient(self)
         client.user_agent = _user_agent()
         with self._lock:
             self._clients.append(client)
@@ -205,6 +293,7 @@ class ClusterConnection:
 
     def check(self, timeout: float = 5.0) -> dict[str, Any]:
         """GET /version (no retries, short timeout): the version dict, or ClusterError."""
+        self.ensure_fresh_credentials()
         client = ApiClient(configuration=self._check_configuration)
         client.user_agent = _user_agent()
         try:
@@ -233,8 +322,12 @@ class ClusterConnection:
                 raise describe_exception(exc, server=self.server, context=self.context) from exc
             except Exception as exc:  # noqa: BLE001
                 raise self.describe(exc) from exc
-            self._loader.apply(self.configuration)
-            self._loader.apply(self._check_configuration)
+            before = (self.configuration.cert_file, self.configuration.key_file)
+            for configuration in (self.configuration, self._check_configuration):
+                self._loader.apply(configuration)
+                self._install_refresh_hook(configuration)
+            if (self.configuration.cert_file, self.configuration.key_file) != before:
+                self.credentials_generation += 1
 
     def close(self) -> None:
         with self._lock:
