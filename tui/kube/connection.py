@@ -83,12 +83,14 @@ class CapturedExecProvider(ExecProvider):
         context = f" --context {self.context}" if self.context else ""
         where = ("ephemera cannot hand it the terminal while the TUI runs" if self.tui_running
                  else "standard input is not a terminal")
-        return ClusterError(
-            f"credential plugin {self.command!r} {what} ({where})",
-            f"log in from a shell first (e.g. `kubectl{context} get --raw /version`), then press r to retry "
-            f"or restart with `ephemera{context}`",
-            kind=ErrorKind.EXEC_PLUGIN,
-        )
+        if self.mode == "Always":  # it will never run without a terminal: only a restart helps
+            hint = (f"quit and start `ephemera{context}` from a terminal: the plugin logs in there before "
+                    "the TUI takes the screen" if self.tui_running else "run this command from a terminal")
+        else:
+            then = (f"then press r to retry or restart with `ephemera{context}`" if self.tui_running
+                    else "then run this command again")
+            hint = f"log in from a shell first (e.g. `kubectl{context} get --raw /version`), {then}"
+        return ClusterError(f"credential plugin {self.command!r} {what} ({where})", hint, kind=ErrorKind.EXEC_PLUGIN)
 
     def run(self, previous_response: Any = None) -> dict[str, Any]:
         if self.mode == "Always" and not self.interactive:
