@@ -1,4 +1,4 @@
-"""Keys typed in one burst (fast typing, a paste, tmux send-keys) go where the user expects."""
+"""Keys go where the user expects: typed in one burst (fast typing, a paste), or after the watch restarts."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ async def test_a_filter_typed_in_one_burst_lands_in_the_filter(shared_cluster: D
         await wait_for(pilot, lambda: row_names(app) == [SLIM], what="label-selected rows")
         assert app.browser.label_selector == "app=slim"
         assert not app.browser.sessions.panes, "a browser key fired while typing the filter"
-        assert app.focused is app.browser.table
+        await wait_for(pilot, lambda: app.focused is app.browser.table, what="focus back on the table")
 
 
 async def test_keys_right_after_tab_scroll_the_inspector_not_the_table(shared_cluster: DemoCluster) -> None:
@@ -61,3 +61,20 @@ async def test_slash_inside_the_filter_field_is_typed_not_a_new_filter(shared_cl
         burst(app, ["/", "/", *"^sl", "/", "enter"])
         await wait_for(pilot, lambda: row_names(app) == [SLIM], what="regex-filtered rows")
         assert app.browser.header.filter_text == "regex /^sl/"
+
+
+async def test_j_moves_the_cursor_after_every_watch_restart(shared_cluster: DemoCluster) -> None:
+    """A, n and -l restart the watch: "Loading pods…" hides the table (Textual then drops its
+    focus); when the rows are back, j/k must work without a Tab first."""
+    app = make_app(shared_cluster.kubeconfig_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: SLIM in row_names(app), what="rows")
+        table = app.browser.table
+        for _ in range(4):
+            await pilot.press("A")
+            await wait_for(pilot, lambda: app.browser.has_listed and table.row_count > 1, what="rows again")
+            await pilot.pause(0.1)
+            before = table.selected_key
+            await pilot.press("j")
+            assert table.selected_key != before, "j did nothing after the watch restarted"
+            assert app.focused is table

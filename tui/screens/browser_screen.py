@@ -344,6 +344,10 @@ class BrowserScreen(Screen[None]):
         if text is None:
             message.display = False
             table.display = True
+            if self.focused is None:
+                # Textual drops the focus of a hidden widget: the table hidden by "Loading pods…"
+                # (A, n, -l restart the watch) would come back deaf to j/k without this.
+                self.set_focus(table)
             return
         message.update(text)
         message.display = True
