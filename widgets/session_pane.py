@@ -29,7 +29,7 @@ from tui.kube.attach_session import AttachSession, SessionStatus
 from tui.kube.errors import describe_exception
 from widgets.pod_facts import ContainerEntry, container_entries
 from widgets.terminal.asciicast import AsciicastRecorder
-from widgets.terminal.terminal_view import TerminalInput, TerminalResized, TerminalView
+from widgets.terminal.terminal_view import TerminalInput, TerminalLeave, TerminalResized, TerminalView
 
 __all__ = [
     "Badge",
@@ -462,6 +462,9 @@ class SessionPane(Vertical):
             self.reattach()
         elif message.data == b"d" and self.badge.state == "no-shell":
             self.post_message(self.DebugRequested(self))
+        elif message.data == b"\x1b":
+            # Nothing runs here to take the key: Esc leaves the pane, as Ctrl+] does.
+            self.post_message(TerminalLeave(terminal=self.terminal))
 
     @on(TerminalResized)
     def _resized(self, message: TerminalResized) -> None:

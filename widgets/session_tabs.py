@@ -362,8 +362,12 @@ class SessionTabs(Vertical):
         pane = self.current
         if isinstance(focused, TerminalView):
             hint = HINT_TERMINAL
-            if pane is not None and pane.can_reattach:
-                hint += " · r re-attach"
+            if pane is not None and pane.finished:
+                hint = "Esc or " + hint  # nothing runs in the pane to take Esc
+                if pane.can_reattach:
+                    hint += " · r re-attach"
+                elif pane.badge.state == "no-shell":
+                    hint += " · d debug it with an ephemeral container"
         elif focused is self.tab_bar:
             hint = HINT_SELECTING if self._selecting else HINT_TAB_BAR
         else:

@@ -161,6 +161,12 @@ async def test_shell_into_distroless_container_explains_and_suggests_debug(demo_
         assert "press d" in pane.banner_text and "target container app" in pane.banner_text
         tab_bar = pilot.app.browser.sessions.tab_bar  # type: ignore[attr-defined]
         await wait_for(pilot, lambda: "✕ no shell" in tab_bar.text, what="the tab's badge")
+        hint = pilot.app.browser.sessions.query_one("#session-hint")  # type: ignore[attr-defined]
+        await wait_for(pilot, lambda: "d debug it with an ephemeral container" in str(hint.render()), what="the d hint")
+        assert str(hint.render()).startswith("Esc or Ctrl+] leave pane")
+        await pilot.press("escape")  # nothing runs in the pane: Esc leaves it for the tab bar
+        await wait_for(pilot, lambda: pilot.app.focused is tab_bar, what="the tab bar focused")
+        await pilot.press("enter")
         await pilot.press("d")  # in the pane: the debug form on that pod
         await wait_for(pilot, lambda: type(pilot.app.screen).__name__ == "DebugFormModal", what="the debug form")
         assert pilot.app.browser.table.selected_key == SLIM  # type: ignore[attr-defined]

@@ -89,3 +89,11 @@ def test_paste_cannot_close_the_bracket_early() -> None:
     data = paste_to_bytes("a\x1b[201~rm -rf /\n", bracketed=True)
     assert data.count(b"\x1b[201~") == 1
     assert data.endswith(b"\x1b[201~")
+
+
+def test_f13_to_f24_are_shifted_f1_to_f12_and_super_sends_nothing() -> None:
+    assert key_to_bytes("f13", None) == b"\x1b[1;2P"
+    assert key_to_bytes("f17", None) == b"\x1b[15;2~"
+    assert key_to_bytes("ctrl+f13", None) == b"\x1b[1;6P"
+    assert key_to_bytes("super+a", "a") is None
+    assert key_to_bytes("super+c", None) is None

@@ -111,6 +111,12 @@ def _wheel_up(term: TerminalView) -> Message:
     return events.MouseScrollUp(term, 2, 3, 0, -1, 0, False, False, False, screen_x=2, screen_y=3)
 
 
+def _wheel_down(term: TerminalView) -> Message:
+    from textual import events
+
+    return events.MouseScrollDown(term, 2, 3, 0, 1, 0, False, False, False, screen_x=2, screen_y=3)
+
+
 def _paste(text: str) -> Message:
     from textual import events
 
@@ -285,3 +291,25 @@ async def test_a_flood_from_a_thread_is_bounded_and_never_blocks_after_the_pane_
 
         threading.Thread(target=late_reader, daemon=True).start()
         assert await asyncio.to_thread(finished.wait, 5)
+
+
+async def test_ten_thousand_lines_of_scrollback_reached_with_shift_home_and_the_wheel() -> None:
+    app = TerminalApp()
+    async with app.run_test(size=(40, 8)) as pilot:
+        term = app.query_one(TerminalView)
+        term.feed(b"".join(b"%d\r\n" % i for i in range(1, 12001)))
+        await until(pilot, lambda: "12000" in visible_text(term))
+        rows = term.engine.rows
+        oldest = 12000 - (10000 + rows - 1) + 1  # 10,000 scrollback lines above the screen
+        await pilot.press("shift+home")
+        await until(pilot, lambda: visible_text(term)[0] == str(oldest))
+        assert not term.following
+        term.post_message(_wheel_down(term))
+        await until(pilot, lambda: visible_text(term)[0] == str(oldest + 3))
+        await pilot.press("shift+end")
+        await until(pilot, lambda: term.following and "12000" in visible_text(term))
+        assert app.sent() == b""
+        term.feed(b"\x1b[?1049h")  # a full-screen program has no scrollback: it gets the keys
+        await until(pilot, lambda: term.engine.alternate_screen)
+        await pilot.press("shift+home")
+        await until(pilot, lambda: app.sent() == b"\x1b[1;2H")

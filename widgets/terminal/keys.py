@@ -52,6 +52,7 @@ _TILDE_KEYS = {
     "f11": 23,
     "f12": 24,
 }
+_F13_TO_F24 = {f"f{n}": f"f{n - 12}" for n in range(13, 25)}
 # Ctrl+symbol bytes that are not `ord(c) & 0x1f` of an obvious letter.
 _CTRL_SYMBOLS = {
     "@": 0x00,
@@ -111,6 +112,11 @@ def _modifier_param(mods: frozenset[str]) -> int:
 def key_to_bytes(key: str, character: str | None, *, application_cursor: bool = False) -> bytes | None:
     """The bytes to send to the program for one key event, or None for keys with no encoding."""
     mods, base = _split(key)
+    if "super" in mods or "hyper" in mods:
+        return None  # a terminal sends nothing for Super (Cmd, the Windows key) combinations
+    if base in _F13_TO_F24:  # xterm: F13-F24 are Shift+F1-F12
+        base = _F13_TO_F24[base]
+        mods = mods | {"shift"}
     param = _modifier_param(mods)
     alt = "alt" in mods or "meta" in mods
 

@@ -105,6 +105,8 @@ def _rich_color(color: Color) -> RichColor | None:
 
 
 _CURSOR_STYLE = Style(reverse=True)
+# Keys that scroll the view: +-1 a page, +-2 to the bottom / top of the scrollback.
+_SCROLL_KEYS = {"shift+pageup": -1, "shift+pagedown": 1, "shift+home": -2, "shift+end": 2}
 
 
 class TerminalView(ScrollView, can_focus=True):
@@ -551,11 +553,12 @@ class TerminalView(ScrollView, can_focus=True):
         if key == LEAVE_KEY:
             self.post_message(TerminalLeave(terminal=self))
             return
-        if key == "shift+pageup":
-            self.scroll_lines(-max(1, self.engine.rows - 1))
-            return
-        if key == "shift+pagedown":
-            self.scroll_lines(max(1, self.engine.rows - 1))
+        # Scrolling the scrollback (as in xterm, GNOME Terminal, Konsole); in the alternate screen
+        # there is none, so a full-screen program gets these keys.
+        scroll = _SCROLL_KEYS.get(key) if not self.engine.alternate_screen else None
+        if scroll is not None:
+            page = max(1, self.scrollable_content_region.height - 1)
+            self.scroll_lines(scroll * page if abs(scroll) == 1 else scroll * self.engine.line_count)
             return
         data = key_to_bytes(key, event.character, application_cursor=self.engine.application_cursor_keys)
         if data:
