@@ -157,3 +157,29 @@ def test_attach_to_a_container_that_is_not_running_fails_with_400(conn: ClusterC
     wait_for(lambda: screen.state == "failed", what="failure")
     assert screen.last().error is not None
     assert screen.last().error.status in (400, 404)
+
+
+def test_first_resize_is_one_column_wider_then_the_real_size(conn: ClusterConnection,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """As kubectl: the shell sees a size change even when the terminal already had the right size,
+    so it redraws its prompt on attach."""
+    from tui.demo.stdio import ProcessIO
+
+    sizes: list[tuple[int, int]] = []
+    original = ProcessIO.resize
+
+    def recording(self: ProcessIO, cols: int, rows: int) -> None:
+        sizes.append((cols, rows))
+        original(self, cols, rows)
+
+    monkeypatch.setattr(ProcessIO, "resize", recording)  # the demo server's side: what arrived on channel 4
+    add_debug_container(conn)
+    screen = Screen(cols=90, rows=20)
+    session = attach(conn, screen)
+    try:
+        wait_for(lambda: len(sizes) >= 2, what="the two initial resizes")
+        assert sizes[:2] == [(91, 20), (90, 20)]
+        session.write(b"stty size\r")
+        wait_for(lambda: "20 90" in screen.text(), what="the real size in the shell")
+    finally:
+        session.close()
