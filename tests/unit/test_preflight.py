@@ -286,3 +286,14 @@ def test_reuse_offers_a_running_debugger_of_the_same_image_and_mode() -> None:
 def test_no_pod_is_one_failure() -> None:
     checks = run_checks(PreflightFacts(request=SHARED, pod=None))
     assert [c.verdict for c in checks] == ["fail"]
+
+
+def test_every_check_of_a_clean_pod_says_what_it_found() -> None:
+    """Static pod, node OS, runAsNonRoot and name are listed as passed too, not silently left out."""
+    checks = run_checks(facts_for(TARGET, node_os="linux"))
+    found = {c.name: c for c in checks}
+    assert {"static pod", "node", "runAsNonRoot", "name", "pod state", "target"} <= set(found)
+    assert all(found[n].verdict == "ok" and found[n].found for n in ("static pod", "node", "runAsNonRoot", "name"))
+    assert "PID namespaces can be shared" in found["node"].found
+    copy = {c.name: c for c in run_checks(facts_for(COPY))}
+    assert copy["name"].verdict == "ok" and "no pod named" in copy["name"].found

@@ -233,6 +233,8 @@ def _pod_checks(facts: PreflightFacts) -> list[Check]:
         else:
             checks.append(Check("static pod", "info",
                                 f"{name!r} is a static (mirror) pod; its copy will be a normal pod"))
+    else:
+        checks.append(Check("static pod", "ok", "no (a mirror pod would refuse them)"))
     phase = (pod.get("status") or {}).get("phase") or "Unknown"
     deleting = bool((pod.get("metadata") or {}).get("deletionTimestamp"))
     if deleting and ephemeral:
@@ -287,9 +289,11 @@ def _target_checks(facts: PreflightFacts) -> list[Check]:
 def _windows_check(facts: PreflightFacts) -> list[Check]:
     pod = facts.pod or {}
     os_name = facts.node_os or ((pod.get("spec") or {}).get("os") or {}).get("name")
-    if os_name != "windows":
-        return []
     node = (pod.get("spec") or {}).get("nodeName") or "the node"
+    if os_name != "windows":
+        if os_name is None:
+            return []
+        return [Check("node", "ok", f"{node} runs {os_name}: PID namespaces can be shared")]
     request = facts.request
     if request.mode is Mode.SHARED_NETWORK:
         return [Check("Windows node", "info", f"{node} runs Windows: only the pod's network is shared",
@@ -360,7 +364,7 @@ def _non_root_check(facts: PreflightFacts) -> list[Check]:
     container = plan.container
     pod = plan.pod_copy if plan.pod_copy is not None else facts.pod
     if not _effective(container, pod, "runAsNonRoot"):
-        return []
+        return [Check("runAsNonRoot", "ok", "not required: any image user works")]
     run_as = _effective(container, pod, "runAsUser")
     name = container.get("name")
     if run_as is not None:
@@ -452,6 +456,12 @@ def _name_checks(facts: PreflightFacts) -> list[Check]:
                             f"a pod named {facts.plan.pod_name if facts.plan else request.copy.name!r} "
                             f"already exists in namespace {request.namespace!r}",
                             "pick another --copy-to NAME, or remove the old copy (ephemera cleanup)"))
+    if not checks and facts.plan is not None:
+        plan = facts.plan
+        if request.mode is Mode.COPY:
+            checks.append(Check("name", "ok", f"no pod named {plan.pod_name!r} in namespace {request.namespace!r} yet"))
+        elif plan.container_name:
+            checks.append(Check("name", "ok", f"{plan.container_name!r} is free in the pod"))
     return checks
 
 
