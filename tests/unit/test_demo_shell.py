@@ -148,3 +148,10 @@ async def test_loops_and_test_brackets() -> None:
     code, out, err = await sh("x=0; while [ $x -lt 3 ]; do echo $x; x=$((x+1)); done; "
                               "[ -d /tmp ] && echo dir; test a = b || echo differ")
     assert (code, out, err) == (0, "0\n1\n2\ndir\ndiffer\n", "")
+
+
+async def test_redirecting_stdout_to_stderr_and_explicit_fd_1() -> None:
+    code, out, err = await sh("echo to-err >&2; echo also-err 1>&2; echo out 1> /tmp/o; cat /tmp/o; exit 4")
+    assert (out, err, code) == ("out\n", "to-err\nalso-err\n", 4)
+    code, out, err = await sh("echo a1>&2")  # a digit inside a word is not a file descriptor
+    assert (out, err) == ("", "a1\n")

@@ -63,7 +63,9 @@ async def dispatch(ctx: Ctx) -> int:
 
 # -- parsing ---------------------------------------------------------------------------------
 
-_OPERATORS = ("2>&1", "&&", "||", ">>", "2>>", "2>", "&>", "|", ";", "&", ">", "<", "\n")
+_OPERATORS = ("2>&1", "1>&2", ">&2", "&&", "||", "1>>", ">>", "2>>", "1>", "2>", "&>", "|", ";", "&", ">", "<",
+              "\n")
+_FD_ALIASES = {"1>&2": ">&2", "1>>": ">>", "1>": ">"}  # `1>` is plain `>`
 _REDIRECTS = frozenset({">", ">>", "2>", "2>>", "&>", "<"})
 
 
@@ -187,9 +189,9 @@ def scan(text: str) -> list[tuple[str, str]]:
             index = end + 1
         else:
             for operator in _OPERATORS:
-                if text.startswith(operator, index) and (not operator.startswith("2") or not word):
+                if text.startswith(operator, index) and (not operator[0] in "12" or not word):
                     flush()
-                    tokens.append(("op", operator))
+                    tokens.append(("op", _FD_ALIASES.get(operator, operator)))
                     index += len(operator)
                     break
             else:
@@ -320,7 +322,7 @@ class _Parser:
                 if target is None or target[0] != "word":
                     raise self.error()
                 command.redirects.append((value, self.take()[1]))
-            elif value == "2>&1":
+            elif value in ("2>&1", ">&2"):
                 command.redirects.append((value, ""))
                 self.pos += 1
             else:
@@ -585,6 +587,9 @@ class Shell:
                 continue
             if op == "2>&1":
                 stderr = stdout
+                continue
+            if op == ">&2":
+                stdout = stderr
                 continue
             sink: Output = NullOutput() if target == "/dev/null" else BufferOutput()
             if isinstance(sink, BufferOutput):
