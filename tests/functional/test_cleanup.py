@@ -86,3 +86,12 @@ def test_refuses_without_yes_and_without_a_terminal(copies: DemoCluster, capsys:
 def test_nothing_to_clean(shared_cluster: DemoCluster, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(shared_cluster, "cleanup", "-n", "monitoring") == 0
     assert capsys.readouterr().out.strip() == "no pods made by ephemera in namespace 'monitoring'"
+
+
+def test_status_is_kubectls_so_a_stuck_copy_shows_why(demo_cluster: DemoCluster,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(demo_cluster, "debug", WEB, "--copy-to=stuck", "--image=doesnotexist", "--no-attach", "-q") == 1
+    capsys.readouterr()
+    assert run(demo_cluster, "cleanup", "--dry-run") == 0
+    (row,) = [line.split() for line in capsys.readouterr().out.splitlines() if line.startswith("default ")]
+    assert row[1] == "stuck" and row[4] in ("ErrImagePull", "ImagePullBackOff")

@@ -505,7 +505,7 @@ class CopyInfo:
     uid: str
     source: str  # "NS/NAME" from the annotation, "" when absent
     created_at: str  # RFC 3339 from the annotation (else creationTimestamp)
-    phase: str
+    phase: str  # kubectl's STATUS column (e.g. ImagePullBackOff, CreateContainerConfigError)
 
     def age(self, now: datetime | None = None) -> str:
         from tui.kube.podstatus import format_age
@@ -514,8 +514,10 @@ class CopyInfo:
 
 
 def list_copies(conn: ClusterConnection, namespace: str | None) -> list[CopyInfo]:
-    """Ephemera's copies in `namespace` (None: every namespace), sorted by namespace and name.
+    """Ephemera's copies (with kubectl's STATUS, so a copy stuck pulling its image shows it) in `namespace` (None: every namespace), sorted by namespace and name.
     Pods are filtered by the label on the server and checked again here."""
+    from tui.kube.podstatus import pod_status_reason
+
     path = pod_path(namespace) if namespace else "/api/v1/pods"
     listing = _get(conn, path, {"labelSelector": MANAGED_SELECTOR})
     copies = []
@@ -532,7 +534,7 @@ def list_copies(conn: ClusterConnection, namespace: str | None) -> list[CopyInfo
             uid=str(metadata.get("uid") or ""),
             source=str(annotations.get(planning.SOURCE_POD_ANNOTATION) or ""),
             created_at=str(annotations.get(planning.CREATED_AT_ANNOTATION) or metadata.get("creationTimestamp") or ""),
-            phase=str((pod.get("status") or {}).get("phase") or ""),
+            phase=pod_status_reason(pod),
         ))
     return sorted(copies, key=lambda c: (c.namespace, c.name))
 
