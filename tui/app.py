@@ -12,6 +12,8 @@ cluster (`--demo`), so demo sessions never pollute the real log. `L` shows it.
 
 from __future__ import annotations
 
+import dataclasses
+import re
 import time
 from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
@@ -37,10 +39,17 @@ from tui.settings import Settings, SettingsError, SettingsProblem, load_settings
 DEFAULT_THEME = "textual-dark"
 DEMO_AUDIT_LOG_NAME = "audit-demo.jsonl"
 PROBLEM_NOTICE_SECONDS = 30.0
+_VALID_VALUES = re.compile(r" \((?:known|one of): [^)]*\)")
 
 
 def _utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def problem_without_path(problem: SettingsProblem) -> str:
+    """`line 4: theme: unknown theme 'x' ...` (the file is named once, in the title)."""
+    text = str(dataclasses.replace(problem, path=None))
+    return text.removeprefix("config, ").removeprefix("config: ")
 
 
 def audit_log_path_for(demo: bool) -> Path:
@@ -116,10 +125,26 @@ class EphemeraApp(App[None]):
         self._remembered_theme = self.theme
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.push_screen(self.browser)
-        for problem in self.settings_problems:
-            self.notify(str(problem), title="Settings problem" if problem.severity == "error" else "Settings",
-                        severity="error" if problem.severity == "error" else "warning",
-                        timeout=PROBLEM_NOTICE_SECONDS)
+        self._notify_settings_problems()
+
+    def _notify_settings_problems(self) -> None:
+        """One notification per problem when there is one; else one listing them all (stacked
+        notifications would push the first ones off an 80x24 screen). `?` lists them again."""
+        problems = self.settings_problems
+        if not problems:
+            return
+        severity = "error" if any(problem.severity == "error" for problem in problems) else "warning"
+        if len(problems) == 1:
+            problem = problems[0]
+            self.notify(f"{problem}\n(? lists it again)", title="Settings problem" if severity == "error"
+                        else "Settings", severity=severity, timeout=PROBLEM_NOTICE_SECONDS)
+            return
+        path = next((problem.path for problem in problems if problem.path is not None), self.settings.path)
+        # without the lists of valid values, so that every problem fits on an 80x24 screen
+        lines = "\n".join(f"• {_VALID_VALUES.sub('', problem_without_path(problem))}" for problem in problems)
+        self.notify(f"{lines}\nThe other settings are used; ? lists these again in full.",
+                    title=f"Settings: {len(problems)} problems in {path}", severity=severity,
+                    timeout=PROBLEM_NOTICE_SECONDS)
 
     @on(Connected)
     def _open_initial_session(self, message: Connected) -> None:
@@ -198,7 +223,10 @@ class EphemeraApp(App[None]):
         if isinstance(self.screen, HelpModal):
             return
         title, rows = help_for_screen(self.screen)
-        self.push_screen(HelpModal(title, rows))
+        notes: list[str] = []
+        if isinstance(self.screen, BrowserScreen) and self.settings_problems:
+            notes = [problem_without_path(problem) for problem in self.settings_problems]
+        self.push_screen(HelpModal(title, rows, notes=notes, notes_title=f"Settings problems ({self.settings.path})"))
 
     def action_audit_log(self) -> None:
         """`L`: the audit log, newest first."""
@@ -228,10 +256,13 @@ class EphemeraApp(App[None]):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Textual's palette entries, with their keys, and our screenshot (which says where)."""
-        keys = {"Theme": "ctrl+t", "Quit": "q, ctrl+c"}
+        from tui.palette import key_for
+
+        keys = {"Theme": key_for(self, "theme", "Ctrl+T"), "Quit": f"{key_for(self, 'quit', 'q')}, Ctrl+C"}
         for command in super().get_system_commands(screen):
             if command.title == "Screenshot":
-                yield SystemCommand("Screenshot", "Save an SVG of the screen and say where (ctrl+s)",
+                shot_key = key_for(self, "screenshot", "Ctrl+S")
+                yield SystemCommand("Screenshot", f"Save an SVG of the screen and say where ({shot_key})",
                                     self.save_screenshot_notice)
             elif command.title in keys:
                 yield SystemCommand(command.title, f"{command.help} ({keys[command.title]})", command.callback,

@@ -100,7 +100,7 @@ async def choose_mode(pilot: Pilot, form: Any, index: int, *, settle: bool = Tru
     if not settle or already:
         return
     generation = form.preflight_generation
-    await wait_for(pilot, lambda: form.preflight_generation > generation, "the pre-flight to restart", 5)
+    await wait_for(pilot, lambda: form.preflight_generation > generation, "the pre-flight to restart")
     await wait_for(pilot, lambda: form.preflight_done == form.preflight_generation, "the pre-flight result")
 
 

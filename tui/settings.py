@@ -188,8 +188,25 @@ def _syntax_problem(exc: tomllib.TOMLDecodeError, path: Path, source: str) -> Se
     elif _SYNTAX_END.search(text):
         text = _SYNTAX_END.sub("", text) + " at the end of the file"
         line = len(source.splitlines()) or 1
-    return SettingsProblem(f"TOML syntax error: {text}; using the default settings", line=line, column=column,
-                           path=path)
+    return SettingsProblem(f"TOML syntax error: {text}; using the default settings", key=_key_at_line(source, line),
+                           line=line, column=column, path=path)
+
+
+def _key_at_line(source: str, line: int | None) -> str | None:
+    """The dotted key assigned (or the table opened) on `line`, when the line has one."""
+    if line is None:
+        return None
+    table: list[str] = []
+    for number, text in enumerate(source.splitlines(), start=1):
+        header = _TABLE_LINE.match(text)
+        if header:
+            table = _key_path(header.group(1))
+        assignment = _KEY_LINE.match(text)
+        if number == line:
+            if header:
+                return ".".join(table)
+            return ".".join(table + _key_path(assignment.group(1))) if assignment else None
+    return None
 
 
 class _Checker:

@@ -191,3 +191,53 @@ async def test_a_remapped_key_another_binding_has_is_refused_with_its_line(share
         assert app.keymap_overrides == {"debug": "s", "shell": "ctrl+x"}
         await pilot.press("s")
         await wait_for(pilot, lambda: isinstance(app.screen, DebugFormModal), what="debug form on s")
+
+
+async def test_several_config_problems_are_one_notice_that_fits_80x24_and_help_repeats_them(
+        shared_cluster: DemoCluster, private_files: Path) -> None:  # noqa: F811
+    _config(Path(os.environ[CONFIG_ENV]), 'default_image = 3\nrecent_images = "x"\nprofile = "weird"\n'
+            'default_profile = "weird"\n[keys]\nflyaway = "f"\n')
+    app = make_app(shared_cluster.kubeconfig_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: SLIM[1] in row_names(app), what="rows: the app started")
+        [notice] = list(app._notifications)  # stacked notices would push the first ones off the screen
+        assert notice.title.startswith("Settings: 5 problems in") and str(Path(os.environ[CONFIG_ENV])) in notice.title
+        for needle in ("line 1: default_image", "line 2: recent_images", "line 3: profile", "line 4: default_profile",
+                       "line 6: keys.flyaway"):
+            assert needle in notice.message, (needle, notice.message)
+        assert "(one of:" not in notice.message and "(known:" not in notice.message  # short: fits 80x24
+        await pilot.press("question_mark")
+        help_text = _help(app).text
+        assert "Settings problems" in help_text
+        assert "line 4: default_profile: unknown profile 'weird' (one of: legacy" in help_text  # in full
+
+
+async def test_remapped_keys_show_in_footer_help_and_palette(shared_cluster: DemoCluster,
+                                                              private_files: Path) -> None:  # noqa: F811
+    from textual.command import CommandPalette
+    from textual.widgets._footer import FooterKey
+
+    _config(Path(os.environ[CONFIG_ENV]), '[keys]\ndebug = "x"\naudit_log = "f4"\ncommand_palette = "semicolon"\n')
+    app = make_app(shared_cluster.kubeconfig_path)
+    async with app.run_test(size=(160, 30)) as pilot:
+        await select(pilot, SLIM)
+
+        def footer() -> dict[str, str]:
+            return {key.description: key.key for key in app.screen.query(FooterKey)}
+
+        await wait_for(pilot, lambda: footer().get("Debug") == "x" and footer().get("Commands") == "semicolon",
+                       what=f"the remapped keys in the footer ({footer()})")
+        await pilot.press("question_mark")
+        help_text = _help(app).text
+        for line in ("x  debug the selected pod", "F4  the audit log", ";, Ctrl+P  command palette",
+                     "; or Ctrl+P opens the command palette"):
+            assert line in help_text, line
+        assert "d  debug" not in help_text
+        await pilot.press("escape")
+        await pilot.press("semicolon")
+        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette), what="the palette on ;")
+        await pilot.press(*"debug selected")
+        await wait_for(pilot, lambda: "(x)" in str(app.screen.query_one("CommandList").get_option_at_index(0).prompt),
+                       what="the debug entry with its remapped key")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, DebugFormModal), what="the debug form from the palette")

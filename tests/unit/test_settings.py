@@ -73,8 +73,20 @@ def test_syntax_error_names_line_and_column_and_starts_with_defaults(tmp_path: P
     assert settings == Settings()
     [problem] = problems
     assert (problem.line, problem.column) == (2, 9)
-    assert str(problem).startswith(f"{path}, line 2, column 9: TOML syntax error")
+    assert str(problem).startswith(f"{path}, line 2, column 9: theme: TOML syntax error")  # the key of the line
     assert "using the default settings" in str(problem)
+
+
+def test_syntax_error_names_the_key_or_table_of_its_line(tmp_path: Path) -> None:
+    cases = {
+        '[keys]\ndebug = "x\nquit = "q"\n': "keys.debug",      # unterminated string in a table
+        'a = 1\n[keys]\n[keys]\n': "keys",                    # a table declared twice
+        'theme = "nord"\nx\n': None,                           # no key on the line: none named
+    }
+    for text, key in cases.items():
+        _settings, [problem] = load_settings(write(tmp_path, text))
+        assert problem.key == key, (text, problem)
+        assert "TOML syntax error" in str(problem) and f"line {problem.line}" in str(problem)
 
 
 def test_unterminated_string_at_the_end_points_at_the_last_line(tmp_path: Path) -> None:

@@ -162,7 +162,7 @@ class AuditLogScreen(ModalScreen[None]):
                                "a copy, or deleting a copy adds an entry.", style="dim"))
         else:
             failed = sum(1 for entry in entries if not entry.ok)
-            line = f"{len(entries)} entries, newest first" + (f", {failed} failed" if failed else "")
+            line = f"{len(entries)} {'entry' if len(entries) == 1 else 'entries'}, newest first" + (f", {failed} failed" if failed else "")
             if len(entries) >= READ_LIMIT:
                 line += f" (the last {READ_LIMIT})"
             if skipped:

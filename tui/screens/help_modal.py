@@ -8,6 +8,7 @@ too) with the keys the user's keymap gave them, plus the keys its widgets handle
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rich.table import Table
@@ -56,9 +57,14 @@ VIEW_EXTRA_KEYS: dict[str, list[tuple[str, str]]] = {
     "debug form": [
         ("Tab / Shift+Tab", "next / previous field"),
         ("↑ / ↓, Enter", "choose in a list (mode, target, profile); Space or Enter toggles a checkbox"),
+        ("Enter", "create (in a text field), as Ctrl+S"),
+        ("PgUp / PgDn", "scroll the form: the kubectl preview and the pre-flight are below"),
         ("F1", "this help (? types a ? in a text field)"),
     ],
-    "audit log": [("↑ / ↓, PgUp / PgDn", "move through the entries: the selected one's details are shown")],
+    "audit log": [
+        ("↑ / ↓, PgUp / PgDn", "move through the entries: the selected one's details are shown"),
+        ("Tab", "into the details (↑ / ↓, PgUp / PgDn scroll the request); Tab again: back to the entries"),
+    ],
     "picker": [("type", "narrows the list"), ("↑ / ↓", "move")],
 }
 
@@ -77,6 +83,12 @@ DESCRIPTIONS = {
     "app.change_theme": "pick a theme (remembered in the config file)",
     "quit": "quit",
     "app.quit": "quit",
+    "quit_or_interrupt": "quit",
+    "app.quit_or_interrupt": "quit",
+    "scroll_left": "scroll left",
+    "scroll_right": "scroll right",
+    "page_left": "page left",
+    "page_right": "page right",
     "command_palette": "command palette: every action, ns NAME, ctx NAME",
     "app.command_palette": "command palette: every action, ns NAME, ctx NAME",
 }
@@ -105,10 +117,25 @@ def key_label(key: str) -> str:
             parts.append(KEY_NAMES[k])
         elif k.startswith("ctrl+"):
             rest = k[5:]
-            parts.append("Ctrl+" + KEY_NAMES.get(rest, rest.upper() if len(rest) == 1 else rest))
+            parts.append("Ctrl+" + KEY_NAMES.get(rest, rest.upper() if len(rest) == 1 else _single_key(rest)))
         else:
-            parts.append(k)
+            parts.append(_single_key(k))
     return ", ".join(parts)
+
+
+def _single_key(key: str) -> str:
+    """`semicolon` -> `;`, `f5` -> `F5`, `shift+f5` -> `Shift+F5` (Textual's names, as a user reads them)."""
+    from textual.keys import key_to_character
+
+    if "+" in key and len(key) > 1:
+        modifier, _, rest = key.rpartition("+")
+        return "+".join(part.capitalize() for part in modifier.split("+")) + "+" + _single_key(rest)
+    character = key_to_character(key)
+    if character is not None and character.isprintable() and not character.isspace():
+        return character
+    if re.fullmatch(r"f\d{1,2}", key):
+        return key.upper()
+    return KEY_NAMES.get(key, key)
 
 
 def view_title(screen: Screen[Any]) -> str:
@@ -170,11 +197,24 @@ class HelpModal(ModalScreen[None]):
         Binding("question_mark,f1", "close", "Close", show=False),
     ]
 
-    def __init__(self, title: str, keys: list[tuple[str, str]], *, show_filter: bool | None = None) -> None:
+    def __init__(self, title: str, keys: list[tuple[str, str]], *, show_filter: bool | None = None,
+                 notes: list[str] | None = None, notes_title: str = "Settings problems") -> None:
+        """`notes`: lines shown after the keys under `notes_title` (the config file's problems)."""
         super().__init__()
         self.title_text = title
         self.keys = keys
-        self.show_filter = title.endswith("pod browser") if show_filter is None else show_filter
+        self.notes = list(notes or [])
+        self.notes_title = notes_title
+        # the filter syntax wherever the `/` row says "see below" (pod table, inspector, tab bar)
+        self.show_filter = any("see below" in description for _key, description in keys) \
+            if show_filter is None else show_filter
+
+    @property
+    def closing_hint(self) -> str:
+        """How to leave, and the palette's keys where this view has them (`:` is the browser's)."""
+        palette = next((key for key, description in self.keys if description.startswith("command palette")),
+                       "Ctrl+P")
+        return f"Esc closes this help; {palette.replace(', ', ' or ')} opens the command palette"
 
     @property
     def text(self) -> str:
@@ -182,7 +222,9 @@ class HelpModal(ModalScreen[None]):
         lines = [self.title_text, *(f"{key}  {description}" for key, description in self.keys)]
         if self.show_filter:
             lines += ["Filter", *(f"{key}  {description}" for key, description in FILTER_HELP)]
-        return "\n".join(lines)
+        if self.notes:
+            lines += [self.notes_title, *self.notes]
+        return "\n".join([*lines, self.closing_hint])
 
     def compose(self) -> ComposeResult:
         table = Table(box=None, show_header=False, padding=(0, 2, 0, 0), expand=False)
@@ -201,7 +243,11 @@ class HelpModal(ModalScreen[None]):
                     filters.add_row(key, description)
                 yield Static(Text("\nFilter", style="bold underline"))
                 yield Static(filters)
-            yield Static(Text("\nEsc closes this help; : or Ctrl+P opens the command palette", style="dim"))
+            if self.notes:
+                yield Static(Text(f"\n{self.notes_title}", style="bold underline"))
+                for note in self.notes:
+                    yield Static(Text(f"• {note}", style="yellow"))
+            yield Static(Text(f"\n{self.closing_hint}", style="dim"))
 
     def action_close(self) -> None:
         self.dismiss(None)
