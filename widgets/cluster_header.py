@@ -19,6 +19,17 @@ STATE_STYLE = {
 STATE_ICON = {"connecting": "◌", "live": "●", "reconnecting": "↻", "failed": "✖"}
 
 
+def short_reason(reason: str, *, server: str, context: str) -> str:
+    """The reason without what the header's first line already says (the server address and the
+    context), so the cause itself ("connection refused") fits: "cannot reach the API server at
+    https://h:6443 (context 'prod'): connection refused" -> "cannot reach the API server: connection refused"."""
+    if server:
+        reason = reason.replace(f" at {server}", "")
+    if context:
+        reason = reason.replace(f" (context '{context}')", "").replace(f" (context {context})", "")
+    return reason
+
+
 class ClusterHeader(Static):
     """Two dense lines: where we are, and how the watch is doing."""
 
@@ -68,11 +79,12 @@ class ClusterHeader(Static):
                 elapsed = self.monotonic() - self.connecting_since
                 if elapsed >= 2:
                     line2.append(f" ({elapsed:.0f}s)", style=style)
-        if self.state == "reconnecting" and self.retry_at is not None:
+        if self.state in ("reconnecting", "failed") and self.retry_at is not None:
             remaining = max(0.0, self.retry_at - self.monotonic())
             line2.append(f" (retry in {remaining:.0f}s)", style=style)
         if self.reason and self.state != "live":
-            line2.append(f": {self.reason}", style="yellow" if self.state != "failed" else "red")
+            reason = short_reason(self.reason, server=self.server, context=self.context)
+            line2.append(f": {reason}", style="yellow" if self.state != "failed" else "red")
         if self.pod_count and not (self.state == "connecting"):
             line2.append(f"  {self.pod_count}", style="dim")
         if self.activity:
@@ -114,7 +126,8 @@ class ClusterHeader(Static):
     def _update_ticker(self) -> None:
         """A one-second tick only while something is waited for: the reconnect countdown, the
         elapsed time of a long connect or of an activity (no live timers otherwise)."""
-        wanted = (self.state == "reconnecting" and self.retry_at is not None) or self.state == "connecting" \
+        wanted = (self.state in ("reconnecting", "failed") and self.retry_at is not None) \
+            or self.state == "connecting" \
             or bool(self.activity)
         if wanted and self._ticker is None and self.is_mounted:
             self._ticker = self.set_interval(1.0, self.refresh)

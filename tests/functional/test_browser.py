@@ -245,9 +245,14 @@ async def test_forbidden_list_is_explained_in_place(demo_cluster: DemoCluster) -
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: "Cannot list pods" in message_text(app), what="403 message")
         text = message_text(app)
-        assert "list" in text and "pods" in text
+        assert "Cannot list pods in namespace default" in text
+        assert 'missing RBAC permission: verb "list" on "pods" in namespace "default"'.lower() in text.lower()
+        assert "kubectl auth can-i list pods -n default" in text
         assert app.browser.header.state == "failed"
         assert not app.browser.table.display
+        # the header says when the next attempt is
+        header_line = str(app.browser.header.render()).splitlines()[1]
+        assert "failed (retry in " in header_line and "cannot list" in header_line
 
 
 async def test_unreachable_cluster_says_the_address(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -269,6 +274,9 @@ current-context: gone
         await wait_for(pilot, lambda: "Cannot reach the cluster" in message_text(app), what="unreachable message")
         assert f"127.0.0.1:{port}" in message_text(app)
         assert app.browser.header.state == "reconnecting"
+        # the header's first line has the address: its second keeps the cause in 80 columns
+        header_line = str(app.browser.header.render()).splitlines()[1]
+        assert "retry in " in header_line and header_line.rstrip().endswith("connection refused")
         await pilot.press("question_mark")
         assert app.screen.__class__.__name__ == "HelpModal"
         await pilot.press("escape")

@@ -52,6 +52,7 @@ class WatchStatus:
     reason: str = ""  # e.g. "connection refused (127.0.0.1:6443)" or "403: ... cannot list pods"
     retry_at: float | None = None  # time.monotonic() of the next attempt when reconnecting/failed
     resource_version: str = ""
+    hint: str = ""  # what to do about `reason`, e.g. the missing RBAC verb and a `kubectl auth can-i`
 
 
 class ConnectionLike(Protocol):
@@ -69,9 +70,11 @@ class _Stopped(Exception):
     """stop() was called while a request was in flight."""
 
 
-def _describe(exc: BaseException, connection: ConnectionLike) -> str:
-    """One line for the header: what went wrong, e.g. which verb on which resource is missing."""
-    return describe_exception(exc, server=connection.server, context=connection.context).message
+def _describe(exc: BaseException, connection: ConnectionLike) -> tuple[str, str]:
+    """What went wrong (one line for the header) and what to do, e.g. which verb on which
+    resource is missing and how to check it."""
+    error = describe_exception(exc, server=connection.server, context=connection.context)
+    return error.message, error.hint
 
 
 class PodWatcher:
@@ -214,7 +217,8 @@ class PodWatcher:
                 self._fail("reconnecting", exc, self._backoff.next_delay())
 
     def _fail(self, state: WatchState, exc: BaseException, delay: float) -> None:
-        self._set_status(state, _describe(exc, self.connection), time.monotonic() + delay)
+        reason, hint = _describe(exc, self.connection)
+        self._set_status(state, reason, time.monotonic() + delay, hint=hint)
         self._wait(delay)
 
     def _refresh_credentials(self) -> None:
@@ -413,9 +417,11 @@ class PodWatcher:
             except Exception:  # noqa: BLE001 - a broken consumer must not kill the watch
                 log.exception("pod batch callback failed")
 
-    def _set_status(self, state: WatchState, reason: str = "", retry_at: float | None = None) -> None:
+    def _set_status(
+        self, state: WatchState, reason: str = "", retry_at: float | None = None, *, hint: str = ""
+    ) -> None:
         with self._status_lock:
-            status = WatchStatus(state, reason, retry_at, self.resource_version)
+            status = WatchStatus(state, reason, retry_at, self.resource_version, hint)
             previous = self._status
             if previous is not None and (previous.state, previous.reason, previous.retry_at) == (
                 state,

@@ -367,18 +367,23 @@ class BrowserScreen(Screen[None]):
         status = self.watch_status
         scope = "any namespace" if self.all_namespaces else f"namespace {self.namespace}"
         if status is not None and status.state == "failed":
+            keys = "press n to pick another namespace, " if not self.all_namespaces else "press A for one namespace, "
             return _message(
-                "Cannot list pods",
+                f"Cannot list pods in {scope}",
                 status.reason,
-                "Ask your cluster admin for the missing permission, or press n to pick another namespace, "
-                "c for another context. Retrying every few seconds; r retries now.",
+                _sentence(status.hint or "ask your cluster admin for the missing permission")
+                + "\n\n"
+                + _sentence(f"Meanwhile {keys}c for another context. Retrying every 15 s; r retries now"),
             )
         if status is not None and status.state == "reconnecting" and not self.has_listed:
             return _message(
                 f"Cannot reach the cluster at {server}",
                 status.reason,
-                "Check that the cluster is running and reachable (VPN, proxy, kubeconfig server address). "
-                "Retrying with backoff; r retries now, c picks another context.",
+                _sentence(
+                    status.hint
+                    or "check that the cluster is running and reachable (VPN, proxy, kubeconfig server address)"
+                )
+                + "\n\nRetrying with backoff (the header counts down); r retries now, c picks another context.",
             )
         if not self.has_listed:
             return Text(f"Loading pods in {scope} from {server}…", style="dim")
@@ -674,6 +679,15 @@ def _message(title: str, detail: str, hint: str) -> Text:
     if hint:
         text.append("\n" + hint, style="dim")
     return text
+
+
+def _sentence(text: str) -> str:
+    """`text` with a capital first letter and a final full stop."""
+    text = text.strip()
+    if not text:
+        return ""
+    text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "!", "?", ")")) else text + "."
 
 
 def _where(kubeconfig: Any, context: str | None) -> str:
