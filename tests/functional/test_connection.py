@@ -425,3 +425,34 @@ def test_plugin_waiting_for_a_login_is_stopped_with_what_it_said(shared_cluster:
     assert "did not answer within 0.5s, probably waiting for a login" in text
     assert "it said: Please visit https://login.example/device and enter code ABCD" in text
     assert "log in from a shell first (e.g. `kubectl --context ctx get --raw /version`), then press r" in text
+
+
+# --- in-cluster: the service-account token file is re-read -----------------------------------------
+
+
+def test_in_cluster_token_file_is_reread_after_a_401_and_every_minute(shared_cluster: DemoCluster,
+                                                                       tmp_path: Path) -> None:
+    sa = tmp_path / "serviceaccount"
+    sa.mkdir()
+    (sa / "token").write_text("rotated-away")
+    assert shared_cluster.ca_pem is not None
+    (sa / "ca.crt").write_bytes(shared_cluster.ca_pem)
+    (sa / "namespace").write_text("default")
+    env = {"KUBERNETES_SERVICE_HOST": "127.0.0.1", "KUBERNETES_SERVICE_PORT": str(shared_cluster.port),
+           "HOME": str(tmp_path)}
+    kc = KubeConfig.load(environ=env, service_account_dir=sa)
+    conn = kc.connect()
+    api = CoreV1Api(conn.api_client)
+    with pytest.raises(ApiException) as err:
+        api.list_namespaced_pod("default")
+    assert err.value.status == 401
+    (sa / "token").write_text(shared_cluster.token)  # the kubelet rotated the projected token
+    conn.refresh_credentials()  # what the pod watch does after a 401
+    assert api.list_namespaced_pod("default").items
+
+    (sa / "token").write_text("rotated-again")
+    conn._loader.token_expires_at = datetime.datetime.now()  # a minute has passed
+    with pytest.raises(ApiException) as err:
+        api.list_namespaced_pod("default")  # re-read before the request: the new (wrong) token is used
+    assert err.value.status == 401
+    kc.close()

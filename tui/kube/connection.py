@@ -28,6 +28,7 @@ were built with).
 
 from __future__ import annotations
 
+import datetime
 import json
 import subprocess
 import sys
@@ -195,7 +196,9 @@ class _InClusterLoader(InClusterConfigLoader):
         self._read_token_file()
 
     def expired(self) -> bool:
-        return False  # the official hook re-reads the token file every minute
+        """The projected service-account token is re-read every minute, as the official hook does."""
+        expires_at = self.__dict__.get("token_expires_at")
+        return expires_at is not None and expires_at <= datetime.datetime.now()
 
     def apply(self, configuration: Configuration) -> None:
         self._set_config(configuration)
