@@ -41,6 +41,12 @@ async def test_cleanup_deletes_only_labelled_copies(demo_cluster: DemoCluster) -
         await wait_for(pilot, lambda: not screen.loading, what="copies listed")
         assert [(c.namespace, c.name, c.source) for c in screen.copies] == [
             ("default", f"{WEB}-debug-k2x4z", f"default/{WEB}")]
+        status = str(screen.query_one("#cleanup-status").render())
+        assert status.startswith("1 copy in namespace 'default'") or status.startswith("1 copy in namespace default")
+        assert "d deletes" in status
+        table = screen.query_one("#copies", DataTable)
+        assert str(table.ordered_columns[-1].label) == "status"
+        assert str(table.get_row_at(0)[-1]) == "Running"  # kubectl's STATUS
         await pilot.press("a")  # every namespace
         await wait_for(pilot, lambda: not screen.loading and len(screen.copies) == 2, what="all namespaces")
         assert screen.query_one("#copies", DataTable).row_count == 2

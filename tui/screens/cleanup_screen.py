@@ -1,7 +1,7 @@
 """`C`: Ephemera's copies (pods labelled `app.kubernetes.io/managed-by=ephemera`), to delete.
 
 Lists the copies of the current namespace (`a`: every namespace) with their source pod, age and
-phase, read in a thread worker through `tui.kube.debug_runner.list_copies`. Space marks rows;
+status (kubectl's STATUS), read in a thread worker (`tui.kube.debug_runner.list_copies`). Space marks rows;
 `d` (or Delete) deletes the marked copies, or the one under the cursor, after a confirmation;
 each deletion carries the uid precondition and is recorded in the audit log. Only labelled pods
 are ever listed, so nothing else can be deleted from here.
@@ -24,7 +24,7 @@ from textual.widgets import DataTable, Static
 from tui.screens.confirm_modal import ConfirmModal
 from tui.screens.ui_thread import call_on_ui
 
-COLUMNS = ("", "namespace", "copy", "source pod", "age", "phase")
+COLUMNS = ("", "namespace", "copy", "source pod", "age", "status")
 
 
 class CleanupScreen(ModalScreen[None]):
@@ -109,7 +109,9 @@ class CleanupScreen(ModalScreen[None]):
             self._status(Text(f"No copies made by Ephemera in {self._scope()}." + (" " + notice if notice else ""),
                               style="dim"))
         else:
-            self._status(Text(f"{len(copies)} copies in {self._scope()}" + (f". {notice}" if notice else "")))
+            count = f"{len(copies)} cop{'y' if len(copies) == 1 else 'ies'}"
+            self._status(Text(f"{count} in {self._scope()}: space marks, d deletes the marked ones (or the "
+                              "highlighted one)" + (f". {notice}" if notice else "")))
 
     def _fill(self) -> None:
         table = self.query_one("#copies", DataTable)
