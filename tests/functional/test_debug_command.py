@@ -340,3 +340,13 @@ def test_a_command_without_stdin_is_followed_not_attached_interactively(demo_clu
     assert "Waiting:" not in err  # -q: informational messages are suppressed, as kubectl's
     assert f"kubectl attach {SLIM} -c job -n default    (its output; it has no stdin)" in out
     assert "attach -it" not in out
+
+
+def test_kubectls_pod_spellings_and_a_node_is_refused_clearly(shared_cluster: DemoCluster,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    for spelling in (f"po/{SLIM}", f"pods/{SLIM}", f"pod/{SLIM}"):
+        assert debug(shared_cluster, spelling, "--dry-run") == 0
+        assert SLIM in json.loads(capsys.readouterr().out)[0]["path"]
+    assert debug(shared_cluster, "node/demo-node-1", "-it", "--image=busybox") == 2
+    err = capsys.readouterr().err
+    assert "ephemera debugs pods, not nodes" in err and "kubectl debug node/demo-node-1" in err

@@ -115,6 +115,21 @@ def _read_custom(path: str | None) -> dict[str, Any] | None:
     return parse_custom(text, source=path)
 
 
+def _pod_name(text: str) -> str:
+    """POD, pod/POD, pods/POD or po/POD as kubectl takes them; other kinds are refused clearly."""
+    from tui.debug.errors import PlanError
+
+    if "/" not in text:
+        return text
+    kind, name = text.split("/", 1)
+    if kind.lower() in ("pod", "pods", "po") and name:
+        return name
+    if kind.lower() in ("node", "nodes", "no"):
+        raise PlanError(f"{text}: ephemera debugs pods, not nodes; for a node use "
+                        f"`kubectl debug {text} -it --image=busybox` (a pod in the node's namespaces)")
+    raise PlanError(f"{text}: not a pod; name a pod as POD or pod/POD (kubectl debug's spelling)")
+
+
 def build_request(args: argparse.Namespace, namespace: str) -> DebugRequest:
     """The DebugRequest for the parsed flags (PlanError when they make no sense)."""
     from tui.debug.errors import PlanError
@@ -126,7 +141,7 @@ def build_request(args: argparse.Namespace, namespace: str) -> DebugRequest:
         interactive = not command  # a shell by default; a given command runs as kubectl runs it
         args.stdin = args.tty = interactive
     args.stdin, args.tty = bool(args.stdin), bool(args.tty)
-    pod = args.pod.split("/", 1)[1] if args.pod.startswith(("pod/", "pods/")) else args.pod
+    pod = _pod_name(args.pod)
     if args.copy_to and not args.image and not args.set_image and not command:
         args.image = DEFAULT_IMAGE  # kubectl insists on --image here; Ephemera defaults it as elsewhere
     request = request_from_arguments(args, pod=pod, namespace=namespace, command=command,
