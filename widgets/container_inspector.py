@@ -84,6 +84,7 @@ def render_pod(
     nodes: dict[str, dict],
     namespaces: dict[str, dict],
     gone: bool = False,
+    notes: tuple[str, ...] | list[str] = (),
 ) -> RenderableType:
     meta = pod.get("metadata") or {}
     status = pod_status_reason(pod)
@@ -100,7 +101,7 @@ def render_pod(
         parts.append(Text(" GONE: this pod was deleted; last known state below ", style="bold white on red"))
     parts.append(title)
 
-    facts = pod_facts(pod, nodes=nodes, namespaces=namespaces)
+    facts = pod_facts(pod, nodes=nodes, namespaces=namespaces, notes=notes)
     grid = Table.grid(padding=(0, 1))
     grid.add_column(style="bold dim", no_wrap=True)
     grid.add_column()
@@ -157,6 +158,7 @@ class ContainerInspector(VerticalScroll, can_focus=True):
         self.gone = False
         self.nodes: dict[str, dict] = {}
         self.namespaces: dict[str, dict] = {}
+        self.notes: list[str] = []  # why namespaces / nodes could not be listed
 
     def compose(self):  # type: ignore[override]
         yield Static(Text("No pod selected", style="dim"), id="inspector-body")
@@ -178,9 +180,12 @@ class ContainerInspector(VerticalScroll, can_focus=True):
         self.gone = gone
         self._redraw()
 
-    def set_cluster_objects(self, *, nodes: dict[str, dict], namespaces: dict[str, dict]) -> None:
+    def set_cluster_objects(
+        self, *, nodes: dict[str, dict], namespaces: dict[str, dict], notes: list[str] | None = None
+    ) -> None:
         self.nodes = nodes
         self.namespaces = namespaces
+        self.notes = list(notes or [])
         self._redraw()
 
     def _redraw(self) -> None:
@@ -189,7 +194,10 @@ class ContainerInspector(VerticalScroll, can_focus=True):
             body.update(Text("No pod selected", style="dim"))
             return
         body.update(
-            render_pod(self.pod, now=self.clock(), nodes=self.nodes, namespaces=self.namespaces, gone=self.gone)
+            render_pod(
+                self.pod, now=self.clock(), nodes=self.nodes, namespaces=self.namespaces, gone=self.gone,
+                notes=self.notes,
+            )
         )
 
     @property
@@ -204,6 +212,9 @@ class ContainerInspector(VerticalScroll, can_focus=True):
         buffer = io.StringIO()
         console = Console(file=buffer, width=max(self.size.width, 100), color_system=None, legacy_windows=False)
         console.print(
-            render_pod(self.pod, now=self.clock(), nodes=self.nodes, namespaces=self.namespaces, gone=self.gone)
+            render_pod(
+                self.pod, now=self.clock(), nodes=self.nodes, namespaces=self.namespaces, gone=self.gone,
+                notes=self.notes,
+            )
         )
         return buffer.getvalue()

@@ -90,15 +90,32 @@ def node_os(pod: dict, nodes: dict[str, dict]) -> str:
     return "unknown" if node_name is None else f"unknown (node {node_name})"
 
 
+PSA_PREFIX = "pod-security.kubernetes.io/"
+# What an enforced level means for a debug container (kubectl debug --profile=...).
+PSA_DEBUG_HINT = {
+    "restricted": "debug with the restricted profile",
+    "baseline": "debug with the baseline or restricted profile",
+}
+
+
 def pod_security_level(namespace: dict | None) -> str:
-    """The namespace's enforced Pod Security policy (as admission reads its labels)."""
+    """The namespace's enforced Pod Security policy (as admission reads its labels), what it means
+    for a debug container, and the warn / audit levels when set."""
     if namespace is None:
         return "unknown (namespace not listed)"
     labels = _get(namespace, "metadata", "labels") or {}
     policy = namespace_policy(labels)
     if ENFORCE_LABEL not in labels:
-        return f"{policy.level} (no enforce label)"
-    return str(policy)
+        text = f"{policy.level} (no enforce label)"
+    else:
+        hint = PSA_DEBUG_HINT.get(policy.level)
+        text = f"{policy}" + (f" ({hint})" if hint else "")
+    for mode in ("warn", "audit"):
+        level = labels.get(f"{PSA_PREFIX}{mode}")
+        if level:
+            version = labels.get(f"{PSA_PREFIX}{mode}-version") or "latest"
+            text += f"  {mode} {level}:{version}"
+    return text
 
 
 def security_summary(pod: dict) -> list[str]:
@@ -158,15 +175,46 @@ def _state_of(status: dict | None) -> tuple[str, dict]:
 
 
 def _last_termination(status: dict | None) -> str:
+    """`Error, exit code 1 (signal 9), ran 2026-01-01T10:00:00Z → 2026-01-01T10:00:12Z (12s): message`."""
     last = _get(status, "lastState", "terminated")
     if not last:
         return ""
-    parts = [str(last.get("reason") or "Terminated")]
+    text = str(last.get("reason") or "Terminated")
     if last.get("exitCode") is not None:
-        parts.append(f"exit {last['exitCode']}")
-    if last.get("finishedAt"):
-        parts.append(f"at {last['finishedAt']}")
-    return " ".join(parts)
+        text += f", exit code {last['exitCode']}"
+    if last.get("signal"):
+        text += f" (signal {last['signal']})"
+    started, finished = last.get("startedAt") or "", last.get("finishedAt") or ""
+    if started and finished:
+        text += f", ran {started} → {finished}"
+        took = _duration(started, finished)
+        if took:
+            text += f" ({took})"
+    elif finished:
+        text += f", finished {finished}"
+    if last.get("message"):
+        text += f": {str(last['message']).strip()}"
+    return text
+
+
+def _duration(start: str, end: str) -> str:
+    """`12s`, `3m4s`, `2h5m` between two RFC 3339 times ("" when either does not parse)."""
+    from datetime import datetime
+
+    try:
+        seconds = int(
+            (datetime.fromisoformat(end.replace("Z", "+00:00")) - datetime.fromisoformat(start.replace("Z", "+00:00")))
+            .total_seconds()
+        )
+    except ValueError:
+        return ""
+    if seconds < 0:
+        return ""
+    if seconds < 60:
+        return f"{seconds}s"
+    if seconds < 3600:
+        return f"{seconds // 60}m{seconds % 60}s" if seconds % 60 else f"{seconds // 60}m"
+    return f"{seconds // 3600}h{seconds % 3600 // 60}m"
 
 
 def container_entries(pod: dict) -> list[ContainerEntry]:
@@ -215,13 +263,26 @@ class PodFacts:
     owner: str = ""
 
 
-def pod_facts(pod: dict, *, nodes: dict[str, dict], namespaces: dict[str, dict]) -> PodFacts:
+def pod_facts(
+    pod: dict, *, nodes: dict[str, dict], namespaces: dict[str, dict], notes: tuple[str, ...] | list[str] = ()
+) -> PodFacts:
+    """`notes`: why namespaces or nodes could not be listed (e.g. "namespaces: HTTP 403")."""
     namespace = _get(pod, "metadata", "namespace") or ""
+    if namespaces:
+        pod_security = pod_security_level(namespaces.get(namespace))
+    else:
+        problem = next((n.split(": ", 1)[1] for n in notes if n.startswith("namespaces: ")), "")
+        if problem == "HTTP 403":
+            pod_security = "unknown (you may not list namespaces, which hold the level's labels)"
+        elif problem:
+            pod_security = f"unknown (listing namespaces failed: {problem})"
+        else:
+            pod_security = "unknown (namespaces not loaded yet)"
     return PodFacts(
         share_process_namespace=bool(_get(pod, "spec", "shareProcessNamespace")),
         static=is_static_pod(pod),
         node_os=node_os(pod, nodes),
-        pod_security=pod_security_level(namespaces.get(namespace)) if namespaces else "unknown (namespaces not loaded)",
+        pod_security=pod_security,
         security=security_summary(pod),
         volumes=volumes_summary(pod),
         owner=owner_text(pod),

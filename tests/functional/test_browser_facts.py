@@ -50,9 +50,71 @@ def test_node_os_from_node_then_node_selector() -> None:
 
 def test_pod_security_level_from_namespace_labels() -> None:
     restricted = {"metadata": {"labels": {"pod-security.kubernetes.io/enforce": "restricted"}}}
-    assert pod_security_level(restricted) == "restricted:latest"
+    assert pod_security_level(restricted) == "restricted:latest (debug with the restricted profile)"
+    baseline = {"metadata": {"labels": {
+        "pod-security.kubernetes.io/enforce": "baseline", "pod-security.kubernetes.io/enforce-version": "v1.30",
+        "pod-security.kubernetes.io/warn": "restricted", "pod-security.kubernetes.io/audit": "restricted",
+    }}}
+    assert pod_security_level(baseline) == (
+        "baseline:v1.30 (debug with the baseline or restricted profile)  warn restricted:latest  audit restricted:latest"
+    )
     assert pod_security_level({"metadata": {"labels": {}}}) == "privileged (no enforce label)"
     assert pod_security_level(None).startswith("unknown")
+
+
+def test_pod_security_unknown_says_why() -> None:
+    from widgets.pod_facts import pod_facts
+
+    pod = _pod()
+    assert "may not list namespaces" in pod_facts(pod, nodes={}, namespaces={}, notes=["namespaces: HTTP 403"]).pod_security
+    assert "HTTP 500" in pod_facts(pod, nodes={}, namespaces={}, notes=["namespaces: HTTP 500"]).pod_security
+    assert "not loaded yet" in pod_facts(pod, nodes={}, namespaces={}).pod_security
+
+
+def test_inspector_shows_every_container_field() -> None:
+    """Init, regular and ephemeral containers: image, state with reason and message, start and
+    finish, exit code, restarts, the last termination in full, the target."""
+    from datetime import datetime, timezone
+
+    from widgets.container_inspector import render_pod
+    from rich.console import Console
+
+    pod = _pod()
+    pod["spec"] = {
+        "initContainers": [{"name": "migrate", "image": "migrate:2"}],
+        "containers": [{"name": "api", "image": "api:1"}],
+        "ephemeralContainers": [{"name": "debugger-x1", "image": "busybox:1.36", "targetContainerName": "api"}],
+    }
+    pod["status"] = {
+        "phase": "Running",
+        "initContainerStatuses": [{"name": "migrate", "restartCount": 0, "ready": True, "state": {"terminated": {
+            "reason": "Completed", "exitCode": 0,
+            "startedAt": "2026-01-01T09:59:00Z", "finishedAt": "2026-01-01T09:59:30Z"}}}],
+        "containerStatuses": [{"name": "api", "restartCount": 3, "ready": False,
+            "state": {"waiting": {"reason": "CrashLoopBackOff", "message": "back-off 40s restarting failed container"}},
+            "lastState": {"terminated": {"reason": "OOMKilled", "exitCode": 137, "signal": 9,
+                "message": "memory limit 64Mi", "startedAt": "2026-01-01T10:00:00Z",
+                "finishedAt": "2026-01-01T10:02:05Z"}}}],
+        "ephemeralContainerStatuses": [{"name": "debugger-x1", "state": {"terminated": {
+            "reason": "Error", "exitCode": 2, "startedAt": "2026-01-01T10:03:00Z",
+            "finishedAt": "2026-01-01T10:04:00Z"}}}],
+    }
+    console = Console(width=140, color_system=None, record=True)
+    now = datetime(2026, 1, 1, 10, 10, tzinfo=timezone.utc)
+    console.print(render_pod(pod, now=now, nodes={}, namespaces={}))
+    text = console.export_text()
+    assert "INIT CONTAINERS (1)" in text and "CONTAINERS (1)" in text and "EPHEMERAL CONTAINERS (1)" in text
+    assert "migrate  migrate:2" in text and "Terminated Completed  exit code 0" in text
+    assert "started  11m ago (2026-01-01T09:59:00Z)" in text
+    assert "finished 10m ago (2026-01-01T09:59:30Z)" in text
+    assert "Waiting CrashLoopBackOff  restarts 3  not ready" in text
+    assert "back-off 40s restarting failed container" in text
+    assert (
+        "last termination: OOMKilled, exit code 137 (signal 9), ran 2026-01-01T10:00:00Z → 2026-01-01T10:02:05Z"
+        " (2m5s): memory limit 64Mi"
+    ) in text
+    assert "debugger-x1  busybox:1.36  → target api" in text
+    assert "Terminated Error  exit code 2" in text
 
 
 def test_security_and_containers() -> None:

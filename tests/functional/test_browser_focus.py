@@ -1,4 +1,4 @@
-"""Keys go where the user expects: typed in one burst (fast typing, a paste), or after the watch restarts."""
+"""Browser behaviour a user notices between the big features: where keys go (a burst, a watch restart), why a fact is unknown."""
 
 from __future__ import annotations
 
@@ -78,3 +78,14 @@ async def test_j_moves_the_cursor_after_every_watch_restart(shared_cluster: Demo
             await pilot.press("j")
             assert table.selected_key != before, "j did nothing after the watch restarted"
             assert app.focused is table
+
+
+async def test_pod_security_says_why_it_is_unknown_when_namespaces_are_forbidden(demo_cluster: DemoCluster) -> None:
+    demo_cluster.faults.deny("list", "namespaces")
+    app = make_app(demo_cluster.kubeconfig_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: SLIM in row_names(app), what="rows")
+        app.browser.table.select_key(("default", SLIM))
+        await wait_for(
+            pilot, lambda: "may not list namespaces" in app.browser.inspector.text, what="why the level is unknown"
+        )

@@ -30,6 +30,7 @@ class WatchStatusChanged(Message):
 class ClusterObjectsLoaded(Message):
     objects: ClusterObjects
     generation: int
+    context: str = ""  # the connection's context: a load for a context no longer shown is dropped
 
 
 @dataclass

@@ -438,12 +438,16 @@ class BrowserScreen(Screen[None]):
             objects = fetch_cluster_objects(connection)
         except Exception:  # noqa: BLE001 - the watcher reports connectivity; facts stay "unknown"
             return
-        self.post_message(ClusterObjectsLoaded(objects, generation))
+        self.post_message(ClusterObjectsLoaded(objects, generation, connection.context))
 
     @on(ClusterObjectsLoaded)
     def _on_objects(self, message: ClusterObjectsLoaded) -> None:
+        if self.connection is None or message.context != self.connection.context:
+            return  # loaded for the context before a switch: its namespaces' labels are not these
         self.cluster_objects = message.objects
-        self.inspector.set_cluster_objects(nodes=message.objects.nodes, namespaces=message.objects.namespaces)
+        self.inspector.set_cluster_objects(
+            nodes=message.objects.nodes, namespaces=message.objects.namespaces, notes=message.objects.notes
+        )
 
     # ------------------------------------------------------------------ filter
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -608,6 +612,8 @@ class BrowserScreen(Screen[None]):
         self.namespace = self.requested_namespace or ""
         self.table.apply_batch(PodBatch(upserts={}, reset=True))
         self._show_inspected(None)
+        self.cluster_objects = ClusterObjects()
+        self.inspector.set_cluster_objects(nodes={}, namespaces={})
         header = self.header
         header.context = context
         header.server = ""
