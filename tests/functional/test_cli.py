@@ -262,3 +262,65 @@ def test_demo_cluster_on_a_busy_port_exits_1_with_one_line(tmp_path: Path) -> No
     assert result.returncode == 1
     assert result.stderr.startswith(f"ephemera demo-cluster: cannot listen on 127.0.0.1:{port}: ")
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+LOGIN_PLUGIN = '''#!{python}
+"""An exec plugin that logs in on the terminal: a prompt on stderr, the code read from stdin."""
+import json, os, sys
+print("Enter the code shown in your browser: ", end="", file=sys.stderr, flush=True)
+code = sys.stdin.readline().strip()
+with open(os.environ["PLUGIN_LOG"], "a") as log:
+    log.write(json.dumps({{"code": code, "interactive": json.loads(os.environ["KUBERNETES_EXEC_INFO"])["spec"]["interactive"]}}) + "\\n")
+print(json.dumps({{"apiVersion": "client.authentication.k8s.io/v1", "kind": "ExecCredential",
+                  "status": {{"token": {token!r} if code == "4711" else "wrong"}}}}))
+'''
+
+
+def test_exec_plugin_logs_in_on_the_terminal_before_the_tui_takes_the_screen(shared_cluster, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    plugin, log = tmp_path / "login-plugin", tmp_path / "plugin.log"
+    plugin.write_text(LOGIN_PLUGIN.format(python=sys.executable, token=shared_cluster.token))
+    plugin.chmod(0o755)
+    assert shared_cluster.kubeconfig_path is not None
+    doc = yaml.safe_load(Path(shared_cluster.kubeconfig_path).read_text())
+    doc["users"][0]["user"] = {"exec": {"apiVersion": "client.authentication.k8s.io/v1", "command": str(plugin),
+                                        "env": [{"name": "PLUGIN_LOG", "value": str(log)}]}}
+    path = tmp_path / "kubeconfig"
+    path.write_text(yaml.safe_dump(doc))
+    env = clean_env(tmp_path)
+    pid, fd = pty.fork()
+    if pid == 0:  # child
+        os.execve(EPHEMERA, [EPHEMERA, "--kubeconfig", str(path)],
+                  {**env, "TERM": "xterm-256color", "COLUMNS": "120", "LINES": "40"})
+    seen = b""
+
+    def wait(text: bytes, timeout: float = 30) -> None:
+        nonlocal seen
+        deadline = time.monotonic() + timeout
+        while text not in ANSI.sub(b"", seen).replace(b"\r", b""):
+            assert time.monotonic() < deadline, ANSI.sub(b"", seen)[-2000:]
+            ready, _, _ = select.select([fd], [], [], 0.2)
+            if ready:
+                seen += os.read(fd, 65536)
+
+    try:
+        wait(b"Enter the code shown in your browser: ")  # on the plain terminal, before any TUI
+        assert b"\x1b[?1049h" not in seen  # the TUI has not switched to the alternate screen yet
+        os.write(fd, b"4711\n")
+        wait(b"slim-79487d6484-h4rss")  # logged in: the TUI lists the pods
+        os.write(fd, b"q")
+        deadline = time.monotonic() + 15
+        while not os.waitpid(pid, os.WNOHANG)[0]:
+            assert time.monotonic() < deadline, "ephemera did not quit on q"
+            if select.select([fd], [], [], 0.1)[0]:
+                try:
+                    os.read(fd, 65536)
+                except OSError:
+                    pass
+        pid = 0
+    finally:
+        if pid:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        os.close(fd)
+    calls = [line for line in log.read_text().splitlines()]
+    assert len(calls) == 1 and '"code": "4711"' in calls[0] and '"interactive": true' in calls[0]
