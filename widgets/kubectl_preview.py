@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 from rich.text import Text
 from textual.widgets import Static
 
 
 class KubectlPreview(Static):
     """Shows the command (copyable as one line), the --custom file when kubectl needs one, and
-    notes where kubectl would do something different. `command` holds the plain text."""
+    notes where kubectl would do something different. `command` holds the plain text,
+    `clipboard_text` the lines to paste (the --custom file written first when there is one)."""
 
     DEFAULT_CSS = """
     KubectlPreview { height: auto; padding: 0 1; border: round $primary-darken-1;
@@ -18,10 +21,23 @@ class KubectlPreview(Static):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("", id=id)
         self.command = ""
+        self.custom_json: str | None = None
         self.border_title = "kubectl equivalent (ctrl+y copies)"
+
+    @property
+    def clipboard_text(self) -> str:
+        """What ctrl+y copies: the command, preceded by a here-document writing its --custom file
+        when it needs one, so the pasted lines run as they are."""
+        if not self.command or not self.custom_json:
+            return self.command
+        match = re.search(r"--custom=(\S+)", self.command)
+        if match is None:
+            return self.command
+        return f"cat > {match.group(1)} <<'EOF'\n{self.custom_json}\nEOF\n{self.command}"
 
     def show_command(self, command: str, *, custom_json: str | None = None, notes: list[str] | None = None) -> None:
         self.command = command
+        self.custom_json = custom_json
         text = Text(command, style="bold green")
         if custom_json:
             text.append("\n--custom file (what kubectl has no flag for):\n", style="dim")
@@ -33,4 +49,5 @@ class KubectlPreview(Static):
     def show_problem(self, message: str) -> None:
         """No command: the choices cannot be planned (the message says why)."""
         self.command = ""
+        self.custom_json = None
         self.update(Text(f"(no command: {message})", style="bold red"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -285,3 +286,20 @@ async def test_ctrl_y_copies_the_kubectl_command(shared_cluster: DemoCluster) ->
         await pilot.press("ctrl+y")
         assert app.clipboard == preview(form)
         assert any("kubectl command copied" in n for n in notifications(app))
+
+
+async def test_ctrl_y_copies_the_custom_file_with_the_command_when_kubectl_needs_one(
+        shared_cluster: DemoCluster) -> None:
+    app = app_for(shared_cluster)
+    async with app.run_test(size=(120, 40)) as pilot:
+        form = await open_form(pilot)
+        form.query_one("#cap-add", Input).value = "NET_ADMIN"
+        await wait_for(pilot, lambda: "--custom=" in preview(form), what="--custom in the command")
+        await pilot.press("ctrl+y")
+        lines = app.clipboard.splitlines()
+        assert lines[0] == "cat > ephemera-custom.json <<'EOF'"
+        end = lines.index("EOF")
+        assert json.loads("\n".join(lines[1:end])) == json.loads(form.plan.kubectl_custom_json)
+        assert "NET_ADMIN" in json.dumps(json.loads(form.plan.kubectl_custom_json))
+        assert lines[end + 1:] == [preview(form)]
+        assert any("with its --custom file" in n for n in notifications(app))

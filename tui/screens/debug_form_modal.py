@@ -479,12 +479,13 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
         return str(self.query_one("#form-error", Static).render())
 
     def action_copy_command(self) -> None:
-        command = self.query_one(KubectlPreview).command
-        if not command:
+        preview = self.query_one(KubectlPreview)
+        if not preview.command:
             self.app.notify("Nothing to copy: the form cannot be planned yet", severity="warning")
             return
-        local = copy_text(self.app, command)
-        self.app.notify("kubectl command copied" + ("" if local else " (OSC 52: terminals that allow it)"))
+        local = copy_text(self.app, preview.clipboard_text)
+        what = "kubectl command" + (" with its --custom file (a here-document)" if preview.custom_json else "")
+        self.app.notify(f"{what} copied" + ("" if local else " (OSC 52: terminals that allow it)"))
 
     def action_reuse(self) -> None:
         if not self.reusable:
