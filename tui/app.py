@@ -17,13 +17,18 @@ import re
 import time
 from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, ClassVar
 
+from rich.segment import Segment
+from rich.style import Style
 from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.color import Color
 from textual.dom import DOMNode
+from textual.filter import LineFilter, Monochrome, monochrome_style
 from textual.screen import Screen
 
 from tui.audit_log import AuditLog
@@ -39,11 +44,43 @@ from tui.settings import Settings, SettingsError, SettingsProblem, load_settings
 DEFAULT_THEME = "textual-dark"
 DEMO_AUDIT_LOG_NAME = "audit-demo.jsonl"
 PROBLEM_NOTICE_SECONDS = 30.0
+MIN_GREY_CONTRAST = 0.25  # brightness difference (0..1) between a text and its background under NO_COLOR
 _VALID_VALUES = re.compile(r" \((?:known|one of): [^)]*\)")
 
 
 def _utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+@lru_cache(4096)
+def readable_monochrome_style(style: Style, background: tuple[int, int, int]) -> Style:
+    """Textual's greyscale of a style (NO_COLOR), with text that would vanish into its background
+    (red or blue on a dark grey) made white or black: the greys keep the cursor and panels apart,
+    and every word stays readable."""
+    grey = monochrome_style(style)
+    if grey.color is None:
+        return grey
+    fg = Color.from_rich_color(grey.color)
+    bg = Color.from_rich_color(grey.bgcolor) if grey.bgcolor is not None else Color(*background)
+    if abs(fg.brightness - bg.brightness) >= MIN_GREY_CONTRAST:
+        return grey
+    text = Color(255, 255, 255) if bg.brightness < 0.5 else Color(0, 0, 0)
+    return grey + Style.from_color(text.rich_color)
+
+
+class ReadableMonochrome(LineFilter):
+    """`NO_COLOR`: greys only, and never a word in a grey too close to its background's."""
+
+    def apply(self, segments: list[Segment], background: Color) -> list[Segment]:
+        base = background.rgb
+        # words only: a dim glyph (an unselected radio button's ●, a border) stays dim on purpose
+        return [Segment(text, readable_monochrome_style(style, base) if style is not None and _has_word(text)
+                        else monochrome_style(style) if style is not None else style, None)
+                for text, style, _control in segments]
+
+
+def _has_word(text: str) -> bool:
+    return any(character.isalnum() for character in text)
 
 
 def problem_without_path(problem: SettingsProblem) -> str:
@@ -95,6 +132,8 @@ class EphemeraApp(App[None]):
         `audit_log`: None is the user's log (the demo log with `demo=True`).
         `initial_session`: open that pane as soon as the browser is connected (`ephemera debug`)."""
         super().__init__()
+        # NO_COLOR: Textual's greyscale loses text whose grey is that of its background
+        self._filters = [ReadableMonochrome() if type(f) is Monochrome else f for f in self._filters]
         self.kubeconfig = kubeconfig
         problems = list(settings_problems)
         if settings is None:

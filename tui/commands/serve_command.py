@@ -112,7 +112,8 @@ def _server(command: str, host: str, port: int, url: str, demo: bool) -> Any:
         async def on_startup(self, app: web.Application) -> None:
             del app
             what = "on the embedded demo cluster (one per browser tab)" if demo else "with your kubeconfig"
-            self.console.print(f"Serving Ephemera {what} at [bold]{self.public_url}[/]", highlight=False)
+            self.console.print(f"Serving Ephemera {what} at [bold]{self.public_url}[/]", highlight=False,
+                               soft_wrap=True)
             self.console.print(f"listening on {_url_host(host)}:{port}; press Ctrl+C to stop", highlight=False)
 
     return EphemeraServer(command, host=host, port=port, title="Ephemera", public_url=url)
