@@ -9,6 +9,8 @@ frames itself:
   Status into an exit code;
 * stdin and resizes go through a queue drained by a writer thread, so `write()` and `resize()`
   never block the caller (the UI thread);
+* an idle connection is pinged every `PING_INTERVAL` seconds; one silent for `DEAD_AFTER` seconds
+  is "lost" (a half-open TCP connection never reports an error by itself);
 * the first resize is one column wider than the real size, then the real size, as kubectl does,
   so the shell redraws its prompt;
 * `on_status` gets a `SessionStatus` at each change: connecting, live, ended (with the exit code
@@ -50,6 +52,11 @@ __all__ = ["AttachSession", "SessionState", "SessionStatus"]
 SessionState = Literal["connecting", "live", "ended", "lost", "failed"]
 
 CLOSE_WAIT = 1.0  # seconds close() waits for the server's close frame
+# A connection that went silent (VPN down, laptop asleep, a NAT forgetting it) sends no error:
+# ping the server when idle (as kubectl does) and call the connection lost after DEAD_AFTER
+# seconds without any frame, pongs included.
+PING_INTERVAL = 5.0
+DEAD_AFTER = 30.0
 EXIT_STATUS_WAIT = 5.0  # seconds to wait for the kubelet to record an attached container's exit
 
 
@@ -129,6 +136,8 @@ class AttachSession:
         self._writer: threading.Thread | None = None
         self.subprotocol: str | None = None
         self.bytes_received = 0
+        self._last_frame = 0.0  # time.monotonic() since when the reader waits for a frame (pongs count)
+        self._silent_for = 0.0  # set when the connection was cut for silence
 
     def __repr__(self) -> str:
         return (f"AttachSession({self.kind} {self.namespace}/{self.pod} -c {self.container}, "
@@ -235,6 +244,9 @@ class AttachSession:
             return
         self._ws = ws
         self.subprotocol = ws.subprotocol
+        # The reader (pongs, the close frame) and the writer send on the same socket: the client
+        # creates it without send/receive locks.
+        ws.sock.lock = threading.Lock()
         if self._closing.is_set():
             self._abort_socket(ws)
             self._set_status(SessionStatus("ended", message="closed"))
@@ -273,6 +285,8 @@ class AttachSession:
         status_payload = b""
         try:
             while True:
+                # Silence counts from here: time spent handing output to the UI is not silence.
+                self._last_frame = time.monotonic()
                 opcode, message = sock.recv_data_frame(True)
                 if opcode == ABNF.OPCODE_CLOSE:
                     break
@@ -296,6 +310,9 @@ class AttachSession:
                 elif channel == CLOSE and self.subprotocol == V5_PROTOCOL:
                     continue
         except Exception as exc:  # noqa: BLE001 - a dropped socket ends up here
+            if self._silent_for and exit_status is None and not self._closing.is_set():
+                return SessionStatus("lost", message=f"connection lost: no answer from the server for "
+                                                     f"{self._silent_for:.0f} s (pings unanswered)")
             if exit_status is None and not self._closing.is_set():
                 return SessionStatus("lost", message=f"connection lost: {self._describe(exc).message}")
         if exit_status is not None:
@@ -336,8 +353,24 @@ class AttachSession:
 
     def _write_loop(self, ws: Any) -> None:
         sock = ws.sock
+        self._last_frame = time.monotonic()
         while True:
-            item = self._outbox.get()
+            try:
+                item = self._outbox.get(timeout=PING_INTERVAL)
+            except queue.Empty:
+                item = ()
+            silent = time.monotonic() - self._last_frame
+            if silent >= DEAD_AFTER and not self._closing.is_set():
+                # Nothing came back, not even a pong: cut the socket; the reader reports it lost.
+                self._silent_for = silent
+                self._abort_socket(ws)
+                return
+            if item == ():
+                try:
+                    sock.ping()  # idle: the pong (or its absence) tells the reader the connection lives
+                except Exception:  # noqa: BLE001 - the reader notices the dropped socket
+                    return
+                continue
             if item is None:
                 return
             channel, data = item
