@@ -3,7 +3,6 @@ and exec with v5 and v4 on the real server) and the real kubectl on a pseudo-ter
 
 from __future__ import annotations
 
-import json
 import os
 import pty
 import select
@@ -16,9 +15,8 @@ import pytest
 import yaml
 from kubernetes.client import CoreV1Api
 from kubernetes.config import new_client_from_config
-from kubernetes.stream import stream
-from kubernetes.stream.ws_client import ERROR_CHANNEL
 
+from exec_helpers import run_exec
 from tui.demo.cluster import DemoCluster
 
 SLIM = "slim-79487d6484-h4rss"
@@ -30,38 +28,17 @@ def core(cluster: DemoCluster) -> CoreV1Api:
     return CoreV1Api(new_client_from_config(config_file=str(cluster.kubeconfig_path)))
 
 
-def run_exec(api: CoreV1Api, pod: str, container: str, command: list[str],
-             protocol: str) -> tuple[str, str, int | None, dict]:
-    """exec through `kubernetes.stream` offering one WebSocket subprotocol; (stdout, stderr, exit code, status)."""
-    ws = stream(api.connect_get_namespaced_pod_exec, pod, "default", container=container, command=command,
-                stdin=False, stdout=True, stderr=True, tty=False, _preload_content=False, binary=True,
-                _headers={"sec-websocket-protocol": protocol})
-    try:
-        out, err = b"", b""
-        deadline = time.monotonic() + 15
-        while ws.is_open() and time.monotonic() < deadline:
-            ws.update(timeout=1)
-            out += ws.read_stdout(timeout=0) or b""
-            err += ws.read_stderr(timeout=0) or b""
-        out += ws.read_stdout(timeout=0) or b""
-        err += ws.read_stderr(timeout=0) or b""
-        status = json.loads(ws.peek_channel(ERROR_CHANNEL) or b"{}")
-        return out.decode(), err.decode(), ws.returncode, status
-    finally:
-        ws.close()
-
-
 @pytest.mark.parametrize("protocol", ["v5.channel.k8s.io", "v4.channel.k8s.io"])
 def test_exec_on_the_real_server_with_v5_and_v4(shared_cluster: DemoCluster, protocol: str) -> None:
     api = core(shared_cluster)
-    out, err, code, status = run_exec(api, SHARED_PID, "worker", ["sh", "-c", "echo out; echo err >&2; exit 4"],
-                                      protocol)
-    assert (out, err, code) == ("out\n", "err\n", 4)
+    out, err, code, status = run_exec(api, "worker", ["sh", "-c", "echo out; echo err >&2; exit 4"], protocol,
+                                      pod=SHARED_PID)
+    assert (out, err, code) == (b"out\n", b"err\n", 4)
     assert status["reason"] == "NonZeroExitCode"
     assert status["details"]["causes"] == [{"reason": "ExitCode", "message": "4"}]
-    out, _, code, status = run_exec(api, SHARED_PID, "worker", ["ps"], protocol)
+    out, _, code, status = run_exec(api, "worker", ["ps"], protocol, pod=SHARED_PID)
     assert code == 0 and status["status"] == "Success"
-    rows = {line.split(None, 3)[0]: line.split(None, 3)[3] for line in out.splitlines()[1:]}
+    rows = {line.split(None, 3)[0]: line.split(None, 3)[3] for line in out.decode().splitlines()[1:]}
     assert rows["1"] == "/pause"  # shareProcessNamespace: the sandbox's pause process is PID 1
 
 
@@ -82,8 +59,7 @@ def test_log_follow_with_the_python_client_streams_new_lines_and_ends_when_the_p
     reader.start()
     try:
         # the worker shares the pod's network namespace: its request lands in nginx's access log
-        _, _, code, _ = run_exec(api, SHARED_PID, "worker", ["wget", "-qO-", "localhost/followed-line"],
-                                 "v5.channel.k8s.io")
+        run_exec(api, "worker", ["wget", "-qO-", "localhost/followed-line"], pod=SHARED_PID)
         deadline = time.monotonic() + 10
         while b"GET /followed-line HTTP/1.1" not in b"".join(seen):
             assert time.monotonic() < deadline, f"no live log line (got {b''.join(seen)!r})"

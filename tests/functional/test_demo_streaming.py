@@ -13,8 +13,9 @@ import pytest
 from aiohttp import web
 from kubernetes import client
 from kubernetes.stream import stream
-from kubernetes.stream.ws_client import ERROR_CHANNEL, RESIZE_CHANNEL
+from kubernetes.stream.ws_client import RESIZE_CHANNEL
 
+from exec_helpers import run_exec
 from tui.demo import streaming
 from tui.demo.runtime import ContainerRuntime
 
@@ -82,27 +83,6 @@ async def harness() -> AsyncIterator[Harness]:
     yield h
     h.runtime.cut_streams()
     await runner.cleanup()
-
-
-def run_exec(api: client.CoreV1Api, container: str, command: list[str], protocol: str | None = None,
-             tty: bool = False, stdin: str | None = None) -> tuple[bytes, bytes, int, dict[str, Any]]:
-    headers = {"sec-websocket-protocol": protocol} if protocol else None
-    ws = stream(api.connect_get_namespaced_pod_exec, "slim-1", "default", container=container, command=command,
-                stdin=stdin is not None, stdout=True, stderr=True, tty=tty, _preload_content=False, binary=True,
-                **({"_headers": headers} if headers else {}))
-    if stdin is not None:
-        ws.write_stdin(stdin.encode())
-    out, err = b"", b""
-    deadline = time.monotonic() + 10
-    while ws.is_open() and time.monotonic() < deadline:
-        ws.update(timeout=1)
-        out += ws.read_stdout(timeout=0) or b""
-        err += ws.read_stderr(timeout=0) or b""
-    out += ws.read_stdout(timeout=0) or b""
-    err += ws.read_stderr(timeout=0) or b""
-    status = json.loads(ws.peek_channel(ERROR_CHANNEL) or b"{}")
-    code = ws.returncode if status.get("reason") != "InternalError" else None
-    return out, err, code, status
 
 
 async def test_exec_ps_in_target_namespace_over_v5(harness: Harness) -> None:
