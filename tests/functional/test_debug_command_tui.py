@@ -90,3 +90,20 @@ def test_debug_in_a_terminal_opens_the_tui_and_records_the_change(demo_cluster: 
     entries = AuditLog().read()
     assert [(e.action, e.pod, e.ok, e.result["created"]) for e in entries] == [
         ("ephemeral-container-added", SLIM, True, ["tuidbg"])]
+
+
+def test_leaving_after_the_shell_exited_says_it_has_ended_not_that_it_runs(demo_cluster: DemoCluster) -> None:
+    term = Terminal("--kubeconfig", str(demo_cluster.kubeconfig_path), "debug", SLIM, "-c", "gone")
+    term.read_until(lambda out: b"\x1b[?1049h" in out)
+    term.read_until(lambda out: b"/ # " in out.split(b"\x1b[?1049h", 1)[1], timeout=20)
+    mark = len(term.output)
+    term.type("exit 4\r")
+    term.read_until(lambda out: b"exit 4" in out[mark:] and b"ended" in out[mark:], timeout=15)
+    mark = len(term.output)
+    term.type("\x1d")
+    term.read_until(lambda out: b"x close" in out[mark:])
+    term.type("\x03")
+    assert term.wait(15) == 0
+    tail = term.output.split(b"\x1b[?1049l")[-1]
+    assert b"gone has ended (exit code 4) in default/" + SLIM.encode() in tail
+    assert b"keeps running" not in tail

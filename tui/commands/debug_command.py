@@ -447,8 +447,7 @@ def _finish(connection: ClusterConnection, namespace: str, pod: str, container: 
 
         code = run_debug_tui(args.kubeconfig_object, context=getattr(args, "context", None), namespace=namespace,
                              pod=pod, container=container, audit_log=_audit_log(args))
-        print(f"{container} keeps running in {namespace}/{pod}; re-attach with "
-              f"`kubectl attach -it {pod} -c {container} -n {namespace}` or `a` on the pod in ephemera")
+        print(_after_session(connection, namespace, pod, container))
         return code
     if attach:
         print("no terminal to attach in; attach with:")
@@ -457,6 +456,24 @@ def _finish(connection: ClusterConnection, namespace: str, pod: str, container: 
     for line in attach_lines(namespace, pod, container, stdin=stdin):
         print(line)
     return 0
+
+
+def _after_session(connection: ClusterConnection, namespace: str, pod: str, container: str) -> str:
+    """One line on leaving the TUI: how to re-attach while it runs, or that it has ended."""
+    from tui.kube.debug_runner import container_status, fetch_pod
+    from tui.kube.errors import ClusterError
+
+    reattach = (f"re-attach with `kubectl attach -it {pod} -c {container} -n {namespace}` or `a` on the pod "
+                "in ephemera")
+    try:
+        state = (container_status(fetch_pod(connection, namespace, pod), container) or {}).get("state") or {}
+    except ClusterError as exc:
+        return f"could not read the state of {container} ({exc}); if it still runs, {reattach}"
+    if "terminated" in state:
+        ended = state["terminated"]
+        return (f"{container} has ended (exit code {ended.get('exitCode')}) in {namespace}/{pod}: it cannot be "
+                f"restarted; its output: `kubectl logs {pod} -c {container} -n {namespace}`")
+    return f"{container} keeps running in {namespace}/{pod}; {reattach}"
 
 
 def _raw_attach(connection: ClusterConnection, namespace: str, pod: str, container: str, *, quiet: bool,
