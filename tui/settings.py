@@ -393,10 +393,18 @@ def load_settings(path: str | os.PathLike[str] | None = None, *, known_actions: 
         text = file.read_text(encoding="utf-8")
     except FileNotFoundError:
         return Settings(path=file), []
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        return Settings(path=file), [SettingsProblem(f"cannot read it ({reason}); using the default settings",
-                                                      path=file)]
+    except UnicodeDecodeError as exc:  # TOML is UTF-8: say where the bad byte is
+        line = exc.object[: exc.start].count(b"\n") + 1
+        column = exc.start - (exc.object.rfind(b"\n", 0, exc.start) + 1) + 1
+        byte = exc.object[exc.start: exc.start + 1].hex()
+        return Settings(path=file), [SettingsProblem(
+            f"not UTF-8 text (byte 0x{byte}); save the file as UTF-8; using the default settings", line=line,
+            column=column, path=file)]
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        return Settings(path=file), [SettingsProblem(
+            f"cannot read it ({reason}); check its permissions or pass another file with --config; "
+            "using the default settings", path=file)]
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -171,7 +171,16 @@ def test_key_spec_shapes(spec: str, ok: bool) -> None:
 def test_unreadable_path_is_a_problem_not_a_crash(tmp_path: Path) -> None:
     settings, [problem] = load_settings(tmp_path)  # a directory
     assert settings == Settings()
-    assert "cannot read it" in problem.message
+    assert "cannot read it" in problem.message and "--config" in problem.message
+
+
+def test_a_file_that_is_not_utf8_names_the_line_and_column_of_the_bad_byte(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_bytes(b'default_image = "busybox"\ntheme = "\xff"\n')
+    settings, [problem] = load_settings(path)
+    assert settings == Settings()
+    assert (problem.line, problem.column) == (2, 10)
+    assert str(problem).startswith(f"{path}, line 2, column 10: not UTF-8 text (byte 0xff)")
 
 
 def test_save_load_round_trip(tmp_path: Path) -> None:
