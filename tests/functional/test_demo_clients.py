@@ -15,6 +15,7 @@ import pytest
 import yaml
 from kubernetes.client import CoreV1Api
 from kubernetes.config import new_client_from_config
+from kubernetes.stream import stream
 
 from exec_helpers import run_exec
 from tui.demo.cluster import DemoCluster
@@ -124,3 +125,25 @@ def test_kubectl_get_pod_yaml(shared_cluster: DemoCluster, kubectl: str, tmp_pat
     assert [c["name"] for c in pod["spec"]["containers"]] == ["app", "sidecar"]
     assert pod["status"]["phase"] == "Running"
     assert pod["metadata"]["resourceVersion"].isdigit()
+
+
+def test_v5_close_signal_on_channel_255_ends_stdin(shared_cluster: DemoCluster) -> None:
+    """v5 only: the client closes stdin (channel 255, then 0) and `cat` sees end of input and exits."""
+    api = core(shared_cluster)
+    ws = stream(api.connect_get_namespaced_pod_exec, SHARED_PID, "default", container="worker", command=["cat"],
+                stdin=True, stdout=True, stderr=True, tty=False, _preload_content=False, binary=True)
+    try:
+        assert ws.subprotocol == "v5.channel.k8s.io"
+        ws.write_stdin(b"line one\nline two\n")
+        ws.close_channel(0)
+        out = b""
+        deadline = time.monotonic() + 10
+        while ws.is_open():
+            assert time.monotonic() < deadline, f"cat did not end after stdin was closed (got {out!r})"
+            ws.update(timeout=1)
+            out += ws.read_stdout(timeout=0) or b""
+        out += ws.read_stdout(timeout=0) or b""
+        assert out == b"line one\nline two\n"
+        assert ws.returncode == 0
+    finally:
+        ws.close()
