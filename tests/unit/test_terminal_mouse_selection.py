@@ -4,13 +4,12 @@ click a line; a program that asked for the mouse gets the events instead, unless
 
 from __future__ import annotations
 
-from rich.style import Style
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from test_terminal_view import TerminalApp, until, visible_text
-from textual.app import App, ComposeResult
-from textual.message import Message
 
 from widgets.terminal.engine import TerminalEngine
-from widgets.terminal.terminal_view import SELECTED_STYLE, TerminalInput, TerminalSelected, TerminalView
+from widgets.terminal.terminal_view import SELECTED_STYLE, TerminalSelected, TerminalView
 
 
 class SelectionApp(TerminalApp):
@@ -149,3 +148,35 @@ def test_engine_cells_text_and_spans_count_wide_characters_once() -> None:
     assert engine.cell_span(0, 0, 2) == (0, 3)
     assert engine.word_span(0, 7) == (5, 13)  # ~/x.py-1
     assert engine.word_span(0, 4) == (4, 5)  # a blank is its own "word"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(chunks=st.lists(st.binary(max_size=300), max_size=6),
+       points=st.lists(st.tuples(st.integers(-5, 60), st.integers(-5, 30)), min_size=2, max_size=2),
+       word=st.tuples(st.integers(0, 40), st.integers(0, 25)))
+def test_any_selection_of_any_output_gives_text(chunks: list[bytes], points: list[tuple[int, int]],
+                                                word: tuple[int, int]) -> None:
+    term = TerminalView(cols=12, rows=5, scrollback=20)
+    for chunk in chunks:
+        term.engine.feed(chunk)
+    term.select_cells(points[0], points[1])
+    assert isinstance(term.selected_text(), str)
+    engine = term.engine
+    line = word[0] % engine.line_count
+    start, end = engine.word_span(line, word[1] % engine.cols)
+    assert 0 <= start < end <= engine.cols
+    assert isinstance(engine.cells_text(line, start, end), str)
+
+
+async def test_switching_to_the_alternate_screen_drops_the_selection() -> None:
+    app = SelectionApp()
+    async with app.run_test(size=(40, 8)) as pilot:
+        term = app.query_one(TerminalView)
+        term.feed(b"some text\r\n")
+        await until(pilot, lambda: "some text" in visible_text(term))
+        await drag(pilot, (0, 0), (3, 0))
+        await until(pilot, lambda: app.selections() == ["some"])
+        term.feed(b"\x1b[?1049hfull screen")
+        await until(pilot, lambda: term.engine.alternate_screen)
+        term.flush_pending()
+        assert term.selection is None and highlighted(term, 0) == ""

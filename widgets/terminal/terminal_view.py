@@ -249,6 +249,9 @@ class TerminalView(ScrollView, can_focus=True):
             strips.pop(engine.line_key(index), None)
         if offset != offset_before or alt_before != engine.alternate_screen:
             self._full_refresh = True
+            if alt_before != engine.alternate_screen:
+                self._select_anchor = None  # the selected lines are not shown any more
+                self._dragging = False
         else:
             self._dirty_rows.update(index - offset for index in changed)
         self._schedule_frame()
