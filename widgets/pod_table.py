@@ -31,6 +31,10 @@ from widgets.pod_rows import pod_row as _row_cells
 Clock = Callable[[], datetime]
 GAP = 2  # spaces between columns
 LABELS = dict(ALL_COLUMNS)
+# When the columns are wider than the table, these give way first (down to these widths), so
+# STATUS, RESTARTS, AGE and EPH stay on screen at 80 columns; a name loses its middle (the
+# ReplicaSet hash and pod suffix that tell replicas apart stay).
+SHRINKABLE_MIN_WIDTHS = (("namespace", 9), ("name", 20))
 
 
 def _utcnow() -> datetime:
@@ -111,6 +115,8 @@ class PodTable(ScrollView, can_focus=True):
         self.pod_filter = PodFilter()
         self._keys: list[str] = column_keys(show_namespace=False, compact=False)
         self._widths: list[int] = [len(LABELS[k]) for k in self._keys]
+        self._fit_widths: list[int] = list(self._widths)  # _widths shrunk to the table's width
+        self._gap = GAP  # 1 when the columns are wider than the table
         self._order: list[PodKey] = []
         self._cells: dict[PodKey, tuple[Text, ...]] = {}
         self._strips: dict[PodKey, Strip] = {}
@@ -255,8 +261,40 @@ class PodTable(ScrollView, can_focus=True):
         self._order = order
         self._after_change(selected, screen_offset, moved=True)
 
+    def _refit(self) -> None:
+        """`_fit_widths`: the natural widths, with NAMESPACE then NAME narrowed (to a minimum) while
+        the row is wider than the table. Cached rows are redrawn when this changes."""
+        widths = list(self._widths)
+        # the vertical scrollbar is always reserved: it comes and goes with the row count, and a
+        # fit computed without it would let the last column slip under it
+        available = self.outer_size.width - self.styles.scrollbar_size_vertical
+        gap = GAP
+        excess = 1 + sum(widths) + gap * (len(widths) - 1) - available if available > 0 else 0
+        if excess > 0:  # one space between columns before any column gives way
+            gap = 1
+            excess -= len(widths) - 1
+        if gap != self._gap:
+            self._gap = gap
+            self._strips.clear()
+        for key, minimum in SHRINKABLE_MIN_WIDTHS:
+            if excess <= 0:
+                break
+            if key in self._keys:
+                index = self._keys.index(key)
+                cut = min(excess, max(0, widths[index] - minimum))
+                widths[index] -= cut
+                excess -= cut
+        if widths != self._fit_widths:
+            self._fit_widths = widths
+            self._strips.clear()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._refit()
+        self._after_change(self.selected_key, self.cursor_row - int(self.scroll_y), moved=False)
+
     def _after_change(self, selected: PodKey | None, screen_offset: int, *, moved: bool) -> None:
-        width = 1 + sum(self._widths) + GAP * (len(self._widths) - 1)
+        self._refit()
+        width = 1 + sum(self._fit_widths) + self._gap * (len(self._fit_widths) - 1)
         self.virtual_size = Size(width, len(self._order) + 1)
         if moved and self._order:
             if selected is not None and selected in self._cells:
@@ -339,11 +377,15 @@ class PodTable(ScrollView, can_focus=True):
     # ------------------------------------------------------------------ rendering
     def _row_strip(self, cells: tuple[Text, ...], style: Style) -> Strip:
         line = Text(" ", no_wrap=True, end="")
-        for cell, width in zip(cells, self._widths):
-            part = cell.copy()
+        name_index = self._keys.index("name") if "name" in self._keys else -1
+        for index, (cell, width) in enumerate(zip(cells, self._fit_widths)):
+            if index == name_index and cell.cell_len > width:
+                part = _middle_ellipsis(cell, width)
+            else:
+                part = cell.copy()
             part.truncate(width, overflow="ellipsis", pad=True)
             line.append_text(part)
-            line.append(" " * GAP)
+            line.append(" " * self._gap)
         segments = list(line.render(self.app.console))
         return Strip(Segment.apply_style(segments, style=style))
 
@@ -391,3 +433,14 @@ class PodTable(ScrollView, can_focus=True):
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
         self.refresh()
+
+
+def _middle_ellipsis(cell: Text, width: int) -> Text:
+    """`payments-api-7c9d8f6b5-x2kqp` in 19 cells: `payments-…f6b5-x2kqp` (the end tells pods apart)."""
+    plain = cell.plain
+    if width < 3:
+        return Text(plain[:width], style=cell.style)
+    keep = width - 1
+    head = keep * 2 // 5
+    tail = keep - head
+    return Text(plain[:head] + "…" + plain[len(plain) - tail :], style=cell.style)

@@ -89,3 +89,49 @@ async def test_pod_security_says_why_it_is_unknown_when_namespaces_are_forbidden
         await wait_for(
             pilot, lambda: "may not list namespaces" in app.browser.inspector.text, what="why the level is unknown"
         )
+
+
+async def test_cursor_and_scroll_stay_on_the_pod_while_rows_come_and_go(tmp_path) -> None:
+    """Rows added and removed above the cursor (and changes elsewhere) leave the selected pod
+    selected, on the same screen line."""
+    with DemoCluster(extra_pods=120) as cluster:
+        app = make_app(cluster.write_kubeconfig(tmp_path / "kubeconfig"), all_namespaces=True)
+        async with app.run_test(size=(120, 40)) as pilot:
+            table = app.browser.table
+            await wait_for(pilot, lambda: app.browser.header.state == "live" and table.row_count > 100, what="rows")
+            keys = table.visible_keys()
+            target = keys[len(keys) // 2]
+            table.select_key(target, center=True)
+            await pilot.press("j", "j", "j")  # the cursor off the centre line
+            target = table.selected_key
+            line = table.cursor_row - int(table.scroll_y)
+            assert int(table.scroll_y) > 0
+            above = [k for k in keys if k < target][-5:]
+            for namespace, name in above[:3]:
+                cluster.faults.delete_pod(namespace, name)
+            for index in range(4):
+                cluster.faults.add_pod({"metadata": {"name": f"aaa-new-{index}", "namespace": target[0]},
+                                        "spec": {"containers": [{"name": "c", "image": "busybox:1.36"}]}})
+            await wait_for(pilot, lambda: (target[0], "aaa-new-3") in table.pods
+                           and above[0] not in table.pods, timeout=15, what="rows added and removed above")
+            await pilot.pause(0.3)  # the new pods' kubelet updates
+            assert table.selected_key == target
+            assert table.cursor_row - int(table.scroll_y) == line
+            assert target[1] in app.browser.inspector.text
+
+
+async def test_all_namespaces_at_80_columns_keeps_every_column_on_screen(shared_cluster: DemoCluster) -> None:
+    app = make_app(shared_cluster.kubeconfig_path, all_namespaces=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.browser.table
+        await wait_for(pilot, lambda: table.row_count > 10, what="rows")
+        await pilot.pause(0.1)
+        header = "".join(segment.text for segment in table.render_line(0))
+        assert header.split() == ["NAMESPACE", "NAME", "READY", "STATUS", "RESTARTS", "AGE", "EPH"]
+        index = table.visible_keys().index(("default", "payments-api-7c9d8f6b5-x2kqp"))
+        table.select_key(("default", "payments-api-7c9d8f6b5-x2kqp"))
+        await pilot.pause(0.05)
+        row = "".join(segment.text for segment in table.render_line(index + 1 - int(table.scroll_y)))
+        assert "x2kqp" in row, "a narrowed name keeps its end (what tells replicas apart)"
+        assert "CrashLoopBackOff" in row and row.rstrip().endswith("-")
+        assert table.virtual_size.width <= table.size.width, "no horizontal scrolling needed"
