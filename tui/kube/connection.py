@@ -284,8 +284,8 @@ class ClusterConnection:
                 self.refresh_credentials()
 
     def new_api_client(self) -> ApiClient:
-        """A fresh ApiClient with the same credentials (one per stream session)."""
-        self.ensure_fresh_credentials()
+        """A fresh ApiClient with the same credentials (one per stream session). Expired credentials
+        are refreshed on its first request (where callers handle errors), not here."""
         client = _ConnectionApiClient(self)
         client.user_agent = _user_agent()
         with self._lock:
