@@ -151,6 +151,23 @@ class ContainerInspector(VerticalScroll, can_focus=True):
         Binding("G", "scroll_end", "Bottom", show=False),
     ]
 
+    # At once, without animation: Textual's scroll actions are deferred to after the next refresh,
+    # so keys held down or typed fast all started from the same line and moved the view by one.
+    def _scroll_by(self, lines: int) -> None:
+        self.scroll_to(y=max(0, min(self.max_scroll_y, self.scroll_y + lines)), animate=False, immediate=True)
+
+    def action_scroll_down(self) -> None:
+        self._scroll_by(1)
+
+    def action_scroll_up(self) -> None:
+        self._scroll_by(-1)
+
+    def action_page_down(self) -> None:
+        self._scroll_by(max(1, self.scrollable_content_region.height - 1))
+
+    def action_page_up(self) -> None:
+        self._scroll_by(-max(1, self.scrollable_content_region.height - 1))
+
     def __init__(self, *, clock: Callable[[], datetime], id: str | None = None) -> None:
         super().__init__(id=id)
         self.clock = clock
