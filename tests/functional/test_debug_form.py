@@ -303,3 +303,24 @@ async def test_ctrl_y_copies_the_custom_file_with_the_command_when_kubectl_needs
         assert "NET_ADMIN" in json.dumps(json.loads(form.plan.kubectl_custom_json))
         assert lines[end + 1:] == [preview(form)]
         assert any("with its --custom file" in n for n in notifications(app))
+
+
+async def test_pull_policy_from_the_settings_and_a_custom_spec_reach_the_container(
+        demo_cluster: DemoCluster, private_files: Path) -> None:  # noqa: F811 - the autouse fixture
+    (private_files / "config.toml").write_text('[debug]\npull_policy = "IfNotPresent"\n')
+    app = app_for(demo_cluster)
+    async with app.run_test(size=(120, 40)) as pilot:
+        form = await open_form(pilot)
+        assert form.query_one("#pull-policy", Select).value == "IfNotPresent"
+        form.query_one("#custom", Input).value = "{workingDir: /tmp, env: [{name: A, value: b}]}"
+        await wait_for(pilot, lambda: "--image-pull-policy=IfNotPresent" in preview(form)
+                       and "--custom=" in preview(form), what="preview with both")
+        form.query_one("#custom", Input).value = '{"image": "other"}'
+        await wait_for(pilot, lambda: "not modifiable via custom profile" in form.problem, what="refused custom")
+        form.query_one("#custom", Input).value = "{workingDir: /tmp, env: [{name: A, value: b}]}"
+        await wait_for(pilot, lambda: "--custom=" in preview(form), what="custom again")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: not isinstance(app.screen, DebugFormModal), timeout=10, what="form closed")
+        (container,) = _ephemeral(demo_cluster)
+        assert container["imagePullPolicy"] == "IfNotPresent"
+        assert container["workingDir"] == "/tmp" and container["env"] == [{"name": "A", "value": "b"}]

@@ -52,3 +52,17 @@ def test_shared_network_ignores_target_and_copy_options_only_in_copy_mode() -> N
 def test_unreadable_fields_say_why(values: FormValues, message: str) -> None:
     with pytest.raises(ValueError, match=message.replace("*", r"\*").replace("(", r"\(")):
         request_from_values("ns", "p", values)
+
+
+def test_pull_policy_and_custom_spec_like_kubectls_flags() -> None:
+    from tui.screens.debug_form_values import FormValues, request_from_values
+
+    values = FormValues(image="busybox", pull_policy="IfNotPresent",
+                        custom="{securityContext: {runAsUser: 0}, workingDir: /tmp}")
+    request = request_from_values("default", "p", values)
+    assert request.image_pull_policy == "IfNotPresent"
+    assert request.custom == {"securityContext": {"runAsUser": 0}, "workingDir": "/tmp"}
+    with pytest.raises(ValueError, match="not modifiable via custom profile"):
+        request_from_values("default", "p", FormValues(image="busybox", custom='{"image": "x"}'))
+    with pytest.raises(ValueError, match="custom does not contain a valid container spec"):
+        request_from_values("default", "p", FormValues(image="busybox", custom="[1, 2]"))

@@ -53,6 +53,7 @@ def open_debug_form(browser: BrowserScreen, *, seed: int | None = None) -> Debug
         default_image=settings.default_image,
         default_profile=settings.default_profile,
         default_mode=settings.debug.mode,
+        default_pull_policy=settings.debug.pull_policy,
         recent_images=settings.recent_images,
         existing_pod_names=[name for ns, name in browser.table.pods if ns == namespace],
         audit_log=getattr(browser.app, "audit_log", None),

@@ -1,8 +1,9 @@
 """`d` on a pod: the debug form (modal, keyboard-only, scrolls at 80x24).
 
-Fields: mode (with what each mode lets you see), target, image (recent images suggested),
-profile, name, command, env, mounts of the pod's volumes, security overrides, copy options and the
-target-filesystem helper. Every change re-plans locally (no I/O) and updates the `kubectl debug`
+Fields: mode (with what each mode lets you see), target, image (recent images suggested), image
+pull policy (default from the settings' `debug.pull_policy`), profile, name, command, env, mounts of
+the pod's volumes, a custom partial container spec (JSON/YAML, merged last like `--custom`),
+security overrides, copy options and the target-filesystem helper. Every change re-plans locally (no I/O) and updates the `kubectl debug`
 preview, the plan's warnings and the reuse offer at once; the pre-flight (RBAC, Pod Security, the
 server's dry run...) runs in a thread worker on open and 0.4 s after the last change.
 
@@ -34,7 +35,7 @@ from tui.clipboard import copy_text
 from tui.debug.errors import PlanError
 from tui.debug.planner import DebugPlan, plan
 from tui.debug.preflight import reusable_container
-from tui.debug.request import DEFAULT_IMAGE, DebugRequest, Mode, Profile
+from tui.debug.request import DEFAULT_IMAGE, PULL_POLICIES, DebugRequest, Mode, Profile
 from tui.screens.confirm_modal import ConfirmModal
 from tui.screens.ui_thread import call_on_ui
 from tui.screens.debug_form_values import MODE_LESSONS, FormValues, request_from_values
@@ -142,6 +143,7 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
         default_image: str = DEFAULT_IMAGE,
         default_profile: Profile = Profile.GENERAL,
         default_mode: Mode | None = None,
+        default_pull_policy: str | None = None,
         recent_images: Collection[str] = (),
         existing_pod_names: Collection[str] = (),
         audit_log: Any = None,
@@ -157,6 +159,7 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
         self.default_image = default_image or DEFAULT_IMAGE
         self.default_profile = Profile(default_profile)
         self.default_mode = Mode(default_mode) if default_mode is not None else suggested_mode(pod)
+        self.default_pull_policy = default_pull_policy
         self.recent_images = list(recent_images)
         self.existing_pod_names = frozenset(existing_pod_names)
         self.audit_log = audit_log
@@ -197,6 +200,9 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
                     if self.recent_images:
                         yield Static(Text("recent: " + ", ".join(self.recent_images[:5]), style="dim"),
                                      classes="field-hint", id="recent-images")
+                    yield _field("pull", Select([(p, p) for p in PULL_POLICIES], id="pull-policy", compact=True,
+                                                prompt="default (cluster's)", value=self.default_pull_policy
+                                                if self.default_pull_policy in PULL_POLICIES else Select.NULL))
                     yield _field("profile", Select([(p.value, p) for p in Profile], value=self.default_profile,
                                                    allow_blank=False, id="profile", compact=True))
                     yield _field("name", Input(placeholder="debugger-xxxxx", id="name", compact=True))
@@ -206,6 +212,8 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
                     yield _field("mounts", Input(placeholder="VOL:PATH[:ro] ... ("
                                                  + (", ".join(volumes) if volumes else "no volumes") + ")",
                                                  id="mounts", compact=True))
+                    yield _field("custom", Input(placeholder="JSON/YAML, merged last: {workingDir: /tmp}",
+                                                 id="custom", compact=True))
                     yield Static("security overrides", classes="section")
                     yield Checkbox("privileged (asks first)", id="privileged", compact=True)
                     yield _field("runAsUser", Input(placeholder="uid", id="run-as-user", compact=True))
@@ -271,6 +279,7 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
 
         target = self.query_one("#target", Select).value
         profile = self.query_one("#profile", Select).value
+        pull = self.query_one("#pull-policy", Select).value
         return FormValues(
             mode=self.mode,
             target=target if isinstance(target, str) else None,
@@ -296,6 +305,8 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
             keep_startup=checked("keep-startup"),
             replace=checked("replace"),
             target_fs=checked("target-fs"),
+            pull_policy=pull if isinstance(pull, str) else None,
+            custom=text("custom"),
         )
 
     def _plan_now(self, request: DebugRequest) -> DebugPlan:

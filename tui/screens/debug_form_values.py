@@ -2,7 +2,8 @@
 
 Text fields use the spellings of `ephemera debug`: env `K=V` words, mounts `VOL:PATH[:ro]` words,
 capabilities separated by spaces or commas, set-image `CONTAINER=IMAGE` words, the command as a
-shell would split it. `request_from_values` raises `ValueError` with a message for the user.
+shell would split it, the custom spec as `--custom` takes it (JSON or YAML, e.g. the flow style
+`{securityContext: {runAsUser: 0}}` on one line). `request_from_values` raises `ValueError` with a message for the user.
 """
 
 from __future__ import annotations
@@ -58,6 +59,8 @@ class FormValues:
     keep_startup: bool = False
     replace: bool = False
     target_fs: bool = False
+    pull_policy: str | None = None  # None: the cluster's default (kubectl's --image-pull-policy unset)
+    custom: str = ""  # a partial container spec, JSON or YAML (flow style on one line), merged last
 
 
 def _words(text: str, what: str) -> list[str]:
@@ -114,6 +117,14 @@ def request_from_values(namespace: str, pod: str, values: FormValues) -> DebugRe
             replace=values.replace,
         )
     extra: dict[str, Any] = {}
+    if values.custom.strip():
+        from tui.debug.custom import parse_custom
+        from tui.debug.errors import PlanError
+
+        try:
+            extra["custom"] = parse_custom(values.custom, source="custom")
+        except PlanError as exc:
+            raise ValueError(str(exc)) from None
     if mode is Mode.TARGET:
         extra["target"] = values.target
     elif mode is Mode.COPY and values.target_fs:
@@ -127,6 +138,7 @@ def request_from_values(namespace: str, pod: str, values: FormValues) -> DebugRe
         profile=Profile(values.profile),
         command=tuple(_words(values.command, "command")),
         env=_pairs(values.env, "env", "KEY=VALUE"),
+        image_pull_policy=values.pull_policy or None,
         copy=copy,
         overrides=overrides,
         mounts=mounts,
