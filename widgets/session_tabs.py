@@ -92,18 +92,68 @@ class SessionTabBar(Widget, can_focus=True):
         self.active = active
         self.refresh()
 
-    def render(self) -> Text:
-        text = Text(no_wrap=True, overflow="ellipsis")
-        self._spans = []
+    def _labels(self, detail: str) -> list[Text]:
+        """One label per tab: "full" (pod/container and badge), "short" (container and badge) or
+        "icon" (container and the badge's icon); the shown tab always keeps its badge text."""
+        labels = []
         for index, (title, badge) in enumerate(self.entries):
-            start = text.cell_len
-            label = Text.assemble(f" {index + 1} ", (title, "bold"), " ", badge_text(badge), " ")
+            mode = "full" if index == self.active and detail != "icon" else detail
+            name = title if mode == "full" else title.rsplit("/", 1)[-1]
+            if mode == "icon" and index != self.active:
+                icon, style = BADGE_STYLES.get(badge.state, ("?", ""))
+                shown = Text(icon, style)
+            else:
+                shown = badge_text(badge)
+            label = Text.assemble(f" {index + 1} ", (name, "bold"), " ", shown, " ")
             if index == self.active:
                 label.stylize("reverse")
-            text.append_text(label)
-            self._spans.append((start, text.cell_len))
-            text.append("│", style="dim")
+            labels.append(label)
+        return labels
+
+    def render(self) -> Text:
+        width = self.size.width or 10_000
+        separator = Text("│", style="dim")
+        for detail in ("full", "short", "icon"):
+            labels = self._labels(detail)
+            if sum(label.cell_len + 1 for label in labels) <= width:
+                return self._shown(labels, separator, 0, len(labels))
+        # Still too wide: the tabs around the shown one, and how many are left out on each side.
+        first = last = max(0, self.active)
+        total = lambda a, b: sum(label.cell_len + 1 for label in labels[a:b]) + 8  # noqa: E731 - room for ‹n and n›
+        while True:
+            grown = False
+            if last + 1 < len(labels) and total(first, last + 2) <= width:
+                last += 1
+                grown = True
+            if first > 0 and total(first - 1, last + 1) <= width:
+                first -= 1
+                grown = True
+            if not grown:
+                break
+        return self._shown(labels, separator, first, last + 1)
+
+    def _shown(self, labels: list[Text], separator: Text, first: int, end: int) -> Text:
+        text, self._spans = self._join(labels, separator, first, end)
         return text
+
+    @staticmethod
+    def _join(labels: list[Text], separator: Text, first: int, end: int) -> tuple[Text, list[tuple[int, int]]]:
+        """Tabs `first` to `end` (exclusive) with "‹n" / "n›" for those left out; and where each is."""
+        text = Text(no_wrap=True, overflow="ellipsis")
+        spans = [(-1, -1)] * len(labels)
+        if first > 0:
+            text.append(f"‹{first} ", style="dim")
+        for index in range(first, end):
+            start = text.cell_len
+            text.append_text(labels[index])
+            spans[index] = (start, text.cell_len)
+            text.append_text(separator)
+        if end < len(labels):
+            text.append(f" {len(labels) - end}›", style="dim")
+        return text, spans
+
+    def on_resize(self) -> None:
+        self.refresh()
 
     def on_click(self, event: events.Click) -> None:
         for index, (start, end) in enumerate(self._spans):
@@ -115,6 +165,12 @@ class SessionTabBar(Widget, can_focus=True):
 
     @property
     def text(self) -> str:
+        """Every tab's number, pod/container and badge, as a bar wide enough for all of them shows it."""
+        return self._join(self._labels("full"), Text("│"), 0, len(self.entries))[0].plain
+
+    @property
+    def shown_text(self) -> str:
+        """The bar as it is drawn at its width (shortened titles, the tabs around the shown one)."""
         return self.render().plain
 
 
