@@ -296,6 +296,11 @@ class PodTable(ScrollView, can_focus=True):
         self._refit()
         width = 1 + sum(self._fit_widths) + self._gap * (len(self._fit_widths) - 1)
         self.virtual_size = Size(width, len(self._order) + 1)
+        if self._order and selected is not None and not moved and selected in self._cells:
+            # rows removed above the cursor leave it on the same index: the selection would slip
+            # to the next pod (a re-anchor only when the selected pod is not under the cursor)
+            row = self.cursor_row
+            moved = row >= len(self._order) or self._order[row] != selected
         if moved and self._order:
             if selected is not None and selected in self._cells:
                 index = bisect_left(self._order, selected)

@@ -136,3 +136,33 @@ async def test_all_namespaces_at_80_columns_keeps_every_column_on_screen(shared_
         assert "x2kqp" in row, "a narrowed name keeps its end (what tells replicas apart)"
         assert "CrashLoopBackOff" in row and row.rstrip().endswith("-")
         assert table.virtual_size.width <= table.size.width, "no horizontal scrolling needed"
+
+
+async def test_a_pod_deleted_above_the_cursor_leaves_the_selection_alone(demo_cluster: DemoCluster) -> None:
+    app = make_app(demo_cluster.kubeconfig_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: SLIM in row_names(app), what="rows")
+        table = app.browser.table
+        table.select_key(("default", SLIM))
+        await pilot.pause(0.05)
+        demo_cluster.faults.delete_pod("default", "nonroot-app")  # sorts above slim
+        await wait_for(pilot, lambda: "nonroot-app" not in row_names(app), timeout=15, what="row removed")
+        assert table.selected_key == ("default", SLIM)
+        assert app.browser.inspector.text.startswith(f"default/{SLIM}")
+        await pilot.press("j")
+        assert table.selected_key == ("default", "web-5d9c7b8f4-m4k8p")
+
+
+async def test_the_inspector_follows_the_cursor_when_a_filter_hides_its_pod(shared_cluster: DemoCluster) -> None:
+    app = make_app(shared_cluster.kubeconfig_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: SLIM in row_names(app), what="rows")
+        table = app.browser.table
+        table.select_key(("default", SLIM))
+        await pilot.pause(0.05)
+        await pilot.press("slash", *"web", "enter")
+        await wait_for(pilot, lambda: SLIM not in row_names(app), what="filtered")
+        selected = table.selected_key
+        assert selected is not None and selected[1].startswith("web-")
+        await wait_for(pilot, lambda: app.browser.inspector.text.startswith(f"default/{selected[1]}"),
+                       what="inspector on the selected row")

@@ -482,6 +482,14 @@ class BrowserScreen(Screen[None]):
         self.header.filter_text = parsed.describe if parsed.label_selector is None else self.header.filter_text
         self._update_count()
         self._update_placeholder()
+        self._follow_cursor()
+
+    def _follow_cursor(self) -> None:
+        """The inspector shows the pod under the cursor again after a filter hid the inspected one
+        (the cursor moved to another row without a key); a pod shown as gone stays until a key moves."""
+        key = self.table.selected_key
+        if key is not None and key != self._inspected and not self.inspector.gone:
+            self._show_inspected(key)
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:
@@ -519,6 +527,7 @@ class BrowserScreen(Screen[None]):
         if self.pod_filter.active:
             self.pod_filter = PodFilter()
             self.table.set_filter(self.pod_filter)
+            self._follow_cursor()
         if self.label_selector:
             self.label_selector = None
             self._start_watch()
