@@ -108,12 +108,18 @@ def pane_text(pane: Any) -> str:
     return "\n".join(pane.terminal.engine.screen_text())
 
 
-async def create_and_ps(pilot: Pilot, mode: int, expect: str) -> Any:
-    """The debug form on slim in `mode`, Ctrl+S, the pane the follow-up opens, `ps` in it."""
+async def create_and_ps(pilot: Pilot, mode: int, expect: str, absent: str | None = None) -> Any:
+    """The debug form on slim in `mode` (always chosen: a running pod's form opens in targeted
+    mode), Ctrl+S, the pane the follow-up opens, `ps` in it, showing `expect` and not `absent`."""
     app = _app(pilot)
     form = await open_form(pilot)
-    if mode:
-        await choose_mode(pilot, form, mode)
+    await choose_mode(pilot, form, mode)
+    if mode == 0:
+        from widgets.kubectl_preview import KubectlPreview
+
+        command = form.query_one(KubectlPreview).command
+        if "--target=" in command or "--copy-to=" in command:
+            raise TimeoutError(f"the plain mode was not chosen: {command}")
     await pilot.press("ctrl+s")
     sessions = app.browser.sessions
     await wait_for(pilot, lambda: sessions.panes and sessions.panes[-1].badge.state == "live", "the attach pane")
@@ -121,9 +127,12 @@ async def create_and_ps(pilot: Pilot, mode: int, expect: str) -> Any:
     await wait_for(pilot, lambda: app.focused is pane.terminal, "the pane focused")
     await wait_for(pilot, lambda: "#" in pane_text(pane), "the shell prompt")
     await type_line(pilot, "ps")
-    await wait_for(pilot, lambda: expect in pane_text(pane), f"{expect!r} in ps")
+    await wait_for(pilot, lambda: expect in pane_text(pane) and "/ #" in pane_text(pane).split(expect, 1)[-1],
+                   f"{expect!r} in ps, then the prompt")
     await pilot.pause(0.3)
     pane.terminal.flush_pending()
+    if absent is not None and absent in pane_text(pane):
+        raise TimeoutError(f"{absent!r} should not be in this mode's ps:\n{pane_text(pane)}")
     return pane
 
 
@@ -203,12 +212,12 @@ async def shot_policy_audit(pilot: Pilot, out: Path) -> list[Path]:
 
 
 async def shot_attach_plain(pilot: Pilot, out: Path) -> list[Path]:
-    await create_and_ps(pilot, 0, "ps")
+    await create_and_ps(pilot, 0, "PID", absent="http.server")  # only the debugger's own processes
     return [save(pilot, out, "attach-plain-ps")]
 
 
 async def shot_attach_targeted(pilot: Pilot, out: Path) -> list[Path]:
-    await create_and_ps(pilot, 1, "http.server")
+    await create_and_ps(pilot, 1, "http.server", absent="/pause")
     return [save(pilot, out, "attach-targeted-ps")]
 
 
@@ -288,8 +297,10 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="ephemera-screenshots-") as tmp:
         # never the user's settings or audit log: the pictures show the defaults
-        os.environ["EPHEMERA_CONFIG"] = str(Path(tmp) / "config.toml")
-        os.environ["XDG_STATE_HOME"] = str(Path(tmp) / "state")
+        # (a home of its own: the audit log view shows ~/.local/state/ephemera/audit-demo.jsonl)
+        os.environ["HOME"] = tmp
+        os.environ["EPHEMERA_CONFIG"] = str(Path(tmp) / ".config" / "ephemera" / "config.toml")
+        os.environ["XDG_STATE_HOME"] = str(Path(tmp) / ".local" / "state")
         with DemoCluster(kubelet_delay=0.3) as cluster:
             kubeconfig = cluster.write_kubeconfig(Path(tmp) / "kubeconfig")
             try:

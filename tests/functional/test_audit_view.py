@@ -78,3 +78,34 @@ async def test_audit_view_of_an_empty_log_says_what_adds_entries(shared_cluster:
         assert str(audit_log_path()) in app.screen.status_text
         await pilot.press("q")
         await wait_for(pilot, lambda: app.screen is app.browser, what="closed")
+
+
+async def test_a_refused_change_from_the_form_is_a_failed_entry_in_the_view(demo_cluster: DemoCluster) -> None:
+    """vault-agent-0's namespace enforces `restricted`: the server refuses the debugger; the refusal
+    is in the log with the server's answer, and the view marks it FAILED; Tab reaches its details."""
+    from debug_ui_helpers import notifications
+
+    app = app_for(demo_cluster, demo=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_form(pilot, ("secure", "vault-agent-0"))
+        await pilot.press("ctrl+s")
+        log = AuditLog(audit_log_path_for(True))
+        await wait_for(pilot, lambda: log.path.exists() and log.read(), timeout=10, what="the refusal recorded")
+        [entry] = log.read()
+        assert (entry.action, entry.namespace, entry.pod, entry.ok) == ("ephemeral-container-added", "secure",
+                                                                          "vault-agent-0", False)
+        assert entry.context == "ephemera-demo" and entry.time and entry.request["method"] == "PATCH"
+        assert "403" in str(entry.result) or "forbidden" in str(entry.result).lower(), entry.result
+        assert app.screen is form or notifications(app)  # the refusal is said where the user is
+        while app.screen is not app.browser:
+            await pilot.press("escape")
+            await pilot.pause(0.05)
+        await pilot.press("L")
+        await wait_for(pilot, lambda: isinstance(app.screen, AuditLogScreen) and app.screen.loaded, what="audit view")
+        view = app.screen
+        assert "1 entry, newest first, 1 failed" in view.status_text
+        assert "✖ FAILED" in view.text and "result: FAILED" in view.details_text
+        await pilot.press("tab")
+        assert app.focused is view.query_one("#audit-details-pane")
+        await pilot.press("pagedown")
+        await wait_for(pilot, lambda: view.query_one("#audit-details-pane").scroll_y > 0, what="the details scrolled")

@@ -9,6 +9,8 @@ request that was sent and what the server answered. The file is read in a thread
 from __future__ import annotations
 
 import json
+import textwrap
+from pathlib import Path
 from typing import Any
 
 from rich.text import Text
@@ -58,8 +60,16 @@ def entry_details(entry: AuditEntry) -> Text:
             text.append(f"  Content-Type: {request['content_type']}\n", style="dim")
         body = request.get("body")
         if body is not None:
-            text.append(json.dumps(body, indent=2, ensure_ascii=False, default=str) + "\n")
+            text.append(textwrap.indent(json.dumps(body, indent=2, ensure_ascii=False, default=str), "  ") + "\n")
     return text
+
+
+def display_path(path: Path) -> str:
+    """`~/.local/state/ephemera/audit.jsonl` for a path in the home directory, else the path."""
+    try:
+        return f"~/{Path(path).relative_to(Path.home())}"
+    except (ValueError, RuntimeError):
+        return str(path)
 
 
 class AuditLogScreen(ModalScreen[None]):
@@ -97,7 +107,7 @@ class AuditLogScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="audit-log") as box:
             box.border_title = "Audit log: every change Ephemera made to a cluster"
-            box.border_subtitle = str(self.audit_log.path)
+            box.border_subtitle = display_path(self.audit_log.path)
             yield Static(Text("Reading the audit log…", style="dim"), id="audit-status")
             with Horizontal(id="audit-body"):
                 table: DataTable[Any] = DataTable(id="audit-entries", cursor_type="row", zebra_stripes=False)
@@ -158,11 +168,13 @@ class AuditLogScreen(ModalScreen[None]):
         if error:
             status.update(Text(error, style="red"))
         elif not entries:
-            status.update(Text(f"No change recorded yet in {self.audit_log.path}. Creating a debug container, "
+            where = display_path(self.audit_log.path)
+            status.update(Text(f"No change recorded yet in {where}. Creating a debug container, "
                                "a copy, or deleting a copy adds an entry.", style="dim"))
         else:
             failed = sum(1 for entry in entries if not entry.ok)
-            line = f"{len(entries)} {'entry' if len(entries) == 1 else 'entries'}, newest first" + (f", {failed} failed" if failed else "")
+            line = f"{len(entries)} {'entry' if len(entries) == 1 else 'entries'}, newest first"
+            line += f", {failed} failed" if failed else ""
             if len(entries) >= READ_LIMIT:
                 line += f" (the last {READ_LIMIT})"
             if skipped:
