@@ -1,8 +1,10 @@
 """Pre-flight results of the debug form: one line per check with its verdict icon, what it
-found and what to do, plus the server's dry-run verdict (a check like the others)."""
+found and what to do, plus the server's dry-run verdict (a check like the others). The checks are
+written with `ephemera debug`'s flags; `form_wording` says the same with the form's words."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from rich.table import Table
@@ -19,6 +21,30 @@ VERDICT_ICONS = {
 }
 
 
+# The checks speak `ephemera debug`'s flags; in the form they name the form's fields and keys.
+_FORM_WORDS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"pass --reuse"), "press ctrl+r"),
+    (re.compile(r"--copy-to NAME"), "copy name"),
+    (re.compile(r"-c NAME"), "name"),
+    (re.compile(r"\(drop --target / --copy-to\)"), ""),
+    (re.compile(r"debug a --copy-to instead"), "use the Copy and share mode instead"),
+    (re.compile(r"--copy-to"), "the Copy and share mode"),
+    (re.compile(r"--profile=(\w+)"), r"profile \1"),
+    (re.compile(r"--run-as-user=(\d+)"), r"runAsUser \1"),
+    (re.compile(r"drop --privileged"), "uncheck privileged"),
+    (re.compile(r" \(or --custom with securityContext\.runAsUser\)"), ""),
+    (re.compile(r"\(ephemera cleanup\)"), "(C: cleanup)"),
+    (re.compile(r"`?ephemera cleanup`?"), "C (cleanup)"),
+]
+
+
+def form_wording(text: str) -> str:
+    """A check's text with the flags replaced by the form's own words (mode names, fields, keys)."""
+    for pattern, replacement in _FORM_WORDS:
+        text = pattern.sub(replacement, text)
+    return re.sub(r"  +", " ", text)
+
+
 def render_checks(checks: Sequence[Check]) -> Table:
     table = Table.grid(padding=(0, 1), expand=True)
     table.add_column(no_wrap=True, width=1)
@@ -26,9 +52,9 @@ def render_checks(checks: Sequence[Check]) -> Table:
     table.add_column(ratio=1)
     for check in checks:
         icon, style = VERDICT_ICONS[check.verdict]
-        detail = Text(check.found, style=style if check.verdict == "fail" else "")
+        detail = Text(form_wording(check.found), style=style if check.verdict == "fail" else "")
         if check.todo:
-            detail.append("\n→ " + check.todo, style="dim")
+            detail.append("\n→ " + form_wording(check.todo), style="dim")
         table.add_row(Text(icon, style=style), check.name, detail)
     return table
 
@@ -71,5 +97,5 @@ class PreflightList(Static):
     @property
     def text(self) -> str:
         """The checks as plain lines (tests, screen readers)."""
-        return "\n".join(f"{c.verdict} {c.name}: {c.found}" + (f" -> {c.todo}" if c.todo else "")
-                         for c in self.checks)
+        return "\n".join(f"{c.verdict} {c.name}: {form_wording(c.found)}"
+                         + (f" -> {form_wording(c.todo)}" if c.todo else "") for c in self.checks)

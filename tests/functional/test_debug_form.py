@@ -106,6 +106,7 @@ async def test_preflight_pod_security_failure_in_namespace_secure(shared_cluster
         text = preflight_text(form)
         assert "fail Pod Security:" in text and "restricted" in text
         assert "fail server dry run: refused: 403" in text and "violates PodSecurity" in text
+        assert "-> use profile restricted" in text and "--profile" not in text
         form.query_one("#profile", Select).value = "restricted"
         await settle_preflight(pilot, form)
         assert "ok server dry run: admitted" in preflight_text(form)
@@ -123,6 +124,8 @@ async def test_preflight_static_pod_in_kube_system(shared_cluster: DemoCluster) 
         text = preflight_text(form)
         assert "static" in text
         assert any(line.startswith("fail") and "static" in line for line in text.splitlines())
+        # the form says what to do in its own words: the mode to pick, not a command-line flag
+        assert "use the Copy and share mode to debug a copy" in text and "--copy-to" not in text
 
 
 async def test_preflight_rbac_denial_and_server_refusal_shown_in_the_form(demo_cluster: DemoCluster) -> None:

@@ -297,3 +297,15 @@ def test_every_check_of_a_clean_pod_says_what_it_found() -> None:
     assert "PID namespaces can be shared" in found["node"].found
     copy = {c.name: c for c in run_checks(facts_for(COPY))}
     assert copy["name"].verdict == "ok" and "no pod named" in copy["name"].found
+
+
+def test_the_form_words_for_the_command_line_fixes() -> None:
+    from widgets.preflight_list import form_wording
+
+    assert form_wording("use --profile=restricted") == "use profile restricted"
+    assert form_wording("attach to it instead: pass --reuse (or kubectl attach -it p -c d -n ns)") == (
+        "attach to it instead: press ctrl+r (or kubectl attach -it p -c d -n ns)")
+    assert form_wording("pick another --copy-to NAME, or remove the old copy (ephemera cleanup)") == (
+        "pick another copy name, or remove the old copy (C: cleanup)")
+    assert form_wording("add --run-as-user=65532 (or --custom with securityContext.runAsUser), or a non-root "
+                        "image") == "add runAsUser 65532, or a non-root image"
