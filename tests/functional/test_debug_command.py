@@ -350,3 +350,15 @@ def test_kubectls_pod_spellings_and_a_node_is_refused_clearly(shared_cluster: De
     assert debug(shared_cluster, "node/demo-node-1", "-it", "--image=busybox") == 2
     err = capsys.readouterr().err
     assert "ephemera debugs pods, not nodes" in err and "kubectl debug node/demo-node-1" in err
+
+
+def test_replace_whose_delete_is_refused_reports_the_copy_it_made(demo_cluster: DemoCluster,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    demo_cluster.faults.deny("delete", "pods")
+    assert debug(demo_cluster, SLIM, "--copy-to=kept", "--replace", "--yes", "--force", "--no-attach") == 1
+    err = capsys.readouterr().err
+    assert 'cannot delete resource "pods"' in err and "kubectl auth can-i delete pods -n default" in err
+    assert "pod/kept was created before the failure" in err and "ephemera cleanup -n default" in err
+    assert fetch_pod(connect(demo_cluster), "default", "kept")["metadata"]["labels"][
+        "app.kubernetes.io/managed-by"] == "ephemera"
+    assert fetch_pod(connect(demo_cluster), "default", SLIM)["metadata"]["name"] == SLIM  # still there

@@ -47,3 +47,26 @@ async def test_an_ephemeral_container_that_cannot_start_is_said_to_stay(demo_clu
                        timeout=15, what="stuck notice")
         assert any(f"Ephemeral containers cannot be removed: {name} stays in default/nonroot-app" in n
                    for n in notifications(app))
+
+
+async def test_replace_whose_delete_is_refused_says_the_copy_stays(demo_cluster: DemoCluster) -> None:
+    from textual.widgets import Checkbox
+
+    from tui.screens.confirm_modal import ConfirmModal
+
+    demo_cluster.faults.deny("delete", "pods")
+    app = app_for(demo_cluster)
+    async with app.run_test(size=(120, 40)) as pilot:
+        form = await open_form(pilot)
+        await choose_mode(pilot, form, 2, settle=False)
+        await wait_for(pilot, lambda: form.plan is not None and form.plan.pod_copy is not None, what="copy plan")
+        form.query_one("#replace", Checkbox).value = True
+        await wait_for(pilot, lambda: form.plan is not None and form.plan.requires_confirmation, what="replace")
+        copy_name = form.plan.pod_name
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="confirmation")
+        await pilot.press("y")
+        await wait_for(pilot, lambda: "Refused: 403" in form.error_text, timeout=10, what="the refused delete")
+        assert f"Already created: {copy_name}: it stays until you delete it" in form.error_text
+        assert pod_of(demo_cluster, "default", copy_name) is not None
+        assert pod_of(demo_cluster, "default", "slim-79487d6484-h4rss") is not None
