@@ -166,3 +166,25 @@ async def test_the_inspector_follows_the_cursor_when_a_filter_hides_its_pod(shar
         assert selected is not None and selected[1].startswith("web-")
         await wait_for(pilot, lambda: app.browser.inspector.text.startswith(f"default/{selected[1]}"),
                        what="inspector on the selected row")
+
+
+async def test_namespace_picker_takes_a_typed_name_when_namespaces_cannot_be_listed(
+    demo_cluster: DemoCluster,
+) -> None:
+    demo_cluster.faults.deny("list", "namespaces")
+    app = make_app(demo_cluster.kubeconfig_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: SLIM in row_names(app), what="rows")
+        await pilot.press("n")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "PickerModal", what="picker")
+        picker = app.screen
+        await wait_for(pilot, lambda: picker.notice, what="the picker's notice")
+        assert "namespaces" in picker.notice and "type any name" in picker.notice
+        await pilot.press(*"staging", "enter")
+        await wait_for(pilot, lambda: "redis-0" in row_names(app), what="staging rows")
+        assert app.browser.header.namespace == "staging"
+        # a name the API server would refuse is refused here, saying what a name is
+        app.browser.switch_namespace("Not A Namespace")
+        await pilot.pause(0.05)
+        assert app.browser.header.namespace == "staging"
+        assert any("is not a namespace name" in str(n.message) for n in app._notifications)

@@ -7,6 +7,7 @@ workers, the pod list+watch in `PodWatcher`'s threads. Results come back as mess
 from __future__ import annotations
 
 import os
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -37,6 +38,7 @@ from widgets.pod_table import PodTable
 from widgets.session_tabs import SessionTabs
 
 BENCH_ENV = "EPHEMERA_BENCH_FIRST_ROWS"
+NAMESPACE_NAME = re.compile(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")  # a DNS label, as the API server checks
 WIDE_LAYOUT_MIN_WIDTH = 160
 COMPACT_TABLE_MAX_WIDTH = 100
 AGE_REFRESH_SECONDS = 5.0
@@ -584,7 +586,7 @@ class BrowserScreen(Screen[None]):
 
         current = ALL if self.all_namespaces else self.namespace
         self.app.push_screen(
-            PickerModal("Namespace", load=load, current=current, extra_first=[ALL]),
+            PickerModal("Namespace", load=load, current=current, extra_first=[ALL], allow_typed=True),
             self._namespace_picked,
         )
 
@@ -594,6 +596,14 @@ class BrowserScreen(Screen[None]):
 
     def switch_namespace(self, namespace: str) -> None:
         """Show one namespace, or every namespace for "all" (also `:ns NAME`)."""
+        namespace = namespace.strip()
+        if namespace != ALL and not NAMESPACE_NAME.fullmatch(namespace):
+            self.notify(
+                f"{namespace!r} is not a namespace name: lowercase letters, digits and '-', "
+                "at most 63 characters, starting and ending with a letter or digit",
+                severity="error",
+            )
+            return
         if namespace == ALL:
             self.all_namespaces = True
         else:

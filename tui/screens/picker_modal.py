@@ -32,9 +32,12 @@ class PickerModal(ModalScreen[str | None]):
         load: Callable[[], tuple[list[str], str]] | None = None,
         current: str | None = None,
         extra_first: list[str] | None = None,
+        allow_typed: bool = False,
     ) -> None:
-        """`items` now, or `load` (run in a thread) returning (items, notice)."""
+        """`items` now, or `load` (run in a thread) returning (items, notice). `allow_typed`: the
+        typed text is offered too (a namespace the list does not hold: no permission to list)."""
         super().__init__()
+        self.allow_typed = allow_typed
         self.title_text = title
         self.items: list[str] = list(items or [])
         self.load = load
@@ -62,10 +65,15 @@ class PickerModal(ModalScreen[str | None]):
         try:
             items, notice = self.load()
         except Exception as exc:  # noqa: BLE001 - shown to the user
-            items, notice = [], f"could not list: {exc}"
+            from tui.kube.errors import describe_exception
+
+            error = describe_exception(exc)
+            items, notice = [], f"cannot list: {error.message}"
         self.app.call_from_thread(self._loaded, items, notice)
 
     def _loaded(self, items: list[str], notice: str) -> None:
+        if notice and self.allow_typed:
+            notice += "; type any name and press Enter to use it"
         self.items = items
         self.notice = notice
         self.query_one("#picker-notice", Label).update(notice)
@@ -85,6 +93,9 @@ class PickerModal(ModalScreen[str | None]):
                 label.append("  (current)", style="dim")
                 highlight = index
             options.append(Option(label, id=value))
+        typed = text.strip()
+        if self.allow_typed and typed and typed not in values:
+            options.append(Option(Text.assemble(typed, ("  (as typed)", "dim")), id=typed))
         option_list.add_options(options)
         if options:
             option_list.highlighted = highlight if not needle else 0
