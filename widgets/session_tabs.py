@@ -427,7 +427,7 @@ class SessionTabs(Vertical):
         elif focused is self.tab_bar:
             hint = HINT_SELECTING if self._selecting else HINT_TAB_BAR
         else:
-            hint = "t into the panes · " + HINT_TERMINAL
+            hint = "t into the panes (Ctrl+] comes back out)"
         self.query_one("#session-hint", Static).update(hint)
 
     # ------------------------------------------------------------------ pane actions

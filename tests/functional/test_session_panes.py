@@ -358,6 +358,9 @@ async def test_full_screen_and_beside_layouts(demo_cluster: DemoCluster, conn: C
         await pilot.press("ctrl+right_square_bracket", "escape")  # back to the browser: leaves full-screen
         await wait_for(pilot, lambda: not browser.has_class("-sessions-full") and app.focused is browser.table,
                        what="browser")
+        hint = browser.sessions.query_one("#session-hint")
+        await wait_for(pilot, lambda: str(hint.render()) == "t into the panes (Ctrl+] comes back out)",
+                       what="the hint outside the panes")
         await pilot.press("t", "ctrl+right_square_bracket", "o")
         await wait_for(pilot, lambda: browser.has_class("-sessions-beside"), what="beside")
         await pilot.pause(0.1)
