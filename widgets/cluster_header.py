@@ -55,18 +55,29 @@ class ClusterHeader(Static):
         self.monotonic = monotonic
         self._ticker: Timer | None = None
 
-    def render(self) -> Text:
+    def _line1(self, *, short: bool) -> Text:
+        """`short`: narrow terminals: "DEMO" and the server without its scheme, so the address
+        still fits in 80 columns."""
         line1 = Text(no_wrap=True, overflow="ellipsis")
         line1.append(" Ephemera ", style="bold reverse")
         if self.demo:
             line1.append(" ")
-            line1.append(" DEMO CLUSTER ", style="bold black on bright_magenta")
+            line1.append(" DEMO " if short else " DEMO CLUSTER ", style="bold black on bright_magenta")
         line1.append("  ctx ", style="dim")
         line1.append(self.context or "-", style="bold cyan")
         line1.append("  ns ", style="dim")
         line1.append(self.namespace or "-", style="bold")
         line1.append("  ", style="dim")
-        line1.append(self.server or "", style="dim")
+        server = self.server or ""
+        if short:
+            server = server.removeprefix("https://")
+        line1.append(server, style="dim")
+        return line1
+
+    def render(self) -> Text:
+        line1 = self._line1(short=False)
+        if 0 < self.size.width < line1.cell_len:
+            line1 = self._line1(short=True)
 
         line2 = Text(no_wrap=True, overflow="ellipsis")
         style = STATE_STYLE.get(self.state, "")
