@@ -112,3 +112,17 @@ def test_flags_can_be_added_to_another_parser() -> None:
 def test_default_image_for_ephemera_debug() -> None:
     parsed = parse_kubectl_debug(["debug", "api", "-it"], default_image="busybox")
     assert parsed.request.image == "busybox"
+
+
+def test_every_kubectl_flag_is_explained_in_the_help_and_no_attach_is_listed() -> None:
+    import argparse
+
+    from tui.debug.kubectl_command import add_kubectl_debug_arguments
+
+    parser = argparse.ArgumentParser(prog="ephemera debug")
+    add_kubectl_debug_arguments(parser)
+    text = parser.format_help()
+    assert "--no-attach" in text and "--custom FILE" in text
+    for action in parser._actions:
+        if action.option_strings and action.dest != "help" and action.help != argparse.SUPPRESS:
+            assert action.help, f"{action.option_strings} has no help"

@@ -181,25 +181,54 @@ def normalize_bool_flags(words: Sequence[str]) -> list[str]:
     return result
 
 
+_BOOL_HELP: dict[str, str] = {
+    "attach": "wait for the container and attach to it (default: when interactive: -i, or no command)",
+    "replace": "with --copy-to: delete the original pod afterwards (asks first)",
+    "same-node": "with --copy-to: schedule the copy on the original's node",
+    "share-processes": "with --copy-to: one PID namespace for the copy (always on in Ephemera)",
+    "keep-labels": "with --copy-to: keep the original's labels (the profile drops them)",
+    "keep-annotations": "with --copy-to: keep the original's annotations",
+    "keep-liveness": "with --copy-to: keep the liveness probes",
+    "keep-readiness": "with --copy-to: keep the readiness probes",
+    "keep-startup": "with --copy-to: keep the startup probes",
+    "keep-init-containers": "with --copy-to: keep the init containers (default: true)",
+    "stdin": "keep stdin open (-it: an interactive shell)",
+    "tty": "allocate a TTY (needs -i)",
+    "quiet": "only the session's own output, no informational messages",
+    "arguments-only": "the words after -- are the container's args, not its command",
+}
+
+
 def add_kubectl_debug_arguments(parser: argparse.ArgumentParser) -> None:
     """kubectl debug's flags for pods, with kubectl's names (feed argv through
     `normalize_bool_flags` first so `--keep-init-containers=false` works)."""
-    flag = parser.add_argument
-    flag("-c", "--container", dest="container")
-    flag("--image", dest="image")
-    flag("--image-pull-policy", dest="image_pull_policy")
-    flag("--env", dest="env", action="append", type=_pairs, default=[])
-    flag("--target", dest="target")
-    flag("--copy-to", dest="copy_to")
-    flag("--set-image", dest="set_image", action="append", type=_pairs, default=[])
-    flag("--profile", dest="profile", choices=[p.value for p in Profile])
-    flag("--custom", dest="custom")
+    group = parser.add_argument_group("kubectl debug's flags (same spellings; `--flag=false` works too)")
+    flag = group.add_argument
+    flag("-c", "--container", dest="container", metavar="NAME",
+         help="the debug container's name (default: debugger-xxxxx); with --copy-to, an existing one to change")
+    flag("--image", dest="image", help="the debug container's image (default: busybox)")
+    flag("--image-pull-policy", dest="image_pull_policy", metavar="POLICY", help="Always, IfNotPresent or Never")
+    flag("--env", dest="env", action="append", type=_pairs, default=[], metavar="K=V",
+         help="an environment variable of the debug container (repeatable)")
+    flag("--target", dest="target", metavar="CONTAINER",
+         help="share this container's PID namespace (see its processes)")
+    flag("--copy-to", dest="copy_to", metavar="NAME",
+         help="debug a copy of the pod named NAME, sharing one PID namespace")
+    flag("--set-image", dest="set_image", action="append", type=_pairs, default=[], metavar="C=IMG",
+         help="with --copy-to: change a container's image (*=IMG: every container)")
+    flag("--profile", dest="profile", choices=[p.value for p in Profile],
+         help="security profile of the debug container (default: general)")
+    flag("--custom", dest="custom", metavar="FILE",
+         help="a partial container spec (JSON or YAML, - for stdin) merged last")
     shorts = {"stdin": "-i", "tty": "-t", "quiet": "-q"}
     for name, default in BOOL_FLAGS.items():
         dest = name.replace("-", "_")
         names = [shorts[name]] if name in shorts else []
-        flag(*names, f"--{name}", dest=dest, action="store_const", const=True, default=default)
-        flag(f"--no-{name}", dest=dest, action="store_const", const=False, help=argparse.SUPPRESS)
+        flag(*names, f"--{name}", dest=dest, action="store_const", const=True, default=default,
+             help=_BOOL_HELP.get(name))
+        flag(f"--no-{name}", dest=dest, action="store_const", const=False,
+             help="create, wait until it runs, print how to attach (= --attach=false)" if name == "attach"
+             else argparse.SUPPRESS)
 
 
 def request_from_arguments(
