@@ -3,8 +3,9 @@
 Pick the `slim` pod (`/slim`), open the debug form (`d`), choose the targeted mode on `app`,
 create (Ctrl+S), see the shell prompt in the pane, run `ps` and see the app's Python process,
 leave the pane (Ctrl+]), see the ephemeral container Running in the inspector, quit (`q`).
-A private tmux server (`-L`), a 120x40 window, `TERM=xterm-256color` without `COLORTERM` (256
-colours, as over SSH), Ephemera's own files under tmp_path; every wait polls with a deadline.
+A private tmux server (`-L`), a 120x40 window, `TERM=screen-256color` without `COLORTERM` and
+with `SSH_CONNECTION` set (256 colours, as over SSH), Ephemera's own files under tmp_path; every
+wait polls with a deadline.
 """
 
 from __future__ import annotations
@@ -81,7 +82,8 @@ class Terminal:
 def terminal(tmp_path: Path) -> Iterator[Terminal]:
     term = Terminal(f"ephemera-e2e-{os.getpid()}-{uuid.uuid4().hex[:8]}", "e2e")
     env = {
-        "TERM": "xterm-256color",
+        "TERM": "screen-256color",  # tmux's own, 256 colours, no COLORTERM: a terminal over SSH
+        "SSH_CONNECTION": "192.0.2.10 52000 192.0.2.20 22",
         "HOME": str(tmp_path),
         "XDG_CONFIG_HOME": str(tmp_path / "config"),
         "XDG_STATE_HOME": str(tmp_path / "state"),
