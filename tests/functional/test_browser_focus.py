@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from browser_helpers import make_app, row_names, wait_for
+from browser_helpers import make_app, message_text, row_names, wait_for
 from textual import events
 from textual.app import App
 
@@ -188,3 +188,17 @@ async def test_namespace_picker_takes_a_typed_name_when_namespaces_cannot_be_lis
         await pilot.pause(0.05)
         assert app.browser.header.namespace == "staging"
         assert any("is not a namespace name" in str(n.message) for n in app._notifications)
+
+
+async def test_an_invalid_label_selector_is_said_to_be_invalid_not_unreachable(shared_cluster: DemoCluster) -> None:
+    app = make_app(shared_cluster.kubeconfig_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: SLIM in row_names(app), what="rows")
+        await pilot.press("slash", *"-l app in (a", "enter")
+        await wait_for(pilot, lambda: "is not valid" in message_text(app), what="invalid selector message")
+        text = message_text(app)
+        assert "The label selector -l app in (a is not valid" in text
+        assert "Cannot reach" not in text
+        assert app.browser.header.state == "failed"  # refused: no reconnect backoff
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: SLIM in row_names(app), what="selector cleared, rows back")

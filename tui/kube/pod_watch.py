@@ -9,7 +9,8 @@ Recovery:
 - the server ends the watch (timeout): watch again from the latest resourceVersion;
 - 410 Gone (HTTP or an ERROR event): relist and send a ``reset=True`` batch;
 - network errors and 5xx: ``reconnecting`` with the reason, exponential backoff with full jitter;
-- 401/403: ``failed`` with the message naming the missing permission, slow retries.
+- 401/403 and other refusals (a 400 for a bad label selector): ``failed`` with the message (naming
+  the missing permission for a 403), slow retries.
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ LIST_READ_TIMEOUT = 60.0
 # A watch connection that ends this quickly without delivering anything counts as a failure
 # for the backoff, so a server that closes watches at once is not hammered in a tight loop.
 QUICK_END_SECONDS = 1.0
+# Client errors that are worth the reconnect backoff (the rest of 4xx mean "failed")
+RETRYABLE_CLIENT_ERRORS = frozenset({408, 409, 429})
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,7 @@ class WatchStatus:
     retry_at: float | None = None  # time.monotonic() of the next attempt when reconnecting/failed
     resource_version: str = ""
     hint: str = ""  # what to do about `reason`, e.g. the missing RBAC verb and a `kubectl auth can-i`
+    http_status: int = 0  # the API server's answer behind "failed" (401, 403, 400 for a bad selector...)
 
 
 class ConnectionLike(Protocol):
@@ -203,7 +207,9 @@ class PodWatcher:
             except ApiException as exc:
                 if self._stopping.is_set():
                     break
-                if exc.status in (401, 403):
+                if exc.status and 400 <= exc.status < 500 and exc.status not in RETRYABLE_CLIENT_ERRORS:
+                    # refused, not unreachable (401/403, a 400 for a bad label selector): the same
+                    # request would be refused again, so no backoff storm: a slow retry
                     self._backoff.reset()
                     self._fail("failed", exc, self._forbidden_retry)
                     if exc.status == 401:
@@ -218,7 +224,8 @@ class PodWatcher:
 
     def _fail(self, state: WatchState, exc: BaseException, delay: float) -> None:
         reason, hint = _describe(exc, self.connection)
-        self._set_status(state, reason, time.monotonic() + delay, hint=hint)
+        status = getattr(exc, "status", 0) if isinstance(exc, ApiException) else 0
+        self._set_status(state, reason, time.monotonic() + delay, hint=hint, http_status=status or 0)
         self._wait(delay)
 
     def _refresh_credentials(self) -> None:
@@ -418,10 +425,16 @@ class PodWatcher:
                 log.exception("pod batch callback failed")
 
     def _set_status(
-        self, state: WatchState, reason: str = "", retry_at: float | None = None, *, hint: str = ""
+        self,
+        state: WatchState,
+        reason: str = "",
+        retry_at: float | None = None,
+        *,
+        hint: str = "",
+        http_status: int = 0,
     ) -> None:
         with self._status_lock:
-            status = WatchStatus(state, reason, retry_at, self.resource_version, hint)
+            status = WatchStatus(state, reason, retry_at, self.resource_version, hint, http_status)
             previous = self._status
             if previous is not None and (previous.state, previous.reason, previous.retry_at) == (
                 state,

@@ -368,6 +368,12 @@ class BrowserScreen(Screen[None]):
             return None
         status = self.watch_status
         scope = "any namespace" if self.all_namespaces else f"namespace {self.namespace}"
+        if status is not None and status.state == "failed" and status.http_status == 400 and self.label_selector:
+            return _message(
+                f"The label selector -l {self.label_selector} is not valid",
+                status.reason,
+                "Press / to edit it (e.g. -l app=web,tier!=db or -l env in (dev,test)), Esc to clear it.",
+            )
         if status is not None and status.state == "failed":
             keys = "press n to pick another namespace, " if not self.all_namespaces else "press A for one namespace, "
             return _message(
