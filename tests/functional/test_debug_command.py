@@ -362,3 +362,16 @@ def test_replace_whose_delete_is_refused_reports_the_copy_it_made(demo_cluster: 
     assert fetch_pod(connect(demo_cluster), "default", "kept")["metadata"]["labels"][
         "app.kubernetes.io/managed-by"] == "ephemera"
     assert fetch_pod(connect(demo_cluster), "default", SLIM)["metadata"]["name"] == SLIM  # still there
+
+
+def test_a_cluster_without_the_subresource_says_ephemeral_containers_are_disabled(
+        demo_cluster: DemoCluster, capsys: pytest.CaptureFixture[str]) -> None:
+    # the subresource answers 404 naming no pod (dry run and real request): the feature gate is off
+    demo_cluster.faults.fail_requests(404, count=2, path_contains="/ephemeralcontainers")
+    assert debug(demo_cluster, SLIM, "--no-attach", "--force") == 1
+    out, err = capsys.readouterr()
+    assert "FAIL  server dry run: refused: 404: ephemeral containers are disabled for this cluster" in out
+    assert "-> use --copy-to instead" in out
+    assert "ephemera debug: ephemeral containers are disabled for this cluster" in err
+    assert "use the copy mode (--copy-to) instead" in err
+    assert ephemeral_names(demo_cluster, SLIM) == []

@@ -490,6 +490,8 @@ def _dry_run_todo(verdict: DryRunVerdict) -> str:
         return "fix the field the server names"
     if verdict.status == 409:
         return "the name is taken: pick another (-c NAME / --copy-to NAME)"
+    if verdict.status == 404 and "ephemeral containers are disabled" in message:
+        return "use --copy-to instead, or ask the cluster admin to enable ephemeral containers"
     if verdict.status == 404:
         return "check the pod name and namespace (is the pod gone?)"
     return "read the server's message above"

@@ -189,6 +189,20 @@ def _node_os(conn: ClusterConnection, pod: dict[str, Any]) -> str | None:
     return labels.get("kubernetes.io/os") or ((obj.get("status") or {}).get("nodeInfo") or {}).get("operatingSystem")
 
 
+DISABLED_MESSAGE = "ephemeral containers are disabled for this cluster"
+DISABLED_HINT = ("use the copy mode (--copy-to) instead, or ask the cluster admin to enable ephemeral "
+                 "containers (on by default since Kubernetes 1.23)")
+
+
+def _feature_disabled(request: PlannedRequest, answer: _Answer) -> bool:
+    """kubectl's test: a 404 on the ephemeralcontainers subresource that names no pod means the
+    server does not serve it (feature gate off), not that the pod is gone."""
+    if answer.status != 404 or not request.path.rstrip("/").endswith("/ephemeralcontainers"):
+        return False
+    details = (answer.body.get("details") or {}) if isinstance(answer.body, dict) else {}
+    return not details.get("name")
+
+
 def dry_run(conn: ClusterConnection, debug_plan: DebugPlan) -> DryRunVerdict:
     """Send the plan's mutating requests with `?dryRun=All`; the first refusal is the verdict."""
     for request in debug_plan.dry_run_requests():
@@ -197,6 +211,8 @@ def dry_run(conn: ClusterConnection, debug_plan: DebugPlan) -> DryRunVerdict:
         except ClusterError as exc:
             return DryRunVerdict(False, exc.message, ran=False)
         if not _ok(answer):
+            if _feature_disabled(request, answer):
+                return DryRunVerdict(False, f"{DISABLED_MESSAGE} ({_message(answer.body)})", answer.status)
             return DryRunVerdict(False, _message(answer.body), answer.status)
         if debug_plan.api == "current" and is_legacy_response(answer.body):
             return DryRunVerdict(False, "the server answered the legacy EphemeralContainers kind "
@@ -283,6 +299,9 @@ def execute(conn: ClusterConnection, debug_plan: DebugPlan, *, audit_log: AuditL
         answer = _send(conn, request)
         if not _ok(answer):
             error = _error(conn, answer)
+            if _feature_disabled(request, answer):
+                error = ClusterError(f"{DISABLED_MESSAGE} ({error.message})", DISABLED_HINT, kind=error.kind,
+                                     status=404, reason=error.reason, server=error.server, context=error.context)
             record(request, answer, ok=False, error=str(error))
             error.execution = result  # type: ignore[attr-defined]
             raise error
