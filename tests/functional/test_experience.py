@@ -103,7 +103,16 @@ async def test_help_lists_the_keys_of_every_view(shared_cluster: DemoCluster) ->
         for line in ("d  debug the selected pod", "L  the audit log", "Ctrl+T  pick a theme", "/  filter pods",
                      "P  policy audit", "C  Ephemera's copies", "a  attach", "s  a shell", "q", "Filter"):
             assert line in browser_help, line
+        assert "Ctrl+C, q, Ctrl+Q  quit" in browser_help  # one row per action, in the help's own words
         await pilot.press("escape")
+        app.browser.action_focus_inspector()
+        await pilot.press("question_mark")
+        inspector_help = _help(app).text
+        assert inspector_help.startswith("Keys: container inspector")
+        assert "/  filter pods (see below)" in inspector_help and "\nFilter\n/text" in inspector_help
+        assert "Esc closes this help; : or Ctrl+P opens the command palette" in inspector_help
+        await pilot.press("escape", "tab")
+        await wait_for(pilot, lambda: app.focused is app.browser.table, what="back in the table")
         await pilot.press("d")
         await wait_for(pilot, lambda: isinstance(app.screen, DebugFormModal), what="debug form")
         form = app.screen
@@ -113,7 +122,8 @@ async def test_help_lists_the_keys_of_every_view(shared_cluster: DemoCluster) ->
         await pilot.press("f1")
         help_text = _help(app).text
         assert help_text.startswith("Keys: debug form")
-        for line in ("Ctrl+S  Create", "Esc  Cancel", "Tab / Shift+Tab", "Ctrl+Y"):
+        for line in ("Ctrl+S  Create", "Esc  Cancel", "Tab / Shift+Tab", "Ctrl+Y", "Enter  create (in a text field)",
+                     "PgUp / PgDn  scroll the form"):
             assert line in help_text, line
         assert "Filter" not in help_text
         await pilot.press("escape")
@@ -126,11 +136,23 @@ async def test_help_lists_the_keys_of_every_view(shared_cluster: DemoCluster) ->
         cleanup_help = _help(app).text
         assert cleanup_help.startswith("Keys: clean up copies")
         assert "Space  Mark" in cleanup_help and "d, Del  Delete" in cleanup_help
+        assert "↑ / ↓, PgUp / PgDn  move through the copies" in cleanup_help
         await pilot.press("escape", "escape")
         await pilot.press("L")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "AuditLogScreen", what="audit log view")
         await pilot.press("question_mark")
-        assert _help(app).text.startswith("Keys: audit log")
+        audit_help = _help(app).text
+        assert audit_help.startswith("Keys: audit log")
+        assert "Tab  into the details" in audit_help
+        assert audit_help.endswith("Esc closes this help; Ctrl+P opens the command palette")  # no : here
+        await pilot.press("escape", "escape")
+        await select(pilot, ("secure", "vault-agent-0"))
+        await pilot.press("P")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "PolicyAuditScreen", what="policy audit")
+        await pilot.press("question_mark")
+        audit_help = _help(app).text
+        for line in ("↑ / ↓, PgUp / PgDn, Home / End  scroll the results", "r  Run again", "j  scroll down"):
+            assert line in audit_help, (line, audit_help)
 
 
 def test_palette_holds_every_remappable_action_with_its_key() -> None:

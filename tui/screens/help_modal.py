@@ -66,6 +66,9 @@ VIEW_EXTRA_KEYS: dict[str, list[tuple[str, str]]] = {
         ("Tab", "into the details (↑ / ↓, PgUp / PgDn scroll the request); Tab again: back to the entries"),
     ],
     "picker": [("type", "narrows the list"), ("↑ / ↓", "move")],
+    "policy audit": [("↑ / ↓, PgUp / PgDn, Home / End", "scroll the results")],
+    "clean up copies": [("↑ / ↓, PgUp / PgDn", "move through the copies; d deletes the marked ones, else the "
+                         "current one, after asking")],
 }
 
 HIDDEN_ACTIONS = frozenset({"app.focus_previous", "focus_previous", "app.focus_next", "focus_next",
@@ -85,6 +88,10 @@ DESCRIPTIONS = {
     "app.quit": "quit",
     "quit_or_interrupt": "quit",
     "app.quit_or_interrupt": "quit",
+    "scroll_down": "scroll down",
+    "scroll_up": "scroll up",
+    "page_down": "page down",
+    "page_up": "page up",
     "scroll_left": "scroll left",
     "scroll_right": "scroll right",
     "page_left": "page left",
