@@ -170,3 +170,27 @@ def test_copy_same_node_set_image_and_changed_container_are_kubectls_copy(cluste
                            container_name="app", command=("sh",), env=(("DEBUG", "1"),),
                            copy=CopyOptions(same_node=True, set_images={"sidecar": "busybox:1.36"}))
     _check_copy(kubectl, cluster, request, tmp_path)
+
+
+@pytest.mark.parametrize("mode", [Mode.TARGET, Mode.COPY])
+def test_overrides_mounts_and_custom_through_kubectls_custom_file(cluster: DemoCluster, kubectl: str,
+                                                                  tmp_path: Path, mode: Mode) -> None:
+    """What kubectl has no flag for goes in the preview's --custom file: kubectl then sends the same."""
+    from tui.debug.request import SecurityOverrides, VolumeMount
+
+    volume = _pod(cluster, SLIM)["spec"]["volumes"][0]["name"]
+    request = DebugRequest(
+        namespace="default", pod=SLIM, mode=mode, target="app" if mode is Mode.TARGET else None,
+        overrides=SecurityOverrides(run_as_user=1000, run_as_group=3000, run_as_non_root=True,
+                                    capabilities_add=("NET_ADMIN",), capabilities_drop=("MKNOD",)),
+        mounts=(VolumeMount(volume, "/mnt/sa", read_only=True),),
+        custom={"workingDir": "/tmp", "env": [{"name": "FROM_CUSTOM", "value": "1"}]},
+        copy=CopyOptions(name=f"eq-extras-{mode.value}"),
+    )
+    planned = plan(request, _pod(cluster, SLIM))
+    assert planned.kubectl_custom_json is not None
+    assert not any("cannot express" in note for note in planned.kubectl_notes)
+    if mode is Mode.COPY:
+        _check_copy(kubectl, cluster, request, tmp_path)
+    else:
+        _check_ephemeral(kubectl, cluster, request, tmp_path)
