@@ -1,0 +1,30 @@
+"""The debug form against a 1.21 server (the legacy EphemeralContainers API), as a user sees it."""
+
+from __future__ import annotations
+
+from browser_helpers import wait_for
+from debug_ui_helpers import SLIM, app_for, audit_entries, open_form, pod_of, preflight_text, private_files  # noqa: F401
+
+from tui.demo.cluster import DemoCluster
+from tui.demo.legacy_api import enable_legacy_api
+from tui.screens.debug_form_modal import DebugFormModal
+
+
+async def test_form_on_a_legacy_server_explains_it_and_creates_through_the_old_api(
+        demo_cluster: DemoCluster) -> None:
+    enable_legacy_api(demo_cluster)
+    app = app_for(demo_cluster)
+    async with app.run_test(size=(120, 40)) as pilot:
+        form = await open_form(pilot)
+        text = preflight_text(form)
+        assert "warn server version: v1.21.14" in text and "legacy EphemeralContainers" in text
+        assert "ok server dry run: admitted" in text
+        name = form.plan.container_name
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: not isinstance(app.screen, DebugFormModal), timeout=10, what="form closed")
+        pod = pod_of(demo_cluster, *SLIM)
+        assert [c["name"] for c in pod["spec"]["ephemeralContainers"]] == [name]
+        sessions = app.browser.sessions
+        await wait_for(pilot, lambda: any(p.target.container == name for p in sessions.panes), timeout=15,
+                       what="the attach pane")
+        assert [(e.action, e.ok) for e in audit_entries()] == [("ephemeral-container-added", True)]
