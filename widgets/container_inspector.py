@@ -14,7 +14,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from tui.kube.podstatus import format_age, pod_ready, pod_status_reason
-from widgets.pod_facts import ContainerEntry, container_entries, pod_facts
+from widgets.pod_facts import ContainerEntry, container_entries, pod_facts, pod_problems
 from widgets.pod_rows import SEVERITY_STYLE, status_severity
 
 ERROR_REASONS = frozenset(
@@ -55,6 +55,8 @@ def render_container(entry: ContainerEntry, now: datetime) -> RenderableType:
     if entry.target:
         head.append("  → target ", style="dim")
         head.append(entry.target, style="bold magenta")
+    elif entry.kind == "ephemeral":
+        head.append("  no target (sees only its own processes unless the pod shares them)", style="dim")
     state = Text("  ")
     state.append(entry.state if entry.state != "Unknown" else "no status yet", style=style)
     if entry.reason:
@@ -105,6 +107,9 @@ def render_pod(
     grid = Table.grid(padding=(0, 1))
     grid.add_column(style="bold dim", no_wrap=True)
     grid.add_column()
+    problems = pod_problems(pod)
+    if problems:
+        grid.add_row(Text("problem", style="bold red"), Text("\n".join(problems), style="red"))
     grid.add_row("owner", facts.owner)
     node_line = facts.node_os
     pod_ip = (pod.get("status") or {}).get("podIP")

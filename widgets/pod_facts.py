@@ -252,6 +252,25 @@ def container_entries(pod: dict) -> list[ContainerEntry]:
     return entries
 
 
+def pod_problems(pod: dict) -> list[str]:
+    """What the pod itself (not a container) reports as wrong: the pod's status reason and message
+    (Evicted, NodeLost...) and conditions that are False with a message (Unschedulable...)."""
+    status = pod.get("status") or {}
+    problems: list[str] = []
+    reason, message = status.get("reason") or "", (status.get("message") or "").strip()
+    if reason or message:
+        problems.append(f"{reason}: {message}" if reason and message else reason or message)
+    for condition in status.get("conditions") or []:
+        if condition.get("status") != "False" or not condition.get("message"):
+            continue
+        kind = condition.get("type", "?")
+        why = condition.get("reason") or ""
+        if kind in ("Ready", "ContainersReady") and why == "ContainersNotReady":
+            continue  # the containers below say which and why
+        problems.append(f"{kind} false{' (' + why + ')' if why else ''}: {str(condition['message']).strip()}")
+    return problems
+
+
 @dataclass
 class PodFacts:
     share_process_namespace: bool

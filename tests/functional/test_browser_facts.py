@@ -145,3 +145,34 @@ def test_status_colors_by_severity() -> None:
     assert status_severity("Init:CrashLoopBackOff") == "error"
     assert status_severity("CrashLoopBackOff") == "error"
     assert status_severity("ImagePullBackOff") == "error"
+
+
+def test_pod_level_problems_and_an_ephemeral_container_without_target() -> None:
+    from datetime import datetime, timezone
+
+    from rich.console import Console
+
+    from widgets.container_inspector import render_pod
+
+    pod = _pod()
+    pod["spec"] = {"containers": [{"name": "app", "image": "a"}],
+                   "ephemeralContainers": [{"name": "dbg", "image": "busybox"}]}
+    pod["status"] = {
+        "phase": "Pending",
+        "conditions": [
+            {"type": "PodScheduled", "status": "False", "reason": "Unschedulable",
+             "message": "0/3 nodes are available: 3 Insufficient memory."},
+            {"type": "Ready", "status": "False", "reason": "ContainersNotReady", "message": "containers with unready status: [app]"},
+        ],
+    }
+    console = Console(width=140, color_system=None, record=True)
+    console.print(render_pod(pod, now=datetime(2026, 1, 1, tzinfo=timezone.utc), nodes={}, namespaces={}))
+    text = console.export_text()
+    assert "problem      PodScheduled false (Unschedulable): 0/3 nodes are available: 3 Insufficient memory." in text
+    assert "ContainersNotReady" not in text
+    assert "dbg  busybox  no target" in text
+    evicted = _pod()
+    evicted["status"] = {"phase": "Failed", "reason": "Evicted", "message": "The node was low on resource: memory."}
+    console = Console(width=140, color_system=None, record=True)
+    console.print(render_pod(evicted, now=datetime(2026, 1, 1, tzinfo=timezone.utc), nodes={}, namespaces={}))
+    assert "problem      Evicted: The node was low on resource: memory." in console.export_text()
