@@ -3,6 +3,8 @@ j/k (↑/↓, PgUp/PgDn) extend it into the scrollback, `y` copies exactly those
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
@@ -22,13 +24,19 @@ def osc52_only(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SSH_CONNECTION", "10.0.0.1 22 10.0.0.2 22")  # the app's clipboard, not the machine's
 
 
-async def test_select_lines_into_the_scrollback_and_copy_them(demo_cluster: DemoCluster) -> None:
-    conn = KubeConfig.load(str(demo_cluster.kubeconfig_path)).connect()  # type: ignore[attr-defined]
+@asynccontextmanager
+async def attached(cluster: DemoCluster) -> AsyncIterator[tuple[Any, Any, Any]]:
+    """The app at 120x40 with a live pane on a debug container of the slim pod."""
+    conn = KubeConfig.load(str(cluster.kubeconfig_path)).connect()  # type: ignore[attr-defined]
     add_debug_container(conn, "debugger", target="app", pod=SLIM[1])
     conn.close()
-    app: Any = make_app(demo_cluster.kubeconfig_path)  # type: ignore[attr-defined]
+    app: Any = make_app(cluster.kubeconfig_path)  # type: ignore[attr-defined]
     async with app.run_test(size=(120, 40)) as pilot:
-        pane = await attach_first(pilot, SLIM)
+        yield app, pilot, await attach_first(pilot, SLIM)
+
+
+async def test_select_lines_into_the_scrollback_and_copy_them(demo_cluster: DemoCluster) -> None:
+    async with attached(demo_cluster) as (app, pilot, pane):
         await run_line(pilot, pane, "seq 1 60", "60")
         await wait_for(pilot, lambda: pane.terminal.engine.line_text(
             pane.terminal.engine.screen_offset + pane.terminal.engine.cursor.row).startswith("/ #"), what="prompt")
@@ -53,12 +61,7 @@ async def test_select_lines_into_the_scrollback_and_copy_them(demo_cluster: Demo
 
 
 async def test_mouse_drag_in_a_pane_copies_exactly_the_dragged_characters(demo_cluster: DemoCluster) -> None:
-    conn = KubeConfig.load(str(demo_cluster.kubeconfig_path)).connect()  # type: ignore[attr-defined]
-    add_debug_container(conn, "debugger", target="app", pod=SLIM[1])
-    conn.close()
-    app: Any = make_app(demo_cluster.kubeconfig_path)  # type: ignore[attr-defined]
-    async with app.run_test(size=(120, 40)) as pilot:
-        pane = await attach_first(pilot, SLIM)
+    async with attached(demo_cluster) as (app, pilot, pane):
         await run_line(pilot, pane, "echo alpha-beta gamma", "alpha-beta gamma")
         term = pane.terminal
         term.flush_pending()

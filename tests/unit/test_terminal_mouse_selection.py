@@ -4,6 +4,10 @@ click a line; a program that asked for the mouse gets the events instead, unless
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_terminal_view import TerminalApp, until, visible_text
@@ -26,6 +30,18 @@ def highlighted(term: TerminalView, y: int) -> str:
     return "".join(text for text, style, _ in strip if style is not None and style.bgcolor == SELECTED_STYLE.bgcolor)
 
 
+@asynccontextmanager
+async def showing(output: bytes, shown: str, size: tuple[int, int] = (40, 8)
+                  ) -> AsyncIterator[tuple[SelectionApp, Any, TerminalView]]:
+    """A terminal app that has painted `output` (until a row shows `shown`)."""
+    app = SelectionApp()
+    async with app.run_test(size=size) as pilot:
+        term = app.query_one(TerminalView)
+        term.feed(output)
+        await until(pilot, lambda: any(shown in row for row in visible_text(term)))
+        yield app, pilot, term
+
+
 async def drag(pilot, start: tuple[int, int], end: tuple[int, int], *, shift: bool = False) -> None:  # type: ignore[no-untyped-def]
     await pilot.mouse_down(TerminalView, offset=start, shift=shift)
     await pilot.hover(TerminalView, offset=((start[0] + end[0]) // 2, start[1]))
@@ -34,11 +50,7 @@ async def drag(pilot, start: tuple[int, int], end: tuple[int, int], *, shift: bo
 
 
 async def test_drag_selects_exactly_the_cells_between_and_announces_them() -> None:
-    app = SelectionApp()
-    async with app.run_test(size=(40, 8)) as pilot:
-        term = app.query_one(TerminalView)
-        term.feed(b"alpha beta gamma\r\ndelta epsilon zeta\r\n")
-        await until(pilot, lambda: "delta epsilon zeta" in visible_text(term))
+    async with showing(b"alpha beta gamma\r\ndelta epsilon zeta\r\n", "delta epsilon zeta") as (app, pilot, term):
         await drag(pilot, (6, 0), (12, 1))
         await until(pilot, lambda: app.selections() != [])
         assert app.selections() == ["beta gamma\ndelta epsilon"]
@@ -56,22 +68,14 @@ async def test_drag_selects_exactly_the_cells_between_and_announces_them() -> No
 
 
 async def test_drag_backwards_and_within_a_line() -> None:
-    app = SelectionApp()
-    async with app.run_test(size=(40, 8)) as pilot:
-        term = app.query_one(TerminalView)
-        term.feed(b"one two three\r\n")
-        await until(pilot, lambda: "one two three" in visible_text(term))
+    async with showing(b"one two three\r\n", "one two three") as (app, pilot, term):
         await drag(pilot, (6, 0), (4, 0))
         await until(pilot, lambda: app.selections() != [])
         assert app.selections() == ["two"]
 
 
 async def test_double_click_selects_a_word_and_triple_click_a_line() -> None:
-    app = SelectionApp()
-    async with app.run_test(size=(50, 8)) as pilot:
-        term = app.query_one(TerminalView)
-        term.feed(b"see /var/log/app.log for details\r\n")
-        await until(pilot, lambda: "details" in visible_text(term)[0])
+    async with showing(b"see /var/log/app.log for details\r\n", "details", size=(50, 8)) as (app, pilot, term):
         await pilot.double_click(TerminalView, offset=(8, 0))
         await until(pilot, lambda: app.selections() != [])
         assert app.selections()[-1] == "/var/log/app.log"
@@ -99,22 +103,14 @@ async def test_a_program_that_asked_for_the_mouse_gets_the_drag_unless_shift_is_
 
 
 async def test_selection_never_cuts_a_wide_character() -> None:
-    app = SelectionApp()
-    async with app.run_test(size=(40, 8)) as pilot:
-        term = app.query_one(TerminalView)
-        term.feed("ab日本語cd\r\n".encode())
-        await until(pilot, lambda: "ab日本語cd" in visible_text(term)[0])
+    async with showing("ab日本語cd\r\n".encode(), "ab日本語cd") as (app, pilot, term):
         await drag(pilot, (3, 0), (6, 0))  # from the right half of 日 to the left half of 語
         await until(pilot, lambda: app.selections() != [])
         assert app.selections() == ["日本語"]
 
 
 async def test_drag_above_the_pane_scrolls_back_and_extends_into_the_scrollback() -> None:
-    app = SelectionApp()
-    async with app.run_test(size=(30, 6)) as pilot:
-        term = app.query_one(TerminalView)
-        term.feed(b"".join(b"line %d\r\n" % i for i in range(1, 41)))
-        await until(pilot, lambda: "line 40" in visible_text(term))
+    async with showing(b"".join(b"line %d\r\n" % i for i in range(1, 41)), "line 40", size=(30, 6)) as (app, pilot, term):
         await pilot.mouse_down(TerminalView, offset=(6, 3))
         start = term.selection
         for _ in range(5):
@@ -169,11 +165,7 @@ def test_any_selection_of_any_output_gives_text(chunks: list[bytes], points: lis
 
 
 async def test_switching_to_the_alternate_screen_drops_the_selection() -> None:
-    app = SelectionApp()
-    async with app.run_test(size=(40, 8)) as pilot:
-        term = app.query_one(TerminalView)
-        term.feed(b"some text\r\n")
-        await until(pilot, lambda: "some text" in visible_text(term))
+    async with showing(b"some text\r\n", "some text") as (app, pilot, term):
         await drag(pilot, (0, 0), (3, 0))
         await until(pilot, lambda: app.selections() == ["some"])
         term.feed(b"\x1b[?1049hfull screen")

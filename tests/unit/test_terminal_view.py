@@ -53,6 +53,12 @@ async def until(pilot, predicate, timeout: float = 5.0) -> None:  # type: ignore
         await pilot.pause(0.01)
 
 
+async def show_numbers(pilot, term: TerminalView, count: int) -> None:  # type: ignore[no-untyped-def]
+    """The lines 1 to `count` printed, and shown down to the last one."""
+    term.feed(b"".join(b"%d\r\n" % i for i in range(1, count + 1)))
+    await until(pilot, lambda: str(count) in visible_text(term))
+
+
 async def test_widget_shows_fed_text_and_its_colors() -> None:
     app = TerminalApp()
     async with app.run_test(size=(40, 8)) as pilot:
@@ -163,8 +169,7 @@ async def test_scrollback_by_keys_stops_following_until_back_at_the_bottom() -> 
     app = TerminalApp()
     async with app.run_test(size=(40, 8)) as pilot:
         term = app.query_one(TerminalView)
-        term.feed(b"".join(b"%d\r\n" % i for i in range(1, 101)))
-        await until(pilot, lambda: "100" in visible_text(term))
+        await show_numbers(pilot, term, 100)
         await pilot.press("shift+pageup")
         await pilot.pause()
         assert not term.following
@@ -185,8 +190,7 @@ async def test_mouse_wheel_scrolls_scrollback_unless_the_program_wants_the_mouse
     app = TerminalApp()
     async with app.run_test(size=(40, 8)) as pilot:
         term = app.query_one(TerminalView)
-        term.feed(b"".join(b"%d\r\n" % i for i in range(1, 101)))
-        await until(pilot, lambda: "100" in visible_text(term))
+        await show_numbers(pilot, term, 100)
         term.post_message(_wheel_up(term))
         await until(pilot, lambda: not term.following)
         assert "100" not in visible_text(term)
@@ -297,8 +301,7 @@ async def test_ten_thousand_lines_of_scrollback_reached_with_shift_home_and_the_
     app = TerminalApp()
     async with app.run_test(size=(40, 8)) as pilot:
         term = app.query_one(TerminalView)
-        term.feed(b"".join(b"%d\r\n" % i for i in range(1, 12001)))
-        await until(pilot, lambda: "12000" in visible_text(term))
+        await show_numbers(pilot, term, 12000)
         rows = term.engine.rows
         oldest = 12000 - (10000 + rows - 1) + 1  # 10,000 scrollback lines above the screen
         await pilot.press("shift+home")

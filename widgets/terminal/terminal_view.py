@@ -49,11 +49,10 @@ _STRIP_CACHE_LIMIT = 4096
 
 
 @dataclass(eq=False)
-class TerminalInput(Message):
-    """Bytes the user typed, pasted or clicked, to send to the program's stdin."""
+class _TerminalMessage(Message):
+    """A message from a TerminalView; `.terminal` / `.control` is the widget."""
 
-    data: bytes
-    terminal: TerminalView | None = field(default=None, repr=False)
+    terminal: TerminalView | None = field(default=None, repr=False, kw_only=True)
 
     @property
     def control(self) -> TerminalView | None:
@@ -61,39 +60,30 @@ class TerminalInput(Message):
 
 
 @dataclass(eq=False)
-class TerminalResized(Message):
+class TerminalInput(_TerminalMessage):
+    """Bytes the user typed, pasted or clicked, to send to the program's stdin."""
+
+    data: bytes
+
+
+@dataclass(eq=False)
+class TerminalResized(_TerminalMessage):
     """The terminal's size in cells changed (debounced): tell the program (channel 4)."""
 
     cols: int
     rows: int
-    terminal: TerminalView | None = field(default=None, repr=False)
-
-    @property
-    def control(self) -> TerminalView | None:
-        return self.terminal
 
 
 @dataclass(eq=False)
-class TerminalLeave(Message):
+class TerminalLeave(_TerminalMessage):
     """The user pressed the leave chord: the pane should give the focus back."""
 
-    terminal: TerminalView | None = field(default=None, repr=False)
-
-    @property
-    def control(self) -> TerminalView | None:
-        return self.terminal
-
 
 @dataclass(eq=False)
-class TerminalSelected(Message):
+class TerminalSelected(_TerminalMessage):
     """The user selected text with the mouse (a drag, a double or a triple click): copy it."""
 
     text: str
-    terminal: TerminalView | None = field(default=None, repr=False)
-
-    @property
-    def control(self) -> TerminalView | None:
-        return self.terminal
 
 
 def _rich_color(color: Color) -> RichColor | None:
