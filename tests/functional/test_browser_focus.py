@@ -202,3 +202,26 @@ async def test_an_invalid_label_selector_is_said_to_be_invalid_not_unreachable(s
         assert app.browser.header.state == "failed"  # refused: no reconnect backoff
         await pilot.press("escape")
         await wait_for(pilot, lambda: SLIM in row_names(app), what="selector cleared, rows back")
+
+
+async def test_slash_in_a_terminal_pane_goes_to_the_shell(demo_cluster: DemoCluster) -> None:
+    """`/` is a priority binding (for bursts): it must still reach a focused terminal pane."""
+    from widgets.terminal.terminal_view import TerminalView
+
+    app = make_app(demo_cluster.kubeconfig_path, demo=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        key = ("default", "shared-pid-demo")
+        await wait_for(pilot, lambda: key in app.browser.table.pods, what="rows")
+        app.browser.table.select_key(key)
+        await pilot.pause(0.05)
+        await pilot.press("s")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "PickerModal", what="container picker")
+        await pilot.press("down", "enter")  # worker (busybox)
+        await wait_for(pilot, lambda: app.browser.sessions.panes, what="a pane")
+        pane = app.browser.sessions.panes[0]
+        await wait_for(pilot, lambda: pane.badge.text == "live" and isinstance(app.focused, TerminalView),
+                       timeout=10, what="a live shell, focused")
+        await pilot.press(*"echo a/b/c", "enter")
+        await wait_for(pilot, lambda: "a/b/c\n" in "\n".join(pane.terminal.engine.all_text()) + "\n",
+                       what="the shell's output")
+        assert not app.browser.query_one("#filter").display
