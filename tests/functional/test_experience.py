@@ -30,10 +30,15 @@ def _config(path: Path, text: str) -> Path:
     return path
 
 
+def _app_with_config(cluster: DemoCluster, text: str) -> Any:
+    """The app on `cluster` with `text` as its config.toml (the private one of `private_files`)."""
+    _config(Path(os.environ[CONFIG_ENV]), text)
+    return make_app(cluster.kubeconfig_path)
+
+
 async def test_bad_config_starts_with_defaults_and_names_key_and_line(shared_cluster: DemoCluster,
                                                                       private_files: Path) -> None:  # noqa: F811
-    _config(Path(os.environ[CONFIG_ENV]), 'theme = "nord"\ndefault_image = 3\n\n[keys]\ndebug = "x"\nfly = "f"\n')
-    app = make_app(shared_cluster.kubeconfig_path)
+    app = _app_with_config(shared_cluster, 'theme = "nord"\ndefault_image = 3\n\n[keys]\ndebug = "x"\nfly = "f"\n')
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: SLIM[1] in row_names(app), what="rows: the app started")
         shown = notifications(app)
@@ -51,8 +56,7 @@ async def test_bad_config_starts_with_defaults_and_names_key_and_line(shared_clu
 
 
 async def test_syntax_error_names_line_and_column(shared_cluster: DemoCluster, private_files: Path) -> None:  # noqa: F811
-    _config(Path(os.environ[CONFIG_ENV]), 'default_image = "busybox"\ntheme = \n')
-    app = make_app(shared_cluster.kubeconfig_path)
+    app = _app_with_config(shared_cluster, 'default_image = "busybox"\ntheme = \n')
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: SLIM[1] in row_names(app), what="rows")
         assert any("line 2, column" in n for n in notifications(app)), notifications(app)
@@ -88,6 +92,25 @@ def test_config_option_on_the_tui_and_subcommands(tmp_path: Path, monkeypatch: p
     assert CONFIG_ENV not in os.environ
 
 
+async def _run_from_palette(pilot: Any, key: str, typed: str, shown_key: str) -> None:
+    """Open the palette with `key`, type `typed`, check the first entry shows `(shown_key)`, run it."""
+    from textual.command import CommandPalette
+
+    app = pilot.app
+    await pilot.press(key)
+    await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette), what=f"the palette on {key}")
+    await pilot.press(*typed)
+    await wait_for(pilot, lambda: f"({shown_key})" in str(app.screen.query_one("CommandList").get_option_at_index(0)
+                                                         .prompt), what=f"{typed!r} with its key {shown_key}")
+    await pilot.press("enter")
+
+
+async def _press_help(pilot: Any, key: str = "question_mark") -> str:
+    """Press `key` and return the help it opened, as text."""
+    await pilot.press(key)
+    return _help(pilot.app).text
+
+
 def _help(app: Any) -> HelpModal:
     screen = app.screen
     assert isinstance(screen, HelpModal), screen
@@ -98,16 +121,14 @@ async def test_help_lists_the_keys_of_every_view(shared_cluster: DemoCluster) ->
     app = make_app(shared_cluster.kubeconfig_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await select(pilot, SLIM)
-        await pilot.press("question_mark")
-        browser_help = _help(app).text
+        browser_help = await _press_help(pilot, "question_mark")
         for line in ("d  debug the selected pod", "L  the audit log", "Ctrl+T  pick a theme", "/  filter pods",
                      "P  policy audit", "C  Ephemera's copies", "a  attach", "s  a shell", "q", "Filter"):
             assert line in browser_help, line
         assert "Ctrl+C, q, Ctrl+Q  quit" in browser_help  # one row per action, in the help's own words
         await pilot.press("escape")
         app.browser.action_focus_inspector()
-        await pilot.press("question_mark")
-        inspector_help = _help(app).text
+        inspector_help = await _press_help(pilot, "question_mark")
         assert inspector_help.startswith("Keys: container inspector")
         assert "/  filter pods (see below)" in inspector_help and "\nFilter\n/text" in inspector_help
         assert "Esc closes this help; : or Ctrl+P opens the command palette" in inspector_help
@@ -119,8 +140,7 @@ async def test_help_lists_the_keys_of_every_view(shared_cluster: DemoCluster) ->
         form.query_one("#image", Input).focus()
         await pilot.press("question_mark")  # types a ? in the field
         assert app.screen is form
-        await pilot.press("f1")
-        help_text = _help(app).text
+        help_text = await _press_help(pilot, "f1")
         assert help_text.startswith("Keys: debug form")
         for line in ("Ctrl+S  Create", "Esc  Cancel", "Tab / Shift+Tab", "Ctrl+Y", "Enter  create (in a text field)",
                      "PgUp / PgDn  scroll the form"):
@@ -132,16 +152,14 @@ async def test_help_lists_the_keys_of_every_view(shared_cluster: DemoCluster) ->
         await wait_for(pilot, lambda: isinstance(app.screen, BrowserScreen), what="back")
         await pilot.press("C")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "CleanupScreen", what="cleanup view")
-        await pilot.press("question_mark")
-        cleanup_help = _help(app).text
+        cleanup_help = await _press_help(pilot, "question_mark")
         assert cleanup_help.startswith("Keys: clean up copies")
         assert "Space  Mark" in cleanup_help and "d, Del  Delete" in cleanup_help
         assert "↑ / ↓, PgUp / PgDn  move through the copies" in cleanup_help
         await pilot.press("escape", "escape")
         await pilot.press("L")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "AuditLogScreen", what="audit log view")
-        await pilot.press("question_mark")
-        audit_help = _help(app).text
+        audit_help = await _press_help(pilot, "question_mark")
         assert audit_help.startswith("Keys: audit log")
         assert "Tab  into the details" in audit_help
         assert audit_help.endswith("Esc closes this help; Ctrl+P opens the command palette")  # no : here
@@ -149,8 +167,7 @@ async def test_help_lists_the_keys_of_every_view(shared_cluster: DemoCluster) ->
         await select(pilot, ("secure", "vault-agent-0"))
         await pilot.press("P")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "PolicyAuditScreen", what="policy audit")
-        await pilot.press("question_mark")
-        audit_help = _help(app).text
+        audit_help = await _press_help(pilot, "question_mark")
         for line in ("↑ / ↓, PgUp / PgDn, Home / End  scroll the results", "r  Run again", "j  scroll down"):
             assert line in audit_help, (line, audit_help)
 
@@ -187,24 +204,16 @@ async def test_debugger_start_shows_what_it_waits_for_with_elapsed_time(tmp_path
 
 async def test_palette_runs_actions_by_name_and_shows_their_keys(shared_cluster: DemoCluster,
                                                                  private_files: Path) -> None:  # noqa: F811
-    from textual.command import CommandPalette
-
     app = make_app(shared_cluster.kubeconfig_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await select(pilot, SLIM)
-        await pilot.press("colon")
-        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette), what="the palette")
-        await pilot.press(*"audit log")
-        await wait_for(pilot, lambda: "(L)" in str(app.screen.query_one("CommandList").get_option_at_index(0).prompt),
-                       what="the audit log entry with its key")
-        await pilot.press("enter")
+        await _run_from_palette(pilot, "colon", "audit log", "L")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "AuditLogScreen", what="the audit log view")
 
 
 async def test_a_remapped_key_another_binding_has_is_refused_with_its_line(shared_cluster: DemoCluster,
                                                                             private_files: Path) -> None:  # noqa: F811
-    _config(Path(os.environ[CONFIG_ENV]), '[keys]\ndebug = "s"\nattach = "j"\nshell = "ctrl+x"\n')
-    app = make_app(shared_cluster.kubeconfig_path)
+    app = _app_with_config(shared_cluster, '[keys]\ndebug = "s"\nattach = "j"\nshell = "ctrl+x"\n')
     async with app.run_test(size=(80, 24)) as pilot:
         await select(pilot, SLIM)
         shown = notifications(app)
@@ -217,9 +226,8 @@ async def test_a_remapped_key_another_binding_has_is_refused_with_its_line(share
 
 async def test_several_config_problems_are_one_notice_that_fits_80x24_and_help_repeats_them(
         shared_cluster: DemoCluster, private_files: Path) -> None:  # noqa: F811
-    _config(Path(os.environ[CONFIG_ENV]), 'default_image = 3\nrecent_images = "x"\nprofile = "weird"\n'
+    app = _app_with_config(shared_cluster, 'default_image = 3\nrecent_images = "x"\nprofile = "weird"\n'
             'default_profile = "weird"\n[keys]\nflyaway = "f"\n')
-    app = make_app(shared_cluster.kubeconfig_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: SLIM[1] in row_names(app), what="rows: the app started")
         [notice] = list(app._notifications)  # stacked notices would push the first ones off the screen
@@ -228,19 +236,16 @@ async def test_several_config_problems_are_one_notice_that_fits_80x24_and_help_r
                        "line 6: keys.flyaway"):
             assert needle in notice.message, (needle, notice.message)
         assert "(one of:" not in notice.message and "(known:" not in notice.message  # short: fits 80x24
-        await pilot.press("question_mark")
-        help_text = _help(app).text
+        help_text = await _press_help(pilot, "question_mark")
         assert "Settings problems" in help_text
         assert "line 4: default_profile: unknown profile 'weird' (one of: legacy" in help_text  # in full
 
 
 async def test_remapped_keys_show_in_footer_help_and_palette(shared_cluster: DemoCluster,
                                                               private_files: Path) -> None:  # noqa: F811
-    from textual.command import CommandPalette
     from textual.widgets._footer import FooterKey
 
-    _config(Path(os.environ[CONFIG_ENV]), '[keys]\ndebug = "x"\naudit_log = "f4"\ncommand_palette = "semicolon"\n')
-    app = make_app(shared_cluster.kubeconfig_path)
+    app = _app_with_config(shared_cluster, '[keys]\ndebug = "x"\naudit_log = "f4"\ncommand_palette = "semicolon"\n')
     async with app.run_test(size=(160, 30)) as pilot:
         await select(pilot, SLIM)
 
@@ -249,17 +254,11 @@ async def test_remapped_keys_show_in_footer_help_and_palette(shared_cluster: Dem
 
         await wait_for(pilot, lambda: footer().get("Debug") == "x" and footer().get("Commands") == "semicolon",
                        what=f"the remapped keys in the footer ({footer()})")
-        await pilot.press("question_mark")
-        help_text = _help(app).text
+        help_text = await _press_help(pilot, "question_mark")
         for line in ("x  debug the selected pod", "F4  the audit log", ";, Ctrl+P  command palette",
                      "; or Ctrl+P opens the command palette"):
             assert line in help_text, line
         assert "d  debug" not in help_text
         await pilot.press("escape")
-        await pilot.press("semicolon")
-        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette), what="the palette on ;")
-        await pilot.press(*"debug selected")
-        await wait_for(pilot, lambda: "(x)" in str(app.screen.query_one("CommandList").get_option_at_index(0).prompt),
-                       what="the debug entry with its remapped key")
-        await pilot.press("enter")
+        await _run_from_palette(pilot, "semicolon", "debug selected", "x")
         await wait_for(pilot, lambda: isinstance(app.screen, DebugFormModal), what="the debug form from the palette")
