@@ -26,7 +26,7 @@ from textual.widgets import ContentSwitcher, Static
 from tui.clipboard import copy_text
 from tui.paths import audit_log_path
 from widgets.session_pane import Badge, SessionKind, SessionPane, SessionTarget
-from widgets.terminal.terminal_view import TerminalLeave, TerminalSelected, TerminalView
+from widgets.terminal.terminal_view import TerminalLeave, TerminalScrolled, TerminalSelected, TerminalView
 
 __all__ = ["SessionTabBar", "SessionTabs", "cast_directory"]
 
@@ -51,6 +51,7 @@ HINT_TAB_BAR = (
     " · w save .cast"
     " · r re-attach · Esc browser"
 )
+HINT_SCROLLED = "↑ scrolled back (Shift+End: bottom)"
 HINT_SELECTING = "j/k (↑/↓) extend the selection · PgUp/PgDn by a page · y copy the lines · Esc cancel"
 
 
@@ -402,6 +403,11 @@ class SessionTabs(Vertical):
         if self.on_leave is not None:
             self.on_leave()
 
+    @on(TerminalScrolled)
+    def _terminal_scrolled(self, message: TerminalScrolled) -> None:
+        message.stop()
+        self._update_hint()
+
     @on(TerminalLeave)
     def _terminal_leave(self, message: TerminalLeave) -> None:
         message.stop()
@@ -424,6 +430,9 @@ class SessionTabs(Vertical):
                     hint += " · r re-attach"
                 elif pane.badge.state == "no-shell":
                     hint += " · d debug it with an ephemeral container"
+            if pane is not None and not pane.terminal.following:
+                # After the leave chord, which must stay visible on a narrow screen.
+                hint = hint.replace(" · ", f" · {HINT_SCROLLED} · ", 1)
         elif focused is self.tab_bar:
             hint = HINT_SELECTING if self._selecting else HINT_TAB_BAR
         else:

@@ -14,7 +14,7 @@ from test_session_panes import attach_first, run_line
 
 from tui.demo.cluster import DemoCluster
 from tui.kube.config import KubeConfig
-from widgets.session_tabs import HINT_SELECTING
+from widgets.session_tabs import HINT_SCROLLED, HINT_SELECTING, HINT_TERMINAL
 
 SLIM = ("default", "slim-79487d6484-h4rss")
 
@@ -81,3 +81,16 @@ async def test_mouse_drag_in_a_pane_copies_exactly_the_dragged_characters(demo_c
         assert pane.terminal.selection is None
         await pilot.double_click(term, offset=(2, row))
         await wait_for(pilot, lambda: app.clipboard == "alpha-beta", what="a double-clicked word copied")
+
+
+async def test_the_hint_says_when_the_pane_is_scrolled_back_and_how_to_return(demo_cluster: DemoCluster) -> None:
+    async with attached(demo_cluster) as (app, pilot, pane):
+        await run_line(pilot, pane, "seq 1 80", "80")
+        hint = app.browser.sessions.query_one("#session-hint")
+        await pilot.press("shift+pageup")
+        await wait_for(pilot, lambda: HINT_SCROLLED in str(hint.render()), what="the scrolled-back hint")
+        assert str(hint.render()).startswith("Ctrl+] leave pane · ")  # the leave chord stays first
+        assert not pane.terminal.following
+        await pilot.press("shift+end")
+        await wait_for(pilot, lambda: str(hint.render()) == HINT_TERMINAL, what="the plain hint at the bottom")
+        assert pane.terminal.following

@@ -33,7 +33,7 @@ from textual.timer import Timer
 from widgets.terminal.engine import CellStyle, Color, TerminalEngine
 from widgets.terminal.keys import LEAVE_HINT, LEAVE_KEY, key_to_bytes, paste_to_bytes
 
-__all__ = ["TerminalInput", "TerminalLeave", "TerminalResized", "TerminalSelected", "TerminalView"]
+__all__ = ["TerminalInput", "TerminalLeave", "TerminalResized", "TerminalScrolled", "TerminalSelected", "TerminalView"]
 
 FRAME_INTERVAL = 1 / 60  # seconds between two repaints at most (Textual paints at 60 fps at most too)
 # In a flood (more than FLOOD_BYTES parsed since the last frame) a repaint of a whole screen of new
@@ -77,6 +77,13 @@ class TerminalResized(_TerminalMessage):
 @dataclass(eq=False)
 class TerminalLeave(_TerminalMessage):
     """The user pressed the leave chord: the pane should give the focus back."""
+
+
+@dataclass(eq=False)
+class TerminalScrolled(_TerminalMessage):
+    """The view left the bottom (scrolled back into the scrollback) or came back to it."""
+
+    following: bool
 
 
 @dataclass(eq=False)
@@ -584,7 +591,10 @@ class TerminalView(ScrollView, can_focus=True):
         """Scroll the view by whole lines (negative: up into the scrollback)."""
         bottom = max(0, self.engine.line_count - self.scrollable_content_region.height)
         target = max(0, min(bottom, round(self.scroll_y) + lines))
-        self._follow = target >= bottom
+        follow = target >= bottom
+        if follow != self._follow:
+            self._follow = follow
+            self.post_message(TerminalScrolled(follow, terminal=self))
         self.scroll_to(y=target, animate=False, immediate=True, force=True)
 
     @property
