@@ -198,6 +198,7 @@ async def test_missing_image_shows_image_pull_backoff_with_message(demo_cluster:
         await wait_for(pilot, lambda: any("image cannot be pulled" in n and "doesnotexist:1.0: not found" in n
                                           and "can never be removed" in n
                                           for n in notifications(app)), timeout=20, what="stuck notice")
+        assert "doesnotexist:1.0" not in load_settings()[0].recent_images  # never suggested again
 
 
 async def test_privileged_asks_for_confirmation(demo_cluster: DemoCluster) -> None:

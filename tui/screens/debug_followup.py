@@ -4,7 +4,8 @@
 when it dismisses with a `DebugStarted`, the pod holding the debugger (the copy in copy mode) is
 selected, so the inspector shows the container's live state from the watch (Waiting with reason
 and message, e.g. `ImagePullBackOff: ...`), and a thread worker waits for the container
-(`tui.kube.debug_runner.wait_for_container`): Running opens the attach pane through
+(`tui.kube.debug_runner.wait_for_container`): once it runs (or ran) the image is remembered for
+the form's suggestions (one that cannot be pulled is not); Running opens the attach pane through
 `app.open_session` when the app has it (else a notice says how to attach); Terminated shows the
 exit code and the logs in that pane (without panes: the exit code and how to read the logs); an
 image that cannot be pulled is reported once (`describe_image_problem`: the kubelet's reason and
@@ -115,6 +116,8 @@ def _follow(browser: BrowserScreen, connection: Any, started: DebugStarted) -> N
         return
     finally:
         call_on_ui(browser.app, header.end_activity, activity)
+    if outcome.state in ("running", "terminated"):
+        _remember_image(browser, started.image)
     if outcome.state == "running":
         call_on_ui(browser.app, open_attach, browser, namespace, pod, container)
     elif outcome.state == "terminated":
@@ -138,6 +141,22 @@ def _follow(browser: BrowserScreen, connection: Any, started: DebugStarted) -> N
         note = leftover_note(started) if outcome.state != "gone" else ""
         call_on_ui(browser.app, browser.notify, f"{container}: {outcome.message or outcome.state}.{note}",
                    severity="error")
+
+
+def _remember_image(browser: BrowserScreen, image: str) -> None:
+    """An image that ran goes first in the form's suggestions (one that cannot be pulled never does)."""
+    if not image:
+        return
+    from tui.settings import SettingsError, remember_image
+
+    try:
+        settings = remember_image(image)
+    except SettingsError as exc:
+        call_on_ui(browser.app, browser.notify, f"recent images not saved: {exc}", severity="warning")
+        return
+    app_settings = getattr(browser.app, "settings", None)
+    if app_settings is not None:
+        call_on_ui(browser.app, setattr, app_settings, "recent_images", settings.recent_images)
 
 
 def leftover_note(started: DebugStarted) -> str:

@@ -63,6 +63,7 @@ class DebugStarted:
     mode: Mode
     reused: bool = False
     source_pod: str = ""
+    image: str = ""  # remembered for the form's suggestions once the container runs
 
 
 def target_choices(pod: dict[str, Any]) -> list[tuple[str, str]]:
@@ -445,7 +446,8 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
 
         try:
             creation = create_debug(self.connection, request, seed=self.seed,
-                                    existing_pod_names=self.existing_pod_names, audit_log=self.audit_log)
+                                    existing_pod_names=self.existing_pod_names, audit_log=self.audit_log,
+                                    remember=False)  # the follow-up remembers the image once it runs
         except Exception as exc:  # noqa: BLE001 - the form must not stay "creating…" forever
             creation = Creation(None, plan_error=f"unexpected error: {type(exc).__name__}: {exc}")
         call_on_ui(self.app, self._created, request, creation)
@@ -457,7 +459,7 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
         if creation.ok:
             execution = creation.execution
             self.dismiss(DebugStarted(execution.namespace, execution.pod_name, execution.container,
-                                      request.mode, source_pod=self.pod_name))
+                                      request.mode, source_pod=self.pod_name, image=request.image or ""))
             return
         self._set_status(Text(""))
         if creation.plan_error:
