@@ -392,8 +392,18 @@ class SessionPane(Vertical):
             hint = f"\n{error.hint}" if error is not None and error.hint else ""
             self._set_banner(f"Cannot {self.kind} {self.target.title}: {status.message}{hint}\nPress r to try again.", "error")
 
+    def _missing_shell(self, status: SessionStatus) -> bool:
+        """The shell tried is not in the image: the runtime's "executable file not found", or (some
+        runtimes, a wrapper script) exit code 127 before the shell printed anything."""
+        if self.kind != "exec":
+            return False
+        if status.exit_code is None:
+            return MISSING_EXECUTABLE in status.message
+        silent = self.session is None or self.session.bytes_received == 0
+        return self.auto_shell and status.exit_code == 127 and silent
+
     def _ended(self, status: SessionStatus) -> None:
-        if status.exit_code is None and MISSING_EXECUTABLE in status.message and self.kind == "exec":
+        if self._missing_shell(status):
             if self._shells:
                 self.argv = list(self._shells.pop(0))
                 self._start_session()

@@ -192,6 +192,27 @@ async def test_shell_into_busybox_container_falls_back_to_sh(demo_cluster: DemoC
         await wait_badge(pilot, pane, "live")
 
 
+async def test_a_shell_that_exits_127_before_printing_anything_counts_as_missing(
+        demo_cluster: DemoCluster, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Some runtimes (or a wrapper script in the image) report a missing shell as exit code 127."""
+    import widgets.session_pane as session_pane
+
+    monkeypatch.setattr(session_pane, "SHELL_COMMANDS", (("sh", "-c", "exit 127"), ("sh",)))
+    async with _app(demo_cluster).run_test(size=SIZE) as pilot:
+        await select(pilot, SHARED)
+        await pilot.press("s")
+        await wait_for(pilot, lambda: "PickerModal" in type(pilot.app.screen).__name__, what="container picker")
+        await pilot.press("down", "enter")  # worker (busybox)
+        await wait_for(pilot, lambda: panes(pilot), what="a pane")
+        pane = panes(pilot)[0]
+        await wait_badge(pilot, pane, "live")
+        assert pane.argv == ["sh"]  # the next shell was tried
+        await type_line(pilot, "sh -c 'exit 127'")  # the user's own 127 later ends nothing
+        await run_line(pilot, pane, "echo still-$((40+2))", "still-42")
+        await type_line(pilot, "exit 127")
+        await wait_badge(pilot, pane, "ended (exit 127)")  # a shell that printed its prompt: its real end
+
+
 async def test_two_tabs_run_at_once_and_switch_from_inside_the_terminal(
     demo_cluster: DemoCluster, conn: ClusterConnection
 ) -> None:
