@@ -178,7 +178,7 @@ class EphemeraApp(App[None]):
             self.notify(f"{problem}\n(? lists it again)", title="Settings problem" if severity == "error"
                         else "Settings", severity=severity, timeout=PROBLEM_NOTICE_SECONDS)
             return
-        path = next((problem.path for problem in problems if problem.path is not None), self.settings.path)
+        path = self._settings_file() or "the config file"
         # without the lists of valid values, so that every problem fits on an 80x24 screen
         lines = "\n".join(f"• {_VALID_VALUES.sub('', problem_without_path(problem))}" for problem in problems)
         self.notify(f"{lines}\nThe other settings are used; ? lists these again in full.",
@@ -265,7 +265,13 @@ class EphemeraApp(App[None]):
         notes: list[str] = []
         if isinstance(self.screen, BrowserScreen) and self.settings_problems:
             notes = [problem_without_path(problem) for problem in self.settings_problems]
-        self.push_screen(HelpModal(title, rows, notes=notes, notes_title=f"Settings problems ({self.settings.path})"))
+        path = self._settings_file()
+        self.push_screen(HelpModal(title, rows, notes=notes,
+                                   notes_title=f"Settings problems ({path})" if path else "Settings problems"))
+
+    def _settings_file(self) -> Path | None:
+        """The config file the problems are in."""
+        return next((p.path for p in self.settings_problems if p.path is not None), self.settings.path)
 
     def action_audit_log(self) -> None:
         """`L`: the audit log, newest first."""
