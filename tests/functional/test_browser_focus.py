@@ -225,3 +225,15 @@ async def test_slash_in_a_terminal_pane_goes_to_the_shell(demo_cluster: DemoClus
         await wait_for(pilot, lambda: "a/b/c\n" in "\n".join(pane.terminal.engine.all_text()) + "\n",
                        what="the shell's output")
         assert not app.browser.query_one("#filter").display
+
+
+async def test_keys_typed_right_after_enter_move_the_cursor_not_the_filter(shared_cluster: DemoCluster) -> None:
+    app = make_app(shared_cluster.kubeconfig_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: SLIM in row_names(app), what="rows")
+        burst(app, ["/", *"web", "enter", "j"])
+        await wait_for(pilot, lambda: app.browser.header.filter_text == '"web"', what="the web filter")
+        await wait_for(pilot, lambda: app.browser.table.selected_key == ("default", "web-5d9c7b8f4-t9w2z"),
+                       what="j moved to the second row")
+        assert app.focused is app.browser.table
+        assert app.browser.query_one("#filter").value == "web"

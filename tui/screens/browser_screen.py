@@ -16,11 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.events import Resize
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
@@ -138,7 +137,7 @@ class BrowserScreen(Screen[None]):
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
         yield ClusterHeader(id="header")
-        yield Input(placeholder="filter: text, /regex/, or -l app=x   (Enter applies, Esc clears)", id="filter")
+        yield FilterInput(placeholder="filter: text, /regex/, or -l app=x   (Enter applies, Esc clears)", id="filter")
         with Vertical(id="workspace"):
             with Vertical(id="body"):
                 with Vertical(id="table-pane"):
@@ -179,7 +178,7 @@ class BrowserScreen(Screen[None]):
             self.set_interval(AGE_REFRESH_SECONDS, self._refresh_ages)
             self.set_interval(OBJECTS_REFRESH_SECONDS, self._reload_cluster_objects)
 
-    def on_resize(self, event: Resize) -> None:
+    def on_resize(self, event: events.Resize) -> None:
         wide = event.size.width >= WIDE_LAYOUT_MIN_WIDTH
         self.set_class(wide, "-wide")
         table_width = event.size.width * 3 // 5 if wide else event.size.width
@@ -700,6 +699,36 @@ class BrowserScreen(Screen[None]):
     # ------------------------------------------------------------------ screenshots (help: app.action_help)
     def action_screenshot(self) -> None:
         self.app.save_screenshot_notice()  # type: ignore[attr-defined]
+
+
+class FilterInput(Input):
+    """The `/` field. Keys typed right after Enter (already routed here, as the focus moves back
+    to the table only when the submit is handled) go on to the table instead of into the hidden field."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key == "enter" and self.display:
+            # submit here rather than through the Enter binding (which runs only after the keys
+            # queued behind Enter were typed into the field)
+            event.stop()
+            event.prevent_default()
+            self.display = False
+            screen = self.screen
+            if isinstance(screen, BrowserScreen):
+                screen.set_focus(screen.table)
+            self.post_message(self.Submitted(self, self.value))
+            return
+        if not self.display:
+            event.stop()
+            event.prevent_default()
+            screen = self.screen
+            target = screen.focused if screen.focused is not self else None
+            if target is None and isinstance(screen, BrowserScreen):
+                target = screen.table
+                screen.set_focus(target)
+            if target is not None:
+                target.post_message(events.Key(event.key, event.character))
+            return
+        await super()._on_key(event)
 
 
 def _message(title: str, detail: str, hint: str) -> Text:
