@@ -34,7 +34,7 @@ from textual.screen import Screen
 from tui.audit_log import AuditLog
 from tui.initial_session import InitialSession, open_initial_session
 from tui.keymap import describe_clash, keymap_from_settings
-from tui.palette import BrowserCommands
+from tui.palette import BrowserCommands, key_for
 from tui.paths import audit_log_path
 from tui.resources import stylesheet_path
 from tui.screens.browser_messages import Connected
@@ -173,15 +173,16 @@ class EphemeraApp(App[None]):
         if not problems:
             return
         severity = "error" if any(problem.severity == "error" for problem in problems) else "warning"
+        help_key = key_for(self, "help", "?")  # as remapped (F1 always works too)
         if len(problems) == 1:
             problem = problems[0]
-            self.notify(f"{problem}\n(? lists it again)", title="Settings problem" if severity == "error"
+            self.notify(f"{problem}\n({help_key} lists it again)", title="Settings problem" if severity == "error"
                         else "Settings", severity=severity, timeout=PROBLEM_NOTICE_SECONDS)
             return
         path = self._settings_file() or "the config file"
         # without the lists of valid values, so that every problem fits on an 80x24 screen
         lines = "\n".join(f"• {_VALID_VALUES.sub('', problem_without_path(problem))}" for problem in problems)
-        self.notify(f"{lines}\nThe other settings are used; ? lists these again in full.",
+        self.notify(f"{lines}\nThe other settings are used; {help_key} lists these again in full.",
                     title=f"Settings: {len(problems)} problems in {path}", severity=severity,
                     timeout=PROBLEM_NOTICE_SECONDS)
 
@@ -301,8 +302,6 @@ class EphemeraApp(App[None]):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Textual's palette entries, with their keys, and our screenshot (which says where)."""
-        from tui.palette import key_for
-
         keys = {"Theme": key_for(self, "theme", "Ctrl+T"), "Quit": f"{key_for(self, 'quit', 'q')}, Ctrl+C"}
         for command in super().get_system_commands(screen):
             if command.title == "Screenshot":
