@@ -187,6 +187,8 @@ class SessionPane(Vertical):
         self._record_start = time.monotonic()
         self._record_size: tuple[int, int] | None = None
         self._terminal = TerminalView(classes="session-terminal")
+        self.watched = True  # the shown tab (SessionTabs sets it): its output is seen as it comes
+        self.activity = False  # output arrived while another tab was shown
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -346,6 +348,9 @@ class SessionPane(Vertical):
         if self.phase == "closed":
             return  # a closed pane's session may still deliver a last chunk
         self.terminal.feed(data)
+        if not self.watched and not self.activity:
+            self.activity = True  # once per hidden stretch: the tab bar marks the tab
+            self.post_message(self.BadgeChanged(self))
         with self._record_lock:
             if self._record_bytes + len(data) > RECORD_LIMIT:
                 self._record_truncated = True

@@ -45,6 +45,7 @@ BADGE_STYLES: dict[str, tuple[str, str]] = {
     "closed": ("■", "dim"),
 }
 
+ACTIVITY_MARK = "✱"  # on a tab not shown whose session printed something since (as tmux's #)
 HINT_TERMINAL = "Ctrl+] leave pane · Ctrl+PgUp/PgDn switch tab"
 HINT_TAB_BAR = (
     "Enter pane · ←/→ tabs · z full-screen · o beside · x close · y copy screen · v select lines (or drag the mouse)"
@@ -86,11 +87,14 @@ class SessionTabBar(Widget, can_focus=True):
         super().__init__(id=id)
         self.entries: list[tuple[str, Badge]] = []
         self.active = -1
+        self.activity: frozenset[int] = frozenset()
         self._spans: list[tuple[int, int]] = []
 
-    def set_tabs(self, entries: list[tuple[str, Badge]], active: int) -> None:
+    def set_tabs(self, entries: list[tuple[str, Badge]], active: int, activity: frozenset[int] = frozenset()) -> None:
+        """`activity`: tabs (not shown) whose session printed something since they were last shown."""
         self.entries = entries
         self.active = active
+        self.activity = activity
         self.refresh()
 
     def _labels(self, detail: str) -> list[Text]:
@@ -106,6 +110,8 @@ class SessionTabBar(Widget, can_focus=True):
             else:
                 shown = badge_text(badge)
             label = Text.assemble(f" {index + 1} ", (name, "bold"), " ", shown, " ")
+            if index in self.activity:
+                label.append_text(Text.assemble((ACTIVITY_MARK, "bold yellow"), " "))
             if index == self.active:
                 label.stylize("reverse")
             labels.append(label)
@@ -367,7 +373,13 @@ class SessionTabs(Vertical):
             debug()
 
     def _redraw_tabs(self) -> None:
-        self.tab_bar.set_tabs([(pane.target.title, pane.badge) for pane in self.panes], self.current_index)
+        current = self.current
+        for pane in self.panes:
+            pane.watched = pane is current
+            if pane.watched:
+                pane.activity = False
+        activity = frozenset(i for i, pane in enumerate(self.panes) if pane.activity and pane is not current)
+        self.tab_bar.set_tabs([(pane.target.title, pane.badge) for pane in self.panes], self.current_index, activity)
 
     def action_next_tab(self) -> None:
         self._step(1)

@@ -25,6 +25,7 @@ from tui.demo.cluster import DemoCluster
 from tui.kube.config import KubeConfig
 from tui.kube.connection import ClusterConnection
 from widgets.session_pane import SessionPane
+from widgets.session_tabs import ACTIVITY_MARK
 from widgets.terminal.asciicast import read_asciicast
 from widgets.terminal.terminal_view import TerminalView
 
@@ -231,14 +232,20 @@ async def test_two_tabs_run_at_once_and_switch_from_inside_the_terminal(
         assert "slim-79487d6484-h4rss/debugger" in tabs.tab_bar.text and "shared-pid-demo/worker" in tabs.tab_bar.text
         await wait_for(pilot, lambda: pilot.app.focused is second.terminal, what="second terminal focused")
         await run_line(pilot, second, "echo second-tab", "second-tab")
+        await type_line(pilot, "sleep 0.5; echo later-output")
 
         await pilot.press("ctrl+pagedown")  # wraps to the first tab, focus stays in a terminal
         await wait_for(pilot, lambda: tabs.current is first and pilot.app.focused is first.terminal, what="tab 1")
+        # The hidden tab printed something: its tab is marked until it is shown again.
+        await wait_for(pilot, lambda: "later-output" in text_of(second), what="output in the hidden tab")
+        await wait_for(pilot, lambda: f"worker ● live {ACTIVITY_MARK}" in tabs.tab_bar.text, what="the activity mark")
+        assert f"debugger ● live {ACTIVITY_MARK}" not in tabs.tab_bar.text
         assert first.badge.text == "live" and second.badge.text == "live"  # the hidden one kept running
         await run_line(pilot, first, "echo back-in-first", "back-in-first")
         assert "back-in-first" not in text_of(second)
         await pilot.press("ctrl+pageup")
         await wait_for(pilot, lambda: tabs.current is second, what="tab 2")
+        assert ACTIVITY_MARK not in tabs.tab_bar.text  # seen now
 
         # `a` on the first pod again shows its existing tab instead of opening another one
         await pilot.press("ctrl+right_square_bracket", "escape")
