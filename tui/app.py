@@ -17,7 +17,7 @@ import re
 import time
 from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -313,6 +313,31 @@ class EphemeraApp(App[None]):
                                     command.discover)
             else:
                 yield command
+        yield from self._view_commands(screen)
+
+    def _view_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """The actions of the view the palette was opened on (debug form, audit log, cleanup,
+        policy audit, confirmation...), each with its key: the palette holds every action of
+        wherever the user is (the browser's own come from `tui.palette`)."""
+        from tui.screens.help_modal import HelpModal, key_label, view_title
+
+        if isinstance(screen, (BrowserScreen, HelpModal)) or not screen.is_modal:
+            return
+        view = view_title(screen)
+        actions: dict[tuple[int, str], tuple[str, list[str], DOMNode]] = {}
+        for key, active in screen.active_bindings.items():
+            binding = active.binding
+            if not binding.show or not binding.description or binding.action.startswith("app."):
+                continue
+            if type(active.node).__module__.startswith("textual."):
+                continue  # a Textual widget's own keys (Input, DataTable...)
+            entry = actions.setdefault((id(active.node), binding.action), (binding.description, [], active.node))
+            label = key_label(key)
+            if label not in entry[1]:
+                entry[1].append(label)
+        for (_node_id, action), (description, labels, node) in actions.items():
+            yield SystemCommand(description[:1].upper() + description[1:], f"{view} ({', '.join(labels)})",
+                                partial(self.run_action, action, node))
 
     def open_session(
         self,

@@ -262,3 +262,21 @@ async def test_remapped_keys_show_in_footer_help_and_palette(shared_cluster: Dem
         await pilot.press("escape")
         await _run_from_palette(pilot, "semicolon", "debug selected", "x")
         await wait_for(pilot, lambda: isinstance(app.screen, DebugFormModal), what="the debug form from the palette")
+
+
+async def test_the_palette_holds_the_actions_of_the_view_it_is_opened_on(shared_cluster: DemoCluster,
+                                                                        private_files: Path) -> None:  # noqa: F811
+    app = make_app(shared_cluster.kubeconfig_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await select(pilot, SLIM)
+        await pilot.press("d")
+        await wait_for(pilot, lambda: isinstance(app.screen, DebugFormModal), what="debug form")
+        form_commands = {command.title: command.help for command in app.get_system_commands(app.screen)}
+        assert form_commands["Create"] == "debug form (Ctrl+S)", form_commands
+        assert form_commands["Copy kubectl command"] == "debug form (Ctrl+Y)"
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is app.browser, what="back")
+        await pilot.press("L")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "AuditLogScreen", what="audit log view")
+        await _run_from_palette(pilot, "ctrl+p", "close", "Esc, q")
+        await wait_for(pilot, lambda: app.screen is app.browser, what="the audit log closed from the palette")
