@@ -35,7 +35,7 @@ from tui.audit_log import AuditLog
 from tui.initial_session import InitialSession, open_initial_session
 from tui.keymap import describe_clash, keymap_from_settings
 from tui.palette import BrowserCommands, key_for
-from tui.paths import audit_log_path
+from tui.paths import audit_log_path, screenshots_dir
 from tui.resources import stylesheet_path
 from tui.screens.browser_messages import Connected
 from tui.screens.browser_screen import BrowserScreen
@@ -282,14 +282,25 @@ class EphemeraApp(App[None]):
             return
         self.push_screen(AuditLogScreen(self.audit_log))
 
-    def save_screenshot_notice(self) -> Path:
-        """An SVG of the screen into ./screenshots/ (when it exists) or the current directory; a
-        notification says where."""
-        directory = Path("screenshots") if Path("screenshots").is_dir() else Path.cwd()
+    def save_screenshot_notice(self) -> Path | None:
+        """An SVG of the screen into ./screenshots/ (when it exists) or the current directory (else,
+        when that is not writable, `tui.paths.screenshots_dir()`); a notification says where, or
+        why it could not be saved."""
         filename = f"ephemera-{time.strftime('%Y%m%d-%H%M%S')}.svg"
-        path = Path(self.save_screenshot(filename=filename, path=str(directory)))
-        self.notify(f"Screenshot saved to {path.resolve()}")
-        return path
+        first = Path("screenshots") if Path("screenshots").is_dir() else Path.cwd()
+        problems: list[str] = []
+        for directory in (first, screenshots_dir()):
+            try:
+                directory.mkdir(parents=True, exist_ok=True)
+                path = Path(self.save_screenshot(filename=filename, path=str(directory)))
+            except OSError as exc:
+                problems.append(f"{directory}: {exc.strerror or exc}")
+                continue
+            self.notify(f"Screenshot saved to {path.resolve()}")
+            return path
+        self.notify(f"Screenshot not saved ({'; '.join(problems)}); start Ephemera in a writable directory",
+                    title="Screenshot", severity="error")
+        return None
 
     def action_quit_or_interrupt(self) -> None:
         from widgets.terminal.terminal_view import TerminalView

@@ -53,3 +53,9 @@ def config_path(explicit: str | os.PathLike[str] | None = None, env: Mapping[str
 def audit_log_path(env: Mapping[str, str] | None = None) -> Path:
     """The audit log: `$XDG_STATE_HOME/ephemera/audit.jsonl`."""
     return state_home(env) / APP_DIR_NAME / "audit.jsonl"
+
+
+def screenshots_dir(env: Mapping[str, str] | None = None) -> Path:
+    """Where screenshots go when the current directory cannot take them:
+    `$XDG_STATE_HOME/ephemera/screenshots`."""
+    return state_home(env) / APP_DIR_NAME / "screenshots"

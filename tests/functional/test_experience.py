@@ -280,3 +280,21 @@ async def test_the_palette_holds_the_actions_of_the_view_it_is_opened_on(shared_
         await wait_for(pilot, lambda: type(app.screen).__name__ == "AuditLogScreen", what="audit log view")
         await _run_from_palette(pilot, "ctrl+p", "close", "Esc, q")
         await wait_for(pilot, lambda: app.screen is app.browser, what="the audit log closed from the palette")
+
+
+async def test_a_screenshot_in_a_read_only_directory_goes_to_the_state_directory_or_says_why(
+        shared_cluster: DemoCluster, private_files: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    monkeypatch.chdir("/proc")  # not writable, even for root
+    app = make_app(shared_cluster.kubeconfig_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await select(pilot, SLIM)
+        await pilot.press("ctrl+s")
+        saved = private_files / "state" / "ephemera" / "screenshots"
+        await wait_for(pilot, lambda: list(saved.glob("ephemera-*.svg")), what="the screenshot in the state dir")
+        assert any(f"Screenshot saved to {saved}" in n for n in notifications(app)), notifications(app)
+        monkeypatch.setenv("XDG_STATE_HOME", "/proc/no-such-dir")
+        app.clear_notifications()
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: any("Screenshot not saved" in n for n in notifications(app)),
+                       what="why the screenshot was not saved")
+        assert app.is_running and app.screen is app.browser
