@@ -494,10 +494,11 @@ class SessionPane(Vertical):
 
     # ------------------------------------------------------------------ copy and save
     def screen_text(self) -> str:
-        """The visible terminal screen as text (trailing blank lines dropped)."""
+        """What the pane shows as text (trailing blank lines dropped): the terminal's screen, or the
+        scrollback lines the view is scrolled back to."""
         terminal = self.terminal
         terminal.flush_pending()
-        lines = terminal.screen_text()
+        lines = terminal.shown_text()
         while lines and not lines[-1].strip():
             lines.pop()
         return "\n".join(lines)

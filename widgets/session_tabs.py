@@ -535,7 +535,8 @@ class SessionTabs(Vertical):
         local = copy_text(self.app, text)
         lines = text.count("\n") + 1 if text else 0
         how = "clipboard" if local else "clipboard via OSC 52 (terminals that allow it)"
-        self.app.notify(f"Copied the screen of {pane.target.title} ({lines} lines) to the {how}")
+        what = "the screen" if pane.terminal.following else "the scrolled-back view"
+        self.app.notify(f"Copied {what} of {pane.target.title} ({lines} lines) to the {how}")
 
     def action_save_cast(self) -> None:
         pane = self.current

@@ -94,3 +94,15 @@ async def test_the_hint_says_when_the_pane_is_scrolled_back_and_how_to_return(de
         await pilot.press("shift+end")
         await wait_for(pilot, lambda: str(hint.render()) == HINT_TERMINAL, what="the plain hint at the bottom")
         assert pane.terminal.following
+
+
+async def test_y_copies_what_the_pane_shows_when_scrolled_back(demo_cluster: DemoCluster) -> None:
+    async with attached(demo_cluster) as (app, pilot, pane):
+        await run_line(pilot, pane, "seq 1 200", "200")
+        await pilot.press("shift+home")  # the top of the scrollback: the shell's greeting, then 1, 2, ...
+        await wait_for(pilot, lambda: not pane.terminal.following, what="scrolled back")
+        await pilot.press("ctrl+right_square_bracket", "y")
+        await wait_for(pilot, lambda: "\n1\n2\n3\n" in app.clipboard, what="the top of the scrollback copied")
+        assert "200" not in app.clipboard.split("\n")
+        notices = [str(n.message) for n in app._notifications]
+        assert any(notice.startswith("Copied the scrolled-back view of") for notice in notices), notices

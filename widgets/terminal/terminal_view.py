@@ -747,6 +747,15 @@ class TerminalView(ScrollView, can_focus=True):
         """The visible terminal screen, one string per row, trailing blanks removed."""
         return self.engine.screen_text()
 
+    def shown_text(self) -> list[str]:
+        """The rows the view shows: the screen, or the scrollback lines it is scrolled back to."""
+        if self._follow:
+            return self.screen_text()
+        engine = self.engine
+        top = round(self.scroll_y)
+        height = max(1, self.scrollable_content_region.height)
+        return [engine.line_text(i).rstrip() for i in range(top, min(engine.line_count, top + height))]
+
     def flush_pending(self) -> None:
         """Parse all queued output now and repaint (UI thread; for tests and before copying)."""
         while True:
