@@ -17,6 +17,7 @@ from typing import Any
 
 from rich.text import Text
 from textual import events, on, work
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -76,7 +77,7 @@ class BrowserScreen(Screen[None]):
     BINDINGS = [
         # priority: the filter field takes focus before the next key is routed, so `/-l app=x` typed
         # or pasted in one burst lands in the field (a normal binding would leave those keys to the
-        # pod table, where `a`, `s`, `d` are actions); check_action keeps `/` for text fields and panes
+        # pod table, where `a`, `s`, `d` are actions); action_start_filter leaves `/` to text fields and panes
         Binding("slash", "start_filter", "Filter", id="filter", priority=True),
         Binding("escape", "escape", "Clear filter / back", show=False),
         Binding("colon", "app.command_palette", "Commands", id="command_palette"),
@@ -457,16 +458,15 @@ class BrowserScreen(Screen[None]):
         )
 
     # ------------------------------------------------------------------ filter
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "start_filter":
-            focused = self.focused
-            if focused is not None and (
-                type(focused).__name__ == "TerminalView" or focused.check_consume_key("slash", "/")
-            ):
-                return False  # a `/` typed into the filter field, a form field or a terminal pane
-        return True
-
     def action_start_filter(self) -> None:
+        focused = self.focused
+        if focused is not None and (
+            type(focused).__name__ == "TerminalView" or focused.check_consume_key("slash", "/")
+        ):
+            # a `/` typed into the filter field or a terminal pane: not handled here, so the key
+            # goes on to the focused widget (SkipAction rather than check_action, which would also
+            # take "/ Filter" out of the footer)
+            raise SkipAction()
         field = self.query_one("#filter", Input)
         field.display = True
         # At once, not `field.focus()` (deferred): keys typed right after `/` (fast typing, a paste,
