@@ -29,6 +29,15 @@ def burst(app: App, keys: list[str]) -> None:
         driver.send_message(event)
 
 
+async def select_slim(pilot, app):  # type: ignore[no-untyped-def]
+    """Wait for the rows, select the slim pod; returns the pod table."""
+    await wait_for(pilot, lambda: SLIM in row_names(app), what="rows")
+    table = app.browser.table
+    table.select_key(("default", SLIM))
+    await pilot.pause(0.05)
+    return table
+
+
 async def test_a_filter_typed_in_one_burst_lands_in_the_filter(shared_cluster: DemoCluster) -> None:
     app = make_app(shared_cluster.kubeconfig_path)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -44,10 +53,7 @@ async def test_a_filter_typed_in_one_burst_lands_in_the_filter(shared_cluster: D
 async def test_keys_right_after_tab_scroll_the_inspector_not_the_table(shared_cluster: DemoCluster) -> None:
     app = make_app(shared_cluster.kubeconfig_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: SLIM in row_names(app), what="rows")
-        table = app.browser.table
-        table.select_key(("default", SLIM))
-        await pilot.pause()
+        table = await select_slim(pilot, app)
         burst(app, ["tab", "j", "j"])
         # each j one line (Textual's deferred scroll actions moved one line for a burst of keys)
         await wait_for(pilot, lambda: app.browser.inspector.scroll_y == 2, what="inspector scrolled two lines")
@@ -85,8 +91,7 @@ async def test_pod_security_says_why_it_is_unknown_when_namespaces_are_forbidden
     demo_cluster.faults.deny("list", "namespaces")
     app = make_app(demo_cluster.kubeconfig_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for(pilot, lambda: SLIM in row_names(app), what="rows")
-        app.browser.table.select_key(("default", SLIM))
+        await select_slim(pilot, app)
         await wait_for(
             pilot, lambda: "may not list namespaces" in app.browser.inspector.text, what="why the level is unknown"
         )
@@ -141,10 +146,7 @@ async def test_all_namespaces_at_80_columns_keeps_every_column_on_screen(shared_
 async def test_a_pod_deleted_above_the_cursor_leaves_the_selection_alone(demo_cluster: DemoCluster) -> None:
     app = make_app(demo_cluster.kubeconfig_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for(pilot, lambda: SLIM in row_names(app), what="rows")
-        table = app.browser.table
-        table.select_key(("default", SLIM))
-        await pilot.pause(0.05)
+        table = await select_slim(pilot, app)
         demo_cluster.faults.delete_pod("default", "nonroot-app")  # sorts above slim
         await wait_for(pilot, lambda: "nonroot-app" not in row_names(app), timeout=15, what="row removed")
         assert table.selected_key == ("default", SLIM)
@@ -156,10 +158,7 @@ async def test_a_pod_deleted_above_the_cursor_leaves_the_selection_alone(demo_cl
 async def test_the_inspector_follows_the_cursor_when_a_filter_hides_its_pod(shared_cluster: DemoCluster) -> None:
     app = make_app(shared_cluster.kubeconfig_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for(pilot, lambda: SLIM in row_names(app), what="rows")
-        table = app.browser.table
-        table.select_key(("default", SLIM))
-        await pilot.pause(0.05)
+        table = await select_slim(pilot, app)
         await pilot.press("slash", *"web", "enter")
         await wait_for(pilot, lambda: SLIM not in row_names(app), what="filtered")
         selected = table.selected_key
