@@ -91,6 +91,8 @@ async def choose_mode(pilot: Pilot, form: Any, index: int, *, settle: bool = Tru
 
     radio = form.query_one(RadioSet)
     already = radio.pressed_index == index
+    # before Enter: on a loaded machine the debounced pre-flight may start before press() returns
+    generation = form.preflight_generation
     radio.focus()
     for _ in range(3):
         if radio._selected == index:
@@ -99,7 +101,6 @@ async def choose_mode(pilot: Pilot, form: Any, index: int, *, settle: bool = Tru
     await pilot.press("enter")
     if not settle or already:
         return
-    generation = form.preflight_generation
     await wait_for(pilot, lambda: form.preflight_generation > generation, "the pre-flight to restart")
     await wait_for(pilot, lambda: form.preflight_done == form.preflight_generation, "the pre-flight result")
 
