@@ -298,3 +298,22 @@ async def test_a_screenshot_in_a_read_only_directory_goes_to_the_state_directory
         await wait_for(pilot, lambda: any("Screenshot not saved" in n for n in notifications(app)),
                        what="why the screenshot was not saved")
         assert app.is_running and app.screen is app.browser
+
+
+async def test_the_config_file_defaults_fill_the_debug_form(shared_cluster: DemoCluster,
+                                                           private_files: Path) -> None:  # noqa: F811
+    app = _app_with_config(shared_cluster, 'default_image = "nicolaka/netshoot"\ndefault_profile = "netadmin"\n'
+                           'recent_images = ["alpine:3.20", "busybox"]\n[debug]\nmode = "copy"\n'
+                           'pull_policy = "Always"\n')
+    async with app.run_test(size=(120, 40)) as pilot:
+        form = await open_form(pilot)
+        command = preview(form)
+        for flag in ("--image=nicolaka/netshoot", "--profile=netadmin", "--copy-to=", "--image-pull-policy=Always"):
+            assert flag in command, (flag, command)
+        assert app.settings.recent_images == ["alpine:3.20", "busybox"]
+        image = form.query_one("#image", Input)
+        image.focus()
+        image.value = ""
+        await pilot.press("a", "l")
+        await wait_for(pilot, lambda: image._suggestion == "alpine:3.20", what="the recent image suggested")
+        assert not notifications(app)  # a good file: nothing to report
