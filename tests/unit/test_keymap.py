@@ -24,3 +24,13 @@ def test_moving_the_other_binding_away_frees_its_key() -> None:
     assert keymap_clashes({"debug": "s", "shell": "ctrl+x"}) == []
     assert keymap_clashes({"debug": "enter"}) == [("debug", "enter", "the pod table (inspect)")]
     assert set(REMAPPABLE) >= {"debug", "audit_log", "theme", "help"}
+
+
+def test_keys_are_shown_as_a_user_types_them() -> None:
+    from tui.screens.help_modal import key_label
+
+    shown = {spec: key_label(spec) for spec in ("semicolon", "question_mark", "ctrl+s", "f4", "shift+f5", "q,ctrl+q",
+                                                "ctrl+right_square_bracket", "space", "full_stop", "G")}
+    assert shown == {"semicolon": ";", "question_mark": "?", "ctrl+s": "Ctrl+S", "f4": "F4", "shift+f5": "Shift+F5",
+                     "q,ctrl+q": "q, Ctrl+Q", "ctrl+right_square_bracket": "Ctrl+]", "space": "Space",
+                     "full_stop": ".", "G": "G"}
