@@ -8,6 +8,11 @@ remembered in the file; `[keys]` goes to `App.set_keymap` (binding ids in `tui.k
 Audit log (`tui.audit_log`): every change made to a cluster is appended to `app.audit_log`:
 `$XDG_STATE_HOME/ephemera/audit.jsonl`, or `audit-demo.jsonl` beside it for the embedded demo
 cluster (`--demo`), so demo sessions never pollute the real log. `L` shows it.
+
+`NO_COLOR`: Textual's greyscale filter is replaced by `ReadableMonochrome` (words whose grey nears
+their background's are drawn white or black). The palette also lists the actions of the pop-up
+view it is opened on (`_view_commands`). `ctrl+s` (browser) or the palette's Screenshot saves an
+SVG (`save_screenshot_notice`).
 """
 
 from __future__ import annotations
