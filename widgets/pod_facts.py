@@ -87,7 +87,7 @@ def node_os(pod: dict, nodes: dict[str, dict]) -> str:
     spec_os = _get(pod, "spec", "os", "name")
     if spec_os:
         return f"{spec_os} (spec.os)"
-    return "unknown" if node_name is None else f"unknown (node {node_name})"
+    return "unknown (not scheduled to a node yet)" if node_name is None else f"unknown (node {node_name})"
 
 
 PSA_PREFIX = "pod-security.kubernetes.io/"

@@ -46,6 +46,7 @@ def test_node_os_from_node_then_node_selector() -> None:
     assert node_os(pod, nodes) == "windows (node win)"
     pod["spec"]["nodeName"] = None
     assert node_os(pod, {}) == "windows (nodeSelector)"
+    assert node_os(_pod(), {}) == "unknown (not scheduled to a node yet)"
 
 
 def test_pod_security_level_from_namespace_labels() -> None:
