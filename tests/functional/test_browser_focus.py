@@ -236,3 +236,18 @@ async def test_keys_typed_right_after_enter_move_the_cursor_not_the_filter(share
                        what="j moved to the second row")
         assert app.focused is app.browser.table
         assert app.browser.query_one("#filter").value == "web"
+
+
+async def test_the_mouse_selects_a_row_and_double_click_enters_the_inspector(shared_cluster: DemoCluster) -> None:
+    from widgets.pod_table import PodTable
+
+    app = make_app(shared_cluster.kubeconfig_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: SLIM in row_names(app), what="rows")
+        table = app.browser.table
+        row = table.visible_keys().index(("default", SLIM)) + 1  # line 0 is the column header
+        await pilot.click(PodTable, offset=(3, row))
+        await wait_for(pilot, lambda: table.selected_key == ("default", SLIM), what="clicked row selected")
+        await wait_for(pilot, lambda: app.browser.inspector.text.startswith(f"default/{SLIM}"), what="inspector")
+        await pilot.click(PodTable, offset=(3, row), times=2)
+        await wait_for(pilot, lambda: app.focused is app.browser.inspector, what="double click: inspector")
