@@ -39,6 +39,7 @@ from textual.screen import Screen
 from tui.audit_log import AuditLog
 from tui.initial_session import InitialSession, open_initial_session
 from tui.keymap import describe_clash, keymap_from_settings
+from tui.left_running import OpenSession, exit_summary, quit_reasons
 from tui.palette import BrowserCommands, key_for
 from tui.paths import audit_log_path, screenshots_dir
 from tui.resources import stylesheet_path
@@ -149,6 +150,9 @@ class EphemeraApp(App[None]):
         self.keymap_overrides = keymap
         self.audit_log: AuditLog = audit_log if audit_log is not None else AuditLog(audit_log_path_for(demo))
         self.initial_session = initial_session
+        self.demo = demo
+        self.left_running: list[OpenSession] = []  # sessions open when the user chose to quit
+        self._asking_to_quit = False
         self._remembered_theme = settings.theme
         self._reported_clashes: set[str] = set()
         if namespace is None and not all_namespaces and settings.default_namespace:
@@ -314,7 +318,48 @@ class EphemeraApp(App[None]):
         if isinstance(focused, TerminalView):
             focused.send_interrupt()
             return
-        self.exit()
+        self.request_quit()
+
+    async def action_quit(self) -> None:
+        """q, Ctrl+C and the palette's Quit: asks first while sessions are open."""
+        self.request_quit()
+
+    def open_sessions(self) -> list[OpenSession]:
+        """Panes whose session is live, connecting or waiting for its container to start."""
+        from widgets.session_pane import SessionPane
+
+        sessions: list[OpenSession] = []
+        for screen in self.screen_stack:
+            for pane in screen.query(SessionPane):
+                if pane.badge.state in ("live", "connecting", "waiting"):
+                    target = pane.target
+                    sessions.append(OpenSession(target.namespace, target.pod, target.container, pane.kind))
+        return sessions
+
+    def request_quit(self) -> None:
+        """Quit at once, unless sessions are open on a real cluster: then say what quitting does to
+        them and ask (with the embedded demo cluster everything stops with the app anyway)."""
+        from tui.screens.confirm_modal import ConfirmModal
+
+        sessions = [] if self.demo else self.open_sessions()
+        if not sessions:
+            self.exit()
+            return
+        if self._asking_to_quit:
+            return
+
+        def answered(quit_now: bool | None) -> None:
+            self._asking_to_quit = False
+            if quit_now:
+                self.left_running = self.open_sessions()
+                self.exit()
+
+        self._asking_to_quit = True
+        self.push_screen(ConfirmModal("Quit Ephemera?", quit_reasons(sessions), confirm_label="Quit"), answered)
+
+    def exit_summary(self) -> str:
+        """What the CLI prints after the TUI has left the terminal (empty when nothing stays)."""
+        return exit_summary(self.left_running, self.browser.context_name or None)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Textual's palette entries, with their keys, and our screenshot (which says where)."""

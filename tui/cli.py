@@ -176,6 +176,9 @@ def run_tui(args: argparse.Namespace) -> int:
         finally:
             signal.signal(signal.SIGTERM, previous)
             kubeconfig.close()
+        summary = app.exit_summary() if hasattr(app, "exit_summary") else ""
+        if summary:
+            print(summary, file=sys.stderr)
         return int(getattr(app, "return_code", 0) or 0)
     finally:
         if cluster is not None:
