@@ -51,7 +51,11 @@ def use_config_option(args: argparse.Namespace) -> None:
 
     path = getattr(args, "config", None)
     if path:
-        os.environ[CONFIG_ENV] = str(Path(path).expanduser().absolute())
+        config = Path(path).expanduser().absolute()
+        os.environ[CONFIG_ENV] = str(config)
+        if not config.exists():
+            print(f"{program_name()}: --config {path}: no such file; using the defaults "
+                  "(settings Ephemera saves, such as the theme and recent images, will create it)", file=sys.stderr)
 
 
 def program_name(argv0: str | None = None) -> str:

@@ -324,3 +324,8 @@ def test_exec_plugin_logs_in_on_the_terminal_before_the_tui_takes_the_screen(sha
         os.close(fd)
     calls = [line for line in log.read_text().splitlines()]
     assert len(calls) == 1 and '"code": "4711"' in calls[0] and '"interactive": true' in calls[0]
+
+
+def test_config_option_naming_a_missing_file_says_so(tmp_path: Path) -> None:
+    result = run(["--config", str(tmp_path / "nope.toml"), "--kubeconfig", "/nonexistent"], clean_env(tmp_path))
+    assert f"--config {tmp_path / 'nope.toml'}: no such file; using the defaults" in result.stderr

@@ -106,7 +106,7 @@ class CleanupScreen(ModalScreen[None]):
         if error:
             self._status(Text(f"Cannot list the copies: {error}", style="bold red"))
         elif not copies:
-            self._status(Text(f"No copies made by Ephemera in {self._scope()}." + (" " + notice if notice else ""),
+            self._status(Text(f"No copies made by Ephemera in {self._scope() if self.namespace else 'any namespace'}." + (" " + notice if notice else ""),
                               style="dim"))
         else:
             count = f"{len(copies)} cop{'y' if len(copies) == 1 else 'ies'}"
