@@ -173,14 +173,19 @@ async def test_shell_into_distroless_container_explains_and_suggests_debug(demo_
         assert pilot.app.browser.table.selected_key == SLIM  # type: ignore[attr-defined]
 
 
+async def shell_into_worker(pilot: Pilot) -> SessionPane:
+    """`s` on the shared-pid pod, its busybox container chosen in the picker: the new pane."""
+    await select(pilot, SHARED)
+    await pilot.press("s")
+    await wait_for(pilot, lambda: "PickerModal" in type(pilot.app.screen).__name__, what="container picker")
+    await pilot.press("down", "enter")  # worker (busybox)
+    await wait_for(pilot, lambda: panes(pilot), what="a pane")
+    return panes(pilot)[0]
+
+
 async def test_shell_into_busybox_container_falls_back_to_sh(demo_cluster: DemoCluster) -> None:
     async with _app(demo_cluster).run_test(size=SIZE) as pilot:
-        await select(pilot, SHARED)
-        await pilot.press("s")
-        await wait_for(pilot, lambda: "PickerModal" in type(pilot.app.screen).__name__, what="container picker")
-        await pilot.press("down", "enter")  # worker (busybox)
-        await wait_for(pilot, lambda: panes(pilot), what="a pane")
-        pane = panes(pilot)[0]
+        pane = await shell_into_worker(pilot)
         assert pane.target.container == "worker"
         await wait_badge(pilot, pane, "live")
         assert pane.argv == ["sh"]  # bash is not in busybox: sh was the fallback
@@ -200,12 +205,7 @@ async def test_a_shell_that_exits_127_before_printing_anything_counts_as_missing
 
     monkeypatch.setattr(session_pane, "SHELL_COMMANDS", (("sh", "-c", "exit 127"), ("sh",)))
     async with _app(demo_cluster).run_test(size=SIZE) as pilot:
-        await select(pilot, SHARED)
-        await pilot.press("s")
-        await wait_for(pilot, lambda: "PickerModal" in type(pilot.app.screen).__name__, what="container picker")
-        await pilot.press("down", "enter")  # worker (busybox)
-        await wait_for(pilot, lambda: panes(pilot), what="a pane")
-        pane = panes(pilot)[0]
+        pane = await shell_into_worker(pilot)
         await wait_badge(pilot, pane, "live")
         assert pane.argv == ["sh"]  # the next shell was tried
         await type_line(pilot, "sh -c 'exit 127'")  # the user's own 127 later ends nothing
