@@ -243,11 +243,13 @@ async def test_the_mouse_selects_a_row_and_double_click_enters_the_inspector(sha
 
     app = make_app(shared_cluster.kubeconfig_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for(pilot, lambda: SLIM in row_names(app), what="rows")
+        await wait_for(pilot, lambda: SLIM in row_names(app) and app.browser.header.state == "live", what="rows")
         table = app.browser.table
-        row = table.visible_keys().index(("default", SLIM)) + 1  # line 0 is the column header
+        await pilot.pause(0.1)  # laid out
+        row = table.visible_keys().index(("default", SLIM)) + 1 - int(table.scroll_y)  # line 0: column labels
         await pilot.click(PodTable, offset=(3, row))
-        await wait_for(pilot, lambda: table.selected_key == ("default", SLIM), what="clicked row selected")
+        await wait_for(pilot, lambda: table.selected_key == ("default", SLIM),
+                       what=f"clicked row selected (row {row}, selected {table.selected_key}, {table.region})")
         await wait_for(pilot, lambda: app.browser.inspector.text.startswith(f"default/{SLIM}"), what="inspector")
         await pilot.click(PodTable, offset=(3, row), times=2)
         await wait_for(pilot, lambda: app.focused is app.browser.inspector, what="double click: inspector")
