@@ -242,9 +242,13 @@ class EphemeraApp(App[None]):
 
     # ------------------------------------------------------------------ app-wide actions
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """F1 and `?` reach every view (Textual does not offer the app's normal bindings to a
+        """Ctrl+P and Ctrl+Q go to a focused terminal pane's program, not to the palette and quit.
+        F1 and `?` reach every view (Textual does not offer the app's normal bindings to a
         modal screen, so these are priority bindings), but never take a key from a terminal pane
         (htop's F1) or a `?` from a text field."""
+        if action in ("command_palette", "quit"):
+            # ^P (previous history) and ^Q (XON, quoted insert) belong to the program in a pane
+            return type(self.focused).__name__ != "TerminalView"
         if action not in ("help_f1", "help_question"):
             return True
         from tui.screens.help_modal import HelpModal

@@ -3,14 +3,11 @@ insert, XON) must not open the palette or quit Ephemera while a terminal pane ha
 
 from __future__ import annotations
 
-import pytest
 from test_session_selection import attached
 
 from tui.demo.cluster import DemoCluster
 
 
-@pytest.mark.xfail(reason="needs tui/app.py: check_action refusing command_palette and quit while a "
-                          "TerminalView has the focus (reported to the owner of tui/app.py)", strict=False)
 async def test_ctrl_p_and_ctrl_q_go_to_the_program_in_a_pane(demo_cluster: DemoCluster) -> None:
     async with attached(demo_cluster) as (app, pilot, pane):
         await pilot.press("ctrl+p")

@@ -53,6 +53,12 @@ VIEW_EXTRA_KEYS: dict[str, list[tuple[str, str]]] = {
         ("in a pane", "every key goes to the container, except:"),
         ("Ctrl+]", "leave the pane for the tab bar"),
         ("Ctrl+PgUp / PgDn", "previous / next tab, also from inside a pane"),
+        ("Shift+PgUp / PgDn, Shift+Home / End, wheel", "scroll back (10,000 lines); a full-screen "
+         "program gets Shift+Home / End"),
+        ("mouse drag / double / triple click", "select characters / a word / a line and copy them "
+         "(Shift+drag when the program uses the mouse)"),
+        ("Esc", "leaves a pane where nothing runs (ended, lost, no shell)"),
+        ("✱ on a tab", "that session printed something while it was not shown"),
     ],
     "debug form": [
         ("Tab / Shift+Tab", "next / previous field"),
