@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import codecs
+import fnmatch
 import re
 from dataclasses import dataclass, field
 
@@ -340,6 +341,20 @@ _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
+def _has_magic(component: str) -> bool:
+    """Whether a pattern component has an unquoted `*`, `?` or `[` (quoted ones are `[*]`...)."""
+    return re.search(r"[*?[]", re.sub(r"\[[*?[]\]", "", component)) is not None
+
+
+def _glob_escape(text: str) -> str:
+    """Quoted text inside a glob pattern: `*`, `?` and `[` match only themselves."""
+    return re.sub(r"([*?[])", r"[\1]", text)
+
+
+def _glob_unescape(component: str) -> str:
+    return re.sub(r"\[([*?[])\]", r"\1", component)
+
+
 # -- the shell -------------------------------------------------------------------------------
 
 
@@ -351,6 +366,8 @@ class Shell:
         self.status = 0
         self.exit_code: int | None = None
         self.history: list[str] = []
+        self.loop_depth = 0
+        self.jump: tuple[str, int] | None = None  # a pending `break N` / `continue N`
 
     @property
     def io(self) -> ProcessIO:
@@ -524,6 +541,8 @@ class Shell:
                 self.status = await self.run_pipeline(pipeline, stdin, stdout, stderr)
                 if self.exit_code is not None:
                     return self.exit_code
+                if self.jump is not None:
+                    return self.status
         return self.status
 
     async def run_pipeline(self, pipeline: Pipeline, stdin: Input, stdout: Output, stderr: Output) -> int:
@@ -549,22 +568,41 @@ class Shell:
                 if self.exit_code is not None:
                     return self.exit_code
             return await self.run_lists(command.otherwise, stdin, stdout, stderr) if command.otherwise else 0
-        if isinstance(command, ForLoop):
-            values = [v for raw in command.words for v in await self.expand(raw)]
-            for value in values:
-                self.env[command.variable] = value
+        self.loop_depth += 1
+        try:
+            if isinstance(command, ForLoop):
+                values = [v for raw in command.words for v in await self.expand(raw)]
+                for value in values:
+                    self.env[command.variable] = value
+                    status = await self.run_lists(command.body, stdin, stdout, stderr)
+                    if self.exit_code is not None:
+                        return self.exit_code
+                    if self._leave_loop():
+                        break
+                    await asyncio.sleep(0)
+                return status
+            while self.exit_code is None:
+                succeeded = await self.run_lists(command.condition, stdin, stdout, stderr) == 0
+                if self.exit_code is not None or self._leave_loop() or succeeded == command.until:
+                    break
                 status = await self.run_lists(command.body, stdin, stdout, stderr)
-                if self.exit_code is not None:
-                    return self.exit_code
+                if self._leave_loop():
+                    break
                 await asyncio.sleep(0)
-            return status
-        while self.exit_code is None:
-            succeeded = await self.run_lists(command.condition, stdin, stdout, stderr) == 0
-            if self.exit_code is not None or succeeded == command.until:
-                break
-            status = await self.run_lists(command.body, stdin, stdout, stderr)
-            await asyncio.sleep(0)
-        return self.exit_code if self.exit_code is not None else status
+            return self.exit_code if self.exit_code is not None else status
+        finally:
+            self.loop_depth -= 1
+
+    def _leave_loop(self) -> bool:
+        """After a loop's body: whether a pending `break`/`continue` ends this loop."""
+        if self.jump is None:
+            return False
+        kind, levels = self.jump
+        if levels > 1:
+            self.jump = (kind, levels - 1)
+            return True
+        self.jump = None
+        return kind == "break"
 
     async def run_simple(self, command: SimpleCommand, stdin: Input, stdout: Output, stderr: Output) -> int:
         words: list[str] = []
@@ -620,18 +658,24 @@ class Shell:
         return self.ctx.view.read(resolved) if resolved is not None else None
 
     async def execute(self, argv: list[str], assignments: dict[str, str], stdin: Input, stdout: Output,
-                      stderr: Output) -> int:
+                      stderr: Output, replace: bool = False) -> int:
+        """Run a builtin or a program; `replace` (the `exec` builtin) runs the program as this
+        shell's process (same PID, its command line becomes argv) instead of a child."""
         name = argv[0]
         env = {**self.env, **assignments}
         child = Ctx(self.ctx.container, self.ctx.process, argv, env, self.cwd, stdin, stdout, stderr,
-                    self.io, False)
+                    self.io, self.ctx.is_main if replace else False)
         builtin = BUILTINS.get(name)
         if builtin is not None:
             return await builtin(self, child)
         container = self.ctx.container
         if container.fs.which(name, env.get("PATH", "")) is None:
-            await stderr.write(f"sh: {name}: not found\n".encode())
+            where = "exec: " if replace else ""
+            await stderr.write(f"sh: {where}{name}: not found\n".encode())
             return NOT_FOUND
+        if replace:
+            self.ctx.process.argv = list(argv)
+            return await dispatch(child)
         process = container.pidns.spawn(self.ctx.process.user, argv, container)
         child.process = process
         try:
@@ -642,43 +686,57 @@ class Shell:
     # -- expansion -----------------------------------------------------------------------
 
     async def expand(self, raw: str, split: bool = True) -> list[str]:
-        """Quotes, backslashes, `~`, `$VAR`, `${VAR}`, `$?`, `$$`, `$(...)`, `` `...` ``."""
+        """Quotes, backslashes, `~`, `$VAR`, `${VAR}`, `$?`, `$$`, `$(...)`, `` `...` ``, then
+        pathname expansion of unquoted `*` `?` `[...]` (when `split`: not in assignments or
+        redirection targets)."""
         fields: list[str] = [""]
+        patterns: list[str] = [""]  # each field as a glob pattern: only unquoted literals are magic
+        magic: set[int] = set()
         quoted = False
         index = 0
 
+        def text(value: str) -> None:
+            fields[-1] += value
+            patterns[-1] += _glob_escape(value)
+
+        def new_field() -> None:
+            fields.append("")
+            patterns.append("")
+
         def add(value: str, splittable: bool) -> None:
             if not splittable or not split:
-                fields[-1] += value
+                text(value)
                 return
             parts = value.split()
             if not parts:
                 if value:
-                    fields.append("")
+                    new_field()
                 return
             if value[0].isspace() and fields[-1]:
-                fields.append("")
-            fields[-1] += parts[0]
-            fields.extend(parts[1:])
+                new_field()
+            text(parts[0])
+            for part in parts[1:]:
+                new_field()
+                text(part)
             if value[-1].isspace():
-                fields.append("")
+                new_field()
 
         if raw.startswith("~") and (len(raw) == 1 or raw[1] == "/"):
-            fields[-1] = self.env.get("HOME", "/root")
+            text(self.env.get("HOME", "/root"))
             index = 1
         while index < len(raw):
             char = raw[index]
             if char == "\\":
-                fields[-1] += raw[index + 1:index + 2]
+                text(raw[index + 1:index + 2])
                 index += 2
             elif char == "'":
                 end = raw.index("'", index + 1)
-                fields[-1] += raw[index + 1:end]
+                text(raw[index + 1:end])
                 quoted = True
                 index = end + 1
             elif char == '"':
                 end = _double_quote_end(raw, index)
-                fields[-1] += await self._expand_double(raw[index + 1:end])
+                text(await self._expand_double(raw[index + 1:end]))
                 quoted = True
                 index = end + 1
             elif char in "$`":
@@ -686,9 +744,52 @@ class Shell:
                 add(value, True)
             else:
                 fields[-1] += char
+                patterns[-1] += char
+                if char in "*?[":
+                    magic.add(len(fields) - 1)
                 index += 1
-        result = [f for f in fields if f]
+        result: list[str] = []
+        for position, field_ in enumerate(fields):
+            if not field_:
+                continue
+            matches = self._glob(patterns[position]) if split and position in magic else []
+            result.extend(matches or [field_])
         return result or ([""] if quoted or not split else [])
+
+    def _glob(self, pattern: str) -> list[str]:
+        """The paths matching `pattern` in the process's view of the filesystem, sorted
+        (hidden names only when the pattern's component starts with a dot)."""
+        absolute = pattern.startswith("/")
+        candidates = ["/" if absolute else ""]
+        for component in [part for part in pattern.split("/") if part]:
+            following: list[str] = []
+            for base in candidates:
+                if not _has_magic(component):
+                    following.append(base + _glob_unescape(component))
+                    continue
+                try:
+                    resolved = self.ctx.view.resolve(base or ".", self.cwd)
+                except PermissionDenied:
+                    continue
+                if resolved is None or not self.ctx.view.is_dir(resolved):
+                    continue
+                for name in sorted(self.ctx.view.listdir(resolved)):
+                    if name.startswith(".") and not component.startswith("."):
+                        continue
+                    if fnmatch.fnmatchcase(name, component):
+                        following.append(base + name)
+            candidates = [path + "/" for path in following]
+        found: list[str] = []
+        for candidate in candidates:
+            path = candidate.rstrip("/") or "/"
+            if pattern.endswith("/"):
+                path += "/"
+            try:
+                if self.ctx.view.resolve(path, self.cwd) is not None:
+                    found.append(path)
+            except PermissionDenied:
+                continue
+        return found
 
     async def _expand_double(self, inner: str) -> str:
         out = ""
@@ -830,6 +931,29 @@ async def _exit(shell: Shell, ctx: Ctx) -> int:
     return code
 
 
+async def _exec(shell: Shell, ctx: Ctx) -> int:
+    """`exec PROGRAM ARGS...`: the program replaces the shell, which then ends with its status
+    (a builtin runs and the shell ends too); `exec` alone changes nothing."""
+    if len(ctx.argv) == 1:
+        return 0
+    status = await shell.execute(ctx.argv[1:], {}, ctx.stdin, ctx.stdout, ctx.stderr, replace=True)
+    shell.exit_code = status
+    return status
+
+
+async def _break(shell: Shell, ctx: Ctx) -> int:
+    """`break [N]` / `continue [N]`: leave (or go on with) the N-th enclosing loop."""
+    levels = 1
+    if len(ctx.argv) > 1:
+        if not ctx.argv[1].isdigit() or int(ctx.argv[1]) < 1:
+            await ctx.err(f"sh: {ctx.argv[0]}: Illegal number: {ctx.argv[1]}\n")
+            return 2
+        levels = int(ctx.argv[1])
+    if shell.loop_depth:
+        shell.jump = (ctx.argv[0], min(levels, shell.loop_depth))
+    return 0
+
+
 async def _true(shell: Shell, ctx: Ctx) -> int:
     return 0
 
@@ -861,11 +985,11 @@ Ephemera demo cluster: a simulated busybox shell. Nothing here is a real process
 shows how ephemeral containers see their pod (PID namespaces, /proc/<pid>/root, localhost).
 
 Built-in commands:
-  cd pwd echo export unset exit type history help true false
+  cd pwd echo export unset exit exec break continue type history help true false
 
 Programs (if the image has them):
   ps pgrep pidof top ls cat head tail grep wc sort mkdir touch rm which env hostname id
-  whoami uname date uptime free df stty clear sleep seq wget nslookup ip ifconfig netstat
+  whoami uname date uptime free df stty clear sleep seq tr wget nslookup ip ifconfig netstat
 
 Try:  ps aux   ls /proc/1/root/   wget -O - localhost:8080   top
 """
@@ -879,4 +1003,5 @@ async def _help(shell: Shell, ctx: Ctx) -> int:
 BUILTINS = {
     "cd": _cd, "pwd": _pwd, "echo": _echo, "export": _export, "unset": _unset, "exit": _exit,
     "true": _true, "false": _false, ":": _true, "type": _type, "history": _history, "help": _help,
+    "exec": _exec, "break": _break, "continue": _break,
 }

@@ -407,6 +407,71 @@ async def wc(ctx: Ctx) -> int:
     return status
 
 
+_TR_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", "0": "\0", "a": "\a", "b": "\b", "f": "\f",
+               "v": "\v"}
+_TR_CLASSES = {"[:upper:]": "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "[:lower:]": "abcdefghijklmnopqrstuvwxyz",
+               "[:digit:]": "0123456789", "[:space:]": " \t\n\r\f\v", "[:blank:]": " \t",
+               "[:alpha:]": "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
+               "[:alnum:]": "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"}
+
+
+def tr_set(spec: str) -> str:
+    """A `tr` set: escapes (`\\0` `\\n` `\\t` ...), ranges (`a-z`) and `[:class:]`es."""
+    chars: list[str] = []
+    index = 0
+    while index < len(spec):
+        for name, members in _TR_CLASSES.items():
+            if spec.startswith(name, index):
+                chars.extend(members)
+                index += len(name)
+                break
+        else:
+            char = spec[index]
+            index += 1
+            if char == "\\" and index < len(spec):
+                octal = re.match(r"[0-7]{1,3}", spec[index:])
+                if octal is not None:
+                    char, index = chr(int(octal.group(), 8)), index + len(octal.group())
+                else:
+                    char, index = _TR_ESCAPES.get(spec[index], spec[index]), index + 1
+            if index + 1 < len(spec) and spec[index] == "-":
+                end = spec[index + 1]
+                if ord(end) >= ord(char):
+                    chars.extend(chr(code) for code in range(ord(char), ord(end) + 1))
+                    index += 2
+                    continue
+            chars.append(char)
+    return "".join(chars)
+
+
+@command("tr")
+async def tr(ctx: Ctx) -> int:
+    """busybox `tr [-cds] STRING1 [STRING2]`: translate, delete (-d) or squeeze (-s) stdin."""
+    flags, sets = split_flags(ctx.argv[1:])
+    if not sets or (len(sets) < 2 and not flags & {"d", "s"}):
+        await ctx.err("Usage: tr [-cds] STRING1 [STRING2]\n")
+        return 1
+    text = (await read_all(ctx.stdin)).decode(errors="replace")
+    first = tr_set(sets[0])
+    second = tr_set(sets[1]) if len(sets) > 1 else ""
+    if "c" in flags:
+        first = "".join(sorted({char for char in text if char not in first}))
+    if "d" in flags:
+        text = "".join(char for char in text if char not in first)
+        squeeze = second
+    else:
+        if second:
+            padded = second + second[-1] * max(0, len(first) - len(second))
+            table = {ord(char): padded[position] for position, char in enumerate(first)}
+            text = text.translate(table)
+        squeeze = second or first
+    if "s" in flags:
+        text = re.sub("(" + "|".join(re.escape(char) for char in set(squeeze)) + r")\1+", r"\1", text) \
+            if squeeze else text
+    await ctx.stdout.write(text.encode())
+    return 0
+
+
 @command("sort")
 async def sort(ctx: Ctx) -> int:
     flags, files = split_flags(ctx.argv[1:])
@@ -557,16 +622,35 @@ async def clear(ctx: Ctx) -> int:
     return 0
 
 
+_SLEEP_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+_SLEEP_ARG = re.compile(r"(\d+\.?\d*|\.\d+)([smhd]?)")
+
+
+def sleep_seconds(arg: str) -> float | None:
+    """busybox `sleep` operands: `N`, fractions (`0.5`), a unit suffix (`30s`, `5m`, `2h`, `1d`),
+    `inf` / `infinity`; None when busybox would say "invalid number"."""
+    if arg.lower() in ("inf", "infinity"):
+        return float("inf")
+    match = _SLEEP_ARG.fullmatch(arg)
+    if match is None:
+        return None
+    return float(match.group(1)) * _SLEEP_UNITS[match.group(2)]
+
+
 @command("sleep")
 async def sleep(ctx: Ctx) -> int:
-    try:
-        seconds = sum(float(arg.rstrip("s")) for arg in ctx.argv[1:]) if ctx.argv[1:] else None
-    except ValueError:
-        await ctx.err(f"sleep: invalid number '{ctx.argv[1]}'\n")
+    if not ctx.argv[1:]:
+        await ctx.err("Usage: sleep [N]...\n\nPause for a time equal to the total of the args given, "
+                      "where each arg can have an optional suffix of (s)econds, (m)inutes, (h)ours, "
+                      "or (d)ays\n")
         return 1
-    if seconds is None:
-        await ctx.err("Usage: sleep [N]...\n")
-        return 1
+    seconds = 0.0
+    for arg in ctx.argv[1:]:
+        value = sleep_seconds(arg)
+        if value is None:
+            await ctx.err(f"sleep: invalid number '{arg}'\n")
+            return 1
+        seconds += value
     if seconds == float("inf"):
         await asyncio.Event().wait()
     await asyncio.sleep(seconds)
