@@ -429,6 +429,15 @@ class PodTable(ScrollView, can_focus=True):
             strip = Strip(Segment.apply_style(list(strip), post_style=Style(bgcolor=cursor.bgcolor, bold=True)))
         return strip
 
+    def _on_hide(self, event: events.Hide) -> None:
+        """Keep the focus while a message stands in for the table ("Loading pods…" after A, n or
+        -l; an error): Textual's default blurs a hidden widget, and its Hide can arrive after the
+        rows are back, leaving j/k dead or moving the focus into a session pane."""
+        if self.show_horizontal_scrollbar:
+            self.horizontal_scrollbar.post_message(event)
+        if self.show_vertical_scrollbar:
+            self.vertical_scrollbar.post_message(event)
+
     def on_focus(self) -> None:
         self.refresh()
 

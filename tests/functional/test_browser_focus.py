@@ -253,3 +253,46 @@ async def test_the_mouse_selects_a_row_and_double_click_enters_the_inspector(sha
         await wait_for(pilot, lambda: app.browser.inspector.text.startswith(f"default/{SLIM}"), what="inspector")
         await pilot.click(PodTable, offset=(3, row), times=2)
         await wait_for(pilot, lambda: app.focused is app.browser.inspector, what="double click: inspector")
+
+
+async def test_a_failed_connect_still_shows_where_it_was_going(tmp_path) -> None:
+    config = tmp_path / "config"
+    config.write_text(
+        """apiVersion: v1
+kind: Config
+clusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]
+users: [{name: u, user: {exec: {apiVersion: client.authentication.k8s.io/v1, command: ephemera-no-such-plugin}}}]
+contexts: [{name: prod, context: {cluster: c, user: u, namespace: shop}}]
+current-context: prod
+"""
+    )
+    app = make_app(config)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await wait_for(pilot, lambda: "Cannot connect" in message_text(app), what="connect error")
+        assert "Cannot connect with context prod" in message_text(app)
+        assert "ephemera-no-such-plugin" in message_text(app)
+        header = app.browser.header
+        assert (header.context, header.namespace, header.server) == ("prod", "shop", "https://127.0.0.1:1")
+        assert header.state == "failed"
+
+
+async def test_a_watch_restart_leaves_the_focus_on_the_table_not_in_an_open_pane(demo_cluster: DemoCluster) -> None:
+    from widgets.terminal.terminal_view import TerminalView
+
+    app = make_app(demo_cluster.kubeconfig_path, demo=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        key = ("default", "shared-pid-demo")
+        await wait_for(pilot, lambda: key in app.browser.table.pods, what="rows")
+        app.browser.table.select_key(key)
+        await pilot.pause(0.05)
+        await pilot.press("s")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "PickerModal", what="container picker")
+        await pilot.press("down", "enter")
+        await wait_for(pilot, lambda: isinstance(app.focused, TerminalView), timeout=10, what="the shell focused")
+        await pilot.press("ctrl+right_square_bracket", "escape")  # leave the pane, back to the table
+        await wait_for(pilot, lambda: app.focused is app.browser.table, what="the table focused")
+        for _ in range(3):
+            await pilot.press("A")
+            await wait_for(pilot, lambda: app.browser.has_listed and app.browser.table.row_count > 1, what="rows")
+            await pilot.pause(0.2)
+            assert app.focused is app.browser.table, f"focus went to {app.focused}"

@@ -170,8 +170,9 @@ class BrowserScreen(Screen[None]):
         self.sessions.on_leave = self.action_focus_table
         header = self.header
         header.demo = self.demo
-        header.context = self.context_name or ""
-        self._update_header_scope()
+        self._show_kubeconfig_context(self.context_name)
+        if self.namespace or self.all_namespaces:
+            self._update_header_scope()
         self._show_message(Text(f"Connecting{_where(self.kubeconfig, self.context_name)}…", style="dim"))
         self.table.focus()
         self._connect(self.context_name)
@@ -234,6 +235,21 @@ class BrowserScreen(Screen[None]):
 
     def _update_header_scope(self) -> None:
         self.header.namespace = ALL if self.all_namespaces else self.namespace
+
+    def _show_kubeconfig_context(self, context: str | None) -> None:
+        """Before (or without) a connection: the header shows the context, server and namespace
+        the kubeconfig names, so a failed connect still says where it was going."""
+        header = self.header
+        header.context = context or ""
+        header.server = ""
+        try:
+            info = self.kubeconfig.context(context)
+        except Exception:  # noqa: BLE001 - an unknown context is reported by the connect itself
+            return
+        header.context = getattr(info, "name", "") or header.context
+        header.server = getattr(info, "server", "") or ""
+        if not self.namespace and not self.all_namespaces:
+            header.namespace = getattr(info, "namespace", "") or "default"
 
     # ------------------------------------------------------------------ watch
     def _start_watch(self) -> None:
@@ -360,7 +376,7 @@ class BrowserScreen(Screen[None]):
         if self.connect_error is not None:
             error = self.connect_error
             return _message(
-                f"Cannot connect with context {self.context_name or '(current)'}",
+                f"Cannot connect with context {self.context_name or self.header.context or '(current)'}",
                 str(getattr(error, "message", error)),
                 (getattr(error, "hint", "") or "") + "\nPress c to pick another context, r to retry.",
             )
@@ -639,8 +655,8 @@ class BrowserScreen(Screen[None]):
         self.cluster_objects = ClusterObjects()
         self.inspector.set_cluster_objects(nodes={}, namespaces={})
         header = self.header
-        header.context = context
-        header.server = ""
+        self._update_header_scope()
+        self._show_kubeconfig_context(context)  # the new context's namespace when none was asked for
         header.state = "connecting"
         header.reason = ""
         header.pod_count = ""
