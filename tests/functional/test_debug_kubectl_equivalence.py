@@ -33,7 +33,8 @@ SLIM = "slim-79487d6484-h4rss"
 ALL_KEEPS = KeepFlags(labels=True, annotations=True, liveness=True, readiness=True, startup=True)
 
 
-PROBED = "probed"  # labels, annotations, an init container and every kind of probe: what copies drop
+PROBED = "probed"  # labels, annotations, an init container and every kind of probe: what copies drop;
+# also config-map / secret references and volumes (inline Go structs in kubectl's protobuf)
 _PROBE = {"httpGet": {"path": "/", "port": 80}, "periodSeconds": 10}
 
 
@@ -47,8 +48,20 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoCluster]:
                          "annotations": {"team": "web"}},
             "spec": {
                 "initContainers": [{"name": "init", "image": "busybox", "command": ["true"]}],
-                "containers": [{"name": "app", "image": "nginx:1.27", "livenessProbe": _PROBE,
-                                "readinessProbe": _PROBE, "startupProbe": _PROBE}],
+                "containers": [{
+                    "name": "app", "image": "nginx:1.27", "livenessProbe": _PROBE,
+                    "readinessProbe": _PROBE, "startupProbe": {"exec": {"command": ["true"]}},
+                    "env": [{"name": "MODE", "valueFrom": {"configMapKeyRef": {"name": "web", "key": "mode"}}},
+                            {"name": "TOKEN", "valueFrom": {"secretKeyRef": {"name": "web", "key": "token"}}}],
+                    "envFrom": [{"configMapRef": {"name": "web"}}, {"secretRef": {"name": "web"}}],
+                    "volumeMounts": [{"name": "conf", "mountPath": "/etc/web"},
+                                     {"name": "all", "mountPath": "/etc/all"}],
+                }],
+                "volumes": [
+                    {"name": "conf", "configMap": {"name": "web", "defaultMode": 420}},
+                    {"name": "all", "projected": {"sources": [{"configMap": {"name": "web"}},
+                                                              {"secret": {"name": "web"}}]}},
+                ],
             },
         })
         yield started
@@ -103,29 +116,24 @@ def _patch_bodies(log: str) -> list[dict[str, Any]]:
     return bodies
 
 
-# Go structs embedded inline (`json:",inline"`) that the demo's protobuf decoder still nests under
-# their field name (a demo bug, reported): flattened on both sides before comparing.
-_INLINE = ("handler", "probeHandler", "volumeSource", "localObjectReference")
+# The Go structs embedded inline (`json:",inline"`): their fields belong to the parent in JSON. The
+# demo decodes kubectl's protobuf copy the same way, so they must never appear as keys.
+_INLINE_NAMES = frozenset({"handler", "probeHandler", "volumeSource", "localObjectReference",
+                           "ephemeralContainerCommon"})
 
 
-def _flatten_inline(value: Any) -> Any:
+def _keys(value: Any) -> set[str]:
     if isinstance(value, list):
-        return [_flatten_inline(item) for item in value]
-    if not isinstance(value, dict):
-        return value
-    flat: dict[str, Any] = {}
-    for key, item in value.items():
-        if key in _INLINE and isinstance(item, dict):
-            flat.update(_flatten_inline(item))
-        else:
-            flat[key] = _flatten_inline(item)
-    return flat
+        return {key for item in value for key in _keys(item)}
+    if isinstance(value, dict):
+        return set(value) | {key for item in value.values() for key in _keys(item)}
+    return set()
 
 
 def _comparable(pod: dict[str, Any]) -> dict[str, Any]:
     metadata = {k: pod["metadata"][k] for k in ("labels", "annotations", "ownerReferences")
                 if pod["metadata"].get(k)}
-    return _flatten_inline({"metadata": metadata, "spec": pod["spec"]})
+    return {"metadata": metadata, "spec": pod["spec"]}
 
 
 def _without_ephemera_marks(body: dict[str, Any], name: str) -> dict[str, Any]:
@@ -162,6 +170,7 @@ def _check_copy(kubectl: str, cluster: DemoCluster, request: DebugRequest, tmp_p
     _run_kubectl(kubectl, cluster, planned.kubectl_command, tmp_path, planned.kubectl_custom_json)
     ours = _without_ephemera_marks(planned.requests[0].body, planned.pod_name + "-ours")
     _call(cluster, "POST", "/api/v1/namespaces/default/pods", ours)
+    assert not _keys(_pod(cluster, planned.pod_name)) & _INLINE_NAMES, "kubectl's protobuf copy decoded flat"
     assert _comparable(_pod(cluster, planned.pod_name + "-ours")) == _comparable(_pod(cluster, planned.pod_name))
 
 

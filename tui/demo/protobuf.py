@@ -4,7 +4,9 @@ kubectl's typed clients (e.g. `kubectl debug --copy-to` creating the copy) send 
 message schema in `k8s_proto_schema.json` was extracted from the gzipped FileDescriptorProtos that
 kubectl v1.32 embeds (k8s.io/api/core/v1, authorization/v1 and apimachinery), restricted to what a Pod,
 DeleteOptions and the SelfSubjectAccessReview / RulesReview of `kubectl auth can-i [--list]` reach. Field names in those protos are the JSON names, so decoding is mechanical,
-plus the few types with a custom JSON form (Time, Quantity, IntOrString, RawExtension).
+plus the few types with a custom JSON form (Time, Quantity, IntOrString, RawExtension) and the Go
+structs embedded inline (`INLINE_FIELDS`), whose fields go into the parent as the API server's JSON
+has them. The demo server only decodes protobuf (it always answers JSON).
 """
 
 from __future__ import annotations
@@ -36,6 +38,22 @@ _KEEP_ZERO = frozenset({
     "enableServiceLinks", "fsGroup", "gracePeriodSeconds", "hostUsers", "mode", "optional", "priority",
     "privileged", "readOnlyRootFilesystem", "runAsGroup", "runAsNonRoot", "runAsUser", "setHostnameAsFQDN",
     "shareProcessNamespace", "terminationGracePeriodSeconds", "tolerationSeconds", "orphanDependents",
+})
+# Go structs embedded with `json:",inline"`: the proto has them as a nested message field, the JSON
+# form puts their fields into the parent (a probe's `exec`/`httpGet` sit on the probe itself).
+# From the k8s.io/api v1.32 Go types: every embedded struct among the schema's messages.
+INLINE_FIELDS = frozenset({
+    ("k8s.io.api.core.v1.Probe", "handler"),  # ProbeHandler
+    ("k8s.io.api.core.v1.Volume", "volumeSource"),  # VolumeSource
+    ("k8s.io.api.core.v1.EphemeralContainer", "ephemeralContainerCommon"),  # EphemeralContainerCommon
+    ("k8s.io.api.core.v1.ConfigMapEnvSource", "localObjectReference"),
+    ("k8s.io.api.core.v1.ConfigMapKeySelector", "localObjectReference"),
+    ("k8s.io.api.core.v1.ConfigMapProjection", "localObjectReference"),
+    ("k8s.io.api.core.v1.ConfigMapVolumeSource", "localObjectReference"),
+    ("k8s.io.api.core.v1.SecretEnvSource", "localObjectReference"),
+    ("k8s.io.api.core.v1.SecretKeySelector", "localObjectReference"),
+    ("k8s.io.api.core.v1.SecretProjection", "localObjectReference"),
+    ("k8s.io.apimachinery.pkg.runtime.Unknown", "typeMeta"),  # TypeMeta: apiVersion, kind
 })
 _TIME_TYPES = {"k8s.io.apimachinery.pkg.apis.meta.v1.Time", "k8s.io.apimachinery.pkg.apis.meta.v1.MicroTime"}
 
@@ -160,7 +178,9 @@ def decode_message(type_name: str, data: bytes) -> Any:
             continue
         else:
             decoded = _scalar(kind, wire, value)
-        if repeated:
+        if (type_name, name) in INLINE_FIELDS and isinstance(decoded, dict):
+            result.update(decoded)
+        elif repeated:
             result.setdefault(name, []).append(decoded)
         elif decoded is None or decoded == "" or (decoded in (0, False) and kind != _MESSAGE
                                                    and name not in _KEEP_ZERO):
@@ -177,8 +197,7 @@ def decode_object(body: bytes) -> dict[str, Any]:
                        "BadRequest")
     try:
         envelope = decode_message(UNKNOWN, body[len(MAGIC):])
-        type_meta = envelope.get("typeMeta") or {}
-        kind = type_meta.get("kind", "")
+        kind = envelope.get("kind", "")
         message = KIND_MESSAGES.get(kind)
         if message is None:
             raise ApiError(415, f"the body of the request was in an unknown format - {kind} in protobuf is not "
@@ -187,6 +206,6 @@ def decode_object(body: bytes) -> dict[str, Any]:
     except (ValueError, IndexError, KeyError, struct.error) as error:
         raise ApiError(400, f"the body of the request was in an unknown format - {error}", "BadRequest") from None
     obj["kind"] = kind
-    if type_meta.get("apiVersion"):
-        obj["apiVersion"] = type_meta["apiVersion"]
+    if envelope.get("apiVersion"):
+        obj["apiVersion"] = envelope["apiVersion"]
     return obj
