@@ -1,4 +1,6 @@
-"""Shared fixtures: a real demo cluster (HTTP + WebSocket on loopback) for functional tests."""
+"""Shared fixtures: a real demo cluster (HTTP + WebSocket on loopback) for functional tests, and
+private Ephemera files for every test: no test reads or writes the user's own settings
+(~/.config/ephemera/config.toml) or audit log (~/.local/state/ephemera)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,26 @@ from pathlib import Path
 import pytest
 
 from tui.demo.cluster import DemoCluster
+from tui.paths import CONFIG_ENV
+
+
+@pytest.fixture(autouse=True)
+def private_config_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """$XDG_CONFIG_HOME under tmp_path and $EPHEMERA_CONFIG unset: the settings file (recent images,
+    theme...) is the test's own (tests may point either elsewhere again)."""
+    config = tmp_path / "config"
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(config))
+    monkeypatch.delenv(CONFIG_ENV, raising=False)
+    return config
+
+
+@pytest.fixture(autouse=True)
+def private_state_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """$XDG_STATE_HOME under tmp_path: the audit log (`ephemera debug`, `ephemera cleanup` and the
+    UI record every change) is the test's own (tests may point it elsewhere again)."""
+    state = tmp_path / "state"
+    monkeypatch.setenv("XDG_STATE_HOME", str(state))
+    return state
 
 
 @pytest.fixture(scope="session")
