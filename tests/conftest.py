@@ -20,7 +20,8 @@ def private_config_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path
     theme...) is the test's own (tests may point either elsewhere again)."""
     config = tmp_path / "config"
     monkeypatch.setenv("XDG_CONFIG_HOME", str(config))
-    monkeypatch.delenv(CONFIG_ENV, raising=False)
+    monkeypatch.setenv(CONFIG_ENV, "")  # recorded, so what the test sets (`--config`) is undone too
+    monkeypatch.delenv(CONFIG_ENV)
     return config
 
 

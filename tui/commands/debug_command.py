@@ -352,11 +352,26 @@ def _debug(connection: ClusterConnection, request: DebugRequest, args: argparse.
         _err(f"created {result.container}, but could not follow it: {exc}")
         _report_leftovers(result.namespace, result.pod_name, result.container, result.created_pods)
         return 1
+    if outcome.state in ("running", "terminated"):
+        _remember_image(request.image)
     if not outcome.running:
         return _not_running(connection, result.namespace, result.pod_name, result.container, outcome,
                             result.created_pods)
     return _finish(connection, result.namespace, result.pod_name, result.container, args, attach=attach,
                    tty_mode=request.tty, created=result.created_pods, stdin=request.stdin)
+
+
+def _remember_image(image: str | None) -> None:
+    """An image that ran goes first in the debug form's suggestions (the settings' recent images),
+    as after the form; one that cannot be pulled never does."""
+    if not image:
+        return
+    from tui.settings import SettingsError, remember_image
+
+    try:
+        remember_image(image)
+    except SettingsError as exc:
+        _err(f"recent images not saved: {exc}")
 
 
 def _audit_log(args: argparse.Namespace) -> AuditLog:
