@@ -84,9 +84,13 @@ def test_debug_in_a_terminal_opens_the_tui_and_records_the_change(demo_cluster: 
     mark = len(term.output)
     term.type("\x1d")  # Ctrl+] leaves the pane (the tab bar's keys show), then Ctrl+C quits the app
     term.read_until(lambda out: b"x close" in out[mark:])
-    term.type("\x03")
+    mark = len(term.output)
+    term.type("\x03")  # a live session on a real cluster: the app asks first
+    term.read_until(lambda out: b"Quit Ephemera?" in out[mark:])
+    term.type("y")
     assert term.wait(15) == 0
-    assert b"tuidbg keeps running in default/" + SLIM.encode() in term.output
+    tail = term.output.split(b"\x1b[?1049l")[-1]
+    assert tail.count(b"tuidbg keeps running in default/" + SLIM.encode()) == 1, "said once, after the TUI"
     entries = AuditLog().read()
     assert [(e.action, e.pod, e.ok, e.result["created"]) for e in entries] == [
         ("ephemeral-container-added", SLIM, True, ["tuidbg"])]
