@@ -4,12 +4,10 @@ filesystem, with the debugger's busybox tools still on PATH (targeted and copy-a
 
 from __future__ import annotations
 
-import time
-from typing import Any
-
 import pytest
 from kubernetes import client
 from kubernetes.stream import stream
+from test_demo_streaming import read_until
 
 from tui.debug import CopyOptions, DebugRequest, Mode
 from tui.demo.cluster import DemoCluster
@@ -18,17 +16,6 @@ from tui.kube.config import KubeConfig
 from tui.kube.connection import ClusterConnection
 
 POD = "slim-79487d6484-h4rss"
-
-
-def _read_until(ws: Any, needle: bytes, timeout: float = 10) -> bytes:
-    seen = b""
-    deadline = time.monotonic() + timeout
-    while needle not in seen:
-        if time.monotonic() > deadline or not ws.is_open():
-            raise AssertionError(f"{needle!r} not seen in {seen[-400:]!r}")
-        ws.update(timeout=0.1)
-        seen += ws.read_stdout(timeout=0) or b""
-    return seen
 
 
 def _start(conn: ClusterConnection, request: DebugRequest) -> tuple[str, str]:
@@ -58,7 +45,7 @@ def test_target_filesystem_shell_starts_in_the_targets_root_with_busybox_tools(
     try:
         ws.write_stdin(b"echo ROOT=$EPHEMERA_TARGET_ROOT; pwd; ls; echo T=$(ls usr/bin | grep -c python) D=$(ls /usr/bin | grep -c python); which wget; "
                        b"echo EN\"\"D\r")
-        seen = _read_until(ws, b"END\r\n").decode(errors="replace")
+        seen = read_until(ws, b"END\r\n", timeout=10).decode(errors="replace")
     finally:
         ws.close()
     lines = seen.split("\r\n")
