@@ -92,3 +92,8 @@ async def test_tr_translates_deletes_and_squeezes() -> None:
     code, out, _ = await sh("tr '\\0' '\\n' < /proc/1/environ")
     assert code == 0 and "HOME=/root\n" in out.splitlines(keepends=True)
     assert await sh("echo x | tr") == (1, "", "Usage: tr [-cds] STRING1 [STRING2]\n")
+
+
+async def test_exec_or_exit_in_a_pipeline_stage_ends_only_that_stage() -> None:
+    assert await sh("echo hi | exec cat; echo after") == (0, "hi\nafter\n", "")
+    assert await sh("exit 3 | cat; echo after $?") == (0, "after 0\n", "")

@@ -367,6 +367,7 @@ class Shell:
         self.exit_code: int | None = None
         self.history: list[str] = []
         self.loop_depth = 0
+        self.in_pipeline = 0  # > 0 while a stage of a `a | b` pipeline runs (a subshell in ash)
         self.jump: tuple[str, int] | None = None  # a pending `break N` / `continue N`
 
     @property
@@ -548,10 +549,17 @@ class Shell:
     async def run_pipeline(self, pipeline: Pipeline, stdin: Input, stdout: Output, stderr: Output) -> int:
         status = 0
         current_in = stdin
+        piped = len(pipeline) > 1
         for index, command in enumerate(pipeline):
             last = index == len(pipeline) - 1
             out: Output = stdout if last else BufferOutput()
-            status = await self.run_command(command, current_in, out, stderr)
+            self.in_pipeline += piped
+            try:
+                status = await self.run_command(command, current_in, out, stderr)
+            finally:
+                self.in_pipeline -= piped
+            if piped:
+                self.exit_code = None  # each stage of a pipeline is a subshell: `exit`/`exec` end only it
             if not last:
                 assert isinstance(out, BufferOutput)
                 current_in = BufferInput(out.value())
@@ -936,7 +944,8 @@ async def _exec(shell: Shell, ctx: Ctx) -> int:
     (a builtin runs and the shell ends too); `exec` alone changes nothing."""
     if len(ctx.argv) == 1:
         return 0
-    status = await shell.execute(ctx.argv[1:], {}, ctx.stdin, ctx.stdout, ctx.stderr, replace=True)
+    replace = not shell.in_pipeline  # in a pipeline stage it replaces only that subshell
+    status = await shell.execute(ctx.argv[1:], {}, ctx.stdin, ctx.stdout, ctx.stderr, replace=replace)
     shell.exit_code = status
     return status
 
