@@ -38,6 +38,11 @@ async def select_slim(pilot, app):  # type: ignore[no-untyped-def]
     return table
 
 
+def pane_live(app) -> bool:  # type: ignore[no-untyped-def]
+    panes = app.browser.sessions.panes
+    return bool(panes) and panes[-1].badge.text == "live"
+
+
 async def test_a_filter_typed_in_one_burst_lands_in_the_filter(shared_cluster: DemoCluster) -> None:
     app = make_app(shared_cluster.kubeconfig_path)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -83,7 +88,10 @@ async def test_j_moves_the_cursor_after_every_watch_restart(shared_cluster: Demo
             await pilot.pause(0.1)
             before = table.selected_key
             await pilot.press("j")
-            assert table.selected_key != before, "j did nothing after the watch restarted"
+            assert table.selected_key != before, (
+                f"j did nothing after the watch restarted (focus {app.focused}, {table.row_count} rows, "
+                f"display {table.display}, cursor {table.cursor_row})"
+            )
             assert app.focused is table
 
 
@@ -289,6 +297,8 @@ async def test_a_watch_restart_leaves_the_focus_on_the_table_not_in_an_open_pane
         await wait_for(pilot, lambda: type(app.screen).__name__ == "PickerModal", what="container picker")
         await pilot.press("down", "enter")
         await wait_for(pilot, lambda: isinstance(app.focused, TerminalView), timeout=10, what="the shell focused")
+        await wait_for(pilot, lambda: pane_live(app), timeout=10, what="the shell live")
+        await pilot.pause(0.3)  # the pane's own deferred focus calls are done
         await pilot.press("ctrl+right_square_bracket", "escape")  # leave the pane, back to the table
         await wait_for(pilot, lambda: app.focused is app.browser.table, what="the table focused")
         for _ in range(3):
