@@ -38,9 +38,22 @@ async def select_slim(pilot, app):  # type: ignore[no-untyped-def]
     return table
 
 
-def pane_live(app) -> bool:  # type: ignore[no-untyped-def]
-    panes = app.browser.sessions.panes
-    return bool(panes) and panes[-1].badge.text == "live"
+async def open_worker_shell(pilot, app):  # type: ignore[no-untyped-def]
+    """`s` on shared-pid-demo, the worker (busybox) container: returns its pane, live and focused."""
+    from widgets.terminal.terminal_view import TerminalView
+
+    key = ("default", "shared-pid-demo")
+    await wait_for(pilot, lambda: key in app.browser.table.pods, what="rows")
+    app.browser.table.select_key(key)
+    await pilot.pause(0.05)
+    await pilot.press("s")
+    await wait_for(pilot, lambda: type(app.screen).__name__ == "PickerModal", what="container picker")
+    await pilot.press("down", "enter")
+    await wait_for(pilot, lambda: app.browser.sessions.panes, what="a pane")
+    pane = app.browser.sessions.panes[0]
+    await wait_for(pilot, lambda: pane.badge.text == "live" and isinstance(app.focused, TerminalView),
+                   timeout=10, what="a live shell, focused")
+    return pane
 
 
 async def test_a_filter_typed_in_one_burst_lands_in_the_filter(shared_cluster: DemoCluster) -> None:
@@ -213,21 +226,9 @@ async def test_an_invalid_label_selector_is_said_to_be_invalid_not_unreachable(s
 
 async def test_slash_in_a_terminal_pane_goes_to_the_shell(demo_cluster: DemoCluster) -> None:
     """`/` is a priority binding (for bursts): it must still reach a focused terminal pane."""
-    from widgets.terminal.terminal_view import TerminalView
-
     app = make_app(demo_cluster.kubeconfig_path, demo=True)
     async with app.run_test(size=(120, 40)) as pilot:
-        key = ("default", "shared-pid-demo")
-        await wait_for(pilot, lambda: key in app.browser.table.pods, what="rows")
-        app.browser.table.select_key(key)
-        await pilot.pause(0.05)
-        await pilot.press("s")
-        await wait_for(pilot, lambda: type(app.screen).__name__ == "PickerModal", what="container picker")
-        await pilot.press("down", "enter")  # worker (busybox)
-        await wait_for(pilot, lambda: app.browser.sessions.panes, what="a pane")
-        pane = app.browser.sessions.panes[0]
-        await wait_for(pilot, lambda: pane.badge.text == "live" and isinstance(app.focused, TerminalView),
-                       timeout=10, what="a live shell, focused")
+        pane = await open_worker_shell(pilot, app)
         await pilot.press(*"echo a/b/c", "enter")
         await wait_for(pilot, lambda: "a/b/c\n" in "\n".join(pane.terminal.engine.all_text()) + "\n",
                        what="the shell's output")
@@ -285,19 +286,9 @@ current-context: prod
 
 
 async def test_a_watch_restart_leaves_the_focus_on_the_table_not_in_an_open_pane(demo_cluster: DemoCluster) -> None:
-    from widgets.terminal.terminal_view import TerminalView
-
     app = make_app(demo_cluster.kubeconfig_path, demo=True)
     async with app.run_test(size=(120, 40)) as pilot:
-        key = ("default", "shared-pid-demo")
-        await wait_for(pilot, lambda: key in app.browser.table.pods, what="rows")
-        app.browser.table.select_key(key)
-        await pilot.pause(0.05)
-        await pilot.press("s")
-        await wait_for(pilot, lambda: type(app.screen).__name__ == "PickerModal", what="container picker")
-        await pilot.press("down", "enter")
-        await wait_for(pilot, lambda: isinstance(app.focused, TerminalView), timeout=10, what="the shell focused")
-        await wait_for(pilot, lambda: pane_live(app), timeout=10, what="the shell live")
+        await open_worker_shell(pilot, app)
         await pilot.pause(0.3)  # the pane's own deferred focus calls are done
         await pilot.press("ctrl+right_square_bracket", "escape")  # leave the pane, back to the table
         await wait_for(pilot, lambda: app.focused is app.browser.table, what="the table focused")
