@@ -246,8 +246,8 @@ class EphemeraApp(App[None]):
         F1 and `?` reach every view (Textual does not offer the app's normal bindings to a
         modal screen, so these are priority bindings), but never take a key from a terminal pane
         (htop's F1) or a `?` from a text field."""
-        if action in ("command_palette", "quit"):
-            # ^P (previous history) and ^Q (XON, quoted insert) belong to the program in a pane
+        if action in ("command_palette", "quit", "help"):
+            # ^P (previous history), ^Q (XON, quoted insert) and ? belong to the program in a pane
             return type(self.focused).__name__ != "TerminalView"
         if action not in ("help_f1", "help_question"):
             return True

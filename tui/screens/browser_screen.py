@@ -473,6 +473,13 @@ class BrowserScreen(Screen[None]):
             nodes=message.objects.nodes, namespaces=message.objects.namespaces, notes=message.objects.notes
         )
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """In a focused terminal pane every key goes to the container: none of the browser's
+        keys apply there, so none stay in the footer (the pane's own hint says Ctrl+] leaves)."""
+        if type(self.focused).__name__ == "TerminalView":
+            return False
+        return True
+
     # ------------------------------------------------------------------ filter
     def action_start_filter(self) -> None:
         focused = self.focused
