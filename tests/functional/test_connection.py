@@ -199,6 +199,7 @@ def test_missing_exec_plugin(tmp_path: Path) -> None:
     with pytest.raises(Exception) as err:
         kc.connect()
     assert "'definitely-not-installed-auth-plugin' was not found on PATH" in str(err.value)
+    assert "put its directory on PATH" in err.value.hint  # type: ignore[attr-defined]
 
 
 def test_refresh_after_401_runs_the_plugin_again(shared_cluster: DemoCluster, plugin: Path, tmp_path: Path) -> None:
@@ -456,3 +457,58 @@ def test_in_cluster_token_file_is_reread_after_a_401_and_every_minute(shared_clu
         api.list_namespaced_pod("default")  # re-read before the request: the new (wrong) token is used
     assert err.value.status == 401
     kc.close()
+
+
+EXPIRING_PLUGIN = '''#!{python}
+"""First run: a token that counts as expired 3 s later (refreshed 5 minutes early, as
+client-go does); later runs: the login has expired."""
+import datetime, json, os, sys
+state = os.environ["PLUGIN_DIR"]
+runs = os.path.join(state, "runs")
+count = int(open(runs).read()) if os.path.exists(runs) else 0
+open(runs, "w").write(str(count + 1))
+if count:
+    print("error: the SSO session has expired; run `aws sso login`", file=sys.stderr)
+    sys.exit(3)
+soon = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=303)
+status = {{"token": open(os.path.join(state, "token")).read().strip(),
+          "expirationTimestamp": soon.strftime("%Y-%m-%dT%H:%M:%SZ")}}
+print(json.dumps({{"apiVersion": "{api}", "kind": "ExecCredential", "status": status}}))
+'''
+
+
+def test_watch_with_a_failing_credential_plugin_is_failed_not_a_fast_reconnect_loop(
+        shared_cluster: DemoCluster, tmp_path: Path) -> None:
+    """The plugin's login expired: the watch says so (failed, the plugin's words, a slow retry)
+    rather than re-running the plugin on the fast reconnect backoff."""
+    from tui.kube.pod_watch import PodWatcher, WatchStatus
+
+    state = tmp_path / "expiring"
+    state.mkdir()
+    script = state / "fake-auth-plugin"
+    script.write_text(EXPIRING_PLUGIN.format(python=sys.executable, api=EXEC_API))
+    script.chmod(0o755)
+    (state / "token").write_text(shared_cluster.token)
+    conn = KubeConfig.load(demo_kubeconfig(shared_cluster, tmp_path / "k", exec_user(state))).connect()
+    statuses: list[WatchStatus] = []
+    watcher = PodWatcher(conn, "default", on_batch=lambda batch: None, on_status=statuses.append,
+                         forbidden_retry=60.0)
+    watcher.start()
+    try:
+        deadline = time.monotonic() + 10
+        while not any(s.state == "live" for s in statuses) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert any(s.state == "live" for s in statuses), statuses
+        time.sleep(3.5)  # the token (nearly) expires
+        shared_cluster.faults.drop_watches()  # the next request needs fresh credentials
+        deadline = time.monotonic() + 10
+        while not (statuses and statuses[-1].state == "failed") and time.monotonic() < deadline:
+            time.sleep(0.05)
+        failed = statuses[-1]
+        assert failed.state == "failed", statuses
+        assert "aws sso login" in failed.reason + failed.hint
+        time.sleep(1.0)
+        assert int((state / "runs").read_text()) == 2  # not re-run on a fast backoff
+    finally:
+        watcher.stop()
+        conn.close()

@@ -47,12 +47,14 @@ def test_403_names_the_missing_verb_and_resource() -> None:
     assert err.message == msg
     assert 'verb "list" on "pods" in namespace "payments"' in err.hint
     assert "kubectl auth can-i list pods -n payments" in err.hint
+    assert "a Role granting it" in err.hint
 
 
 def test_403_on_a_subresource_at_cluster_scope() -> None:
     msg = 'pods "web" is forbidden: User "bob" cannot patch resource "pods/ephemeralcontainers" in API group "" at the cluster scope'
     err = describe_exception(api_error(403, "Forbidden", msg))
     assert 'verb "patch" on "pods/ephemeralcontainers" cluster-wide' in err.hint
+    assert "a ClusterRole granting it" in err.hint  # a namespaced Role cannot grant cluster scope
 
 
 def test_403_pod_security_is_explained() -> None:

@@ -72,10 +72,11 @@ class CapturedExecProvider(ExecProvider):
         self.command = str(exec_config["command"])
         self.install_hint = " ".join(str(exec_config.safe_get("installHint") or "").split())
 
-    def _fail(self, what: str) -> ClusterError:
+    def _fail(self, what: str, hint: str = "") -> ClusterError:
         return ClusterError(
             f"credential plugin {self.command!r} {what}",
-            self.install_hint or "run the plugin by hand to see why, then log in again or pick another context",
+            self.install_hint or hint
+            or "run the plugin by hand to see why, then log in again or pick another context",
             kind=ErrorKind.EXEC_PLUGIN,
         )
 
@@ -122,7 +123,9 @@ class CapturedExecProvider(ExecProvider):
                 shell=self.shell,
             )
         except FileNotFoundError as exc:
-            raise self._fail("was not found on PATH") from exc
+            raise self._fail("was not found on PATH",
+                             f"install {self.command!r} (your cloud's CLI or kubelogin) or put its directory "
+                             "on PATH, then restart Ephemera or pick another context") from exc
         except OSError as exc:
             raise self._fail(f"could not start: {exc.strerror or exc}") from exc
         try:

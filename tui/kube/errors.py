@@ -177,7 +177,8 @@ def describe_status(
             return ClusterError(
                 text,
                 f'missing RBAC permission: verb "{m["verb"]}" on "{resource}"{scope} for user "{m["user"]}"; '
-                f"ask a cluster admin for a Role granting it (check with `{can_i}`)",
+                f"ask a cluster admin for a {'Role' if m['namespace'] else 'ClusterRole'} granting it "
+                f"(check with `{can_i}`)",
                 kind=ErrorKind.FORBIDDEN,
                 **common,
             )

@@ -9,8 +9,8 @@ Recovery:
 - the server ends the watch (timeout): watch again from the latest resourceVersion;
 - 410 Gone (HTTP or an ERROR event): relist and send a ``reset=True`` batch;
 - network errors and 5xx: ``reconnecting`` with the reason, exponential backoff with full jitter;
-- 401/403 and other refusals (a 400 for a bad label selector): ``failed`` with the message (naming
-  the missing permission for a 403), slow retries.
+- 401/403, other refusals (a 400 for a bad label selector) and a failing credential plugin:
+  ``failed`` with the message (naming the missing permission for a 403), slow retries.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from typing import Any, Literal, Protocol
 from kubernetes.client import ApiClient
 from kubernetes.client.exceptions import ApiException
 
-from tui.kube.errors import describe_exception
+from tui.kube.errors import ClusterError, ErrorKind, describe_exception
 from tui.kube.pod_store import PodBatch, PodChangeBuffer, PodKey, pod_key, slim_pod
 from tui.kube.watch_backoff import Backoff
 
@@ -214,6 +214,16 @@ class PodWatcher:
                     self._fail("failed", exc, self._forbidden_retry)
                     if exc.status == 401:
                         self._refresh_credentials()
+                else:
+                    self._fail("reconnecting", exc, self._backoff.next_delay())
+            except ClusterError as exc:
+                if self._stopping.is_set():
+                    break
+                if exc.kind == ErrorKind.EXEC_PLUGIN:
+                    # the credential plugin failed (not logged in, not installed): running it again
+                    # on the fast backoff would not help and may pop up logins; a slow retry
+                    self._backoff.reset()
+                    self._fail("failed", exc, self._forbidden_retry)
                 else:
                     self._fail("reconnecting", exc, self._backoff.next_delay())
             except Exception as exc:  # noqa: BLE001 - network errors of every kind: reconnect
