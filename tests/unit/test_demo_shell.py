@@ -155,3 +155,9 @@ async def test_redirecting_stdout_to_stderr_and_explicit_fd_1() -> None:
     assert (out, err, code) == ("out\n", "to-err\nalso-err\n", 4)
     code, out, err = await sh("echo a1>&2")  # a digit inside a word is not a file descriptor
     assert (out, err) == ("", "a1\n")
+
+
+async def test_echo_e_interprets_escapes_and_keeps_non_ascii_text() -> None:
+    code, out, _ = await sh("echo -e '日本\\tcafé \\e[1mbold\\x41\\0101'; echo -e 'cut\\chidden'; echo -E 'raw\\t'")
+    assert code == 0
+    assert out == "日本\tcafé \x1b[1mboldAA\ncutraw\\t\n"

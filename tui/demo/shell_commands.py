@@ -343,9 +343,48 @@ async def echo(ctx: Ctx) -> int:
         args = args[1:]
     text = " ".join(args)
     if escapes:
-        text = text.encode().decode("unicode_escape", errors="replace")
+        text, stop = echo_escapes(text)
+        newline = newline and not stop
     await ctx.out(text + ("\n" if newline else ""))
     return 0
+
+
+_ECHO_SIMPLE = {"\\": "\\", "a": "\a", "b": "\b", "e": "\x1b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
+
+
+def echo_escapes(text: str) -> tuple[str, bool]:
+    """busybox `echo -e`: \\n \\t \\e ..., \\0NNN octal, \\xHH hex, \\c stops all output (and the
+    newline). Other text, non-ASCII included, is kept as it is. Returns (text, stopped)."""
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if char != "\\" or i + 1 >= len(text):
+            out.append(char)
+            i += 1
+            continue
+        code = text[i + 1]
+        if code in _ECHO_SIMPLE:
+            out.append(_ECHO_SIMPLE[code])
+            i += 2
+        elif code == "c":
+            return "".join(out), True
+        elif code == "0":
+            digits = ""
+            while len(digits) < 3 and i + 2 + len(digits) < len(text) and text[i + 2 + len(digits)] in "01234567":
+                digits += text[i + 2 + len(digits)]
+            out.append(chr(int(digits or "0", 8) & 0xFF))
+            i += 2 + len(digits)
+        elif code == "x" and i + 2 < len(text) and text[i + 2] in "0123456789abcdefABCDEF":
+            digits = text[i + 2]
+            if i + 3 < len(text) and text[i + 3] in "0123456789abcdefABCDEF":
+                digits += text[i + 3]
+            out.append(chr(int(digits, 16)))
+            i += 2 + len(digits)
+        else:
+            out.append("\\" + code)
+            i += 2
+    return "".join(out), False
 
 
 @command("head", "tail")
