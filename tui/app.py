@@ -17,6 +17,7 @@ SVG (`save_screenshot_notice`).
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import re
 import time
@@ -37,6 +38,7 @@ from textual.filter import LineFilter, Monochrome, monochrome_style
 from textual.screen import Screen
 
 from tui.audit_log import AuditLog
+from tui.daemon_executor import DaemonThreadExecutor
 from tui.initial_session import InitialSession, open_initial_session
 from tui.keymap import describe_clash, keymap_from_settings
 from tui.left_running import OpenSession, exit_summary, quit_reasons
@@ -168,6 +170,8 @@ class EphemeraApp(App[None]):
         )
 
     def on_mount(self) -> None:
+        # thread workers (cluster requests) must never hold up quitting: see tui/daemon_executor.py
+        asyncio.get_running_loop().set_default_executor(DaemonThreadExecutor())
         self.set_keymap(self.keymap_overrides)
         self.theme = self.settings.theme or DEFAULT_THEME
         self._remembered_theme = self.theme

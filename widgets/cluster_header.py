@@ -147,4 +147,6 @@ class ClusterHeader(Static):
             self._ticker = None
 
     def on_mount(self) -> None:
-        self._update_ticker()
+        # not at once: during on_mount `is_mounted` is still False, so the ticker would not start and
+        # "connecting (Ns)" would never count up against a server that does not answer
+        self.call_after_refresh(self._update_ticker)

@@ -285,7 +285,9 @@ class BrowserScreen(Screen[None]):
         if watcher is None:
             return
         if wait:
-            watcher.stop()
+            # leaving: a thread stuck in a connect to a silent server must not hold up quitting
+            # for long (the threads are daemons; an open response is aborted at once anyway)
+            watcher.stop(timeout=0.5)
         else:
             threading.Thread(target=watcher.stop, name="ephemera-watch-stop", daemon=True).start()
 
