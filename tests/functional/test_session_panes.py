@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -259,14 +260,26 @@ async def test_resize_reaches_the_container(demo_cluster: DemoCluster, conn: Clu
     add_debug_container(conn, "debugger", target="app", pod=SLIM[1])
     async with _app(demo_cluster).run_test(size=SIZE) as pilot:
         pane = await attach_first(pilot, SLIM)
-        cols, rows = pane.terminal.size_in_cells
-        await run_line(pilot, pane, "stty size", f"{rows} {cols}")
+        cols, _ = await _wait_stty_size(pilot, pane)
         await pilot.resize_terminal(100, 32)
-        await wait_for(pilot, lambda: pane.terminal.size_in_cells != (cols, rows), what="the pane to resize")
-        new_cols, new_rows = pane.terminal.size_in_cells
+        await wait_for(pilot, lambda: pane.terminal.size_in_cells[0] != cols, what="the pane to resize")
+        new_cols, _ = await _wait_stty_size(pilot, pane)
         assert new_cols < cols
-        await pilot.pause(0.2)
-        await run_line(pilot, pane, "stty size", f"{new_rows} {new_cols}")
+
+
+async def _wait_stty_size(pilot: Pilot, pane: SessionPane) -> tuple[int, int]:
+    """Ask the shell its size until it says the pane's (cols, rows): a resize is debounced, then
+    travels on channel 4, and the pane's own size can still settle (its banner goes away) just
+    after it went live."""
+    for _ in range(40):
+        cols, rows = pane.terminal.size_in_cells
+        await type_line(pilot, "stty size")
+        await pilot.pause(0.25)
+        answers = [line.strip() for line in text_of(pane).splitlines() if re.fullmatch(r"\s*\d+ \d+\s*", line)]
+        if answers and answers[-1] == f"{rows} {cols}" and pane.terminal.size_in_cells == (cols, rows):
+            return cols, rows
+    raise AssertionError(f"the shell never reported the pane's size {pane.terminal.size_in_cells}:\n"
+                         f"{text_of(pane)[-400:]}")
 
 
 async def test_close_says_the_shell_keeps_running(demo_cluster: DemoCluster, conn: ClusterConnection) -> None:

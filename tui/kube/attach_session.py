@@ -126,6 +126,7 @@ class AttachSession:
         self._on_output = on_output
         self._on_status = on_status
         self._size: tuple[int, int] | None = (cols, rows) if cols and rows else None
+        self._sending_resizes = False  # set once the socket is open: `resize` then sends at once
         self._outbox: queue.SimpleQueue[tuple[int, bytes] | None] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._status = SessionStatus("connecting")
@@ -170,8 +171,8 @@ class AttachSession:
             return
         with self._lock:
             self._size = (cols, rows)
-            live = self._status.state == "live"
-        if live and self.tty:
+            send = self._sending_resizes
+        if send and self.tty:
             self._outbox.put((RESIZE, resize_payload(cols, rows)))
 
     def close(self, timeout: float = CLOSE_WAIT) -> None:
@@ -253,12 +254,15 @@ class AttachSession:
             self._close_client()
             return
         with self._lock:
+            # Atomically with `resize`: a size set from here on is sent by `resize` itself, one set
+            # before is in `size` (a resize between the two used to be lost: the shell kept the old size).
             size = self._size
-        if size is not None and self.tty:
-            # As kubectl: one column more first, then the real size, so the shell redraws its prompt.
-            cols, rows = size
-            self._outbox.put((RESIZE, resize_payload(cols + 1, rows)))
-            self._outbox.put((RESIZE, resize_payload(cols, rows)))
+            self._sending_resizes = True
+            if size is not None and self.tty:
+                # As kubectl: one column more first, then the real size, so the shell redraws its prompt.
+                cols, rows = size
+                self._outbox.put((RESIZE, resize_payload(cols + 1, rows)))
+                self._outbox.put((RESIZE, resize_payload(cols, rows)))
         self._writer = threading.Thread(target=self._write_loop, args=(ws,), name=f"attach-write {self.title}",
                                         daemon=True)
         self._writer.start()

@@ -80,6 +80,12 @@ class BrowserScreen(Screen[None]):
         # pod table, where `a`, `s`, `d` are actions); action_start_filter leaves `/` to text fields and panes
         Binding("slash", "start_filter", "Filter", id="filter", priority=True),
         Binding("escape", "escape", "Clear filter / back", show=False),
+        # footer order: what fits in 80 columns first (debug, attach, shell, help, quit)
+        Binding("d", "debug", "Debug", id="debug"),
+        Binding("a", "attach", "Attach", id="attach"),
+        Binding("s", "shell", "Shell", id="shell"),
+        Binding("question_mark", "app.help", "Help", id="help"),
+        Binding("q", "app.quit", "Quit", id="quit"),
         Binding("colon", "app.command_palette", "Commands", id="command_palette"),
         Binding("n", "pick_namespace", "Namespace", id="namespace"),
         Binding("c", "pick_context", "Context", id="context"),
@@ -88,15 +94,10 @@ class BrowserScreen(Screen[None]):
         Binding("i", "toggle_inspector", "Hide/show inspector", show=False, id="inspector"),
         Binding("r", "retry", "Retry now", show=False, id="retry"),
         Binding("ctrl+s", "screenshot", "Screenshot", show=False, id="screenshot"),
-        Binding("d", "debug", "Debug", id="debug"),
         Binding("P", "policy_audit", "Policy audit", show=False, id="policy_audit"),
         Binding("C", "cleanup", "Copies", show=False, id="cleanup"),
-        Binding("a", "attach", "Attach", id="attach"),
-        Binding("s", "shell", "Shell", id="shell"),
         Binding("t", "focus_sessions", "Panes", show=False, id="panes"),
         Binding("z", "sessions_full", "Full-screen pane", show=False, id="full_screen"),
-        Binding("question_mark", "app.help", "Help", id="help"),
-        Binding("q", "app.quit", "Quit", id="quit"),
     ]
 
     def __init__(
