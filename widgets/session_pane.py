@@ -25,6 +25,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Static
 
+from tui.palette import key_for
 from tui.kube.attach_session import AttachSession, SessionStatus
 from tui.kube.errors import describe_exception
 from widgets.pod_facts import ContainerEntry, container_entries
@@ -89,13 +90,14 @@ def _image_of(pod: dict[str, Any] | None, container: str) -> str:
     return entry.image if entry is not None else ""
 
 
-def no_shell_explanation(target: SessionTarget, image: str = "") -> str:
-    """Why `s` failed on a container without a shell, and what to do instead."""
+def no_shell_explanation(target: SessionTarget, image: str = "", debug_key: str = "d") -> str:
+    """Why `s` failed on a container without a shell, and what to do instead (`debug_key`: the
+    browser's debug key as the user's keymap has it; in the pane itself it is always d)."""
     image_part = f" ({image})" if image else ""
     return (
         f"Container {target.container}{image_part} has no shell: neither bash nor sh is in its image "
         "(a distroless or scratch image ships only the application).\n"
-        f"Debug it with an ephemeral container instead: press d (here, or on pod {target.pod} in the browser) "
+        f"Debug it with an ephemeral container instead: press d here (or {debug_key} on pod {target.pod} in the browser) "
         f"and target container {target.container}; the debugger brings its own shell and tools and sees "
         "the target's processes."
     )
@@ -283,7 +285,8 @@ class SessionPane(Vertical):
         self._set_banner(
             f"Container {self.target.container} has terminated with {code}{reason}; its logs are below.\n"
             + (
-                "An ephemeral container cannot be restarted: press d in the browser to add a new one."
+                f"An ephemeral container cannot be restarted: press {key_for(self.app, 'debug', 'd')} in the "
+                "browser to add a new one."
                 if entry.kind == "ephemeral"
                 else "Its logs are those of the last run."
             ),
@@ -415,7 +418,8 @@ class SessionPane(Vertical):
                 return
             if self.auto_shell:
                 self._set_badge("no-shell", "no shell")
-                self._set_banner(no_shell_explanation(self.target, _image_of(self.pod, self.target.container)), "error")
+                self._set_banner(no_shell_explanation(self.target, _image_of(self.pod, self.target.container),
+                                                          key_for(self.app, "debug", "d")), "error")
                 return
         self.exit_code = status.exit_code
         if status.exit_code is not None:

@@ -317,3 +317,19 @@ async def test_the_config_file_defaults_fill_the_debug_form(shared_cluster: Demo
         await pilot.press("a", "l")
         await wait_for(pilot, lambda: image._suggestion == "alpine:3.20", what="the recent image suggested")
         assert not notifications(app)  # a good file: nothing to report
+
+
+async def test_hints_about_debugging_name_the_remapped_debug_key(shared_cluster: DemoCluster,
+                                                                 private_files: Path) -> None:  # noqa: F811
+    """`a` on a pod without an ephemeral container says which key adds one: the user's, not d."""
+    app = _app_with_config(shared_cluster, '[keys]\ndebug = "x"\nshell = "ctrl+x"\n')
+    async with app.run_test(size=(120, 40)) as pilot:
+        await select(pilot, ("default", "web-5d9c7b8f4-m4k8p"))
+        await pilot.press("a")
+
+        def notices() -> list[str]:
+            return [str(n.message) for n in app._notifications]
+
+        await wait_for(pilot, lambda: any("no ephemeral container" in n for n in notices()), what="the notice")
+        notice = next(n for n in notices() if "no ephemeral container" in n)
+        assert "press x to add a debug container (Ctrl+X opens a shell" in notice, notice

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from tui.palette import key_for
 from tui.screens.picker_modal import PickerModal
 from widgets.pod_facts import ContainerEntry, container_entries
 
@@ -85,8 +86,9 @@ def _open_for_selected(browser: BrowserScreen, kind: str) -> None:
         entries, default = attach_candidates(pod)
         running = [e for e in entries if e.state == "Running"]
         direct = len(entries) == 1 or len(running) == 1
-        missing = (f"Pod {name} has no ephemeral container to attach to: press d to add a debug container "
-                   "(s opens a shell in one of its containers)")
+        debug_key, shell_key = key_for(browser.app, "debug", "d"), key_for(browser.app, "shell", "s")
+        missing = (f"Pod {name} has no ephemeral container to attach to: press {debug_key} to add a debug "
+                   f"container ({shell_key} opens a shell in one of its containers)")
         title = f"Attach to an ephemeral container of {name}"
     else:
         entries, default = shell_candidates(pod)
