@@ -58,3 +58,23 @@ def test_a_settings_file_it_cannot_write_is_a_warning(demo_cluster: DemoCluster,
     assert " is running in pod default/" in out
     assert "recent images not saved:" in err and "TOML syntax error" in err
     assert config.read_text() == "recent_images = [\n"
+
+
+def test_the_config_file_defaults_image_profile_and_pull_policy_and_its_problems_are_said(
+        demo_cluster: DemoCluster, private_config_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Without --image/--profile/--image-pull-policy, `ephemera debug` uses config.toml's defaults
+    as the debug form does; a problem of the file is one line on stderr (the rest still applies)."""
+    import json
+
+    config = private_config_home / "ephemera" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text('default_image = "nicolaka/netshoot"\ndefault_profile = "netadmin"\ntheme = 3\n\n'
+                      '[debug]\npull_policy = "Always"\n')
+    assert debug(demo_cluster, SLIM, "--target=app", "--dry-run") == 0
+    out, err = capsys.readouterr()
+    assert "config:" in err and "theme" in err  # the bad key, named
+    body = json.loads(out)[-1]["body"]
+    container = body["spec"]["ephemeralContainers"][-1]
+    assert container["image"] == "nicolaka/netshoot"
+    assert container["imagePullPolicy"] == "Always"
+    assert container["securityContext"]["capabilities"]["add"] == ["NET_ADMIN", "NET_RAW"]  # netadmin

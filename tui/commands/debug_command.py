@@ -130,6 +130,17 @@ def _pod_name(text: str) -> str:
     raise PlanError(f"{text}: not a pod; name a pod as POD or pod/POD (kubectl debug's spelling)")
 
 
+def _settings_with_problems_reported() -> Any:
+    """Ephemera's settings (default image, profile, pull policy as in the debug form); each problem
+    of the file is one line on stderr, and the defaults are used for what was wrong."""
+    from tui.settings import load_settings
+
+    settings, problems = load_settings()
+    for problem in problems:
+        _err(f"config: {problem}")
+    return settings
+
+
 def build_request(args: argparse.Namespace, namespace: str) -> DebugRequest:
     """The DebugRequest for the parsed flags (PlanError when they make no sense)."""
     from tui.debug.errors import PlanError
@@ -142,10 +153,14 @@ def build_request(args: argparse.Namespace, namespace: str) -> DebugRequest:
         args.stdin = args.tty = interactive
     args.stdin, args.tty = bool(args.stdin), bool(args.tty)
     pod = _pod_name(args.pod)
+    settings = _settings_with_problems_reported()
+    default_image = settings.default_image or DEFAULT_IMAGE  # config.toml's default_image, as the form
     if args.copy_to and not args.image and not args.set_image and not command:
-        args.image = DEFAULT_IMAGE  # kubectl insists on --image here; Ephemera defaults it as elsewhere
+        args.image = default_image  # kubectl insists on --image here; Ephemera defaults it as elsewhere
+    if not args.image_pull_policy and settings.debug.pull_policy:
+        args.image_pull_policy = settings.debug.pull_policy
     request = request_from_arguments(args, pod=pod, namespace=namespace, command=command,
-                                     default_image=DEFAULT_IMAGE)
+                                     default_image=default_image, default_profile=settings.default_profile)
     try:
         mounts = tuple(VolumeMount.parse(text) for text in args.mount)
     except ValueError as exc:

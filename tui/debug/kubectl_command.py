@@ -206,7 +206,7 @@ def add_kubectl_debug_arguments(parser: argparse.ArgumentParser) -> None:
     flag = group.add_argument
     flag("-c", "--container", dest="container", metavar="NAME",
          help="the debug container's name (default: debugger-xxxxx); with --copy-to, an existing one to change")
-    flag("--image", dest="image", help="the debug container's image (default: busybox)")
+    flag("--image", dest="image", help="the debug container's image (default: default_image of the config file, else busybox)")
     flag("--image-pull-policy", dest="image_pull_policy", metavar="POLICY", help="Always, IfNotPresent or Never")
     flag("--env", dest="env", action="append", type=_pairs, default=[], metavar="K=V",
          help="an environment variable of the debug container (repeatable)")
