@@ -19,6 +19,7 @@ from tui.debug.preflight import (
     api_flavor,
     failed,
     image_user,
+    normalized_image,
     reusable_container,
     run_checks,
 )
@@ -281,6 +282,19 @@ def test_reuse_offers_a_running_debugger_of_the_same_image_and_mode() -> None:
     assert check.verdict == "info" and "--reuse" in check.todo
     pod["status"]["ephemeralContainerStatuses"][0]["state"] = {"terminated": {"exitCode": 0}}
     assert reusable_container(pod, SHARED) is None
+
+
+def test_reuse_sees_one_image_in_its_different_spellings() -> None:
+    pod = running(slim_pod())
+    pod["status"]["ephemeralContainerStatuses"] = [{"name": "debugger-old", "state": {"running": {}}}]
+    image = pod["spec"]["ephemeralContainers"][0]["image"]
+    assert normalized_image(image) == "docker.io/library/busybox:latest"
+    for spelling in ("busybox:latest", "docker.io/busybox", "docker.io/library/busybox:latest"):
+        assert reusable_container(pod, replace(SHARED, image=spelling)) == "debugger-old", spelling
+    assert reusable_container(pod, replace(SHARED, image="busybox:1.36")) is None  # another tag
+    assert reusable_container(pod, replace(SHARED, image="ghcr.io/library/busybox")) is None  # another registry
+    assert normalized_image("localhost:5000/tools") == "localhost:5000/tools:latest"
+    assert normalized_image("busybox@sha256:0123") == "docker.io/library/busybox@sha256:0123"
 
 
 def test_no_pod_is_one_failure() -> None:

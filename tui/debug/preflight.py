@@ -510,6 +510,28 @@ def _plan_checks(facts: PreflightFacts) -> list[Check]:
 # --------------------------------------------------------------------------- reuse
 
 
+def normalized_image(image: str | None) -> str:
+    """An image reference as the runtime resolves it, to compare two spellings: `busybox`,
+    `busybox:latest`, `docker.io/busybox` and `docker.io/library/busybox:latest` are one image.
+    A digest stays as it is (a digest and a tag are different references)."""
+    ref = (image or "").strip()
+    if not ref:
+        return ""
+    name, at, digest = ref.partition("@")
+    slash = name.rfind("/")
+    if ":" not in name[slash + 1:]:
+        name += ":latest" if not at else ""
+    first, _, rest = name.partition("/")
+    if not rest or ("." not in first and ":" not in first and first != "localhost"):
+        name = f"docker.io/{name}"  # no registry: Docker Hub
+    registry, _, path = name.partition("/")
+    if registry in ("docker.io", "index.docker.io", "registry-1.docker.io"):
+        registry = "docker.io"
+        if "/" not in path:
+            path = f"library/{path}"
+    return f"{registry}/{path}" + (f"@{digest}" if at else "")
+
+
 def reusable_container(pod: dict[str, Any] | None, request: DebugRequest) -> str | None:
     """A running ephemeral container of the same image and mode with stdin (to attach to instead
     of adding another, since ephemeral containers can never be removed), or None."""
@@ -517,7 +539,7 @@ def reusable_container(pod: dict[str, Any] | None, request: DebugRequest) -> str
         return None
     spec = pod.get("spec") or {}
     for container in reversed(spec.get("ephemeralContainers") or []):
-        if container.get("image") != request.image or not container.get("stdin"):
+        if normalized_image(container.get("image")) != normalized_image(request.image) or not container.get("stdin"):
             continue
         target = container.get("targetContainerName")
         wanted = request.target if request.mode is Mode.TARGET else None
