@@ -161,6 +161,21 @@ class ContainerInspector(VerticalScroll, can_focus=True):
     def _scroll_by(self, lines: int) -> None:
         self.scroll_to(y=max(0, min(self.max_scroll_y, self.scroll_y + lines)), animate=False, immediate=True)
 
+    def action_scroll_end(self) -> None:
+        """G: the end, and it stays the end when the inspector grows right after (Enter/Tab gives
+        it more room: a G typed at once was left short of the last lines)."""
+        self._pinned_to_end = True
+        self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
+
+    def on_resize(self) -> None:
+        if self._pinned_to_end:
+            self.call_after_refresh(lambda: self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True))
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if new_value < old_value:
+            self._pinned_to_end = False  # scrolled up: no longer following the end
+
     def action_scroll_down(self) -> None:
         self._scroll_by(1)
 
@@ -181,6 +196,7 @@ class ContainerInspector(VerticalScroll, can_focus=True):
         self.nodes: dict[str, dict] = {}
         self.namespaces: dict[str, dict] = {}
         self.notes: list[str] = []  # why namespaces / nodes could not be listed
+        self._pinned_to_end = False  # G pressed: keep the end in view when the inspector grows
 
     def compose(self):  # type: ignore[override]
         yield Static(Text("No pod selected", style="dim"), id="inspector-body")

@@ -1,0 +1,45 @@
+"""At 80x24 with a session pane open, the inspector fits the room it has (nothing of it is clipped
+away, so its last lines can be reached) and G reaches the ephemeral containers at its end."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from attach_helpers import add_debug_container
+from browser_helpers import make_app, wait_for
+
+from tui.demo.cluster import DemoCluster
+from tui.kube.config import KubeConfig
+
+SLIM = ("default", "slim-79487d6484-h4rss")
+
+
+async def test_inspector_is_not_clipped_and_g_reaches_its_end_at_80x24(demo_cluster: DemoCluster) -> None:
+    connection = KubeConfig.load(str(demo_cluster.kubeconfig_path)).connect()  # type: ignore[attr-defined]
+    try:
+        add_debug_container(connection, "debugger", target="app", pod=SLIM[1])
+    finally:
+        connection.close()
+    app: Any = make_app(demo_cluster.kubeconfig_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        browser = app.browser
+        await wait_for(pilot, lambda: SLIM in browser.table.pods, what="the slim pod listed")
+        browser.table.select_key(SLIM)
+        await pilot.press("a")
+        await wait_for(pilot, lambda: browser.sessions.panes and browser.sessions.panes[-1].badge.state == "live",
+                       what="a live pane")
+        await pilot.press("ctrl+right_square_bracket", "escape")
+        await wait_for(pilot, lambda: app.focused is browser.table, what="back in the table")
+        body = browser.query_one("#body")
+        inspector = browser.inspector
+        for step in ("beside the table", "inspecting"):
+            if step == "inspecting":
+                await pilot.press("enter")
+                await wait_for(pilot, lambda: app.focused is inspector, what="the inspector focused")
+                await pilot.press("G")
+            await pilot.pause(0.3)
+            assert body.region.contains_region(inspector.region), (step, body.region, inspector.region)
+        await wait_for(pilot, lambda: inspector.max_scroll_y > 0 and inspector.scroll_y == inspector.max_scroll_y,
+                       what="the inspector at its end")
+        visible = inspector.scrollable_content_region.height
+        assert visible >= 8, visible  # inside the inspector the browser takes most of the room
