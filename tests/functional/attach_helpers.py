@@ -48,3 +48,15 @@ def add_debug_container(conn: ClusterConnection, name: str = "debugger", image: 
     if status != 200:
         raise RuntimeError(f"could not add debug container {name}: {status} {answer.get('message')}")
     wait_for(lambda: container_state(conn, name, pod, namespace) == "running", 15, f"{name} to run")
+
+
+def add_debug_container_to(kubeconfig_path: Any, name: str = "debugger", target: str | None = "app",
+                           pod: str = "slim-79487d6484-h4rss") -> None:
+    """`add_debug_container` through a connection of its own, from a cluster's kubeconfig."""
+    from tui.kube.config import KubeConfig
+
+    connection = KubeConfig.load(str(kubeconfig_path)).connect()
+    try:
+        add_debug_container(connection, name, target=target, pod=pod)
+    finally:
+        connection.close()

@@ -5,21 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from attach_helpers import add_debug_container
+from attach_helpers import add_debug_container_to
 from browser_helpers import make_app, wait_for
 
 from tui.demo.cluster import DemoCluster
-from tui.kube.config import KubeConfig
 
 SLIM = ("default", "slim-79487d6484-h4rss")
 
 
 async def test_inspector_is_not_clipped_and_g_reaches_its_end_at_80x24(demo_cluster: DemoCluster) -> None:
-    connection = KubeConfig.load(str(demo_cluster.kubeconfig_path)).connect()  # type: ignore[attr-defined]
-    try:
-        add_debug_container(connection, "debugger", target="app", pod=SLIM[1])
-    finally:
-        connection.close()
+    add_debug_container_to(demo_cluster.kubeconfig_path, "debugger", target="app", pod=SLIM[1])
     app: Any = make_app(demo_cluster.kubeconfig_path)
     async with app.run_test(size=(80, 24)) as pilot:
         browser = app.browser

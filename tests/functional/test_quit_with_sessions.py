@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from attach_helpers import add_debug_container
+from attach_helpers import add_debug_container_to
 from browser_helpers import make_app, wait_for
 from textual.pilot import Pilot
 
 from tui.demo.cluster import DemoCluster
-from tui.kube.config import KubeConfig
 from tui.screens.confirm_modal import ConfirmModal
 from widgets.session_pane import SessionPane
 
@@ -42,11 +41,7 @@ def _modal_text(pilot: Pilot) -> str:
 
 
 async def test_quit_with_a_live_session_asks_then_reports_what_keeps_running(demo_cluster: DemoCluster) -> None:
-    connection = KubeConfig.load(str(demo_cluster.kubeconfig_path)).connect()  # type: ignore[attr-defined]
-    try:
-        add_debug_container(connection, "debugger", target="app", pod=SLIM[1])
-    finally:
-        connection.close()
+    add_debug_container_to(demo_cluster.kubeconfig_path, "debugger", target="app", pod=SLIM[1])
     app = make_app(demo_cluster.kubeconfig_path)  # a real cluster as far as the app knows
     async with app.run_test(size=(120, 40)) as pilot:
         await _attach(pilot)
