@@ -46,7 +46,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests" / "functional"))
 sys.path.insert(0, str(HERE))
 from attach_helpers import NAMESPACE, POD, add_debug_container, wait_for  # noqa: E402
-from browser_bench import read_json_line  # noqa: E402
+from browser_bench import load_average, read_json_line  # noqa: E402
 
 COLS, ROWS = 120, 40
 PROMPT_MARK = "#"
@@ -173,7 +173,7 @@ async def pane_benchmark(conn: ClusterConnection, container: str, lines: int, ec
             now = time.perf_counter()
             if now - start > 300:
                 raise TimeoutError("the flood did not finish in 300 s")
-            if now >= next_key_at and len(key_latencies) < 5 and not flood_done():
+            if now >= next_key_at and len(key_latencies) < 5:
                 # A key during the flood: scrolling up must answer at once, scrolling back down too.
                 pressed = time.perf_counter()
                 term.post_message(events.Key("shift+pageup", None))
@@ -302,9 +302,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--echo-samples", type=int, default=30)
     args = parser.parse_args(argv)
 
-    load = Path("/proc/loadavg").read_text().split()[:3] if Path("/proc/loadavg").exists() else ["?"]
     print(f"terminal benchmark: seq 1 {args.lines}, pane {COLS}x{ROWS}, "
-          f"{datetime.datetime.now().isoformat(timespec='minutes')}, load average {' '.join(load)}, "
+          f"{datetime.datetime.now().isoformat(timespec='minutes')}, load average {load_average()}, "
           f"{os.cpu_count()} CPUs")
     widget_mbps = asyncio.run(widget_only_benchmark(args.lines))
     print(f"  engine + widget alone (no cluster):        {widget_mbps:7.1f} MB/s")
@@ -339,8 +338,7 @@ def main(argv: list[str] | None = None) -> int:
                 server.wait(10)
             except subprocess.TimeoutExpired:
                 server.kill()
-    print(f"  load average after the run:                {' '.join(Path('/proc/loadavg').read_text().split()[:3])}"
-          if Path("/proc/loadavg").exists() else "")
+    print(f"  load average after the run:                {load_average()}")
 
     mb = pane["flood_bytes"] / 1e6
     print(f"  pane (AttachSession -> TerminalView):       {pane['pane_mbps']:7.1f} MB/s "

@@ -378,7 +378,7 @@ class SessionTabs(Vertical):
             pane.watched = pane is current
             if pane.watched:
                 pane.activity = False
-        activity = frozenset(i for i, pane in enumerate(self.panes) if pane.activity and pane is not current)
+        activity = frozenset(i for i, pane in enumerate(self.panes) if pane.activity)
         self.tab_bar.set_tabs([(pane.target.title, pane.badge) for pane in self.panes], self.current_index, activity)
 
     def action_next_tab(self) -> None:
@@ -506,9 +506,12 @@ class SessionTabs(Vertical):
         self._copy_selected_text(pane, pane.terminal.selected_text())
         self._clear_selection()
 
+    def _copy(self, text: str) -> str:
+        """Copy `text`; where it went, for the notice."""
+        return "clipboard" if copy_text(self.app, text) else "clipboard via OSC 52 (terminals that allow it)"
+
     def _copy_selected_text(self, pane: SessionPane, text: str) -> None:
-        local = copy_text(self.app, text)
-        how = "clipboard" if local else "clipboard via OSC 52 (terminals that allow it)"
+        how = self._copy(text)
         lines = text.count("\n") + 1
         if pane.terminal.selection_is_lines or lines > 1:
             what = f"{lines} line{'s' if lines != 1 else ''}"
@@ -532,9 +535,8 @@ class SessionTabs(Vertical):
             self._copy_selection(pane)
             return
         text = pane.screen_text()
-        local = copy_text(self.app, text)
+        how = self._copy(text)
         lines = text.count("\n") + 1 if text else 0
-        how = "clipboard" if local else "clipboard via OSC 52 (terminals that allow it)"
         what = "the screen" if pane.terminal.following else "the scrolled-back view"
         self.app.notify(f"Copied {what} of {pane.target.title} ({lines} lines) to the {how}")
 

@@ -8,12 +8,11 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
-from attach_helpers import add_debug_container
+from attach_helpers import add_debug_container_to
 from browser_helpers import make_app, wait_for
 from test_session_panes import attach_first, run_line
 
 from tui.demo.cluster import DemoCluster
-from tui.kube.config import KubeConfig
 from widgets.session_tabs import HINT_SCROLLED, HINT_SELECTING, HINT_TERMINAL
 
 SLIM = ("default", "slim-79487d6484-h4rss")
@@ -27,9 +26,7 @@ def osc52_only(monkeypatch: pytest.MonkeyPatch) -> None:
 @asynccontextmanager
 async def attached(cluster: DemoCluster) -> AsyncIterator[tuple[Any, Any, Any]]:
     """The app at 120x40 with a live pane on a debug container of the slim pod."""
-    conn = KubeConfig.load(str(cluster.kubeconfig_path)).connect()  # type: ignore[attr-defined]
-    add_debug_container(conn, "debugger", target="app", pod=SLIM[1])
-    conn.close()
+    add_debug_container_to(cluster.kubeconfig_path, "debugger", target="app", pod=SLIM[1])  # type: ignore[attr-defined]
     app: Any = make_app(cluster.kubeconfig_path)  # type: ignore[attr-defined]
     async with app.run_test(size=(120, 40)) as pilot:
         yield app, pilot, await attach_first(pilot, SLIM)
