@@ -231,11 +231,11 @@ class ContainerInspector(VerticalScroll, can_focus=True):
         if self.pod is None:
             body.update(Text("No pod selected", style="dim"))
             return
-        body.update(
-            render_pod(
-                self.pod, now=self.clock(), nodes=self.nodes, namespaces=self.namespaces, gone=self.gone,
-                notes=self.notes,
-            )
+        body.update(self._rendered(self.pod))
+
+    def _rendered(self, pod: dict) -> RenderableType:
+        return render_pod(
+            pod, now=self.clock(), nodes=self.nodes, namespaces=self.namespaces, gone=self.gone, notes=self.notes
         )
 
     @property
@@ -249,10 +249,5 @@ class ContainerInspector(VerticalScroll, can_focus=True):
 
         buffer = io.StringIO()
         console = Console(file=buffer, width=max(self.size.width, 100), color_system=None, legacy_windows=False)
-        console.print(
-            render_pod(
-                self.pod, now=self.clock(), nodes=self.nodes, namespaces=self.namespaces, gone=self.gone,
-                notes=self.notes,
-            )
-        )
+        console.print(self._rendered(self.pod))
         return buffer.getvalue()

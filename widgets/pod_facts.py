@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tui.kube.pod_security import ENFORCE_LABEL, namespace_policy
+from tui.kube.podstatus import human_duration, parse_timestamp
 
 MIRROR_ANNOTATION = "kubernetes.io/config.mirror"
 OS_LABEL = "kubernetes.io/os"
@@ -198,23 +199,12 @@ def _last_termination(status: dict | None) -> str:
 
 
 def _duration(start: str, end: str) -> str:
-    """`12s`, `3m4s`, `2h5m` between two RFC 3339 times ("" when either does not parse)."""
-    from datetime import datetime
-
-    try:
-        seconds = int(
-            (datetime.fromisoformat(end.replace("Z", "+00:00")) - datetime.fromisoformat(start.replace("Z", "+00:00")))
-            .total_seconds()
-        )
-    except ValueError:
+    """`12s`, `3m4s`, `2h5m` between two RFC 3339 times, as kubectl shows durations ("" when
+    either does not parse or the end comes first)."""
+    started, finished = parse_timestamp(start), parse_timestamp(end)
+    if started is None or finished is None or finished < started:
         return ""
-    if seconds < 0:
-        return ""
-    if seconds < 60:
-        return f"{seconds}s"
-    if seconds < 3600:
-        return f"{seconds // 60}m{seconds % 60}s" if seconds % 60 else f"{seconds // 60}m"
-    return f"{seconds // 3600}h{seconds % 3600 // 60}m"
+    return human_duration((finished - started).total_seconds())
 
 
 def container_entries(pod: dict) -> list[ContainerEntry]:

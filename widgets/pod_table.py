@@ -289,7 +289,6 @@ class PodTable(ScrollView, can_focus=True):
             self._strips.clear()
 
     def on_resize(self, event: events.Resize) -> None:
-        self._refit()
         self._after_change(self.selected_key, self.cursor_row - int(self.scroll_y), moved=False)
 
     def _after_change(self, selected: PodKey | None, screen_offset: int, *, moved: bool) -> None:

@@ -36,6 +36,7 @@ from widgets.container_inspector import ContainerInspector
 from widgets.pod_filter import PodFilter, parse_filter
 from widgets.pod_table import PodTable
 from widgets.session_tabs import SessionTabs
+from widgets.terminal.terminal_view import TerminalView
 
 BENCH_ENV = "EPHEMERA_BENCH_FIRST_ROWS"
 NAMESPACE_NAME = re.compile(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")  # a DNS label, as the API server checks
@@ -171,10 +172,10 @@ class BrowserScreen(Screen[None]):
         self.sessions.on_leave = self.action_focus_table
         header = self.header
         header.demo = self.demo
-        self._show_kubeconfig_context(self.context_name)
+        info = self._show_kubeconfig_context(self.context_name)
         if self.namespace or self.all_namespaces:
             self._update_header_scope()
-        self._show_message(Text(f"Connecting{_where(self.kubeconfig, self.context_name)}…", style="dim"))
+        self._show_message(Text(f"Connecting{_where(info)}…", style="dim"))
         self.table.focus()
         self._connect(self.context_name)
         if self.live_timers:
@@ -237,20 +238,22 @@ class BrowserScreen(Screen[None]):
     def _update_header_scope(self) -> None:
         self.header.namespace = ALL if self.all_namespaces else self.namespace
 
-    def _show_kubeconfig_context(self, context: str | None) -> None:
+    def _show_kubeconfig_context(self, context: str | None) -> Any:
         """Before (or without) a connection: the header shows the context, server and namespace
-        the kubeconfig names, so a failed connect still says where it was going."""
+        the kubeconfig names, so a failed connect still says where it was going. Returns the
+        kubeconfig's context info (None for an unknown context)."""
         header = self.header
         header.context = context or ""
         header.server = ""
         try:
             info = self.kubeconfig.context(context)
         except Exception:  # noqa: BLE001 - an unknown context is reported by the connect itself
-            return
+            return None
         header.context = getattr(info, "name", "") or header.context
         header.server = getattr(info, "server", "") or ""
         if not self.namespace and not self.all_namespaces:
             header.namespace = getattr(info, "namespace", "") or "default"
+        return info
 
     # ------------------------------------------------------------------ watch
     def _start_watch(self) -> None:
@@ -479,7 +482,7 @@ class BrowserScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """In a focused terminal pane every key goes to the container: none of the browser's
         keys apply there, so none stay in the footer (the pane's own hint says Ctrl+] leaves)."""
-        if type(self.focused).__name__ == "TerminalView":
+        if isinstance(self.focused, TerminalView):
             return False
         return True
 
@@ -487,7 +490,7 @@ class BrowserScreen(Screen[None]):
     def action_start_filter(self) -> None:
         focused = self.focused
         if focused is not None and (
-            type(focused).__name__ == "TerminalView" or focused.check_consume_key("slash", "/")
+            isinstance(focused, TerminalView) or focused.check_consume_key("slash", "/")
         ):
             # a `/` typed into the filter field or a terminal pane: not handled here, so the key
             # goes on to the focused widget (SkipAction rather than check_action, which would also
@@ -776,11 +779,10 @@ def _sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?", ")")) else text + "."
 
 
-def _where(kubeconfig: Any, context: str | None) -> str:
-    """` to https://host:6443 (context prod)` for the first "Connecting…" message."""
-    try:
-        info = kubeconfig.context(context)
-    except Exception:  # noqa: BLE001 - an unknown context is reported by the connect itself
+def _where(info: Any) -> str:
+    """` to https://host:6443 (context prod)` for the first "Connecting…" message (`info`: the
+    kubeconfig's context, None when unknown)."""
+    if info is None:
         return ""
     server = getattr(info, "server", "") or ""
     name = getattr(info, "name", "") or ""
