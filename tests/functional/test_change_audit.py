@@ -73,10 +73,10 @@ def test_ui_paths_write_one_entry_per_change_into_the_log_they_are_given(demo_cl
     conn = KubeConfig.load(str(demo_cluster.kubeconfig_path)).connect()  # type: ignore[attr-defined]
     try:
         creation = create_debug(conn, DebugRequest("default", SLIM, container_name="uidbg"), seed=1,
-                                audit_log=log, remember=False)
+                                audit_log=log)
         assert creation.ok, creation.error
         copy = create_debug(conn, DebugRequest("default", WEB, mode=Mode.COPY, copy=CopyOptions(name="web-ui")),
-                            seed=2, audit_log=log, remember=False)
+                            seed=2, audit_log=log)
         assert copy.ok, copy.error
         deletion = delete_copies(conn, list_copies(conn, "default"), audit_log=log)
         assert deletion.deleted == ["default/web-ui"] and deletion.errors == []

@@ -292,21 +292,17 @@ class Kubelet:
     def _back_off(self, namespace: str, name: str, container_name: str, ephemeral: bool, attempt: int) -> None:
         """ErrImagePull -> ImagePullBackOff (the kubelet's message); after the back-off (10 s doubling
         to 300 s, as the kubelet's image back-off) the pull is tried again: ErrImagePull again."""
-        field = "ephemeralContainerStatuses" if ephemeral else "containerStatuses"
         backing_off = False
 
         def back_off(pod: dict[str, Any]) -> bool | None:
             nonlocal backing_off
-            if pod["metadata"].get("deletionTimestamp"):
+            entry = _status_entry(pod, container_name, ephemeral)
+            if pod["metadata"].get("deletionTimestamp") or entry is None or _waiting_reason(entry) != "ErrImagePull":
                 return False
-            for entry in pod["status"].get(field, []):
-                if entry["name"] == container_name and (entry["state"].get("waiting") or {}).get("reason") \
-                        == "ErrImagePull":
-                    entry["state"] = {"waiting": {"reason": "ImagePullBackOff",
-                                                  "message": f'Back-off pulling image "{entry["image"]}"'}}
-                    backing_off = True
-                    return None
-            return False
+            entry["state"] = {"waiting": {"reason": "ImagePullBackOff",
+                                          "message": f'Back-off pulling image "{entry["image"]}"'}}
+            backing_off = True
+            return None
 
         self.store.modify("pods", namespace, name, back_off)
         if backing_off:
@@ -315,27 +311,23 @@ class Kubelet:
 
     def _pull_again(self, namespace: str, name: str, container_name: str, ephemeral: bool, attempt: int) -> None:
         """The back-off is over: pull again; a still missing image is ErrImagePull once more."""
-        field = "ephemeralContainerStatuses" if ephemeral else "containerStatuses"
         failed = False
 
         def pull(pod: dict[str, Any]) -> bool | None:
             nonlocal failed
-            if pod["metadata"].get("deletionTimestamp"):
-                return False
             specs = pod["spec"].get("ephemeralContainers" if ephemeral else "containers", [])
             spec = next((c for c in specs if c["name"] == container_name), None)
-            for entry in pod["status"].get(field, []):
-                if entry["name"] != container_name or spec is None:
-                    continue
-                if (entry["state"].get("waiting") or {}).get("reason") != "ImagePullBackOff":
-                    return False  # something else happened meanwhile (a new image, a restart)
-                fresh = self._container_start_status(pod, spec, now_iso())
-                if (fresh["state"].get("waiting") or {}).get("reason") != "ErrImagePull":
-                    return False  # the image exists now: starting it is not simulated here
-                entry["state"] = fresh["state"]
-                failed = True
-                return None
-            return False
+            entry = _status_entry(pod, container_name, ephemeral)
+            if pod["metadata"].get("deletionTimestamp") or spec is None or entry is None:
+                return False
+            if _waiting_reason(entry) != "ImagePullBackOff":
+                return False  # something else happened meanwhile (a new image, a restart)
+            fresh = self._container_start_status(pod, spec, now_iso())
+            if _waiting_reason(fresh) != "ErrImagePull":
+                return False  # the image exists now: starting it is not simulated here
+            entry["state"] = fresh["state"]
+            failed = True
+            return None
 
         self.store.modify("pods", namespace, name, pull)
         if failed:
@@ -561,8 +553,14 @@ def _terminate_running_containers(pod: dict[str, Any], only: set[str] | None = N
     return None
 
 
-def _status_entry(pod: dict[str, Any], container_name: str) -> dict[str, Any] | None:
-    return next((e for e in pod["status"].get("containerStatuses", []) if e["name"] == container_name), None)
+def _status_entry(pod: dict[str, Any], container_name: str, ephemeral: bool = False) -> dict[str, Any] | None:
+    field = "ephemeralContainerStatuses" if ephemeral else "containerStatuses"
+    return next((e for e in pod["status"].get(field, []) if e["name"] == container_name), None)
+
+
+def _waiting_reason(entry: dict[str, Any]) -> str | None:
+    """The reason of a container status that is Waiting (None otherwise)."""
+    return (entry["state"].get("waiting") or {}).get("reason")
 
 
 def _seconds_between(start: str | None, end: str | None) -> float:

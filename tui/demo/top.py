@@ -74,9 +74,10 @@ async def top(ctx: Ctx) -> int:
     flags, _ = split_flags(ctx.argv[1:])
     count_value = _number(_option(ctx.argv[1:], "n"))
     count = int(count_value) if count_value is not None and count_value >= 1 else None
-    delay_value = _number(_option(ctx.argv[1:], "d"))
-    if _option(ctx.argv[1:], "d") is not None and (delay_value is None or delay_value <= 0):
-        await ctx.err(f"top: invalid number '{_option(ctx.argv[1:], 'd')}'\n")
+    delay_text = _option(ctx.argv[1:], "d")
+    delay_value = _number(delay_text)
+    if delay_text is not None and (delay_value is None or delay_value <= 0):
+        await ctx.err(f"top: invalid number '{delay_text}'\n")
         return 1
     delay = delay_value or 1.0
     interactive = ctx.io.tty and ctx.stdout is ctx.io.stdout and "b" not in flags

@@ -21,7 +21,6 @@ if TYPE_CHECKING:
     from tui.debug.planned_request import PlannedRequest
 
 
-
 def action_for(request: PlannedRequest) -> str:
     """The audit action of one of a debug plan's mutating requests."""
     if request.method == "POST":
@@ -77,4 +76,3 @@ def record_answer(
     except OSError as exc:
         return f"the audit log could not be written ({log.path}): {exc.strerror or exc}"
     return None
-

@@ -3,8 +3,8 @@
 No Textual here. `create_debug` plans against the freshly read pod (legacy API on 1.16-1.21
 servers), sends the plan through `tui.kube.debug_runner.execute`, records every request the
 server answered in the audit log (inside `execute`, `tui.kube.change_audit`: the CLI logs the
-same way) and remembers the image; `delete_copies` deletes Ephemera's copies with an audit entry
-each (inside `delete_copy`).
+same way); the image is remembered once the container runs (`tui.screens.debug_followup`).
+`delete_copies` deletes Ephemera's copies with an audit entry each (inside `delete_copy`).
 """
 
 from __future__ import annotations
@@ -48,7 +48,6 @@ def create_debug(
     seed: int,
     existing_pod_names: Collection[str] = (),
     audit_log: AuditLog | None = None,
-    remember: bool = True,
 ) -> Creation:
     """Plan (with the same name seed as the form's preview) and execute `request`."""
     from tui.kube.debug_runner import execute, fetch_pod, plan_for_cluster
@@ -77,13 +76,6 @@ def create_debug(
         creation.notices.extend(getattr(partial, "audit_problems", []) or [])
     else:
         creation.notices.extend(creation.execution.audit_problems)
-    if creation.ok and remember and request.image:
-        from tui.settings import SettingsError, remember_image
-
-        try:
-            remember_image(request.image)
-        except SettingsError as exc:
-            creation.notices.append(f"recent images not saved: {exc}")
     return creation
 
 

@@ -446,8 +446,8 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
 
         try:
             creation = create_debug(self.connection, request, seed=self.seed,
-                                    existing_pod_names=self.existing_pod_names, audit_log=self.audit_log,
-                                    remember=False)  # the follow-up remembers the image once it runs
+                                    existing_pod_names=self.existing_pod_names,
+                                    audit_log=self.audit_log)  # the follow-up remembers the image once it runs
         except Exception as exc:  # noqa: BLE001 - the form must not stay "creating…" forever
             creation = Creation(None, plan_error=f"unexpected error: {type(exc).__name__}: {exc}")
         call_on_ui(self.app, self._created, request, creation)
