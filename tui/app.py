@@ -1,9 +1,10 @@
 """EphemeraApp: the Textual application (pod browser first).
 
-Settings (`tui.settings`): loaded by the CLI (`--config PATH`, `$EPHEMERA_CONFIG`, else the XDG
-file) or here when not given; each problem of the file is a notification at startup, the app
-starts with the defaults of the bad keys. The theme (`ctrl+t`, or `Theme` in the palette) is
-remembered in the file; `[keys]` goes to `App.set_keymap` (binding ids in `tui.keymap`).
+Settings (`tui.settings`): loaded here unless given, from `tui.paths.config_path()` (the CLI's
+`--config PATH` sets `$EPHEMERA_CONFIG`, else the XDG file); each problem of the file is a
+notification at startup, the app starts with the defaults of the bad keys. The theme (`ctrl+t`,
+or `Theme` in the palette) is remembered in the file; `[keys]` goes to `App.set_keymap` (binding
+ids in `tui.keymap`).
 
 Audit log (`tui.audit_log`): every change made to a cluster is appended to `app.audit_log`:
 `$XDG_STATE_HOME/ephemera/audit.jsonl`, or `audit-demo.jsonl` beside it for the embedded demo
@@ -223,19 +224,6 @@ class EphemeraApp(App[None]):
                 self.call_from_thread(self.notify, f"Theme not remembered: {exc}", severity="warning")
 
         self.run_worker(save, thread=True, group="remember-theme", exit_on_error=False)
-
-    def pop_screen(self) -> Any:
-        """After the debug form closes, re-read `recent_images` (creation remembered the image in
-        the file), so the next form offers it."""
-        popped = self.screen
-        result = super().pop_screen()
-        if type(popped).__name__ == "DebugFormModal":
-            self.run_worker(self._reload_recent_images, thread=True, group="recent-images", exit_on_error=False)
-        return result
-
-    def _reload_recent_images(self) -> None:
-        settings, _problems = load_settings(self.settings.path)  # the problems were shown at startup
-        self.call_from_thread(setattr, self.settings, "recent_images", settings.recent_images)
 
     def handle_bindings_clash(self, clashed_bindings: set[Binding], node: DOMNode) -> None:
         view = "the pod browser" if isinstance(node, BrowserScreen) else type(node).__name__

@@ -129,12 +129,6 @@ def load_kubeconfig_or_exit(args: argparse.Namespace) -> KubeConfig:
         raise SystemExit(1) from None
 
 
-def _app_class() -> Any:
-    from tui.app import EphemeraApp
-
-    return EphemeraApp
-
-
 def run_tui(args: argparse.Namespace) -> int:
     cluster: Any = None
     tmpdir: str | None = None
@@ -161,18 +155,15 @@ def run_tui(args: argparse.Namespace) -> int:
                 return 1
             # Cluster-side problems (unreachable, TLS, 401, plugin failure): the TUI shows them in place.
         kubeconfig.interactive = False  # from here on the TUI owns the terminal
-        from tui.settings import load_settings
+        from tui.app import EphemeraApp
 
-        # A bad settings file never stops the TUI: each problem is a notification at startup.
-        settings, problems = load_settings()
-        app = _app_class()(
+        # The app loads the settings: a bad file never stops the TUI, each problem is a notification.
+        app = EphemeraApp(
             kubeconfig,
             context=args.context,
             namespace=args.namespace,
             all_namespaces=bool(args.all_namespaces),
             demo=bool(args.demo),
-            settings=settings,
-            settings_problems=problems,
         )
         previous = signal.signal(signal.SIGTERM, lambda signum, frame: app.exit())
         try:
@@ -180,7 +171,7 @@ def run_tui(args: argparse.Namespace) -> int:
         finally:
             signal.signal(signal.SIGTERM, previous)
             kubeconfig.close()
-        summary = app.exit_summary() if hasattr(app, "exit_summary") else ""
+        summary = app.exit_summary()
         if summary:
             print(summary, file=sys.stderr)
         return int(getattr(app, "return_code", 0) or 0)

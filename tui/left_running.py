@@ -28,14 +28,9 @@ class OpenSession:
         return f"{self.namespace}/{self.pod}/{self.container}"
 
     def reattach_command(self, context: str | None = None) -> str:
-        words = ["kubectl"]
-        if context:
-            words += ["--context", context]
-        if self.kind == "attach":
-            words += ["attach", "-it", "-n", self.namespace, self.pod, "-c", self.container]
-        else:
-            words += ["exec", "-it", "-n", self.namespace, self.pod, "-c", self.container, "--", "sh"]
-        return shlex.join(words)
+        """`kubectl attach` back to an attach session's container."""
+        words = ["kubectl", *(["--context", context] if context else [])]
+        return shlex.join([*words, "attach", "-it", "-n", self.namespace, self.pod, "-c", self.container])
 
 
 def _count(sessions: Sequence[OpenSession]) -> str:

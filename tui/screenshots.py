@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import sys
 import tempfile
@@ -148,14 +147,10 @@ async def shot_browser(pilot: Pilot, out: Path) -> list[Path]:
 def api_request(conn: Any, method: str, path: str, body: Any = None,
                 content_type: str = "application/json") -> tuple[int, Any]:
     """One API request through the connection's client: (status, decoded JSON). Tests use it too."""
-    api = conn.api_client
-    headers = {"Accept": "application/json"}
-    if body is not None:
-        headers["Content-Type"] = content_type
-    method, url, headers, body, post = api.param_serialize(method, path, header_params=headers, body=body,
-                                                           auth_settings=["BearerToken"])
-    response = api.call_api(method, url, headers, body, post, _request_timeout=10)
-    return response.status, json.loads(response.read())
+    from tui.kube.debug_runner import _call
+
+    answer = _call(conn, method, path, body=body, content_type=content_type if body is not None else None, timeout=10)
+    return answer.status, answer.body
 
 
 def add_three_debuggers(conn: Any) -> None:

@@ -163,10 +163,8 @@ def view_title(screen: Screen[Any]) -> str:
 
 
 def _descriptions() -> dict[str, str]:
-    try:
-        from tui.screens.browser_screen import HELP_DESCRIPTIONS
-    except ImportError:  # pragma: no cover - the browser always exists
-        return dict(DESCRIPTIONS)
+    from tui.screens.browser_screen import HELP_DESCRIPTIONS
+
     return {**HELP_DESCRIPTIONS, **DESCRIPTIONS}
 
 
