@@ -1,9 +1,12 @@
 """`ephemera serve`: the TUI in a web browser, through textual-serve.
 
-Each browser tab gets its own `ephemera` process (`sys.executable -m tui [--demo] [cluster options]`)
-whose screen textual-serve streams over a WebSocket. There is no authentication in front of it, so
-binding anything but loopback hands the user's cluster credentials to whoever reaches the port:
-that needs a typed confirmation on a terminal, or `--yes`.
+Each browser tab gets its own `ephemera` process (`sys.executable -P -m tui [--demo] [cluster options]`,
+which never imports a `tui/` from the current directory) whose screen textual-serve streams over a
+WebSocket. Every request needs the run's secret, from the URL it prints (`/?token=...`) or the
+cookie that URL sets, plus a Host it serves and, for the WebSocket, its own Origin
+(tui/commands/serve_access.py). Loopback keeps other machines out, not other local users; binding
+anything else lets the network see the secret (plain HTTP) and needs a typed confirmation on a
+terminal, or `--yes`.
 """
 
 from __future__ import annotations
@@ -17,12 +20,19 @@ from typing import TYPE_CHECKING, Any
 
 from tui.commands import Subcommand
 from tui.commands.demo_cluster_command import is_loopback
+from tui.display_text import visible
 from tui.paths import CONFIG_ENV
 
 if TYPE_CHECKING:
     from aiohttp import web
 
+    from tui.commands.serve_access import AccessPolicy
+
 EXIT_REFUSED = 2
+
+
+class AccessChecksMissing(RuntimeError):
+    """The access checks could not be put in front of textual-serve's routes."""
 
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -52,8 +62,9 @@ def public_url(host: str, port: int) -> str:
 
 
 def served_command(args: argparse.Namespace) -> list[str]:
-    """The `ephemera` command line each browser tab runs (the same interpreter as this process)."""
-    argv = [sys.executable, "-m", "tui"]
+    """The `ephemera` command line each browser tab runs: this interpreter with -P, so that `-m tui`
+    does not look in the current directory first (a `tui/` there would run instead of Ephemera)."""
+    argv = [sys.executable, "-P", "-m", "tui"]
     if getattr(args, "demo", False):
         argv.append("--demo")
     else:
@@ -68,6 +79,15 @@ def served_command(args: argparse.Namespace) -> list[str]:
     return argv
 
 
+def safe_pythonpath(value: str | None) -> str | None:
+    """$PYTHONPATH for the served processes: without its empty and relative entries, which Python
+    resolves against the current directory even under -P. None when nothing is left."""
+    if not value:
+        return None
+    kept = [entry for entry in value.split(os.pathsep) if entry and os.path.isabs(entry)]
+    return os.pathsep.join(kept) or None
+
+
 def exposure_warning(host: str, port: int, *, demo: bool, context: str | None) -> str:
     if demo:
         power = ("Each visitor gets an Ephemera session on the embedded demo cluster, running as your user "
@@ -78,7 +98,8 @@ def exposure_warning(host: str, port: int, *, demo: bool, context: str | None) -
                  "read pods, attach and exec into containers, and create debug containers and pod copies "
                  "as you.")
     return (f"WARNING: {host}:{port} is not a loopback address, so other machines can connect.\n"
-            f"{power}\nThere is no login in front of it. Prefer --host 127.0.0.1 with an SSH tunnel "
+            f"{power}\nThe only login is the secret link it prints, and it travels in plain HTTP: anyone "
+            f"who can watch the network can read it. Prefer --host 127.0.0.1 with an SSH tunnel "
             f"(ssh -L {port}:127.0.0.1:{port} HOST).")
 
 
@@ -105,18 +126,31 @@ def confirm_exposure(args: argparse.Namespace, *, context: str | None = None, st
     return True
 
 
-def _server(command: str, host: str, port: int, url: str, demo: bool) -> Any:
+def _server(command: str, host: str, port: int, policy: AccessPolicy, demo: bool) -> Any:
     from textual_serve.server import Server
 
-    class EphemeraServer(Server):  # type: ignore[misc]
-        async def on_startup(self, app: web.Application) -> None:
-            del app
-            what = "on the embedded demo cluster (one per browser tab)" if demo else "with your kubeconfig"
-            self.console.print(f"Serving Ephemera {what} at [bold]{self.public_url}[/]", highlight=False,
-                               soft_wrap=True)
-            self.console.print(f"listening on {_url_host(host)}:{port}; press Ctrl+C to stop", highlight=False)
+    guard = policy.middleware()
 
-    return EphemeraServer(command, host=host, port=port, title="Ephemera", public_url=url)
+    class EphemeraServer(Server):  # type: ignore[misc]
+        async def _make_app(self) -> web.Application:
+            app = await super()._make_app()
+            app.middlewares.append(guard)  # before any route: textual-serve has no hook for this
+            return app
+
+        async def on_startup(self, app: web.Application) -> None:
+            if guard not in app.middlewares:  # textual-serve changed how it builds its app: fail closed
+                raise AccessChecksMissing("ephemera serve: could not install its access checks on "
+                                          "textual-serve's server (a new textual-serve?); not serving")
+            what = "on the embedded demo cluster (one per browser tab)" if demo else "with your kubeconfig"
+            self.console.print(f"Serving Ephemera {what} at:", highlight=False, markup=False)
+            self.console.print(visible(policy.url), highlight=False, markup=False, soft_wrap=True)
+            self.console.print("This URL holds a secret: whoever has it gets Ephemera "
+                               + ("on the demo cluster, as your user here." if demo
+                                  else "with your cluster credentials."), highlight=False, markup=False)
+            self.console.print(f"listening on {_url_host(host)}:{port}; press Ctrl+C to stop", highlight=False,
+                               markup=False)
+
+    return EphemeraServer(command, host=host, port=port, title="Ephemera", public_url=policy.public_url)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -140,16 +174,33 @@ def _run(args: argparse.Namespace) -> int:
     except ImportError:
         print("ephemera serve: needs textual-serve (pip install textual-serve)", file=sys.stderr)
         return 1
+    from tui.commands.serve_access import AccessPolicy, new_token, redact_access_log
+
     if args.config:
         os.environ[CONFIG_ENV] = os.path.abspath(os.path.expanduser(args.config))  # inherited by each tab
+    pythonpath = safe_pythonpath(os.environ.get("PYTHONPATH"))  # inherited by each tab, like $CONFIG_ENV
+    if pythonpath is None:
+        os.environ.pop("PYTHONPATH", None)
+    else:
+        os.environ["PYTHONPATH"] = pythonpath
     url = (args.public_url or public_url(args.host, args.port)).rstrip("/")
-    server = _server(shlex.join(served_command(args)), args.host, args.port, url, demo)
+    try:
+        policy = AccessPolicy(new_token(), host=args.host, port=args.port, public_url=url)
+    except ValueError:
+        print(f"ephemera serve: --public-url must be an http:// or https:// URL with a host, not {visible(url)}",
+              file=sys.stderr)
+        return EXIT_REFUSED
+    redact_access_log()
+    server = _server(shlex.join(served_command(args)), args.host, args.port, policy, demo)
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     try:
         server.serve()
     except OSError as exc:
         print(f"ephemera serve: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    except AccessChecksMissing as exc:
+        print(exc, file=sys.stderr)
         return 1
     finally:
         asyncio.set_event_loop(None)
@@ -162,11 +213,13 @@ COMMAND = Subcommand(
     help="serve the TUI in a web browser (textual-serve), e.g. to demo it to teammates",
     description=(
         "Serve Ephemera in a web browser with textual-serve: every browser tab runs its own Ephemera. "
-        "It listens on loopback by default. There is no login: anyone who reaches the port gets the power "
-        "of your cluster credentials, so listening on any other address asks for confirmation (or --yes)."
+        "It prints a URL holding a per-run secret (http://127.0.0.1:8000/?token=...): open it, and keep it "
+        "secret, since whoever has it gets the power of your cluster credentials. It listens on loopback by "
+        "default (other users of this machine can still connect: the secret keeps them out); listening on "
+        "any other address asks for confirmation (or --yes)."
     ),
     examples=[
-        "ephemera serve --demo                      # open http://127.0.0.1:8000",
+        "ephemera serve --demo                      # open the http://127.0.0.1:8000/?token=... it prints",
         "ephemera serve --context staging -n shop   # your cluster, loopback only",
         "ssh -L 8000:127.0.0.1:8000 HOST            # reach a remote `ephemera serve` safely",
     ],
