@@ -44,7 +44,7 @@ from tui.initial_session import InitialSession, open_initial_session
 from tui.keymap import describe_clash, keymap_from_settings
 from tui.left_running import OpenSession, exit_summary, quit_reasons
 from tui.palette import BrowserCommands, key_for
-from tui.paths import audit_log_path, screenshots_dir
+from tui.paths import audit_log_path, ensure_private_dir, screenshots_dir, write_private_file
 from tui.resources import stylesheet_path
 from tui.screens.browser_messages import Connected
 from tui.screens.browser_screen import BrowserScreen
@@ -295,9 +295,10 @@ class EphemeraApp(App[None]):
         first = Path("screenshots") if Path("screenshots").is_dir() else Path.cwd()
         problems: list[str] = []
         for directory in (first, screenshots_dir()):
-            try:
-                directory.mkdir(parents=True, exist_ok=True)
-                path = Path(self.save_screenshot(filename=filename, path=str(directory)))
+            try:  # the file 0600, our own fallback directory 0700: a screen may show secrets
+                if directory != first:
+                    ensure_private_dir(directory)
+                path = write_private_file(directory / filename, self.export_screenshot())
             except OSError as exc:
                 problems.append(f"{directory}: {exc.strerror or exc}")
                 continue

@@ -13,8 +13,7 @@ log.read(limit=200)                   # newest last; corrupt lines skipped, coun
 A line: `{"time": "2025-05-01T12:00:00.123Z", "context", "namespace", "pod", "action", "request",
 "result", "ok"}`. The directory is created 0700 and the file 0600; each entry is one `write` on
 an `O_APPEND` descriptor, so concurrent Ephemera processes never interleave lines. Secrets are
-redacted before writing: env values and map values whose names contain TOKEN, PASSWORD, PASSWD,
-SECRET, CREDENTIAL, API_KEY/APIKEY or AUTHORIZATION, and `--token=...`-style arguments.
+redacted before writing, in the request and the result (error text included): see `redact`.
 """
 
 from __future__ import annotations
@@ -22,14 +21,14 @@ from __future__ import annotations
 import collections
 import json
 import os
-import re
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from tui.paths import audit_log_path
+from tui.paths import audit_log_path, ensure_private_dir
+from tui.redaction import REDACTED, is_secret_name, redact_args, redact_text
 
 __all__ = [
     "ACTIONS",
@@ -50,20 +49,6 @@ COPY_DELETED = "copy-deleted"
 POD_DELETED = "pod-deleted"
 ACTIONS = (EPHEMERAL_CONTAINER_ADDED, COPY_CREATED, COPY_DELETED, POD_DELETED)  # others are allowed too
 
-REDACTED = "<redacted>"
-_SECRET_NAME = re.compile(r"TOKEN|PASSWORD|PASSWD|SECRET|CREDENTIAL|API_?KEY|AUTHORIZATION", re.IGNORECASE)
-# `--token=abc`, `DB_PASSWORD=abc`, `Bearer abc` anywhere in a string (e.g. an `sh -c` script);
-# `--password abc` as two args: the value after a secret-named flag is redacted too
-_SECRET_ASSIGNMENT = re.compile(r"((?<![^\s'\"])-{0,2}[A-Za-z0-9_.\-]*(?:TOKEN|PASSWORD|PASSWD|SECRET|CREDENTIAL|API_?KEY)"
-                                r"[A-Za-z0-9_.\-]*=)(?:'[^']*'|\"[^\"]*\"|[^\s'\";&|]+)", re.IGNORECASE)
-_BEARER = re.compile(r"(\bBearer\s+)[A-Za-z0-9\-._~+/]+=*", re.IGNORECASE)
-_SECRET_FLAG = re.compile(r"^--?[A-Za-z0-9_.\-]*(?:token|password|passwd|secret|credential|api[_-]?key)[A-Za-z0-9_.\-]*$",
-                          re.IGNORECASE)
-
-
-def _redact_text(text: str) -> str:
-    return _BEARER.sub(rf"\g<1>{REDACTED}", _SECRET_ASSIGNMENT.sub(rf"\g<1>{REDACTED}", text))
-
 
 def rfc3339_utc(moment: datetime | None = None) -> str:
     """`2025-05-01T12:00:00.123Z`."""
@@ -71,46 +56,34 @@ def rfc3339_utc(moment: datetime | None = None) -> str:
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def _redact_args(args: list[Any]) -> list[Any]:
-    out: list[Any] = []
-    hide_next = False
-    for arg in args:
-        if not isinstance(arg, str):
-            out.append(redact(arg))
-            hide_next = False
-            continue
-        if hide_next:
-            out.append(REDACTED)
-            hide_next = False
-            continue
-        out.append(_redact_text(arg))
-        hide_next = bool(_SECRET_FLAG.match(arg))
-    return out
-
-
 def redact(value: Any) -> Any:
-    """A copy of `value` (plain JSON) with secret-looking values replaced by `<redacted>`.
+    """A copy of `value` (plain JSON, or a string) with secrets replaced by `<redacted>`.
 
-    Env entries `{"name": "DB_PASSWORD", "value": ...}`, map entries `{"apiToken": ...}`, and
-    `--token=...` / `--password X` / `API_KEY=...` strings in lists are redacted; references such as
+    Applied by `AuditLog.record` to the request and the result (a dict or a line of error text):
+    env entries `{"name": "DB_PASSWORD", "value": ...}` and map entries `{"apiToken": ...}` whose
+    names are secret (`tui.redaction.is_secret_name`: PASSWORD, PWD, TOKEN, SECRET, *_KEY, KEY_ID,
+    CREDENTIAL, AUTH, PAT, COOKIE, DSN...); in command arrays `--password X`, `--token=X`,
+    `-u user:pass`, the MySQL clients' `-p`; in every string `Bearer`/`Basic` credentials,
+    `Authorization:`/`Cookie:` headers, URL passwords (`scheme://user:<redacted>@host`),
+    `NAME=value` for secret names (see `tui.redaction.redact_text`). References such as
     `valueFrom.secretKeyRef` are kept (they hold no secret)."""
     if isinstance(value, dict):
         name = value.get("name")
-        secret_env = isinstance(name, str) and bool(_SECRET_NAME.search(name)) and "value" in value
+        secret_env = isinstance(name, str) and is_secret_name(name) and "value" in value
         out: dict[str, Any] = {}
         for key, item in value.items():
             if secret_env and key == "value":
                 out[key] = REDACTED
-            elif isinstance(key, str) and _SECRET_NAME.search(key) and isinstance(item, str | int | float) \
+            elif isinstance(key, str) and is_secret_name(key) and isinstance(item, str | int | float) \
                     and not isinstance(item, bool):
                 out[key] = REDACTED
             else:
                 out[key] = redact(item)
         return out
     if isinstance(value, list):
-        return _redact_args(value)
+        return [item if isinstance(item, str) else redact(item) for item in redact_args(value)]
     if isinstance(value, str):
-        return _redact_text(value)
+        return redact_text(value)
     return value
 
 
@@ -176,16 +149,15 @@ class AuditLog:
                result: dict[str, Any] | str, ok: bool, time: datetime | None = None) -> AuditEntry:
         """Append one entry (request and result redacted) and return it. Raises OSError when the log
         cannot be written: the caller must tell the user (a change is never made silently)."""
-        redacted_result = redact(result) if isinstance(result, dict) else result
         entry = AuditEntry(time=rfc3339_utc(time), context=context, namespace=namespace, pod=pod, action=action,
-                           request=redact(dict(request)), result=redacted_result, ok=bool(ok))
+                           request=redact(dict(request)), result=redact(result), ok=bool(ok))
         line = (json.dumps(entry.to_json(), ensure_ascii=False, separators=(",", ":"), default=str) + "\n")
         self._append(line.encode("utf-8"))
         return entry
 
     def _append(self, data: bytes) -> None:
         with self._lock:
-            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            ensure_private_dir(self.path.parent)
             fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
             try:
                 if os.fstat(fd).st_mode & 0o077:

@@ -5,16 +5,25 @@
 * audit log: `$XDG_STATE_HOME/ephemera/audit.jsonl` (default `~/.local/state/ephemera/audit.jsonl`).
 
 The XDG spec says a relative `$XDG_*_HOME` is invalid and must be ignored; so do we.
-Nothing here creates a directory: writers do that (with mode 0700) when they first write.
+The path functions create nothing: writers do that when they first write, through
+`ensure_private_dir` (every directory Ephemera creates is 0700) and `open_private_file` /
+`write_private_file` (every file Ephemera writes for the user, an audit log, a `.cast` recording,
+an SVG screenshot, is 0600 whatever the umask: a recording holds whatever was typed).
 """
 
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Mapping
 from pathlib import Path
+from typing import IO, Any
 
-__all__ = ["APP_DIR_NAME", "CONFIG_ENV", "config_home", "state_home", "config_path", "audit_log_path"]
+__all__ = ["APP_DIR_NAME", "CONFIG_ENV", "config_home", "state_home", "config_path", "audit_log_path",
+           "screenshots_dir", "ensure_private_dir", "open_private_file", "write_private_file"]
+
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
 
 APP_DIR_NAME = "ephemera"
 CONFIG_ENV = "EPHEMERA_CONFIG"  # path of the settings file (what `--config PATH` sets for child processes)
@@ -59,3 +68,54 @@ def screenshots_dir(env: Mapping[str, str] | None = None) -> Path:
     """Where screenshots go when the current directory cannot take them:
     `$XDG_STATE_HOME/ephemera/screenshots`."""
     return state_home(env) / APP_DIR_NAME / "screenshots"
+
+
+def ensure_private_dir(directory: str | os.PathLike[str]) -> Path:
+    """Create `directory` and its missing parents with mode 0700 (the XDG spec's mode); an existing
+    `directory` of ours (same owner) that others can enter is tightened to 0700. Parents that
+    already exist are left alone (they are the user's). Raises OSError."""
+    path = Path(directory).expanduser()
+    missing: list[Path] = []
+    cursor = path
+    while not cursor.exists():
+        missing.append(cursor)
+        if cursor.parent == cursor:
+            break
+        cursor = cursor.parent
+    for item in reversed(missing):
+        try:
+            os.mkdir(item, PRIVATE_DIR_MODE)
+        except FileExistsError:  # another process made it meanwhile
+            pass
+        os.chmod(item, PRIVATE_DIR_MODE)  # a umask cannot widen it, but e.g. 0o277 would lock us out
+    info = path.stat()
+    if not stat.S_ISDIR(info.st_mode):
+        raise NotADirectoryError(20, "Not a directory", str(path))
+    if stat.S_IMODE(info.st_mode) & 0o077 and info.st_uid == os.geteuid():
+        os.chmod(path, PRIVATE_DIR_MODE)
+    return path
+
+
+def open_private_file(path: str | os.PathLike[str], *, append: bool = False, encoding: str | None = "utf-8",
+                      binary: bool = False) -> IO[Any]:
+    """Open `path` for writing with mode 0600 from the start (no moment at 0644), never through a
+    symlink; an existing file is truncated (unless `append`) and tightened to 0600. Raises OSError."""
+    flags = os.O_WRONLY | os.O_CREAT | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
+    flags |= os.O_APPEND if append else os.O_TRUNC
+    fd = os.open(os.fspath(Path(path).expanduser()), flags, PRIVATE_FILE_MODE)
+    try:
+        if stat.S_IMODE(os.fstat(fd).st_mode) != PRIVATE_FILE_MODE:
+            os.fchmod(fd, PRIVATE_FILE_MODE)
+        mode = ("a" if append else "w") + ("b" if binary else "")
+        return os.fdopen(fd, mode) if binary else os.fdopen(fd, mode, encoding=encoding)
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def write_private_file(path: str | os.PathLike[str], data: str | bytes) -> Path:
+    """Write `data` to `path` (mode 0600, see `open_private_file`); returns the path."""
+    target = Path(path).expanduser()
+    with open_private_file(target, binary=isinstance(data, bytes)) as handle:
+        handle.write(data)
+    return target

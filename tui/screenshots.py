@@ -23,6 +23,8 @@ from typing import Any
 
 from textual.pilot import Pilot
 
+from tui.paths import write_private_file
+
 SLIM = ("default", "slim-79487d6484-h4rss")
 SHARED = ("default", "shared-pid-demo")
 VAULT = ("secure", "vault-agent-0")
@@ -63,7 +65,7 @@ async def settle_browser(pilot: Pilot, key: tuple[str, str] = SLIM) -> None:
 def save(pilot: Pilot, out: Path, name: str) -> Path:
     app = _app(pilot)
     app.clear_notifications()
-    path = Path(app.save_screenshot(filename=f"{name}.svg", path=str(out)))
+    path = write_private_file(out / f"{name}.svg", app.export_screenshot())  # 0600, as the app's
     print(f"saved {path}")
     return path
 

@@ -24,7 +24,7 @@ from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Static
 
 from tui.clipboard import copy_text
-from tui.paths import audit_log_path
+from tui.paths import audit_log_path, ensure_private_dir
 from widgets.session_pane import Badge, SessionKind, SessionPane, SessionTarget
 from widgets.terminal.terminal_view import TerminalLeave, TerminalScrolled, TerminalSelected, TerminalView
 
@@ -65,9 +65,7 @@ def cast_directory() -> Path:
         probe.unlink()
         return cwd
     except OSError:
-        directory = audit_log_path().parent / "casts"
-        directory.mkdir(parents=True, exist_ok=True)
-        return directory
+        return ensure_private_dir(audit_log_path().parent / "casts")  # 0700: recordings are private
 
 
 def badge_text(badge: Badge) -> Text:

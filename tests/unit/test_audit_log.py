@@ -176,3 +176,87 @@ def test_concurrent_processes_never_interleave_lines(tmp_path: Path) -> None:
     assert log.skipped_lines == 0
     assert len(entries) == 200
     assert {entry.pod for entry in entries} == {f"w{w}-{n}" for w in range(4) for n in range(50)}
+
+
+# --- what is redacted (one function, `redact`, applied by `record` to the request and the result) --
+
+
+def env_value(name: str, value: str) -> object:
+    [item] = redact([{"name": name, "value": value}])
+    return item["value"]
+
+
+@pytest.mark.parametrize("name", ["PRIVATE_KEY", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "GITHUB_PAT",
+                                  "MYSQL_PWD", "DB_PASS", "API_KEY", "apiKey", "SSH_KEYS", "SESSION_ID",
+                                  "COOKIE", "SENTRY_DSN", "BASIC_AUTH", "GOOGLE_APPLICATION_CREDENTIALS_JSON",
+                                  "oauthToken", "PASSPHRASE"])
+def test_secret_env_names_are_redacted(name: str) -> None:
+    assert env_value(name, "s3cr3t-value") == REDACTED
+
+
+@pytest.mark.parametrize("name", ["KEYBOARD", "PATH", "PWD", "AUTHOR", "LOG_LEVEL", "KEY_FILE", "TOKEN_PATH",
+                                  "secretName", "PASSENGER_COUNT"])
+def test_ordinary_env_names_are_kept(name: str) -> None:
+    assert env_value(name, "plain") == "plain"
+
+
+def test_url_userinfo_keeps_the_user_and_hides_the_password() -> None:
+    assert env_value("DATABASE_URL", "postgres://app:hunter2@db:5432/shop") == \
+        f"postgres://app:{REDACTED}@db:5432/shop"
+    assert redact("git clone https://x-access-token:ghp_abc@github.com/o/r") == \
+        f"git clone https://x-access-token:{REDACTED}@github.com/o/r"
+    assert redact("wget https://h/x?access_token=tok1&page=2") == f"wget https://h/x?access_token={REDACTED}&page=2"
+
+
+def test_authorization_headers_and_bearer_tokens_in_strings() -> None:
+    assert redact("curl -H 'Authorization: Basic dXNlcjpwYXNz' http://api") == \
+        f"curl -H 'Authorization: Basic {REDACTED}' http://api"
+    assert redact("curl -H 'authorization: token ghp_123' x") == f"curl -H 'authorization: token {REDACTED}' x"
+    assert redact("got Bearer abc.def-ghi back") == f"got Bearer {REDACTED} back"
+    assert redact("curl -H 'X-Api-Key: k123' -H 'Cookie: sid=1; t=2' x") == \
+        f"curl -H 'X-Api-Key: {REDACTED}' -H 'Cookie: {REDACTED}' x"
+    assert redact(["curl", "-H", "Authorization: Bearer eyJabc", "http://api"]) == \
+        ["curl", "-H", f"Authorization: Bearer {REDACTED}", "http://api"]
+
+
+def test_user_password_flags_in_command_arrays() -> None:
+    assert redact(["curl", "-u", "admin:pa55", "--user=admin:pa55", "-uadmin:pa55", "https://x"]) == \
+        ["curl", "-u", f"admin:{REDACTED}", f"--user=admin:{REDACTED}", f"-uadmin:{REDACTED}", "https://x"]
+    assert redact(["curl", "-u", "admin", "https://x"]) == ["curl", "-u", "admin", "https://x"]  # no password
+    assert redact(["app", "--password=pw", "--password", "pw", "--db-token", "t", "--verbose"]) == \
+        ["app", f"--password={REDACTED}", "--password", REDACTED, "--db-token", REDACTED, "--verbose"]
+
+
+def test_mysql_p_is_a_password_elsewhere_p_is_kept() -> None:
+    assert redact(["mysql", "-u", "root", "-pS3cret", "shop"]) == ["mysql", "-u", "root", f"-p{REDACTED}", "shop"]
+    assert redact(["/usr/bin/mysqldump", "-p", "S3cret"]) == ["/usr/bin/mysqldump", "-p", REDACTED]
+    assert redact(["mkdir", "-p", "/tmp/x"]) == ["mkdir", "-p", "/tmp/x"]
+    assert redact(["ps", "-p", "1"]) == ["ps", "-p", "1"]
+    assert redact(["sh", "-c", "mysql -uroot -pS3cret shop && mkdir -p /tmp/x"]) == \
+        ["sh", "-c", f"mysql -uroot -p{REDACTED} shop && mkdir -p /tmp/x"]
+
+
+def test_shell_scripts_assignments_and_json_bodies() -> None:
+    script = ("export AWS_SECRET_ACCESS_KEY=wJalr GITHUB_PAT=ghp_x PWD=/app LOG_LEVEL=debug; "
+              "curl --user admin:pa55 -d '{\"password\":\"pw1\",\"user\":\"me\"}' https://u:p@h")
+    assert redact(["sh", "-c", script])[2] == (
+        f"export AWS_SECRET_ACCESS_KEY={REDACTED} GITHUB_PAT={REDACTED} PWD=/app LOG_LEVEL=debug; "
+        f"curl --user admin:{REDACTED} -d '{{\"password\":\"{REDACTED}\",\"user\":\"me\"}}' https://u:{REDACTED}@h")
+
+
+def test_text_results_and_messages_are_redacted_in_the_file(tmp_path: Path) -> None:
+    log = AuditLog(tmp_path / "audit.jsonl")
+    record(log, ok=False, result="talking to https://admin:hunter2@api failed: Invalid header value b'Bearer sekret-TOKEN-123'")
+    record(log, result={"status": 201, "message": "created with Authorization: Bearer sekret-TOKEN-123"})
+    record(log, request={"method": "POST", "path": "/api/v1/namespaces/shop/pods", "body": {"spec": {
+        "containers": [{"name": "c", "command": ["curl", "-u", "me:hunter2"],
+                        "env": [{"name": "PRIVATE_KEY", "value": "-----BEGIN hunter2"}]}]}}})
+    text = log.path.read_text()
+    assert "hunter2" not in text and "sekret-TOKEN-123" not in text
+    failed, created, posted = log.read()
+    assert failed.result == f"talking to https://admin:{REDACTED}@api failed: Invalid header value b'Bearer {REDACTED}'"
+    assert created.result == {"status": 201, "message": f"created with Authorization: Bearer {REDACTED}"}
+    container = posted.request["body"]["spec"]["containers"][0]
+    assert container["command"] == ["curl", "-u", f"me:{REDACTED}"]
+    assert container["env"] == [{"name": "PRIVATE_KEY", "value": REDACTED}]
+    assert container["name"] == "c"

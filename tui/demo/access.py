@@ -1,7 +1,9 @@
-"""The demo's authorization policy: everything allowed unless a rule denies it (thread-safe)."""
+"""The demo's authorization policy: everything allowed unless a rule denies it (thread-safe), and
+its bearer-token authentication (`bearer_token_matches`)."""
 
 from __future__ import annotations
 
+import hmac
 import threading
 from dataclasses import dataclass
 
@@ -63,3 +65,18 @@ def forbidden(user: str, verb: str, resource: str, subresource: str, namespace: 
     if group:
         details["group"] = group
     return ApiError(403, message, "Forbidden", details)
+
+
+def bearer_token_matches(header: str, token: str) -> bool:
+    """The API server's bearer-token authenticator (`Authorization: Bearer <token>`, the scheme in
+    any case, the header trimmed; the token is the word after the scheme, as kube-apiserver's
+    `strings.SplitN(auth, " ", 3)`). A malformed header, another scheme, an empty token or one with
+    bytes that are not ASCII/UTF-8, is simply not the token: a 401 for the caller, never an error."""
+    parts = header.strip().split(" ", 2)
+    if len(parts) < 2 or parts[0].lower() != "bearer" or not parts[1]:
+        return False
+    try:  # aiohttp hands undecodable header bytes over as surrogates
+        given = parts[1].encode("utf-8", "surrogateescape")
+    except UnicodeError:
+        return False
+    return hmac.compare_digest(given, token.encode("utf-8"))

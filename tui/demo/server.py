@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import hmac
 import logging
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
 from tui.demo import legacy_api, routes_discovery, routes_objects, routes_pod_update, routes_subresources
+from tui.demo.access import bearer_token_matches
 from tui.demo.apistatus import ApiError, status_response
 from tui.demo.state import ServerState
 
@@ -47,9 +47,8 @@ def build_app(state: ServerState) -> web.Application:
     async def authenticate(request: web.Request, handler: Handler) -> web.StreamResponse:
         if request.path not in ANONYMOUS_PATHS:
             header = request.headers.get("Authorization", "")
-            scheme, _, token = header.partition(" ")
-            if header:
-                if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip(), state.token):
+            if header:  # a malformed one (non-ASCII, no token, another scheme) is a 401 too
+                if not bearer_token_matches(header, state.token):
                     return status_response(401, "Unauthorized", "Unauthorized")
             elif not _client_certificate_ok(request, state):
                 return status_response(401, "Unauthorized", "Unauthorized")

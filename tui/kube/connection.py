@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -152,6 +153,31 @@ class CapturedExecProvider(ExecProvider):
         return dict(data["status"])
 
 
+def header_problem(value: str) -> str | None:
+    """What makes `value` unusable as an HTTP header value, or None. client-go (kubectl) refuses
+    the same at request time; http.client raises `Invalid header value b'<the token>'`."""
+    for char in value:
+        if char in "\r\n":
+            return "a line break"
+    for char in value:
+        code = ord(char)
+        if code < 0x20 or 0x7F <= code < 0xA0:
+            return f"a control character (U+{code:04X})"
+        if code > 0x7E:
+            return f"a non-ASCII character (U+{code:04X})"
+    return None
+
+
+def _bad_token(user: str, problem: str, where: str, fix: str, context: str) -> ClusterError:
+    """The configuration error for a token HTTP cannot carry: it names the users entry, never the token."""
+    return ClusterError(
+        f"the token of user {user!r} {where} contains {problem}",
+        fix,
+        kind=ErrorKind.BAD_CONFIG,
+        context=context,
+    )
+
+
 class _KubeconfigLoader(KubeConfigLoader):
     """KubeConfigLoader whose exec plugins run through CapturedExecProvider and raise on failure."""
 
@@ -160,6 +186,65 @@ class _KubeconfigLoader(KubeConfigLoader):
         self._owner = owner
         self._context_name = context
         self._exec_lock = threading.Lock()
+
+    @property
+    def _user_name(self) -> str:
+        try:
+            return str(self._current_context["context"]["user"])
+        except (KeyError, TypeError):
+            return ""
+
+    def _load_user_token(self) -> bool | None:
+        """The official lookup (`token`, else `tokenFile`), with client-go's rules: a token file's
+        content is trimmed (`strings.TrimSpace`: the usual trailing newline), an inline `token:` is
+        used as written; a token HTTP cannot carry (a line break, a control or non-ASCII character)
+        is a configuration error naming the users entry, never showing the token."""
+        user = self._user_name
+        source = f" ({self._user.path})" if getattr(self._user, "path", None) else ""
+        if "token" in self._user:
+            token = self._user["token"]
+            if not token:
+                return None
+            token = str(token)
+            problem = header_problem(token)
+            if problem:
+                raise _bad_token(user, problem, f"in the kubeconfig{source}",
+                                 f'remove it from the token: of the users entry "{user}": a token is one line '
+                                 f"of plain ASCII (`kubectl config set-credentials {user} --token=...`)",
+                                 self._context_name)
+        elif "tokenFile" in self._user:
+            base_path = self._get_base_path(self._user.path)
+            path = os.path.normpath(os.path.join(base_path, str(self._user["tokenFile"])))
+            try:
+                with open(path, encoding="utf-8", errors="surrogateescape") as handle:
+                    token = handle.read().strip()
+            except OSError as exc:
+                raise ClusterError(f"cannot read the token file {path} of user {user!r}: {exc.strerror or exc}",
+                                   f'fix the tokenFile: of the users entry "{user}" in the kubeconfig{source}',
+                                   kind=ErrorKind.BAD_CONFIG, context=self._context_name) from exc
+            if not token:
+                return None
+            problem = header_problem(token)
+            if problem:
+                raise _bad_token(user, problem, f"in its token file {path}",
+                                 "the file must hold the token alone (a final newline is fine)",
+                                 self._context_name)
+        else:
+            return None
+        self.token = f"Bearer {token}"
+        return True
+
+    def _load_authentication(self) -> None:
+        super()._load_authentication()
+        token = self.__dict__.get("token")
+        if isinstance(token, str):  # auth-provider (oidc, gcp) tokens and basic auth alike
+            problem = header_problem(token)
+            if problem:
+                user = self._user_name
+                raise ClusterError(
+                    f"the credentials of user {user!r} in the kubeconfig contain {problem}",
+                    f'fix the users entry "{user}" (`kubectl config view --minify`), or log in again',
+                    kind=ErrorKind.BAD_CONFIG, context=self._context_name)
 
     def _load_from_exec_plugin(self) -> bool | None:
         if "exec" not in self._user:
@@ -170,6 +255,10 @@ class _KubeconfigLoader(KubeConfigLoader):
                                             interactive=self._owner.interactive, context=self._context_name)
             status = provider.run()
             if status.get("token"):
+                problem = header_problem(str(status["token"]))
+                if problem:
+                    raise provider._fail(f"answered a token that contains {problem}",
+                                         "update or fix the plugin, then log in again")
                 self.token = f"Bearer {status['token']}"
             elif status.get("clientCertificateData") and status.get("clientKeyData"):
                 self.cert_file = FileOrData(status, None, data_key_name="clientCertificateData",
@@ -197,6 +286,20 @@ class _KubeconfigLoader(KubeConfigLoader):
 class _InClusterLoader(InClusterConfigLoader):
     def reload(self) -> None:
         self._read_token_file()
+
+    def _read_token_file(self) -> None:
+        """The official read, trimmed as client-go does, and refused when HTTP cannot carry it."""
+        super()._read_token_file()
+        token = self.token.split(" ", 1)[1].strip() if self.token else ""
+        if not token:
+            raise ClusterError(f"the service-account token file {self._token_filename} holds only whitespace",
+                               "the pod's projected token is missing: check the pod's serviceAccount",
+                               kind=ErrorKind.BAD_CONFIG)
+        problem = header_problem(token)
+        if problem:
+            raise ClusterError(f"the service-account token in {self._token_filename} contains {problem}",
+                               "the file must hold the token alone", kind=ErrorKind.BAD_CONFIG)
+        self.token = f"bearer {token}"
 
     def expired(self) -> bool:
         """The projected service-account token is re-read every minute, as the official hook does."""

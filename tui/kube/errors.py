@@ -14,6 +14,8 @@ import socket
 import ssl
 from typing import Any
 
+from tui.redaction import redact_credentials
+
 __all__ = ["ClusterError", "ErrorKind", "describe_exception", "HARD_ERROR_KINDS"]
 
 
@@ -63,8 +65,10 @@ class ClusterError(Exception):
         server: str | None = None,
         context: str | None = None,
     ) -> None:
-        self.message = _one_line(message)
-        self.hint = _one_line(hint)
+        # never a credential on screen, in a log or an error: whatever the message quotes (a header
+        # value, a URL with userinfo, a plugin's stderr) goes through the redaction first
+        self.message = redact_credentials(_one_line(message))
+        self.hint = redact_credentials(_one_line(hint))
         self.kind = kind
         self.status = status
         self.reason = reason
@@ -347,6 +351,10 @@ def describe_exception(
             context=context,
         )
 
+    header_error = _describe_bad_header(exc, server, context)
+    if header_error is not None:
+        return header_error
+
     ws_error = _describe_websocket(exc, server, context)
     if ws_error is not None:
         return ws_error
@@ -383,6 +391,34 @@ def describe_exception(
         server=server,
         context=context,
     )
+
+
+# http.client: "Invalid header value b'Bearer ...'" (the value itself, i.e. the token, is quoted),
+# "Invalid header name ..."; urllib3: InvalidHeader; latin-1 encoding of a header value
+_BAD_HEADER_TEXTS = ("Invalid header value", "Invalid header name", "InvalidHeader", "invalid header")
+
+
+def _describe_bad_header(exc: BaseException, server: str | None, context: str | None) -> ClusterError | None:
+    """A request that could not be sent because a header (in practice the kubeconfig's token) holds
+    a line break or another character HTTP forbids: a configuration problem, not a network one,
+    and the message must never repeat the header's value."""
+    for cur in _walk_causes(exc):
+        text = str(cur)
+        bad = (isinstance(cur, ValueError) and any(probe in text for probe in _BAD_HEADER_TEXTS)) \
+            or type(cur).__name__ == "InvalidHeader" \
+            or (isinstance(cur, UnicodeEncodeError) and cur.encoding == "latin-1")
+        if bad:
+            where = f" of context {context!r}" if context else ""
+            return ClusterError(
+                f"a request to {_where(server, context)} could not be sent: a header value contains a line break, "
+                "a control character or a non-ASCII character",
+                f"check the credentials of the user{where} in the kubeconfig (`kubectl config view --minify`): "
+                "a token must be one line of plain ASCII",
+                kind=ErrorKind.BAD_CONFIG,
+                server=server,
+                context=context,
+            )
+    return None
 
 
 def _describe_transport(exc: BaseException, text: str, server: str | None, context: str | None) -> ClusterError | None:

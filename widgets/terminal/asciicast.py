@@ -2,7 +2,8 @@
 
 Format: a JSON header line, then one JSON array per event: `[seconds, "o", text]` for output,
 `[seconds, "i", text]` for input, `[seconds, "r", "COLSxROWS"]` for a resize. Output is decoded
-incrementally, so a UTF-8 character split between two chunks is written whole.
+incrementally, so a UTF-8 character split between two chunks is written whole. The file is created
+mode 0600 (`tui.paths.open_private_file`): a recording holds whatever was typed and shown.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import threading
 import time
 from pathlib import Path
 from typing import IO, Any
+
+from tui.paths import open_private_file
 
 __all__ = ["AsciicastRecorder", "read_asciicast"]
 
@@ -46,7 +49,7 @@ class AsciicastRecorder:
         }
         if title:
             header["title"] = title
-        self._file: IO[str] | None = self.path.open("w", encoding="utf-8")
+        self._file: IO[str] | None = open_private_file(self.path)
         self._write_line(header)
 
     def _elapsed(self) -> float:

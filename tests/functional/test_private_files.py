@@ -1,0 +1,133 @@
+"""Files Ephemera writes for the user are 0600 and the directories it creates 0700, whatever the
+umask: a `.cast` recording holds whatever was typed, a screenshot whatever was on screen, the audit
+log every change. (cwd=/proc: a directory even root cannot write to, so the fallbacks are used.)"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from attach_helpers import add_debug_container_to
+from browser_helpers import make_app, wait_for
+from textual.pilot import Pilot
+
+from tui.audit_log import AuditLog
+from tui.demo.cluster import DemoCluster
+from tui.paths import ensure_private_dir, write_private_file
+from widgets.session_tabs import cast_directory
+from widgets.terminal.asciicast import AsciicastRecorder, read_asciicast
+from widgets.terminal.terminal_view import TerminalView
+
+SLIM = ("default", "slim-79487d6484-h4rss")
+UNWRITABLE = Path("/proc")
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.lstat().st_mode)
+
+
+@pytest.fixture(autouse=True)
+def usual_umask() -> Iterator[None]:
+    """The common 022: without our care files would be 0644 and directories 0755."""
+    old = os.umask(0o022)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
+def test_cast_recording_is_0600_and_an_existing_file_is_tightened(tmp_path: Path) -> None:
+    with AsciicastRecorder(tmp_path / "a.cast", 80, 24) as rec:
+        rec.output(b"mysql -psecret\r\n")
+    assert mode(tmp_path / "a.cast") == 0o600
+    old = tmp_path / "b.cast"
+    old.write_text("stale")
+    old.chmod(0o644)
+    with AsciicastRecorder(old, 80, 24) as rec:
+        rec.output(b"x")
+    assert mode(old) == 0o600
+    header, events = read_asciicast(old)
+    assert header["width"] == 80 and events == [(events[0][0], "o", "x")]  # truncated, rewritten
+
+
+def test_private_files_are_never_written_through_a_symlink(tmp_path: Path) -> None:
+    target = tmp_path / "elsewhere"
+    target.write_text("keep")
+    (tmp_path / "shot.svg").symlink_to(target)
+    with pytest.raises(OSError):
+        write_private_file(tmp_path / "shot.svg", "<svg/>")
+    assert target.read_text() == "keep"
+
+
+def test_private_dirs_are_0700_all_the_way_and_tightened(tmp_path: Path) -> None:
+    made = ensure_private_dir(tmp_path / "state" / "ephemera" / "casts")
+    for path in (made, made.parent, made.parent.parent):
+        assert mode(path) == 0o700
+    loose = tmp_path / "loose"
+    loose.mkdir(mode=0o755)
+    ensure_private_dir(loose)
+    assert mode(loose) == 0o700
+
+
+def test_audit_log_state_directories_are_0700(private_state_home: Path) -> None:
+    log = AuditLog()
+    log.record(context="c", namespace="n", pod="p", action="x", request={}, result="ok", ok=True)
+    assert mode(log.path) == 0o600
+    assert mode(log.path.parent) == 0o700 and mode(private_state_home) == 0o700
+
+
+def test_cast_fallback_directory_is_0700(private_state_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(UNWRITABLE)
+    directory = cast_directory()
+    assert directory == private_state_home / "ephemera" / "casts"
+    assert mode(directory) == 0o700 and mode(directory.parent) == 0o700
+    directory.chmod(0o755)  # made by an older version
+    assert mode(cast_directory()) == 0o700
+
+
+async def test_saved_cast_and_screenshot_from_the_app_are_private(demo_cluster: DemoCluster, tmp_path: Path,
+                                                                  private_state_home: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    add_debug_container_to(demo_cluster.kubeconfig_path, "debugger", target="app", pod=SLIM[1])
+    monkeypatch.chdir(UNWRITABLE)  # both fall back to Ephemera's state directory
+    app: Any = make_app(demo_cluster.kubeconfig_path, demo=True)  # type: ignore[arg-type]
+    async with app.run_test(size=(120, 40)) as pilot:
+        pane = await attach(pilot)
+        await pilot.press(*[("space" if c == " " else c) for c in "echo typed-secret"], "enter")
+        await wait_for(pilot, lambda: "typed-secret" in "\n".join(pane.terminal.engine.all_text()), what="echo")
+        await pilot.press("ctrl+right_square_bracket", "w")
+        casts = private_state_home / "ephemera" / "casts"
+        await wait_for(pilot, lambda: casts.is_dir() and list(casts.glob("*.cast")), what="a .cast file")
+        [cast] = casts.glob("*.cast")
+        shot = app.save_screenshot_notice()
+    assert mode(casts) == 0o700 and mode(cast) == 0o600
+    assert shot is not None and shot.parent == private_state_home / "ephemera" / "screenshots"
+    assert mode(shot) == 0o600 and mode(shot.parent) == 0o700
+    assert shot.read_text().startswith("<svg")
+
+
+async def test_screenshot_in_the_current_directory_is_0600(shared_cluster: DemoCluster, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    app: Any = make_app(shared_cluster.kubeconfig_path)  # type: ignore[arg-type]
+    async with app.run_test(size=(100, 30)):
+        shot = app.save_screenshot_notice()
+    assert shot is not None and shot.resolve().parent == tmp_path.resolve()
+    assert mode(shot) == 0o600
+
+
+async def attach(pilot: Pilot) -> Any:
+    app: Any = pilot.app
+    await wait_for(pilot, lambda: SLIM in app.browser.table.pods, what="the pod listed")
+    app.browser.table.select_key(SLIM)
+    await wait_for(pilot, lambda: app.browser.table.selected_key == SLIM, what="selection")
+    await pilot.press("a")
+    await wait_for(pilot, lambda: list(app.browser.sessions.panes), what="a pane")
+    pane = list(app.browser.sessions.panes)[-1]
+    await wait_for(pilot, lambda: pane.badge.text == "live", timeout=10, what="live")
+    await wait_for(pilot, lambda: isinstance(app.focused, TerminalView), what="the terminal focused")
+    return pane

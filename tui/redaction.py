@@ -1,0 +1,215 @@
+"""Taking secrets out of text before it is shown or written: error messages, the audit log.
+
+Pure functions, no I/O. Two strengths:
+
+* `redact_credentials(text)`: what may never appear in an error message or on screen: bearer and
+  basic credentials (`Bearer x`, `Basic x`, `Authorization: ...`, `Cookie: ...`), the password of a
+  URL's userinfo (`https://user:pw@host` -> `https://user:<redacted>@host`), secret-named query
+  parameters (`?access_token=x`) and the header dump of a failed WebSocket handshake.
+* `redact_text(text)`: that, plus the shell-ish forms found in commands and scripts: `NAME=value`
+  and `--name=value` / `--name value` for secret names (`is_secret_name`), `Name: value` headers
+  with a secret name (`X-Api-Key: x`), `-u user:pass` / `--user user:pass`, and the `-pSECRET` /
+  `-p SECRET` of the MySQL clients (elsewhere `-p` is a port, a PID or "parents", and is kept).
+
+`is_secret_name(name)` decides for env names, map keys and flags: PASSWORD/PASSWD/PASS/PWD
+(`MYSQL_PWD`, but not `PWD` itself), TOKEN, SECRET, CREDENTIAL(S)/CREDS, AUTH/AUTHORIZATION, PAT
+(`GITHUB_PAT`), COOKIE, DSN, SESSION ids, and KEY after another word (`API_KEY`, `PRIVATE_KEY`,
+`AWS_ACCESS_KEY_ID`, `apiKey`), not a lone `key` (`secretKeyRef.key` names a key, it holds none)
+nor words that merely contain the letters (`KEYBOARD`, `PATH`, `AUTHOR`).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Sequence
+
+__all__ = ["REDACTED", "is_secret_name", "redact_args", "redact_credentials", "redact_text"]
+
+REDACTED = "<redacted>"
+
+# --- names ---------------------------------------------------------------------------------------
+
+_WORD_SPLIT = re.compile(r"[^A-Za-z0-9]+")
+_CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z0-9]|\b|[^A-Za-z])|[A-Z]?[a-z0-9]+|[A-Z]+")
+# words that make a name secret wherever they stand (also glued: DBPASSWORD, APITOKEN)
+_SECRET_SUBSTRINGS = ("PASSWORD", "PASSWD", "PASSPHRASE", "TOKEN", "SECRET", "CREDENTIAL", "AUTHORIZATION",
+                      "APIKEY", "PRIVATEKEY", "ACCESSKEY", "COOKIE", "SESSIONID", "SESSID")
+# whole words (components of the name) that make it secret
+_SECRET_WORDS = frozenset({"PASS", "PWD", "CREDS", "AUTH", "PAT", "DSN", "BEARER", "APIKEY"})
+_KEY_WORDS = frozenset({"KEY", "KEYS"})
+_NOT_SECRET_NAMES = frozenset({"PWD", "OLDPWD"})  # the shell's working directories
+# a name ending in one of these names or locates a secret without holding it (secretName, TOKEN_FILE)
+_REFERENCE_WORDS = frozenset({"NAME", "NAMES", "REF", "PATH", "FILE", "DIR", "NAMESPACE"})
+
+
+def _words(name: str) -> list[str]:
+    words: list[str] = []
+    for part in _WORD_SPLIT.split(name):
+        words.extend(w.upper() for w in _CAMEL.findall(part))
+    return words
+
+
+def is_secret_name(name: str) -> bool:
+    """True for names of values that hold secrets (env names, map keys, flag names without dashes)."""
+    bare = name.strip().lstrip("-")
+    if not bare or bare.upper() in _NOT_SECRET_NAMES:
+        return False
+    words = _words(bare)
+    if words and words[-1] in _REFERENCE_WORDS:
+        return False
+    glued = "".join(words)
+    if any(word in glued for word in _SECRET_SUBSTRINGS):
+        return True
+    if any(word in _SECRET_WORDS for word in words):
+        return True
+    if any(word in _KEY_WORDS for word in words[1:]):  # API_KEY, PRIVATE_KEY, ACCESS_KEY_ID; not `key`
+        return True
+    return any(a == "SESSION" and b in {"ID", "KEY"} for a, b in itertools.pairwise(words))
+
+
+# --- credentials (error messages and everything else) --------------------------------------------
+
+_VALUE = r"[^\s'\"\\,;)\]}>]+"
+# `Authorization: Bearer x`, `Proxy-Authorization: Basic x`, `authorization=x`: the scheme is kept
+_AUTH_HEADER = re.compile(r"(\b(?:Proxy-)?Authorization['\"]?\s*[:=]\s*['\"]?)(?:([A-Za-z][A-Za-z0-9\-]*)\s+)?"
+                          rf"({_VALUE})", re.IGNORECASE)
+_COOKIE_HEADER = re.compile(r"(\b(?:Set-)?Cookie['\"]?\s*:\s*['\"]?)([^'\"\r\n]+)", re.IGNORECASE)
+_NOT_A_TOKEN = frozenset({"token", "tokens", "auth", "authentication", "credentials", "scheme", "realm"})
+_BEARER = re.compile(rf"(\b(?:Bearer|Basic)\s+)({_VALUE})", re.IGNORECASE)
+# scheme://user:password@host -> scheme://user:<redacted>@host
+_URL_USERINFO = re.compile(r"(\b[A-Za-z][A-Za-z0-9+.\-]*://[^/\s:@'\"]*:)([^/\s@'\"]+)(@)")
+_QUERY_PARAM = re.compile(r"([?&;])([A-Za-z0-9_.\-]+)=([^&#\s'\"]*)")
+# websocket-client: "Handshake status 401 Unauthorized -+-+- {response headers} -+-+- b'body'"
+_HANDSHAKE_HEADERS = re.compile(r"-\+-\+-.*?-\+-\+-", re.DOTALL)
+
+
+def _bearer(match: re.Match[str]) -> str:
+    if match.group(2).lower() in _NOT_A_TOKEN or match.group(2).startswith("<redacted"):
+        return match.group(0)
+    return match.group(1) + REDACTED
+
+
+def _auth_header(match: re.Match[str]) -> str:
+    scheme = match.group(2)
+    return match.group(1) + (f"{scheme} " if scheme else "") + REDACTED
+
+
+def _query_param(match: re.Match[str]) -> str:
+    if not match.group(3) or not is_secret_name(match.group(2)):
+        return match.group(0)
+    return f"{match.group(1)}{match.group(2)}={REDACTED}"
+
+
+def redact_credentials(text: str) -> str:
+    """`text` without bearer/basic credentials, Authorization/Cookie header values, URL passwords,
+    secret query parameters or a WebSocket handshake's header dump (for every error shown)."""
+    if not text:
+        return text
+    text = _HANDSHAKE_HEADERS.sub("-+-+- <headers> -+-+-", text)
+    text = _AUTH_HEADER.sub(_auth_header, text)
+    text = _COOKIE_HEADER.sub(lambda m: m.group(1) + REDACTED, text)
+    text = _BEARER.sub(_bearer, text)
+    text = _URL_USERINFO.sub(rf"\g<1>{REDACTED}\g<3>", text)
+    return _QUERY_PARAM.sub(_query_param, text)
+
+
+# --- commands and scripts (the audit log) --------------------------------------------------------
+
+_QUOTED_OR_BARE = r"(?:'[^']*'|\"[^\"]*\"|[^\s'\";&|]+)"
+# NAME=value, --name=value, export NAME=value (a word start before the name)
+_ASSIGNMENT = re.compile(rf"((?<![^\s'\"(])-{{0,2}}([A-Za-z_][A-Za-z0-9_.\-]*)=)({_QUOTED_OR_BARE})")
+# --password value / -token value (the value must not look like another flag)
+_FLAG_VALUE = re.compile(rf"((?<![^\s'\"])--?([A-Za-z][A-Za-z0-9_.\-]*)\s+)(?!-)({_QUOTED_OR_BARE})")
+# "password": "value" (JSON in a script or a -d body)
+_JSON_MEMBER = re.compile(r'("([A-Za-z0-9_.\-]+)"\s*:\s*")((?:[^"\\]|\\.)*)(")')
+# X-Api-Key: value, password: value (header or YAML-ish), up to the end of the quote or line
+_NAMED_HEADER = re.compile(r"((?<![A-Za-z0-9_\-])([A-Za-z][A-Za-z0-9_\-]*)\s*:[ \t]*)([^\s'\"][^'\"\r\n]*)")
+# -u user:pass, --user user:pass, --user=user:pass, -uuser:pass (curl, wget, httpie...)
+_USER_PASS = re.compile(r"((?<![^\s'\"])(?:-u\s*|--user[\s=]+|--proxy-user[\s=]+)['\"]?[^\s:'\"]*:)([^\s'\"]+)")
+_MYSQL_TOOLS = r"(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlshow|mysqlcheck|mysqlpump|mariadb|mariadb-dump)"
+_MYSQL_COMMAND = re.compile(rf"\b{_MYSQL_TOOLS}\b[^;&|\n]*")
+_MYSQL_PASSWORD = re.compile(rf"((?<![^\s'\"])-p)(\s*)({_QUOTED_OR_BARE})")
+_MYSQL_PROGRAMS = frozenset(re.findall(r"[a-z\-]+", _MYSQL_TOOLS.replace("?:", "")))
+
+
+def _assignment(match: re.Match[str]) -> str:
+    return match.group(1) + REDACTED if is_secret_name(match.group(2)) else match.group(0)
+
+
+def _flag_value(match: re.Match[str]) -> str:
+    return match.group(1) + REDACTED if is_secret_name(match.group(2)) else match.group(0)
+
+
+def _json_member(match: re.Match[str]) -> str:
+    if not match.group(3) or not is_secret_name(match.group(2)):
+        return match.group(0)
+    return match.group(1) + REDACTED + match.group(4)
+
+
+def _named_header(match: re.Match[str]) -> str:
+    if not is_secret_name(match.group(2)) or REDACTED in match.group(3):
+        return match.group(0)
+    return match.group(1) + REDACTED
+
+
+def _mysql(match: re.Match[str]) -> str:
+    return _MYSQL_PASSWORD.sub(rf"\g<1>\g<2>{REDACTED}", match.group(0))
+
+
+def redact_text(text: str) -> str:
+    """`redact_credentials` plus the secret forms of commands and scripts (see the module doc)."""
+    if not text:
+        return text
+    text = redact_credentials(text)
+    text = _ASSIGNMENT.sub(_assignment, text)
+    text = _JSON_MEMBER.sub(_json_member, text)
+    text = _FLAG_VALUE.sub(_flag_value, text)
+    text = _USER_PASS.sub(rf"\g<1>{REDACTED}", text)
+    text = _NAMED_HEADER.sub(_named_header, text)
+    return _MYSQL_COMMAND.sub(_mysql, text)
+
+
+_USER_FLAGS = frozenset({"-u", "--user", "--proxy-user"})
+
+
+def _program(arg: object) -> str:
+    return str(arg).rsplit("/", 1)[-1] if isinstance(arg, str) else ""
+
+
+def redact_args(args: Sequence[object]) -> list[object]:
+    """A command array (`["curl", "-u", "me:pw", ...]`) with its secret arguments redacted; other
+    items (dicts, lists) are returned as they are for the caller to redact."""
+    out: list[object] = []
+    mysql = bool(args) and _program(args[0]) in _MYSQL_PROGRAMS
+    pending = ""  # the flag whose value comes next: "secret", "user" or "mysql"
+    for arg in args:
+        if not isinstance(arg, str):
+            out.append(arg)
+            pending = ""
+            continue
+        if pending == "secret" or (pending == "mysql" and not arg.startswith("-")):
+            out.append(REDACTED)
+            pending = ""
+            continue
+        if pending == "user":
+            user, colon, _ = arg.partition(":")
+            out.append(f"{user}:{REDACTED}" if colon else arg)
+            pending = ""
+            continue
+        pending = ""
+        flag, equals, value = arg.partition("=")
+        if arg.startswith("-") and not equals and is_secret_name(arg):
+            pending = "secret"
+        elif arg in _USER_FLAGS:
+            pending = "user"
+        elif equals and flag in _USER_FLAGS and ":" in value:
+            arg = f"{flag}={value.split(':', 1)[0]}:{REDACTED}"
+        elif arg.startswith("-u") and len(arg) > 2 and ":" in arg and not arg.startswith("--"):
+            arg = f"{arg.split(':', 1)[0]}:{REDACTED}"
+        elif mysql and arg == "-p":
+            pending = "mysql"
+        elif mysql and arg.startswith("-p") and not arg.startswith("--"):
+            arg = f"-p{REDACTED}"
+        out.append(redact_text(arg))
+    return out
