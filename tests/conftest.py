@@ -9,9 +9,22 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from textual.app import App
 
 from tui.demo.cluster import DemoCluster
 from tui.paths import CONFIG_ENV
+
+
+_textual_run_test = App.run_test
+
+
+def _run_test_with_notifications(self: App, *, notifications: bool = True, **kwargs):  # type: ignore[no-untyped-def]
+    """Textual's pilot turns notifications off by default, which hid every crash and escape in a
+    notice from the suite: here they are on unless a test says otherwise."""
+    return _textual_run_test(self, notifications=notifications, **kwargs)
+
+
+App.run_test = _run_test_with_notifications  # type: ignore[method-assign]
 
 
 @pytest.fixture(autouse=True)

@@ -66,17 +66,29 @@ def is_safe(text: str) -> bool:
     return UNSAFE.search(text) is None
 
 
-def sanitize_text(text: Text) -> Text:
-    """`text` (a Text assembled elsewhere from pieces) with every control character made visible;
-    the styles of the other characters are kept. Returns `text` itself when nothing is unsafe."""
-    matches = list(UNSAFE.finditer(text.plain))
+def is_safe_line(text: str) -> bool:
+    """True when `text` holds no character `visible_line` would replace."""
+    return UNSAFE_ONE_LINE.search(text) is None
+
+
+def strip_unsafe(text: str) -> str:
+    """`text` without the characters `visible_line` would replace (all of them zero-width on a
+    terminal: removing them keeps the layout). For the last guard before the terminal only."""
+    return UNSAFE_ONE_LINE.sub("", text)
+
+
+def sanitize_text(text: Text, *, one_line: bool = False) -> Text:
+    """`text` (a Text assembled elsewhere from pieces) with every control character made visible
+    (`one_line`: tab and newline too); the styles of the other characters are kept. Returns `text`
+    itself when nothing is unsafe."""
+    matches = list((UNSAFE_ONE_LINE if one_line else UNSAFE).finditer(text.plain))
     if not matches:
         return text
     cleaned = text.copy()
     for match in reversed(matches):
         start = match.start()
         head, tail = cleaned[:start], cleaned[start + 1:]
-        head.append(_picture(match))
+        head.append(_picture(match), style=cleaned[start:start + 1].style or None)
         head.append_text(tail)
         cleaned = head
     return cleaned

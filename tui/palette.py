@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.fuzzy import Matcher
+
+from tui.display_text import visible_line
 
 if TYPE_CHECKING:
     from tui.screens.browser_screen import BrowserScreen
@@ -90,6 +94,31 @@ def _browser(provider: Provider) -> BrowserScreen | None:
     return None
 
 
+def _as_markup(text: str) -> Content:
+    """Textual's palette parses every prompt and help text given as a string as markup (and fails
+    on a half-typed `ns dev[/`): names from the cluster and the kubeconfig are given as Content,
+    made visible, never parsed."""
+    return Content(visible_line(text))
+
+
+def _help(text: str) -> str:
+    """A help line as Content (typed `str` in Textual's Hit, but `Content.from_markup` takes a
+    Content as it is): the kubeconfig's servers and the cluster's names are never parsed."""
+    return cast(str, _as_markup(text))
+
+
+def _highlight(matcher: Matcher, title: str) -> Content:
+    """`matcher.highlight` without parsing `title` as markup."""
+    content = _as_markup(title)
+    if content.plain != title:
+        return content
+    _score, offsets = matcher.fuzzy_search.match(matcher.query, title)
+    for offset in offsets:
+        if not title[offset].isspace():
+            content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content
+
+
 class BrowserCommands(Provider):
     """`ns NAME` / `ns all`, `ctx NAME`, and the browser's actions."""
 
@@ -109,7 +138,7 @@ class BrowserCommands(Provider):
         if browser is None:
             return
         for title, help_text, command in _entries(browser):
-            yield DiscoveryHit(title, command, help=help_text)
+            yield DiscoveryHit(_as_markup(title), command, help=_help(help_text), text=title)
 
     async def search(self, query: str) -> Hits:
         browser = _browser(self)
@@ -121,12 +150,14 @@ class BrowserCommands(Provider):
             known.add(title)
             score = matcher.match(title)
             if score > 0:
-                yield Hit(score, matcher.highlight(title), command, text=title, help=help_text)
+                yield Hit(score, _highlight(matcher, title), command, text=title, help=_help(help_text))
         # `ns NAME` / `ctx NAME` typed in full for a name the lists do not know (yet)
         words = query.strip().split()
         if len(words) == 2 and words[0] in ("ns", "ctx") and query.strip() not in known:
             verb, name = words
             if verb == "ns":
-                yield Hit(1.0, f"ns {name}", partial(browser.switch_namespace, name), help="switch namespace")
+                yield Hit(1.0, _as_markup(f"ns {name}"), partial(browser.switch_namespace, name), text=f"ns {name}",
+                          help="switch namespace")
             elif name in browser.kubeconfig.context_names:
-                yield Hit(1.0, f"ctx {name}", partial(browser.switch_context, name), help="switch context")
+                yield Hit(1.0, _as_markup(f"ctx {name}"), partial(browser.switch_context, name), text=f"ctx {name}",
+                          help="switch context")

@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from tui.display_text import safe_text, visible_line
 from tui.kube.podstatus import format_age, pod_ready, pod_status_reason
 from widgets.pod_facts import ContainerEntry, container_entries, pod_facts, pod_problems
 from widgets.pod_rows import SEVERITY_STYLE, status_severity
@@ -51,16 +52,16 @@ def _state_style(entry: ContainerEntry) -> str:
 
 def render_container(entry: ContainerEntry, now: datetime) -> RenderableType:
     style = _state_style(entry)
-    head = Text.assemble(("● ", style), (entry.name, "bold"), "  ", (entry.image, "cyan"))
+    head = Text.assemble(("● ", style), (visible_line(entry.name), "bold"), "  ", (visible_line(entry.image), "cyan"))
     if entry.target:
         head.append("  → target ", style="dim")
-        head.append(entry.target, style="bold magenta")
+        head.append(visible_line(entry.target), style="bold magenta")
     elif entry.kind == "ephemeral":
         head.append("  no target (sees only its own processes unless the pod shares them)", style="dim")
     state = Text("  ")
     state.append(entry.state if entry.state != "Unknown" else "no status yet", style=style)
     if entry.reason:
-        state.append(f" {entry.reason}", style=style)
+        state.append(f" {visible_line(entry.reason)}", style=style)
     if entry.exit_code is not None:
         state.append(f"  exit code {entry.exit_code}", style=style)
     if entry.kind != "ephemeral":
@@ -69,13 +70,13 @@ def render_container(entry: ContainerEntry, now: datetime) -> RenderableType:
             state.append("  ready" if entry.ready else "  not ready", style="" if entry.ready else "yellow")
     lines: list[RenderableType] = [head, state]
     if entry.message:
-        lines.append(Padding(Text(entry.message, style="italic"), (0, 0, 0, 2)))
+        lines.append(Padding(safe_text(entry.message, style="italic"), (0, 0, 0, 2)))
     if entry.started_at:
-        lines.append(Text(f"  started  {_ago(entry.started_at, now)}", style="dim"))
+        lines.append(safe_text(f"  started  {_ago(entry.started_at, now)}", style="dim"))
     if entry.finished_at:
-        lines.append(Text(f"  finished {_ago(entry.finished_at, now)}", style="dim"))
+        lines.append(safe_text(f"  finished {_ago(entry.finished_at, now)}", style="dim"))
     if entry.last_termination:
-        lines.append(Text(f"  last termination: {entry.last_termination}", style="yellow"))
+        lines.append(safe_text(f"  last termination: {entry.last_termination}", style="yellow"))
     return Group(*lines)
 
 
@@ -91,10 +92,10 @@ def render_pod(
     meta = pod.get("metadata") or {}
     status = pod_status_reason(pod)
     title = Text.assemble(
-        (f"{meta.get('namespace', '')}/", "dim"),
-        (meta.get("name", ""), "bold"),
+        (f"{visible_line(meta.get('namespace', ''))}/", "dim"),
+        (visible_line(meta.get("name", "")), "bold"),
         "  ",
-        (status, SEVERITY_STYLE[status_severity(status)]),
+        (visible_line(status), SEVERITY_STYLE[status_severity(status)]),
         "  ",
         (f"ready {pod_ready(pod)}", ""),
     )
@@ -109,16 +110,16 @@ def render_pod(
     grid.add_column()
     problems = pod_problems(pod)
     if problems:
-        grid.add_row(Text("problem", style="bold red"), Text("\n".join(problems), style="red"))
-    grid.add_row("owner", facts.owner)
+        grid.add_row(Text("problem", style="bold red"), safe_text("\n".join(problems), style="red"))
+    grid.add_row("owner", safe_text(facts.owner))
     node_line = facts.node_os
     pod_ip = (pod.get("status") or {}).get("podIP")
     if pod_ip:
         node_line += f"  ip {pod_ip}"
-    grid.add_row("node os", node_line)
+    grid.add_row("node os", safe_text(node_line))
     grid.add_row(
         "pod security",
-        Text(facts.pod_security, style="yellow" if facts.pod_security.startswith(("restricted", "baseline")) else ""),
+        safe_text(facts.pod_security, style="yellow" if facts.pod_security.startswith(("restricted", "baseline")) else ""),
     )
     grid.add_row(
         "share pid ns",
@@ -130,8 +131,8 @@ def render_pod(
         "static pod",
         Text("yes (mirror pod: ephemeral containers refused)", style="yellow") if facts.static else Text("no", style="dim"),
     )
-    grid.add_row("security", "\n".join(facts.security))
-    grid.add_row("volumes", "\n".join(facts.volumes) if facts.volumes else Text("none", style="dim"))
+    grid.add_row("security", safe_text("\n".join(facts.security)))
+    grid.add_row("volumes", safe_text("\n".join(facts.volumes)) if facts.volumes else Text("none", style="dim"))
     parts.append(grid)
 
     entries = container_entries(pod)

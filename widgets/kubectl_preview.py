@@ -7,6 +7,8 @@ import re
 from rich.text import Text
 from textual.widgets import Static
 
+from tui.display_text import safe_text, sanitize_text
+
 
 class KubectlPreview(Static):
     """Shows the command (copyable as one line), the --custom file when kubectl needs one, and
@@ -44,10 +46,10 @@ class KubectlPreview(Static):
             text.append(custom_json, style="cyan")
         for note in notes or ():
             text.append(f"\nnote: {note}", style="yellow")
-        self.update(text)
+        self.update(sanitize_text(text))
 
     def show_problem(self, message: str) -> None:
         """No command: the choices cannot be planned (the message says why)."""
         self.command = ""
         self.custom_json = None
-        self.update(Text(f"(no command: {message})", style="bold red"))
+        self.update(safe_text(f"(no command: {message})", style="bold red"))

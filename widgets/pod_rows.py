@@ -9,6 +9,7 @@ from datetime import datetime
 
 from rich.text import Text
 
+from tui.display_text import visible_line
 from tui.kube.podstatus import ephemeral_summary, pod_columns
 
 # (column key, label)
@@ -50,26 +51,26 @@ def column_keys(*, show_namespace: bool, compact: bool) -> list[str]:
 
 
 def pod_row(pod: dict, now: datetime, keys: list[str]) -> tuple[Text, ...]:
-    """The cells of one row for the given column keys."""
+    """The cells of one row for the given column keys (cluster text made visible: `visible_line`)."""
     columns = pod_columns(pod, now)
     cells: dict[str, Text] = {}
     for key in keys:
         if key == "namespace":
-            cells[key] = Text((pod.get("metadata") or {}).get("namespace", ""))
+            cells[key] = Text(visible_line((pod.get("metadata") or {}).get("namespace", "")))
         elif key == "name":
-            cells[key] = Text(columns.name)
+            cells[key] = Text(visible_line(columns.name))
         elif key == "ready":
             ready, _, total = columns.ready.partition("/")
             style = "" if ready == total or columns.status in DONE_STATUSES else "yellow"
-            cells[key] = Text(columns.ready, style=style)
+            cells[key] = Text(visible_line(columns.ready), style=style)
         elif key == "status":
-            cells[key] = Text(columns.status, style=SEVERITY_STYLE[status_severity(columns.status)])
+            cells[key] = Text(visible_line(columns.status), style=SEVERITY_STYLE[status_severity(columns.status)])
         elif key == "restarts":
             cells[key] = Text(columns.restarts, style="" if columns.restarts.startswith("0") else "yellow")
         elif key == "age":
             cells[key] = Text(columns.age)
         elif key == "node":
-            cells[key] = Text(columns.node)
+            cells[key] = Text(visible_line(columns.node))
         elif key == "eph":
             count, running = ephemeral_summary(pod)
             if count == 0:

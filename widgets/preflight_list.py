@@ -12,6 +12,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from tui.debug.preflight import Check
+from tui.display_text import safe_text, sanitize_text, visible_line
 
 VERDICT_ICONS = {
     "ok": ("✔", "green"),
@@ -55,7 +56,7 @@ def render_checks(checks: Sequence[Check]) -> Table:
         detail = Text(form_wording(check.found), style=style if check.verdict == "fail" else "")
         if check.todo:
             detail.append("\n→ " + form_wording(check.todo), style="dim")
-        table.add_row(Text(icon, style=style), check.name, detail)
+        table.add_row(Text(icon, style=style), Text(visible_line(check.name)), sanitize_text(detail))
     return table
 
 
@@ -92,7 +93,7 @@ class PreflightList(Static):
         self.checks = []
         self.remove_class("-running")
         self.border_title = "pre-flight: could not run"
-        self.update(Text(message, style="bold red"))
+        self.update(safe_text(message, style="bold red"))
 
     @property
     def text(self) -> str:

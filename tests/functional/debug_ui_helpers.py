@@ -77,7 +77,7 @@ def preflight_text(form: DebugFormModal) -> str:
 
 
 def notifications(app: Any) -> list[str]:
-    return [str(n.message) for n in app._notifications]
+    return [str(n.message) for n in app.notice_log]
 
 
 def pod_of(cluster: Any, namespace: str, name: str) -> dict[str, Any] | None:

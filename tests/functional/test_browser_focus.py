@@ -207,7 +207,7 @@ async def test_namespace_picker_takes_a_typed_name_when_namespaces_cannot_be_lis
         app.browser.switch_namespace("Not A Namespace")
         await pilot.pause(0.05)
         assert app.browser.header.namespace == "staging"
-        assert any("is not a namespace name" in str(n.message) for n in app._notifications)
+        assert any("is not a namespace name" in str(n.message) for n in app.notice_log)
 
 
 async def test_an_invalid_label_selector_is_said_to_be_invalid_not_unreachable(shared_cluster: DemoCluster) -> None:

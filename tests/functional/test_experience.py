@@ -230,7 +230,7 @@ async def test_several_config_problems_are_one_notice_that_fits_80x24_and_help_r
             'default_profile = "weird"\n[keys]\nflyaway = "f"\n')
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: SLIM[1] in row_names(app), what="rows: the app started")
-        [notice] = list(app._notifications)  # stacked notices would push the first ones off the screen
+        [notice] = list(app.notice_log)  # stacked notices would push the first ones off the screen
         assert notice.title.startswith("Settings: 5 problems in") and str(Path(os.environ[CONFIG_ENV])) in notice.title
         for needle in ("line 1: default_image", "line 2: recent_images", "line 3: profile", "line 4: default_profile",
                        "line 6: keys.flyaway"):
@@ -328,7 +328,7 @@ async def test_hints_about_debugging_name_the_remapped_debug_key(shared_cluster:
         await pilot.press("a")
 
         def notices() -> list[str]:
-            return [str(n.message) for n in app._notifications]
+            return [str(n.message) for n in app.notice_log]
 
         await wait_for(pilot, lambda: any("no ephemeral container" in n for n in notices()), what="the notice")
         notice = next(n for n in notices() if "no ephemeral container" in n)

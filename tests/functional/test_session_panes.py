@@ -293,7 +293,7 @@ async def test_close_says_the_shell_keeps_running(demo_cluster: DemoCluster, con
         assert "x close" in str(tabs.query_one("#session-hint").render())
         await pilot.press("x")
         await wait_for(pilot, lambda: not panes(pilot), what="pane closed")
-        notices = [n.message for n in app._notifications]
+        notices = [n.message for n in app.notice_log]
         assert any("keeps running in the container" in n and "re-attach" in n for n in notices), notices
         assert not tabs.display
         assert await asyncio.to_thread(container_state, conn, "debugger", SLIM[1]) == "running"
@@ -372,7 +372,7 @@ async def test_copy_screen_and_save_cast(
         output = "".join(data for _, kind, data in events if kind == "o")
         assert "python -m http.server 8080" in output
         assert [t for t, _, _ in events] == sorted(t for t, _, _ in events)
-        assert any(str(cast) in n.message for n in app._notifications)
+        assert any(str(cast) in n.message for n in app.notice_log)
 
 
 async def test_attach_without_ephemeral_container_says_press_d(demo_cluster: DemoCluster) -> None:
@@ -380,7 +380,7 @@ async def test_attach_without_ephemeral_container_says_press_d(demo_cluster: Dem
         app: Any = pilot.app
         await select(pilot, SHARED)
         await pilot.press("a")
-        await wait_for(pilot, lambda: any("press d" in n.message for n in app._notifications), what="notice")
+        await wait_for(pilot, lambda: any("press d" in n.message for n in app.notice_log), what="notice")
         assert not panes(pilot)
 
 

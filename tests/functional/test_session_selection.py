@@ -69,7 +69,7 @@ async def test_mouse_drag_in_a_pane_copies_exactly_the_dragged_characters(demo_c
         await pilot.hover(term, offset=(15, row))
         await pilot.mouse_up(term, offset=(15, row))
         await wait_for(pilot, lambda: app.clipboard == "beta gamma", what="the dragged characters copied")
-        notices = [str(n.message) for n in app._notifications]
+        notices = [str(n.message) for n in app.notice_log]
         assert any("Copied 10 characters of slim-79487d6484-h4rss/debugger" in notice for notice in notices), notices
         assert pane.terminal.selection is not None  # still shown, as in a terminal
         app.copy_to_clipboard("")
@@ -101,5 +101,5 @@ async def test_y_copies_what_the_pane_shows_when_scrolled_back(demo_cluster: Dem
         await pilot.press("ctrl+right_square_bracket", "y")
         await wait_for(pilot, lambda: "\n1\n2\n3\n" in app.clipboard, what="the top of the scrollback copied")
         assert "200" not in app.clipboard.split("\n")
-        notices = [str(n.message) for n in app._notifications]
+        notices = [str(n.message) for n in app.notice_log]
         assert any(notice.startswith("Copied the scrolled-back view of") for notice in notices), notices

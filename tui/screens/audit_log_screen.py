@@ -22,16 +22,20 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Static
 
 from tui.audit_log import AuditEntry, AuditLog
+from tui.display_text import safe_text, sanitize_text, visible_line
 
 READ_LIMIT = 2000
 WIDE_MIN_WIDTH = 160  # entries and details side by side from here; stacked below
 COLUMNS = ("Time (UTC)", "Result", "Action", "Context", "Pod")
 
 
-def entry_cells(entry: AuditEntry) -> tuple[Text, Text, str, str, str]:
+def entry_cells(entry: AuditEntry) -> tuple[Text, Text, Text, Text, Text]:
+    """One row of the table: the log is a file (written by Ephemera, but its fields hold cluster
+    text and anyone who can write the file can put anything there): every cell made visible."""
     when = entry.time.replace("T", " ")[:19]
     result = Text("✔ ok", style="green") if entry.ok else Text("✖ FAILED", style="bold red")
-    return Text(when), result, entry.action, entry.context, f"{entry.namespace}/{entry.pod}"
+    return (Text(visible_line(when)), result, Text(visible_line(entry.action)), Text(visible_line(entry.context)),
+            Text(visible_line(f"{entry.namespace}/{entry.pod}")))
 
 
 def entry_details(entry: AuditEntry) -> Text:
@@ -166,7 +170,7 @@ class AuditLogScreen(ModalScreen[None]):
             table.add_row(*entry_cells(entry), key=str(index))
         status = self.query_one("#audit-status", Static)
         if error:
-            status.update(Text(error, style="red"))
+            status.update(safe_text(error, style="red"))
         elif not entries:
             where = display_path(self.audit_log.path)
             status.update(Text(f"No change recorded yet in {where}. Creating a debug container, "
@@ -191,7 +195,7 @@ class AuditLogScreen(ModalScreen[None]):
         if row is None or not 0 <= row < len(self.entries):
             details.update("")
             return
-        details.update(entry_details(self.entries[row]))
+        details.update(sanitize_text(entry_details(self.entries[row])))
 
     def action_cursor_down(self) -> None:
         self.table.action_cursor_down()

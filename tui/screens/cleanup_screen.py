@@ -23,6 +23,7 @@ from textual.widgets import DataTable, Static
 
 from tui.screens.confirm_modal import ConfirmModal
 from tui.screens.ui_thread import call_on_ui
+from tui.display_text import safe_text, sanitize_text, visible_line
 
 COLUMNS = ("", "namespace", "copy", "source pod", "age", "status")
 
@@ -72,11 +73,11 @@ class CleanupScreen(ModalScreen[None]):
         return f"namespace {self.namespace}" if self.namespace else "every namespace"
 
     def _status(self, text: Text) -> None:
-        self.query_one("#cleanup-status", Static).update(text)
+        self.query_one("#cleanup-status", Static).update(sanitize_text(text))
 
     def action_reload(self) -> None:
         self.notice = ""
-        self.query_one("#cleanup", Vertical).border_title = f"Ephemera's copies in {self._scope()}"
+        self.query_one("#cleanup", Vertical).border_title = Text(visible_line(f"Ephemera's copies in {self._scope()}"))
         self.loading = True
         self._status(Text(f"listing pods labelled app.kubernetes.io/managed-by=ephemera in {self._scope()}…",
                           style="dim"))
@@ -104,7 +105,7 @@ class CleanupScreen(ModalScreen[None]):
         self.marked &= keys
         self._fill()
         if error:
-            self._status(Text(f"Cannot list the copies: {error}", style="bold red"))
+            self._status(safe_text(f"Cannot list the copies: {error}", style="bold red"))
         elif not copies:
             self._status(Text(f"No copies made by Ephemera in {self._scope() if self.namespace else 'any namespace'}." + (" " + notice if notice else ""),
                               style="dim"))
@@ -121,7 +122,8 @@ class CleanupScreen(ModalScreen[None]):
         for copy in self.copies:
             key = (copy.namespace, copy.name)
             mark = Text("✔", style="bold yellow") if key in self.marked else Text(" ")
-            table.add_row(mark, copy.namespace, copy.name, copy.source or "?", copy.age(now), copy.phase,
+            table.add_row(mark, *(safe_text(visible_line(cell)) for cell in (
+                copy.namespace, copy.name, copy.source or "?", copy.age(now), copy.phase)),
                           key=f"{copy.namespace}/{copy.name}")
         if self.copies:
             table.move_cursor(row=min(row, len(self.copies) - 1))

@@ -16,6 +16,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from tui.display_text import safe_text, visible
+
 
 class ConfirmModal(ModalScreen[bool]):
     DEFAULT_CSS = """
@@ -41,9 +43,9 @@ class ConfirmModal(ModalScreen[bool]):
         body = Text()
         for reason in self.reasons:
             body.append("• ", style="bold yellow")
-            body.append(reason + "\n")
+            body.append(visible(reason) + "\n")
         with Vertical(id="confirm"):
-            yield Static(Text(self.title_text), id="confirm-title")
+            yield Static(safe_text(self.title_text), id="confirm-title")
             yield Static(body, id="confirm-reasons")
             yield Static(Text(f"y: {self.confirm_label.lower()}   n / Esc: cancel", style="dim"))
             with Horizontal(id="confirm-buttons"):

@@ -42,6 +42,7 @@ from tui.screens.debug_form_values import MODE_LESSONS, FormValues, request_from
 from widgets.kubectl_preview import KubectlPreview
 from widgets.pod_facts import container_entries
 from widgets.preflight_list import PreflightList
+from tui.display_text import safe_text, sanitize_text, visible_line
 
 PREFLIGHT_DEBOUNCE_SECONDS = 0.4
 NARROW_WIDTH = 118
@@ -89,8 +90,8 @@ def suggested_mode(pod: dict[str, Any]) -> Mode:
 
 
 def _show(widget: Static, text: Text) -> None:
-    """Update a message line; an empty one takes no room."""
-    widget.update(text)
+    """Update a message line (cluster text in it made visible); an empty one takes no room."""
+    widget.update(sanitize_text(text))
     widget.display = bool(text.plain)
 
 
@@ -184,7 +185,7 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
         volumes = [v.get("name") for v in (self.pod.get("spec") or {}).get("volumes") or () if v.get("name")]
         target_value = self.targets[0][1] if self.targets else Select.NULL
         form = VerticalScroll(id="debug-form")
-        form.border_title = f"Debug {self.namespace}/{self.pod_name}"
+        form.border_title = Text(visible_line(f"Debug {self.namespace}/{self.pod_name}"))
         form.border_subtitle = "Enter/ctrl+s create · ctrl+y copy · ctrl+r reuse · PgDn more · Esc cancel"
         with form:
             with RadioSet(id="mode", compact=True):
@@ -199,7 +200,7 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
                     yield _field("image", Input(self.default_image, id="image", compact=True,
                                                 suggester=SuggestFromList(suggestions, case_sensitive=False)))
                     if self.recent_images:
-                        yield Static(Text("recent: " + ", ".join(self.recent_images[:5]), style="dim"),
+                        yield Static(safe_text("recent: " + ", ".join(self.recent_images[:5]), style="dim"),
                                      classes="field-hint", id="recent-images")
                     yield _field("pull", Select([(p, p) for p in PULL_POLICIES], id="pull-policy", compact=True,
                                                 prompt="default (cluster's)", value=self.default_pull_policy

@@ -19,6 +19,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from tui.display_text import safe_text, visible_line
+
 FILTER_HELP = (
     ("/text", "substring of the name, namespace, status or node (case-insensitive)"),
     ("/a.*b", "a regular expression when the text has any of ^$*+?()[]{}|\\"),
@@ -242,7 +244,7 @@ class HelpModal(ModalScreen[None]):
         table.add_column(style="bold cyan", no_wrap=True)
         table.add_column()
         for key, description in self.keys:
-            table.add_row(key, description)
+            table.add_row(Text(visible_line(key)), Text(visible_line(description)))
         with VerticalScroll(id="help"):
             yield Static(Text(self.title_text, style="bold underline"))
             yield Static(table)
@@ -251,13 +253,13 @@ class HelpModal(ModalScreen[None]):
                 filters.add_column(style="bold cyan", no_wrap=True)
                 filters.add_column()
                 for key, description in FILTER_HELP:
-                    filters.add_row(key, description)
+                    filters.add_row(Text(key), Text(description))
                 yield Static(Text("\nFilter", style="bold underline"))
                 yield Static(filters)
             if self.notes:
                 yield Static(Text(f"\n{self.notes_title}", style="bold underline"))
                 for note in self.notes:
-                    yield Static(Text(f"• {note}", style="yellow"))
+                    yield Static(safe_text(f"• {note}", style="yellow"))
             yield Static(Text(f"\n{self.closing_hint}", style="dim"))
 
     def action_close(self) -> None:

@@ -13,6 +13,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from tui.display_text import safe_text, visible_line
+
 
 class PickerModal(ModalScreen[str | None]):
     """Dismisses with the picked value, or None."""
@@ -47,7 +49,7 @@ class PickerModal(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker"):
-            yield Label(self.title_text, id="picker-title")
+            yield Label(safe_text(self.title_text), id="picker-title")
             yield Input(placeholder="type to filter", id="picker-filter")
             yield OptionList(id="picker-list")
             yield Label("", id="picker-notice")
@@ -76,7 +78,7 @@ class PickerModal(ModalScreen[str | None]):
             notice += "; type any name and press Enter to use it"
         self.items = items
         self.notice = notice
-        self.query_one("#picker-notice", Label).update(notice)
+        self.query_one("#picker-notice", Label).update(safe_text(notice))
         self._fill(self.query_one("#picker-filter", Input).value)
 
     def _fill(self, text: str) -> None:
@@ -88,14 +90,14 @@ class PickerModal(ModalScreen[str | None]):
         options: list[Option] = []
         highlight = 0
         for index, value in enumerate(shown):
-            label = Text(value)
+            label = Text(visible_line(value))
             if value == self.current:
                 label.append("  (current)", style="dim")
                 highlight = index
             options.append(Option(label, id=value))
         typed = text.strip()
         if self.allow_typed and typed and typed not in values:
-            options.append(Option(Text.assemble(typed, ("  (as typed)", "dim")), id=typed))
+            options.append(Option(Text.assemble(visible_line(typed), ("  (as typed)", "dim")), id=typed))
         option_list.add_options(options)
         if options:
             option_list.highlighted = highlight if not needle else 0

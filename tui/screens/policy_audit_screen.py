@@ -22,6 +22,7 @@ from textual.widgets import ProgressBar, Static
 
 from tui.debug.policy_audit import AuditRow, audit_variants
 from tui.screens.ui_thread import call_on_ui
+from tui.display_text import safe_text, visible_line
 
 VERDICT_STYLES = {"admitted": ("yes", "bold green"), "refused": ("no", "bold red"), "error": ("error", "bold yellow")}
 
@@ -35,8 +36,8 @@ def render_rows(rows: list[AuditRow]) -> Table:
     for row in rows:
         label, style = VERDICT_STYLES[row.verdict]
         answer = Text("admitted (dry run: nothing created)", style="green") if row.verdict == "admitted" else \
-            Text(f"{row.status or '-'}: {row.message}", style="red" if row.verdict == "refused" else "yellow")
-        table.add_row(row.variant, Text(label, style=style), Text(row.summary, style="dim"), answer)
+            safe_text(f"{row.status or '-'}: {row.message}", style="red" if row.verdict == "refused" else "yellow")
+        table.add_row(safe_text(row.variant), Text(label, style=style), safe_text(row.summary, style="dim"), answer)
     return table
 
 
@@ -71,7 +72,7 @@ class PolicyAuditScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         scroll = VerticalScroll(id="policy-audit")
-        scroll.border_title = f"Policy audit {self.namespace}/{self.pod_name}"
+        scroll.border_title = Text(visible_line(f"Policy audit {self.namespace}/{self.pod_name}"))
         scroll.border_subtitle = "r run again · Esc close"
         with scroll:
             yield Static("", id="audit-status")
@@ -116,7 +117,7 @@ class PolicyAuditScreen(ModalScreen[None]):
         self.query_one("#audit-progress", ProgressBar).display = False
         status = self.query_one("#audit-status", Static)
         if error:
-            status.update(Text(f"The audit could not run: {error}", style="bold red"))
+            status.update(safe_text(f"The audit could not run: {error}", style="bold red"))
             return
         admitted = sum(1 for r in rows if r.verdict == "admitted")
         status.update(Text.assemble(

@@ -1,0 +1,177 @@
+"""Hostile cluster, file and typed text: escape sequences and markup in every free-text field never
+reach the user's terminal, never crash the app and never become links. Notifications are on (as in
+every test: tests/conftest.py).
+
+Two layers are checked: the views make such text visible themselves (`tui.display_text`: ESC is
+shown as ␛, U+202E as <U+202E>, `[/]` as typed), and `tui.app.TerminalGuard` removes anything a
+view missed before it is written. The tests run with the guard off too, so a view that forgets the
+sanitiser fails here instead of hiding behind the guard."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from browser_helpers import make_app, row_names, row_of, wait_for
+from hostile_pods import HOSTILE_POD, NAMESPACE, OSC52, OSC_TITLE, add_hostile_pod, hostile, unsafe_output
+from textual.widgets import DataTable
+from textual.widgets._toast import Toast
+
+from tui.app import EphemeraApp, TerminalGuard
+from tui.cli import main
+from tui.debug import MANAGED_BY_LABEL, MANAGED_BY_VALUE, SOURCE_POD_ANNOTATION
+from tui.demo.cluster import DemoCluster
+from tui.screens.cleanup_screen import CleanupScreen
+from tui.screens.picker_modal import PickerModal
+
+
+@pytest.fixture(params=["guarded", "views-alone"])
+def guard(request: pytest.FixtureRequest) -> bool:
+    """`views-alone`: the app's TerminalGuard is taken out, so only the views' own sanitising counts."""
+    return request.param == "guarded"
+
+
+def hostile_app(kubeconfig: Path | str, guard: bool, **kwargs: Any) -> EphemeraApp:
+    app = make_app(kubeconfig, **kwargs)
+    if not guard:
+        app._filters = [f for f in app._filters if not isinstance(f, TerminalGuard)]
+    return app
+
+
+def toasts_text(app: EphemeraApp) -> str:
+    return "\n".join(str(toast.render()) for toast in app.screen.query(Toast))
+
+
+async def test_hostile_pod_in_the_browser_and_inspector(demo_cluster: DemoCluster, guard: bool) -> None:
+    add_hostile_pod(demo_cluster)
+    app = hostile_app(demo_cluster.kubeconfig_path, guard)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await wait_for(pilot, lambda: HOSTILE_POD in row_names(app), what="the hostile pod's row")
+        app.browser.table.select_key((NAMESPACE, HOSTILE_POD))
+        await wait_for(pilot, lambda: "termination" in app.browser.inspector.text, what="the inspector")
+        await pilot.pause()
+        assert unsafe_output(app) == []
+        # what the pod author wrote is shown, visibly and literally (markup is not parsed)
+        status = row_of(app, NAMESPACE, HOSTILE_POD)["STATUS"]
+        assert status.startswith("CrashLoopBackOff␛]52;c;")
+        text = app.browser.inspector.text
+        for field in ("waiting message", "termination", "status message", "Thing", "NET_ADMIN", "/data/x"):
+            assert f"{field}␛]52;c;" in text, field
+        flat = re.sub(r" *\n", "", text)  # the inspector wraps long lines
+        assert "[/][link=https://evil.example/]click[/link][/bold][b]" in flat
+        assert "<U+202E>evil<U+2066>x<U+2069>" in flat
+        assert "␡" in text and "<U+009B>2J" in text
+        # the inspector can be scrolled through to its end without anything unsafe appearing
+        await pilot.press("enter", "G")
+        await pilot.pause()
+        assert unsafe_output(app) == []
+
+
+async def test_notices_show_cluster_text_literally(demo_cluster: DemoCluster, guard: bool) -> None:
+    """Any notice (a kubelet message, an image name, a server answer) is text, never markup."""
+    app = hostile_app(demo_cluster.kubeconfig_path, guard)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: row_names(app), what="rows")
+        app.notify(f"image {hostile('busybox')} cannot be pulled", title=hostile("title"), severity="error")
+        app.browser.notify(hostile("from a screen"))
+        await wait_for(pilot, lambda: "from a screen" in toasts_text(app), what="the notices")
+        await pilot.pause()
+        shown = toasts_text(app)
+        assert "image busybox␛]52;c;" in shown and "[/][link=https://evil.example/]click[/link]" in shown
+        assert "title␛]52" in shown
+        assert unsafe_output(app) == []
+
+
+async def test_typed_namespace_with_markup(demo_cluster: DemoCluster, guard: bool) -> None:
+    """`:ns dev[/]` in the palette: refused as not a namespace name, said literally; no crash."""
+    app = hostile_app(demo_cluster.kubeconfig_path, guard)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: row_names(app), what="rows")
+        await pilot.press(":")
+        await pilot.press(*"ns dev[/]")
+        await pilot.pause(0.3)  # the palette searches in a worker; nothing of it may be unsafe meanwhile
+        assert unsafe_output(app) == []
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "is not a namespace name" in toasts_text(app), what="the refusal")
+        assert "'dev[/]' is not a namespace name" in toasts_text(app)
+        assert app.browser.namespace == "default"
+        assert unsafe_output(app) == []
+
+
+async def test_config_values_with_markup_and_escapes(demo_cluster: DemoCluster, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch, guard: bool) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('theme = "x[/]\\u001b]0;pwned\\u0007"\ndefault_profile = "[link=https://evil.example/]y[/link]"\n'
+                      'recent_images = ["busybox[/]\\u001b]52;c;aGk=\\u0007"]\n')
+    monkeypatch.setenv("EPHEMERA_CONFIG", str(config))
+    app = hostile_app(demo_cluster.kubeconfig_path, guard)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: "x[/]" in toasts_text(app), what="the settings notice")
+        assert "unknown theme" in toasts_text(app)
+        assert unsafe_output(app) == []
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert unsafe_output(app) == []
+
+
+async def test_hostile_kubeconfig_names(demo_cluster: DemoCluster, tmp_path: Path, guard: bool) -> None:
+    """A kubeconfig is a file: its context names and server addresses are shown visibly too."""
+    data = yaml.safe_load(Path(demo_cluster.kubeconfig_path).read_text())
+    evil = f"ctx[/]{OSC_TITLE}{OSC52}"
+    data["contexts"][0]["name"] = evil
+    data["current-context"] = evil
+    data["contexts"].append({"name": "other[link=https://evil.example/]x[/link]\u202e",
+                             "context": dict(data["contexts"][0]["context"])})
+    path = tmp_path / "kubeconfig"
+    path.write_text(yaml.safe_dump(data))
+    path.chmod(0o600)
+    app = hostile_app(path, guard)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await wait_for(pilot, lambda: row_names(app), what="rows")
+        assert "ctx[/]␛]0;pwned window" in str(app.browser.header.render())
+        assert unsafe_output(app) == []
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, PickerModal), what="the context picker")
+        await pilot.pause()
+        assert unsafe_output(app) == []
+        await pilot.press("escape", ":")
+        await pilot.press(*"ctx")
+        await pilot.pause(0.3)
+        assert unsafe_output(app) == []
+
+
+def _hostile_copy(cluster: DemoCluster) -> None:
+    cluster.faults.add_pod({
+        "apiVersion": "v1", "kind": "Pod",
+        "metadata": {"name": "web-debug-hostl", "namespace": "default",
+                     "labels": {MANAGED_BY_LABEL: MANAGED_BY_VALUE},
+                     "annotations": {SOURCE_POD_ANNOTATION: hostile("default/web")}},
+        "spec": {"containers": [{"name": "app", "image": "busybox"}]},
+    })
+
+
+async def test_cleanup_view_with_a_hostile_source(demo_cluster: DemoCluster, guard: bool) -> None:
+    _hostile_copy(demo_cluster)
+    app = hostile_app(demo_cluster.kubeconfig_path, guard)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await wait_for(pilot, lambda: row_names(app), what="rows")
+        await pilot.press("C")
+        await wait_for(pilot, lambda: isinstance(app.screen, CleanupScreen) and app.screen.copies,
+                       what="the cleanup view with the copy")
+        await pilot.pause()
+        table = app.screen.query_one("#copies", DataTable)
+        assert "default/web␛]52;c;" in str(table.get_row_at(0)[3])
+        assert unsafe_output(app) == []
+
+
+def test_cli_prints_cluster_text_visibly(demo_cluster: DemoCluster, capsys: pytest.CaptureFixture[str]) -> None:
+    """`ephemera cleanup` lists the copies' sources: on the user's terminal, never an escape."""
+    _hostile_copy(demo_cluster)
+    code = main(["--kubeconfig", str(demo_cluster.kubeconfig_path), "cleanup", "-A", "--dry-run"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "default/web␛]52;c;" in out
+    assert "\x1b" not in out + err and "\u202e" not in out + err and "\x9b" not in out + err

@@ -1,0 +1,47 @@
+"""What the command line prints goes through the one sanitiser (`tui.display_text.visible`).
+
+`ephemera debug`, `ephemera cleanup` and the exit summary print pod names, images, kubelet
+messages and server answers on the user's own terminal: an escape sequence in any of them would
+reach it (OSC 52 rewrites the clipboard, OSC 0 renames the window). `install()` wraps
+`sys.stdout` and `sys.stderr` so that every text write (print, argparse's errors, warnings) has its
+control characters made visible; tabs and newlines pass. Textual draws on `sys.__stderr__` and is
+not affected; `.buffer` stays the raw byte stream for the one place that must write a container's
+own bytes (`--raw-attach`, a terminal attach like `kubectl attach`).
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any, TextIO
+
+from tui.display_text import visible
+
+
+class VisibleWriter:
+    """A text stream whose writes are made visible; everything else is the wrapped stream's."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    @property
+    def wrapped(self) -> TextIO:
+        return self._stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(visible(text))
+        return len(text)
+
+    def writelines(self, lines: Any) -> None:
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def install() -> None:
+    """Wrap `sys.stdout` and `sys.stderr` (once; a stream that is None, as under pythonw, stays)."""
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is not None and not isinstance(stream, VisibleWriter):
+            setattr(sys, name, VisibleWriter(stream))
