@@ -13,10 +13,11 @@ from textual.widgets import Static
 STATE_STYLE = {
     "connecting": "bold yellow",
     "live": "bold green",
+    "stale": "bold yellow",
     "reconnecting": "bold yellow",
     "failed": "bold red",
 }
-STATE_ICON = {"connecting": "◌", "live": "●", "reconnecting": "↻", "failed": "✖"}
+STATE_ICON = {"connecting": "◌", "live": "●", "stale": "⚠", "reconnecting": "↻", "failed": "✖"}
 
 
 def short_reason(reason: str, *, server: str, context: str) -> str:
@@ -84,6 +85,10 @@ class ClusterHeader(Static):
         if self.state == "connecting" and self.pod_count:
             # the first list is paged: rows arrive page by page until the watch is live
             line2.append(f"{STATE_ICON['connecting']} listing pods… {self.pod_count} so far", style=style)
+        elif self.state == "stale":
+            # the watch brought nothing for a while (the reason counts the seconds): the rows may
+            # be out of date while it watches again; words, not only colour (NO_COLOR)
+            line2.append(f"{STATE_ICON['stale']} {self.reason or 'no news'}, re-watching", style=style)
         else:
             line2.append(f"{STATE_ICON.get(self.state, '?')} {self.state}", style=style)
             if self.state == "connecting" and self.connecting_since is not None:
@@ -93,7 +98,7 @@ class ClusterHeader(Static):
         if self.state in ("reconnecting", "failed") and self.retry_at is not None:
             remaining = max(0.0, self.retry_at - self.monotonic())
             line2.append(f" (retry in {remaining:.0f}s)", style=style)
-        if self.reason and self.state != "live":
+        if self.reason and self.state not in ("live", "stale"):
             reason = short_reason(self.reason, server=self.server, context=self.context)
             line2.append(f": {reason}", style="yellow" if self.state != "failed" else "red")
         if self.pod_count and not (self.state == "connecting"):

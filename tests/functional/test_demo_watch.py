@@ -45,6 +45,7 @@ def test_watch_replays_from_a_resource_version(demo_cluster: DemoCluster) -> Non
 
 
 def test_bookmarks_carry_only_the_resource_version(demo_cluster: DemoCluster) -> None:
+    demo_cluster.bookmark_frequency = 0.2  # the API server's minute, shortened
     raw = Raw(demo_cluster)
     start = _current_rv(raw)
     stream = raw.stream(f"/api/v1/pods?watch=1&resourceVersion={start}&allowWatchBookmarks=true")

@@ -30,7 +30,7 @@ from tui.demo.kubelet import Kubelet
 from tui.demo.server import build_app
 from tui.demo.state import ServerState
 from tui.demo.tls import ClientCertificate, ServingCertificate, issue_client_certificate, make_serving_certificate
-from tui.demo.store import Store
+from tui.demo.store import DEFAULT_BOOKMARK_FREQUENCY, Store
 
 T = TypeVar("T")
 
@@ -54,6 +54,7 @@ class DemoCluster:
         token: str | None = None,
         history_size: int = 10_000,
         tls: bool = True,
+        bookmark_frequency: float = DEFAULT_BOOKMARK_FREQUENCY,
     ) -> None:
         self.host = host
         self.port = port
@@ -62,6 +63,7 @@ class DemoCluster:
         self.seed = seed
         self.token = token or secrets.token_urlsafe(32)
         self.history_size = history_size
+        self._bookmark_frequency = bookmark_frequency
         # kubectl sends kubeconfig credentials only over TLS, hence https with a per-cluster CA.
         self.certificate: ServingCertificate | None = make_serving_certificate(host) if tls else None
         self.kubeconfig_path: Path | None = None
@@ -106,6 +108,19 @@ class DemoCluster:
     def store(self) -> Store:
         assert self.state is not None, "the cluster is not started"
         return self.state.store
+
+    @property
+    def bookmark_frequency(self) -> float:
+        """Seconds between the BOOKMARK events of a watch with allowWatchBookmarks=true (60, as
+        kube-apiserver; tests set less). Takes effect for watches started after the change."""
+        return self._bookmark_frequency
+
+    @bookmark_frequency.setter
+    def bookmark_frequency(self, seconds: float) -> None:
+        self._bookmark_frequency = float(seconds)
+        if self.state is not None:
+            store = self.state.store
+            self.run(lambda: setattr(store, "bookmark_frequency", float(seconds)))
 
     @property
     def kubelet(self) -> Kubelet:
@@ -154,7 +169,7 @@ class DemoCluster:
 
     async def _main(self) -> None:
         self._stopping = asyncio.Event()
-        store = Store(self.history_size)
+        store = Store(self.history_size, self._bookmark_frequency)
         runtime = _make_runtime(self._on_exit)
         kubelet = Kubelet(store, runtime, self.kubelet_delay)
         self.state = ServerState(store=store, kubelet=kubelet, runtime=runtime, token=self.token)

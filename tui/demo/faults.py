@@ -16,6 +16,7 @@
 | `touch_pods(keys=None, count=None)` | one MODIFIED event per pod (an annotation bump); returns how many |
 | `storm(changes_per_second, seconds)` | a background update storm over all pods; returns at once |
 | `crash_now(ns, pod, container)` | one more CrashLoopBackOff restart of that container |
+| `silence_watches(hang_lists=False)` / `resume_watches(lost=False)` | a silent network: watch streams stay open but send nothing (no events, no bookmarks), new watch requests (with `hang_lists` list requests too) get no answer; on resume what was held back flows, or with `lost` those connections stay dead for good |
 """
 
 from __future__ import annotations
@@ -213,6 +214,20 @@ class FaultInjector:
             task.add_done_callback(self._storms.discard)
 
         self._cluster.call(launch())
+
+    # ---- a silent network ----------------------------------------------------------------
+    def silence_watches(self, *, hang_lists: bool = False) -> None:
+        """A dropped network (VPN down, laptop asleep: packets lost, no reset): open watch streams
+        stay open but send nothing (no events, no bookmarks, not their end) and new watch requests
+        get no answer; with `hang_lists` new list requests hang too. Changes go on meanwhile
+        (`delete_pod` works) and their events are held back until `resume_watches()`."""
+        self._cluster.run(lambda: self._state().store.silence.start(hang_lists=hang_lists))
+
+    def resume_watches(self, *, lost: bool = False) -> None:
+        """The network is back: what was held back flows and hung requests are answered, or with
+        `lost` (a VPN back with new addresses) those connections stay dead: the client must give
+        up on them itself; requests sent from now on are answered."""
+        self._cluster.run(lambda: self._state().store.silence.end(lost=lost))
 
 
 def _bump_restarts(status: dict[str, Any]) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from tui.demo.poddefaults import default_pod, now_iso
 from tui.demo.selectors import EVENT_FIELDS, GENERIC_FIELDS, POD_FIELDS, Filter, parse_field_selector, \
     parse_label_selector
 from tui.demo.state import ServerState
-from tui.demo.store import Watcher, WatchEvent, expired_error
+from tui.demo.store import ConnectionLost, Watcher, WatchEvent, expired_error, never
 from tui.demo.table import TABLE_CONTENT_TYPE, to_table, wants_table
 
 FIELDS = {"pods": POD_FIELDS, "namespaces": GENERIC_FIELDS, "nodes": GENERIC_FIELDS, "events": EVENT_FIELDS}
@@ -66,6 +66,8 @@ def add_routes(app: web.Application, state: ServerState) -> None:
     # ---- list and watch ----------------------------------------------------------------
     async def list_or_watch(request: web.Request, resource: str, namespace: str | None) -> web.StreamResponse:
         watching = request.query.get("watch") in TRUE_VALUES
+        if store.silence.active and (watching or store.silence.hang_lists):
+            await _no_answer_during_silence(state)  # a silent network (faults.silence_watches)
         state.policy.check("watch" if watching else "list", resource, "", namespace)
         flt = request_filter(request, resource, namespace)
         if watching:
@@ -122,7 +124,9 @@ def add_routes(app: web.Application, state: ServerState) -> None:
             first_table[0] = False
             return dumps({"type": event_type, "object": table}) + b"\n"
 
+        silence = store.silence
         try:
+            await silence.wait()
             await response.prepare(request)
             chunk = b"".join(encode(t, o, j) for t, o, j in initial)
             if send_initial:
@@ -130,19 +134,30 @@ def add_routes(app: web.Application, state: ServerState) -> None:
             if chunk:
                 await response.write(chunk)
             deadline = time.monotonic() + timeout if timeout > 0 else None
+            next_bookmark = _bookmark_due(time.monotonic(), store.bookmark_frequency) if bookmarks else None
             while True:
-                wait = state.bookmark_interval if bookmarks else 30.0
-                if deadline is not None:
-                    left = deadline - time.monotonic()
-                    if left <= 0:
-                        break
-                    wait = min(wait, left)
-                try:
-                    item = await asyncio.wait_for(watcher.queue.get(), wait)
-                except asyncio.TimeoutError:
-                    if bookmarks and (deadline is None or deadline - time.monotonic() > 0):
+                now = time.monotonic()
+                if deadline is not None and now >= deadline:
+                    # the API server's watch cache sends one last bookmark before the watch ends
+                    await silence.wait()
+                    if bookmarks and watcher.queue.empty():
                         await response.write(_bookmark(resource, store.rv))
-                    continue
+                    break
+                if watcher.queue.empty():
+                    if next_bookmark is not None and now >= next_bookmark:
+                        await silence.wait()  # nothing leaves while the network is silent
+                        if watcher.queue.empty():  # never ahead of events not delivered yet
+                            await response.write(_bookmark(resource, store.rv))
+                            next_bookmark = _bookmark_due(time.monotonic(), store.bookmark_frequency)
+                        continue
+                    wake = min((t for t in (next_bookmark, deadline) if t is not None), default=None)
+                    try:
+                        item = await asyncio.wait_for(watcher.queue.get(), None if wake is None else wake - now)
+                    except TimeoutError:
+                        continue
+                else:
+                    item = watcher.queue.get_nowait()
+                await silence.wait()
                 if item is None:
                     if watcher.expired_rv is not None:
                         error = expired_error(watcher.expired_rv, store.floor_rv).status()
@@ -156,7 +171,11 @@ def add_routes(app: web.Application, state: ServerState) -> None:
                         break
                     parts.append(extra)
                 await response.write(b"".join(encode(t, e.obj, e.obj_json) for t, e in parts))
+            await silence.wait()
             await response.write_eof()
+        except ConnectionLost:
+            store.remove_watcher(watcher)
+            await never()  # the connection died in the silence: nothing ever again, not even its end
         except (ConnectionResetError, asyncio.CancelledError):
             pass
         finally:
@@ -309,6 +328,25 @@ def _seen_as(flt: Filter, event: WatchEvent) -> str | None:
     from tui.demo.store import classify
 
     return classify(flt, event)
+
+
+async def _no_answer_during_silence(state: ServerState) -> None:
+    """Hold a request while the network is silent; for good if the silence lost its connection."""
+    task = asyncio.current_task()
+    if task is not None:
+        state.streams.add(task)  # so a server restart or stop ends it
+    try:
+        await state.store.silence.wait()
+    except ConnectionLost:
+        await never()
+    finally:
+        if task is not None:
+            state.streams.discard(task)
+
+
+def _bookmark_due(now: float, frequency: float) -> float | None:
+    """When a watch's next periodic BOOKMARK is due (None: no periodic ones)."""
+    return now + frequency if frequency > 0 else None
 
 
 def _bookmark(resource: str, rv: int, initial_end: bool = False) -> bytes:

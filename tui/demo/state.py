@@ -43,7 +43,6 @@ class ServerState:
     token: str
     policy: AccessPolicy = field(default_factory=AccessPolicy)
     faults: RequestFaults = field(default_factory=RequestFaults)
-    bookmark_interval: float = 1.0
     address: str = "127.0.0.1:0"
     # Long-lived handlers (watches, log follows, attach/exec) so a restart can end them.
     streams: set[asyncio.Task[Any]] = field(default_factory=set)

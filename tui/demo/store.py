@@ -23,6 +23,10 @@ Key = tuple[str, str]  # (namespace or "", name)
 
 DEFAULT_HISTORY = 10_000
 WATCHER_QUEUE_LIMIT = 200_000
+# How often a watch with allowWatchBookmarks=true gets a BOOKMARK, as kube-apiserver's watch cache
+# (`defaultBookmarkFrequency = time.Minute` in k8s.io/apiserver's cacher); one more comes at the
+# end of a watch with timeoutSeconds. Clients may treat a longer silence as a dead connection.
+DEFAULT_BOOKMARK_FREQUENCY = 60.0
 
 LIST_KINDS: dict[str, str] = {
     "pods": "PodList",
@@ -104,9 +108,55 @@ def classify(flt: Filter, event: WatchEvent) -> str | None:
     return None
 
 
+class ConnectionLost(Exception):
+    """The silence ended with `lost=True`: this connection never carries anything again."""
+
+
+class WatchSilence:
+    """A silent network between the watch clients and the server (fault injection): while it is on,
+    watch streams send nothing (no events, no bookmarks, not even their end) and new watch requests
+    get no answer; with `hang_lists` new list requests get none either. When it ends, what was held
+    back flows (TCP delivers what it retransmitted once a dropped network returns) or, with
+    `lost=True`, those connections stay dead (a VPN that came back with new addresses): only
+    requests sent after the end are answered."""
+
+    def __init__(self) -> None:
+        self._period: asyncio.Future[bool] | None = None  # its result: lost
+        self.hang_lists = False
+
+    @property
+    def active(self) -> bool:
+        return self._period is not None
+
+    def start(self, *, hang_lists: bool = False) -> None:
+        if self._period is None:
+            self._period = asyncio.get_running_loop().create_future()
+        self.hang_lists = hang_lists
+
+    def end(self, *, lost: bool = False) -> None:
+        period, self._period = self._period, None
+        self.hang_lists = False
+        if period is not None and not period.done():
+            period.set_result(lost)
+
+    async def wait(self) -> None:
+        """Return at once, or when the silence ends; ConnectionLost when it ended with `lost`."""
+        period = self._period
+        if period is not None and await asyncio.shield(period):
+            raise ConnectionLost
+
+
+async def never() -> None:
+    """Wait until cancelled (a lost connection: the server stopping ends it)."""
+    await asyncio.get_running_loop().create_future()
+
+
 class Store:
-    def __init__(self, history_size: int = DEFAULT_HISTORY) -> None:
+    def __init__(self, history_size: int = DEFAULT_HISTORY,
+                 bookmark_frequency: float = DEFAULT_BOOKMARK_FREQUENCY) -> None:
         self.rv = 1
+        self.bookmark_frequency = bookmark_frequency  # seconds between BOOKMARK events of a watch
+        self.silence = WatchSilence()
         self.objects: dict[str, dict[Key, dict[str, Any]]] = {name: {} for name in LIST_KINDS}
         self._json: dict[str, dict[Key, bytes]] = {name: {} for name in LIST_KINDS}
         self._sorted: dict[str, list[str] | None] = {name: None for name in LIST_KINDS}

@@ -7,6 +7,11 @@ only ``post_message`` from them.
 
 Recovery:
 - the server ends the watch (timeout): watch again from the latest resourceVersion;
+- no event and no BOOKMARK for ``silence_timeout`` seconds (a silent network: VPN down, laptop
+  asleep, packets dropped without a reset): ``stale`` ("no news for N s"), the connection is
+  abandoned at once (the read timeout of the watch request) and the watch resumes from the last
+  resourceVersion after a backoff; the API server sends a bookmark every minute, so a quiet
+  cluster is never taken for a silent one;
 - 410 Gone (HTTP or an ERROR event): relist and send a ``reset=True`` batch;
 - network errors and 5xx: ``reconnecting`` with the reason, exponential backoff with full jitter;
 - 401/403, other refusals (a 400 for a bad label selector) and a failing credential plugin:
@@ -26,6 +31,7 @@ from typing import Any, Literal, Protocol
 
 from kubernetes.client import ApiClient
 from kubernetes.client.exceptions import ApiException
+from urllib3.exceptions import ReadTimeoutError
 
 from tui.kube.errors import ClusterError, ErrorKind, describe_exception
 from tui.kube.pod_store import PodBatch, PodChangeBuffer, PodKey, pod_key, slim_pod
@@ -35,7 +41,7 @@ __all__ = ["PodBatch", "PodWatcher", "WatchStatus"]
 
 log = logging.getLogger(__name__)
 
-WatchState = Literal["connecting", "live", "reconnecting", "failed"]
+WatchState = Literal["connecting", "live", "stale", "reconnecting", "failed"]
 
 LIST_PAGE_SIZE = 500
 CONNECT_TIMEOUT = 10.0
@@ -43,6 +49,11 @@ LIST_READ_TIMEOUT = 60.0
 # A watch connection that ends this quickly without delivering anything counts as a failure
 # for the backoff, so a server that closes watches at once is not hammered in a tight loop.
 QUICK_END_SECONDS = 1.0
+# No event and no bookmark for this long: the connection is taken for dead (a silent network) and
+# the watch starts again. Above the API server's bookmark period (`defaultBookmarkFrequency`, one
+# minute, in k8s.io/apiserver's watch cache), so a quiet cluster is never stale; far below the
+# minutes TCP takes to notice a dead peer. PodWatcher(silence_timeout=...) overrides it.
+SILENCE_TIMEOUT = 75.0
 # Client errors that are worth the reconnect backoff (the rest of 4xx mean "failed")
 RETRYABLE_CLIENT_ERRORS = frozenset({408, 409, 429})
 
@@ -52,7 +63,8 @@ class WatchStatus:
     """The connection state shown in the header."""
 
     state: WatchState
-    reason: str = ""  # e.g. "connection refused (127.0.0.1:6443)" or "403: ... cannot list pods"
+    # e.g. "connection refused (127.0.0.1:6443)", "403: ... cannot list pods", "no news for 80 s" (stale)
+    reason: str = ""
     retry_at: float | None = None  # time.monotonic() of the next attempt when reconnecting/failed
     resource_version: str = ""
     hint: str = ""  # what to do about `reason`, e.g. the missing RBAC verb and a `kubectl auth can-i`
@@ -72,6 +84,10 @@ class _Expired(Exception):
 
 class _Stopped(Exception):
     """stop() was called while a request was in flight."""
+
+
+class _Silent(Exception):
+    """The watch brought no event and no bookmark for `silence_timeout` seconds."""
 
 
 def _describe(exc: BaseException, connection: ConnectionLike) -> tuple[str, str]:
@@ -98,6 +114,7 @@ class PodWatcher:
         forbidden_retry: float = 15.0,
         acknowledge: bool = False,
         ack_timeout: float = 5.0,
+        silence_timeout: float | None = None,
     ) -> None:
         self.connection = connection
         self.namespace = namespace or None
@@ -108,6 +125,9 @@ class PodWatcher:
         self._watch_timeout = watch_timeout
         self._backoff = backoff or Backoff()
         self._forbidden_retry = forbidden_retry
+        # None: the module's SILENCE_TIMEOUT, read now (so a test may set a short one for the app)
+        self.silence_timeout = SILENCE_TIMEOUT if silence_timeout is None else silence_timeout
+        self._last_news = 0.0  # time.monotonic() of the last list, watch answer, event or bookmark
         # Back-pressure: with `acknowledge`, one batch at a time is in the consumer's hands; the
         # changes that arrive meanwhile collapse into the next batch, so a busy UI never has a
         # queue of stale batches in front of the user's key presses.
@@ -204,6 +224,12 @@ class PodWatcher:
                 break
             except _Expired:
                 need_list = True
+            except _Silent:
+                # not an error to log: the network went quiet. The response (and its socket) is
+                # closed already; watch again from the last resourceVersion, with the backoff of
+                # any network error (the next attempt may hang as well while the network is down)
+                self._set_status("stale", self._quiet_reason())
+                self._wait(self._backoff.next_delay())
             except ApiException as exc:
                 if self._stopping.is_set():
                     break
@@ -309,6 +335,7 @@ class PodWatcher:
                 data = json.loads(response.data)
             finally:
                 self._release_response()
+            self._last_news = time.monotonic()  # a page: the server is there
             known = self._known
             page = [slim_pod(pod, known.get(pod_key(pod))) for pod in data.get("items") or []]
             metadata = data.get("metadata") or {}
@@ -344,7 +371,11 @@ class PodWatcher:
         ]
         if self.resource_version:
             query.append(("resourceVersion", self.resource_version))
-        response = self._request(query, self._watch_timeout + 30.0)
+        # The read timeout is the silence timeout: a socket that brings nothing for that long
+        # (no event, no bookmark) wakes this thread, which closes it (urllib3 does, on the error)
+        # without waiting for TCP to give up on the peer.
+        response = self._request(query, self.silence_timeout)
+        self._last_news = time.monotonic()
         self._backoff.reset()
         self._set_status("live")
         delivered = False
@@ -353,12 +384,17 @@ class PodWatcher:
                 if self._stopping.is_set():
                     raise _Stopped
                 delivered = True
+                self._last_news = time.monotonic()  # an event or a bookmark: the server is there
                 # One decode per line, handled at once: only one event's decoded objects are
                 # alive at a time. (Decoding a whole chunk first kept thousands of pods alive
                 # through young collections, which promoted them and triggered full collections
                 # of every pod held: pauses of hundreds of ms in an update storm.)
                 for line in lines:
                     self._handle_event(json.loads(line))
+        except ReadTimeoutError:
+            if self._stopping.is_set():
+                raise _Stopped from None
+            raise _Silent from None
         finally:
             self._release_response()
         if self._stopping.is_set():
@@ -418,6 +454,23 @@ class PodWatcher:
             self._flush_now.clear()
             if not self._stopping.is_set():
                 self._flush()
+                self._check_news()
+
+    def _quiet_reason(self) -> str:
+        return f"no news for {time.monotonic() - self._last_news:.0f} s"
+
+    def _check_news(self) -> None:
+        """The watchdog (flush thread): `live` with no news for `silence_timeout` becomes `stale`,
+        its seconds counting up (also while a new request hangs); news makes it `live` again."""
+        with self._status_lock:
+            status = self._status
+            if status is None or status.state not in ("live", "stale"):
+                return
+            quiet = time.monotonic() - self._last_news
+            if quiet >= self.silence_timeout:
+                self._set_status_locked("stale", self._quiet_reason())
+            elif status.state == "stale":
+                self._set_status_locked("live")
 
     def _flush(self) -> None:
         with self._flush_lock:
@@ -444,21 +497,32 @@ class PodWatcher:
         http_status: int = 0,
     ) -> None:
         with self._status_lock:
-            status = WatchStatus(state, reason, retry_at, self.resource_version, hint, http_status)
-            previous = self._status
-            if previous is not None and (previous.state, previous.reason, previous.retry_at) == (
-                state,
-                reason,
-                retry_at,
-            ):
-                return
-            self._status = status
-            if self._stopping.is_set():
-                return
-            try:
-                self._on_status(status)
-            except Exception:  # noqa: BLE001
-                log.exception("pod watch status callback failed")
+            self._set_status_locked(state, reason, retry_at, hint=hint, http_status=http_status)
+
+    def _set_status_locked(
+        self,
+        state: WatchState,
+        reason: str = "",
+        retry_at: float | None = None,
+        *,
+        hint: str = "",
+        http_status: int = 0,
+    ) -> None:
+        status = WatchStatus(state, reason, retry_at, self.resource_version, hint, http_status)
+        previous = self._status
+        if previous is not None and (previous.state, previous.reason, previous.retry_at) == (
+            state,
+            reason,
+            retry_at,
+        ):
+            return
+        self._status = status
+        if self._stopping.is_set():
+            return
+        try:
+            self._on_status(status)
+        except Exception:  # noqa: BLE001
+            log.exception("pod watch status callback failed")
 
 
 def _line_groups(response: Any) -> Iterator[list[bytes]]:
