@@ -7,6 +7,13 @@ new ApiClient per session, a reader thread, stdin writes that never block), trie
 `sh` for a shell (and explains a distroless container that has neither), and offers to re-attach
 when the connection dropped. Output is recorded in memory so the session can be saved as an
 asciicast v2 file.
+
+A pane whose pod was deleted (or replaced by a new pod of the same name: another uid) is `gone`:
+it keeps its output and offers nothing that cannot work (no re-attach). The watch's delete, a
+relist without the pod, a new uid for its name, or the session's end only prompt a GET of the
+pod (on the pane's own connection): a 404 or another uid is what makes the pane gone, so a pod
+that only left the watch's scope (another namespace or context, a label selector) is not taken
+for deleted.
 """
 
 from __future__ import annotations
@@ -18,7 +25,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -27,7 +33,9 @@ from textual.widgets import Static
 
 from tui.palette import key_for
 from tui.kube.attach_session import AttachSession, SessionStatus
+from tui.display_text import safe_text
 from tui.kube.errors import describe_exception
+from tui.kube.namespaces import get_json
 from widgets.pod_facts import ContainerEntry, container_entries
 from widgets.terminal.asciicast import AsciicastRecorder
 from widgets.terminal.terminal_view import TerminalInput, TerminalLeave, TerminalResized, TerminalView
@@ -65,7 +73,9 @@ class SessionTarget:
         return f"{self.pod}/{self.container}"
 
 
-BadgeState = Literal["waiting", "connecting", "live", "ended", "lost", "failed", "terminated", "no-shell", "closed"]
+BadgeState = Literal[
+    "waiting", "connecting", "live", "ended", "lost", "failed", "terminated", "no-shell", "closed", "gone"
+]
 
 
 @dataclass(frozen=True)
@@ -83,6 +93,10 @@ def _entry(pod: dict[str, Any] | None, container: str) -> ContainerEntry | None:
         if entry.name == container:
             return entry
     return None
+
+
+def _uid_of(pod: dict[str, Any] | None) -> str:
+    return str(((pod or {}).get("metadata") or {}).get("uid") or "")
 
 
 def _image_of(pod: dict[str, Any] | None, container: str) -> str:
@@ -134,6 +148,16 @@ class _SessionEvent(Message):
 
 
 @dataclass(eq=False)
+class _PodChecked(Message):
+    """The answer of a GET of the pane's pod: `found` False for a 404; `error` when the GET failed
+    (nothing learned)."""
+
+    found: bool
+    uid: str
+    error: str = ""
+
+
+@dataclass(eq=False)
 class _LogsLoaded(Message):
     data: bytes
     error: str
@@ -175,10 +199,14 @@ class SessionPane(Vertical):
         self._shells: list[tuple[str, ...]] = list(SHELL_COMMANDS) if self.auto_shell else []
         self.argv: list[str] | None = list(command) if command else (list(self._shells.pop(0)) if kind == "exec" else None)
         self.pod = pod
+        self.pod_uid = _uid_of(pod)  # the pod this pane is about: a new pod of the same name is another
+        self.gone = False  # the pod was deleted (or replaced): nothing to re-attach to
+        self.replaced_by = ""  # the uid of the pod that now has the name, when there is one
+        self.pod_checks = 0  # GETs of the pod answered (it was still there, gone, or the GET failed)
         self.session: AttachSession | None = None
         self.status: SessionStatus | None = None
         self.generation = 0
-        self.phase: Literal["new", "waiting", "session", "logs", "closed"] = "new"
+        self.phase: Literal["new", "waiting", "session", "logs", "closed", "gone"] = "new"
         self.badge = Badge("connecting", "connecting")
         self.banner_text = ""
         self.exit_code: int | None = None
@@ -221,7 +249,7 @@ class SessionPane(Vertical):
         if not self.is_mounted:
             return
         banner = self.banner
-        banner.update(Text(text))
+        banner.update(safe_text(text))  # pod, container and cluster messages: data, never markup
         banner.display = bool(text)
         for name in ("info", "warning", "error"):
             banner.set_class(name == style, f"-{name}")
@@ -243,17 +271,93 @@ class SessionPane(Vertical):
 
     # ------------------------------------------------------------------ container state (watch data)
     def update_pod(self, pod: dict[str, Any] | None, *, deleted: bool = False) -> None:
-        """The browser's latest copy of the pod (None with deleted=True: the pod is gone)."""
-        if pod is not None:
-            self.pod = pod
-        if self.phase != "waiting":
+        """The browser's latest copy of the pod; `deleted=True` (pod None): the watch no longer has
+        it (a DELETED event, a relist without it): a GET says whether it really is gone."""
+        if self.gone or self.phase == "closed":
             return
-        if deleted:
-            self._set_badge("failed", "pod deleted")
-            self._set_banner(f"Pod {self.target.pod} was deleted while waiting for {self.target.container}.", "error")
-            self.phase = "closed"
+        if deleted or pod is None:
+            if deleted:
+                self.check_pod()
             return
-        self._evaluate(self.pod)
+        uid = _uid_of(pod)
+        if self.pod_uid and uid and uid != self.pod_uid:
+            self.check_pod()  # a new pod of that name (a StatefulSet's): this pane's pod was deleted
+            return
+        if uid and not self.pod_uid:
+            self.pod_uid = uid
+        self.pod = pod
+        if self.phase == "waiting":
+            self._evaluate(self.pod)
+
+    # ------------------------------------------------------------------ the pod deleted
+    def check_pod(self) -> None:
+        """GET the pod in a thread worker: a 404, or a pod of that name with another uid, makes the
+        pane `gone`; a pod still there (or a failed GET) changes nothing."""
+        if self.gone or self.phase == "closed":
+            return
+        connection, target = self.connection, self.target
+
+        def load() -> None:
+            from kubernetes.client.exceptions import ApiException
+
+            try:
+                pod = get_json(connection.api_client, f"/api/v1/namespaces/{target.namespace}/pods/{target.pod}")
+            except ApiException as exc:
+                if exc.status == 404:
+                    self.post_message(_PodChecked(False, ""))
+                else:
+                    self.post_message(_PodChecked(True, "", describe_exception(exc).message))
+                return
+            except Exception as exc:  # noqa: BLE001 - nothing learned; the next sign asks again
+                self.post_message(_PodChecked(True, "", describe_exception(exc).message))
+                return
+            self.post_message(_PodChecked(True, _uid_of(pod)))
+
+        self.run_worker(load, thread=True, group="session-pod-check", exit_on_error=False)
+
+    @on(_PodChecked)
+    def _pod_checked(self, message: _PodChecked) -> None:
+        message.stop()
+        self.pod_checks += 1
+        if self.gone or self.phase == "closed" or message.error:
+            return
+        if not message.found:
+            self._mark_gone("")
+        elif self.pod_uid and message.uid and message.uid != self.pod_uid:
+            self._mark_gone(message.uid)
+
+    def _mark_gone(self, replaced_by: str) -> None:
+        """The pod was deleted: end the session if it still runs (its late statuses are dropped),
+        keep the output, say so."""
+        self.gone = True
+        self.replaced_by = replaced_by
+        self.phase = "gone"
+        self.generation += 1
+        session, self.session = self.session, None
+        if session is not None and not session.status.finished:
+            threading.Thread(target=session.close, name="attach-close", daemon=True).start()
+        self._set_badge("gone", "pod deleted")
+        self._set_banner(self.gone_text, "warning")
+
+    @property
+    def _pod_name(self) -> str:
+        return f"{self.target.namespace}/{self.target.pod}"
+
+    @property
+    def gone_text(self) -> str:
+        """The banner of a pane whose pod was deleted."""
+        text = (f"Pod {self._pod_name} was deleted: this session cannot be re-attached. "
+                "The output below is kept (y copies, w saves).")
+        if self.replaced_by:
+            text += ("\nA new pod of that name runs now (another uid): open a session on it from the browser "
+                     "(its ephemeral containers, if any, are new ones).")
+        return text
+
+    @property
+    def gone_notice(self) -> str:
+        """What `r` says in a pane whose pod was deleted."""
+        return (f"Cannot re-attach {self.target.title}: the pod was deleted ({self._pod_name}). "
+                "Its output stays in the pane: y copies, w saves, x closes it.")
 
     def _evaluate(self, pod: dict[str, Any] | None, *, first: bool = False) -> None:
         entry = _entry(pod, self.target.container)
@@ -376,6 +480,7 @@ class SessionPane(Vertical):
         elif status.state == "ended":
             self._ended(status)
         elif status.state == "lost":
+            self.check_pod()
             self._set_badge("lost", "connection lost")
             keeps = "The shell keeps running in the container" if self.kind == "attach" else "The exec'd shell may have ended with it"
             self._set_banner(
@@ -396,6 +501,7 @@ class SessionPane(Vertical):
                 if entry.state != "Running":
                     self._evaluate(self.pod)
                     return
+            self.check_pod()
             self._set_badge("failed")
             hint = f"\n{error.hint}" if error is not None and error.hint else ""
             self._set_banner(f"Cannot {self.kind} {self.target.title}: {status.message}{hint}\nPress r to try again.", "error")
@@ -422,6 +528,8 @@ class SessionPane(Vertical):
                                                           key_for(self.app, "debug", "d")), "error")
                 return
         self.exit_code = status.exit_code
+        if status.message != "closed":
+            self.check_pod()  # a stream that ended as its pod was deleted: say so before the watch does
         if status.exit_code is not None:
             self._set_badge("ended", f"ended (exit {status.exit_code})")
             if self.kind == "attach":
@@ -478,7 +586,10 @@ class SessionPane(Vertical):
         if session is not None and not session.status.finished:
             session.write(message.data)
         elif message.data in (b"r", b"R"):
-            self.reattach()
+            if self.gone:
+                self.app.notify(self.gone_notice, title="Pod deleted", severity="warning", timeout=8)
+            else:
+                self.reattach()
         elif message.data == b"d" and self.badge.state == "no-shell":
             self.post_message(self.DebugRequested(self))
         elif message.data == b"\x1b":

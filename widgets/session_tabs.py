@@ -43,6 +43,7 @@ BADGE_STYLES: dict[str, tuple[str, str]] = {
     "failed": ("✕", "bold red"),
     "no-shell": ("✕", "bold red"),
     "closed": ("■", "dim"),
+    "gone": ("⊘", "red"),  # the pod was deleted: nothing to re-attach to
 }
 
 ACTIVITY_MARK = "✱"  # on a tab not shown whose session printed something since (as tmux's #)
@@ -52,6 +53,7 @@ HINT_TAB_BAR = (
     " · w save .cast"
     " · r re-attach · Esc browser"
 )
+HINT_TAB_BAR_GONE = HINT_TAB_BAR.replace(" · r re-attach", "")  # the shown pane's pod was deleted
 HINT_SCROLLED = "↑ scrolled back (Shift+End: bottom)"
 HINT_SELECTING = "j/k (↑/↓) extend the selection · PgUp/PgDn by a page · y copy the lines · Esc cancel"
 
@@ -233,8 +235,10 @@ class SessionTabs(Vertical):
         return self.panes.index(current) if current is not None else -1
 
     def find(self, namespace: str, pod: str, container: str) -> SessionPane | None:
+        """The pane of this container; not one whose pod was deleted (a new pod of the same name,
+        a StatefulSet's, gets a pane of its own; the old one keeps its output until closed)."""
         target = SessionTarget(namespace, pod, container)
-        return next((pane for pane in self.panes if pane.target == target), None)
+        return next((pane for pane in self.panes if pane.target == target and not pane.gone), None)
 
     # ------------------------------------------------------------------ opening and closing
     def open(
@@ -314,13 +318,15 @@ class SessionTabs(Vertical):
             pane.close_session()
 
     # ------------------------------------------------------------------ watch data
-    def pods_changed(self, upserts: dict[tuple[str, str], dict[str, Any]], deletes: frozenset[tuple[str, str]] = frozenset()) -> None:
-        """The browser's pod batch: panes waiting for their container re-check its state."""
+    def pods_changed(self, upserts: dict[tuple[str, str], dict[str, Any]],
+                     deletes: frozenset[tuple[str, str]] = frozenset(), *, reset: bool = False) -> None:
+        """The browser's pod batch: panes waiting for their container re-check its state; a pane
+        whose pod was deleted (`deletes`, or a `reset` batch without it) checks it is gone."""
         for pane in self.panes:
             key = (pane.target.namespace, pane.target.pod)
             if key in upserts:
                 pane.update_pod(upserts[key])
-            elif key in deletes:
+            elif key in deletes or reset:
                 pane.update_pod(None, deleted=True)
 
     # ------------------------------------------------------------------ layout
@@ -444,7 +450,8 @@ class SessionTabs(Vertical):
                 # After the leave chord, which must stay visible on a narrow screen.
                 hint = hint.replace(" · ", f" · {HINT_SCROLLED} · ", 1)
         elif focused is self.tab_bar:
-            hint = HINT_SELECTING if self._selecting else HINT_TAB_BAR
+            hint = HINT_SELECTING if self._selecting else (
+                HINT_TAB_BAR_GONE if pane is not None and pane.gone else HINT_TAB_BAR)
         else:
             hint = "t into the panes (Ctrl+] comes back out)"
         self.query_one("#session-hint", Static).update(hint)
@@ -459,7 +466,9 @@ class SessionTabs(Vertical):
         pane = self.current
         if pane is None:
             return
-        if pane.reattach():
+        if pane.gone:
+            self.app.notify(pane.gone_notice, title="Pod deleted", severity="warning", timeout=8)
+        elif pane.reattach():
             pane.terminal.focus()
         elif pane.badge.state == "live":
             self.app.notify(f"{pane.target.title} is live: nothing to re-attach")

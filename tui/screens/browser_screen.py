@@ -303,7 +303,7 @@ class BrowserScreen(Screen[None]):
         table = self.table
         table.apply_batch(batch)
         for sessions in self.query(SessionTabs):  # none while the app is closing
-            sessions.pods_changed(batch.upserts, batch.deletes)
+            sessions.pods_changed(batch.upserts, batch.deletes, reset=batch.reset)
         if batch.reset:
             self.has_listed = True
         self._update_count()
