@@ -10,6 +10,8 @@ from textual.reactive import reactive
 from textual.timer import Timer
 from textual.widgets import Static
 
+from tui.display_text import sanitize_text
+
 STATE_STYLE = {
     "connecting": "bold yellow",
     "live": "bold green",
@@ -73,7 +75,7 @@ class ClusterHeader(Static):
         if short:
             server = server.removeprefix("https://")
         line1.append(server, style="dim")
-        return line1
+        return sanitize_text(line1, one_line=True)  # the kubeconfig's names and server are file text
 
     def render(self) -> Text:
         line1 = self._line1(short=False)
@@ -111,6 +113,7 @@ class ClusterHeader(Static):
         if self.filter_text:
             line2.append("  filter ", style="dim")
             line2.append(self.filter_text, style="bold yellow")
+        line2 = sanitize_text(line2, one_line=True)  # reasons and activities quote the cluster
         width = self.size.width
         if width > 0:
             line1.truncate(width, overflow="ellipsis")

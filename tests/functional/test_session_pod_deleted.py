@@ -62,7 +62,7 @@ def hint(pilot: Pilot) -> str:
 
 
 def notices(pilot: Pilot) -> list[str]:
-    return [str(n.message) for n in pilot.app._notifications]
+    return [str(n.message) for n in pilot.app.notice_log]
 
 
 async def select(pilot: Pilot, key: tuple[str, str]) -> None:

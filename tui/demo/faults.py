@@ -12,10 +12,11 @@
 | `delete_pod(ns, name)` | deletes the pod at once (DELETED event, containers stopped) |
 | `set_container_waiting(ns, pod, container, reason, message="")` | forces a container state |
 | `set_container_running(ns, pod, container)` | forces it running (ready) |
-| `add_pod(pod)` | creates a pod as the API would (defaults, kubelet start); returns the stored pod |
+| `add_pod(pod, kubelet=True)` | creates a pod as the API would (defaults, kubelet start; `kubelet=False`: its status stays as given); returns the stored pod |
 | `touch_pods(keys=None, count=None)` | one MODIFIED event per pod (an annotation bump); returns how many |
 | `storm(changes_per_second, seconds)` | a background update storm over all pods; returns at once |
 | `crash_now(ns, pod, container)` | one more CrashLoopBackOff restart of that container |
+| `modify_pod(ns, pod, change)` | `change(pod)` on the stored pod (any field, as a kubelet/controller would write it) |
 | `silence_watches(hang_lists=False)` / `resume_watches(lost=False)` | a silent network: watch streams stay open but send nothing (no events, no bookmarks), new watch requests (with `hang_lists` list requests too) get no answer; on resume what was held back flows, or with `lost` those connections stay dead for good |
 """
 
@@ -96,17 +97,21 @@ class FaultInjector:
 
         return self._cluster.run(delete)
 
-    def add_pod(self, pod: dict[str, Any]) -> dict[str, Any]:
-        """Create a pod as a POST would (defaults filled, kubelet schedules and starts it)."""
+    def add_pod(self, pod: dict[str, Any], *, kubelet: bool = True) -> dict[str, Any]:
+        """Create a pod as a POST would (defaults filled, kubelet schedules and starts it).
+        `kubelet=False`: the pod keeps the status it was given and no kubelet ever changes it (a
+        node the demo does not run: for fixtures whose status must stay exactly as written)."""
 
         def add() -> dict[str, Any]:
             state = self._state()
             namespace = pod.get("metadata", {}).get("namespace", "default")
             body = default_pod(_copy(pod), namespace)
-            body.pop("status", None)
-            body["status"] = {"phase": "Pending"}
+            if kubelet:
+                body.pop("status", None)
+                body["status"] = {"phase": "Pending"}
             stored = state.store.create("pods", body)
-            state.kubelet.pod_created(namespace, stored["metadata"]["name"])
+            if kubelet:
+                state.kubelet.pod_created(namespace, stored["metadata"]["name"])
             return _copy(stored)
 
         return self._cluster.run(add)
@@ -148,6 +153,11 @@ class FaultInjector:
         from tui.demo.kubelet import crash_once
 
         self._modify(namespace, pod, lambda obj: crash_once(obj, container))
+
+    def modify_pod(self, namespace: str, pod: str, change: Any) -> None:
+        """`change(pod_dict)` on the stored pod (as a kubelet or controller writing any field would);
+        one MODIFIED event. `change` returns False to leave the pod as it was."""
+        self._modify(namespace, pod, change)
 
     def _modify(self, namespace: str, pod: str, change: Any) -> None:
         def run() -> None:

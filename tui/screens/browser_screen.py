@@ -37,6 +37,7 @@ from widgets.pod_filter import PodFilter, parse_filter
 from widgets.pod_table import PodTable
 from widgets.session_tabs import SessionTabs
 from widgets.terminal.terminal_view import TerminalView
+from tui.display_text import sanitize_text
 
 BENCH_ENV = "EPHEMERA_BENCH_FIRST_ROWS"
 NAMESPACE_NAME = re.compile(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")  # a DNS label, as the API server checks
@@ -373,7 +374,7 @@ class BrowserScreen(Screen[None]):
                 # (A, n, -l restart the watch) would come back deaf to j/k without this.
                 self.set_focus(table)
             return
-        message.update(text)
+        message.update(sanitize_text(text))
         message.display = True
         table.display = False
 
