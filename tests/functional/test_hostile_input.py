@@ -175,3 +175,35 @@ def test_cli_prints_cluster_text_visibly(demo_cluster: DemoCluster, capsys: pyte
     assert code == 0, err
     assert "default/web␛]52;c;" in out
     assert "\x1b" not in out + err and "\u202e" not in out + err and "\x9b" not in out + err
+
+
+async def test_debug_form_and_policy_audit_on_the_hostile_pod(demo_cluster: DemoCluster, guard: bool) -> None:
+    """The form's pre-flight, preview and messages, and the policy audit, quote the pod: visibly."""
+    from debug_ui_helpers import open_form
+
+    from tui.screens.policy_audit_screen import PolicyAuditScreen
+
+    add_hostile_pod(demo_cluster)
+    app = hostile_app(demo_cluster.kubeconfig_path, guard)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await wait_for(pilot, lambda: HOSTILE_POD in row_names(app), what="the hostile pod's row")
+        await open_form(pilot, (NAMESPACE, HOSTILE_POD))
+        await pilot.pause()
+        assert unsafe_output(app) == []
+        await pilot.press("escape")
+        await pilot.press("P")
+        await wait_for(pilot, lambda: isinstance(app.screen, PolicyAuditScreen) and app.screen.rows, timeout=20,
+                       what="the policy audit's rows")
+        await pilot.pause()
+        assert unsafe_output(app) == []
+
+
+def test_debug_command_prints_the_hostile_pod_visibly(demo_cluster: DemoCluster,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """`ephemera debug` on the hostile pod: its pre-flight and requests on the user's terminal."""
+    add_hostile_pod(demo_cluster)
+    main(["--kubeconfig", str(demo_cluster.kubeconfig_path), "debug", HOSTILE_POD, "--image=busybox",
+          "--target=app", "--dry-run"])
+    out, err = capsys.readouterr()
+    assert HOSTILE_POD in out + err
+    assert "\x1b" not in out + err and "\u202e" not in out + err and "\x9b" not in out + err

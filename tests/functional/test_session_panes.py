@@ -312,6 +312,7 @@ async def test_waits_for_the_container_then_attaches(tmp_path: Path) -> None:
             await wait_for(pilot, lambda: app.browser.table.pods[SLIM]["status"].get("phase") == "Running", what="pod up")
             container = {"name": "slowpoke", "image": "busybox:1.36", "stdin": True, "tty": True,
                          "targetContainerName": "app"}
+            cluster.faults.pause_kubelet()  # a slow node: the container stays ContainerCreating
             status, _ = await asyncio.to_thread(
                 request, connection, "PATCH", f"/api/v1/namespaces/default/pods/{SLIM[1]}/ephemeralcontainers",
                 {"spec": {"ephemeralContainers": [container]}}, "application/strategic-merge-patch+json")
@@ -322,6 +323,8 @@ async def test_waits_for_the_container_then_attaches(tmp_path: Path) -> None:
             await wait_for(pilot, lambda: pane.badge.state == "waiting", what="waiting badge")
             assert "Waiting for container slowpoke" in pane.banner_text
             await wait_for(pilot, lambda: "ContainerCreating" in pane.banner_text, what="the live reason")
+            assert pane.badge.state == "waiting"
+            cluster.faults.resume_kubelet()
             await wait_badge(pilot, pane, "live")
             await run_line(pilot, pane, "ps", "http.server")
         connection.close()

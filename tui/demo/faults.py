@@ -16,6 +16,7 @@
 | `touch_pods(keys=None, count=None)` | one MODIFIED event per pod (an annotation bump); returns how many |
 | `storm(changes_per_second, seconds)` | a background update storm over all pods; returns at once |
 | `crash_now(ns, pod, container)` | one more CrashLoopBackOff restart of that container |
+| `pause_kubelet()` / `resume_kubelet()` | a slow node: the kubelet's due steps (pulls, starts, restarts) wait until resumed |
 | `modify_pod(ns, pod, change)` | `change(pod)` on the stored pod (any field, as a kubelet/controller would write it) |
 | `silence_watches(hang_lists=False)` / `resume_watches(lost=False)` | a silent network: watch streams stay open but send nothing (no events, no bookmarks), new watch requests (with `hang_lists` list requests too) get no answer; on resume what was held back flows, or with `lost` those connections stay dead for good |
 """
@@ -153,6 +154,15 @@ class FaultInjector:
         from tui.demo.kubelet import crash_once
 
         self._modify(namespace, pod, lambda obj: crash_once(obj, container))
+
+    def pause_kubelet(self) -> None:
+        """A slow node: the kubelet's next steps (image pulls, container starts, restarts) wait,
+        so containers stay as they are (e.g. Waiting ContainerCreating) until `resume_kubelet()`."""
+        self._cluster.run(lambda: self._state().kubelet.pause())
+
+    def resume_kubelet(self) -> None:
+        """The held steps run now, in order; later ones at their normal pace."""
+        self._cluster.run(lambda: self._state().kubelet.resume())
 
     def modify_pod(self, namespace: str, pod: str, change: Any) -> None:
         """`change(pod_dict)` on the stored pod (as a kubelet or controller writing any field would);

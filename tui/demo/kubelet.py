@@ -171,6 +171,8 @@ class Kubelet:
         self._crashloop_task: asyncio.Task[None] | None = None
         self.crashloop_period = 20.0
         self.image_pull_backoff = IMAGE_PULL_BACKOFF_INITIAL  # seconds; tests may shorten it
+        self.paused = False  # faults.pause_kubelet(): due steps wait in `_held` until resumed
+        self._held: list[Callable[[], None]] = []
 
     # ---- plumbing ------------------------------------------------------------------------
     def later(self, delay: float, callback: Callable[[], None]) -> None:
@@ -178,10 +180,23 @@ class Kubelet:
 
         def run() -> None:
             self._handles.discard(handle)
+            if self.paused:
+                self._held.append(callback)
+                return
             callback()
 
         handle = loop.call_later(max(delay, 0.0), run)
         self._handles.add(handle)
+
+    def pause(self) -> None:
+        """Steps that come due (pulls, starts, restarts) wait until `resume()`: a slow node."""
+        self.paused = True
+
+    def resume(self) -> None:
+        self.paused = False
+        held, self._held = self._held, []
+        for callback in held:
+            callback()
 
     def stop(self) -> None:
         for handle in list(self._handles):
