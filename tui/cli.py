@@ -73,6 +73,8 @@ def add_cluster_options(parser: argparse.ArgumentParser, *, suppress_defaults: b
 
     With `suppress_defaults` (used on subcommands), an option not given after the subcommand keeps
     the value given before it."""
+    from tui.commands.arguments import namespace_name  # an RFC 1123 label, checked before any request
+
     default: Any = argparse.SUPPRESS if suppress_defaults else None
     group = parser.add_argument_group("cluster")
     group.add_argument("--kubeconfig", metavar="PATH", default=default,
@@ -80,7 +82,7 @@ def add_cluster_options(parser: argparse.ArgumentParser, *, suppress_defaults: b
     group.add_argument("--context", metavar="NAME", default=default,
                        help="kubeconfig context to use (default: current-context)")
     scope = group.add_mutually_exclusive_group()
-    scope.add_argument("-n", "--namespace", metavar="NS", default=default,
+    scope.add_argument("-n", "--namespace", metavar="NS", default=default, type=namespace_name,
                        help="namespace (default: the context's namespace, else 'default')")
     scope.add_argument("-A", "--all-namespaces", action="store_true",
                        default=argparse.SUPPRESS if suppress_defaults else False,

@@ -3,10 +3,12 @@
 Flow: read the pod (and /version, for the legacy API of 1.16-1.21 servers), plan; `--dry-run`
 prints the exact HTTP requests as JSON and stops. Otherwise pre-flight (`tui.debug.preflight`,
 each check printed with what it found and what to do; a failing check stops with exit code 1
-unless `--force`), confirmation for privileged containers and `--replace` (y/N on a terminal,
-`--yes` otherwise), create, wait until the container runs (printing waiting reasons), then
-open the TUI straight into that debug session (`tui.commands.debug_tui`; `--raw-attach`: a plain
-attach in this terminal instead, e.g. for scripts; `--no-attach`: print how to attach).
+unless `--force`), confirmation for root on the node (`tui.debug.confirmation`: privileged,
+capabilities such as SYS_ADMIN, host namespaces, hostPath mounts, from any flag or `--custom`) and
+`--replace` (y/N on a terminal, `--yes` otherwise), create, wait until the container runs
+(printing waiting reasons), then open the TUI straight into that debug session
+(`tui.commands.debug_tui`; `--raw-attach`: a plain attach in this terminal instead, e.g. for
+scripts; `--no-attach`: print how to attach).
 `--policy-audit` prints which debug containers the cluster would admit for the pod (dry runs only).
 Every change sent (ephemeral container added, copy created, original deleted with `--replace`,
 refusals too) is recorded in the audit log (`tui.audit_log`), as the UI does.
@@ -40,6 +42,7 @@ if TYPE_CHECKING:
     from tui.kube.connection import ClusterConnection
 
 PROG = "ephemera debug"
+MAX_TIMEOUT = 86_400.0  # --timeout: a day at most (finite, > 0)
 COMMAND_DEST = "debug_command_words"
 VERDICT_LABELS = {"ok": "ok  ", "info": "info", "warn": "WARN", "fail": "FAIL"}
 
@@ -68,6 +71,7 @@ def _parse_known_args(self: argparse.ArgumentParser, args: Sequence[str] | None 
 
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
+    from tui.commands.arguments import MAX_ID, integer_between, seconds_between
     from tui.debug.kubectl_command import add_kubectl_debug_arguments
 
     # The subparser parses kubectl-style (intermixed, `--` ends the flags): see _parse_known_args.
@@ -80,23 +84,28 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
     flag("--mount", action="append", default=[], metavar="VOL:PATH[:ro]",
          help="mount one of the pod's volumes into the debug container")
     flag("--privileged", action="store_true", help="privileged debug container (asks for confirmation)")
-    flag("--run-as-user", type=int, metavar="UID", help="securityContext.runAsUser of the debug container")
-    flag("--run-as-group", type=int, metavar="GID", help="securityContext.runAsGroup")
+    flag("--run-as-user", type=integer_between(0, MAX_ID, "a user id"), metavar="UID",
+         help="securityContext.runAsUser of the debug container")
+    flag("--run-as-group", type=integer_between(0, MAX_ID, "a group id"), metavar="GID",
+         help="securityContext.runAsGroup")
     flag("--run-as-non-root", action="store_true", default=None, help="securityContext.runAsNonRoot: true")
-    flag("--cap-add", action="append", default=[], metavar="CAP", help="add a capability")
+    flag("--cap-add", action="append", default=[], metavar="CAP",
+         help="add a capability (ALL, SYS_ADMIN, SYS_MODULE... give root on the node: asks for confirmation)")
     flag("--cap-drop", action="append", default=[], metavar="CAP", help="drop a capability")
     flag("--target-fs", action="store_true",
          help="start the shell in the target's root filesystem (debugger tools stay on PATH)")
     flag("--dry-run", action="store_true",
          help="print the exact HTTP requests as JSON and send nothing")
     flag("--force", action="store_true", help="go on even when a pre-flight check fails")
-    flag("-y", "--yes", action="store_true", help="confirm privileged containers and --replace")
+    flag("-y", "--yes", action="store_true",
+         help="confirm what asks first: root on the node (privileged, capabilities such as ALL, SYS_ADMIN or "
+              "SYS_MODULE, host namespaces, hostPath mounts) and --replace")
     flag("--reuse", action="store_true",
          help="attach to a running debug container of the same image and mode instead of adding one")
     flag("--raw-attach", action="store_true",
          help="attach in this terminal without the TUI (Ctrl+] detaches), e.g. for scripts")
-    flag("--timeout", type=float, default=120.0, metavar="SECONDS",
-         help="how long to wait for the container to run (default: %(default)s)")
+    flag("--timeout", type=seconds_between(0, MAX_TIMEOUT), default=120.0, metavar="SECONDS",
+         help=f"how long to wait for the container to run, at most {MAX_TIMEOUT:.0f} (default: %(default)s)")
     flag("--policy-audit", action="store_true",
          help="dry-run one debug container per profile, privileged and host namespaces; print what "
               "the cluster admits (creates nothing)")
@@ -107,27 +116,35 @@ def _err(text: str) -> None:
 
 
 def _read_custom(path: str | None) -> dict[str, Any] | None:
+    """The --custom file (`-`: stdin): a regular file of at most MAX_CUSTOM_BYTES (UserFileError)."""
     if not path:
         return None
-    from tui.debug.custom import parse_custom
+    from tui.debug.custom import MAX_CUSTOM_BYTES, parse_custom
+    from tui.display_text import visible_line
+    from tui.user_files import read_user_file
 
-    text = sys.stdin.read() if path == "-" else Path(path).expanduser().read_text()
-    return parse_custom(text, source=path)
+    text = read_user_file(path, what="--custom file", limit=MAX_CUSTOM_BYTES)
+    return parse_custom(text, source=visible_line(path))
 
 
 def _pod_name(text: str) -> str:
-    """POD, pod/POD, pods/POD or po/POD as kubectl takes them; other kinds are refused clearly."""
+    """POD, pod/POD, pods/POD or po/POD as kubectl takes them, a valid pod name (RFC 1123 subdomain);
+    other kinds are refused clearly."""
     from tui.debug.errors import PlanError
+    from tui.display_text import visible_line
+    from tui.k8s_names import name_problem
 
-    if "/" not in text:
-        return text
-    kind, name = text.split("/", 1)
-    if kind.lower() in ("pod", "pods", "po") and name:
+    kind, name = text.split("/", 1) if "/" in text else ("pod", text)
+    if kind.lower() in ("pod", "pods", "po"):
+        problem = name_problem("pod", name)
+        if problem:
+            raise PlanError(problem)
         return name
+    shown = visible_line(text)
     if kind.lower() in ("node", "nodes", "no"):
-        raise PlanError(f"{text}: ephemera debugs pods, not nodes; for a node use "
-                        f"`kubectl debug {text} -it --image=busybox` (a pod in the node's namespaces)")
-    raise PlanError(f"{text}: not a pod; name a pod as POD or pod/POD (kubectl debug's spelling)")
+        raise PlanError(f"{shown}: ephemera debugs pods, not nodes; for a node use "
+                        f"`kubectl debug {shown} -it --image=busybox` (a pod in the node's namespaces)")
+    raise PlanError(f"{shown}: not a pod; name a pod as POD or pod/POD (kubectl debug's spelling)")
 
 
 def _settings_with_problems_reported() -> Any:
@@ -145,6 +162,7 @@ def build_request(args: argparse.Namespace, namespace: str) -> DebugRequest:
     """The DebugRequest for the parsed flags (PlanError when they make no sense)."""
     from tui.debug.errors import PlanError
     from tui.debug.kubectl_command import request_from_arguments
+    from tui.debug.planner import name_problems
     from tui.debug.request import DEFAULT_IMAGE, SecurityOverrides, VolumeMount
 
     command = list(getattr(args, COMMAND_DEST, []) or [])
@@ -173,6 +191,9 @@ def build_request(args: argparse.Namespace, namespace: str) -> DebugRequest:
         capabilities_add=tuple(args.cap_add),
         capabilities_drop=tuple(args.cap_drop),
     )
+    problems = name_problems(request)  # -n or the context's namespace, -c, --target, --copy-to
+    if problems:
+        raise PlanError("; ".join(problems))
     return replace(request, mounts=mounts, overrides=overrides, custom=_read_custom(args.custom),
                    target_fs=bool(args.target_fs))
 
@@ -204,12 +225,14 @@ def _confirm(plan: DebugPlan, args: argparse.Namespace) -> bool:
     if not plan.requires_confirmation or args.yes:
         return True
     from tui.commands.raw_attach import terminal_is_interactive
+    from tui.display_text import visible_line
 
-    reasons = "; ".join(plan.confirmation_reasons)
+    reasons = [visible_line(reason) for reason in plan.confirmation_reasons]  # pod and file text in them
     if not terminal_is_interactive():
-        _err(f"refused: {reasons}. Pass --yes to confirm (no terminal to ask on)")
+        _err(f"refused: {'; '.join(reasons)}. Nothing was created; pass --yes to confirm (no terminal to ask on)")
         return False
-    answer = input(f"{reasons}. Continue? [y/N] ").strip().lower()
+    print("This needs your confirmation:", *(f"  - {reason}" for reason in reasons), sep="\n", file=sys.stderr)
+    answer = input("Continue? [y/N] ").strip().lower()
     if answer not in ("y", "yes"):
         _err("cancelled")
         return False

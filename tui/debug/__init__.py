@@ -16,7 +16,8 @@ Modules: `request` (DebugRequest, Mode, Profile, CopyOptions, KeepFlags, Securit
 VolumeMount), `names` (debugger-xxxxx, <pod>-debug-xxxxx), `profiles` (kubectl's profiles),
 `overrides` (security overrides, mounts), `custom` (the --custom partial spec), `target_fs`
 (the target filesystem helper), `legacy` (the 1.16-1.21 API), `planned_request`
-(PlannedRequest), `kubectl_command` (argv both ways), `planner` (plan, DebugPlan).
+(PlannedRequest), `kubectl_command` (argv both ways), `planner` (plan, DebugPlan), `confirmation`
+(the one rule for what asks first: root on the node).
 """
 
 from tui.debug.errors import PlanError

@@ -2,7 +2,10 @@
 
 - `parse_custom(text, source="custom spec") -> dict`: JSON first, then YAML (as kubectl tries);
   refuses what kubectl refuses: "name, command, image, lifecycle and volume devices are not
-  modifiable via custom profile";
+  modifiable via custom profile"; and, bounded input: more than `MAX_CUSTOM_BYTES` (1 MiB) of
+  text, YAML aliases (`*name`: a few lines can expand to gigabytes) and nesting deeper than
+  `MAX_DEPTH` (a container spec is a few levels deep) are refused before anything is built.
+  Reading the file (`--custom FILE`) is the caller's: `tui.user_files.read_user_file`, bounded;
 - `merge_custom(container, custom) -> dict`: a strategic merge of `custom` onto the container,
   with the merge keys of `v1.Container` (env by `name`, volumeMounts by `mountPath`, ports by
   `containerPort`, volumeDevices by `devicePath`, resources.claims by `name`); maps merge
@@ -31,17 +34,54 @@ MERGE_KEYS: dict[str, str] = {
 }
 
 NOT_MODIFIABLE = "name, command, image, lifecycle and volume devices are not modifiable via custom profile"
+MAX_CUSTOM_BYTES = 1024 * 1024  # far above any container spec
+MAX_DEPTH = 32
+
+
+def _depth_problem(value: Any, limit: int = MAX_DEPTH) -> bool:
+    """True when `value` nests deeper than `limit` (iterative: no recursion on hostile input)."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children = list(item.values())
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+def _load(text: str, source: str) -> Any:
+    """JSON, else YAML without aliases (no expansion bombs); RecursionError is a clear refusal."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        pass
+    except RecursionError:
+        raise PlanError(f"{source} nests too deeply (more than {MAX_DEPTH} levels)") from None
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent):
+                raise PlanError(f"{source}: YAML aliases (*{event.anchor}) are not accepted; write the "
+                                "values out")
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise PlanError(f"{source} does not contain a valid container spec: {exc}") from exc
+    except RecursionError:
+        raise PlanError(f"{source} nests too deeply (more than {MAX_DEPTH} levels)") from None
 
 
 def parse_custom(text: str, source: str = "custom spec") -> dict[str, Any]:
     """The partial container spec in `text` (JSON or YAML)."""
-    try:
-        data = json.loads(text)
-    except ValueError:
-        try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            raise PlanError(f"{source} does not contain a valid container spec: {exc}") from exc
+    if len(text) > MAX_CUSTOM_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_CUSTOM_BYTES:
+        raise PlanError(f"{source} is larger than {MAX_CUSTOM_BYTES // (1024 * 1024)} MiB: refused")
+    data = _load(text, source)
+    if _depth_problem(data):
+        raise PlanError(f"{source} nests too deeply (more than {MAX_DEPTH} levels)")
     if data is None:
         data = {}
     if not isinstance(data, dict):

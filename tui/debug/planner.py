@@ -19,7 +19,8 @@ Requests: `POST /api/v1/namespaces/NS/pods`, plus `DELETE` of the original with 
 
 `DebugPlan` also carries the equivalent `kubectl debug` argv (`kubectl_command`, with the
 `--custom` JSON for what kubectl has no flag for), `warnings` for the user, the messages kubectl
-would print, and whether the UI must ask for confirmation (privileged, replace).
+would print, and whether the UI must ask for confirmation (root on the node, see
+`tui.debug.confirmation`; replace).
 Invalid requests raise `PlanError`.
 """
 
@@ -34,6 +35,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Any, Literal
 
+from tui.debug.confirmation import root_equivalent_reasons
 from tui.debug.custom import merge_custom
 from tui.debug.errors import PlanError
 from tui.debug.kubectl_command import CUSTOM_FILE, build_kubectl_command
@@ -49,6 +51,7 @@ from tui.debug.planned_request import (
 from tui.debug.profiles import apply_profile, find_container
 from tui.debug.request import PULL_POLICIES, DebugRequest, Mode, Profile, SecurityOverrides
 from tui.debug.target_fs import MARKER_ENV, TargetFsHelper, copy_mode_helper, target_mode_helper
+from tui.k8s_names import name_problem
 
 MANAGED_BY_LABEL = "app.kubernetes.io/managed-by"
 MANAGED_BY_VALUE = "ephemera"
@@ -101,7 +104,25 @@ def _rfc3339(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def name_problems(request: DebugRequest) -> list[str]:
+    """The names in `request` that no API server would take (`tui.k8s_names`): the namespace and
+    pod (they go into the request path), the debugger's name, the target and the copy's name."""
+    names = [("namespace", "namespace", request.namespace), ("pod", "pod", request.pod),
+             ("container", "debug container", request.container_name),
+             ("container", "target container", request.target if request.mode == Mode.TARGET else None),
+             ("pod", "copy", request.copy.name if request.mode == Mode.COPY else None)]
+    problems = []
+    for kind, what, value in names:
+        problem = name_problem(kind, value) if value is not None else None
+        if problem:
+            problems.append(f"{what}: {problem}")
+    return problems
+
+
 def _validate(request: DebugRequest) -> None:
+    problems = name_problems(request)
+    if problems:
+        raise PlanError("; ".join(problems))
     if request.image_pull_policy and request.image_pull_policy not in PULL_POLICIES:
         raise PlanError(f"invalid image pull policy: {request.image_pull_policy}")
     if request.tty and not request.stdin:
@@ -219,11 +240,10 @@ def _warn_non_root_pod(pod: dict[str, Any], container: dict[str, Any], warnings:
         )
 
 
-def _confirmations(request: DebugRequest, container: dict[str, Any] | None) -> list[str]:
-    reasons = []
-    context = (container or {}).get("securityContext") or {}
-    if context.get("privileged"):
-        reasons.append("the debug container is privileged: it has full access to the node")
+def _confirmations(request: DebugRequest, planned_pod: dict[str, Any], container: dict[str, Any] | None) -> list[str]:
+    """What the user must confirm: root on the node (`tui.debug.confirmation`, the one rule for
+    the form, the CLI and every other way to create) and the deletion of `--replace`."""
+    reasons = root_equivalent_reasons(planned_pod, container, copy=request.mode is Mode.COPY)
     if request.mode is Mode.COPY and request.copy.replace:
         reasons.append(f"the original pod {request.pod!r} will be deleted")
     return reasons
@@ -362,7 +382,7 @@ def _plan_ephemeral(
         kubectl_notes=kubectl.notes,
         warnings=warnings,
         messages=messages,
-        confirmation_reasons=_confirmations(request, container),
+        confirmation_reasons=_confirmations(request, debug_pod, container),
         target_fs=target_fs,
         api=api,
     )
@@ -621,7 +641,7 @@ def _plan_copy(
         kubectl_notes=notes,
         warnings=warnings,
         messages=messages,
-        confirmation_reasons=_confirmations(request, container),
+        confirmation_reasons=_confirmations(request, copied, container),
         pod_copy=copied,
         target_fs=target_fs,
     )
