@@ -37,6 +37,9 @@ from typing import Any, Literal
 
 from tui.debug.request import DEFAULT_IMAGE, DEFAULT_PROFILE, PULL_POLICIES, Mode, Profile
 from tui.paths import config_path
+from tui.user_files import MIB, read_user_bytes
+
+MAX_CONFIG_BYTES = MIB  # a config.toml is a few hundred bytes
 
 __all__ = [
     "KNOWN_ACTIONS",
@@ -389,8 +392,8 @@ def load_settings(path: str | os.PathLike[str] | None = None, *, known_actions: 
 
     A missing file is all defaults and no problem. Never raises for a bad file."""
     file = config_path(path)
-    try:
-        text = file.read_text(encoding="utf-8")
+    try:  # bounded: `--config /dev/zero` must not read until memory runs out
+        text = read_user_bytes(file, what="config file", limit=MAX_CONFIG_BYTES).decode("utf-8")
     except FileNotFoundError:
         return Settings(path=file), []
     except UnicodeDecodeError as exc:  # TOML is UTF-8: say where the bad byte is
@@ -519,7 +522,7 @@ def save_settings(settings: Settings, path: str | os.PathLike[str] | None = None
     if unknown:
         raise ValueError(f"unknown settings {unknown!r}; known: {SETTING_NAMES}")
     try:
-        text = file.read_text(encoding="utf-8")
+        text = read_user_bytes(file, what="config file", limit=MAX_CONFIG_BYTES).decode("utf-8")
     except FileNotFoundError:
         text = ""
     except (OSError, UnicodeDecodeError) as exc:

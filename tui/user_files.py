@@ -1,4 +1,5 @@
-"""Reading a file the user names, bounded: `read_user_file(path, what=..., limit=...)`.
+"""Reading a file the user names, bounded: `read_user_file(path, what=..., limit=...)` (text;
+every failure a UserFileError) and `read_user_bytes` (bytes; open/read errors raised as they are).
 
 `--custom /dev/zero` must not read forever, and `--custom some-fifo` must not wait forever for a
 writer: only a regular file (after symlinks) is read, `-` is standard input, and no more than
@@ -56,40 +57,49 @@ def _bounded(stream: BinaryIO, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def read_user_file(path: str | os.PathLike[str], *, what: str = "file", limit: int = DEFAULT_LIMIT,
-                   stdin: BinaryIO | None = None) -> str:
-    """The text (UTF-8) of the regular file `path` (`-`: standard input), at most `limit` bytes."""
+def read_user_bytes(path: str | os.PathLike[str], *, what: str = "file", limit: int = DEFAULT_LIMIT,
+                    stdin: BinaryIO | None = None) -> bytes:
+    """The bytes of the regular file `path` (`-`: standard input), at most `limit` of them.
+
+    UserFileError for a file that is not regular or larger than `limit`; the OSError of `stat`,
+    `open` or `read` itself (FileNotFoundError, PermissionError...) is raised as it is, for the
+    caller's own message."""
     from tui.display_text import visible_line
 
     name = str(path)
     shown = "standard input" if name == "-" else visible_line(name)
-    too_big = f"{what} {shown} is larger than {_size(limit)}: refused (is it the right file?)"
     if name == "-":
-        stream = stdin if stdin is not None else sys.stdin.buffer
-        data = _bounded(stream, limit)
+        data = _bounded(stdin if stdin is not None else sys.stdin.buffer, limit)
     else:
         full = Path(name).expanduser()
-        try:
-            mode = os.stat(full).st_mode
-            if not stat.S_ISREG(mode):
-                raise UserFileError(f"{what} {shown} is {_kind(mode)}, not a regular file: name a file")
-            # O_NONBLOCK: a FIFO swapped in after the stat opens at once and is refused by fstat
-            fd = os.open(full, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0))
-        except UserFileError:
-            raise
-        except OSError as exc:
-            raise UserFileError(f"cannot read {what} {shown}: {exc.strerror or exc}") from None
+        mode = os.stat(full).st_mode
+        if not stat.S_ISREG(mode):
+            raise UserFileError(f"{what} {shown} is {_kind(mode)}, not a regular file: name a file")
+        # O_NONBLOCK: a FIFO swapped in after the stat opens at once and is refused by fstat
+        fd = os.open(full, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0))
         with os.fdopen(fd, "rb") as handle:
             mode = os.fstat(handle.fileno()).st_mode
             if not stat.S_ISREG(mode):
                 raise UserFileError(f"{what} {shown} is {_kind(mode)}, not a regular file: name a file")
             os.set_blocking(handle.fileno(), True)
-            try:
-                data = _bounded(handle, limit)
-            except OSError as exc:
-                raise UserFileError(f"cannot read {what} {shown}: {exc.strerror or exc}") from None
+            data = _bounded(handle, limit)
     if len(data) > limit:
-        raise UserFileError(too_big)
+        raise UserFileError(f"{what} {shown} is larger than {_size(limit)}: refused (is it the right file?)")
+    return data
+
+
+def read_user_file(path: str | os.PathLike[str], *, what: str = "file", limit: int = DEFAULT_LIMIT,
+                   stdin: BinaryIO | None = None) -> str:
+    """The UTF-8 text of `read_user_bytes`; every failure is a UserFileError naming the file."""
+    from tui.display_text import visible_line
+
+    shown = "standard input" if str(path) == "-" else visible_line(str(path))
+    try:
+        data = read_user_bytes(path, what=what, limit=limit, stdin=stdin)
+    except UserFileError:
+        raise
+    except OSError as exc:
+        raise UserFileError(f"cannot read {what} {shown}: {exc.strerror or exc}") from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
