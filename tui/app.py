@@ -49,6 +49,7 @@ from tui.resources import stylesheet_path
 from tui.screens.browser_messages import Connected
 from tui.screens.browser_screen import BrowserScreen
 from tui.settings import Settings, SettingsError, SettingsProblem, load_settings, remember_theme
+from tui.terminal_exit import hangup_safe_driver, install_exit_handlers
 
 DEFAULT_THEME = "textual-dark"
 DEMO_AUDIT_LOG_NAME = "audit-demo.jsonl"
@@ -173,6 +174,8 @@ class EphemeraApp(App[None]):
     def on_mount(self) -> None:
         # thread workers (cluster requests) must never hold up quitting: see tui/daemon_executor.py
         asyncio.get_running_loop().set_default_executor(DaemonThreadExecutor())
+        if not self.is_headless:  # a real terminal (not run_test): SIGTERM, SIGHUP quit as `q` does
+            install_exit_handlers(self._quit_on_signal)
         self.set_keymap(self.keymap_overrides)
         self.theme = self.settings.theme or DEFAULT_THEME
         self._remembered_theme = self.theme
@@ -357,6 +360,19 @@ class EphemeraApp(App[None]):
     def exit_summary(self) -> str:
         """What the CLI prints after the TUI has left the terminal (empty when nothing stays)."""
         return exit_summary(self.left_running, self.browser.context_name or None)
+
+    # ------------------------------------------------------------------ signals (tui/terminal_exit.py)
+    def get_driver_class(self) -> type[Any]:
+        """Textual's driver, writing through a file that survives a hung-up terminal (SIGHUP)."""
+        return hangup_safe_driver(super().get_driver_class())
+
+    def _quit_on_signal(self, signum: int) -> None:
+        """SIGTERM, SIGHUP (terminal closed, SSH connection dropped), SIGINT from `kill`: quit at
+        once, as a confirmed `q`: the driver restores the terminal and the CLI prints the sessions
+        left running (`exit_summary`). Exit code 128+signum."""
+        if self.is_running and not self.demo:
+            self.left_running = self.open_sessions()
+        self.exit(return_code=128 + signum)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Textual's palette entries, with their keys, and our screenshot (which says where)."""

@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import signal
 import sys
 import tempfile
 import textwrap
@@ -26,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from tui import __version__
 from tui.commands import Subcommand, discover_subcommands
 from tui.kube.errors import ClusterError
+from tui.terminal_exit import Terminated, interrupt_exit_code, print_best_effort, signals_interrupt
 
 if TYPE_CHECKING:
     from tui.kube.config import KubeConfig
@@ -167,15 +167,18 @@ def run_tui(args: argparse.Namespace) -> int:
             all_namespaces=bool(args.all_namespaces),
             demo=bool(args.demo),
         )
-        previous = signal.signal(signal.SIGTERM, lambda signum, frame: app.exit())
         try:
-            app.run()
+            # q, Ctrl+C outside a pane, SIGTERM, SIGHUP: the app quits, the terminal restored. A signal
+            # in its first moments (before it takes them over) unwinds through Textual's driver.
+            with signals_interrupt():
+                app.run()
+        except Terminated as stop:
+            return interrupt_exit_code(stop)
         finally:
-            signal.signal(signal.SIGTERM, previous)
             kubeconfig.close()
         summary = app.exit_summary()
         if summary:
-            print(summary, file=sys.stderr)
+            print_best_effort(summary)  # after a SIGHUP the terminal may be gone
         return int(getattr(app, "return_code", 0) or 0)
     finally:
         if cluster is not None:
@@ -193,7 +196,8 @@ def main(argv: list[str] | None = None) -> int:
         if command is not None:
             return int(command.run(args) or 0)
         return run_tui(args)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # Ctrl+C outside the TUI: no traceback (subcommands say what stays)
+        print_best_effort(f"\n{program_name()}: interrupted")
         return 130
     except ClusterError as exc:
         print(f"{program_name()}: {exc}", file=sys.stderr)

@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from tui.display_text import visible_line
+
 
 @dataclass(frozen=True)
 class OpenSession:
@@ -59,3 +61,45 @@ def exit_summary(sessions: Sequence[OpenSession], context: str | None = None) ->
     for session in attached:
         lines.append(f"  {session.title}  re-attach: {session.reattach_command(context)}")
     return "\n".join(lines)
+
+
+def _command(*words: str) -> str:
+    return shlex.join(words)
+
+
+def debug_leftovers(namespace: str, pod: str, container: str, *, copy: bool, certain: bool = True,
+                    stdin: bool = True, original_deleted: str | None = None) -> list[str]:
+    """What `ephemera debug` leaves in the cluster when it is stopped (Ctrl+C, SIGTERM, SIGHUP)
+    after sending its requests, and how to reach or remove it; `certain=False`: stopped while the
+    requests were on their way (they may or may not have been applied). `copy`: `pod` is the
+    copy ephemera created; `container` "" for a copy that only changed images. Display lines."""
+    ns = ["-n", namespace]
+    if copy and certain:
+        first = f"the pod copy {pod} stays in namespace {namespace}" + (
+            f" (with its debug container {container})" if container else "")
+    elif copy:
+        first = (f"the pod copy {pod} may have been created in namespace {namespace} "
+                 f"(check: {_command('kubectl', 'get', 'pod', pod, *ns)})")
+    elif certain:
+        first = (f"the ephemeral container {container} stays in pod {namespace}/{pod} "
+                 "(ephemeral containers cannot be removed)")
+    else:
+        jsonpath = "jsonpath={.spec.ephemeralContainers[*].name}"
+        first = (f"the ephemeral container {container} may have been added to pod {namespace}/{pod} "
+                 f"(ephemeral containers cannot be removed; check: "
+                 f"{_command('kubectl', 'get', 'pod', pod, *ns, '-o', jsonpath)})")
+    lines = [first]
+    if original_deleted:
+        lines.append(f"the original pod {original_deleted} may have been deleted (--replace)")
+    if container:
+        if stdin:
+            lines.append(f"  attach once it runs: {_command('kubectl', 'attach', '-it', pod, '-c', container, *ns)}")
+            if not copy:
+                lines.append("  or run the same `ephemera debug` command again with --reuse (or `a` on the pod "
+                             "in ephemera)")
+        else:
+            lines.append(f"  its output: {_command('kubectl', 'logs', '-f', pod, '-c', container, *ns)}")
+    if copy:
+        lines.append(f"  remove it: {_command('ephemera', 'cleanup', *ns)} "
+                     f"(or {_command('kubectl', 'delete', 'pod', pod, *ns)})")
+    return [visible_line(line) for line in lines]

@@ -15,6 +15,8 @@ import sys
 from typing import TYPE_CHECKING
 
 from tui.commands import Subcommand
+from tui.display_text import visible_line
+from tui.terminal_exit import Terminated, interrupt_exit_code, print_best_effort, signals_interrupt
 
 if TYPE_CHECKING:
     from tui.kube.debug_runner import CopyInfo
@@ -46,6 +48,24 @@ def _confirmed(count: int, yes: bool) -> bool:
 
 
 def _run(args: argparse.Namespace) -> int:
+    """Ctrl+C, SIGTERM or SIGHUP at any point: no traceback, what was (not) deleted, exit 128+N."""
+    deleted: list[CopyInfo] = []
+    pending: list[CopyInfo] = []  # listed, to delete (the first one may be on its way)
+    try:
+        with signals_interrupt():
+            return _clean(args, deleted, pending)
+    except (KeyboardInterrupt, Terminated) as stop:
+        how = "interrupted" if isinstance(stop, KeyboardInterrupt) else f"stopped by {stop}"
+        if not pending:
+            print_best_effort(f"\n{PROG}: {how}: " + (f"{len(deleted)} deleted" if deleted else "nothing was deleted"))
+        else:
+            left = [f"{visible_line(c.namespace)}/{visible_line(c.name)}" for c in pending]
+            print_best_effort(f"\n{PROG}: {how}: {len(deleted)} deleted; still there (the first may be on "
+                              f"its way out): {', '.join(left)}; run `{PROG}` again to finish")
+        return interrupt_exit_code(stop)
+
+
+def _clean(args: argparse.Namespace, deleted: list[CopyInfo], pending: list[CopyInfo]) -> int:
     from tui.audit_log import AuditLog
     from tui.cli import load_kubeconfig_or_exit
     from tui.kube.debug_runner import delete_copy, list_copies
@@ -74,6 +94,7 @@ def _run(args: argparse.Namespace) -> int:
         return 1
     failures = 0
     audit_log = AuditLog()  # each answered delete is recorded (copy-deleted), as the cleanup view does
+    pending.extend(copies)
     for copy in copies:
         try:
             problems = delete_copy(connection, copy, audit_log=audit_log)
@@ -82,7 +103,9 @@ def _run(args: argparse.Namespace) -> int:
             print(f"{PROG}: {copy.namespace}/{copy.name}: {exc}", file=sys.stderr)
             problems = getattr(exc, "audit_problems", [])
         else:
+            deleted.append(copy)
             print(f'pod "{copy.name}" deleted from {copy.namespace}')
+        pending.remove(copy)
         for problem in problems:
             print(f"{PROG}: {problem}", file=sys.stderr)
     return 1 if failures else 0

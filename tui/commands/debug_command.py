@@ -28,14 +28,18 @@ import json
 import sys
 import types
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tui import left_running
 from tui.commands import Subcommand
+from tui.display_text import visible_line
+from tui.terminal_exit import Terminated, interrupt_exit_code, print_best_effort, signals_interrupt
 
 if TYPE_CHECKING:
     from tui.debug.planner import DebugPlan
+    from tui.kube.debug_runner import Execution
     from tui.debug.preflight import Check
     from tui.audit_log import AuditLog
     from tui.debug.request import DebugRequest
@@ -267,11 +271,15 @@ def _run(args: argparse.Namespace) -> int:
         _err(str(exc))
         return 2
     try:
-        if args.dry_run:
-            return _dry_run(connection, request)
-        if args.policy_audit:
-            return _policy_audit(connection, request)
-        return _debug(connection, request, args)
+        with signals_interrupt():  # SIGTERM, SIGHUP: reported as Ctrl+C is (what stays, if anything)
+            if args.dry_run:
+                return _dry_run(connection, request)
+            if args.policy_audit:
+                return _policy_audit(connection, request)
+            return _debug(connection, request, args)
+    except (KeyboardInterrupt, Terminated) as stop:
+        _report_interrupted(getattr(args, "debug_progress", None), stop)
+        return interrupt_exit_code(stop)
     except PlanError as exc:
         _err(str(exc))
         return 2
@@ -362,6 +370,7 @@ def _debug(connection: ClusterConnection, request: DebugRequest, args: argparse.
     if not quiet:
         for message in debug_plan.messages:
             print(message, file=sys.stderr)
+    progress = args.debug_progress = _Progress(debug_plan, stdin=request.stdin)  # for an interruption
     try:
         result = execute(connection, debug_plan, audit_log=_audit_log(args))
     except ClusterError as exc:
@@ -371,6 +380,7 @@ def _debug(connection: ClusterConnection, request: DebugRequest, args: argparse.
             _err(problem)
         _report_created(request.namespace, getattr(partial, "created_pods", []))
         return 1
+    progress.result = result
     for problem in result.audit_problems:
         _err(problem)
     if not result.container:
@@ -383,6 +393,10 @@ def _debug(connection: ClusterConnection, request: DebugRequest, args: argparse.
         text = f"{reason}: {message}" if message else reason
         print(f"Waiting: container {result.container}: {text}", file=sys.stderr)
 
+    if not quiet:
+        print(f"waiting for container {visible_line(result.container)} to start in pod "
+              f"{visible_line(result.namespace)}/{visible_line(result.pod_name)} (Ctrl+C stops waiting; the "
+              f"{'copy' if result.created_pods else 'container'} stays)", file=sys.stderr)
     try:
         outcome = wait_for_container(connection, result.namespace, result.pod_name, result.container,
                                      timeout=args.timeout, on_waiting=on_waiting)
@@ -397,6 +411,36 @@ def _debug(connection: ClusterConnection, request: DebugRequest, args: argparse.
                             result.created_pods)
     return _finish(connection, result.namespace, result.pod_name, result.container, args, attach=attach,
                    tty_mode=request.tty, created=result.created_pods, stdin=request.stdin)
+
+
+@dataclass
+class _Progress:
+    """What `ephemera debug` has sent: set before the requests go (`plan`) and once they were
+    answered (`result`), so that an interruption says what stays in the cluster."""
+
+    plan: DebugPlan
+    stdin: bool = True
+    result: Execution | None = None
+
+
+def _report_interrupted(progress: _Progress | None, stop: BaseException) -> None:
+    """Ctrl+C, SIGTERM or SIGHUP: what this run leaves in the cluster and how to reach or remove it
+    (best effort: after a SIGHUP nobody may read it)."""
+    how = "interrupted" if isinstance(stop, KeyboardInterrupt) else f"stopped by {stop}"
+    if progress is None:
+        print_best_effort(f"\n{PROG}: {how}: nothing was created")
+        return
+    plan, result = progress.plan, progress.result
+    if result is not None:
+        copy = bool(result.created_pods)
+        lines = left_running.debug_leftovers(result.namespace, result.pod_name, result.container, copy=copy,
+                                             stdin=progress.stdin)
+    else:
+        copy = plan.pod_copy is not None
+        replaced = next((r.path.rsplit("/", 1)[-1] for r in plan.requests if r.method == "DELETE"), None)
+        lines = left_running.debug_leftovers(plan.namespace, plan.pod_name, plan.container_name, copy=copy,
+                                             certain=False, stdin=progress.stdin, original_deleted=replaced)
+    print_best_effort("\n".join([f"\n{PROG}: {how}: {lines[0]}", *lines[1:]]))
 
 
 def _remember_image(image: str | None) -> None:
@@ -500,7 +544,7 @@ def _finish(connection: ClusterConnection, namespace: str, pod: str, container: 
 
         code = run_debug_tui(args.kubeconfig_object, context=getattr(args, "context", None), namespace=namespace,
                              pod=pod, container=container, audit_log=_audit_log(args))
-        print(_after_session(connection, namespace, pod, container))
+        print_best_effort(_after_session(connection, namespace, pod, container), sys.stdout)
         return code
     if attach:
         print("no terminal to attach in; attach with:")

@@ -8,8 +8,10 @@ exit code. Pre-flight and creation happened before, on the plain terminal.
 
 from __future__ import annotations
 
-import signal
 from typing import TYPE_CHECKING, Any
+
+from tui.left_running import exit_summary
+from tui.terminal_exit import print_best_effort
 
 if TYPE_CHECKING:
     from tui.audit_log import AuditLog
@@ -30,13 +32,15 @@ def build_debug_app(kubeconfig: KubeConfig, *, context: str | None, namespace: s
 
 def run_debug_tui(kubeconfig: KubeConfig, *, context: str | None, namespace: str, pod: str, container: str,
                   audit_log: AuditLog | None = None) -> int:
-    """Run the TUI in this terminal until the user quits; its return code."""
+    """Run the TUI in this terminal until the user quits (q, Ctrl+C outside a pane, SIGTERM, SIGHUP:
+    the terminal is restored); print the other sessions left running; the app's return code. The
+    caller says what became of `container` itself."""
     kubeconfig.interactive = False  # from here on the TUI owns the terminal
     app = build_debug_app(kubeconfig, context=context, namespace=namespace, pod=pod, container=container,
                           audit_log=audit_log)
-    previous = signal.signal(signal.SIGTERM, lambda signum, frame: app.exit())
-    try:
-        app.run()
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+    app.run()
+    others = [s for s in app.left_running if (s.namespace, s.pod, s.container) != (namespace, pod, container)]
+    summary = exit_summary(others, app.browser.context_name or None)
+    if summary:
+        print_best_effort(summary)  # after a SIGHUP the terminal may be gone
     return int(getattr(app, "return_code", 0) or 0)
