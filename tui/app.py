@@ -22,6 +22,7 @@ import asyncio
 import dataclasses
 import re
 import time
+from collections import deque
 from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 from functools import lru_cache, partial
@@ -36,15 +37,18 @@ from textual.binding import Binding
 from textual.color import Color
 from textual.dom import DOMNode
 from textual.filter import LineFilter, Monochrome, monochrome_style
+from textual.notifications import Notification
 from textual.screen import Screen
 
 from tui.audit_log import AuditLog
 from tui.daemon_executor import DaemonThreadExecutor
+from tui.display_text import is_safe_line, strip_unsafe, visible
 from tui.initial_session import InitialSession, open_initial_session
 from tui.keymap import describe_clash, keymap_from_settings
 from tui.left_running import OpenSession, exit_summary, quit_reasons
 from tui.palette import BrowserCommands, key_for
 from tui.paths import audit_log_path, ensure_private_dir, screenshots_dir, write_private_file
+from tui.redaction import redact_credentials
 from tui.resources import stylesheet_path
 from tui.screens.browser_messages import Connected
 from tui.screens.browser_screen import BrowserScreen
@@ -54,6 +58,7 @@ from tui.terminal_exit import hangup_safe_driver, install_exit_handlers
 DEFAULT_THEME = "textual-dark"
 DEMO_AUDIT_LOG_NAME = "audit-demo.jsonl"
 PROBLEM_NOTICE_SECONDS = 30.0
+NOTICE_LOG_SIZE = 100
 MIN_GREY_CONTRAST = 0.25  # brightness difference (0..1) between a text and its background under NO_COLOR
 _VALID_VALUES = re.compile(r" \((?:known|one of): [^)]*\)")
 
@@ -87,6 +92,28 @@ class ReadableMonochrome(LineFilter):
         return [Segment(text, readable_monochrome_style(style, base) if style is not None and _has_word(text)
                         else monochrome_style(style) if style is not None else style, None)
                 for text, style, _control in segments]
+
+
+class TerminalGuard(LineFilter):
+    """The last line of defence between cluster text and the user's terminal: whatever a widget
+    renders, no segment's text carries a control character (an ESC starting OSC 52 / OSC 0 / CSI,
+    C1, DEL, bidi overrides: all zero-width, so removing them keeps the layout) and no segment is a
+    hyperlink (OSC 8). Widgets show such text visibly through `tui.display_text` first; this
+    guard is for anything that was missed. Strips cache the filtered result."""
+
+    def apply(self, segments: list[Segment], background: Color) -> list[Segment]:
+        cleaned: list[Segment] | None = None
+        for index, segment in enumerate(segments):
+            text, style, control = segment
+            if control is not None:
+                continue
+            linked = style is not None and style.link is not None
+            if not linked and is_safe_line(text):
+                continue
+            if cleaned is None:
+                cleaned = list(segments)
+            cleaned[index] = Segment(strip_unsafe(text), style.update_link(None) if linked and style else style)
+        return segments if cleaned is None else cleaned
 
 
 def _has_word(text: str) -> bool:
@@ -144,6 +171,9 @@ class EphemeraApp(App[None]):
         super().__init__()
         # NO_COLOR: Textual's greyscale loses text whose grey is that of its background
         self._filters = [ReadableMonochrome() if type(f) is Monochrome else f for f in self._filters]
+        self._filters.append(TerminalGuard())
+        self.notice_log: deque[Notification] = deque(maxlen=NOTICE_LOG_SIZE)
+        """The last notices, shown or already expired (as sanitised), oldest first."""
         self.kubeconfig = kubeconfig
         problems = list(settings_problems)
         if settings is None:
@@ -182,6 +212,17 @@ class EphemeraApp(App[None]):
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.push_screen(self.browser)
         self._notify_settings_problems()
+
+    def notify(self, message: str, *, title: str = "", severity: Any = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Every notice of the app (widgets' and screens' `notify` come here): its text goes through
+        the one sanitiser and is never parsed as markup (an image name, a kubelet message, a config
+        value or a typed namespace may hold `[/]` or escape sequences) and credentials in it (a
+        Bearer token, a URL's password) are redacted. Thread-safe as Textual's."""
+        message, title = visible(redact_credentials(message)), visible(title)
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+        self.notice_log.append(Notification(message, title, severity, timeout or self.NOTIFICATION_TIMEOUT,
+                                            markup=False))
 
     def _notify_settings_problems(self) -> None:
         """One notification per problem when there is one; else one listing them all (stacked

@@ -22,7 +22,7 @@ import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tui import __version__
+from tui import __version__, cli_output
 from tui.commands import Subcommand, discover_subcommands
 from tui.kube.errors import ClusterError
 from tui.terminal_exit import Terminated, interrupt_exit_code, print_best_effort, signals_interrupt
@@ -188,6 +188,7 @@ def run_tui(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    cli_output.install()  # every line printed on the user's terminal: control characters made visible
     parser = build_parser()
     args = parser.parse_args(argv)
     command: Subcommand | None = getattr(args, "_subcommand", None)
