@@ -44,16 +44,22 @@ from tui.audit_log import AuditLog
 from tui.daemon_executor import DaemonThreadExecutor
 from tui.display_text import is_safe_line, strip_unsafe, visible
 from tui.initial_session import InitialSession, open_initial_session
-from tui.keymap import describe_clash, keymap_from_settings
+from tui.keymap import describe_clash, key_for, key_label, keymap_from_settings
 from tui.left_running import OpenSession, exit_summary, quit_reasons
-from tui.palette import BrowserCommands, key_for
+from tui.palette import BrowserCommands
 from tui.paths import audit_log_path, ensure_private_dir, screenshots_dir, write_private_file
 from tui.redaction import redact_credentials
 from tui.resources import stylesheet_path
+from tui.screens.audit_log_screen import AuditLogScreen
 from tui.screens.browser_messages import Connected
 from tui.screens.browser_screen import BrowserScreen
+from tui.screens.confirm_modal import ConfirmModal
+from tui.screens.help_modal import HelpModal, help_for_screen, view_title
+from tui.screens.session_panes import open_pane
 from tui.settings import Settings, SettingsError, SettingsProblem, load_settings, remember_theme
 from tui.terminal_exit import hangup_safe_driver, install_exit_handlers
+from widgets.session_pane import SessionPane
+from widgets.terminal.terminal_view import TerminalView
 
 DEFAULT_THEME = "textual-dark"
 DEMO_AUDIT_LOG_NAME = "audit-demo.jsonl"
@@ -284,13 +290,11 @@ class EphemeraApp(App[None]):
         (htop's F1) or a `?` from a text field."""
         if action in ("command_palette", "quit", "help"):
             # ^P (previous history), ^Q (XON, quoted insert) and ? belong to the program in a pane
-            return type(self.focused).__name__ != "TerminalView"
+            return not isinstance(self.focused, TerminalView)
         if action not in ("help_f1", "help_question"):
             return True
-        from tui.screens.help_modal import HelpModal
-
         screen, focused = self.screen, self.focused
-        if isinstance(screen, HelpModal) or type(focused).__name__ == "TerminalView":
+        if isinstance(screen, HelpModal) or isinstance(focused, TerminalView):
             return False
         if action == "help_question":
             if not screen.is_modal:
@@ -307,8 +311,6 @@ class EphemeraApp(App[None]):
 
     def action_help(self) -> None:
         """`?` / F1: every key of the focused view."""
-        from tui.screens.help_modal import HelpModal, help_for_screen
-
         if isinstance(self.screen, HelpModal):
             return
         title, rows = help_for_screen(self.screen)
@@ -325,8 +327,6 @@ class EphemeraApp(App[None]):
 
     def action_audit_log(self) -> None:
         """`L`: the audit log, newest first."""
-        from tui.screens.audit_log_screen import AuditLogScreen
-
         if isinstance(self.screen, AuditLogScreen):
             return
         self.push_screen(AuditLogScreen(self.audit_log))
@@ -353,8 +353,6 @@ class EphemeraApp(App[None]):
         return None
 
     def action_quit_or_interrupt(self) -> None:
-        from widgets.terminal.terminal_view import TerminalView
-
         focused = self.focused
         if isinstance(focused, TerminalView):
             focused.send_interrupt()
@@ -367,8 +365,6 @@ class EphemeraApp(App[None]):
 
     def open_sessions(self) -> list[OpenSession]:
         """Panes whose session is live, connecting or waiting for its container to start."""
-        from widgets.session_pane import SessionPane
-
         sessions: list[OpenSession] = []
         for screen in self.screen_stack:
             for pane in screen.query(SessionPane):
@@ -380,8 +376,6 @@ class EphemeraApp(App[None]):
     def request_quit(self) -> None:
         """Quit at once, unless sessions are open on a real cluster: then say what quitting does to
         them and ask (with the embedded demo cluster everything stops with the app anyway)."""
-        from tui.screens.confirm_modal import ConfirmModal
-
         sessions = [] if self.demo else self.open_sessions()
         if not sessions:
             self.exit()
@@ -434,8 +428,6 @@ class EphemeraApp(App[None]):
         """The actions of the view the palette was opened on (debug form, audit log, cleanup,
         policy audit, confirmation...), each with its key: the palette holds every action of
         wherever the user is (the browser's own come from `tui.palette`)."""
-        from tui.screens.help_modal import HelpModal, key_label, view_title
-
         if isinstance(screen, (BrowserScreen, HelpModal)) or not screen.is_modal:
             return
         view = view_title(screen)
@@ -465,6 +457,4 @@ class EphemeraApp(App[None]):
         """Open (or show) the terminal pane of a container: `kind="attach"` to its main process,
         `"exec"` to run `command` (None: a shell, bash else sh). Waits while the container is not
         running yet; shows logs and exit code when it has terminated."""
-        from tui.screens.session_panes import open_pane
-
         open_pane(self.browser, namespace, pod, container, kind=kind, command=command)

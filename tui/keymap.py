@@ -13,16 +13,23 @@ actions, keys given to two actions, and keys another binding of the browser alre
 default key, or a key of the pod table: that binding would lose it, or the remap would never
 fire) are reported with the file's line as warnings, and such an entry is not applied. A clash
 Textual finds at run time is reported once (`describe_clash`).
+
+How a key is shown to the user: `key_label("ctrl+s") == "Ctrl+S"`, and `key_for(app, binding_id,
+default)` for a binding's key(s) as the user's keymap set them (palette, help, notices).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
+from textual.keys import _normalize_key_list, key_to_character
+
 from tui.settings import Settings, SettingsProblem, check_keymap, find_key_line
 
-__all__ = ["DEFAULT_KEYS", "REMAPPABLE", "RESERVED_KEYS", "describe_clash", "keymap_clashes", "keymap_from_settings"]
+__all__ = ["DEFAULT_KEYS", "KEY_NAMES", "REMAPPABLE", "RESERVED_KEYS", "describe_clash", "key_for", "key_label",
+           "keymap_clashes", "keymap_from_settings"]
 
 REMAPPABLE: dict[str, str] = {
     # the pod browser (tui/screens/browser_screen.py)
@@ -65,9 +72,55 @@ RESERVED_KEYS: dict[str, str] = {
 }
 
 
-def _normalize(spec: str) -> list[str]:
-    from textual.keys import _normalize_key_list  # Textual's own spelling ("/" -> "slash")
+KEY_NAMES = {
+    "question_mark": "?", "slash": "/", "colon": ":", "escape": "Esc", "enter": "Enter", "tab": "Tab",
+    "space": "Space", "delete": "Del", "up": "↑", "down": "↓", "left": "←", "right": "→",
+    "pageup": "PgUp", "pagedown": "PgDn", "home": "Home", "end": "End", "right_square_bracket": "]",
+    "left_square_bracket": "[", "ctrl+right_square_bracket": "Ctrl+]", "shift+tab": "Shift+Tab",
+}
 
+
+def key_label(key: str) -> str:
+    """`ctrl+s` -> `Ctrl+S`, `question_mark` -> `?`; several keys joined by `, `."""
+    parts = []
+    for k in key.split(","):
+        k = k.strip()
+        if k in KEY_NAMES:
+            parts.append(KEY_NAMES[k])
+        elif k.startswith("ctrl+"):
+            rest = k[5:]
+            parts.append("Ctrl+" + KEY_NAMES.get(rest, rest.upper() if len(rest) == 1 else _single_key(rest)))
+        else:
+            parts.append(_single_key(k))
+    return ", ".join(parts)
+
+
+def _single_key(key: str) -> str:
+    """`semicolon` -> `;`, `f5` -> `F5`, `shift+f5` -> `Shift+F5` (Textual's names, as a user reads them)."""
+    if "+" in key and len(key) > 1:
+        modifier, _, rest = key.rpartition("+")
+        return "+".join(part.capitalize() for part in modifier.split("+")) + "+" + _single_key(rest)
+    character = key_to_character(key)
+    if character is not None and character.isprintable() and not character.isspace():
+        return character
+    if re.fullmatch(r"f\d{1,2}", key):
+        return key.upper()
+    return KEY_NAMES.get(key, key)
+
+
+def key_for(app: Any, binding_id: str | None, default: str) -> str:
+    """The key(s) of a binding as the user's keymap set them (`[keys]` in config.toml)."""
+    if binding_id is None:
+        return default
+    keymap = getattr(app, "_keymap", None) or {}
+    keys = keymap.get(binding_id)
+    if not keys:
+        return default
+    return key_label(keys)
+
+
+def _normalize(spec: str) -> list[str]:
+    # Textual's own spelling ("/" -> "slash")
     return [key for key in _normalize_key_list(spec).split(",") if key]
 
 

@@ -5,16 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING, Any, cast
+from typing import cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.fuzzy import Matcher
 
 from tui.display_text import visible_line
-
-if TYPE_CHECKING:
-    from tui.screens.browser_screen import BrowserScreen
+from tui.keymap import key_for
+from tui.screens.browser_screen import BrowserScreen
 
 # (title, help, BrowserScreen method name, binding id or None, default key(s))
 ACTIONS: tuple[tuple[str, str, str, str | None, str], ...] = (
@@ -55,19 +54,6 @@ SESSION_ACTIONS: tuple[tuple[str, str, str, str], ...] = (
 )
 
 
-def key_for(app: Any, binding_id: str | None, default: str) -> str:
-    """The key(s) of a binding as the user's keymap set them (`[keys]` in config.toml)."""
-    if binding_id is None:
-        return default
-    keymap = getattr(app, "_keymap", None) or {}
-    keys = keymap.get(binding_id)
-    if not keys:
-        return default
-    from tui.screens.help_modal import key_label
-
-    return key_label(keys)
-
-
 def _target(browser: BrowserScreen, method: str) -> Callable[[], object]:
     if method.startswith("app."):
         return getattr(browser.app, method[4:])  # type: ignore[no-any-return]
@@ -86,8 +72,6 @@ def _entries(browser: BrowserScreen) -> list[tuple[str, str, Callable[[], object
 
 
 def _browser(provider: Provider) -> BrowserScreen | None:
-    from tui.screens.browser_screen import BrowserScreen
-
     for screen in reversed(provider.app.screen_stack):
         if isinstance(screen, BrowserScreen):
             return screen

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import os
 import stat
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, Any
 
 __all__ = ["APP_DIR_NAME", "CONFIG_ENV", "config_home", "state_home", "config_path", "audit_log_path",
-           "screenshots_dir", "ensure_private_dir", "open_private_file", "write_private_file"]
+           "screenshots_dir", "cast_directory", "ensure_private_dir", "open_private_file", "write_private_file"]
 
 PRIVATE_DIR_MODE = 0o700
 PRIVATE_FILE_MODE = 0o600
@@ -68,6 +69,19 @@ def screenshots_dir(env: Mapping[str, str] | None = None) -> Path:
     """Where screenshots go when the current directory cannot take them:
     `$XDG_STATE_HOME/ephemera/screenshots`."""
     return state_home(env) / APP_DIR_NAME / "screenshots"
+
+
+def cast_directory() -> Path:
+    """Where `.cast` recordings go: the current directory when writable (probed with a file created
+    and removed), else `$XDG_STATE_HOME/ephemera/casts/`, created 0700 (recordings are private)."""
+    cwd = Path.cwd()
+    try:
+        probe = cwd / f".ephemera-write-probe-{time.monotonic_ns()}"
+        probe.touch()
+        probe.unlink()
+        return cwd
+    except OSError:
+        return ensure_private_dir(audit_log_path().parent / "casts")
 
 
 def ensure_private_dir(directory: str | os.PathLike[str]) -> Path:

@@ -14,9 +14,9 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from tui.display_text import safe_text, visible_line
-from tui.kube.podstatus import format_age, pod_ready, pod_status_reason
-from widgets.pod_facts import ContainerEntry, container_entries, pod_facts, pod_problems
-from widgets.pod_rows import SEVERITY_STYLE, status_severity
+from tui.pods.facts import ContainerEntry, container_entries, pod_facts, pod_problems
+from tui.pods.rows import SEVERITY_STYLE, status_severity
+from tui.pods.status import format_age, pod_ready, pod_status_reason
 
 ERROR_REASONS = frozenset(
     {

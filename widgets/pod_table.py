@@ -23,10 +23,10 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.kube.pod_store import PodBatch, PodKey
-from widgets.pod_filter import PodFilter
-from widgets.pod_rows import ALL_COLUMNS, column_keys, filter_fields
-from widgets.pod_rows import pod_row as _row_cells
+from tui.pods.filter import PodFilter
+from tui.pods.rows import ALL_COLUMNS, column_keys, filter_fields
+from tui.pods.rows import pod_row as _row_cells
+from tui.pods.store import PodBatch, PodKey
 
 Clock = Callable[[], datetime]
 GAP = 2  # spaces between columns

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -31,33 +31,31 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Static
 
-from tui.palette import key_for
-from tui.kube.attach_session import AttachSession, SessionStatus
 from tui.display_text import safe_text
-from tui.kube.errors import describe_exception
-from tui.kube.namespaces import get_json
-from widgets.pod_facts import ContainerEntry, container_entries
+from tui.kube.attach_session import AttachSession, SessionStatus
+from tui.kube.pod_reads import check_pod, read_logs
+from tui.pods.facts import ContainerEntry, container_entries
 from widgets.terminal.asciicast import AsciicastRecorder
 from widgets.terminal.terminal_view import TerminalInput, TerminalLeave, TerminalResized, TerminalView
 
 __all__ = [
     "Badge",
+    "KeyDisplay",
     "SHELL_COMMANDS",
     "SessionKind",
     "SessionPane",
     "SessionTarget",
-    "fetch_logs",
     "no_shell_explanation",
 ]
 
 SessionKind = Literal["attach", "exec"]
+#: (binding id, default key) -> the key as the user's keymap has it ("d", "ctrl+d" -> "Ctrl+D")
+KeyDisplay = Callable[[str, str], str]
 
 #: Tried in order for a shell (as k9s does: bash when the image has it, else sh).
 SHELL_COMMANDS: tuple[tuple[str, ...], ...] = (("bash",), ("sh",))
 MISSING_EXECUTABLE = "executable file not found"
 RECORD_LIMIT = 16 * 1024 * 1024  # bytes of output kept for "save as .cast"
-LOG_TAIL_LINES = 2000
-LOG_TIMEOUT = 10
 
 
 @dataclass(frozen=True)
@@ -84,6 +82,10 @@ class Badge:
 
     state: BadgeState
     text: str
+
+
+def _default_key(binding_id: str, default: str) -> str:
+    return default
 
 
 def _entry(pod: dict[str, Any] | None, container: str) -> ContainerEntry | None:
@@ -115,25 +117,6 @@ def no_shell_explanation(target: SessionTarget, image: str = "", debug_key: str 
         f"and target container {target.container}; the debugger brings its own shell and tools and sees "
         "the target's processes."
     )
-
-
-def fetch_logs(connection: Any, namespace: str, pod: str, container: str, tail: int = LOG_TAIL_LINES) -> bytes:
-    """GET pods/log of one container (the last `tail` lines). Raises the client's exceptions."""
-    from kubernetes.client.exceptions import ApiException
-
-    api = connection.api_client
-    method, url, headers, body, post = api.param_serialize(
-        "GET",
-        f"/api/v1/namespaces/{namespace}/pods/{pod}/log",
-        query_params=[("container", container), ("tailLines", str(tail))],
-        header_params={"Accept": "*/*"},
-        auth_settings=["BearerToken"],
-    )
-    response = api.call_api(method, url, headers, body, post, _request_timeout=LOG_TIMEOUT)
-    data: bytes = response.read()
-    if not 200 <= response.status <= 299:
-        ApiException.from_response(http_resp=response, body=None, data=None)
-    return data
 
 
 def _terminal_text(data: bytes) -> bytes:
@@ -188,8 +171,11 @@ class SessionPane(Vertical):
         command: Sequence[str] | None = None,
         pod: dict[str, Any] | None = None,
         id: str | None = None,
+        key_display: KeyDisplay | None = None,
     ) -> None:
+        """`key_display`: how the browser's keys are shown in the banners (default: as declared)."""
         super().__init__(id=id, classes="session-pane")
+        self._key_display: KeyDisplay = key_display if key_display is not None else _default_key
         if kind not in ("attach", "exec"):
             raise ValueError(f"kind must be 'attach' or 'exec', not {kind!r}")
         self.target = target
@@ -298,20 +284,8 @@ class SessionPane(Vertical):
         connection, target = self.connection, self.target
 
         def load() -> None:
-            from kubernetes.client.exceptions import ApiException
-
-            try:
-                pod = get_json(connection.api_client, f"/api/v1/namespaces/{target.namespace}/pods/{target.pod}")
-            except ApiException as exc:
-                if exc.status == 404:
-                    self.post_message(_PodChecked(False, ""))
-                else:
-                    self.post_message(_PodChecked(True, "", describe_exception(exc).message))
-                return
-            except Exception as exc:  # noqa: BLE001 - nothing learned; the next sign asks again
-                self.post_message(_PodChecked(True, "", describe_exception(exc).message))
-                return
-            self.post_message(_PodChecked(True, _uid_of(pod)))
+            check = check_pod(connection, target.namespace, target.pod)
+            self.post_message(_PodChecked(check.found, check.uid, check.error))
 
         self.run_worker(load, thread=True, group="session-pod-check", exit_on_error=False)
 
@@ -389,7 +363,7 @@ class SessionPane(Vertical):
         self._set_banner(
             f"Container {self.target.container} has terminated with {code}{reason}; its logs are below.\n"
             + (
-                f"An ephemeral container cannot be restarted: press {key_for(self.app, 'debug', 'd')} in the "
+                f"An ephemeral container cannot be restarted: press {self._key_display('debug', 'd')} in the "
                 "browser to add a new one."
                 if entry.kind == "ephemeral"
                 else "Its logs are those of the last run."
@@ -401,12 +375,8 @@ class SessionPane(Vertical):
         connection, target = self.connection, self.target
 
         def load() -> None:
-            try:
-                data = fetch_logs(connection, target.namespace, target.pod, target.container)
-            except Exception as exc:  # noqa: BLE001 - shown in the pane
-                self.post_message(_LogsLoaded(b"", describe_exception(exc).message, generation))
-                return
-            self.post_message(_LogsLoaded(data, "", generation))
+            data, error = read_logs(connection, target.namespace, target.pod, target.container)
+            self.post_message(_LogsLoaded(data, error, generation))
 
         self.run_worker(load, thread=True, group="session-logs", exit_on_error=False)
 
@@ -525,7 +495,7 @@ class SessionPane(Vertical):
             if self.auto_shell:
                 self._set_badge("no-shell", "no shell")
                 self._set_banner(no_shell_explanation(self.target, _image_of(self.pod, self.target.container),
-                                                          key_for(self.app, "debug", "d")), "error")
+                                                          self._key_display("debug", "d")), "error")
                 return
         self.exit_code = status.exit_code
         if status.message != "closed":

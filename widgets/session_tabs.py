@@ -23,12 +23,10 @@ from textual.containers import Vertical
 from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Static
 
-from tui.clipboard import copy_text
-from tui.paths import audit_log_path, ensure_private_dir
-from widgets.session_pane import Badge, SessionKind, SessionPane, SessionTarget
+from widgets.session_pane import Badge, KeyDisplay, SessionKind, SessionPane, SessionTarget
 from widgets.terminal.terminal_view import TerminalLeave, TerminalScrolled, TerminalSelected, TerminalView
 
-__all__ = ["SessionTabBar", "SessionTabs", "cast_directory"]
+__all__ = ["SessionTabBar", "SessionTabs"]
 
 Layout = Literal["below", "beside", "full"]
 BESIDE_MIN_WIDTH = 160  # default layout: beside on wide terminals, below otherwise
@@ -56,18 +54,6 @@ HINT_TAB_BAR = (
 HINT_TAB_BAR_GONE = HINT_TAB_BAR.replace(" · r re-attach", "")  # the shown pane's pod was deleted
 HINT_SCROLLED = "↑ scrolled back (Shift+End: bottom)"
 HINT_SELECTING = "j/k (↑/↓) extend the selection · PgUp/PgDn by a page · y copy the lines · Esc cancel"
-
-
-def cast_directory() -> Path:
-    """Where `.cast` files go: the current directory when writable, else Ephemera's state dir."""
-    cwd = Path.cwd()
-    try:
-        probe = cwd / f".ephemera-write-probe-{time.monotonic_ns()}"
-        probe.touch()
-        probe.unlink()
-        return cwd
-    except OSError:
-        return ensure_private_dir(audit_log_path().parent / "casts")  # 0700: recordings are private
 
 
 def badge_text(badge: Badge) -> Text:
@@ -182,7 +168,13 @@ class SessionTabBar(Widget, can_focus=True):
 
 
 class SessionTabs(Vertical):
-    """The session area. `open()` adds (or shows) the pane of a container."""
+    """The session area. `open()` adds (or shows) the pane of a container.
+
+    What the area needs from the application is passed in, so the widget imports none of it:
+    `copy_text(text) -> bool` (True when the local clipboard got it too; default: OSC 52 only),
+    `cast_directory() -> Path` (where `w` saves; default: the current directory) and
+    `key_display(binding_id, default) -> str` (a browser key as the user's keymap has it).
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+pagedown", "next_tab", "Next tab", show=False, priority=True),
@@ -205,8 +197,18 @@ class SessionTabs(Vertical):
         Binding("escape", "leave", "Browser", show=False),
     ]
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        id: str | None = None,
+        copy_text: Callable[[str], bool] | None = None,
+        cast_directory: Callable[[], Path] = Path.cwd,
+        key_display: KeyDisplay | None = None,
+    ) -> None:
         super().__init__(id=id)
+        self._copy_text = copy_text if copy_text is not None else self._copy_with_osc52
+        self._cast_directory = cast_directory
+        self._key_display = key_display
         self.panes: list[SessionPane] = []
         self.layout_mode: Layout | None = None  # None: not chosen yet (by width at the first open)
         self._serial = 0
@@ -267,6 +269,7 @@ class SessionTabs(Vertical):
             command=command,
             pod=pod_object,
             id=f"session-{self._serial}",
+            key_display=self._key_display,
         )
         switcher = self.query_one(ContentSwitcher)
         switcher.mount(pane)  # registers the pane now; it is mounted (and its session started) later
@@ -513,9 +516,13 @@ class SessionTabs(Vertical):
         self._copy_selected_text(pane, pane.terminal.selected_text())
         self._clear_selection()
 
+    def _copy_with_osc52(self, text: str) -> bool:
+        self.app.copy_to_clipboard(text)
+        return False
+
     def _copy(self, text: str) -> str:
         """Copy `text`; where it went, for the notice."""
-        return "clipboard" if copy_text(self.app, text) else "clipboard via OSC 52 (terminals that allow it)"
+        return "clipboard" if self._copy_text(text) else "clipboard via OSC 52 (terminals that allow it)"
 
     def _copy_selected_text(self, pane: SessionPane, text: str) -> None:
         how = self._copy(text)
@@ -554,7 +561,7 @@ class SessionTabs(Vertical):
         target = pane.target
         name = f"{target.pod}-{target.container}-{time.strftime('%Y%m%d-%H%M%S')}.cast"
         try:
-            path, truncated = pane.save_cast(cast_directory() / name)
+            path, truncated = pane.save_cast(self._cast_directory() / name)
         except OSError as exc:
             self.app.notify(f"Could not save the session: {exc}", severity="error")
             return

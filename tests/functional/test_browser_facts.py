@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from widgets.pod_facts import container_entries, node_os, owner_text, pod_security_level, security_summary
-from widgets.pod_filter import parse_filter
-from widgets.pod_rows import status_severity
+from tui.pods.facts import container_entries, node_os, owner_text, pod_security_level, security_summary
+from tui.pods.filter import parse_filter
+from tui.pods.rows import status_severity
 
 
 def _pod(**metadata: object) -> dict:
@@ -64,7 +64,7 @@ def test_pod_security_level_from_namespace_labels() -> None:
 
 
 def test_pod_security_unknown_says_why() -> None:
-    from widgets.pod_facts import pod_facts
+    from tui.pods.facts import pod_facts
 
     pod = _pod()
     assert "may not list namespaces" in pod_facts(pod, nodes={}, namespaces={}, notes=["namespaces: HTTP 403"]).pod_security

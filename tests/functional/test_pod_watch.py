@@ -13,7 +13,7 @@ from tui.demo.cluster import DemoCluster
 from tui.kube.config import KubeConfig
 from tui.kube.connection import ClusterConnection
 from tui.kube.namespaces import get_json
-from tui.kube.pod_store import PodBatch, PodStore
+from tui.pods.store import PodBatch, PodStore
 from tui.kube.pod_watch import PodWatcher, WatchStatus
 
 TIMEOUT = 10.0

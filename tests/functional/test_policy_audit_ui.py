@@ -8,7 +8,7 @@ from debug_ui_helpers import app_for, pod_of, private_files, select  # noqa: F40
 
 from tui.debug.policy_audit import audit_variants
 from tui.demo.cluster import DemoCluster
-from tui.kube.pod_security import check_pod, namespace_policy
+from tui.pods.security import check_pod, namespace_policy
 from tui.screens.policy_audit_screen import PolicyAuditScreen
 
 STAGING = ("staging", "orders-6f8b9c7d5-2xq9l")

@@ -12,7 +12,7 @@ from tui.demo.cluster import DemoCluster
 from tui.kube.config import KubeConfig
 from tui.kube.connection import ClusterConnection
 from tui.kube.debug_runner import fetch_pod, gather_facts, run_policy_audit
-from tui.kube.pod_security import check_pod, namespace_policy
+from tui.pods.security import check_pod, namespace_policy
 
 PODS = [("default", "slim-79487d6484-h4rss"), ("staging", "orders-6f8b9c7d5-2xq9l"), ("secure", "vault-agent-0")]
 

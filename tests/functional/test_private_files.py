@@ -18,7 +18,7 @@ from textual.pilot import Pilot
 from tui.audit_log import AuditLog
 from tui.demo.cluster import DemoCluster
 from tui.paths import ensure_private_dir, write_private_file
-from widgets.session_tabs import cast_directory
+from tui.paths import cast_directory
 from widgets.terminal.asciicast import AsciicastRecorder, read_asciicast
 from widgets.terminal.terminal_view import TerminalView
 

@@ -27,7 +27,7 @@ def test_moving_the_other_binding_away_frees_its_key() -> None:
 
 
 def test_keys_are_shown_as_a_user_types_them() -> None:
-    from tui.screens.help_modal import key_label
+    from tui.keymap import key_label
 
     shown = {spec: key_label(spec) for spec in ("semicolon", "question_mark", "ctrl+s", "f4", "shift+f5", "q,ctrl+q",
                                                 "ctrl+right_square_bracket", "space", "full_stop", "G")}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tui.kube.pod_store import PodBatch, PodChangeBuffer, PodStore, slim_pod
+from tui.pods.store import PodBatch, PodChangeBuffer, PodStore, slim_pod
 
 
 def pod(name: str, namespace: str = "default", phase: str = "Running") -> dict:

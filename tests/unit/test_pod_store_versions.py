@@ -7,7 +7,7 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tui.kube.pod_store import slim_pod
+from tui.pods.store import slim_pod
 
 
 def decoded(pod: dict) -> dict:

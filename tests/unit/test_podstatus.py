@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tui.kube.podstatus import (
+from tui.pods.status import (
     ephemeral_summary,
     format_age,
     human_duration,

@@ -6,7 +6,7 @@ import random
 
 from debug_pods import slim_pod
 from tui.debug.policy_audit import AUDIT_CONTAINER, audit_row, audit_variants, format_table
-from tui.kube.pod_security import evaluate
+from tui.pods.security import evaluate
 
 
 def names(pod: dict) -> list[str]:

@@ -28,7 +28,7 @@ from typing import Any, Literal
 from tui.debug.planner import DebugPlan
 from tui.debug.profiles import find_container
 from tui.debug.request import DebugRequest, Mode, Profile
-from tui.kube.pod_security import evaluate, namespace_policy
+from tui.pods.security import evaluate, namespace_policy
 
 Verdict = Literal["ok", "info", "warn", "fail"]
 ApiFlavor = Literal["current", "legacy", "unsupported"]

@@ -1,6 +1,6 @@
-"""Pod Security Admission for the demo server: the 403 Status around `tui.kube.pod_security`.
+"""Pod Security Admission for the demo server: the 403 Status around `tui.pods.security`.
 
-The checks themselves live in `tui.kube.pod_security` (pure, shared with the debug pre-flight);
+The checks themselves live in `tui.pods.security` (pure, shared with the debug pre-flight);
 this module re-exports them so the demo's imports keep working, and adds the API server's
 403 `Status` objects.
 """
@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from tui.demo.apistatus import status_object
-from tui.kube import pod_security
-from tui.kube.pod_security import *  # noqa: F403 - the checks, re-exported for the demo's imports
-from tui.kube.pod_security import Policy, Violation, check_pod, forbidden_message, namespace_policy
+from tui.pods import security as pod_security
+from tui.pods.security import *  # noqa: F403 - the checks, re-exported for the demo's imports
+from tui.pods.security import Policy, Violation, check_pod, forbidden_message, namespace_policy
 
 __all__ = [*pod_security.__all__, "admission_status", "forbidden_status"]
 

@@ -16,7 +16,7 @@ from tui.demo.logquery import LiveLog, LogQuery, split_lines
 from tui.demo.poddefaults import default_container
 from tui.demo.routes_objects import TRUE_VALUES, read_json
 from tui.demo.state import ServerState
-from tui.kube.podstatus import parse_timestamp
+from tui.pods.status import parse_timestamp
 
 PATCH_TYPES = (
     "application/json-patch+json",

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from tui.kube.podstatus import format_age, pod_columns
+from tui.pods.status import format_age, pod_columns
 
 __all__ = [
     "INCLUDE_OBJECT_VALUES",

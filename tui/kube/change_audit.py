@@ -1,6 +1,6 @@
 """Recording the changes `tui.kube.debug_runner` sends, in the audit log (`tui.audit_log`).
 
-The one place where debug changes are logged, used by both the UI (`tui/screens/debug_creation.py`)
+The one place where debug changes are logged, used by both the UI (`tui/kube/debug_creation.py`)
 and the CLI (`ephemera debug`, `ephemera cleanup`), so each change is logged exactly once:
 `execute(conn, plan, audit_log=log)` and `delete_copy(conn, copy, audit_log=log)` call
 `record_answer` for every mutating request the server answered (success or refusal). Dry runs,

@@ -19,52 +19,23 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import yaml
 from kubernetes.config.config_exception import ConfigException
 from kubernetes.config.kube_config import ConfigNode, KubeConfigMerger
 
+from tui.kube.connection import ClusterConnection, open_connection
+from tui.kube.contexts import ContextInfo, InClusterSource
 from tui.kube.errors import ClusterError, ErrorKind
 
-if TYPE_CHECKING:
-    from tui.kube.connection import ClusterConnection
-
-__all__ = ["ContextInfo", "KubeConfig", "IN_CLUSTER_CONTEXT", "SERVICE_ACCOUNT_DIR", "NO_KUBECONFIG_MESSAGE"]
+__all__ = ["KubeConfig", "IN_CLUSTER_CONTEXT", "SERVICE_ACCOUNT_DIR", "NO_KUBECONFIG_MESSAGE"]
 
 IN_CLUSTER_CONTEXT = "in-cluster"
 SERVICE_ACCOUNT_DIR = Path("/var/run/secrets/kubernetes.io/serviceaccount")
 NO_KUBECONFIG_MESSAGE = "no kubeconfig found: looked in $KUBECONFIG, ~/.kube/config and in-cluster"
 NO_KUBECONFIG_HINT = "pass --kubeconfig or run ephemera --demo"
-
-
-@dataclass(frozen=True)
-class ContextInfo:
-    """One kubeconfig context, with its cluster's server address resolved."""
-
-    name: str
-    cluster: str
-    user: str
-    namespace: str | None  # the context's own namespace, None when it sets none
-    server: str  # "" when the context's cluster is missing from the kubeconfig
-
-
-@dataclass(frozen=True)
-class InClusterSource:
-    """Where the in-cluster service account lives (a temp dir in tests)."""
-
-    host: str
-    port: str
-    token_file: Path
-    ca_file: Path
-    namespace: str | None
-
-    @property
-    def server(self) -> str:
-        host = f"[{self.host}]" if ":" in self.host or "%" in self.host else self.host
-        return f"https://{host}:{self.port}"
 
 
 def _unknown_context(name: str, known: list[str]) -> ClusterError:
@@ -262,8 +233,6 @@ class KubeConfig:
 
     def connect(self, context: str | None = None) -> ClusterConnection:
         """The (cached) connection for a context; resolves credentials (exec plugins) now."""
-        from tui.kube.connection import open_connection
-
         info = self.context(context)
         with self._lock:
             conn = self._connections.get(info.name)

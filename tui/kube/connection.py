@@ -34,7 +34,7 @@ import os
 import subprocess
 import sys
 import threading
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from kubernetes.client import ApiClient, Configuration, VersionApi, rest
 from kubernetes.config.config_exception import ConfigException
@@ -42,10 +42,9 @@ from kubernetes.config.exec_provider import ExecProvider
 from kubernetes.config.incluster_config import InClusterConfigLoader
 from kubernetes.config.kube_config import FileOrData, KubeConfigLoader, _is_expired, parse_rfc3339
 
+from tui import __version__
+from tui.kube.contexts import ContextInfo, KubeconfigSource
 from tui.kube.errors import ClusterError, ErrorKind, describe_exception
-
-if TYPE_CHECKING:
-    from tui.kube.config import ContextInfo, KubeConfig
 
 __all__ = ["ClusterConnection", "CapturedExecProvider", "open_connection", "EXEC_PLUGIN_TIMEOUT"]
 
@@ -53,8 +52,6 @@ EXEC_PLUGIN_TIMEOUT = 30.0  # seconds a non-interactive plugin run may take
 
 
 def _user_agent() -> str:
-    from tui import __version__
-
     return f"ephemera/{__version__} ({sys.platform})"
 
 
@@ -181,7 +178,7 @@ def _bad_token(user: str, problem: str, where: str, fix: str, context: str) -> C
 class _KubeconfigLoader(KubeConfigLoader):
     """KubeConfigLoader whose exec plugins run through CapturedExecProvider and raise on failure."""
 
-    def __init__(self, config: Any, context: str, owner: KubeConfig) -> None:
+    def __init__(self, config: Any, context: str, owner: KubeconfigSource) -> None:
         super().__init__(config_dict=config, active_context=context, config_base_path=None)
         self._owner = owner
         self._context_name = context
@@ -349,7 +346,7 @@ class ClusterConnection:
     client it is given. All clients share one `Configuration`, so refreshed credentials reach them all.
     """
 
-    def __init__(self, kubeconfig: KubeConfig, info: ContextInfo, loader: _KubeconfigLoader | _InClusterLoader,
+    def __init__(self, kubeconfig: KubeconfigSource, info: ContextInfo, loader: _KubeconfigLoader | _InClusterLoader,
                  configuration: Configuration) -> None:
         self.kubeconfig = kubeconfig
         self.info = info
@@ -450,7 +447,7 @@ class ClusterConnection:
                 pass
 
 
-def open_connection(kubeconfig: KubeConfig, info: ContextInfo) -> ClusterConnection:
+def open_connection(kubeconfig: KubeconfigSource, info: ContextInfo) -> ClusterConnection:
     """Resolve the credentials of one context and build its ClusterConnection (raises ClusterError)."""
     configuration = Configuration()
     loader: _KubeconfigLoader | _InClusterLoader

@@ -24,15 +24,15 @@ from urllib.parse import quote
 
 from kubernetes.client.exceptions import ApiException
 
+from tui.audit_log import COPY_DELETED, AuditLog
+from tui.debug import planner as planning
 from tui.debug.errors import PlanError
 from tui.debug.legacy import is_legacy_response, legacy_requests
 from tui.debug.planned_request import JSON, PlannedRequest, pod_path
-from tui.debug import planner as planning
 from tui.debug.planner import DebugPlan, plan
 from tui.debug.policy_audit import AuditRow, audit_row, audit_variants
 from tui.debug.preflight import DryRunVerdict, PreflightFacts, access_questions, api_flavor
 from tui.debug.request import DebugRequest, Mode
-from tui.audit_log import COPY_DELETED, AuditLog
 from tui.kube import change_audit
 from tui.kube.errors import ClusterError
 from tui.kube.pod_watch import _line_groups
@@ -527,7 +527,7 @@ class CopyInfo:
     phase: str  # kubectl's STATUS column (e.g. ImagePullBackOff, CreateContainerConfigError)
 
     def age(self, now: datetime | None = None) -> str:
-        from tui.kube.podstatus import format_age
+        from tui.pods.status import format_age
 
         return format_age(self.created_at, now or datetime.now(timezone.utc)) if self.created_at else "?"
 
@@ -535,7 +535,7 @@ class CopyInfo:
 def list_copies(conn: ClusterConnection, namespace: str | None) -> list[CopyInfo]:
     """Ephemera's copies (with kubectl's STATUS, so a copy stuck pulling its image shows it) in `namespace` (None: every namespace), sorted by namespace and name.
     Pods are filtered by the label on the server and checked again here."""
-    from tui.kube.podstatus import pod_status_reason
+    from tui.pods.status import pod_status_reason
 
     path = pod_path(namespace) if namespace else "/api/v1/pods"
     listing = _get(conn, path, {"labelSelector": MANAGED_SELECTOR})

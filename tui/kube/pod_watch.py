@@ -34,8 +34,8 @@ from kubernetes.client.exceptions import ApiException
 from urllib3.exceptions import ReadTimeoutError
 
 from tui.kube.errors import ClusterError, ErrorKind, describe_exception
-from tui.kube.pod_store import PodBatch, PodChangeBuffer, PodKey, pod_key, slim_pod
 from tui.kube.watch_backoff import Backoff
+from tui.pods.store import PodBatch, PodChangeBuffer, PodKey, pod_key, slim_pod
 
 __all__ = ["PodBatch", "PodWatcher", "WatchStatus"]
 
@@ -245,9 +245,10 @@ class PodWatcher:
             except ClusterError as exc:
                 if self._stopping.is_set():
                     break
-                if exc.kind == ErrorKind.EXEC_PLUGIN:
-                    # the credential plugin failed (not logged in, not installed): running it again
-                    # on the fast backoff would not help and may pop up logins; a slow retry
+                if exc.kind == ErrorKind.EXEC_PLUGIN or exc.hard:
+                    # the credential plugin failed (not logged in, not installed), or the kubeconfig
+                    # itself is wrong (a token HTTP cannot carry): running it again on the fast
+                    # backoff would not help and may pop up logins; a slow retry
                     self._backoff.reset()
                     self._fail("failed", exc, self._forbidden_retry)
                 else:
@@ -256,7 +257,13 @@ class PodWatcher:
                 if self._stopping.is_set():
                     break
                 log.debug("pod watch error", exc_info=True)
-                self._fail("reconnecting", exc, self._backoff.next_delay())
+                if describe_exception(exc).hard:
+                    # not the network: the configuration (e.g. a header value the client refuses
+                    # to send); retrying fast would only repeat it
+                    self._backoff.reset()
+                    self._fail("failed", exc, self._forbidden_retry)
+                else:
+                    self._fail("reconnecting", exc, self._backoff.next_delay())
 
     def _fail(self, state: WatchState, exc: BaseException, delay: float) -> None:
         reason, hint = _describe(exc, self.connection)

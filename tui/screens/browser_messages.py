@@ -7,9 +7,9 @@ from typing import Any
 
 from textual.message import Message
 
-from tui.kube.pod_store import PodBatch
+from tui.kube.cluster_objects import ClusterObjects
 from tui.kube.pod_watch import WatchStatus
-from tui.screens.cluster_objects import ClusterObjects
+from tui.pods.store import PodBatch
 
 
 @dataclass

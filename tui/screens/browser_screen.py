@@ -25,19 +25,25 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
+from tui.clipboard import copy_text
+from tui.display_text import sanitize_text
+from tui.keymap import key_for
+from tui.kube.cluster_objects import ClusterObjects, fetch_cluster_objects
 from tui.kube.errors import ClusterError, describe_exception
-from tui.kube.pod_store import PodBatch, PodKey, exclude_loaded_pods_from_gc
+from tui.kube.namespaces import namespace_choices
 from tui.kube.pod_watch import PodWatcher, WatchStatus
+from tui.paths import cast_directory
+from tui.pods.filter import PodFilter, parse_filter
+from tui.pods.store import PodBatch, PodKey, exclude_loaded_pods_from_gc
 from tui.screens.browser_messages import ClusterObjectsLoaded, Connected, PodsChanged, WatchStatusChanged
-from tui.screens.cluster_objects import ClusterObjects, fetch_cluster_objects
+from tui.screens.debug_followup import open_cleanup, open_debug_form, open_policy_audit
 from tui.screens.picker_modal import PickerModal
+from tui.screens.session_panes import attach_selected, shell_selected
 from widgets.cluster_header import ClusterHeader
 from widgets.container_inspector import ContainerInspector
-from widgets.pod_filter import PodFilter, parse_filter
 from widgets.pod_table import PodTable
 from widgets.session_tabs import SessionTabs
 from widgets.terminal.terminal_view import TerminalView
-from tui.display_text import sanitize_text
 
 BENCH_ENV = "EPHEMERA_BENCH_FIRST_ROWS"
 NAMESPACE_NAME = re.compile(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")  # a DNS label, as the API server checks
@@ -148,12 +154,21 @@ class BrowserScreen(Screen[None]):
                     yield PodTable(clock=self.clock, id="pods")
                     yield Static("", id="table-message")
                 yield ContainerInspector(clock=self.clock, id="inspector")
-            yield SessionTabs(id="sessions")
+            yield SessionTabs(id="sessions", copy_text=self._copy_text, cast_directory=cast_directory,
+                              key_display=self._key_display)
         yield Footer()
 
     @property
     def table(self) -> PodTable:
         return self.query_one(PodTable)
+
+    def _copy_text(self, text: str) -> bool:
+        """The session panes' `y`: OSC 52, and the local clipboard when not over SSH."""
+        return copy_text(self.app, text)
+
+    def _key_display(self, binding_id: str, default: str) -> str:
+        """A browser key as the user's keymap has it, for the session panes' banners."""
+        return key_for(self.app, binding_id, default)
 
     @property
     def inspector(self) -> ContainerInspector:
@@ -614,8 +629,6 @@ class BrowserScreen(Screen[None]):
             return
 
         def load() -> tuple[list[str], str]:
-            from tui.kube.namespaces import namespace_choices
-
             choices = namespace_choices(connection)
             return list(choices.names), choices.notice or ""
 
@@ -687,13 +700,9 @@ class BrowserScreen(Screen[None]):
 
     # ------------------------------------------------------------------ session panes (tui/screens/session_panes.py)
     def action_attach(self) -> None:
-        from tui.screens.session_panes import attach_selected
-
         attach_selected(self)
 
     def action_shell(self) -> None:
-        from tui.screens.session_panes import shell_selected
-
         shell_selected(self)
 
     def action_focus_sessions(self) -> None:
@@ -712,18 +721,12 @@ class BrowserScreen(Screen[None]):
             self._reselect = key
 
     def action_debug(self) -> None:
-        from tui.screens.debug_followup import open_debug_form
-
         open_debug_form(self)
 
     def action_policy_audit(self) -> None:
-        from tui.screens.debug_followup import open_policy_audit
-
         open_policy_audit(self)
 
     def action_cleanup(self) -> None:
-        from tui.screens.debug_followup import open_cleanup
-
         open_cleanup(self)
 
     # ------------------------------------------------------------------ screenshots (help: app.action_help)

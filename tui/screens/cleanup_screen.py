@@ -21,9 +21,12 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
+from tui.display_text import safe_text, sanitize_text, visible_line
+from tui.kube.debug_creation import delete_copies
+from tui.kube.debug_runner import list_copies
+from tui.kube.errors import ClusterError
 from tui.screens.confirm_modal import ConfirmModal
 from tui.screens.ui_thread import call_on_ui
-from tui.display_text import safe_text, sanitize_text, visible_line
 
 COLUMNS = ("", "namespace", "copy", "source pod", "age", "status")
 
@@ -85,9 +88,6 @@ class CleanupScreen(ModalScreen[None]):
 
     @work(thread=True, exclusive=True, group="cleanup-list", exit_on_error=False)
     def _load(self, namespace: str | None) -> None:
-        from tui.kube.debug_runner import list_copies
-        from tui.kube.errors import ClusterError
-
         try:
             copies = list_copies(self.connection, namespace)
         except ClusterError as exc:
@@ -174,8 +174,6 @@ class CleanupScreen(ModalScreen[None]):
 
     @work(thread=True, exclusive=True, group="cleanup-delete", exit_on_error=False)
     def _delete(self, chosen: list[Any]) -> None:
-        from tui.screens.debug_creation import delete_copies
-
         result = delete_copies(self.connection, chosen, audit_log=self.audit_log)
         call_on_ui(self.app, self._deleted, result)
 

@@ -11,14 +11,23 @@ exit code and the logs in that pane (without panes: the exit code and how to rea
 image that cannot be pulled is reported once (`describe_image_problem`: the kubelet's reason and
 message, what to check, and that an ephemeral container stays but costs nothing); another stuck
 container (config error...) with its message.
+
+UI glue, so it stays with the screens: every function here takes the `BrowserScreen` and calls
+its methods (notify, push_screen, run_worker, select_pod, the header's activity); the blocking
+parts it drives live in `tui.kube.debug_runner` (the wait) and `tui.settings` (recent images).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from tui.kube.debug_runner import describe_image_problem, wait_for_container
+from tui.kube.errors import ClusterError
+from tui.screens.cleanup_screen import CleanupScreen
 from tui.screens.debug_form_modal import DebugFormModal, DebugStarted
+from tui.screens.policy_audit_screen import PolicyAuditScreen
 from tui.screens.ui_thread import call_on_ui
+from tui.settings import SettingsError, load_settings, remember_image
 
 if TYPE_CHECKING:
     from tui.screens.browser_screen import BrowserScreen
@@ -30,8 +39,6 @@ def _settings(app: Any) -> Any:
     settings = getattr(app, "settings", None)
     if settings is not None:
         return settings
-    from tui.settings import load_settings
-
     settings, _problems = load_settings()  # the problems are the app's to show at startup
     return settings
 
@@ -96,9 +103,6 @@ def debug_started(browser: BrowserScreen, started: DebugStarted | None) -> None:
 
 
 def _follow(browser: BrowserScreen, connection: Any, started: DebugStarted) -> None:
-    from tui.kube.debug_runner import describe_image_problem, wait_for_container
-    from tui.kube.errors import ClusterError
-
     namespace, pod, container = started.namespace, started.pod, started.container
     header = browser.header
     activity = f"waiting for {container} to start"
@@ -147,8 +151,6 @@ def _remember_image(browser: BrowserScreen, image: str) -> None:
     """An image that ran goes first in the form's suggestions (one that cannot be pulled never does)."""
     if not image:
         return
-    from tui.settings import SettingsError, remember_image
-
     try:
         settings = remember_image(image)
     except SettingsError as exc:
@@ -169,8 +171,6 @@ def leftover_note(started: DebugStarted) -> str:
 
 def open_policy_audit(browser: BrowserScreen) -> None:
     """`P`: the policy audit of the selected pod."""
-    from tui.screens.policy_audit_screen import PolicyAuditScreen
-
     key = browser.table.selected_key
     pod = browser.table.pods.get(key) if key is not None else None
     if pod is None or browser.connection is None:
@@ -182,8 +182,6 @@ def open_policy_audit(browser: BrowserScreen) -> None:
 
 def open_cleanup(browser: BrowserScreen) -> None:
     """`C`: Ephemera's copies in the namespace shown (all namespaces when all are shown)."""
-    from tui.screens.cleanup_screen import CleanupScreen
-
     if browser.connection is None:
         browser.notify("Not connected to a cluster", severity="warning")
         return

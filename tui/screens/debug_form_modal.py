@@ -34,15 +34,18 @@ from textual.widgets import Checkbox, Input, Label, RadioButton, RadioSet, Selec
 from tui.clipboard import copy_text
 from tui.debug.errors import PlanError
 from tui.debug.planner import DebugPlan, plan
-from tui.debug.preflight import reusable_container
+from tui.debug.preflight import reusable_container, run_checks
 from tui.debug.request import DEFAULT_IMAGE, PULL_POLICIES, DebugRequest, Mode, Profile
-from tui.screens.confirm_modal import ConfirmModal
-from tui.screens.ui_thread import call_on_ui
-from tui.screens.debug_form_values import MODE_LESSONS, FormValues, request_from_values
-from widgets.kubectl_preview import KubectlPreview
-from widgets.pod_facts import container_entries
-from widgets.preflight_list import PreflightList
 from tui.display_text import safe_text, sanitize_text, visible_line
+from tui.kube.debug_creation import Creation, create_debug
+from tui.kube.debug_runner import gather_facts
+from tui.kube.errors import describe_exception
+from tui.pods.facts import container_entries
+from tui.screens.confirm_modal import ConfirmModal
+from tui.screens.debug_form_values import MODE_LESSONS, FormValues, request_from_values
+from tui.screens.ui_thread import call_on_ui
+from widgets.kubectl_preview import KubectlPreview
+from widgets.preflight_list import PreflightList
 
 PREFLIGHT_DEBOUNCE_SECONDS = 0.4
 NARROW_WIDTH = 118
@@ -380,10 +383,6 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
 
     @work(thread=True, exclusive=True, group="debug-preflight", exit_on_error=False)
     def _run_preflight(self, request: DebugRequest, generation: int) -> None:
-        from tui.debug.preflight import run_checks
-        from tui.kube.debug_runner import gather_facts
-        from tui.kube.errors import describe_exception
-
         try:
             facts = gather_facts(self.connection, request, attach=True, rng=random.Random(self.seed),
                                  existing_pod_names=self.existing_pod_names)
@@ -443,8 +442,6 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
 
     @work(thread=True, exclusive=True, group="debug-create", exit_on_error=False)
     def _create(self, request: DebugRequest) -> None:
-        from tui.screens.debug_creation import Creation, create_debug
-
         try:
             creation = create_debug(self.connection, request, seed=self.seed,
                                     existing_pod_names=self.existing_pod_names,

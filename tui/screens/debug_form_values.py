@@ -13,6 +13,8 @@ import shlex
 from dataclasses import dataclass
 from typing import Any
 
+from tui.debug.custom import parse_custom
+from tui.debug.errors import PlanError
 from tui.debug.request import CopyOptions, DebugRequest, KeepFlags, Mode, Profile, SecurityOverrides, VolumeMount
 
 MODE_LESSONS: dict[Mode, tuple[str, str]] = {
@@ -118,9 +120,6 @@ def request_from_values(namespace: str, pod: str, values: FormValues) -> DebugRe
         )
     extra: dict[str, Any] = {}
     if values.custom.strip():
-        from tui.debug.custom import parse_custom
-        from tui.debug.errors import PlanError
-
         try:
             extra["custom"] = parse_custom(values.custom, source="custom")
         except PlanError as exc:

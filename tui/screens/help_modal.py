@@ -8,7 +8,6 @@ too) with the keys the user's keymap gave them, plus the keys its widgets handle
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from rich.table import Table
@@ -20,6 +19,9 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from tui.display_text import safe_text, visible_line
+from tui.keymap import key_label
+from tui.screens.browser_screen import HELP_DESCRIPTIONS, BrowserScreen
+from widgets.container_inspector import ContainerInspector
 
 FILTER_HELP = (
     ("/text", "substring of the name, namespace, status or node (case-insensitive)"),
@@ -28,13 +30,6 @@ FILTER_HELP = (
     ("/-l app=x", "label selector, sent to the API server (the watch restarts)"),
     ("Esc", "clears the filter"),
 )
-
-KEY_NAMES = {
-    "question_mark": "?", "slash": "/", "colon": ":", "escape": "Esc", "enter": "Enter", "tab": "Tab",
-    "space": "Space", "delete": "Del", "up": "↑", "down": "↓", "left": "←", "right": "→",
-    "pageup": "PgUp", "pagedown": "PgDn", "home": "Home", "end": "End", "right_square_bracket": "]",
-    "left_square_bracket": "[", "ctrl+right_square_bracket": "Ctrl+]", "shift+tab": "Shift+Tab",
-}
 
 # Views named in the help's title, by the class name of the focused widget or of the screen.
 VIEW_TITLES = {
@@ -123,36 +118,6 @@ INSPECTOR_KEYS = [
 BROWSER_OWN_KEYS = {"j", "k", "g", "G", "up", "down", "enter", "tab", "escape", "pageup", "pagedown", "home", "end"}
 
 
-def key_label(key: str) -> str:
-    """`ctrl+s` -> `Ctrl+S`, `question_mark` -> `?`; several keys joined by `, `."""
-    parts = []
-    for k in key.split(","):
-        k = k.strip()
-        if k in KEY_NAMES:
-            parts.append(KEY_NAMES[k])
-        elif k.startswith("ctrl+"):
-            rest = k[5:]
-            parts.append("Ctrl+" + KEY_NAMES.get(rest, rest.upper() if len(rest) == 1 else _single_key(rest)))
-        else:
-            parts.append(_single_key(k))
-    return ", ".join(parts)
-
-
-def _single_key(key: str) -> str:
-    """`semicolon` -> `;`, `f5` -> `F5`, `shift+f5` -> `Shift+F5` (Textual's names, as a user reads them)."""
-    from textual.keys import key_to_character
-
-    if "+" in key and len(key) > 1:
-        modifier, _, rest = key.rpartition("+")
-        return "+".join(part.capitalize() for part in modifier.split("+")) + "+" + _single_key(rest)
-    character = key_to_character(key)
-    if character is not None and character.isprintable() and not character.isspace():
-        return character
-    if re.fullmatch(r"f\d{1,2}", key):
-        return key.upper()
-    return KEY_NAMES.get(key, key)
-
-
 def view_title(screen: Screen[Any]) -> str:
     """"browser", "session tab bar", "debug form", ... for the focused view of `screen`."""
     node: Any = screen.focused
@@ -165,8 +130,6 @@ def view_title(screen: Screen[Any]) -> str:
 
 
 def _descriptions() -> dict[str, str]:
-    from tui.screens.browser_screen import HELP_DESCRIPTIONS
-
     return {**HELP_DESCRIPTIONS, **DESCRIPTIONS}
 
 
@@ -175,7 +138,7 @@ def binding_rows(screen: Screen[Any], skip_keys: set[str] | None = None) -> list
     one row per description with its keys joined (`Esc, q`), as the user's keymap set them."""
     skip = (skip_keys or set()) | HIDDEN_KEYS
     described = _descriptions()
-    screen_is_browser = type(screen).__name__ == "BrowserScreen"
+    screen_is_browser = isinstance(screen, BrowserScreen)
     rows: dict[str, list[str]] = {}
     for key, active in screen.active_bindings.items():
         binding: Binding = active.binding
@@ -195,7 +158,7 @@ def help_for_screen(screen: Screen[Any]) -> tuple[str, list[tuple[str, str]]]:
     """The title and key rows of the help for the focused view of `screen`."""
     title = view_title(screen)
     if title == "browser":  # BrowserScreen: the pod table, or the inspector
-        inspector = type(screen.focused).__name__ == "ContainerInspector"
+        inspector = isinstance(screen.focused, ContainerInspector)
         title = "container inspector" if inspector else "pod browser"
         rows = list(INSPECTOR_KEYS if inspector else BROWSER_TABLE_KEYS)
         return f"Keys: {title}", rows + binding_rows(screen, skip_keys=BROWSER_OWN_KEYS)

@@ -14,6 +14,7 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from tui.display_text import safe_text, visible_line
+from tui.kube.errors import describe_exception
 
 
 class PickerModal(ModalScreen[str | None]):
@@ -67,8 +68,6 @@ class PickerModal(ModalScreen[str | None]):
         try:
             items, notice = self.load()
         except Exception as exc:  # noqa: BLE001 - shown to the user
-            from tui.kube.errors import describe_exception
-
             error = describe_exception(exc)
             items, notice = [], f"cannot list: {error.message}"
         self.app.call_from_thread(self._loaded, items, notice)

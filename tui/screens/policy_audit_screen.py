@@ -9,8 +9,10 @@ asks for and the server's rejection message (wrapped). Nothing is created: every
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
+from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 from textual import work
@@ -21,8 +23,10 @@ from textual.screen import ModalScreen
 from textual.widgets import ProgressBar, Static
 
 from tui.debug.policy_audit import AuditRow, audit_variants
-from tui.screens.ui_thread import call_on_ui
 from tui.display_text import safe_text, visible_line
+from tui.kube.debug_runner import fetch_pod, run_policy_audit
+from tui.kube.errors import ClusterError
+from tui.screens.ui_thread import call_on_ui
 
 VERDICT_STYLES = {"admitted": ("yes", "bold green"), "refused": ("no", "bold red"), "error": ("error", "bold yellow")}
 
@@ -95,9 +99,6 @@ class PolicyAuditScreen(ModalScreen[None]):
 
     @work(thread=True, exclusive=True, group="policy-audit", exit_on_error=False)
     def _run(self) -> None:
-        from tui.kube.debug_runner import fetch_pod, run_policy_audit
-        from tui.kube.errors import ClusterError
-
         try:
             pod = fetch_pod(self.connection, self.namespace, self.pod_name)
             try:
@@ -129,10 +130,6 @@ class PolicyAuditScreen(ModalScreen[None]):
     @property
     def text(self) -> str:
         """The table as plain text (tests, screen readers)."""
-        import io
-
-        from rich.console import Console
-
         buffer = io.StringIO()
         Console(file=buffer, width=max(self.size.width, 120), color_system=None).print(render_rows(self.rows))
         return buffer.getvalue()

@@ -1,21 +1,26 @@
 """The browser's session keys: `a` attaches to an ephemeral container, `s` opens a shell.
 
-Which container: the only candidate, else a small picker (the newest running ephemeral container,
-or the pod's default container, highlighted). The panes themselves are `widgets.session_tabs`.
+Which container: the only candidate (`tui.pods.sessions`), else a small picker (the newest running
+ephemeral container, or the pod's default container, highlighted). The panes themselves are
+`widgets.session_tabs`.
+
+UI glue, so it stays with the screens: it reads the browser's selection, notifies, pushes a
+`PickerModal` and opens panes through `browser.sessions`; the choice of containers is pure and
+lives in `tui.pods.sessions`.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tui.palette import key_for
+from tui.keymap import key_for
+from tui.pods.facts import ContainerEntry
+from tui.pods.sessions import attach_candidates, shell_candidates
 from tui.screens.picker_modal import PickerModal
-from widgets.pod_facts import ContainerEntry, container_entries
 
 if TYPE_CHECKING:
     from tui.screens.browser_screen import BrowserScreen
 
-DEFAULT_CONTAINER_ANNOTATION = "kubectl.kubernetes.io/default-container"
 STATE_SEPARATOR = "  "
 
 
@@ -32,29 +37,6 @@ def _label(entry: ContainerEntry) -> str:
 
 def _name_of(label: str) -> str:
     return label.split(STATE_SEPARATOR, 1)[0]
-
-
-def attach_candidates(pod: dict[str, Any]) -> tuple[list[ContainerEntry], ContainerEntry | None]:
-    """What `a` can attach to: ephemeral containers (newest first), then interactive regular ones
-    (stdin + tty, e.g. the debugger of a copy); the default is the first of them that runs."""
-    entries = container_entries(pod)
-    ephemeral = [e for e in entries if e.kind == "ephemeral"]
-    ephemeral.reverse()  # spec order is creation order
-    interactive_names = {
-        c.get("name") for c in (pod.get("spec") or {}).get("containers") or [] if c.get("stdin") and c.get("tty")
-    }
-    interactive = [e for e in entries if e.kind == "container" and e.name in interactive_names]
-    candidates = ephemeral + interactive
-    running = [e for e in candidates if e.state == "Running"]
-    return candidates, (running[0] if running else (candidates[0] if candidates else None))
-
-
-def shell_candidates(pod: dict[str, Any]) -> tuple[list[ContainerEntry], ContainerEntry | None]:
-    """The pod's regular containers, and the default: the annotated default container, else the first."""
-    regular = [e for e in container_entries(pod) if e.kind == "container"]
-    annotated = ((pod.get("metadata") or {}).get("annotations") or {}).get(DEFAULT_CONTAINER_ANNOTATION)
-    default = next((e for e in regular if e.name == annotated), regular[0] if regular else None)
-    return regular, default
 
 
 def _selected(browser: BrowserScreen) -> tuple[tuple[str, str], dict[str, Any]] | None:

@@ -9,8 +9,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from tui.kube.pod_security import ENFORCE_LABEL, namespace_policy
-from tui.kube.podstatus import human_duration, parse_timestamp
+from tui.pods.security import ENFORCE_LABEL, namespace_policy
+from tui.pods.status import human_duration, parse_timestamp
 
 MIRROR_ANNOTATION = "kubernetes.io/config.mirror"
 OS_LABEL = "kubernetes.io/os"

@@ -13,7 +13,7 @@ check replaces the baseline check it overrides). Versioned policies (`enforce-ve
 pick the newest check implementation whose minimum version is <= N; `latest` takes the newest.
 Not modelled: exemptions, the user-namespace relaxation, audit/warn modes.
 
-Pure (no I/O, no aiohttp): the demo server (`tui.demo.podsecurity` adds the 403 Status) and the
+Pure (no I/O, no aiohttp): the demo server (`tui.demo.api.podsecurity` adds the 403 Status) and the
 debug pre-flight (`tui.debug.preflight`, which predicts the verdict) share it.
 """
 
@@ -24,7 +24,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-
 
 __all__ = [
     "ENFORCE_LABEL",

@@ -18,6 +18,7 @@ from tui.audit_log import AuditLog
 from tui.debug.errors import PlanError
 from tui.debug.planner import DebugPlan
 from tui.debug.request import DebugRequest
+from tui.kube.debug_runner import delete_copy, execute, fetch_pod, plan_for_cluster
 from tui.kube.errors import ClusterError
 
 if TYPE_CHECKING:
@@ -50,8 +51,6 @@ def create_debug(
     audit_log: AuditLog | None = None,
 ) -> Creation:
     """Plan (with the same name seed as the form's preview) and execute `request`."""
-    from tui.kube.debug_runner import execute, fetch_pod, plan_for_cluster
-
     try:
         pod = fetch_pod(conn, request.namespace, request.pod)
     except ClusterError as exc:
@@ -88,8 +87,6 @@ class Deletion:
 def delete_copies(conn: ClusterConnection, copies: Sequence[CopyInfo], *,
                   audit_log: AuditLog | None = None) -> Deletion:
     """Delete each copy (uid precondition) and record it; a failure does not stop the others."""
-    from tui.kube.debug_runner import delete_copy
-
     log = audit_log if audit_log is not None else AuditLog()
     result = Deletion()
     for copy in copies:

@@ -10,7 +10,7 @@ from datetime import datetime
 from rich.text import Text
 
 from tui.display_text import visible_line
-from tui.kube.podstatus import ephemeral_summary, pod_columns
+from tui.pods.status import ephemeral_summary, pod_columns
 
 # (column key, label)
 ALL_COLUMNS: tuple[tuple[str, str], ...] = (
