@@ -163,7 +163,7 @@ def test_first_resize_is_one_column_wider_then_the_real_size(conn: ClusterConnec
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     """As kubectl: the shell sees a size change even when the terminal already had the right size,
     so it redraws its prompt on attach."""
-    from tui.demo.stdio import ProcessIO
+    from tui.demo.container.stdio import ProcessIO
 
     sizes: list[tuple[int, int]] = []
     original = ProcessIO.resize

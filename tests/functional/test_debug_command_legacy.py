@@ -12,7 +12,7 @@ from attach_helpers import request as http
 from tui.cli import main
 from tui.debug.request import DebugRequest, Mode
 from tui.demo.cluster import DemoCluster
-from tui.demo.legacy_api import enable_legacy_api
+from tui.demo.routes.legacy_api import enable_legacy_api
 from tui.kube.config import KubeConfig
 from tui.kube.connection import ClusterConnection
 from tui.kube.debug_runner import execute, fetch_pod, wait_for_container

@@ -6,7 +6,7 @@ from browser_helpers import wait_for
 from debug_ui_helpers import SLIM, app_for, audit_entries, open_form, pod_of, preflight_text, private_files  # noqa: F401
 
 from tui.demo.cluster import DemoCluster
-from tui.demo.legacy_api import enable_legacy_api
+from tui.demo.routes.legacy_api import enable_legacy_api
 from tui.screens.debug_form_modal import DebugFormModal
 
 

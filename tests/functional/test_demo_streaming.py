@@ -16,8 +16,8 @@ from kubernetes.stream import stream
 from kubernetes.stream.ws_client import RESIZE_CHANNEL
 
 from exec_helpers import run_exec
-from tui.demo import streaming
-from tui.demo.runtime import ContainerRuntime
+from tui.demo.node import streaming
+from tui.demo.node.runtime import ContainerRuntime
 
 APP = {"name": "app", "image": "gcr.io/distroless/python3-debian11", "command": ["python", "-m", "http.server", "8080"]}
 SIDECAR = {"name": "sidecar", "image": "gcr.io/distroless/nodejs-debian11",

@@ -22,7 +22,7 @@ from demo_http import Raw
 from test_pod_watch import connect, start_watcher, wait_in_sync
 
 from tui.demo.cluster import DemoCluster
-from tui.demo.store import DEFAULT_BOOKMARK_FREQUENCY
+from tui.demo.api.store import DEFAULT_BOOKMARK_FREQUENCY
 from tui.kube import pod_watch
 from tui.kube.pod_watch import PodWatcher
 

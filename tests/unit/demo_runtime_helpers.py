@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from tui.demo.runtime import ContainerRuntime, ExecSession
+from tui.demo.node.runtime import ContainerRuntime, ExecSession
 
 APP = {"name": "app", "image": "gcr.io/distroless/python3-debian11", "command": ["python", "-m", "http.server", "8080"]}
 SIDECAR = {"name": "sidecar", "image": "gcr.io/distroless/nodejs-debian11",

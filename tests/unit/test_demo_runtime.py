@@ -6,8 +6,8 @@ import asyncio
 
 from demo_runtime_helpers import run, slim_pod, start, wait_for
 
-from tui.demo import images
-from tui.demo.runtime import ContainerRuntime, ExecError
+from tui.demo.container import images
+from tui.demo.node.runtime import ContainerRuntime, ExecError
 
 BUSYBOX_DEBUGGER = {"name": "debugger", "image": "busybox", "stdin": True, "tty": True}
 

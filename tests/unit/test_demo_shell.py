@@ -6,9 +6,9 @@ import asyncio
 
 from demo_runtime_helpers import interactive, run, slim_pod, start, wait_for
 
-from tui.demo.runtime import ContainerRuntime
-from tui.demo.shell import parse
-from tui.demo.top import ENTER_ALT_SCREEN, LEAVE_ALT_SCREEN
+from tui.demo.node.runtime import ContainerRuntime
+from tui.demo.programs.shell import parse
+from tui.demo.programs.top import ENTER_ALT_SCREEN, LEAVE_ALT_SCREEN
 
 DEBUGGER = {"name": "debugger", "image": "busybox", "stdin": True, "tty": True, "targetContainerName": "app"}
 

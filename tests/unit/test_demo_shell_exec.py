@@ -9,7 +9,7 @@ from demo_runtime_helpers import Collector, wait_for
 from test_demo_shell import pod_runtime, sh
 
 from tui.debug.target_fs import target_mode_helper
-from tui.demo.shell_commands import sleep_seconds
+from tui.demo.programs.applets import sleep_seconds
 
 
 async def test_exec_replaces_the_shell_and_ends_with_the_programs_status() -> None:

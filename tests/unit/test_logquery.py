@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tui.demo.apistatus import ApiError
-from tui.demo.logquery import LiveLog, LogQuery, rfc3339_nano, split_lines
+from tui.demo.api.status import ApiError
+from tui.demo.node.logquery import LiveLog, LogQuery, rfc3339_nano, split_lines
 
 CHUNKS = [(100.0, b"one\ntw"), (105.0, b"o\nthree\n"), (110.0, b"partial")]
 

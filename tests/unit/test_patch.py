@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tui.demo.patch import PatchError, apply_json_patch, apply_merge_patch, apply_strategic_merge_patch
+from tui.demo.api.patch import PatchError, apply_json_patch, apply_merge_patch, apply_strategic_merge_patch
 
 
 def make_pod() -> dict[str, Any]:

@@ -7,15 +7,8 @@ from typing import Any
 
 import pytest
 
-from tui.demo.podsecurity import (
-    Policy,
-    admission_status,
-    check_pod,
-    evaluate,
-    forbidden_message,
-    forbidden_status,
-    namespace_policy,
-)
+from tui.demo.api.podsecurity import admission_status, forbidden_status
+from tui.pods.security import Policy, check_pod, evaluate, forbidden_message, namespace_policy
 
 
 def restricted_pod() -> dict[str, Any]:

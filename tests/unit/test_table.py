@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tui.demo.table import namespaces_table, node_roles, node_status, nodes_table, pods_table
+from tui.demo.api.table import namespaces_table, node_roles, node_status, nodes_table, pods_table
 
 NOW = datetime(2025, 6, 1, 12, 0, 0, tzinfo=timezone.utc)
 

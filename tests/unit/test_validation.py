@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tui.demo.validation import (
+from tui.demo.api.validation import (
     apply_ephemeral_containers,
     invalid_status,
     validate_ephemeral_update,

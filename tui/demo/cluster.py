@@ -14,9 +14,8 @@ import asyncio
 import datetime
 import os
 import secrets
-import signal
 import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from concurrent.futures import Future
 from pathlib import Path
 from typing import Any, TypeVar
@@ -24,23 +23,21 @@ from typing import Any, TypeVar
 from aiohttp import web
 
 from tui.demo import scenario
+from tui.demo.api.store import DEFAULT_BOOKMARK_FREQUENCY, Store
 from tui.demo.faults import FaultInjector
 from tui.demo.kubeconfig import write_kubeconfig
-from tui.demo.kubelet import Kubelet
-from tui.demo.server import build_app
-from tui.demo.state import ServerState
-from tui.demo.tls import ClientCertificate, ServingCertificate, issue_client_certificate, make_serving_certificate
-from tui.demo.store import DEFAULT_BOOKMARK_FREQUENCY, Store
+from tui.demo.node.kubelet import Kubelet
+from tui.demo.node.runtime import ContainerRuntime
+from tui.demo.routes.app import build_app
+from tui.demo.routes.state import ServerState
+from tui.demo.tls import (
+    ClientCertificate,
+    ServingCertificate,
+    issue_client_certificate,
+    make_serving_certificate,
+)
 
 T = TypeVar("T")
-
-
-def _make_runtime(on_exit: Callable[[str, str, str, int], None]) -> Any | None:
-    try:
-        from tui.demo.runtime import ContainerRuntime
-    except ImportError:  # TODO(helper C): the runtime is always there once tui/demo/runtime.py lands
-        return None
-    return ContainerRuntime(on_exit=on_exit)
 
 
 class DemoCluster:
@@ -96,11 +93,6 @@ class DemoCluster:
             raise RuntimeError("client certificates need the TLS demo cluster (tls=True)")
         return issue_client_certificate(self.certificate, user, groups, valid_for)
 
-    def write_ca(self, path: str | os.PathLike[str]) -> Path:
-        target = Path(path)
-        target.write_bytes(self.ca_pem or b"")
-        return target
-
     def _url_host(self) -> str:
         return f"[{self.host}]" if ":" in self.host else self.host
 
@@ -128,8 +120,9 @@ class DemoCluster:
         return self.state.kubelet
 
     @property
-    def runtime(self) -> Any | None:
-        return self.state.runtime if self.state is not None else None
+    def runtime(self) -> ContainerRuntime:
+        assert self.state is not None, "the cluster is not started"
+        return self.state.runtime
 
     def start(self) -> DemoCluster:
         """Start serving; returns once the port is listening."""
@@ -170,13 +163,12 @@ class DemoCluster:
     async def _main(self) -> None:
         self._stopping = asyncio.Event()
         store = Store(self.history_size, self._bookmark_frequency)
-        runtime = _make_runtime(self._on_exit)
+        runtime = ContainerRuntime(on_exit=self._on_exit)
         kubelet = Kubelet(store, runtime, self.kubelet_delay)
         self.state = ServerState(store=store, kubelet=kubelet, runtime=runtime, token=self.token)
         if self.seed:
             scenario.seed(store, self.extra_pods)
-            if runtime is not None:
-                start_seeded_containers(store, runtime)
+            start_seeded_containers(store, runtime)
         kubelet.start_background()
         await self._listen()
         self._started.set()
@@ -195,9 +187,8 @@ class DemoCluster:
         site = web.TCPSite(runner, self.host, self.port, reuse_address=True,
                            ssl_context=ssl_context)
         await site.start()
-        server = getattr(site, "_server", None)
-        if self.port == 0 and server is not None and server.sockets:
-            self.port = server.sockets[0].getsockname()[1]
+        if self.port == 0:
+            self.port = runner.addresses[0][1]
         self.state.address = f"{self._url_host()}:{self.port}"
         self._runner = runner
 
@@ -208,8 +199,7 @@ class DemoCluster:
         self.state.store.close_watchers()
         for task in list(self.state.streams):
             task.cancel()
-        if self.runtime is not None and hasattr(self.runtime, "cut_streams"):
-            self.runtime.cut_streams()
+        self.state.runtime.cut_streams()
         if runner is not None:
             await runner.cleanup()
 
@@ -243,25 +233,11 @@ class DemoCluster:
 
         self.call(restart())
 
-    def serve_forever(self, signals: tuple[int, ...] = (signal.SIGINT, signal.SIGTERM)) -> None:
-        """For `ephemera demo-cluster`: start (if needed) and block until one of `signals` arrives."""
-        self.start()
-        done = threading.Event()
-        previous = {sig: signal.signal(sig, lambda *_: done.set()) for sig in signals}
-        try:
-            while not done.wait(0.5):
-                if self._thread is None or not self._thread.is_alive():
-                    break
-        finally:
-            for sig, handler in previous.items():
-                signal.signal(sig, handler)
-            self.stop()
-
     # ---- helpers for other threads ----------------------------------------------------------
-    def call(self, coroutine: Awaitable[T], timeout: float | None = 30) -> T:
+    def call(self, coroutine: Coroutine[Any, Any, T], timeout: float | None = 30) -> T:
         """Run a coroutine on the server loop from another thread and return its result."""
         assert self.loop is not None, "the cluster is not started"
-        future: Future[T] = asyncio.run_coroutine_threadsafe(coroutine, self.loop)  # type: ignore[arg-type]
+        future: Future[T] = asyncio.run_coroutine_threadsafe(coroutine, self.loop)
         return future.result(timeout)
 
     def run(self, function: Callable[[], T], timeout: float | None = 30) -> T:
@@ -293,7 +269,7 @@ class DemoCluster:
             loop.call_soon_threadsafe(kubelet.container_exited, namespace, pod, container, exit_code)
 
 
-def start_seeded_containers(store: Store, runtime: Any) -> None:
+def start_seeded_containers(store: Store, runtime: ContainerRuntime) -> None:
     """Give the seeded running containers their processes (synthetic load pods start lazily)."""
     for pod in list(store.values("pods")):
         if pod["metadata"]["namespace"].startswith(scenario.LOAD_PREFIX):

@@ -25,24 +25,32 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from typing import TYPE_CHECKING, Any
+import json
+from collections.abc import Callable
+from typing import Any
 
-from tui.demo.kubelet import refresh_conditions, running_status, waiting_status
-from tui.demo.poddefaults import default_pod, now_iso
-
-if TYPE_CHECKING:
-    from tui.demo.cluster import DemoCluster
+from tui.demo.api.defaults import default_pod, now_iso
+from tui.demo.node.kubelet import (
+    crash_once,
+    refresh_conditions,
+    running_status,
+    waiting_status,
+)
+from tui.demo.routes.state import ServerLoop, ServerState
 
 TOUCH_ANNOTATION = "demo.ephemera.dev/touched"
 
+PodChange = Callable[[dict[str, Any]], bool | None]
+"""Changes a stored pod in place; returns False to leave it as it was."""
+
 
 class FaultInjector:
-    def __init__(self, cluster: DemoCluster) -> None:
+    def __init__(self, cluster: ServerLoop) -> None:
         self._cluster = cluster
         self._touch_counter = itertools.count(1)
         self._storms: set[asyncio.Task[None]] = set()
 
-    def _state(self) -> Any:
+    def _state(self) -> ServerState:
         state = self._cluster.state
         if state is None:
             raise RuntimeError("the demo cluster is not started")
@@ -84,15 +92,13 @@ class FaultInjector:
     def cut_streams(self, namespace: str | None = None, pod: str | None = None,
                     container: str | None = None) -> int:
         runtime = self._state().runtime
-        if runtime is None:
-            return 0
-        return int(self._cluster.run(lambda: runtime.cut_streams(namespace, pod, container)) or 0)
+        return self._cluster.run(lambda: runtime.cut_streams(namespace, pod, container))
 
     def delete_pod(self, namespace: str, name: str) -> bool:
         def delete() -> bool:
             state = self._state()
             final = state.store.delete("pods", namespace, name)
-            if final is not None and state.runtime is not None:
+            if final is not None:
                 state.runtime.stop_pod(final)
             return final is not None
 
@@ -123,7 +129,7 @@ class FaultInjector:
             spec = _find_container(obj, container)
             if spec is None:
                 return False
-            field, index, definition = spec
+            field, definition = spec
             statuses = obj["status"].setdefault(field, [])
             _put_status(statuses, waiting_status(definition, reason, message or None))
             refresh_conditions(obj)
@@ -136,7 +142,7 @@ class FaultInjector:
             spec = _find_container(obj, container)
             if spec is None:
                 return False
-            field, index, definition = spec
+            field, definition = spec
             statuses = obj["status"].setdefault(field, [])
             ephemeral = field == "ephemeralContainerStatuses"
             entry = running_status(definition, obj["metadata"].get("uid", ""), now_iso(), ready=not ephemeral)
@@ -151,8 +157,6 @@ class FaultInjector:
         self._modify(namespace, pod, change)
 
     def crash_now(self, namespace: str, pod: str, container: str) -> None:
-        from tui.demo.kubelet import crash_once
-
         self._modify(namespace, pod, lambda obj: crash_once(obj, container))
 
     def pause_kubelet(self) -> None:
@@ -164,12 +168,12 @@ class FaultInjector:
         """The held steps run now, in order; later ones at their normal pace."""
         self._cluster.run(lambda: self._state().kubelet.resume())
 
-    def modify_pod(self, namespace: str, pod: str, change: Any) -> None:
+    def modify_pod(self, namespace: str, pod: str, change: PodChange) -> None:
         """`change(pod_dict)` on the stored pod (as a kubelet or controller writing any field would);
         one MODIFIED event. `change` returns False to leave the pod as it was."""
         self._modify(namespace, pod, change)
 
-    def _modify(self, namespace: str, pod: str, change: Any) -> None:
+    def _modify(self, namespace: str, pod: str, change: PodChange) -> None:
         def run() -> None:
             if self._state().store.modify("pods", namespace, pod, change) is None:
                 raise KeyError(f"pod {namespace}/{pod} not found")
@@ -261,8 +265,6 @@ def _bump_restarts(status: dict[str, Any]) -> dict[str, Any]:
 
 
 def _copy(obj: dict[str, Any]) -> dict[str, Any]:
-    import json
-
     return json.loads(json.dumps(obj))
 
 
@@ -277,11 +279,12 @@ def _put_status(statuses: list[dict[str, Any]], entry: dict[str, Any]) -> None:
     statuses.append(entry)
 
 
-def _find_container(pod: dict[str, Any], name: str) -> tuple[str, int, dict[str, Any]] | None:
+def _find_container(pod: dict[str, Any], name: str) -> tuple[str, dict[str, Any]] | None:
+    """(status field, spec) of the named container."""
     for spec_field, status_field in (("containers", "containerStatuses"),
                                      ("initContainers", "initContainerStatuses"),
                                      ("ephemeralContainers", "ephemeralContainerStatuses")):
-        for index, container in enumerate(pod["spec"].get(spec_field, []) or []):
+        for container in pod["spec"].get(spec_field, []) or []:
             if container["name"] == name:
-                return status_field, index, container
+                return status_field, container
     return None

@@ -7,7 +7,9 @@ import uuid
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from tui.demo.kubelet import (
+from tui.demo.api.defaults import default_pod, now_iso, qos_class
+from tui.demo.api.store import Store
+from tui.demo.node.kubelet import (
     CRASHLOOP_ANNOTATION,
     LINUX_NODE,
     NODE_IPS,
@@ -16,8 +18,6 @@ from tui.demo.kubelet import (
     refresh_conditions,
     running_status,
 )
-from tui.demo.poddefaults import default_pod, now_iso, qos_class
-from tui.demo.store import Store
 
 LOAD_NAMESPACES = 50
 LOAD_PREFIX = "load-"

@@ -7,7 +7,7 @@ import hmac
 import threading
 from dataclasses import dataclass
 
-from tui.demo.apistatus import ApiError
+from tui.demo.api.status import ApiError
 
 DEMO_USER = "demo"
 

@@ -5,10 +5,11 @@ frames. A frame depends only on its number, so `top -d 3600` shows frame 0 for a
 
 from __future__ import annotations
 
+import asyncio
 import time
 
-from tui.demo.shell_commands import Ctx, split_flags, user_name
-from tui.demo.stdio import Resize
+from tui.demo.container.stdio import Resize
+from tui.demo.programs.applets import Ctx, split_flags, user_name
 
 ENTER_ALT_SCREEN = "\x1b[?1049h\x1b[?25l"
 LEAVE_ALT_SCREEN = "\x1b[?25h\x1b[?1049l"
@@ -29,7 +30,7 @@ def frame_lines(ctx: Ctx, tick: int, colour: bool) -> list[str]:
     processes = ctx.container.pidns.sorted()
     busy = (tick % 3) + 1
     lines = [
-        f"Mem: 1709108K used, 6320304K free, 3312K shrd, 102400K buff, 1200000K cached",
+        "Mem: 1709108K used, 6320304K free, 3312K shrd, 102400K buff, 1200000K cached",
         f"CPU:   {busy}% usr   1% sys   0% nic  {98 - busy}% idle   0% io   0% irq   0% sirq",
         f"Load average: 0.08 0.03 0.01 {1 + tick % 2}/{len(processes) + 117} {processes[-1].pid if processes else 1}",
     ]
@@ -37,7 +38,7 @@ def frame_lines(ctx: Ctx, tick: int, colour: bool) -> list[str]:
         lines[1] = GREEN + lines[1] + RESET
     header = HEADER.ljust(cols)[:cols]
     lines.append(REVERSE + header + RESET if colour else HEADER)
-    body_rows = max(0, rows - len(lines) - (0 if not colour else 0))
+    body_rows = max(0, rows - len(lines))
     for index, process in enumerate(processes[: body_rows if colour else len(processes)]):
         vsz = _VSZ.get(process.name, 2048)
         cpu = (tick + index) % 2 if process is ctx.process else 0
@@ -115,6 +116,4 @@ async def top(ctx: Ctx) -> int:
 
 
 async def _wait(ctx: Ctx, seconds: float) -> None:
-    import asyncio
-
     await asyncio.sleep(seconds)

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from tui.demo.apistatus import ApiError
+from tui.demo.api.status import ApiError
 
 TimedLine = tuple[float, bytes]  # (epoch seconds the line's first byte was written, the line)
 

@@ -7,9 +7,9 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from tui.demo.filesystem import Filesystem
-from tui.demo.images import ImageInfo
-from tui.demo.stdio import LogBuffer, ProcessIO
+from tui.demo.container.filesystem import Filesystem
+from tui.demo.container.images import ImageInfo
+from tui.demo.container.stdio import LogBuffer, ProcessIO
 
 PAUSE_UID = 65535
 

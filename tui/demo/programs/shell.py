@@ -10,12 +10,22 @@ import fnmatch
 import re
 from dataclasses import dataclass, field
 
-from tui.demo import apps
-from tui.demo.images import BUSYBOX_APPLETS
-from tui.demo.processes import Container, Process
-from tui.demo.shell_commands import COMMANDS, Ctx, echo
-from tui.demo.stdio import BufferInput, BufferOutput, Input, NullOutput, Output, ProcessIO, Resize
-from tui.demo.vfs import PermissionDenied
+from tui.demo.container.filesystem import normpath
+from tui.demo.container.images import BUSYBOX_APPLETS
+from tui.demo.container.processes import Container, Process
+from tui.demo.container.stdio import (
+    BufferInput,
+    BufferOutput,
+    Input,
+    NullOutput,
+    Output,
+    ProcessIO,
+    Resize,
+)
+from tui.demo.container.vfs import PermissionDenied
+from tui.demo.programs import apps
+from tui.demo.programs.applets import COMMANDS, Ctx, echo
+from tui.demo.programs.top import top
 
 BANNER = "# Ephemera demo cluster: simulated busybox shell (type help)\n"
 SHELLS = frozenset({"sh", "ash", "bash", "dash", "zsh"})
@@ -51,8 +61,6 @@ async def dispatch(ctx: Ctx) -> int:
     if name in apps.APPS:
         return await apps.APPS[name](ctx)
     if name == "top":
-        from tui.demo.top import top
-
         return await top(ctx)
     if name in COMMANDS:
         return await COMMANDS[name](ctx)
@@ -222,7 +230,7 @@ class _Parser:
         if token is None:
             return ShellSyntaxError("unexpected end of file")
         value = "newline" if token[1] == "\n" else f'"{token[1]}"'
-        return ShellSyntaxError(f"unexpected {value}" if token[1] == "\n" else f"unexpected {value}")
+        return ShellSyntaxError(f"unexpected {value}")
 
     def at_word(self, *words: str) -> bool:
         token = self.peek()
@@ -654,8 +662,6 @@ class Shell:
                 self.ctx.container.fs.write(self._abs(target), buffer.value().decode(errors="replace"), append)
 
     def _abs(self, path: str) -> str:
-        from tui.demo.filesystem import normpath
-
         return normpath(path, self.cwd)
 
     def _read(self, path: str) -> str | None:

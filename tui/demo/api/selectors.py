@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from tui.demo.apistatus import ApiError
+from tui.demo.api.status import ApiError
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """The simulated container runtime: starts containers' main processes with Linux PID-namespace
-semantics, keeps their logs, and runs exec/attach sessions for `streaming.py`.
+semantics, keeps their logs, and runs exec/attach sessions for `streaming.py`; the programs
+themselves are `tui.demo.programs` (`shell.run_program`).
 
 Everything runs on the demo server's event loop; nothing here blocks."""
 
@@ -12,10 +13,17 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from tui.demo import images
-from tui.demo.filesystem import Filesystem, normpath
-from tui.demo.processes import PAUSE_UID, Container, PidNamespace, PodSandbox, Process
-from tui.demo.stdio import LogBuffer, ProcessIO, Sink
+from tui.demo.container import images
+from tui.demo.container.filesystem import Filesystem, normpath
+from tui.demo.container.processes import (
+    PAUSE_UID,
+    Container,
+    PidNamespace,
+    PodSandbox,
+    Process,
+)
+from tui.demo.container.stdio import LogBuffer, ProcessIO, Sink
+from tui.demo.programs.shell import run_program
 
 log = logging.getLogger(__name__)
 
@@ -173,8 +181,6 @@ class ContainerRuntime:
         self._finish(container, START_FAILURE_EXIT_CODE, notify=True)
 
     async def _run_main(self, container: Container) -> None:
-        from tui.demo.shell import run_program  # the shell imports our data types
-
         assert container.main is not None and container.io is not None
         try:
             code = await run_program(container, container.main, container.argv, container.io, is_main=True)
@@ -271,8 +277,6 @@ class ContainerRuntime:
     def exec(self, container: Container, argv: list[str], *, tty: bool, stdin: bool, sink: Sink,
              cols: int = 80, rows: int = 24) -> ExecSession:
         """Start `argv` in the container; raises ExecError as the OCI runtime would."""
-        from tui.demo.shell import run_program
-
         if not argv:
             raise ExecError("command must not be empty")
         if container.fs.which(argv[0], container.env.get("PATH", "")) is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import posixpath
 
-from tui.demo.images import FileTree
+from tui.demo.container.images import FileTree
 
 EXECUTABLE_DIRS = ("/bin", "/sbin", "/usr/bin", "/usr/sbin", "/usr/local/bin", "/usr/local/sbin", "/nodejs/bin")
 

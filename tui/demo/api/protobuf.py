@@ -18,7 +18,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from tui.demo.apistatus import ApiError
+from tui.demo.api.status import ApiError
 
 PROTOBUF_CONTENT_TYPE = "application/vnd.kubernetes.protobuf"
 MAGIC = b"k8s\x00"
@@ -60,7 +60,7 @@ _TIME_TYPES = {"k8s.io.apimachinery.pkg.apis.meta.v1.Time", "k8s.io.apimachinery
 
 @lru_cache(maxsize=1)
 def schema() -> dict[str, Any]:
-    text = resources.files("tui.demo").joinpath("k8s_proto_schema.json").read_text()
+    text = resources.files("tui.demo.api").joinpath("k8s_proto_schema.json").read_text()
     return json.loads(text)
 
 

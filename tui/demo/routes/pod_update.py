@@ -14,11 +14,10 @@ from typing import Any
 
 from aiohttp import web
 
-from tui.demo import validation
-from tui.demo.apistatus import ApiError, json_response, not_found, raw_json_response
-from tui.demo.routes_objects import read_json
-from tui.demo.routes_subresources import apply_patch
-from tui.demo.state import ServerState
+from tui.demo.api import validation
+from tui.demo.api.status import ApiError, json_response, raw_json_response
+from tui.demo.routes.requests import apply_patch, load_pod, pod_key, read_json
+from tui.demo.routes.state import STATE
 
 MUTABLE_SPEC_FIELDS = ("activeDeadlineSeconds", "tolerations", "terminationGracePeriodSeconds")
 MUTABLE_METADATA_FIELDS = ("labels", "annotations", "ownerReferences", "finalizers")
@@ -68,44 +67,44 @@ def updated_pod(old: dict[str, Any], new: dict[str, Any]) -> tuple[dict[str, Any
     return result, causes
 
 
-def add_routes(app: web.Application, state: ServerState) -> None:
+async def update_pod(request: web.Request) -> web.Response:
+    """PATCH or PUT of a pod."""
+    state = request.app[STATE]
     store = state.store
+    namespace, name = pod_key(request)
+    patching = request.method == "PATCH"
+    state.policy.check("patch" if patching else "update", "pods", "", namespace, name)
+    old = load_pod(state, namespace, name)
+    body = await read_json(request)
+    if patching:
+        new = apply_patch(request.content_type, old, body)
+    else:
+        if not isinstance(body, dict):
+            raise ApiError(400, "the body of the request was in an unknown format", "BadRequest")
+        new = body
+        sent_name = (body.get("metadata") or {}).get("name")
+        if sent_name and sent_name != name:
+            raise ApiError(400, f"the name of the object ({sent_name}) does not match the name on the URL "
+                                f"({name})", "BadRequest")
+    version = (new.get("metadata") or {}).get("resourceVersion")
+    if version and version != old["metadata"].get("resourceVersion"):
+        raise ApiError(409, f'Operation cannot be fulfilled on pods "{name}": the object has been modified; '
+                            "please apply your changes to the latest version and try again", "Conflict",
+                       {"name": name, "kind": "pods"})
+    result, causes = updated_pod(old, new)
+    if causes:
+        return json_response(validation.invalid_status("Pod", name, causes), status=422)
+    if request.query.get("dryRun") == "All" or result == old:
+        return json_response(result)
+    store.replace("pods", result)
+    changed = [c["name"] for c, was in zip(result["spec"]["containers"], old["spec"]["containers"])
+               if c.get("image") != was.get("image")]
+    if changed:
+        state.kubelet.images_changed(namespace, name, changed)
+    return raw_json_response(store.json_of("pods", (namespace, name)))
 
-    async def update_pod(request: web.Request) -> web.Response:
-        namespace, name = request.match_info["namespace"], request.match_info["name"]
-        patching = request.method == "PATCH"
-        state.policy.check("patch" if patching else "update", "pods", "", namespace, name)
-        old = store.get("pods", namespace, name)
-        if old is None:
-            raise not_found("pods", name)
-        body = await read_json(request)
-        if patching:
-            new = apply_patch(request.content_type, old, body)
-        else:
-            if not isinstance(body, dict):
-                raise ApiError(400, "the body of the request was in an unknown format", "BadRequest")
-            new = body
-            sent_name = (body.get("metadata") or {}).get("name")
-            if sent_name and sent_name != name:
-                raise ApiError(400, f"the name of the object ({sent_name}) does not match the name on the URL "
-                                    f"({name})", "BadRequest")
-        version = (new.get("metadata") or {}).get("resourceVersion")
-        if version and version != old["metadata"].get("resourceVersion"):
-            raise ApiError(409, f'Operation cannot be fulfilled on pods "{name}": the object has been modified; '
-                                "please apply your changes to the latest version and try again", "Conflict",
-                           {"name": name, "kind": "pods"})
-        result, causes = updated_pod(old, new)
-        if causes:
-            return json_response(validation.invalid_status("Pod", name, causes), status=422)
-        if request.query.get("dryRun") == "All" or result == old:
-            return json_response(result)
-        store.replace("pods", result)
-        changed = [c["name"] for c, was in zip(result["spec"]["containers"], old["spec"]["containers"])
-                   if c.get("image") != was.get("image")]
-        if changed:
-            state.kubelet.images_changed(namespace, name, changed)
-        return raw_json_response(store.json_of("pods", (namespace, name)))
 
+def add_routes(app: web.Application) -> None:
     path = "/api/v1/namespaces/{namespace}/pods/{name}"
     app.router.add_patch(path, update_pod)
     app.router.add_put(path, update_pod)

@@ -7,8 +7,8 @@ from typing import Any
 
 from aiohttp import web
 
-from tui.demo.apistatus import json_response, status_response
-from tui.demo.state import ServerState
+from tui.demo.api.status import json_response, status_response
+from tui.demo.routes.state import STATE
 
 VERSION: dict[str, str] = {
     "major": "1",
@@ -68,37 +68,45 @@ AUTHORIZATION_GROUP: dict[str, Any] = {
 }
 
 
-def add_routes(app: web.Application, state: ServerState) -> None:
-    async def version(request: web.Request) -> web.Response:
-        return json_response(VERSION)
+async def version(request: web.Request) -> web.Response:
+    return json_response(VERSION)
 
-    async def healthz(request: web.Request) -> web.Response:
-        return web.Response(text="ok", content_type="text/plain")
 
-    async def api(request: web.Request) -> web.Response:
-        return json_response({
-            "kind": "APIVersions",
-            "versions": ["v1"],
-            "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0", "serverAddress": state.address}],
-        })
+async def healthz(request: web.Request) -> web.Response:
+    return web.Response(text="ok", content_type="text/plain")
 
-    async def api_v1(request: web.Request) -> web.Response:
-        return json_response({"kind": "APIResourceList", "groupVersion": "v1", "resources": CORE_V1_RESOURCES})
 
-    async def apis(request: web.Request) -> web.Response:
-        return json_response({"kind": "APIGroupList", "apiVersion": "v1", "groups": [AUTHORIZATION_GROUP]})
+async def api(request: web.Request) -> web.Response:
+    return json_response({
+        "kind": "APIVersions",
+        "versions": ["v1"],
+        "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0", "serverAddress": request.app[STATE].address}],
+    })
 
-    async def authorization_group(request: web.Request) -> web.Response:
-        return json_response({"kind": "APIGroup", "apiVersion": "v1", **AUTHORIZATION_GROUP})
 
-    async def authorization_v1(request: web.Request) -> web.Response:
-        return json_response({"kind": "APIResourceList", "apiVersion": "v1",
-                              "groupVersion": "authorization.k8s.io/v1", "resources": AUTHORIZATION_V1_RESOURCES})
+async def api_v1(request: web.Request) -> web.Response:
+    return json_response({"kind": "APIResourceList", "groupVersion": "v1", "resources": CORE_V1_RESOURCES})
 
-    async def not_served(request: web.Request) -> web.Response:
-        return status_response(404, "the server could not find the requested resource", "NotFound",
-                               {"causes": [{"reason": "UnexpectedServerResponse", "message": "404 page not found"}]})
 
+async def apis(request: web.Request) -> web.Response:
+    return json_response({"kind": "APIGroupList", "apiVersion": "v1", "groups": [AUTHORIZATION_GROUP]})
+
+
+async def authorization_group(request: web.Request) -> web.Response:
+    return json_response({"kind": "APIGroup", "apiVersion": "v1", **AUTHORIZATION_GROUP})
+
+
+async def authorization_v1(request: web.Request) -> web.Response:
+    return json_response({"kind": "APIResourceList", "apiVersion": "v1",
+                          "groupVersion": "authorization.k8s.io/v1", "resources": AUTHORIZATION_V1_RESOURCES})
+
+
+async def not_served(request: web.Request) -> web.Response:
+    return status_response(404, "the server could not find the requested resource", "NotFound",
+                           {"causes": [{"reason": "UnexpectedServerResponse", "message": "404 page not found"}]})
+
+
+def add_routes(app: web.Application) -> None:
     app.router.add_get("/version", version)
     app.router.add_get("/version/", version)
     for path in ("/healthz", "/readyz", "/livez"):

@@ -1,20 +1,20 @@
-"""Pod Security Admission for the demo server: the 403 Status around `tui.pods.security`.
+"""Pod Security Admission for the demo server: the 403 Status objects the API server answers with.
 
-The checks themselves live in `tui.pods.security` (pure, shared with the debug pre-flight);
-this module re-exports them so the demo's imports keep working, and adds the API server's
-403 `Status` objects.
+The checks themselves are pure and shared with the debug pre-flight: `tui.pods.security`.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from tui.demo.apistatus import status_object
-from tui.pods import security as pod_security
-from tui.pods.security import *  # noqa: F403 - the checks, re-exported for the demo's imports
-from tui.pods.security import Policy, Violation, check_pod, forbidden_message, namespace_policy
-
-__all__ = [*pod_security.__all__, "admission_status", "forbidden_status"]
+from tui.demo.api.status import status_object
+from tui.pods.security import (
+    Policy,
+    Violation,
+    check_pod,
+    forbidden_message,
+    namespace_policy,
+)
 
 Pod = dict[str, Any]
 

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import inspect
 from collections.abc import Callable
 from datetime import datetime, timezone
-from typing import Any, Protocol
+from typing import Any
 
-from tui.demo.poddefaults import now_iso
-from tui.demo.store import Store
+from tui.demo.api.defaults import now_iso
+from tui.demo.api.store import Store
+from tui.demo.container import images
+from tui.demo.node.runtime import ContainerRuntime
 
 LINUX_NODE = "demo-node-1"
 WINDOWS_NODE = "demo-win-1"
@@ -22,25 +23,12 @@ NODE_IPS: dict[str, str] = {LINUX_NODE: "10.0.0.11", WINDOWS_NODE: "10.0.0.21"}
 CRASHLOOP_ANNOTATION = "demo.ephemera.dev/crashloop-container"
 
 
-class Runtime(Protocol):
-    def start_container(self, pod: dict[str, Any], container: str) -> Any: ...
-    def stop_pod(self, pod: dict[str, Any]) -> Any: ...
-
-
 def resolve_image_user(image: str) -> tuple[bool, int]:
-    """(exists, user id) of an image, from helper C's catalogue when present."""
-    try:
-        from tui.demo import images  # type: ignore[attr-defined]
-    except ImportError:  # TODO(helper C): remove the fallback once tui/demo/images.py has landed
-        if "doesnotexist" in image:
-            return False, 0
-        return True, 65532 if "nonroot" in image else 0
-    if "doesnotexist" in image:
-        return False, 0
+    """(exists, user id) of an image in the simulated catalogue."""
     info = images.resolve(image)
     if info is None:
         return False, 0
-    return True, int(getattr(info, "user", 0))
+    return True, info.user
 
 
 def canonical_image(image: str) -> str:
@@ -162,7 +150,7 @@ IMAGE_PULL_BACKOFF_MAX = 300.0
 
 
 class Kubelet:
-    def __init__(self, store: Store, runtime: Runtime | None, delay: float = 1.0) -> None:
+    def __init__(self, store: Store, runtime: ContainerRuntime, delay: float = 1.0) -> None:
         self.store = store
         self.runtime = runtime
         self.delay = delay
@@ -207,13 +195,6 @@ class Kubelet:
 
     def start_background(self) -> None:
         self._crashloop_task = asyncio.get_running_loop().create_task(self._crashloop_loop())
-
-    def _call_runtime(self, method: str, *args: Any) -> None:
-        if self.runtime is None:
-            return
-        result = getattr(self.runtime, method)(*args)
-        if inspect.isawaitable(result):
-            asyncio.ensure_future(result)
 
     def next_pod_ip(self) -> str:
         self._ip_counter += 1
@@ -285,7 +266,7 @@ class Kubelet:
         if pod is None:
             return
         for container_name in started:
-            self._call_runtime("start_container", pod, container_name)
+            self.runtime.start_container(pod, container_name)
         for container_name in failed_pulls:
             self.later(self.delay, lambda c=container_name: self._back_off(namespace, name, c, ephemeral, 1))
 
@@ -457,7 +438,7 @@ class Kubelet:
         if pod is None:
             return
         for container_name in container_names:
-            self._call_runtime("stop_container", pod, container_name, 143)
+            self.runtime.stop_container(pod, container_name, 143)
 
         def killed(pod: dict[str, Any]) -> bool | None:
             return _terminate_running_containers(pod, set(container_names))
@@ -485,13 +466,13 @@ class Kubelet:
 
         pod = self.store.modify("pods", namespace, name, restart)
         if pod is not None:
-            self._call_runtime("start_container", pod, container_name)
+            self.runtime.start_container(pod, container_name)
 
     def pod_deleting(self, namespace: str, name: str, grace_seconds: int) -> None:
         """Stop the containers, then remove the object (shortly: the demo does not wait the grace)."""
         pod = self.store.get("pods", namespace, name)
         if pod is not None:
-            self._call_runtime("stop_pod", pod)
+            self.runtime.stop_pod(pod)
             self.store.modify("pods", namespace, name, _terminate_running_containers)
         delay = min(max(grace_seconds, 0), 1) * min(self.delay, 0.3)
         self.later(delay, lambda: self._finish_delete(namespace, name))

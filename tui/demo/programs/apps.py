@@ -8,8 +8,8 @@ import html
 import time
 import urllib.parse
 
-from tui.demo.processes import Listener
-from tui.demo.shell_commands import Ctx
+from tui.demo.container.processes import Listener
+from tui.demo.programs.applets import Ctx
 
 
 async def forever() -> int:

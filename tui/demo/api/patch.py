@@ -63,7 +63,6 @@ PRIMITIVE_MERGE_LISTS: frozenset[str] = frozenset({"finalizers"})
 
 _DIRECTIVE = "$patch"
 _RETAIN_KEYS = "$retainKeys"
-_SET_ORDER_PREFIX = "$setElementOrder/"
 _DELETE_PRIMITIVE_PREFIX = "$deleteFromPrimitiveList/"
 
 

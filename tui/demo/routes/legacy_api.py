@@ -3,7 +3,7 @@ containers API (the subresource takes and returns kind `EphemeralContainers`, no
 
     enable_legacy_api(cluster)        # from a test thread; disable_legacy_api(cluster) undoes it
 
-While enabled, a middleware (installed by `tui.demo.server.build_app`, a no-op otherwise):
+While enabled, a middleware (installed by `tui.demo.routes.app.build_app`, a no-op otherwise):
 - answers `GET /version` with v1.21.14;
 - serves `.../pods/NAME/ephemeralcontainers` as 1.16-1.21 did, on top of the normal handler
   (validation, Pod Security, dryRun and the kubelet all still apply):
@@ -20,19 +20,17 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aiohttp import web
 
-from tui.demo.apistatus import ApiError, json_response, not_found
-
-if TYPE_CHECKING:
-    from tui.demo.cluster import DemoCluster
+from tui.demo.api.status import ApiError, json_response
+from tui.demo.routes.requests import load_pod
+from tui.demo.routes.state import STATE, ServerLoop, ServerState
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 LEGACY_KIND = "EphemeralContainers"
-FLAG = "legacy_ephemeral_api"
 LEGACY_VERSION = {
     "major": "1",
     "minor": "21",
@@ -47,16 +45,18 @@ LEGACY_VERSION = {
 _SUBRESOURCE = re.compile(r"^/api/v1/namespaces/([^/]+)/pods/([^/]+)/ephemeralcontainers$")
 
 
-def enable_legacy_api(cluster: DemoCluster, enabled: bool = True) -> None:
+def enable_legacy_api(cluster: ServerLoop, enabled: bool = True) -> None:
     """Switch the running demo cluster to (or back from) the 1.21 API."""
 
     def switch() -> None:
-        setattr(cluster.state, FLAG, enabled)
+        if cluster.state is None:
+            raise RuntimeError("the demo cluster is not started")
+        cluster.state.legacy_ephemeral_api = enabled
 
     cluster.run(switch)
 
 
-def disable_legacy_api(cluster: DemoCluster) -> None:
+def disable_legacy_api(cluster: ServerLoop) -> None:
     enable_legacy_api(cluster, False)
 
 
@@ -99,52 +99,46 @@ def _with_body(clone: web.Request, body: Any) -> web.Request:
     return clone
 
 
-def middleware(state: Any) -> Callable[[web.Request, Handler], Awaitable[web.StreamResponse]]:
-    """The legacy-mode middleware; it passes everything through unless the flag is set."""
+def _current_pod(state: ServerState, namespace: str, name: str) -> dict[str, Any]:
+    state.policy.check("patch", "pods", "ephemeralcontainers", namespace, name)
+    return dict(load_pod(state, namespace, name))
 
-    @web.middleware
-    async def legacy(request: web.Request, handler: Handler) -> web.StreamResponse:
-        if not getattr(state, FLAG, False):
-            return await handler(request)
-        if request.path in ("/version", "/version/"):
-            return json_response(LEGACY_VERSION)
-        match = _SUBRESOURCE.match(request.path)
-        if match is None:
-            return await handler(request)
-        namespace, name = match.group(1), match.group(2)
 
-        def current_pod() -> dict[str, Any]:
-            state.policy.check("patch", "pods", "ephemeralcontainers", namespace, name)
-            pod = state.store.get("pods", namespace, name)
-            if pod is None:
-                raise not_found("pods", name)
-            return dict(pod)
-
-        original = request
-        if request.method in ("PUT", "PATCH"):
-            request = original.clone()
-        if request.method == "PUT":
-            body = json.loads(await original.read() or b"null")
-            if not isinstance(body, dict) or body.get("kind") not in (None, LEGACY_KIND):
-                raise ApiError(400, f"the body of the request was in an unknown format: expected kind "
-                                    f"{LEGACY_KIND}", "BadRequest")
-            pod_body = {"metadata": body.get("metadata") or {},
-                        "spec": {"ephemeralContainers": body.get("ephemeralContainers") or []}}
-            request = _with_body(request, pod_body)
-        elif request.method == "PATCH":
-            body = json.loads(await original.read() or b"null")
-            if request.content_type == "application/json-patch+json":
-                current = current_pod()
-                has_list = bool((current.get("spec") or {}).get("ephemeralContainers"))
-                request = _with_body(request, _pod_json_patch(body, has_list))
-            else:
-                pod_patch = _pod_patch_from_legacy_smp(body)
-                if pod_patch is None:
-                    return json_response(to_legacy(current_pod()))
-                request = _with_body(request, pod_patch)
-        response = await handler(request)
-        if 200 <= response.status < 300 and isinstance(response, web.Response) and response.body:
-            return json_response(to_legacy(json.loads(response.body)), status=response.status)
-        return response
-
-    return legacy
+@web.middleware
+async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """The legacy-mode middleware; it passes everything through unless legacy mode is on."""
+    state = request.app[STATE]
+    if not state.legacy_ephemeral_api:
+        return await handler(request)
+    if request.path in ("/version", "/version/"):
+        return json_response(LEGACY_VERSION)
+    match = _SUBRESOURCE.match(request.path)
+    if match is None:
+        return await handler(request)
+    namespace, name = match.group(1), match.group(2)
+    original = request
+    if request.method in ("PUT", "PATCH"):
+        request = original.clone()
+    if request.method == "PUT":
+        body = json.loads(await original.read() or b"null")
+        if not isinstance(body, dict) or body.get("kind") not in (None, LEGACY_KIND):
+            raise ApiError(400, f"the body of the request was in an unknown format: expected kind "
+                                f"{LEGACY_KIND}", "BadRequest")
+        pod_body = {"metadata": body.get("metadata") or {},
+                    "spec": {"ephemeralContainers": body.get("ephemeralContainers") or []}}
+        request = _with_body(request, pod_body)
+    elif request.method == "PATCH":
+        body = json.loads(await original.read() or b"null")
+        if request.content_type == "application/json-patch+json":
+            current = _current_pod(state, namespace, name)
+            has_list = bool((current.get("spec") or {}).get("ephemeralContainers"))
+            request = _with_body(request, _pod_json_patch(body, has_list))
+        else:
+            pod_patch = _pod_patch_from_legacy_smp(body)
+            if pod_patch is None:
+                return json_response(to_legacy(_current_pod(state, namespace, name)))
+            request = _with_body(request, pod_patch)
+    response = await handler(request)
+    if 200 <= response.status < 300 and isinstance(response, web.Response) and response.body:
+        return json_response(to_legacy(json.loads(response.body)), status=response.status)
+    return response

@@ -16,8 +16,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from tui.demo.apistatus import ApiError, dumps
-from tui.demo.selectors import Filter
+from tui.demo.api.selectors import Filter
+from tui.demo.api.status import ApiError, dumps
 
 Key = tuple[str, str]  # (namespace or "", name)
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from dataclasses import field as dc_field
 from typing import Any
 
-from tui.demo.apistatus import status_object
+from tui.demo.api.status import status_object
 
 __all__ = [
     "FieldError",

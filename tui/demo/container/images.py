@@ -41,10 +41,6 @@ class ImageInfo:
     env: dict[str, str] = field(default_factory=dict)
     working_dir: str = "/"
 
-    @property
-    def default_argv(self) -> list[str]:
-        return [*self.entrypoint, *self.cmd]
-
 
 def normalise(image: str) -> str:
     """`busybox` -> `docker.io/library/busybox:latest` as the kubelet reports `status.image`."""

@@ -16,9 +16,14 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from tui.demo.apistatus import json_response, status_object
-from tui.demo.processes import Container
-from tui.demo.runtime import CONTAINER_KINDS, ContainerRuntime, ExecError, StreamHandle
+from tui.demo.api.status import json_response, status_object
+from tui.demo.container.processes import Container
+from tui.demo.node.runtime import (
+    CONTAINER_KINDS,
+    ContainerRuntime,
+    ExecError,
+    StreamHandle,
+)
 
 log = logging.getLogger(__name__)
 

@@ -8,10 +8,10 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from tui.demo.filesystem import normpath
-from tui.demo.processes import Container, PodSandbox, Process
-from tui.demo.stdio import Input, Output, ProcessIO, Resize
-from tui.demo.vfs import PermissionDenied, ProcessView, Resolved
+from tui.demo.container.filesystem import normpath
+from tui.demo.container.processes import Container, PodSandbox, Process
+from tui.demo.container.stdio import Input, Output, ProcessIO, Resize
+from tui.demo.container.vfs import PermissionDenied, ProcessView, Resolved
 
 KERNEL = "6.1.0-ephemera"
 SEQ_CHUNK = 65536
@@ -131,7 +131,7 @@ def read_file(ctx: Ctx, name: str) -> tuple[str | None, str | None]:
     if resolved is None:
         return None, f"can't open '{name}': No such file or directory"
     if ctx.view.is_dir(resolved):
-        return None, f"read error: Is a directory"
+        return None, "read error: Is a directory"
     return ctx.view.read(resolved) or "", None
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tui.demo.filesystem import Filesystem, normpath
-from tui.demo.processes import Container, Process
+from tui.demo.container.filesystem import Filesystem, normpath
+from tui.demo.container.processes import Container, Process
 
 PROC_FILES = {
     "cpuinfo": "processor\t: 0\nmodel name\t: Ephemera demo vCPU\ncpu MHz\t\t: 2400.000\n\n"

@@ -1,0 +1,236 @@
+"""List and get for pods, namespaces, nodes and events (the watch of a list: `watch.py`); pod create and delete."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from aiohttp import web
+
+from tui.demo.api import podsecurity, validation
+from tui.demo.api.defaults import default_pod, now_iso
+from tui.demo.api.selectors import (
+    EVENT_FIELDS,
+    GENERIC_FIELDS,
+    POD_FIELDS,
+    Filter,
+    parse_field_selector,
+    parse_label_selector,
+)
+from tui.demo.api.status import (
+    ApiError,
+    already_exists,
+    dumps,
+    json_response,
+    not_found,
+    raw_json_response,
+)
+from tui.demo.api.table import TABLE_CONTENT_TYPE, to_table, wants_table
+from tui.demo.routes.requests import int_param, load_pod, pod_key, query_flag, read_json
+from tui.demo.routes.state import STATE, ServerState
+from tui.demo.routes.watch import KINDS, no_answer_during_silence, watch
+
+FIELDS = {"pods": POD_FIELDS, "namespaces": GENERIC_FIELDS, "nodes": GENERIC_FIELDS, "events": EVENT_FIELDS}
+
+
+def request_filter(request: web.Request, resource: str, namespace: str | None) -> Filter:
+    return Filter(
+        namespace=namespace,
+        labels=parse_label_selector(request.query.get("labelSelector")),
+        fields=parse_field_selector(request.query.get("fieldSelector"), FIELDS[resource]),
+    )
+
+
+def ensure_namespace(state: ServerState, namespace: str) -> None:
+    if state.store.get("namespaces", "", namespace) is None:
+        raise not_found("namespaces", namespace)
+
+
+# ---- list and watch ------------------------------------------------------------------------
+async def list_or_watch(request: web.Request, resource: str, namespace: str | None) -> web.StreamResponse:
+    state = request.app[STATE]
+    store = state.store
+    watching = query_flag(request, "watch")
+    if store.silence.active and (watching or store.silence.hang_lists):
+        await no_answer_during_silence(state)  # a silent network (faults.silence_watches)
+    state.policy.check("watch" if watching else "list", resource, "", namespace)
+    flt = request_filter(request, resource, namespace)
+    if watching:
+        return await watch(request, state, resource, flt)
+    keys, token, remaining = store.list_objects(
+        resource, flt, int_param(request, "limit"), request.query.get("continue"))
+    if wants_table(request.headers.get("Accept", "")) and resource in KINDS:
+        items = [store.objects[resource][key] for key in keys]
+        table = to_table(resource, items, request.query.get("includeObject", "Metadata"))
+        metadata: dict[str, Any] = {"resourceVersion": str(store.rv)}
+        if token:
+            metadata["continue"] = token
+        if remaining:
+            metadata["remainingItemCount"] = remaining
+        table["metadata"] = metadata
+        return web.Response(body=dumps(table), headers={"Content-Type": TABLE_CONTENT_TYPE})
+    return raw_json_response(store.list_json(resource, keys, token, remaining))
+
+
+# ---- get -----------------------------------------------------------------------------------
+def get_object(state: ServerState, resource: str, namespace: str, name: str) -> web.Response:
+    state.policy.check("get", resource, "", namespace or None, name)
+    key = (namespace, name)
+    if key not in state.store.objects[resource]:
+        raise not_found(resource, name)
+    return raw_json_response(state.store.json_of(resource, key))
+
+
+async def get_table_or_object(request: web.Request, resource: str, namespace: str, name: str) -> web.Response:
+    state = request.app[STATE]
+    response = get_object(state, resource, namespace, name)
+    if wants_table(request.headers.get("Accept", "")):
+        obj = state.store.objects[resource][(namespace, name)]
+        table = to_table(resource, [obj], request.query.get("includeObject", "Metadata"))
+        table["metadata"] = {"resourceVersion": obj["metadata"].get("resourceVersion", "")}
+        return web.Response(body=dumps(table), headers={"Content-Type": TABLE_CONTENT_TYPE})
+    return response
+
+
+# ---- pods: create and delete -----------------------------------------------------------------
+async def create_pod(request: web.Request) -> web.Response:
+    state = request.app[STATE]
+    store = state.store
+    namespace = request.match_info["namespace"]
+    body = await read_json(request)
+    if not isinstance(body, dict):
+        raise ApiError(400, "the body of the request was in an unknown format", "BadRequest")
+    metadata = body.setdefault("metadata", {})
+    name = metadata.get("name") or ""
+    state.policy.check("create", "pods", "", namespace, name)
+    if metadata.get("namespace") not in (None, "", namespace):
+        raise ApiError(400, "the namespace of the provided object does not match the namespace sent on the "
+                            "request", "BadRequest")
+    ensure_namespace(state, namespace)
+    if body.get("kind") not in (None, "Pod"):
+        raise ApiError(400, f'the API version in the data ({body.get("apiVersion")}) does not match the '
+                            f"expected API version (v1)", "BadRequest")
+    if not name and not metadata.get("generateName"):
+        status = validation.invalid_status(
+            "Pod", "", ["metadata.name: Required value: name or generateName is required"])
+        return json_response(status, status=422)
+    body.pop("status", None)
+    for field in ("uid", "resourceVersion", "creationTimestamp", "deletionTimestamp", "selfLink"):
+        metadata.pop(field, None)
+    pod = default_pod(body, namespace)
+    name = pod["metadata"]["name"]
+    causes = validation.validate_pod_create(pod)
+    if causes:
+        return json_response(validation.invalid_status("Pod", name, causes), status=422)
+    _admit_pod_security(state, namespace, pod)
+    if (namespace, name) in store.objects["pods"]:
+        raise already_exists("pods", name)
+    if request.query.get("dryRun") == "All":
+        return json_response(pod, status=201)
+    stored = store.create("pods", pod)
+    state.kubelet.pod_created(namespace, name)
+    return raw_json_response(store.json_of("pods", (namespace, stored["metadata"]["name"])), status=201)
+
+
+async def delete_pod(request: web.Request) -> web.Response:
+    state = request.app[STATE]
+    store = state.store
+    namespace, name = pod_key(request)
+    state.policy.check("delete", "pods", "", namespace, name)
+    options: dict[str, Any] = {}
+    if request.can_read_body:
+        body = await read_json(request)
+        if isinstance(body, dict):
+            options = body
+    pod = load_pod(state, namespace, name)
+    grace_text = request.query.get("gracePeriodSeconds")
+    grace = options.get("gracePeriodSeconds")
+    if grace_text not in (None, ""):
+        grace = int_param(request, "gracePeriodSeconds")
+    if grace is None:
+        grace = int(pod["spec"].get("terminationGracePeriodSeconds", 30))
+    if request.query.get("dryRun") == "All" or pod["metadata"].get("deletionTimestamp"):
+        return raw_json_response(store.json_of("pods", (namespace, name)))
+    if grace <= 0 or not pod["spec"].get("nodeName"):
+        final = store.delete("pods", namespace, name)
+        if final is not None:
+            state.runtime.stop_pod(final)
+        return json_response(final)
+
+    def mark(obj: dict[str, Any]) -> None:
+        obj["metadata"]["deletionTimestamp"] = now_iso(datetime.now(timezone.utc) + timedelta(seconds=grace))
+        obj["metadata"]["deletionGracePeriodSeconds"] = grace
+
+    store.modify("pods", namespace, name, mark)
+    state.kubelet.pod_deleting(namespace, name, grace)
+    return raw_json_response(store.json_of("pods", (namespace, name)))
+
+
+def _admit_pod_security(state: ServerState, namespace: str, pod: dict[str, Any]) -> None:
+    """403 `violates PodSecurity "<level>:latest"` when the namespace enforces a level."""
+    labels = (state.store.get("namespaces", "", namespace) or {}).get("metadata", {}).get("labels")
+    refused = podsecurity.admission_status(pod, labels)
+    if refused is not None:
+        raise ApiError(403, refused["message"], "Forbidden", refused.get("details"))
+
+
+# ---- routing ---------------------------------------------------------------------------------
+async def pods_all(request: web.Request) -> web.StreamResponse:
+    return await list_or_watch(request, "pods", None)
+
+
+async def pods_ns(request: web.Request) -> web.StreamResponse:
+    return await list_or_watch(request, "pods", request.match_info["namespace"])
+
+
+async def pod_get(request: web.Request) -> web.Response:
+    return await get_table_or_object(request, "pods", *pod_key(request))
+
+
+async def pod_status(request: web.Request) -> web.Response:
+    state = request.app[STATE]
+    namespace, name = pod_key(request)
+    state.policy.check("get", "pods", "status", namespace, name)
+    if (namespace, name) not in state.store.objects["pods"]:
+        raise not_found("pods", name)
+    return raw_json_response(state.store.json_of("pods", (namespace, name)))
+
+
+async def namespaces_list(request: web.Request) -> web.StreamResponse:
+    return await list_or_watch(request, "namespaces", None)
+
+
+async def namespace_get(request: web.Request) -> web.Response:
+    return await get_table_or_object(request, "namespaces", "", request.match_info["namespace"])
+
+
+async def nodes_list(request: web.Request) -> web.StreamResponse:
+    return await list_or_watch(request, "nodes", None)
+
+
+async def node_get(request: web.Request) -> web.Response:
+    return await get_table_or_object(request, "nodes", "", request.match_info["name"])
+
+
+async def events_all(request: web.Request) -> web.StreamResponse:
+    return await list_or_watch(request, "events", None)
+
+
+async def events_ns(request: web.Request) -> web.StreamResponse:
+    return await list_or_watch(request, "events", request.match_info["namespace"])
+
+
+def add_routes(app: web.Application) -> None:
+    router = app.router
+    router.add_get("/api/v1/pods", pods_all)
+    router.add_get("/api/v1/namespaces/{namespace}/pods", pods_ns)
+    router.add_post("/api/v1/namespaces/{namespace}/pods", create_pod)
+    router.add_get("/api/v1/namespaces/{namespace}/pods/{name}", pod_get)
+    router.add_delete("/api/v1/namespaces/{namespace}/pods/{name}", delete_pod)
+    router.add_get("/api/v1/namespaces/{namespace}/pods/{name}/status", pod_status)
+    router.add_get("/api/v1/namespaces", namespaces_list)
+    router.add_get("/api/v1/namespaces/{namespace}", namespace_get)
+    router.add_get("/api/v1/nodes", nodes_list)
+    router.add_get("/api/v1/nodes/{name}", node_get)
+    router.add_get("/api/v1/events", events_all)
+    router.add_get("/api/v1/namespaces/{namespace}/events", events_ns)
