@@ -29,10 +29,11 @@ class OpenSession:
     def title(self) -> str:
         return f"{self.namespace}/{self.pod}/{self.container}"
 
-    def reattach_command(self, context: str | None = None) -> str:
-        """`kubectl attach` back to an attach session's container."""
-        words = ["kubectl", *(["--context", context] if context else [])]
-        return shlex.join([*words, "attach", "-it", "-n", self.namespace, self.pod, "-c", self.container])
+    def reattach_command(self, flags: Sequence[str] = ()) -> str:
+        """`kubectl attach` back to an attach session's container; `flags`: `KubeConfig.cli_flags`
+        (--context, --kubeconfig) so that it reaches the same cluster."""
+        return shlex.join(["kubectl", "attach", "-it", "-n", self.namespace, self.pod, "-c", self.container,
+                           *flags])
 
 
 def _count(sessions: Sequence[OpenSession]) -> str:
@@ -52,14 +53,15 @@ def quit_reasons(sessions: Sequence[OpenSession]) -> list[str]:
     return reasons
 
 
-def exit_summary(sessions: Sequence[OpenSession], context: str | None = None) -> str:
-    """Printed on the terminal after the TUI has left it: what stays running and how to return."""
+def exit_summary(sessions: Sequence[OpenSession], flags: Sequence[str] = ()) -> str:
+    """Printed on the terminal after the TUI has left it: what stays running and how to return
+    (`flags`: `KubeConfig.cli_flags`, for the printed commands)."""
     attached = [s for s in sessions if s.kind == "attach"]
     if not attached:
         return ""
     lines = ["ephemera: still running in the cluster (ephemeral containers cannot be removed):"]
     for session in attached:
-        lines.append(f"  {session.title}  re-attach: {session.reattach_command(context)}")
+        lines.append(f"  {session.title}  re-attach: {session.reattach_command(flags)}")
     return "\n".join(lines)
 
 
@@ -68,12 +70,14 @@ def _command(*words: str) -> str:
 
 
 def debug_leftovers(namespace: str, pod: str, container: str, *, copy: bool, certain: bool = True,
-                    stdin: bool = True, original_deleted: str | None = None) -> list[str]:
+                    stdin: bool = True, original_deleted: str | None = None,
+                    flags: Sequence[str] = ()) -> list[str]:
     """What `ephemera debug` leaves in the cluster when it is stopped (Ctrl+C, SIGTERM, SIGHUP)
     after sending its requests, and how to reach or remove it; `certain=False`: stopped while the
     requests were on their way (they may or may not have been applied). `copy`: `pod` is the
-    copy ephemera created; `container` "" for a copy that only changed images. Display lines."""
-    ns = ["-n", namespace]
+    copy ephemera created; `container` "" for a copy that only changed images; `flags`:
+    `KubeConfig.cli_flags` for the printed commands. Display lines."""
+    ns = ["-n", namespace, *flags]
     if copy and certain:
         first = f"the pod copy {pod} stays in namespace {namespace}" + (
             f" (with its debug container {container})" if container else "")

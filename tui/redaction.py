@@ -5,7 +5,8 @@ Pure functions, no I/O. Two strengths:
 * `redact_credentials(text)`: what may never appear in an error message or on screen: bearer and
   basic credentials (`Bearer x`, `Basic x`, `Authorization: ...`, `Cookie: ...`), the password of a
   URL's userinfo (`https://user:pw@host` -> `https://user:<redacted>@host`), secret-named query
-  parameters (`?access_token=x`) and the header dump of a failed WebSocket handshake.
+  parameters (`?access_token=x`), JSON Web Tokens (`eyJ...`) and the header dump of a failed
+  WebSocket handshake.
 * `redact_text(text)`: that, plus the shell-ish forms found in commands and scripts: `NAME=value`
   and `--name=value` / `--name value` for secret names (`is_secret_name`), `Name: value` headers
   with a secret name (`X-Api-Key: x`), `-u user:pass` / `--user user:pass`, and the `-pSECRET` /
@@ -13,7 +14,8 @@ Pure functions, no I/O. Two strengths:
 
 `is_secret_name(name)` decides for env names, map keys and flags: PASSWORD/PASSWD/PASS/PWD
 (`MYSQL_PWD`, but not `PWD` itself), TOKEN, SECRET, CREDENTIAL(S)/CREDS, AUTH/AUTHORIZATION, PAT
-(`GITHUB_PAT`), COOKIE, DSN, SESSION ids, and KEY after another word (`API_KEY`, `PRIVATE_KEY`,
+(`GITHUB_PAT`), COOKIE, DSN, WEBHOOK (a webhook URL is its own credential: `SLACK_WEBHOOK`), JWT,
+SESSION ids, and KEY after another word (`API_KEY`, `PRIVATE_KEY`,
 `AWS_ACCESS_KEY_ID`, `apiKey`), not a lone `key` (`secretKeyRef.key` names a key, it holds none)
 nor words that merely contain the letters (`KEYBOARD`, `PATH`, `AUTHOR`).
 """
@@ -36,7 +38,7 @@ _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z0-9]|\b|[^A-Za-z])|[A-Z]?[a-z0-9]+|[A-Z]
 _SECRET_SUBSTRINGS = ("PASSWORD", "PASSWD", "PASSPHRASE", "TOKEN", "SECRET", "CREDENTIAL", "AUTHORIZATION",
                       "APIKEY", "PRIVATEKEY", "ACCESSKEY", "COOKIE", "SESSIONID", "SESSID")
 # whole words (components of the name) that make it secret
-_SECRET_WORDS = frozenset({"PASS", "PWD", "CREDS", "AUTH", "PAT", "DSN", "BEARER", "APIKEY"})
+_SECRET_WORDS = frozenset({"PASS", "PWD", "CREDS", "AUTH", "PAT", "DSN", "BEARER", "APIKEY", "WEBHOOK", "JWT"})
 _KEY_WORDS = frozenset({"KEY", "KEYS"})
 _NOT_SECRET_NAMES = frozenset({"PWD", "OLDPWD"})  # the shell's working directories
 # a name ending in one of these names or locates a secret without holding it (secretName, TOKEN_FILE)
@@ -80,6 +82,8 @@ _BEARER = re.compile(rf"(\b(?:Bearer|Basic)\s+)({_VALUE})", re.IGNORECASE)
 # scheme://user:password@host -> scheme://user:<redacted>@host
 _URL_USERINFO = re.compile(r"(\b[A-Za-z][A-Za-z0-9+.\-]*://[^/\s:@'\"]*:)([^/\s@'\"]+)(@)")
 _QUERY_PARAM = re.compile(r"([?&;])([A-Za-z0-9_.\-]+)=([^&#\s'\"]*)")
+# a JSON Web Token wherever it stands (header.payload.signature, base64url): a bearer credential
+_JWT = re.compile(r"\beyJ[A-Za-z0-9_\-]{4,}\.eyJ[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]*")
 # websocket-client: "Handshake status 401 Unauthorized -+-+- {response headers} -+-+- b'body'"
 _HANDSHAKE_HEADERS = re.compile(r"-\+-\+-.*?-\+-\+-", re.DOTALL)
 
@@ -111,6 +115,7 @@ def redact_credentials(text: str) -> str:
     text = _COOKIE_HEADER.sub(lambda m: m.group(1) + REDACTED, text)
     text = _BEARER.sub(_bearer, text)
     text = _URL_USERINFO.sub(rf"\g<1>{REDACTED}\g<3>", text)
+    text = _JWT.sub(REDACTED, text)
     return _QUERY_PARAM.sub(_query_param, text)
 
 

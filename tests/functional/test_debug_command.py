@@ -338,7 +338,8 @@ def test_a_command_without_stdin_is_followed_not_attached_interactively(demo_clu
     assert debug(demo_cluster, SLIM, "-c", "job", "-q", "--attach=false", "--", "sleep", "100") == 0
     out, err = capsys.readouterr()
     assert "Waiting:" not in err  # -q: informational messages are suppressed, as kubectl's
-    assert f"kubectl attach {SLIM} -c job -n default    (its output; it has no stdin)" in out
+    flags = f"--context ephemera-demo --kubeconfig {demo_cluster.kubeconfig_path}"
+    assert f"kubectl attach {SLIM} -c job -n default {flags}    (its output; it has no stdin)" in out
     assert "attach -it" not in out
 
 

@@ -21,8 +21,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from attach_helpers import add_debug_container_to
-from test_e2e_tmux import EPHEMERA, TMUX, Terminal
+from helpers.attach import add_debug_container_to
+from helpers.tmux import EPHEMERA, TMUX, Terminal
 
 from tui.demo.cluster import DemoCluster
 
@@ -137,8 +137,8 @@ def test_sigterm_with_a_live_session_prints_what_keeps_running(pane: Pane, tmp_p
     screen = pane.wait_text(DONE, timeout=15)
     assert "ephemera exited with 143" in screen
     assert "ephemera: still running in the cluster (ephemeral containers cannot be removed):" in screen
-    assert (f"default/{SLIM}/debugger  re-attach: kubectl --context ephemera-demo attach -it -n default {SLIM} "
-            "-c debugger") in screen
+    assert (f"default/{SLIM}/debugger  re-attach: kubectl attach -it -n default {SLIM} -c debugger --context "
+            "ephemera-demo --kubeconfig") in screen.replace("\n", "")
     assert "Traceback" not in screen
     _assert_terminal_restored(pane, tmp_path)
 

@@ -13,8 +13,8 @@ import time
 from pathlib import Path
 
 import pytest
-from attach_helpers import container_state
-from test_debug_command_attach import Terminal
+from helpers.attach import container_state
+from helpers.pty_terminal import Terminal
 
 from tui.cli import main
 from tui.demo.cluster import DemoCluster
@@ -82,7 +82,9 @@ def test_ctrl_c_while_waiting_for_a_copy_says_how_to_remove_it(demo_cluster: Dem
     text = _text(term)
     assert ("ephemera debug: interrupted: the pod copy slim-copy stays in namespace default "
             "(with its debug container waiter)") in text
-    assert "remove it: ephemera cleanup -n default (or kubectl delete pod slim-copy -n default)" in text
+    flags = f"--context ephemera-demo --kubeconfig {_kubeconfig(demo_cluster)}"
+    assert (f"remove it: ephemera cleanup -n default {flags} (or kubectl delete pod slim-copy -n default "
+            f"{flags})") in text.replace("\r", "").replace("\n", "")
     assert "Traceback" not in text
     assert _pod_exists(demo_cluster, "slim-copy")
 

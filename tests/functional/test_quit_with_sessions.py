@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from attach_helpers import add_debug_container_to
-from browser_helpers import make_app, wait_for
+from helpers.attach import add_debug_container_to
+from helpers.browser import make_app, wait_for
 from textual.pilot import Pilot
 
 from tui.demo.cluster import DemoCluster
@@ -61,7 +61,9 @@ async def test_quit_with_a_live_session_asks_then_reports_what_keeps_running(dem
         await wait_for(pilot, lambda: not app.is_running, what="the app quit")
     summary = app.exit_summary()
     assert "still running in the cluster" in summary
-    assert "kubectl --context ephemera-demo attach -it -n default slim-79487d6484-h4rss -c debugger" in summary
+    # the command reaches this cluster: its context and the kubeconfig the app was given
+    assert ("kubectl attach -it -n default slim-79487d6484-h4rss -c debugger --context ephemera-demo "
+            f"--kubeconfig {demo_cluster.kubeconfig_path}") in summary
 
 
 async def test_quit_without_open_sessions_does_not_ask(demo_cluster: DemoCluster) -> None:

@@ -90,3 +90,13 @@ def test_ordinary_text_is_left_alone() -> None:
                  "cannot reach the API server at https://10.0.0.1:6443 (context 'prod'): connection refused"]:
         assert redact_credentials(text) == text
         assert ClusterError(text).message == text
+
+
+def test_json_web_tokens_and_webhooks_are_redacted() -> None:
+    jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZG1pbiJ9.c2lnbmF0dXJl"
+    assert jwt not in redact_credentials(f"the webhook answered: invalid token {jwt} (expired)")
+    from tui.redaction import is_secret_name, redact_text
+
+    assert is_secret_name("SLACK_WEBHOOK") and is_secret_name("WEBHOOK_URL") and is_secret_name("JWT")
+    script = "SLACK_WEBHOOK=https://hooks.slack.com/services/T0/B0/whSECRET6 notify"
+    assert "whSECRET6" not in redact_text(script)

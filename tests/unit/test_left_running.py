@@ -9,8 +9,8 @@ def test_attached_shells_are_listed_with_the_command_to_reattach() -> None:
     assert reasons[0] == "2 sessions are open: prod/api-1/debugger-ab12c, prod/api-1/app"
     assert any("keep running in their containers" in r for r in reasons)
     assert any("Exec'd shells end with their connection" in r for r in reasons)
-    summary = exit_summary(sessions, "prod-eu")
-    assert "kubectl --context prod-eu attach -it -n prod api-1 -c debugger-ab12c" in summary
+    summary = exit_summary(sessions, ["--context", "prod-eu"])
+    assert "kubectl attach -it -n prod api-1 -c debugger-ab12c --context prod-eu" in summary
     assert "app" not in summary.split("debugger-ab12c", 1)[1]  # the exec'd shell ended: not listed
 
 

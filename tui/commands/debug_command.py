@@ -25,10 +25,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import sys
 import types
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -212,15 +213,18 @@ def print_checks(checks: list[Check], *, quiet: bool = False, out: Any = None) -
             print(f"        -> {check.todo}", file=out)
 
 
-def attach_lines(namespace: str, pod: str, container: str, *, stdin: bool = True) -> list[str]:
-    """How to attach; a container without stdin (a command given, no -i) only has output to follow."""
+def attach_lines(namespace: str, pod: str, container: str, *, stdin: bool = True,
+                 flags: Sequence[str] = ()) -> list[str]:
+    """How to attach; a container without stdin (a command given, no -i) only has output to follow.
+    `flags`: `KubeConfig.cli_flags` (--context, --kubeconfig) for the kubectl commands."""
+    where = shlex.join([pod, "-c", container, "-n", namespace, *flags])
     if not stdin:
         return [
-            f"  kubectl attach {pod} -c {container} -n {namespace}    (its output; it has no stdin)",
-            f"  kubectl logs {pod} -c {container} -n {namespace}      (once it has ended)",
+            f"  kubectl attach {where}    (its output; it has no stdin)",
+            f"  kubectl logs {where}      (once it has ended)",
         ]
     return [
-        f"  kubectl attach -it {pod} -c {container} -n {namespace}",
+        f"  kubectl attach -it {where}",
         f"  or in ephemera: select pod {namespace}/{pod}, open it (Enter) and attach to {container}",
     ]
 
@@ -250,6 +254,8 @@ def _connect(args: argparse.Namespace) -> tuple[ClusterConnection, str]:
     args.kubeconfig_object = kubeconfig  # the TUI opened after creation uses the same one
     connection = kubeconfig.connect(getattr(args, "context", None))
     namespace = getattr(args, "namespace", None) or kubeconfig.default_namespace(getattr(args, "context", None))
+    # --context/--kubeconfig for every command printed for the user (attach, logs, cleanup)
+    args.cli_flags = kubeconfig.cli_flags(connection.context)
     return connection, namespace
 
 
@@ -370,7 +376,8 @@ def _debug(connection: ClusterConnection, request: DebugRequest, args: argparse.
     if not quiet:
         for message in debug_plan.messages:
             print(message, file=sys.stderr)
-    progress = args.debug_progress = _Progress(debug_plan, stdin=request.stdin)  # for an interruption
+    progress = args.debug_progress = _Progress(debug_plan, stdin=request.stdin,  # for an interruption
+                                               flags=getattr(args, "cli_flags", []))
     try:
         result = execute(connection, debug_plan, audit_log=_audit_log(args))
     except ClusterError as exc:
@@ -378,7 +385,7 @@ def _debug(connection: ClusterConnection, request: DebugRequest, args: argparse.
         partial = getattr(exc, "execution", None)
         for problem in getattr(partial, "audit_problems", []):
             _err(problem)
-        _report_created(request.namespace, getattr(partial, "created_pods", []))
+        _report_created(request.namespace, getattr(partial, "created_pods", []), args.cli_flags)
         return 1
     progress.result = result
     for problem in result.audit_problems:
@@ -402,13 +409,14 @@ def _debug(connection: ClusterConnection, request: DebugRequest, args: argparse.
                                      timeout=args.timeout, on_waiting=on_waiting)
     except ClusterError as exc:
         _err(f"created {result.container}, but could not follow it: {exc}")
-        _report_leftovers(result.namespace, result.pod_name, result.container, result.created_pods)
+        _report_leftovers(result.namespace, result.pod_name, result.container, result.created_pods,
+                          args.cli_flags)
         return 1
     if outcome.state in ("running", "terminated"):
         _remember_image(request.image)
     if not outcome.running:
         return _not_running(connection, result.namespace, result.pod_name, result.container, outcome,
-                            result.created_pods)
+                            result.created_pods, args.cli_flags)
     return _finish(connection, result.namespace, result.pod_name, result.container, args, attach=attach,
                    tty_mode=request.tty, created=result.created_pods, stdin=request.stdin)
 
@@ -420,6 +428,7 @@ class _Progress:
 
     plan: DebugPlan
     stdin: bool = True
+    flags: list[str] = field(default_factory=list)  # KubeConfig.cli_flags for the printed commands
     result: Execution | None = None
 
 
@@ -434,12 +443,13 @@ def _report_interrupted(progress: _Progress | None, stop: BaseException) -> None
     if result is not None:
         copy = bool(result.created_pods)
         lines = left_running.debug_leftovers(result.namespace, result.pod_name, result.container, copy=copy,
-                                             stdin=progress.stdin)
+                                             stdin=progress.stdin, flags=progress.flags)
     else:
         copy = plan.pod_copy is not None
         replaced = next((r.path.rsplit("/", 1)[-1] for r in plan.requests if r.method == "DELETE"), None)
         lines = left_running.debug_leftovers(plan.namespace, plan.pod_name, plan.container_name, copy=copy,
-                                             certain=False, stdin=progress.stdin, original_deleted=replaced)
+                                             certain=False, stdin=progress.stdin, original_deleted=replaced,
+                                             flags=progress.flags)
     print_best_effort("\n".join([f"\n{PROG}: {how}: {lines[0]}", *lines[1:]]))
 
 
@@ -477,22 +487,24 @@ def _offer_reuse(existing: str, attach: bool) -> bool:
     return answer in ("", "y", "yes")
 
 
-def _report_created(namespace: str, created: list[str]) -> None:
+def _report_created(namespace: str, created: list[str], flags: Sequence[str] = ()) -> None:
     for name in created:
-        _err(f"pod/{name} was created before the failure: remove it with `ephemera cleanup -n {namespace}` "
-             f"or `kubectl delete pod {name} -n {namespace}`")
+        _err(f"pod/{name} was created before the failure: remove it with "
+             f"`{shlex.join(['ephemera', 'cleanup', '-n', namespace, *flags])}` "
+             f"or `{shlex.join(['kubectl', 'delete', 'pod', name, '-n', namespace, *flags])}`")
 
 
-def _report_leftovers(namespace: str, pod: str, container: str, created: list[str]) -> None:
+def _report_leftovers(namespace: str, pod: str, container: str, created: list[str],
+                      flags: Sequence[str] = ()) -> None:
     """What stays on the cluster after a failure that came once the container was created."""
-    _report_created(namespace, created)
+    _report_created(namespace, created, flags)
     if not created:
         _err(f"ephemeral containers cannot be removed: {container} stays in pod {namespace}/{pod} "
-             f"(check it with `kubectl get pod {pod} -n {namespace} -o yaml`)")
+             f"(check it with `{shlex.join(['kubectl', 'get', 'pod', pod, '-n', namespace, *flags, '-o', 'yaml'])}`)")
 
 
 def _not_running(connection: ClusterConnection, namespace: str, pod: str, container: str, outcome: Any,
-                 created: list[str]) -> int:
+                 created: list[str], flags: Sequence[str] = ()) -> int:
     if outcome.image_problem:
         from tui.kube.debug_runner import describe_image_problem
 
@@ -507,7 +519,7 @@ def _not_running(connection: ClusterConnection, namespace: str, pod: str, contai
         _err(f"container {container} did not start in time{detail}")
     else:
         _err(f"container {container} did not start: {outcome.reason}: {outcome.message}")
-    _report_leftovers(namespace, pod, container, created)
+    _report_leftovers(namespace, pod, container, created, flags)
     return 1
 
 
@@ -536,31 +548,34 @@ def _finish(connection: ClusterConnection, namespace: str, pod: str, container: 
     print(f"container {container} is running in pod {namespace}/{pod}")
     if attach and terminal_is_interactive():
         if args.raw_attach:
-            code = _raw_attach(connection, namespace, pod, container, quiet=bool(args.quiet), tty_mode=tty_mode)
+            code = _raw_attach(connection, namespace, pod, container, quiet=bool(args.quiet), tty_mode=tty_mode,
+                               flags=args.cli_flags)
             if code:
-                _report_created(namespace, created or [])
+                _report_created(namespace, created or [], args.cli_flags)
             return code
         from tui.commands.debug_tui import run_debug_tui
 
         code = run_debug_tui(args.kubeconfig_object, context=getattr(args, "context", None), namespace=namespace,
                              pod=pod, container=container, audit_log=_audit_log(args))
-        print_best_effort(_after_session(connection, namespace, pod, container), sys.stdout)
+        print_best_effort(_after_session(connection, namespace, pod, container, args.cli_flags), sys.stdout)
         return code
     if attach:
         print("no terminal to attach in; attach with:")
     else:
         print("attach with:" if stdin else "follow it with:")
-    for line in attach_lines(namespace, pod, container, stdin=stdin):
+    for line in attach_lines(namespace, pod, container, stdin=stdin, flags=args.cli_flags):
         print(line)
     return 0
 
 
-def _after_session(connection: ClusterConnection, namespace: str, pod: str, container: str) -> str:
+def _after_session(connection: ClusterConnection, namespace: str, pod: str, container: str,
+                   flags: Sequence[str] = ()) -> str:
     """One line on leaving the TUI: how to re-attach while it runs, or that it has ended."""
     from tui.kube.debug_runner import container_status, fetch_pod
     from tui.kube.errors import ClusterError
 
-    reattach = (f"re-attach with `kubectl attach -it {pod} -c {container} -n {namespace}` or `a` on the pod "
+    reattach = (f"re-attach with `kubectl attach -it {shlex.join([pod, '-c', container, '-n', namespace, *flags])}` "
+                "or `a` on the pod "
                 "in ephemera")
     try:
         state = (container_status(fetch_pod(connection, namespace, pod), container) or {}).get("state") or {}
@@ -569,12 +584,12 @@ def _after_session(connection: ClusterConnection, namespace: str, pod: str, cont
     if "terminated" in state:
         ended = state["terminated"]
         return (f"{container} has ended (exit code {ended.get('exitCode')}) in {namespace}/{pod}: it cannot be "
-                f"restarted; its output: `kubectl logs {pod} -c {container} -n {namespace}`")
+                f"restarted; its output: `kubectl logs {shlex.join([pod, '-c', container, '-n', namespace, *flags])}`")
     return f"{container} keeps running in {namespace}/{pod}; {reattach}"
 
 
 def _raw_attach(connection: ClusterConnection, namespace: str, pod: str, container: str, *, quiet: bool,
-                tty_mode: bool) -> int:
+                tty_mode: bool, flags: Sequence[str] = ()) -> int:
     from tui.commands.raw_attach import raw_attach
 
     if not quiet:
@@ -584,7 +599,7 @@ def _raw_attach(connection: ClusterConnection, namespace: str, pod: str, contain
     if status.state == "failed":
         _err(status.message)
         return 1
-    print(f"Session ended; resume with `kubectl attach {pod} -c {container} -n {namespace} -i -t` "
+    print(f"Session ended; resume with `kubectl attach {shlex.join([pod, '-c', container, '-n', namespace, *flags])} -i -t` "
           "while the container runs")
     return 0
 

@@ -40,7 +40,7 @@ def run_debug_tui(kubeconfig: KubeConfig, *, context: str | None, namespace: str
                           audit_log=audit_log)
     app.run()
     others = [s for s in app.left_running if (s.namespace, s.pod, s.container) != (namespace, pod, container)]
-    summary = exit_summary(others, app.browser.context_name or None)
+    summary = exit_summary(others, kubeconfig.cli_flags(app.browser.context_name or None))
     if summary:
         print_best_effort(summary)  # after a SIGHUP the terminal may be gone
     return int(getattr(app, "return_code", 0) or 0)

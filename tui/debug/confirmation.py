@@ -35,9 +35,10 @@ hostPID or hostNetwork they would reach the node, and those ask by themselves), 
 `CHOWN`, `SETUID`... (the runtime's default set for root containers), `SYS_TIME` and `SYSLOG`
 (the node's clock, its kernel log: harm, not root), `MAC_ADMIN` (loading a policy needs
 securityfs, which needs SYS_ADMIN to mount), `runAsUser: 0` and `allowPrivilegeEscalation`
-(root inside the container's namespaces, not on the node), seccomp or AppArmor `Unconfined`
-(more kernel surface, no new power; and Unconfined seccomp is the kubelet's default unless
-SeccompDefault is on, so asking would ask for most pods).
+(root inside the container's namespaces, not on the node), seccomp or AppArmor `Unconfined` and
+the SELinux type `spc_t` (more kernel surface, no new power: no capability, no node namespace by
+themselves; and Unconfined seccomp is the kubelet's default unless SeccompDefault is on, so
+asking would ask for most pods).
 
 Capability names are compared as the runtimes read them: case-insensitive, with or without the
 `CAP_` prefix (containerd upper-cases them and prefixes `CAP_`; CRI-O also accepts the prefix),

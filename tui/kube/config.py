@@ -107,9 +107,20 @@ class KubeConfig:
         # While False, exec credential plugins run with stdin closed and stderr captured (the TUI
         # owns the terminal). The CLI sets it to False right before the TUI takes the screen.
         self.interactive = True
+        # `--kubeconfig FILE` as given: the commands Ephemera prints (kubectl attach, ephemera
+        # cleanup) must name it, or they would read another configuration
+        self.explicit_path: Path | None = None
         self._connections: dict[str, ClusterConnection] = {}
         self._lock = threading.RLock()
         self.contexts: list[ContextInfo] = self._build_contexts()
+
+    def cli_flags(self, context: str | None = None) -> list[str]:
+        """The flags that make a printed `kubectl ...` (or `ephemera ...`) command reach the same
+        cluster as this session: `--context` (when known) and `--kubeconfig FILE` when one was given."""
+        flags = ["--context", context] if context else []
+        if self.explicit_path is not None:
+            flags += ["--kubeconfig", str(self.explicit_path)]
+        return flags
 
     # --- loading ---------------------------------------------------------------------------------
 
@@ -173,7 +184,10 @@ class KubeConfig:
                 )
             if chosen not in names:
                 raise _unknown_context(chosen, names)
-            return cls(merged, paths=[Path(p) for p in merger.paths], current_context=chosen)
+            loaded = cls(merged, paths=[Path(p) for p in merger.paths], current_context=chosen)
+            if kubeconfig is not None:
+                loaded.explicit_path = Path(os.path.abspath(os.path.expanduser(os.fspath(kubeconfig))))
+            return loaded
 
         if explicit:
             raise ClusterError(

@@ -19,6 +19,8 @@ parts it drives live in `tui.kube.debug_runner` (the wait) and `tui.settings` (r
 
 from __future__ import annotations
 
+import shlex
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from tui.kube.debug_runner import describe_image_problem, wait_for_container
@@ -71,9 +73,10 @@ def open_debug_form(browser: BrowserScreen, *, seed: int | None = None) -> Debug
     return form
 
 
-def attach_notice(namespace: str, pod: str, container: str) -> str:
+def attach_notice(namespace: str, pod: str, container: str, flags: Sequence[str] = ()) -> str:
+    """How to attach (`flags`: `KubeConfig.cli_flags`, so the kubectl command reaches this cluster)."""
     return (f"container {container} is running: attach with `a` in the inspector or "
-            f"`kubectl attach -it {pod} -c {container} -n {namespace}`")
+            f"`kubectl attach -it {shlex.join([pod, '-c', container, '-n', namespace, *flags])}`")
 
 
 def open_attach(browser: BrowserScreen, namespace: str, pod: str, container: str) -> None:
@@ -82,7 +85,8 @@ def open_attach(browser: BrowserScreen, namespace: str, pod: str, container: str
     if callable(open_session):
         open_session(namespace, pod, container, kind="attach")
     else:
-        browser.notify(attach_notice(namespace, pod, container), timeout=15)
+        flags = browser.kubeconfig.cli_flags(browser.context_name or None)
+        browser.notify(attach_notice(namespace, pod, container, flags), timeout=15)
 
 
 def debug_started(browser: BrowserScreen, started: DebugStarted | None) -> None:
