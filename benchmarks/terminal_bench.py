@@ -43,10 +43,10 @@ from widgets.terminal.engine import TerminalEngine
 from widgets.terminal.terminal_view import TerminalInput, TerminalResized, TerminalView
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "tests" / "functional"))
+sys.path.insert(0, str(HERE.parent / "tests"))
 sys.path.insert(0, str(HERE))
-from attach_helpers import NAMESPACE, POD, add_debug_container, wait_for  # noqa: E402
 from browser_bench import load_average, read_json_line  # noqa: E402
+from helpers.attach import NAMESPACE, POD, add_debug_container, wait_for  # noqa: E402
 
 COLS, ROWS = 120, 40
 PROMPT_MARK = "#"

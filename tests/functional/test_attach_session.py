@@ -2,50 +2,15 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
-from attach_helpers import NAMESPACE, POD, add_debug_container, wait_for
+from helpers.attach import NAMESPACE, POD, Screen, add_debug_container, attach, wait_for
 
 from tui.demo.cluster import DemoCluster
-from tui.kube.attach_session import AttachSession, SessionStatus
+from tui.kube.attach_session import AttachSession
 from tui.kube.config import KubeConfig
 from tui.kube.connection import ClusterConnection
-from widgets.terminal.engine import TerminalEngine
-
-
-class Screen:
-    """A terminal engine fed by the session's reader thread (locked: the test thread reads it)."""
-
-    def __init__(self, cols: int = 100, rows: int = 30) -> None:
-        self.engine = TerminalEngine(cols, rows)
-        self.lock = threading.Lock()
-        self.statuses: list[SessionStatus] = []
-        self.raw = bytearray()
-
-    def output(self, data: bytes) -> None:
-        with self.lock:
-            self.raw += data
-            self.engine.feed(data)
-
-    def status(self, status: SessionStatus) -> None:
-        with self.lock:
-            self.statuses.append(status)
-
-    def text(self) -> str:
-        with self.lock:
-            return "\n".join(self.engine.all_text())
-
-    @property
-    def state(self) -> str:
-        with self.lock:
-            return self.statuses[-1].state if self.statuses else "none"
-
-    def last(self) -> SessionStatus:
-        with self.lock:
-            return self.statuses[-1]
 
 
 def connect(cluster: DemoCluster) -> ClusterConnection:
@@ -59,14 +24,6 @@ def conn(demo_cluster: DemoCluster) -> Iterator[ClusterConnection]:
         yield connection
     finally:
         connection.close()
-
-
-def attach(conn: ClusterConnection, screen: Screen, container: str = "debugger", **kwargs: Any) -> AttachSession:
-    session = AttachSession(conn, NAMESPACE, POD, container, on_output=screen.output, on_status=screen.status,
-                            cols=screen.engine.cols, rows=screen.engine.rows, **kwargs)
-    session.start()
-    wait_for(lambda: screen.state in ("live", "failed"), what="the session to go live")
-    return session
 
 
 def test_attach_run_ps_and_see_the_output(conn: ClusterConnection) -> None:

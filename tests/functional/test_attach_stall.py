@@ -10,8 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from attach_helpers import add_debug_container, wait_for
-from test_attach_session import Screen, attach
+from helpers.attach import Screen, add_debug_container, attach, wait_for
 
 import tui.kube.attach_session as attach_session
 from tui.demo.cluster import DemoCluster

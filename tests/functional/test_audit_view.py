@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from browser_helpers import wait_for
-from debug_ui_helpers import SLIM, app_for, open_form, preview, private_files  # noqa: F401
+import pytest
+from helpers.browser import wait_for
+from helpers.debug_ui import app_for, open_form, preview
 
 from tui.app import DEMO_AUDIT_LOG_NAME, audit_log_path_for
 from tui.audit_log import AuditLog
@@ -18,6 +19,8 @@ from tui.screens.cleanup_screen import CleanupScreen
 from tui.screens.confirm_modal import ConfirmModal
 from tui.screens.debug_form_modal import DebugFormModal
 from tui.screenshots import choose_mode
+
+pytestmark = pytest.mark.usefixtures("private_files")  # Ephemera's config.toml and audit log under tmp_path
 
 
 async def _choose_copy_mode(pilot, form: DebugFormModal) -> None:  # type: ignore[no-untyped-def]
@@ -83,7 +86,7 @@ async def test_audit_view_of_an_empty_log_says_what_adds_entries(shared_cluster:
 async def test_a_refused_change_from_the_form_is_a_failed_entry_in_the_view(demo_cluster: DemoCluster) -> None:
     """vault-agent-0's namespace enforces `restricted`: the server refuses the debugger; the refusal
     is in the log with the server's answer, and the view marks it FAILED; Tab reaches its details."""
-    from debug_ui_helpers import notifications
+    from helpers.debug_ui import notifications
 
     app = app_for(demo_cluster, demo=True)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -98,8 +101,9 @@ async def test_a_refused_change_from_the_form_is_a_failed_entry_in_the_view(demo
         assert "403" in str(entry.result) or "forbidden" in str(entry.result).lower(), entry.result
         assert app.screen is form or notifications(app)  # the refusal is said where the user is
         while app.screen is not app.browser:
+            shown = app.screen
             await pilot.press("escape")
-            await pilot.pause(0.05)
+            await wait_for(pilot, lambda: app.screen is not shown, what=f"escape to close {shown}")
         await pilot.press("L")
         await wait_for(pilot, lambda: isinstance(app.screen, AuditLogScreen) and app.screen.loaded, what="audit view")
         view = app.screen

@@ -7,7 +7,7 @@ import socket
 from pathlib import Path
 
 import pytest
-from browser_helpers import make_app, merged_kubeconfig, message_text, row_names, row_of, wait_for
+from helpers.browser import make_app, merged_kubeconfig, message_text, row_names, row_of, run_from_palette, wait_for
 
 from tui.demo.cluster import DemoCluster
 
@@ -134,10 +134,7 @@ async def test_namespace_picker_palette_and_empty_namespace(shared_cluster: Demo
         await wait_for(pilot, lambda: STATIC in row_names(app), what="kube-system rows")
         assert app.browser.header.namespace == "kube-system"
         # `:ns monitoring` through the command palette
-        await pilot.press("colon")
-        await pilot.press(*"ns monitoring")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
+        await run_from_palette(pilot, "ns monitoring", "monitoring")
         await wait_for(pilot, lambda: "prometheus-0" in row_names(app), what="monitoring rows")
         assert app.browser.header.namespace == "monitoring"
         # an empty namespace says so, with what to do
@@ -168,9 +165,7 @@ async def test_context_switch_reconnects_to_the_other_cluster(
         assert app.browser.header.context == "second"
         assert app.browser.watcher is not None and app.browser.watcher.connection.server == demo_cluster.url
         # and back with `:ctx first`
-        await pilot.press("colon", *"ctx first")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
+        await run_from_palette(pilot, "ctx first", "first")
         await wait_for(pilot, lambda: app.browser.header.server == shared_cluster.url, what="first server again")
         await wait_for(pilot, lambda: SLIM in row_names(app), what="first cluster rows again")
 
@@ -194,7 +189,7 @@ async def test_deleted_selected_pod_shows_as_gone(demo_cluster: DemoCluster) -> 
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: SLIM in row_names(app), what="rows")
         app.browser.table.select_key(("default", SLIM))
-        await pilot.pause(0.05)
+        await wait_for(pilot, lambda: SLIM in app.browser.inspector.text, what="the pod in the inspector")
         demo_cluster.faults.delete_pod("default", SLIM)
         await wait_for(pilot, lambda: SLIM not in row_names(app), timeout=15, what="row removed")
         assert "GONE" in app.browser.inspector.text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from browser_helpers import make_app, message_text, row_names, wait_for
+from helpers.browser import make_app, message_text, row_names, settled, wait_for
 from textual import events
 from textual.app import App
 
@@ -34,7 +34,7 @@ async def select_slim(pilot, app):  # type: ignore[no-untyped-def]
     await wait_for(pilot, lambda: SLIM in row_names(app), what="rows")
     table = app.browser.table
     table.select_key(("default", SLIM))
-    await pilot.pause(0.05)
+    await wait_for(pilot, lambda: table.selected_key == ("default", SLIM), what="slim selected")
     return table
 
 
@@ -45,7 +45,7 @@ async def open_worker_shell(pilot, app):  # type: ignore[no-untyped-def]
     key = ("default", "shared-pid-demo")
     await wait_for(pilot, lambda: key in app.browser.table.pods, what="rows")
     app.browser.table.select_key(key)
-    await pilot.pause(0.05)
+    await wait_for(pilot, lambda: app.browser.table.selected_key == key, what="shared-pid-demo selected")
     await pilot.press("s")
     await wait_for(pilot, lambda: type(app.screen).__name__ == "PickerModal", what="container picker")
     await pilot.press("down", "enter")
@@ -98,7 +98,7 @@ async def test_j_moves_the_cursor_after_every_watch_restart(shared_cluster: Demo
         for _ in range(4):
             await pilot.press("A")
             await wait_for(pilot, lambda: app.browser.has_listed and table.row_count > 1, what="rows again")
-            await pilot.pause(0.1)
+            await settled(pilot)  # the table shown again, its focus restored (or not)
             before = table.selected_key
             await pilot.press("j")
             assert table.selected_key != before, (
@@ -141,7 +141,10 @@ async def test_cursor_and_scroll_stay_on_the_pod_while_rows_come_and_go(tmp_path
                                         "spec": {"containers": [{"name": "c", "image": "busybox:1.36"}]}})
             await wait_for(pilot, lambda: (target[0], "aaa-new-3") in table.pods
                            and above[0] not in table.pods, timeout=15, what="rows added and removed above")
-            await pilot.pause(0.3)  # the new pods' kubelet updates
+            # the new pods' kubelet updates (their start) are in too
+            await wait_for(pilot, lambda: all(table.pods[(target[0], f"aaa-new-{index}")]["status"].get("phase") == "Running"
+                                              for index in range(4)), timeout=15, what="the new pods running")
+            await settled(pilot)
             assert table.selected_key == target
             assert table.cursor_row - int(table.scroll_y) == line
             assert target[1] in app.browser.inspector.text
@@ -152,12 +155,16 @@ async def test_all_namespaces_at_80_columns_keeps_every_column_on_screen(shared_
     async with app.run_test(size=(80, 24)) as pilot:
         table = app.browser.table
         await wait_for(pilot, lambda: table.row_count > 10, what="rows")
-        await pilot.pause(0.1)
-        header = "".join(segment.text for segment in table.render_line(0))
-        assert header.split() == ["NAMESPACE", "NAME", "READY", "STATUS", "RESTARTS", "AGE", "EPH"]
+
+        def header() -> list[str]:
+            return "".join(segment.text for segment in table.render_line(0)).split()
+
+        columns = ["NAMESPACE", "NAME", "READY", "STATUS", "RESTARTS", "AGE", "EPH"]
+        await wait_for(pilot, lambda: header() == columns, what=f"the columns laid out ({header()})")
         index = table.visible_keys().index(("default", "payments-api-7c9d8f6b5-x2kqp"))
         table.select_key(("default", "payments-api-7c9d8f6b5-x2kqp"))
-        await pilot.pause(0.05)
+        await wait_for(pilot, lambda: table.selected_key == ("default", "payments-api-7c9d8f6b5-x2kqp"), what="selected")
+        await settled(pilot)
         row = "".join(segment.text for segment in table.render_line(index + 1 - int(table.scroll_y)))
         assert "x2kqp" in row, "a narrowed name keeps its end (what tells replicas apart)"
         assert "CrashLoopBackOff" in row and row.rstrip().endswith("-")
@@ -205,9 +212,10 @@ async def test_namespace_picker_takes_a_typed_name_when_namespaces_cannot_be_lis
         assert app.browser.header.namespace == "staging"
         # a name the API server would refuse is refused here, saying what a name is
         app.browser.switch_namespace("Not A Namespace")
-        await pilot.pause(0.05)
+        await wait_for(pilot, lambda: any("is not a namespace name" in str(n.message) for n in app.notice_log),
+                       what="the refusal")
+        await settled(pilot)
         assert app.browser.header.namespace == "staging"
-        assert any("is not a namespace name" in str(n.message) for n in app.notice_log)
 
 
 async def test_an_invalid_label_selector_is_said_to_be_invalid_not_unreachable(shared_cluster: DemoCluster) -> None:
@@ -254,7 +262,7 @@ async def test_the_mouse_selects_a_row_and_double_click_enters_the_inspector(sha
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: SLIM in row_names(app) and app.browser.header.state == "live", what="rows")
         table = app.browser.table
-        await pilot.pause(0.1)  # laid out
+        await wait_for(pilot, lambda: table.region.height > 2, what="the table laid out")
         row = table.visible_keys().index(("default", SLIM)) + 1 - int(table.scroll_y)  # line 0: column labels
         await pilot.click(PodTable, offset=(3, row))
         await wait_for(pilot, lambda: table.selected_key == ("default", SLIM),
@@ -289,11 +297,11 @@ async def test_a_watch_restart_leaves_the_focus_on_the_table_not_in_an_open_pane
     app = make_app(demo_cluster.kubeconfig_path, demo=True)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_worker_shell(pilot, app)
-        await pilot.pause(0.3)  # the pane's own deferred focus calls are done
+        await settled(pilot)  # the pane's own deferred focus calls are done
         await pilot.press("ctrl+right_square_bracket", "escape")  # leave the pane, back to the table
         await wait_for(pilot, lambda: app.focused is app.browser.table, what="the table focused")
         for _ in range(3):
             await pilot.press("A")
             await wait_for(pilot, lambda: app.browser.has_listed and app.browser.table.row_count > 1, what="rows")
-            await pilot.pause(0.2)
+            await settled(pilot)
             assert app.focused is app.browser.table, f"focus went to {app.focused}"

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import copy
 
-from browser_helpers import wait_for
-from debug_ui_helpers import app_for, audit_entries, pod_of, private_files, select  # noqa: F401
+import pytest
+from helpers.browser import wait_for
+from helpers.debug_ui import app_for, audit_entries, pod_of, select
 from textual.widgets import DataTable
 
 from tui.cli import main
 from tui.demo.cluster import DemoCluster
 from tui.screens.cleanup_screen import CleanupScreen
 from tui.screens.confirm_modal import ConfirmModal
+
+pytestmark = pytest.mark.usefixtures("private_files")  # Ephemera's config.toml and audit log under tmp_path
 
 WEB = "web-5d9c7b8f4-m4k8p"
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 import yaml
-from browser_helpers import message_text, wait_for
+from helpers.browser import message_text, wait_for
 from kubernetes.client import VersionApi
 
 from tui.app import EphemeraApp

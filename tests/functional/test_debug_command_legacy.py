@@ -7,16 +7,16 @@ import json
 import random
 
 import pytest
+from helpers.attach import request as http
 
-from attach_helpers import request as http
 from tui.cli import main
+from tui.debug.planner import plan
 from tui.debug.request import DebugRequest, Mode
 from tui.demo.cluster import DemoCluster
 from tui.demo.routes.legacy_api import enable_legacy_api
 from tui.kube.config import KubeConfig
 from tui.kube.connection import ClusterConnection
 from tui.kube.debug_runner import execute, fetch_pod, wait_for_container
-from tui.debug.planner import plan
 
 SLIM = "slim-79487d6484-h4rss"
 BASE = f"/api/v1/namespaces/default/pods/{SLIM}/ephemeralcontainers"

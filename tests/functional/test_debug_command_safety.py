@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 import yaml
-from demo_http import Raw
-from test_debug_command_attach import Terminal
+from helpers.demo_http import Raw
+from helpers.pty_terminal import Terminal
 
 from tui.cli import main
 from tui.demo.cluster import DemoCluster

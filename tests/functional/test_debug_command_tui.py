@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from browser_helpers import wait_for
-from test_debug_command_attach import Terminal
+from helpers.browser import wait_for
+from helpers.pty_terminal import Terminal
 from textual.pilot import Pilot
 
 from tui.audit_log import AuditLog

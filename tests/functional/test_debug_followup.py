@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from browser_helpers import wait_for
-from debug_ui_helpers import app_for, notifications, open_form, pod_of, private_files  # noqa: F401
+import pytest
+from helpers.browser import wait_for
+from helpers.debug_ui import app_for, notifications, open_form, pod_of
 from textual.widgets import RadioSet
 
 from tui.demo.cluster import DemoCluster
-from tui.screenshots import choose_mode
 from tui.screens.debug_form_modal import DebugFormModal
+from tui.screenshots import choose_mode
+
+pytestmark = pytest.mark.usefixtures("private_files")  # Ephemera's config.toml and audit log under tmp_path
 
 NONROOT = ("default", "nonroot-app")
 

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_helpers import wait_for
-from debug_ui_helpers import (  # noqa: F401 - private_files is an autouse fixture
+from helpers.browser import wait_for
+from helpers.debug_ui import (
     SLIM,
     app_for,
     audit_entries,
@@ -18,24 +17,17 @@ from debug_ui_helpers import (  # noqa: F401 - private_files is an autouse fixtu
     pod_of,
     preflight_text,
     preview,
-    private_files,
     settle_preflight,
 )
 from textual.widgets import Checkbox, Input, RadioSet, Select
 
 from tui.demo.cluster import DemoCluster
-from tui.screenshots import choose_mode
 from tui.screens.confirm_modal import ConfirmModal
 from tui.screens.debug_form_modal import DebugFormModal
+from tui.screenshots import choose_mode
 from tui.settings import load_settings
 
-
-@pytest.fixture()
-def slow_cluster(tmp_path: Path) -> Iterator[DemoCluster]:
-    """Containers take two seconds to start, so Waiting is visible before Running."""
-    with DemoCluster(kubelet_delay=2.0) as cluster:
-        cluster.kubeconfig_path = cluster.write_kubeconfig(tmp_path / "kubeconfig")
-        yield cluster
+pytestmark = pytest.mark.usefixtures("private_files")  # Ephemera's config.toml and audit log under tmp_path
 
 
 def _ephemeral(cluster: DemoCluster, key: tuple[str, str] = SLIM) -> list[dict[str, Any]]:
@@ -144,24 +136,26 @@ async def test_preflight_rbac_denial_and_server_refusal_shown_in_the_form(demo_c
         assert [(e.action, e.ok) for e in entries] == [("ephemeral-container-added", False)]
 
 
-async def test_create_targeted_debugger_inspector_shows_waiting_then_running(slow_cluster: DemoCluster) -> None:
-    app = app_for(slow_cluster)
+async def test_create_targeted_debugger_inspector_shows_waiting_then_running(demo_cluster: DemoCluster) -> None:
+    app = app_for(demo_cluster)
     async with app.run_test(size=(120, 40)) as pilot:
         form = await open_form(pilot)
         await _choose_mode(pilot, form, 1)
         await wait_for(pilot, lambda: "--target=app" in preview(form))
         name = preview(form).rsplit("-c ", 1)[1]
         form.query_one("#image", Input).focus()
+        demo_cluster.faults.pause_kubelet()  # a slow node: the debugger stays Waiting until resumed
         await pilot.press("enter")  # Enter in a text field creates
         await wait_for(pilot, lambda: not isinstance(app.screen, DebugFormModal), timeout=10, what="form closed")
         browser = app.browser
         assert browser.table.selected_key == SLIM
         await wait_for(pilot, lambda: name in browser.inspector.text and "Waiting" in browser.inspector.text,
                        timeout=15, what="Waiting in the inspector")
+        demo_cluster.faults.resume_kubelet()
         await wait_for(pilot, lambda: "Running" in browser.inspector.text.split(name, 1)[1], timeout=10,
                        what="Running in the inspector")
         assert "→ target app" in browser.inspector.text
-        (container,) = _ephemeral(slow_cluster)
+        (container,) = _ephemeral(demo_cluster)
         assert container["name"] == name and container["targetContainerName"] == "app"
         if callable(getattr(app, "open_session", None)):
             await wait_for(pilot, lambda: _session_open(app, name), timeout=10, what="attach pane")

@@ -5,19 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from browser_helpers import wait_for
-from debug_ui_helpers import (  # noqa: F401 - private_files is an autouse fixture
-    SLIM,
-    app_for,
-    open_form,
-    pod_of,
-    private_files,
-)
+import pytest
+from helpers.browser import wait_for
+from helpers.debug_ui import SLIM, app_for, open_form, pod_of
 from textual.widgets import Input, Static
 
 from tui.demo.cluster import DemoCluster
 from tui.screens.confirm_modal import ConfirmModal
 from tui.screens.debug_form_modal import DebugFormModal
+
+pytestmark = pytest.mark.usefixtures("private_files")  # Ephemera's config.toml and audit log under tmp_path
 
 
 def _ephemeral(cluster: DemoCluster, key: tuple[str, str] = SLIM) -> list[dict[str, Any]]:

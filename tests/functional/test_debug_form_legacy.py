@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from browser_helpers import wait_for
-from debug_ui_helpers import SLIM, app_for, audit_entries, open_form, pod_of, preflight_text, private_files  # noqa: F401
+import pytest
+from helpers.browser import wait_for
+from helpers.debug_ui import SLIM, app_for, audit_entries, open_form, pod_of, preflight_text
 
 from tui.demo.cluster import DemoCluster
 from tui.demo.routes.legacy_api import enable_legacy_api
 from tui.screens.debug_form_modal import DebugFormModal
+
+pytestmark = pytest.mark.usefixtures("private_files")  # Ephemera's config.toml and audit log under tmp_path
 
 
 async def test_form_on_a_legacy_server_explains_it_and_creates_through_the_old_api(

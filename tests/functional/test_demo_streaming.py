@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 from aiohttp import web
+from helpers.exec_stream import read_until, run_exec
 from kubernetes import client
 from kubernetes.stream import stream
 from kubernetes.stream.ws_client import RESIZE_CHANNEL
 
-from exec_helpers import run_exec
 from tui.demo.node import streaming
 from tui.demo.node.runtime import ContainerRuntime
 
@@ -156,17 +156,6 @@ async def test_http_errors_before_upgrade(harness: Harness) -> None:
 def open_attach(api: client.CoreV1Api, container: str = "shell") -> Any:
     return stream(api.connect_get_namespaced_pod_attach, "slim-1", "default", container=container, stdin=True,
                   stdout=True, stderr=False, tty=True, _preload_content=False, binary=True)
-
-
-def read_until(ws: Any, needle: bytes, timeout: float = 5) -> bytes:
-    seen = b""
-    deadline = time.monotonic() + timeout
-    while needle not in seen:
-        if time.monotonic() > deadline or not ws.is_open():
-            raise AssertionError(f"{needle!r} not seen in {seen[-300:]!r}")
-        ws.update(timeout=0.2)
-        seen += ws.read_stdout(timeout=0) or b""
-    return seen
 
 
 async def test_attach_resize_cut_and_reattach(harness: Harness) -> None:

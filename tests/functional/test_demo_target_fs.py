@@ -5,9 +5,9 @@ filesystem, with the debugger's busybox tools still on PATH (targeted and copy-a
 from __future__ import annotations
 
 import pytest
+from helpers.exec_stream import read_until
 from kubernetes import client
 from kubernetes.stream import stream
-from test_demo_streaming import read_until
 
 from tui.debug import CopyOptions, DebugRequest, Mode
 from tui.demo.cluster import DemoCluster

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_helpers import make_app, row_names, wait_for
-from debug_ui_helpers import SLIM, notifications, open_form, preview, private_files, select  # noqa: F401
+from helpers.browser import make_app, row_names, settled, wait_for
+from helpers.debug_ui import SLIM, notifications, open_form, preview, select
 from textual.widgets import Input
 
 from tui.cli import build_parser, use_config_option
@@ -23,6 +23,8 @@ from tui.screens.browser_screen import BrowserScreen
 from tui.screens.debug_form_modal import DebugFormModal
 from tui.screens.help_modal import HelpModal
 from tui.settings import load_settings
+
+pytestmark = pytest.mark.usefixtures("private_files")  # Ephemera's config.toml and audit log under tmp_path
 
 
 def _config(path: Path, text: str) -> Path:
@@ -49,7 +51,7 @@ async def test_bad_config_starts_with_defaults_and_names_key_and_line(shared_clu
         # the remapped key opens the debug form; the old one no longer does
         await select(pilot, SLIM)
         await pilot.press("d")
-        await pilot.pause(0.1)
+        await settled(pilot)  # the key handled (and whatever it would have opened)
         assert app.screen is app.browser
         await pilot.press("x")
         await wait_for(pilot, lambda: isinstance(app.screen, DebugFormModal), what="debug form on x")
@@ -183,21 +185,23 @@ def test_palette_holds_every_remappable_action_with_its_key() -> None:
 
 
 async def test_debugger_start_shows_what_it_waits_for_with_elapsed_time(tmp_path: Path) -> None:
-    """A new debugger's start (the image pull: two seconds here) is shown in the header with the
-    elapsed time, until the follow-up ends (here: the image cannot be pulled, said once)."""
-    with DemoCluster(kubelet_delay=2.5) as cluster:
+    """A new debugger's start (the image pull, held by a slow node here) is shown in the header with
+    the elapsed time, until the follow-up ends (here: the image cannot be pulled, said once)."""
+    with DemoCluster() as cluster:
         app = make_app(cluster.write_kubeconfig(tmp_path / "kubeconfig"))
         async with app.run_test(size=(120, 40)) as pilot:
             header = app.browser.header
             form = await open_form(pilot)
             form.query_one("#image", Input).value = "doesnotexist:1.0"
             await wait_for(pilot, lambda: "--image=doesnotexist:1.0" in preview(form), what="image in the plan")
+            cluster.faults.pause_kubelet()  # the pull waits until the elapsed time has ticked
             await pilot.press("ctrl+s")
             await wait_for(pilot, lambda: "⧗ waiting for debugger-" in header.render().plain, timeout=10,
                            what="the wait in the header")
             await wait_for(pilot, lambda: re.search(r"⧗ waiting for debugger-\w+ to start.* \([2-9]s\)",
                                                     header.render().plain), timeout=10,
                            what=f"the elapsed time ticking ({header.render().plain!r})")
+            cluster.faults.resume_kubelet()
             await wait_for(pilot, lambda: "⧗" not in header.render().plain, timeout=20, what="the wait ended")
             assert any("doesnotexist" in n for n in notifications(app))
 

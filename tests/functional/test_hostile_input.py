@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 import yaml
-from browser_helpers import make_app, row_names, row_of, wait_for
-from hostile_pods import HOSTILE_POD, NAMESPACE, OSC52, OSC_TITLE, add_hostile_pod, hostile, unsafe_output
+from helpers.browser import make_app, palette_entry, row_names, row_of, wait_for
+from helpers.hostile_pods import HOSTILE_POD, NAMESPACE, OSC52, OSC_TITLE, add_hostile_pod, hostile, unsafe_output
 from textual.widgets import DataTable
 from textual.widgets._toast import Toast
 
@@ -92,7 +92,8 @@ async def test_typed_namespace_with_markup(demo_cluster: DemoCluster, guard: boo
         await wait_for(pilot, lambda: row_names(app), what="rows")
         await pilot.press(":")
         await pilot.press(*"ns dev[/]")
-        await pilot.pause(0.3)  # the palette searches in a worker; nothing of it may be unsafe meanwhile
+        # the palette searches in a worker: its entry for what was typed, shown safely
+        await wait_for(pilot, lambda: "ns dev" in palette_entry(app), what="the palette's entry")
         assert unsafe_output(app) == []
         await pilot.press("enter")
         await wait_for(pilot, lambda: "is not a namespace name" in toasts_text(app), what="the refusal")
@@ -139,7 +140,7 @@ async def test_hostile_kubeconfig_names(demo_cluster: DemoCluster, tmp_path: Pat
         assert unsafe_output(app) == []
         await pilot.press("escape", ":")
         await pilot.press(*"ctx")
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: "ctx" in palette_entry(app), what="the palette's contexts")
         assert unsafe_output(app) == []
 
 
@@ -179,7 +180,7 @@ def test_cli_prints_cluster_text_visibly(demo_cluster: DemoCluster, capsys: pyte
 
 async def test_debug_form_and_policy_audit_on_the_hostile_pod(demo_cluster: DemoCluster, guard: bool) -> None:
     """The form's pre-flight, preview and messages, and the policy audit, quote the pod: visibly."""
-    from debug_ui_helpers import open_form
+    from helpers.debug_ui import open_form
 
     from tui.screens.policy_audit_screen import PolicyAuditScreen
 

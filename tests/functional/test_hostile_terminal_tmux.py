@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hostile_pods import HOSTILE_POD, add_hostile_pod
+from helpers.hostile_pods import HOSTILE_POD, add_hostile_pod
 
 from tui.demo.cluster import DemoCluster
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from attach_helpers import add_debug_container_to
-from browser_helpers import make_app, wait_for
+from helpers.attach import add_debug_container_to
+from helpers.browser import make_app, wait_for
 
 from tui.demo.cluster import DemoCluster
 
@@ -32,8 +32,8 @@ async def test_inspector_is_not_clipped_and_g_reaches_its_end_at_80x24(demo_clus
                 await pilot.press("enter")
                 await wait_for(pilot, lambda: app.focused is inspector, what="the inspector focused")
                 await pilot.press("G")
-            await pilot.pause(0.3)
-            assert body.region.contains_region(inspector.region), (step, body.region, inspector.region)
+            await wait_for(pilot, lambda: body.region.contains_region(inspector.region),
+                           what=f"the inspector inside the browser, {step} ({body.region}, {inspector.region})")
         await wait_for(pilot, lambda: inspector.max_scroll_y > 0 and inspector.scroll_y == inspector.max_scroll_y,
                        what="the inspector at its end")
         visible = inspector.scrollable_content_region.height

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import IO
 
 import pytest
+from helpers.demo_http import ephemeral_state, pod_json, wait_for
 
-from demo_http import ephemeral_state, pod_json, wait_for
 from tui.demo.cluster import DemoCluster
 
 pytestmark = pytest.mark.kubectl

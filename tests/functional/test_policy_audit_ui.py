@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from browser_helpers import wait_for
-from debug_ui_helpers import app_for, pod_of, private_files, select  # noqa: F401 - autouse fixture
+from helpers.browser import wait_for
+from helpers.debug_ui import app_for, pod_of, select
 
 from tui.debug.policy_audit import audit_variants
 from tui.demo.cluster import DemoCluster
 from tui.pods.security import check_pod, namespace_policy
 from tui.screens.policy_audit_screen import PolicyAuditScreen
+
+pytestmark = pytest.mark.usefixtures("private_files")  # Ephemera's config.toml and audit log under tmp_path
 
 STAGING = ("staging", "orders-6f8b9c7d5-2xq9l")
 

@@ -11,14 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from attach_helpers import add_debug_container_to
-from browser_helpers import make_app, wait_for
+from helpers.attach import add_debug_container_to
+from helpers.browser import make_app, wait_for
 from textual.pilot import Pilot
 
 from tui.audit_log import AuditLog
 from tui.demo.cluster import DemoCluster
-from tui.paths import ensure_private_dir, write_private_file
-from tui.paths import cast_directory
+from tui.paths import cast_directory, ensure_private_dir, open_private_file, write_private_file
 from widgets.terminal.asciicast import AsciicastRecorder, read_asciicast
 from widgets.terminal.terminal_view import TerminalView
 
@@ -41,13 +40,14 @@ def usual_umask() -> Iterator[None]:
 
 
 def test_cast_recording_is_0600_and_an_existing_file_is_tightened(tmp_path: Path) -> None:
-    with AsciicastRecorder(tmp_path / "a.cast", 80, 24) as rec:
+    # the recorder writes where it is told; the app opens a .cast as here (SessionPane.save_cast)
+    with AsciicastRecorder(open_private_file(tmp_path / "a.cast"), 80, 24) as rec:
         rec.output(b"mysql -psecret\r\n")
     assert mode(tmp_path / "a.cast") == 0o600
     old = tmp_path / "b.cast"
     old.write_text("stale")
     old.chmod(0o644)
-    with AsciicastRecorder(old, 80, 24) as rec:
+    with AsciicastRecorder(open_private_file(old), 80, 24) as rec:
         rec.output(b"x")
     assert mode(old) == 0o600
     header, events = read_asciicast(old)

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from debug_ui_helpers import app_for, private_files  # noqa: F401
+import pytest
+from helpers.debug_ui import app_for
 
 from tui.demo.cluster import DemoCluster
 from tui.screenshots import pane_text, shot_attach_plain
+
+pytestmark = pytest.mark.usefixtures("private_files")  # Ephemera's config.toml and audit log under tmp_path
 
 
 async def test_the_plain_shot_shows_only_the_debuggers_processes(demo_cluster: DemoCluster, tmp_path: Path,

@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from attach_helpers import add_debug_container, container_state, request
-from browser_helpers import make_app, wait_for
+from helpers.attach import add_debug_container, container_state, request
+from helpers.browser import make_app, wait_for
+from helpers.session_panes import attach_first, panes, run_line, select, text_of, type_line, wait_badge, wait_text
 from textual.pilot import Pilot
 
 from tui.app import EphemeraApp
@@ -46,49 +47,6 @@ def conn(demo_cluster: DemoCluster) -> Iterator[ClusterConnection]:
 
 def _app(cluster: DemoCluster) -> EphemeraApp:
     return make_app(cluster.kubeconfig_path, demo=True)  # type: ignore[attr-defined]
-
-
-async def select(pilot: Pilot, key: tuple[str, str]) -> None:
-    app: Any = pilot.app
-    await wait_for(pilot, lambda: key in app.browser.table.pods, what=f"pod {key[1]} listed")
-    app.browser.table.select_key(key)
-    await wait_for(pilot, lambda: app.browser.table.selected_key == key, what="selection")
-
-
-def panes(pilot: Pilot) -> list[SessionPane]:
-    return list(pilot.app.browser.sessions.panes)  # type: ignore[attr-defined]
-
-
-def text_of(pane: SessionPane) -> str:
-    return "\n".join(pane.terminal.engine.all_text())
-
-
-async def type_line(pilot: Pilot, line: str) -> None:
-    await pilot.press(*[("space" if c == " " else c) for c in line], "enter")
-
-
-async def wait_text(pilot: Pilot, pane: SessionPane, needle: str, timeout: float = 8.0) -> None:
-    await wait_for(pilot, lambda: needle in text_of(pane), timeout, what=f"{needle!r} in the pane")
-
-
-async def run_line(pilot: Pilot, pane: SessionPane, line: str, expect: str) -> None:
-    """Type a command line into the focused pane and wait for `expect` in its output."""
-    await type_line(pilot, line)
-    await wait_text(pilot, pane, expect)
-
-
-async def wait_badge(pilot: Pilot, pane: SessionPane, text: str, timeout: float = 10.0) -> None:
-    await wait_for(pilot, lambda: pane.badge.text == text, timeout, what=f"badge {text!r} (is {pane.badge.text!r})")
-
-
-async def attach_first(pilot: Pilot, key: tuple[str, str]) -> SessionPane:
-    await select(pilot, key)
-    await pilot.press("a")
-    await wait_for(pilot, lambda: panes(pilot), what="a pane")
-    pane = panes(pilot)[-1]
-    await wait_badge(pilot, pane, "live")
-    await wait_for(pilot, lambda: isinstance(pilot.app.focused, TerminalView), what="the terminal focused")
-    return pane
 
 
 async def test_attach_ps_sees_target_then_exit_code_on_the_badge(demo_cluster: DemoCluster, conn: ClusterConnection) -> None:
@@ -271,12 +229,15 @@ async def _wait_stty_size(pilot: Pilot, pane: SessionPane) -> tuple[int, int]:
     """Ask the shell its size until it says the pane's (cols, rows): a resize is debounced, then
     travels on channel 4, and the pane's own size can still settle (its banner goes away) just
     after it went live."""
+    def answers() -> list[str]:
+        return [line.strip() for line in text_of(pane).splitlines() if re.fullmatch(r"\s*\d+ \d+\s*", line)]
+
     for _ in range(40):
         cols, rows = pane.terminal.size_in_cells
+        asked = len(answers())
         await type_line(pilot, "stty size")
-        await pilot.pause(0.25)
-        answers = [line.strip() for line in text_of(pane).splitlines() if re.fullmatch(r"\s*\d+ \d+\s*", line)]
-        if answers and answers[-1] == f"{rows} {cols}" and pane.terminal.size_in_cells == (cols, rows):
+        await wait_for(pilot, lambda: len(answers()) > asked, what="the shell's answer to stty size")
+        if answers()[-1] == f"{rows} {cols}" and pane.terminal.size_in_cells == (cols, rows):
             return cols, rows
     raise AssertionError(f"the shell never reported the pane's size {pane.terminal.size_in_cells}:\n"
                          f"{text_of(pane)[-400:]}")
@@ -407,8 +368,8 @@ async def test_full_screen_and_beside_layouts(demo_cluster: DemoCluster, conn: C
                        what="the hint outside the panes")
         await pilot.press("t", "ctrl+right_square_bracket", "o")
         await wait_for(pilot, lambda: browser.has_class("-sessions-beside"), what="beside")
-        await pilot.pause(0.1)
-        assert pane.terminal.region.x > body.region.x and pane.terminal.region.y < body.region.bottom
+        await wait_for(pilot, lambda: pane.terminal.region.x > body.region.x and pane.terminal.region.y < body.region.bottom,
+                       what=f"the pane beside the browser ({pane.terminal.region}, {body.region})")
 
 
 async def test_attach_to_the_debugger_of_a_copy_sees_every_process(demo_cluster: DemoCluster, conn: ClusterConnection) -> None:

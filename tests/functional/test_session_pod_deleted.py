@@ -17,8 +17,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from attach_helpers import add_debug_container
-from browser_helpers import make_app, wait_for
+from helpers.attach import add_debug_container
+from helpers.browser import make_app, wait_for
 from textual.pilot import Pilot
 
 from tui.app import EphemeraApp

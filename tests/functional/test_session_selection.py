@@ -3,14 +3,9 @@ j/k (↑/↓, PgUp/PgDn) extend it into the scrollback, `y` copies exactly those
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from typing import Any
-
 import pytest
-from attach_helpers import add_debug_container_to
-from browser_helpers import make_app, wait_for
-from test_session_panes import attach_first, run_line
+from helpers.browser import wait_for
+from helpers.session_panes import attached, run_line
 
 from tui.demo.cluster import DemoCluster
 from widgets.session_tabs import HINT_SCROLLED, HINT_SELECTING, HINT_TERMINAL
@@ -21,15 +16,6 @@ SLIM = ("default", "slim-79487d6484-h4rss")
 @pytest.fixture(autouse=True)
 def osc52_only(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SSH_CONNECTION", "10.0.0.1 22 10.0.0.2 22")  # the app's clipboard, not the machine's
-
-
-@asynccontextmanager
-async def attached(cluster: DemoCluster) -> AsyncIterator[tuple[Any, Any, Any]]:
-    """The app at 120x40 with a live pane on a debug container of the slim pod."""
-    add_debug_container_to(cluster.kubeconfig_path, "debugger", target="app", pod=SLIM[1])  # type: ignore[attr-defined]
-    app: Any = make_app(cluster.kubeconfig_path)  # type: ignore[attr-defined]
-    async with app.run_test(size=(120, 40)) as pilot:
-        yield app, pilot, await attach_first(pilot, SLIM)
 
 
 async def test_select_lines_into_the_scrollback_and_copy_them(demo_cluster: DemoCluster) -> None:

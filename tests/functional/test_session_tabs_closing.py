@@ -3,7 +3,7 @@ as the app closes) is a no-op, not `NoMatches("No child found with id='session-1
 
 from __future__ import annotations
 
-from browser_helpers import make_app, wait_for
+from helpers.browser import make_app, wait_for
 
 from tui.demo.cluster import DemoCluster
 

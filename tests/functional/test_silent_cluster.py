@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser_helpers import make_app, wait_for
+from helpers.browser import make_app, wait_for
 
 from tui.demo.cluster import DemoCluster
 

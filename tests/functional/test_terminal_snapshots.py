@@ -1,7 +1,7 @@
 """SVG snapshots of the session panes: `top` running full-screen, and several tabs under the browser.
 
-Deterministic as the browser snapshots are (fixed port, scenario seeded at a fixed "now", the
-app's clock that same instant, no periodic refresh); `top -d 3600` holds its first frame (a
+Deterministic as the browser snapshots are (scenario seeded at a fixed "now", the app's clock
+that same instant, no periodic refresh, a fixed server address in the header); `top -d 3600` holds its first frame (a
 frame depends only on its number; a resize redraws the same one), and the pod shown in the inspector has no debug container (whose start
 time would be today's). Update after looking at them:
 `.venv/bin/pytest tests/functional/test_terminal_snapshots.py --snapshot-update`.
@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-from attach_helpers import add_debug_container
-from browser_helpers import make_app, wait_for
-from test_browser_snapshots import SEED_NOW, fixed_cluster  # noqa: F401 - the fixture
+from helpers.attach import add_debug_container
+from helpers.browser import wait_for
+from helpers.snapshots import served_at, snapshot_app
 from textual.pilot import Pilot
 
 from tui.demo.cluster import DemoCluster, start_seeded_containers
@@ -34,7 +33,7 @@ def _prepare(cluster: DemoCluster) -> Any:
         add_debug_container(connection, "debugger", target="app", pod=SLIM[1])
     finally:
         connection.close()
-    return make_app(cluster.kubeconfig_path, demo=True, clock=lambda: SEED_NOW, live_timers=False)  # type: ignore[attr-defined]
+    return snapshot_app(cluster.kubeconfig_path)  # type: ignore[attr-defined]
 
 
 def _text(pane: Any) -> str:
@@ -96,16 +95,15 @@ async def _several_tabs(pilot: Pilot) -> None:
     await wait_for(pilot, lambda: "web-5d9c7b8f4-m4k8p" in browser.inspector.text, what="inspector")
     browser.sessions.show(0)
     await wait_for(pilot, lambda: pilot.app.focused is first.terminal, what="tab 1 focused")
-    await pilot.pause(0.2)
     for pane in (first, second, third):
         pane.terminal.flush_pending()
 
 
-@pytest.mark.parametrize("fixed_cluster", [47321], indirect=True)
-def test_top_in_a_full_screen_pane_100x30(fixed_cluster: DemoCluster, snap_compare) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
-    assert snap_compare(_prepare(fixed_cluster), terminal_size=(100, 30), run_before=_top_full_screen)
+def test_top_in_a_full_screen_pane_100x30(snapshot_cluster: DemoCluster, snap_compare) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(_prepare(snapshot_cluster), terminal_size=(100, 30),
+                        run_before=served_at("https://127.0.0.1:47321", _top_full_screen))
 
 
-@pytest.mark.parametrize("fixed_cluster", [47322], indirect=True)
-def test_three_tabs_below_the_browser_120x40(fixed_cluster: DemoCluster, snap_compare) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
-    assert snap_compare(_prepare(fixed_cluster), terminal_size=(120, 40), run_before=_several_tabs)
+def test_three_tabs_below_the_browser_120x40(snapshot_cluster: DemoCluster, snap_compare) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(_prepare(snapshot_cluster), terminal_size=(120, 40),
+                        run_before=served_at("https://127.0.0.1:47322", _several_tabs))

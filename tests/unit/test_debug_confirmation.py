@@ -7,7 +7,7 @@ import copy
 from typing import Any
 
 import pytest
-from debug_pods import slim_pod
+from helpers.debug_pods import slim_pod
 
 from tui.debug import CopyOptions, DebugRequest, Mode, Profile, SecurityOverrides, VolumeMount, plan
 from tui.debug.confirmation import (

@@ -8,18 +8,9 @@ import shutil
 import subprocess
 
 import pytest
-from debug_pods import slim_pod
+from helpers.debug_pods import slim_pod
 
-from tui.debug import (
-    CopyOptions,
-    DebugRequest,
-    Mode,
-    PlanError,
-    Profile,
-    SecurityOverrides,
-    VolumeMount,
-    plan,
-)
+from tui.debug import CopyOptions, DebugRequest, Mode, PlanError, Profile, SecurityOverrides, VolumeMount, plan
 from tui.debug.custom import merge_custom, parse_custom
 
 

@@ -6,7 +6,7 @@ import argparse
 import shlex
 
 import pytest
-from debug_pods import slim_pod
+from helpers.debug_pods import slim_pod
 
 from tui.debug import CopyOptions, DebugRequest, KeepFlags, Mode, PlanError, Profile, plan
 from tui.debug.kubectl_command import (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from debug_pods import slim_pod
+from helpers.debug_pods import slim_pod
 
 from tui.debug import DebugRequest, plan
 from tui.debug.legacy import is_legacy_response, legacy_get_request, legacy_put_request

@@ -11,17 +11,9 @@ import random
 from datetime import datetime, timezone
 
 import pytest
-from debug_pods import KUBECTL_DEBUGGER, PROFILE_SECURITY, slim_pod
+from helpers.debug_pods import KUBECTL_DEBUGGER, PROFILE_SECURITY, slim_pod
 
-from tui.debug import (
-    CopyOptions,
-    DebugRequest,
-    KeepFlags,
-    Mode,
-    PlanError,
-    Profile,
-    plan,
-)
+from tui.debug import CopyOptions, DebugRequest, KeepFlags, Mode, PlanError, Profile, plan
 from tui.debug.names import ALPHABET
 
 NOW = datetime(2025, 3, 4, 5, 6, 7, tzinfo=timezone.utc)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 
 import pytest
-from debug_pods import KUBECTL_DEBUGGER, PROFILE_SECURITY, slim_pod
+from helpers.debug_pods import KUBECTL_DEBUGGER, PROFILE_SECURITY, slim_pod
 
 from tui.debug import DebugRequest, Mode, PlanError, Profile, plan
 

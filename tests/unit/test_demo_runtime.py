@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from demo_runtime_helpers import run, slim_pod, start, wait_for
+from helpers.demo_runtime import run, slim_pod, start, wait_for
 
 from tui.demo.container import images
 from tui.demo.node.runtime import ContainerRuntime, ExecError

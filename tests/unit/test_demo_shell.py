@@ -4,27 +4,10 @@ from __future__ import annotations
 
 import asyncio
 
-from demo_runtime_helpers import interactive, run, slim_pod, start, wait_for
+from helpers.demo_runtime import interactive, pod_runtime, run, sh, wait_for
 
-from tui.demo.node.runtime import ContainerRuntime
 from tui.demo.programs.shell import parse
 from tui.demo.programs.top import ENTER_ALT_SCREEN, LEAVE_ALT_SCREEN
-
-DEBUGGER = {"name": "debugger", "image": "busybox", "stdin": True, "tty": True, "targetContainerName": "app"}
-
-
-async def pod_runtime() -> tuple[ContainerRuntime, dict]:
-    runtime = ContainerRuntime()
-    pod = slim_pod(debugger=dict(DEBUGGER))
-    start(runtime, pod)
-    await asyncio.sleep(0)
-    return runtime, pod
-
-
-async def sh(script: str) -> tuple[int, str, str]:
-    runtime, pod = await pod_runtime()
-    code, sink = await run(runtime, pod, "debugger", ["sh", "-c", script])
-    return code, sink.out, sink.err
 
 
 async def test_tty_session_echoes_edits_and_prompts() -> None:

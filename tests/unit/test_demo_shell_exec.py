@@ -5,8 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from demo_runtime_helpers import Collector, wait_for
-from test_demo_shell import pod_runtime, sh
+from helpers.demo_runtime import Collector, pod_runtime, sh, wait_for
 
 from tui.debug.target_fs import target_mode_helper
 from tui.demo.programs.applets import sleep_seconds

@@ -3,8 +3,7 @@ resize redraws the same frame, `-n` stops, and a bad delay is refused as busybox
 
 from __future__ import annotations
 
-from demo_runtime_helpers import interactive, run, wait_for
-from test_demo_shell import pod_runtime
+from helpers.demo_runtime import interactive, pod_runtime, run, wait_for
 
 CPU_LINE_FRAME_0 = "CPU:   1% usr"  # frame n shows (n % 3) + 1 % usr
 

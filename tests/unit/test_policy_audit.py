@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import random
 
-from debug_pods import slim_pod
+from helpers.debug_pods import slim_pod
+
 from tui.debug.policy_audit import AUDIT_CONTAINER, audit_row, audit_variants, format_table
 from tui.pods.security import evaluate
 

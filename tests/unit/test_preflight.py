@@ -7,8 +7,8 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
+from helpers.debug_pods import slim_pod
 
-from debug_pods import slim_pod
 from tui.debug import CopyOptions, DebugRequest, Mode, Profile, SecurityOverrides, plan
 from tui.debug.preflight import (
     AccessQuestion,

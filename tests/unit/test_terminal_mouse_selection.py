@@ -8,9 +8,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+from helpers.terminal_app import TerminalApp, until, visible_text
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_terminal_view import TerminalApp, until, visible_text
 
 from widgets.terminal.engine import TerminalEngine
 from widgets.terminal.terminal_view import SELECTED_STYLE, TerminalSelected, TerminalView

@@ -6,51 +6,14 @@ import asyncio
 import threading
 
 import pytest
+from helpers.terminal_app import TerminalApp, until, visible_text
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rich.color import Color
-from textual.app import App, ComposeResult
 from textual.message import Message
 
 import widgets.terminal.terminal_view as terminal_view_module
-from widgets.terminal.terminal_view import TerminalInput, TerminalLeave, TerminalResized, TerminalView
-
-
-class TerminalApp(App[None]):
-    def __init__(self) -> None:
-        super().__init__()
-        self.messages: list[Message] = []
-
-    def compose(self) -> ComposeResult:
-        yield TerminalView(id="term")
-
-    def on_mount(self) -> None:
-        self.query_one(TerminalView).focus()
-
-    def on_terminal_input(self, message: TerminalInput) -> None:
-        self.messages.append(message)
-
-    def on_terminal_resized(self, message: TerminalResized) -> None:
-        self.messages.append(message)
-
-    def on_terminal_leave(self, message: TerminalLeave) -> None:
-        self.messages.append(message)
-
-    def sent(self) -> bytes:
-        return b"".join(m.data for m in self.messages if isinstance(m, TerminalInput))
-
-
-def visible_text(term: TerminalView) -> list[str]:
-    return [term.render_line(y).text.rstrip() for y in range(term.scrollable_content_region.height)]
-
-
-async def until(pilot, predicate, timeout: float = 5.0) -> None:  # type: ignore[no-untyped-def]
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not predicate():
-        if loop.time() > deadline:
-            raise AssertionError("condition not reached in time")
-        await pilot.pause(0.01)
+from widgets.terminal.terminal_view import TerminalLeave, TerminalResized, TerminalView
 
 
 async def show_numbers(pilot, term: TerminalView, count: int) -> None:  # type: ignore[no-untyped-def]
@@ -157,8 +120,9 @@ async def test_initial_size_and_debounced_resize_messages(monkeypatch: pytest.Mo
         assert term.size_in_cells == (first[0].cols, 8)
         for width in (50, 55, 60):
             await pilot.resize_terminal(width, 10)
-        await until(pilot, lambda: len([m for m in app.messages if isinstance(m, TerminalResized)]) >= 2)
-        await pilot.pause(0.3)
+        await until(pilot, lambda: [(m.cols, m.rows) for m in app.messages if isinstance(m, TerminalResized)][-1]
+                    == (59, 10))  # the last size arrived (after the debounce); then nothing more may come
+        await pilot.pause()
         resized = [m for m in app.messages if isinstance(m, TerminalResized)]
         assert len(resized) == 2  # the three quick resizes were debounced into one
         assert (resized[-1].cols, resized[-1].rows) == (59, 10)
@@ -176,7 +140,7 @@ async def test_scrollback_by_keys_stops_following_until_back_at_the_bottom() -> 
         shown = visible_text(term)
         assert "100" not in shown
         term.feed(b"more\r\n")
-        await pilot.pause(0.05)
+        await until(pilot, lambda: "more" in term.engine.all_text())
         assert visible_text(term) == shown  # the view stays where the user scrolled
         assert app.sent() == b""  # scroll keys are not sent to the program
         for _ in range(5):

@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-import pytest
-from browser_helpers import make_app, row_names, wait_for
 from textual.pilot import Pilot
 
+from helpers.browser import make_app, row_names, wait_for
 from tui.app import EphemeraApp
 from tui.audit_log import AuditLog
 from tui.screens.debug_form_modal import DebugFormModal
 
 SLIM = ("default", "slim-79487d6484-h4rss")
-
-
-@pytest.fixture(autouse=True)
-def private_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Ephemera's config.toml and audit log under tmp_path, never the user's."""
-    monkeypatch.setenv("EPHEMERA_CONFIG", str(tmp_path / "config.toml"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
-    return tmp_path
 
 
 def audit_entries() -> list[Any]:

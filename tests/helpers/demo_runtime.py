@@ -74,3 +74,20 @@ async def wait_for(predicate: Any, timeout: float = 5.0) -> None:
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError("condition not met in time")
         await asyncio.sleep(0.01)
+
+
+DEBUGGER = {"name": "debugger", "image": "busybox", "stdin": True, "tty": True, "targetContainerName": "app"}
+
+
+async def pod_runtime() -> tuple[ContainerRuntime, dict]:
+    runtime = ContainerRuntime()
+    pod = slim_pod(debugger=dict(DEBUGGER))
+    start(runtime, pod)
+    await asyncio.sleep(0)
+    return runtime, pod
+
+
+async def sh(script: str) -> tuple[int, str, str]:
+    runtime, pod = await pod_runtime()
+    code, sink = await run(runtime, pod, "debugger", ["sh", "-c", script])
+    return code, sink.out, sink.err

@@ -1,4 +1,5 @@
-"""exec over WebSocket with the official Python client, collected to the end (for the demo's tests)."""
+"""exec over WebSocket with the official Python client, collected to the end or read until a needle
+(for the demo's tests)."""
 
 from __future__ import annotations
 
@@ -32,3 +33,14 @@ def run_exec(api: client.CoreV1Api, container: str, command: list[str], protocol
     status = json.loads(ws.peek_channel(ERROR_CHANNEL) or b"{}")
     code = ws.returncode if status.get("reason") != "InternalError" else None
     return out, err, code, status
+
+
+def read_until(ws: Any, needle: bytes, timeout: float = 5) -> bytes:
+    seen = b""
+    deadline = time.monotonic() + timeout
+    while needle not in seen:
+        if time.monotonic() > deadline or not ws.is_open():
+            raise AssertionError(f"{needle!r} not seen in {seen[-300:]!r}")
+        ws.update(timeout=0.2)
+        seen += ws.read_stdout(timeout=0) or b""
+    return seen

@@ -1,14 +1,18 @@
 """Helpers shared by the attach-session tests and benchmarks/terminal_bench.py: add a debug
-container to a demo-cluster pod as `kubectl debug` does, and wait for it to run."""
+container to a demo-cluster pod as `kubectl debug` does, and wait for it to run; a terminal
+engine fed by an AttachSession (`Screen`, `attach`)."""
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
+from tui.kube.attach_session import AttachSession, SessionStatus
 from tui.kube.connection import ClusterConnection
 from tui.screenshots import api_request
+from widgets.terminal.engine import TerminalEngine
 
 NAMESPACE = "default"
 POD = "shared-pid-demo"
@@ -60,3 +64,43 @@ def add_debug_container_to(kubeconfig_path: Any, name: str = "debugger", target:
         add_debug_container(connection, name, target=target, pod=pod)
     finally:
         connection.close()
+
+
+class Screen:
+    """A terminal engine fed by the session's reader thread (locked: the test thread reads it)."""
+
+    def __init__(self, cols: int = 100, rows: int = 30) -> None:
+        self.engine = TerminalEngine(cols, rows)
+        self.lock = threading.Lock()
+        self.statuses: list[SessionStatus] = []
+        self.raw = bytearray()
+
+    def output(self, data: bytes) -> None:
+        with self.lock:
+            self.raw += data
+            self.engine.feed(data)
+
+    def status(self, status: SessionStatus) -> None:
+        with self.lock:
+            self.statuses.append(status)
+
+    def text(self) -> str:
+        with self.lock:
+            return "\n".join(self.engine.all_text())
+
+    @property
+    def state(self) -> str:
+        with self.lock:
+            return self.statuses[-1].state if self.statuses else "none"
+
+    def last(self) -> SessionStatus:
+        with self.lock:
+            return self.statuses[-1]
+
+
+def attach(conn: ClusterConnection, screen: Screen, container: str = "debugger", **kwargs: Any) -> AttachSession:
+    session = AttachSession(conn, NAMESPACE, POD, container, on_output=screen.output, on_status=screen.status,
+                            cols=screen.engine.cols, rows=screen.engine.rows, **kwargs)
+    session.start()
+    wait_for(lambda: screen.state in ("live", "failed"), what="the session to go live")
+    return session

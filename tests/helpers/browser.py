@@ -63,3 +63,34 @@ def merged_kubeconfig(path: Path, configs: dict[str, Path]) -> Path:
     path.write_text(yaml.safe_dump(merged))
     path.chmod(0o600)
     return path
+
+
+def palette_entry(app: Any, index: int = 0) -> str:
+    """The text of the command palette's entry `index` ("" while it has none)."""
+    from textual.command import CommandList, CommandPalette
+
+    if not isinstance(app.screen, CommandPalette):
+        return ""
+    options = app.screen.query_one(CommandList)
+    return str(options.get_option_at_index(index).prompt) if options.option_count > index else ""
+
+
+async def run_from_palette(pilot: Pilot, typed: str, first: str, key: str = "colon") -> None:
+    """Open the palette with `key`, type `typed`, wait until its first entry (the highlighted one:
+    the palette searches in a worker) shows `first`, and run it."""
+    from textual.command import CommandPalette
+
+    app = pilot.app
+    await pilot.press(key)
+    await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette), what=f"the palette on {key}")
+    await pilot.press(*typed)
+    await wait_for(pilot, lambda: first in palette_entry(app), what=f"{first!r} first in the palette for {typed!r}")
+    await pilot.press("enter")
+
+
+async def settled(pilot: Pilot) -> None:
+    """Every event the screen and its widgets had queued, and those these posted in turn, is
+    processed (Textual's own wait, no timer): what a negative assertion waits for, after a
+    condition proved the input arrived."""
+    await pilot.pause()
+    await pilot.pause()
