@@ -20,17 +20,15 @@ import sys
 import tempfile
 import textwrap
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from tui import __version__, cli_output
 from tui.commands import Subcommand, discover_subcommands
+from tui.commands.cluster_options import add_cluster_options, load_kubeconfig_or_exit, program_name
 from tui.kube.errors import ClusterError
 from tui.terminal_exit import Terminated, interrupt_exit_code, print_best_effort, signals_interrupt
 
-if TYPE_CHECKING:
-    from tui.kube.config import KubeConfig
-
-__all__ = ["main", "build_parser", "add_cluster_options", "load_kubeconfig_or_exit", "program_name"]
+__all__ = ["add_cluster_options", "build_parser", "load_kubeconfig_or_exit", "main", "program_name"]
 
 TUI_EXAMPLES = [
     "ephemera --demo                      # try it on the embedded demo cluster",
@@ -58,35 +56,8 @@ def use_config_option(args: argparse.Namespace) -> None:
                   "(settings Ephemera saves, such as the theme and recent images, will create it)", file=sys.stderr)
 
 
-def program_name(argv0: str | None = None) -> str:
-    """`kubectl ephemera` when run as the kubectl plugin, else `ephemera`."""
-    base = os.path.basename(argv0 if argv0 is not None else (sys.argv[0] if sys.argv else "ephemera"))
-    return "kubectl ephemera" if base.startswith("kubectl-ephemera") else "ephemera"
-
-
 def _examples(lines: list[str]) -> str:
     return "examples:\n" + "\n".join(f"  {line}" for line in lines) if lines else ""
-
-
-def add_cluster_options(parser: argparse.ArgumentParser, *, suppress_defaults: bool = False) -> None:
-    """--kubeconfig, --context and -n/-A (for the TUI and for subcommands that talk to a cluster).
-
-    With `suppress_defaults` (used on subcommands), an option not given after the subcommand keeps
-    the value given before it."""
-    from tui.commands.arguments import namespace_name  # an RFC 1123 label, checked before any request
-
-    default: Any = argparse.SUPPRESS if suppress_defaults else None
-    group = parser.add_argument_group("cluster")
-    group.add_argument("--kubeconfig", metavar="PATH", default=default,
-                       help="use only this kubeconfig file (default: $KUBECONFIG, ~/.kube/config, in-cluster)")
-    group.add_argument("--context", metavar="NAME", default=default,
-                       help="kubeconfig context to use (default: current-context)")
-    scope = group.add_mutually_exclusive_group()
-    scope.add_argument("-n", "--namespace", metavar="NS", default=default, type=namespace_name,
-                       help="namespace (default: the context's namespace, else 'default')")
-    scope.add_argument("-A", "--all-namespaces", action="store_true",
-                       default=argparse.SUPPRESS if suppress_defaults else False,
-                       help="show pods of all namespaces")
 
 
 def build_parser(prog: str | None = None, subcommands: list[Subcommand] | None = None) -> argparse.ArgumentParser:
@@ -118,17 +89,6 @@ def build_parser(prog: str | None = None, subcommands: list[Subcommand] | None =
             child.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS, help=CONFIG_HELP)
         child.set_defaults(_subcommand=command)
     return parser
-
-
-def load_kubeconfig_or_exit(args: argparse.Namespace) -> KubeConfig:
-    """KubeConfig.load from --kubeconfig/--context; on error one line on stderr and exit 1."""
-    from tui.kube.config import KubeConfig  # imports the kubernetes client: not needed for --help
-
-    try:
-        return KubeConfig.load(getattr(args, "kubeconfig", None), getattr(args, "context", None))
-    except ClusterError as exc:
-        print(f"{program_name()}: {exc}", file=sys.stderr)
-        raise SystemExit(1) from None
 
 
 def run_tui(args: argparse.Namespace) -> int:

@@ -34,14 +34,15 @@ from textual.widgets import Static
 from tui.display_text import safe_text
 from tui.kube.attach_session import AttachSession, SessionStatus
 from tui.kube.pod_reads import check_pod, read_logs
+from tui.paths import open_private_file
 from tui.pods.facts import ContainerEntry, container_entries
 from widgets.terminal.asciicast import AsciicastRecorder
 from widgets.terminal.terminal_view import TerminalInput, TerminalLeave, TerminalResized, TerminalView
 
 __all__ = [
+    "SHELL_COMMANDS",
     "Badge",
     "KeyDisplay",
-    "SHELL_COMMANDS",
     "SessionKind",
     "SessionPane",
     "SessionTarget",
@@ -595,8 +596,8 @@ class SessionPane(Vertical):
             truncated = self._record_truncated
             size = self._record_size or self.terminal.size_in_cells
         now = [self._record_start]
-        recorder = AsciicastRecorder(path, size[0], size[1], title=f"{self.kind} {self.target.title}",
-                                     clock=lambda: now[0])
+        recorder = AsciicastRecorder(open_private_file(path), size[0], size[1],
+                                     title=f"{self.kind} {self.target.title}", clock=lambda: now[0])
         try:
             for moment, kind, data in events:
                 now[0] = moment

@@ -20,7 +20,7 @@ def test_cast_file_has_header_events_and_replays_to_the_same_screen(tmp_path: Pa
     clock = FakeClock()
     path = tmp_path / "session.cast"
     live = TerminalEngine(30, 5)
-    with AsciicastRecorder(path, 30, 5, title="web-1/debugger", clock=clock) as rec:
+    with AsciicastRecorder(path.open("w", encoding="utf-8"), 30, 5, title="web-1/debugger", clock=clock) as rec:
         for chunk in (b"$ ps\r\n", b"PID   USER\r\n", "1     root \xe4\xb8".encode("latin-1"), b"\xad\r\n$ "):
             clock.now += 0.5
             rec.output(chunk)
@@ -42,7 +42,7 @@ def test_cast_file_has_header_events_and_replays_to_the_same_screen(tmp_path: Pa
 
 def test_input_is_recorded_only_when_asked(tmp_path: Path) -> None:
     path = tmp_path / "s.cast"
-    with AsciicastRecorder(path, 10, 2, record_input=False) as rec:
+    with AsciicastRecorder(path.open("w", encoding="utf-8"), 10, 2, record_input=False) as rec:
         rec.input(b"secret\r")
         rec.output(b"x")
     _, events = read_asciicast(path)

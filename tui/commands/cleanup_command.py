@@ -15,6 +15,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from tui.commands import Subcommand
+from tui.commands.cluster_options import load_kubeconfig_or_exit
 from tui.display_text import visible_line
 from tui.terminal_exit import Terminated, interrupt_exit_code, print_best_effort, signals_interrupt
 
@@ -33,7 +34,7 @@ def format_copies(copies: list[CopyInfo]) -> list[str]:
     rows = [("NAMESPACE", "NAME", "SOURCE", "AGE", "STATUS")]
     rows += [(c.namespace, c.name, c.source or "?", c.age(), c.phase or "?") for c in copies]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
+    return ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows]
 
 
 def _confirmed(count: int, yes: bool) -> bool:
@@ -67,7 +68,6 @@ def _run(args: argparse.Namespace) -> int:
 
 def _clean(args: argparse.Namespace, deleted: list[CopyInfo], pending: list[CopyInfo]) -> int:
     from tui.audit_log import AuditLog
-    from tui.cli import load_kubeconfig_or_exit
     from tui.kube.debug_runner import delete_copy, list_copies
     from tui.kube.errors import ClusterError
 

@@ -30,21 +30,21 @@ import sys
 import types
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tui import left_running
 from tui.commands import Subcommand
+from tui.commands.cluster_options import load_kubeconfig_or_exit
 from tui.display_text import visible_line
 from tui.terminal_exit import Terminated, interrupt_exit_code, print_best_effort, signals_interrupt
 
 if TYPE_CHECKING:
-    from tui.debug.planner import DebugPlan
-    from tui.kube.debug_runner import Execution
-    from tui.debug.preflight import Check
     from tui.audit_log import AuditLog
+    from tui.debug.planner import DebugPlan
+    from tui.debug.preflight import Check
     from tui.debug.request import DebugRequest
     from tui.kube.connection import ClusterConnection
+    from tui.kube.debug_runner import Execution
 
 PROG = "ephemera debug"
 MAX_TIMEOUT = 86_400.0  # --timeout: a day at most (finite, > 0)
@@ -248,8 +248,6 @@ def _confirm(plan: DebugPlan, args: argparse.Namespace) -> bool:
 
 
 def _connect(args: argparse.Namespace) -> tuple[ClusterConnection, str]:
-    from tui.cli import load_kubeconfig_or_exit
-
     kubeconfig = load_kubeconfig_or_exit(args)
     args.kubeconfig_object = kubeconfig  # the TUI opened after creation uses the same one
     connection = kubeconfig.connect(getattr(args, "context", None))

@@ -19,6 +19,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from tui.commands import Subcommand
+from tui.commands.cluster_options import load_kubeconfig_or_exit
 from tui.commands.demo_cluster_command import is_loopback
 from tui.display_text import visible
 from tui.paths import CONFIG_ENV
@@ -162,8 +163,6 @@ def _run(args: argparse.Namespace) -> int:
     demo = bool(getattr(args, "demo", False))
     context = None
     if not demo:
-        from tui.cli import load_kubeconfig_or_exit
-
         kubeconfig = load_kubeconfig_or_exit(args)  # a bad kubeconfig is one line now, not in every tab
         context = getattr(args, "context", None) or kubeconfig.current_context
         kubeconfig.close()

@@ -2,8 +2,10 @@
 
 Format: a JSON header line, then one JSON array per event: `[seconds, "o", text]` for output,
 `[seconds, "i", text]` for input, `[seconds, "r", "COLSxROWS"]` for a resize. Output is decoded
-incrementally, so a UTF-8 character split between two chunks is written whole. The file is created
-mode 0600 (`tui.paths.open_private_file`): a recording holds whatever was typed and shown.
+incrementally, so a UTF-8 character split between two chunks is written whole. The recorder writes
+to a text stream its caller opened (and closes it): how the file is created is the caller's (the
+app opens it mode 0600 with `tui.paths.open_private_file`: a recording holds whatever was typed and
+shown), so this package needs nothing from the app.
 """
 
 from __future__ import annotations
@@ -15,17 +17,16 @@ import time
 from pathlib import Path
 from typing import IO, Any
 
-from tui.paths import open_private_file
-
 __all__ = ["AsciicastRecorder", "read_asciicast"]
 
 
 class AsciicastRecorder:
-    """Append a session's output (any thread) to a `.cast` file. Use as a context manager or close()."""
+    """Append a session's output (any thread) to `file`, an open text stream (closed by close()).
+    Use as a context manager or close()."""
 
     def __init__(
         self,
-        path: str | Path,
+        file: IO[str],
         cols: int,
         rows: int,
         *,
@@ -33,7 +34,6 @@ class AsciicastRecorder:
         record_input: bool = False,
         clock: Any = time.monotonic,
     ) -> None:
-        self.path = Path(path)
         self.record_input = record_input
         self._clock = clock
         self._start = clock()
@@ -49,7 +49,7 @@ class AsciicastRecorder:
         }
         if title:
             header["title"] = title
-        self._file: IO[str] | None = open_private_file(self.path)
+        self._file: IO[str] | None = file
         self._write_line(header)
 
     def _elapsed(self) -> float:
