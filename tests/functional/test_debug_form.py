@@ -183,8 +183,15 @@ async def test_missing_image_shows_image_pull_backoff_with_message(demo_cluster:
         form = await open_form(pilot)
         form.query_one("#image", Input).value = "doesnotexist:1.0"
         await wait_for(pilot, lambda: "--image=doesnotexist:1.0" in preview(form))
+        # the node holds the pull until the follow-up watches the container (its first state in the
+        # header): the kubelet's brief ErrImagePull, which names the missing image, is then not missed
+        demo_cluster.faults.pause_kubelet()
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: not isinstance(app.screen, DebugFormModal), timeout=10, what="form closed")
+        header = app.browser.header
+        await wait_for(pilot, lambda: "to start: ContainerCreating" in header.render().plain, timeout=10,
+                       what=f"the follow-up watching ({header.render().plain!r})")
+        demo_cluster.faults.resume_kubelet()
         inspector = app.browser.inspector
         await wait_for(pilot, lambda: "ImagePullBackOff" in inspector.text, timeout=10, what="ImagePullBackOff")
         assert "doesnotexist" in inspector.text.split("ImagePullBackOff", 1)[1]  # the kubelet's message

@@ -20,26 +20,38 @@ def _fast_backoff(cluster: DemoCluster, seconds: float = 0.4) -> None:
     cluster.run(lambda: setattr(cluster.kubelet, "image_pull_backoff", seconds))
 
 
-def _container_state(cluster: DemoCluster, pod: str, container: str) -> dict[str, Any]:
-    obj = pod_json(cluster, "default", pod) or {}
-    for entry in (obj.get("status") or {}).get("containerStatuses") or []:
+def _state_in(pod: dict[str, Any], container: str) -> dict[str, Any]:
+    status = pod.get("status") or {}
+    for entry in (status.get("containerStatuses") or []) + (status.get("ephemeralContainerStatuses") or []):
         if entry["name"] == container:
             return dict(entry["state"])
     return {}
 
 
-def _reasons_seen(probe: Any, count: int) -> list[tuple[str, str]]:
-    """The distinct successive (reason, message) waiting states, until `count` were seen."""
+def _reasons_seen(cluster: DemoCluster, pod: str, container: str, count: int) -> list[tuple[str, str]]:
+    """The distinct successive (reason, message) waiting states of `container`, from the pod's
+    watch (every change, however short it lasted: polling would miss the kubelet's brief
+    ErrImagePull between two back-offs), until `count` were seen."""
     seen: list[tuple[str, str]] = []
 
-    def step() -> bool:
-        waiting = probe().get("waiting") or {}
+    def note(obj: dict[str, Any]) -> bool:
+        waiting = _state_in(obj, container).get("waiting") or {}
         current = (waiting.get("reason", ""), waiting.get("message", ""))
         if current[0] and (not seen or seen[-1] != current):
             seen.append(current)
         return len(seen) >= count
 
-    wait_for(step, timeout=10, interval=0.01, what=f"{count} waiting states")
+    current = pod_json(cluster, "default", pod)
+    assert current is not None, pod
+    note(current)
+    version = current["metadata"]["resourceVersion"]
+    stream = Raw(cluster).stream(f"/api/v1/namespaces/default/pods?watch=1&fieldSelector=metadata.name={pod}"
+                                 f"&resourceVersion={version}", timeout=10)
+    try:
+        stream.events_until(lambda event: event.get("type") == "MODIFIED" and note(event["object"]))
+    finally:
+        stream.close()
+    assert len(seen) >= count, f"the watch ended after {seen}"
     return seen
 
 
@@ -62,7 +74,7 @@ def test_copy_with_a_missing_image_alternates_err_image_pull_and_back_off(
     assert err.count("its image cannot be pulled") == 1  # reported once, not per waiting state
     assert "Waiting: container dbg: ErrImagePull" not in err
     assert "Check the image name and tag" in err and "ephemera cleanup -n default" in err
-    seen = _reasons_seen(lambda: _container_state(demo_cluster, "web-broken", "dbg"), 4)
+    seen = _reasons_seen(demo_cluster, "web-broken", "dbg", 4)
     _expect_alternation(seen)
 
 
@@ -75,7 +87,7 @@ def test_ephemeral_container_with_a_missing_image_alternates_too(demo_cluster: D
     _, err = capsys.readouterr()
     assert err.count("its image cannot be pulled") == 1
     assert "An ephemeral container can never be removed" in err and "costs nothing" in err
-    seen = _reasons_seen(lambda: ephemeral_state(demo_cluster, "default", SLIM, "dbg"), 4)
+    seen = _reasons_seen(demo_cluster, SLIM, "dbg", 4)
     _expect_alternation(seen)
 
 

@@ -28,8 +28,8 @@ def _kubeconfig(cluster: DemoCluster) -> str:
 
 
 def _slow_kubelet(cluster: DemoCluster) -> None:
-    """Containers stay ContainerCreating (for ten minutes): `ephemera debug` waits."""
-    cluster.run(lambda: setattr(cluster.kubelet, "delay", 600.0))
+    """Containers stay ContainerCreating (a paused kubelet): `ephemera debug` waits."""
+    cluster.faults.pause_kubelet()
 
 
 def _ctrl_c(term: Terminal, timeout: float = 10.0) -> None:

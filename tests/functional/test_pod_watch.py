@@ -153,11 +153,15 @@ def test_one_namespace_and_an_empty_one(shared_cluster) -> None:
 
 
 def test_stop_returns_promptly_while_a_watch_is_open(shared_cluster) -> None:
+    def watches() -> int:
+        return shared_cluster.run(lambda: len(shared_cluster.store.watchers))
+
     connection = connect(shared_cluster)
+    before = watches()
     watcher, recorder = start_watcher(connection, watch_timeout=300)
     try:
         recorder.wait_for(lambda: recorder.state == "live", what="live")
-        time.sleep(0.2)  # let the watch request be open and idle
+        recorder.wait_for(lambda: watches() > before, what="the watch request open on the server")
         started = time.monotonic()
         watcher.stop()
         assert time.monotonic() - started < 1.0
