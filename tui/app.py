@@ -24,7 +24,7 @@ import re
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, ClassVar
@@ -70,7 +70,7 @@ _VALID_VALUES = re.compile(r" \((?:known|one of): [^)]*\)")
 
 
 def _utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @lru_cache(4096)

@@ -21,9 +21,11 @@ from rich.text import Text
 # Bidirectional formatting characters (overrides, embeddings, isolates, marks) and other invisible
 # format characters that change how the surrounding text reads or is laid out.
 BIDI_AND_INVISIBLE: Final = frozenset(
-    [0x061C, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2028, 0x2029, 0x2060, 0xFEFF]
-    + list(range(0x202A, 0x202F))  # LRE RLE PDF LRO RLO
-    + list(range(0x2066, 0x206A))  # LRI RLI FSI PDI
+    [
+        *(0x061C, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2028, 0x2029, 0x2060, 0xFEFF),
+        *range(0x202A, 0x202F),  # LRE RLE PDF LRO RLO
+        *range(0x2066, 0x206A),  # LRI RLI FSI PDI
+    ]
 )
 
 # C0 controls but tab and newline, DEL, C1 controls, the bidi/invisible characters above.

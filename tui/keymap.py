@@ -65,8 +65,8 @@ DEFAULT_KEYS: dict[str, str] = {
 }
 # Keys of the browser's bindings that cannot be remapped (the pod table's own, Esc, Tab, ...).
 RESERVED_KEYS: dict[str, str] = {
-    **{key: "the pod table (move the cursor)" for key in ("j", "k", "g", "G", "up", "down", "home", "end",
-                                                          "pageup", "pagedown", "h", "l", "left", "right")},
+    **dict.fromkeys(("j", "k", "g", "G", "up", "down", "home", "end", "pageup", "pagedown", "h", "l", "left", "right"),
+                    "the pod table (move the cursor)"),
     "enter": "the pod table (inspect)", "escape": "clear the filter / back", "tab": "the inspector",
     "ctrl+c": "quit", "f1": "help", "ctrl+p": "the command palette",
 }

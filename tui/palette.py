@@ -56,8 +56,8 @@ SESSION_ACTIONS: tuple[tuple[str, str, str, str], ...] = (
 
 def _target(browser: BrowserScreen, method: str) -> Callable[[], object]:
     if method.startswith("app."):
-        return getattr(browser.app, method[4:])  # type: ignore[no-any-return]
-    return getattr(browser, method)  # type: ignore[no-any-return]
+        return getattr(browser.app, method[4:])
+    return getattr(browser, method)
 
 
 def _entries(browser: BrowserScreen) -> list[tuple[str, str, Callable[[], object]]]:

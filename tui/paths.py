@@ -20,8 +20,19 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, Any
 
-__all__ = ["APP_DIR_NAME", "CONFIG_ENV", "config_home", "state_home", "config_path", "audit_log_path",
-           "screenshots_dir", "cast_directory", "ensure_private_dir", "open_private_file", "write_private_file"]
+__all__ = [
+    "APP_DIR_NAME",
+    "CONFIG_ENV",
+    "audit_log_path",
+    "cast_directory",
+    "config_home",
+    "config_path",
+    "ensure_private_dir",
+    "open_private_file",
+    "screenshots_dir",
+    "state_home",
+    "write_private_file",
+]
 
 PRIVATE_DIR_MODE = 0o700
 PRIVATE_FILE_MODE = 0o600

@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib.resources import files
 from pathlib import Path
 
-__all__ = ["stylesheet_path", "styles_dir"]
+__all__ = ["styles_dir", "stylesheet_path"]
 
 _SOURCE_ROOT = Path(__file__).resolve().parent.parent  # <repo> when running from a source tree
 

@@ -541,7 +541,7 @@ def save_settings(settings: Settings, path: str | os.PathLike[str] | None = None
     return file
 
 
-def _load_change_save(path: str | os.PathLike[str] | None, change: Callable[[Settings], None],
+def _load_change_save(path: str | os.PathLike[str] | None, change: Callable[[Settings], object],
                       only: Collection[str]) -> Settings:
     settings, _problems = load_settings(path, known_themes=_ANY)
     change(settings)

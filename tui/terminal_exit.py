@@ -150,7 +150,7 @@ def hangup_safe_driver(base: type[DriverT]) -> type[DriverT]:
     """`base` (a Textual driver class) writing through a `HangupSafeFile`."""
 
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
-        base.__init__(self, *args, **kwargs)  # type: ignore[misc]
+        base.__init__(self, *args, **kwargs)
         file = getattr(self, "_file", None)
         if file is not None and not isinstance(file, HangupSafeFile):
             self._file = HangupSafeFile(file)

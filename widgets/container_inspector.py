@@ -9,6 +9,7 @@ from rich.console import Group, RenderableType
 from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
@@ -199,7 +200,7 @@ class ContainerInspector(VerticalScroll, can_focus=True):
         self.notes: list[str] = []  # why namespaces / nodes could not be listed
         self._pinned_to_end = False  # G pressed: keep the end in view when the inspector grows
 
-    def compose(self):  # type: ignore[override]
+    def compose(self) -> ComposeResult:
         yield Static(Text("No pod selected", style="dim"), id="inspector-body")
 
     BLURRED_TITLE = "inspector (Enter/Tab)"

@@ -9,9 +9,9 @@ Only user moves post `PodTable.Highlighted` (a batch never moves the user's sele
 from __future__ import annotations
 
 from bisect import bisect_left, insort
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from rich.segment import Segment
 from rich.style import Style
@@ -38,7 +38,7 @@ SHRINKABLE_MIN_WIDTHS = (("namespace", 9), ("name", 20))
 
 
 def _utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def pod_row(pod: dict, now: datetime, *, show_namespace: bool, compact: bool = False) -> tuple[Text, ...]:
@@ -182,20 +182,22 @@ class PodTable(ScrollView, can_focus=True):
         selected = self.selected_key
         screen_offset = self.cursor_row - int(self.scroll_y)
         pods = self.pods
+        previous: Mapping[PodKey, dict | None]
         if batch.reset:
             previous = pods
             self.pods = dict(batch.upserts)
             touched = set(previous) | set(batch.upserts)
         else:
-            previous = {key: pods[key] for key in batch.upserts if key in pods}
+            replaced: dict[PodKey, dict | None] = {key: pods[key] for key in batch.upserts if key in pods}
             for key in batch.deletes:
-                previous[key] = pods.pop(key, None)  # type: ignore[assignment]
+                replaced[key] = pods.pop(key, None)
+            previous = replaced
             pods.update(batch.upserts)
             touched = set(batch.upserts) | set(batch.deletes)
         added = self._update_rows(touched, previous)
         self._after_change(selected, screen_offset, moved=added or len(self._order) != len(self._cells))
 
-    def _update_rows(self, keys: set[PodKey] | list[PodKey], previous: dict[PodKey, dict] | None) -> bool:
+    def _update_rows(self, keys: set[PodKey] | list[PodKey], previous: Mapping[PodKey, dict | None] | None) -> bool:
         """Recompute the rows of `keys` (skipping pods whose row inputs are the very same objects
         as in `previous`); returns whether a row was added."""
         now = self.clock()
@@ -382,7 +384,7 @@ class PodTable(ScrollView, can_focus=True):
     def _row_strip(self, cells: tuple[Text, ...], style: Style) -> Strip:
         line = Text(" ", no_wrap=True, end="")
         name_index = self._keys.index("name") if "name" in self._keys else -1
-        for index, (cell, width) in enumerate(zip(cells, self._fit_widths)):
+        for index, (cell, width) in enumerate(zip(cells, self._fit_widths, strict=False)):
             if index == name_index and cell.cell_len > width:
                 part = _middle_ellipsis(cell, width)
             else:
@@ -418,10 +420,10 @@ class PodTable(ScrollView, can_focus=True):
         if index >= len(self._order):
             return Strip.blank(width, base)
         key = self._order[index]
-        strip = self._strips.get(key)
-        if strip is None:
-            strip = self._strips[key] = self._row_strip(self._cells[key], base)
-        strip = strip.crop_extend(scroll_x, scroll_x + width, base)
+        row = self._strips.get(key)
+        if row is None:
+            row = self._strips[key] = self._row_strip(self._cells[key], base)
+        strip = row.crop_extend(scroll_x, scroll_x + width, base)
         if index == self.cursor_row:
             name = "pod-table--cursor" if self.has_focus else "pod-table--cursor-blurred"
             cursor = self.get_component_rich_style(name, partial=True)

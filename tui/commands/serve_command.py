@@ -132,7 +132,7 @@ def _server(command: str, host: str, port: int, policy: AccessPolicy, demo: bool
 
     guard = policy.middleware()
 
-    class EphemeraServer(Server):  # type: ignore[misc]
+    class EphemeraServer(Server):
         async def _make_app(self) -> web.Application:
             app = await super()._make_app()
             app.middlewares.append(guard)  # before any route: textual-serve has no hook for this

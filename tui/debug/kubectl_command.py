@@ -93,14 +93,14 @@ def build_kubectl_command(
         for name, image in options.set_images.items():
             argv.append(_pair_flag("--set-image", name, image))
         keep = options.keep
-        for flag, value in (
+        for flag, kept in (
             ("--keep-labels", keep.labels),
             ("--keep-annotations", keep.annotations),
             ("--keep-liveness", keep.liveness),
             ("--keep-readiness", keep.readiness),
             ("--keep-startup", keep.startup),
         ):
-            if value:
+            if kept:
                 argv.append(flag)
         if not keep.init_containers:
             argv.append("--keep-init-containers=false")
@@ -336,7 +336,7 @@ def parse_kubectl_debug(
     if len(args.names) != 1:
         raise PlanError("exactly one pod name is expected")
     pod = args.names[0]
-    if pod.startswith("pod/") or pod.startswith("pods/"):
+    if pod.startswith(("pod/", "pods/")):
         pod = pod.split("/", 1)[1]
     request = request_from_arguments(
         args,

@@ -32,7 +32,7 @@ import random
 import shlex
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from tui.debug.confirmation import root_equivalent_reasons
@@ -100,8 +100,8 @@ class DebugPlan:
 
 def _rfc3339(moment: datetime) -> str:
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def name_problems(request: DebugRequest) -> list[str]:
@@ -587,7 +587,7 @@ def _plan_copy(
     )
     if generated:
         messages.append(f"Defaulting debug container name to {name}.")
-    _mark_as_ephemera(copied, request, now or datetime.now(timezone.utc))
+    _mark_as_ephemera(copied, request, now or datetime.now(UTC))
 
     requests = [
         PlannedRequest(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tui.demo.api.defaults import default_pod, now_iso, qos_class
@@ -329,7 +329,7 @@ def synthetic_pods(count: int, rng: random.Random, now: datetime) -> list[dict[s
 def seed(store: Store, extra_pods: int = 0, rng: random.Random | None = None, now: datetime | None = None) -> None:
     """Fill the store with the scenario (and `extra_pods` synthetic pods)."""
     rng = rng or random.Random(20250601)
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     cluster_birth = now - timedelta(days=12, hours=1)
     store.seed("nodes", node_object(LINUX_NODE, False, cluster_birth, rng))
     store.seed("nodes", node_object(WINDOWS_NODE, True, cluster_birth, rng))

@@ -60,7 +60,7 @@ def _subject_alt_names(host: str) -> list[x509.GeneralName]:
 
 
 def make_serving_certificate(host: str = "127.0.0.1") -> ServingCertificate:
-    now = datetime.datetime.now(datetime.timezone.utc)
+    now = datetime.datetime.now(datetime.UTC)
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "ephemera-demo-ca")])
     ca_cert = (
@@ -121,7 +121,7 @@ def issue_client_certificate(serving: ServingCertificate, user: str, groups: tup
     """A client certificate for `user` (CN) and `groups` (O), as kube-apiserver's x509 authenticator reads them."""
     ca_key = serialization.load_pem_private_key(serving.ca_key_pem, password=None)
     ca_cert = x509.load_pem_x509_certificate(serving.ca_pem)
-    now = datetime.datetime.now(datetime.timezone.utc)
+    now = datetime.datetime.now(datetime.UTC)
     key = ec.generate_private_key(ec.SECP256R1())
     subject = [x509.NameAttribute(NameOID.COMMON_NAME, user)]
     subject += [x509.NameAttribute(NameOID.ORGANIZATION_NAME, group) for group in groups]

@@ -107,7 +107,7 @@ class AttachSession:
         tty: bool = True,
         stdin: bool = True,
         on_output: Callable[[bytes], None],
-        on_status: Callable[[SessionStatus], None],
+        on_status: Callable[[SessionStatus], object],  # its return value is ignored
         cols: int | None = None,
         rows: int | None = None,
     ) -> None:
@@ -359,17 +359,18 @@ class AttachSession:
         sock = ws.sock
         self._last_frame = time.monotonic()
         while True:
+            idle = False
             try:
                 item = self._outbox.get(timeout=PING_INTERVAL)
             except queue.Empty:
-                item = ()
+                item, idle = None, True
             silent = time.monotonic() - self._last_frame
             if silent >= DEAD_AFTER and not self._closing.is_set():
                 # Nothing came back, not even a pong: cut the socket; the reader reports it lost.
                 self._silent_for = silent
                 self._abort_socket(ws)
                 return
-            if item == ():
+            if idle:
                 try:
                     sock.ping()  # idle: the pong (or its absence) tells the reader the connection lives
                 except Exception:  # noqa: BLE001 - the reader notices the dropped socket
@@ -386,7 +387,7 @@ class AttachSession:
     def _describe(self, exc: BaseException) -> ClusterError:
         describe = getattr(self.connection, "describe", None)
         if describe is not None:
-            return describe(exc)  # type: ignore[no-any-return]
+            return describe(exc)
         return describe_exception(exc)
 
     @staticmethod

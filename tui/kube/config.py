@@ -30,7 +30,7 @@ from tui.kube.connection import ClusterConnection, open_connection
 from tui.kube.contexts import ContextInfo, InClusterSource
 from tui.kube.errors import ClusterError, ErrorKind
 
-__all__ = ["KubeConfig", "IN_CLUSTER_CONTEXT", "SERVICE_ACCOUNT_DIR", "NO_KUBECONFIG_MESSAGE"]
+__all__ = ["IN_CLUSTER_CONTEXT", "NO_KUBECONFIG_MESSAGE", "SERVICE_ACCOUNT_DIR", "KubeConfig"]
 
 IN_CLUSTER_CONTEXT = "in-cluster"
 SERVICE_ACCOUNT_DIR = Path("/var/run/secrets/kubernetes.io/serviceaccount")
@@ -136,7 +136,7 @@ class KubeConfig:
         """Load as kubectl does; `context` overrides `current-context`. Raises `ClusterError`."""
         env = os.environ if environ is None else environ
         explicit = kubeconfig is not None
-        if explicit:
+        if kubeconfig is not None:
             path = Path(os.path.expanduser(os.fspath(kubeconfig)))
             if not path.exists():
                 raise ClusterError(

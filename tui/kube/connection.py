@@ -46,7 +46,7 @@ from tui import __version__
 from tui.kube.contexts import ContextInfo, KubeconfigSource
 from tui.kube.errors import ClusterError, ErrorKind, describe_exception
 
-__all__ = ["ClusterConnection", "CapturedExecProvider", "open_connection", "EXEC_PLUGIN_TIMEOUT"]
+__all__ = ["EXEC_PLUGIN_TIMEOUT", "CapturedExecProvider", "ClusterConnection", "open_connection"]
 
 EXEC_PLUGIN_TIMEOUT = 30.0  # seconds a non-interactive plugin run may take
 
@@ -406,10 +406,11 @@ class ClusterConnection:
         client.user_agent = _user_agent()
         try:
             response = VersionApi(client).get_code(_preload_content=False, _request_timeout=timeout)
-            data = json.loads(response.data)
+            # with _preload_content=False the client returns the urllib3 response, not the annotated VersionInfo
+            data = json.loads(response.data)  # type: ignore[attr-defined]
         except ClusterError:
             raise
-        except Exception as exc:  # noqa: BLE001 - every failure becomes a one-line ClusterError
+        except Exception as exc:  # every failure becomes a one-line ClusterError
             raise self.describe(exc) from exc
         finally:
             client.close()
@@ -428,7 +429,7 @@ class ClusterConnection:
                 self._loader.reload()
             except ClusterError as exc:
                 raise describe_exception(exc, server=self.server, context=self.context) from exc
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 raise self.describe(exc) from exc
             before = (self.configuration.cert_file, self.configuration.key_file)
             for configuration in (self.configuration, self._check_configuration):
@@ -476,7 +477,7 @@ def open_connection(kubeconfig: KubeconfigSource, info: ContextInfo) -> ClusterC
         raise ClusterError(f"invalid kubeconfig for context {info.name!r}: {exc}",
                            "check it with `kubectl config view`", kind=ErrorKind.BAD_CONFIG,
                            context=info.name) from exc
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         raise describe_exception(exc, server=info.server or None, context=info.name) from exc
     return ClusterConnection(kubeconfig, info, loader, configuration)
 

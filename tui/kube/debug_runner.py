@@ -18,7 +18,7 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import quote
 
@@ -41,14 +41,14 @@ if TYPE_CHECKING:
     from tui.kube.connection import ClusterConnection
 
 __all__ = [
+    "IMAGE_PULL_REASONS",
+    "MANAGED_SELECTOR",
+    "STUCK_REASONS",
     "ContainerOutcome",
     "CopyInfo",
     "Execution",
-    "MANAGED_SELECTOR",
-    "IMAGE_PULL_REASONS",
-    "STUCK_REASONS",
-    "describe_image_problem",
     "delete_copy",
+    "describe_image_problem",
     "execute",
     "fetch_pod",
     "gather_facts",
@@ -91,7 +91,7 @@ def _call(conn: ClusterConnection, method: str, path: str, *, query: dict[str, s
         raw = response.read()
     except ClusterError:
         raise
-    except Exception as exc:  # noqa: BLE001 - every transport failure becomes a ClusterError
+    except Exception as exc:  # every transport failure becomes a ClusterError
         raise conn.describe(exc) from exc
     try:
         decoded: Any = json.loads(raw) if raw else None
@@ -458,7 +458,7 @@ def _watch_once(conn: ClusterConnection, path: str, pod_name: str, version: str,
                                          header_params={"Accept": "application/json"},
                                          auth_settings=["BearerToken"])
         rest = api.call_api(*serialized, _request_timeout=(TIMEOUT[0], remaining + 5.0))
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         raise conn.describe(exc) from exc
     response = rest.response
     try:
@@ -488,7 +488,7 @@ def _watch_once(conn: ClusterConnection, path: str, pod_name: str, version: str,
         return None
     except ClusterError:
         raise
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         raise conn.describe(exc) from exc
     finally:
         response.release_conn()
@@ -529,7 +529,7 @@ class CopyInfo:
     def age(self, now: datetime | None = None) -> str:
         from tui.pods.status import format_age
 
-        return format_age(self.created_at, now or datetime.now(timezone.utc)) if self.created_at else "?"
+        return format_age(self.created_at, now or datetime.now(UTC)) if self.created_at else "?"
 
 
 def list_copies(conn: ClusterConnection, namespace: str | None) -> list[CopyInfo]:

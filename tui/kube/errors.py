@@ -16,7 +16,7 @@ from typing import Any
 
 from tui.redaction import redact_credentials
 
-__all__ = ["ClusterError", "ErrorKind", "describe_exception", "HARD_ERROR_KINDS"]
+__all__ = ["HARD_ERROR_KINDS", "ClusterError", "ErrorKind", "describe_exception"]
 
 
 class ErrorKind:

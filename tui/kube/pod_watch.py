@@ -106,8 +106,8 @@ class PodWatcher:
         namespace: str | None,
         *,
         label_selector: str | None = None,
-        on_batch: Callable[[PodBatch], None],
-        on_status: Callable[[WatchStatus], None],
+        on_batch: Callable[[PodBatch], object],  # return values are ignored
+        on_status: Callable[[WatchStatus], object],
         batch_interval: float = 0.15,
         watch_timeout: int = 300,
         backoff: Backoff | None = None,
@@ -253,7 +253,7 @@ class PodWatcher:
                     self._fail("failed", exc, self._forbidden_retry)
                 else:
                     self._fail("reconnecting", exc, self._backoff.next_delay())
-            except Exception as exc:  # noqa: BLE001 - network errors of every kind: reconnect
+            except Exception as exc:  # network errors of every kind: reconnect
                 if self._stopping.is_set():
                     break
                 log.debug("pod watch error", exc_info=True)
@@ -278,7 +278,7 @@ class PodWatcher:
             return
         try:
             refresh()
-        except Exception:  # noqa: BLE001 - the next attempt reports what is still wrong
+        except Exception:  # the next attempt reports what is still wrong
             log.debug("credential refresh failed", exc_info=True)
 
     def _wait(self, delay: float) -> None:
@@ -491,7 +491,7 @@ class PodWatcher:
                 self._unapplied_since = time.monotonic()
             try:
                 self._on_batch(batch)
-            except Exception:  # noqa: BLE001 - a broken consumer must not kill the watch
+            except Exception:  # a broken consumer must not kill the watch
                 log.exception("pod batch callback failed")
 
     def _set_status(
@@ -528,7 +528,7 @@ class PodWatcher:
             return
         try:
             self._on_status(status)
-        except Exception:  # noqa: BLE001
+        except Exception:
             log.exception("pod watch status callback failed")
 
 

@@ -13,18 +13,18 @@ from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
-    "STDIN",
-    "STDOUT",
-    "STDERR",
+    "CLOSE",
     "ERROR",
     "RESIZE",
-    "CLOSE",
+    "STDERR",
+    "STDIN",
+    "STDOUT",
     "V4_PROTOCOL",
     "V5_PROTOCOL",
     "ExitStatus",
+    "frame",
     "parse_exit_status",
     "resize_payload",
-    "frame",
 ]
 
 STDIN = 0

@@ -56,7 +56,7 @@ def parse_filter(text: str) -> PodFilter:
     raw = text.strip()
     if not raw:
         return PodFilter()
-    if raw == "-l" or raw.startswith("-l ") or raw.startswith("-l="):
+    if raw == "-l" or raw.startswith(("-l ", "-l=")):
         selector = raw[2:].lstrip(" =").strip()
         if not selector:
             return PodFilter(text=raw, error="-l needs a label selector, e.g. -l app=slim")

@@ -8,7 +8,7 @@ plain JSON of a pod (camelCase keys), never on the client's models, and does no 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 __all__ = [
@@ -69,15 +69,15 @@ def parse_timestamp(value: Timestamp) -> datetime | None:
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
-        return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
+        return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
     text = value.strip()
-    if text.endswith("Z") or text.endswith("z"):
+    if text.endswith(("Z", "z")):
         text = text[:-1] + "+00:00"
     try:
         parsed = datetime.fromisoformat(text)
     except ValueError:
         return None
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=timezone.utc)
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
 
 
 def human_duration(seconds_total: float) -> str:
@@ -115,8 +115,8 @@ def human_duration(seconds_total: float) -> str:
 
 def _now(now: datetime | None) -> datetime:
     if now is None:
-        return datetime.now(timezone.utc)
-    return now if now.tzinfo is not None else now.replace(tzinfo=timezone.utc)
+        return datetime.now(UTC)
+    return now if now.tzinfo is not None else now.replace(tzinfo=UTC)
 
 
 def format_age(timestamp: Timestamp, now: datetime | None = None) -> str:

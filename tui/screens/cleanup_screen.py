@@ -10,7 +10,7 @@ are ever listed, so nothing else can be deleted from here.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from rich.text import Text
@@ -54,7 +54,7 @@ class CleanupScreen(ModalScreen[None]):
         self.namespace = namespace  # None: every namespace
         self.home_namespace = namespace
         self.audit_log = audit_log
-        self.clock = clock or (lambda: datetime.now(timezone.utc))
+        self.clock = clock or (lambda: datetime.now(UTC))
         self.copies: list[Any] = []
         self.marked: set[tuple[str, str]] = set()
         self.loading = False

@@ -49,7 +49,7 @@ def open_debug_form(browser: BrowserScreen, *, seed: int | None = None) -> Debug
     """Open the debug form on the selected pod (None with a notice when there is none)."""
     key = browser.table.selected_key
     pod = browser.table.pods.get(key) if key is not None else None
-    if pod is None:
+    if key is None or pod is None:
         browser.notify("Select a pod to debug first", severity="warning")
         return None
     if browser.connection is None:

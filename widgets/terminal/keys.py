@@ -11,7 +11,7 @@ import unicodedata
 
 from textual.keys import KEY_TO_UNICODE_NAME, REPLACED_KEYS
 
-__all__ = ["LEAVE_KEY", "LEAVE_HINT", "key_to_bytes", "paste_to_bytes", "key_name_character"]
+__all__ = ["LEAVE_HINT", "LEAVE_KEY", "key_name_character", "key_to_bytes", "paste_to_bytes"]
 
 #: The one chord the terminal does not pass on: it leaves the pane (telnet's escape character).
 LEAVE_KEY = "ctrl+right_square_bracket"

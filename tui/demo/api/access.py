@@ -36,7 +36,7 @@ class AccessPolicy:
 
     def deny(self, verb: str, resource: str, subresource: str = "", namespace: str | None = None) -> None:
         with self._lock:
-            self._denied = self._denied + (DenyRule(verb, resource, subresource, namespace),)
+            self._denied = (*self._denied, DenyRule(verb, resource, subresource, namespace))
 
     def allow_all(self) -> None:
         with self._lock:

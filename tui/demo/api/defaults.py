@@ -5,14 +5,14 @@ from __future__ import annotations
 import random
 import string
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 _SUFFIX_CHARS = "bcdfghjklmnpqrstvwxz2456789"
 
 
 def now_iso(moment: datetime | None = None) -> str:
-    return (moment or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return (moment or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def random_suffix(length: int = 5, rng: random.Random | None = None) -> str:

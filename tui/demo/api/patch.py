@@ -154,7 +154,7 @@ def _merge_list(field: str, current: list[Any] | None, patch: list[Any], keys: d
     merge_key = keys.get(field)
     if merge_key is None:
         if field in PRIMITIVE_MERGE_LISTS and current is not None:
-            merged = list(current)
+            merged: list[Any] = list(current)
             for item in patch:
                 if item not in merged:
                     merged.append(copy.deepcopy(item))
@@ -165,7 +165,7 @@ def _merge_list(field: str, current: list[Any] | None, patch: list[Any], keys: d
     if any(isinstance(item, dict) and item.get(_DIRECTIVE) == "replace" and len(item) == 1 for item in patch):
         return [copy.deepcopy(item) for item in patch if not (isinstance(item, dict) and _DIRECTIVE in item)]
 
-    merged: list[Any] = [copy.deepcopy(item) for item in current] if current is not None else []
+    merged = [copy.deepcopy(item) for item in current] if current is not None else []
     for item in patch:
         if not isinstance(item, dict):
             raise PatchError(f"unable to find api field in struct for the merge key {merge_key!r}: {json.dumps(item)}")
@@ -266,6 +266,15 @@ def _container(doc: Any, parts: list[str], op: str, path: str) -> tuple[Any, str
     return node, parts[-1]
 
 
+def _pointer(operation: dict[str, Any], key: str) -> str | None:
+    """`path` / `from` of a JSON patch operation: None when absent; not a string is an error (as the
+    API server fails to unmarshal it)."""
+    value = operation.get(key)
+    if value is not None and not isinstance(value, str):
+        raise PatchError(f"json: cannot unmarshal {_json_type(value)} into Go value of type string")
+    return value
+
+
 def _get(doc: Any, path: str, op: str, what: str = "path") -> Any:
     return _walk(doc, _parse_pointer(path), _missing(op, path, what))
 
@@ -315,7 +324,7 @@ def _json_equal(a: Any, b: Any) -> bool:
     if isinstance(a, dict) and isinstance(b, dict):
         return a.keys() == b.keys() and all(_json_equal(a[k], b[k]) for k in a)
     if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(_json_equal(x, y) for x, y in zip(a, b))
+        return len(a) == len(b) and all(_json_equal(x, y) for x, y in zip(a, b, strict=True))
     return a == b
 
 
@@ -328,9 +337,11 @@ def apply_json_patch(obj: Any, ops: Any) -> Any:
         if not isinstance(operation, dict):
             raise PatchError("json: cannot unmarshal into Go value of type jsonpatch.Operation")
         op = operation.get("op")
-        path = operation.get("path")
-        if path is None and op in ("add", "remove", "replace", "move", "copy", "test"):
-            raise PatchError(f"{op} operation does not apply: doc is missing path: \"\": missing value")
+        path = _pointer(operation, "path")
+        if path is None:
+            if op in ("add", "remove", "replace", "move", "copy", "test"):
+                raise PatchError(f"{op} operation does not apply: doc is missing path: \"\": missing value")
+            path = ""  # only an unknown op gets here, and it is refused below
         if op in ("add", "replace", "test") and "value" not in operation:
             raise PatchError(f"{op} operation does not apply: missing value: missing value")
         if op == "add":
@@ -340,7 +351,7 @@ def apply_json_patch(obj: Any, ops: Any) -> Any:
         elif op == "replace":
             doc = _replace(doc, path, operation["value"])
         elif op == "move":
-            source = operation.get("from")
+            source = _pointer(operation, "from")
             if source is None:
                 raise PatchError("move operation does not apply: from is missing: missing value")
             if path != source and (path + "/").startswith(source + "/"):
@@ -349,7 +360,7 @@ def apply_json_patch(obj: Any, ops: Any) -> Any:
             doc, value = _remove(doc, source, "move")
             doc = _add(doc, path, value, "move")
         elif op == "copy":
-            source = operation.get("from")
+            source = _pointer(operation, "from")
             if source is None:
                 raise PatchError("copy operation does not apply: from is missing: missing value")
             value = _get(doc, source, "copy", "from path")

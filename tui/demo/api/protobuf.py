@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import struct
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -82,6 +82,7 @@ def _wire_fields(data: bytes) -> list[tuple[int, int, Any]]:
     while index < len(data):
         key, index = _varint(data, index)
         number, wire = key >> 3, key & 7
+        value: int | bytes
         if wire == 0:
             value, index = _varint(data, index)
         elif wire == 2:
@@ -127,7 +128,7 @@ def _special(type_name: str, data: bytes) -> tuple[bool, Any]:
         seconds = _signed(parts.get(1, 0))
         if seconds == 0 and not parts.get(2):
             return True, None
-        moment = datetime.fromtimestamp(seconds, timezone.utc)
+        moment = datetime.fromtimestamp(seconds, UTC)
         if type_name.endswith("MicroTime"):
             micros = int(parts.get(2, 0)) // 1000
             return True, moment.strftime("%Y-%m-%dT%H:%M:%S") + f".{micros:06d}Z"

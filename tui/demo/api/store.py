@@ -159,7 +159,7 @@ class Store:
         self.silence = WatchSilence()
         self.objects: dict[str, dict[Key, dict[str, Any]]] = {name: {} for name in LIST_KINDS}
         self._json: dict[str, dict[Key, bytes]] = {name: {} for name in LIST_KINDS}
-        self._sorted: dict[str, list[str] | None] = {name: None for name in LIST_KINDS}
+        self._sorted: dict[str, list[str] | None] = dict.fromkeys(LIST_KINDS)
         self._sort_index: dict[str, dict[str, Key]] = {name: {} for name in LIST_KINDS}
         self.history: deque[WatchEvent] = deque(maxlen=history_size)
         self.floor_rv = 1  # watching from an rv below this answers 410 Expired
@@ -215,7 +215,7 @@ class Store:
             key = index[keys[position]]
             position += 1
             obj = objects[key]
-            if trivial and flt.namespace is None or flt.matches(obj):
+            if (trivial and flt.namespace is None) or flt.matches(obj):
                 selected.append(key)
         token = ""
         remaining: int | None = None

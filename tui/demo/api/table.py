@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from tui.pods.status import format_age, pod_columns
@@ -359,7 +359,7 @@ def to_table(
 ) -> dict[str, Any]:
     """The Table for `items` of `resource`; `headers=False` drops the column definitions (the
     events of a watch after the first, as the real server sends them)."""
-    table = table_for(items, TABLE_SPECS[resource], now or datetime.now(timezone.utc), include_object)
+    table = table_for(items, TABLE_SPECS[resource], now or datetime.now(UTC), include_object)
     if not headers:
         table["columnDefinitions"] = []
     return table

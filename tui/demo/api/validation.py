@@ -29,8 +29,8 @@ from typing import Any
 from tui.demo.api.status import status_object
 
 __all__ = [
-    "FieldError",
     "MIRROR_POD_ANNOTATION",
+    "FieldError",
     "apply_ephemeral_containers",
     "invalid_status",
     "parse_field_error",

@@ -73,7 +73,7 @@ class Filesystem:
 
     def is_executable(self, path: str) -> bool:
         path = normpath(path)
-        return path in self._files and posixpath.dirname(path) in EXECUTABLE_DIRS or path == "/pause"
+        return (path in self._files and posixpath.dirname(path) in EXECUTABLE_DIRS) or path == "/pause"
 
     def which(self, name: str, path_var: str) -> str | None:
         """Resolve a command name as execvp does (a name with a slash is taken as a path)."""

@@ -239,7 +239,7 @@ def resolve(image: str) -> ImageInfo | None:
     nonroot = "nonroot" in reference.lower()
     user = NONROOT_UID if nonroot else 0
     env = {"PATH": _PATH}
-    if repo.startswith("gcr.io/distroless/") or repo.startswith("cgr.dev/chainguard/static"):
+    if repo.startswith(("gcr.io/distroless/", "cgr.dev/chainguard/static")):
         kind = repo.removeprefix("gcr.io/distroless/")
         if kind.startswith("python"):
             return ImageInfo(reference, "distroless-python", user, False, ["/usr/bin/python3.9"], [],

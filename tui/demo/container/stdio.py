@@ -69,7 +69,7 @@ class LogBuffer:
 
     def timed_chunks(self) -> list[tuple[float, bytes]]:
         """The history as (time written, bytes) pairs, for `timestamps` / `sinceSeconds`."""
-        return list(zip(self._times, self._chunks))
+        return list(zip(self._times, self._chunks, strict=True))
 
     def close(self) -> None:
         self.closed = True
@@ -103,7 +103,7 @@ class ProcessIO:
         self._events: asyncio.Queue[InputEvent] = asyncio.Queue()
         self._pushed_back: list[InputEvent] = []
         self._eof = False
-        self.on_interrupt: Callable[[], None] | None = None
+        self.on_interrupt: Callable[[], object] | None = None  # its return value is ignored
         """Set by the shell while a command runs in the foreground: a tty's Ctrl+C sends SIGINT."""
         if not stdin_open:
             self._events.put_nowait(None)

@@ -51,7 +51,7 @@ class ProcessView:
             return Resolved(fs, path) if fs.exists(path) else None
         if len(parts) == 1 or parts[1] == "":
             names = sorted(str(p) for p in self.container.pidns.processes)
-            return Resolved(None, path, synthetic_dir=names + ["self"] + sorted(PROC_FILES))
+            return Resolved(None, path, synthetic_dir=[*names, "self", *sorted(PROC_FILES)])
         entry = parts[1]
         if entry in PROC_FILES and len(parts) == 2:
             return Resolved(None, path, synthetic=PROC_FILES[entry])

@@ -9,7 +9,8 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from tui.demo.api.defaults import now_iso
@@ -268,7 +269,7 @@ class Kubelet:
         for container_name in started:
             self.runtime.start_container(pod, container_name)
         for container_name in failed_pulls:
-            self.later(self.delay, lambda c=container_name: self._back_off(namespace, name, c, ephemeral, 1))
+            self.later(self.delay, partial(self._back_off, namespace, name, container_name, ephemeral, 1))
 
     def _container_start_status(self, pod: dict[str, Any], container: dict[str, Any], when: str
                                 ) -> dict[str, Any]:
@@ -445,7 +446,7 @@ class Kubelet:
 
         self.store.modify("pods", namespace, name, killed)
         for container_name in container_names:
-            self.later(self.delay, lambda c=container_name: self._restart(namespace, name, c))
+            self.later(self.delay, partial(self._restart, namespace, name, container_name))
 
     def _restart(self, namespace: str, name: str, container_name: str) -> None:
         def restart(pod: dict[str, Any]) -> bool | None:
@@ -493,7 +494,7 @@ class Kubelet:
             if container_name:
                 meta = pod["metadata"]
                 self.store.modify("pods", meta["namespace"], meta["name"],
-                                  lambda p, c=container_name: crash_once(p, c))
+                                  partial(crash_once, container_name=container_name))
 
 
 def _terminated_status(container: dict[str, Any], exit_code: int, reason: str, started: str, finished: str
@@ -568,7 +569,7 @@ def _seconds_between(start: str | None, end: str | None) -> float:
 
 
 def crash_once(pod: dict[str, Any], container_name: str, when: datetime | None = None) -> None:
-    moment = when or datetime.now(timezone.utc)
+    moment = when or datetime.now(UTC)
     finished = now_iso(moment)
     meta = pod["metadata"]
     for entry in pod["status"].get("containerStatuses", []):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from tui.demo.api.status import ApiError
 
@@ -18,7 +18,7 @@ TimedLine = tuple[float, bytes]  # (epoch seconds the line's first byte was writ
 
 def rfc3339_nano(moment: float) -> str:
     """`2026-11-22T03:42:17.123456000Z`, the kubelet's timestamp prefix (without the space)."""
-    when = datetime.fromtimestamp(moment, timezone.utc)
+    when = datetime.fromtimestamp(moment, UTC)
     return when.strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond:06d}000Z"
 
 

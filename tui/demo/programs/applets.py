@@ -161,7 +161,7 @@ def _matching(ctx: Ctx, pattern: str, full: bool, exact: bool) -> list[Process]:
         if process is ctx.process:
             continue
         subject = process.command if full else process.name
-        if exact and subject == pattern or not exact and re.search(pattern, subject):
+        if (exact and subject == pattern) or (not exact and re.search(pattern, subject)):
             found.append(process)
     return found
 
@@ -516,9 +516,12 @@ async def sort(ctx: Ctx) -> int:
     flags, files = split_flags(ctx.argv[1:])
     text, status = await input_text(ctx, files)
     lines = text.splitlines()
-    key = (lambda s: float(re.match(r"\s*(-?\d+(\.\d+)?)", s).group(1)) if re.match(r"\s*-?\d", s) else 0.0) \
-        if "n" in flags else None
-    lines.sort(key=key, reverse="r" in flags)  # type: ignore[arg-type]
+
+    def numeric(line: str) -> float:  # -n: the leading number, 0 for a line without one
+        match = re.match(r"\s*(-?\d+(\.\d+)?)", line)
+        return float(match.group(1)) if match else 0.0
+
+    lines.sort(key=numeric if "n" in flags else None, reverse="r" in flags)
     await ctx.out("".join(line + "\n" for line in lines))
     return status
 
@@ -882,7 +885,7 @@ async def ip(ctx: Ctx) -> int:
             "          inet addr:127.0.0.1  Mask:255.0.0.0\n"
             "          UP LOOPBACK RUNNING  MTU:65536  Metric:1\n")
         return 0
-    if len(ctx.argv) < 2 or not "address".startswith(ctx.argv[1]) and ctx.argv[1] not in ("a", "addr"):
+    if len(ctx.argv) < 2 or (not "address".startswith(ctx.argv[1]) and ctx.argv[1] not in ("a", "addr")):
         if len(ctx.argv) >= 2 and ctx.argv[1] in ("r", "route"):
             await ctx.out("default via 10.244.0.1 dev eth0\n10.244.0.0/24 dev eth0 scope link  src "
                           f"{address}\n")

@@ -198,7 +198,7 @@ def scan(text: str) -> list[tuple[str, str]]:
             index = end + 1
         else:
             for operator in _OPERATORS:
-                if text.startswith(operator, index) and (not operator[0] in "12" or not word):
+                if text.startswith(operator, index) and (operator[0] not in "12" or not word):
                     flush()
                     tokens.append(("op", _FD_ALIASES.get(operator, operator)))
                     index += len(operator)
@@ -545,7 +545,7 @@ class Shell:
     async def run_lists(self, lists: list[AndOr], stdin: Input, stdout: Output, stderr: Output) -> int:
         for and_or in lists:
             for connector, pipeline in and_or:
-                if connector == "&&" and self.status != 0 or connector == "||" and self.status == 0:
+                if (connector == "&&" and self.status != 0) or (connector == "||" and self.status == 0):
                     continue
                 self.status = await self.run_pipeline(pipeline, stdin, stdout, stderr)
                 if self.exit_code is not None:
@@ -871,7 +871,7 @@ class Shell:
         if not re.fullmatch(r"[\d\s+\-*/%()]*", expanded):
             return "0"
         try:
-            return str(int(eval(expanded.replace("/", "//"), {"__builtins__": {}})))  # noqa: S307 (digits and operators only)
+            return str(int(eval(expanded.replace("/", "//"), {"__builtins__": {}})))  # digits and operators only
         except (SyntaxError, ZeroDivisionError, TypeError):
             return "0"
 

@@ -102,7 +102,7 @@ async def top(ctx: Ctx) -> int:
                     event = await ctx.stdin.read_event(timeout=remaining)
                 except TimeoutError:
                     break
-                if event is None or isinstance(event, bytes) and (b"q" in event or b"\x03" in event):
+                if event is None or (isinstance(event, bytes) and (b"q" in event or b"\x03" in event)):
                     return 0
                 if isinstance(event, Resize):
                     resized = True  # redraw the same frame at the new size

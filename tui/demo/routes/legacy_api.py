@@ -139,6 +139,7 @@ async def middleware(request: web.Request, handler: Handler) -> web.StreamRespon
                 return json_response(to_legacy(_current_pod(state, namespace, name)))
             request = _with_body(request, pod_patch)
     response = await handler(request)
-    if 200 <= response.status < 300 and isinstance(response, web.Response) and response.body:
-        return json_response(to_legacy(json.loads(response.body)), status=response.status)
+    body = response.body if isinstance(response, web.Response) else None
+    if 200 <= response.status < 300 and isinstance(body, bytes | bytearray) and body:
+        return json_response(to_legacy(json.loads(body)), status=response.status)
     return response

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aiohttp import web
@@ -158,7 +158,7 @@ async def delete_pod(request: web.Request) -> web.Response:
         return json_response(final)
 
     def mark(obj: dict[str, Any]) -> None:
-        obj["metadata"]["deletionTimestamp"] = now_iso(datetime.now(timezone.utc) + timedelta(seconds=grace))
+        obj["metadata"]["deletionTimestamp"] = now_iso(datetime.now(UTC) + timedelta(seconds=grace))
         obj["metadata"]["deletionGracePeriodSeconds"] = grace
 
     store.modify("pods", namespace, name, mark)

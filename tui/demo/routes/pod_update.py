@@ -59,7 +59,7 @@ def updated_pod(old: dict[str, Any], new: dict[str, Any]) -> tuple[dict[str, Any
         else:
             result["spec"].pop(field, None)
     for field in ("containers", "initContainers"):
-        for container, changed in zip(result["spec"].get(field) or [], new_spec.get(field) or []):
+        for container, changed in zip(result["spec"].get(field) or [], new_spec.get(field) or [], strict=False):
             container["image"] = changed.get("image", container.get("image"))
     causes: list[str] = []
     if metadata.get("name") not in (None, name):
@@ -97,7 +97,7 @@ async def update_pod(request: web.Request) -> web.Response:
     if request.query.get("dryRun") == "All" or result == old:
         return json_response(result)
     store.replace("pods", result)
-    changed = [c["name"] for c, was in zip(result["spec"]["containers"], old["spec"]["containers"])
+    changed = [c["name"] for c, was in zip(result["spec"]["containers"], old["spec"]["containers"], strict=False)
                if c.get("image") != was.get("image")]
     if changed:
         state.kubelet.images_changed(namespace, name, changed)
