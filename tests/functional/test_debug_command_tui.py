@@ -55,7 +55,7 @@ async def test_opens_straight_into_the_debug_session(demo_cluster: DemoCluster,
 
 
 async def test_pane_waits_for_a_container_that_is_not_running_yet(demo_cluster: DemoCluster) -> None:
-    demo_cluster.run(lambda: setattr(demo_cluster.kubelet, "delay", 1.0))
+    demo_cluster.faults.pause_kubelet()  # a slow node: the container stays ContainerCreating until resumed
     conn = KubeConfig.load(str(demo_cluster.kubeconfig_path)).connect()  # type: ignore[attr-defined]
     api = conn.api_client
     body = {"spec": {"ephemeralContainers": [{"name": "late", "image": "busybox", "stdin": True, "tty": True}]}}
@@ -69,7 +69,8 @@ async def test_pane_waits_for_a_container_that_is_not_running_yet(demo_cluster: 
     async with app.run_test(size=(120, 40)) as pilot:
         pane = await _the_pane(pilot)
         await wait_for(pilot, lambda: pane.badge.state == "waiting", what="waiting badge")
-        assert "ContainerCreating" in pane.banner_text
+        await wait_for(pilot, lambda: "ContainerCreating" in pane.banner_text, what="the live reason")
+        demo_cluster.faults.resume_kubelet()
         await wait_for(pilot, lambda: "/ #" in _screen(pane), timeout=10, what="the prompt once it runs")
 
 
