@@ -31,7 +31,7 @@ import sys
 import time
 import traceback
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from textual import events
@@ -142,7 +142,7 @@ def server_resource_version(kubeconfig: KubeConfig) -> int:
 def mismatches(table: PodTable, truth: dict[tuple[str, str], dict]) -> int:
     """Rows that differ from the server's pods, the relative times aside (AGE and the "(5m ago)"
     of RESTARTS change with the clock, not with the pod)."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     shown = set(table.visible_keys())
     wrong = len(shown ^ set(truth))
     labels = [str(column.label) for column in table.columns.values()]
@@ -157,7 +157,7 @@ def mismatches(table: PodTable, truth: dict[tuple[str, str], dict]) -> int:
 
 
 def _without_clock(labels: list[str], cells: list[str]) -> list[str]:
-    return [RELATIVE_TIME.sub("", cell) for label, cell in zip(labels, cells) if label != "AGE"]
+    return [RELATIVE_TIME.sub("", cell) for label, cell in zip(labels, cells, strict=False) if label != "AGE"]
 
 
 RELATIVE_TIME = re.compile(r" \([^)]* ago\)$")

@@ -46,6 +46,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
 sys.path.insert(0, str(HERE))
 from browser_bench import load_average, read_json_line  # noqa: E402
+
 from helpers.attach import NAMESPACE, POD, add_debug_container, wait_for  # noqa: E402
 
 COLS, ROWS = 120, 40
@@ -67,7 +68,7 @@ def expected_tail(lines: int, count: int) -> list[str]:
 
 def screen_ends_with_numbers(screen: list[str], lines: int) -> bool:
     """The screen's last non-empty line is a prompt and the lines above it are the last numbers."""
-    rows = [row for row in screen]
+    rows = list(screen)
     while rows and not rows[-1].strip():
         rows.pop()
     if len(rows) < 2 or not rows[-1].rstrip().endswith(PROMPT_MARK):
@@ -139,7 +140,7 @@ async def pane_benchmark(conn: ClusterConnection, container: str, lines: int, ec
         prompt = term.engine.line_text(term.engine.screen_offset + prompt_row)[: term.engine.cursor.col]
         latencies: list[float] = []
         typed = ""
-        for i in range(echo_samples):
+        for _i in range(echo_samples):
             typed += "a"
             term.expect = prompt + typed
             term.seen_at = None

@@ -14,7 +14,6 @@ from textual.app import App
 from tui.demo.cluster import DemoCluster
 from tui.paths import CONFIG_ENV
 
-
 _textual_run_test = App.run_test
 
 

@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers.snapshots import SEED_NOW
 
+from helpers.snapshots import SEED_NOW
 from tui.demo import scenario
 from tui.demo.cluster import DemoCluster
 

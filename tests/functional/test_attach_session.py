@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from helpers.attach import NAMESPACE, POD, Screen, add_debug_container, attach, wait_for
 
+from helpers.attach import NAMESPACE, POD, Screen, add_debug_container, attach, wait_for
 from tui.demo.cluster import DemoCluster
 from tui.kube.attach_session import AttachSession
 from tui.kube.config import KubeConfig

@@ -10,9 +10,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers.attach import Screen, add_debug_container, attach, wait_for
 
 import tui.kube.attach_session as attach_session
+from helpers.attach import Screen, add_debug_container, attach, wait_for
 from tui.demo.cluster import DemoCluster
 from tui.kube.config import KubeConfig
 

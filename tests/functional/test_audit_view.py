@@ -7,9 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from helpers.browser import wait_for
 from helpers.debug_ui import app_for, open_form, preview
-
 from tui.app import DEMO_AUDIT_LOG_NAME, audit_log_path_for
 from tui.audit_log import AuditLog
 from tui.demo.cluster import DemoCluster
@@ -71,7 +71,7 @@ async def test_demo_session_logs_form_and_cleanup_changes_apart(demo_cluster: De
 
 
 async def test_audit_view_of_an_empty_log_says_what_adds_entries(shared_cluster: DemoCluster,
-                                                                  private_files: Path) -> None:  # noqa: F811
+                                                                  private_files: Path) -> None:
     app = app_for(shared_cluster)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: app.browser.table.row_count > 0, what="rows")

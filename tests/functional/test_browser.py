@@ -7,8 +7,8 @@ import socket
 from pathlib import Path
 
 import pytest
-from helpers.browser import make_app, merged_kubeconfig, message_text, row_names, row_of, run_from_palette, wait_for
 
+from helpers.browser import make_app, merged_kubeconfig, message_text, row_names, row_of, run_from_palette, wait_for
 from tui.demo.cluster import DemoCluster
 
 SLIM = "slim-79487d6484-h4rss"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import unicodedata
 
-from helpers.browser import make_app, message_text, row_names, settled, wait_for
 from textual import events
 from textual.app import App
 
+from helpers.browser import make_app, message_text, row_names, settled, wait_for
 from tui.demo.cluster import DemoCluster
 
 SLIM = "slim-79487d6484-h4rss"

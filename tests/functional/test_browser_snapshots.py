@@ -9,7 +9,6 @@ fixed server address (helpers.snapshots). Update the baselines after looking at 
 from __future__ import annotations
 
 from helpers.snapshots import served_at, settle, snapshot_app
-
 from tui.demo.cluster import DemoCluster
 
 # each baseline shows the address its cluster once had (a fixed port); now any free port serves it

@@ -13,8 +13,8 @@ from tui.cli import main
 from tui.debug.request import CopyOptions, DebugRequest, Mode
 from tui.demo.cluster import DemoCluster
 from tui.kube.config import KubeConfig
-from tui.kube.debug_runner import list_copies
 from tui.kube.debug_creation import create_debug, delete_copies
+from tui.kube.debug_runner import list_copies
 
 SLIM = "slim-79487d6484-h4rss"
 WEB = "web-5d9c7b8f4-m4k8p"

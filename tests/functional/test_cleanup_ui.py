@@ -5,10 +5,10 @@ from __future__ import annotations
 import copy
 
 import pytest
-from helpers.browser import wait_for
-from helpers.debug_ui import app_for, audit_entries, pod_of, select
 from textual.widgets import DataTable
 
+from helpers.browser import wait_for
+from helpers.debug_ui import app_for, audit_entries, pod_of, select
 from tui.cli import main
 from tui.demo.cluster import DemoCluster
 from tui.screens.cleanup_screen import CleanupScreen
@@ -45,7 +45,7 @@ async def test_cleanup_deletes_only_labelled_copies(demo_cluster: DemoCluster) -
         assert [(c.namespace, c.name, c.source) for c in screen.copies] == [
             ("default", f"{WEB}-debug-k2x4z", f"default/{WEB}")]
         status = str(screen.query_one("#cleanup-status").render())
-        assert status.startswith("1 copy in namespace 'default'") or status.startswith("1 copy in namespace default")
+        assert status.startswith(("1 copy in namespace 'default'", "1 copy in namespace default"))
         assert "d deletes" in status
         table = screen.query_one("#copies", DataTable)
         assert str(table.ordered_columns[-1].label) == "status"

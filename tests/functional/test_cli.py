@@ -240,7 +240,7 @@ def closed_port() -> int:
 def test_tui_starts_and_shows_an_unreachable_cluster(tmp_path: Path) -> None:
     port = closed_port()
     path = write_kubeconfig(tmp_path / "k", f"http://127.0.0.1:{port}", ["far-away"])
-    code, text = run_in_pty(["--kubeconfig", str(path)], clean_env(tmp_path), wait_for=b"far-away")
+    code, _text = run_in_pty(["--kubeconfig", str(path)], clean_env(tmp_path), wait_for=b"far-away")
     assert code == 0
 
 
@@ -322,7 +322,7 @@ def test_exec_plugin_logs_in_on_the_terminal_before_the_tui_takes_the_screen(sha
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
         os.close(fd)
-    calls = [line for line in log.read_text().splitlines()]
+    calls = list(log.read_text().splitlines())
     assert len(calls) == 1 and '"code": "4711"' in calls[0] and '"interactive": true' in calls[0]
 
 

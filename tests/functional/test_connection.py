@@ -361,7 +361,7 @@ def test_expired_exec_client_certificate_is_refreshed_for_existing_clients(share
         assert CoreV1Api(client).list_namespaced_pod("default").items  # pools hold the stale certificate
     assert plugin_runs(path) == 1
     deadline = time.monotonic() + 5  # wait for the expiry (with the 5-minute margin) to pass
-    while datetime.datetime.now(datetime.timezone.utc) < conn._loader.expiry - datetime.timedelta(minutes=5):
+    while datetime.datetime.now(datetime.UTC) < conn._loader.expiry - datetime.timedelta(minutes=5):
         assert time.monotonic() < deadline
         time.sleep(0.05)
     shared_cluster.faults.revoke_client_certificate(stale.serial)

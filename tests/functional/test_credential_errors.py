@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 import yaml
-from helpers.browser import message_text, wait_for
 from kubernetes.client import VersionApi
 
+from helpers.browser import message_text, wait_for
 from tui.app import EphemeraApp
 from tui.demo.cluster import DemoCluster
 from tui.kube.config import KubeConfig

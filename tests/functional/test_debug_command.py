@@ -185,8 +185,8 @@ def test_restricted_profile_is_admitted_in_the_secure_namespace(shared_cluster: 
     assert debug(shared_cluster, "vault-agent-0", "-n", "secure", "--profile=restricted", "--run-as-user=65532",
                  "--dry-run") == 0
     capsys.readouterr()
-    from tui.debug.request import DebugRequest, Profile, SecurityOverrides
     from tui.debug.preflight import run_checks
+    from tui.debug.request import DebugRequest, Profile, SecurityOverrides
     from tui.kube.debug_runner import gather_facts
 
     request = DebugRequest(namespace="secure", pod="vault-agent-0", profile=Profile.RESTRICTED,
@@ -216,7 +216,7 @@ def test_run_as_non_root_pod_with_busybox(shared_cluster: DemoCluster, capsys: p
 def test_run_as_user_override_starts_in_the_non_root_pod(demo_cluster: DemoCluster,
                                                          capsys: pytest.CaptureFixture[str]) -> None:
     assert debug(demo_cluster, "nonroot-app", "--run-as-user=65532", "--no-attach") == 0
-    pod, container = created_name(capsys.readouterr().out)
+    pod, _container = created_name(capsys.readouterr().out)
     assert pod == "nonroot-app"
 
 

@@ -5,7 +5,6 @@ opens on the session: tests/functional/test_debug_command_tui.py.)"""
 from __future__ import annotations
 
 from helpers.pty_terminal import Terminal
-
 from tui.demo.cluster import DemoCluster
 
 SLIM = "slim-79487d6484-h4rss"

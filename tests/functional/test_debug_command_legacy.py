@@ -7,8 +7,8 @@ import json
 import random
 
 import pytest
-from helpers.attach import request as http
 
+from helpers.attach import request as http
 from tui.cli import main
 from tui.debug.planner import plan
 from tui.debug.request import DebugRequest, Mode
@@ -56,7 +56,7 @@ def test_debug_command_uses_the_legacy_api(legacy: DemoCluster, capsys: pytest.C
         ("PATCH", "application/json-patch+json"), ("GET", None)]
     assert requests[0]["body"][0]["path"] == "/ephemeralContainers/-"
     assert main(["--kubeconfig", kubeconfig, "debug", SLIM, "--target=app", "-c", "old", "--no-attach"]) == 0
-    out, err = capsys.readouterr()
+    out, _err = capsys.readouterr()
     assert "WARN  server version: v1.21.14" in out and "legacy EphemeralContainers" in out
     assert "ok    server dry run: admitted" in out
     assert "container old is running in pod default/" + SLIM in out

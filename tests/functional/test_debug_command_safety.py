@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 import yaml
+
 from helpers.demo_http import Raw
 from helpers.pty_terminal import Terminal
-
 from tui.cli import main
 from tui.demo.cluster import DemoCluster
 from tui.kube.config import KubeConfig
@@ -148,7 +148,7 @@ def test_custom_from_stdin_is_bounded_too(shared_cluster: DemoCluster, monkeypat
 def test_custom_yaml_alias_bomb_is_refused(shared_cluster: DemoCluster, tmp_path: Path,
                                           capsys: pytest.CaptureFixture[str]) -> None:
     lines = ["a: &a [x, x, x, x, x, x, x, x, x]"]
-    lines += [f"{b}: &{b} [*{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}]" for a, b in zip("abcdefgh", "bcdefghi")]
+    lines += [f"{b}: &{b} [*{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}]" for a, b in zip("abcdefgh", "bcdefghi", strict=True)]
     bomb = write(tmp_path / "bomb.yaml", "\n".join(lines) + "\n")  # 9**9 x's once expanded
     assert debug(shared_cluster, SLIM, "--custom", bomb, "--dry-run") == 2
     assert "YAML aliases (*a) are not accepted" in capsys.readouterr().err

@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from helpers.browser import wait_for
-from helpers.pty_terminal import Terminal
 from textual.pilot import Pilot
 
+from helpers.browser import wait_for
+from helpers.pty_terminal import Terminal
 from tui.audit_log import AuditLog
 from tui.cli import main
 from tui.commands.debug_tui import build_debug_app

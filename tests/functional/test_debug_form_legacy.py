@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+
 from helpers.browser import wait_for
 from helpers.debug_ui import SLIM, app_for, audit_entries, open_form, pod_of, preflight_text
-
 from tui.demo.cluster import DemoCluster
 from tui.demo.routes.legacy_api import enable_legacy_api
 from tui.screens.debug_form_modal import DebugFormModal

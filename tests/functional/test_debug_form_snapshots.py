@@ -11,10 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from helpers.browser import wait_for
-from helpers.snapshots import served_at, settle, snapshot_app
 from textual.pilot import Pilot
 
+from helpers.browser import wait_for
+from helpers.snapshots import served_at, settle, snapshot_app
 from tui.demo.cluster import DemoCluster
 from tui.screens.debug_followup import open_debug_form, open_policy_audit
 from tui.screens.policy_audit_screen import PolicyAuditScreen

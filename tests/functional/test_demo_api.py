@@ -7,9 +7,9 @@ import os
 import stat
 
 import pytest
-from helpers.demo_http import Raw, api_client, core_v1
 from kubernetes.client import ApiException, VersionApi
 
+from helpers.demo_http import Raw, api_client, core_v1
 from tui.demo.cluster import DemoCluster
 
 SLIM = "slim-79487d6484-h4rss"

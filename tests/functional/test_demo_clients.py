@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers.exec_stream import run_exec
 from kubernetes.client import CoreV1Api
 from kubernetes.config import new_client_from_config
 from kubernetes.stream import stream
 
+from helpers.exec_stream import run_exec
 from tui.demo.cluster import DemoCluster
 
 SLIM = "slim-79487d6484-h4rss"

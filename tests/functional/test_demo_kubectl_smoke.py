@@ -5,8 +5,8 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-from helpers.demo_http import ephemeral_state, wait_for
 
+from helpers.demo_http import ephemeral_state, wait_for
 from tui.demo.cluster import DemoCluster
 
 pytestmark = pytest.mark.kubectl

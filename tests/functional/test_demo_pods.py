@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from helpers.demo_http import Raw, api_client, core_v1, ephemeral_state, pod_json, wait_for
 from kubernetes.client import ApiException, AuthorizationV1Api, V1SelfSubjectAccessReview
 
+from helpers.demo_http import Raw, api_client, core_v1, ephemeral_state, pod_json, wait_for
 from tui.demo.cluster import DemoCluster
 
 SLIM = "slim-79487d6484-h4rss"

@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 from aiohttp import web
-from helpers.exec_stream import read_until, run_exec
 from kubernetes import client
 from kubernetes.stream import stream
 from kubernetes.stream.ws_client import RESIZE_CHANNEL
 
+from helpers.exec_stream import read_until, run_exec
 from tui.demo.node import streaming
 from tui.demo.node.runtime import ContainerRuntime
 
@@ -86,7 +86,7 @@ async def harness() -> AsyncIterator[Harness]:
 
 
 async def test_exec_ps_in_target_namespace_over_v5(harness: Harness) -> None:
-    out, err, code, status = await harness.call(run_exec, harness.api(), "debugger", ["ps", "aux"])
+    out, _err, code, status = await harness.call(run_exec, harness.api(), "debugger", ["ps", "aux"])
     lines = out.decode().splitlines()
     assert lines[0] == "PID   USER     TIME  COMMAND"
     assert lines[1].split(None, 3) == ["1", "root", "0:00", "python -m http.server 8080"]
@@ -97,7 +97,7 @@ async def test_exec_ps_in_target_namespace_over_v5(harness: Harness) -> None:
 
 @pytest.mark.parametrize("protocol", ["v5.channel.k8s.io", "v4.channel.k8s.io"])
 async def test_exit_code_on_channel_3(harness: Harness, protocol: str) -> None:
-    out, err, code, status = await harness.call(run_exec, harness.api(), "debugger", ["sh", "-c", "exit 3"], protocol)
+    _out, _err, code, status = await harness.call(run_exec, harness.api(), "debugger", ["sh", "-c", "exit 3"], protocol)
     assert code == 3
     assert status == {
         "metadata": {}, "status": "Failure",
@@ -107,14 +107,14 @@ async def test_exit_code_on_channel_3(harness: Harness, protocol: str) -> None:
 
 
 async def test_exec_without_shell_in_distroless_fails_like_the_runtime(harness: Harness) -> None:
-    out, err, code, status = await harness.call(run_exec, harness.api(), "sidecar", ["sh"])
+    _out, _err, _code, status = await harness.call(run_exec, harness.api(), "sidecar", ["sh"])
     assert status["reason"] == "InternalError" and status["code"] == 500
     assert 'exec: "sh": executable file not found in $PATH: unknown' in status["message"]
     assert status["message"].startswith("Internal error occurred: error executing command in container")
 
 
 async def test_stdin_and_stderr_without_tty(harness: Harness) -> None:
-    out, err, code, status = await harness.call(
+    out, err, code, _status = await harness.call(
         run_exec, harness.api(), "debugger", ["sh"], None, False, "echo hello $HOSTNAME\nnope\nexit 5\n")
     assert out == b"hello slim-1\n"
     assert err == b"sh: nope: not found\n"
@@ -183,7 +183,7 @@ async def test_attach_resize_cut_and_reattach(harness: Harness) -> None:
             ws.update(timeout=0.2)
         return seen, ws.returncode
 
-    seen, code = await harness.call(second_session)
+    _seen, code = await harness.call(second_session)
     assert code == 0, "attach reports Success when the process ends, like the kubelet"
     await wait_until(lambda: harness.exits == [("default", "slim-1", "shell", 4)])
     assert b"# Ephemera demo cluster" in harness.runtime.logs(harness.pods["slim-1"], "shell")

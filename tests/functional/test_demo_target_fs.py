@@ -5,10 +5,10 @@ filesystem, with the debugger's busybox tools still on PATH (targeted and copy-a
 from __future__ import annotations
 
 import pytest
-from helpers.exec_stream import read_until
 from kubernetes import client
 from kubernetes.stream import stream
 
+from helpers.exec_stream import read_until
 from tui.debug import CopyOptions, DebugRequest, Mode
 from tui.demo.cluster import DemoCluster
 from tui.kube import debug_runner

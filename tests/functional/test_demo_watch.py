@@ -6,7 +6,6 @@ from __future__ import annotations
 import time
 
 from helpers.demo_http import Raw, wait_for
-
 from tui.demo.cluster import DemoCluster
 
 SLIM = "slim-79487d6484-h4rss"

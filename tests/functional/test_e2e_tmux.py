@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from helpers.tmux import EPHEMERA, TMUX, Terminal
 
 pytestmark = [
@@ -61,12 +62,12 @@ def test_debug_the_slim_pod_in_targeted_mode_with_keys_only(terminal: Terminal, 
     terminal.type("d")
     terminal.wait_text("Debug default/slim-79487d6484-h4rss")
     terminal.wait_text("pre-flight: all clear")
-    # The form opens in targeted mode for a running pod; choose it explicitly anyway, as a user
-    # checking the mode would: Shift+Tab from the image field passes the target list (on `app`)
-    # and reaches the mode list, whose cursor stands on the chosen mode; Enter keeps it.
-    terminal.wait(lambda s: "--target=app" in s, "the targeted mode preselected in the kubectl preview")
-    terminal.keys("BTab", "BTab", "Enter")
-    screen = terminal.wait(lambda s: "--target=app" in s, "the targeted mode in the kubectl preview")
+    # The form opens in the mode list (the focus marker on the chosen row), in targeted mode for a
+    # running pod, and says so at its top; Enter there moves on to the next field, creating nothing.
+    terminal.wait(lambda s: "▶ (•) Targeted PID namespace" in s, "the targeted mode chosen, the focus on it")
+    terminal.wait_text("ctrl+s creates: Targeted PID namespace on app")
+    terminal.keys("Enter")
+    screen = terminal.wait(lambda s: "▶ target" in s and "--target=app" in s, "the focus on the target list")
     name = re.search(r"-c (debugger-[a-z0-9]{5})", screen)
     assert name is not None, screen
     debugger = name.group(1)
@@ -99,3 +100,49 @@ def test_debug_the_slim_pod_in_targeted_mode_with_keys_only(terminal: Terminal, 
     # a demo session wrote the demo audit log, not the user's
     assert (tmp_path / "state" / "ephemera" / "audit-demo.jsonl").exists()
     assert not (tmp_path / "state" / "ephemera" / "audit.jsonl").exists()
+
+
+@pytest.mark.parametrize("order", [("Up", "", "Down")], ids=["shared-target-copy"])
+def test_each_mode_chosen_by_keys_from_a_fresh_form_is_the_one_created(terminal: Terminal,
+                                                                       order: tuple[str, ...]) -> None:
+    """Issue 12: `d ↓ Enter` once made a targeted debugger. From a fresh form each time: ↑ (shared
+    network), nothing (targeted, the default of a running pod), ↓ (copy and share); the row marked
+    `(•)` and the top line name the mode; ctrl+s creates exactly that."""
+    terminal.wait_text("slim-79487d6484-h4rss", timeout=30)
+    terminal.wait_text("● live")
+    terminal.type("/")
+    terminal.wait_text("filter: text, /regex/")
+    terminal.type("slim")
+    terminal.keys("Enter")
+    terminal.wait(lambda s: 'filter "slim"' in s and "web-5d9c7b8f4" not in s, "only slim listed")
+    created: dict[str, str] = {}
+    for key, title in zip(order, ("Shared network", "Targeted PID namespace", "Copy and share"), strict=True):
+        terminal.type("d")
+        terminal.wait_text("Debug default/slim-79487d6484-h4rss")
+        terminal.wait(lambda s: "▶ (•) Targeted PID namespace" in s and "pre-flight: all clear" in s,
+                      "a fresh form: targeted, the focus on it, pre-flight done")
+        if key:
+            terminal.keys(key)
+        screen = terminal.wait(lambda s, t=title: f"▶ (•) {t}" in s and f"ctrl+s creates: {t}" in s  # type: ignore[misc]
+                               and "pre-flight: all clear" in s, f"{title} shown as chosen")
+        assert screen.count("(•)") == 1, screen
+        name = re.search(r"-c (debugger-[a-z0-9]{5})", screen)
+        assert name is not None, screen
+        created[title] = name.group(1)
+        terminal.keys("C-s")
+        terminal.wait(lambda s, n=name.group(1): f"{n} ● live" in s, f"the {title} debugger attached")  # type: ignore[misc]
+        terminal.keys("C-]")
+        terminal.wait(lambda s: "x close" in s and "Ctrl+] leave pane" not in s, "the tab bar")
+        terminal.keys("Escape")
+        terminal.wait(lambda s: "x close" not in s, "back in the browser")
+    # the copy is selected now, a pod of its own; slim holds the two ephemeral containers
+    terminal.wait(lambda s: re.search(r"slim-79487d6484-h4rss-debug-[a-z0-9]{5}", s), "the copy in the table")
+    terminal.keys("k")
+    terminal.keys("Enter")
+    terminal.wait_text("inspector: j/k scroll")
+    terminal.keys("G")
+    shared, targeted = created["Shared network"], created["Targeted PID namespace"]
+    screen = terminal.wait(lambda s: re.search(rf"{targeted}\s+busybox\s+→ target app", s)
+                           and re.search(rf"{shared}\s+busybox\s+no target", s), "both debuggers in slim's inspector")
+    assert "EPHEMERAL CONTAINERS (2)" in screen, screen  # the copy's debugger is in the copy
+    assert re.search(rf"slim-79487d6484-h4rss-debug-[a-z0-9]{{5}}/{created['Copy and share']} ● live", screen), screen

@@ -21,9 +21,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from helpers.attach import add_debug_container_to
 from helpers.tmux import EPHEMERA, TMUX, Terminal
-
 from tui.demo.cluster import DemoCluster
 
 pytestmark = [
@@ -61,7 +61,7 @@ class Pane(Terminal):
     def modes(self) -> dict[str, str]:
         template = "|".join(f"#{{{name}}}" for name in PANE_MODES)
         values = self.tmux("display-message", "-p", "-t", self.session, template).stdout.strip().split("|")
-        return dict(zip(PANE_MODES, values))
+        return dict(zip(PANE_MODES, values, strict=False))
 
 
 @pytest.fixture()

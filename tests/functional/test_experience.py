@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers.browser import make_app, row_names, settled, wait_for
-from helpers.debug_ui import SLIM, notifications, open_form, preview, select
 from textual.widgets import Input
 
+from helpers.browser import make_app, row_names, settled, wait_for
+from helpers.debug_ui import SLIM, notifications, open_form, preview, select
 from tui.cli import build_parser, use_config_option
 from tui.demo.cluster import DemoCluster
 from tui.keymap import REMAPPABLE
@@ -39,7 +39,7 @@ def _app_with_config(cluster: DemoCluster, text: str) -> Any:
 
 
 async def test_bad_config_starts_with_defaults_and_names_key_and_line(shared_cluster: DemoCluster,
-                                                                      private_files: Path) -> None:  # noqa: F811
+                                                                      private_files: Path) -> None:
     app = _app_with_config(shared_cluster, 'theme = "nord"\ndefault_image = 3\n\n[keys]\ndebug = "x"\nfly = "f"\n')
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: SLIM[1] in row_names(app), what="rows: the app started")
@@ -57,7 +57,7 @@ async def test_bad_config_starts_with_defaults_and_names_key_and_line(shared_clu
         await wait_for(pilot, lambda: isinstance(app.screen, DebugFormModal), what="debug form on x")
 
 
-async def test_syntax_error_names_line_and_column(shared_cluster: DemoCluster, private_files: Path) -> None:  # noqa: F811
+async def test_syntax_error_names_line_and_column(shared_cluster: DemoCluster, private_files: Path) -> None:
     app = _app_with_config(shared_cluster, 'default_image = "busybox"\ntheme = \n')
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: SLIM[1] in row_names(app), what="rows")
@@ -66,7 +66,7 @@ async def test_syntax_error_names_line_and_column(shared_cluster: DemoCluster, p
 
 
 async def test_theme_choice_is_remembered_and_default_namespace_used(shared_cluster: DemoCluster,
-                                                                    private_files: Path) -> None:  # noqa: F811
+                                                                    private_files: Path) -> None:
     path = _config(Path(os.environ[CONFIG_ENV]), '# my settings\ndefault_namespace = "staging"\n')
     app = make_app(shared_cluster.kubeconfig_path)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -207,7 +207,7 @@ async def test_debugger_start_shows_what_it_waits_for_with_elapsed_time(tmp_path
 
 
 async def test_palette_runs_actions_by_name_and_shows_their_keys(shared_cluster: DemoCluster,
-                                                                 private_files: Path) -> None:  # noqa: F811
+                                                                 private_files: Path) -> None:
     app = make_app(shared_cluster.kubeconfig_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await select(pilot, SLIM)
@@ -216,7 +216,7 @@ async def test_palette_runs_actions_by_name_and_shows_their_keys(shared_cluster:
 
 
 async def test_a_remapped_key_another_binding_has_is_refused_with_its_line(shared_cluster: DemoCluster,
-                                                                            private_files: Path) -> None:  # noqa: F811
+                                                                            private_files: Path) -> None:
     app = _app_with_config(shared_cluster, '[keys]\ndebug = "s"\nattach = "j"\nshell = "ctrl+x"\n')
     async with app.run_test(size=(80, 24)) as pilot:
         await select(pilot, SLIM)
@@ -229,7 +229,7 @@ async def test_a_remapped_key_another_binding_has_is_refused_with_its_line(share
 
 
 async def test_several_config_problems_are_one_notice_that_fits_80x24_and_help_repeats_them(
-        shared_cluster: DemoCluster, private_files: Path) -> None:  # noqa: F811
+        shared_cluster: DemoCluster, private_files: Path) -> None:
     app = _app_with_config(shared_cluster, 'default_image = 3\nrecent_images = "x"\nprofile = "weird"\n'
             'default_profile = "weird"\n[keys]\nflyaway = "f"\n')
     async with app.run_test(size=(80, 24)) as pilot:
@@ -246,7 +246,7 @@ async def test_several_config_problems_are_one_notice_that_fits_80x24_and_help_r
 
 
 async def test_remapped_keys_show_in_footer_help_and_palette(shared_cluster: DemoCluster,
-                                                              private_files: Path) -> None:  # noqa: F811
+                                                              private_files: Path) -> None:
     from textual.widgets._footer import FooterKey
 
     app = _app_with_config(shared_cluster, '[keys]\ndebug = "x"\naudit_log = "f4"\ncommand_palette = "semicolon"\n')
@@ -269,7 +269,7 @@ async def test_remapped_keys_show_in_footer_help_and_palette(shared_cluster: Dem
 
 
 async def test_the_palette_holds_the_actions_of_the_view_it_is_opened_on(shared_cluster: DemoCluster,
-                                                                        private_files: Path) -> None:  # noqa: F811
+                                                                        private_files: Path) -> None:
     app = make_app(shared_cluster.kubeconfig_path)
     async with app.run_test(size=(100, 30)) as pilot:
         await select(pilot, SLIM)
@@ -287,7 +287,7 @@ async def test_the_palette_holds_the_actions_of_the_view_it_is_opened_on(shared_
 
 
 async def test_a_screenshot_in_a_read_only_directory_goes_to_the_state_directory_or_says_why(
-        shared_cluster: DemoCluster, private_files: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+        shared_cluster: DemoCluster, private_files: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir("/proc")  # not writable, even for root
     app = make_app(shared_cluster.kubeconfig_path)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -305,7 +305,7 @@ async def test_a_screenshot_in_a_read_only_directory_goes_to_the_state_directory
 
 
 async def test_the_config_file_defaults_fill_the_debug_form(shared_cluster: DemoCluster,
-                                                           private_files: Path) -> None:  # noqa: F811
+                                                           private_files: Path) -> None:
     app = _app_with_config(shared_cluster, 'default_image = "nicolaka/netshoot"\ndefault_profile = "netadmin"\n'
                            'recent_images = ["alpine:3.20", "busybox"]\n[debug]\nmode = "copy"\n'
                            'pull_policy = "Always"\n')
@@ -324,7 +324,7 @@ async def test_the_config_file_defaults_fill_the_debug_form(shared_cluster: Demo
 
 
 async def test_hints_about_debugging_name_the_remapped_debug_key(shared_cluster: DemoCluster,
-                                                                 private_files: Path) -> None:  # noqa: F811
+                                                                 private_files: Path) -> None:
     """`a` on a pod without an ephemeral container says which key adds one: the user's, not d."""
     app = _app_with_config(shared_cluster, '[keys]\ndebug = "x"\nshell = "ctrl+x"\n')
     async with app.run_test(size=(120, 40)) as pilot:

@@ -15,11 +15,11 @@ from typing import Any
 
 import pytest
 import yaml
-from helpers.browser import make_app, palette_entry, row_names, row_of, wait_for
-from helpers.hostile_pods import HOSTILE_POD, NAMESPACE, OSC52, OSC_TITLE, add_hostile_pod, hostile, unsafe_output
 from textual.widgets import DataTable
 from textual.widgets._toast import Toast
 
+from helpers.browser import make_app, palette_entry, row_names, row_of, wait_for
+from helpers.hostile_pods import HOSTILE_POD, NAMESPACE, OSC52, OSC_TITLE, add_hostile_pod, hostile, unsafe_output
 from tui.app import EphemeraApp, TerminalGuard
 from tui.cli import main
 from tui.debug import MANAGED_BY_LABEL, MANAGED_BY_VALUE, SOURCE_POD_ANNOTATION
@@ -181,7 +181,6 @@ def test_cli_prints_cluster_text_visibly(demo_cluster: DemoCluster, capsys: pyte
 async def test_debug_form_and_policy_audit_on_the_hostile_pod(demo_cluster: DemoCluster, guard: bool) -> None:
     """The form's pre-flight, preview and messages, and the policy audit, quote the pod: visibly."""
     from helpers.debug_ui import open_form
-
     from tui.screens.policy_audit_screen import PolicyAuditScreen
 
     add_hostile_pod(demo_cluster)

@@ -17,8 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from helpers.hostile_pods import HOSTILE_POD, add_hostile_pod
 
+from helpers.hostile_pods import HOSTILE_POD, add_hostile_pod
 from tui.demo.cluster import DemoCluster
 
 TMUX = shutil.which("tmux")

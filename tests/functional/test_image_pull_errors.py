@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from helpers.demo_http import Raw, ephemeral_state, pod_json, wait_for
 
+from helpers.demo_http import Raw, ephemeral_state, pod_json, wait_for
 from tui.cli import main
 from tui.demo.cluster import DemoCluster
 

@@ -7,7 +7,6 @@ from typing import Any
 
 from helpers.attach import add_debug_container_to
 from helpers.browser import make_app, wait_for
-
 from tui.demo.cluster import DemoCluster
 
 SLIM = ("default", "slim-79487d6484-h4rss")

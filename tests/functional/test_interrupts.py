@@ -13,9 +13,9 @@ import time
 from pathlib import Path
 
 import pytest
+
 from helpers.attach import container_state
 from helpers.pty_terminal import Terminal
-
 from tui.cli import main
 from tui.demo.cluster import DemoCluster
 from tui.kube.config import KubeConfig

@@ -13,13 +13,13 @@ import re
 import subprocess
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO
 
 import pytest
-from helpers.demo_http import ephemeral_state, pod_json, wait_for
 
+from helpers.demo_http import ephemeral_state, pod_json, wait_for
 from tui.demo.cluster import DemoCluster
 
 pytestmark = pytest.mark.kubectl
@@ -320,7 +320,7 @@ def test_logs_tail_timestamps_since_and_limit_bytes(shared_cluster: DemoCluster,
     assert kubectl_ok(kubectl, shared_cluster, "logs", SHARED_PID, "-c", "web", "--limit-bytes=10") == \
         "\n".join(every)[:10]
     assert kubectl_ok(kubectl, shared_cluster, "logs", SHARED_PID, "-c", "web", "--since=1h").splitlines() == every
-    after = datetime.now(timezone.utc) + timedelta(minutes=1)  # nothing was written after this
+    after = datetime.now(UTC) + timedelta(minutes=1)  # nothing was written after this
     later = kubectl_ok(kubectl, shared_cluster, "logs", SHARED_PID, "-c", "web",
                        "--since-time=" + after.strftime("%Y-%m-%dT%H:%M:%SZ"))
     assert later == ""

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers.pod_watch import Recorder, connect, server_pods, start_watcher, wait_in_sync
 
+from helpers.pod_watch import Recorder, connect, server_pods, start_watcher, wait_in_sync
 from tui.demo.cluster import DemoCluster
 from tui.kube.config import KubeConfig
 from tui.kube.connection import ClusterConnection
@@ -43,7 +43,7 @@ def waiting_reason(pod: dict | None, container: str) -> str:
 
 
 def test_initial_list_arrives_as_a_reset_matching_the_server(watching) -> None:
-    watcher, recorder, connection = watching
+    _watcher, recorder, connection = watching
     assert recorder.batches[0].reset
     assert [s.state for s in recorder.statuses[:2]] == ["connecting", "live"]
     wait_in_sync(recorder, connection)
@@ -52,7 +52,7 @@ def test_initial_list_arrives_as_a_reset_matching_the_server(watching) -> None:
 
 
 def test_a_container_state_change_arrives_without_anything_else_happening(watching, demo_cluster) -> None:
-    watcher, recorder, connection = watching
+    watcher, recorder, _connection = watching
     name, container = first_container(recorder.store.pods)
     demo_cluster.faults.set_container_waiting("default", name, container, "CrashLoopBackOff",
                                               "back-off 10s restarting failed container")
@@ -85,7 +85,7 @@ def test_expired_history_relists_with_exactly_the_servers_pods(watching, demo_cl
 
 
 def test_server_restart_shows_reconnecting_with_a_reason_then_live(watching, demo_cluster) -> None:
-    watcher, recorder, connection = watching
+    _watcher, recorder, connection = watching
     seen = len(recorder.statuses)
     demo_cluster.restart_server(downtime=1.0)
     recorder.wait_for(lambda: any(s.state == "reconnecting" for s in recorder.statuses[seen:]),

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+
 from helpers.browser import wait_for
 from helpers.debug_ui import app_for, pod_of, select
-
 from tui.debug.policy_audit import audit_variants
 from tui.demo.cluster import DemoCluster
 from tui.pods.security import check_pod, namespace_policy

@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers.attach import add_debug_container_to
-from helpers.browser import make_app, wait_for
 from textual.pilot import Pilot
 
+from helpers.attach import add_debug_container_to
+from helpers.browser import make_app, wait_for
 from tui.audit_log import AuditLog
 from tui.demo.cluster import DemoCluster
 from tui.paths import cast_directory, ensure_private_dir, open_private_file, write_private_file

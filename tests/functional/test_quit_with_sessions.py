@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from helpers.attach import add_debug_container_to
-from helpers.browser import make_app, wait_for
 from textual.pilot import Pilot
 
+from helpers.attach import add_debug_container_to
+from helpers.browser import make_app, wait_for
 from tui.demo.cluster import DemoCluster
 from tui.screens.confirm_modal import ConfirmModal
 from widgets.session_pane import SessionPane

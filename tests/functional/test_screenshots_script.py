@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers.debug_ui import app_for
 
+from helpers.debug_ui import app_for
 from tui.demo.cluster import DemoCluster
 from tui.screenshots import pane_text, shot_attach_plain
 
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.usefixtures("private_files")  # Ephemera's config.toml 
 
 
 async def test_the_plain_shot_shows_only_the_debuggers_processes(demo_cluster: DemoCluster, tmp_path: Path,
-                                                                 private_files: Path) -> None:  # noqa: F811
+                                                                 private_files: Path) -> None:
     app = app_for(demo_cluster, demo=True)
     async with app.run_test(size=(120, 40)) as pilot:
         [plain] = await shot_attach_plain(pilot, tmp_path)

@@ -266,7 +266,7 @@ def test_served_command_ignores_relative_pythonpath_entries(tmp_path: Path) -> N
     pythonpath = safe_pythonpath(".:")
     if pythonpath is not None:
         env["PYTHONPATH"] = pythonpath
-    result = subprocess.run(served_command(build_parser().parse_args(["serve", "--demo"])) + ["--version"],
+    result = subprocess.run([*served_command(build_parser().parse_args(["serve", "--demo"])), "--version"],
                             cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60, check=False)
     assert result.returncode == 0, result.stderr
     assert "HIJACKED" not in result.stdout

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from helpers.browser import wait_for
 from helpers.session_panes import attached, text_of
-
 from tui.demo.cluster import DemoCluster
 
 

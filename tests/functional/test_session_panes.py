@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.pilot import Pilot
+
 from helpers.attach import add_debug_container, container_state, request
 from helpers.browser import make_app, wait_for
 from helpers.session_panes import attach_first, panes, run_line, select, text_of, type_line, wait_badge, wait_text
-from textual.pilot import Pilot
-
 from tui.app import EphemeraApp
 from tui.demo.cluster import DemoCluster
 from tui.kube.config import KubeConfig

@@ -17,10 +17,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from helpers.attach import add_debug_container
-from helpers.browser import make_app, wait_for
 from textual.pilot import Pilot
 
+from helpers.attach import add_debug_container
+from helpers.browser import make_app, wait_for
 from tui.app import EphemeraApp
 from tui.cli import main
 from tui.demo.cluster import DemoCluster

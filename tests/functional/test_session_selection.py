@@ -4,9 +4,9 @@ j/k (↑/↓, PgUp/PgDn) extend it into the scrollback, `y` copies exactly those
 from __future__ import annotations
 
 import pytest
+
 from helpers.browser import wait_for
 from helpers.session_panes import attached, run_line
-
 from tui.demo.cluster import DemoCluster
 from widgets.session_tabs import HINT_SCROLLED, HINT_SELECTING, HINT_TERMINAL
 

@@ -4,7 +4,6 @@ as the app closes) is a no-op, not `NoMatches("No child found with id='session-1
 from __future__ import annotations
 
 from helpers.browser import make_app, wait_for
-
 from tui.demo.cluster import DemoCluster
 
 SLIM = "slim-79487d6484-h4rss"

@@ -10,8 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers.browser import make_app, wait_for
 
+from helpers.browser import make_app, wait_for
 from tui.demo.cluster import DemoCluster
 
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual.pilot import Pilot
+
 from helpers.attach import add_debug_container
 from helpers.browser import wait_for
 from helpers.snapshots import served_at, snapshot_app
-from textual.pilot import Pilot
-
 from tui.demo.cluster import DemoCluster, start_seeded_containers
 from tui.kube.config import KubeConfig
 from widgets.terminal.terminal_view import TerminalView

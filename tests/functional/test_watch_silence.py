@@ -17,10 +17,10 @@ from collections.abc import Iterator
 
 import pytest
 import urllib3
+
 from helpers.browser import make_app, row_names, wait_for
 from helpers.demo_http import Raw
 from helpers.pod_watch import connect, start_watcher, wait_in_sync
-
 from tui.demo.api.store import DEFAULT_BOOKMARK_FREQUENCY
 from tui.demo.cluster import DemoCluster
 from tui.kube import pod_watch

@@ -37,7 +37,7 @@ def row_names(app: EphemeraApp) -> list[str]:
 def row_of(app: EphemeraApp, namespace: str, name: str) -> dict[str, str]:
     """One row as {column label: text}."""
     table = app.browser.table
-    return dict(zip(table.column_labels, table.row_texts((namespace, name))))
+    return dict(zip(table.column_labels, table.row_texts((namespace, name)), strict=False))
 
 
 def message_text(app: EphemeraApp) -> str:

@@ -5,7 +5,7 @@ listens on a free port."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +15,7 @@ from textual.widgets import Input
 from helpers.browser import make_app, row_names, wait_for
 from tui.app import EphemeraApp
 
-SEED_NOW = datetime(2025, 6, 1, 12, 0, 0, tzinfo=timezone.utc)
+SEED_NOW = datetime(2025, 6, 1, 12, 0, 0, tzinfo=UTC)
 SLIM = ("default", "slim-79487d6484-h4rss")
 
 RunBefore = Callable[[Pilot], Awaitable[None]]

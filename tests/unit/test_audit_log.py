@@ -38,9 +38,9 @@ PATCH = {
 
 
 def record(log: AuditLog, **overrides: object) -> AuditEntry:
-    fields: dict[str, object] = dict(context="prod", namespace="shop", pod="web-1", action=EPHEMERAL_CONTAINER_ADDED,
-                                     request=PATCH, result={"status": 200, "message": "OK",
-                                                            "created": ["debugger-x7k2p"]}, ok=True)
+    fields: dict[str, object] = {"context": "prod", "namespace": "shop", "pod": "web-1", "action": EPHEMERAL_CONTAINER_ADDED,
+                                     "request": PATCH, "result": {"status": 200, "message": "OK",
+                                                            "created": ["debugger-x7k2p"]}, "ok": True}
     fields.update(overrides)
     return log.record(**fields)  # type: ignore[arg-type]
 

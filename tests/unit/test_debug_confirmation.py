@@ -4,11 +4,12 @@ root on the node asks, kubectl's profile defaults do not."""
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 import pytest
-from helpers.debug_pods import slim_pod
 
+from helpers.debug_pods import slim_pod
 from tui.debug import CopyOptions, DebugRequest, Mode, Profile, SecurityOverrides, VolumeMount, plan
 from tui.debug.confirmation import (
     ROOT_EQUIVALENT_CAPABILITIES,
@@ -98,7 +99,7 @@ def test_sys_admin_sentence() -> None:
 @pytest.mark.parametrize("spelling", ["sys_module", "CAP_SYS_MODULE", "cap_sys_module", " Sys_Module "])
 def test_capability_spellings_are_normalised_as_the_runtime_reads_them(spelling: str) -> None:
     assert normalize_capability(spelling) == "SYS_MODULE"
-    custom = parse_custom('{"securityContext": {"capabilities": {"add": ["%s"]}}}' % spelling)
+    custom = parse_custom(json.dumps({"securityContext": {"capabilities": {"add": [spelling]}}}))
     assert _reasons(custom=custom) == ["the debug container adds capability SYS_MODULE: "
                                        "loads kernel modules, code in the node's kernel"]
 

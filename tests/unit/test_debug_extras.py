@@ -8,8 +8,8 @@ import shutil
 import subprocess
 
 import pytest
-from helpers.debug_pods import slim_pod
 
+from helpers.debug_pods import slim_pod
 from tui.debug import CopyOptions, DebugRequest, Mode, PlanError, Profile, SecurityOverrides, VolumeMount, plan
 from tui.debug.custom import merge_custom, parse_custom
 
@@ -142,8 +142,8 @@ def test_custom_spec_is_merged_last_strategically(text: str) -> None:
 def test_custom_spec_refuses_what_kubectl_refuses() -> None:
     for text in ('{"image": "x"}', "command: [sh]", '{"name": "x"}', "lifecycle: {}",
                  '{"volumeDevices": [{"name": "d", "devicePath": "/dev/x"}]}'):
-        with pytest.raises(PlanError, match="^name, command, image, lifecycle and volume devices "
-                                            "are not modifiable via custom profile$"):
+        with pytest.raises(PlanError, match=r"^name, command, image, lifecycle and volume devices "
+                                            r"are not modifiable via custom profile$"):
             parse_custom(text)
     with pytest.raises(PlanError, match="does not contain a valid container spec"):
         parse_custom("- just\n- a list\n")

@@ -6,8 +6,8 @@ import argparse
 import shlex
 
 import pytest
-from helpers.debug_pods import slim_pod
 
+from helpers.debug_pods import slim_pod
 from tui.debug import CopyOptions, DebugRequest, KeepFlags, Mode, PlanError, Profile, plan
 from tui.debug.kubectl_command import (
     add_kubectl_debug_arguments,

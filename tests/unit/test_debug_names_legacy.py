@@ -5,7 +5,6 @@ from __future__ import annotations
 import random
 
 from helpers.debug_pods import slim_pod
-
 from tui.debug import DebugRequest, plan
 from tui.debug.legacy import is_legacy_response, legacy_get_request, legacy_put_request
 from tui.debug.names import ALPHABET, copy_pod_name, debug_container_name, random_suffix

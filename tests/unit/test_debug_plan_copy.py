@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import copy
 import random
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
-from helpers.debug_pods import KUBECTL_DEBUGGER, PROFILE_SECURITY, slim_pod
 
+from helpers.debug_pods import KUBECTL_DEBUGGER, PROFILE_SECURITY, slim_pod
 from tui.debug import CopyOptions, DebugRequest, KeepFlags, Mode, PlanError, Profile, plan
 from tui.debug.names import ALPHABET
 
-NOW = datetime(2025, 3, 4, 5, 6, 7, tzinfo=timezone.utc)
+NOW = datetime(2025, 3, 4, 5, 6, 7, tzinfo=UTC)
 OURS_LABELS = {"app.kubernetes.io/managed-by": "ephemera"}
 OURS_ANNOTATIONS = {
     "ephemera.dev/source-pod": "default/slim-x",

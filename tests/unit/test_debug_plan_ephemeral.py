@@ -9,8 +9,8 @@ from __future__ import annotations
 import random
 
 import pytest
-from helpers.debug_pods import KUBECTL_DEBUGGER, PROFILE_SECURITY, slim_pod
 
+from helpers.debug_pods import KUBECTL_DEBUGGER, PROFILE_SECURITY, slim_pod
 from tui.debug import DebugRequest, Mode, PlanError, Profile, plan
 
 PATH = "/api/v1/namespaces/default/pods/slim-x/ephemeralcontainers"

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from tui.demo.api.status import ApiError
 from tui.demo.api.protobuf import INLINE_FIELDS, MAGIC, UNKNOWN, decode_object, schema
+from tui.demo.api.status import ApiError
 
 CORE = "k8s.io.api.core.v1."
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 
 from helpers.demo_runtime import run, slim_pod, start, wait_for
-
 from tui.demo.container import images
 from tui.demo.node.runtime import ContainerRuntime, ExecError
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 
 from helpers.demo_runtime import interactive, pod_runtime, run, sh, wait_for
-
 from tui.demo.programs.shell import parse
 from tui.demo.programs.top import ENTER_ALT_SCREEN, LEAVE_ALT_SCREEN
 
@@ -57,19 +56,19 @@ async def test_unknown_command_and_exit_status() -> None:
 
 
 async def test_expansion_pipes_and_redirection() -> None:
-    code, out, err = await sh('X=world; export Y=1; echo "hello $X" \'$X\' ${Y} $((2*3)); '
+    _code, out, _err = await sh('X=world; export Y=1; echo "hello $X" \'$X\' ${Y} $((2*3)); '
                               "seq 1 10 | grep 1 | wc -l; echo saved > /tmp/f; cat /tmp/f; "
                               "for i in $(seq 3); do echo n$i; done")
     assert out == "hello world $X 1 6\n2\nsaved\nn1\nn2\nn3\n"
 
 
 async def test_syntax_error() -> None:
-    code, out, err = await sh('echo "unterminated')
+    code, _out, err = await sh('echo "unterminated')
     assert code == 2 and err == "sh: syntax error: unterminated quoted string\n"
 
 
 async def test_misc_commands() -> None:
-    code, out, err = await sh("id; whoami; uname -a; cat /etc/hostname; pgrep python; ls -a /tmp; "
+    _code, out, _err = await sh("id; whoami; uname -a; cat /etc/hostname; pgrep python; ls -a /tmp; "
                               "netstat -tlnp | grep 8080")
     lines = out.splitlines()
     assert lines[0] == "uid=0(root) gid=0(root) groups=0(root),10(wheel)"

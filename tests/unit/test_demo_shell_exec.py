@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from helpers.demo_runtime import Collector, pod_runtime, sh, wait_for
 
+from helpers.demo_runtime import Collector, pod_runtime, sh, wait_for
 from tui.debug.target_fs import target_mode_helper
 from tui.demo.programs.applets import sleep_seconds
 
@@ -63,7 +63,7 @@ def test_sleep_rejects_what_busybox_rejects(operand: str) -> None:
 
 async def test_sleep_with_fractions_and_suffixes_runs_and_bad_operands_fail() -> None:
     assert await sh("sleep 0.01 0.01s; echo done") == (0, "done\n", "")
-    code, out, err = await sh("sleep 1x; echo $?")
+    _code, out, err = await sh("sleep 1x; echo $?")
     assert (out, err) == ("1\n", "sleep: invalid number '1x'\n")
     with pytest.raises(TimeoutError):
         await asyncio.wait_for(sh("sleep 1d"), 0.2)
@@ -71,7 +71,7 @@ async def test_sleep_with_fractions_and_suffixes_runs_and_bad_operands_fail() ->
 
 async def test_pathname_expansion_matches_the_filesystem_and_leaves_quoted_patterns_alone() -> None:
     assert await sh("echo /bin/l* '/bin/l*' \"/bin/l*\"") == (0, "/bin/less /bin/ln /bin/ls /bin/l* /bin/l*\n", "")
-    code, out, _ = await sh("for d in /proc/[0-9]*; do echo $d; done")
+    _code, out, _ = await sh("for d in /proc/[0-9]*; do echo $d; done")
     assert "/proc/1" in out.split() and all(line.startswith("/proc/") for line in out.split())
     assert await sh("echo /nonexistent*") == (0, "/nonexistent*\n", "")
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import random
 
 from helpers.debug_pods import slim_pod
-
 from tui.debug.policy_audit import AUDIT_CONTAINER, audit_row, audit_variants, format_table
 from tui.pods.security import evaluate
 

@@ -7,8 +7,8 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from helpers.debug_pods import slim_pod
 
+from helpers.debug_pods import slim_pod
 from tui.debug import CopyOptions, DebugRequest, Mode, Profile, SecurityOverrides, plan
 from tui.debug.preflight import (
     AccessQuestion,
@@ -103,7 +103,7 @@ def test_rbac_questions_follow_the_mode() -> None:
 
 
 def test_rbac_denial_fails_and_names_the_permission() -> None:
-    access: dict[AccessQuestion, bool | None] = {q: True for q in access_questions(SHARED)}
+    access: dict[AccessQuestion, bool | None] = dict.fromkeys(access_questions(SHARED), True)
     patch = access_questions(SHARED)[0]
     access[patch] = False
     checks = run_checks(facts_for(SHARED, access=access))

@@ -35,7 +35,7 @@ def test_cast_file_has_header_events_and_replays_to_the_same_screen(tmp_path: Pa
     assert [round(e[0], 3) for e in outputs] == [0.5, 1.0, 1.5, 2.0]
     assert events[-1][1:] == ("r", "40x6")
     replay = TerminalEngine(30, 5)
-    for _, kind, data in outputs:
+    for _, _kind, data in outputs:
         replay.feed_text(data)
     assert replay.screen_text() == live.screen_text()
 

@@ -8,10 +8,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from helpers.terminal_app import TerminalApp, until, visible_text
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from helpers.terminal_app import TerminalApp, until, visible_text
 from widgets.terminal.engine import TerminalEngine
 from widgets.terminal.terminal_view import SELECTED_STYLE, TerminalSelected, TerminalView
 
@@ -68,7 +68,7 @@ async def test_drag_selects_exactly_the_cells_between_and_announces_them() -> No
 
 
 async def test_drag_backwards_and_within_a_line() -> None:
-    async with showing(b"one two three\r\n", "one two three") as (app, pilot, term):
+    async with showing(b"one two three\r\n", "one two three") as (app, pilot, _term):
         await drag(pilot, (6, 0), (4, 0))
         await until(pilot, lambda: app.selections() != [])
         assert app.selections() == ["two"]
@@ -103,7 +103,7 @@ async def test_a_program_that_asked_for_the_mouse_gets_the_drag_unless_shift_is_
 
 
 async def test_selection_never_cuts_a_wide_character() -> None:
-    async with showing("ab日本語cd\r\n".encode(), "ab日本語cd") as (app, pilot, term):
+    async with showing("ab日本語cd\r\n".encode(), "ab日本語cd") as (app, pilot, _term):
         await drag(pilot, (3, 0), (6, 0))  # from the right half of 日 to the left half of 語
         await until(pilot, lambda: app.selections() != [])
         assert app.selections() == ["日本語"]

@@ -6,13 +6,13 @@ import asyncio
 import threading
 
 import pytest
-from helpers.terminal_app import TerminalApp, until, visible_text
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rich.color import Color
 from textual.message import Message
 
 import widgets.terminal.terminal_view as terminal_view_module
+from helpers.terminal_app import TerminalApp, until, visible_text
 from widgets.terminal.terminal_view import TerminalLeave, TerminalResized, TerminalView
 
 

@@ -38,7 +38,7 @@ def test_devices_fifos_and_directories_are_refused_by_name(tmp_path: Path) -> No
 
 def test_standard_input_is_bounded_too() -> None:
     assert read_user_file("-", stdin=io.BytesIO(b"{}")) == "{}"
-    with pytest.raises(UserFileError, match="^file standard input is larger than 1 MiB"):
+    with pytest.raises(UserFileError, match=r"^file standard input is larger than 1 MiB"):
         read_user_file("-", stdin=io.BytesIO(b"x" * (MIB + 1)))
 
 
