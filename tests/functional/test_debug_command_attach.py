@@ -19,7 +19,9 @@ def test_attach_in_the_terminal_and_use_the_shell(demo_cluster: DemoCluster) -> 
     term.read_until(lambda out: b"http.server" in out)
     term.type("exit\r")
     assert term.wait() == 0
-    assert f"resume with `kubectl attach {SLIM} -c live -n default -i -t`".encode() in term.output
+    flags = f"--context ephemera-demo --kubeconfig {demo_cluster.kubeconfig_path}"  # the session's cluster
+    assert (f"resume with `kubectl attach {SLIM} -c live -n default {flags} -i -t`".encode()
+            in term.output.replace(b"\r", b"").replace(b"\n", b""))
 
 
 def test_reuse_offer_on_a_terminal(demo_cluster: DemoCluster) -> None:
