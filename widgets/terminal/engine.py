@@ -250,7 +250,8 @@ class TerminalEngine:
 
     # -- input -------------------------------------------------------------------------------
     def feed(self, data: bytes) -> list[int]:
-        """Feed program output; return the indexes (as in `line`) of the lines that changed."""
+        """Feed program output; return the indexes (as in `line`) of the lines that changed: screen rows,
+        and the rows of the screen before this feed that it scrolled into the scrollback."""
         text = self._decoder.decode(data)
         if not text:
             return []
@@ -300,6 +301,26 @@ class TerminalEngine:
         return region in ("", ";", "1", "1;", ";0", "0;0") or region in (f"1;{self._rows}", f";{self._rows}")
 
     def feed_text(self, text: str) -> list[int]:
+        pushed_before = self._pushed
+        changed = self._feed_pieces(text)
+        if self._pushed != pushed_before:
+            # Rows of the screen as it was before this feed went into the scrollback: their text may
+            # have been written in this very feed (`clear; seq 1 60` writes and scrolls rows in one
+            # burst), so they changed too, though they are not on the screen any more.
+            changed[:0] = self._scrolled_since(pushed_before)
+        return changed
+
+    def _scrolled_since(self, pushed_before: int) -> range:
+        """Indexes of the lines that were screen rows when `_pushed` was `pushed_before` and are now
+        held in the scrollback (lines pushed later than those were never shown: nothing caches them)."""
+        if self._scanner.modes.alternate_screen:
+            return range(0)  # the scrollback is not shown now (and the view drops its cache on a switch)
+        first_key = self._pushed - len(self._scrollback)
+        start = max(pushed_before, first_key)
+        stop = min(self._pushed, pushed_before + self._rows)
+        return range(start - first_key, max(start, stop) - first_key)
+
+    def _feed_pieces(self, text: str) -> list[int]:
         last_escape = text.rfind("\x1b")
         if last_escape != -1:
             self._ground = _ends_in_ground(text[last_escape:])

@@ -247,10 +247,13 @@ class TerminalView(ScrollView, can_focus=True):
         if offset != offset_before or alt_before != engine.alternate_screen:
             self._full_refresh = True
             if alt_before != engine.alternate_screen:
+                # Main-screen rows written in this feed before the switch were reported in the other
+                # screen's numbering: drop every cached strip (a switch is rare, one screen to rebuild).
+                strips.clear()
                 self._select_anchor = None  # the selected lines are not shown any more
                 self._dragging = False
         else:
-            self._dirty_rows.update(index - offset for index in changed)
+            self._dirty_rows.update(index - offset for index in changed if index >= offset)
         self._schedule_frame()
 
     def _schedule_frame(self) -> None:
@@ -375,7 +378,8 @@ class TerminalView(ScrollView, can_focus=True):
         if self.has_focus:
             cursor = engine.cursor
             if cursor.visible and index == engine.screen_offset + cursor.row and cursor.col < width:
-                strip = self._with_cursor(strip, cursor.col)
+                # On a wide character the cursor covers both of its cells (half of one is no glyph).
+                strip = self._with_cursor(strip, *engine.cell_span(index, cursor.col, cursor.col + 1))
         if self._select_anchor is not None:
             span = self._selected_cells(index, width)
             if span is not None:
@@ -502,8 +506,8 @@ class TerminalView(ScrollView, can_focus=True):
             self.scroll_lines(line - top - height + 1)
 
     @staticmethod
-    def _with_cursor(strip: Strip, col: int) -> Strip:
-        before, at, after = strip.divide([col, col + 1, strip.cell_length])[:3]
+    def _with_cursor(strip: Strip, col: int, end: int) -> Strip:
+        before, at, after = strip.divide([col, max(end, col + 1), strip.cell_length])[:3]
         cursor_segments = [
             Segment(text, (style or Style()) + Style(reverse=not (style and style.reverse)))
             for text, style, _ in at
