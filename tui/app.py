@@ -370,7 +370,9 @@ class EphemeraApp(App[None]):
             for pane in screen.query(SessionPane):
                 if pane.badge.state in ("live", "connecting", "waiting"):
                     target = pane.target
-                    sessions.append(OpenSession(target.namespace, target.pod, target.container, pane.kind))
+                    sessions.append(OpenSession(target.namespace, target.pod, target.container, pane.kind,
+                                                ephemeral=pane.container_kind != "container",
+                                                copy_of=pane.copy_source))
         return sessions
 
     def request_quit(self) -> None:

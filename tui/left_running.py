@@ -1,7 +1,9 @@
 """What keeps running in the cluster when the user quits Ephemera with sessions open.
 
 Ephemeral containers can never be removed, and a detached attach session leaves its shell
-running in the container. Quitting must not leave that behind silently: the app asks first
+running in the container. The debugger of a pod copy (copy and share) is a regular container
+instead: the copy stays until it is deleted (`C` in the browser, `ephemera cleanup`).
+Quitting must not leave that behind silently: the app asks first
 (`quit_reasons`) and the CLI prints what stays and how to get back to it (`exit_summary`).
 Plain functions, no Textual.
 """
@@ -24,6 +26,8 @@ class OpenSession:
     pod: str
     container: str
     kind: Literal["attach", "exec"]
+    ephemeral: bool = True  # False: a regular container (spec.containers), e.g. the debugger of a copy
+    copy_of: str = ""  # "NS/NAME" when the pod is Ephemera's copy of that pod
 
     @property
     def title(self) -> str:
@@ -43,11 +47,20 @@ def _count(sessions: Sequence[OpenSession]) -> str:
 def quit_reasons(sessions: Sequence[OpenSession]) -> list[str]:
     """The lines of the quit confirmation: what quitting does to each open session."""
     reasons = [f"{_count(sessions)} open: " + ", ".join(s.title for s in sessions)]
-    if any(s.kind == "attach" for s in sessions):
+    attached = [s for s in sessions if s.kind == "attach"]
+    if any(s.ephemeral for s in attached):
         reasons.append(
             "Attached debug shells keep running in their containers after you quit (ephemeral "
             "containers cannot be removed); re-attach later with a on the pod, or kubectl attach."
         )
+    if any(not s.ephemeral and s.copy_of for s in attached):
+        reasons.append(
+            "Debug shells in pod copies keep running after you quit: a copy stays until it is deleted "
+            "(C in the browser, or ephemera cleanup); re-attach later with a on the copy, or kubectl attach."
+        )
+    if any(not s.ephemeral and not s.copy_of for s in attached):
+        reasons.append("Attached shells in regular containers keep running after you quit; re-attach later "
+                       "with a on the pod, or kubectl attach.")
     if any(s.kind == "exec" for s in sessions):
         reasons.append("Exec'd shells end with their connection; anything running in them stops.")
     return reasons
@@ -59,10 +72,21 @@ def exit_summary(sessions: Sequence[OpenSession], flags: Sequence[str] = ()) -> 
     attached = [s for s in sessions if s.kind == "attach"]
     if not attached:
         return ""
-    lines = ["ephemera: still running in the cluster (ephemeral containers cannot be removed):"]
+    mixed = not all(s.ephemeral for s in attached)
+    if mixed:
+        lines = ["ephemera: still running in the cluster:"]
+    else:
+        lines = ["ephemera: still running in the cluster (ephemeral containers cannot be removed):"]
     for session in attached:
         lines.append(f"  {session.title}  re-attach: {session.reattach_command(flags)}")
-    return "\n".join(lines)
+        if session.ephemeral and mixed:
+            lines.append("    an ephemeral container: it cannot be removed")
+        elif not session.ephemeral and session.copy_of:
+            ns = ["-n", session.namespace, *flags]
+            lines.append(f"    in the pod copy {session.pod} (of {session.copy_of}), which stays until it is deleted: "
+                         f"C in ephemera, or {_command('ephemera', 'cleanup', *ns)} "
+                         f"(or {_command('kubectl', 'delete', 'pod', session.pod, *ns)})")
+    return "\n".join(visible_line(line) for line in lines)
 
 
 def _command(*words: str) -> str:

@@ -31,6 +31,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Static
 
+from tui.debug.planner import MANAGED_BY_LABEL, MANAGED_BY_VALUE, SOURCE_POD_ANNOTATION
 from tui.display_text import safe_text
 from tui.kube.attach_session import AttachSession, SessionStatus
 from tui.kube.pod_reads import check_pod, read_logs
@@ -100,6 +101,14 @@ def _entry(pod: dict[str, Any] | None, container: str) -> ContainerEntry | None:
 
 def _uid_of(pod: dict[str, Any] | None) -> str:
     return str(((pod or {}).get("metadata") or {}).get("uid") or "")
+
+
+def copy_source(pod: dict[str, Any] | None) -> str:
+    """"NS/NAME" of the pod that `pod` is Ephemera's copy of ("" for any other pod)."""
+    metadata = (pod or {}).get("metadata") or {}
+    if (metadata.get("labels") or {}).get(MANAGED_BY_LABEL) != MANAGED_BY_VALUE:
+        return ""
+    return str((metadata.get("annotations") or {}).get(SOURCE_POD_ANNOTATION) or "") or "?"
 
 
 def _image_of(pod: dict[str, Any] | None, container: str) -> str:
@@ -206,6 +215,11 @@ class SessionPane(Vertical):
         self._terminal = TerminalView(classes="session-terminal")
         self.watched = True  # the shown tab (SessionTabs sets it): its output is seen as it comes
         self.activity = False  # output arrived while another tab was shown
+        # A regular container (a copy's debugger) whose process exited is started again by the kubelet
+        # (restartPolicy): the restart count of the run attached to, and whether a newer run is seen.
+        self._run_restarts: int | None = None
+        self.restarted = False  # the kubelet started the container again since the session ended
+        self._awaiting_restart = False  # r was pressed before the new run: attach when it runs
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -242,6 +256,42 @@ class SessionPane(Vertical):
             banner.set_class(name == style, f"-{name}")
 
     @property
+    def container_kind(self) -> str:
+        """"ephemeral" (spec.ephemeralContainers), "container" (a regular one, e.g. a copy's
+        debugger), "init", or "" while the pod is not known."""
+        entry = _entry(self.pod, self.target.container)
+        return entry.kind if entry is not None else ""
+
+    @property
+    def restart_policy(self) -> str:
+        return str(((self.pod or {}).get("spec") or {}).get("restartPolicy") or "Always")
+
+    def kubelet_restarts(self, exit_code: int | None) -> bool:
+        """Whether the kubelet starts this container again after its process exited with `exit_code`
+        (a regular container, restartPolicy Always, or OnFailure and a failure); never an ephemeral one."""
+        if self.container_kind != "container" or exit_code is None:
+            return False
+        policy = self.restart_policy
+        return policy == "Always" or (policy == "OnFailure" and exit_code != 0)
+
+    @property
+    def copy_source(self) -> str:
+        """"NS/NAME" of the pod this pane's pod is Ephemera's copy of ("" when it is not a copy)."""
+        return copy_source(self.pod)
+
+    def _new_run(self, entry: ContainerEntry | None) -> bool:
+        """The pod shows a run of the container newer than the one the session attached to."""
+        if entry is None or self._run_restarts is None:
+            return False
+        return entry.restarts > self._run_restarts
+
+    def _note_run(self) -> None:
+        """Remember which run of the container the session is attached to (its restart count)."""
+        entry = _entry(self.pod, self.target.container)
+        if entry is not None and entry.state == "Running":
+            self._run_restarts = entry.restarts
+
+    @property
     def finished(self) -> bool:
         """No session is running (ended, lost, failed, waiting, logs or closed)."""
         return self.session is None or self.session.status.finished
@@ -254,7 +304,7 @@ class SessionPane(Vertical):
             return False
         if self.badge.state in ("lost", "failed"):
             return True
-        return self.kind == "exec" or self.exit_code is None
+        return self.kind == "exec" or self.exit_code is None or self.kubelet_restarts(self.exit_code)
 
     # ------------------------------------------------------------------ container state (watch data)
     def update_pod(self, pod: dict[str, Any] | None, *, deleted: bool = False) -> None:
@@ -275,6 +325,25 @@ class SessionPane(Vertical):
         self.pod = pod
         if self.phase == "waiting":
             self._evaluate(self.pod)
+        else:
+            self._check_restarted()
+
+    def _check_restarted(self) -> None:
+        """After the attached process exited: say so once the pod shows the kubelet's new run."""
+        if (self.phase != "session" or not self.finished or self.restarted or self.kind != "attach"
+                or not self.kubelet_restarts(self.exit_code)):
+            return
+        entry = _entry(self.pod, self.target.container)
+        if entry is None or entry.state != "Running" or not self._new_run(entry):
+            return
+        self.restarted = True
+        self._set_badge("ended", f"ended (exit {self.exit_code}), restarted")
+        self._set_banner(
+            f"Container {self.target.container} was restarted by the kubelet after its process exited "
+            f"with code {self.exit_code} (restartPolicy {self.restart_policy}; restarts: {entry.restarts}).\n"
+            "Press r to attach to its new run (a new shell: what ran before is gone).",
+            "info",
+        )
 
     # ------------------------------------------------------------------ the pod deleted
     def check_pod(self) -> None:
@@ -338,6 +407,20 @@ class SessionPane(Vertical):
         entry = _entry(pod, self.target.container)
         if entry is None and not first:
             return  # not in the browser's copy yet: wait for the watch to bring it
+        if self._awaiting_restart:
+            if entry is not None and entry.state == "Running" and self._new_run(entry):
+                self._awaiting_restart = False
+                self._start_session()
+                return
+            state = (entry.reason or entry.state) if entry is not None else "not listed"
+            self.phase = "waiting"
+            self._set_badge("waiting", "waiting: restart")
+            self._set_banner(
+                f"Waiting for the kubelet to restart container {self.target.container} ({state}): "
+                "the attach starts as soon as its new run is Running.",
+                "warning" if entry is not None and entry.reason == "CrashLoopBackOff" else "info",
+            )
+            return
         if entry is None or entry.state == "Running":
             # Unknown to the browser (another namespace, not listed yet): let the server decide.
             self._start_session()
@@ -401,6 +484,7 @@ class SessionPane(Vertical):
         generation = self.generation
         self.phase = "session"
         self.exit_code = None
+        self.restarted = False
         terminal = self.terminal
         cols, rows = terminal.size_in_cells
         session = AttachSession(
@@ -416,6 +500,7 @@ class SessionPane(Vertical):
             rows=rows,
         )
         self.session = session
+        self._note_run()
         self._set_badge("connecting", "connecting")
         what = "attach to" if self.kind == "attach" else f"exec {' '.join(self.argv or [])} in"
         self._set_banner(f"Connecting: {what} {self.target.title}…")
@@ -446,6 +531,7 @@ class SessionPane(Vertical):
         if status.state == "connecting":
             self._set_badge("connecting")
         elif status.state == "live":
+            self._note_run()
             self._set_badge("live")
             self._set_banner("")
         elif status.state == "ended":
@@ -504,11 +590,11 @@ class SessionPane(Vertical):
         if status.exit_code is not None:
             self._set_badge("ended", f"ended (exit {status.exit_code})")
             if self.kind == "attach":
-                self._set_banner(
-                    f"The container's process exited with code {status.exit_code}: {self.target.container} has "
-                    "terminated (an ephemeral container cannot be restarted; d in the browser adds a new one).",
-                    "warning",
-                )
+                if self._run_restarts is None:  # the pod was not known while the session ran: best effort
+                    entry = _entry(self.pod, self.target.container)
+                    self._run_restarts = entry.restarts if entry is not None else None
+                self._set_banner(self._exited_text(status.exit_code), "warning")
+                self._check_restarted()  # the watch may have shown the new run before this event
             else:
                 self._set_banner(f"The shell exited with code {status.exit_code}. Press r for a new shell.", "warning")
             return
@@ -520,10 +606,37 @@ class SessionPane(Vertical):
         else:
             self._set_banner(f"The attach stream ended: {status.message}. Press r to re-attach.", "warning")
 
+    def _exited_text(self, code: int) -> str:
+        """The banner of an attach whose container's process exited: what the container's kind (and
+        its pod's restartPolicy) make of it."""
+        container, debug_key = self.target.container, self._key_display("debug", "d")
+        exited = f"The container's process exited with code {code}"
+        kind = self.container_kind
+        if kind == "ephemeral":
+            return (f"{exited}: {container} has terminated (an ephemeral container cannot be restarted; "
+                    f"{debug_key} in the browser adds a new one).")
+        if kind != "container":
+            return f"{exited}: {container} has terminated."
+        source = self.copy_source
+        of_pod = f"of the copy {self._pod_name}" if source else f"of pod {self._pod_name}"
+        stays = (f"\nThe copy stays until it is deleted ({self._key_display('cleanup', 'C')} in the browser, or "
+                 f"ephemera cleanup -n {self.target.namespace})." if source else "")
+        if self.kubelet_restarts(code):
+            return (f"{exited}. {container} is a regular container {of_pod} (restartPolicy {self.restart_policy}): "
+                    f"the kubelet restarts it; press r to attach to its new run.{stays}")
+        return (f"{exited}: {container}, a regular container {of_pod}, has terminated and stays so "
+                f"(restartPolicy {self.restart_policy}).{stays}")
+
     def reattach(self) -> bool:
-        """Start a new session into the same terminal (after a lost connection, a failure ...)."""
+        """Start a new session into the same terminal (after a lost connection, a failure, or the
+        kubelet's restart of a regular container: then on its new run, waiting for it if need be)."""
         if not self.can_reattach:
             return False
+        if self.exit_code is not None and self.kind == "attach" and self.kubelet_restarts(self.exit_code):
+            self.terminal.feed(b"\r\n\x1b[2m--- attaching to the container's new run ---\x1b[0m\r\n")
+            self._awaiting_restart = True
+            self._evaluate(self.pod)  # at once when the new run is seen, else when the watch shows it
+            return True
         self.terminal.feed(b"\r\n\x1b[2m--- re-attaching ---\x1b[0m\r\n")
         self._start_session()
         return True
