@@ -86,8 +86,9 @@ async def open_form(pilot: Pilot, key: tuple[str, str] = SLIM) -> Any:
 
 
 async def choose_mode(pilot: Pilot, form: Any, index: int, *, settle: bool = True) -> None:
-    """Keyboard only: focus the mode list, move to the `index`-th mode (0 plain, 1 target, 2 copy),
-    Enter; with `settle`, wait for the pre-flight of the new mode (tests use it too)."""
+    """Keyboard only: focus the mode list, ↓ until the `index`-th mode is chosen (0 plain, 1 target,
+    2 copy), Enter (on to the next field); with `settle`, wait for the pre-flight of the new mode
+    (tests use it too)."""
     from textual.widgets import RadioSet
 
     radio = form.query_one(RadioSet)
@@ -187,7 +188,7 @@ async def shot_inspector(pilot: Pilot, out: Path) -> list[Path]:
 async def shot_debug_form(pilot: Pilot, out: Path) -> list[Path]:
     form = await open_form(pilot)
     await choose_mode(pilot, form, 1)
-    form.query_one("#image").focus()
+    form.query_one("#mode").focus()  # as the form opens: the focus on the chosen mode
     await pilot.pause(0.2)
     first = save(pilot, out, "debug-form-120x40")
     await pilot.press("escape")

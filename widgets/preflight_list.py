@@ -73,10 +73,14 @@ class PreflightList(Static):
         super().__init__(Text("pre-flight: not run yet", style="dim"), id=id)
         self.checks: list[Check] = []
         self.border_title = "pre-flight"
+        self.summary = Text("pre-flight: not run yet", style="dim")
+        """One line for the top of the form (the list itself may be below the fold): the verdict
+        and the names of the failed checks, `✘ pre-flight: 1 failed: static pod`."""
 
     def running(self) -> None:
         self.add_class("-running")
         self.border_title = "pre-flight: checking…"
+        self.summary = Text("… pre-flight: checking…", style="dim")
         if not self.checks:
             self.update(Text("checking RBAC, the pod, Pod Security and a server dry run…", style="dim"))
 
@@ -85,14 +89,24 @@ class PreflightList(Static):
         self.remove_class("-running")
         failures = sum(1 for c in checks if c.verdict == "fail")
         warnings = sum(1 for c in checks if c.verdict == "warn")
-        summary = f"{failures} failed" if failures else "all clear" if not warnings else f"{warnings} warnings"
+        summary = f"{failures} failed" if failures else "all clear" if not warnings else \
+            f"{warnings} warning{'' if warnings == 1 else 's'}"
         self.border_title = f"pre-flight: {summary}"
+        failed = [visible_line(c.name) for c in checks if c.verdict == "fail"]
+        warned = [visible_line(c.name) for c in checks if c.verdict == "warn"]
+        if failed:
+            self.summary = Text(f"✘ pre-flight: {summary}: {', '.join(failed)} ↓", style="bold red")
+        elif warned:
+            self.summary = Text(f"⚠ pre-flight: {summary}: {', '.join(warned)} ↓", style="yellow")
+        else:
+            self.summary = Text("✔ pre-flight: all clear", style="green")
         self.update(render_checks(checks))
 
     def error(self, message: str) -> None:
         self.checks = []
         self.remove_class("-running")
         self.border_title = "pre-flight: could not run"
+        self.summary = Text("✘ pre-flight: could not run ↓", style="bold red")
         self.update(safe_text(message, style="bold red"))
 
     @property

@@ -91,7 +91,9 @@ async def test_a_refused_change_from_the_form_is_a_failed_entry_in_the_view(demo
     app = app_for(demo_cluster, demo=True)
     async with app.run_test(size=(80, 24)) as pilot:
         form = await open_form(pilot, ("secure", "vault-agent-0"))
-        await pilot.press("ctrl+s")
+        await pilot.press("ctrl+s")  # the failed pre-flight asks first: create anyway
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="the pre-flight's question")
+        await pilot.press("y")
         log = AuditLog(audit_log_path_for(True))
         await wait_for(pilot, lambda: log.path.exists() and log.read(), timeout=10, what="the refusal recorded")
         [entry] = log.read()

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from helpers.browser import wait_for
-from helpers.debug_ui import app_for, notifications, open_form, pod_of
 from textual.widgets import RadioSet
 
+from helpers.browser import wait_for
+from helpers.debug_ui import app_for, notifications, open_form, pod_of
 from tui.demo.cluster import DemoCluster
+from tui.screens.confirm_modal import ConfirmModal
 from tui.screens.debug_form_modal import DebugFormModal
 from tui.screenshots import choose_mode
 
@@ -24,7 +25,12 @@ async def _create(pilot: Any, form: DebugFormModal, *, copy: bool) -> None:
         await wait_for(pilot, lambda: form.query_one(RadioSet).pressed_index == 2, what="copy mode")
         await wait_for(pilot, lambda: form.plan is not None and form.plan.pod_copy is not None, what="copy plan")
     await pilot.press("ctrl+s")
-    await wait_for(pilot, lambda: not isinstance(pilot.app.screen, DebugFormModal), timeout=10, what="form closed")
+    # the pre-flight said so (busybox runs as root in a runAsNonRoot pod): ctrl+s asks first
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, ConfirmModal), what="the pre-flight's question")
+    assert "pre-flight failed: runAsNonRoot" in " ".join(pilot.app.screen.reasons)
+    await pilot.press("y")
+    await wait_for(pilot, lambda: not isinstance(pilot.app.screen, (DebugFormModal, ConfirmModal)), timeout=10,
+                   what="form closed")
 
 
 async def test_a_copy_that_cannot_start_is_said_to_stay_with_how_to_delete_it(demo_cluster: DemoCluster) -> None:
@@ -54,8 +60,6 @@ async def test_an_ephemeral_container_that_cannot_start_is_said_to_stay(demo_clu
 
 async def test_replace_whose_delete_is_refused_says_the_copy_stays(demo_cluster: DemoCluster) -> None:
     from textual.widgets import Checkbox
-
-    from tui.screens.confirm_modal import ConfirmModal
 
     demo_cluster.faults.deny("delete", "pods")
     app = app_for(demo_cluster)

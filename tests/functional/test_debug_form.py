@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.widgets import Checkbox, Input, RadioSet, Select
+
 from helpers.browser import wait_for
 from helpers.debug_ui import (
     SLIM,
@@ -19,8 +21,6 @@ from helpers.debug_ui import (
     preview,
     settle_preflight,
 )
-from textual.widgets import Checkbox, Input, RadioSet, Select
-
 from tui.demo.cluster import DemoCluster
 from tui.screens.confirm_modal import ConfirmModal
 from tui.screens.debug_form_modal import DebugFormModal
@@ -127,7 +127,10 @@ async def test_preflight_rbac_denial_and_server_refusal_shown_in_the_form(demo_c
         form = await open_form(pilot)
         text = preflight_text(form)
         assert "fail RBAC:" in text and "patch pods/ephemeralcontainers" in text
-        await pilot.press("ctrl+s")
+        await pilot.press("ctrl+s")  # the failed pre-flight asks first, naming the failed check
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="the pre-flight's question")
+        assert any(r.startswith("pre-flight failed: RBAC:") for r in app.screen.reasons)
+        await pilot.press("y")
         await wait_for(pilot, lambda: "Refused: 403" in form.error_text, timeout=10, what="403 in the form")
         assert "ephemeralcontainers" in form.error_text
         assert isinstance(app.screen, DebugFormModal)  # the form stays open to fix things
@@ -145,7 +148,7 @@ async def test_create_targeted_debugger_inspector_shows_waiting_then_running(dem
         name = preview(form).rsplit("-c ", 1)[1]
         form.query_one("#image", Input).focus()
         demo_cluster.faults.pause_kubelet()  # a slow node: the debugger stays Waiting until resumed
-        await pilot.press("enter")  # Enter in a text field creates
+        await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: not isinstance(app.screen, DebugFormModal), timeout=10, what="form closed")
         browser = app.browser
         assert browser.table.selected_key == SLIM
@@ -311,7 +314,7 @@ async def test_ctrl_y_copies_the_custom_file_with_the_command_when_kubectl_needs
 
 
 async def test_pull_policy_from_the_settings_and_a_custom_spec_reach_the_container(
-        demo_cluster: DemoCluster, private_files: Path) -> None:  # noqa: F811 - the autouse fixture
+        demo_cluster: DemoCluster, private_files: Path) -> None:
     (private_files / "config.toml").write_text('[debug]\npull_policy = "IfNotPresent"\n')
     app = app_for(demo_cluster)
     async with app.run_test(size=(120, 40)) as pilot:

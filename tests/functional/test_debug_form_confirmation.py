@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from helpers.browser import wait_for
-from helpers.debug_ui import SLIM, app_for, open_form, pod_of
 from textual.widgets import Input, Static
 
+from helpers.browser import wait_for
+from helpers.debug_ui import SLIM, app_for, open_form, pod_of
 from tui.demo.cluster import DemoCluster
 from tui.screens.confirm_modal import ConfirmModal
 from tui.screens.debug_form_modal import DebugFormModal
@@ -63,7 +63,7 @@ async def test_a_custom_spec_adding_all_asks(demo_cluster: DemoCluster) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         form = await open_form(pilot)
         await _type(pilot, form, "custom", "{securityContext: {capabilities: {add: [CAP_ALL]}}}")
-        await pilot.press("enter")  # Enter in a text field creates: here it asks first
+        await pilot.press("ctrl+s")  # it asks first
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="confirmation")
         assert "adds capability ALL: every capability, root on the node" in _reasons(app)
         await pilot.press("n")

@@ -51,6 +51,15 @@ def test_debug_form_80x24(snapshot_cluster: DemoCluster, snap_compare) -> None: 
                         run_before=served_at("https://127.0.0.1:47332", _form))
 
 
+def test_debug_form_no_color_80x24(snapshot_cluster: DemoCluster, snap_compare,  # type: ignore[no-untyped-def]
+                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """NO_COLOR: greys only; the states are `( )`/`(•)` and `[ ]`/`[x]`, the focus a `▶`."""
+    monkeypatch.setenv("NO_COLOR", "1")  # read (and removed) by the app's constructor
+    app = snapshot_app(snapshot_cluster.kubeconfig_path)  # type: ignore[attr-defined]
+    assert app.no_color
+    assert snap_compare(app, terminal_size=(80, 24), run_before=served_at("https://127.0.0.1:47334", _form))
+
+
 def test_policy_audit_120x40(snapshot_cluster: DemoCluster, snap_compare) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(snapshot_app(snapshot_cluster.kubeconfig_path), terminal_size=(120, 40),  # type: ignore[attr-defined]
                         run_before=served_at("https://127.0.0.1:47333", _audit))

@@ -102,9 +102,7 @@ def test_debug_the_slim_pod_in_targeted_mode_with_keys_only(terminal: Terminal, 
     assert not (tmp_path / "state" / "ephemera" / "audit.jsonl").exists()
 
 
-@pytest.mark.parametrize("order", [("Up", "", "Down")], ids=["shared-target-copy"])
-def test_each_mode_chosen_by_keys_from_a_fresh_form_is_the_one_created(terminal: Terminal,
-                                                                       order: tuple[str, ...]) -> None:
+def test_each_mode_chosen_by_keys_from_a_fresh_form_is_the_one_created(terminal: Terminal) -> None:
     """Issue 12: `d ↓ Enter` once made a targeted debugger. From a fresh form each time: ↑ (shared
     network), nothing (targeted, the default of a running pod), ↓ (copy and share); the row marked
     `(•)` and the top line name the mode; ctrl+s creates exactly that."""
@@ -116,7 +114,8 @@ def test_each_mode_chosen_by_keys_from_a_fresh_form_is_the_one_created(terminal:
     terminal.keys("Enter")
     terminal.wait(lambda s: 'filter "slim"' in s and "web-5d9c7b8f4" not in s, "only slim listed")
     created: dict[str, str] = {}
-    for key, title in zip(order, ("Shared network", "Targeted PID namespace", "Copy and share"), strict=True):
+    modes = ("Shared network", "Targeted PID namespace", "Copy and share")
+    for key, title in zip(("Up", "", "Down"), modes, strict=True):
         terminal.type("d")
         terminal.wait_text("Debug default/slim-79487d6484-h4rss")
         terminal.wait(lambda s: "▶ (•) Targeted PID namespace" in s and "pre-flight: all clear" in s,
@@ -128,9 +127,9 @@ def test_each_mode_chosen_by_keys_from_a_fresh_form_is_the_one_created(terminal:
         assert screen.count("(•)") == 1, screen
         name = re.search(r"-c (debugger-[a-z0-9]{5})", screen)
         assert name is not None, screen
-        created[title] = name.group(1)
+        debugger = created[title] = name.group(1)
         terminal.keys("C-s")
-        terminal.wait(lambda s, n=name.group(1): f"{n} ● live" in s, f"the {title} debugger attached")  # type: ignore[misc]
+        terminal.wait(lambda s, n=debugger: f"{n} ● live" in s, f"the {title} debugger attached")  # type: ignore[misc]
         terminal.keys("C-]")
         terminal.wait(lambda s: "x close" in s and "Ctrl+] leave pane" not in s, "the tab bar")
         terminal.keys("Escape")

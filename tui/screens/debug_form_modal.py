@@ -7,9 +7,15 @@ security overrides, copy options and the target-filesystem helper. Every change 
 preview, the plan's warnings and the reuse offer at once; the pre-flight (RBAC, Pod Security, the
 server's dry run...) runs in a thread worker on open and 0.4 s after the last change.
 
-Enter (in a text field) or ctrl+s creates: privileged or replace ask first (ConfirmModal); the
-creation runs in a worker; a refusal (403/422/404) stays in the form with the server's message
-and the fix. Success dismisses the form with a `DebugStarted`; so does ctrl+r ("attach to the
+Keys: the focus starts in the mode list, where ↑/↓ choose the mode itself (the row marked `(•)` is
+the one created); Enter there or in a text field moves to the next field, never creates. Only
+ctrl+s creates, and the line at the top of the form says what it creates ("ctrl+s creates:
+Targeted PID namespace on app ...") and the pre-flight's verdict ("pre-flight: 1 failed: static
+pod"), fixed above the scrolling fields so it shows at 80x24. ctrl+s first waits for the
+pre-flight of the values on screen; a failed check (a refused server dry run included), a
+pre-flight that could not run, privileged or replace ask first (ConfirmModal, focus on Cancel,
+listing why). The creation runs in a worker; a refusal (403/422/404) stays in the form with the
+server's message and the fix. Success dismisses the form with a `DebugStarted`; so does ctrl+r ("attach to the
 running debugger-xyz instead"). ctrl+y copies the kubectl command.
 """
 
@@ -29,7 +35,7 @@ from textual.events import Resize
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.timer import Timer
-from textual.widgets import Checkbox, Input, Label, RadioButton, RadioSet, Select, Static
+from textual.widgets import Checkbox, Input, RadioSet, Select, Static
 
 from tui.clipboard import copy_text
 from tui.debug.errors import PlanError
@@ -44,8 +50,9 @@ from tui.pods.facts import container_entries
 from tui.screens.confirm_modal import ConfirmModal
 from tui.screens.debug_form_values import MODE_LESSONS, FormValues, request_from_values
 from tui.screens.ui_thread import call_on_ui
+from widgets.form_controls import BoxCheckbox, FieldLabel, ModeButton, ModeList
 from widgets.kubectl_preview import KubectlPreview
-from widgets.preflight_list import PreflightList
+from widgets.preflight_list import PreflightList, form_wording
 
 PREFLIGHT_DEBOUNCE_SECONDS = 0.4
 NARROW_WIDTH = 118
@@ -99,7 +106,7 @@ def _show(widget: Static, text: Text) -> None:
 
 
 def _field(label: str, widget: Any, hint: str = "") -> Horizontal:
-    children: list[Any] = [Label(label, classes="field-label"), widget]
+    children: list[Any] = [FieldLabel(label), widget]
     if hint:
         children.append(Static(Text(hint, style="dim"), classes="field-hint"))
     return Horizontal(*children, classes="field")
@@ -120,7 +127,8 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
     DebugFormModal.-narrow #fields { width: 100%; }
     DebugFormModal.-narrow #results { width: 100%; margin-left: 0; }
     DebugFormModal .field { height: auto; }
-    DebugFormModal .field-label { width: 12; color: $text-accent; }
+    DebugFormModal .field-label { width: 14; color: $text-accent; }
+    DebugFormModal #form-summary { dock: top; height: auto; }
     DebugFormModal .field-hint { width: auto; max-width: 40; margin-left: 1; }
     DebugFormModal .section { color: $text-accent; text-style: bold; margin-top: 1; }
     DebugFormModal Input { width: 1fr; }
@@ -181,6 +189,10 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
         self._preflight_timer: Timer | None = None
         self._mounted = False
         self._planned_values: FormValues | None = None
+        self._preflight_values: FormValues | None = None  # what the running pre-flight checks
+        self.checked_values: FormValues | None = None  # what the pre-flight shown checked
+        self.preflight_error = ""  # why the pre-flight shown could not run
+        self.create_after_preflight = False  # ctrl+s waits for the pre-flight of the values on screen
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -189,13 +201,14 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
         target_value = self.targets[0][1] if self.targets else Select.NULL
         form = VerticalScroll(id="debug-form")
         form.border_title = Text(visible_line(f"Debug {self.namespace}/{self.pod_name}"))
-        form.border_subtitle = "Enter/ctrl+s create · ctrl+y copy · ctrl+r reuse · PgDn more · Esc cancel"
+        form.border_subtitle = "ctrl+s create · ↑↓ mode · Tab/Enter next · ctrl+y copy · ctrl+r reuse · Esc cancel"
         with form:
-            with RadioSet(id="mode", compact=True):
+            yield Static("", id="form-summary")
+            with ModeList(id="mode", compact=True):
                 for mode, element_id in MODE_IDS.items():
                     title, lesson = MODE_LESSONS[mode]
                     label = Text.assemble((f"{title:<23}", "bold"), (lesson, "dim"))
-                    yield RadioButton(label, id=element_id, value=mode is self.default_mode)
+                    yield ModeButton(label, id=element_id, value=mode is self.default_mode)
             with Horizontal(id="form-columns"):
                 with Vertical(id="fields"):
                     yield _field("target", Select(self.targets, value=target_value, allow_blank=not self.targets,
@@ -220,13 +233,13 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
                     yield _field("custom", Input(placeholder="JSON/YAML, merged last: {workingDir: /tmp}",
                                                  id="custom", compact=True))
                     yield Static("security overrides", classes="section")
-                    yield Checkbox("privileged (asks first)", id="privileged", compact=True)
+                    yield BoxCheckbox("privileged (asks first)", id="privileged", compact=True)
                     yield _field("runAsUser", Input(placeholder="uid", id="run-as-user", compact=True))
                     yield _field("runAsGroup", Input(placeholder="gid", id="run-as-group", compact=True))
-                    yield Checkbox("runAsNonRoot", id="run-as-non-root", compact=True)
+                    yield BoxCheckbox("runAsNonRoot", id="run-as-non-root", compact=True)
                     yield _field("caps add", Input(placeholder="NET_ADMIN SYS_PTRACE", id="cap-add", compact=True))
                     yield _field("caps drop", Input(placeholder="ALL", id="cap-drop", compact=True))
-                    yield Checkbox("target filesystem: shell in its root",
+                    yield BoxCheckbox("target filesystem: shell in its root",
                                    id="target-fs", compact=True)
                     with Vertical(id="copy-options"):
                         yield Static("copy options", classes="section")
@@ -234,13 +247,13 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
                                                         compact=True))
                         yield _field("set image", Input(placeholder="CONTAINER=IMAGE ...", id="set-image",
                                                         compact=True))
-                        yield Checkbox("same node", id="same-node", compact=True)
-                        yield Checkbox("keep labels", id="keep-labels", compact=True)
-                        yield Checkbox("keep annotations", id="keep-annotations", compact=True)
-                        yield Checkbox("keep liveness probes", id="keep-liveness", compact=True)
-                        yield Checkbox("keep readiness probes", id="keep-readiness", compact=True)
-                        yield Checkbox("keep startup probes", id="keep-startup", compact=True)
-                        yield Checkbox("replace: delete the original (asks)", id="replace",
+                        yield BoxCheckbox("same node", id="same-node", compact=True)
+                        yield BoxCheckbox("keep labels", id="keep-labels", compact=True)
+                        yield BoxCheckbox("keep annotations", id="keep-annotations", compact=True)
+                        yield BoxCheckbox("keep liveness probes", id="keep-liveness", compact=True)
+                        yield BoxCheckbox("keep readiness probes", id="keep-readiness", compact=True)
+                        yield BoxCheckbox("keep startup probes", id="keep-startup", compact=True)
+                        yield BoxCheckbox("replace: delete the original (asks)", id="replace",
                                        compact=True)
                 with Vertical(id="results"):
                     yield KubectlPreview(id="kubectl-preview")
@@ -252,14 +265,11 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
 
     def on_mount(self) -> None:
         self._mounted = True
-        # The mode list's keyboard cursor starts on the chosen mode, not on the first one.
-        modes = self.query_one("#mode", RadioSet)
-        modes._selected = modes.pressed_index if modes.pressed_index >= 0 else 0
         for element_id in ("#form-error", "#form-status"):
             self.query_one(element_id, Static).display = False
         self._update_copy_section()
         self.refresh_plan(schedule_preflight=False)
-        self.query_one("#image", Input).focus()
+        self.query_one("#mode", ModeList).focus()  # ↑/↓ choose the mode: a keyboard user starts there
         if self.run_preflight:
             self.start_preflight()
 
@@ -325,6 +335,10 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
     def _changed(self) -> None:
         if not self._mounted or self.values() == self._planned_values:
             return  # e.g. the Changed events of widgets just mounted: nothing to re-plan
+        if self.create_after_preflight:
+            self.create_after_preflight = False
+            self._set_status(Text("not created: the form changed while its pre-flight ran (ctrl+s again)",
+                                  style="yellow"))
         self._update_copy_section()
         self.refresh_plan()
 
@@ -354,10 +368,28 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
             warnings = Text("")
         _show(self.query_one("#plan-warnings", Static), warnings)
         self._show_reuse(reusable_container(self.pod, self.request) if self.request else None)
+        self._update_summary()
         if schedule_preflight and self.run_preflight:
             if self._preflight_timer is not None:
                 self._preflight_timer.stop()
             self._preflight_timer = self.set_timer(PREFLIGHT_DEBOUNCE_SECONDS, self.start_preflight)
+
+    def _update_summary(self) -> None:
+        """The top line: what ctrl+s creates, in words, and the pre-flight's verdict."""
+        text = Text()
+        request, target = self.request, self.values().target
+        if request is None:
+            text.append("ctrl+s cannot create yet: ", style="bold")
+            text.append(self.problem, style="red")
+        else:
+            text.append("ctrl+s creates: ", style="bold")
+            title = MODE_LESSONS[request.mode][0]
+            text.append(f"{title} on {target or '?'}" if request.mode is Mode.TARGET else title, style="bold")
+            text.append(" · a new pod; the original untouched" if request.mode is Mode.COPY
+                        else " · can't be removed")
+        text.append("\n")
+        text.append_text(self.query_one(PreflightList).summary)
+        self.query_one("#form-summary", Static).update(sanitize_text(text))
 
     def _show_reuse(self, container: str | None) -> None:
         self.reusable = container
@@ -371,15 +403,24 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
 
     # ------------------------------------------------------------------ pre-flight
     def start_preflight(self) -> None:
+        if self._preflight_timer is not None:
+            self._preflight_timer.stop()
         self._preflight_timer = None
         request = self.request
         self.preflight_generation += 1
+        self._preflight_values = self._planned_values
         if request is None or self.connection is None:
-            self.query_one(PreflightList).error(self.problem or "not connected to a cluster")
-            self.preflight_done = self.preflight_generation
+            self._preflight_failed(self.preflight_generation, self.problem or "not connected to a cluster")
             return
         self.query_one(PreflightList).running()
+        self._update_summary()
         self._run_preflight(request, self.preflight_generation)
+
+    @property
+    def preflight_current(self) -> bool:
+        """The pre-flight shown is that of the values on screen (none pending or running)."""
+        return (self._preflight_timer is None and self.preflight_done == self.preflight_generation
+                and self.checked_values is not None and self.checked_values == self.values())
 
     @work(thread=True, exclusive=True, group="debug-preflight", exit_on_error=False)
     def _run_preflight(self, request: DebugRequest, generation: int) -> None:
@@ -400,30 +441,73 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
             if self.request is not None:
                 self._show_reuse(reusable_container(pod, self.request))
         self.query_one(PreflightList).show(checks)
+        self.preflight_error = ""
+        self._preflight_shown(generation)
+
+    def _preflight_shown(self, generation: int) -> None:
         self.preflight_done = generation
+        self.checked_values = self._preflight_values
+        self._update_summary()
+        if self.create_after_preflight:
+            self.create_after_preflight = False
+            self._create_checked()
 
     def _preflight_failed(self, generation: int, message: str) -> None:
         if generation != self.preflight_generation or not self.is_attached:
             return
         self.query_one(PreflightList).error(message)
-        self.preflight_done = generation
+        self.preflight_error = message
+        self._preflight_shown(generation)
 
     # ------------------------------------------------------------------ actions
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
+        """Enter in a text field moves on (as Tab does): only ctrl+s creates, with the mode stated
+        at the top, so Enter never makes a debugger in a mode the user did not look at."""
         event.stop()
-        self.action_create()
+        self.focus_next()
 
     def action_create(self) -> None:
-        if self.creating:
+        if self.creating or self.create_after_preflight:
             return
-        self.refresh_plan(schedule_preflight=False)
+        if self.values() != self._planned_values:
+            self.refresh_plan()
         if self.plan is None or self.request is None:
             self._show_error(f"Cannot create: {self.problem}", "")
             return
-        if self.plan.requires_confirmation:
-            title = f"Create this debug container in {self.namespace}/{self.pod_name}?"
-            self.app.push_screen(ConfirmModal(title, self.plan.confirmation_reasons), self._confirmed)
+        if self.run_preflight and self.connection is not None and not self.preflight_current:
+            # the checks of what is on screen first: they decide whether to ask
+            self.create_after_preflight = True
+            self._set_status(Text("checking before creating (pre-flight)…", style="bold"))
+            if self._preflight_timer is not None or self.preflight_done == self.preflight_generation:
+                self.start_preflight()
+            return
+        self._create_checked()
+
+    def failed_checks(self) -> list[str]:
+        """Why the pre-flight shown says no, one line each (empty: nothing failed)."""
+        if self.preflight_error:
+            return [f"the pre-flight could not run: {self.preflight_error}"]
+        return [f"pre-flight failed: {check.name}: {form_wording(check.found)}"
+                for check in self.query_one(PreflightList).checks if check.verdict == "fail"]
+
+    def _create_checked(self) -> None:
+        """ctrl+s once the pre-flight of these values is shown: ask when it failed or the plan
+        needs root on the node, else create."""
+        self._set_status(Text(""))
+        if self.plan is None or self.request is None:
+            self._show_error(f"Cannot create: {self.problem}", "")
+            return
+        failed = self.failed_checks() if self.run_preflight and self.connection is not None else []
+        reasons = failed + list(self.plan.confirmation_reasons)
+        if reasons:
+            what = "this copy" if self.request.mode is Mode.COPY else "this debug container"
+            title = f"Create {what} in {self.namespace}/{self.pod_name}?"
+            if failed:
+                problems = "problem" if len(failed) == 1 else "problems"
+                title = f"The pre-flight found {len(failed)} {problems}. Create {what} in " \
+                        f"{self.namespace}/{self.pod_name} anyway?"
+            self.app.push_screen(ConfirmModal(title, reasons), self._confirmed)
             return
         self._start_creation(self.request)
 
