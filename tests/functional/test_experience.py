@@ -144,7 +144,7 @@ async def test_help_lists_the_keys_of_every_view(shared_cluster: DemoCluster) ->
         assert app.screen is form
         help_text = await _press_help(pilot, "f1")
         assert help_text.startswith("Keys: debug form")
-        for line in ("Ctrl+S  Create", "Esc  Cancel", "Tab / Shift+Tab", "Ctrl+Y", "Enter  create (in a text field)",
+        for line in ("Ctrl+S  Create", "Esc  Cancel", "Tab / Shift+Tab", "Ctrl+Y", "Enter  next field (it never creates)",
                      "PgUp / PgDn  scroll the form"):
             assert line in help_text, line
         assert "Filter" not in help_text

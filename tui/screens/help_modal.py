@@ -58,9 +58,9 @@ VIEW_EXTRA_KEYS: dict[str, list[tuple[str, str]]] = {
         ("✱ on a tab", "that session printed something while it was not shown"),
     ],
     "debug form": [
-        ("Tab / Shift+Tab", "next / previous field"),
-        ("↑ / ↓, Enter", "choose in a list (mode, target, profile); Space or Enter toggles a checkbox"),
-        ("Enter", "create (in a text field), as Ctrl+S"),
+        ("↑ / ↓", "choose the mode (the form opens there; the (•) row is the one created), or in a list"),
+        ("Tab / Shift+Tab", "next / previous field (▶ marks the focused one)"),
+        ("Enter", "next field (it never creates); Space or Enter toggles a checkbox, opens a list"),
         ("PgUp / PgDn", "scroll the form: the kubectl preview and the pre-flight are below"),
         ("F1", "this help (? types a ? in a text field)"),
     ],
