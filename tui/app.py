@@ -55,10 +55,10 @@ from tui.screens.browser_messages import Connected
 from tui.screens.browser_screen import BrowserScreen
 from tui.screens.confirm_modal import ConfirmModal
 from tui.screens.help_modal import HelpModal, help_for_screen, view_title
+from tui.screens.session_pane import SessionPane
 from tui.screens.session_panes import open_pane
 from tui.settings import Settings, SettingsError, SettingsProblem, load_settings, remember_theme
 from tui.terminal_exit import hangup_safe_driver, install_exit_handlers
-from widgets.session_pane import SessionPane
 from widgets.terminal.terminal_view import TerminalView
 
 DEFAULT_THEME = "textual-dark"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from tui.pods.facts import container_entries, node_os, owner_text, pod_security_level, security_summary
 from tui.pods.filter import parse_filter
 from tui.pods.rows import status_severity
@@ -75,10 +77,11 @@ def test_pod_security_unknown_says_why() -> None:
 def test_inspector_shows_every_container_field() -> None:
     """Init, regular and ephemeral containers: image, state with reason and message, start and
     finish, exit code, restarts, the last termination in full, the target."""
-    from datetime import datetime, timezone
+    from datetime import datetime
+
+    from rich.console import Console
 
     from widgets.container_inspector import render_pod
-    from rich.console import Console
 
     pod = _pod()
     pod["spec"] = {
@@ -101,7 +104,7 @@ def test_inspector_shows_every_container_field() -> None:
             "finishedAt": "2026-01-01T10:04:00Z"}}}],
     }
     console = Console(width=140, color_system=None, record=True)
-    now = datetime(2026, 1, 1, 10, 10, tzinfo=timezone.utc)
+    now = datetime(2026, 1, 1, 10, 10, tzinfo=UTC)
     console.print(render_pod(pod, now=now, nodes={}, namespaces={}))
     text = console.export_text()
     assert "INIT CONTAINERS (1)" in text and "CONTAINERS (1)" in text and "EPHEMERAL CONTAINERS (1)" in text
@@ -149,7 +152,7 @@ def test_status_colors_by_severity() -> None:
 
 
 def test_pod_level_problems_and_an_ephemeral_container_without_target() -> None:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from rich.console import Console
 
@@ -167,7 +170,7 @@ def test_pod_level_problems_and_an_ephemeral_container_without_target() -> None:
         ],
     }
     console = Console(width=140, color_system=None, record=True)
-    console.print(render_pod(pod, now=datetime(2026, 1, 1, tzinfo=timezone.utc), nodes={}, namespaces={}))
+    console.print(render_pod(pod, now=datetime(2026, 1, 1, tzinfo=UTC), nodes={}, namespaces={}))
     text = console.export_text()
     assert "problem      PodScheduled false (Unschedulable): 0/3 nodes are available: 3 Insufficient memory." in text
     assert "ContainersNotReady" not in text
@@ -175,5 +178,5 @@ def test_pod_level_problems_and_an_ephemeral_container_without_target() -> None:
     evicted = _pod()
     evicted["status"] = {"phase": "Failed", "reason": "Evicted", "message": "The node was low on resource: memory."}
     console = Console(width=140, color_system=None, record=True)
-    console.print(render_pod(evicted, now=datetime(2026, 1, 1, tzinfo=timezone.utc), nodes={}, namespaces={}))
+    console.print(render_pod(evicted, now=datetime(2026, 1, 1, tzinfo=UTC), nodes={}, namespaces={}))
     assert "problem      Evicted: The node was low on resource: memory." in console.export_text()

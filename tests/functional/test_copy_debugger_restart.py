@@ -24,7 +24,7 @@ from tui.kube.connection import ClusterConnection
 from tui.kube.debug_runner import execute, wait_for_container
 from tui.kube.namespaces import get_json
 from tui.screens.confirm_modal import ConfirmModal
-from widgets.session_pane import SessionPane
+from tui.screens.session_pane import SessionPane
 
 SLIM = ("default", "slim-79487d6484-h4rss")
 

@@ -15,7 +15,7 @@ from tui.cli import main
 from tui.commands.debug_tui import build_debug_app
 from tui.demo.cluster import DemoCluster
 from tui.kube.config import KubeConfig
-from widgets.session_pane import SessionPane
+from tui.screens.session_pane import SessionPane
 
 SLIM = "slim-79487d6484-h4rss"
 

@@ -173,7 +173,7 @@ async def test_create_targeted_debugger_inspector_shows_waiting_then_running(dem
 
 def _session_open(app: Any, container: str) -> bool:
     try:
-        from widgets.session_tabs import SessionTabs
+        from tui.screens.session_tabs import SessionTabs
 
         return app.browser.query_one(SessionTabs).find(SLIM[0], SLIM[1], container) is not None
     except Exception:  # noqa: BLE001 - no pane widget yet
@@ -278,7 +278,7 @@ async def test_terminated_debugger_shows_exit_code_and_logs(demo_cluster: DemoCl
         await wait_for(pilot, lambda: "-- sh -c" in preview(form), what="command in the preview")
         name = preview(form).split(" -c ", 1)[1].split()[0]
         await pilot.press("ctrl+s")
-        from widgets.session_tabs import SessionTabs  # the attach pane follows it to the end
+        from tui.screens.session_tabs import SessionTabs  # the attach pane follows it to the end
 
         tabs = app.browser.query_one(SessionTabs)
         await wait_for(pilot, lambda: (pane := tabs.find(SLIM[0], SLIM[1], name)) is not None

@@ -15,7 +15,7 @@ from helpers.attach import add_debug_container_to
 from helpers.browser import make_app, wait_for
 from tui.demo.cluster import DemoCluster
 from tui.screens.confirm_modal import ConfirmModal
-from widgets.session_pane import SessionPane
+from tui.screens.session_pane import SessionPane
 
 SLIM = ("default", "slim-79487d6484-h4rss")
 

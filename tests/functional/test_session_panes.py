@@ -26,8 +26,8 @@ from tui.app import EphemeraApp
 from tui.demo.cluster import DemoCluster
 from tui.kube.config import KubeConfig
 from tui.kube.connection import ClusterConnection
-from widgets.session_pane import SessionPane
-from widgets.session_tabs import ACTIVITY_MARK
+from tui.screens.session_pane import SessionPane
+from tui.screens.session_tabs import ACTIVITY_MARK
 from widgets.terminal.asciicast import read_asciicast
 from widgets.terminal.terminal_view import TerminalView
 
@@ -160,7 +160,7 @@ async def test_shell_into_busybox_container_falls_back_to_sh(demo_cluster: DemoC
 async def test_a_shell_that_exits_127_before_printing_anything_counts_as_missing(
         demo_cluster: DemoCluster, monkeypatch: pytest.MonkeyPatch) -> None:
     """Some runtimes (or a wrapper script in the image) report a missing shell as exit code 127."""
-    import widgets.session_pane as session_pane
+    import tui.screens.session_pane as session_pane
 
     monkeypatch.setattr(session_pane, "SHELL_COMMANDS", (("sh", "-c", "exit 127"), ("sh",)))
     async with _app(demo_cluster).run_test(size=SIZE) as pilot:

@@ -26,7 +26,7 @@ from tui.cli import main
 from tui.demo.cluster import DemoCluster
 from tui.kube.config import KubeConfig
 from tui.kube.connection import ClusterConnection
-from widgets.session_pane import SessionPane
+from tui.screens.session_pane import SessionPane
 from widgets.terminal.terminal_view import TerminalView
 
 SLIM = ("default", "slim-79487d6484-h4rss")

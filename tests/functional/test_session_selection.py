@@ -8,7 +8,7 @@ import pytest
 from helpers.browser import wait_for
 from helpers.session_panes import attached, run_line
 from tui.demo.cluster import DemoCluster
-from widgets.session_tabs import HINT_SCROLLED, HINT_SELECTING, HINT_TERMINAL
+from tui.screens.session_tabs import HINT_SCROLLED, HINT_SELECTING, HINT_TERMINAL
 
 SLIM = ("default", "slim-79487d6484-h4rss")
 

@@ -12,7 +12,7 @@ from textual.pilot import Pilot
 from helpers.attach import add_debug_container_to
 from helpers.browser import make_app, wait_for
 from tui.demo.cluster import DemoCluster
-from widgets.session_pane import SessionPane
+from tui.screens.session_pane import SessionPane
 from widgets.terminal.terminal_view import TerminalView
 
 SLIM = ("default", "slim-79487d6484-h4rss")

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from textual.app import App, ComposeResult
 
-from widgets.session_pane import Badge
-from widgets.session_tabs import SessionTabBar
+from tui.screens.session_pane import Badge
+from tui.screens.session_tabs import SessionTabBar
 
 ENTRIES = [
     ("slim-79487d6484-h4rss/debugger-abcde", Badge("live", "live")),

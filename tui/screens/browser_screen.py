@@ -39,10 +39,10 @@ from tui.screens.browser_messages import ClusterObjectsLoaded, Connected, PodsCh
 from tui.screens.debug_followup import open_cleanup, open_debug_form, open_policy_audit
 from tui.screens.picker_modal import PickerModal
 from tui.screens.session_panes import attach_selected, shell_selected
+from tui.screens.session_tabs import SessionTabs
 from widgets.cluster_header import ClusterHeader
 from widgets.container_inspector import ContainerInspector
 from widgets.pod_table import PodTable
-from widgets.session_tabs import SessionTabs
 from widgets.terminal.terminal_view import TerminalView
 
 BENCH_ENV = "EPHEMERA_BENCH_FIRST_ROWS"

@@ -2,7 +2,7 @@
 
 Which container: the only candidate (`tui.pods.sessions`), else a small picker (the newest running
 ephemeral container, or the pod's default container, highlighted). The panes themselves are
-`widgets.session_tabs`.
+`tui.screens.session_tabs`.
 
 UI glue, so it stays with the screens: it reads the browser's selection, notifies, pushes a
 `PickerModal` and opens panes through `browser.sessions`; the choice of containers is pure and

@@ -23,7 +23,7 @@ from textual.containers import Vertical
 from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Static
 
-from widgets.session_pane import Badge, KeyDisplay, SessionKind, SessionPane, SessionTarget
+from tui.screens.session_pane import Badge, KeyDisplay, SessionKind, SessionPane, SessionTarget
 from widgets.terminal.terminal_view import TerminalLeave, TerminalScrolled, TerminalSelected, TerminalView
 
 __all__ = ["SessionTabBar", "SessionTabs"]
