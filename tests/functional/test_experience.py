@@ -203,7 +203,8 @@ async def test_debugger_start_shows_what_it_waits_for_with_elapsed_time(tmp_path
                            what=f"the elapsed time ticking ({header.render().plain!r})")
             cluster.faults.resume_kubelet()
             await wait_for(pilot, lambda: "⧗" not in header.render().plain, timeout=20, what="the wait ended")
-            assert any("doesnotexist" in n for n in notifications(app))
+            # the follow-up ends the header's wait, then posts its notice: two UI callbacks
+            await wait_for(pilot, lambda: any("doesnotexist" in n for n in notifications(app)), what="the notice")
 
 
 async def test_palette_runs_actions_by_name_and_shows_their_keys(shared_cluster: DemoCluster,
