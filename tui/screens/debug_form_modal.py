@@ -128,7 +128,8 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
     DebugFormModal.-narrow #results { width: 100%; margin-left: 0; }
     DebugFormModal .field { height: auto; }
     DebugFormModal .field-label { width: 14; color: $text-accent; }
-    DebugFormModal #form-summary { dock: top; height: auto; }
+    DebugFormModal #form-top { dock: top; height: auto; }
+    DebugFormModal #form-summary { height: auto; }
     DebugFormModal .field-hint { width: auto; max-width: 40; margin-left: 1; }
     DebugFormModal .section { color: $text-accent; text-style: bold; margin-top: 1; }
     DebugFormModal Input { width: 1fr; }
@@ -203,7 +204,9 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
         form.border_title = Text(visible_line(f"Debug {self.namespace}/{self.pod_name}"))
         form.border_subtitle = "ctrl+s create · ↑↓ mode · Tab/Enter next · ctrl+y copy · ctrl+r reuse · Esc cancel"
         with form:
-            yield Static("", id="form-summary")
+            with Vertical(id="form-top"):  # above the scrolling fields: seen at 80x24 whatever the scroll
+                yield Static("", id="form-summary")
+                yield Static("", id="form-status")  # creating…, cancelled, checking before creating
             with ModeList(id="mode", compact=True):
                 for mode, element_id in MODE_IDS.items():
                     title, lesson = MODE_LESSONS[mode]
@@ -260,7 +263,6 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
                     yield Static("", id="plan-warnings")
                     yield Static("", id="reuse-offer")
                     yield Static("", id="form-error")
-                    yield Static("", id="form-status")
                     yield PreflightList(id="preflight")
 
     def on_mount(self) -> None:
