@@ -13,6 +13,8 @@ import pytest
 from helpers.snapshots import SEED_NOW
 from tui.demo import scenario
 from tui.demo.cluster import DemoCluster
+from tui.kube.config import KubeConfig
+from tui.kube.connection import ClusterConnection
 
 
 @pytest.fixture()
@@ -37,3 +39,13 @@ def snapshot_cluster(tmp_path: Path) -> Iterator[DemoCluster]:
         yield cluster
     finally:
         cluster.stop()
+
+
+@pytest.fixture()
+def conn(demo_cluster: DemoCluster) -> Iterator[ClusterConnection]:
+    """A connection to the test's own demo cluster, through its kubeconfig, closed afterwards."""
+    connection = KubeConfig.load(str(demo_cluster.kubeconfig_path)).connect()  # type: ignore[attr-defined]
+    try:
+        yield connection
+    finally:
+        connection.close()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from helpers.attach import NAMESPACE, POD, Screen, add_debug_container, attach, wait_for
@@ -16,14 +14,6 @@ from tui.kube.connection import ClusterConnection
 def connect(cluster: DemoCluster) -> ClusterConnection:
     return KubeConfig.load(str(cluster.kubeconfig_path)).connect()  # type: ignore[attr-defined]
 
-
-@pytest.fixture()
-def conn(demo_cluster: DemoCluster) -> Iterator[ClusterConnection]:
-    connection = connect(demo_cluster)
-    try:
-        yield connection
-    finally:
-        connection.close()
 
 
 def test_attach_run_ps_and_see_the_output(conn: ClusterConnection) -> None:

@@ -8,18 +8,15 @@ pane is seen in both states, and waited for through the watch (no sleeps)."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
-
-import pytest
 
 from helpers.browser import make_app, row_of, wait_for
 from helpers.session_panes import attach_first, run_line, text_of, type_line, wait_badge
 from tui.debug.planner import plan
 from tui.debug.request import DebugRequest, Mode
 from tui.demo.cluster import DemoCluster
-from tui.kube.config import KubeConfig
 from tui.kube.connection import ClusterConnection
 from tui.kube.debug_runner import execute, wait_for_container
 from tui.kube.namespaces import get_json
@@ -28,14 +25,6 @@ from tui.screens.session_pane import SessionPane
 
 SLIM = ("default", "slim-79487d6484-h4rss")
 
-
-@pytest.fixture()
-def conn(demo_cluster: DemoCluster) -> Iterator[ClusterConnection]:
-    connection = KubeConfig.load(str(demo_cluster.kubeconfig_path)).connect()  # type: ignore[attr-defined]
-    try:
-        yield connection
-    finally:
-        connection.close()
 
 
 async def _copy_with_debugger(conn: ClusterConnection) -> str:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -35,14 +34,6 @@ SLIM = ("default", "slim-79487d6484-h4rss")
 SHARED = ("default", "shared-pid-demo")
 SIZE = (120, 40)
 
-
-@pytest.fixture()
-def conn(demo_cluster: DemoCluster) -> Iterator[ClusterConnection]:
-    connection = KubeConfig.load(str(demo_cluster.kubeconfig_path)).connect()  # type: ignore[attr-defined]
-    try:
-        yield connection
-    finally:
-        connection.close()
 
 
 def _app(cluster: DemoCluster) -> EphemeraApp:

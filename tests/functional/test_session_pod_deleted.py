@@ -13,10 +13,8 @@ from __future__ import annotations
 
 import asyncio
 import copy
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from textual.pilot import Pilot
 
 from helpers.attach import add_debug_container
@@ -24,7 +22,6 @@ from helpers.browser import make_app, wait_for
 from tui.app import EphemeraApp
 from tui.cli import main
 from tui.demo.cluster import DemoCluster
-from tui.kube.config import KubeConfig
 from tui.kube.connection import ClusterConnection
 from tui.screens.session_pane import SessionPane
 from widgets.terminal.terminal_view import TerminalView
@@ -35,14 +32,6 @@ WEB = "web-5d9c7b8f4-m4k8p"
 SIZE = (120, 40)
 BANNER = "this session cannot be re-attached. The output below is kept (y copies, w saves)."
 
-
-@pytest.fixture()
-def conn(demo_cluster: DemoCluster) -> Iterator[ClusterConnection]:
-    connection = KubeConfig.load(str(demo_cluster.kubeconfig_path)).connect()  # type: ignore[attr-defined]
-    try:
-        yield connection
-    finally:
-        connection.close()
 
 
 def _app(cluster: DemoCluster) -> EphemeraApp:
