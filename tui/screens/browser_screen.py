@@ -140,6 +140,7 @@ class BrowserScreen(Screen[None]):
         self._first_rows_written = False
         self._inspected: PodKey | None = None
         self._reselect: PodKey | None = None
+        self._table_had_focus = False  # the table was focused when a message took its place
         self._inspector_hidden = False  # the user pressed i  # the pod to select again after a watch restart
         self._filter_timer: Timer | None = None
         self._gc_frozen_generation = 0  # the watch generation whose pods were excluded from the GC
@@ -384,11 +385,15 @@ class BrowserScreen(Screen[None]):
         if text is None:
             message.display = False
             table.display = True
-            if self.focused is None:
-                # Textual drops the focus of a hidden widget: the table hidden by "Loading pods…"
-                # (A, n, -l restart the watch) would come back deaf to j/k without this.
+            # Textual moves the focus off a hidden widget (to nothing, or to the inspector beside
+            # it): the table hidden by "Loading pods…" (A, n, -l restart the watch) would come
+            # back deaf to j/k. It gets the focus back when it had it, or when nothing has it.
+            if self.focused is None or (self._table_had_focus and self.focused is self.inspector):
                 self.set_focus(table)
+            self._table_had_focus = False
             return
+        if table.display:
+            self._table_had_focus = self.focused is table
         message.update(sanitize_text(text))
         message.display = True
         table.display = False
