@@ -122,8 +122,12 @@ def test_each_mode_chosen_by_keys_from_a_fresh_form_is_the_one_created(terminal:
                       "a fresh form: targeted, the focus on it, pre-flight done")
         if key:
             terminal.keys(key)
+        # the preview re-lays out after the mode changes (copy mode's command is a line longer):
+        # wait for the debugger's name in it too
         screen = terminal.wait(lambda s, t=title: f"▶ (•) {t}" in s and f"ctrl+s creates: {t}" in s  # type: ignore[misc]
-                               and "pre-flight: all clear" in s, f"{title} shown as chosen")
+                               and "pre-flight: all clear" in s
+                               and re.search(r"-c (debugger-[a-z0-9]{5})", s) is not None,
+                               f"{title} shown as chosen, with its kubectl equivalent")
         assert screen.count("(•)") == 1, screen
         name = re.search(r"-c (debugger-[a-z0-9]{5})", screen)
         assert name is not None, screen
