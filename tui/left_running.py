@@ -93,6 +93,12 @@ def _command(*words: str) -> str:
     return shlex.join(words)
 
 
+def container_args(namespace: str, pod: str, container: str, flags: Sequence[str] = ()) -> str:
+    """`POD -c CONTAINER -n NS [--context X --kubeconfig F]`: the words after `kubectl attach -it`
+    or `kubectl logs` in every command printed for one container (`flags`: KubeConfig.cli_flags)."""
+    return shlex.join([pod, "-c", container, "-n", namespace, *flags])
+
+
 def debug_leftovers(namespace: str, pod: str, container: str, *, copy: bool, certain: bool = True,
                     stdin: bool = True, original_deleted: str | None = None,
                     flags: Sequence[str] = ()) -> list[str]:

@@ -217,7 +217,7 @@ def attach_lines(namespace: str, pod: str, container: str, *, stdin: bool = True
                  flags: Sequence[str] = ()) -> list[str]:
     """How to attach; a container without stdin (a command given, no -i) only has output to follow.
     `flags`: `KubeConfig.cli_flags` (--context, --kubeconfig) for the kubectl commands."""
-    where = shlex.join([pod, "-c", container, "-n", namespace, *flags])
+    where = left_running.container_args(namespace, pod, container, flags)
     if not stdin:
         return [
             f"  kubectl attach {where}    (its output; it has no stdin)",
@@ -572,7 +572,7 @@ def _after_session(connection: ClusterConnection, namespace: str, pod: str, cont
     from tui.kube.debug_runner import container_status, fetch_pod
     from tui.kube.errors import ClusterError
 
-    reattach = (f"re-attach with `kubectl attach -it {shlex.join([pod, '-c', container, '-n', namespace, *flags])}` "
+    reattach = (f"re-attach with `kubectl attach -it {left_running.container_args(namespace, pod, container, flags)}` "
                 "or `a` on the pod "
                 "in ephemera")
     try:
@@ -582,7 +582,7 @@ def _after_session(connection: ClusterConnection, namespace: str, pod: str, cont
     if "terminated" in state:
         ended = state["terminated"]
         return (f"{container} has ended (exit code {ended.get('exitCode')}) in {namespace}/{pod}: it cannot be "
-                f"restarted; its output: `kubectl logs {shlex.join([pod, '-c', container, '-n', namespace, *flags])}`")
+                f"restarted; its output: `kubectl logs {left_running.container_args(namespace, pod, container, flags)}`")
     return f"{container} keeps running in {namespace}/{pod}; {reattach}"
 
 
@@ -597,7 +597,7 @@ def _raw_attach(connection: ClusterConnection, namespace: str, pod: str, contain
     if status.state == "failed":
         _err(status.message)
         return 1
-    print(f"Session ended; resume with `kubectl attach {shlex.join([pod, '-c', container, '-n', namespace, *flags])} -i -t` "
+    print(f"Session ended; resume with `kubectl attach {left_running.container_args(namespace, pod, container, flags)} -i -t` "
           "while the container runs")
     return 0
 

@@ -19,12 +19,12 @@ parts it drives live in `tui.kube.debug_runner` (the wait) and `tui.settings` (r
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from tui.kube.debug_runner import describe_image_problem, wait_for_container
 from tui.kube.errors import ClusterError
+from tui.left_running import container_args
 from tui.screens.cleanup_screen import CleanupScreen
 from tui.screens.debug_form_modal import DebugFormModal, DebugStarted
 from tui.screens.policy_audit_screen import PolicyAuditScreen
@@ -76,7 +76,7 @@ def open_debug_form(browser: BrowserScreen, *, seed: int | None = None) -> Debug
 def attach_notice(namespace: str, pod: str, container: str, flags: Sequence[str] = ()) -> str:
     """How to attach (`flags`: `KubeConfig.cli_flags`, so the kubectl command reaches this cluster)."""
     return (f"container {container} is running: attach with `a` in the inspector or "
-            f"`kubectl attach -it {shlex.join([pod, '-c', container, '-n', namespace, *flags])}`")
+            f"`kubectl attach -it {container_args(namespace, pod, container, flags)}`")
 
 
 def open_attach(browser: BrowserScreen, namespace: str, pod: str, container: str) -> None:
