@@ -35,6 +35,10 @@ async def select_slim(pilot, app):  # type: ignore[no-untyped-def]
     table = app.browser.table
     table.select_key(("default", SLIM))
     await wait_for(pilot, lambda: table.selected_key == ("default", SLIM), what="slim selected")
+    # the inspector follows the cursor through a message: keys sent before it arrives would scroll
+    # the first pod's (shorter) details
+    await wait_for(pilot, lambda: (app.browser.inspector.pod or {}).get("metadata", {}).get("name") == SLIM,
+                   what="slim in the inspector")
     return table
 
 
