@@ -38,7 +38,7 @@ from textual import events
 
 from tui.app import EphemeraApp
 from tui.kube.config import KubeConfig
-from tui.kube.namespaces import get_json
+from tui.kube.requests import get_json
 from widgets.pod_table import PodTable, pod_row
 
 PRESS_GAP = 0.05  # seconds between key presses
@@ -122,9 +122,10 @@ async def loop_stalls(keep_going: Callable[[], bool], tick: float = 0.002) -> li
 
 
 def server_pods(kubeconfig: KubeConfig) -> dict[tuple[str, str], dict]:
-    api = kubeconfig.connect().new_api_client()
+    conn = kubeconfig.connect()
+    api = conn.new_api_client()
     try:
-        items = get_json(api, "/api/v1/pods")["items"]
+        items = get_json(conn, "/api/v1/pods", client=api)["items"]
     finally:
         api.close()
     return {(p["metadata"]["namespace"], p["metadata"]["name"]): p for p in items}
@@ -132,9 +133,10 @@ def server_pods(kubeconfig: KubeConfig) -> dict[tuple[str, str], dict]:
 
 def server_resource_version(kubeconfig: KubeConfig) -> int:
     """The server's current resourceVersion (a one-item list; cheap)."""
-    api = kubeconfig.connect().new_api_client()
+    conn = kubeconfig.connect()
+    api = conn.new_api_client()
     try:
-        return _rv(get_json(api, "/api/v1/pods", [("limit", "1")])["metadata"]["resourceVersion"])
+        return _rv(get_json(conn, "/api/v1/pods", [("limit", "1")], client=api)["metadata"]["resourceVersion"])
     finally:
         api.close()
 

@@ -150,9 +150,9 @@ async def shot_browser(pilot: Pilot, out: Path) -> list[Path]:
 def api_request(conn: Any, method: str, path: str, body: Any = None,
                 content_type: str = "application/json") -> tuple[int, Any]:
     """One API request through the connection's client: (status, decoded JSON). Tests use it too."""
-    from tui.kube.debug_runner import _call
+    from tui.kube.requests import send
 
-    answer = _call(conn, method, path, body=body, content_type=content_type if body is not None else None, timeout=10)
+    answer = send(conn, method, path, body=body, content_type=content_type if body is not None else None, timeout=10)
     return answer.status, answer.body
 
 

@@ -19,7 +19,7 @@ from tui.debug.request import DebugRequest, Mode
 from tui.demo.cluster import DemoCluster
 from tui.kube.connection import ClusterConnection
 from tui.kube.debug_runner import execute, wait_for_container
-from tui.kube.namespaces import get_json
+from tui.kube.requests import get_json
 from tui.screens.confirm_modal import ConfirmModal
 from tui.screens.session_pane import SessionPane
 
@@ -30,12 +30,12 @@ SLIM = ("default", "slim-79487d6484-h4rss")
 async def _copy_with_debugger(conn: ClusterConnection) -> str:
     """Copy and share the slim pod with a busybox debugger (the debug form's copy mode, planned and
     run by the same code); the copy's name once its debugger runs."""
-    pod = get_json(conn.api_client, f"/api/v1/namespaces/default/pods/{SLIM[1]}")
+    pod = get_json(conn, f"/api/v1/namespaces/default/pods/{SLIM[1]}")
     request = DebugRequest(namespace="default", pod=SLIM[1], mode=Mode.COPY, image="busybox", container_name="debugger")
     execution = await asyncio.to_thread(execute, conn, plan(request, pod))
     outcome = await asyncio.to_thread(wait_for_container, conn, "default", execution.pod_name, "debugger", timeout=15)
     assert outcome.state == "running"
-    copy = get_json(conn.api_client, f"/api/v1/namespaces/default/pods/{execution.pod_name}")
+    copy = get_json(conn, f"/api/v1/namespaces/default/pods/{execution.pod_name}")
     assert copy["spec"].get("restartPolicy", "Always") == "Always"
     return str(execution.pod_name)
 

@@ -40,9 +40,9 @@ def test_policy_audit_matches_the_pod_security_emulation(shared_cluster: DemoClu
 
 
 def fetch_namespace_labels(conn: ClusterConnection, namespace: str) -> dict[str, str]:
-    from tui.kube.namespaces import get_json
+    from tui.kube.requests import get_json
 
-    return get_json(conn.api_client, f"/api/v1/namespaces/{namespace}")["metadata"].get("labels") or {}
+    return get_json(conn, f"/api/v1/namespaces/{namespace}")["metadata"].get("labels") or {}
 
 
 def test_audit_verdicts_per_namespace(shared_cluster: DemoCluster) -> None:

@@ -367,9 +367,9 @@ async def test_attach_to_the_debugger_of_a_copy_sees_every_process(demo_cluster:
     from tui.debug.planner import plan
     from tui.debug.request import DebugRequest, Mode
     from tui.kube.debug_runner import execute, wait_for_container
-    from tui.kube.namespaces import get_json
+    from tui.kube.requests import get_json
 
-    pod = get_json(conn.api_client, f"/api/v1/namespaces/default/pods/{SLIM[1]}")
+    pod = get_json(conn, f"/api/v1/namespaces/default/pods/{SLIM[1]}")
     request_ = DebugRequest(namespace="default", pod=SLIM[1], mode=Mode.COPY, image="busybox",
                             container_name="debugger")
     execution = await asyncio.to_thread(execute, conn, plan(request_, pod))

@@ -10,8 +10,8 @@ from collections.abc import Callable
 from tui.demo.cluster import DemoCluster
 from tui.kube.config import KubeConfig
 from tui.kube.connection import ClusterConnection
-from tui.kube.namespaces import get_json
 from tui.kube.pod_watch import PodWatcher, WatchStatus
+from tui.kube.requests import get_json
 from tui.pods.store import PodBatch, PodStore
 
 TIMEOUT = 10.0
@@ -56,7 +56,7 @@ def connect(cluster: DemoCluster) -> ClusterConnection:
 
 
 def server_pods(connection: ClusterConnection, path: str = "/api/v1/pods", **query: str) -> dict:
-    items = get_json(connection.api_client, path, list(query.items()))["items"]
+    items = get_json(connection, path, list(query.items()))["items"]
     return {(p["metadata"]["namespace"], p["metadata"]["name"]): p for p in items}
 
 

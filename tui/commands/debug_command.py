@@ -522,20 +522,15 @@ def _not_running(connection: ClusterConnection, namespace: str, pod: str, contai
 
 
 def _print_logs(connection: ClusterConnection, namespace: str, pod: str, container: str) -> None:
+    """The whole log of a debugger that ended at once (a courtesy: nothing when it cannot be read)."""
     from tui.kube.errors import ClusterError
+    from tui.kube.pod_reads import fetch_logs
 
     try:
-        api = connection.api_client
-        serialized = api.param_serialize("GET", f"/api/v1/namespaces/{namespace}/pods/{pod}/log",
-                                         query_params=[("container", container)],
-                                         auth_settings=["BearerToken"])
-        response = api.call_api(*serialized, _request_timeout=(10.0, 30.0))
-        data = response.read()
+        data = fetch_logs(connection, namespace, pod, container, tail=None)
     except ClusterError:
         return
-    except Exception:  # noqa: BLE001 - logs are a courtesy
-        return
-    if 200 <= response.status < 300 and data:
+    if data:
         sys.stdout.write(data.decode("utf-8", "replace"))
 
 

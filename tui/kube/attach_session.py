@@ -1,8 +1,8 @@
 """AttachSession: one interactive attach/exec stream to a container, off the UI thread.
 
-Built on the official client's `kubernetes.stream.stream` for the WebSocket upgrade (auth, TLS,
-proxy, `v5.channel.k8s.io` with `v4` fallback), with ONE new ApiClient per session (`stream()`
-swaps `call_api` on the client it is given). After the upgrade the session reads and writes the
+The WebSocket upgrade is `tui.kube.requests.open_websocket` (the request serialized there, sent by
+the official client's WebSocket transport: auth, TLS, proxy, `v5.channel.k8s.io` with `v4`
+fallback), with ONE new ApiClient per session. After the upgrade the session reads and writes the
 frames itself:
 
 * a reader thread hands stdout/stderr bytes to `on_output` as they arrive and turns channel 3's
@@ -29,8 +29,10 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
+from urllib.parse import quote
 
 from tui.kube.errors import ClusterError, describe_exception
+from tui.kube.requests import get_json, open_websocket
 from tui.kube.stream_protocol import (
     CLOSE,
     ERROR,
@@ -215,24 +217,13 @@ class AttachSession:
             pass
 
     def _connect(self) -> Any:
-        from kubernetes.client import CoreV1Api
-        from kubernetes.stream import stream
-
+        """The WebSocket upgrade, sent by tui.kube.requests (ClusterError when refused)."""
         self._api_client = self.connection.new_api_client()
-        api = CoreV1Api(self._api_client)
-        common: dict[str, Any] = {
-            "container": self.container,
-            "stdin": self.stdin,
-            "stdout": True,
-            "stderr": not self.tty,
-            "tty": self.tty,
-            "_preload_content": False,
-            "binary": True,
-        }
-        if self.kind == "exec":
-            return stream(api.connect_get_namespaced_pod_exec, self.pod, self.namespace,
-                          command=self.command, **common)
-        return stream(api.connect_get_namespaced_pod_attach, self.pod, self.namespace, **common)
+        query: list[tuple[str, Any]] = [("command", self.command)] if self.kind == "exec" else []
+        query += [("container", self.container), ("stderr", not self.tty), ("stdin", self.stdin), ("stdout", True),
+                  ("tty", self.tty)]
+        path = f"/api/v1/namespaces/{quote(self.namespace, safe='')}/pods/{quote(self.pod, safe='')}/{self.kind}"
+        return open_websocket(self.connection, path, query, client=self._api_client)
 
     def _run(self) -> None:
         self._set_status(SessionStatus("connecting", message=f"{self.kind} {self.title}"))
@@ -328,15 +319,13 @@ class AttachSession:
     def _attach_exit_status(self, final: SessionStatus) -> SessionStatus:
         """Attach reports Success whatever the exit code (as the kubelet does): read the container's
         terminated state from the pod instead, waiting a little for the kubelet to record it."""
-        from tui.kube.namespaces import get_json
-
         path = f"/api/v1/namespaces/{self.namespace}/pods/{self.pod}"
         deadline = time.monotonic() + EXIT_STATUS_WAIT
         api = self.connection.new_api_client()
         try:
             while not self._closing.is_set():
                 try:
-                    pod = get_json(api, path)
+                    pod = get_json(self.connection, path, client=api)
                 except Exception:  # noqa: BLE001 - keep what the stream said
                     return final
                 state = _container_state(pod, self.container)

@@ -8,9 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from kubernetes.client.exceptions import ApiException
-
-from tui.kube.namespaces import get_json
+from tui.kube.errors import ClusterError
+from tui.kube.requests import get_json
 
 
 @dataclass
@@ -21,15 +20,18 @@ class ClusterObjects:
 
 
 def fetch_cluster_objects(connection: Any) -> ClusterObjects:
-    """List namespaces and nodes once; an HTTP error on either is noted, not raised."""
+    """List namespaces and nodes once; an HTTP error on either is noted, not raised (a failure to
+    reach the cluster raises ClusterError)."""
     objects = ClusterObjects()
     for path, target, label in (
         ("/api/v1/namespaces", objects.namespaces, "namespaces"),
         ("/api/v1/nodes", objects.nodes, "nodes"),
     ):
         try:
-            body = get_json(connection.api_client, path)
-        except ApiException as exc:
+            body = get_json(connection, path)
+        except ClusterError as exc:
+            if exc.status is None:
+                raise
             objects.notes.append(f"{label}: HTTP {exc.status}")
             continue
         for item in body.get("items") or []:

@@ -36,7 +36,7 @@ import sys
 import threading
 from typing import Any
 
-from kubernetes.client import ApiClient, Configuration, VersionApi, rest
+from kubernetes.client import ApiClient, Configuration, rest
 from kubernetes.config.config_exception import ConfigException
 from kubernetes.config.exec_provider import ExecProvider
 from kubernetes.config.incluster_config import InClusterConfigLoader
@@ -45,6 +45,7 @@ from kubernetes.config.kube_config import FileOrData, KubeConfigLoader, _is_expi
 from tui import __version__
 from tui.kube.contexts import ContextInfo, KubeconfigSource
 from tui.kube.errors import ClusterError, ErrorKind, describe_exception
+from tui.kube.requests import CHECK_TIMEOUT, get_json
 
 __all__ = ["EXEC_PLUGIN_TIMEOUT", "CapturedExecProvider", "ClusterConnection", "open_connection"]
 
@@ -399,19 +400,13 @@ class ClusterConnection:
         """`describe_exception` with this connection's server and context filled in."""
         return describe_exception(exc, server=self.server, context=self.context)
 
-    def check(self, timeout: float = 5.0) -> dict[str, Any]:
+    def check(self, timeout: float = CHECK_TIMEOUT) -> dict[str, Any]:
         """GET /version (no retries, short timeout): the version dict, or ClusterError."""
         self.ensure_fresh_credentials()
         client = ApiClient(configuration=self._check_configuration)
         client.user_agent = _user_agent()
         try:
-            response = VersionApi(client).get_code(_preload_content=False, _request_timeout=timeout)
-            # with _preload_content=False the client returns the urllib3 response, not the annotated VersionInfo
-            data = json.loads(response.data)  # type: ignore[attr-defined]
-        except ClusterError:
-            raise
-        except Exception as exc:  # every failure becomes a one-line ClusterError
-            raise self.describe(exc) from exc
+            data = get_json(self, "/version", timeout=timeout, client=client)
         finally:
             client.close()
         if not isinstance(data, dict):

@@ -9,7 +9,8 @@
 Also: `fetch_pod`, `read_pod_for_plan` (the only read `--dry-run` needs), `plan_for_cluster`
 (legacy API for 1.16-1.21 servers), `run_policy_audit` (dry runs of `tui.debug.policy_audit`),
 `list_copies` / `delete_copy` (pods labelled `app.kubernetes.io/managed-by=ephemera`).
-Every error is a `ClusterError` from `describe_exception` (server message + one-line fix).
+Every request goes through tui.kube.requests; every error is a `ClusterError` (server message +
+one-line fix).
 """
 
 from __future__ import annotations
@@ -22,8 +23,6 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import quote
 
-from kubernetes.client.exceptions import ApiException
-
 from tui.audit_log import COPY_DELETED, AuditLog
 from tui.debug import planner as planning
 from tui.debug.errors import PlanError
@@ -35,7 +34,7 @@ from tui.debug.preflight import DryRunVerdict, PreflightFacts, access_questions,
 from tui.debug.request import DebugRequest, Mode
 from tui.kube import change_audit
 from tui.kube.errors import ClusterError
-from tui.kube.pod_watch import _line_groups
+from tui.kube.requests import WATCH_GRACE, Answer, get_json, open_response, send, send_planned, watch_timeout
 
 if TYPE_CHECKING:
     from tui.kube.connection import ClusterConnection
@@ -58,7 +57,6 @@ __all__ = [
     "wait_for_container",
 ]
 
-TIMEOUT = (10.0, 30.0)
 MANAGED_SELECTOR = f"{planning.MANAGED_BY_LABEL}={planning.MANAGED_BY_VALUE}"
 # Waiting reasons that will not fix themselves: stop waiting and report.
 STUCK_REASONS = frozenset({"ImagePullBackOff", "ErrImageNeverPull", "InvalidImageName",
@@ -69,68 +67,10 @@ IMAGE_PULL_REASONS = frozenset({"ErrImagePull", "ImagePullBackOff", "ErrImageNev
 # --------------------------------------------------------------------------- HTTP
 
 
-@dataclass(frozen=True)
-class _Answer:
-    status: int
-    body: Any  # decoded JSON, or the text when it was not JSON
-
-
-def _call(conn: ClusterConnection, method: str, path: str, *, query: dict[str, str] | None = None,
-          body: Any = None, content_type: str | None = None, timeout: Any = TIMEOUT) -> _Answer:
-    """One request; network failures raise ClusterError, HTTP errors come back in the answer."""
-    api = conn.api_client
-    headers = {"Accept": "application/json"}
-    if content_type:
-        headers["Content-Type"] = content_type
-    try:
-        serialized = api.param_serialize(
-            method, path, query_params=list((query or {}).items()), header_params=headers,
-            body=body, auth_settings=["BearerToken"],
-        )
-        response = api.call_api(*serialized, _request_timeout=timeout)
-        raw = response.read()
-    except ClusterError:
-        raise
-    except Exception as exc:  # every transport failure becomes a ClusterError
-        raise conn.describe(exc) from exc
-    try:
-        decoded: Any = json.loads(raw) if raw else None
-    except ValueError:
-        decoded = raw.decode("utf-8", "replace")
-    return _Answer(response.status, decoded)
-
-
-def _error(conn: ClusterConnection, answer: _Answer) -> ClusterError:
-    """The answer's HTTP error as a ClusterError (server message + fix) via describe_exception."""
-    exc = ApiException(status=answer.status, reason=_reason(answer.body))
-    exc.body = json.dumps(answer.body) if isinstance(answer.body, dict) else str(answer.body or "")
-    return conn.describe(exc)
-
-
-def _reason(body: Any) -> str:
-    return str(body.get("reason") or "") if isinstance(body, dict) else ""
-
-
 def _message(body: Any) -> str:
     if isinstance(body, dict):
         return " ".join(str(body.get("message") or body.get("reason") or "").split())
     return " ".join(str(body or "").split())[:500]
-
-
-def _ok(answer: _Answer) -> bool:
-    return 200 <= answer.status < 300
-
-
-def _get(conn: ClusterConnection, path: str, query: dict[str, str] | None = None) -> Any:
-    answer = _call(conn, "GET", path, query=query)
-    if not _ok(answer):
-        raise _error(conn, answer)
-    return answer.body
-
-
-def _send(conn: ClusterConnection, request: PlannedRequest) -> _Answer:
-    return _call(conn, request.method, request.path, query=request.query or None, body=request.body,
-                 content_type=request.content_type)
 
 
 # --------------------------------------------------------------------------- reading
@@ -138,7 +78,7 @@ def _send(conn: ClusterConnection, request: PlannedRequest) -> _Answer:
 
 def fetch_pod(conn: ClusterConnection, namespace: str, name: str) -> dict[str, Any]:
     """The pod as plain JSON; ClusterError (e.g. `pods "x" not found`) otherwise."""
-    return dict(_get(conn, pod_path(namespace, name)))
+    return dict(get_json(conn, pod_path(namespace, name)))
 
 
 def _server_version(conn: ClusterConnection) -> tuple[dict[str, Any] | None, str]:
@@ -162,16 +102,16 @@ def _access(conn: ClusterConnection, namespace: str, verb: str, resource: str, s
         "spec": {"resourceAttributes": {"namespace": namespace, "verb": verb, "resource": resource,
                                         "subresource": subresource, "group": ""}},
     }
-    answer = _call(conn, "POST", "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", body=body,
-                   content_type=JSON)
-    if not _ok(answer):
-        raise _error(conn, answer)
+    answer = send(conn, "POST", "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", body=body,
+                  content_type=JSON)
+    if not answer.ok:
+        raise answer.error()
     return bool(((answer.body or {}).get("status") or {}).get("allowed"))
 
 
 def _namespace_labels(conn: ClusterConnection, namespace: str) -> tuple[dict[str, str] | None, str]:
     try:
-        obj = _get(conn, f"/api/v1/namespaces/{quote(namespace, safe='')}")
+        obj = get_json(conn, f"/api/v1/namespaces/{quote(namespace, safe='')}")
     except ClusterError as exc:
         return None, exc.message
     return dict((obj.get("metadata") or {}).get("labels") or {}), ""
@@ -182,7 +122,7 @@ def _node_os(conn: ClusterConnection, pod: dict[str, Any]) -> str | None:
     if not node:
         return None
     try:
-        obj = _get(conn, f"/api/v1/nodes/{quote(node, safe='')}")
+        obj = get_json(conn, f"/api/v1/nodes/{quote(node, safe='')}")
     except ClusterError:
         return None  # nodes are cluster-scoped: many users may not read them
     labels = (obj.get("metadata") or {}).get("labels") or {}
@@ -194,7 +134,7 @@ DISABLED_HINT = ("use the copy mode (--copy-to) instead, or ask the cluster admi
                  "containers (on by default since Kubernetes 1.23)")
 
 
-def _feature_disabled(request: PlannedRequest, answer: _Answer) -> bool:
+def _feature_disabled(request: PlannedRequest, answer: Answer) -> bool:
     """kubectl's test: a 404 on the ephemeralcontainers subresource that names no pod means the
     server does not serve it (feature gate off), not that the pod is gone."""
     if answer.status != 404 or not request.path.rstrip("/").endswith("/ephemeralcontainers"):
@@ -207,10 +147,10 @@ def dry_run(conn: ClusterConnection, debug_plan: DebugPlan) -> DryRunVerdict:
     """Send the plan's mutating requests with `?dryRun=All`; the first refusal is the verdict."""
     for request in debug_plan.dry_run_requests():
         try:
-            answer = _send(conn, request)
+            answer = send_planned(conn, request)
         except ClusterError as exc:
             return DryRunVerdict(False, exc.message, ran=False)
-        if not _ok(answer):
+        if not answer.ok:
             if _feature_disabled(request, answer):
                 return DryRunVerdict(False, f"{DISABLED_MESSAGE} ({_message(answer.body)})", answer.status)
             return DryRunVerdict(False, _message(answer.body), answer.status)
@@ -242,8 +182,8 @@ def gather_facts(conn: ClusterConnection, request: DebugRequest, *, attach: bool
     facts.namespace_labels, facts.namespace_error = _namespace_labels(conn, request.namespace)
     facts.node_os = _node_os(conn, pod)
     if facts.plan is not None and request.mode is Mode.COPY:
-        answer = _call(conn, "GET", pod_path(request.namespace, facts.plan.pod_name))
-        facts.copy_name_taken = _ok(answer)
+        answer = send(conn, "GET", pod_path(request.namespace, facts.plan.pod_name))
+        facts.copy_name_taken = answer.ok
     if with_dry_run and facts.plan is not None:
         facts.dry_run = dry_run(conn, facts.plan)
     return facts
@@ -276,7 +216,7 @@ def execute(conn: ClusterConnection, debug_plan: DebugPlan, *, audit_log: AuditL
                        api=debug_plan.api)
     requests = list(debug_plan.requests)
 
-    def record(request: PlannedRequest, answer: _Answer, *, ok: bool, error: str = "") -> None:
+    def record(request: PlannedRequest, answer: Answer, *, ok: bool, error: str = "") -> None:
         if request.method == "GET":
             return
         created_name = str(((answer.body or {}).get("metadata") or {}).get("name") or "") \
@@ -296,9 +236,9 @@ def execute(conn: ClusterConnection, debug_plan: DebugPlan, *, audit_log: AuditL
 
     while requests:
         request = requests.pop(0)
-        answer = _send(conn, request)
-        if not _ok(answer):
-            error = _error(conn, answer)
+        answer = send_planned(conn, request)
+        if not answer.ok:
+            error = answer.error()
             if _feature_disabled(request, answer):
                 error = ClusterError(f"{DISABLED_MESSAGE} ({error.message})", DISABLED_HINT, kind=error.kind,
                                      status=404, reason=error.reason, server=error.server, context=error.context)
@@ -428,7 +368,7 @@ def wait_for_container(
 
     path = pod_path(namespace)
     while True:
-        listing = _get(conn, path, {"fieldSelector": f"metadata.name={pod_name}"})
+        listing = get_json(conn, path, {"fieldSelector": f"metadata.name={pod_name}"})
         items = listing.get("items") or []
         if not items:
             return ContainerOutcome("gone", "NotFound", f'pods "{pod_name}" not found')
@@ -448,50 +388,35 @@ def wait_for_container(
 def _watch_once(conn: ClusterConnection, path: str, pod_name: str, version: str, remaining: float,
                 consider: Callable[[dict[str, Any]], ContainerOutcome | None]) -> ContainerOutcome | None:
     """One watch request from `version`: the outcome, or None when the watch ended (timeout, 410)."""
-    api = conn.api_client
     query = [("fieldSelector", f"metadata.name={pod_name}"), ("watch", "true"),
              ("timeoutSeconds", str(max(1, int(remaining + 0.999))))]
     if version:
         query.append(("resourceVersion", version))
     try:
-        serialized = api.param_serialize("GET", path, query_params=query,
-                                         header_params={"Accept": "application/json"},
-                                         auth_settings=["BearerToken"])
-        rest = api.call_api(*serialized, _request_timeout=(TIMEOUT[0], remaining + 5.0))
-    except Exception as exc:
-        raise conn.describe(exc) from exc
-    response = rest.response
-    try:
-        if rest.status == 410:
+        response = open_response(conn, path, query, timeout=watch_timeout(remaining + WATCH_GRACE))
+    except ClusterError as exc:
+        if exc.status == 410:
             return None
-        if rest.status != 200:
-            raw = rest.read()
-            try:
-                body: Any = json.loads(raw)
-            except ValueError:
-                body = raw.decode("utf-8", "replace")
-            raise _error(conn, _Answer(rest.status, body))
-        for lines in _line_groups(response):
+        raise
+    with response:
+        for lines in response.line_groups():
             for line in lines:
-                event = json.loads(line)
+                try:
+                    event = json.loads(line)
+                except ValueError as exc:
+                    raise conn.describe(exc) from exc
                 kind, obj = event.get("type"), event.get("object") or {}
                 if kind == "ERROR":
                     if obj.get("code") == 410:
                         return None
-                    raise _error(conn, _Answer(int(obj.get("code") or 500), obj))
+                    raise Answer(int(obj.get("code") or 500), obj, server=conn.server, context=conn.context).error()
                 if kind == "DELETED":
                     return ContainerOutcome("gone", "Deleted", f'pod "{pod_name}" was deleted')
                 if kind in ("ADDED", "MODIFIED"):
                     outcome = consider(obj)
                     if outcome is not None:
                         return outcome
-        return None
-    except ClusterError:
-        raise
-    except Exception as exc:
-        raise conn.describe(exc) from exc
-    finally:
-        response.release_conn()
+    return None
 
 
 # --------------------------------------------------------------------------- policy audit
@@ -504,7 +429,7 @@ def run_policy_audit(conn: ClusterConnection, pod: dict[str, Any], *, image: str
     rows = []
     for variant in audit_variants(pod, image=image, api="legacy" if flavor == "legacy" else "current"):
         try:
-            answer = _send(conn, variant.request)
+            answer = send_planned(conn, variant.request)
         except ClusterError as exc:
             rows.append(audit_row(variant, None, exc.message))
             continue
@@ -538,7 +463,7 @@ def list_copies(conn: ClusterConnection, namespace: str | None) -> list[CopyInfo
     from tui.pods.status import pod_status_reason
 
     path = pod_path(namespace) if namespace else "/api/v1/pods"
-    listing = _get(conn, path, {"labelSelector": MANAGED_SELECTOR})
+    listing = get_json(conn, path, {"labelSelector": MANAGED_SELECTOR})
     copies = []
     for pod in listing.get("items") or ():
         metadata = pod.get("metadata") or {}
@@ -569,13 +494,13 @@ def delete_copy(conn: ClusterConnection, copy: CopyInfo, *, dry_run: bool = Fals
     request = PlannedRequest("DELETE", pod_path(copy.namespace, copy.name), JSON, body)
     if dry_run:
         request = request.dry_run()
-    answer = _send(conn, request)
-    error = None if _ok(answer) or answer.status == 404 else _error(conn, answer)
+    answer = send_planned(conn, request)
+    error = None if answer.ok or answer.status == 404 else answer.error()
     problems: list[str] = []
     if not dry_run:
         problem = change_audit.record_answer(
             audit_log, context=conn.context, namespace=copy.namespace, pod=copy.name,
-            action=COPY_DELETED, request=request.to_json(), status=answer.status, ok=_ok(answer),
+            action=COPY_DELETED, request=request.to_json(), status=answer.status, ok=answer.ok,
             error=str(error) if error is not None else f"{answer.status} {change_audit.status_text(answer.status)}"
                                                        ": the copy was already gone",
             extra={"source": copy.source} if copy.source else None)

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
 from kubernetes.client import ApiClient
-from kubernetes.client.exceptions import ApiException
 
-from tui.kube.errors import describe_exception
+from tui.kube.errors import ClusterError
+from tui.kube.requests import get_json
 
 PAGE_SIZE = 500
-TIMEOUT = (10.0, 30.0)
 
 
 class ConnectionLike(Protocol):
@@ -28,30 +26,14 @@ class NamespaceChoices:
     notice: str = ""  # set when the list is not the cluster's full list, saying why
 
 
-def get_json(api: ApiClient, path: str, query: list[tuple[str, str]] | None = None) -> Any:
-    """GET a path and return the decoded JSON; non-2xx raises the client's ApiException."""
-    method, url, headers, body, post = api.param_serialize(
-        "GET",
-        path,
-        query_params=query or [],
-        header_params={"Accept": "application/json"},
-        auth_settings=["BearerToken"],
-    )
-    response = api.call_api(method, url, headers, body, post, _request_timeout=TIMEOUT)
-    data = response.read()
-    if not 200 <= response.status <= 299:
-        ApiException.from_response(http_resp=response, body=None, data=None)
-    return json.loads(data)
-
-
-def _namespace_names(api: ApiClient) -> list[str]:
+def _namespace_names(connection: ConnectionLike) -> list[str]:
     names: list[str] = []
     token = ""
     while True:
         query = [("limit", str(PAGE_SIZE))]
         if token:
             query.append(("continue", token))
-        data = get_json(api, "/api/v1/namespaces", query)
+        data = get_json(connection, "/api/v1/namespaces", query)
         names.extend(item["metadata"]["name"] for item in data.get("items") or [])
         token = (data.get("metadata") or {}).get("continue") or ""
         if not token:
@@ -61,14 +43,14 @@ def _namespace_names(api: ApiClient) -> list[str]:
 def namespace_choices(connection: ConnectionLike) -> NamespaceChoices:
     """Every namespace, sorted; on 403 only the context's namespace, with a notice saying why.
 
-    Other errors (unreachable cluster, 401) propagate for the caller to describe.
+    Other errors (unreachable cluster, 401) propagate as ClusterError.
     """
     try:
-        return NamespaceChoices(_namespace_names(connection.api_client))
-    except ApiException as exc:
+        return NamespaceChoices(_namespace_names(connection))
+    except ClusterError as exc:
         if exc.status != 403:
             raise
-        reason = describe_exception(exc, server=connection.server, context=connection.context).message
+        reason = exc.message
         fallback = connection.namespace or "default"
         return NamespaceChoices([fallback], f"{reason}; only the context's namespace {fallback!r} is offered")
 

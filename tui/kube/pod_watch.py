@@ -22,18 +22,16 @@ from __future__ import annotations
 
 import json
 import logging
-import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol
+from typing import Literal, Protocol
 
 from kubernetes.client import ApiClient
-from kubernetes.client.exceptions import ApiException
-from urllib3.exceptions import ReadTimeoutError
 
-from tui.kube.errors import ClusterError, ErrorKind, describe_exception
+from tui.kube.errors import ClusterError, ErrorKind, describe_exception, describe_status
+from tui.kube.requests import LIST_PAGE_TIMEOUT, SILENCE_TIMEOUT, OpenResponse, Timeout, open_response, watch_timeout
 from tui.kube.watch_backoff import Backoff
 from tui.pods.store import PodBatch, PodChangeBuffer, PodKey, pod_key, slim_pod
 
@@ -44,16 +42,11 @@ log = logging.getLogger(__name__)
 WatchState = Literal["connecting", "live", "stale", "reconnecting", "failed"]
 
 LIST_PAGE_SIZE = 500
-CONNECT_TIMEOUT = 10.0
-LIST_READ_TIMEOUT = 60.0
 # A watch connection that ends this quickly without delivering anything counts as a failure
 # for the backoff, so a server that closes watches at once is not hammered in a tight loop.
 QUICK_END_SECONDS = 1.0
-# No event and no bookmark for this long: the connection is taken for dead (a silent network) and
-# the watch starts again. Above the API server's bookmark period (`defaultBookmarkFrequency`, one
-# minute, in k8s.io/apiserver's watch cache), so a quiet cluster is never stale; far below the
-# minutes TCP takes to notice a dead peer. PodWatcher(silence_timeout=...) overrides it.
-SILENCE_TIMEOUT = 75.0
+# SILENCE_TIMEOUT (tui.kube.requests, the one timeout policy; read here when a PodWatcher is made):
+# no event and no bookmark for this long and the watch starts again.
 # Client errors that are worth the reconnect backoff (the rest of 4xx mean "failed")
 RETRYABLE_CLIENT_ERRORS = frozenset({408, 409, 429})
 
@@ -74,6 +67,7 @@ class WatchStatus:
 class ConnectionLike(Protocol):
     server: str
     context: str
+    api_client: ApiClient
 
     def new_api_client(self) -> ApiClient: ...
 
@@ -146,7 +140,7 @@ class PodWatcher:
         self._flush_lock = threading.Lock()
         self._status_lock = threading.Lock()
         self._response_lock = threading.Lock()
-        self._response: Any = None  # the urllib3 response being read, so stop() can abort it
+        self._response: OpenResponse | None = None  # the answer being read, so stop() can abort it
         self._api: ApiClient | None = None
         self._threads: list[threading.Thread] = []
         self._status: WatchStatus | None = None
@@ -171,18 +165,26 @@ class PodWatcher:
             thread.start()
 
     def stop(self, timeout: float = 3.0) -> None:
-        """Stop promptly: abort the open HTTP response and join the threads."""
+        """Stop promptly: abort the open HTTP response, then wait up to `timeout` seconds for the
+        threads (0: do not wait, e.g. from the UI thread). The reader thread closes its API client
+        on its way out; nothing is posted after it stopped."""
         self._stopping.set()
         self._poke.set()
         self._flush_now.set()
         self._abort_response()
+        if not self._threads:
+            self._close_api()
+            return
         deadline = time.monotonic() + timeout
         for thread in self._threads:
-            if thread is not threading.current_thread():
+            if timeout > 0 and thread is not threading.current_thread():
                 thread.join(max(0.0, deadline - time.monotonic()))
-        if self._api is not None:
+
+    def _close_api(self) -> None:
+        api, self._api = self._api, None
+        if api is not None:
             try:
-                self._api.close()
+                api.close()
             except Exception:  # noqa: BLE001 - closing is best effort
                 pass
 
@@ -202,6 +204,7 @@ class PodWatcher:
             pass
         finally:
             self._flush_now.set()
+            self._close_api()  # the loop is over (stopped): nothing reads through it any more
 
     def _loop(self) -> None:
         self._set_status("connecting")
@@ -230,7 +233,7 @@ class PodWatcher:
                 # any network error (the next attempt may hang as well while the network is down)
                 self._set_status("stale", self._quiet_reason())
                 self._wait(self._backoff.next_delay())
-            except ApiException as exc:
+            except ClusterError as exc:
                 if self._stopping.is_set():
                     break
                 if exc.status and 400 <= exc.status < 500 and exc.status not in RETRYABLE_CLIENT_ERRORS:
@@ -240,12 +243,7 @@ class PodWatcher:
                     self._fail("failed", exc, self._forbidden_retry)
                     if exc.status == 401:
                         self._refresh_credentials()
-                else:
-                    self._fail("reconnecting", exc, self._backoff.next_delay())
-            except ClusterError as exc:
-                if self._stopping.is_set():
-                    break
-                if exc.kind == ErrorKind.EXEC_PLUGIN or exc.hard:
+                elif exc.kind == ErrorKind.EXEC_PLUGIN or exc.hard:
                     # the credential plugin failed (not logged in, not installed), or the kubeconfig
                     # itself is wrong (a token HTTP cannot carry): running it again on the fast
                     # backoff would not help and may pop up logins; a slow retry
@@ -267,7 +265,7 @@ class PodWatcher:
 
     def _fail(self, state: WatchState, exc: BaseException, delay: float) -> None:
         reason, hint = _describe(exc, self.connection)
-        status = getattr(exc, "status", 0) if isinstance(exc, ApiException) else 0
+        status = exc.status if isinstance(exc, ClusterError) else 0
         self._set_status(state, reason, time.monotonic() + delay, hint=hint, http_status=status or 0)
         self._wait(delay)
 
@@ -292,37 +290,25 @@ class PodWatcher:
             return f"/api/v1/namespaces/{self.namespace}/pods"
         return "/api/v1/pods"
 
-    def _request(self, query: list[tuple[str, str]], read_timeout: float) -> Any:
-        """GET the pods path; returns the open urllib3 response (status 200) registered for stop()."""
+    def _request(self, query: list[tuple[str, str]], timeout: Timeout) -> OpenResponse:
+        """GET the pods path (tui.kube.requests); returns the open answer, registered for stop()."""
         if self._stopping.is_set():
             raise _Stopped
         assert self._api is not None
         if self.label_selector:
             query = [*query, ("labelSelector", self.label_selector)]
-        method, url, headers, body, post = self._api.param_serialize(
-            "GET",
-            self._path(),
-            query_params=query,
-            header_params={"Accept": "application/json"},
-            auth_settings=["BearerToken"],
-        )
-        rest = self._api.call_api(
-            method, url, headers, body, post, _request_timeout=(CONNECT_TIMEOUT, read_timeout)
-        )
+        try:
+            response = open_response(self.connection, self._path(), query, timeout=timeout, client=self._api)
+        except ClusterError as exc:
+            if exc.status == 410:
+                raise _Expired from None
+            raise
         with self._response_lock:
-            self._response = rest.response
+            self._response = response
         if self._stopping.is_set():
             self._abort_response()
             raise _Stopped
-        if rest.status != 200:
-            try:
-                rest.read()
-            finally:
-                self._release_response()
-            if rest.status == 410:
-                raise _Expired
-            ApiException.from_response(http_resp=rest, body=None, data=None)
-        return rest.response
+        return response
 
     def _list(self, *, progressive: bool) -> None:
         """Fetch every pod, page by page, and queue them as one reset batch.
@@ -337,9 +323,9 @@ class PodWatcher:
             query = [("limit", str(LIST_PAGE_SIZE))]
             if continue_token:
                 query.append(("continue", continue_token))
-            response = self._request(query, LIST_READ_TIMEOUT)
+            response = self._request(query, LIST_PAGE_TIMEOUT)
             try:
-                data = json.loads(response.data)
+                data = response.read_json()
             finally:
                 self._release_response()
             self._last_news = time.monotonic()  # a page: the server is there
@@ -381,13 +367,13 @@ class PodWatcher:
         # The read timeout is the silence timeout: a socket that brings nothing for that long
         # (no event, no bookmark) wakes this thread, which closes it (urllib3 does, on the error)
         # without waiting for TCP to give up on the peer.
-        response = self._request(query, self.silence_timeout)
+        response = self._request(query, watch_timeout(self.silence_timeout))
         self._last_news = time.monotonic()
         self._backoff.reset()
         self._set_status("live")
         delivered = False
         try:
-            for lines in _line_groups(response):
+            for lines in response.line_groups():
                 if self._stopping.is_set():
                     raise _Stopped
                 delivered = True
@@ -398,10 +384,12 @@ class PodWatcher:
                 # of every pod held: pauses of hundreds of ms in an update storm.)
                 for line in lines:
                     self._handle_event(json.loads(line))
-        except ReadTimeoutError:
+        except ClusterError as exc:
             if self._stopping.is_set():
                 raise _Stopped from None
-            raise _Silent from None
+            if exc.kind == ErrorKind.TIMEOUT:  # the read timeout: nothing for silence_timeout seconds
+                raise _Silent from None
+            raise
         finally:
             self._release_response()
         if self._stopping.is_set():
@@ -415,7 +403,7 @@ class PodWatcher:
             code = obj.get("code")
             if code == 410:
                 raise _Expired
-            raise ApiException(status=code or 500, reason=obj.get("message") or obj.get("reason") or "watch error")
+            raise describe_status(int(code or 500), obj, server=self.connection.server, context=self.connection.context)
         version = (obj.get("metadata") or {}).get("resourceVersion")
         if version:
             self.resource_version = version
@@ -434,25 +422,14 @@ class PodWatcher:
         with self._response_lock:
             response, self._response = self._response, None
         if response is not None:
-            response.release_conn()
+            response.release()
 
     def _abort_response(self) -> None:
         """Unblock a read in progress: shut the socket down, then close the response."""
         with self._response_lock:
             response = self._response
-        if response is None:
-            return
-        connection = getattr(response, "connection", None)
-        sock = getattr(connection, "sock", None)
-        if sock is not None:
-            try:
-                sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-        try:
-            response.close()
-        except Exception:  # noqa: BLE001 - the reader thread may be closing it at the same time
-            pass
+        if response is not None:
+            response.abort()
 
     # ----------------------------------------------------------------- batches and status
     def _flush_loop(self) -> None:
@@ -531,24 +508,3 @@ class PodWatcher:
         except Exception:
             log.exception("pod watch status callback failed")
 
-
-def _line_groups(response: Any) -> Iterator[list[bytes]]:
-    """The complete newline-terminated lines of a streaming urllib3 response, grouped by the
-    chunk that completed them, as they arrive."""
-    if response.chunked and response.supports_chunked_reads():
-        chunks: Iterator[bytes] = response.read_chunked(decode_content=True)
-    else:
-        chunks = iter(lambda: response.read1(65536), b"")
-    pending = b""
-    for chunk in chunks:
-        if not chunk:
-            continue
-        pending += chunk
-        if b"\n" not in chunk:
-            continue
-        *complete, pending = pending.split(b"\n")
-        lines = [line for line in complete if line.strip()]
-        if lines:
-            yield lines
-    # Anything after the last newline is an event cut off with the connection: dropped here, it
-    # comes again when the watch resumes from the last complete event's resourceVersion.
