@@ -41,9 +41,15 @@ def _import_all(packages: list[str], forbidden: list[str]) -> tuple[int, list[st
 
 
 def test_the_core_imports_without_textual() -> None:
-    count, loaded = _import_all(["tui.pods", "tui.debug", "tui.kube", "tui.demo"], ["textual"])
-    assert count > 50  # every module of the four packages, not just their __init__
+    count, loaded = _import_all(["tui.pods", "tui.debug", "tui.kube", "tui.demo", "tui.sessions"], ["textual"])
+    assert count > 50  # every module of the five packages, not just their __init__
     assert loaded == [], f"importing the core loaded {loaded}"
+
+
+def test_the_session_runner_imports_no_ui() -> None:
+    count, loaded = _import_all(["tui.sessions"], ["textual", "widgets", "tui.screens", "tui.app", "tui.demo"])
+    assert count >= 2  # tui.sessions and its runner
+    assert loaded == [], f"importing tui.sessions loaded {loaded}"
 
 
 def test_the_pure_layers_import_no_network_library() -> None:
