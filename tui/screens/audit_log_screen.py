@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import json
 import textwrap
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -23,6 +24,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from tui.audit_log import AuditEntry, AuditLog
 from tui.display_text import safe_text, sanitize_text, visible_line
+from tui.screens.background import BackgroundResult, run_in_background
 
 READ_LIMIT = 2000
 WIDE_MIN_WIDTH = 160  # entries and details side by side from here; stacked below
@@ -76,6 +78,15 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
+@dataclass
+class AuditLogRead(BackgroundResult):
+    """The audit log as read (newest first), or why it could not be read."""
+
+    entries: list[AuditEntry]
+    error: str
+    skipped: int
+
+
 class AuditLogScreen(ModalScreen[None]):
     """The log's entries, newest first."""
 
@@ -92,6 +103,7 @@ class AuditLogScreen(ModalScreen[None]):
         border-top: solid $accent; }
     AuditLogScreen #audit-status { height: auto; color: $text-muted; }
     """
+    HELP_TITLE = "audit log"  # the help's title: "Keys: audit log"
     BINDINGS = [
         Binding("escape,q", "close", "Close"),
         Binding("r", "reload", "Reload"),
@@ -150,15 +162,22 @@ class AuditLogScreen(ModalScreen[None]):
     def action_reload(self) -> None:
         self._read()
 
-    @work(thread=True, exclusive=True, group="audit-log-read")
     def _read(self) -> None:
-        try:
-            entries = self.audit_log.read(limit=READ_LIMIT)
-            error = ""
-        except OSError as exc:
-            entries, error = [], f"Cannot read {self.audit_log.path}: {exc.strerror or exc}"
-        skipped = self.audit_log.skipped_lines
-        self.app.call_from_thread(self._show, list(reversed(entries)), error, skipped)
+        audit_log = self.audit_log
+
+        def read() -> AuditLogRead:
+            try:
+                entries = audit_log.read(limit=READ_LIMIT)
+                error = ""
+            except OSError as exc:
+                entries, error = [], f"Cannot read {audit_log.path}: {exc.strerror or exc}"
+            return AuditLogRead(list(reversed(entries)), error, audit_log.skipped_lines)
+
+        run_in_background(self, read, group="audit-log-read")
+
+    @on(AuditLogRead)
+    def _on_read(self, message: AuditLogRead) -> None:
+        self._show(message.entries, message.error, message.skipped)
 
     def _show(self, entries: list[AuditEntry], error: str, skipped: int) -> None:
         self.entries = entries

@@ -10,11 +10,12 @@ are ever listed, so nothing else can be deleted from here.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from rich.text import Text
-from textual import work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -22,13 +23,24 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from tui.display_text import safe_text, sanitize_text, visible_line
-from tui.kube.debug_creation import delete_copies
+from tui.kube.debug_creation import Deletion, delete_copies
 from tui.kube.debug_runner import list_copies
-from tui.kube.errors import ClusterError
+from tui.kube.errors import describe_exception
+from tui.screens.background import BackgroundFailed, BackgroundResult, run_in_background
 from tui.screens.confirm_modal import ConfirmModal
-from tui.screens.ui_thread import call_on_ui
 
 COLUMNS = ("", "namespace", "copy", "source pod", "age", "status")
+
+
+@dataclass
+class CopiesListed(BackgroundResult):
+    scope: str | None  # the namespace listed, None for all
+    copies: list[Any]
+
+
+@dataclass
+class CopiesDeleted(BackgroundResult):
+    result: Deletion
 
 
 class CleanupScreen(ModalScreen[None]):
@@ -39,6 +51,7 @@ class CleanupScreen(ModalScreen[None]):
     CleanupScreen #copies { height: 1fr; }
     CleanupScreen #cleanup-status { height: auto; }
     """
+    HELP_TITLE = "clean up copies"  # the help's title: "Keys: clean up copies"
     BINDINGS = [
         Binding("escape,q", "close", "Close"),
         Binding("space", "mark", "Mark"),
@@ -86,14 +99,25 @@ class CleanupScreen(ModalScreen[None]):
                           style="dim"))
         self._load(self.namespace)
 
-    @work(thread=True, exclusive=True, group="cleanup-list", exit_on_error=False)
     def _load(self, namespace: str | None) -> None:
-        try:
-            copies = list_copies(self.connection, namespace)
-        except ClusterError as exc:
-            call_on_ui(self.app, self._loaded, namespace, [], str(exc))
-            return
-        call_on_ui(self.app, self._loaded, namespace, copies, "")
+        connection = self.connection
+        run_in_background(self, lambda: list_copies(connection, namespace),
+                          lambda copies: CopiesListed(namespace, copies), group="cleanup-list")
+
+    @on(CopiesListed)
+    def _on_listed(self, message: CopiesListed) -> None:
+        self._loaded(message.scope, message.copies, "")
+
+    @on(BackgroundFailed)
+    def _on_failed(self, message: BackgroundFailed) -> None:
+        message.stop()
+        error = str(describe_exception(message.error))
+        if message.group == "cleanup-list":
+            self._loaded(self.namespace, [], error)
+        else:
+            self.busy = False
+            self.notify(f"Deleting failed: {error}", severity="error", timeout=15)
+            self._load(self.namespace)
 
     def _loaded(self, namespace: str | None, copies: list[Any], error: str) -> None:
         if namespace != self.namespace:
@@ -172,12 +196,16 @@ class CleanupScreen(ModalScreen[None]):
         self._status(Text(f"deleting {len(chosen)}…", style="bold"))
         self._delete(chosen)
 
-    @work(thread=True, exclusive=True, group="cleanup-delete", exit_on_error=False)
     def _delete(self, chosen: list[Any]) -> None:
-        result = delete_copies(self.connection, chosen, audit_log=self.audit_log)
-        call_on_ui(self.app, self._deleted, result)
+        connection, audit_log = self.connection, self.audit_log
+        run_in_background(self, lambda: delete_copies(connection, chosen, audit_log=audit_log), CopiesDeleted,
+                          group="cleanup-delete")
 
-    def _deleted(self, result: Any) -> None:
+    @on(CopiesDeleted)
+    def _on_deleted(self, message: CopiesDeleted) -> None:
+        self._deleted(message.result)
+
+    def _deleted(self, result: Deletion) -> None:
         self.busy = False
         for error in result.errors:
             self.notify(error, severity="error", timeout=15)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -15,11 +16,21 @@ from textual.widgets.option_list import Option
 
 from tui.display_text import safe_text, visible_line
 from tui.kube.errors import describe_exception
+from tui.screens.background import BackgroundFailed, BackgroundResult, run_in_background
+
+
+@dataclass
+class ChoicesLoaded(BackgroundResult):
+    """The picker's `load()` returned: the choices, and a notice for the user ("" if none)."""
+
+    items: list[str]
+    notice: str
 
 
 class PickerModal(ModalScreen[str | None]):
     """Dismisses with the picked value, or None."""
 
+    HELP_TITLE = "picker"  # the help's title: "Keys: picker"
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
         Binding("down", "cursor_down", "Down", show=False),
@@ -62,15 +73,18 @@ class PickerModal(ModalScreen[str | None]):
         else:
             self._fill("")
 
-    @work(thread=True, exclusive=True)
     def _load(self) -> None:
         assert self.load is not None
-        try:
-            items, notice = self.load()
-        except Exception as exc:  # noqa: BLE001 - shown to the user
-            error = describe_exception(exc)
-            items, notice = [], f"cannot list: {error.message}"
-        self.app.call_from_thread(self._loaded, items, notice)
+        run_in_background(self, self.load, lambda loaded: ChoicesLoaded(*loaded), group="picker-load")
+
+    @on(ChoicesLoaded)
+    def _on_loaded(self, message: ChoicesLoaded) -> None:
+        self._loaded(message.items, message.notice)
+
+    @on(BackgroundFailed)
+    def _on_load_failed(self, message: BackgroundFailed) -> None:
+        message.stop()
+        self._loaded([], f"cannot list: {describe_exception(message.error).message}")
 
     def _loaded(self, items: list[str], notice: str) -> None:
         if notice and self.allow_typed:

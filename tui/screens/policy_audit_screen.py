@@ -10,12 +10,13 @@ asks for and the server's rejection message (wrapped). Nothing is created: every
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
-from textual import work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -25,8 +26,8 @@ from textual.widgets import ProgressBar, Static
 from tui.debug.policy_audit import AuditRow, audit_variants
 from tui.display_text import safe_text, visible_line
 from tui.kube.debug_runner import fetch_pod, run_policy_audit
-from tui.kube.errors import ClusterError
-from tui.screens.ui_thread import call_on_ui
+from tui.kube.errors import ClusterError, describe_exception
+from tui.screens.background import BackgroundFailed, BackgroundResult, run_in_background
 
 VERDICT_STYLES = {"admitted": ("yes", "bold green"), "refused": ("no", "bold red"), "error": ("error", "bold yellow")}
 
@@ -45,6 +46,11 @@ def render_rows(rows: list[AuditRow]) -> Table:
     return table
 
 
+@dataclass
+class AuditFinished(BackgroundResult):
+    rows: list[AuditRow]
+
+
 class PolicyAuditScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     PolicyAuditScreen { align: center middle; }
@@ -53,6 +59,7 @@ class PolicyAuditScreen(ModalScreen[None]):
     PolicyAuditScreen #audit-progress { height: auto; }
     PolicyAuditScreen #audit-status { height: auto; }
     """
+    HELP_TITLE = "policy audit"  # the help's title: "Keys: policy audit"
     BINDINGS = [
         Binding("escape,q", "close", "Close"),
         Binding("r", "rerun", "Run again"),
@@ -97,19 +104,27 @@ class PolicyAuditScreen(ModalScreen[None]):
         self.query_one("#audit-progress", ProgressBar).display = True
         self._run()
 
-    @work(thread=True, exclusive=True, group="policy-audit", exit_on_error=False)
     def _run(self) -> None:
-        try:
-            pod = fetch_pod(self.connection, self.namespace, self.pod_name)
+        connection, namespace, name, image = self.connection, self.namespace, self.pod_name, self.image
+
+        def audit() -> list[AuditRow]:
+            pod = fetch_pod(connection, namespace, name)
             try:
-                version = self.connection.check()
+                version = connection.check()
             except ClusterError:
                 version = None
-            rows = run_policy_audit(self.connection, pod, image=self.image, version=version)
-        except ClusterError as exc:
-            call_on_ui(self.app, self._finished, [], str(exc))
-            return
-        call_on_ui(self.app, self._finished, rows, "")
+            return run_policy_audit(connection, pod, image=image, version=version)
+
+        run_in_background(self, audit, AuditFinished, group="policy-audit")
+
+    @on(AuditFinished)
+    def _on_audit(self, message: AuditFinished) -> None:
+        self._finished(message.rows, "")
+
+    @on(BackgroundFailed)
+    def _on_audit_failed(self, message: BackgroundFailed) -> None:
+        message.stop()
+        self._finished([], str(describe_exception(message.error)))
 
     def _finished(self, rows: list[AuditRow], error: str) -> None:
         self.running = False
