@@ -4,7 +4,7 @@ Settings (`tui.settings`): loaded here unless given, from `tui.paths.config_path
 `--config PATH` sets `$EPHEMERA_CONFIG`, else the XDG file); each problem of the file is a
 notification at startup, the app starts with the defaults of the bad keys. The theme (`ctrl+t`,
 or `Theme` in the palette) is remembered in the file; `[keys]` goes to `App.set_keymap` (binding
-ids in `tui.keymap`).
+ids in `tui.actions`) and stays in `keymap_overrides` (`tui.keymap.key_for` shows keys as remapped).
 
 Audit log (`tui.audit_log`): every change made to a cluster is appended to `app.audit_log`:
 `$XDG_STATE_HOME/ephemera/audit.jsonl`, or `audit-demo.jsonl` beside it for the embedded demo
@@ -40,6 +40,7 @@ from textual.filter import LineFilter, Monochrome, monochrome_style
 from textual.notifications import Notification
 from textual.screen import Screen
 
+from tui.actions import APP, bindings
 from tui.audit_log import AuditLog
 from tui.daemon_executor import DaemonThreadExecutor
 from tui.display_text import is_safe_line, strip_unsafe, visible
@@ -145,15 +146,7 @@ class EphemeraApp(App[None]):
     CSS_PATH = str(stylesheet_path())
     COMMANDS: ClassVar = App.COMMANDS | {BrowserCommands}
     COMMAND_PALETTE_BINDING = "ctrl+p"
-    BINDINGS: ClassVar = [
-        # Priority, so it also works on pop-up screens; in a focused terminal pane it is the
-        # shell's interrupt (the pane gets ^C), as a terminal must. Everywhere else it quits.
-        Binding("ctrl+c", "quit_or_interrupt", "Quit", show=False, priority=True),
-        Binding("f1", "help_f1", "Help", show=False, priority=True),
-        Binding("question_mark", "help_question", "Help", show=False, priority=True),
-        Binding("L", "audit_log", "Audit log", show=False, id="audit_log"),
-        Binding("ctrl+t", "change_theme", "Theme", show=False, id="theme"),
-    ]
+    BINDINGS: ClassVar = bindings(APP)  # tui/actions.py: Ctrl+C, F1, ?, L, Ctrl+T
 
     def __init__(
         self,
@@ -237,7 +230,7 @@ class EphemeraApp(App[None]):
         if not problems:
             return
         severity = "error" if any(problem.severity == "error" for problem in problems) else "warning"
-        help_key = key_for(self, "help", "?")  # as remapped (F1 always works too)
+        help_key = key_for(self, "help")  # as remapped (F1 always works too)
         if len(problems) == 1:
             problem = problems[0]
             self.notify(f"{problem}\n({help_key} lists it again)", title="Settings problem" if severity == "error"
@@ -413,10 +406,10 @@ class EphemeraApp(App[None]):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Textual's palette entries, with their keys, and our screenshot (which says where)."""
-        keys = {"Theme": key_for(self, "theme", "Ctrl+T"), "Quit": f"{key_for(self, 'quit', 'q')}, Ctrl+C"}
+        keys = {"Theme": key_for(self, "theme"), "Quit": f"{key_for(self, 'quit')}, Ctrl+C"}
         for command in super().get_system_commands(screen):
             if command.title == "Screenshot":
-                shot_key = key_for(self, "screenshot", "Ctrl+S")
+                shot_key = key_for(self, "screenshot")
                 yield SystemCommand("Screenshot", f"Save an SVG of the screen and say where ({shot_key})",
                                     self.save_screenshot_notice)
             elif command.title in keys:

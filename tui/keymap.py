@@ -6,64 +6,35 @@ debug = "ctrl+d"          # action (binding id) = Textual key string(s), comma s
 quit = "q,ctrl+q"
 ```
 
-Every `Binding(..., id=ACTION)` of the browser and the app is listed in `REMAPPABLE`; the app
-checks the `[keys]` table against them (`keymap_from_settings`, after `load_settings` checked the
-key strings) and hands the good entries to `App.set_keymap`. Unknown
-actions, keys given to two actions, and keys another binding of the browser already uses (its
-default key, or a key of the pod table: that binding would lose it, or the remap would never
-fire) are reported with the file's line as warnings, and such an entry is not applied. A clash
-Textual finds at run time is reported once (`describe_clash`).
+The remappable actions and their default keys are those of `tui.actions` (`remappable()`); the
+app checks the `[keys]` table against them (`keymap_from_settings`, after `load_settings` checked
+the key strings) and hands the good entries to `App.set_keymap`, keeping them as
+`app.keymap_overrides`. Unknown actions, keys given to two actions, and keys another binding of
+the browser already uses (its default key, or a key of the pod table: that binding would lose it,
+or the remap would never fire) are reported with the file's line as warnings, and such an entry is
+not applied. A clash Textual finds at run time is reported once (`describe_clash`).
 
-How a key is shown to the user: `key_label("ctrl+s") == "Ctrl+S"`, and `key_for(app, binding_id,
-default)` for a binding's key(s) as the user's keymap set them (palette, help, notices).
+How a key is shown to the user: `key_label("ctrl+s") == "Ctrl+S"`, and `key_for(app, binding_id)`
+for a binding's key(s) as the user's keymap set them (palette, help, notices).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from textual.keys import _normalize_key_list, key_to_character
+from textual.binding import Binding
+from textual.keys import key_to_character
 
+from tui.actions import ACTIONS, APP, BROWSER, remappable
 from tui.settings import Settings, SettingsProblem, check_keymap, find_key_line
 
-__all__ = ["DEFAULT_KEYS", "KEY_NAMES", "REMAPPABLE", "RESERVED_KEYS", "describe_clash", "key_for", "key_label",
-           "keymap_clashes", "keymap_from_settings"]
+__all__ = ["KEY_NAMES", "RESERVED_KEYS", "describe_clash", "key_for", "key_label", "keymap_clashes",
+           "keymap_from_settings"]
 
-REMAPPABLE: dict[str, str] = {
-    # the pod browser (tui/screens/browser_screen.py)
-    "filter": "filter pods (/)",
-    "command_palette": "command palette (:)",
-    "namespace": "pick a namespace (n)",
-    "context": "pick a kubeconfig context (c)",
-    "all_namespaces": "toggle all namespaces (A)",
-    "inspector": "hide/show the container inspector (i)",
-    "retry": "retry the connection now (r)",
-    "screenshot": "save an SVG screenshot (ctrl+s)",
-    "debug": "debug the selected pod (d)",
-    "policy_audit": "policy audit of the selected pod (P)",
-    "cleanup": "clean up Ephemera's copies (C)",
-    "attach": "attach to the pod's debug container (a)",
-    "shell": "a shell in one of the pod's containers (s)",
-    "panes": "into the session panes (t)",
-    "full_screen": "session panes full-screen (z)",
-    "help": "the keys of the focused view (?)",
-    "quit": "quit (q)",
-    # the app (tui/app.py), everywhere
-    "audit_log": "the audit log view (L)",
-    "theme": "pick a theme (ctrl+t)",
-}
-
-
-# The keys of REMAPPABLE's bindings as the code declares them (Textual key names).
-DEFAULT_KEYS: dict[str, str] = {
-    "filter": "slash", "command_palette": "colon", "namespace": "n", "context": "c", "all_namespaces": "A",
-    "inspector": "i", "retry": "r", "screenshot": "ctrl+s", "debug": "d", "policy_audit": "P", "cleanup": "C",
-    "attach": "a", "shell": "s", "panes": "t", "full_screen": "z", "help": "question_mark", "quit": "q",
-    "audit_log": "L", "theme": "ctrl+t",
-}
-# Keys of the browser's bindings that cannot be remapped (the pod table's own, Esc, Tab, ...).
+# Keys of the browser that cannot be remapped and what a warning calls them: the pod table's own
+# and the app's fixed keys (the browser's other fixed keys come from tui.actions).
 RESERVED_KEYS: dict[str, str] = {
     **dict.fromkeys(("j", "k", "g", "G", "up", "down", "home", "end", "pageup", "pagedown", "h", "l", "left", "right"),
                     "the pod table (move the cursor)"),
@@ -108,32 +79,50 @@ def _single_key(key: str) -> str:
     return KEY_NAMES.get(key, key)
 
 
-def key_for(app: Any, binding_id: str | None, default: str) -> str:
-    """The key(s) of a binding as the user's keymap set them (`[keys]` in config.toml)."""
-    if binding_id is None:
+_DEFAULT_LABELS = {action.id: key_label(action.keys) for action in ACTIONS if action.remappable}
+
+
+def key_for(app: Any, binding_id: str | None, default: str | None = None) -> str:
+    """The key(s) of a binding as the user's keymap set them (`[keys]` in config.toml, kept by the
+    app as `keymap_overrides`); else `default`, else the binding's default key(s) as a user reads them."""
+    keymap: Mapping[str, str] = getattr(app, "keymap_overrides", None) or {}
+    keys = keymap.get(binding_id) if binding_id is not None else None
+    if keys:
+        return key_label(_normalize_list(keys))
+    if default is not None:
         return default
-    keymap = getattr(app, "_keymap", None) or {}
-    keys = keymap.get(binding_id)
-    if not keys:
-        return default
-    return key_label(keys)
+    return _DEFAULT_LABELS.get(binding_id or "", "")
 
 
 def _normalize(spec: str) -> list[str]:
-    # Textual's own spelling ("/" -> "slash")
-    return [key for key in _normalize_key_list(spec).split(",") if key]
+    """Textual's own spelling of a key list ("/" -> "slash"), as its bindings and keymaps use it."""
+    keys = [key.strip() for key in spec.split(",") if key.strip()]
+    return [binding.key for binding in Binding.make_bindings(Binding(key, "") for key in keys)]
+
+
+def _normalize_list(spec: str) -> str:
+    return ",".join(_normalize(spec))
+
+
+def _reserved_keys() -> dict[str, str]:
+    """Key -> what has it, for the keys of the browser no `[keys]` entry may take."""
+    fixed = {key: action.footer.lower() for action in ACTIONS
+             if action.view == BROWSER and not action.remappable for key in _normalize(action.keys)}
+    return {**fixed, **RESERVED_KEYS}
 
 
 def keymap_clashes(keymap: dict[str, str]) -> list[tuple[str, str, str]]:
     """(action, key, what already has it) for each remapped key another browser binding keeps."""
     remapped_away = set(keymap)
+    defaults = remappable(BROWSER, APP)
+    reserved = _reserved_keys()
     clashes: list[tuple[str, str, str]] = []
     for action, spec in keymap.items():
         for key in _normalize(spec):
-            if key in RESERVED_KEYS:
-                clashes.append((action, key, RESERVED_KEYS[key]))
+            if key in reserved:
+                clashes.append((action, key, reserved[key]))
                 continue
-            for other, default in DEFAULT_KEYS.items():
+            for other, default in defaults.items():
                 if other != action and other not in remapped_away and key in _normalize(default):
                     clashes.append((action, key, other))
     return clashes
@@ -143,12 +132,13 @@ def keymap_from_settings(settings: Settings, actions: Iterable[str] | None = Non
                                                                                               list[SettingsProblem]]:
     """The `[keys]` entries to give `App.set_keymap`, and a warning (naming `keys.ACTION` and its
     line) per unknown action, key given to two actions, or key another binding already has."""
-    known = list(REMAPPABLE) if actions is None else list(actions)
+    defaults = remappable()
+    known = list(defaults) if actions is None else list(actions)
     keymap, problems = check_keymap(settings, known)
     for action, key, other in keymap_clashes(keymap):
         keymap.pop(action, None)
         problems.append(SettingsProblem(
-            f"{key!r} is already the key of {other}; keeping the default {DEFAULT_KEYS.get(action, '')!r}",
+            f"{key!r} is already the key of {other}; keeping the default {defaults.get(action, '')!r}",
             key=f"keys.{action}", line=find_key_line(settings.source, f"keys.{action}"), severity="warning",
             path=settings.path))
     return keymap, problems

@@ -1,5 +1,5 @@
 """Command palette (`:`, Ctrl+P) providers: `ns NAME`, `ctx NAME`, and every action with its key
-(as the user's keymap set it)."""
+(as the user's keymap set it): the actions with a `palette` entry in `tui.actions`."""
 
 from __future__ import annotations
 
@@ -11,63 +11,36 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.fuzzy import Matcher
 
+from tui.actions import APP, BROWSER, TAB_BAR, Action, palette_actions
 from tui.display_text import visible_line
-from tui.keymap import key_for
+from tui.keymap import key_for, key_label
 from tui.screens.browser_screen import BrowserScreen
 
-# (title, help, BrowserScreen method name, binding id or None, default key(s))
-ACTIONS: tuple[tuple[str, str, str, str | None, str], ...] = (
-    ("Switch namespace…", "pick a namespace from the cluster", "action_pick_namespace", "namespace", "n"),
-    ("Switch context…", "pick a kubeconfig context", "action_pick_context", "context", "c"),
-    ("Toggle all namespaces", "show pods of every namespace", "action_toggle_all_namespaces", "all_namespaces", "A"),
-    ("Filter pods", "substring, /regex/ or -l label selector", "action_start_filter", "filter", "/"),
-    ("Clear filter", "show every pod again", "clear_filter", None, "Esc"),
-    ("Inspect selected pod", "focus the container inspector", "action_focus_inspector", None, "Enter, Tab"),
-    ("Hide/show inspector", "more room for the table", "action_toggle_inspector", "inspector", "i"),
-    ("Retry now", "reconnect without waiting for the backoff", "action_retry", "retry", "r"),
-    ("Debug selected pod…", "the debug form: mode, image, pre-flight, kubectl preview", "action_debug", "debug", "d"),
-    ("Policy audit of selected pod", "which debug containers the cluster admits, by dry runs",
-     "action_policy_audit", "policy_audit", "P"),
-    ("Clean up copies…", "list and delete the pods Ephemera copied for debugging", "action_cleanup", "cleanup", "C"),
-    ("Attach to ephemeral container", "a terminal pane on the selected pod's debug container", "action_attach",
-     "attach", "a"),
-    ("Shell into container", "exec bash, else sh, in a container of the selected pod", "action_shell", "shell", "s"),
-    ("Go to session panes", "focus the terminal panes; Ctrl+] leaves a pane", "action_focus_sessions", "panes", "t"),
-    ("Full-screen session pane", "the panes alone, or back beside the browser", "action_sessions_full",
-     "full_screen", "z"),
-    ("Save screenshot", "an SVG of the screen; a notice says where", "action_screenshot", "screenshot", "ctrl+s"),
-    ("Help", "every key of the focused view", "app.action_help", "help", "?, F1"),
-    ("Audit log", "every change Ephemera made to a cluster, newest first", "app.action_audit_log", "audit_log", "L"),
-    ("Change theme…", "pick a Textual theme; remembered in the config file", "app.action_change_theme", "theme",
-     "ctrl+t"),
-)
 
-# Session tab bar actions (when a pane is open): (title, help, SessionTabs method, key on the tab bar)
-SESSION_ACTIONS: tuple[tuple[str, str, str, str], ...] = (
-    ("Close session tab", "close the current pane (the shell keeps running)", "action_close_tab", "x, Ctrl+W"),
-    ("Copy pane screen", "the current pane's screen to the clipboard (OSC 52)", "action_copy_screen", "y"),
-    ("Save pane as .cast", "an asciicast recording of the current pane", "action_save_cast", "w"),
-    ("Panes beside/below", "put the session panes beside or below the browser", "action_toggle_beside", "o"),
-    ("Re-attach pane", "attach the finished pane again", "action_reattach", "r"),
-    ("Next session tab", "show the next pane", "action_next_tab", "→, Ctrl+PgDn"),
-    ("Previous session tab", "show the previous pane", "action_previous_tab", "←, Ctrl+PgUp"),
-)
+def _key(action: Action) -> str:
+    return action.palette_keys or key_label(action.keys)
 
 
-def _target(browser: BrowserScreen, method: str) -> Callable[[], object]:
-    if method.startswith("app."):
-        return getattr(browser.app, method[4:])
-    return getattr(browser, method)
+def _entry(browser: BrowserScreen, action: Action, where: str = "") -> tuple[str, str, Callable[[], object]]:
+    """(title, help with its key as the user's keymap has it, callable) of a palette action."""
+    assert action.palette is not None
+    title, help_text = action.palette
+    target: object = browser
+    if action.view == APP or action.action.startswith("app."):
+        target = browser.app
+    elif action.view == TAB_BAR:
+        target = browser.sessions
+    method = action.palette_method or f"action_{action.action.removeprefix('app.')}"
+    key = key_for(browser.app, action.id if action.remappable else None, _key(action))
+    return title, f"{help_text} ({key}{where})", getattr(target, method)
 
 
 def _entries(browser: BrowserScreen) -> list[tuple[str, str, Callable[[], object]]]:
-    """Every action as (title, help with its key, callable)."""
-    app = browser.app
-    out = [(title, f"{help_text} ({key_for(app, binding_id, key)})", _target(browser, method))
-           for title, help_text, method, binding_id, key in ACTIONS]
+    """Every action as (title, help with its key, callable): the browser's and the app's, and the
+    tab bar's while panes are open."""
+    out = [_entry(browser, action) for action in palette_actions(BROWSER, APP)]
     if browser.sessions.panes:
-        out += [(title, f"{help_text} ({key} on the tab bar)", getattr(browser.sessions, method))
-                for title, help_text, method, key in SESSION_ACTIONS]
+        out += [_entry(browser, action, " on the tab bar") for action in palette_actions(TAB_BAR)]
     return out
 
 
@@ -114,7 +87,7 @@ class BrowserCommands(Provider):
             out.append((f"ns {name}", f"show pods of namespace {name}", partial(browser.switch_namespace, name)))
         for info in browser.kubeconfig.contexts:
             out.append((f"ctx {info.name}", f"connect to {info.server or info.name}", partial(browser.switch_context, info.name)))
-        out.append(("quit", f"leave Ephemera ({key_for(self.app, 'quit', 'q')})", self.app.exit))
+        out.append(("quit", f"leave Ephemera ({key_for(self.app, 'quit')})", self.app.exit))
         return out
 
     async def discover(self) -> Hits:

@@ -10,14 +10,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.binding import Binding
+from textual.command import CommandList, CommandPalette
 from textual.widgets import Input
 
 from helpers.browser import make_app, row_names, settled, wait_for
 from helpers.debug_ui import SLIM, notifications, open_form, preview, select
 from tui.cli import build_parser, use_config_option
 from tui.demo.cluster import DemoCluster
-from tui.keymap import REMAPPABLE
-from tui.palette import ACTIONS
+from tui.keymap import key_label
 from tui.paths import CONFIG_ENV
 from tui.screens.browser_screen import BrowserScreen
 from tui.screens.debug_form_modal import DebugFormModal
@@ -96,7 +97,6 @@ def test_config_option_on_the_tui_and_subcommands(tmp_path: Path, monkeypatch: p
 
 async def _run_from_palette(pilot: Any, key: str, typed: str, shown_key: str) -> None:
     """Open the palette with `key`, type `typed`, check the first entry shows `(shown_key)`, run it."""
-    from textual.command import CommandPalette
 
     app = pilot.app
     await pilot.press(key)
@@ -174,14 +174,36 @@ async def test_help_lists_the_keys_of_every_view(shared_cluster: DemoCluster) ->
             assert line in audit_help, (line, audit_help)
 
 
-def test_palette_holds_every_remappable_action_with_its_key() -> None:
-    ids = {binding_id for *_, binding_id, _key in ACTIONS if binding_id}
-    missing = set(REMAPPABLE) - ids - {"command_palette", "quit"}  # the palette itself; `quit` is its own entry
-    assert not missing
-    browser_actions = {b.action for b in BrowserScreen.BINDINGS if b.description}  # type: ignore[union-attr]
-    palette_methods = {method.removeprefix("action_").removeprefix("app.action_") for _, _, method, *_ in ACTIONS}
-    uncovered = {a for a in browser_actions if a.removeprefix("app.") not in palette_methods}
-    assert uncovered <= {"escape", "toggle_focus", "app.command_palette", "app.quit"}, uncovered
+async def test_the_help_and_the_palette_hold_every_browser_key_as_remapped(shared_cluster: DemoCluster,
+                                                                          private_files: Path) -> None:
+    """Every key of the browser is a row of `?` and (but Esc, Tab, : and q, the palette's own) an
+    entry of the palette showing that key; a remapped key works, and both show it."""
+    app = _app_with_config(shared_cluster, '[keys]\ninspector = "f6"\n')
+    async with app.run_test(size=(120, 40)) as pilot:
+        await select(pilot, SLIM)
+        browser = app.browser
+        own = {binding.action for binding in Binding.make_bindings(BrowserScreen.BINDINGS)}  # not Textual's
+        labels = {key_label(key) for key, active in browser.active_bindings.items()
+                  if active.node is browser and active.binding.action in own}
+        assert "F6" in labels and "i" not in labels
+        await pilot.press("question_mark")
+        help_keys = {key.strip() for keys, _description in _help(app).keys for key in keys.split(",")}
+        assert labels - help_keys <= {"Esc", "Tab"}, labels - help_keys  # the pod table's rows say these
+        assert ("F6", "hide / show the inspector") in _help(app).keys
+        await pilot.press("escape")
+        await pilot.press("colon")
+        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette), what="the palette")
+        commands = app.screen.query_one(CommandList)
+        await wait_for(pilot, lambda: commands.option_count > 10, what="the palette's actions")
+        shown = " ".join(str(commands.get_option_at_index(i).prompt) for i in range(commands.option_count))
+        listed = {label for label in labels if re.search(rf"[(, ]{re.escape(label)}[),]", shown)}
+        assert labels - listed <= {":", "q"}, labels - listed
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is browser, what="the palette closed")
+        await pilot.press("f6")
+        await wait_for(pilot, lambda: not browser.inspector.display, what="the inspector hidden by F6")
+        await _run_from_palette(pilot, "colon", "hide/show inspector", "F6")
+        await wait_for(pilot, lambda: browser.inspector.display, what="the inspector shown from the palette")
 
 
 async def test_debugger_start_shows_what_it_waits_for_with_elapsed_time(tmp_path: Path) -> None:

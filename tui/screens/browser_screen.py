@@ -19,12 +19,12 @@ from rich.text import Text
 from textual import events, on, work
 from textual.actions import SkipAction
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
+from tui.actions import BROWSER, bindings
 from tui.clipboard import copy_text
 from tui.display_text import sanitize_text
 from tui.keymap import key_for
@@ -55,58 +55,11 @@ FILTER_DEBOUNCE_SECONDS = 0.12
 GC_FREEZE_MIN_PODS = 2000  # smaller lists cost the garbage collector little
 ALL = "all"
 
-# What `?` (tui.screens.help_modal) says for each browser action.
-HELP_DESCRIPTIONS = {
-    "start_filter": "filter pods (see below)",
-    "app.command_palette": "command palette: ns NAME, ctx NAME, every action",
-    "command_palette": "command palette: ns NAME, ctx NAME, every action",
-    "pick_namespace": "pick a namespace (from the API server, or all)",
-    "pick_context": "pick a kubeconfig context (reconnects)",
-    "toggle_all_namespaces": "toggle all namespaces",
-    "toggle_inspector": "hide / show the inspector",
-    "retry": "retry the connection now",
-    "screenshot": "save an SVG screenshot",
-    "help": "this help",
-    "debug": "debug the selected pod: the debug form (mode, image, pre-flight, kubectl preview)",
-    "policy_audit": "policy audit: which debug containers the cluster admits for the pod (dry runs)",
-    "cleanup": "Ephemera's copies of pods: list and delete",
-    "attach": "attach to the pod's ephemeral container (a pane below)",
-    "shell": "a shell (bash, else sh) in one of the pod's containers",
-    "focus_sessions": "into the session panes (Ctrl+] leaves a pane)",
-    "sessions_full": "session pane full-screen / back",
-    "app.quit": "quit",
-    "quit": "quit",
-}
-
-
 class BrowserScreen(Screen[None]):
     """Pods of one namespace (or all), live."""
 
-    BINDINGS = [
-        # priority: the filter field takes focus before the next key is routed, so `/-l app=x` typed
-        # or pasted in one burst lands in the field (a normal binding would leave those keys to the
-        # pod table, where `a`, `s`, `d` are actions); action_start_filter leaves `/` to text fields and panes
-        Binding("slash", "start_filter", "Filter", id="filter", priority=True),
-        Binding("escape", "escape", "Clear filter / back", show=False),
-        # footer order: what fits in 80 columns first (debug, attach, shell, help, quit)
-        Binding("d", "debug", "Debug", id="debug"),
-        Binding("a", "attach", "Attach", id="attach"),
-        Binding("s", "shell", "Shell", id="shell"),
-        Binding("question_mark", "app.help", "Help", id="help"),
-        Binding("q", "app.quit", "Quit", id="quit"),
-        Binding("colon", "app.command_palette", "Commands", id="command_palette"),
-        Binding("n", "pick_namespace", "Namespace", id="namespace"),
-        Binding("c", "pick_context", "Context", id="context"),
-        Binding("A", "toggle_all_namespaces", "All ns", id="all_namespaces"),
-        Binding("tab", "toggle_focus", "Inspector", show=False),
-        Binding("i", "toggle_inspector", "Hide/show inspector", show=False, id="inspector"),
-        Binding("r", "retry", "Retry now", show=False, id="retry"),
-        Binding("ctrl+s", "screenshot", "Screenshot", show=False, id="screenshot"),
-        Binding("P", "policy_audit", "Policy audit", show=False, id="policy_audit"),
-        Binding("C", "cleanup", "Copies", show=False, id="cleanup"),
-        Binding("t", "focus_sessions", "Panes", show=False, id="panes"),
-        Binding("z", "sessions_full", "Full-screen pane", show=False, id="full_screen"),
-    ]
+    BINDINGS = bindings(BROWSER)  # tui/actions.py: the keys, footer, help and palette texts
+    HELP_TITLE = "browser"
 
     def __init__(
         self,

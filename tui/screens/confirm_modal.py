@@ -28,6 +28,7 @@ class ConfirmModal(ModalScreen[bool]):
     ConfirmModal #confirm-buttons { height: auto; align-horizontal: right; margin-top: 1; }
     ConfirmModal Button { margin-left: 2; }
     """
+    HELP_TITLE = "confirmation"  # the help's title: "Keys: confirmation"
     BINDINGS = [
         Binding("y", "confirm", "Yes"),
         Binding("n,escape", "cancel", "No"),

@@ -142,6 +142,7 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
     DebugFormModal #reuse-offer { height: auto; color: $text-warning; }
     DebugFormModal #plan-warnings { height: auto; color: $text-warning; }
     """
+    HELP_TITLE = "debug form"  # the help's title: "Keys: debug form"
     BINDINGS = [
         Binding("ctrl+s", "create", "Create", priority=True),
         Binding("ctrl+y", "copy_command", "Copy kubectl command", priority=True),

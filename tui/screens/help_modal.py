@@ -14,13 +14,15 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from tui.actions import help_texts
 from tui.display_text import safe_text, visible_line
 from tui.keymap import key_label
-from tui.screens.browser_screen import HELP_DESCRIPTIONS, BrowserScreen
+from tui.screens.browser_screen import BrowserScreen
 from widgets.container_inspector import ContainerInspector
 
 FILTER_HELP = (
@@ -30,19 +32,6 @@ FILTER_HELP = (
     ("/-l app=x", "label selector, sent to the API server (the watch restarts)"),
     ("Esc", "clears the filter"),
 )
-
-# Views named in the help's title, by the class name of the focused widget or of the screen.
-VIEW_TITLES = {
-    "SessionTabs": "session tab bar",
-    "TabBar": "session tab bar",
-    "DebugFormModal": "debug form",
-    "PolicyAuditScreen": "policy audit",
-    "CleanupScreen": "clean up copies",
-    "AuditLogScreen": "audit log",
-    "PickerModal": "picker",
-    "ConfirmModal": "confirmation",
-    "CommandPalette": "command palette",
-}
 
 # Keys a view's widgets handle themselves (no Binding to list).
 VIEW_EXTRA_KEYS: dict[str, list[tuple[str, str]]] = {
@@ -79,18 +68,8 @@ HIDDEN_ACTIONS = frozenset({"app.focus_previous", "focus_previous", "app.focus_n
                             "help_f1", "help_question", "app.help_quit", "help_quit"})
 HIDDEN_KEYS = frozenset({"super+c"})
 
-# Descriptions of actions whose binding text is too terse for the help (the browser's own first).
-DESCRIPTIONS = {
-    "app.help": "this help (also F1)",
-    "help": "this help (also F1)",
-    "audit_log": "the audit log: every change Ephemera made to a cluster",
-    "app.audit_log": "the audit log: every change Ephemera made to a cluster",
-    "change_theme": "pick a theme (remembered in the config file)",
-    "app.change_theme": "pick a theme (remembered in the config file)",
-    "quit": "quit (asks first while debug sessions are open)",
-    "app.quit": "quit (asks first while debug sessions are open)",
-    "quit_or_interrupt": "quit (asks first while debug sessions are open)",
-    "app.quit_or_interrupt": "quit (asks first while debug sessions are open)",
+# Help texts of Textual's own actions whose binding text is too terse (ours are in tui/actions.py).
+TEXTUAL_DESCRIPTIONS = {
     "scroll_down": "scroll down",
     "scroll_up": "scroll up",
     "page_down": "page down",
@@ -99,8 +78,6 @@ DESCRIPTIONS = {
     "scroll_right": "scroll right",
     "page_left": "page left",
     "page_right": "page right",
-    "command_palette": "command palette: every action, ns NAME, ctx NAME",
-    "app.command_palette": "command palette: every action, ns NAME, ctx NAME",
 }
 
 BROWSER_TABLE_KEYS = [
@@ -119,18 +96,22 @@ BROWSER_OWN_KEYS = {"j", "k", "g", "G", "up", "down", "enter", "tab", "escape", 
 
 
 def view_title(screen: Screen[Any]) -> str:
-    """"browser", "session tab bar", "debug form", ... for the focused view of `screen`."""
+    """"browser", "session tab bar", "debug form", ... for the focused view of `screen`: the
+    `HELP_TITLE` of the focused widget or of one of its parents, else of the screen."""
     node: Any = screen.focused
     while node is not None and node is not screen:
-        name = VIEW_TITLES.get(type(node).__name__)
-        if name:
-            return name
+        title = getattr(node, "HELP_TITLE", None)
+        if title:
+            return str(title)
         node = node.parent
-    return VIEW_TITLES.get(type(screen).__name__, type(screen).__name__.removesuffix("Screen").lower() or "view")
+    if isinstance(screen, CommandPalette):  # Textual's
+        return "command palette"
+    title = getattr(screen, "HELP_TITLE", None)
+    return str(title) if title else type(screen).__name__.removesuffix("Screen").lower() or "view"
 
 
 def _descriptions() -> dict[str, str]:
-    return {**HELP_DESCRIPTIONS, **DESCRIPTIONS}
+    return {**help_texts(), **TEXTUAL_DESCRIPTIONS}
 
 
 def binding_rows(screen: Screen[Any], skip_keys: set[str] | None = None) -> list[tuple[str, str]]:

@@ -18,11 +18,12 @@ from typing import Any, ClassVar, Literal
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Static
 
+from tui.actions import TAB_BAR, bindings
 from tui.screens.session_pane import Badge, KeyDisplay, SessionKind, SessionPane, SessionTarget
 from widgets.terminal.terminal_view import TerminalLeave, TerminalScrolled, TerminalSelected, TerminalView
 
@@ -176,26 +177,8 @@ class SessionTabs(Vertical):
     `key_display(binding_id, default) -> str` (a browser key as the user's keymap has it).
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+pagedown", "next_tab", "Next tab", show=False, priority=True),
-        Binding("ctrl+pageup", "previous_tab", "Previous tab", show=False, priority=True),
-        Binding("right,right_square_bracket,l", "next_tab", "Next tab", show=False),
-        Binding("left,left_square_bracket,h", "previous_tab", "Previous tab", show=False),
-        Binding("enter,i", "focus_terminal", "Into the pane", show=False),
-        Binding("down", "down", "Into the pane (a selection: extend it)", show=False),
-        Binding("x,ctrl+w", "close_tab", "Close", show=False),
-        Binding("z", "toggle_full", "Full-screen", show=False),
-        Binding("o", "toggle_beside", "Beside/below", show=False),
-        Binding("r", "reattach", "Re-attach", show=False),
-        Binding("y", "copy_screen", "Copy screen (or the selected lines)", show=False),
-        Binding("v", "select_lines", "Select lines", show=False),
-        Binding("j", "selection_down", "Selection down", show=False),
-        Binding("k,up", "selection_up", "Selection up", show=False),
-        Binding("pagedown", "selection_page(1)", "Selection page down", show=False),
-        Binding("pageup", "selection_page(-1)", "Selection page up", show=False),
-        Binding("w", "save_cast", "Save .cast", show=False),
-        Binding("escape", "leave", "Browser", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings(TAB_BAR)  # tui/actions.py
+    HELP_TITLE = "session tab bar"
 
     def __init__(
         self,
