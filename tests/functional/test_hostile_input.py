@@ -77,8 +77,9 @@ async def test_notices_show_cluster_text_literally(demo_cluster: DemoCluster, gu
         await wait_for(pilot, lambda: row_names(app), what="rows")
         app.notify(f"image {hostile('busybox')} cannot be pulled", title=hostile("title"), severity="error")
         app.browser.notify(hostile("from a screen"))
-        await wait_for(pilot, lambda: "from a screen" in toasts_text(app), what="the notices")
-        await pilot.pause()
+        # the toast rack is rebuilt for each notice: wait until both are on screen, then read once
+        await wait_for(pilot, lambda: "from a screen" in toasts_text(app) and "image busybox" in toasts_text(app),
+                       what="the notices")
         shown = toasts_text(app)
         assert "image busybox␛]52;c;" in shown and "[/][link=https://evil.example/]click[/link]" in shown
         assert "title␛]52" in shown

@@ -121,10 +121,8 @@ async def test_serve_demo_answers_its_printed_url_on_loopback_and_stops_on_sigte
     assert f"ws://127.0.0.1:{port}/ws" in page
     assert "token=" not in page  # the page the browser keeps does not repeat the secret
 
-    started = time.monotonic()
     process.send_signal(signal.SIGTERM)
     assert process.wait(10) == 0
-    assert time.monotonic() - started < 5
     out = process.stdout.read().decode()
     assert "token=<secret>" in out  # the request line was logged without the secret
     assert url.split("?token=", 1)[1] not in out  # (the printed URL itself was read above)

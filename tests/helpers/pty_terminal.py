@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import pty
 import select
+import signal
 import sys
 import time
 from collections.abc import Callable
@@ -16,6 +17,11 @@ class Terminal:
     def __init__(self, *argv: str) -> None:
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # child
+            # as a user's shell starts it: SIGINT and SIGHUP at their defaults, no signal blocked
+            # (the fork inherits the test worker's: an ignored or blocked SIGINT survives exec)
+            for sig in (signal.SIGINT, signal.SIGHUP, signal.SIGTERM, signal.SIGQUIT):
+                signal.signal(sig, signal.SIG_DFL)
+            signal.pthread_sigmask(signal.SIG_SETMASK, [])
             os.execv(sys.executable, [sys.executable, "-m", "tui.cli", *argv])
         self.output = b""
 
@@ -59,5 +65,26 @@ class Terminal:
                 os.close(self.fd)
                 return os.waitstatus_to_exitcode(status)
             time.sleep(0.02)
+        threads = _thread_states(self.pid)
         os.kill(self.pid, 9)
-        raise TimeoutError("ephemera did not exit")
+        tail = self.output.decode(errors="replace")[-1500:]
+        raise TimeoutError(f"ephemera did not exit within {timeout}s; threads: {threads}; its output ended: {tail!r}")
+
+
+def _thread_states(pid: int) -> str:
+    """Each thread's name, state and kernel wait channel (why a process did not exit)."""
+    states = []
+    try:
+        status = open(f"/proc/{pid}/status").read().splitlines()
+        states += [line.replace("\t", " ") for line in status if line.startswith(("SigBlk", "SigIgn", "SigCgt"))]
+        for task in sorted(os.listdir(f"/proc/{pid}/task")):
+            stat = open(f"/proc/{pid}/task/{task}/stat").read()
+            name, rest = stat.split("(", 1)[1].rsplit(")", 1)
+            try:
+                wchan = open(f"/proc/{pid}/task/{task}/wchan").read()
+            except OSError:
+                wchan = "?"
+            states.append(f"{name}:{rest.split()[0]}:{wchan}")
+    except OSError as exc:
+        return f"unknown ({exc})"
+    return ", ".join(states)
