@@ -104,7 +104,6 @@ class AuditLogScreen(ModalScreen[None]):
     AuditLogScreen #audit-status { height: auto; color: $text-muted; }
     """
     HELP_TITLE = "audit log"  # the help's title: "Keys: audit log"
-    HELP_TITLE = "audit log"  # the help's title: "Keys: audit log"
     BINDINGS = [
         Binding("escape,q", "close", "Close"),
         Binding("r", "reload", "Reload"),

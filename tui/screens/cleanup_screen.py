@@ -52,7 +52,6 @@ class CleanupScreen(ModalScreen[None]):
     CleanupScreen #cleanup-status { height: auto; }
     """
     HELP_TITLE = "clean up copies"  # the help's title: "Keys: clean up copies"
-    HELP_TITLE = "clean up copies"  # the help's title: "Keys: clean up copies"
     BINDINGS = [
         Binding("escape,q", "close", "Close"),
         Binding("space", "mark", "Mark"),

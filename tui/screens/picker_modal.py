@@ -31,7 +31,6 @@ class PickerModal(ModalScreen[str | None]):
     """Dismisses with the picked value, or None."""
 
     HELP_TITLE = "picker"  # the help's title: "Keys: picker"
-    HELP_TITLE = "picker"  # the help's title: "Keys: picker"
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
         Binding("down", "cursor_down", "Down", show=False),

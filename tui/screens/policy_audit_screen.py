@@ -60,7 +60,6 @@ class PolicyAuditScreen(ModalScreen[None]):
     PolicyAuditScreen #audit-status { height: auto; }
     """
     HELP_TITLE = "policy audit"  # the help's title: "Keys: policy audit"
-    HELP_TITLE = "policy audit"  # the help's title: "Keys: policy audit"
     BINDINGS = [
         Binding("escape,q", "close", "Close"),
         Binding("r", "rerun", "Run again"),
