@@ -329,8 +329,8 @@ class _ConnectionApiClient(ApiClient):
                 pass
 
     def param_serialize(self, *args: Any, **kwargs: Any) -> Any:
-        # Every request (REST and the WebSocket `stream()` path) is serialized here, before the
-        # Authorization header is computed.
+        # Every request (REST and the WebSocket upgrade, both sent by tui.kube.requests) is
+        # serialized here, before the Authorization header is computed.
         self._sync_credentials()
         return super().param_serialize(*args, **kwargs)
 
@@ -343,8 +343,8 @@ class ClusterConnection:
     """Credentials and API clients for one context.
 
     `api_client` is shared (one per context, for lists, gets and patches); streams (watch, attach,
-    exec) take their own from `new_api_client()`: the `stream()` helper swaps `call_api` on the
-    client it is given. All clients share one `Configuration`, so refreshed credentials reach them all.
+    exec) take their own from `new_api_client()`; every request is sent by `tui.kube.requests`.
+    All clients share one `Configuration`, so refreshed credentials reach them all.
     """
 
     def __init__(self, kubeconfig: KubeconfigSource, info: ContextInfo, loader: _KubeconfigLoader | _InClusterLoader,
