@@ -37,7 +37,7 @@ from textual.dom import DOMNode
 from textual.message import Message
 from textual.worker import Worker, get_current_worker
 
-__all__ = ["BackgroundFailed", "BackgroundResult", "run_in_background"]
+__all__ = ["BackgroundFailed", "BackgroundResult", "forget", "run_in_background"]
 
 T = TypeVar("T")
 
@@ -98,3 +98,10 @@ def run_in_background(
     worker = node.run_worker(work, thread=True, group=group, exclusive=True, exit_on_error=False, name=group)
     _LATEST.setdefault(node, {})[group] = worker
     return worker
+
+
+def forget(node: DOMNode, group: str) -> None:
+    """Make the group's call stale without starting another (its answer no longer matters)."""
+    worker = _LATEST.get(node, {}).pop(group, None)
+    if worker is not None:
+        worker.cancel()

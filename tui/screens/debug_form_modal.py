@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -47,9 +47,9 @@ from tui.kube.debug_creation import Creation, create_debug
 from tui.kube.debug_runner import gather_facts
 from tui.kube.errors import describe_exception
 from tui.pods.facts import container_entries
+from tui.screens.background import BackgroundFailed, BackgroundResult, forget, run_in_background
 from tui.screens.confirm_modal import ConfirmModal
 from tui.screens.debug_form_values import MODE_LESSONS, FormValues, request_from_values
-from tui.screens.ui_thread import call_on_ui
 from widgets.form_controls import BoxCheckbox, FieldLabel, ModeButton, ModeList
 from widgets.kubectl_preview import KubectlPreview
 from widgets.preflight_list import PreflightList, form_wording
@@ -110,6 +110,21 @@ def _field(label: str, widget: Any, hint: str = "") -> Horizontal:
     if hint:
         children.append(Static(Text(hint, style="dim"), classes="field-hint"))
     return Horizontal(*children, classes="field")
+
+
+@dataclass
+class PreflightDone(BackgroundResult):
+    """The pre-flight of `generation` ran: its checks, and the pod as the API server has it now."""
+
+    generation: int
+    checks: list[Any]
+    pod: dict[str, Any] | None
+
+
+@dataclass
+class DebugCreated(BackgroundResult):
+    request: DebugRequest
+    creation: Creation
 
 
 class DebugFormModal(ModalScreen[DebugStarted | None]):
@@ -413,6 +428,7 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
         self.preflight_generation += 1
         self._preflight_values = self._planned_values
         if request is None or self.connection is None:
+            forget(self, "debug-preflight")  # a check still running answers for other values
             self._preflight_failed(self.preflight_generation, self.problem or "not connected to a cluster")
             return
         self.query_one(PreflightList).running()
@@ -425,27 +441,35 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
         return (self._preflight_timer is None and self.preflight_done == self.preflight_generation
                 and self.checked_values is not None and self.checked_values == self.values())
 
-    @work(thread=True, exclusive=True, group="debug-preflight", exit_on_error=False)
     def _run_preflight(self, request: DebugRequest, generation: int) -> None:
-        try:
-            facts = gather_facts(self.connection, request, attach=True, rng=random.Random(self.seed),
-                                 existing_pod_names=self.existing_pod_names)
-            checks = run_checks(facts)
-        except Exception as exc:  # noqa: BLE001 - shown in place of the checks
-            call_on_ui(self.app, self._preflight_failed, generation, str(describe_exception(exc)))
-            return
-        call_on_ui(self.app, self._preflight_finished, generation, checks, facts.pod)
+        connection, seed, existing = self.connection, self.seed, self.existing_pod_names
 
-    def _preflight_finished(self, generation: int, checks: list[Any], pod: dict[str, Any] | None) -> None:
-        if generation != self.preflight_generation or not self.is_attached:
-            return
+        def check() -> PreflightDone:
+            facts = gather_facts(connection, request, attach=True, rng=random.Random(seed),
+                                 existing_pod_names=existing)
+            return PreflightDone(generation, run_checks(facts), facts.pod)
+
+        run_in_background(self, check, group="debug-preflight")
+
+    @on(PreflightDone)
+    def _preflight_finished(self, message: PreflightDone) -> None:
+        pod = message.pod
         if pod is not None:
             self.pod = pod  # fresher than the watch's copy: the reuse offer follows it
             if self.request is not None:
                 self._show_reuse(reusable_container(pod, self.request))
-        self.query_one(PreflightList).show(checks)
+        self.query_one(PreflightList).show(message.checks)
         self.preflight_error = ""
-        self._preflight_shown(generation)
+        self._preflight_shown(message.generation)
+
+    @on(BackgroundFailed)
+    def _background_failed(self, message: BackgroundFailed) -> None:
+        message.stop()
+        if message.group == "debug-preflight":  # shown in place of the checks
+            self._preflight_failed(self.preflight_generation, str(describe_exception(message.error)))
+        else:  # the creation: the form must not stay "creating…"
+            error = message.error
+            self._created(None, Creation(None, plan_error=f"unexpected error: {type(error).__name__}: {error}"))
 
     def _preflight_shown(self, generation: int) -> None:
         self.preflight_done = generation
@@ -456,8 +480,6 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
             self._create_checked()
 
     def _preflight_failed(self, generation: int, message: str) -> None:
-        if generation != self.preflight_generation or not self.is_attached:
-            return
         self.query_one(PreflightList).error(message)
         self.preflight_error = message
         self._preflight_shown(generation)
@@ -527,22 +549,24 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
         self._set_status(Text(f"creating {what}…", style="bold"))
         self._create(request)
 
-    @work(thread=True, exclusive=True, group="debug-create", exit_on_error=False)
     def _create(self, request: DebugRequest) -> None:
-        try:
-            creation = create_debug(self.connection, request, seed=self.seed,
-                                    existing_pod_names=self.existing_pod_names,
-                                    audit_log=self.audit_log)  # the follow-up remembers the image once it runs
-        except Exception as exc:  # noqa: BLE001 - the form must not stay "creating…" forever
-            creation = Creation(None, plan_error=f"unexpected error: {type(exc).__name__}: {exc}")
-        call_on_ui(self.app, self._created, request, creation)
+        connection, seed, existing, audit_log = self.connection, self.seed, self.existing_pod_names, self.audit_log
+        # the follow-up remembers the image once it runs
+        run_in_background(self, lambda: create_debug(connection, request, seed=seed, existing_pod_names=existing,
+                                                     audit_log=audit_log),
+                          lambda creation: DebugCreated(request, creation), group="debug-create")
 
-    def _created(self, request: DebugRequest, creation: Any) -> None:
+    @on(DebugCreated)
+    def _on_created(self, message: DebugCreated) -> None:
+        self._created(message.request, message.creation)
+
+    def _created(self, request: DebugRequest | None, creation: Creation) -> None:
         self.creating = False
         for notice in creation.notices:
             self.app.notify(notice, severity="warning")
-        if creation.ok:
+        if creation.ok and request is not None:
             execution = creation.execution
+            assert execution is not None
             self.dismiss(DebugStarted(execution.namespace, execution.pod_name, execution.container,
                                       request.mode, source_pod=self.pod_name, image=request.image or ""))
             return
@@ -551,7 +575,8 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
             self._show_error(f"Cannot create: {creation.plan_error}", "")
             return
         error = creation.error
-        status = f"{error.status} " if getattr(error, "status", None) else ""
+        assert error is not None  # not ok, no plan error: the server's refusal
+        status = f"{error.status} " if error.status else ""
         left = ""
         if creation.created_pods:
             left = (f"\nAlready created: {', '.join(creation.created_pods)}: it stays until you delete it "
