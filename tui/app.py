@@ -46,12 +46,14 @@ from tui.daemon_executor import DaemonThreadExecutor
 from tui.display_text import is_safe_line, strip_unsafe, visible
 from tui.initial_session import InitialSession, open_initial_session
 from tui.keymap import describe_clash, key_for, key_label, keymap_from_settings
+from tui.kube.errors import describe_exception
 from tui.left_running import OpenSession, exit_summary, quit_reasons
 from tui.palette import BrowserCommands
 from tui.paths import audit_log_path, ensure_private_dir, screenshots_dir, write_private_file
 from tui.redaction import redact_credentials
 from tui.resources import stylesheet_path
 from tui.screens.audit_log_screen import AuditLogScreen
+from tui.screens.background import BackgroundFailed, BackgroundResult, run_in_background
 from tui.screens.browser_messages import Connected
 from tui.screens.browser_screen import BrowserScreen
 from tui.screens.confirm_modal import ConfirmModal
@@ -88,6 +90,10 @@ def readable_monochrome_style(style: Style, background: tuple[int, int, int]) ->
         return grey
     text = Color(255, 255, 255) if bg.brightness < 0.5 else Color(0, 0, 0)
     return grey + Style.from_color(text.rich_color)
+
+
+class ThemeRemembered(BackgroundResult):
+    """The theme was written to config.toml (nothing to show)."""
 
 
 class ReadableMonochrome(LineFilter):
@@ -259,14 +265,17 @@ class EphemeraApp(App[None]):
             return
         self._remembered_theme = name
         path = self.settings.path
+        run_in_background(self, lambda: remember_theme(name, path), lambda _: ThemeRemembered(),
+                          group="remember-theme")
 
-        def save() -> None:
-            try:
-                remember_theme(name, path)
-            except SettingsError as exc:
-                self.call_from_thread(self.notify, f"Theme not remembered: {exc}", severity="warning")
-
-        self.run_worker(save, thread=True, group="remember-theme", exit_on_error=False)
+    @on(BackgroundFailed)
+    def _background_failed(self, message: BackgroundFailed) -> None:
+        """The one place for a background call's failure that its screen did not handle."""
+        error = message.error
+        if message.group == "remember-theme" and isinstance(error, SettingsError):
+            self.notify(f"Theme not remembered: {error}", severity="warning")
+            return
+        self.notify(f"{message.group} failed: {describe_exception(error)}", severity="error", timeout=15)
 
     def handle_bindings_clash(self, clashed_bindings: set[Binding], node: DOMNode) -> None:
         view = "the pod browser" if isinstance(node, BrowserScreen) else type(node).__name__

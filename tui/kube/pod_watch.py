@@ -152,6 +152,11 @@ class PodWatcher:
     def status(self) -> WatchStatus | None:
         return self._status
 
+    @property
+    def stopped(self) -> bool:
+        """stop() was called: what it posted before is stale (and it posts nothing more)."""
+        return self._stopping.is_set()
+
     def start(self) -> None:
         if self._threads:
             raise RuntimeError("PodWatcher.start() called twice")

@@ -23,7 +23,9 @@ message is not dispatched even when it was already queued before the new call st
 that leaves (unmount) gets no messages at all.
 
 Long-lived streams (the pod watch, attach sessions) are not run here: they own their threads
-and only post typed messages (tui/kube/pod_watch.py, tui/sessions/).
+and only post typed messages (tui/kube/pod_watch.py, tui/sessions/). A `StreamMessage` names its
+stream (`source`, anything with a `stopped` property): once the stream is stopped (a restart, a
+context switch), what it posted before is not dispatched either.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from textual.dom import DOMNode
 from textual.message import Message
 from textual.worker import Worker, get_current_worker
 
-__all__ = ["BackgroundFailed", "BackgroundResult", "forget", "run_in_background"]
+__all__ = ["BackgroundFailed", "BackgroundResult", "StreamMessage", "forget", "run_in_background"]
 
 T = TypeVar("T")
 
@@ -61,6 +63,21 @@ class BackgroundResult(Message, no_dispatch=None):
             return False
         node, group, worker = self._origin
         return worker.is_cancelled or _LATEST.get(node, {}).get(group) is not worker
+
+
+class StreamMessage(Message, no_dispatch=None):
+    """A message from a long-lived stream: not dispatched once `source.stopped`. Subclasses are
+    dataclasses with a `source` field."""
+
+    source: Any
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        kwargs.setdefault("no_dispatch", None)
+        super().__init_subclass__(**kwargs)
+
+    @property
+    def no_dispatch(self) -> bool:  # type: ignore[override]
+        return bool(getattr(self.source, "stopped", False))
 
 
 @dataclass

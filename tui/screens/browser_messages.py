@@ -5,39 +5,38 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from textual.message import Message
-
 from tui.kube.cluster_objects import ClusterObjects
-from tui.kube.pod_watch import WatchStatus
+from tui.kube.pod_watch import PodWatcher, WatchStatus
 from tui.pods.store import PodBatch
+from tui.screens.background import BackgroundResult, StreamMessage
 
 
 @dataclass
-class PodsChanged(Message):
-    """A batch from the watcher of `generation` (older generations are ignored)."""
+class PodsChanged(StreamMessage):
+    """A batch from the pod watcher `source` (dropped once that watcher is stopped)."""
 
     batch: PodBatch
-    generation: int
+    source: PodWatcher
 
 
 @dataclass
-class WatchStatusChanged(Message):
+class WatchStatusChanged(StreamMessage):
     status: WatchStatus
-    generation: int
+    source: PodWatcher
 
 
 @dataclass
-class ClusterObjectsLoaded(Message):
+class ClusterObjectsLoaded(BackgroundResult):
+    """Nodes and namespaces as listed for the current connection (a newer load or a new
+    connection makes it stale)."""
+
     objects: ClusterObjects
-    generation: int
-    context: str = ""  # the connection's context: a load for a context no longer shown is dropped
 
 
 @dataclass
-class Connected(Message):
+class Connected(BackgroundResult):
     """`kubeconfig.connect(context)` finished: `connection` or `error` (a ClusterError)."""
 
     context: str
     connection: Any
     error: Exception | None
-    generation: int

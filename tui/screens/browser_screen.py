@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import threading
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -16,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.text import Text
-from textual import events, on, work
+from textual import events, on
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -35,8 +34,17 @@ from tui.kube.pod_watch import PodWatcher, WatchStatus
 from tui.paths import cast_directory
 from tui.pods.filter import PodFilter, parse_filter
 from tui.pods.store import PodBatch, PodKey, exclude_loaded_pods_from_gc
+from tui.screens.background import BackgroundFailed, forget, run_in_background
 from tui.screens.browser_messages import ClusterObjectsLoaded, Connected, PodsChanged, WatchStatusChanged
-from tui.screens.debug_followup import open_cleanup, open_debug_form, open_policy_audit
+from tui.screens.debug_followup import (
+    ContainerFollowed,
+    FollowProgress,
+    container_followed,
+    follow_progress,
+    open_cleanup,
+    open_debug_form,
+    open_policy_audit,
+)
 from tui.screens.picker_modal import PickerModal
 from tui.screens.session_panes import attach_selected, shell_selected
 from tui.screens.session_tabs import SessionTabs
@@ -87,7 +95,6 @@ class BrowserScreen(Screen[None]):
         self.pod_filter = PodFilter()
         self.watcher: PodWatcher | None = None
         self.watch_status: WatchStatus | None = None
-        self.generation = 0
         self.has_listed = False
         self.cluster_objects = ClusterObjects()
         self._first_rows_written = False
@@ -96,7 +103,7 @@ class BrowserScreen(Screen[None]):
         self._table_had_focus = False  # the table was focused when a message took its place
         self._inspector_hidden = False  # the user pressed i  # the pod to select again after a watch restart
         self._filter_timer: Timer | None = None
-        self._gc_frozen_generation = 0  # the watch generation whose pods were excluded from the GC
+        self._gc_frozen_for: PodWatcher | None = None  # the watch whose pods were excluded from the GC
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -165,28 +172,23 @@ class BrowserScreen(Screen[None]):
 
     # ------------------------------------------------------------------ connection
     def _connect(self, context: str | None) -> None:
-        self.generation += 1
         self._stop_watcher()
         self.connection = None
         self.connect_error = None
-        generation = self.generation
+        forget(self, "cluster-objects")  # nodes and namespaces of the context being left
         kubeconfig = self.kubeconfig
 
-        def connect() -> None:
+        def connect() -> Connected:
             try:
-                connection = kubeconfig.connect(context)
+                return Connected(context or "", kubeconfig.connect(context), None)
             except Exception as exc:  # noqa: BLE001 - shown in place of the table
                 error = exc if isinstance(exc, ClusterError) else describe_exception(exc)
-                self.post_message(Connected(context or "", None, error, generation))
-                return
-            self.post_message(Connected(context or "", connection, None, generation))
+                return Connected(context or "", None, error)
 
-        threading.Thread(target=connect, name="ephemera-connect", daemon=True).start()
+        run_in_background(self, connect, group="connect")
 
     @on(Connected)
     def _on_connected(self, message: Connected) -> None:
-        if message.generation != self.generation:
-            return
         if message.error is not None:
             self.connect_error = message.error  # type: ignore[assignment]
             self.header.state = "failed"
@@ -230,8 +232,6 @@ class BrowserScreen(Screen[None]):
         self._stop_watcher()
         if self.connection is None:
             return
-        self.generation += 1
-        generation = self.generation
         self.has_listed = False
         self.watch_status = None
         self._reselect = self.table.selected_key
@@ -242,33 +242,34 @@ class BrowserScreen(Screen[None]):
         self.header.retry_at = None
         self.header.pod_count = ""
         self._show_inspected(None)
+
+        def on_batch(batch: PodBatch) -> None:
+            self.post_message(PodsChanged(batch, watcher))
+
+        def on_status(status: WatchStatus) -> None:
+            self.post_message(WatchStatusChanged(status, watcher))
+
         watcher = PodWatcher(
             self.connection,
             None if self.all_namespaces else self.namespace,
             label_selector=self.label_selector,
-            on_batch=lambda batch: self.post_message(PodsChanged(batch, generation)),
-            on_status=lambda status: self.post_message(WatchStatusChanged(status, generation)),
+            on_batch=on_batch,
+            on_status=on_status,
         )
         self.watcher = watcher
         watcher.start()
         self._update_placeholder()
 
     def _stop_watcher(self, *, wait: bool = False) -> None:
-        """Stop the current watcher: in a thread while running, synchronously when leaving."""
+        """Stop the current watcher (its threads end on their own; what it posted before is no
+        longer dispatched). When leaving, wait a moment for them: a thread stuck in a connect to a
+        silent server must not hold up quitting for long (they are daemons)."""
         watcher, self.watcher = self.watcher, None
-        if watcher is None:
-            return
-        if wait:
-            # leaving: a thread stuck in a connect to a silent server must not hold up quitting
-            # for long (the threads are daemons; an open response is aborted at once anyway)
-            watcher.stop(timeout=0.5)
-        else:
-            threading.Thread(target=watcher.stop, name="ephemera-watch-stop", daemon=True).start()
+        if watcher is not None:
+            watcher.stop(timeout=0.5 if wait else 0)
 
     @on(PodsChanged)
     def _on_pods(self, message: PodsChanged) -> None:
-        if message.generation != self.generation:
-            return
         batch = message.batch
         table = self.table
         table.apply_batch(batch)
@@ -300,8 +301,6 @@ class BrowserScreen(Screen[None]):
 
     @on(WatchStatusChanged)
     def _on_watch_status(self, message: WatchStatusChanged) -> None:
-        if message.generation != self.generation:
-            return
         status = message.status
         self.watch_status = status
         header = self.header
@@ -316,8 +315,8 @@ class BrowserScreen(Screen[None]):
     def _exclude_pods_from_gc(self) -> None:
         """Once a large list is on screen ("live" follows the list's last batch): keep its pods
         out of the garbage collector's full scans, which otherwise pause the UI in update storms."""
-        if self._gc_frozen_generation != self.generation and len(self.table.pods) >= GC_FREEZE_MIN_PODS:
-            self._gc_frozen_generation = self.generation
+        if self._gc_frozen_for is not self.watcher and len(self.table.pods) >= GC_FREEZE_MIN_PODS:
+            self._gc_frozen_for = self.watcher
             exclude_loaded_pods_from_gc()
 
     def _update_count(self) -> None:
@@ -433,25 +432,32 @@ class BrowserScreen(Screen[None]):
         if self.inspector.pod is not None:
             self.inspector.show(self.inspector.pod, gone=self.inspector.gone)
 
-    @work(thread=True, exclusive=True, group="cluster-objects")
     def _reload_cluster_objects(self) -> None:
-        connection, generation = self.connection, self.generation
+        connection = self.connection
         if connection is None:
             return
-        try:
-            objects = fetch_cluster_objects(connection)
-        except Exception:  # noqa: BLE001 - the watcher reports connectivity; facts stay "unknown"
-            return
-        self.post_message(ClusterObjectsLoaded(objects, generation, connection.context))
+        run_in_background(self, lambda: fetch_cluster_objects(connection), ClusterObjectsLoaded,
+                          group="cluster-objects")
 
     @on(ClusterObjectsLoaded)
     def _on_objects(self, message: ClusterObjectsLoaded) -> None:
-        if self.connection is None or message.context != self.connection.context:
-            return  # loaded for the context before a switch: its namespaces' labels are not these
         self.cluster_objects = message.objects
         self.inspector.set_cluster_objects(
             nodes=message.objects.nodes, namespaces=message.objects.namespaces, notes=message.objects.notes
         )
+
+    @on(FollowProgress)
+    def _follow_progress(self, message: FollowProgress) -> None:
+        follow_progress(self, message)
+
+    @on(ContainerFollowed)
+    def _container_followed(self, message: ContainerFollowed) -> None:
+        container_followed(self, message)
+
+    @on(BackgroundFailed)
+    def _background_failed(self, message: BackgroundFailed) -> None:
+        if message.group == "cluster-objects":
+            message.stop()  # the watcher reports connectivity; the facts stay "unknown"
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """In a focused terminal pane every key goes to the container: none of the browser's

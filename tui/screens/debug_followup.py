@@ -20,15 +20,18 @@ parts it drives live in `tui.kube.debug_runner` (the wait) and `tui.settings` (r
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from tui.kube.debug_runner import describe_image_problem, wait_for_container
+from textual.message import Message
+
+from tui.kube.debug_runner import ContainerOutcome, describe_image_problem, wait_for_container
 from tui.kube.errors import ClusterError
 from tui.left_running import container_args
+from tui.screens.background import BackgroundResult, run_in_background
 from tui.screens.cleanup_screen import CleanupScreen
 from tui.screens.debug_form_modal import DebugFormModal, DebugStarted
 from tui.screens.policy_audit_screen import PolicyAuditScreen
-from tui.screens.ui_thread import call_on_ui
 from tui.settings import SettingsError, load_settings, remember_image
 
 if TYPE_CHECKING:
@@ -101,68 +104,93 @@ def debug_started(browser: BrowserScreen, started: DebugStarted | None) -> None:
     where = f"{started.namespace}/{started.pod}"
     what = f"copy {where} with {started.container}" if started.mode == "copy" else f"{started.container} in {where}"
     browser.notify(f"Created {what}; waiting for it to start…")
+    activity = f"waiting for {started.container} to start"
+    browser.header.start_activity(activity)
     connection = browser.connection
-    browser.run_worker(lambda: _follow(browser, connection, started), thread=True, group="debug-follow",
-                       name=f"follow {where}/{started.container}", exit_on_error=False)
-
-
-def _follow(browser: BrowserScreen, connection: Any, started: DebugStarted) -> None:
-    namespace, pod, container = started.namespace, started.pod, started.container
-    header = browser.header
-    activity = f"waiting for {container} to start"
-    call_on_ui(browser.app, header.start_activity, activity)
 
     def waiting(reason: str, message: str) -> None:  # the live reason, with the elapsed time (header)
-        call_on_ui(browser.app, header.start_activity, f"{activity}: {reason}")
+        browser.post_message(FollowProgress(activity, f"{activity}: {reason}"))
 
-    try:
-        outcome = wait_for_container(connection, namespace, pod, container, timeout=WAIT_SECONDS,
-                                     on_waiting=waiting)
-    except ClusterError as exc:
-        call_on_ui(browser.app, browser.notify, f"Stopped following {container}: {exc}.{leftover_note(started)}",
-                   severity="error", timeout=20)
-        return
-    finally:
-        call_on_ui(browser.app, header.end_activity, activity)
-    if outcome.state in ("running", "terminated"):
-        _remember_image(browser, started.image)
-    if outcome.state == "running":
-        call_on_ui(browser.app, open_attach, browser, namespace, pod, container)
+    def follow() -> ContainerFollowed:
+        try:
+            outcome = wait_for_container(connection, started.namespace, started.pod, started.container,
+                                         timeout=WAIT_SECONDS, on_waiting=waiting)
+        except ClusterError as exc:
+            return ContainerFollowed(started, activity, None, exc)
+        recent, note = None, ""
+        if outcome.state in ("running", "terminated") and started.image:
+            # an image that ran goes first in the form's suggestions (one that cannot be pulled never does)
+            try:
+                recent = remember_image(started.image).recent_images
+            except SettingsError as exc:
+                note = f"recent images not saved: {exc}"
+        return ContainerFollowed(started, activity, outcome, None, recent, note)
+
+    run_in_background(browser, follow, group=f"debug-follow {where}/{started.container}")
+
+
+@dataclass
+class FollowProgress(Message):
+    """The debug container being followed still waits: `text` for the header's activity."""
+
+    activity: str
+    text: str
+
+
+@dataclass
+class ContainerFollowed(BackgroundResult):
+    """Following a new debug container ended: its `outcome`, or the `error` that stopped the wait;
+    the form's recent images after remembering the image (None: not remembered, `note` says why)."""
+
+    started: DebugStarted
+    activity: str
+    outcome: ContainerOutcome | None
+    error: ClusterError | None
+    recent_images: list[str] | None = None
+    note: str = ""
+
+
+def follow_progress(browser: BrowserScreen, message: FollowProgress) -> None:
+    header = browser.header
+    if header.activity.startswith(message.activity):
+        header.start_activity(message.text)
+
+
+def container_followed(browser: BrowserScreen, message: ContainerFollowed) -> None:
+    """What the user sees when the new debug container runs, ended, or cannot start."""
+    started, outcome = message.started, message.outcome
+    namespace, pod, container = started.namespace, started.pod, started.container
+    browser.header.end_activity(message.activity)
+    if message.note:
+        browser.notify(message.note, severity="warning")
+    app_settings = getattr(browser.app, "settings", None)
+    if message.recent_images is not None and app_settings is not None:
+        app_settings.recent_images = message.recent_images
+    if outcome is None:
+        browser.notify(f"Stopped following {container}: {message.error}.{leftover_note(started)}",
+                       severity="error", timeout=20)
+    elif outcome.state == "running":
+        open_attach(browser, namespace, pod, container)
     elif outcome.state == "terminated":
         if callable(getattr(browser.app, "open_session", None)):
-            call_on_ui(browser.app, open_attach, browser, namespace, pod, container)  # the pane shows logs
+            open_attach(browser, namespace, pod, container)  # the pane shows the logs
         else:
             reason = f" ({outcome.reason})" if outcome.reason else ""
-            call_on_ui(browser.app, browser.notify, f"{container} terminated with exit code {outcome.exit_code}"
-                       f"{reason}: kubectl logs {pod} -c {container} -n {namespace}", severity="warning")
+            browser.notify(f"{container} terminated with exit code {outcome.exit_code}{reason}: "
+                           f"kubectl logs {pod} -c {container} -n {namespace}", severity="warning")
     elif outcome.image_problem:
         text = describe_image_problem(outcome, namespace, pod, container, copy=started.mode == "copy")
-        call_on_ui(browser.app, browser.notify, text, title="Image pull failed", severity="error", timeout=30)
+        browser.notify(text, title="Image pull failed", severity="error", timeout=30)
     elif outcome.state == "stuck":
-        call_on_ui(browser.app, browser.notify, f"{container} cannot start: {outcome.reason}: {outcome.message}."
-                   f"{leftover_note(started)}", severity="error", timeout=20)
+        browser.notify(f"{container} cannot start: {outcome.reason}: {outcome.message}.{leftover_note(started)}",
+                       severity="error", timeout=20)
     elif outcome.state == "timeout":
         reason = f" ({outcome.reason}: {outcome.message})" if outcome.reason else ""
-        call_on_ui(browser.app, browser.notify, f"{container} is not running after {WAIT_SECONDS:.0f}s{reason}."
-                   f"{leftover_note(started)}", severity="warning", timeout=20)
+        browser.notify(f"{container} is not running after {WAIT_SECONDS:.0f}s{reason}.{leftover_note(started)}",
+                       severity="warning", timeout=20)
     else:
         note = leftover_note(started) if outcome.state != "gone" else ""
-        call_on_ui(browser.app, browser.notify, f"{container}: {outcome.message or outcome.state}.{note}",
-                   severity="error")
-
-
-def _remember_image(browser: BrowserScreen, image: str) -> None:
-    """An image that ran goes first in the form's suggestions (one that cannot be pulled never does)."""
-    if not image:
-        return
-    try:
-        settings = remember_image(image)
-    except SettingsError as exc:
-        call_on_ui(browser.app, browser.notify, f"recent images not saved: {exc}", severity="warning")
-        return
-    app_settings = getattr(browser.app, "settings", None)
-    if app_settings is not None:
-        call_on_ui(browser.app, setattr, app_settings, "recent_images", settings.recent_images)
+        browser.notify(f"{container}: {outcome.message or outcome.state}.{note}", severity="error")
 
 
 def leftover_note(started: DebugStarted) -> str:
