@@ -83,7 +83,7 @@ def build_parser(prog: str | None = None, subcommands: list[Subcommand] | None =
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         if command.cluster_options:
-            add_cluster_options(child, suppress_defaults=True)
+            add_cluster_options(child, suppress_defaults=True, all_namespaces=command.all_namespaces)
         command.add_arguments(child)
         if "--config" not in child._option_string_actions:
             child.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS, help=CONFIG_HELP)

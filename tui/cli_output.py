@@ -45,3 +45,28 @@ def install() -> None:
         stream = getattr(sys, name)
         if stream is not None and not isinstance(stream, VisibleWriter):
             setattr(sys, name, VisibleWriter(stream))
+
+
+def terminal_columns(stream: Any = None) -> int | None:
+    """The width to wrap prose at: the terminal's columns when `stream` (stdout by default) is a
+    terminal; None for a pipe or a file, whose readers (grep, a log) want whole lines."""
+    import shutil
+
+    stream = stream if stream is not None else sys.stdout
+    try:
+        if not stream.isatty():
+            return None
+    except (AttributeError, ValueError, OSError):
+        return None
+    return max(shutil.get_terminal_size((80, 24)).columns, 20)
+
+
+def wrap(text: str, indent: int = 0, *, first: str = "", width: int | None = None) -> str:
+    """`first` then `text`, wrapped at `width` (None: not wrapped) with the following lines indented
+    by `indent` columns, so a long line stays readable in a narrow terminal."""
+    import textwrap
+
+    if width is None or len(first) + len(text) <= width:
+        return first + text
+    return textwrap.fill(text, width=width, initial_indent=first, subsequent_indent=" " * indent,
+                         break_on_hyphens=False, break_long_words=False)

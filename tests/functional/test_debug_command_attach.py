@@ -10,18 +10,26 @@ from tui.demo.cluster import DemoCluster
 SLIM = "slim-79487d6484-h4rss"
 
 
+def one_line(output: bytes) -> str:
+    return " ".join(output.decode(errors="replace").split())
+
+
 def test_attach_in_the_terminal_and_use_the_shell(demo_cluster: DemoCluster) -> None:
+    """`exit 5` ends the debugger: the CLI says it has ended with that code and that an ephemeral
+    container cannot be restarted, never to "resume ... while the container runs"."""
     term = Terminal("--kubeconfig", str(demo_cluster.kubeconfig_path), "debug", SLIM, "--target=app", "-c", "live",
                     "--raw-attach")
     term.read_until(lambda out: b"/ # " in out)
     assert b"container live is running in pod default/" + SLIM.encode() in term.output
     term.type("ps\r")
     term.read_until(lambda out: b"http.server" in out)
-    term.type("exit\r")
+    term.type("exit 5\r")
     assert term.wait() == 0
+    said = one_line(term.output)
     flags = f"--context ephemera-demo --kubeconfig {demo_cluster.kubeconfig_path}"  # the session's cluster
-    assert (f"resume with `kubectl attach {SLIM} -c live -n default {flags} -i -t`".encode()
-            in term.output.replace(b"\r", b"").replace(b"\n", b""))
+    assert (f"live has ended (exit code 5) in default/{SLIM}: an ephemeral container cannot be restarted; "
+            f"its output: `kubectl logs {SLIM} -c live -n default {flags}`") in said
+    assert "resume" not in said and "keeps running" not in said and "Session ended" not in said
 
 
 def test_reuse_offer_on_a_terminal(demo_cluster: DemoCluster) -> None:
@@ -36,3 +44,7 @@ def test_reuse_offer_on_a_terminal(demo_cluster: DemoCluster) -> None:
     assert b"container keep is running" in term.output
     term.type("\x1d")  # Ctrl+] detaches
     assert term.wait() == 0
+    said = one_line(term.output)
+    assert f"detached from keep in default/{SLIM}; it keeps running: re-attach with `kubectl attach -it {SLIM} -c keep" in said
+    assert "a on the pod in ephemera" in said
+    assert "Session ended" not in said and "has ended" not in said

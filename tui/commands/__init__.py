@@ -31,6 +31,7 @@ class Subcommand:
     description: str = ""  # shown in `ephemera <name> --help`
     examples: list[str] = field(default_factory=list)  # shown under "examples:" in `--help`
     cluster_options: bool = False  # also accept --kubeconfig / --context / -n / -A after the name
+    all_namespaces: bool = True  # with cluster_options: -A too (False for a command on one pod: no -A offered)
     order: int = 100  # position in `ephemera --help`
 
 

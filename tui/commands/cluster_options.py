@@ -28,11 +28,13 @@ def program_name(argv0: str | None = None) -> str:
     return "kubectl ephemera" if base.startswith("kubectl-ephemera") else "ephemera"
 
 
-def add_cluster_options(parser: argparse.ArgumentParser, *, suppress_defaults: bool = False) -> None:
+def add_cluster_options(parser: argparse.ArgumentParser, *, suppress_defaults: bool = False,
+                        all_namespaces: bool = True) -> None:
     """--kubeconfig, --context and -n/-A (for the TUI and for subcommands that talk to a cluster).
 
     With `suppress_defaults` (used on subcommands), an option not given after the subcommand keeps
-    the value given before it. `-n` is an RFC 1123 label, checked before any request."""
+    the value given before it. `-n` is an RFC 1123 label, checked before any request. Without
+    `all_namespaces` there is no -A (a command on one pod, such as `debug`)."""
     default: Any = argparse.SUPPRESS if suppress_defaults else None
     group = parser.add_argument_group("cluster")
     group.add_argument("--kubeconfig", metavar="PATH", default=default,
@@ -42,6 +44,8 @@ def add_cluster_options(parser: argparse.ArgumentParser, *, suppress_defaults: b
     scope = group.add_mutually_exclusive_group()
     scope.add_argument("-n", "--namespace", metavar="NS", default=default, type=namespace_name,
                        help="namespace (default: the context's namespace, else 'default')")
+    if not all_namespaces:
+        return
     scope.add_argument("-A", "--all-namespaces", action="store_true",
                        default=argparse.SUPPRESS if suppress_defaults else False,
                        help="show pods of all namespaces")

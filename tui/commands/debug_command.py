@@ -15,7 +15,14 @@ refusals too) is recorded in the audit log (`tui.audit_log`), as the UI does.
 
 kubectl's flags keep their spelling (`-c`, `--image`, `--target`, `--copy-to`, `--profile`,
 `--custom`, `--keep-*`, `-i`, `-t`, `-it`, `--attach=false`, `-q`, `-- COMMAND ...`), so a
-`kubectl debug` line works after swapping the program name.
+`kubectl debug` line works after swapping the program name. `-q` is as quiet as kubectl's: no
+informational line (the checks that passed, waiting, "is running", how to attach, how a session
+ended); warnings, failures and errors still go to stderr.
+When a session ends the CLI says what became of the container (`_after_session`): detached with
+Ctrl+] (it keeps running), ended with its exit code (an ephemeral container is never restarted; a
+copy's regular container is, by its pod's restartPolicy), or still running.
+Prose (pre-flight, policy audit) wraps to the terminal's width (`tui.cli_output.wrap`); commands
+are never broken, and a pipe gets whole lines.
 
 Exit codes: 0 done; 1 a cluster error, a failed pre-flight, a refused confirmation or a container
 that did not start; 2 invalid options.
@@ -204,19 +211,27 @@ def build_request(args: argparse.Namespace, namespace: str) -> DebugRequest:
 
 
 def print_checks(checks: list[Check], *, quiet: bool = False, out: Any = None) -> None:
+    """One line per check in columns, as the debug form lists them: verdict, name, what was found
+    (the found text may hold a colon of its own: "server version  v1.32.4: ..."), then `-> what to
+    do`; wrapped to a terminal's width under the found column. `quiet`: only WARN and FAIL."""
+    from tui.cli_output import terminal_columns, wrap
+
     out = out or sys.stdout
-    for check in checks:
-        if quiet and check.verdict in ("ok", "info"):
-            continue
-        print(f"  {VERDICT_LABELS[check.verdict]}  {check.name}: {check.found}", file=out)
+    shown = [check for check in checks if not quiet or check.verdict not in ("ok", "info")]
+    name_width = max((len(check.name) for check in shown), default=0)
+    columns = terminal_columns(out)
+    for check in shown:
+        first = f"  {VERDICT_LABELS[check.verdict]}  {check.name:<{name_width}}  "
+        print(wrap(check.found, len(first), first=first, width=columns), file=out)
         if check.todo:
-            print(f"        -> {check.todo}", file=out)
+            print(wrap(check.todo, len(first) + 3, first=" " * len(first) + "-> ", width=columns), file=out)
 
 
 def attach_lines(namespace: str, pod: str, container: str, *, stdin: bool = True,
-                 flags: Sequence[str] = ()) -> list[str]:
+                 flags: Sequence[str] = (), attach_key: str = "a") -> list[str]:
     """How to attach; a container without stdin (a command given, no -i) only has output to follow.
-    `flags`: `KubeConfig.cli_flags` (--context, --kubeconfig) for the kubectl commands."""
+    `flags`: `KubeConfig.cli_flags` (--context, --kubeconfig) for the kubectl commands; `attach_key`:
+    the browser's attach key as the user's `[keys]` set it (`attach_key()`)."""
     where = left_running.container_args(namespace, pod, container, flags)
     if not stdin:
         return [
@@ -225,8 +240,19 @@ def attach_lines(namespace: str, pod: str, container: str, *, stdin: bool = True
         ]
     return [
         f"  kubectl attach -it {where}",
-        f"  or in ephemera: select pod {namespace}/{pod}, open it (Enter) and attach to {container}",
+        f"  or in ephemera: select pod {namespace}/{pod} and press {attach_key} (attach; pick {container} if asked)",
     ]
+
+
+def attach_key() -> str:
+    """The browser's attach key (the `attach` action of `tui.actions`), as `[keys]` in the user's
+    config file remaps it, for the hints printed on the command line."""
+    from tui.keymap import key_for, keymap_from_settings
+    from tui.settings import load_settings
+
+    settings, _problems = load_settings()  # the problems were reported when the request was built
+    keymap, _clashes = keymap_from_settings(settings)
+    return key_for(types.SimpleNamespace(keymap_overrides=keymap), "attach")
 
 
 def _confirm(plan: DebugPlan, args: argparse.Namespace) -> bool:
@@ -329,6 +355,7 @@ def _dry_run(connection: ClusterConnection, request: DebugRequest) -> int:
 
 
 def _policy_audit(connection: ClusterConnection, request: DebugRequest) -> int:
+    from tui.cli_output import terminal_columns, wrap
     from tui.debug.policy_audit import format_table
     from tui.kube.debug_runner import fetch_pod, run_policy_audit
 
@@ -338,8 +365,10 @@ def _policy_audit(connection: ClusterConnection, request: DebugRequest) -> int:
     except Exception:  # noqa: BLE001 - the audit works without the version
         version = None
     rows = run_policy_audit(connection, pod, image=request.image or "busybox", version=version)
-    print(f"policy audit for {request.namespace}/{request.pod} (dry runs: nothing was created)")
-    print(format_table(rows))
+    columns = terminal_columns()
+    print(wrap(f"policy audit for {request.namespace}/{request.pod} (dry runs: nothing was created)", 2,
+               width=columns))
+    print(format_table(rows, columns))
     return 0
 
 
@@ -357,9 +386,11 @@ def _debug(connection: ClusterConnection, request: DebugRequest, args: argparse.
                        tty_mode=request.tty)
     checks = run_checks(facts)
     if not quiet:
-        print(f"pre-flight for {request.namespace}/{request.pod} ({request.mode.value}, "
-              f"profile {request.profile.value}):")
-    print_checks(checks, quiet=quiet)
+        from tui.cli_output import terminal_columns, wrap
+
+        print(wrap(f"pre-flight for {request.namespace}/{request.pod} ({request.mode.value}, "
+                   f"profile {request.profile.value}):", 2, width=terminal_columns()))
+    print_checks(checks, quiet=quiet, out=sys.stderr if quiet else sys.stdout)  # -q: warnings and failures
     failures = failed(checks)
     if failures and not args.force:
         _err(f"pre-flight failed ({len(failures)} check{'s' if len(failures) > 1 else ''}): nothing was "
@@ -389,7 +420,8 @@ def _debug(connection: ClusterConnection, request: DebugRequest, args: argparse.
     for problem in result.audit_problems:
         _err(problem)
     if not result.container:
-        print(f"pod/{result.pod_name} created (images changed, no debug container)")
+        if not quiet:
+            print(f"pod/{result.pod_name} created (images changed, no debug container)")
         return 0
 
     def on_waiting(reason: str, message: str) -> None:
@@ -399,9 +431,12 @@ def _debug(connection: ClusterConnection, request: DebugRequest, args: argparse.
         print(f"Waiting: container {result.container}: {text}", file=sys.stderr)
 
     if not quiet:
-        print(f"waiting for container {visible_line(result.container)} to start in pod "
-              f"{visible_line(result.namespace)}/{visible_line(result.pod_name)} (Ctrl+C stops waiting; the "
-              f"{'copy' if result.created_pods else 'container'} stays)", file=sys.stderr)
+        from tui.cli_output import terminal_columns, wrap
+
+        print(wrap(f"waiting for container {visible_line(result.container)} to start in pod "
+                   f"{visible_line(result.namespace)}/{visible_line(result.pod_name)} (Ctrl+C stops waiting; the "
+                   f"{'copy' if result.created_pods else 'container'} stays)", 2,
+                   width=terminal_columns(sys.stderr)), file=sys.stderr)
     try:
         outcome = wait_for_container(connection, result.namespace, result.pod_name, result.container,
                                      timeout=args.timeout, on_waiting=on_waiting)
@@ -538,7 +573,9 @@ def _finish(connection: ClusterConnection, namespace: str, pod: str, container: 
             *, attach: bool, tty_mode: bool, created: list[str] | None = None, stdin: bool = True) -> int:
     from tui.commands.raw_attach import terminal_is_interactive
 
-    print(f"container {container} is running in pod {namespace}/{pod}")
+    quiet = bool(args.quiet)  # -q: kubectl's -q prints no informational message, only problems
+    if not quiet:
+        print(f"container {container} is running in pod {namespace}/{pod}")
     if attach and terminal_is_interactive():
         if args.raw_attach:
             code = _raw_attach(connection, namespace, pod, container, quiet=bool(args.quiet), tty_mode=tty_mode,
@@ -550,35 +587,56 @@ def _finish(connection: ClusterConnection, namespace: str, pod: str, container: 
 
         code = run_debug_tui(args.kubeconfig_object, context=getattr(args, "context", None), namespace=namespace,
                              pod=pod, container=container, audit_log=_audit_log(args))
-        print_best_effort(_after_session(connection, namespace, pod, container, args.cli_flags), sys.stdout)
+        if not quiet:
+            print_best_effort(_after_session(connection, namespace, pod, container, args.cli_flags), sys.stdout)
         return code
-    if attach:
-        print("no terminal to attach in; attach with:")
+    if attach:  # asked to attach, but there is no terminal: a warning, on stderr under -q
+        out = sys.stderr if quiet else sys.stdout
+        print(f"container {container} is running in pod {namespace}/{pod}; no terminal to attach in; attach with:"
+              if quiet else "no terminal to attach in; attach with:", file=out)
+    elif quiet:
+        return 0
     else:
+        out = sys.stdout
         print("attach with:" if stdin else "follow it with:")
-    for line in attach_lines(namespace, pod, container, stdin=stdin, flags=args.cli_flags):
-        print(line)
+    for line in attach_lines(namespace, pod, container, stdin=stdin, flags=args.cli_flags, attach_key=attach_key()):
+        print(line, file=out)
     return 0
 
 
 def _after_session(connection: ClusterConnection, namespace: str, pod: str, container: str,
-                   flags: Sequence[str] = ()) -> str:
-    """One line on leaving the TUI: how to re-attach while it runs, or that it has ended."""
+                   flags: Sequence[str] = (), *, detached: bool = False, exit_code: int | None = None) -> str:
+    """One line once the session is over (the TUI left, or a raw attach ended): `detached` (Ctrl+]):
+    the process keeps running; else what the container's state says (or `exit_code`, the exit
+    status the stream reported before the kubelet did): it keeps running, or it has ended and an
+    ephemeral container cannot be restarted, or the kubelet restarts a regular one (a copy's)."""
     from tui.kube.debug_runner import container_status, fetch_pod
     from tui.kube.errors import ClusterError
 
-    reattach = (f"re-attach with `kubectl attach -it {left_running.container_args(namespace, pod, container, flags)}` "
-                "or `a` on the pod "
-                "in ephemera")
+    where = left_running.container_args(namespace, pod, container, flags)
+    reattach = f"re-attach with `kubectl attach -it {where}` or {attach_key()} on the pod in ephemera"
+    if detached:
+        return f"detached from {container} in {namespace}/{pod}; it keeps running: {reattach}"
     try:
-        state = (container_status(fetch_pod(connection, namespace, pod), container) or {}).get("state") or {}
+        pod_json = fetch_pod(connection, namespace, pod)
     except ClusterError as exc:
         return f"could not read the state of {container} ({exc}); if it still runs, {reattach}"
-    if "terminated" in state:
-        ended = state["terminated"]
-        return (f"{container} has ended (exit code {ended.get('exitCode')}) in {namespace}/{pod}: it cannot be "
-                f"restarted; its output: `kubectl logs {left_running.container_args(namespace, pod, container, flags)}`")
-    return f"{container} keeps running in {namespace}/{pod}; {reattach}"
+    state = (container_status(pod_json, container) or {}).get("state") or {}
+    terminated = state.get("terminated")
+    if terminated is None and exit_code is None:
+        return f"{container} keeps running in {namespace}/{pod}; {reattach}"
+    code = exit_code if exit_code is not None else (terminated or {}).get("exitCode")
+    spec = pod_json.get("spec") or {}
+    logs = f"its output: `kubectl logs {where}`"
+    if any(c.get("name") == container for c in spec.get("ephemeralContainers") or ()):
+        return (f"{container} has ended (exit code {code}) in {namespace}/{pod}: an ephemeral container cannot be "
+                f"restarted; {logs}")
+    policy = spec.get("restartPolicy") or "Always"
+    if policy == "Always" or (policy == "OnFailure" and code != 0):
+        return (f"{container} has ended (exit code {code}) in {namespace}/{pod}; the kubelet restarts it "
+                f"(restartPolicy {policy}): once it runs again, {reattach}")
+    return (f"{container} has ended (exit code {code}) in {namespace}/{pod} and is not restarted "
+            f"(restartPolicy {policy}); {logs}")
 
 
 def _raw_attach(connection: ClusterConnection, namespace: str, pod: str, container: str, *, quiet: bool,
@@ -587,13 +645,17 @@ def _raw_attach(connection: ClusterConnection, namespace: str, pod: str, contain
 
     if not quiet:
         print("If you don't see a command prompt, try pressing enter. (Ctrl+] detaches)")
-    status = raw_attach(connection, namespace, pod, container, tty_mode=tty_mode)
-    print()
-    if status.state == "failed":
-        _err(status.message)
+    end = raw_attach(connection, namespace, pod, container, tty_mode=tty_mode)
+    if end.status.state == "failed":
+        print()
+        _err(end.status.message)
         return 1
-    print(f"Session ended; resume with `kubectl attach {left_running.container_args(namespace, pod, container, flags)} -i -t` "
-          "while the container runs")
+    if not quiet:  # kubectl's -q says nothing when the session ends either
+        print()
+        if end.status.state == "lost":
+            print(end.status.message)
+        print(_after_session(connection, namespace, pod, container, flags, detached=end.detached,
+                             exit_code=end.status.exit_code if end.status.state == "ended" else None))
     return 0
 
 
@@ -618,5 +680,6 @@ COMMAND = Subcommand(
     add_arguments=_add_arguments,
     run=_run,
     cluster_options=True,
+    all_namespaces=False,  # one pod: -n names its namespace
     order=20,
 )

@@ -2,8 +2,9 @@
 `ephemera debug` opens the TUI on the session, `tui.commands.debug_tui`).
 
 `raw_attach(conn, namespace, pod, container)` puts the terminal in raw mode, wires stdin to the
-session, output to stdout and SIGWINCH to resizes, and returns the session's final status.
-Ctrl+] detaches (the process keeps running; re-attach later).
+session, output to stdout and SIGWINCH to resizes, and returns how it ended (`RawAttachEnd`: the
+session's final status, and whether the user detached). Ctrl+] detaches (the process keeps running;
+re-attach later).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import sys
 import termios
 import threading
 import tty
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -25,12 +27,21 @@ if TYPE_CHECKING:
 DETACH_KEY = b"\x1d"  # Ctrl+]
 
 
+@dataclass(frozen=True)
+class RawAttachEnd:
+    """How a raw attach ended: the session's final status, and `detached` when the user left with
+    Ctrl+] (the process keeps running) rather than the process ending or the connection dropping."""
+
+    status: SessionStatus
+    detached: bool = False
+
+
 def terminal_is_interactive() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty()
 
 
 def raw_attach(conn: ClusterConnection, namespace: str, pod: str, container: str, *,
-               tty_mode: bool = True) -> SessionStatus:
+               tty_mode: bool = True) -> RawAttachEnd:
     """Attach in the current terminal until the process ends, the connection drops or Ctrl+]."""
     from tui.kube.attach_session import AttachSession
 
@@ -57,6 +68,7 @@ def raw_attach(conn: ClusterConnection, namespace: str, pod: str, container: str
         session.resize(size.columns, size.lines)
 
     previous = signal.signal(signal.SIGWINCH, on_resize)
+    detached = False
     session.start()
     try:
         tty.setraw(fd)
@@ -69,10 +81,11 @@ def raw_attach(conn: ClusterConnection, namespace: str, pod: str, container: str
                 break
             if DETACH_KEY in data:
                 session.write(data.split(DETACH_KEY, 1)[0])
+                detached = not done.is_set()
                 break
             session.write(data)
     finally:
         termios.tcsetattr(fd, termios.TCSADRAIN, saved)
         signal.signal(signal.SIGWINCH, previous)
         session.close()
-    return session.status
+    return RawAttachEnd(session.status, detached)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import copy
 import random
+import textwrap
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -147,11 +148,18 @@ def audit_row(variant: AuditVariant, status: int | None, body: Any) -> AuditRow:
     return AuditRow(variant.name, variant.summary, "error", status, _message(body) or "no answer")
 
 
-def format_table(rows: list[AuditRow]) -> str:
-    """A plain-text table: VARIANT, VERDICT, DETAIL (the summary, or the server's message)."""
+def format_table(rows: list[AuditRow], columns: int | None = None) -> str:
+    """A plain-text table: VARIANT, VERDICT, DETAIL (the summary, or the server's message); a
+    DETAIL longer than `columns` (the terminal's width; None: no limit) goes on over the next lines,
+    indented to its column."""
     width = max([len("VARIANT"), *(len(r.variant) for r in rows)])
     lines = [f"{'VARIANT':<{width}}  {'VERDICT':<8}  DETAIL"]
     for row in rows:
         detail = row.summary if row.verdict == "admitted" else f"{row.status or '-'}: {row.message}"
-        lines.append(f"{row.variant:<{width}}  {row.verdict:<8}  {detail}")
+        start = f"{row.variant:<{width}}  {row.verdict:<8}  "
+        if columns is None or len(start) + len(detail) <= columns:
+            lines.append(start + detail)
+        else:
+            lines.append(textwrap.fill(detail, columns, initial_indent=start, subsequent_indent=" " * len(start),
+                                       break_on_hyphens=False, break_long_words=False))
     return "\n".join(lines)

@@ -291,8 +291,8 @@ def _windows_check(facts: PreflightFacts) -> list[Check]:
     os_name = facts.node_os or ((pod.get("spec") or {}).get("os") or {}).get("name")
     node = (pod.get("spec") or {}).get("nodeName") or "the node"
     if os_name != "windows":
-        if os_name is None:
-            return []
+        if os_name is None or facts.request.mode is Mode.SHARED_NETWORK:
+            return []  # shared network shares no PID namespace: nothing about the node to check
         return [Check("node", "ok", f"{node} runs {os_name}: PID namespaces can be shared")]
     request = facts.request
     if request.mode is Mode.SHARED_NETWORK:
