@@ -67,11 +67,6 @@ def safe_text(value: object, style: str = "") -> Text:
     return Text(visible(value), style=style)
 
 
-def is_safe(text: str) -> bool:
-    """True when `text` holds no character `visible` would replace (tab and newline allowed)."""
-    return UNSAFE.search(text) is None
-
-
 def is_safe_line(text: str) -> bool:
     """True when `text` holds no character `visible_line` would replace."""
     return UNSAFE_ONE_LINE.search(text) is None

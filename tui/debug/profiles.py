@@ -142,20 +142,3 @@ def apply_profile(
         _modify(pod, container_name, change)
     if style == "copy":
         share_process_namespace(pod)
-
-
-def profile_summary(profile: Profile, style: Style) -> str:
-    """One line for the form: what the profile does to the debug container."""
-    texts = {
-        Profile.LEGACY: "no changes (kubectl's pre-1.30 behaviour)",
-        Profile.GENERAL: "adds SYS_PTRACE",
-        Profile.BASELINE: "no securityContext (admitted under Pod Security baseline)",
-        Profile.RESTRICTED: "non-root, drops ALL capabilities, no privilege escalation, "
-        "RuntimeDefault seccomp (admitted under Pod Security restricted)",
-        Profile.NETADMIN: "adds NET_ADMIN and NET_RAW",
-        Profile.SYSADMIN: "privileged",
-    }
-    text = texts[Profile(profile)]
-    if style == "copy" and profile is not Profile.LEGACY:
-        text += "; the copy drops labels, annotations and probes unless kept"
-    return text

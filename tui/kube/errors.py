@@ -14,6 +14,9 @@ import socket
 import ssl
 from typing import Any
 
+import websocket
+import yaml
+
 from tui.redaction import redact_credentials
 
 __all__ = ["HARD_ERROR_KINDS", "ClusterError", "ErrorKind", "describe_exception"]
@@ -368,17 +371,12 @@ def describe_exception(
             context=context,
         )
 
-    try:
-        import yaml
-
-        if isinstance(exc, yaml.YAMLError):
-            return ClusterError(
-                f"the kubeconfig is not valid YAML: {_one_line(str(exc))[:200]}",
-                "fix the file or point --kubeconfig at another one",
-                kind=ErrorKind.BAD_CONFIG,
-            )
-    except ImportError:  # pragma: no cover - PyYAML is a dependency
-        pass
+    if isinstance(exc, yaml.YAMLError):
+        return ClusterError(
+            f"the kubeconfig is not valid YAML: {_one_line(str(exc))[:200]}",
+            "fix the file or point --kubeconfig at another one",
+            kind=ErrorKind.BAD_CONFIG,
+        )
 
     described = _describe_transport(exc, str(exc), server, context)
     if described is not None:
@@ -464,10 +462,6 @@ def _describe_transport(exc: BaseException, text: str, server: str | None, conte
 
 
 def _describe_websocket(exc: BaseException, server: str | None, context: str | None) -> ClusterError | None:
-    try:
-        import websocket
-    except ImportError:  # pragma: no cover - the kubernetes client depends on it
-        return None
     where = _where(server, context)
     if isinstance(exc, websocket.WebSocketBadStatusException):
         return describe_status(int(exc.status_code), getattr(exc, "resp_body", None) or str(exc),

@@ -1,7 +1,7 @@
 """Legacy mode of the demo cluster: a Kubernetes 1.21 server with the pre-1.22 ephemeral
 containers API (the subresource takes and returns kind `EphemeralContainers`, not `Pod`).
 
-    enable_legacy_api(cluster)        # from a test thread; disable_legacy_api(cluster) undoes it
+    enable_legacy_api(cluster)        # from a test thread; enable_legacy_api(cluster, False) undoes it
 
 While enabled, a middleware (installed by `tui.demo.routes.app.build_app`, a no-op otherwise):
 - answers `GET /version` with v1.21.14;
@@ -54,10 +54,6 @@ def enable_legacy_api(cluster: ServerLoop, enabled: bool = True) -> None:
         cluster.state.legacy_ephemeral_api = enabled
 
     cluster.run(switch)
-
-
-def disable_legacy_api(cluster: ServerLoop) -> None:
-    enable_legacy_api(cluster, False)
 
 
 def to_legacy(pod: dict[str, Any]) -> dict[str, Any]:
