@@ -26,6 +26,7 @@ from tui import __version__, cli_output
 from tui.commands import Subcommand, discover_subcommands
 from tui.commands.cluster_options import add_cluster_options, load_kubeconfig_or_exit, program_name
 from tui.kube.errors import ClusterError
+from tui.paths import CONFIG_ENV
 from tui.terminal_exit import Terminated, interrupt_exit_code, print_best_effort, signals_interrupt
 
 __all__ = ["add_cluster_options", "build_parser", "load_kubeconfig_or_exit", "main", "program_name"]
@@ -91,9 +92,31 @@ def build_parser(prog: str | None = None, subcommands: list[Subcommand] | None =
     return parser
 
 
+def demo_only_settings(directory: Path) -> dict[str, Any]:
+    """`--demo` must not change the user's settings: they are read from the user's file (theme,
+    keys, default image: the demo looks as the user set it up, and its problems name that file),
+    and everything the app then remembers (theme, recent images) goes to a private copy in the
+    demo's own directory, removed with it. The EphemeraApp keywords `settings` / `settings_problems`."""
+    from tui.paths import config_path, write_private_file
+    from tui.settings import MAX_CONFIG_BYTES, load_settings
+    from tui.user_files import read_user_bytes
+
+    settings, problems = load_settings()
+    copy = directory / "config.toml"
+    try:
+        text = read_user_bytes(config_path(), what="config file", limit=MAX_CONFIG_BYTES)
+    except OSError:
+        text = b""
+    write_private_file(copy, text)
+    settings.path = copy
+    return {"settings": settings, "settings_problems": problems}
+
+
 def run_tui(args: argparse.Namespace) -> int:
     cluster: Any = None
     tmpdir: str | None = None
+    demo_settings: dict[str, Any] = {}
+    saved_config: str | None = None
     try:
         if args.demo:
             from tui.demo.cluster import DemoCluster
@@ -120,12 +143,17 @@ def run_tui(args: argparse.Namespace) -> int:
         from tui.app import EphemeraApp
 
         # The app loads the settings: a bad file never stops the TUI, each problem is a notification.
+        if tmpdir is not None:
+            demo_settings = demo_only_settings(Path(tmpdir))
+            saved_config = os.environ.get(CONFIG_ENV)
+            os.environ[CONFIG_ENV] = str(demo_settings["settings"].path)  # every writer: the demo's copy
         app = EphemeraApp(
             kubeconfig,
             context=args.context,
             namespace=args.namespace,
             all_namespaces=bool(args.all_namespaces),
             demo=bool(args.demo),
+            **demo_settings,
         )
         try:
             # q, Ctrl+C outside a pane, SIGTERM, SIGHUP: the app quits, the terminal restored. A signal
@@ -143,6 +171,11 @@ def run_tui(args: argparse.Namespace) -> int:
     finally:
         if cluster is not None:
             cluster.stop()
+        if demo_settings:  # the user's own settings file again for what runs after (tests, in-process)
+            if saved_config is None:
+                os.environ.pop(CONFIG_ENV, None)
+            else:
+                os.environ[CONFIG_ENV] = saved_config
         if tmpdir is not None:
             shutil.rmtree(tmpdir, ignore_errors=True)
 
