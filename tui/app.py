@@ -334,15 +334,17 @@ class EphemeraApp(App[None]):
         self.push_screen(AuditLogScreen(self.audit_log))
 
     def save_screenshot_notice(self) -> Path | None:
-        """An SVG of the screen into ./screenshots/ (when it exists) or the current directory (else,
-        when that is not writable, `tui.paths.screenshots_dir()`); a notification says where, or
-        why it could not be saved."""
+        """An SVG of the screen into the user's screenshot directory: `screenshot_dir` of the
+        settings when set, else (or when that cannot take it) `tui.paths.screenshots_dir()`; never
+        the current directory, which may be a source tree (a clone's tracked screenshots/). A
+        notification says where, or why it could not be saved."""
         filename = f"ephemera-{time.strftime('%Y%m%d-%H%M%S')}.svg"
-        first = Path("screenshots") if Path("screenshots").is_dir() else Path.cwd()
+        chosen = self.settings.screenshot_dir
+        directories = [Path(chosen).expanduser()] if chosen else []
         problems: list[str] = []
-        for directory in (first, screenshots_dir()):
-            try:  # the file 0600, our own fallback directory 0700: a screen may show secrets
-                if directory != first:
+        for directory in [*directories, screenshots_dir()]:
+            try:  # the file 0600, a directory we create 0700: a screen may show secrets
+                if not (directory in directories and directory.is_dir()):  # the user's own: left as it is
                     ensure_private_dir(directory)
                 path = write_private_file(directory / filename, self.export_screenshot())
             except OSError as exc:
@@ -350,8 +352,8 @@ class EphemeraApp(App[None]):
                 continue
             self.notify(f"Screenshot saved to {path.resolve()}")
             return path
-        self.notify(f"Screenshot not saved ({'; '.join(problems)}); start Ephemera in a writable directory",
-                    title="Screenshot", severity="error")
+        self.notify(f"Screenshot not saved ({'; '.join(problems)}); set screenshot_dir in the config file to a "
+                    "writable directory", title="Screenshot", severity="error")
         return None
 
     def action_quit_or_interrupt(self) -> None:

@@ -5,6 +5,7 @@ default_image = "busybox"          # image of new debug containers
 default_profile = "general"        # kubectl debug --profile: legacy general baseline restricted netadmin sysadmin
 default_namespace = "payments"     # instead of the context's namespace
 theme = "nord"                     # a Textual theme; remembered when changed in the app
+screenshot_dir = "~/Pictures"      # where Ctrl+S saves (default: ~/.local/state/ephemera/screenshots)
 recent_images = ["nicolaka/netshoot", "busybox"]   # most recent first, at most 10; kept by the app
 
 [keys]                             # keymap overrides: action (binding id) = Textual key string(s)
@@ -114,6 +115,7 @@ class Settings:
     default_profile: Profile = DEFAULT_PROFILE
     default_namespace: str | None = None
     theme: str | None = None  # None: the app's default theme
+    screenshot_dir: str | None = None  # None: `tui.paths.screenshots_dir()` (never the current directory)
     keys: dict[str, str] = field(default_factory=dict)  # action (binding id) -> key string(s)
     recent_images: list[str] = field(default_factory=list)  # most recent first
     debug: DebugDefaults = field(default_factory=DebugDefaults)
@@ -289,6 +291,12 @@ def _namespace(value: Any) -> str:
     return name
 
 
+def _directory(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"must be a directory path, not {_describe(value)}")
+    return value.strip()
+
+
 def _theme_names() -> list[str]:
     from textual.theme import BUILTIN_THEMES  # only when a theme is set
 
@@ -326,6 +334,7 @@ def _parse(data: dict[str, Any], checker: _Checker, known_actions: Collection[st
                             _choice([p.value for p in Profile], "profile"))
     settings.default_profile = Profile(profile)
     settings.default_namespace = checker.value(data, "default_namespace", "", None, _namespace)
+    settings.screenshot_dir = checker.value(data, "screenshot_dir", "", None, _directory)
     if "theme" in data:
         themes = known_themes if known_themes is not None else _theme_names()
         settings.theme = checker.value(data, "theme", "", None, _choice(themes, "theme"))
@@ -383,7 +392,8 @@ def _parse(data: dict[str, Any], checker: _Checker, known_actions: Collection[st
     return settings
 
 
-_FILE_KEYS = ("default_image", "default_profile", "default_namespace", "theme", "keys", "recent_images", "debug")
+_FILE_KEYS = ("default_image", "default_profile", "default_namespace", "theme", "screenshot_dir", "keys",
+              "recent_images", "debug")
 
 
 def load_settings(path: str | os.PathLike[str] | None = None, *, known_actions: Collection[str] | None = None,
@@ -426,6 +436,7 @@ def _file_values(settings: Settings) -> dict[str, Any]:
         "default_profile": settings.default_profile.value,
         "default_namespace": settings.default_namespace,
         "theme": settings.theme,
+        "screenshot_dir": settings.screenshot_dir,
         "recent_images": list(settings.recent_images),
         "keys": dict(settings.keys),
         "debug.mode": settings.debug.mode.value if settings.debug.mode is not None else None,

@@ -110,14 +110,37 @@ async def test_saved_cast_and_screenshot_from_the_app_are_private(demo_cluster: 
     assert shot.read_text().startswith("<svg")
 
 
-async def test_screenshot_in_the_current_directory_is_0600(shared_cluster: DemoCluster, tmp_path: Path,
-                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)
+async def test_ctrl_s_in_a_clone_saves_to_the_users_directory_not_the_source_tree(
+        shared_cluster: DemoCluster, tmp_path: Path, private_state_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run from a clone (a tracked screenshots/ in the current directory): Ctrl+S writes neither
+    there nor in the current directory, but in the user's $XDG_STATE_HOME/ephemera/screenshots."""
+    clone = tmp_path / "clone"
+    (clone / "screenshots").mkdir(parents=True)
+    (clone / "screenshots" / "browser-80x24.svg").write_text("<svg/>")
+    monkeypatch.chdir(clone)
+    app: Any = make_app(shared_cluster.kubeconfig_path)  # type: ignore[arg-type]
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("ctrl+s")
+        saved = private_state_home / "ephemera" / "screenshots"
+        await wait_for(pilot, lambda: list(saved.glob("ephemera-*.svg")), what="the screenshot in the state dir")
+    [shot] = saved.glob("ephemera-*.svg")
+    assert mode(shot) == 0o600 and mode(saved) == 0o700
+    assert sorted(p.name for p in clone.rglob("*")) == ["browser-80x24.svg", "screenshots"]
+
+
+async def test_screenshot_dir_of_the_settings_is_where_the_user_asked(shared_cluster: DemoCluster, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    chosen = tmp_path / "pictures"
+    chosen.mkdir(mode=0o755)
+    chosen.chmod(0o755)
+    config = tmp_path / "config.toml"
+    config.write_text(f'screenshot_dir = "{chosen}"\n')
+    monkeypatch.setenv("EPHEMERA_CONFIG", str(config))
     app: Any = make_app(shared_cluster.kubeconfig_path)  # type: ignore[arg-type]
     async with app.run_test(size=(100, 30)):
         shot = app.save_screenshot_notice()
-    assert shot is not None and shot.resolve().parent == tmp_path.resolve()
-    assert mode(shot) == 0o600
+    assert shot is not None and shot.parent == chosen and mode(shot) == 0o600
+    assert mode(chosen) == 0o755  # the user's directory is left as it is
 
 
 async def attach(pilot: Pilot) -> Any:
