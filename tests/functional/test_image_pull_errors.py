@@ -102,3 +102,39 @@ def test_back_off_stops_when_the_pod_is_deleted(demo_cluster: DemoCluster) -> No
              .get("reason") == "ImagePullBackOff", what="back-off")
     assert raw.json("DELETE", f"/api/v1/namespaces/default/pods/{SLIM}", None, "application/json")[0] == 200
     wait_for(lambda: pod_json(demo_cluster, "default", SLIM) is None, what="pod gone")
+
+
+WINDOWS_POD = "win-iis-6b7d8c9f5-q7rtz"  # on demo-win-1, a Windows Server 2019 node
+
+
+def _add_debugger(cluster: DemoCluster, pod: str, image: str) -> None:
+    status, body = Raw(cluster).json("PATCH", f"/api/v1/namespaces/default/pods/{pod}/ephemeralcontainers",
+                                     {"spec": {"ephemeralContainers": [{"name": "dbg", "image": image,
+                                                                         "stdin": True, "tty": True}]}},
+                                     "application/strategic-merge-patch+json")
+    assert status == 200, body
+
+
+def test_a_linux_image_on_the_windows_node_cannot_be_pulled(demo_cluster: DemoCluster) -> None:
+    """As on a real Windows node: busybox has no windows/amd64 manifest, so the debugger never runs
+    (no Linux shell on a Windows node); a Windows image starts there."""
+    _fast_backoff(demo_cluster)
+    _add_debugger(demo_cluster, WINDOWS_POD, "busybox")
+    seen = _reasons_seen(demo_cluster, WINDOWS_POD, "dbg", 3)
+    reasons = [reason for reason, _ in seen]
+    start = reasons.index("ErrImagePull")
+    assert reasons[start:start + 2] == ["ErrImagePull", "ImagePullBackOff"]
+    assert seen[start][1] == ('failed to pull and unpack image "docker.io/library/busybox:latest": '
+                              "no matching manifest for windows/amd64 in the manifest list entries")
+    assert "running" not in ephemeral_state(demo_cluster, "default", WINDOWS_POD, "dbg")
+
+
+def test_a_windows_image_runs_on_the_windows_node_but_not_on_a_linux_one(demo_cluster: DemoCluster) -> None:
+    nanoserver = "mcr.microsoft.com/windows/nanoserver:ltsc2019"
+    _add_debugger(demo_cluster, WINDOWS_POD, nanoserver)
+    wait_for(lambda: "running" in ephemeral_state(demo_cluster, "default", WINDOWS_POD, "dbg"),
+             what="nanoserver running on the Windows node")
+    _add_debugger(demo_cluster, SLIM, nanoserver)
+    seen = _reasons_seen(demo_cluster, SLIM, "dbg", 2)
+    failure = next(message for reason, message in seen if reason == "ErrImagePull")
+    assert failure.endswith(": no matching manifest for linux/amd64 in the manifest list entries")

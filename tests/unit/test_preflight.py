@@ -18,6 +18,7 @@ from tui.debug.preflight import (
     access_questions,
     api_flavor,
     failed,
+    image_os,
     image_user,
     normalized_image,
     reusable_container,
@@ -161,11 +162,58 @@ def test_target_missing_ephemeral_or_not_running() -> None:
 
 
 def test_windows_node_allows_only_shared_network() -> None:
-    for request, verdict in ((SHARED, "info"), (TARGET, "fail"), (COPY, "fail")):
+    windows_image = replace(SHARED, image="mcr.microsoft.com/windows/nanoserver:ltsc2019")
+    for request, verdict in ((windows_image, "ok"), (TARGET, "fail"), (COPY, "fail")):
         check = the(run_checks(facts_for(request, node_os="windows")), "Windows node")
         assert check.verdict == verdict
     assert "process namespaces" in the(run_checks(facts_for(TARGET, node_os="windows")), "Windows node").found
     assert by_name(run_checks(facts_for(TARGET, node_os="linux")), "Windows node") == []
+    assert failed(run_checks(facts_for(windows_image, node_os="windows"))) == []
+
+
+def test_a_linux_image_on_a_windows_node_fails_in_every_mode() -> None:
+    """busybox (the default) has no windows/amd64 manifest: on a Windows node it ends in
+    ErrImagePull, whatever the mode; the check says so and names a Windows image."""
+    for request in (SHARED, TARGET, COPY, replace(SHARED, image="nicolaka/netshoot"),
+                    replace(SHARED, image="gcr.io/distroless/base:debug")):
+        check = the(run_checks(facts_for(request, node_os="windows")), "image OS")
+        assert check.verdict == "fail", request
+        assert "Linux-only" in check.found and "windows/amd64" in check.found
+        assert "mcr.microsoft.com/windows/nanoserver" in check.todo and "Linux node" in check.todo
+
+
+def test_the_node_os_comes_from_the_pod_when_the_node_cannot_be_read() -> None:
+    pod = running(slim_pod())
+    pod["spec"]["nodeSelector"] = {"kubernetes.io/os": "windows"}
+    assert the(run_checks(facts_for(SHARED, pod=pod)), "image OS").verdict == "fail"
+    pod["spec"].pop("nodeSelector")
+    pod["spec"]["os"] = {"name": "windows"}
+    assert the(run_checks(facts_for(SHARED, pod=pod)), "image OS").verdict == "fail"
+
+
+def test_image_os_of_other_images_and_nodes() -> None:
+    unknown = the(run_checks(facts_for(replace(SHARED, image="example.com/tools:1"), node_os="windows")),
+                  "image OS")
+    assert unknown.verdict == "warn" and "windows/amd64 variant" in unknown.todo
+    windows_on_linux = the(run_checks(facts_for(replace(SHARED, image="mcr.microsoft.com/windows/servercore:ltsc2022"),
+                                                node_os="linux")), "image OS")
+    assert windows_on_linux.verdict == "fail" and "linux/amd64" in windows_on_linux.found
+    assert by_name(run_checks(facts_for(SHARED, node_os="linux")), "image OS") == []  # the usual case: quiet
+    assert by_name(run_checks(facts_for(SHARED)), "image OS") == []  # node unknown: nothing to say
+    copy = replace(COPY, copy=CopyOptions(name="c", set_images={"app": "busybox"}),
+                   image="mcr.microsoft.com/windows/nanoserver:ltsc2019")
+    checks = by_name(run_checks(facts_for(copy, node_os="windows")), "image OS")
+    assert [c.verdict for c in checks] == ["ok", "fail"] and "'busybox'" in checks[1].found
+
+
+@pytest.mark.parametrize(("image", "os_name"), [
+    ("busybox", "linux"), ("docker.io/library/alpine:3.20", "linux"), ("nicolaka/netshoot", "linux"),
+    ("cgr.dev/chainguard/busybox:latest", "linux"), ("mcr.microsoft.com/windows/nanoserver:ltsc2022", "windows"),
+    ("mcr.microsoft.com/windows/servercore/iis:windowsservercore-ltsc2019", "windows"),
+    ("mcr.microsoft.com/powershell:lts-nanoserver-1809", "windows"), ("example.com/tools:1", None), (None, None),
+])
+def test_image_os(image: str | None, os_name: str | None) -> None:
+    assert image_os(image) == os_name
 
 
 def test_run_as_non_root_pod_with_a_root_image() -> None:

@@ -44,6 +44,7 @@ __all__ = [
     "access_questions",
     "api_flavor",
     "failed",
+    "image_os",
     "image_user",
     "parse_version",
     "reusable_container",
@@ -286,9 +287,21 @@ def _target_checks(facts: PreflightFacts) -> list[Check]:
     return [Check("target", "ok", f"container {target!r} is running")]
 
 
+WINDOWS_DEBUG_IMAGE = "mcr.microsoft.com/windows/nanoserver:ltsc2019"
+OS_LABEL = "kubernetes.io/os"
+
+
+def target_os(facts: PreflightFacts) -> str | None:
+    """The OS the debugger will run on: the node's (its kubernetes.io/os label or nodeInfo, read by
+    gather_facts), else what the pod asks for (spec.os.name, a kubernetes.io/os nodeSelector)."""
+    spec = (facts.pod or {}).get("spec") or {}
+    return (facts.node_os or ((spec.get("os") or {}).get("name"))
+            or (spec.get("nodeSelector") or {}).get(OS_LABEL) or None)
+
+
 def _windows_check(facts: PreflightFacts) -> list[Check]:
     pod = facts.pod or {}
-    os_name = facts.node_os or ((pod.get("spec") or {}).get("os") or {}).get("name")
+    os_name = target_os(facts)
     node = (pod.get("spec") or {}).get("nodeName") or "the node"
     if os_name != "windows":
         if os_name is None or facts.request.mode is Mode.SHARED_NETWORK:
@@ -296,12 +309,77 @@ def _windows_check(facts: PreflightFacts) -> list[Check]:
         return [Check("node", "ok", f"{node} runs {os_name}: PID namespaces can be shared")]
     request = facts.request
     if request.mode is Mode.SHARED_NETWORK:
-        return [Check("Windows node", "info", f"{node} runs Windows: only the pod's network is shared",
-                      "use a Windows debug image (e.g. mcr.microsoft.com/windows/nanoserver) on this node")]
+        return [Check("Windows node", "ok", f"{node} runs Windows: shared network is the mode that works there "
+                      "(no process namespace to share)")]
     what = "targeting a container" if request.mode is Mode.TARGET else "copy-and-share"
     return [Check("Windows node", "fail",
                   f"{node} runs Windows, which cannot share process namespaces: {what} shows nothing",
-                  "use the shared-network mode (drop --target / --copy-to) with a Windows debug image")]
+                  "use the shared-network mode (drop --target / --copy-to) with a Windows debug image "
+                  f"(e.g. {WINDOWS_DEBUG_IMAGE})")]
+
+
+# Microsoft's Windows base images, and tags naming a Windows variant (powershell:lts-nanoserver-1809...)
+_WINDOWS_REPO = re.compile(r"^mcr\.microsoft\.com/windows(/|$)")
+_WINDOWS_TAG = re.compile(r"(nanoserver|servercore|ltsc20\d\d|windows)")
+
+
+def image_os(image: str | None) -> str | None:
+    """The platform an image is built for, when it is well known: `windows` (Microsoft's Windows
+    base images, tags naming nanoserver/servercore/ltsc20xx), `linux` (the Linux-only debug images
+    of `image_user`'s table: busybox, alpine, netshoot, distroless...), else None (unknown: many
+    images are multi-platform)."""
+    if not image:
+        return None
+    repo, tag = _repository(image.lower())
+    if _WINDOWS_REPO.match(repo) or _WINDOWS_TAG.search(tag):
+        return "windows"
+    return "linux" if image_user(image) is not None else None
+
+
+def _debug_images(facts: PreflightFacts) -> list[str]:
+    """The images the plan puts on the node: the debugger's, and a copy's --set-image ones."""
+    request = facts.request
+    plan = facts.plan
+    images = [str(plan.container.get("image") or "")] if plan is not None and plan.container is not None \
+        else [request.image or ""]
+    if request.mode is Mode.COPY:
+        images += list(request.copy.set_images.values())
+    return [image for image in dict.fromkeys(images) if image]
+
+
+def _image_os_checks(facts: PreflightFacts) -> list[Check]:
+    """A Linux-only image cannot be pulled on a Windows node (no windows/amd64 manifest: the
+    container ends in ErrImagePull), nor a Windows image on a Linux node."""
+    node_os = target_os(facts)
+    if node_os not in ("linux", "windows"):
+        return []
+    node = ((facts.pod or {}).get("spec") or {}).get("nodeName") or "the node"
+    checks: list[Check] = []
+    for image in _debug_images(facts):
+        built_for = image_os(image)
+        if built_for == node_os:
+            if node_os == "windows":
+                checks.append(Check("image OS", "ok", f"image {image!r} is a Windows image, as {node} needs"))
+            continue
+        if built_for is None:
+            if node_os == "windows":
+                checks.append(Check("image OS", "warn",
+                                    f"{node} runs Windows and image {image!r} may be Linux-only",
+                                    f"make sure it has a windows/amd64 variant, else it ends in ErrImagePull "
+                                    f"(a Windows image: e.g. {WINDOWS_DEBUG_IMAGE})"))
+            continue
+        if node_os == "windows":
+            checks.append(Check("image OS", "fail",
+                                f"image {image!r} is Linux-only and {node} runs Windows: the kubelet cannot pull "
+                                "it (no matching manifest for windows/amd64: ErrImagePull)",
+                                f"pick a Windows image (e.g. {WINDOWS_DEBUG_IMAGE}; its tag must match the "
+                                "node's Windows version), or debug a pod on a Linux node"))
+        else:
+            checks.append(Check("image OS", "fail",
+                                f"image {image!r} is a Windows image and {node} runs {node_os}: the kubelet cannot "
+                                f"pull it (no matching manifest for {node_os}/amd64: ErrImagePull)",
+                                "pick a Linux image (e.g. busybox)"))
+    return checks
 
 
 # --------------------------------------------------------------------------- images and users
@@ -574,6 +652,7 @@ def run_checks(facts: PreflightFacts) -> list[Check]:
         *_pod_checks(facts),
         *_target_checks(facts),
         *_windows_check(facts),
+        *_image_os_checks(facts),
         *_non_root_check(facts),
         *_pod_security_check(facts),
         *_name_checks(facts),

@@ -1,6 +1,7 @@
 """`d` on a pod: the debug form (modal, keyboard-only, scrolls at 80x24).
 
-Fields: mode (with what each mode lets you see), target, image (recent images suggested), image
+Fields: mode (with what each mode lets you see), target (only when the mode has one: targeted, or a
+copy's target-filesystem helper; shared network has none), image (recent images suggested), image
 pull policy (default from the settings' `debug.pull_policy`), profile, name, command, env, mounts of
 the pod's volumes, a custom partial container spec (JSON/YAML, merged last like `--custom`),
 security overrides, copy options and the target-filesystem helper. Every change re-plans locally (no I/O) and updates the `kubectl debug`
@@ -105,11 +106,17 @@ def _show(widget: Static, text: Text) -> None:
     widget.display = bool(text.plain)
 
 
-def _field(label: str, widget: Any, hint: str = "") -> Horizontal:
+def _field(label: str, widget: Any, hint: str = "", *, id: str | None = None) -> Horizontal:
     children: list[Any] = [FieldLabel(label), widget]
     if hint:
         children.append(Static(Text(hint, style="dim"), classes="field-hint"))
-    return Horizontal(*children, classes="field")
+    return Horizontal(*children, classes="field", id=id)
+
+
+def uses_target(mode: Mode, target_fs: bool) -> bool:
+    """Whether the request has a target container: the targeted mode, or a copy whose target
+    filesystem helper roots the shell in one. Shared network has none (no targetContainerName)."""
+    return mode is Mode.TARGET or (mode is Mode.COPY and target_fs)
 
 
 @dataclass
@@ -231,7 +238,8 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
             with Horizontal(id="form-columns"):
                 with Vertical(id="fields"):
                     yield _field("target", Select(self.targets, value=target_value, allow_blank=not self.targets,
-                                                  id="target", compact=True, prompt="no container"))
+                                                  id="target", compact=True, prompt="no container"),
+                                 id="target-field")
                     yield _field("image", Input(self.default_image, id="image", compact=True,
                                                 suggester=SuggestFromList(suggestions, case_sensitive=False)))
                     if self.recent_images:
@@ -363,7 +371,8 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
     def _update_copy_section(self) -> None:
         mode = self.mode
         self.query_one("#copy-options").set_class(mode is not Mode.COPY, "-hidden")
-        self.query_one("#target", Select).disabled = mode is Mode.SHARED_NETWORK
+        # a mode without a target container shows none (nor a disabled one that looks chosen)
+        self.query_one("#target-field").display = uses_target(mode, self.query_one("#target-fs", Checkbox).value)
 
     def refresh_plan(self, *, schedule_preflight: bool = True) -> None:
         """Re-plan from the form (no I/O): preview, warnings, reuse offer; then (debounced) pre-flight."""

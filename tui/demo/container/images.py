@@ -40,6 +40,19 @@ class ImageInfo:
     files: FileTree
     env: dict[str, str] = field(default_factory=dict)
     working_dir: str = "/"
+    os: str = "linux"
+    """The platform of its manifest: `linux`, or `windows` (a node of another OS cannot pull it)."""
+
+
+def image_os(reference: str) -> str:
+    """`windows` for Microsoft's Windows base images and tags naming one (nanoserver,
+    windowsservercore, ltsc2019...), else `linux` (every other image in the catalogue is Linux-only)."""
+    lowered = reference.lower()
+    repo = _repo(lowered)
+    tag = lowered.split("@", 1)[0].rsplit("/", 1)[-1].partition(":")[2]
+    if repo.startswith("mcr.microsoft.com/windows"):
+        return "windows"
+    return "windows" if re.search(r"(nanoserver|windowsservercore|servercore|ltsc20\d\d)", tag) else "linux"
 
 
 def normalise(image: str) -> str:
@@ -277,6 +290,10 @@ def resolve(image: str) -> ImageInfo | None:
         return ImageInfo(reference, "netshoot", user, True, [], ["zsh"],
                          _full_tree("alpine", _OS_RELEASE["alpine"],
                                     {**_netshoot_extra(), "/bin/zsh": _BINARY_STUB}), env)
+    if image_os(reference) == "windows":  # its files are not simulated: the generic userland
+        binary = f"/usr/local/bin/{re.sub(r'[^A-Za-z0-9._-]', '-', name) or 'app'}"
+        return ImageInfo(reference, "windows", user, True, [binary], [],
+                         _with(_busybox_tree(), {binary: _BINARY_STUB}), env, os="windows")
     # busybox and every unknown image: a busybox-like Linux userland.
     if name == "busybox":
         return ImageInfo(reference, "busybox", user, True, [], ["sh"], _busybox_tree(), env)

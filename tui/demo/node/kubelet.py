@@ -32,6 +32,21 @@ def resolve_image_user(image: str) -> tuple[bool, int]:
     return True, info.user
 
 
+def pull_error(image: str, node_os: str, node_arch: str = "amd64") -> str | None:
+    """The kubelet's ErrImagePull message for `image` on a node of `node_os`, or None (it pulls):
+    a missing image is "not found"; an image without a manifest for the node's platform (a
+    Linux-only image such as busybox on a Windows node, or the reverse) fails as a real one does."""
+    info = images.resolve(image)
+    name = canonical_image(image)
+    if info is None:
+        return (f'failed to pull and unpack image "{name}": failed to resolve reference "{name}": '
+                f"{name}: not found")
+    if info.os != node_os:
+        return (f'failed to pull and unpack image "{name}": no matching manifest for {node_os}/{node_arch} '
+                "in the manifest list entries")
+    return None
+
+
 def canonical_image(image: str) -> str:
     """`busybox` -> `docker.io/library/busybox:latest`, as the container runtime reports it."""
     name = image.split("@", 1)[0]
@@ -201,6 +216,14 @@ class Kubelet:
         self._ip_counter += 1
         return f"10.244.{self._ip_counter // 250}.{self._ip_counter % 250 + 2}"
 
+    def node_platform(self, pod: dict[str, Any]) -> tuple[str, str]:
+        """(os, arch) of the node the pod runs on, as its Node object says (linux/amd64 if unknown)."""
+        node = self.store.get("nodes", "", str(pod["spec"].get("nodeName") or "")) or {}
+        labels = (node.get("metadata") or {}).get("labels") or {}
+        info = (node.get("status") or {}).get("nodeInfo") or {}
+        return (labels.get("kubernetes.io/os") or info.get("operatingSystem") or "linux",
+                labels.get("kubernetes.io/arch") or info.get("architecture") or "amd64")
+
     # ---- pods ----------------------------------------------------------------------------
     def pod_created(self, namespace: str, name: str) -> None:
         """Schedule, then Pending with ContainerCreating, then Running after the delay."""
@@ -274,13 +297,11 @@ class Kubelet:
     def _container_start_status(self, pod: dict[str, Any], container: dict[str, Any], when: str
                                 ) -> dict[str, Any]:
         image = str(container.get("image", ""))
-        exists, user = resolve_image_user(image)
-        if not exists:
-            return waiting_status(
-                container, "ErrImagePull",
-                f'failed to pull and unpack image "{canonical_image(image)}": failed to resolve reference '
-                f'"{canonical_image(image)}": {canonical_image(image)}: not found',
-            )
+        node_os, node_arch = self.node_platform(pod)
+        failure = pull_error(image, node_os, node_arch)
+        if failure:
+            return waiting_status(container, "ErrImagePull", failure)
+        _exists, user = resolve_image_user(image)
         problem = non_root_problem(pod, container, user)
         if problem:
             return waiting_status(container, "CreateContainerConfigError", problem)
