@@ -353,3 +353,36 @@ async def test_ctrl_c_quits_from_a_pop_up_screen_too(shared_cluster: DemoCluster
         await wait_for(pilot, lambda: len(app.screen_stack) > 1, what="the help screen")
         await pilot.press("ctrl+c")
         await wait_for(pilot, lambda: not app.is_running, what="the app to quit")
+
+
+def _add_debugger(cluster: DemoCluster, pod: str, container: dict) -> None:
+    from kubernetes import client
+
+    from tui.kube.config import KubeConfig
+
+    connection = KubeConfig.load(kubeconfig=str(cluster.kubeconfig_path)).connect()
+    try:
+        client.CoreV1Api(connection.api_client).patch_namespaced_pod_ephemeralcontainers(
+            pod, "default", {"spec": {"ephemeralContainers": [container]}},
+            _content_type="application/strategic-merge-patch+json")
+    finally:
+        connection.close()
+
+
+async def test_eph_column_says_why_a_debugger_is_not_running(demo_cluster: DemoCluster) -> None:
+    """A debugger that cannot start (its image cannot be pulled) or has ended is named in the EPH
+    column in words, not only counted: "1" hid an ImagePullBackOff."""
+    app = make_app(demo_cluster.kubeconfig_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: SLIM in row_names(app), what="rows")
+        web = next(name for name in row_names(app) if name.startswith("web-"))
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(None, _add_debugger, demo_cluster, SLIM, {
+            "name": "debugger-nopull", "image": "registry.example/doesnotexist:1", "stdin": True, "tty": True})
+        await loop.run_in_executor(None, _add_debugger, demo_cluster, web, {
+            "name": "debugger-false", "image": "busybox:1.36", "command": ["false"]})
+        await wait_for(pilot, lambda: "Pull" in row_of(app, "default", SLIM)["EPH"], timeout=15,
+                       what="the pull error in EPH")
+        assert row_of(app, "default", SLIM)["EPH"] in ("1 ✘ ErrImagePull", "1 ✘ ImagePullBackOff")
+        await wait_for(pilot, lambda: row_of(app, "default", web)["EPH"] == "1 ■ exited 1", timeout=15,
+                       what="the exit code in EPH")

@@ -7,7 +7,9 @@ from typing import Any
 
 import pytest
 
+from tui.pods.rows import eph_cell
 from tui.pods.status import (
+    ephemeral_states,
     ephemeral_summary,
     format_age,
     human_duration,
@@ -209,6 +211,33 @@ def test_ephemeral_containers_do_not_count_but_are_summarised() -> None:
     assert pod_status_reason(the_pod) == "Running"
     assert ephemeral_summary(the_pod) == (2, 1)
     assert ephemeral_summary(pod()) == (0, 0)
+
+
+def _with_debuggers(*states: dict) -> dict:
+    the_pod = pod(statuses=[running()])
+    names = [f"debugger-{i}" for i in range(len(states))]
+    the_pod["spec"]["ephemeralContainers"] = [{"name": name} for name in names]
+    the_pod["status"]["ephemeralContainerStatuses"] = [
+        {"name": name, "state": state, "ready": False, "restartCount": 0} for name, state in zip(names, states, strict=True)
+    ]
+    return the_pod
+
+
+@pytest.mark.parametrize(("states", "cell"), [
+    ([{"running": {}}], "1 ● 1 running"),
+    ([{"waiting": {"reason": "ImagePullBackOff"}}], "1 ✘ ImagePullBackOff"),
+    ([{"waiting": {"reason": "CreateContainerConfigError"}}, {"running": {}}], "2 ● 1 running ✘ CreateContainerConfigError"),
+    ([{"waiting": {"reason": "ContainerCreating"}}], "1 … starting"),
+    ([{}], "1 … starting"),  # no status yet: the kubelet has not seen it
+    ([{"terminated": {"exitCode": 0, "finishedAt": "2026-01-01T00:00:00Z"}}], "1 ■ exited 0"),
+    ([{"terminated": {"exitCode": 0, "finishedAt": "2026-01-01T00:00:00Z"}},
+      {"terminated": {"exitCode": 137, "finishedAt": "2026-01-02T00:00:00Z"}}], "2 ■ exited 137"),  # the latest
+    ([{"terminated": {"exitCode": 1}}, {"running": {}}], "2 ● 1 running"),  # an older one ended: it runs
+    ([{"waiting": {"reason": "\x1b]0;x\x07Bad"}}], "1 ✘ ␛]0;x␇Bad"),  # cluster text, made visible
+])
+def test_the_eph_cell_names_what_keeps_a_debugger_from_running(states: list[dict], cell: str) -> None:
+    assert eph_cell(ephemeral_states(_with_debuggers(*states))).plain == cell
+    assert eph_cell(ephemeral_states(pod())).plain == "-"
 
 
 def test_wide_columns() -> None:

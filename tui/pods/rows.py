@@ -10,7 +10,7 @@ from datetime import datetime
 from rich.text import Text
 
 from tui.display_text import visible_line
-from tui.pods.status import ephemeral_summary, pod_columns
+from tui.pods.status import EphemeralStates, ephemeral_states, pod_columns
 
 # (column key, label)
 ALL_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -72,14 +72,25 @@ def pod_row(pod: dict, now: datetime, keys: list[str]) -> tuple[Text, ...]:
         elif key == "node":
             cells[key] = Text(visible_line(columns.node))
         elif key == "eph":
-            count, running = ephemeral_summary(pod)
-            if count == 0:
-                cells[key] = Text("-", style="dim")
-            elif running:
-                cells[key] = Text.assemble((f"{count} ", ""), ("●", "bold magenta"), (f" {running} running", "magenta"))
-            else:
-                cells[key] = Text(str(count), style="magenta")
+            cells[key] = eph_cell(ephemeral_states(pod))
     return tuple(cells[key] for key in keys)
+
+
+def eph_cell(states: EphemeralStates) -> Text:
+    """The EPH cell: the count, those running, then what is wrong with the others in words (the
+    kubelet's reason, "starting", "exited N"), so a debugger that cannot start is seen at once."""
+    if states.count == 0:
+        return Text("-", style="dim")
+    parts: list[tuple[str, str]] = [(str(states.count), "" if states.running else "magenta")]
+    if states.running:
+        parts += [(" ", ""), ("●", "bold magenta"), (f" {states.running} running", "magenta")]
+    if states.trouble:
+        parts += [(" ✘ ", "bold red"), (visible_line(states.trouble), "red")]
+    elif states.starting:
+        parts += [(" … ", "yellow"), ("starting", "yellow")]
+    elif states.exited is not None and not states.running:
+        parts += [(" ■ ", "dim"), (f"exited {states.exited}", "red" if states.exited else "dim")]
+    return Text.assemble(*parts)
 
 
 def filter_fields(pod: dict) -> tuple[str, ...]:

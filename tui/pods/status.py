@@ -12,7 +12,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 __all__ = [
+    "EphemeralStates",
     "PodColumns",
+    "ephemeral_states",
     "ephemeral_summary",
     "format_age",
     "human_duration",
@@ -312,10 +314,50 @@ def pod_columns(pod: dict[str, Any], now: datetime | None = None) -> PodColumns:
 
 def ephemeral_summary(pod: dict[str, Any]) -> tuple[int, int]:
     """(ephemeral containers in the spec, how many of them are running now)."""
-    count = len((pod.get("spec") or {}).get("ephemeralContainers") or [])
-    running = sum(
-        1
-        for status in (pod.get("status") or {}).get("ephemeralContainerStatuses") or []
-        if (status.get("state") or {}).get("running") is not None
-    )
-    return count, running
+    summary = ephemeral_states(pod)
+    return summary.count, summary.running
+
+
+# Waiting reasons that are the normal way to start, not trouble.
+STARTING_REASONS = frozenset({"", "ContainerCreating", "PodInitializing"})
+
+
+@dataclass(frozen=True)
+class EphemeralStates:
+    """The EPH column's facts: how many debug containers, how many run, and the worst of the rest:
+    `trouble` a waiting reason that is not a normal start (ImagePullBackOff,
+    CreateContainerConfigError...), else `starting` (still creating), else `exited` (the exit code of
+    the last one that ended; None when none did)."""
+
+    count: int
+    running: int = 0
+    trouble: str = ""
+    starting: int = 0
+    exited: int | None = None
+
+
+def ephemeral_states(pod: dict[str, Any]) -> EphemeralStates:
+    names = [c.get("name") for c in (pod.get("spec") or {}).get("ephemeralContainers") or []]
+    if not names:
+        return EphemeralStates(0)
+    statuses = {s.get("name"): s for s in (pod.get("status") or {}).get("ephemeralContainerStatuses") or []}
+    running = starting = 0
+    trouble = ""
+    exited: int | None = None
+    last_finish = ""
+    for name in names:
+        state = (statuses.get(name) or {}).get("state") or {}
+        if state.get("running") is not None:
+            running += 1
+        elif state.get("terminated") is not None:
+            terminated = state["terminated"]
+            finished = str(terminated.get("finishedAt") or "")
+            if exited is None or finished >= last_finish:
+                exited, last_finish = int(terminated.get("exitCode") or 0), finished
+        else:
+            reason = str((state.get("waiting") or {}).get("reason") or "")
+            if reason in STARTING_REASONS:
+                starting += 1
+            elif not trouble:
+                trouble = reason
+    return EphemeralStates(len(names), running, trouble, starting, exited)
