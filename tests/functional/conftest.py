@@ -34,6 +34,7 @@ def snapshot_cluster(tmp_path: Path) -> Iterator[DemoCluster]:
     cluster = DemoCluster(kubelet_delay=0.2, seed=False)
     cluster.start()
     cluster.run(lambda: scenario.seed(cluster.store, now=SEED_NOW))
+    cluster.faults.hold_crash_loops()  # a restart while a slow run renders would change the screen
     cluster.kubeconfig_path = cluster.write_kubeconfig(tmp_path / "kubeconfig")
     try:
         yield cluster

@@ -17,6 +17,7 @@
 | `storm(changes_per_second, seconds)` | a background update storm over all pods; returns at once |
 | `crash_now(ns, pod, container)` | one more CrashLoopBackOff restart of that container |
 | `pause_kubelet()` / `resume_kubelet()` | a slow node: the kubelet's due steps (pulls, starts, restarts) wait until resumed |
+| `hold_crash_loops()` / `resume_crash_loops()` | crash-looping containers stop failing (for snapshots) |
 | `modify_pod(ns, pod, change)` | `change(pod)` on the stored pod (any field, as a kubelet/controller would write it) |
 | `silence_watches(hang_lists=False)` / `resume_watches(lost=False)` | a silent network: watch streams stay open but send nothing (no events, no bookmarks), new watch requests (with `hang_lists` list requests too) get no answer; on resume what was held back flows, or with `lost` those connections stay dead for good |
 """
@@ -252,6 +253,15 @@ class FaultInjector:
         `lost` (a VPN back with new addresses) those connections stay dead: the client must give
         up on them itself; requests sent from now on are answered."""
         self._cluster.run(lambda: self._state().store.silence.end(lost=lost))
+
+    # ---- the crash loop ------------------------------------------------------------------
+    def hold_crash_loops(self) -> None:
+        """Crash-looping containers stop failing (their restart count and last state stay as they
+        are) until `resume_crash_loops()`: a screen compared with a snapshot does not change."""
+        self._cluster.run(lambda: self._state().kubelet.hold_crash_loops())
+
+    def resume_crash_loops(self) -> None:
+        self._cluster.run(lambda: self._state().kubelet.start_background())
 
 
 def _bump_restarts(status: dict[str, Any]) -> dict[str, Any]:

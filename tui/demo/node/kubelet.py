@@ -210,7 +210,13 @@ class Kubelet:
             self._crashloop_task.cancel()
 
     def start_background(self) -> None:
+        self.hold_crash_loops()
         self._crashloop_task = asyncio.get_running_loop().create_task(self._crashloop_loop())
+
+    def hold_crash_loops(self) -> None:
+        if self._crashloop_task is not None:
+            self._crashloop_task.cancel()
+            self._crashloop_task = None
 
     def next_pod_ip(self) -> str:
         self._ip_counter += 1
