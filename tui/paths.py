@@ -2,7 +2,9 @@
 
 * settings: `$EPHEMERA_CONFIG`, else `$XDG_CONFIG_HOME/ephemera/config.toml`
   (default `~/.config/ephemera/config.toml`); `--config PATH` wins over both;
-* audit log: `$XDG_STATE_HOME/ephemera/audit.jsonl` (default `~/.local/state/ephemera/audit.jsonl`).
+* audit log: `$XDG_STATE_HOME/ephemera/audit.jsonl` (default `~/.local/state/ephemera/audit.jsonl`);
+* `.cast` recordings (`w`) and SVG screenshots (Ctrl+S): `casts/` and `screenshots/` beside it, never
+  the current directory (from a source clone that is the source tree).
 
 The XDG spec says a relative `$XDG_*_HOME` is invalid and must be ignored; so do we.
 The path functions create nothing: writers do that when they first write, through
@@ -15,7 +17,6 @@ from __future__ import annotations
 
 import os
 import stat
-import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, Any
@@ -25,6 +26,7 @@ __all__ = [
     "CONFIG_ENV",
     "audit_log_path",
     "cast_directory",
+    "casts_dir",
     "config_home",
     "config_path",
     "ensure_private_dir",
@@ -77,22 +79,20 @@ def audit_log_path(env: Mapping[str, str] | None = None) -> Path:
 
 
 def screenshots_dir(env: Mapping[str, str] | None = None) -> Path:
-    """Where screenshots go when the current directory cannot take them:
+    """Where screenshots go (unless `screenshot_dir` of the settings says otherwise):
     `$XDG_STATE_HOME/ephemera/screenshots`."""
     return state_home(env) / APP_DIR_NAME / "screenshots"
 
 
+def casts_dir(env: Mapping[str, str] | None = None) -> Path:
+    """Where `w` saves `.cast` recordings: `$XDG_STATE_HOME/ephemera/casts`."""
+    return state_home(env) / APP_DIR_NAME / "casts"
+
+
 def cast_directory() -> Path:
-    """Where `.cast` recordings go: the current directory when writable (probed with a file created
-    and removed), else `$XDG_STATE_HOME/ephemera/casts/`, created 0700 (recordings are private)."""
-    cwd = Path.cwd()
-    try:
-        probe = cwd / f".ephemera-write-probe-{time.monotonic_ns()}"
-        probe.touch()
-        probe.unlink()
-        return cwd
-    except OSError:
-        return ensure_private_dir(audit_log_path().parent / "casts")
+    """`casts_dir()`, created 0700 (recordings are private); never the current directory, which may
+    be a source tree. Raises OSError."""
+    return ensure_private_dir(casts_dir())
 
 
 def ensure_private_dir(directory: str | os.PathLike[str]) -> Path:

@@ -1,6 +1,7 @@
 """Files Ephemera writes for the user are 0600 and the directories it creates 0700, whatever the
 umask: a `.cast` recording holds whatever was typed, a screenshot whatever was on screen, the audit
-log every change. (cwd=/proc: a directory even root cannot write to, so the fallbacks are used.)"""
+log every change. They go to the user's state directory, never the current one (a source clone).
+(cwd=/proc: a directory even root cannot write to.)"""
 
 from __future__ import annotations
 
@@ -80,8 +81,9 @@ def test_audit_log_state_directories_are_0700(private_state_home: Path) -> None:
     assert mode(log.path.parent) == 0o700 and mode(private_state_home) == 0o700
 
 
-def test_cast_fallback_directory_is_0700(private_state_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(UNWRITABLE)
+def test_cast_directory_is_the_state_directory_0700(private_state_home: Path, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # a writable current directory is not used either
     directory = cast_directory()
     assert directory == private_state_home / "ephemera" / "casts"
     assert mode(directory) == 0o700 and mode(directory.parent) == 0o700
@@ -126,6 +128,28 @@ async def test_ctrl_s_in_a_clone_saves_to_the_users_directory_not_the_source_tre
     [shot] = saved.glob("ephemera-*.svg")
     assert mode(shot) == 0o600 and mode(saved) == 0o700
     assert sorted(p.name for p in clone.rglob("*")) == ["browser-80x24.svg", "screenshots"]
+
+
+async def test_w_in_a_clone_saves_the_cast_to_the_users_directory_not_the_source_tree(
+        demo_cluster: DemoCluster, tmp_path: Path, private_state_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run from a (writable) clone: `w` writes the recording in $XDG_STATE_HOME/ephemera/casts,
+    0600, and nothing in the current directory; the notice names the file to replay."""
+    add_debug_container_to(demo_cluster.kubeconfig_path, "debugger", target="app", pod=SLIM[1])
+    clone = tmp_path / "clone"
+    clone.mkdir()
+    (clone / "README.md").write_text("# a clone")
+    monkeypatch.chdir(clone)
+    app: Any = make_app(demo_cluster.kubeconfig_path, demo=True)  # type: ignore[arg-type]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await attach(pilot)
+        await pilot.press("ctrl+right_square_bracket", "w")
+        casts = private_state_home / "ephemera" / "casts"
+        await wait_for(pilot, lambda: casts.is_dir() and list(casts.glob("*.cast")), what="a .cast file")
+        [cast] = casts.glob("*.cast")
+        await wait_for(pilot, lambda: any(f"asciinema play {cast}" in n.message for n in app.notice_log),
+                       what="the notice naming the file")
+    assert mode(cast) == 0o600 and mode(casts) == 0o700
+    assert sorted(p.name for p in clone.rglob("*")) == ["README.md"]
 
 
 async def test_screenshot_dir_of_the_settings_is_where_the_user_asked(shared_cluster: DemoCluster, tmp_path: Path,

@@ -306,7 +306,8 @@ async def test_terminated_container_shows_logs_and_exit_code(demo_cluster: DemoC
 
 
 async def test_copy_screen_and_save_cast(
-    demo_cluster: DemoCluster, conn: ClusterConnection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    demo_cluster: DemoCluster, conn: ClusterConnection, tmp_path: Path, private_state_home: Path,
+    monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("SSH_CONNECTION", "10.0.0.1 22 10.0.0.2 22")  # OSC 52 only: no local clipboard
@@ -319,8 +320,10 @@ async def test_copy_screen_and_save_cast(
         await wait_for(pilot, lambda: "http.server" in (app.clipboard or ""), what="clipboard")
         assert "PID" in app.clipboard
         await pilot.press("w")
-        await wait_for(pilot, lambda: list(tmp_path.glob("*.cast")), what="a .cast file")
-        cast = next(tmp_path.glob("*.cast"))
+        casts = private_state_home / "ephemera" / "casts"  # never the current directory
+        await wait_for(pilot, lambda: casts.is_dir() and list(casts.glob("*.cast")), what="a .cast file")
+        cast = next(casts.glob("*.cast"))
+        assert not list(tmp_path.glob("*.cast"))
         assert cast.name.startswith("slim-79487d6484-h4rss-debugger-")
         header, events = read_asciicast(cast)
         assert header["version"] == 2 and header["width"] > 0

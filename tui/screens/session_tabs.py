@@ -24,6 +24,7 @@ from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Static
 
 from tui.actions import TAB_BAR, bindings
+from tui.paths import cast_directory
 from tui.screens.session_pane import Badge, KeyDisplay, SessionKind, SessionPane, SessionTarget
 from widgets.terminal.terminal_view import TerminalLeave, TerminalScrolled, TerminalSelected, TerminalView
 
@@ -173,7 +174,8 @@ class SessionTabs(Vertical):
 
     What the area needs from the application is passed in, so the widget imports none of it:
     `copy_text(text) -> bool` (True when the local clipboard got it too; default: OSC 52 only),
-    `cast_directory() -> Path` (where `w` saves; default: the current directory) and
+    `cast_directory() -> Path` (where `w` saves; default: `tui.paths.cast_directory`, the user's
+    state directory, never the current one) and
     `key_display(binding_id, default) -> str` (a browser key as the user's keymap has it).
     """
 
@@ -185,7 +187,7 @@ class SessionTabs(Vertical):
         *,
         id: str | None = None,
         copy_text: Callable[[str], bool] | None = None,
-        cast_directory: Callable[[], Path] = Path.cwd,
+        cast_directory: Callable[[], Path] = cast_directory,
         key_display: KeyDisplay | None = None,
     ) -> None:
         super().__init__(id=id)
@@ -549,4 +551,4 @@ class SessionTabs(Vertical):
             self.app.notify(f"Could not save the session: {exc}", severity="error")
             return
         extra = " (only the first 16 MB of output were kept)" if truncated else ""
-        self.app.notify(f"Session saved to {path}{extra}; replay it with: asciinema play {path.name}", timeout=10)
+        self.app.notify(f"Session saved to {path}{extra}; replay it with: asciinema play {path}", timeout=10)
