@@ -117,7 +117,8 @@ async def test_preflight_static_pod_in_kube_system(shared_cluster: DemoCluster) 
         assert "static" in text
         assert any(line.startswith("fail") and "static" in line for line in text.splitlines())
         # the form says what to do in its own words: the mode to pick, not a command-line flag
-        assert "use the Copy and share mode to debug a copy" in text and "--copy-to" not in text
+        assert "debug a copy of it (the Copy and share mode), or its node (kubectl debug node/demo-node-1" in text
+        assert "--copy-to" not in text
 
 
 async def test_preflight_rbac_denial_and_server_refusal_shown_in_the_form(demo_cluster: DemoCluster) -> None:

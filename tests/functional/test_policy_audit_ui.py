@@ -38,7 +38,7 @@ async def test_audit_table_matches_admission(shared_cluster: DemoCluster, key: t
         assert {r.variant: r.verdict == "admitted" for r in screen.rows} == expected
         status = str(screen.query_one("#audit-status").render())
         admitted = sum(expected.values())
-        assert f"{admitted} of {len(expected)} variants admitted" in status
+        assert f"{admitted} of {len(expected)} admitted by the API server" in status
         assert "nothing was created" in status
         lines = screen.text.splitlines()
         for row in screen.rows:  # one table row per variant, its verdict beside it
@@ -58,3 +58,22 @@ async def test_audit_in_an_unrestricted_namespace_admits_everything(shared_clust
         screen = await _audit(pilot, ("default", "slim-79487d6484-h4rss"))
         assert {r.verdict for r in screen.rows} == {"admitted"}
         assert len(screen.rows) == 9
+
+
+async def test_admitted_is_not_started_in_a_run_as_non_root_pod(shared_cluster: DemoCluster) -> None:
+    """Issue 12 item 6: every variant is admitted for nonroot-app, but busybox runs as root there and
+    the kubelet refuses it (CreateContainerConfigError, as the demo's kubelet does): both are said."""
+    app = app_for(shared_cluster)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _audit(pilot, ("default", "nonroot-app"))
+        assert {r.verdict for r in screen.rows} == {"admitted"} and len(screen.rows) == 9
+        status = " ".join(str(screen.query_one("#audit-status").render()).split())
+        assert status.startswith("9 of 9 admitted by the API server; 0 would start (the kubelet refuses them: "
+                                 "image 'busybox' runs as root and runAsNonRoot is set (CreateContainerConfigError))")
+        assert "9 of 9 variants admitted" not in status
+        lines = screen.text.splitlines()
+        for row in screen.rows:
+            line = next(line for line in lines if line.startswith(f"│ {row.variant} "))
+            assert line.split("│")[2].strip() == "yes" and line.split("│")[3].strip() == "no", line
+        flat = " ".join(" ".join(part.strip(" │") for part in lines).split())
+        assert "the kubelet would not start it: image 'busybox' runs as root" in flat

@@ -42,7 +42,7 @@ def test_a_422_comes_back_in_the_answer_and_describes_itself(shared_conn: Cluste
     error = answer.error()
     assert isinstance(error, ClusterError) and error.kind == ErrorKind.INVALID and error.status == 422
     assert error.message == 'Pod "no-containers" is invalid: spec.containers: Required value'
-    assert error.hint == "fix the fields named in the message"
+    assert error.hint == "fix spec.containers (the message says what is wrong)"
 
 
 def test_a_403_names_the_missing_permission_for_gets_and_streams(demo_cluster: DemoCluster,

@@ -157,3 +157,25 @@ def test_anything_else_still_gives_one_line() -> None:
     err = describe_exception(RuntimeError("weird\nthing"), server="https://k")
     assert err.kind == ErrorKind.UNKNOWN
     assert "\n" not in str(err) and "weird thing" in str(err)
+
+
+def test_422_hints_name_the_fields_or_say_why_there_are_none() -> None:
+    """Issue 12 item 6: "fix the fields named in the message" for a refusal that names none (a
+    static pod) was wrong advice; the fields come from details.causes, else the message."""
+    from tui.kube.errors import describe_status
+
+    static = {"kind": "Status", "status": "Failure", "reason": "Invalid", "code": 422,
+              "message": 'Pod "kube-apiserver-n" is invalid: []: Forbidden: static pods do not support ephemeral '
+                         "containers",
+              "details": {"causes": [{"reason": "FieldValueForbidden", "field": "[]",
+                                      "message": "Forbidden: static pods do not support ephemeral containers"}]}}
+    hint = describe_status(422, static).hint
+    assert "field" not in hint and hint.startswith("a static (mirror) pod cannot get ephemeral containers")
+    assert "--copy-to" in hint and "kubectl debug node/" in hint
+    ports = {"message": 'Pod "web" is invalid: spec.ephemeralContainers[0].ports: Forbidden: cannot be set',
+             "details": {"causes": [{"field": "spec.ephemeralContainers[0].ports", "message": "Forbidden"}]}}
+    assert describe_status(422, ports).hint == "fix spec.ephemeralContainers[0].ports (the message says what is wrong)"
+    two = {"message": 'Pod "web" is invalid: [spec.containers[0].image: Required value, metadata.name: Invalid '
+                      'value: "A": a lowercase RFC 1123 subdomain]'}
+    assert describe_status(422, two).hint == "fix spec.containers[0].image, metadata.name (the message says what is wrong)"
+    assert "names no field" in describe_status(422, {"message": "something is off"}).hint

@@ -70,3 +70,28 @@ def test_rows_from_answers() -> None:
     assert lines[0].split() == ["VARIANT", "VERDICT", "DETAIL"]
     assert "admitted" in lines[1] and "SYS_PTRACE" in lines[1]
     assert "refused" in lines[2] and "403: pods" in lines[2]
+
+
+def test_admitted_is_not_started_where_run_as_non_root_meets_a_root_image() -> None:
+    """Issue 12 item 6: the API server admits, the kubelet refuses (CreateContainerConfigError)."""
+    from tui.debug.policy_audit import start_summary
+
+    pod = slim_pod()
+    pod["spec"]["securityContext"] = {"runAsNonRoot": True}
+    variants = audit_variants(pod, rng=random.Random(3))
+    assert all("runs as root and runAsNonRoot is set (CreateContainerConfigError)" in v.start_problem
+               for v in variants)
+    rows = [audit_row(v, 200, {}) for v in variants]
+    assert start_summary(rows) == (
+        "9 of 9 admitted by the API server; 0 would start (the kubelet refuses them: image 'busybox' runs as "
+        "root and runAsNonRoot is set (CreateContainerConfigError))")
+    assert "the kubelet would not start it: image 'busybox' runs as root" in format_table(rows[:1])
+    nonroot = audit_variants(pod, rng=random.Random(3), image="cgr.dev/chainguard/busybox")
+    mixed = [audit_row(v, 200, {}) for v in nonroot[:3]] + rows[3:6] + [audit_row(v, 403, {}) for v in variants[6:]]
+    assert start_summary(mixed) == (
+        "6 of 9 admitted by the API server; 3 would start (the kubelet refuses the others: image 'busybox' runs "
+        "as root and runAsNonRoot is set (CreateContainerConfigError))")
+    pod["spec"]["securityContext"]["runAsUser"] = 1000
+    assert start_summary([audit_row(v, 200, {}) for v in audit_variants(pod, rng=random.Random(3))]) == \
+        "9 of 9 admitted by the API server; all 9 would start"
+    assert start_summary([audit_row(v, 403, {}) for v in variants]) == "0 of 9 admitted by the API server"

@@ -141,6 +141,28 @@ def test_static_pod_fails_for_ephemeral_modes_only() -> None:
     assert the(run_checks(facts_for(COPY, pod=pod)), "static pod").verdict == "info"
 
 
+def test_a_static_pods_refusal_says_what_is_wrong_and_what_to_do() -> None:
+    """Issue 12 item 6: the server's refusal names no field, so the advice is not "fix the field":
+    a static pod cannot get ephemeral containers; debug a copy or its node."""
+    pod = running(slim_pod())
+    pod["metadata"]["annotations"]["kubernetes.io/config.mirror"] = "abc"
+    pod["spec"]["nodeName"] = "node-7"
+    message = 'Pod "slim-x" is invalid: []: Forbidden: static pods do not support ephemeral containers'
+    refused = DryRunVerdict(False, message, 422, hint="fix the fields named in the message")
+    checks = run_checks(facts_for(SHARED, pod=pod, dry_run=refused))
+    for name in ("static pod", "server dry run"):
+        todo = the(checks, name).todo
+        assert todo.startswith("a static pod cannot get ephemeral containers: debug a copy of it (--copy-to)"), todo
+        assert "kubectl debug node/node-7 -it --image=busybox" in todo and "field" not in todo
+
+
+def test_a_422_dry_run_says_what_its_error_says() -> None:
+    hint = "fix spec.ephemeralContainers[0].ports (the message says what is wrong)"
+    refused = DryRunVerdict(False, "Pod \"slim-x\" is invalid: spec.ephemeralContainers[0].ports: Forbidden: x",
+                            422, hint=hint)
+    assert the(run_checks(facts_for(SHARED, dry_run=refused)), "server dry run").todo == hint
+
+
 @pytest.mark.parametrize(("phase", "verdict"), [("Pending", "warn"), ("Succeeded", "fail"), ("Failed", "fail")])
 def test_pod_not_running(phase: str, verdict: str) -> None:
     pod = running(slim_pod())

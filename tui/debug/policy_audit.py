@@ -27,13 +27,14 @@ from typing import Any, Literal
 from tui.debug.errors import PlanError
 from tui.debug.planned_request import PlannedRequest
 from tui.debug.planner import plan
+from tui.debug.preflight import kubelet_refusal
 from tui.debug.request import DEFAULT_IMAGE, CopyOptions, DebugRequest, Mode, Profile, SecurityOverrides
 
 AuditVerdict = Literal["admitted", "refused", "error"]
 AUDIT_CONTAINER = "ephemera-audit"
 HOST_NAMESPACE_FIELDS = ("hostPID", "hostNetwork", "hostIPC")
 
-__all__ = ["AuditRow", "AuditVariant", "audit_row", "audit_variants", "format_table"]
+__all__ = ["AuditRow", "AuditVariant", "audit_row", "audit_variants", "format_table", "start_summary"]
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class AuditVariant:
     summary: str
     request: PlannedRequest
     pod: dict[str, Any]  # the pod the server will evaluate (for predictions and tests)
+    start_problem: str = ""  # why the kubelet would not start the debugger once admitted ("": it would)
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,12 @@ class AuditRow:
     verdict: AuditVerdict
     status: int | None = None
     message: str = ""
+    start_problem: str = ""  # admitted by the API server, but the kubelet would refuse to start it: why
+
+    @property
+    def would_start(self) -> bool:
+        """Admitted by the API server and started by the kubelet (as far as the pod and image tell)."""
+        return self.verdict == "admitted" and not self.start_problem
 
 
 _PROFILE_SUMMARY = {
@@ -112,7 +120,7 @@ def audit_variants(
     try:
         copied = plan(copy_request, pod, rng=rng)
     except PlanError:
-        return variants
+        return [_with_start_problem(v, name) for v in variants]
     assert copied.pod_copy is not None
     variants.append(AuditVariant(
         "copy", "copy of the pod with the debugger, shareProcessNamespace (POST pods)",
@@ -128,7 +136,33 @@ def audit_variants(
         "can have them)",
         replace(request, body=host_pod, description="dry run: copy with the node's namespaces"), host_pod,
     ))
-    return variants
+    return [_with_start_problem(v, name) for v in variants]
+
+
+def _with_start_problem(variant: AuditVariant, container_name: str) -> AuditVariant:
+    spec = variant.pod.get("spec") or {}
+    for key in ("ephemeralContainers", "containers"):
+        for container in spec.get(key) or ():
+            if container.get("name") == container_name:
+                return replace(variant, start_problem=kubelet_refusal(container, variant.pod))
+    return variant
+
+
+def start_summary(rows: list[AuditRow]) -> str:
+    """Admitted by the API server is not started by the kubelet, so both are said: "9 of 9 admitted
+    by the API server; 0 would start (the kubelet refuses them: image 'busybox' runs as root and
+    runAsNonRoot is set (CreateContainerConfigError))"."""
+    admitted = [r for r in rows if r.verdict == "admitted"]
+    text = f"{len(admitted)} of {len(rows)} admitted by the API server"
+    if not admitted:
+        return text
+    starting = sum(1 for r in admitted if r.would_start)
+    if starting == len(admitted):
+        return f"{text}; {'all ' if starting > 1 else ''}{starting} would start"
+    problems = list(dict.fromkeys(r.start_problem for r in admitted if not r.would_start))
+    why = problems[0] if len(problems) == 1 else "see the table"
+    others = "the others" if starting else ("it" if len(admitted) == 1 else "them")
+    return f"{text}; {starting} would start (the kubelet refuses {others}: {why})"
 
 
 def _message(body: Any) -> str:
@@ -142,7 +176,7 @@ def _message(body: Any) -> str:
 def audit_row(variant: AuditVariant, status: int | None, body: Any) -> AuditRow:
     """The verdict from the HTTP status and body of the variant's dry run (status None: no answer)."""
     if status is not None and 200 <= status < 300:
-        return AuditRow(variant.name, variant.summary, "admitted", status)
+        return AuditRow(variant.name, variant.summary, "admitted", status, start_problem=variant.start_problem)
     if status in (403, 422):
         return AuditRow(variant.name, variant.summary, "refused", status, _message(body))
     return AuditRow(variant.name, variant.summary, "error", status, _message(body) or "no answer")
@@ -156,6 +190,8 @@ def format_table(rows: list[AuditRow], columns: int | None = None) -> str:
     lines = [f"{'VARIANT':<{width}}  {'VERDICT':<8}  DETAIL"]
     for row in rows:
         detail = row.summary if row.verdict == "admitted" else f"{row.status or '-'}: {row.message}"
+        if row.verdict == "admitted" and row.start_problem:
+            detail += f"; the kubelet would not start it: {row.start_problem}"
         start = f"{row.variant:<{width}}  {row.verdict:<8}  "
         if columns is None or len(start) + len(detail) <= columns:
             lines.append(start + detail)

@@ -46,6 +46,7 @@ __all__ = [
     "failed",
     "image_os",
     "image_user",
+    "kubelet_refusal",
     "parse_version",
     "reusable_container",
     "run_checks",
@@ -86,6 +87,7 @@ class DryRunVerdict:
     message: str = ""  # the server's message when refused, or why the dry run could not run
     status: int | None = None  # HTTP status of the refusal
     ran: bool = True  # False: the dry run could not be sent (the message says why)
+    hint: str = ""  # what to do, as the error the refusal makes says (e.g. the fields a 422 names)
 
 
 @dataclass
@@ -219,6 +221,15 @@ def _is_static(pod: dict[str, Any]) -> bool:
     return MIRROR_ANNOTATION in annotations
 
 
+def static_pod_todo(facts: PreflightFacts) -> str:
+    """What to do instead of an ephemeral container in a static pod (its kubelet runs it from a
+    file on the node; the API server only holds its mirror): a copy, or the node itself."""
+    node = ((facts.pod or {}).get("spec") or {}).get("nodeName") or "NODE"
+    image = facts.request.image or "busybox"
+    return (f"a static pod cannot get ephemeral containers: debug a copy of it (--copy-to), or its node "
+            f"(kubectl debug node/{node} -it --image={image})")
+
+
 def _pod_checks(facts: PreflightFacts) -> list[Check]:
     pod = facts.pod or {}
     request = facts.request
@@ -229,8 +240,7 @@ def _pod_checks(facts: PreflightFacts) -> list[Check]:
         if ephemeral:
             checks.append(Check("static pod", "fail",
                                 f"{name!r} is a static (mirror) pod: the API server refuses ephemeral "
-                                "containers on it",
-                                "use --copy-to to debug a copy, or debug on the node itself"))
+                                "containers on it", static_pod_todo(facts)))
         else:
             checks.append(Check("static pod", "info",
                                 f"{name!r} is a static (mirror) pod; its copy will be a normal pod"))
@@ -435,6 +445,21 @@ def _effective(container: dict[str, Any], pod: dict[str, Any], key: str) -> Any:
     return ((pod.get("spec") or {}).get("securityContext") or {}).get(key)
 
 
+def kubelet_refusal(container: dict[str, Any], pod: dict[str, Any]) -> str:
+    """Why the kubelet would refuse to start `container` in `pod` although the API server admits
+    it (CreateContainerConfigError), or "" (it starts, as far as the pod and the image's
+    well-known user tell): root where runAsNonRoot is set. A clause: "the kubelet refuses it: ..."."""
+    if not _effective(container, pod, "runAsNonRoot"):
+        return ""
+    run_as = _effective(container, pod, "runAsUser")
+    if run_as is not None:
+        return "runAsUser is 0 and runAsNonRoot is set (CreateContainerConfigError)" if int(run_as) == 0 else ""
+    if image_user(str(container.get("image") or "")) == 0:
+        image = container.get("image")
+        return f"image {image!r} runs as root and runAsNonRoot is set (CreateContainerConfigError)"
+    return ""
+
+
 def _non_root_check(facts: PreflightFacts) -> list[Check]:
     plan = facts.plan
     if plan is None or plan.container is None or facts.pod is None:
@@ -553,19 +578,19 @@ def _dry_run_check(facts: PreflightFacts) -> list[Check]:
     if verdict.admitted:
         return [Check(name, "ok", "admitted: the server accepts the exact request (nothing was created)")]
     code = f"{verdict.status}: " if verdict.status else ""
-    return [Check(name, "fail", f"refused: {code}{verdict.message}", _dry_run_todo(verdict))]
+    return [Check(name, "fail", f"refused: {code}{verdict.message}", _dry_run_todo(verdict, facts))]
 
 
-def _dry_run_todo(verdict: DryRunVerdict) -> str:
+def _dry_run_todo(verdict: DryRunVerdict, facts: PreflightFacts) -> str:
     message = verdict.message
     if "violates PodSecurity" in message:
         return "choose a profile the namespace's Pod Security level admits (see the Pod Security check)"
-    if "static pods" in message:
-        return "use --copy-to to debug a copy"
+    if "static pods do not support ephemeral containers" in message:
+        return static_pod_todo(facts)
     if verdict.status == 403:
         return "ask for the missing permission (see the RBAC check)"
     if verdict.status == 422:
-        return "fix the field the server names"
+        return verdict.hint or "the server names what is wrong in its message"
     if verdict.status == 409:
         return "the name is taken: pick another (-c NAME / --copy-to NAME)"
     if verdict.status == 404 and "ephemeral containers are disabled" in message:

@@ -153,7 +153,7 @@ def dry_run(conn: ClusterConnection, debug_plan: DebugPlan) -> DryRunVerdict:
         if not answer.ok:
             if _feature_disabled(request, answer):
                 return DryRunVerdict(False, f"{DISABLED_MESSAGE} ({_message(answer.body)})", answer.status)
-            return DryRunVerdict(False, _message(answer.body), answer.status)
+            return DryRunVerdict(False, _message(answer.body), answer.status, hint=answer.error().hint)
         if debug_plan.api == "current" and is_legacy_response(answer.body):
             return DryRunVerdict(False, "the server answered the legacy EphemeralContainers kind "
                                  "(Kubernetes 1.16-1.21): the exact request was not applied", ran=False)

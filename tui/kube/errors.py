@@ -19,7 +19,7 @@ import yaml
 
 from tui.redaction import redact_credentials
 
-__all__ = ["HARD_ERROR_KINDS", "ClusterError", "ErrorKind", "describe_exception"]
+__all__ = ["HARD_ERROR_KINDS", "ClusterError", "ErrorKind", "describe_exception", "invalid_hint"]
 
 
 class ErrorKind:
@@ -207,7 +207,32 @@ def describe_status(
     kind, fallback, hint = _STATUS_TEXTS.get(
         status, (ErrorKind.UNKNOWN, "the API server{at} answered HTTP {status}", "check the request and the cluster")
     )
+    if status == 422 and (text or st.get("details")):
+        hint = invalid_hint(st)
     return ClusterError(text or fallback.format(at=at, where=where, status=status), hint, kind=kind, **common)
+
+
+STATIC_POD_MESSAGE = "static pods do not support ephemeral containers"
+STATIC_POD_HINT = ("a static (mirror) pod cannot get ephemeral containers (the kubelet runs it from a file on "
+                   "its node): debug a copy of it (--copy-to) or the node itself (kubectl debug node/NODE -it "
+                   "--image=busybox)")
+# `spec.containers[0].image: Required value` in an Invalid Status message: the field before its error type
+_FIELD_IN_MESSAGE = re.compile(r"(?:^|: \[?|, )((?:metadata|spec|status)(?:[.\w\[\]-])*): [A-Z]")
+
+
+def invalid_hint(status: dict[str, Any]) -> str:
+    """What to do about a 422 (Invalid) Status: the fields it names, from `details.causes` (else its
+    message); a refusal that names no field (a static pod's ephemeral containers) is explained
+    instead of asking to fix fields there are none of."""
+    message = _one_line(status.get("message") or "")
+    causes = [c for c in ((status.get("details") or {}).get("causes") or []) if isinstance(c, dict)]
+    if STATIC_POD_MESSAGE in message or any(STATIC_POD_MESSAGE in str(c.get("message")) for c in causes):
+        return STATIC_POD_HINT
+    fields = [str(c["field"]) for c in causes if c.get("field") and c.get("field") not in ("[]", "<nil>")]
+    fields = fields or _FIELD_IN_MESSAGE.findall(message)
+    if fields:
+        return "fix " + ", ".join(dict.fromkeys(fields)) + " (the message says what is wrong)"
+    return "the server refuses the object as it is and names no field: its message says why"
 
 
 # status -> (kind, message when the server sent none, hint)
@@ -221,7 +246,7 @@ _STATUS_TEXTS: dict[int, tuple[str, str, str]] = {
     410: (ErrorKind.GONE, "the resource version is too old for {where} (410 Gone)",
           "the watch history moved on: list again"),
     422: (ErrorKind.INVALID, "the API server{at} rejected the object as invalid (422)",
-          "fix the fields named in the message"),
+          "the server gave no reason: check the request"),
     429: (ErrorKind.TOO_MANY_REQUESTS, "the API server{at} is throttling requests (429 Too Many Requests)",
           "wait a moment and retry"),
 }

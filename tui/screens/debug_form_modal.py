@@ -365,6 +365,7 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
             self.create_after_preflight = False
             self._set_status(Text("not created: the form changed while its pre-flight ran (ctrl+s again)",
                                   style="yellow"))
+        self._show_error("", "")  # a refusal was about other values: it must not stay on screen for these
         self._update_copy_section()
         self.refresh_plan()
 
@@ -590,7 +591,7 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
         if creation.created_pods:
             left = (f"\nAlready created: {', '.join(creation.created_pods)}: it stays until you delete it "
                     "(C lists Ephemera's copies).")
-        self._show_error(f"Refused: {status}{error.message}{left}", error.hint)
+        self._show_error(f"Refused: {status}{error.message}{left}", form_wording(error.hint))
 
     def _show_error(self, message: str, hint: str) -> None:
         text = Text()

@@ -2,8 +2,10 @@
 
 Dry-runs every variant of `tui.debug.policy_audit` (one ephemeral container per profile,
 privileged, the copy, host namespaces) in a thread worker through
-`tui.kube.debug_runner.run_policy_audit` and shows a table: variant, admitted yes/no, what it
-asks for and the server's rejection message (wrapped). Nothing is created: every request carries
+`tui.kube.debug_runner.run_policy_audit` and shows a table: variant, admitted yes/no (the API
+server), starts yes/no (the kubelet: admitted is not started, e.g. a root image where runAsNonRoot
+is set ends in CreateContainerConfigError), what it asks for and the server's rejection message
+(wrapped); the line above counts both. Nothing is created: every request carries
 `dryRun=All`. `r` runs it again.
 """
 
@@ -23,7 +25,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import ProgressBar, Static
 
-from tui.debug.policy_audit import AuditRow, audit_variants
+from tui.debug.policy_audit import AuditRow, audit_variants, start_summary
 from tui.display_text import safe_text, visible_line
 from tui.kube.debug_runner import fetch_pod, run_policy_audit
 from tui.kube.errors import ClusterError, describe_exception
@@ -32,17 +34,30 @@ from tui.screens.background import BackgroundFailed, BackgroundResult, run_in_ba
 VERDICT_STYLES = {"admitted": ("yes", "bold green"), "refused": ("no", "bold red"), "error": ("error", "bold yellow")}
 
 
+def _starts(row: AuditRow) -> Text:
+    """Would the kubelet start it? Only asked of what the API server admitted."""
+    if row.verdict != "admitted":
+        return Text("-", style="dim")
+    return Text("yes", style="bold green") if row.would_start else Text("no", style="bold red")
+
+
 def render_rows(rows: list[AuditRow]) -> Table:
     table = Table(expand=True, show_lines=True, header_style="bold", border_style="dim")
     table.add_column("variant", no_wrap=True, style="bold")
     table.add_column("admitted", no_wrap=True)
+    table.add_column("starts", no_wrap=True)
     table.add_column("asks for", ratio=2)
     table.add_column("server's answer", ratio=4, overflow="fold")
     for row in rows:
         label, style = VERDICT_STYLES[row.verdict]
-        answer = Text("admitted (dry run: nothing created)", style="green") if row.verdict == "admitted" else \
-            safe_text(f"{row.status or '-'}: {row.message}", style="red" if row.verdict == "refused" else "yellow")
-        table.add_row(safe_text(row.variant), Text(label, style=style), safe_text(row.summary, style="dim"), answer)
+        if row.verdict == "admitted":
+            answer = Text("admitted (dry run: nothing created)", style="green")
+            if row.start_problem:
+                answer.append_text(safe_text(f"; the kubelet would not start it: {row.start_problem}", style="red"))
+        else:
+            answer = safe_text(f"{row.status or '-'}: {row.message}", style="red" if row.verdict == "refused" else "yellow")
+        table.add_row(safe_text(row.variant), Text(label, style=style), _starts(row), safe_text(row.summary, style="dim"),
+                      answer)
     return table
 
 
@@ -135,10 +150,10 @@ class PolicyAuditScreen(ModalScreen[None]):
         if error:
             status.update(safe_text(f"The audit could not run: {error}", style="bold red"))
             return
-        admitted = sum(1 for r in rows if r.verdict == "admitted")
         status.update(Text.assemble(
-            (f"{admitted} of {len(rows)} variants admitted", "bold"),
-            (" (server-side dry runs: nothing was created)", "dim"),
+            safe_text(start_summary(rows), style="bold"),
+            (" (server-side dry runs: nothing was created; starting is the kubelet's part, predicted from the "
+             "pod and the image)", "dim"),
         ))
         self.query_one("#audit-table", Static).update(render_rows(rows))
 
