@@ -4,7 +4,13 @@ One `Action` per binding: its id, default key(s), footer text, help row, palette
 From it come the views' `BINDINGS` (`bindings(view)`), the help's rows (`help_texts()`), the
 palette's entries (`palette_actions(view)`) and what `[keys]` in config.toml may remap
 (`remappable()`: binding id -> default keys). Adding a browser key is one line here (and its
-`action_*` method). The pop-up views (debug form, pickers, cleanup, audit log...) declare their
+`action_*` method).
+
+In a web browser (`ephemera serve`: Textual's web driver, `App.is_web`) the browser keeps Ctrl+T,
+Ctrl+W, Ctrl+Tab and Ctrl+PgUp/PgDn for itself: they never reach the app. An action with such a key
+names the keys that work there in `browser_keys`; the app binds them in place of `keys` when it
+runs in a browser (`browser_keymap()`, given to `App.set_keymap` under the user's `[keys]`), and
+every hint, help row and palette entry naming the key shows the browser's then. The pop-up views (debug form, pickers, cleanup, audit log...) declare their
 few keys in their own `BINDINGS`: there the binding's description is the footer, help and palette
 text at once.
 """
@@ -15,8 +21,8 @@ from dataclasses import dataclass
 
 from textual.binding import Binding, BindingType
 
-__all__ = ["ACTIONS", "APP", "BROWSER", "TAB_BAR", "Action", "bindings", "help_texts", "palette_actions",
-           "remappable"]
+__all__ = ["ACTIONS", "APP", "BROWSER", "TAB_BAR", "Action", "bindings", "browser_keymap", "help_texts",
+           "palette_actions", "remappable"]
 
 BROWSER = "browser"  # tui/screens/browser_screen.py: BrowserScreen
 APP = "app"  # tui/app.py: EphemeraApp (every screen)
@@ -45,6 +51,10 @@ class Action:
     """What the palette calls when not `action_<run>` of the view (e.g. "clear_filter")."""
     palette_keys: str = ""
     """The keys the palette shows when not the binding's (e.g. "?, F1"); a remapped key replaces them."""
+    browser_keys: str = ""
+    """The key(s) bound instead of `keys` in a web browser, which keeps these for itself ("" keeps `keys`)."""
+    browser_palette_keys: str = ""
+    """`palette_keys` in a web browser ("" is `browser_keys`, else `palette_keys`)."""
     view: str = BROWSER
     remappable: bool = True
     priority: bool = False
@@ -52,6 +62,15 @@ class Action:
     @property
     def action(self) -> str:
         return self.run or self.id
+
+    @property
+    def binding_id(self) -> str | None:
+        """The id of its binding: the keymap (the user's `[keys]`, the browser's keys) finds it by it."""
+        return self.id if self.remappable or self.browser_keys else None
+
+    def key_names(self, in_browser: bool = False) -> str:
+        """Its default key(s) (Textual's names): `browser_keys` in a web browser when it has some."""
+        return self.browser_keys if in_browser and self.browser_keys else self.keys
 
 
 ACTIONS: tuple[Action, ...] = (
@@ -106,19 +125,23 @@ ACTIONS: tuple[Action, ...] = (
     Action("audit_log", "L", "Audit log", "the audit log: every change Ephemera made to a cluster", view=APP,
            palette=("Audit log", "every change Ephemera made to a cluster, newest first")),
     Action("theme", "ctrl+t", "Theme", "pick a theme (remembered in the config file)", run="change_theme", view=APP,
-           palette=("Change theme…", "pick a Textual theme; remembered in the config file")),
-    # the session tab bar (SessionTabs); priority: Ctrl+PgUp/PgDn also from inside a pane
+           palette=("Change theme…", "pick a Textual theme; remembered in the config file"), browser_keys="T"),
+    # the session tab bar (SessionTabs); priority: Ctrl+PgUp/PgDn also from inside a pane. A browser
+    # switches its own tabs on those: there Ctrl+Shift+←/→ (xterm.js sends them, no browser or
+    # shell binds them; Alt+←/→ are the browser's Back/Forward)
     Action("next_tab_anywhere", "ctrl+pagedown", "Next tab", run="next_tab", view=TAB_BAR, remappable=False,
-           priority=True),
+           priority=True, browser_keys="ctrl+shift+right"),
     Action("previous_tab_anywhere", "ctrl+pageup", "Previous tab", run="previous_tab", view=TAB_BAR, remappable=False,
-           priority=True),
+           priority=True, browser_keys="ctrl+shift+left"),
     Action("next_tab", "right,right_square_bracket,l", "Next tab", view=TAB_BAR, remappable=False,
-           palette=("Next session tab", "show the next pane"), palette_keys="→, Ctrl+PgDn"),
+           palette=("Next session tab", "show the next pane"), palette_keys="→, Ctrl+PgDn",
+           browser_palette_keys="→, Ctrl+Shift+→"),
     Action("previous_tab", "left,left_square_bracket,h", "Previous tab", view=TAB_BAR, remappable=False,
-           palette=("Previous session tab", "show the previous pane"), palette_keys="←, Ctrl+PgUp"),
+           palette=("Previous session tab", "show the previous pane"), palette_keys="←, Ctrl+PgUp",
+           browser_palette_keys="←, Ctrl+Shift+←"),
     Action("focus_terminal", "enter,i", "Into the pane", view=TAB_BAR, remappable=False),
     Action("down", "down", "Into the pane (a selection: extend it)", view=TAB_BAR, remappable=False),
-    Action("close_tab", "x,ctrl+w", "Close", view=TAB_BAR, remappable=False,
+    Action("close_tab", "x,ctrl+w", "Close", view=TAB_BAR, remappable=False, browser_keys="x",
            palette=("Close session tab", "close the current pane (the shell keeps running)")),
     Action("toggle_full", "z", "Full-screen", view=TAB_BAR, remappable=False),
     Action("toggle_beside", "o", "Beside/below", view=TAB_BAR, remappable=False,
@@ -146,11 +169,18 @@ def _of(view: str) -> list[Action]:
 
 def bindings(view: str) -> list[BindingType]:
     """The `BINDINGS` of `view`: the footer's keys first, in `footer_rank` order, then the others
-    in the table's order. Remappable ones carry their id (Textual's keymap finds them by it)."""
+    in the table's order. Remappable ones, and those with `browser_keys`, carry their id (Textual's
+    keymap finds them by it)."""
     actions = _of(view)
     ordered = sorted(actions, key=lambda a: (a.footer_rank is None, a.footer_rank or 0, actions.index(a)))
     return [Binding(a.keys, a.action, a.footer, show=a.footer_rank is not None, priority=a.priority,
-                    id=a.id if a.remappable else None) for a in ordered]
+                    id=a.binding_id) for a in ordered]
+
+
+def browser_keymap() -> dict[str, str]:
+    """Binding id -> key(s) of every action with `browser_keys`: the keymap an app running in a web
+    browser applies (before the user's `[keys]`), so that these actions have keys that reach it."""
+    return {action.id: action.browser_keys for action in ACTIONS if action.browser_keys}
 
 
 def help_texts() -> dict[str, str]:

@@ -40,7 +40,7 @@ from textual.filter import LineFilter, Monochrome, monochrome_style
 from textual.notifications import Notification
 from textual.screen import Screen
 
-from tui.actions import APP, bindings
+from tui.actions import APP, bindings, browser_keymap
 from tui.audit_log import AuditLog
 from tui.daemon_executor import DaemonThreadExecutor
 from tui.display_text import is_safe_line, strip_unsafe, visible
@@ -168,11 +168,13 @@ class EphemeraApp(App[None]):
         settings_problems: Iterable[SettingsProblem] = (),
         audit_log: AuditLog | None = None,
         initial_session: InitialSession | None = None,
+        in_browser: bool | None = None,
     ) -> None:
         """`clock` fixes "now" for ages (snapshots); `live_timers=False` stops periodic refreshes.
         `settings` (and the problems met loading them): None loads `tui.paths.config_path()`.
         `audit_log`: None is the user's log (the demo log with `demo=True`).
-        `initial_session`: open that pane as soon as the browser is connected (`ephemera debug`)."""
+        `initial_session`: open that pane as soon as the browser is connected (`ephemera debug`).
+        `in_browser`: whether it runs in a web browser (None: Textual's driver says, `is_web`)."""
         super().__init__()
         # NO_COLOR: Textual's greyscale loses text whose grey is that of its background
         self._filters = [ReadableMonochrome() if type(f) is Monochrome else f for f in self._filters]
@@ -190,6 +192,7 @@ class EphemeraApp(App[None]):
         self.audit_log: AuditLog = audit_log if audit_log is not None else AuditLog(audit_log_path_for(demo))
         self.initial_session = initial_session
         self.demo = demo
+        self._in_browser = in_browser
         self.left_running: list[OpenSession] = []  # sessions open when the user chose to quit
         self._asking_to_quit = False
         self._remembered_theme = settings.theme
@@ -211,12 +214,20 @@ class EphemeraApp(App[None]):
         asyncio.get_running_loop().set_default_executor(DaemonThreadExecutor())
         if not self.is_headless:  # a real terminal (not run_test): SIGTERM, SIGHUP quit as `q` does
             install_exit_handlers(self._quit_on_signal)
-        self.set_keymap(self.keymap_overrides)
+        # in a web browser, the keys the browser keeps (Ctrl+T, Ctrl+W, Ctrl+PgUp/PgDn) are replaced
+        self.set_keymap({**(browser_keymap() if self.in_browser else {}), **self.keymap_overrides})
         self.theme = self.settings.theme or DEFAULT_THEME
         self._remembered_theme = self.theme
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.push_screen(self.browser)
         self._notify_settings_problems()
+
+    @property
+    def in_browser(self) -> bool:
+        """Running in a web browser (`ephemera serve`, Textual's web driver), which keeps Ctrl+T,
+        Ctrl+W and Ctrl+PgUp/PgDn for itself: the actions' `browser_keys` are bound instead, and the
+        hints, help and palette name those (`tui.actions`)."""
+        return self.is_web if self._in_browser is None else self._in_browser
 
     def notify(self, message: str, *, title: str = "", severity: Any = "information",
                timeout: float | None = None, markup: bool = False) -> None:

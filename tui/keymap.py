@@ -15,7 +15,8 @@ or the remap would never fire) are reported with the file's line as warnings, an
 not applied. A clash Textual finds at run time is reported once (`describe_clash`).
 
 How a key is shown to the user: `key_label("ctrl+s") == "Ctrl+S"`, and `key_for(app, binding_id)`
-for a binding's key(s) as the user's keymap set them (palette, help, notices).
+for a binding's key(s) as the user's keymap set them (palette, help, notices), or as bound in a web
+browser (`app.in_browser`: an action's `browser_keys`).
 """
 
 from __future__ import annotations
@@ -80,17 +81,21 @@ def _single_key(key: str) -> str:
 
 
 _DEFAULT_LABELS = {action.id: key_label(action.keys) for action in ACTIONS if action.remappable}
+_BROWSER_LABELS = {action.id: key_label(action.browser_keys) for action in ACTIONS if action.browser_keys}
 
 
 def key_for(app: Any, binding_id: str | None, default: str | None = None) -> str:
     """The key(s) of a binding as the user's keymap set them (`[keys]` in config.toml, kept by the
-    app as `keymap_overrides`); else `default`, else the binding's default key(s) as a user reads them."""
+    app as `keymap_overrides`); else `default`, else the binding's default key(s) as a user reads them
+    (in a web browser, `app.in_browser`, its `browser_keys` when it has some)."""
     keymap: Mapping[str, str] = getattr(app, "keymap_overrides", None) or {}
     keys = keymap.get(binding_id) if binding_id is not None else None
     if keys:
         return key_label(_normalize_list(keys))
     if default is not None:
         return default
+    if getattr(app, "in_browser", False) and binding_id in _BROWSER_LABELS:
+        return _BROWSER_LABELS[binding_id]
     return _DEFAULT_LABELS.get(binding_id or "", "")
 
 

@@ -17,7 +17,10 @@ from tui.keymap import key_for, key_label
 from tui.screens.browser_screen import BrowserScreen
 
 
-def _key(action: Action) -> str:
+def _key(action: Action, in_browser: bool = False) -> str:
+    """The keys it shows; in a web browser those bound there (`browser_keys`)."""
+    if in_browser and (action.browser_palette_keys or action.browser_keys):
+        return action.browser_palette_keys or key_label(action.browser_keys)
     return action.palette_keys or key_label(action.keys)
 
 
@@ -31,7 +34,8 @@ def _entry(browser: BrowserScreen, action: Action, where: str = "") -> tuple[str
     elif action.view == TAB_BAR:
         target = browser.sessions
     method = action.palette_method or f"action_{action.action.removeprefix('app.')}"
-    key = key_for(browser.app, action.id if action.remappable else None, _key(action))
+    key = key_for(browser.app, action.id if action.remappable else None,
+                  _key(action, getattr(browser.app, "in_browser", False)))
     return title, f"{help_text} ({key}{where})", getattr(target, method)
 
 

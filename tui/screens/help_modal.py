@@ -63,6 +63,9 @@ VIEW_EXTRA_KEYS: dict[str, list[tuple[str, str]]] = {
                          "current one, after asking")],
 }
 
+# In a web browser (`ephemera serve`) the keys the browser keeps are replaced (tui/actions.py: browser_keys).
+IN_BROWSER_KEYS = {"Ctrl+PgUp / PgDn": "Ctrl+Shift+← / →"}
+
 HIDDEN_ACTIONS = frozenset({"app.focus_previous", "focus_previous", "app.focus_next", "focus_next",
                             "app.copy_text", "copy_text", "screen.copy_text", "screenshot_", "app.bell",
                             "help_f1", "help_question", "app.help_quit", "help_quit"})
@@ -143,8 +146,10 @@ def help_for_screen(screen: Screen[Any]) -> tuple[str, list[tuple[str, str]]]:
         title = "container inspector" if inspector else "pod browser"
         rows = list(INSPECTOR_KEYS if inspector else BROWSER_TABLE_KEYS)
         return f"Keys: {title}", rows + binding_rows(screen, skip_keys=BROWSER_OWN_KEYS)
-    rows = list(VIEW_EXTRA_KEYS.get(title, [])) + binding_rows(screen)
-    return f"Keys: {title}", rows
+    in_browser = getattr(screen.app, "in_browser", False)
+    extra = [(IN_BROWSER_KEYS.get(key, key) if in_browser else key, description)
+             for key, description in VIEW_EXTRA_KEYS.get(title, [])]
+    return f"Keys: {title}", extra + binding_rows(screen)
 
 
 class HelpModal(ModalScreen[None]):

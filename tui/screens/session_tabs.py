@@ -48,6 +48,8 @@ BADGE_STYLES: dict[str, tuple[str, str]] = {
 
 ACTIVITY_MARK = "✱"  # on a tab not shown whose session printed something since (as tmux's #)
 HINT_TERMINAL = "Ctrl+] leave pane · Ctrl+PgUp/PgDn switch tab"
+# in a web browser, which switches its own tabs on Ctrl+PgUp/PgDn (tui/actions.py: browser_keys)
+HINT_TERMINAL_IN_BROWSER = "Ctrl+] leave pane · Ctrl+Shift+←/→ switch tab"
 HINT_TAB_BAR = (
     "Enter pane · ←/→ tabs · z full-screen · o beside · x close · y copy screen · v select lines (or drag the mouse)"
     " · w save .cast"
@@ -202,7 +204,12 @@ class SessionTabs(Vertical):
     def compose(self) -> ComposeResult:
         yield SessionTabBar(id="session-tab-bar")
         yield ContentSwitcher(id="session-switcher")
-        yield Static(HINT_TERMINAL, id="session-hint")
+        yield Static(self._hint_terminal, id="session-hint")
+
+    @property
+    def _hint_terminal(self) -> str:
+        """The hint in a pane: the tab keys that reach the app (a web browser keeps Ctrl+PgUp/PgDn)."""
+        return HINT_TERMINAL_IN_BROWSER if getattr(self.app, "in_browser", False) else HINT_TERMINAL
 
     @property
     def tab_bar(self) -> SessionTabBar:
@@ -427,7 +434,7 @@ class SessionTabs(Vertical):
         focused = self.app.focused
         pane = self.current
         if isinstance(focused, TerminalView):
-            hint = HINT_TERMINAL
+            hint = self._hint_terminal
             if pane is not None and pane.finished:
                 hint = "Esc or " + hint  # nothing runs in the pane to take Esc
                 if pane.can_reattach:
