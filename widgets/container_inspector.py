@@ -15,7 +15,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from tui.display_text import safe_text, visible_line
-from tui.pods.facts import ContainerEntry, container_entries, pod_facts, pod_problems
+from tui.pods.facts import ContainerEntry, container_entries, pod_facts, pod_problems, share_pid_lesson
 from tui.pods.rows import SEVERITY_STYLE, status_severity
 from tui.pods.status import format_age, pod_ready, pod_status_reason
 
@@ -122,11 +122,12 @@ def render_pod(
         "pod security",
         safe_text(facts.pod_security, style="yellow" if facts.pod_security.startswith(("restricted", "baseline")) else ""),
     )
+    lesson = share_pid_lesson(pod)
     grid.add_row(
         "share pid ns",
         Text("yes (shareProcessNamespace)", style="green")
         if facts.share_process_namespace
-        else Text("no", style="dim"),
+        else Text.assemble(("no", "dim"), (f"  ({visible_line(lesson)})" if lesson else "", "italic")),
     )
     grid.add_row(
         "static pod",

@@ -72,6 +72,43 @@ def owner_text(pod: dict) -> str:
     return text
 
 
+def workload_of(pod: dict) -> tuple[str, str] | None:
+    """The workload whose pod template made this pod: ("Deployment", "slim") for a ReplicaSet named
+    after a Deployment, else the controller's kind and name (StatefulSet, DaemonSet, ReplicaSet,
+    Job...); None for a bare pod or a static pod."""
+    refs: list[dict] = _get(pod, "metadata", "ownerReferences") or []
+    ref = next((r for r in refs if r.get("controller")), refs[0] if refs else None)
+    if ref is None or ref.get("kind") == "Node":
+        return None
+    kind, name = str(ref.get("kind") or "?"), str(ref.get("name") or "?")
+    if kind == "ReplicaSet":
+        match = _RS_NAME.match(name)
+        template_hash = (_get(pod, "metadata", "labels") or {}).get("pod-template-hash")
+        if match and (template_hash is None or template_hash == match.group("hash")):
+            return "Deployment", match.group("deploy")
+    return kind, name
+
+
+# Workloads whose pod template change replaces their pods (a Job's template cannot be changed).
+ROLLING_WORKLOADS = frozenset({"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController"})
+
+
+def share_pid_lesson(pod: dict) -> str:
+    """Why not just turn on shareProcessNamespace where the pod comes from (the walkthrough's lesson),
+    for a pod that does not share yet and whose workload would roll: "" otherwise."""
+    if _get(pod, "spec", "shareProcessNamespace"):
+        return ""
+    workload = workload_of(pod)
+    if workload is None or workload[0] not in ROLLING_WORKLOADS:
+        return ""
+    kind, name = workload
+    copy = "Copy and share (d) gives you one sharing copy and leaves them alone"
+    if kind in ("ReplicaSet", "ReplicationController"):
+        return (f"shareProcessNamespace set in {kind} {name} reaches only new pods: this one would have to "
+                f"be deleted, its broken state with it; {copy}")
+    return f"turning shareProcessNamespace on in {kind} {name} rolls all its pods, this broken one too; {copy}"
+
+
 def node_os(pod: dict, nodes: dict[str, dict]) -> str:
     """The node's OS (from the node object), else what the pod asks for, else unknown."""
     node_name = _get(pod, "spec", "nodeName")
