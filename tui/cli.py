@@ -15,21 +15,19 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import sys
-import tempfile
 import textwrap
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from tui import __version__, cli_output
-from tui.commands import Subcommand, discover_subcommands
-from tui.commands.cluster_options import add_cluster_options, load_kubeconfig_or_exit, program_name
-from tui.kube.errors import ClusterError
+from tui.commands import Subcommand, discover_subcommands, lazy_run
+from tui.commands.cluster_options import add_cluster_options, program_name
 from tui.paths import CONFIG_ENV
-from tui.terminal_exit import Terminated, interrupt_exit_code, print_best_effort, signals_interrupt
+from tui.terminal_exit import print_best_effort
 
-__all__ = ["add_cluster_options", "build_parser", "load_kubeconfig_or_exit", "main", "program_name"]
+__all__ = ["add_cluster_options", "build_parser", "main", "program_name"]
 
 TUI_EXAMPLES = [
     "ephemera --demo                      # try it on the embedded demo cluster",
@@ -46,8 +44,6 @@ CONFIG_HELP = "Ephemera's settings file (default: $EPHEMERA_CONFIG, else ~/.conf
 def use_config_option(args: argparse.Namespace) -> None:
     """`--config PATH` becomes `$EPHEMERA_CONFIG` for this process (and the ones it starts), so
     every reader and writer of the settings (`tui.paths.config_path()`) uses that file."""
-    from tui.paths import CONFIG_ENV
-
     path = getattr(args, "config", None)
     if path:
         config = Path(path).expanduser().absolute()
@@ -59,6 +55,35 @@ def use_config_option(args: argparse.Namespace) -> None:
 
 def _examples(lines: list[str]) -> str:
     return "examples:\n" + "\n".join(f"  {line}" for line in lines) if lines else ""
+
+
+class _CommandParser(argparse.ArgumentParser):
+    """A subcommand's parser. Its arguments are added when it parses (it is the command given, or
+    its `--help` is asked for), so `ephemera --help` and `--version` import none of what they need."""
+
+    def __init__(self, *args: Any, add_arguments: Callable[[argparse.ArgumentParser], None] | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._add_arguments = add_arguments
+
+    def parse_known_args(self, args: Sequence[str] | None = None,  # type: ignore[override]
+                         namespace: argparse.Namespace | None = None) -> tuple[argparse.Namespace, list[str]]:
+        if self._add_arguments is not None:
+            add_arguments, self._add_arguments = self._add_arguments, None
+            add_arguments(self)
+            return self.parse_known_args(args, namespace)  # the arguments may bring their own parsing (debug)
+        return super().parse_known_args(args, namespace)
+
+
+def _command_arguments(command: Subcommand) -> Callable[[argparse.ArgumentParser], None]:
+    def add_arguments(child: argparse.ArgumentParser) -> None:
+        if command.cluster_options:
+            add_cluster_options(child, suppress_defaults=True, all_namespaces=command.all_namespaces)
+        command.add_arguments(child)
+        if "--config" not in child._option_string_actions:
+            child.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS, help=CONFIG_HELP)
+
+    return add_arguments
 
 
 def build_parser(prog: str | None = None, subcommands: list[Subcommand] | None = None) -> argparse.ArgumentParser:
@@ -74,7 +99,7 @@ def build_parser(prog: str | None = None, subcommands: list[Subcommand] | None =
     parser.add_argument("--demo", action="store_true",
                         help="start the embedded demo cluster in-process and browse it (ignores --kubeconfig)")
     parser.add_argument("--config", metavar="PATH", default=None, help=CONFIG_HELP)
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands", parser_class=_CommandParser)
     for command in subcommands if subcommands is not None else discover_subcommands():
         child = sub.add_parser(
             command.name,
@@ -82,102 +107,13 @@ def build_parser(prog: str | None = None, subcommands: list[Subcommand] | None =
             description=textwrap.fill(command.description or command.help, 88),
             epilog=_examples(command.examples),
             formatter_class=argparse.RawDescriptionHelpFormatter,
+            add_arguments=_command_arguments(command),
         )
-        if command.cluster_options:
-            add_cluster_options(child, suppress_defaults=True, all_namespaces=command.all_namespaces)
-        command.add_arguments(child)
-        if "--config" not in child._option_string_actions:
-            child.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS, help=CONFIG_HELP)
         child.set_defaults(_subcommand=command)
     return parser
 
 
-def demo_only_settings(directory: Path) -> dict[str, Any]:
-    """`--demo` must not change the user's settings: they are read from the user's file (theme,
-    keys, default image: the demo looks as the user set it up, and its problems name that file),
-    and everything the app then remembers (theme, recent images) goes to a private copy in the
-    demo's own directory, removed with it. The EphemeraApp keywords `settings` / `settings_problems`."""
-    from tui.paths import config_path, write_private_file
-    from tui.settings import MAX_CONFIG_BYTES, load_settings
-    from tui.user_files import read_user_bytes
-
-    settings, problems = load_settings()
-    copy = directory / "config.toml"
-    try:
-        text = read_user_bytes(config_path(), what="config file", limit=MAX_CONFIG_BYTES)
-    except OSError:
-        text = b""
-    write_private_file(copy, text)
-    settings.path = copy
-    return {"settings": settings, "settings_problems": problems}
-
-
-def run_tui(args: argparse.Namespace) -> int:
-    cluster: Any = None
-    tmpdir: str | None = None
-    demo_settings: dict[str, Any] = {}
-    saved_config: str | None = None
-    try:
-        if args.demo:
-            from tui.demo.cluster import DemoCluster
-
-            cluster = DemoCluster()
-            try:
-                cluster.start()
-            except OSError as exc:
-                cluster = None
-                print(f"{program_name()}: cannot start the demo cluster: {exc.strerror or exc}", file=sys.stderr)
-                return 1
-            tmpdir = tempfile.mkdtemp(prefix="ephemera-demo-")  # mode 0700
-            args.kubeconfig = str(cluster.write_kubeconfig(Path(tmpdir) / "kubeconfig"))  # mode 0600
-        kubeconfig = load_kubeconfig_or_exit(args)
-        try:
-            # Resolve credentials now, on the normal terminal: exec plugins may prompt or open a browser.
-            kubeconfig.connect(args.context)
-        except ClusterError as exc:
-            if exc.hard:
-                print(f"{program_name()}: {exc}", file=sys.stderr)
-                return 1
-            # Cluster-side problems (unreachable, TLS, 401, plugin failure): the TUI shows them in place.
-        kubeconfig.interactive = False  # from here on the TUI owns the terminal
-        from tui.app import EphemeraApp
-
-        # The app loads the settings: a bad file never stops the TUI, each problem is a notification.
-        if tmpdir is not None:
-            demo_settings = demo_only_settings(Path(tmpdir))
-            saved_config = os.environ.get(CONFIG_ENV)
-            os.environ[CONFIG_ENV] = str(demo_settings["settings"].path)  # every writer: the demo's copy
-        app = EphemeraApp(
-            kubeconfig,
-            context=args.context,
-            namespace=args.namespace,
-            all_namespaces=bool(args.all_namespaces),
-            demo=bool(args.demo),
-            **demo_settings,
-        )
-        try:
-            # q, Ctrl+C outside a pane, SIGTERM, SIGHUP: the app quits, the terminal restored. A signal
-            # in its first moments (before it takes them over) unwinds through Textual's driver.
-            with signals_interrupt():
-                app.run()
-        except Terminated as stop:
-            return interrupt_exit_code(stop)
-        finally:
-            kubeconfig.close()
-        summary = app.exit_summary()
-        if summary:
-            print_best_effort(summary)  # after a SIGHUP the terminal may be gone
-        return int(getattr(app, "return_code", 0) or 0)
-    finally:
-        if cluster is not None:
-            cluster.stop()
-        if demo_settings:  # the user's own settings file again for what runs after (tests, in-process)
-            if saved_config is None:
-                os.environ.pop(CONFIG_ENV, None)
-            else:
-                os.environ[CONFIG_ENV] = saved_config
-        if tmpdir is not None:
-            shutil.rmtree(tmpdir, ignore_errors=True)
+run_tui = lazy_run("tui.commands.tui_run")  # `ephemera` without a subcommand: the TUI
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -189,13 +125,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if command is not None:
             return int(command.run(args) or 0)
-        return run_tui(args)
+        return int(run_tui(args) or 0)
     except KeyboardInterrupt:  # Ctrl+C outside the TUI: no traceback (subcommands say what stays)
         print_best_effort(f"\n{program_name()}: interrupted")
         return 130
-    except ClusterError as exc:
-        print(f"{program_name()}: {exc}", file=sys.stderr)
-        return 1
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from tui.commands import discover_subcommands
-from tui.commands.demo_cluster_command import is_loopback
+from tui.commands.hosts import is_loopback
 
 BIN = Path(sys.executable).parent
 EPHEMERA = str(BIN / "ephemera")

@@ -251,7 +251,7 @@ async def test_served_sessions_never_run_a_tui_package_from_the_current_director
 
 def test_served_command_ignores_relative_pythonpath_entries(tmp_path: Path) -> None:
     from tui.cli import build_parser
-    from tui.commands.serve_command import safe_pythonpath, served_command
+    from tui.commands.serve_run import safe_pythonpath, served_command
 
     (tmp_path / "tui").mkdir()
     (tmp_path / "tui" / "__init__.py").write_text("print('HIJACKED')\n")
@@ -324,7 +324,7 @@ def test_non_loopback_on_a_tty_names_the_context_and_needs_yes(tmp_path: Path) -
 
 def test_served_command_is_this_python_running_ephemera_with_the_cluster_options() -> None:
     from tui.cli import build_parser
-    from tui.commands.serve_command import served_command
+    from tui.commands.serve_run import served_command
 
     args = build_parser().parse_args(["serve", "--kubeconfig", "k.yaml", "--context", "prod", "-n", "shop"])
     assert served_command(args) == [sys.executable, "-P", "-m", "tui", "--kubeconfig", os.path.abspath("k.yaml"),

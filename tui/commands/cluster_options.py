@@ -1,6 +1,7 @@
-"""What the TUI and the subcommands that talk to a cluster share: `--kubeconfig`, `--context`,
-`-n`/`-A` (`add_cluster_options`), loading the kubeconfig they name (`load_kubeconfig_or_exit`: a
-hard error is one line on stderr and exit 1) and the program's name in those lines.
+"""What the TUI and the subcommands that talk to a cluster share on their command line:
+`--kubeconfig`, `--context`, `-n`/`-A` (`add_cluster_options`) and the program's name
+(`program_name`). Cheap to import (`ephemera --help` does); loading the kubeconfig they name is
+`tui.commands.cluster_access`.
 
 Here rather than in `tui.cli`, which imports `tui.commands` to discover the subcommands: the
 subcommands import this module, so there is no import cycle between the two.
@@ -11,15 +12,11 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from tui.commands.arguments import namespace_name
-from tui.kube.errors import ClusterError
 
-if TYPE_CHECKING:
-    from tui.kube.config import KubeConfig
-
-__all__ = ["add_cluster_options", "load_kubeconfig_or_exit", "program_name"]
+__all__ = ["add_cluster_options", "program_name"]
 
 
 def program_name(argv0: str | None = None) -> str:
@@ -50,13 +47,3 @@ def add_cluster_options(parser: argparse.ArgumentParser, *, suppress_defaults: b
                        default=argparse.SUPPRESS if suppress_defaults else False,
                        help="show pods of all namespaces")
 
-
-def load_kubeconfig_or_exit(args: argparse.Namespace) -> KubeConfig:
-    """KubeConfig.load from --kubeconfig/--context; on error one line on stderr and exit 1."""
-    from tui.kube.config import KubeConfig  # imports the kubernetes client: not needed for --help
-
-    try:
-        return KubeConfig.load(getattr(args, "kubeconfig", None), getattr(args, "context", None))
-    except ClusterError as exc:
-        print(f"{program_name()}: {exc}", file=sys.stderr)
-        raise SystemExit(1) from None

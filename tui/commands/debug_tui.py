@@ -8,24 +8,21 @@ exit code. Pre-flight and creation happened before, on the plain terminal.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from tui.app import EphemeraApp
+from tui.audit_log import AuditLog
+from tui.initial_session import InitialSession
+from tui.kube.config import KubeConfig
 from tui.left_running import exit_summary
 from tui.terminal_exit import print_best_effort
-
-if TYPE_CHECKING:
-    from tui.audit_log import AuditLog
-    from tui.kube.config import KubeConfig
 
 __all__ = ["build_debug_app", "run_debug_tui"]
 
 
 def build_debug_app(kubeconfig: KubeConfig, *, context: str | None, namespace: str, pod: str, container: str,
-                    audit_log: AuditLog | None = None, **options: Any) -> Any:
+                    audit_log: AuditLog | None = None, **options: Any) -> EphemeraApp:
     """The EphemeraApp that opens with the attach pane of `container` (options go to the app)."""
-    from tui.app import EphemeraApp
-    from tui.initial_session import InitialSession
-
     return EphemeraApp(kubeconfig, context=context, namespace=namespace, audit_log=audit_log,
                        initial_session=InitialSession(namespace, pod, container, "attach"), **options)
 

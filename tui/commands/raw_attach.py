@@ -18,11 +18,10 @@ import termios
 import threading
 import tty
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from tui.kube.attach_session import SessionStatus
-    from tui.kube.connection import ClusterConnection
+from tui.kube.attach_session import AttachSession, SessionStatus
+from tui.kube.connection import ClusterConnection
 
 DETACH_KEY = b"\x1d"  # Ctrl+]
 
@@ -43,8 +42,6 @@ def terminal_is_interactive() -> bool:
 def raw_attach(conn: ClusterConnection, namespace: str, pod: str, container: str, *,
                tty_mode: bool = True) -> RawAttachEnd:
     """Attach in the current terminal until the process ends, the connection drops or Ctrl+]."""
-    from tui.kube.attach_session import AttachSession
-
     done = threading.Event()
     out = sys.stdout.buffer
 

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 from aiohttp import hdrs, web
 from aiohttp.typedefs import Middleware
 
-from tui.commands.demo_cluster_command import is_loopback
+from tui.commands.hosts import is_loopback
 from tui.display_text import visible
 
 __all__ = ["TOKEN_PARAM", "AccessPolicy", "new_token", "redact_access_log"]
