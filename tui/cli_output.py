@@ -11,7 +11,9 @@ own bytes (`--raw-attach`, a terminal attach like `kubectl attach`).
 
 from __future__ import annotations
 
+import shutil
 import sys
+import textwrap
 from typing import Any, TextIO
 
 from tui.display_text import visible
@@ -50,8 +52,6 @@ def install() -> None:
 def terminal_columns(stream: Any = None) -> int | None:
     """The width to wrap prose at: the terminal's columns when `stream` (stdout by default) is a
     terminal; None for a pipe or a file, whose readers (grep, a log) want whole lines."""
-    import shutil
-
     stream = stream if stream is not None else sys.stdout
     try:
         if not stream.isatty():
@@ -64,8 +64,6 @@ def terminal_columns(stream: Any = None) -> int | None:
 def wrap(text: str, indent: int = 0, *, first: str = "", width: int | None = None) -> str:
     """`first` then `text`, wrapped at `width` (None: not wrapped) with the following lines indented
     by `indent` columns, so a long line stays readable in a narrow terminal."""
-    import textwrap
-
     if width is None or len(first) + len(text) <= width:
         return first + text
     return textwrap.fill(text, width=width, initial_indent=first, subsequent_indent=" " * indent,

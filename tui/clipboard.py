@@ -12,6 +12,8 @@ import os
 from collections.abc import Mapping
 from typing import Any, Protocol
 
+import pyperclip  # type: ignore[import-untyped]
+
 __all__ = ["copy_text", "over_ssh"]
 
 
@@ -27,8 +29,6 @@ def over_ssh(environ: Mapping[str, str] | None = None) -> bool:
 
 def _pyperclip_copy(text: str) -> bool:
     try:
-        import pyperclip  # type: ignore[import-untyped]
-
         pyperclip.copy(text)
     except Exception:  # noqa: BLE001 - no clipboard mechanism (headless, no xclip): OSC 52 is enough
         return False

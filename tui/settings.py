@@ -36,6 +36,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal
 
+import tomlkit
+
 from tui.debug.request import DEFAULT_IMAGE, DEFAULT_PROFILE, PULL_POLICIES, Mode, Profile
 from tui.paths import config_path
 from tui.user_files import MIB, read_user_bytes
@@ -298,7 +300,9 @@ def _directory(value: Any) -> str:
 
 
 def _theme_names() -> list[str]:
-    from textual.theme import BUILTIN_THEMES  # only when a theme is set
+    # Late: Textual's themes only when the file sets a theme; the command line (`ephemera debug`)
+    # reads the settings without loading Textual.
+    from textual.theme import BUILTIN_THEMES
 
     return list(BUILTIN_THEMES)
 
@@ -449,8 +453,6 @@ SETTING_NAMES = tuple(_DEFAULT_FILE_VALUES)  # what `save_settings(only=...)` ac
 
 
 def _update_document(doc: Any, settings: Settings, only: Collection[str]) -> None:
-    import tomlkit
-
     values = _file_values(settings)
     for name in only:
         value = values[name]
@@ -479,8 +481,6 @@ def _update_document(doc: Any, settings: Settings, only: Collection[str]) -> Non
 
 
 def _update_keys(doc: Any, keymap: dict[str, str], rejected: frozenset[str]) -> None:
-    import tomlkit
-
     if "keys" in doc and not isinstance(doc["keys"], dict):
         if "keys" in rejected and not keymap:
             return
@@ -525,8 +525,6 @@ def save_settings(settings: Settings, path: str | os.PathLike[str] | None = None
     `only` limits the change to some of SETTING_NAMES (e.g. `{"theme"}`); values equal to their
     default are not added to a file that lacks them. Raises SettingsError (one line) when the file
     cannot be written or has a TOML syntax error (it is never overwritten then)."""
-    import tomlkit
-
     file = Path(path).expanduser() if path is not None else (settings.path or config_path())
     names = SETTING_NAMES if only is None else tuple(only)
     unknown = [name for name in names if name not in SETTING_NAMES]

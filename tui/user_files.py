@@ -16,6 +16,8 @@ import sys
 from pathlib import Path
 from typing import BinaryIO
 
+from tui.display_text import visible_line
+
 MIB = 1024 * 1024
 DEFAULT_LIMIT = MIB
 
@@ -64,8 +66,6 @@ def read_user_bytes(path: str | os.PathLike[str], *, what: str = "file", limit: 
     UserFileError for a file that is not regular or larger than `limit`; the OSError of `stat`,
     `open` or `read` itself (FileNotFoundError, PermissionError...) is raised as it is, for the
     caller's own message."""
-    from tui.display_text import visible_line
-
     name = str(path)
     shown = "standard input" if name == "-" else visible_line(name)
     if name == "-":
@@ -91,8 +91,6 @@ def read_user_bytes(path: str | os.PathLike[str], *, what: str = "file", limit: 
 def read_user_file(path: str | os.PathLike[str], *, what: str = "file", limit: int = DEFAULT_LIMIT,
                    stdin: BinaryIO | None = None) -> str:
     """The UTF-8 text of `read_user_bytes`; every failure is a UserFileError naming the file."""
-    from tui.display_text import visible_line
-
     shown = "standard input" if str(path) == "-" else visible_line(str(path))
     try:
         data = read_user_bytes(path, what=what, limit=limit, stdin=stdin)

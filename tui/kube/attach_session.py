@@ -31,6 +31,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import quote
 
+from websocket import ABNF
+
 from tui.kube.errors import ClusterError, describe_exception
 from tui.kube.requests import get_json, open_websocket
 from tui.kube.stream_protocol import (
@@ -272,8 +274,6 @@ class AttachSession:
         self._close_client()
 
     def _read_loop(self, ws: Any) -> SessionStatus:
-        from websocket import ABNF
-
         sock = ws.sock
         on_output = self._on_output
         exit_status = None

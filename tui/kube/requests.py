@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from typing import Any, NoReturn, Protocol
 
 from kubernetes.client import ApiClient
+from kubernetes.stream import ws_client
 
 from tui.kube.errors import ClusterError, ErrorKind, describe_exception, describe_status
 
@@ -332,8 +333,6 @@ def open_websocket(conn: Endpoint, path: str, query: Sequence[tuple[str, Any]], 
     frames; `v5.channel.k8s.io` with `v4` fallback): the request is serialized here as the
     generated client would (a `command` list as repeated parameters) and handed to the client's
     WebSocket transport. Refusals (400 not running, 403, 404) and transport failures raise ClusterError."""
-    from kubernetes.stream import ws_client
-
     try:
         method, url, headers, _body, _post = client.param_serialize(
             "GET", path, query_params=list(query), header_params={"Accept": ANY}, auth_settings=["BearerToken"],
