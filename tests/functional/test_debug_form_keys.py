@@ -176,3 +176,17 @@ async def test_states_are_symbols_in_every_colour_mode(shared_cluster: DemoClust
         await pilot.press("space")
         await wait_for(pilot, lambda: "[x] runAsNonRoot" in "\n".join(screen_lines(app)), what="checked")
         assert "[ ] privileged" in "\n".join(screen_lines(app))
+
+
+async def test_copy_mode_says_why_not_turn_on_share_process_namespace(shared_cluster: DemoCluster) -> None:
+    """The walkthrough's lesson where copy mode is chosen (issue 12 item 9): slim comes from a
+    Deployment, whose template change would roll all its pods."""
+    app = app_for(shared_cluster)
+    async with app.run_test(size=(120, 40)) as pilot:
+        form = await open_form(pilot)
+        await pilot.press("down")
+        await wait_for(pilot, lambda: "--copy-to=" in form.query_one("#kubectl-preview").command, what="copy")
+        await wait_for(pilot, lambda: "Deployment slim is not rolled" in "".join(screen_lines(app)),
+                       what="the lesson on screen")
+        screen = " ".join(line.strip("│ ") for line in screen_lines(app))
+        assert "shareProcessNamespace there would roll all its pods" in " ".join(screen.split())

@@ -40,7 +40,7 @@ async def open_form(pilot: Pilot, key: tuple[str, str] = SLIM) -> DebugFormModal
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, DebugFormModal), what="debug form")
     form = pilot.app.screen
     assert isinstance(form, DebugFormModal)
-    await wait_for(pilot, lambda: form.preflight_done == form.preflight_generation > 0, timeout=10,
+    await wait_for(pilot, lambda: form.preflight_done == form.preflight_generation > 0, timeout=30,
                    what="pre-flight")
     return form
 
@@ -48,8 +48,9 @@ async def open_form(pilot: Pilot, key: tuple[str, str] = SLIM) -> DebugFormModal
 async def settle_preflight(pilot: Pilot, form: DebugFormModal) -> None:
     """Wait for the (debounced) pre-flight of the form's current values."""
     generation = form.preflight_generation
-    await wait_for(pilot, lambda: form.preflight_generation > generation, timeout=5, what="pre-flight start")
-    await wait_for(pilot, lambda: form.preflight_done == form.preflight_generation, timeout=10,
+    # (limits, not delays: generous for a loaded machine; the pre-flight makes several requests)
+    await wait_for(pilot, lambda: form.preflight_generation > generation, timeout=20, what="pre-flight start")
+    await wait_for(pilot, lambda: form.preflight_done == form.preflight_generation, timeout=30,
                    what="pre-flight result")
 
 

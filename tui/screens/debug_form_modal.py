@@ -47,7 +47,7 @@ from tui.display_text import safe_text, sanitize_text, visible_line
 from tui.kube.debug_creation import Creation, create_debug
 from tui.kube.debug_runner import gather_facts
 from tui.kube.errors import describe_exception
-from tui.pods.facts import container_entries
+from tui.pods.facts import container_entries, share_pid_lesson, workload_of
 from tui.screens.background import BackgroundFailed, BackgroundResult, forget, run_in_background
 from tui.screens.confirm_modal import ConfirmModal
 from tui.screens.debug_form_values import MODE_LESSONS, FormValues, request_from_values
@@ -270,8 +270,10 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
                                    id="target-fs", compact=True)
                     with Vertical(id="copy-options"):
                         yield Static("copy options", classes="section")
-                        yield _field("copy name", Input(placeholder=f"{self.pod_name}-debug-xxxxx", id="copy-name",
-                                                        compact=True))
+                        # short enough for the field at 120 columns; the default in full is its tooltip
+                        copy_name = Input(placeholder="(pod name)-debug-xxxxx", id="copy-name", compact=True)
+                        copy_name.tooltip = f"empty: {self.pod_name}-debug-xxxxx"
+                        yield _field("copy name", copy_name)
                         yield _field("set image", Input(placeholder="CONTAINER=IMAGE ...", id="set-image",
                                                         compact=True))
                         yield BoxCheckbox("same node", id="same-node", compact=True)
@@ -413,8 +415,14 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
             text.append("ctrl+s creates: ", style="bold")
             title = MODE_LESSONS[request.mode][0]
             text.append(f"{title} on {target or '?'}" if request.mode is Mode.TARGET else title, style="bold")
-            text.append(" · a new pod; the original untouched" if request.mode is Mode.COPY
-                        else " · can't be removed")
+            if request.mode is not Mode.COPY:
+                text.append(" · can't be removed")
+            elif share_pid_lesson(self.pod) and (workload := workload_of(self.pod)) is not None:
+                # the walkthrough's lesson where the choice is made: why not shareProcessNamespace there
+                text.append(f" · a new pod; {workload[0]} {workload[1]} is not rolled, as turning on "
+                            "shareProcessNamespace there would roll all its pods")
+            else:
+                text.append(" · a new pod; the original untouched")
         text.append("\n")
         text.append_text(self.query_one(PreflightList).summary)
         self.query_one("#form-summary", Static).update(sanitize_text(text))
