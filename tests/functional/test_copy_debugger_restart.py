@@ -68,9 +68,11 @@ async def test_r_after_the_kubelet_restarted_the_copys_debugger_attaches_to_the_
         await run_line(pilot, pane, "echo first-run", "first-run")
         await _exit_with_the_restart_held(demo_cluster, pilot, pane)
         demo_cluster.faults.resume_kubelet()
-        await wait_for(pilot, lambda: pane.restarted, what="the restart seen through the watch")
-        assert "was restarted by the kubelet" in pane.banner_text and "restarts: 1" in pane.banner_text
-        assert pane.badge.text == "ended (exit 0), restarted"
+        # the runner learns it first; the pane shows it when its message arrives
+        await wait_for(pilot, lambda: pane.restarted and "was restarted by the kubelet" in pane.banner_text,
+                       what="the restart seen through the watch, on screen")
+        assert "restarts: 1" in pane.banner_text
+        await wait_for(pilot, lambda: pane.badge.text == "ended (exit 0), restarted", what="the badge")
         await wait_for(pilot, lambda: row_of(app, "default", name)["RESTARTS"].startswith("1"),
                        what="RESTARTS 1 in the browser")
         hint = str(app.browser.sessions.query_one("#session-hint").render())
