@@ -2,8 +2,8 @@
 
 Settings (`tui.settings`): loaded here unless given, from `tui.paths.config_path()` (the CLI's
 `--config PATH` sets `$EPHEMERA_CONFIG`, else the XDG file); each problem of the file is a
-notification at startup, the app starts with the defaults of the bad keys. The theme (`ctrl+t`,
-or `Theme` in the palette) is remembered in the file; `[keys]` goes to `App.set_keymap` (binding
+notification at startup, the app starts with the defaults of the bad keys. The theme (Ctrl+T,
+or `Change theme…` in the palette) is remembered in the file; `[keys]` goes to `App.set_keymap` (binding
 ids in `tui.actions`) and stays in `keymap_overrides` (`tui.keymap.key_for` shows keys as remapped).
 
 Audit log (`tui.audit_log`): every change made to a cluster is appended to `app.audit_log`:
@@ -12,7 +12,7 @@ cluster (`--demo`), so demo sessions never pollute the real log. `L` shows it.
 
 `NO_COLOR`: Textual's greyscale filter is replaced by `ReadableMonochrome` (words whose grey nears
 their background's are drawn white or black). The palette also lists the actions of the pop-up
-view it is opened on (`_view_commands`). `ctrl+s` (browser) or the palette's Screenshot saves an
+view it is opened on (`_view_commands`). Ctrl+S (browser) or the palette's Save screenshot saves an
 SVG (`save_screenshot_notice`).
 """
 
@@ -69,6 +69,8 @@ DEMO_AUDIT_LOG_NAME = "audit-demo.jsonl"
 PROBLEM_NOTICE_SECONDS = 30.0
 NOTICE_LOG_SIZE = 100
 MIN_GREY_CONTRAST = 0.25  # brightness difference (0..1) between a text and its background under NO_COLOR
+# Textual's palette entries that tui/actions.py has as "Save screenshot", "Change theme…" and "Help"
+SYSTEM_COMMANDS_OF_OURS = frozenset({"Screenshot", "Theme", "Keys"})
 _VALID_VALUES = re.compile(r" \((?:known|one of): [^)]*\)")
 
 
@@ -334,9 +336,15 @@ class EphemeraApp(App[None]):
         self.push_screen(HelpModal(title, rows, notes=notes,
                                    notes_title=f"Settings problems ({path})" if path else "Settings problems"))
 
-    def _settings_file(self) -> Path | None:
-        """The config file the problems are in."""
-        return next((p.path for p in self.settings_problems if p.path is not None), self.settings.path)
+    def _settings_file(self) -> str | None:
+        """The config file the problems are in; with `--demo`, the demo's copy is named as such
+        (`settings.path` is its private copy of the user's file: tui/commands/tui_run.py)."""
+        path = next((p.path for p in self.settings_problems if p.path is not None), self.settings.path)
+        if path is None:
+            return None
+        if self.demo and path == self.settings.path:
+            return f"{path}: the demo's own copy of your settings, removed when it quits"
+        return str(path)
 
     def action_audit_log(self) -> None:
         """`L`: the audit log, newest first."""
@@ -427,14 +435,13 @@ class EphemeraApp(App[None]):
         self.exit(return_code=128 + signum)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        """Textual's palette entries, with their keys, and our screenshot (which says where)."""
-        keys = {"Theme": key_for(self, "theme"), "Quit": f"{key_for(self, 'quit')}, Ctrl+C"}
+        """Textual's palette entries, with their keys, but those tui/actions.py lists already (one
+        entry each: "Save screenshot", "Change theme…", "Help" are ours)."""
+        keys = {"Quit": f"{key_for(self, 'quit')}, Ctrl+C"}
         for command in super().get_system_commands(screen):
-            if command.title == "Screenshot":
-                shot_key = key_for(self, "screenshot")
-                yield SystemCommand("Screenshot", f"Save an SVG of the screen and say where ({shot_key})",
-                                    self.save_screenshot_notice)
-            elif command.title in keys:
+            if command.title in SYSTEM_COMMANDS_OF_OURS:
+                continue
+            if command.title in keys:
                 yield SystemCommand(command.title, f"{command.help} ({keys[command.title]})", command.callback,
                                     command.discover)
             else:

@@ -93,3 +93,8 @@ def sanitize_text(text: Text, *, one_line: bool = False) -> Text:
         head.append_text(tail)
         cleaned = head
     return cleaned
+
+
+def counted(count: int, noun: str, plural: str = "") -> str:
+    """`1 pod`, `2 pods`, `0 pods` (`plural`: when not `noun` + "s", e.g. "copies")."""
+    return f"{count} {noun if count == 1 else plural or noun + 's'}"

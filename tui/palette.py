@@ -91,7 +91,7 @@ class BrowserCommands(Provider):
             out.append((f"ns {name}", f"show pods of namespace {name}", partial(browser.switch_namespace, name)))
         for info in browser.kubeconfig.contexts:
             out.append((f"ctx {info.name}", f"connect to {info.server or info.name}", partial(browser.switch_context, info.name)))
-        out.append(("quit", f"leave Ephemera ({key_for(self.app, 'quit')})", self.app.exit))
+        # (quitting is Textual's "Quit" entry: it asks first while sessions are open, as q does)
         return out
 
     async def discover(self) -> Hits:

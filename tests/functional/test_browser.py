@@ -250,7 +250,8 @@ async def test_forbidden_list_is_explained_in_place(demo_cluster: DemoCluster) -
         assert "failed (retry in " in header_line and "cannot list" in header_line
 
 
-async def test_unreachable_cluster_says_the_address(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_unreachable_cluster_says_the_address(tmp_path: Path, private_state_home: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -276,12 +277,11 @@ current-context: gone
         assert app.screen.__class__.__name__ == "HelpModal"
         await pilot.press("escape")
         assert app.screen is app.browser
-        # ctrl+s saves an SVG screenshot of the running app (into ./screenshots when it exists)
-        (tmp_path / "screenshots").mkdir()
-        monkeypatch.chdir(tmp_path)
+        # Ctrl+S saves an SVG screenshot of the running app (into the user's state directory)
+        shots = private_state_home / "ephemera" / "screenshots"
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: list((tmp_path / "screenshots").glob("ephemera-*.svg")), what="screenshot")
-        svg = next((tmp_path / "screenshots").glob("ephemera-*.svg")).read_text()
+        await wait_for(pilot, lambda: shots.is_dir() and list(shots.glob("ephemera-*.svg")), what="screenshot")
+        svg = next(shots.glob("ephemera-*.svg")).read_text()
         assert "Cannot" in svg and "reach" in svg
 
 

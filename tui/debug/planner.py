@@ -444,7 +444,7 @@ def _kubectl_equivalent(
     if custom:
         notes.append(
             f"kubectl debug has no flag for {_extra_names(request)}: they go in "
-            f"--custom={custom_file} (content in kubectl_custom_json)"
+            f"--custom={custom_file} (the file's JSON is shown with the command)"
         )
         kubectl_request = replace(
             request, overrides=SecurityOverrides(), mounts=(), custom=custom, target_fs=False,

@@ -23,7 +23,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Static
 
 from tui.audit_log import AuditEntry, AuditLog
-from tui.display_text import safe_text, sanitize_text, visible_line
+from tui.display_text import counted, safe_text, sanitize_text, visible_line
 from tui.screens.background import BackgroundResult, run_in_background
 
 READ_LIMIT = 2000
@@ -196,12 +196,12 @@ class AuditLogScreen(ModalScreen[None]):
                                "a copy, or deleting a copy adds an entry.", style="dim"))
         else:
             failed = sum(1 for entry in entries if not entry.ok)
-            line = f"{len(entries)} {'entry' if len(entries) == 1 else 'entries'}, newest first"
+            line = f"{counted(len(entries), 'entry', 'entries')}, newest first"
             line += f", {failed} failed" if failed else ""
             if len(entries) >= READ_LIMIT:
                 line += f" (the last {READ_LIMIT})"
             if skipped:
-                line += f"; {skipped} unreadable lines skipped"
+                line += f"; {counted(skipped, 'unreadable line')} skipped"
             status.update(Text(line))
         self._show_details(0 if entries else None)
 

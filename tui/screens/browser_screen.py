@@ -25,7 +25,7 @@ from textual.widgets import Footer, Input, Static
 
 from tui.actions import BROWSER, bindings
 from tui.clipboard import copy_text
-from tui.display_text import sanitize_text
+from tui.display_text import counted, sanitize_text
 from tui.keymap import key_for
 from tui.kube.cluster_objects import ClusterObjects, fetch_cluster_objects
 from tui.kube.errors import ClusterError, describe_exception
@@ -323,7 +323,7 @@ class BrowserScreen(Screen[None]):
         table = self.table
         total = len(table.pods)
         shown = table.visible_count
-        text = f"{total} pods" if shown == total else f"{shown}/{total} pods"
+        text = counted(total, "pod") if shown == total else f"{shown}/{counted(total, 'pod')}"
         if self.label_selector:
             text += f"  -l {self.label_selector}"
         self.header.pod_count = text
@@ -393,7 +393,7 @@ class BrowserScreen(Screen[None]):
         if self.table.pods and self.pod_filter.active:
             return _message(
                 f"No pods match the filter {self.pod_filter.describe}",
-                f"{len(self.table.pods)} pods in {scope}",
+                f"{counted(len(self.table.pods), 'pod')} in {scope}",
                 "Esc clears the filter.",
             )
         if self.label_selector:

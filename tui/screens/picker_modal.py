@@ -47,15 +47,18 @@ class PickerModal(ModalScreen[str | None]):
         current: str | None = None,
         extra_first: list[str] | None = None,
         allow_typed: bool = False,
+        current_note: str = "current",
     ) -> None:
         """`items` now, or `load` (run in a thread) returning (items, notice). `allow_typed`: the
-        typed text is offered too (a namespace the list does not hold: no permission to list)."""
+        typed text is offered too (a namespace the list does not hold: no permission to list).
+        `current` is highlighted first and marked `(current_note)`: what it is, e.g. the default."""
         super().__init__()
         self.allow_typed = allow_typed
         self.title_text = title
         self.items: list[str] = list(items or [])
         self.load = load
         self.current = current
+        self.current_note = current_note
         self.extra_first = list(extra_first or [])
         self.notice = ""
 
@@ -105,7 +108,7 @@ class PickerModal(ModalScreen[str | None]):
         for index, value in enumerate(shown):
             label = Text(visible_line(value))
             if value == self.current:
-                label.append("  (current)", style="dim")
+                label.append(f"  ({self.current_note})", style="dim")
                 highlight = index
             options.append(Option(label, id=value))
         typed = text.strip()

@@ -72,11 +72,13 @@ def _open_for_selected(browser: BrowserScreen, kind: str) -> None:
         missing = (f"Pod {name} has no ephemeral container to attach to: press {debug_key} to add a debug "
                    f"container ({shell_key} opens a shell in one of its containers)")
         title = f"Attach to an ephemeral container of {name}"
+        note = "default: the newest running" if default is not None and default.state == "Running" else "default"
     else:
         entries, default = shell_candidates(pod)
         direct = len(entries) == 1
         missing = f"Pod {name} has no container"
         title = f"Shell into a container of {name}"
+        note = "default: the container kubectl exec picks"
     if default is None:
         browser.notify(missing, severity="warning")
         return
@@ -87,18 +89,19 @@ def _open_for_selected(browser: BrowserScreen, kind: str) -> None:
     if direct:
         open_container(default.name)
     else:
-        _pick(browser, title, entries, default, open_container)
+        _pick(browser, title, entries, default, open_container, note)
 
 
 def _pick(browser: BrowserScreen, title: str, entries: list[ContainerEntry], default: ContainerEntry,
-          then: Any) -> None:
+          then: Any, note: str) -> None:
+    """`note`: what the highlighted row (`default`) is."""
     labels = [_label(e) for e in entries]
 
     def picked(value: str | None) -> None:
         if value:
             then(_name_of(value))
 
-    browser.app.push_screen(PickerModal(title, items=labels, current=_label(default)), picked)
+    browser.app.push_screen(PickerModal(title, items=labels, current=_label(default), current_note=note), picked)
 
 
 def open_pane(browser: BrowserScreen, namespace: str, pod: str, container: str, *, kind: str = "attach",

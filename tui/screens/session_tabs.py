@@ -24,6 +24,7 @@ from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Static
 
 from tui.actions import TAB_BAR, bindings
+from tui.display_text import counted
 from tui.paths import cast_directory
 from tui.screens.session_pane import Badge, KeyDisplay, SessionKind, SessionPane, SessionTarget
 from widgets.terminal.terminal_view import TerminalLeave, TerminalScrolled, TerminalSelected, TerminalView
@@ -520,9 +521,9 @@ class SessionTabs(Vertical):
         how = self._copy(text)
         lines = text.count("\n") + 1
         if pane.terminal.selection_is_lines or lines > 1:
-            what = f"{lines} line{'s' if lines != 1 else ''}"
+            what = counted(lines, "line")
         else:
-            what = f"{len(text)} character{'s' if len(text) != 1 else ''}"
+            what = counted(len(text), "character")
         self.app.notify(f"Copied {what} of {pane.target.title} to the {how}")
 
     @on(TerminalSelected)
@@ -544,7 +545,7 @@ class SessionTabs(Vertical):
         how = self._copy(text)
         lines = text.count("\n") + 1 if text else 0
         what = "the screen" if pane.terminal.following else "the scrolled-back view"
-        self.app.notify(f"Copied {what} of {pane.target.title} ({lines} lines) to the {how}")
+        self.app.notify(f"Copied {what} of {pane.target.title} ({counted(lines, 'line')}) to the {how}")
 
     def action_save_cast(self) -> None:
         pane = self.current
