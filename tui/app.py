@@ -419,7 +419,7 @@ class EphemeraApp(App[None]):
 
     def exit_summary(self) -> str:
         """What the CLI prints after the TUI has left the terminal (empty when nothing stays)."""
-        return exit_summary(self.left_running, self.kubeconfig.cli_flags(self.browser.context_name or None))
+        return exit_summary(self.left_running, self.browser.cli_flags())
 
     # ------------------------------------------------------------------ signals (tui/terminal_exit.py)
     def get_driver_class(self) -> type[Any]:

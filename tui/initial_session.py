@@ -28,9 +28,6 @@ class InitialSession:
 
 def open_initial_session(app: Any, session: InitialSession) -> None:
     """Select the session's pod in the browser and open its pane (the app must be connected)."""
-    browser = app.browser
-    select = getattr(browser, "select_pod", None)
-    if callable(select):
-        select((session.namespace, session.pod))
+    app.browser.select_pod((session.namespace, session.pod))
     app.open_session(session.namespace, session.pod, session.container, kind=session.kind,
                      command=list(session.command) if session.command else None)

@@ -86,7 +86,7 @@ class BrowserCommands(Provider):
     def _candidates(self, browser: BrowserScreen) -> list[tuple[str, str, Callable[[], object]]]:
         out: list[tuple[str, str, Callable[[], object]]] = []
         out.extend(_entries(browser))
-        namespaces = ["all", *sorted(browser.cluster_objects.namespaces)]
+        namespaces = ["all", *browser.namespace_names]
         for name in namespaces:
             out.append((f"ns {name}", f"show pods of namespace {name}", partial(browser.switch_namespace, name)))
         for info in browser.kubeconfig.contexts:

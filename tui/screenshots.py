@@ -51,7 +51,7 @@ async def settle_browser(pilot: Pilot, key: tuple[str, str] = SLIM) -> None:
     """Connected, live, `key` listed and selected, the inspector showing it."""
     browser = _app(pilot).browser
     await wait_for(pilot, lambda: browser.header.state == "live", "the watch to be live")
-    if not browser.all_namespaces and browser.namespace != key[0]:
+    if browser.shown_namespace not in (None, key[0]):
         browser.switch_namespace(key[0])
         await wait_for(pilot, lambda: browser.header.state == "live", "the watch of the namespace")
     await wait_for(pilot, lambda: key in browser.table.pods, f"{key[1]} listed")

@@ -2,6 +2,13 @@
 
 All network I/O runs in threads: `kubeconfig.connect` and the namespace/node lists in thread
 workers, the pod list+watch in `PodWatcher`'s threads. Results come back as messages.
+
+The screen's state (the connection, the namespace shown, the filters, the watch's status, the pod
+inspected...) is held in Textual reactives, each with its docstring; their watchers (`watch_<name>`)
+keep the header, the table, the inspector and the message in the table's place in step, so a
+handler assigns the new state and nothing else. They are `var`s: the screen itself draws none of
+them, its widgets do. The modules that act on the browser (debug follow-up, session panes, the
+palette, the screenshots) use its public methods and properties.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ from textual import events, on
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.reactive import var
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
@@ -28,6 +36,7 @@ from tui.clipboard import copy_text
 from tui.display_text import counted, sanitize_text
 from tui.keymap import key_for
 from tui.kube.cluster_objects import ClusterObjects, fetch_cluster_objects
+from tui.kube.connection import ClusterConnection
 from tui.kube.errors import ClusterError, describe_exception
 from tui.kube.namespaces import namespace_choices
 from tui.kube.pod_watch import PodWatcher, WatchStatus
@@ -69,6 +78,37 @@ class BrowserScreen(Screen[None]):
     BINDINGS = bindings(BROWSER)  # tui/actions.py: the keys, footer, help and palette texts
     HELP_TITLE = "browser"
 
+    # Reactives: `init=False` (the constructor's values are set with `set_reactive`, and `on_mount`
+    # shows them), `always_update=True` where every assignment must redraw, as it did before they
+    # were reactives (e.g. the same namespace picked again, a new watch's status reset to None).
+    connection: var[ClusterConnection | None] = var(None, init=False)
+    """The connection to the API server: None while connecting and after a failed connect. Its
+    context and server are the header's."""
+    connect_error: var[ClusterError | None] = var(None, init=False, always_update=True)
+    """Why the last connect failed (None while connecting and once connected): the header says
+    "failed" with the reason, and the message in the table's place says what to do."""
+    context_name: var[str | None] = var(None, init=False)
+    """The kubeconfig context connected to, or being connected to (None: the current context)."""
+    namespace: var[str] = var("", init=False, always_update=True)
+    """The namespace shown ("" until known: the connection's namespace, else "default"); shown in
+    the header unless `all_namespaces`."""
+    all_namespaces: var[bool] = var(False, init=False, always_update=True)
+    """Pods of every namespace are shown (the header says "all")."""
+    label_selector: var[str | None] = var(None, init=False)
+    """The `-l` selector the watch lists with (None: every pod)."""
+    pod_filter: var[PodFilter] = var(PodFilter, init=False, always_update=True)
+    """The text filter (`/`) over the listed pods: the table shows the rows it matches."""
+    watch_status: var[WatchStatus | None] = var(None, init=False, always_update=True)
+    """The pod watch's last status (None: a new watch, nothing heard yet): the header's state line."""
+    has_listed: var[bool] = var(False, init=False)
+    """The current watch delivered its first complete list (until then: "Loading pods…")."""
+    cluster_objects: var[ClusterObjects] = var(ClusterObjects, init=False, always_update=True)
+    """Nodes and namespaces of the cluster (for the inspector's facts and the palette's `ns NAME`)."""
+    inspected: var[PodKey | None] = var(None, init=False, always_update=True)
+    """The pod the inspector shows (None: none)."""
+    inspector_hidden: var[bool] = var(False, init=False, always_update=True)
+    """The user hid the inspector (`i`)."""
+
     def __init__(
         self,
         *,
@@ -81,28 +121,22 @@ class BrowserScreen(Screen[None]):
         live_timers: bool = True,
     ) -> None:
         super().__init__()
+        # The constructor's arguments: fixed for the screen's life.
         self.kubeconfig = kubeconfig
-        self.context_name: str | None = context
-        self.requested_namespace = namespace
-        self.namespace: str = namespace or ""
-        self.all_namespaces = all_namespaces
+        self.requested_namespace = namespace  # `-n`: the namespace each context starts with
         self.demo = demo
         self.clock = clock
         self.live_timers = live_timers
-        self.connection: Any = None
-        self.connect_error: ClusterError | None = None
-        self.label_selector: str | None = None
-        self.pod_filter = PodFilter()
-        self.watcher: PodWatcher | None = None
-        self.watch_status: WatchStatus | None = None
-        self.has_listed = False
-        self.cluster_objects = ClusterObjects()
-        self._first_rows_written = False
-        self._inspected: PodKey | None = None
-        self._reselect: PodKey | None = None
+        # Before mount: no watcher may run yet (they update widgets not composed yet).
+        self.set_reactive(BrowserScreen.context_name, context)
+        self.set_reactive(BrowserScreen.namespace, namespace or "")
+        self.set_reactive(BrowserScreen.all_namespaces, all_namespaces)
+        # Plain attributes, not reactives: handles and bookkeeping nothing on screen shows.
+        self.watcher: PodWatcher | None = None  # the running watch (owns its threads; stopped, replaced)
+        self._first_rows_written = False  # the benchmark's timestamp was written (once)
+        self._reselect: PodKey | None = None  # the pod to select again when the watch delivers it
         self._table_had_focus = False  # the table was focused when a message took its place
-        self._inspector_hidden = False  # the user pressed i  # the pod to select again after a watch restart
-        self._filter_timer: Timer | None = None
+        self._filter_timer: Timer | None = None  # the typed filter's debounce
         self._gc_frozen_for: PodWatcher | None = None  # the watch whose pods were excluded from the GC
 
     # ------------------------------------------------------------------ layout
@@ -121,6 +155,7 @@ class BrowserScreen(Screen[None]):
 
     @property
     def table(self) -> PodTable:
+        """The pod table (its rows are the watch's pods as filtered)."""
         return self.query_one(PodTable)
 
     def _copy_text(self, text: str) -> bool:
@@ -133,15 +168,49 @@ class BrowserScreen(Screen[None]):
 
     @property
     def inspector(self) -> ContainerInspector:
+        """The container inspector beside (or below) the table."""
         return self.query_one(ContainerInspector)
 
     @property
     def header(self) -> ClusterHeader:
+        """The header: where the browser is, how the watch is doing, a long wait in progress
+        (`header.start_activity` / `end_activity`)."""
         return self.query_one(ClusterHeader)
 
     @property
     def sessions(self) -> SessionTabs:
+        """The session panes (attach, shell) under the table."""
         return self.query_one(SessionTabs)
+
+    # ------------------------------------------------------------------ for the modules acting on the browser
+    def pod(self, key: PodKey | None) -> dict[str, Any] | None:
+        """The listed pod `key` (its JSON as the watch delivered it), None when not listed."""
+        return self.table.pods.get(key) if key is not None else None
+
+    def selected_pod(self) -> tuple[PodKey, dict[str, Any]] | None:
+        """The pod under the table's cursor, as (key, JSON); None when there is none."""
+        key = self.table.selected_key
+        pod = self.pod(key)
+        return None if key is None or pod is None else (key, pod)
+
+    def pod_names(self, namespace: str) -> list[str]:
+        """The names of the listed pods in `namespace`."""
+        return [name for ns, name in self.table.pods if ns == namespace]
+
+    @property
+    def shown_namespace(self) -> str | None:
+        """The namespace whose pods are shown, None when all namespaces are."""
+        return None if self.all_namespaces else self.namespace
+
+    @property
+    def namespace_names(self) -> list[str]:
+        """The cluster's namespaces as last listed, sorted (empty until listed or when forbidden)."""
+        return sorted(self.cluster_objects.namespaces)
+
+    def cli_flags(self) -> list[str]:
+        """The kubectl flags reaching the cluster shown (`--kubeconfig`, `--context`), for the
+        commands Ephemera suggests."""
+        return list(self.kubeconfig.cli_flags(self.context_name or None))
 
     def on_mount(self) -> None:
         self.query_one("#filter", Input).display = False
@@ -191,21 +260,32 @@ class BrowserScreen(Screen[None]):
     def _on_connected(self, message: Connected) -> None:
         if message.error is not None:
             self.connect_error = message.error  # type: ignore[assignment]
-            self.header.state = "failed"
-            self.header.reason = str(getattr(message.error, "message", message.error))
-            self._update_placeholder()
             return
         connection = message.connection
         self.connection = connection
         self.context_name = connection.context
-        header = self.header
-        header.context = connection.context
-        header.server = connection.server
         if not self.namespace:
             self.namespace = connection.namespace or "default"
-        self._update_header_scope()
         self._start_watch()
         self._reload_cluster_objects()
+
+    def watch_connection(self, connection: ClusterConnection | None) -> None:
+        if connection is not None:
+            header = self.header
+            header.context = connection.context
+            header.server = connection.server
+
+    def watch_connect_error(self, error: ClusterError | None) -> None:
+        if error is not None:
+            self.header.state = "failed"
+            self.header.reason = str(getattr(error, "message", error))
+            self._update_placeholder()
+
+    def watch_namespace(self) -> None:
+        self._update_header_scope()
+
+    def watch_all_namespaces(self) -> None:
+        self._update_header_scope()
 
     def _update_header_scope(self) -> None:
         self.header.namespace = ALL if self.all_namespaces else self.namespace
@@ -237,11 +317,9 @@ class BrowserScreen(Screen[None]):
         self._reselect = self.table.selected_key
         self.table.set_show_namespace(self.all_namespaces)
         self.table.apply_batch(PodBatch(upserts={}, reset=True))
-        self.header.state = "connecting"
-        self.header.reason = ""
         self.header.retry_at = None
         self.header.pod_count = ""
-        self._show_inspected(None)
+        self.inspected = None
 
         def on_batch(batch: PodBatch) -> None:
             self.post_message(PodsChanged(batch, watcher))
@@ -278,7 +356,7 @@ class BrowserScreen(Screen[None]):
         if batch.reset:
             self.has_listed = True
         self._update_count()
-        inspected = self._inspected
+        inspected = self.inspected
         if inspected is not None:
             if inspected in batch.upserts:
                 self.inspector.show(batch.upserts[inspected])
@@ -288,8 +366,8 @@ class BrowserScreen(Screen[None]):
         if reselect is not None and reselect in table.pods:
             self._reselect = None
             table.select_key(reselect, center=True)
-        elif self._inspected is None and table.row_count:
-            self._show_inspected(table.selected_key)
+        elif self.inspected is None and table.row_count:
+            self.inspected = table.selected_key
         if batch.reset:
             self._reselect = None
         self._update_placeholder()
@@ -301,16 +379,21 @@ class BrowserScreen(Screen[None]):
 
     @on(WatchStatusChanged)
     def _on_watch_status(self, message: WatchStatusChanged) -> None:
-        status = message.status
-        self.watch_status = status
+        self.watch_status = message.status
+        if message.status.state == "live":
+            self._exclude_pods_from_gc()
+
+    def watch_watch_status(self, status: WatchStatus | None) -> None:
         header = self.header
+        if status is None:  # a new watch (or context): nothing heard yet
+            header.state = "connecting"
+            header.reason = ""
+            return
         header.state = status.state
         header.reason = status.reason
         header.retry_at = status.retry_at
         header.refresh()
         self._update_placeholder()
-        if status.state == "live":
-            self._exclude_pods_from_gc()
 
     def _exclude_pods_from_gc(self) -> None:
         """Once a large list is on screen ("live" follows the list's last batch): keep its pods
@@ -333,7 +416,7 @@ class BrowserScreen(Screen[None]):
         message = self.query_one("#table-message", Static)
         table = self.table
         # An empty inspector beside a message is noise: it comes back with the first pod.
-        self.inspector.display = not self._inspector_hidden and (text is None or self.inspector.pod is not None)
+        self.inspector.display = not self.inspector_hidden and (text is None or self.inspector.pod is not None)
         if text is None:
             message.display = False
             table.display = True
@@ -416,16 +499,17 @@ class BrowserScreen(Screen[None]):
     # ------------------------------------------------------------------ inspector
     @on(PodTable.Highlighted)
     def _row_highlighted(self, event: PodTable.Highlighted) -> None:
-        self._show_inspected(event.key)
+        self.inspected = event.key
 
     @on(PodTable.Selected)
     def _row_selected(self, event: PodTable.Selected) -> None:
         self.action_focus_inspector()
 
-    def _show_inspected(self, key: PodKey | None) -> None:
-        self._inspected = key
-        pod = self.table.pods.get(key) if key is not None else None
-        self.inspector.show(pod)
+    def watch_inspected(self, key: PodKey | None) -> None:
+        self.inspector.show(self.pod(key))
+
+    def watch_inspector_hidden(self, hidden: bool) -> None:
+        self.inspector.display = not hidden
 
     def _refresh_ages(self) -> None:
         self.table.refresh_ages()
@@ -442,9 +526,9 @@ class BrowserScreen(Screen[None]):
     @on(ClusterObjectsLoaded)
     def _on_objects(self, message: ClusterObjectsLoaded) -> None:
         self.cluster_objects = message.objects
-        self.inspector.set_cluster_objects(
-            nodes=message.objects.nodes, namespaces=message.objects.namespaces, notes=message.objects.notes
-        )
+
+    def watch_cluster_objects(self, objects: ClusterObjects) -> None:
+        self.inspector.set_cluster_objects(nodes=objects.nodes, namespaces=objects.namespaces, notes=objects.notes)
 
     @on(FollowProgress)
     def _follow_progress(self, message: FollowProgress) -> None:
@@ -494,7 +578,6 @@ class BrowserScreen(Screen[None]):
     def _apply_text_filter(self, parsed: PodFilter) -> None:
         self._filter_timer = None
         self.pod_filter = parsed
-        self.table.set_filter(parsed)
         self.header.filter_text = parsed.describe if parsed.label_selector is None else self.header.filter_text
         self._update_count()
         self._update_placeholder()
@@ -504,8 +587,8 @@ class BrowserScreen(Screen[None]):
         """The inspector shows the pod under the cursor again after a filter hid the inspected one
         (the cursor moved to another row without a key); a pod shown as gone stays until a key moves."""
         key = self.table.selected_key
-        if key is not None and key != self._inspected and not self.inspector.gone:
-            self._show_inspected(key)
+        if key is not None and key != self.inspected and not self.inspector.gone:
+            self.inspected = key
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:
@@ -524,7 +607,6 @@ class BrowserScreen(Screen[None]):
             self.notify(parsed.error, severity="warning")
         if parsed.label_selector is not None:
             self.pod_filter = PodFilter()
-            self.table.set_filter(self.pod_filter)
             self.header.filter_text = f"-l {parsed.label_selector}"
             if parsed.label_selector != self.label_selector:
                 self.label_selector = parsed.label_selector
@@ -542,7 +624,6 @@ class BrowserScreen(Screen[None]):
         self.header.filter_text = ""
         if self.pod_filter.active:
             self.pod_filter = PodFilter()
-            self.table.set_filter(self.pod_filter)
             self._follow_cursor()
         if self.label_selector:
             self.label_selector = None
@@ -550,6 +631,9 @@ class BrowserScreen(Screen[None]):
         self._update_count()
         self._update_placeholder()
         self.set_focus(self.table)
+
+    def watch_pod_filter(self, pod_filter: PodFilter) -> None:
+        self.table.set_filter(pod_filter)
 
     def action_escape(self) -> None:
         focused = self.focused
@@ -568,21 +652,17 @@ class BrowserScreen(Screen[None]):
             self.action_focus_inspector()
 
     def action_focus_inspector(self) -> None:
-        inspector = self.inspector
-        self._inspector_hidden = False
-        inspector.display = True
+        self.inspector_hidden = False
         self.add_class("-inspecting")
-        self.set_focus(inspector)  # at once: j/k typed right after Enter/Tab scroll the inspector
+        self.set_focus(self.inspector)  # at once: j/k typed right after Enter/Tab scroll the inspector
 
     def action_focus_table(self) -> None:
         self.remove_class("-inspecting")
         self.set_focus(self.table)
 
     def action_toggle_inspector(self) -> None:
-        inspector = self.inspector
-        self._inspector_hidden = inspector.display
-        inspector.display = not self._inspector_hidden
-        if self._inspector_hidden:
+        self.inspector_hidden = bool(self.inspector.display)
+        if self.inspector_hidden:
             self.action_focus_table()
 
     # ------------------------------------------------------------------ namespaces and contexts
@@ -621,12 +701,10 @@ class BrowserScreen(Screen[None]):
         else:
             self.all_namespaces = False
             self.namespace = namespace
-        self._update_header_scope()
         self._start_watch()
 
     def action_toggle_all_namespaces(self) -> None:
         self.all_namespaces = not self.all_namespaces
-        self._update_header_scope()
         self._start_watch()
 
     def action_pick_context(self) -> None:
@@ -642,15 +720,10 @@ class BrowserScreen(Screen[None]):
         self.context_name = context
         self.namespace = self.requested_namespace or ""
         self.table.apply_batch(PodBatch(upserts={}, reset=True))
-        self._show_inspected(None)
+        self.inspected = None
         self.cluster_objects = ClusterObjects()
-        self.inspector.set_cluster_objects(nodes={}, namespaces={})
-        header = self.header
-        self._update_header_scope()
         self._show_kubeconfig_context(context)  # the new context's namespace when none was asked for
-        header.state = "connecting"
-        header.reason = ""
-        header.pod_count = ""
+        self.header.pod_count = ""
         self.has_listed = False
         self.watch_status = None
         self._show_message(Text(f"Connecting with context {context}…", style="dim"))

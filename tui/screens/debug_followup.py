@@ -12,8 +12,9 @@ image that cannot be pulled is reported once (`describe_image_problem`: the kube
 message, what to check, and that an ephemeral container stays but costs nothing); another stuck
 container (config error...) with its message.
 
-UI glue, so it stays with the screens: every function here takes the `BrowserScreen` and calls
-its methods (notify, push_screen, run_worker, select_pod, the header's activity); the blocking
+UI glue, so it stays with the screens: every function here takes the `BrowserScreen` and uses its
+public surface (selected_pod, connection, select_pod, cli_flags, shown_namespace, the header's
+activity, notify, post_message); the blocking
 parts it drives live in `tui.kube.debug_runner` (the wait) and `tui.settings` (recent images).
 """
 
@@ -50,25 +51,25 @@ def _settings(app: Any) -> Any:
 
 def open_debug_form(browser: BrowserScreen, *, seed: int | None = None) -> DebugFormModal | None:
     """Open the debug form on the selected pod (None with a notice when there is none)."""
-    key = browser.table.selected_key
-    pod = browser.table.pods.get(key) if key is not None else None
-    if key is None or pod is None:
+    selected = browser.selected_pod()
+    if selected is None:
         browser.notify("Select a pod to debug first", severity="warning")
         return None
-    if browser.connection is None:
+    (namespace, _name), pod = selected
+    connection = browser.connection
+    if connection is None:
         browser.notify("Not connected to a cluster", severity="warning")
         return None
     settings = _settings(browser.app)
-    namespace = key[0]
     form = DebugFormModal(
-        connection=browser.connection,
+        connection=connection,
         pod=pod,
         default_image=settings.default_image,
         default_profile=settings.default_profile,
         default_mode=settings.debug.mode,
         default_pull_policy=settings.debug.pull_policy,
         recent_images=settings.recent_images,
-        existing_pod_names=[name for ns, name in browser.table.pods if ns == namespace],
+        existing_pod_names=browser.pod_names(namespace),
         audit_log=getattr(browser.app, "audit_log", None),
         seed=seed,
     )
@@ -88,25 +89,25 @@ def open_attach(browser: BrowserScreen, namespace: str, pod: str, container: str
     if callable(open_session):
         open_session(namespace, pod, container, kind="attach")
     else:
-        flags = browser.kubeconfig.cli_flags(browser.context_name or None)
-        browser.notify(attach_notice(namespace, pod, container, flags), timeout=15)
+        browser.notify(attach_notice(namespace, pod, container, browser.cli_flags()), timeout=15)
 
 
 def debug_started(browser: BrowserScreen, started: DebugStarted | None) -> None:
     if started is None:
         return
-    select = getattr(browser, "select_pod", None)
-    if callable(select):
-        select((started.namespace, started.pod))
+    browser.select_pod((started.namespace, started.pod))
     if started.reused:
         open_attach(browser, started.namespace, started.pod, started.container)
         return
     where = f"{started.namespace}/{started.pod}"
     what = f"copy {where} with {started.container}" if started.mode == "copy" else f"{started.container} in {where}"
+    connection = browser.connection
+    if connection is None:  # cannot happen (the form covered the browser: no reconnect meanwhile); typed
+        browser.notify("Not connected to a cluster", severity="warning")
+        return
     browser.notify(f"Created {what}; waiting for it to start…")
     activity = f"waiting for {started.container} to start"
     browser.header.start_activity(activity)
-    connection = browser.connection
 
     def waiting(reason: str, message: str) -> None:  # the live reason, with the elapsed time (header)
         browser.post_message(FollowProgress(activity, f"{activity}: {reason}"))
@@ -203,20 +204,20 @@ def leftover_note(started: DebugStarted) -> str:
 
 def open_policy_audit(browser: BrowserScreen) -> None:
     """`P`: the policy audit of the selected pod."""
-    key = browser.table.selected_key
-    pod = browser.table.pods.get(key) if key is not None else None
-    if pod is None or browser.connection is None:
-        browser.notify("Select a pod first" if pod is None else "Not connected to a cluster", severity="warning")
+    selected = browser.selected_pod()
+    connection = browser.connection
+    if selected is None or connection is None:
+        browser.notify("Select a pod first" if selected is None else "Not connected to a cluster", severity="warning")
         return
-    browser.app.push_screen(PolicyAuditScreen(connection=browser.connection, pod=pod,
+    browser.app.push_screen(PolicyAuditScreen(connection=connection, pod=selected[1],
                                               image=_settings(browser.app).default_image))
 
 
 def open_cleanup(browser: BrowserScreen) -> None:
     """`C`: Ephemera's copies in the namespace shown (all namespaces when all are shown)."""
-    if browser.connection is None:
+    connection = browser.connection
+    if connection is None:
         browser.notify("Not connected to a cluster", severity="warning")
         return
-    namespace = None if browser.all_namespaces else browser.namespace
-    browser.app.push_screen(CleanupScreen(connection=browser.connection, namespace=namespace,
+    browser.app.push_screen(CleanupScreen(connection=connection, namespace=browser.shown_namespace,
                                           audit_log=getattr(browser.app, "audit_log", None), clock=browser.clock))

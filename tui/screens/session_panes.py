@@ -4,8 +4,8 @@ Which container: the only candidate (`tui.pods.sessions`), else a small picker (
 ephemeral container, or the pod's default container, highlighted). The panes themselves are
 `tui.screens.session_tabs`.
 
-UI glue, so it stays with the screens: it reads the browser's selection, notifies, pushes a
-`PickerModal` and opens panes through `browser.sessions`; the choice of containers is pure and
+UI glue, so it stays with the screens: it reads the browser's selection (`selected_pod`, `pod`),
+notifies, pushes a `PickerModal` and opens panes through `browser.sessions`; the choice of containers is pure and
 lives in `tui.pods.sessions`.
 """
 
@@ -40,12 +40,10 @@ def _name_of(label: str) -> str:
 
 
 def _selected(browser: BrowserScreen) -> tuple[tuple[str, str], dict[str, Any]] | None:
-    key = browser.table.selected_key
-    pod = browser.table.pods.get(key) if key is not None else None
-    if key is None or pod is None:
+    selected = browser.selected_pod()
+    if selected is None:
         browser.notify("Select a pod first", severity="warning")
-        return None
-    return key, pod
+    return selected
 
 
 def attach_selected(browser: BrowserScreen) -> None:
@@ -118,5 +116,5 @@ def open_pane(browser: BrowserScreen, namespace: str, pod: str, container: str, 
         connection=connection,
         kind=kind,  # type: ignore[arg-type]
         command=command,
-        pod_object=browser.table.pods.get((namespace, pod)),
+        pod_object=browser.pod((namespace, pod)),
     )
