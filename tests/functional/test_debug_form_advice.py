@@ -4,11 +4,9 @@ the values change. Against the real demo cluster."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
-from helpers.browser import wait_for
+from helpers.browser import screen_text, wait_for
 from helpers.debug_ui import app_for, open_form, select
 from tui.debug.request import Mode
 from tui.demo.cluster import DemoCluster
@@ -18,11 +16,6 @@ from tui.screens.debug_form_modal import DebugFormModal
 pytestmark = pytest.mark.usefixtures("private_files")  # Ephemera's config.toml and audit log under tmp_path
 
 STATIC = ("kube-system", "kube-apiserver-demo-node-1")
-
-
-def screen_text(app: Any) -> str:
-    """What the terminal shows (the rendered screen, not the widgets' state)."""
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
 async def test_a_static_pods_refusal_is_explained_and_clears_when_the_mode_changes(

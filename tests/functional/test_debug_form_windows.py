@@ -4,12 +4,10 @@ cluster would fail to pull it; shared network shows no target and plans none. Re
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from textual.widgets import Checkbox, Input
 
-from helpers.browser import wait_for
+from helpers.browser import screen_text, wait_for
 from helpers.debug_ui import app_for, open_form, preflight_text, preview, settle_preflight
 from tui.debug.request import Mode
 from tui.demo.cluster import DemoCluster
@@ -18,11 +16,6 @@ from tui.screens.debug_form_modal import DebugFormModal
 pytestmark = pytest.mark.usefixtures("private_files")  # Ephemera's config.toml and audit log under tmp_path
 
 WINDOWS_POD = ("default", "win-iis-6b7d8c9f5-q7rtz")  # on demo-win-1 (Windows Server 2019)
-
-
-def screen_text(app: Any) -> str:
-    """What the terminal shows (the rendered screen, not the widgets' state)."""
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
 async def test_a_linux_image_on_a_windows_node_fails_the_preflight_and_a_windows_image_passes(
@@ -58,7 +51,7 @@ async def test_shared_network_shows_and_plans_no_target(shared_cluster: DemoClus
         assert form.plan is not None and form.plan.container is not None
         assert "targetContainerName" not in form.plan.container
         assert "--target" not in preview(form)
-        assert "ctrl+s creates: Shared network ·" in screen_text(app)
+        assert "Ctrl+S creates: Shared network ·" in screen_text(app)
 
         await pilot.press("down", "down")  # copy and share: a target only for the target filesystem helper
         await wait_for(pilot, lambda: form.mode is Mode.COPY and "--copy-to=" in preview(form), what="copy mode")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers.tmux import EPHEMERA, TMUX, Terminal
+from helpers.tmux import EPHEMERA, TMUX, Terminal, user_command
 
 pytestmark = [
     pytest.mark.skipif(TMUX is None, reason="tmux is not installed: this test drives the app in tmux"),
@@ -30,15 +30,7 @@ def terminal(tmp_path: Path) -> Iterator[Terminal]:
     config.parent.mkdir(parents=True)
     config.write_text(USER_CONFIG)
     term = Terminal(f"ephemera-demo-settings-{os.getpid()}-{uuid.uuid4().hex[:8]}", "demo")
-    env = {
-        "TERM": "screen-256color",
-        "HOME": str(tmp_path),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "XDG_STATE_HOME": str(tmp_path / "state"),
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "LANG": os.environ.get("LANG", "C.UTF-8"),
-    }
-    command = "env -i " + " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items()) + f" {shlex.quote(str(EPHEMERA))} --demo"
+    command = user_command(tmp_path, f"{shlex.quote(str(EPHEMERA))} --demo")
     term.tmux("-f", "/dev/null", "new-session", "-d", "-x", "120", "-y", "40", "-s", term.session, command)
     try:
         yield term

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers.tmux import EPHEMERA, TMUX, Terminal
+from helpers.tmux import EPHEMERA, TMUX, Terminal, user_command
 
 pytestmark = [
     pytest.mark.skipif(TMUX is None, reason="tmux is not installed: the end-to-end test drives the app in tmux"),
@@ -31,16 +31,8 @@ pytestmark = [
 @pytest.fixture()
 def terminal(tmp_path: Path) -> Iterator[Terminal]:
     term = Terminal(f"ephemera-e2e-{os.getpid()}-{uuid.uuid4().hex[:8]}", "e2e")
-    env = {
-        "TERM": "screen-256color",  # tmux's own, 256 colours, no COLORTERM: a terminal over SSH
-        "SSH_CONNECTION": "192.0.2.10 52000 192.0.2.20 22",
-        "HOME": str(tmp_path),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "XDG_STATE_HOME": str(tmp_path / "state"),
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "LANG": os.environ.get("LANG", "C.UTF-8"),
-    }
-    command = "env -i " + " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items()) + f" {shlex.quote(str(EPHEMERA))} --demo"
+    command = user_command(tmp_path, f"{shlex.quote(str(EPHEMERA))} --demo",
+                           SSH_CONNECTION="192.0.2.10 52000 192.0.2.20 22")
     term.tmux("-f", "/dev/null", "new-session", "-d", "-x", "120", "-y", "40", "-s", term.session, command)
     term.tmux("set-option", "-t", term.session, "remain-on-exit", "off", check=False)
     try:
@@ -65,7 +57,7 @@ def test_debug_the_slim_pod_in_targeted_mode_with_keys_only(terminal: Terminal, 
     # The form opens in the mode list (the focus marker on the chosen row), in targeted mode for a
     # running pod, and says so at its top; Enter there moves on to the next field, creating nothing.
     terminal.wait(lambda s: "▶ (•) Targeted PID namespace" in s, "the targeted mode chosen, the focus on it")
-    terminal.wait_text("ctrl+s creates: Targeted PID namespace on app")
+    terminal.wait_text("Ctrl+S creates: Targeted PID namespace on app")
     terminal.keys("Enter")
     screen = terminal.wait(lambda s: "▶ target" in s and "--target=app" in s, "the focus on the target list")
     name = re.search(r"-c (debugger-[a-z0-9]{5})", screen)
@@ -124,7 +116,7 @@ def test_each_mode_chosen_by_keys_from_a_fresh_form_is_the_one_created(terminal:
             terminal.keys(key)
         # the preview re-lays out after the mode changes (copy mode's command is a line longer):
         # wait for the debugger's name in it too
-        screen = terminal.wait(lambda s, t=title: f"▶ (•) {t}" in s and f"ctrl+s creates: {t}" in s  # type: ignore[misc]
+        screen = terminal.wait(lambda s, t=title: f"▶ (•) {t}" in s and f"Ctrl+S creates: {t}" in s  # type: ignore[misc]
                                and "pre-flight: all clear" in s
                                and re.search(r"-c (debugger-[a-z0-9]{5})", s) is not None,
                                f"{title} shown as chosen, with its kubectl equivalent")

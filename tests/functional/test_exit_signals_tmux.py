@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from helpers.attach import add_debug_container_to
-from helpers.tmux import EPHEMERA, TMUX, Terminal
+from helpers.tmux import EPHEMERA, TMUX, Terminal, user_command
 from tui.demo.cluster import DemoCluster
 
 pytestmark = [
@@ -67,21 +67,13 @@ class Pane(Terminal):
 @pytest.fixture()
 def pane(tmp_path: Path, demo_cluster: DemoCluster) -> Iterator[Pane]:
     term = Pane(f"ephemera-signals-{os.getpid()}-{uuid.uuid4().hex[:8]}", "signals")
-    env = {
-        "TERM": "screen-256color",
-        "HOME": str(tmp_path),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "XDG_STATE_HOME": str(tmp_path / "state"),
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "LANG": os.environ.get("LANG", "C.UTF-8"),
-    }
     ephemera = shlex.join([str(EPHEMERA), "--kubeconfig", str(demo_cluster.kubeconfig_path)])  # type: ignore[attr-defined]
     script = (
         f"cd {shlex.quote(str(tmp_path))}; stty -a > stty-before.txt; "
         f"sh -c {shlex.quote('echo $$ > ephemera.pid; exec ' + ephemera)}; "
         f'echo "ephemera exited with $?"; stty -a > stty-after.txt; echo {DONE}; exec sleep 600'
     )
-    command = "env -i " + " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items()) + " sh -c " + shlex.quote(script)
+    command = user_command(tmp_path, "sh -c " + shlex.quote(script))
     term.tmux("-f", "/dev/null", "new-session", "-d", "-x", "120", "-y", "40", "-s", term.session, command)
     try:
         yield term

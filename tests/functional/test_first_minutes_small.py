@@ -12,7 +12,7 @@ from textual.command import CommandList, CommandPalette
 from textual.widgets import Input, OptionList, Static
 from textual.widgets._toast import Toast, ToastRack
 
-from helpers.browser import make_app, wait_for
+from helpers.browser import make_app, screen_lines, wait_for
 from helpers.debug_ui import app_for, open_form
 from helpers.session_panes import SLIM, attach_first, select
 from tui.demo.cluster import DemoCluster
@@ -23,11 +23,6 @@ from tui.settings import load_settings
 from widgets.kubectl_preview import KubectlPreview
 
 SHARED = ("default", "shared-pid-demo")
-
-
-def screen_lines(app: Any) -> list[str]:
-    """What the terminal shows (the rendered screen, not the widgets' state)."""
-    return [strip.text for strip in app.screen._compositor.render_strips()]
 
 
 async def test_one_pod_is_counted_as_one_pod(shared_cluster: DemoCluster) -> None:

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import os
 import shlex
-import shutil
 import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Callable
@@ -19,10 +17,8 @@ from pathlib import Path
 import pytest
 
 from helpers.hostile_pods import HOSTILE_POD, add_hostile_pod
+from helpers.tmux import EPHEMERA, TMUX, user_command
 from tui.demo.cluster import DemoCluster
-
-TMUX = shutil.which("tmux")
-EPHEMERA = Path(sys.executable).with_name("ephemera")
 
 pytestmark = [
     pytest.mark.tmux,
@@ -39,13 +35,8 @@ def test_a_hostile_pod_cannot_reach_the_terminal(demo_cluster: DemoCluster, tmp_
     def tmux(*args: str) -> str:
         return subprocess.run([TMUX, "-L", socket, *args], capture_output=True, text=True, timeout=10).stdout
 
-    env = {
-        "TERM": "screen-256color", "HOME": str(tmp_path), "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"), "XDG_STATE_HOME": str(tmp_path / "state"),
-        "LANG": os.environ.get("LANG", "C.UTF-8"),
-    }
-    command = ("env -i " + " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
-               + f" {shlex.quote(str(EPHEMERA))} --kubeconfig {shlex.quote(str(demo_cluster.kubeconfig_path))}")
+    command = user_command(
+        tmp_path, f"{shlex.quote(str(EPHEMERA))} --kubeconfig {shlex.quote(str(demo_cluster.kubeconfig_path))}")
     tmux("-f", "/dev/null", "new-session", "-d", "-x", "160", "-y", "50", "-s", "h", "-n", "ephemera-window",
          command)
     try:

@@ -30,6 +30,15 @@ async def wait_for(pilot: Pilot, condition: Callable[[], object], timeout: float
         await pilot.pause(0.03)
 
 
+def screen_lines(app: Any) -> list[str]:
+    """What the terminal shows, line by line (the rendered screen, not the widgets' state)."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+def screen_text(app: Any) -> str:
+    return "\n".join(screen_lines(app))
+
+
 def row_names(app: EphemeraApp) -> list[str]:
     return [name for _, name in app.browser.table.visible_keys()]
 

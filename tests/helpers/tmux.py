@@ -3,6 +3,8 @@ wait (with a deadline) for what a user would see."""
 
 from __future__ import annotations
 
+import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -13,6 +15,22 @@ from pathlib import Path
 TMUX = shutil.which("tmux")
 EPHEMERA = Path(sys.executable).with_name("ephemera")
 KEY_INTERVAL = 0.15  # seconds between keys of one gesture (a fast typist)
+
+
+def user_command(home: Path, command: str, **extra: str) -> str:
+    """`command` run as a user would in a fresh login on `home`: an empty environment but tmux's
+    TERM (256 colours, no COLORTERM: a terminal over SSH), PATH, LANG, and private XDG directories
+    under `home` (so nothing touches this machine's settings); `extra` adds variables."""
+    env = {
+        "TERM": "screen-256color",
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "XDG_STATE_HOME": str(home / "state"),
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "LANG": os.environ.get("LANG", "C.UTF-8"),
+        **extra,
+    }
+    return "env -i " + " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items()) + " " + command
 
 
 class Terminal:
