@@ -31,7 +31,7 @@ import os
 import re
 import tempfile
 import tomllib
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal
@@ -45,7 +45,6 @@ from tui.user_files import MIB, read_user_bytes
 MAX_CONFIG_BYTES = MIB  # a config.toml is a few hundred bytes
 
 __all__ = [
-    "KNOWN_ACTIONS",
     "MAX_RECENT_IMAGES",
     "SETTING_NAMES",
     "DebugDefaults",
@@ -55,7 +54,6 @@ __all__ = [
     "check_keymap",
     "find_key_line",
     "load_settings",
-    "register_actions",
     "remember_image",
     "remember_theme",
     "save_settings",
@@ -63,19 +61,6 @@ __all__ = [
 ]
 
 MAX_RECENT_IMAGES = 10
-
-KNOWN_ACTIONS: dict[str, str] = {}
-"""Remappable actions: binding id -> description. The UI fills it (`register_actions`) before it
-loads the settings; while it is empty, `[keys]` entries are only checked for a well-formed key."""
-
-
-def register_actions(actions: Mapping[str, str] | Iterable[str]) -> None:
-    """Add remappable actions (binding ids, e.g. from `Binding(..., id="debug")`) to KNOWN_ACTIONS."""
-    if isinstance(actions, Mapping):
-        KNOWN_ACTIONS.update({str(k): str(v) for k, v in actions.items()})
-    else:
-        KNOWN_ACTIONS.update({str(name): "" for name in actions})
-
 
 class SettingsError(Exception):
     """The settings file could not be written (or is too broken to rewrite safely). One line."""
@@ -387,9 +372,7 @@ def _parse(data: dict[str, Any], checker: _Checker, known_actions: Collection[st
 
     settings.source = checker.text
     settings.path = checker.path
-    if known_actions is None and KNOWN_ACTIONS:
-        known_actions = KNOWN_ACTIONS
-    if known_actions is not None:
+    if known_actions is not None:  # else `[keys]` entries are only checked for a well-formed key
         settings.keys, keymap_problems = check_keymap(settings, known_actions)
         checker.problems.extend(keymap_problems)
     settings.rejected = frozenset(checker.rejected)
