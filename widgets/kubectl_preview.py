@@ -24,7 +24,7 @@ class KubectlPreview(Static):
         super().__init__("", id=id)
         self.command = ""
         self.custom_json: str | None = None
-        self.border_title = "kubectl equivalent (ctrl+y copies)"
+        self.border_title = "kubectl equivalent (Ctrl+Y copies)"
 
     @property
     def clipboard_text(self) -> str:

@@ -24,7 +24,7 @@ VERDICT_ICONS = {
 
 # The checks speak `ephemera debug`'s flags; in the form they name the form's fields and keys.
 _FORM_WORDS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"pass --reuse"), "press ctrl+r"),
+    (re.compile(r"pass --reuse"), "press Ctrl+R"),  # the form's keys as its footer shows them
     (re.compile(r"--copy-to NAME"), "copy name"),
     (re.compile(r"-c NAME"), "name"),
     (re.compile(r"\(drop --target / --copy-to\)"), ""),

@@ -264,7 +264,7 @@ async def test_reuse_offer_attaches_to_the_running_debugger(demo_cluster: DemoCl
         browser.table.focus()
         form = await open_form(pilot)
         offer = str(form.query_one("#reuse-offer").render())
-        assert f"ctrl+r attaches to {first} instead" in offer
+        assert f"Ctrl+R attaches to {first} instead" in offer
         await pilot.press("ctrl+r")
         await wait_for(pilot, lambda: not isinstance(app.screen, DebugFormModal), what="form closed")
         assert len(_ephemeral(demo_cluster)) == 1  # nothing new piled up

@@ -60,7 +60,7 @@ async def test_d_down_enter_creates_nothing_and_moves_the_mode_the_user_sees(dem
         await pilot.pause()
         assert isinstance(app.screen, DebugFormModal) and not form.creating
         assert app.focused is not None and app.focused.id != "mode"
-        await wait_for(pilot, lambda: "ctrl+s creates: Copy and share" in "\n".join(screen_lines(app)),
+        await wait_for(pilot, lambda: "Ctrl+S creates: Copy and share" in "\n".join(screen_lines(app)),
                        what="the create line")
         # Enter in a text field moves on too: only ctrl+s creates
         image = form.query_one("#image", Input)
@@ -81,7 +81,7 @@ async def test_keys_from_a_fresh_form_create_the_mode_shown(demo_cluster: DemoCl
         for key in keys:
             await pilot.press(key)
         await wait_for(pilot, lambda: chosen_rows(app) == [MODE_ROWS[mode]], what=f"{mode} shown as chosen")
-        await wait_for(pilot, lambda: f"ctrl+s creates: {MODE_ROWS[mode]}" in "\n".join(screen_lines(app)),
+        await wait_for(pilot, lambda: f"Ctrl+S creates: {MODE_ROWS[mode]}" in "\n".join(screen_lines(app)),
                        what="the create line naming the mode")
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: not isinstance(app.screen, DebugFormModal), timeout=15, what="created")
@@ -126,7 +126,7 @@ async def test_80x24_a_failing_preflight_is_summed_up_at_the_top_and_ctrl_s_asks
 
         await wait_for(pilot, lambda: "✘ pre-flight: 3 failed: runAsNonRoot, Pod Security, server dry run ↓" in top(),
                        what=f"the summary at the top: {top()}")
-        assert "ctrl+s creates: Targeted PID namespace on" in top()
+        assert "Ctrl+S creates: Targeted PID namespace on" in top()
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="the question")
         question: Any = app.screen

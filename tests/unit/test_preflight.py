@@ -388,7 +388,7 @@ def test_the_form_words_for_the_command_line_fixes() -> None:
 
     assert form_wording("use --profile=restricted") == "use profile restricted"
     assert form_wording("attach to it instead: pass --reuse (or kubectl attach -it p -c d -n ns)") == (
-        "attach to it instead: press ctrl+r (or kubectl attach -it p -c d -n ns)")
+        "attach to it instead: press Ctrl+R (or kubectl attach -it p -c d -n ns)")
     assert form_wording("pick another --copy-to NAME, or remove the old copy (ephemera cleanup)") == (
         "pick another copy name, or remove the old copy (C: cleanup)")
     assert form_wording("add --run-as-user=65532 (or --custom with securityContext.runAsUser), or a non-root "

@@ -10,14 +10,14 @@ server's dry run...) runs in a thread worker on open and 0.4 s after the last ch
 
 Keys: the focus starts in the mode list, where ↑/↓ choose the mode itself (the row marked `(•)` is
 the one created); Enter there or in a text field moves to the next field, never creates. Only
-ctrl+s creates, and the line at the top of the form says what it creates ("ctrl+s creates:
+Ctrl+S creates, and the line at the top of the form says what it creates ("Ctrl+S creates:
 Targeted PID namespace on app ...") and the pre-flight's verdict ("pre-flight: 1 failed: static
-pod"), fixed above the scrolling fields so it shows at 80x24. ctrl+s first waits for the
+pod"), fixed above the scrolling fields so it shows at 80x24. Ctrl+S first waits for the
 pre-flight of the values on screen; a failed check (a refused server dry run included), a
 pre-flight that could not run, privileged or replace ask first (ConfirmModal, focus on Cancel,
 listing why). The creation runs in a worker; a refusal (403/422/404) stays in the form with the
-server's message and the fix. Success dismisses the form with a `DebugStarted`; so does ctrl+r ("attach to the
-running debugger-xyz instead"). ctrl+y copies the kubectl command.
+server's message and the fix. Success dismisses the form with a `DebugStarted`; so does Ctrl+R ("attach to the
+running debugger-xyz instead"). Ctrl+Y copies the kubectl command.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ from tui.debug.planner import DebugPlan, plan
 from tui.debug.preflight import reusable_container, run_checks
 from tui.debug.request import DEFAULT_IMAGE, PULL_POLICIES, DebugRequest, Mode, Profile
 from tui.display_text import safe_text, sanitize_text, visible_line
+from tui.keymap import key_label
 from tui.kube.debug_creation import Creation, create_debug
 from tui.kube.debug_runner import gather_facts
 from tui.kube.errors import describe_exception
@@ -56,6 +57,8 @@ from widgets.kubectl_preview import KubectlPreview
 from widgets.preflight_list import PreflightList, form_wording
 
 PREFLIGHT_DEBOUNCE_SECONDS = 0.4
+# The form's keys; the text naming them shows them as the footer does (`key_label`: "Ctrl+S").
+CREATE_KEY, COPY_KEY, REUSE_KEY = "ctrl+s", "ctrl+y", "ctrl+r"
 NARROW_WIDTH = 118
 COMMON_IMAGES = ("busybox", "busybox:1.36", "alpine", "nicolaka/netshoot", "ubuntu", "debian")
 MODE_IDS = {Mode.SHARED_NETWORK: "mode-shared-network", Mode.TARGET: "mode-target", Mode.COPY: "mode-copy"}
@@ -166,9 +169,9 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
     """
     HELP_TITLE = "debug form"  # the help's title: "Keys: debug form"
     BINDINGS = [
-        Binding("ctrl+s", "create", "Create", priority=True),
-        Binding("ctrl+y", "copy_command", "Copy kubectl command", priority=True),
-        Binding("ctrl+r", "reuse", "Attach to the running debugger", priority=True),
+        Binding(CREATE_KEY, "create", "Create", priority=True),
+        Binding(COPY_KEY, "copy_command", "Copy kubectl command", priority=True),
+        Binding(REUSE_KEY, "reuse", "Attach to the running debugger", priority=True),
         Binding("escape", "cancel", "Cancel"),
     ]
 
@@ -225,7 +228,8 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
         target_value = self.targets[0][1] if self.targets else Select.NULL
         form = VerticalScroll(id="debug-form")
         form.border_title = Text(visible_line(f"Debug {self.namespace}/{self.pod_name}"))
-        form.border_subtitle = "ctrl+s create · ↑↓ mode · Tab/Enter next · ctrl+y copy · ctrl+r reuse · Esc cancel"
+        form.border_subtitle = (f"{key_label(CREATE_KEY)} create · ↑↓ mode · Tab/Enter next · {key_label(COPY_KEY)} copy"
+                                f" · {key_label(REUSE_KEY)} reuse · Esc cancel")
         with form:
             with Vertical(id="form-top"):  # above the scrolling fields: seen at 80x24 whatever the scroll
                 yield Static("", id="form-summary")
@@ -365,7 +369,7 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
             return  # e.g. the Changed events of widgets just mounted: nothing to re-plan
         if self.create_after_preflight:
             self.create_after_preflight = False
-            self._set_status(Text("not created: the form changed while its pre-flight ran (ctrl+s again)",
+            self._set_status(Text(f"not created: the form changed while its pre-flight ran ({key_label(CREATE_KEY)} again)",
                                   style="yellow"))
         self._show_error("", "")  # a refusal was about other values: it must not stay on screen for these
         self._update_copy_section()
@@ -409,10 +413,10 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
         text = Text()
         request, target = self.request, self.values().target
         if request is None:
-            text.append("ctrl+s cannot create yet: ", style="bold")
+            text.append(f"{key_label(CREATE_KEY)} cannot create yet: ", style="bold")
             text.append(self.problem, style="red")
         else:
-            text.append("ctrl+s creates: ", style="bold")
+            text.append(f"{key_label(CREATE_KEY)} creates: ", style="bold")
             title = MODE_LESSONS[request.mode][0]
             text.append(f"{title} on {target or '?'}" if request.mode is Mode.TARGET else title, style="bold")
             if request.mode is not Mode.COPY:
@@ -433,7 +437,7 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
         if container:
             offer.append(f"↺ {container} ({self.request.image if self.request else ''}, same mode) is already "
                          "running in this pod: ", style="")
-            offer.append(f"ctrl+r attaches to {container} instead", style="bold")
+            offer.append(f"{key_label(REUSE_KEY)} attaches to {container} instead", style="bold")
             offer.append(" (ephemeral containers can never be removed)", style="dim")
         _show(self.query_one("#reuse-offer", Static), offer)
 
