@@ -106,7 +106,8 @@ def share_pid_lesson(pod: dict) -> str:
     if kind in ("ReplicaSet", "ReplicationController"):
         return (f"shareProcessNamespace set in {kind} {name} reaches only new pods: this one would have to "
                 f"be deleted, its broken state with it; {copy}")
-    return f"turning shareProcessNamespace on in {kind} {name} rolls all its pods, this broken one too; {copy}"
+    return (f"turning shareProcessNamespace on in {kind} {name} rolls all its pods, this one too (a restart "
+            f"loses its state); {copy}")
 
 
 def node_os(pod: dict, nodes: dict[str, dict]) -> str:
