@@ -152,11 +152,24 @@ def help_for_screen(screen: Screen[Any]) -> tuple[str, list[tuple[str, str]]]:
     return f"Keys: {title}", extra + binding_rows(screen)
 
 
+MORE_BELOW = "↓ more below: j/↓, PgDn, G end"
+MORE_ABOVE = "↑ g/Home top"
+
+
 class HelpModal(ModalScreen[None]):
+    """The keys of the focused view, scrolled as the pod table is (j/k, PgUp/PgDn, g/G, Home/End);
+    the frame's bottom line says when there is more below (or above)."""
+
     BINDINGS = [
         Binding("escape", "close", "Close"),
         Binding("q", "close", "Close", show=False),
         Binding("question_mark,f1", "close", "Close", show=False),
+        Binding("j,down", "scroll(1)", "Scroll down", show=False),
+        Binding("k,up", "scroll(-1)", "Scroll up", show=False),
+        Binding("pagedown,space", "page(1)", "Page down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("g,home", "top", "Top", show=False),
+        Binding("G,end", "bottom", "Bottom", show=False),
     ]
 
     def __init__(self, title: str, keys: list[tuple[str, str]], *, show_filter: bool | None = None,
@@ -210,6 +223,39 @@ class HelpModal(ModalScreen[None]):
                 for note in self.notes:
                     yield Static(safe_text(f"• {note}", style="yellow"))
             yield Static(Text(f"\n{self.closing_hint}", style="dim"))
+
+    @property
+    def scroller(self) -> VerticalScroll:
+        return self.query_one("#help", VerticalScroll)
+
+    def on_mount(self) -> None:
+        scroller = self.scroller
+        self.watch(scroller, "scroll_y", self._show_more, init=False)
+        self.watch(scroller, "virtual_size", self._show_more)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._show_more)  # the frame's new height: another max_scroll_y
+
+    def _show_more(self, _value: object = None) -> None:
+        """"↓ more below" on the frame while the help goes on below it ("↑ ... top" once at the end)."""
+        scroller = self.scroller
+        if scroller.scroll_y < scroller.max_scroll_y:
+            scroller.border_subtitle = MORE_BELOW
+        else:
+            scroller.border_subtitle = MORE_ABOVE if scroller.scroll_y > 0 else ""
+
+    def action_scroll(self, lines: int) -> None:
+        self.scroller.scroll_relative(y=lines, animate=False)
+
+    def action_page(self, pages: int) -> None:
+        scroller = self.scroller
+        scroller.scroll_relative(y=pages * max(1, scroller.scrollable_content_region.height - 1), animate=False)
+
+    def action_top(self) -> None:
+        self.scroller.scroll_home(animate=False)
+
+    def action_bottom(self) -> None:
+        self.scroller.scroll_end(animate=False)
 
     def action_close(self) -> None:
         self.dismiss(None)
