@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from datetime import datetime
 
-from rich.console import Group, RenderableType
+from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
@@ -246,10 +247,6 @@ class ContainerInspector(VerticalScroll, can_focus=True):
         """The inspector's content as plain text (for tests and screen readers)."""
         if self.pod is None:
             return "No pod selected"
-        import io
-
-        from rich.console import Console
-
         buffer = io.StringIO()
         console = Console(file=buffer, width=max(self.size.width, 100), color_system=None, legacy_windows=False)
         console.print(self._rendered(self.pod))

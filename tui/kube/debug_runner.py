@@ -35,6 +35,7 @@ from tui.debug.request import DebugRequest, Mode
 from tui.kube import change_audit
 from tui.kube.errors import ClusterError
 from tui.kube.requests import WATCH_GRACE, Answer, get_json, open_response, send, send_planned, watch_timeout
+from tui.pods.status import format_age, pod_status_reason
 
 if TYPE_CHECKING:
     from tui.kube.connection import ClusterConnection
@@ -452,16 +453,12 @@ class CopyInfo:
     phase: str  # kubectl's STATUS column (e.g. ImagePullBackOff, CreateContainerConfigError)
 
     def age(self, now: datetime | None = None) -> str:
-        from tui.pods.status import format_age
-
         return format_age(self.created_at, now or datetime.now(UTC)) if self.created_at else "?"
 
 
 def list_copies(conn: ClusterConnection, namespace: str | None) -> list[CopyInfo]:
     """Ephemera's copies (with kubectl's STATUS, so a copy stuck pulling its image shows it) in `namespace` (None: every namespace), sorted by namespace and name.
     Pods are filtered by the label on the server and checked again here."""
-    from tui.pods.status import pod_status_reason
-
     path = pod_path(namespace) if namespace else "/api/v1/pods"
     listing = get_json(conn, path, {"labelSelector": MANAGED_SELECTOR})
     copies = []
