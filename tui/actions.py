@@ -75,9 +75,10 @@ class Action:
 
 ACTIONS: tuple[Action, ...] = (
     # the pod browser, in the palette's order (`footer_rank`: the footer's, what fits in 80 columns first)
-    Action("namespace", "n", "Namespace", "pick a namespace (from the API server, or all)", run="pick_namespace",
+    # the footer's words are short (the header's "ns", "ctx") so that every footer key fits in 80 columns
+    Action("namespace", "n", "ns", "pick a namespace (from the API server, or all)", run="pick_namespace",
            footer_rank=8, palette=("Switch namespace…", "pick a namespace from the cluster")),
-    Action("context", "c", "Context", "pick a kubeconfig context (reconnects)", run="pick_context", footer_rank=9,
+    Action("context", "c", "ctx", "pick a kubeconfig context (reconnects)", run="pick_context", footer_rank=9,
            palette=("Switch context…", "pick a kubeconfig context")),
     Action("all_namespaces", "A", "All ns", "toggle all namespaces", run="toggle_all_namespaces", footer_rank=10,
            palette=("Toggle all namespaces", "show pods of every namespace")),

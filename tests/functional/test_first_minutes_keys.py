@@ -3,11 +3,16 @@ selected, an unbound key says so, the help scrolls and says there is more, the h
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
-from helpers.browser import screen_lines, wait_for
+from helpers.attach import add_debug_container_to
+from helpers.browser import make_app, screen_lines, wait_for
 from helpers.debug_ui import app_for
+from helpers.session_panes import SLIM, attach_first
+from tui.actions import ACTIONS, BROWSER
 from tui.demo.cluster import DemoCluster
+from tui.keymap import key_label
 from tui.screens.help_modal import HelpModal
 
 
@@ -34,3 +39,36 @@ async def test_the_help_says_more_is_below_and_scrolls_with_the_table_keys(share
         await wait_for(pilot, lambda: scroller.scroll_y > 1, what="PgDn: a page down")
         await pilot.press("pageup")
         await wait_for(pilot, lambda: scroller.scroll_y == 0, what="PgUp: back to the top")
+
+
+async def test_the_tab_bar_hint_keeps_esc_and_reattach_at_120_and_80_columns(demo_cluster: DemoCluster) -> None:
+    add_debug_container_to(demo_cluster.kubeconfig_path, "debugger", target="app", pod=SLIM[1])
+    for size in ((120, 40), (80, 24)):
+        app: Any = make_app(demo_cluster.kubeconfig_path)
+        async with app.run_test(size=size) as pilot:
+            pane = await attach_first(pilot, SLIM)
+            await asyncio.to_thread(demo_cluster.faults.cut_streams, "default", SLIM[1], "debugger")
+            await wait_for(pilot, lambda: pane.badge.text == "connection lost", what="the session lost")
+            await pilot.press("ctrl+right_square_bracket")
+            tabs = app.browser.sessions
+            await wait_for(pilot, lambda: app.focused is tabs.tab_bar, what="the tab bar")
+            hint = tabs.query_one("#session-hint")
+            shown = lambda: [line for line in screen_lines(app) if "Enter pane" in line]  # noqa: E731
+            await wait_for(pilot, shown, what="the tab bar's hint on screen")
+            line = shown()[0]
+            assert "Esc browser" in line and "r re-attach" in line and "x close" in line, (size, line)
+            assert line.rstrip().endswith(str(hint.render()).rstrip()), (size, line)  # nothing cut in a word
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: app.focused is pane.terminal, what="back in the pane")
+            await wait_for(pilot, lambda: any("Esc or Ctrl+] leave pane · r re-attach" in line
+                                              for line in screen_lines(app)), what="the pane's hint: r")
+
+
+async def test_the_footer_shows_every_footer_key_at_80_columns(shared_cluster: DemoCluster) -> None:
+    app: Any = app_for(shared_cluster)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.browser.header.state == "live", what="live")
+        ranked = sorted((a for a in ACTIONS if a.view == BROWSER and a.footer_rank is not None),
+                        key=lambda a: a.footer_rank or 0)
+        expected = " ".join(f"{key_label(a.keys)} {a.footer}" for a in ranked)
+        await wait_for(pilot, lambda: expected in screen_lines(app)[-1], what=f"{expected!r} in the footer")

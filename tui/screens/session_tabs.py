@@ -51,14 +51,28 @@ ACTIVITY_MARK = "✱"  # on a tab not shown whose session printed something sinc
 HINT_TERMINAL = "Ctrl+] leave pane · Ctrl+PgUp/PgDn switch tab"
 # in a web browser, which switches its own tabs on Ctrl+PgUp/PgDn (tui/actions.py: browser_keys)
 HINT_TERMINAL_IN_BROWSER = "Ctrl+] leave pane · Ctrl+Shift+←/→ switch tab"
+# The hints name the keys most needed first: a hint wider than its line keeps the items that fit,
+# in this order (`fit_hint`), never half a word.
 HINT_TAB_BAR = (
-    "Enter pane · ←/→ tabs · z full-screen · o beside · x close · y copy screen · v select lines (or drag the mouse)"
-    " · w save .cast"
-    " · r re-attach · Esc browser"
+    "Esc browser · Enter pane · ←/→ tabs · r re-attach · x close · z full-screen · o beside · y copy screen"
+    " · v select lines (or drag the mouse) · w save .cast"
 )
 HINT_TAB_BAR_GONE = HINT_TAB_BAR.replace(" · r re-attach", "")  # the shown pane's pod was deleted
 HINT_SCROLLED = "↑ scrolled back (Shift+End: bottom)"
-HINT_SELECTING = "j/k (↑/↓) extend the selection · PgUp/PgDn by a page · y copy the lines · Esc cancel"
+HINT_SELECTING = "Esc cancel · j/k (↑/↓) extend the selection · y copy the lines · PgUp/PgDn by a page"
+HINT_SEPARATOR = " · "
+
+
+def fit_hint(hint: str, width: int) -> str:
+    """`hint`'s items (" · " between them) that fit in `width` cells, in their order: an item too
+    wide for what is left is dropped whole (a later, shorter one may still fit). `width` <= 0: all."""
+    if width <= 0:
+        return hint
+    kept: list[str] = []
+    for item in hint.split(HINT_SEPARATOR):
+        if not kept or Text(HINT_SEPARATOR.join([*kept, item])).cell_len <= width:
+            kept.append(item)
+    return HINT_SEPARATOR.join(kept)
 
 
 def badge_text(badge: Badge) -> Text:
@@ -201,11 +215,13 @@ class SessionTabs(Vertical):
         self.layout_mode: Layout | None = None  # None: not chosen yet (by width at the first open)
         self._serial = 0
         self.on_leave: Callable[[], None] | None = None  # where Esc on the tab bar sends the focus
+        self._hint = ""  # the hint line's whole text (what fits of it is shown)
 
     def compose(self) -> ComposeResult:
         yield SessionTabBar(id="session-tab-bar")
         yield ContentSwitcher(id="session-switcher")
-        yield Static(self._hint_terminal, id="session-hint")
+        self._hint = self._hint_terminal
+        yield Static(self._hint, id="session-hint")
 
     @property
     def _hint_terminal(self) -> str:
@@ -437,11 +453,13 @@ class SessionTabs(Vertical):
         if isinstance(focused, TerminalView):
             hint = self._hint_terminal
             if pane is not None and pane.finished:
-                hint = "Esc or " + hint  # nothing runs in the pane to take Esc
+                leave, _, rest = hint.partition(HINT_SEPARATOR)
+                hint = "Esc or " + leave  # nothing runs in the pane to take Esc
                 if pane.can_reattach:
                     hint += " · r re-attach"
                 elif pane.badge.state == "no-shell":
                     hint += " · d debug it with an ephemeral container"
+                hint += HINT_SEPARATOR + rest
             if pane is not None and not pane.terminal.following:
                 # After the leave chord, which must stay visible on a narrow screen.
                 hint = hint.replace(" · ", f" · {HINT_SCROLLED} · ", 1)
@@ -450,7 +468,16 @@ class SessionTabs(Vertical):
                 HINT_TAB_BAR_GONE if pane is not None and pane.gone else HINT_TAB_BAR)
         else:
             hint = "t into the panes (Ctrl+] comes back out)"
-        self.query_one("#session-hint", Static).update(hint)
+        line = self.query_one("#session-hint", Static)
+        self._hint = hint
+        line.update(fit_hint(hint, line.content_region.width))
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._refit_hint)  # the line's new width, once laid out
+
+    def _refit_hint(self) -> None:
+        line = self.query_one("#session-hint", Static)
+        line.update(fit_hint(self._hint, line.content_region.width))
 
     # ------------------------------------------------------------------ pane actions
     def action_close_tab(self) -> None:
