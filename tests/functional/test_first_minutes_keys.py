@@ -6,13 +6,17 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from textual import events
+from textual.widgets import Input
+
 from helpers.attach import add_debug_container_to
 from helpers.browser import make_app, screen_lines, wait_for
-from helpers.debug_ui import app_for
+from helpers.debug_ui import app_for, notifications, select
 from helpers.session_panes import SLIM, attach_first
 from tui.actions import ACTIONS, BROWSER
 from tui.demo.cluster import DemoCluster
 from tui.keymap import key_label
+from tui.screens.debug_form_modal import DebugFormModal
 from tui.screens.help_modal import HelpModal
 
 
@@ -72,3 +76,40 @@ async def test_the_footer_shows_every_footer_key_at_80_columns(shared_cluster: D
                         key=lambda a: a.footer_rank or 0)
         expected = " ".join(f"{key_label(a.keys)} {a.footer}" for a in ranked)
         await wait_for(pilot, lambda: expected in screen_lines(app)[-1], what=f"{expected!r} in the footer")
+
+
+async def test_d_typed_right_after_the_filter_debugs_the_pod_the_filter_selected(shared_cluster: DemoCluster) -> None:
+    """`/ nonroot Enter d` typed in one burst (as a fast typist, or a paste, reaches the app): the
+    form is for nonroot-app, the pod the filter leaves selected, never the one selected before."""
+    app: Any = app_for(shared_cluster)
+    async with app.run_test(size=(80, 24)) as pilot:
+        browser = app.browser
+        await select(pilot, SLIM)
+        await pilot.press("slash", *"nonroot")
+        await wait_for(pilot, lambda: browser.query_one("#filter", Input).value == "nonroot", what="typed")
+        # Enter and d queued together: d is routed before the submitted filter would be handled
+        for key, character in (("enter", "\r"), ("d", "d")):
+            app.post_message(events.Key(key, character))
+        await wait_for(pilot, lambda: isinstance(app.screen, DebugFormModal), what="the debug form")
+        form = app.screen
+        assert (form.namespace, form.pod_name) == ("default", "nonroot-app"), form.pod_name
+        # the form names the pod it will change, visibly at 80x24
+        await wait_for(pilot, lambda: any("Debug default/nonroot-app" in line for line in screen_lines(app)),
+                       what="the form's title on screen")
+        assert browser.table.selected_key == ("default", "nonroot-app")
+
+
+async def test_an_unbound_key_in_the_browser_says_so_once_in_a_while(shared_cluster: DemoCluster) -> None:
+    app: Any = app_for(shared_cluster)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.browser.header.state == "live", what="live")
+        await pilot.press("x")
+        hint = "x: no such key here; ? lists the keys"
+        await wait_for(pilot, lambda: hint in notifications(app), what="the unbound key's hint")
+        await pilot.press("x", "x")
+        await pilot.pause()
+        assert notifications(app).count(hint) == 1, notifications(app)  # rate-limited
+        # typed into the filter field: no hint
+        await pilot.press("slash", "y")
+        await wait_for(pilot, lambda: app.browser.query_one("#filter", Input).value == "y", what="typed")
+        assert not any("y: no such key" in n for n in notifications(app))

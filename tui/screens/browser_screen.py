@@ -57,6 +57,7 @@ from tui.screens.debug_followup import (
 from tui.screens.picker_modal import PickerModal
 from tui.screens.session_panes import attach_selected, shell_selected
 from tui.screens.session_tabs import SessionTabs
+from tui.screens.unbound_keys import UnboundKeyHint
 from widgets.cluster_header import ClusterHeader
 from widgets.container_inspector import ContainerInspector
 from widgets.pod_table import PodTable
@@ -138,6 +139,7 @@ class BrowserScreen(Screen[None]):
         self._table_had_focus = False  # the table was focused when a message took its place
         self._filter_timer: Timer | None = None  # the typed filter's debounce
         self._gc_frozen_for: PodWatcher | None = None  # the watch whose pods were excluded from the GC
+        self._unbound_key_hint = UnboundKeyHint()  # "x: no such key here" (rate-limited)
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -542,6 +544,10 @@ class BrowserScreen(Screen[None]):
     def _background_failed(self, message: BackgroundFailed) -> None:
         if message.group == "cluster-objects":
             message.stop()  # the watcher reports connectivity; the facts stay "unknown"
+
+    def on_key(self, event: events.Key) -> None:
+        """A key nothing here is bound to (nor a field or a pane took) says so, not silence."""
+        self._unbound_key_hint(self, event)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """In a focused terminal pane every key goes to the container: none of the browser's
