@@ -182,11 +182,13 @@ async def test_two_tabs_run_at_once_and_switch_from_inside_the_terminal(
         assert "slim-79487d6484-h4rss/debugger" in tabs.tab_bar.text and "shared-pid-demo/worker" in tabs.tab_bar.text
         await wait_for(pilot, lambda: pilot.app.focused is second.terminal, what="second terminal focused")
         await run_line(pilot, second, "echo second-tab", "second-tab")
-        await type_line(pilot, "sleep 0.5; echo later-output")
+        await type_line(pilot, "cat")  # prints each line it gets: output when the test says, no race with a clock
 
         await pilot.press("ctrl+pagedown")  # wraps to the first tab, focus stays in a terminal
         await wait_for(pilot, lambda: tabs.current is first and pilot.app.focused is first.terminal, what="tab 1")
-        # The hidden tab printed something: its tab is marked until it is shown again.
+        # The hidden tab prints something (its program gets a line, as from another client attached
+        # to it): its tab is marked until it is shown again.
+        assert second.runner.write(b"later-output\r")
         await wait_for(pilot, lambda: "later-output" in text_of(second), what="output in the hidden tab")
         await wait_for(pilot, lambda: f"worker ● live {ACTIVITY_MARK}" in tabs.tab_bar.text, what="the activity mark")
         assert f"debugger ● live {ACTIVITY_MARK}" not in tabs.tab_bar.text
