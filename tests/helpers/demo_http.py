@@ -47,8 +47,8 @@ class Raw:
                                  timeout=timeout)
 
     def json(self, method: str, path: str, body: Any = None, content_type: str = "application/json",
-             headers: dict[str, str] | None = None) -> tuple[int, Any]:
-        response = self.request(method, path, body, content_type, headers)
+             headers: dict[str, str] | None = None, timeout: float = 10) -> tuple[int, Any]:
+        response = self.request(method, path, body, content_type, headers, timeout=timeout)
         return response.status, json.loads(response.data) if response.data else None
 
     def stream(self, path: str, timeout: float = 10) -> WatchStream:
