@@ -12,7 +12,6 @@ import json
 import re
 import subprocess
 import threading
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO
@@ -397,11 +396,9 @@ def test_delete_pod(demo_cluster: DemoCluster, kubectl: str) -> None:
     watch = kubectl_background(kubectl, demo_cluster, "get", "pod", "web-5d9c7b8f4-m4k8p", "-w")
     try:
         watch.wait_for("web-5d9c7b8f4-m4k8p")
-        started = time.monotonic()
         result = kubectl_run(kubectl, demo_cluster, "delete", "pod", "web-5d9c7b8f4-m4k8p")
         assert result.returncode == 0, result.stderr
         assert result.stdout.strip() == 'pod "web-5d9c7b8f4-m4k8p" deleted'
-        assert time.monotonic() - started < 10
         # graceful deletion as a real cluster shows it: Terminating, the containers stop, then gone
         rows = [line.split()[1:3] for line in watch.wait_for("web-5d9c7b8f4-m4k8p", count=4)]
         assert rows == [["1/1", "Running"], ["1/1", "Terminating"], ["0/1", "Terminating"], ["0/1", "Terminating"]]
