@@ -160,7 +160,10 @@ ACTIONS: tuple[Action, ...] = (
            remappable=False),
     Action("save_cast", "w", "Save .cast", view=TAB_BAR, remappable=False,
            palette=("Save pane as .cast", "an asciicast recording of the current pane")),
-    Action("leave", "escape", "Browser", view=TAB_BAR, remappable=False),
+    # priority: resolved when Esc arrives, not once it has bubbled up to the app, by when a `/` typed
+    # right behind it (itself priority) has focused the filter field, whose Esc clears the filter;
+    # SessionTabs.check_action leaves Esc to a focused terminal pane (the program's)
+    Action("leave", "escape", "Browser", view=TAB_BAR, remappable=False, priority=True),
 )
 
 

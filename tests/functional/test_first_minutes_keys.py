@@ -12,12 +12,14 @@ from textual.widgets import Input
 from helpers.attach import add_debug_container_to
 from helpers.browser import make_app, screen_lines, wait_for
 from helpers.debug_ui import app_for, notifications, select
-from helpers.session_panes import SLIM, attach_first
+from helpers.session_panes import SLIM, attach_first, panes
 from tui.actions import ACTIONS, BROWSER
 from tui.demo.cluster import DemoCluster
 from tui.keymap import key_label
 from tui.screens.debug_form_modal import DebugFormModal
 from tui.screens.help_modal import HelpModal
+from tui.screens.picker_modal import PickerModal
+from widgets.terminal.terminal_view import TerminalView
 
 
 async def test_the_help_says_more_is_below_and_scrolls_with_the_table_keys(shared_cluster: DemoCluster) -> None:
@@ -113,3 +115,45 @@ async def test_an_unbound_key_in_the_browser_says_so_once_in_a_while(shared_clus
         await pilot.press("slash", "y")
         await wait_for(pilot, lambda: app.browser.query_one("#filter", Input).value == "y", what="typed")
         assert not any("y: no such key" in n for n in notifications(app))
+
+
+async def test_ctrl_bracket_esc_slash_filter_enter_d_in_one_burst(shared_cluster: DemoCluster) -> None:
+    """The issue's `Ctrl+] Esc / nonroot Enter d`, typed fast from a pane (no shell in slim's app
+    container): Esc leaves the tab bar without clearing the filter, the keys behind Ctrl+] are not
+    the pane's, and the form is for nonroot-app, the pod the new filter selected."""
+    app: Any = app_for(shared_cluster)
+    async with app.run_test(size=(80, 24)) as pilot:
+        browser = app.browser
+        await pilot.press("slash", *"slim", "enter")
+        await select(pilot, SLIM)
+        await pilot.press("s")
+        await wait_for(pilot, lambda: isinstance(app.screen, PickerModal), what="the container picker")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: panes(pilot) and panes(pilot)[0].badge.state == "no-shell", what="the pane")
+        await wait_for(pilot, lambda: isinstance(app.focused, TerminalView), what="the pane focused")
+        cleared: list[object] = []
+        clear_filter = browser.clear_filter
+        browser.clear_filter = lambda: (cleared.append(app.focused), clear_filter())
+        burst = [("ctrl+right_square_bracket", None), ("escape", "\x1b"), ("slash", "/"),
+                 *[(c, c) for c in "nonroot"], ("enter", "\r"), ("d", "d")]
+        for key, character in burst:  # queued at once: each is routed before the one before is done
+            app.post_message(events.Key(key, character))
+        await wait_for(pilot, lambda: isinstance(app.screen, DebugFormModal), what="the debug form")
+        assert (app.screen.namespace, app.screen.pod_name) == ("default", "nonroot-app")
+        assert not cleared, f"Esc cleared the filter (focus then: {cleared})"
+        assert browser.pod_filter.text == "nonroot"
+        await wait_for(pilot, lambda: any("Debug default/nonroot-app" in line for line in screen_lines(app)),
+                       what="the form's title names the pod, at 80x24")
+
+
+async def test_esc_in_a_live_pane_is_the_programs(demo_cluster: DemoCluster) -> None:
+    add_debug_container_to(demo_cluster.kubeconfig_path, "debugger", target="app", pod=SLIM[1])
+    app: Any = make_app(demo_cluster.kubeconfig_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        pane = await attach_first(pilot, SLIM)
+        sent: list[bytes] = []
+        write = pane.runner.write
+        pane.runner.write = lambda data: (sent.append(data), write(data))[1]
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: b"\x1b" in sent, what="Esc sent to the shell")
+        assert app.focused is pane.terminal

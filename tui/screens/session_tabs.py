@@ -422,6 +422,12 @@ class SessionTabs(Vertical):
         else:
             self.action_focus_terminal()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Esc (priority, tui/actions.py) leaves the tab bar; in a focused pane it is the program's."""
+        if action == "leave" and isinstance(self.app.focused, TerminalView):
+            return False
+        return True
+
     def action_leave(self) -> None:
         if self._selecting:
             self._clear_selection()
@@ -439,7 +445,7 @@ class SessionTabs(Vertical):
     @on(TerminalLeave)
     def _terminal_leave(self, message: TerminalLeave) -> None:
         message.stop()
-        self.tab_bar.focus()
+        self.screen.set_focus(self.tab_bar)  # at once: the keys typed behind Ctrl+] are the tab bar's
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         self._update_hint()

@@ -33,6 +33,10 @@ from textual.timer import Timer
 from widgets.terminal.engine import CellStyle, Color, TerminalEngine
 from widgets.terminal.keys import LEAVE_HINT, LEAVE_KEY, key_to_bytes, paste_to_bytes
 
+# Keys typed behind Ctrl+] handed back to the app at most this many times (a leave nobody handles:
+# then they reach the program, as before)
+MAX_REQUEUED_KEYS = 200
+
 __all__ = ["TerminalInput", "TerminalLeave", "TerminalResized", "TerminalScrolled", "TerminalSelected", "TerminalView"]
 
 FRAME_INTERVAL = 1 / 60  # seconds between two repaints at most (Textual paints at 60 fps at most too)
@@ -152,6 +156,10 @@ class TerminalView(ScrollView, can_focus=True):
         self._resize_timer: Timer | None = None
         self._sized = False
         self._follow = True
+        # Ctrl+] was pressed: keys typed behind it (already routed here) are not the program's but
+        # the next view's; they go back to the app until the focus has left (see on_key)
+        self._leaving = False
+        self._requeued = 0
         self._first_key = self.engine.line_key(0)
         self._cursor_index = -1
         self._mouse_button = -1
@@ -554,7 +562,14 @@ class TerminalView(ScrollView, can_focus=True):
         event.stop()
         event.prevent_default()
         key = event.key
+        if self._leaving and self._requeued < MAX_REQUEUED_KEYS:
+            # typed right behind Ctrl+]: back to the app, which routes it to the focus once the
+            # leave has moved it (in order: every later key comes through here too)
+            self._requeued += 1
+            self.app.post_message(events.Key(key, event.character))
+            return
         if key == LEAVE_KEY:
+            self._leaving, self._requeued = True, 0
             self.post_message(TerminalLeave(terminal=self))
             return
         # Scrolling the scrollback (as in xterm, GNOME Terminal, Konsole); in the alternate screen
@@ -577,6 +592,7 @@ class TerminalView(ScrollView, can_focus=True):
             self._send(paste_to_bytes(event.text, bracketed=self.engine.bracketed_paste))
 
     def on_focus(self, event: events.Focus) -> None:
+        self._leaving = False
         self._refresh_cursor()
         if self.engine.modes.focus_events:
             self._send(b"\x1b[I")
