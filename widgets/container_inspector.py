@@ -150,6 +150,13 @@ def render_pod(
     return Group(*parts)
 
 
+def _key_of(pod: dict | None) -> tuple[str, str] | None:
+    if pod is None:
+        return None
+    meta = pod.get("metadata") or {}
+    return str(meta.get("namespace") or ""), str(meta.get("name") or "")
+
+
 class ContainerInspector(VerticalScroll, can_focus=True):
     """Shows one pod (kept live by the screen); scrolls with j/k when focused."""
 
@@ -201,6 +208,7 @@ class ContainerInspector(VerticalScroll, can_focus=True):
         self.namespaces: dict[str, dict] = {}
         self.notes: list[str] = []  # why namespaces / nodes could not be listed
         self._pinned_to_end = False  # G pressed: keep the end in view when the inspector grows
+        self._end_of: tuple[str, str] | None = None  # follow_end_of: the pod whose end stays in view
 
     def compose(self) -> ComposeResult:
         yield Static(Text("No pod selected", style="dim"), id="inspector-body")
@@ -218,9 +226,21 @@ class ContainerInspector(VerticalScroll, can_focus=True):
         self.border_title = self.BLURRED_TITLE
 
     def show(self, pod: dict | None, *, gone: bool = False) -> None:
+        key = _key_of(pod)
+        if self._end_of is not None and key != self._end_of:
+            self._end_of = None  # another pod: the end it followed was that of the other one
         self.pod = pod
         self.gone = gone
         self._redraw()
+        if self._end_of is not None and key == self._end_of:
+            self.call_after_refresh(lambda: self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True))
+
+    def follow_end_of(self, namespace: str, name: str) -> None:
+        """Keep the end of this pod's details in view while it is shown (a debugger just created:
+        the ephemeral containers are the last section), until another pod is shown."""
+        self._end_of = (namespace, name)
+        if _key_of(self.pod) == self._end_of:
+            self.call_after_refresh(lambda: self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True))
 
     def set_cluster_objects(
         self, *, nodes: dict[str, dict], namespaces: dict[str, dict], notes: list[str] | None = None

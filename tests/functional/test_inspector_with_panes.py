@@ -37,3 +37,46 @@ async def test_inspector_is_not_clipped_and_g_reaches_its_end_at_80x24(demo_clus
                        what="the inspector at its end")
         visible = inspector.scrollable_content_region.height
         assert visible >= 8, visible  # inside the inspector the browser takes most of the room
+
+
+async def test_the_inspector_shows_the_focused_panes_pod_then_the_tables_again(demo_cluster: DemoCluster) -> None:
+    """Issue 12 item 7: with the cursor on one pod and a pane of another focused, the inspector
+    shows the pod the keys go to; back in the table it follows the cursor again."""
+    add_debug_container_to(demo_cluster.kubeconfig_path, "debugger", target="app", pod=SLIM[1])
+    app: Any = make_app(demo_cluster.kubeconfig_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        browser = app.browser
+        await wait_for(pilot, lambda: SLIM in browser.table.pods, what="the slim pod listed")
+        browser.table.select_key(SLIM)
+        await pilot.press("a")
+        await wait_for(pilot, lambda: browser.sessions.panes and browser.sessions.panes[-1].badge.state == "live",
+                       what="a live pane")
+        await pilot.press("ctrl+right_square_bracket", "escape")
+        await wait_for(pilot, lambda: app.focused is browser.table, what="back in the table")
+        web = next(key for key in browser.table.pods if key[1].startswith("web-"))
+        browser.table.select_key(web)
+        await wait_for(pilot, lambda: browser.inspected == web, what="the cursor's pod in the inspector")
+        browser.sessions.action_focus_terminal()
+        await wait_for(pilot, lambda: browser.inspected == SLIM and SLIM[1] in browser.inspector.text,
+                       what="the focused pane's pod in the inspector")
+        await pilot.press("ctrl+right_square_bracket", "escape")
+        await wait_for(pilot, lambda: browser.inspected == web, what="the cursor's pod again")
+
+
+async def test_a_new_debugger_is_in_view_in_the_inspector(demo_cluster: DemoCluster) -> None:
+    """Issue 12 item 7: after the form creates a debugger, the inspector shows its pod scrolled to
+    the ephemeral containers (the last section), at 80x24 too."""
+    from helpers.debug_ui import open_form
+
+    app: Any = make_app(demo_cluster.kubeconfig_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        browser = app.browser
+        form = await open_form(pilot, SLIM)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.screen is browser, timeout=30, what="the form created it")
+        inspector = browser.inspector
+        await wait_for(pilot, lambda: "EPHEMERAL CONTAINERS (1)" in inspector.text, timeout=15,
+                       what="the debugger in the inspector")
+        await wait_for(pilot, lambda: inspector.max_scroll_y > 0 and inspector.scroll_y == inspector.max_scroll_y,
+                       what="the inspector scrolled to its end")
+        assert form.pod_name == SLIM[1]

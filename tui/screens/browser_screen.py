@@ -55,6 +55,7 @@ from tui.screens.debug_followup import (
     open_policy_audit,
 )
 from tui.screens.picker_modal import PickerModal
+from tui.screens.session_pane import SessionPane
 from tui.screens.session_panes import attach_selected, shell_selected
 from tui.screens.session_tabs import SessionTabs
 from tui.screens.unbound_keys import UnboundKeyHint
@@ -506,6 +507,21 @@ class BrowserScreen(Screen[None]):
     @on(PodTable.Selected)
     def _row_selected(self, event: PodTable.Selected) -> None:
         self.action_focus_inspector()
+
+    @on(events.DescendantFocus)
+    def _focus_moved(self, event: events.DescendantFocus) -> None:
+        """The inspector shows the pod of what has the focus: a session pane's pod while its
+        terminal has it, the table's cursor again when the table has it."""
+        widget = event.widget
+        if widget is self.table:
+            key = self.table.selected_key
+        else:
+            pane = next((node for node in widget.ancestors_with_self if isinstance(node, SessionPane)), None)
+            if pane is None:
+                return
+            key = (pane.target.namespace, pane.target.pod)
+        if key is not None and key != self.inspected and key in self.table.pods:
+            self.inspected = key
 
     def watch_inspected(self, key: PodKey | None) -> None:
         self.inspector.show(self.pod(key))

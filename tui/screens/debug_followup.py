@@ -96,6 +96,7 @@ def debug_started(browser: BrowserScreen, started: DebugStarted | None) -> None:
     if started is None:
         return
     browser.select_pod((started.namespace, started.pod))
+    browser.inspector.follow_end_of(started.namespace, started.pod)  # the new debugger: the last section
     if started.reused:
         open_attach(browser, started.namespace, started.pod, started.container)
         return
