@@ -12,18 +12,24 @@ from tui.demo.cluster import DemoCluster
 SLIM = ("default", "slim-79487d6484-h4rss")
 
 
+async def _slim_pane_then_the_table(pilot: Any, app: Any) -> None:
+    """A live pane attached to slim's debugger, then the focus back in the table."""
+    browser = app.browser
+    await wait_for(pilot, lambda: SLIM in browser.table.pods, what="the slim pod listed")
+    browser.table.select_key(SLIM)
+    await pilot.press("a")
+    await wait_for(pilot, lambda: browser.sessions.panes and browser.sessions.panes[-1].badge.state == "live",
+                   what="a live pane")
+    await pilot.press("ctrl+right_square_bracket", "escape")
+    await wait_for(pilot, lambda: app.focused is browser.table, what="back in the table")
+
+
 async def test_inspector_is_not_clipped_and_g_reaches_its_end_at_80x24(demo_cluster: DemoCluster) -> None:
     add_debug_container_to(demo_cluster.kubeconfig_path, "debugger", target="app", pod=SLIM[1])
     app: Any = make_app(demo_cluster.kubeconfig_path)
     async with app.run_test(size=(80, 24)) as pilot:
         browser = app.browser
-        await wait_for(pilot, lambda: SLIM in browser.table.pods, what="the slim pod listed")
-        browser.table.select_key(SLIM)
-        await pilot.press("a")
-        await wait_for(pilot, lambda: browser.sessions.panes and browser.sessions.panes[-1].badge.state == "live",
-                       what="a live pane")
-        await pilot.press("ctrl+right_square_bracket", "escape")
-        await wait_for(pilot, lambda: app.focused is browser.table, what="back in the table")
+        await _slim_pane_then_the_table(pilot, app)
         body = browser.query_one("#body")
         inspector = browser.inspector
         for step in ("beside the table", "inspecting"):
@@ -46,13 +52,7 @@ async def test_the_inspector_shows_the_focused_panes_pod_then_the_tables_again(d
     app: Any = make_app(demo_cluster.kubeconfig_path)
     async with app.run_test(size=(120, 40)) as pilot:
         browser = app.browser
-        await wait_for(pilot, lambda: SLIM in browser.table.pods, what="the slim pod listed")
-        browser.table.select_key(SLIM)
-        await pilot.press("a")
-        await wait_for(pilot, lambda: browser.sessions.panes and browser.sessions.panes[-1].badge.state == "live",
-                       what="a live pane")
-        await pilot.press("ctrl+right_square_bracket", "escape")
-        await wait_for(pilot, lambda: app.focused is browser.table, what="back in the table")
+        await _slim_pane_then_the_table(pilot, app)
         web = next(key for key in browser.table.pods if key[1].startswith("web-"))
         browser.table.select_key(web)
         await wait_for(pilot, lambda: browser.inspected == web, what="the cursor's pod in the inspector")
