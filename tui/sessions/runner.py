@@ -564,8 +564,9 @@ class SessionRunner:
                 self._set(SessionState("lost", self._argv(), tried, message=status.message))
             elif status.state == "failed":
                 error = status.error
-                if error is not None and error.status == 400 and self.pod is not None:
-                    entry = container_entry(self.pod, self.target.container)
+                if error is not None and error.status == 400:
+                    # (no copy of the pod yet: the watch's first list had not arrived when it opened)
+                    entry = container_entry(self.pod, self.target.container) if self.pod is not None else None
                     if entry is None:
                         # Just created: the copy of the pod does not show it yet.
                         self.stage = "waiting"
