@@ -62,10 +62,12 @@ def test_the_demo_leaves_the_users_config_file_alone(terminal: Terminal, tmp_pat
     terminal.wait(lambda s: re.search(r"^/ # ?$", s, re.MULTILINE), "the shell prompt")
     terminal.keys("C-]")
     terminal.wait_text("x close")
-    terminal.keys("Escape", "q")
-    deadline = time.monotonic() + 10
+    terminal.keys("Escape")  # then q once it is handled: read together they are Alt+q
+    terminal.wait(lambda s: "x close" not in s, "back in the browser")
+    terminal.keys("q")
+    deadline = time.monotonic() + 20
     while terminal.alive() and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not terminal.alive(), "ephemera did not quit on q"
+    assert not terminal.alive(), f"ephemera did not quit on q; screen:\n{terminal.screen()}"
     assert config.read_text() == USER_CONFIG
     assert sorted(p.name for p in config.parent.iterdir()) == ["config.toml"]
