@@ -428,6 +428,10 @@ class BrowserScreen(Screen[None]):
             # back deaf to j/k. It gets the focus back when it had it, or when nothing has it.
             if self.focused is None or (self._table_had_focus and self.focused is self.inspector):
                 self.set_focus(table)
+            if self._table_had_focus:
+                # Textual moves the focus off a hidden widget at its next layout refresh: when the
+                # rows came back first, the move still comes (under load): take it back then too
+                self.call_after_refresh(self._refocus_table)
             self._table_had_focus = False
             return
         if table.display:
@@ -435,6 +439,10 @@ class BrowserScreen(Screen[None]):
         message.update(sanitize_text(text))
         message.display = True
         table.display = False
+
+    def _refocus_table(self) -> None:
+        if self.table.display and (self.focused is None or self.focused is self.inspector):
+            self.set_focus(self.table)
 
     def _placeholder_text(self) -> Text | None:
         server = getattr(self.connection, "server", "") or "the API server"
