@@ -42,11 +42,21 @@ def snapshot_cluster(tmp_path: Path) -> Iterator[DemoCluster]:
         cluster.stop()
 
 
-@pytest.fixture()
-def conn(demo_cluster: DemoCluster) -> Iterator[ClusterConnection]:
-    """A connection to the test's own demo cluster, through its kubeconfig, closed afterwards."""
-    connection = KubeConfig.load(str(demo_cluster.kubeconfig_path)).connect()  # type: ignore[attr-defined]
+def _connected(cluster: DemoCluster) -> Iterator[ClusterConnection]:
+    connection = KubeConfig.load(str(cluster.kubeconfig_path)).connect()  # type: ignore[attr-defined]
     try:
         yield connection
     finally:
         connection.close()
+
+
+@pytest.fixture()
+def conn(demo_cluster: DemoCluster) -> Iterator[ClusterConnection]:
+    """A connection to the test's own demo cluster, through its kubeconfig, closed afterwards."""
+    yield from _connected(demo_cluster)
+
+
+@pytest.fixture()
+def shared_conn(shared_cluster: DemoCluster) -> Iterator[ClusterConnection]:
+    """A connection to the shared (read-only) demo cluster, closed afterwards."""
+    yield from _connected(shared_cluster)

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from textual.widgets import Input
 
-from helpers.browser import wait_for
+from helpers.browser import screen_lines, wait_for
 from helpers.debug_ui import SLIM, app_for, open_form, pod_of
 from tui.demo.cluster import DemoCluster
 from tui.screens.confirm_modal import ConfirmModal
@@ -20,11 +20,6 @@ pytestmark = pytest.mark.usefixtures("private_files")  # Ephemera's config.toml 
 
 SECURE = ("secure", "vault-agent-0")  # namespace enforcing restricted: the general profile is refused
 MODE_ROWS = {"shared": "Shared network", "target": "Targeted PID namespace", "copy": "Copy and share"}
-
-
-def screen_lines(app: Any) -> list[str]:
-    """What the terminal shows, line by line (the rendered screen, not the widgets' state)."""
-    return [strip.text for strip in app.screen._compositor.render_strips()]
 
 
 def chosen_rows(app: Any) -> list[str]:

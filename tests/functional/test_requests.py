@@ -3,25 +3,13 @@ transport failure is the one error type, ClusterError, with the server's message
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from tui.demo.cluster import DemoCluster
-from tui.kube.config import KubeConfig
 from tui.kube.connection import ClusterConnection
 from tui.kube.errors import ClusterError, ErrorKind
 from tui.kube.pod_reads import check_pod, fetch_logs, read_logs
 from tui.kube.requests import JSON, get_json, open_response, send, watch_timeout
-
-
-@pytest.fixture()
-def shared_conn(shared_cluster: DemoCluster) -> Iterator[ClusterConnection]:
-    connection = KubeConfig.load(str(shared_cluster.kubeconfig_path)).connect()  # type: ignore[attr-defined]
-    try:
-        yield connection
-    finally:
-        connection.close()
 
 
 def test_a_404_is_the_one_error_with_the_servers_message(shared_conn: ClusterConnection) -> None:
