@@ -307,6 +307,37 @@ async def test_terminated_container_shows_logs_and_exit_code(demo_cluster: DemoC
         await wait_text(pilot, pane, "goodbye-from-debugger")
 
 
+async def test_reopened_finished_debugger_with_long_logs_opens_at_their_header(
+    demo_cluster: DemoCluster, conn: ClusterConnection
+) -> None:
+    """Issue 12 item 7: logs longer than the pane open at "--- logs of ..." (the banner above says
+    "its logs are below"), not scrolled to their end with the header out of sight."""
+    add_debug_container(conn, "debugger", target="app", pod=SLIM[1])
+    async with _app(demo_cluster).run_test(size=SIZE) as pilot:
+        app: Any = pilot.app
+        pane = await attach_first(pilot, SLIM)
+        await run_line(pilot, pane, "seq 1 300", "300")
+        await type_line(pilot, "exit 3")
+        await wait_badge(pilot, pane, "ended (exit 3)")
+        await pilot.press("ctrl+right_square_bracket", "x")
+        await wait_for(pilot, lambda: not panes(pilot), what="closed")
+        await wait_for(pilot, lambda: "terminated" in json.dumps(app.browser.table.pods[SLIM]["status"]
+                                                                   .get("ephemeralContainerStatuses")),
+                       what="terminated in the watch")
+        await select(pilot, SLIM)
+        await pilot.press("a")
+        await wait_for(pilot, lambda: panes(pilot), what="a pane")
+        pane = panes(pilot)[0]
+        await wait_badge(pilot, pane, "terminated (exit 3)")
+        await wait_text(pilot, pane, "300")
+        header = f"--- logs of {SLIM[1]}/debugger ---"
+        await wait_for(pilot, lambda: pane.terminal.shown_text()[:1] == [header],
+                       what=f"the header on the pane's top row: {pane.terminal.shown_text()[:3]}")
+        assert "300" not in pane.terminal.shown_text()  # the end is below, a scroll away
+        await pilot.press("shift+end")  # the keys that scroll the scrollback still reach the end
+        await wait_for(pilot, lambda: "300" in pane.terminal.shown_text(), what="the last line")
+
+
 async def test_copy_screen_and_save_cast(
     demo_cluster: DemoCluster, conn: ClusterConnection, tmp_path: Path, private_state_home: Path,
     monkeypatch: pytest.MonkeyPatch

@@ -29,6 +29,7 @@ from textual.widgets import Static
 from tui.display_text import safe_text
 from tui.paths import open_private_file
 from tui.sessions.runner import (
+    LOGS_HEADER,
     SHELL_COMMANDS,
     PodChecked,
     SessionEvent,
@@ -269,6 +270,16 @@ class SessionPane(Vertical):
     def _state_changed(self, message: _StateChanged) -> None:
         message.stop()
         self._show_state(message.state)
+        if message.state.phase == "terminated" and message.state.logs is not None:
+            self._show_logs_from_their_header()
+
+    def _show_logs_from_their_header(self) -> None:
+        """A pane that opens on a finished container's logs starts at their header, not past it (long
+        logs would otherwise show their end with the header and first lines out of sight)."""
+        terminal = self.terminal
+        header = terminal.find_line(LOGS_HEADER.format(title=self.target.title))
+        if header is not None and not any(terminal.engine.line_text(i).strip() for i in range(header)):
+            terminal.scroll_to_line(header)
 
     # ------------------------------------------------------------------ state shown
     def _set_badge(self, state: BadgeState, text: str | None = None) -> None:

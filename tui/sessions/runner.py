@@ -194,8 +194,12 @@ def _terminal_text(data: bytes) -> bytes:
     return data.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
 
 
+LOGS_HEADER = "--- logs of {title} ---"
+"""The line above the logs of a terminated container in its pane."""
+
+
 def _logs_for_terminal(title: str, data: bytes, error: str) -> bytes:
-    header = f"\x1b[2m--- logs of {title} ---\x1b[0m\r\n".encode()
+    header = f"\x1b[2m{LOGS_HEADER.format(title=title)}\x1b[0m\r\n".encode()
     if error:
         body = f"\x1b[31mcould not read the logs: {error}\x1b[0m\r\n".encode()
     elif not data:

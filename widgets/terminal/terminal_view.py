@@ -617,6 +617,16 @@ class TerminalView(ScrollView, can_focus=True):
             self.post_message(TerminalScrolled(follow, terminal=self))
         self.scroll_to(y=target, animate=False, immediate=True, force=True)
 
+    def find_line(self, text: str) -> int | None:
+        """The index (scrollback first) of the first line holding `text`, queued output parsed first."""
+        self.flush_pending()
+        engine = self.engine
+        return next((i for i in range(engine.line_count) if text in engine.line_text(i)), None)
+
+    def scroll_to_line(self, index: int) -> None:
+        """Make line `index` the top row, as far as the content allows (at the bottom it follows)."""
+        self.scroll_lines(index - round(self.scroll_y))
+
     @property
     def following(self) -> bool:
         """True while the view sticks to the bottom (the user has not scrolled up)."""
