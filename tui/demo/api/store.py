@@ -33,7 +33,11 @@ LIST_KINDS: dict[str, str] = {
     "namespaces": "NamespaceList",
     "nodes": "NodeList",
     "events": "EventList",
+    "deployments": "DeploymentList",
+    "replicasets": "ReplicaSetList",
 }
+# The group/version of a resource's list when it is not core v1.
+LIST_API_VERSIONS: dict[str, str] = {"deployments": "apps/v1", "replicasets": "apps/v1"}
 
 
 def key_of(obj: dict[str, Any]) -> Key:
@@ -235,7 +239,9 @@ class Store:
             metadata["continue"] = token
         if remaining:
             metadata["remainingItemCount"] = remaining
-        head = b'{"kind":"' + LIST_KINDS[resource].encode() + b'","apiVersion":"v1","metadata":' + dumps(metadata)
+        api_version = LIST_API_VERSIONS.get(resource, "v1").encode()
+        head = (b'{"kind":"' + LIST_KINDS[resource].encode() + b'","apiVersion":"' + api_version
+                + b'","metadata":' + dumps(metadata))
         items = b",".join(self.json_of(resource, key) for key in keys)
         return head + b',"items":[' + items + b"]}"
 
