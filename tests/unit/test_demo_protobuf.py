@@ -104,5 +104,5 @@ def test_every_inline_field_names_a_message_field_of_the_schema() -> None:
 
 def test_an_unsupported_kind_is_refused_with_its_name() -> None:
     with pytest.raises(ApiError) as caught:
-        decode_object(MAGIC + encode(UNKNOWN, {"typeMeta": {"apiVersion": "v1", "kind": "Service"}}))
-    assert "Service in protobuf is not supported" in str(caught.value.args or caught.value)
+        decode_object(MAGIC + encode(UNKNOWN, {"typeMeta": {"apiVersion": "v1", "kind": "PersistentVolume"}}))
+    assert "PersistentVolume in protobuf is not supported" in str(caught.value.args or caught.value)

@@ -2,15 +2,21 @@
 
 kubectl's typed clients (e.g. `kubectl debug --copy-to` creating the copy) send protobuf. The
 message schema in `k8s_proto_schema.json` was extracted from the gzipped FileDescriptorProtos that
-kubectl v1.32 embeds (k8s.io/api/core/v1, authorization/v1 and apimachinery), restricted to what a Pod,
-DeleteOptions and the SelfSubjectAccessReview / RulesReview of `kubectl auth can-i [--list]` reach. Field names in those protos are the JSON names, so decoding is mechanical,
-plus the few types with a custom JSON form (Time, Quantity, IntOrString, RawExtension) and the Go
-structs embedded inline (`INLINE_FIELDS`), whose fields go into the parent as the API server's JSON
-has them. The demo server only decodes protobuf (it always answers JSON).
+kubectl v1.32 embeds (k8s.io/api/core/v1, apps/v1, events/v1, authentication/v1, authorization/v1
+and apimachinery; regenerate with tools/extract_k8s_types.py), restricted to what a Pod,
+DeleteOptions, the SelfSubjectAccessReview / RulesReview of `kubectl auth can-i [--list]`, the
+SelfSubjectReview of `kubectl auth whoami` and the kinds `kubectl create <kind>` sends (Namespace,
+Service, ConfigMap, Secret, Deployment, ...) reach; it also holds gnostic's OpenAPI v2 messages
+(`tui.demo.api.openapi` encodes `/openapi/v2` with them). Field names in those protos are the JSON
+names, so decoding is mechanical, plus the few types with a custom JSON form (Time, Quantity,
+IntOrString, RawExtension) and the Go structs embedded inline (`INLINE_FIELDS`), whose fields go
+into the parent as the API server's JSON has them. The demo server only decodes protobuf (it
+always answers JSON).
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import struct
 from datetime import UTC, datetime
@@ -28,7 +34,17 @@ KIND_MESSAGES = {
     "DeleteOptions": "k8s.io.apimachinery.pkg.apis.meta.v1.DeleteOptions",
     "SelfSubjectAccessReview": "k8s.io.api.authorization.v1.SelfSubjectAccessReview",
     "SelfSubjectRulesReview": "k8s.io.api.authorization.v1.SelfSubjectRulesReview",
+    "SelfSubjectReview": "k8s.io.api.authentication.v1.SelfSubjectReview",
+    "Namespace": "k8s.io.api.core.v1.Namespace",
+    "Service": "k8s.io.api.core.v1.Service",
+    "ConfigMap": "k8s.io.api.core.v1.ConfigMap",
+    "Secret": "k8s.io.api.core.v1.Secret",
+    "Event": "k8s.io.api.core.v1.Event",
+    "Deployment": "k8s.io.api.apps.v1.Deployment",
+    "ReplicaSet": "k8s.io.api.apps.v1.ReplicaSet",
 }
+# a kind whose message depends on its group (the envelope's apiVersion)
+VERSIONED_KIND_MESSAGES = {("events.k8s.io/v1", "Event"): "k8s.io.api.events.v1.Event"}
 
 _VARINT_TYPES = {3, 4, 5, 8, 13, 14, 17, 18}  # int64 uint64 int32 bool uint32 enum sint32 sint64
 _STRING, _BYTES, _MESSAGE, _BOOL = 9, 12, 11, 8
@@ -167,7 +183,10 @@ def decode_message(type_name: str, data: bytes) -> Any:
             target = schema().get(nested, {})
             if target.get("map"):
                 entry = decode_message(nested, value)
-                result.setdefault(name, {})[entry.get("key", "")] = entry.get("value", "")
+                item = entry.get("value", "")
+                if isinstance(item, bytes):  # map<string, bytes> (a Secret's data) is base64 in JSON
+                    item = base64.b64encode(item).decode()
+                result.setdefault(name, {})[entry.get("key", "")] = item
                 continue
             decoded = decode_message(nested, value)
         elif repeated and wire == 2 and kind in _VARINT_TYPES:
@@ -199,7 +218,7 @@ def decode_object(body: bytes) -> dict[str, Any]:
     try:
         envelope = decode_message(UNKNOWN, body[len(MAGIC):])
         kind = envelope.get("kind", "")
-        message = KIND_MESSAGES.get(kind)
+        message = VERSIONED_KIND_MESSAGES.get((envelope.get("apiVersion", ""), kind)) or KIND_MESSAGES.get(kind)
         if message is None:
             raise ApiError(415, f"the body of the request was in an unknown format - {kind} in protobuf is not "
                                 "supported by the demo server", "UnsupportedMediaType")
