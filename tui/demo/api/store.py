@@ -35,6 +35,9 @@ LIST_KINDS: dict[str, str] = {
     "events": "EventList",
     "deployments": "DeploymentList",
     "replicasets": "ReplicaSetList",
+    "services": "ServiceList",
+    "configmaps": "ConfigMapList",
+    "secrets": "SecretList",
 }
 # The group/version of a resource's list when it is not core v1.
 LIST_API_VERSIONS: dict[str, str] = {"deployments": "apps/v1", "replicasets": "apps/v1"}
