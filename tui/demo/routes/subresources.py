@@ -1,4 +1,5 @@
-"""Pod subresources: ephemeralcontainers (GET/PUT/PATCH), log, attach/exec; SelfSubjectAccessReview."""
+"""Pod subresources: ephemeralcontainers (GET/PUT/PATCH), log, attach/exec, portforward;
+SelfSubjectAccessReview."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from aiohttp import web
 from tui.demo.api import podsecurity, validation
 from tui.demo.api.defaults import default_container
 from tui.demo.api.status import ApiError, json_response, raw_json_response
-from tui.demo.node import streaming
+from tui.demo.node import portforward, streaming
 from tui.demo.node.kubelet import CRASHLOOP_ANNOTATION
 from tui.demo.node.logquery import LiveLog, LogQuery, split_lines
 from tui.demo.node.runtime import ContainerRuntime
@@ -196,6 +197,17 @@ async def attach_or_exec(request: web.Request) -> web.StreamResponse:
                                              runtime=state.runtime)
 
 
+async def port_forward(request: web.Request) -> web.StreamResponse:
+    state = request.app[STATE]
+    namespace, name = pod_key(request)
+    verbs = ["get", "create"] if request.method == "GET" else ["create"]
+    for verb in verbs:
+        state.policy.check(verb, "pods", "portforward", namespace, name)
+    pod = load_pod(state, namespace, name)
+    with state.long_lived():
+        return await portforward.handle_portforward(request, pod, state.runtime)
+
+
 # ---- SelfSubjectAccessReview / RulesReview ---------------------------------------------------
 async def self_subject_access_review(request: web.Request) -> web.Response:
     state = request.app[STATE]
@@ -255,6 +267,8 @@ def add_routes(app: web.Application) -> None:
     for kind in ("attach", "exec"):
         router.add_get(f"{base}/{kind}", attach_or_exec)
         router.add_post(f"{base}/{kind}", attach_or_exec)
+    router.add_get(base + "/portforward", port_forward)
+    router.add_post(base + "/portforward", port_forward)
     router.add_post("/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", self_subject_access_review)
     router.add_post("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews", self_subject_rules_review)
 
