@@ -1,14 +1,16 @@
 """The pod table: a Line-API widget that stays fast with 10,000 pods.
 
-Rows are kept sorted by (namespace, name) in a list (bisect insert/remove); a batch recomputes only
-the rows of the pods it carries and repaints only the lines on screen. The cursor follows its pod
+Rows are kept sorted in a list (bisect insert/remove) by their sort keys (`tui.pods.rows.RowSort`:
+by namespace and name unless `set_sort` chose a column and direction; the header marks the column
+with an arrow once the user sorted); a batch recomputes only the rows of the pods it carries (a row
+whose sort key changed moves) and repaints only the lines on screen. The cursor follows its pod
 across updates and keeps its place on screen; scrolling and the header row are handled here.
 Only user moves post `PodTable.Highlighted` (a batch never moves the user's selection elsewhere).
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left, insort
+from bisect import bisect_left
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -24,7 +26,16 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.pods.filter import PodFilter
-from tui.pods.rows import ALL_COLUMNS, column_keys, filter_fields
+from tui.pods.rows import (
+    ALL_COLUMNS,
+    DEFAULT_SORT,
+    RowSort,
+    SortKey,
+    column_keys,
+    filter_fields,
+    pod_row_ranked,
+    sort_key,
+)
 from tui.pods.rows import pod_row as _row_cells
 from tui.pods.store import PodBatch, PodKey
 
@@ -117,7 +128,11 @@ class PodTable(ScrollView, can_focus=True):
         self._widths: list[int] = [len(LABELS[k]) for k in self._keys]
         self._fit_widths: list[int] = list(self._widths)  # _widths shrunk to the table's width
         self._gap = GAP  # 1 when the columns are wider than the table
-        self._order: list[PodKey] = []
+        self.sort: RowSort = DEFAULT_SORT
+        self.sort_marked = False  # the user chose the order: the header shows its arrow
+        self._order: list[PodKey] = []  # the rows, top to bottom
+        self._ranks: list[SortKey] = []  # their sort keys, ascending (same indexes as _order)
+        self._rank_of: dict[PodKey, SortKey] = {}
         self._cells: dict[PodKey, tuple[Text, ...]] = {}
         self._strips: dict[PodKey, Strip] = {}
         self._strips_style: Style | None = None  # the base style the cached strips were made with
@@ -136,6 +151,17 @@ class PodTable(ScrollView, can_focus=True):
     @property
     def column_labels(self) -> list[str]:
         return [LABELS[k] for k in self._keys]
+
+    @property
+    def header_labels(self) -> list[str]:
+        """The header as shown: the labels, the sorted one with its arrow once the user sorted."""
+        marked = self.sort.shown_column(self._keys) if self.sort_marked else None
+        return [LABELS[k] + (self.sort.arrow if k == marked else "") for k in self._keys]
+
+    @property
+    def shown_columns(self) -> list[str]:
+        """The keys of the columns shown, left to right."""
+        return list(self._keys)
 
     @property
     def columns(self) -> dict[str, ColumnInfo]:
@@ -171,6 +197,24 @@ class PodTable(ScrollView, can_focus=True):
         self.pod_filter = pod_filter
         self._rebuild()
 
+    def set_sort(self, sort: RowSort) -> None:
+        """Order the rows by `sort` (the header marks it from now on); the cursor stays on its pod,
+        at its place on screen."""
+        selected = self.selected_key
+        screen_offset = self.cursor_row - int(self.scroll_y)
+        self.sort = sort
+        self.sort_marked = True
+        pods = self.pods
+        ranks = sorted(sort_key(pods[key], sort) for key in self._cells)
+        self._ranks = ranks
+        self._order = [(str(rank[-2]), str(rank[-1])) for rank in ranks]
+        self._rank_of = dict(zip(self._order, ranks, strict=True))
+        for index, label in enumerate(self.header_labels):
+            if len(label) > self._widths[index]:
+                self._widths[index] = len(label)
+                self._strips.clear()
+        self._after_change(selected, screen_offset, moved=True)
+
     def _matches(self, pod: dict) -> bool:
         if self.pod_filter.substring is None and self.pod_filter.pattern is None:
             return True
@@ -199,11 +243,13 @@ class PodTable(ScrollView, can_focus=True):
 
     def _update_rows(self, keys: set[PodKey] | list[PodKey], previous: Mapping[PodKey, dict | None] | None) -> bool:
         """Recompute the rows of `keys` (skipping pods whose row inputs are the very same objects
-        as in `previous`); returns whether a row was added."""
+        as in `previous`); returns whether a row was added or moved."""
         now = self.clock()
-        added = False
+        moved = False
         pods = self.pods
         cells_by_key = self._cells
+        rank_of = self._rank_of
+        sort = self.sort
         for key in keys:
             pod = pods.get(key)
             if previous is not None and pod is not None and _same_row_inputs(previous.get(key), pod):
@@ -213,23 +259,38 @@ class PodTable(ScrollView, can_focus=True):
                 if shown:
                     self._remove(key)
                 continue
-            cells = _row_cells(pod, now, self._keys)
-            if shown and cells == cells_by_key[key]:
+            cells, rank = pod_row_ranked(pod, now, self._keys, sort)
+            if shown and cells == cells_by_key[key] and rank == rank_of[key]:
                 continue
             cells_by_key[key] = cells
             self._strips.pop(key, None)
             self._grow_widths(cells)
+            if shown and rank != rank_of[key]:
+                self._unrank(key)
+                shown = False
             if not shown:
-                insort(self._order, key)
-                added = True
-        return added
+                index = bisect_left(self._ranks, rank)
+                self._ranks.insert(index, rank)
+                self._order.insert(index, key)
+                rank_of[key] = rank
+                moved = True
+        return moved
+
+    def _index_of(self, key: PodKey) -> int:
+        """The row of a shown pod."""
+        return bisect_left(self._ranks, self._rank_of[key])
+
+    def _unrank(self, key: PodKey) -> None:
+        rank = self._rank_of.pop(key)
+        index = bisect_left(self._ranks, rank)
+        if index < len(self._ranks) and self._ranks[index] == rank:
+            del self._ranks[index]
+            del self._order[index]
 
     def _remove(self, key: PodKey) -> None:
         del self._cells[key]
         self._strips.pop(key, None)
-        index = bisect_left(self._order, key)
-        if index < len(self._order) and self._order[index] == key:
-            del self._order[index]
+        self._unrank(key)
 
     def _grow_widths(self, cells: tuple[Text, ...]) -> None:
         widths = self._widths
@@ -247,20 +308,25 @@ class PodTable(ScrollView, can_focus=True):
         selected = self.selected_key
         screen_offset = self.cursor_row - int(self.scroll_y)
         self._keys = column_keys(show_namespace=self.show_namespace, compact=self.compact)
-        self._widths = [len(LABELS[k]) for k in self._keys]
+        self._widths = [len(label) for label in self.header_labels]
         self._cells.clear()
         self._strips.clear()
         now = self.clock()
-        order: list[PodKey] = []
-        for key in sorted(self.pods):
-            pod = self.pods[key]
+        sort = self.sort
+        ranks: list[SortKey] = []
+        rank_of: dict[PodKey, SortKey] = {}
+        for key, pod in self.pods.items():
             if not self._matches(pod):
                 continue
-            cells = _row_cells(pod, now, self._keys)
+            cells, rank = pod_row_ranked(pod, now, self._keys, sort)
             self._cells[key] = cells
             self._grow_widths(cells)
-            order.append(key)
-        self._order = order
+            ranks.append(rank)
+            rank_of[key] = rank
+        ranks.sort()
+        self._ranks = ranks
+        self._rank_of = rank_of
+        self._order = [(str(rank[-2]), str(rank[-1])) for rank in ranks]
         self._after_change(selected, screen_offset, moved=True)
 
     def _refit(self) -> None:
@@ -304,7 +370,7 @@ class PodTable(ScrollView, can_focus=True):
             moved = row >= len(self._order) or self._order[row] != selected
         if moved and self._order:
             if selected is not None and selected in self._cells:
-                index = bisect_left(self._order, selected)
+                index = self._index_of(selected)
                 self.cursor_row = index
                 self.scroll_to(y=max(0, index - max(0, screen_offset)), animate=False, immediate=True)
             self.cursor_row = max(0, min(self.cursor_row, len(self._order) - 1))
@@ -344,7 +410,7 @@ class PodTable(ScrollView, can_focus=True):
     def select_key(self, key: PodKey, *, center: bool = False) -> bool:
         if key not in self._cells:
             return False
-        index = bisect_left(self._order, key)
+        index = self._index_of(key)
         if center:
             self.scroll_to(y=max(0, index - self.size.height // 2), animate=False, immediate=True)
         self._move_to(index)
@@ -414,7 +480,7 @@ class PodTable(ScrollView, can_focus=True):
         scroll_x = int(self.scroll_x)
         if y == 0:
             header_style = base + self.get_component_rich_style("pod-table--header", partial=True)
-            strip = self._row_strip(tuple(Text(label) for label in self.column_labels), header_style)
+            strip = self._row_strip(tuple(Text(label) for label in self.header_labels), header_style)
             return strip.crop_extend(scroll_x, scroll_x + width, header_style)
         index = int(self.scroll_y) + y - 1
         if index >= len(self._order):

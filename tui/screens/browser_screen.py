@@ -55,6 +55,7 @@ from tui.screens.debug_followup import (
     open_policy_audit,
 )
 from tui.screens.picker_modal import PickerModal
+from tui.screens.pod_actions import sort_table
 from tui.screens.session_pane import SessionPane
 from tui.screens.session_panes import attach_selected, shell_selected
 from tui.screens.session_tabs import SessionTabs
@@ -795,6 +796,13 @@ class BrowserScreen(Screen[None]):
 
     def action_cleanup(self) -> None:
         open_cleanup(self)
+
+    # ------------------------------------------------------------------ pod actions (tui/screens/pod_actions.py)
+    def action_sort_next_column(self) -> None:
+        sort_table(self, reverse=False)
+
+    def action_reverse_sort(self) -> None:
+        sort_table(self, reverse=True)
 
     # ------------------------------------------------------------------ screenshots (help: app.action_help)
     def action_screenshot(self) -> None:

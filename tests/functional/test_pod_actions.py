@@ -1,0 +1,108 @@
+"""Pod actions of the browser (issue 13): sort the table by a column (`o` next column, `O`
+reverse), copy a pod's name (`y`, `Y` namespace/name), delete a pod (Ctrl+D: dry run, confirmation
+naming the pod and what replaces it, audit log). Against the demo cluster, notifications on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from helpers.browser import make_app, row_names, screen_lines, wait_for
+from textual.pilot import Pilot
+
+from tui.demo.cluster import DemoCluster
+from tui.demo.faults import TOUCH_ANNOTATION
+from tui.pods.rows import RowSort, sort_pods
+
+SLIM = "slim-79487d6484-h4rss"
+CRASHING = "payments-api-7c9d8f6b5-x2kqp"
+SIZE = (120, 40)
+
+
+async def _loaded(pilot: Pilot) -> None:
+    app: Any = pilot.app
+    await wait_for(pilot, lambda: SLIM in row_names(app) and CRASHING in row_names(app), what="the pod rows")
+
+
+def _header(app: Any) -> str:
+    """The table's header line on screen ("" while not painted)."""
+    return next((line for line in screen_lines(app) if "NAME" in line and "STATUS" in line), "")
+
+
+def _sorted_by(app: Any, sort: RowSort) -> list[str]:
+    """The names in the order `sort` gives the pods the table holds."""
+    return [name for _, name in sort_pods(app.browser.table.pods.values(), sort)]
+
+
+async def _sort_to(pilot: Pilot, column: str) -> None:
+    """`o` until the table is sorted by `column` (ascending)."""
+    app: Any = pilot.app
+    table = app.browser.table
+    for _ in table.shown_columns:
+        if table.sort_marked and table.sort.column == column:
+            return
+        await pilot.press("o")
+    raise AssertionError(f"o never sorted by {column}")
+
+
+async def test_sort_by_restarts_age_and_name_orders_the_rows_and_marks_the_header(
+        shared_cluster: DemoCluster) -> None:
+    app: Any = make_app(shared_cluster.kubeconfig_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await _loaded(pilot)
+        table = app.browser.table
+        await wait_for(pilot, lambda: _header(app), what="the table's header")
+        assert "↑" not in _header(app) and "↓" not in _header(app)  # the default order carries no mark
+        await _sort_to(pilot, "restarts")
+        await wait_for(pilot, lambda: "RESTARTS↑" in _header(app), what="RESTARTS↑ in the header")
+        assert row_names(app) == _sorted_by(app, RowSort("restarts"))
+        await pilot.press("O")
+        await wait_for(pilot, lambda: "RESTARTS↓" in _header(app), what="RESTARTS↓ in the header")
+        assert row_names(app)[0] == CRASHING  # the crash loop is the only pod restarting
+        assert row_names(app) == _sorted_by(app, RowSort("restarts", descending=True))
+        assert table.selected_key is not None
+        await _sort_to(pilot, "age")
+        await wait_for(pilot, lambda: "AGE↑" in _header(app) and "RESTARTS↓" not in _header(app), what="AGE↑")
+        assert row_names(app) == _sorted_by(app, RowSort("age"))
+        assert row_names(app) != sorted(row_names(app))
+        await _sort_to(pilot, "name")  # around the cycle: back to NAME
+        await wait_for(pilot, lambda: "NAME↑" in _header(app), what="NAME↑")
+        assert row_names(app) == sorted(row_names(app))
+        await pilot.press("O")
+        await wait_for(pilot, lambda: "NAME↓" in _header(app), what="NAME↓")
+        assert row_names(app) == sorted(row_names(app), reverse=True)
+
+
+async def test_the_cursor_stays_on_its_pod_when_the_order_changes(shared_cluster: DemoCluster) -> None:
+    app: Any = make_app(shared_cluster.kubeconfig_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await _loaded(pilot)
+        table = app.browser.table
+        assert table.select_key(("default", SLIM))
+        await pilot.press("o", "o", "o", "O")
+        await wait_for(pilot, lambda: table.sort_marked and table.sort.descending, what="sorted")
+        assert table.selected_key == ("default", SLIM)
+        assert app.browser.inspected == ("default", SLIM)
+
+
+async def test_a_sorted_table_keeps_its_order_through_live_updates(demo_cluster: DemoCluster) -> None:
+    app: Any = make_app(demo_cluster.kubeconfig_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await _loaded(pilot)
+        table = app.browser.table
+        await _sort_to(pilot, "restarts")
+        await pilot.press("O")
+        await wait_for(pilot, lambda: row_names(app)[:1] == [CRASHING], what="the crash loop first")
+
+        def restart_many(pod: dict[str, Any]) -> None:
+            for status in pod["status"]["containerStatuses"]:
+                status["restartCount"] = 500
+
+        demo_cluster.faults.modify_pod("default", SLIM, restart_many)
+        await wait_for(pilot, lambda: row_names(app)[:1] == [SLIM], what="slim moved to the top with 500 restarts")
+        assert row_names(app) == _sorted_by(app, RowSort("restarts", descending=True))
+        assert demo_cluster.faults.touch_pods() > 0  # a MODIFIED event for every pod: the order holds
+        await wait_for(pilot, lambda: all(TOUCH_ANNOTATION in (p["metadata"].get("annotations") or {})
+                                          for p in table.pods.values()), what="every pod's update applied")
+        assert row_names(app)[:2] == [SLIM, CRASHING]
+        assert row_names(app) == _sorted_by(app, RowSort("restarts", descending=True))
+        assert len(row_names(app)) == len(table.pods)
