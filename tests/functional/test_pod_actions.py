@@ -4,11 +4,13 @@ naming the pod and what replaces it, audit log). Against the demo cluster, notif
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
-from helpers.browser import make_app, row_names, screen_lines, wait_for
+import pytest
 from textual.pilot import Pilot
 
+from helpers.browser import make_app, row_names, screen_lines, wait_for
 from tui.demo.cluster import DemoCluster
 from tui.demo.faults import TOUCH_ANNOTATION
 from tui.pods.rows import RowSort, sort_pods
@@ -21,6 +23,10 @@ SIZE = (120, 40)
 async def _loaded(pilot: Pilot) -> None:
     app: Any = pilot.app
     await wait_for(pilot, lambda: SLIM in row_names(app) and CRASHING in row_names(app), what="the pod rows")
+
+
+def _notices(app: Any) -> list[str]:
+    return [str(notice.message) for notice in app.notice_log]
 
 
 def _header(app: Any) -> str:
@@ -106,3 +112,27 @@ async def test_a_sorted_table_keeps_its_order_through_live_updates(demo_cluster:
         assert row_names(app)[:2] == [SLIM, CRASHING]
         assert row_names(app) == _sorted_by(app, RowSort("restarts", descending=True))
         assert len(row_names(app)) == len(table.pods)
+
+
+async def test_y_copies_the_pod_name_and_Y_its_namespace_with_osc_52(
+        shared_cluster: DemoCluster, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SSH_CONNECTION", "10.0.0.1 22 10.0.0.2 22")  # OSC 52 only: no local clipboard
+    app: Any = make_app(shared_cluster.kubeconfig_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await _loaded(pilot)
+        written: list[str] = []
+        driver = app._driver
+        write = driver.write
+        monkeypatch.setattr(driver, "write", lambda data: (written.append(data), write(data))[1])
+        assert app.browser.table.select_key(("default", SLIM))
+        await pilot.press("y")
+        osc52 = f"\x1b]52;c;{base64.b64encode(SLIM.encode()).decode()}\a"
+        await wait_for(pilot, lambda: osc52 in "".join(written), what="OSC 52 with the pod's name")
+        assert app.clipboard == SLIM
+        await wait_for(pilot, lambda: f"Copied pod name {SLIM} to the clipboard via OSC 52 (terminals that allow it)"
+                       in _notices(app), what="the notice saying what was copied")
+        await pilot.press("Y")
+        osc52 = f"\x1b]52;c;{base64.b64encode(f'default/{SLIM}'.encode()).decode()}\a"
+        await wait_for(pilot, lambda: osc52 in "".join(written), what="OSC 52 with namespace/name")
+        assert app.clipboard == f"default/{SLIM}"
+        assert any(f"Copied namespace/name default/{SLIM}" in notice for notice in _notices(app))

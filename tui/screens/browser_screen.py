@@ -55,7 +55,7 @@ from tui.screens.debug_followup import (
     open_policy_audit,
 )
 from tui.screens.picker_modal import PickerModal
-from tui.screens.pod_actions import sort_table
+from tui.screens.pod_actions import copy_pod_name, sort_table
 from tui.screens.session_pane import SessionPane
 from tui.screens.session_panes import attach_selected, shell_selected
 from tui.screens.session_tabs import SessionTabs
@@ -803,6 +803,12 @@ class BrowserScreen(Screen[None]):
 
     def action_reverse_sort(self) -> None:
         sort_table(self, reverse=True)
+
+    def action_copy_name(self) -> None:
+        copy_pod_name(self, with_namespace=False)
+
+    def action_copy_full_name(self) -> None:
+        copy_pod_name(self, with_namespace=True)
 
     # ------------------------------------------------------------------ screenshots (help: app.action_help)
     def action_screenshot(self) -> None:
