@@ -3,8 +3,9 @@
 * settings: `$EPHEMERA_CONFIG`, else `$XDG_CONFIG_HOME/ephemera/config.toml`
   (default `~/.config/ephemera/config.toml`); `--config PATH` wins over both;
 * audit log: `$XDG_STATE_HOME/ephemera/audit.jsonl` (default `~/.local/state/ephemera/audit.jsonl`);
-* `.cast` recordings (`w`) and SVG screenshots (Ctrl+S): `casts/` and `screenshots/` beside it, never
-  the current directory (from a source clone that is the source tree).
+* `.cast` recordings (`w`), SVG screenshots (Ctrl+S) and saved container logs (the logs view's
+  Ctrl+S): `casts/`, `screenshots/` and `logs/` beside it, never the current directory (from a source
+  clone that is the source tree).
 
 The XDG spec says a relative `$XDG_*_HOME` is invalid and must be ignored; so do we.
 The path functions create nothing: writers do that when they first write, through
@@ -30,6 +31,7 @@ __all__ = [
     "config_home",
     "config_path",
     "ensure_private_dir",
+    "logs_dir",
     "open_private_file",
     "screenshots_dir",
     "state_home",
@@ -87,6 +89,11 @@ def screenshots_dir(env: Mapping[str, str] | None = None) -> Path:
 def casts_dir(env: Mapping[str, str] | None = None) -> Path:
     """Where `w` saves `.cast` recordings: `$XDG_STATE_HOME/ephemera/casts`."""
     return state_home(env) / APP_DIR_NAME / "casts"
+
+
+def logs_dir(env: Mapping[str, str] | None = None) -> Path:
+    """Where the logs view saves a container's log: `$XDG_STATE_HOME/ephemera/logs`."""
+    return state_home(env) / APP_DIR_NAME / "logs"
 
 
 def cast_directory() -> Path:

@@ -54,6 +54,7 @@ from tui.screens.debug_followup import (
     open_debug_form,
     open_policy_audit,
 )
+from tui.screens.logs_screen import open_logs
 from tui.screens.picker_modal import PickerModal
 from tui.screens.pod_actions import copy_pod_name, sort_table
 from tui.screens.session_pane import SessionPane
@@ -772,6 +773,13 @@ class BrowserScreen(Screen[None]):
 
     def action_shell(self) -> None:
         shell_selected(self)
+
+    # ------------------------------------------------------------------ logs (tui/screens/logs_screen.py)
+    def action_logs(self) -> None:
+        open_logs(self, previous=False)
+
+    def action_previous_logs(self) -> None:
+        open_logs(self, previous=True)
 
     def action_focus_sessions(self) -> None:
         if not self.sessions.panes:
