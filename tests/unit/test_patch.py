@@ -91,14 +91,19 @@ def test_patch_directives() -> None:
     replace_map = {"metadata": {"labels": {"$patch": "replace", "z": "1"}}}
     assert apply_strategic_merge_patch(pod, replace_map)["metadata"]["labels"] == {"z": "1"}
     delete_map = {"metadata": {"labels": {"$patch": "delete"}}}
-    assert "labels" not in apply_strategic_merge_patch(pod, delete_map)["metadata"]
+    # upstream's mergeMap leaves a deleted map that exists empty (handleDirectiveInMergeMap)
+    assert apply_strategic_merge_patch(pod, delete_map)["metadata"]["labels"] == {}
+    assert "annotations" not in apply_strategic_merge_patch(pod, {"metadata": {"annotations": {"$patch": "delete"}}})["metadata"]
     retain = {"spec": {"$retainKeys": ["containers"], "containers": []}}
     assert set(apply_strategic_merge_patch(pod, retain)["spec"]) == {"containers"}
 
 
 def test_primitive_merge_lists_union_and_delete() -> None:
     pod = make_pod()
-    assert apply_strategic_merge_patch(pod, {"metadata": {"finalizers": ["b", "a"]}})["metadata"]["finalizers"] == ["a", "b"]
+    # a union; the values the patch names come in the patch's order (upstream's mergeSlice)
+    assert apply_strategic_merge_patch(pod, {"metadata": {"finalizers": ["b", "a"]}})["metadata"]["finalizers"] == ["b", "a"]
+    # without $setElementOrder a new value comes before the server's (upstream's mergeSortedSlice)
+    assert apply_strategic_merge_patch(pod, {"metadata": {"finalizers": ["b"]}})["metadata"]["finalizers"] == ["b", "a"]
     removed = apply_strategic_merge_patch(pod, {"metadata": {"$deleteFromPrimitiveList/finalizers": ["a"]}})
     assert removed["metadata"]["finalizers"] == []
 
@@ -111,7 +116,8 @@ def test_missing_merge_key_is_an_error() -> None:
 def test_custom_merge_keys() -> None:
     obj = {"items": [{"id": 1, "v": "a"}]}
     result = apply_strategic_merge_patch(obj, {"items": [{"id": 2, "v": "b"}]}, merge_keys={"items": "id"})
-    assert result == {"items": [{"id": 1, "v": "a"}, {"id": 2, "v": "b"}]}
+    # a new entry without $setElementOrder goes first, as `kubectl patch` on a real server does
+    assert result == {"items": [{"id": 2, "v": "b"}, {"id": 1, "v": "a"}]}
 
 
 # ------------------------------------------------------------------ JSON patch
