@@ -49,7 +49,8 @@ def test_discovery_lists_pods_and_debug_subresources(shared_cluster: DemoCluster
     assert set(names["pods/ephemeralcontainers"]["verbs"]) == {"get", "patch", "update"}
     assert names["pods"]["shortNames"] == ["po"]
     _, groups = raw.json("GET", "/apis")
-    assert [g["name"] for g in groups["groups"]] == ["authorization.k8s.io"]
+    assert [g["name"] for g in groups["groups"]] == ["apps", "events.k8s.io", "authentication.k8s.io",
+                                                    "authorization.k8s.io"]
     _, authz = raw.json("GET", "/apis/authorization.k8s.io/v1")
     assert "selfsubjectaccessreviews" in {r["name"] for r in authz["resources"]}
     status, body = raw.json("GET", "/openapi/v3")

@@ -1,6 +1,7 @@
 """Server-side `meta.k8s.io/v1` Tables (`Accept: application/json;as=Table;g=meta.k8s.io;v=v1`).
 
-What the API server returns for `kubectl get pods|namespaces|nodes`: the column definitions of
+What the API server returns for `kubectl get pods|namespaces|nodes|events|deployments|replicasets|
+services|configmaps|secrets`: the column definitions of
 kubernetes `pkg/printers/internalversion/printers.go` (wide columns included: the server always
 generates them, kubectl hides priority > 0 unless `-o wide`), one row per object with its cells
 and, per `includeObject`, the object as PartialObjectMetadata (`Metadata`, the default), in full
@@ -339,10 +340,182 @@ def _event_cells(event: dict[str, Any], now: datetime | None) -> list[Any]:
 EVENT_TABLE = TableSpec(EVENT_COLUMNS, _event_cells)
 
 
+# --------------------------------------------------------------------------- apps/v1 and core kinds
+
+_CONTAINERS_DOC = "Names of each container in the template."
+_IMAGES_DOC = "Images referenced by each container in the template."
+
+
+def format_label_selector(selector: dict[str, Any] | None) -> str:
+    """metav1.FormatLabelSelector: the requirements sorted by key, `<none>` when there are none."""
+    if selector is None:
+        return "<none>"
+    parts: list[tuple[str, str]] = [(k, f"{k}={v}") for k, v in (selector.get("matchLabels") or {}).items()]
+    for expression in selector.get("matchExpressions") or []:
+        key = str(expression.get("key", ""))
+        values = ",".join(sorted(str(v) for v in expression.get("values") or []))
+        operator = expression.get("operator")
+        text = {"In": f"{key} in ({values})", "NotIn": f"{key} notin ({values})", "Exists": key,
+                "DoesNotExist": f"!{key}"}.get(str(operator), f"{key} {operator}")
+        parts.append((key, text))
+    return ",".join(text for _, text in sorted(parts)) or "<none>"
+
+
+def format_labels(labels: dict[str, Any] | None) -> str:
+    """labels.FormatLabels: `k=v` sorted by key, `<none>` when empty."""
+    return ",".join(f"{k}={v}" for k, v in sorted((labels or {}).items())) or "<none>"
+
+
+def _template_cells(obj: dict[str, Any]) -> list[str]:
+    spec = obj.get("spec") or {}
+    containers = ((spec.get("template") or {}).get("spec") or {}).get("containers") or []
+    return [",".join(str(c.get("name", "")) for c in containers), ",".join(str(c.get("image", "")) for c in containers),
+            format_label_selector(spec.get("selector"))]
+
+
+DEPLOYMENT_COLUMNS: tuple[ColumnDefinition, ...] = (
+    ColumnDefinition("Name", format="name", description=_NAME_DOC),
+    ColumnDefinition("Ready", description="Number of the pod with ready state"),
+    ColumnDefinition("Up-to-date", type="integer", description="Total number of non-terminated pods targeted by "
+                     "this deployment that have the desired template spec."),
+    ColumnDefinition("Available", type="integer", description="Total number of available pods (ready for at least "
+                     "minReadySeconds) targeted by this deployment."),
+    ColumnDefinition("Age", description=_CREATION_DOC),
+    ColumnDefinition("Containers", priority=1, description=_CONTAINERS_DOC),
+    ColumnDefinition("Images", priority=1, description=_IMAGES_DOC),
+    ColumnDefinition("Selector", priority=1, description="Label selector for pods. Existing ReplicaSets whose pods "
+                     "are selected by this will be the ones affected by this deployment."),
+)
+
+
+def _deployment_cells(deployment: dict[str, Any], now: datetime | None) -> list[Any]:
+    metadata = deployment.get("metadata") or {}
+    spec = deployment.get("spec") or {}
+    status = deployment.get("status") or {}
+    desired = spec.get("replicas", 1)
+    return [metadata.get("name", ""), f"{int(status.get('readyReplicas') or 0)}/{int(desired or 0)}",
+            int(status.get("updatedReplicas") or 0), int(status.get("availableReplicas") or 0),
+            format_age(metadata.get("creationTimestamp"), now), *_template_cells(deployment)]
+
+
+DEPLOYMENT_TABLE = TableSpec(DEPLOYMENT_COLUMNS, _deployment_cells)
+
+REPLICA_SET_COLUMNS: tuple[ColumnDefinition, ...] = (
+    ColumnDefinition("Name", format="name", description=_NAME_DOC),
+    ColumnDefinition("Desired", type="integer", description="Replicas is the number of desired pods. This is a "
+                     "pointer to distinguish between explicit zero and unspecified. Defaults to 1. More info: "
+                     "https://kubernetes.io/docs/concepts/workloads/controllers/replicaset/#how-a-replicaset-works"),
+    ColumnDefinition("Current", type="integer", description="Replicas is the most recently observed number of "
+                     "non-terminating pods. More info: "
+                     "https://kubernetes.io/docs/concepts/workloads/controllers/replicaset/#how-a-replicaset-works"),
+    ColumnDefinition("Ready", type="integer", description="The number of non-terminating pods targeted by this "
+                     "ReplicaSet with a Ready Condition."),
+    ColumnDefinition("Age", description=_CREATION_DOC),
+    ColumnDefinition("Containers", priority=1, description=_CONTAINERS_DOC),
+    ColumnDefinition("Images", priority=1, description=_IMAGES_DOC),
+    ColumnDefinition("Selector", priority=1, description="Selector is a label query over pods that should match "
+                     "the replica count. Label keys and values that must match in order to be controlled by this "
+                     "replica set. It must match the pod template's labels. More info: "
+                     "https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors"),
+)
+
+
+def _replica_set_cells(replica_set: dict[str, Any], now: datetime | None) -> list[Any]:
+    metadata = replica_set.get("metadata") or {}
+    spec = replica_set.get("spec") or {}
+    status = replica_set.get("status") or {}
+    return [metadata.get("name", ""), int(spec.get("replicas", 1) or 0), int(status.get("replicas") or 0),
+            int(status.get("readyReplicas") or 0), format_age(metadata.get("creationTimestamp"), now),
+            *_template_cells(replica_set)]
+
+
+REPLICA_SET_TABLE = TableSpec(REPLICA_SET_COLUMNS, _replica_set_cells)
+
+SERVICE_COLUMNS: tuple[ColumnDefinition, ...] = (
+    ColumnDefinition("Name", format="name", description=_NAME_DOC),
+    ColumnDefinition("Type", description="type determines how the Service is exposed. Defaults to ClusterIP."),
+    ColumnDefinition("Cluster-IP", description="clusterIP is the IP address of the service and is usually assigned "
+                     "randomly."),
+    ColumnDefinition("External-IP", description="externalIPs is a list of IP addresses for which nodes in the "
+                     "cluster will also accept traffic for this service."),
+    ColumnDefinition("Port(s)", description="The list of ports that are exposed by this service."),
+    ColumnDefinition("Age", description=_CREATION_DOC),
+    ColumnDefinition("Selector", priority=1, description="Route service traffic to pods with label keys and values "
+                     "matching this selector."),
+)
+
+
+def _service_external_ip(service: dict[str, Any]) -> str:
+    spec = service.get("spec") or {}
+    kind = spec.get("type") or "ClusterIP"
+    external = [str(ip) for ip in spec.get("externalIPs") or []]
+    if kind in ("ClusterIP", "NodePort"):
+        return ",".join(external) or "<none>"
+    if kind == "ExternalName":
+        return str(spec.get("externalName") or "")
+    ingress = ((service.get("status") or {}).get("loadBalancer") or {}).get("ingress") or []
+    addresses = [str(i.get("ip") or i.get("hostname") or "") for i in ingress] + external
+    return ",".join(a for a in addresses if a) or "<pending>"
+
+
+def _service_ports(service: dict[str, Any]) -> str:
+    parts = []
+    for port in (service.get("spec") or {}).get("ports") or []:
+        text = str(port.get("port", ""))
+        if port.get("nodePort"):
+            text += f":{port['nodePort']}"
+        parts.append(f"{text}/{port.get('protocol') or 'TCP'}")
+    return ",".join(parts) or "<none>"
+
+
+def _service_cells(service: dict[str, Any], now: datetime | None) -> list[Any]:
+    metadata = service.get("metadata") or {}
+    spec = service.get("spec") or {}
+    return [metadata.get("name", ""), spec.get("type") or "ClusterIP", spec.get("clusterIP") or "<none>",
+            _service_external_ip(service), _service_ports(service), format_age(metadata.get("creationTimestamp"), now),
+            format_labels(spec.get("selector"))]
+
+
+SERVICE_TABLE = TableSpec(SERVICE_COLUMNS, _service_cells)
+
+CONFIG_MAP_COLUMNS: tuple[ColumnDefinition, ...] = (
+    ColumnDefinition("Name", format="name", description=_NAME_DOC),
+    ColumnDefinition("Data", type="integer", description="Data contains the configuration data."),
+    ColumnDefinition("Age", description=_CREATION_DOC),
+)
+
+
+def _config_map_cells(config_map: dict[str, Any], now: datetime | None) -> list[Any]:
+    metadata = config_map.get("metadata") or {}
+    count = len(config_map.get("data") or {}) + len(config_map.get("binaryData") or {})
+    return [metadata.get("name", ""), count, format_age(metadata.get("creationTimestamp"), now)]
+
+
+CONFIG_MAP_TABLE = TableSpec(CONFIG_MAP_COLUMNS, _config_map_cells)
+
+SECRET_COLUMNS: tuple[ColumnDefinition, ...] = (
+    ColumnDefinition("Name", format="name", description=_NAME_DOC),
+    ColumnDefinition("Type", description="Used to facilitate programmatic handling of secret data."),
+    ColumnDefinition("Data", type="integer", description="Data contains the secret data."),
+    ColumnDefinition("Age", description=_CREATION_DOC),
+)
+
+
+def _secret_cells(secret: dict[str, Any], now: datetime | None) -> list[Any]:
+    metadata = secret.get("metadata") or {}
+    return [metadata.get("name", ""), secret.get("type") or "Opaque", len(secret.get("data") or {}),
+            format_age(metadata.get("creationTimestamp"), now)]
+
+
+SECRET_TABLE = TableSpec(SECRET_COLUMNS, _secret_cells)
+
+
 # --------------------------------------------------------------------------- what the server routes use
 
 TABLE_CONTENT_TYPE = "application/json;as=Table;v=v1;g=meta.k8s.io"
-TABLE_SPECS = {"pods": POD_TABLE, "namespaces": NAMESPACE_TABLE, "nodes": NODE_TABLE, "events": EVENT_TABLE}
+TABLE_SPECS = {"pods": POD_TABLE, "namespaces": NAMESPACE_TABLE, "nodes": NODE_TABLE, "events": EVENT_TABLE,
+               "deployments": DEPLOYMENT_TABLE, "replicasets": REPLICA_SET_TABLE, "services": SERVICE_TABLE,
+               "configmaps": CONFIG_MAP_TABLE, "secrets": SECRET_TABLE}
 
 
 def wants_table(accept: str) -> bool:

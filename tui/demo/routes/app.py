@@ -1,5 +1,6 @@
 """The demo API server's aiohttp application: middlewares (faults, auth, Status errors, legacy
-mode) and the routes of `discovery`, `objects`, `subresources` and `pod_update`."""
+mode) and the routes of `discovery` (with the OpenAPI documents), `objects`, `subresources`,
+`pod_update`, and last the generic `resources` (every other resource of the registry)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from aiohttp import web
 
 from tui.demo.api.access import bearer_token_matches
 from tui.demo.api.status import ApiError, status_response
-from tui.demo.routes import discovery, legacy_api, objects, pod_update, subresources
+from tui.demo.routes import discovery, legacy_api, objects, pod_update, resources, subresources
 from tui.demo.routes.state import STATE, ServerState
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -27,6 +28,7 @@ def build_app(state: ServerState) -> web.Application:
     objects.add_routes(app)
     subresources.add_routes(app)
     pod_update.add_routes(app)
+    resources.add_routes(app)  # last: a specific route above wins
     return app
 
 

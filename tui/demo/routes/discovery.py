@@ -1,13 +1,13 @@
-"""Version, health and discovery documents (legacy discovery; aggregated discovery is not served,
-so kubectl falls back to `/api/v1` and `/apis/<group>/<version>`)."""
+"""Version, health and discovery documents, from the resource registry (`tui.demo.api.registry`).
+Legacy discovery; aggregated discovery is not served, so kubectl falls back to `/api/v1` and
+`/apis/<group>/<version>`. The OpenAPI documents are `openapi_routes`'."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from aiohttp import web
 
-from tui.demo.api.status import json_response, status_response
+from tui.demo.api import registry
+from tui.demo.api.status import json_response
 from tui.demo.routes.state import STATE
 
 VERSION: dict[str, str] = {
@@ -21,52 +21,6 @@ VERSION: dict[str, str] = {
     "compiler": "gc",
     "platform": "linux/amd64",
 }
-
-_ALL_VERBS = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]
-
-
-def _resource(name: str, kind: str, namespaced: bool, verbs: list[str], singular: str = "",
-              short: list[str] | None = None, categories: list[str] | None = None, group: str = "",
-              version: str = "") -> dict[str, Any]:
-    entry: dict[str, Any] = {"name": name, "singularName": singular, "namespaced": namespaced}
-    if group:
-        entry["group"] = group
-        entry["version"] = version
-    entry["kind"] = kind
-    entry["verbs"] = verbs
-    if short:
-        entry["shortNames"] = short
-    if categories:
-        entry["categories"] = categories
-    return entry
-
-
-CORE_V1_RESOURCES: list[dict[str, Any]] = [
-    _resource("events", "Event", True, _ALL_VERBS, "event", ["ev"]),
-    _resource("namespaces", "Namespace", False, ["create", "delete", "get", "list", "patch", "update", "watch"],
-              "namespace", ["ns"]),
-    _resource("namespaces/status", "Namespace", False, ["get", "patch", "update"]),
-    _resource("nodes", "Node", False, _ALL_VERBS, "node", ["no"]),
-    _resource("nodes/status", "Node", False, ["get", "patch", "update"]),
-    _resource("pods", "Pod", True, _ALL_VERBS, "pod", ["po"], ["all"]),
-    _resource("pods/attach", "PodAttachOptions", True, ["create", "get"]),
-    _resource("pods/ephemeralcontainers", "Pod", True, ["get", "patch", "update"]),
-    _resource("pods/exec", "PodExecOptions", True, ["create", "get"]),
-    _resource("pods/log", "Pod", True, ["get"]),
-    _resource("pods/status", "Pod", True, ["get", "patch", "update"]),
-]
-
-AUTHORIZATION_V1_RESOURCES: list[dict[str, Any]] = [
-    _resource("selfsubjectaccessreviews", "SelfSubjectAccessReview", False, ["create"]),
-    _resource("selfsubjectrulesreviews", "SelfSubjectRulesReview", False, ["create"]),
-]
-
-AUTHORIZATION_GROUP: dict[str, Any] = {
-    "name": "authorization.k8s.io",
-    "versions": [{"groupVersion": "authorization.k8s.io/v1", "version": "v1"}],
-    "preferredVersion": {"groupVersion": "authorization.k8s.io/v1", "version": "v1"},
-}
-
 
 async def version(request: web.Request) -> web.Response:
     return json_response(VERSION)
@@ -85,25 +39,25 @@ async def api(request: web.Request) -> web.Response:
 
 
 async def api_v1(request: web.Request) -> web.Response:
-    return json_response({"kind": "APIResourceList", "groupVersion": "v1", "resources": CORE_V1_RESOURCES})
+    return json_response(registry.api_resource_list("v1"))
 
 
 async def apis(request: web.Request) -> web.Response:
-    return json_response({"kind": "APIGroupList", "apiVersion": "v1", "groups": [AUTHORIZATION_GROUP]})
+    return json_response(registry.api_group_list())
 
 
-async def authorization_group(request: web.Request) -> web.Response:
-    return json_response({"kind": "APIGroup", "apiVersion": "v1", **AUTHORIZATION_GROUP})
+async def api_group(request: web.Request) -> web.Response:
+    group = registry.api_group(request.match_info["group"])
+    if group is None:
+        raise web.HTTPNotFound()
+    return json_response({"kind": "APIGroup", "apiVersion": "v1", **group})
 
 
-async def authorization_v1(request: web.Request) -> web.Response:
-    return json_response({"kind": "APIResourceList", "apiVersion": "v1",
-                          "groupVersion": "authorization.k8s.io/v1", "resources": AUTHORIZATION_V1_RESOURCES})
-
-
-async def not_served(request: web.Request) -> web.Response:
-    return status_response(404, "the server could not find the requested resource", "NotFound",
-                           {"causes": [{"reason": "UnexpectedServerResponse", "message": "404 page not found"}]})
+async def api_group_version(request: web.Request) -> web.Response:
+    group_version = f'{request.match_info["group"]}/{request.match_info["version"]}'
+    if group_version not in registry.GROUP_VERSIONS:
+        raise web.HTTPNotFound()
+    return json_response(registry.api_resource_list(group_version))
 
 
 def add_routes(app: web.Application) -> None:
@@ -117,8 +71,5 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get("/api/v1/", api_v1)
     app.router.add_get("/apis", apis)
     app.router.add_get("/apis/", apis)
-    app.router.add_get("/apis/authorization.k8s.io", authorization_group)
-    app.router.add_get("/apis/authorization.k8s.io/v1", authorization_v1)
-    app.router.add_get("/openapi/v2", not_served)
-    app.router.add_get("/openapi/v3", not_served)
-    app.router.add_get("/openapi/v3/{tail:.*}", not_served)
+    app.router.add_get("/apis/{group}", api_group)
+    app.router.add_get("/apis/{group}/{version}", api_group_version)

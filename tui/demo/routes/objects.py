@@ -1,4 +1,9 @@
-"""List and get for pods, namespaces, nodes and events (the watch of a list: `watch.py`); pod create and delete."""
+"""The object routes: list, get and watch (the watch of a list: `watch.py`) of every stored resource
+of the registry (`tui.demo.api.registry`); pod create and delete (pod updates: `pod_update.py`);
+and the generic routes for everything else the registry lists: create, update, patch (JSON,
+merge, strategic merge, server-side apply), delete (with the garbage collector's background
+deletion of dependents, and a namespace's contents), deletecollection, the `status` and `scale`
+subresources, and SelfSubjectReview (`kubectl auth whoami`)."""
 
 from __future__ import annotations
 
@@ -7,16 +12,10 @@ from typing import Any
 
 from aiohttp import web
 
-from tui.demo.api import podsecurity, validation
+from tui.demo.api import podsecurity, registry, validation
 from tui.demo.api.defaults import default_pod, now_iso
-from tui.demo.api.selectors import (
-    EVENT_FIELDS,
-    GENERIC_FIELDS,
-    POD_FIELDS,
-    Filter,
-    parse_field_selector,
-    parse_label_selector,
-)
+from tui.demo.api.registry import Resource
+from tui.demo.api.selectors import Filter, parse_field_selector, parse_label_selector
 from tui.demo.api.status import (
     ApiError,
     already_exists,
@@ -28,16 +27,14 @@ from tui.demo.api.status import (
 from tui.demo.api.table import TABLE_CONTENT_TYPE, to_table, wants_table
 from tui.demo.routes.requests import int_param, load_pod, pod_key, query_flag, read_json
 from tui.demo.routes.state import STATE, ServerState
-from tui.demo.routes.watch import KINDS, no_answer_during_silence, watch
-
-FIELDS = {"pods": POD_FIELDS, "namespaces": GENERIC_FIELDS, "nodes": GENERIC_FIELDS, "events": EVENT_FIELDS}
+from tui.demo.routes.watch import no_answer_during_silence, watch
 
 
 def request_filter(request: web.Request, resource: str, namespace: str | None) -> Filter:
     return Filter(
         namespace=namespace,
         labels=parse_label_selector(request.query.get("labelSelector")),
-        fields=parse_field_selector(request.query.get("fieldSelector"), FIELDS[resource]),
+        fields=parse_field_selector(request.query.get("fieldSelector"), registry.STORED[resource].fields),
     )
 
 
@@ -47,19 +44,22 @@ def ensure_namespace(state: ServerState, namespace: str) -> None:
 
 
 # ---- list and watch ------------------------------------------------------------------------
-async def list_or_watch(request: web.Request, resource: str, namespace: str | None) -> web.StreamResponse:
+async def list_or_watch(request: web.Request, resource: str, namespace: str | None,
+                        served: Resource | None = None) -> web.StreamResponse:
+    """`served`: the API resource when it is not the store resource's own (events.k8s.io/v1)."""
     state = request.app[STATE]
     store = state.store
+    api = served or registry.STORED[resource]
     watching = query_flag(request, "watch")
     if store.silence.active and (watching or store.silence.hang_lists):
         await no_answer_during_silence(state)  # a silent network (faults.silence_watches)
-    state.policy.check("watch" if watching else "list", resource, "", namespace)
+    state.policy.check("watch" if watching else "list", resource, "", namespace, group=api.group)
     flt = request_filter(request, resource, namespace)
     if watching:
-        return await watch(request, state, resource, flt)
+        return await watch(request, state, resource, flt, api)
     keys, token, remaining = store.list_objects(
         resource, flt, int_param(request, "limit"), request.query.get("continue"))
-    if wants_table(request.headers.get("Accept", "")) and resource in KINDS:
+    if wants_table(request.headers.get("Accept", "")):
         items = [store.objects[resource][key] for key in keys]
         table = to_table(resource, items, request.query.get("includeObject", "Metadata"))
         metadata: dict[str, Any] = {"resourceVersion": str(store.rv)}
@@ -69,21 +69,33 @@ async def list_or_watch(request: web.Request, resource: str, namespace: str | No
             metadata["remainingItemCount"] = remaining
         table["metadata"] = metadata
         return web.Response(body=dumps(table), headers={"Content-Type": TABLE_CONTENT_TYPE})
+    convert = registry.served(api)
+    if convert is not None:
+        metadata = {"resourceVersion": str(store.rv)} | ({"continue": token} if token else {})
+        items = [convert(store.objects[resource][key]) for key in keys]
+        return json_response({"kind": api.list_kind, "apiVersion": api.api_version, "metadata": metadata,
+                              "items": items})
     return raw_json_response(store.list_json(resource, keys, token, remaining))
 
 
 # ---- get -----------------------------------------------------------------------------------
-def get_object(state: ServerState, resource: str, namespace: str, name: str) -> web.Response:
-    state.policy.check("get", resource, "", namespace or None, name)
+def get_object(state: ServerState, resource: str, namespace: str, name: str,
+               served: Resource | None = None) -> web.Response:
+    api = served or registry.STORED[resource]
+    state.policy.check("get", resource, "", namespace or None, name, group=api.group)
     key = (namespace, name)
     if key not in state.store.objects[resource]:
-        raise not_found(resource, name)
+        raise not_found(api.name if not api.group else f"{api.name}.{api.group}", name, api.group)
+    convert = registry.served(api)
+    if convert is not None:
+        return json_response(convert(state.store.objects[resource][key]))
     return raw_json_response(state.store.json_of(resource, key))
 
 
-async def get_table_or_object(request: web.Request, resource: str, namespace: str, name: str) -> web.Response:
+async def get_table_or_object(request: web.Request, resource: str, namespace: str, name: str,
+                              served: Resource | None = None) -> web.Response:
     state = request.app[STATE]
-    response = get_object(state, resource, namespace, name)
+    response = get_object(state, resource, namespace, name, served)
     if wants_table(request.headers.get("Accept", "")):
         obj = state.store.objects[resource][(namespace, name)]
         table = to_table(resource, [obj], request.query.get("includeObject", "Metadata"))
@@ -196,30 +208,6 @@ async def pod_status(request: web.Request) -> web.Response:
     return raw_json_response(state.store.json_of("pods", (namespace, name)))
 
 
-async def namespaces_list(request: web.Request) -> web.StreamResponse:
-    return await list_or_watch(request, "namespaces", None)
-
-
-async def namespace_get(request: web.Request) -> web.Response:
-    return await get_table_or_object(request, "namespaces", "", request.match_info["namespace"])
-
-
-async def nodes_list(request: web.Request) -> web.StreamResponse:
-    return await list_or_watch(request, "nodes", None)
-
-
-async def node_get(request: web.Request) -> web.Response:
-    return await get_table_or_object(request, "nodes", "", request.match_info["name"])
-
-
-async def events_all(request: web.Request) -> web.StreamResponse:
-    return await list_or_watch(request, "events", None)
-
-
-async def events_ns(request: web.Request) -> web.StreamResponse:
-    return await list_or_watch(request, "events", request.match_info["namespace"])
-
-
 def add_routes(app: web.Application) -> None:
     router = app.router
     router.add_get("/api/v1/pods", pods_all)
@@ -228,9 +216,4 @@ def add_routes(app: web.Application) -> None:
     router.add_get("/api/v1/namespaces/{namespace}/pods/{name}", pod_get)
     router.add_delete("/api/v1/namespaces/{namespace}/pods/{name}", delete_pod)
     router.add_get("/api/v1/namespaces/{namespace}/pods/{name}/status", pod_status)
-    router.add_get("/api/v1/namespaces", namespaces_list)
-    router.add_get("/api/v1/namespaces/{namespace}", namespace_get)
-    router.add_get("/api/v1/nodes", nodes_list)
-    router.add_get("/api/v1/nodes/{name}", node_get)
-    router.add_get("/api/v1/events", events_all)
-    router.add_get("/api/v1/namespaces/{namespace}/events", events_ns)
+    # namespaces, nodes, events and the other kinds: generic_routes.add_routes (registered last)

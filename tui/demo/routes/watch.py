@@ -1,4 +1,4 @@
-"""Watch streams for pods, namespaces, nodes and events: initial events or history since a
+"""Watch streams of the stored resources (pods, namespaces, nodes, events, deployments, ...): initial events or history since a
 resourceVersion, BOOKMARKs (periodic, at the initial-events end and before a timeout), the
 410 ERROR of an expired watch, and a silent network (`faults.silence_watches`)."""
 
@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
 
+from tui.demo.api import registry
+from tui.demo.api.registry import Resource
 from tui.demo.api.selectors import Filter
 from tui.demo.api.status import ApiError, dumps
 from tui.demo.api.store import (
@@ -24,7 +27,6 @@ from tui.demo.api.table import to_table, wants_table
 from tui.demo.routes.requests import int_param, query_flag
 from tui.demo.routes.state import ServerState
 
-KINDS = {"pods": "Pod", "namespaces": "Namespace", "nodes": "Node", "events": "Event"}
 EventTriple = tuple[str, dict[str, Any], bytes]  # (type, object, its JSON)
 BATCH = 500  # events written in one chunk at most
 
@@ -32,29 +34,36 @@ BATCH = 500  # events written in one chunk at most
 class EventEncoder:
     """One watch event as a line: the object's JSON, or a Table row (column headers only once)."""
 
-    def __init__(self, resource: str, table_mode: bool, include_object: str) -> None:
+    def __init__(self, resource: str, table_mode: bool, include_object: str,
+                 convert: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> None:
         self.resource = resource
         self.table_mode = table_mode
         self.include_object = include_object
+        self.convert = convert  # the served form of a stored object (events.k8s.io/v1 Events)
         self._headers = True
 
     def __call__(self, event_type: str, obj: dict[str, Any], obj_json: bytes) -> bytes:
         if not self.table_mode:
+            if self.convert is not None:
+                obj_json = dumps(self.convert(obj))
             return b'{"type":"' + event_type.encode() + b'","object":' + obj_json + b"}\n"
         table = to_table(self.resource, [obj], self.include_object, headers=self._headers)
         self._headers = False
         return dumps({"type": event_type, "object": table}) + b"\n"
 
 
-async def watch(request: web.Request, state: ServerState, resource: str, flt: Filter) -> web.StreamResponse:
-    """The watch stream of `resource` objects matching `flt` (the `?watch=true` of a list)."""
+async def watch(request: web.Request, state: ServerState, resource: str, flt: Filter,
+                served: Resource | None = None) -> web.StreamResponse:
+    """The watch stream of `resource` objects matching `flt` (the `?watch=true` of a list), as the
+    API resource `served` shows them (default: the store resource's own)."""
+    api = served or registry.STORED[resource]
     store = state.store
     rv_text = request.query.get("resourceVersion", "")
     bookmarks = query_flag(request, "allowWatchBookmarks")
     send_initial = query_flag(request, "sendInitialEvents")
     timeout = int_param(request, "timeoutSeconds")
     encode = EventEncoder(resource, wants_table(request.headers.get("Accept", "")),
-                          request.query.get("includeObject", "Metadata"))
+                          request.query.get("includeObject", "Metadata"), registry.served(api))
     # Everything up to registering the watcher runs without awaiting: no event can slip by.
     initial = _initial_events(store, resource, flt, rv_text, send_initial)
     watcher = Watcher(resource, flt)
@@ -68,11 +77,11 @@ async def watch(request: web.Request, state: ServerState, resource: str, flt: Fi
             await response.prepare(request)
             chunk = b"".join(encode(t, o, j) for t, o, j in initial)
             if send_initial:
-                chunk += bookmark(resource, store.rv, initial_end=True)
+                chunk += bookmark(api, store.rv, initial_end=True)
             if chunk:
                 await response.write(chunk)
             deadline = time.monotonic() + timeout if timeout > 0 else None
-            await _send_events(response, store, watcher, encode, bookmarks, deadline)
+            await _send_events(response, store, watcher, encode, bookmarks, deadline, api)
             await store.silence.wait()
             await response.write_eof()
         except ConnectionLost:
@@ -106,10 +115,9 @@ def _initial_events(store: Store, resource: str, flt: Filter, rv_text: str,
 
 
 async def _send_events(response: web.StreamResponse, store: Store, watcher: Watcher, encode: EventEncoder,
-                       bookmarks: bool, deadline: float | None) -> None:
+                       bookmarks: bool, deadline: float | None, api: Resource) -> None:
     """Write the watcher's events (in batches) and due BOOKMARKs until the deadline, the
     watcher's end, or its expiry (then an ERROR 410 event)."""
-    resource = watcher.resource
     silence = store.silence
     next_bookmark = _bookmark_due(time.monotonic(), store.bookmark_frequency) if bookmarks else None
     while True:
@@ -118,13 +126,13 @@ async def _send_events(response: web.StreamResponse, store: Store, watcher: Watc
             # the API server's watch cache sends one last bookmark before the watch ends
             await silence.wait()
             if bookmarks and watcher.queue.empty():
-                await response.write(bookmark(resource, store.rv))
+                await response.write(bookmark(api, store.rv))
             return
         if watcher.queue.empty():
             if next_bookmark is not None and now >= next_bookmark:
                 await silence.wait()  # nothing leaves while the network is silent
                 if watcher.queue.empty():  # never ahead of events not delivered yet
-                    await response.write(bookmark(resource, store.rv))
+                    await response.write(bookmark(api, store.rv))
                     next_bookmark = _bookmark_due(time.monotonic(), store.bookmark_frequency)
                 continue
             wake = min((t for t in (next_bookmark, deadline) if t is not None), default=None)
@@ -164,9 +172,9 @@ def _bookmark_due(now: float, frequency: float) -> float | None:
     return now + frequency if frequency > 0 else None
 
 
-def bookmark(resource: str, rv: int, initial_end: bool = False) -> bytes:
+def bookmark(api: Resource, rv: int, initial_end: bool = False) -> bytes:
     metadata: dict[str, Any] = {"resourceVersion": str(rv)}
     if initial_end:
         metadata["annotations"] = {"k8s.io/initial-events-end": "true"}
-    obj = {"kind": KINDS.get(resource, ""), "apiVersion": "v1", "metadata": metadata}
+    obj = {"kind": api.kind, "apiVersion": api.api_version, "metadata": metadata}
     return dumps({"type": "BOOKMARK", "object": obj}) + b"\n"
