@@ -122,6 +122,8 @@ ACTIONS: tuple[Action, ...] = (
            palette=("Copy pod name", "the selected pod's name to the clipboard (OSC 52)")),
     Action("copy_full_name", "Y", "Copy ns/name", "copy the selected pod's namespace/name",
            palette=("Copy pod namespace/name", "namespace/name of the selected pod to the clipboard (OSC 52)")),
+    Action("delete_pod", "ctrl+d", "Delete pod", "delete the selected pod (a dry run, then a confirmation saying what "
+           "replaces it)", palette=("Delete pod…", "dry run, then confirm: names what will replace the pod")),
     Action("screenshot", "ctrl+s", "Screenshot", "save an SVG screenshot",
            palette=("Save screenshot", "an SVG of the screen; a notice says where")),
     Action("help", "question_mark", "Help", "this help (also F1)", run="app.help", footer_rank=5,

@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from helpers.browser import make_app, row_names, screen_lines, wait_for
+from helpers.browser import make_app, row_names, row_of, screen_lines, screen_text, wait_for
 from tui.demo.cluster import DemoCluster
 from tui.demo.faults import TOUCH_ANNOTATION
 from tui.pods.rows import RowSort, sort_pods
+from tui.screens.delete_pod_modal import DeletePodModal
 
 SLIM = "slim-79487d6484-h4rss"
 CRASHING = "payments-api-7c9d8f6b5-x2kqp"
@@ -136,3 +137,116 @@ async def test_y_copies_the_pod_name_and_Y_its_namespace_with_osc_52(
         await wait_for(pilot, lambda: osc52 in "".join(written), what="OSC 52 with namespace/name")
         assert app.clipboard == f"default/{SLIM}"
         assert any(f"Copied namespace/name default/{SLIM}" in notice for notice in _notices(app))
+
+
+# ------------------------------------------------------------------ delete (Ctrl+D)
+
+NONROOT = "nonroot-app"  # a bare pod
+
+
+def _audit(app: Any) -> list[Any]:
+    return list(app.audit_log.read())
+
+
+async def _delete_box(pilot: Pilot, name: str) -> DeletePodModal:
+    app: Any = pilot.app
+    assert app.browser.table.select_key(("default", name))
+    await pilot.press("ctrl+d")
+    await wait_for(pilot, lambda: isinstance(app.screen, DeletePodModal), what="the delete confirmation")
+    box: DeletePodModal = app.screen
+    await wait_for(pilot, lambda: box.state != "checking", what="the dry run's answer")
+    return box
+
+
+async def test_delete_names_the_pod_and_its_replacement_and_cancel_deletes_nothing(demo_cluster: DemoCluster) -> None:
+    app: Any = make_app(demo_cluster.kubeconfig_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await _loaded(pilot)
+        box = await _delete_box(pilot, SLIM)
+        text = screen_text(app)
+        assert f"Delete pod default/{SLIM}? This cannot be undone." in text
+        assert "its ReplicaSet slim-79487d6484 (Deployment slim) will create a replacement" in text
+        assert "grace period 30 s: its containers get that long to stop" in text
+        assert "Terminating meanwhile" in text
+        assert box.state == "ready" and "Dry run: the API server accepts the deletion." in text
+        await pilot.press("n")
+        await wait_for(pilot, lambda: not isinstance(app.screen, DeletePodModal), what="the box closed")
+        assert ("default", SLIM) in app.browser.table.pods
+        assert _audit(app) == []  # the dry run is no change
+        box = await _delete_box(pilot, NONROOT)
+        assert "nothing will replace it: it is a bare pod (no controller), gone for good" in screen_text(app)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, DeletePodModal), what="the box closed")
+
+
+async def test_a_dry_run_refusal_is_shown_and_deletes_nothing(demo_cluster: DemoCluster) -> None:
+    demo_cluster.faults.deny("delete", "pods")
+    app: Any = make_app(demo_cluster.kubeconfig_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await _loaded(pilot)
+        box = await _delete_box(pilot, NONROOT)
+        assert box.state == "refused"
+        text = screen_text(app)
+        assert "The API server refuses to delete it (dry run):" in text
+        assert 'cannot delete resource "pods"' in box.check_text
+        assert 'missing RBAC permission: verb "delete" on "pods"' in box.check_text
+        assert "nothing was deleted" in text
+        await pilot.press("y")  # nothing to confirm
+        assert isinstance(app.screen, DeletePodModal)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, DeletePodModal), what="the box closed")
+        demo_cluster.faults.allow_all()
+        assert demo_cluster.faults.touch_pods([("default", NONROOT)]) == 1  # still there
+        assert ("default", NONROOT) in app.browser.table.pods
+        assert _audit(app) == []
+
+
+async def test_a_confirmed_delete_removes_the_pod_and_writes_one_audit_line(demo_cluster: DemoCluster) -> None:
+    app: Any = make_app(demo_cluster.kubeconfig_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await _loaded(pilot)
+        box = await _delete_box(pilot, NONROOT)
+        assert box.state == "ready"
+        await pilot.press("y")
+        await wait_for(pilot, lambda: ("default", NONROOT) not in app.browser.table.pods, what="the pod gone")
+        assert not isinstance(app.screen, DeletePodModal)
+        assert any(f"Deleting pod default/{NONROOT}: nothing will replace it" in n for n in _notices(app))
+        (entry,) = _audit(app)
+        assert (entry.action, entry.namespace, entry.pod, entry.ok) == ("pod-deleted", "default", NONROOT, True)
+        assert entry.request["method"] == "DELETE" and "query" not in entry.request  # not the dry run
+        assert entry.request["body"]["preconditions"]["uid"]
+
+
+async def test_a_pod_gone_before_the_confirmation_is_said_and_recorded(demo_cluster: DemoCluster) -> None:
+    app: Any = make_app(demo_cluster.kubeconfig_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await _loaded(pilot)
+        await _delete_box(pilot, NONROOT)
+        assert demo_cluster.faults.delete_pod("default", NONROOT)
+        await pilot.press("y")
+        await wait_for(pilot, lambda: any(f"Pod default/{NONROOT} was already gone" in n for n in _notices(app)),
+                       what="the notice that it was gone")
+        (entry,) = _audit(app)
+        assert (entry.action, entry.ok) == ("pod-deleted", False)
+        assert "already gone" in str(entry.result)
+
+
+async def test_a_terminating_pod_shows_so_and_is_not_deleted_again(demo_cluster: DemoCluster) -> None:
+    app: Any = make_app(demo_cluster.kubeconfig_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await _loaded(pilot)
+
+        def terminating(pod: dict[str, Any]) -> None:
+            pod["metadata"]["deletionTimestamp"] = "2099-01-01T00:00:00Z"
+            pod["metadata"]["deletionGracePeriodSeconds"] = 30
+
+        demo_cluster.faults.modify_pod("default", SLIM, terminating)
+        await wait_for(pilot, lambda: row_of(app, "default", SLIM)["STATUS"] == "Terminating",
+                       what="slim shown as Terminating")
+        await _sort_to(pilot, "status")
+        assert row_names(app) == _sorted_by(app, RowSort("status"))
+        assert app.browser.table.select_key(("default", SLIM))
+        await pilot.press("ctrl+d")
+        await wait_for(pilot, lambda: any(f"Pod default/{SLIM} is terminating already" in n for n in _notices(app)),
+                       what="the notice")
+        assert not isinstance(app.screen, DeletePodModal)

@@ -56,7 +56,7 @@ from tui.screens.debug_followup import (
 )
 from tui.screens.logs_screen import open_logs
 from tui.screens.picker_modal import PickerModal
-from tui.screens.pod_actions import copy_pod_name, sort_table
+from tui.screens.pod_actions import copy_pod_name, open_delete_pod, sort_table
 from tui.screens.session_pane import SessionPane
 from tui.screens.session_panes import attach_selected, shell_selected
 from tui.screens.session_tabs import SessionTabs
@@ -817,6 +817,9 @@ class BrowserScreen(Screen[None]):
 
     def action_copy_full_name(self) -> None:
         copy_pod_name(self, with_namespace=True)
+
+    def action_delete_pod(self) -> None:
+        open_delete_pod(self)
 
     # ------------------------------------------------------------------ screenshots (help: app.action_help)
     def action_screenshot(self) -> None:

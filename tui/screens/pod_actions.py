@@ -10,11 +10,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tui.clipboard import copy_text
+from tui.pods.deletion import deletion_preview
+from tui.screens.delete_pod_modal import DeletePodModal
 
 if TYPE_CHECKING:
     from tui.screens.browser_screen import BrowserScreen
 
-__all__ = ["copy_pod_name", "sort_table"]
+__all__ = ["copy_pod_name", "open_delete_pod", "sort_table"]
 
 
 def sort_table(browser: BrowserScreen, *, reverse: bool) -> None:
@@ -36,3 +38,24 @@ def copy_pod_name(browser: BrowserScreen, *, with_namespace: bool) -> None:
     local = copy_text(browser.app, text)
     how = "clipboard" if local else "clipboard via OSC 52 (terminals that allow it)"
     browser.notify(f"Copied {'namespace/name' if with_namespace else 'pod name'} {text} to the {how}")
+
+
+def open_delete_pod(browser: BrowserScreen) -> None:
+    """Ctrl+D: the confirmation (with its dry run) for the selected pod; a pod being deleted
+    already is only said to be so."""
+    selected = browser.selected_pod()
+    if selected is None:
+        browser.notify("No pod selected: nothing to delete", severity="warning")
+        return
+    connection = browser.connection
+    if connection is None:
+        browser.notify("Not connected to a cluster", severity="warning")
+        return
+    _, pod = selected
+    preview = deletion_preview(pod)
+    if preview.terminating:
+        browser.notify(f"Pod {preview.title} is terminating already: it goes once its containers have stopped",
+                       severity="warning")
+        return
+    browser.app.push_screen(DeletePodModal(pod, connection=connection,
+                                           audit_log=getattr(browser.app, "audit_log", None)))
