@@ -24,6 +24,7 @@ from aiohttp import web
 
 from tui.demo import scenario
 from tui.demo.api.store import DEFAULT_BOOKMARK_FREQUENCY, Store
+from tui.demo.controllers.manager import ControllerManager
 from tui.demo.faults import FaultInjector
 from tui.demo.kubeconfig import write_kubeconfig
 from tui.demo.node.kubelet import Kubelet
@@ -170,11 +171,14 @@ class DemoCluster:
             scenario.seed(store, self.extra_pods)
             start_seeded_containers(store, runtime)
         kubelet.start_background()
+        controllers = ControllerManager(store, kubelet)
+        controllers.start()
         await self._listen()
         self._started.set()
         try:
             await self._stopping.wait()
         finally:
+            controllers.stop()
             kubelet.stop()
             await self._close_listener()
 

@@ -15,9 +15,11 @@
 | `add_pod(pod, kubelet=True)` | creates a pod as the API would (defaults, kubelet start; `kubelet=False`: its status stays as given); returns the stored pod |
 | `touch_pods(keys=None, count=None)` | one MODIFIED event per pod (an annotation bump); returns how many |
 | `storm(changes_per_second, seconds)` | a background update storm over all pods; returns at once |
-| `crash_now(ns, pod, container)` | one more CrashLoopBackOff restart of that container |
-| `pause_kubelet()` / `resume_kubelet()` | a slow node: the kubelet's due steps (pulls, starts, restarts) wait until resumed |
-| `hold_crash_loops()` / `resume_crash_loops()` | crash-looping containers stop failing (for snapshots) |
+| `crash_now(ns, pod, container)` | the container fails now: a running one exits 1 (the kubelet restarts it or backs off); a CrashLoopBackOff one restarts and fails at once (restartCount + 1, the next back-off) |
+| `advance_clock(seconds)` | moves the simulated kubelet's clock: crash-loop back-offs (10 s doubling to 5 min, reset after 10 min) and grace periods due by then run now |
+| `finish_deletions()` | every pod still Terminating goes now (as if its grace period were over); returns how many |
+| `pause_kubelet()` / `resume_kubelet()` | a slow node: the kubelet's due steps (pulls, starts, restarts, the end of a deletion) wait until resumed |
+| `hold_crash_loops()` / `resume_crash_loops()` | the demo's crash-looping containers stop failing (for snapshots); resume counts their shown back-off from then |
 | `modify_pod(ns, pod, change)` | `change(pod)` on the stored pod (any field, as a kubelet/controller would write it) |
 | `silence_watches(hang_lists=False)` / `resume_watches(lost=False)` | a silent network: watch streams stay open but send nothing (no events, no bookmarks), new watch requests (with `hang_lists` list requests too) get no answer; on resume what was held back flows, or with `lost` those connections stay dead for good |
 """
@@ -32,7 +34,6 @@ from typing import Any
 
 from tui.demo.api.defaults import default_pod, now_iso
 from tui.demo.node.kubelet import (
-    crash_once,
     refresh_conditions,
     running_status,
     waiting_status,
@@ -158,7 +159,17 @@ class FaultInjector:
         self._modify(namespace, pod, change)
 
     def crash_now(self, namespace: str, pod: str, container: str) -> None:
-        self._modify(namespace, pod, lambda obj: crash_once(obj, container))
+        """The container fails now, as the kubelet would see it (see the table above)."""
+        self._cluster.run(lambda: self._state().kubelet.crash_now(namespace, pod, container))
+
+    def advance_clock(self, seconds: float) -> None:
+        """The simulated kubelet's clock moves `seconds` forward: back-offs and grace periods that
+        are over by then end now (a restart after CrashLoopBackOff, a Terminating pod going)."""
+        self._cluster.run(lambda: self._state().kubelet.clock.advance(seconds))
+
+    def finish_deletions(self) -> int:
+        """Every pod still Terminating goes now (DELETED); returns how many there were."""
+        return self._cluster.run(lambda: self._state().kubelet.finish_deletions())
 
     def pause_kubelet(self) -> None:
         """A slow node: the kubelet's next steps (image pulls, container starts, restarts) wait,

@@ -1,13 +1,15 @@
-"""The seeded demo objects: nodes, namespaces and pods that tell the blog walkthrough's story."""
+"""The seeded demo objects: nodes, namespaces and pods that tell the blog walkthrough's story, and
+the `slim` Deployment with its ReplicaSet (whose pod is the walkthrough's slim pod)."""
 
 from __future__ import annotations
 
+import copy
 import random
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from tui.demo.api.defaults import default_pod, now_iso, qos_class
+from tui.demo.api.defaults import default_container, default_pod, now_iso, qos_class
 from tui.demo.api.store import Store
 from tui.demo.node.kubelet import (
     CRASHLOOP_ANNOTATION,
@@ -151,21 +153,28 @@ def replica_set_owner(name: str, rng: random.Random) -> dict[str, Any]:
             "blockOwnerDeletion": True}
 
 
+# The blog's slim Deployment: distroless Python app + Node sidecar, no shell anywhere.
+SLIM_CONTAINERS: list[dict[str, Any]] = [
+    {"name": "app", "image": "gcr.io/distroless/python3-debian11",
+     "command": ["python", "-m", "http.server", "8080"]},
+    {"name": "sidecar", "image": "gcr.io/distroless/nodejs-debian11",
+     "command": ["/nodejs/bin/node", "-e", 'setTimeout(() => console.log("done"), 999999)']},
+]
+SLIM_HASH = "79487d6484"
+SLIM_AGE = timedelta(hours=2, minutes=14)
+SLIM_REPLICAS = 1  # one pod, the walkthrough's: the browser's rows and snapshots stay as they were
+REVISION = "deployment.kubernetes.io/revision"
+
+
 def scenario_pods(factory: PodFactory) -> list[dict[str, Any]]:
     rng = factory.rng
     pods: list[dict[str, Any]] = []
-    # The blog's slim Deployment: distroless Python app + Node sidecar, no shell anywhere.
     pods.append(factory.running(
-        "default", "slim-79487d6484-h4rss",
-        [
-            {"name": "app", "image": "gcr.io/distroless/python3-debian11",
-             "command": ["python", "-m", "http.server", "8080"]},
-            {"name": "sidecar", "image": "gcr.io/distroless/nodejs-debian11",
-             "command": ["/nodejs/bin/node", "-e", 'setTimeout(() => console.log("done"), 999999)']},
-        ],
-        timedelta(hours=2, minutes=14),
-        labels={"app": "slim", "pod-template-hash": "79487d6484"},
-        owner=replica_set_owner("slim-79487d6484", rng),
+        "default", f"slim-{SLIM_HASH}-h4rss",
+        copy.deepcopy(SLIM_CONTAINERS),
+        SLIM_AGE,
+        labels={"app": "slim", "pod-template-hash": SLIM_HASH},
+        owner=replica_set_owner(f"slim-{SLIM_HASH}", rng),
     ))
     crash = factory.running(
         "default", "payments-api-7c9d8f6b5-x2kqp",
@@ -346,8 +355,85 @@ def seed(store: Store, extra_pods: int = 0, rng: random.Random | None = None, no
         namespaces += [(f"load-{i:02d}", {}) for i in range(LOAD_NAMESPACES)]
     for name, labels in namespaces:
         store.seed("namespaces", namespace_object(name, cluster_birth, rng, labels))
-    for pod in scenario_pods(PodFactory(rng, now)):
+    pods = scenario_pods(PodFactory(rng, now))
+    for pod in pods:
         store.seed("pods", pod)
+    slim_pods = [p for p in pods if p["metadata"]["labels"].get("pod-template-hash") == SLIM_HASH]
+    deployment, replica_set = slim_deployment(slim_pods, now)
+    store.seed("deployments", deployment)
+    store.seed("replicasets", replica_set)
     if extra_pods:
         for pod in synthetic_pods(extra_pods, rng, now):
             store.seed("pods", pod)
+
+
+def pod_template_spec(containers: list[dict[str, Any]]) -> dict[str, Any]:
+    """A pod template's spec as the API server stores it (defaults, no service account volume)."""
+    spec_containers = copy.deepcopy(containers)
+    for container in spec_containers:
+        default_container(container)
+    return {"containers": spec_containers, "restartPolicy": "Always", "terminationGracePeriodSeconds": 30,
+            "dnsPolicy": "ClusterFirst", "securityContext": {}, "schedulerName": "default-scheduler"}
+
+
+def slim_deployment(pods: list[dict[str, Any]], now: datetime) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The slim Deployment and its ReplicaSet, rolled out: the ReplicaSet's uid is the one its
+    pods' ownerReferences name. Their uids come from an RNG of their own, so the rest of the
+    scenario (uids, volume names) is as it was."""
+    rng = random.Random(20250602)
+    created = now_iso(now - SLIM_AGE - timedelta(seconds=1))
+    deployment_uid = _uid(rng)
+    rs_name = f"slim-{SLIM_HASH}"
+    rs_uid = pods[0]["metadata"]["ownerReferences"][0]["uid"]
+    spec = pod_template_spec(SLIM_CONTAINERS)
+    ready = len(pods)
+
+    def condition(kind: str, reason: str, message: str) -> dict[str, Any]:
+        return {"type": kind, "status": "True", "lastUpdateTime": created, "lastTransitionTime": created,
+                "reason": reason, "message": message}
+
+    deployment = {
+        "kind": "Deployment",
+        "apiVersion": "apps/v1",
+        "metadata": {"name": "slim", "namespace": "default", "uid": deployment_uid, "generation": 1,
+                     "creationTimestamp": created, "labels": {"app": "slim"},
+                     "annotations": {REVISION: "1"}},
+        "spec": {
+            "replicas": SLIM_REPLICAS,
+            "selector": {"matchLabels": {"app": "slim"}},
+            "template": {"metadata": {"labels": {"app": "slim"}}, "spec": spec},
+            "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": "25%", "maxSurge": "25%"}},
+            "revisionHistoryLimit": 10,
+            "progressDeadlineSeconds": 600,
+        },
+        "status": {
+            "observedGeneration": 1, "replicas": ready, "updatedReplicas": ready, "readyReplicas": ready,
+            "availableReplicas": ready,
+            "conditions": [
+                condition("Available", "MinimumReplicasAvailable", "Deployment has minimum availability."),
+                condition("Progressing", "NewReplicaSetAvailable",
+                          f'ReplicaSet "{rs_name}" has successfully progressed.'),
+            ],
+        },
+    }
+    labels = {"app": "slim", "pod-template-hash": SLIM_HASH}
+    replica_set = {
+        "kind": "ReplicaSet",
+        "apiVersion": "apps/v1",
+        "metadata": {
+            "name": rs_name, "namespace": "default", "uid": rs_uid, "generation": 1, "creationTimestamp": created,
+            "labels": dict(labels),
+            "annotations": {"deployment.kubernetes.io/desired-replicas": str(SLIM_REPLICAS),
+                            "deployment.kubernetes.io/max-replicas": str(SLIM_REPLICAS + 1), REVISION: "1"},
+            "ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment", "name": "slim",
+                                 "uid": deployment_uid, "controller": True, "blockOwnerDeletion": True}],
+        },
+        "spec": {
+            "replicas": SLIM_REPLICAS,
+            "selector": {"matchLabels": dict(labels)},
+            "template": {"metadata": {"labels": dict(labels)}, "spec": copy.deepcopy(spec)},
+        },
+        "status": {"replicas": ready, "fullyLabeledReplicas": ready, "readyReplicas": ready,
+                   "availableReplicas": ready, "observedGeneration": 1},
+    }
+    return deployment, replica_set

@@ -1,21 +1,40 @@
-"""Simulated kubelet: schedules pods and moves containers through their states.
+"""Simulated kubelet (and the scheduler's binding): schedules pods and moves containers through
+their states as kubelet v1.32 does, writing its events.
 
 Runs on the demo server's loop. State changes go through `Store.modify`, so every step is a
 MODIFIED watch event, as with a real kubelet's status updates.
+
+- Steps a node takes a moment for (a pull, a start, the first restart) come after `delay` seconds
+  of the loop's clock; `pause()` holds them.
+- What the kubelet times in seconds to minutes runs on `clock` (`SimClock`), which tests move with
+  `clock.advance` (`faults.advance_clock`): the crash-loop back-off (client-go's flowcontrol
+  Backoff: 10 s doubling to 5 min, forgotten after 10 min without a restart; the message
+  "back-off 10s restarting failed container=..." names the delay used) and grace periods.
+- Phases: a restartPolicy Never/OnFailure pod whose containers all ended (and will not restart) is
+  Succeeded (every exit 0) or Failed; an Always pod stays Running.
+- Graceful deletion (`delete_pod`, or the API route's `pod_deleting`): Killing events, containers
+  stopped, then the object goes; it goes at the latest when the grace period is over
+  (`finish_deletions` ends every pending one now).
+- Events (`events`, an `EventRecorder`): Scheduled (default-scheduler), Pulling, Pulled,
+  Failed/ErrImagePull, BackOff, Created, Started, Killing.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import re
 from collections.abc import Callable
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
 
 from tui.demo.api.defaults import now_iso
+from tui.demo.api.events import KUBELET, NORMAL, SCHEDULER, WARNING, EventRecorder
 from tui.demo.api.store import Store
 from tui.demo.container import images
+from tui.demo.node.clock import SimClock, Timer
 from tui.demo.node.runtime import ContainerRuntime
 
 LINUX_NODE = "demo-node-1"
@@ -127,12 +146,15 @@ def refresh_conditions(pod: dict[str, Any], when: str | None = None) -> None:
         "running" in s.get("state", {}) or "terminated" in s.get("state", {}) for s in statuses
     )
     old = {c["type"]: c for c in status.get("conditions", [])}
-    message = f"containers with unready status: [{' '.join(unready)}]"
+    message: str | None = f"containers with unready status: [{' '.join(unready)}]"
+    reason = "ContainersNotReady"
+    if status.get("phase") in ("Succeeded", "Failed"):
+        reason, message = "PodCompleted", None  # the kubelet's reason once a pod has finished
     wanted = [
         _condition("PodReadyToStartContainers", started, when),
         _condition("Initialized", scheduled, when),
-        _condition("Ready", all_ready, when, "ContainersNotReady", message),
-        _condition("ContainersReady", all_ready, when, "ContainersNotReady", message),
+        _condition("Ready", all_ready, when, reason, message),
+        _condition("ContainersReady", all_ready, when, reason, message),
         _condition("PodScheduled", scheduled, when),
     ]
     result = []
@@ -163,6 +185,111 @@ def non_root_problem(pod: dict[str, Any], container: dict[str, Any], image_user:
 
 IMAGE_PULL_BACKOFF_INITIAL = 10.0  # the kubelet's image pull back-off: 10 s, doubling
 IMAGE_PULL_BACKOFF_MAX = 300.0
+CRASH_BACKOFF_INITIAL = 10.0  # the kubelet's container restart back-off (kubelet.go: backOffPeriod)
+CRASH_BACKOFF_MAX = 300.0  # MaxContainerBackOff: 5 minutes
+DELETE_CONFIRM_DELAY = 0.3  # at most this long after the containers stopped, the object goes
+
+Note = tuple[str, str, str, str]
+"""An event to record about a pod: (type, reason, message, field path)."""
+
+
+@dataclass
+class BackOffEntry:
+    backoff: float
+    last_update: float
+
+
+class RestartBackOff:
+    """client-go's flowcontrol.Backoff as the kubelet keeps it per container (no jitter): `next`
+    starts at 10 s and doubles up to 5 min; an entry not updated for 2 x 5 min is forgotten (so a
+    container that ran 10 min before it failed restarts at once, then backs off 10 s again)."""
+
+    def __init__(self, clock: SimClock, initial: float = CRASH_BACKOFF_INITIAL,
+                 maximum: float = CRASH_BACKOFF_MAX) -> None:
+        self.clock = clock
+        self.initial = initial
+        self.maximum = maximum
+        self.entries: dict[str, BackOffEntry] = {}
+
+    def _expired(self, entry: BackOffEntry, at: float) -> bool:
+        return at - entry.last_update > 2 * self.maximum
+
+    def in_back_off_since(self, key: str, event_time: float) -> bool:
+        entry = self.entries.get(key)
+        now = self.clock.now()
+        if entry is None or self._expired(entry, now):
+            return False
+        return now - event_time < entry.backoff
+
+    def next(self, key: str, event_time: float) -> float:
+        entry = self.entries.get(key)
+        if entry is None or self._expired(entry, event_time):
+            entry = BackOffEntry(self.initial, 0.0)
+            self.entries[key] = entry
+        else:
+            entry.backoff = min(entry.backoff * 2, self.maximum)
+        entry.last_update = self.clock.now()
+        return entry.backoff
+
+    def get(self, key: str) -> float:
+        entry = self.entries.get(key)
+        return entry.backoff if entry is not None else 0.0
+
+    def set(self, key: str, backoff: float) -> None:
+        self.entries[key] = BackOffEntry(backoff, self.clock.now())
+
+
+def backoff_key(pod: dict[str, Any], container_name: str) -> str:
+    meta = pod["metadata"]
+    return f"{meta.get('name', '')}_{meta.get('namespace', '')}_{meta.get('uid', '')}_{container_name}"
+
+
+def field_path(container_name: str, ephemeral: bool = False, kind: str | None = None) -> str:
+    """The event's involvedObject.fieldPath for a container, as the kubelet writes it."""
+    return f"spec.{kind or ('ephemeralContainers' if ephemeral else 'containers')}{{{container_name}}}"
+
+
+def go_duration(seconds: float) -> str:
+    """A whole number of seconds as Go prints a time.Duration: 10s, 1m20s, 5m0s."""
+    whole = int(seconds)
+    if whole >= 3600:
+        return f"{whole // 3600}h{whole % 3600 // 60}m{whole % 60}s"
+    return f"{whole // 60}m{whole % 60}s" if whole >= 60 else f"{whole}s"
+
+
+def parse_go_duration(text: str) -> float | None:
+    match = re.fullmatch(r"(?:(\d+)h)?(?:(\d+)m)?(?:(\d+(?:\.\d+)?)s)?", text)
+    if not match or not text:
+        return None
+    hours, minutes, seconds = match.groups()
+    return int(hours or 0) * 3600 + int(minutes or 0) * 60 + float(seconds or 0)
+
+
+def _pull_time(image: str) -> str:
+    """A plausible, stable pull duration for the Pulled message (Go's Duration format)."""
+    millis = 300 + int(hashlib.sha256(image.encode()).hexdigest()[:6], 16) % 2700
+    return f"{millis}ms" if millis < 1000 else f"{millis / 1000:g}s"
+
+
+def _image_size(image: str) -> int:
+    return 2_000_000 + int(hashlib.sha256(image.encode()).hexdigest()[6:14], 16) % 90_000_000
+
+
+def finished_phase(pod: dict[str, Any]) -> str | None:
+    """Succeeded / Failed once every regular container of a restartPolicy Never/OnFailure pod has
+    ended for good (kubelet getPhase); None while it is running or will restart."""
+    policy = pod["spec"].get("restartPolicy") or "Always"
+    if policy == "Always":
+        return None
+    statuses = pod.get("status", {}).get("containerStatuses", [])
+    if len(statuses) < len(pod["spec"].get("containers", [])) or not statuses:
+        return None
+    if any("terminated" not in entry.get("state", {}) for entry in statuses):
+        return None
+    codes = [int(entry["state"]["terminated"].get("exitCode", 0)) for entry in statuses]
+    if all(code == 0 for code in codes):
+        return "Succeeded"
+    return "Failed" if policy == "Never" else None
 
 
 class Kubelet:
@@ -170,13 +297,19 @@ class Kubelet:
         self.store = store
         self.runtime = runtime
         self.delay = delay
+        self.clock = SimClock()
+        self.events = EventRecorder(store)
+        self.backoff = RestartBackOff(self.clock)
         self._handles: set[asyncio.TimerHandle] = set()
         self._ip_counter = 10
-        self._crashloop_task: asyncio.Task[None] | None = None
-        self.crashloop_period = 20.0
         self.image_pull_backoff = IMAGE_PULL_BACKOFF_INITIAL  # seconds; tests may shorten it
         self.paused = False  # faults.pause_kubelet(): due steps wait in `_held` until resumed
         self._held: list[Callable[[], None]] = []
+        self._restart_timers: dict[str, Timer] = {}  # back-off key -> the restart after the back-off
+        self._crash_timers: dict[str, Timer] = {}  # the same for the demo's crash-looping containers
+        self._crash_loops_running = False
+        self._deleting: dict[tuple[str, str], tuple[str, Timer]] = {}  # pods Terminating: uid, grace timer
+        self._present: set[tuple[str, str]] | None = None  # (node, image) pulled on a node
 
     # ---- plumbing ------------------------------------------------------------------------
     def later(self, delay: float, callback: Callable[[], None]) -> None:
@@ -184,13 +317,20 @@ class Kubelet:
 
         def run() -> None:
             self._handles.discard(handle)
-            if self.paused:
-                self._held.append(callback)
-                return
-            callback()
+            self._gate(callback)
 
         handle = loop.call_later(max(delay, 0.0), run)
         self._handles.add(handle)
+
+    def _gate(self, callback: Callable[[], None]) -> None:
+        if self.paused:
+            self._held.append(callback)
+            return
+        callback()
+
+    def after(self, seconds: float, callback: Callable[[], None]) -> Timer:
+        """`callback` after `seconds` of the simulated clock (held while paused, like `later`)."""
+        return self.clock.call_later(seconds, partial(self._gate, callback))
 
     def pause(self) -> None:
         """Steps that come due (pulls, starts, restarts) wait until `resume()`: a slow node."""
@@ -206,17 +346,7 @@ class Kubelet:
         for handle in list(self._handles):
             handle.cancel()
         self._handles.clear()
-        if self._crashloop_task is not None:
-            self._crashloop_task.cancel()
-
-    def start_background(self) -> None:
-        self.hold_crash_loops()
-        self._crashloop_task = asyncio.get_running_loop().create_task(self._crashloop_loop())
-
-    def hold_crash_loops(self) -> None:
-        if self._crashloop_task is not None:
-            self._crashloop_task.cancel()
-            self._crashloop_task = None
+        self.clock.cancel_all()
 
     def next_pod_ip(self) -> str:
         self._ip_counter += 1
@@ -230,15 +360,66 @@ class Kubelet:
         return (labels.get("kubernetes.io/os") or info.get("operatingSystem") or "linux",
                 labels.get("kubernetes.io/arch") or info.get("architecture") or "amd64")
 
+    # ---- events --------------------------------------------------------------------------
+    def record(self, namespace: str, name: str, notes: list[Note]) -> None:
+        """Record the kubelet's events about a pod (as it is stored now)."""
+        pod = self.store.get("pods", namespace, name)
+        if pod is None or not notes:
+            return
+        source = KUBELET.on(str(pod["spec"].get("nodeName") or LINUX_NODE))
+        for type_, reason, message, path in notes:
+            self.events.record(pod, type_, reason, message, source, path)
+
+    def _image_present(self, node: str, image: str) -> bool:
+        if self._present is None:  # what the seeded pods run is on the node already
+            self._present = set()
+            for pod in self.store.values("pods"):
+                if pod["metadata"].get("namespace", "").startswith("load-"):
+                    continue
+                for kind in ("containers", "initContainers"):
+                    for container in pod["spec"].get(kind) or []:
+                        self._present.add((str(pod["spec"].get("nodeName") or ""),
+                                           canonical_image(str(container.get("image", "")))))
+        return (node, canonical_image(image)) in self._present
+
+    def _start_notes(self, pod: dict[str, Any], container: dict[str, Any], entry: dict[str, Any],
+                     path: str) -> list[Note]:
+        """The events of one container start: the pull (or 'already present'), then Created and
+        Started, or the failure."""
+        image = str(container.get("image", ""))
+        node = str(pod["spec"].get("nodeName") or "")
+        waiting = entry["state"].get("waiting") or {}
+        if waiting.get("reason") == "ErrImagePull":
+            return [(NORMAL, "Pulling", f'Pulling image "{image}"', path),
+                    (WARNING, "Failed", f'Failed to pull image "{image}": {waiting.get("message", "")}', path),
+                    (WARNING, "Failed", "Error: ErrImagePull", path)]
+        present = self._image_present(node, image)
+        if container.get("imagePullPolicy") == "Always" or not present:
+            assert self._present is not None
+            self._present.add((node, canonical_image(image)))
+            took = _pull_time(image)
+            notes: list[Note] = [
+                (NORMAL, "Pulling", f'Pulling image "{image}"', path),
+                (NORMAL, "Pulled", f'Successfully pulled image "{image}" in {took} ({took} including waiting). '
+                                   f"Image size: {_image_size(image)} bytes.", path)]
+        else:
+            notes = [(NORMAL, "Pulled", f'Container image "{image}" already present on machine', path)]
+        if waiting.get("reason") == "CreateContainerConfigError":
+            return [*notes, (WARNING, "Failed", f"Error: {waiting.get('message', '')}", path)]
+        return [*notes, (NORMAL, "Created", f"Created container: {container['name']}", path),
+                (NORMAL, "Started", f"Started container {container['name']}", path)]
+
     # ---- pods ----------------------------------------------------------------------------
     def pod_created(self, namespace: str, name: str) -> None:
         """Schedule, then Pending with ContainerCreating, then Running after the delay."""
+        scheduled: list[str] = []
 
         def schedule(pod: dict[str, Any]) -> None:
             spec = pod["spec"]
             if not spec.get("nodeName"):
                 selector = spec.get("nodeSelector") or {}
                 spec["nodeName"] = WINDOWS_NODE if selector.get("kubernetes.io/os") == "windows" else LINUX_NODE
+                scheduled.append(spec["nodeName"])
             status = pod.setdefault("status", {})
             status["phase"] = "Pending"
             host_ip = NODE_IPS.get(spec["nodeName"], "10.0.0.11")
@@ -254,13 +435,19 @@ class Kubelet:
                 ]
             refresh_conditions(pod)
 
-        if self.store.modify("pods", namespace, name, schedule) is None:
+        pod = self.store.modify("pods", namespace, name, schedule)
+        if pod is None:
             return
+        if scheduled:
+            self.events.record_new_api(pod, NORMAL, "Scheduled", "Binding",
+                                       f"Successfully assigned {namespace}/{name} to {scheduled[0]}",
+                                       SCHEDULER, f"{SCHEDULER}-{LINUX_NODE}")
         self.later(self.delay, lambda: self._start_pod(namespace, name))
 
     def _start_pod(self, namespace: str, name: str) -> None:
         started: list[str] = []
         pull_failures: list[str] = []
+        notes: list[Note] = []
 
         def start(pod: dict[str, Any]) -> bool | None:
             if pod["metadata"].get("deletionTimestamp"):
@@ -276,6 +463,7 @@ class Kubelet:
             statuses = []
             for container in pod["spec"].get("containers", []):
                 entry = self._container_start_status(pod, container, when)
+                notes.extend(self._start_notes(pod, container, entry, field_path(container["name"])))
                 if "running" in entry["state"]:
                     started.append(container["name"])
                 elif entry["state"]["waiting"]["reason"] == "ErrImagePull":
@@ -287,14 +475,15 @@ class Kubelet:
             refresh_conditions(pod, when)
             return None
 
-        self._apply_start(namespace, name, start, started, pull_failures, False)  # filled inside modify
+        self._apply_start(namespace, name, start, started, pull_failures, False, notes)
 
     def _apply_start(self, namespace: str, name: str, change: Callable[[dict[str, Any]], bool | None],
-                     started: list[str], failed_pulls: list[str], ephemeral: bool) -> None:
+                     started: list[str], failed_pulls: list[str], ephemeral: bool, notes: list[Note]) -> None:
         """Store the started state, start the processes, schedule ImagePullBackOff for failed pulls."""
         pod = self.store.modify("pods", namespace, name, change)
         if pod is None:
             return
+        self.record(namespace, name, notes)
         for container_name in started:
             self.runtime.start_container(pod, container_name)
         for container_name in failed_pulls:
@@ -316,29 +505,30 @@ class Kubelet:
     def _back_off(self, namespace: str, name: str, container_name: str, ephemeral: bool, attempt: int) -> None:
         """ErrImagePull -> ImagePullBackOff (the kubelet's message); after the back-off (10 s doubling
         to 300 s, as the kubelet's image back-off) the pull is tried again: ErrImagePull again."""
-        backing_off = False
+        backing_off: list[str] = []
 
         def back_off(pod: dict[str, Any]) -> bool | None:
-            nonlocal backing_off
             entry = _status_entry(pod, container_name, ephemeral)
             if pod["metadata"].get("deletionTimestamp") or entry is None or _waiting_reason(entry) != "ErrImagePull":
                 return False
             entry["state"] = {"waiting": {"reason": "ImagePullBackOff",
                                           "message": f'Back-off pulling image "{entry["image"]}"'}}
-            backing_off = True
+            backing_off.append(str(entry["image"]))
             return None
 
         self.store.modify("pods", namespace, name, back_off)
         if backing_off:
+            path = field_path(container_name, ephemeral)
+            self.record(namespace, name, [(NORMAL, "BackOff", f'Back-off pulling image "{backing_off[0]}"', path),
+                                          (WARNING, "Failed", "Error: ImagePullBackOff", path)])
             seconds = min(self.image_pull_backoff * 2 ** (attempt - 1), IMAGE_PULL_BACKOFF_MAX)
             self.later(seconds, lambda: self._pull_again(namespace, name, container_name, ephemeral, attempt))
 
     def _pull_again(self, namespace: str, name: str, container_name: str, ephemeral: bool, attempt: int) -> None:
         """The back-off is over: pull again; a still missing image is ErrImagePull once more."""
-        failed = False
+        notes: list[Note] = []
 
         def pull(pod: dict[str, Any]) -> bool | None:
-            nonlocal failed
             specs = pod["spec"].get("ephemeralContainers" if ephemeral else "containers", [])
             spec = next((c for c in specs if c["name"] == container_name), None)
             entry = _status_entry(pod, container_name, ephemeral)
@@ -350,11 +540,12 @@ class Kubelet:
             if _waiting_reason(fresh) != "ErrImagePull":
                 return False  # the image exists now: starting it is not simulated here
             entry["state"] = fresh["state"]
-            failed = True
+            notes.extend(self._start_notes(pod, spec, fresh, field_path(container_name, ephemeral)))
             return None
 
         self.store.modify("pods", namespace, name, pull)
-        if failed:
+        if notes:
+            self.record(namespace, name, notes)
             self.later(self.delay, lambda: self._back_off(namespace, name, container_name, ephemeral, attempt + 1))
 
     # ---- ephemeral containers ----------------------------------------------------------
@@ -376,6 +567,7 @@ class Kubelet:
     def _start_ephemeral(self, namespace: str, name: str, container_names: list[str]) -> None:
         started: list[str] = []
         failed_pulls: list[str] = []
+        notes: list[Note] = []
 
         def start(pod: dict[str, Any]) -> bool | None:
             if pod["metadata"].get("deletionTimestamp"):
@@ -391,17 +583,19 @@ class Kubelet:
                 new_entry["ready"] = False
                 new_entry.pop("started", None)
                 statuses[index] = new_entry
+                notes.extend(self._start_notes(pod, container, new_entry, field_path(entry["name"], True)))
                 if "running" in new_entry["state"]:
                     started.append(entry["name"])
                 elif new_entry["state"]["waiting"]["reason"] == "ErrImagePull":
                     failed_pulls.append(entry["name"])
             return None
 
-        self._apply_start(namespace, name, start, started, failed_pulls, True)
+        self._apply_start(namespace, name, start, started, failed_pulls, True, notes)
 
-    # ---- exits and deletion --------------------------------------------------------------
+    # ---- exits, phases and restarts --------------------------------------------------------
     def container_exited(self, namespace: str, name: str, container_name: str, exit_code: int) -> None:
-        """The runtime saw the container's main process exit: Terminated with its code."""
+        """The runtime saw the container's main process exit: Terminated with its code; the pod's
+        phase when it has finished; a restart (or the back-off before it) as the policy says."""
 
         def terminate(pod: dict[str, Any]) -> bool | None:
             when = now_iso()
@@ -424,6 +618,9 @@ class Kubelet:
                         entry["started"] = False
                     pod["status"][field][index] = entry
                     if field == "containerStatuses":
+                        phase = finished_phase(pod)
+                        if phase is not None and not pod["metadata"].get("deletionTimestamp"):
+                            pod["status"]["phase"] = phase
                         refresh_conditions(pod, when)
                         if restarted_after_exit(pod, exit_code):
                             restarting.append(entry)
@@ -433,31 +630,50 @@ class Kubelet:
         restarting: list[dict[str, Any]] = []
         self.store.modify("pods", namespace, name, terminate)
         for entry in restarting:
-            self._schedule_restart(namespace, name, entry)
+            self._schedule_restart(namespace, name, entry["name"])
 
-    # ---- restarts (restartPolicy Always / OnFailure) ---------------------------------------
-    def _schedule_restart(self, namespace: str, name: str, exited: dict[str, Any]) -> None:
-        """Restart at once the first time; a container that keeps exiting within 10 s of its start
-        waits in CrashLoopBackOff (10 s doubling to 5 min), as the real kubelet's back-off does."""
-        terminated = exited["state"]["terminated"]
-        restarts_so_far = int(exited.get("restartCount", 0))
-        quick = _seconds_between(terminated.get("startedAt"), terminated.get("finishedAt")) < 10
-        if restarts_so_far == 0 or not quick:
-            self.later(self.delay, lambda: self._restart(namespace, name, exited["name"]))
+    def _schedule_restart(self, namespace: str, name: str, container_name: str) -> None:
+        """The kubelet's sync after an exit (kuberuntime doBackOff): within the back-off the
+        container waits in CrashLoopBackOff for the back-off's delay (the message names it); out of
+        it the back-off steps (10 s, doubling to 5 min) and the container restarts now."""
+        pod = self.store.get("pods", namespace, name)
+        if pod is None or pod["metadata"].get("deletionTimestamp"):
             return
-        backoff = min(10 * 2 ** min(restarts_so_far - 1, 5), 300)
+        key = backoff_key(pod, container_name)
+        finished = self.clock.now()
+        if not self.backoff.in_back_off_since(key, finished):
+            self.backoff.next(key, finished)
+            self.later(self.delay, lambda: self._restart(namespace, name, container_name))
+            return
+        delay = self.backoff.get(key)
 
-        def back_off(pod: dict[str, Any]) -> bool | None:
-            entry = _status_entry(pod, exited["name"])
-            if entry is None or "terminated" not in entry["state"] or pod["metadata"].get("deletionTimestamp"):
+        def back_off(obj: dict[str, Any]) -> bool | None:
+            entry = _status_entry(obj, container_name)
+            if entry is None or "terminated" not in entry["state"]:
                 return False
             entry["lastState"] = {"terminated": entry["state"]["terminated"]}
             entry["state"] = {"waiting": {"reason": "CrashLoopBackOff",
-                                          "message": back_off_message(pod, exited["name"], backoff)}}
+                                          "message": back_off_message(obj, container_name, int(delay))}}
             return None
 
         self.store.modify("pods", namespace, name, back_off)
-        self.later(backoff, lambda: self._restart(namespace, name, exited["name"]))
+        self.record(namespace, name, [_crash_back_off_note(pod, container_name)])
+        self._arm_restart(key, delay, partial(self._after_back_off, namespace, name, container_name, finished))
+
+    def _arm_restart(self, key: str, delay: float, callback: Callable[[], None]) -> None:
+        old = self._restart_timers.pop(key, None)
+        if old is not None:
+            old.cancel()
+        self._restart_timers[key] = self.after(delay, callback)
+
+    def _after_back_off(self, namespace: str, name: str, container_name: str, finished: float) -> None:
+        pod = self.store.get("pods", namespace, name)
+        if pod is None:
+            return
+        key = backoff_key(pod, container_name)
+        self._restart_timers.pop(key, None)
+        self.backoff.next(key, finished)
+        self._restart(namespace, name, container_name)
 
     def images_changed(self, namespace: str, name: str, container_names: list[str]) -> None:
         """A pod update changed these containers' images: the kubelet kills them (Terminated) and
@@ -465,6 +681,9 @@ class Kubelet:
         pod = self.store.get("pods", namespace, name)
         if pod is None:
             return
+        self.record(namespace, name, [
+            (NORMAL, "Killing", f"Container {container_name} definition changed, will be restarted",
+             field_path(container_name)) for container_name in container_names])
         for container_name in container_names:
             self.runtime.stop_container(pod, container_name, 143)
 
@@ -476,6 +695,8 @@ class Kubelet:
             self.later(self.delay, partial(self._restart, namespace, name, container_name))
 
     def _restart(self, namespace: str, name: str, container_name: str) -> None:
+        notes: list[Note] = []
+
         def restart(pod: dict[str, Any]) -> bool | None:
             entry = _status_entry(pod, container_name)
             spec = next((c for c in pod["spec"].get("containers", []) if c["name"] == container_name), None)
@@ -489,39 +710,181 @@ class Kubelet:
             fresh["lastState"] = {"terminated": last} if last else {}
             statuses = pod["status"]["containerStatuses"]
             statuses[statuses.index(entry)] = fresh
+            notes.extend(self._start_notes(pod, spec, fresh, field_path(container_name)))
             refresh_conditions(pod, when)
             return None
 
         pod = self.store.modify("pods", namespace, name, restart)
-        if pod is not None:
+        if pod is not None and notes:
+            self.record(namespace, name, notes)
             self.runtime.start_container(pod, container_name)
 
-    def pod_deleting(self, namespace: str, name: str, grace_seconds: int) -> None:
-        """Stop the containers, then remove the object (shortly: the demo does not wait the grace)."""
+    # ---- graceful deletion -----------------------------------------------------------------
+    def delete_pod(self, namespace: str, name: str, grace_seconds: int | None = None) -> dict[str, Any] | None:
+        """A DELETE as the API server and this kubelet do it (for controllers and faults): with a
+        grace period (the pod's terminationGracePeriodSeconds unless given) the pod is marked
+        (deletionTimestamp, deletionGracePeriodSeconds: Terminating) and its containers stopped;
+        0, or a pod on no node, removes it at once. Returns the pod as stored (or its last state)."""
         pod = self.store.get("pods", namespace, name)
-        if pod is not None:
-            self.runtime.stop_pod(pod)
-            self.store.modify("pods", namespace, name, _terminate_running_containers)
-        delay = min(max(grace_seconds, 0), 1) * min(self.delay, 0.3)
-        self.later(delay, lambda: self._finish_delete(namespace, name))
+        if pod is None or pod["metadata"].get("deletionTimestamp"):
+            return pod
+        grace = int(pod["spec"].get("terminationGracePeriodSeconds", 30)) if grace_seconds is None else grace_seconds
+        if grace <= 0 or not pod["spec"].get("nodeName"):
+            final = self.store.delete("pods", namespace, name)
+            if final is not None:
+                self.runtime.stop_pod(final)
+            return final
 
-    def _finish_delete(self, namespace: str, name: str) -> None:
-        self.store.delete("pods", namespace, name)
+        def mark(obj: dict[str, Any]) -> None:
+            obj["metadata"]["deletionTimestamp"] = now_iso(datetime.now(UTC) + timedelta(seconds=grace))
+            obj["metadata"]["deletionGracePeriodSeconds"] = grace
 
-    # ---- crash loop ------------------------------------------------------------------------
-    async def _crashloop_loop(self) -> None:
-        while True:
-            await asyncio.sleep(self.crashloop_period)
-            self.crashloop_tick()
+        self.store.modify("pods", namespace, name, mark)
+        self.pod_deleting(namespace, name, grace)
+        return self.store.get("pods", namespace, name)
 
-    def crashloop_tick(self) -> None:
-        """Every crash-looping container fails once more: restartCount + 1, lastState terminated."""
+    def pod_deleting(self, namespace: str, name: str, grace_seconds: int) -> None:
+        """A pod was marked for deletion: Killing events, the containers stopped (the demo's
+        programs end on SIGTERM), then the object goes once the kubelet confirms it (shortly) or,
+        at the latest, when the grace period is over on the simulated clock."""
+        pod = self.store.get("pods", namespace, name)
+        if pod is None:
+            return
+        uid = str(pod["metadata"].get("uid", ""))
+        notes: list[Note] = []
+        for field, kind in (("containerStatuses", "containers"), ("ephemeralContainerStatuses", "ephemeralContainers")):
+            for entry in pod.get("status", {}).get(field, []):
+                if "running" in entry.get("state", {}):
+                    notes.append((NORMAL, "Killing", f"Stopping container {entry['name']}",
+                                  field_path(entry["name"], kind=kind)))
+        self.record(namespace, name, notes)
+        self.runtime.stop_pod(pod)
+        self.store.modify("pods", namespace, name, _terminate_running_containers)
+        for key in [k for k in self._restart_timers if k.startswith(f"{name}_{namespace}_{uid}_")]:
+            self._restart_timers.pop(key).cancel()
+        old = self._deleting.pop((namespace, name), None)
+        if old is not None:
+            old[1].cancel()
+        grace_timer = self.clock.call_later(max(grace_seconds, 0),
+                                            partial(self._finish_delete, namespace, name, uid))
+        self._deleting[(namespace, name)] = (uid, grace_timer)
+        delay = min(max(grace_seconds, 0), 1) * min(self.delay, DELETE_CONFIRM_DELAY)
+        self.later(delay, partial(self._finish_delete, namespace, name, uid))
+
+    def _finish_delete(self, namespace: str, name: str, uid: str | None = None) -> None:
+        pending = self._deleting.get((namespace, name))
+        if pending is not None and (uid is None or pending[0] == uid):
+            del self._deleting[(namespace, name)]
+            pending[1].cancel()
+        pod = self.store.get("pods", namespace, name)
+        if pod is None or (uid is not None and pod["metadata"].get("uid") != uid):
+            return
+        if pod["metadata"].get("deletionTimestamp"):
+            self.store.delete("pods", namespace, name)
+
+    def finish_deletions(self) -> int:
+        """Every pod still Terminating goes now (its grace period as good as over); returns how many."""
+        pending = list(self._deleting.items())
+        for (namespace, name), (uid, _timer) in pending:
+            self._finish_delete(namespace, name, uid)
+        return len(pending)
+
+    # ---- the demo's crash loop (pods annotated with CRASHLOOP_ANNOTATION) ------------------
+    def start_background(self) -> None:
+        """The crash-looping demo containers restart when their back-off is over and fail again at
+        once (CrashLoopBackOff with the next, doubled back-off). The back-off they show now is
+        counted from this call."""
+        self._crash_loops_running = True
         for pod in list(self.store.values("pods")):
             container_name = (pod["metadata"].get("annotations") or {}).get(CRASHLOOP_ANNOTATION)
-            if container_name:
-                meta = pod["metadata"]
-                self.store.modify("pods", meta["namespace"], meta["name"],
-                                  partial(crash_once, container_name=container_name))
+            if not container_name:
+                continue
+            key = backoff_key(pod, container_name)
+            if key in self._crash_timers:
+                continue
+            if key not in self.backoff.entries:
+                self.backoff.set(key, _shown_back_off(pod, container_name))
+            meta = pod["metadata"]
+            self._arm_crash_loop(key, self.backoff.get(key), meta["namespace"], meta["name"], container_name)
+
+    def _arm_crash_loop(self, key: str, delay: float, namespace: str, name: str, container_name: str) -> None:
+        old = self._crash_timers.pop(key, None)
+        if old is not None:
+            old.cancel()
+        self._crash_timers[key] = self.after(
+            delay, partial(self._crash_loop_restart, namespace, name, container_name))
+
+    def hold_crash_loops(self) -> None:
+        """The crash-looping demo containers stay as they are (no restart) until `start_background`."""
+        self._crash_loops_running = False
+        for timer in self._crash_timers.values():
+            timer.cancel()
+        self._crash_timers.clear()
+
+    def _crash_loop_restart(self, namespace: str, name: str, container_name: str) -> None:
+        """The back-off is over: the kubelet starts the container, which fails at once."""
+        pod = self.store.get("pods", namespace, name)
+        if pod is None or pod["metadata"].get("deletionTimestamp"):
+            return
+        key = backoff_key(pod, container_name)
+        timer = self._crash_timers.pop(key, None)
+        if timer is not None:
+            timer.cancel()
+        previous = self.backoff.get(key) or CRASH_BACKOFF_INITIAL
+        backoff = self.backoff.next(key, self.clock.now() - previous)
+        spec = next((c for c in pod["spec"].get("containers", []) if c["name"] == container_name), None)
+        path = field_path(container_name)
+        notes: list[Note] = []
+        if spec is not None:
+            image = str(spec.get("image", ""))
+            notes = [(NORMAL, "Pulled", f'Container image "{image}" already present on machine', path),
+                     (NORMAL, "Created", f"Created container: {container_name}", path),
+                     (NORMAL, "Started", f"Started container {container_name}", path)]
+        updated = self.store.modify("pods", namespace, name,
+                                    partial(crash_once, container_name=container_name, backoff=int(backoff)))
+        if updated is None:
+            return
+        self.record(namespace, name, [*notes, _crash_back_off_note(updated, container_name)])
+        if self._crash_loops_running and (pod["metadata"].get("annotations") or {}).get(
+                CRASHLOOP_ANNOTATION) == container_name:
+            self._arm_crash_loop(key, backoff, namespace, name, container_name)
+
+    def crash_now(self, namespace: str, name: str, container_name: str) -> None:
+        """The container fails now: a running one exits with 1 (the kubelet's restart or back-off
+        follows); a waiting one (CrashLoopBackOff) is restarted now and fails at once."""
+        pod = self.store.get("pods", namespace, name)
+        if pod is None:
+            raise KeyError(f"pod {namespace}/{name} not found")
+        entry = _status_entry(pod, container_name)
+        if entry is not None and "running" in entry["state"]:
+            self.runtime.stop_container(pod, container_name, 1)
+            self.container_exited(namespace, name, container_name, 1)
+            return
+        self._crash_loop_restart(namespace, name, container_name)
+        if (pod["metadata"].get("annotations") or {}).get(CRASHLOOP_ANNOTATION) != container_name:
+            key = backoff_key(pod, container_name)
+            finished = self.clock.now()
+            self._arm_restart(key, self.backoff.get(key),
+                              partial(self._after_back_off, namespace, name, container_name, finished))
+
+
+def _shown_back_off(pod: dict[str, Any], container_name: str) -> float:
+    """The back-off a CrashLoopBackOff container's message shows (from its restarts if none)."""
+    entry = _status_entry(pod, container_name) or {}
+    message = str((entry.get("state", {}).get("waiting") or {}).get("message", ""))
+    match = re.match(r"back-off (\S+) restarting", message)
+    seconds = parse_go_duration(match.group(1)) if match else None
+    if seconds:
+        return seconds
+    restarts = max(int(entry.get("restartCount", 0)), 1)
+    return float(min(CRASH_BACKOFF_INITIAL * 2 ** (restarts - 1), CRASH_BACKOFF_MAX))
+
+
+def _crash_back_off_note(pod: dict[str, Any], container_name: str) -> Note:
+    meta = pod["metadata"]
+    return (WARNING, "BackOff", f"Back-off restarting failed container {container_name} in pod "
+                                f"{meta['name']}_{meta['namespace']}({meta.get('uid', '')})",
+            field_path(container_name))
 
 
 def _terminated_status(container: dict[str, Any], exit_code: int, reason: str, started: str, finished: str
@@ -549,8 +912,7 @@ def restarted_after_exit(pod: dict[str, Any], exit_code: int) -> bool:
 
 def back_off_message(pod: dict[str, Any], container_name: str, seconds: int) -> str:
     meta = pod["metadata"]
-    pretty = f"{seconds // 60}m{seconds % 60}s" if seconds >= 60 else f"{seconds}s"
-    return (f"back-off {pretty} restarting failed container={container_name} "
+    return (f"back-off {go_duration(seconds)} restarting failed container={container_name} "
             f"pod={meta['name']}_{meta['namespace']}({meta.get('uid', '')})")
 
 
@@ -595,7 +957,11 @@ def _seconds_between(start: str | None, end: str | None) -> float:
         return 0.0
 
 
-def crash_once(pod: dict[str, Any], container_name: str, when: datetime | None = None) -> None:
+def crash_once(pod: dict[str, Any], container_name: str, when: datetime | None = None,
+               backoff: int | None = None) -> None:
+    """The container was restarted and failed at once: restartCount + 1, lastState terminated
+    (exit 1), waiting CrashLoopBackOff naming `backoff` (by default the kubelet's back-off after
+    that many restarts: 10 s doubling to 5 min)."""
     moment = when or datetime.now(UTC)
     finished = now_iso(moment)
     meta = pod["metadata"]
@@ -603,7 +969,7 @@ def crash_once(pod: dict[str, Any], container_name: str, when: datetime | None =
         if entry["name"] != container_name:
             continue
         restarts = int(entry.get("restartCount", 0)) + 1
-        backoff = min(10 * 2 ** min(restarts - 1, 5), 300)
+        delay = backoff if backoff is not None else min(10 * 2 ** min(restarts - 1, 5), 300)
         entry["restartCount"] = restarts
         entry["lastState"] = {
             "terminated": {
@@ -615,7 +981,7 @@ def crash_once(pod: dict[str, Any], container_name: str, when: datetime | None =
             }
         }
         entry["state"] = {"waiting": {"reason": "CrashLoopBackOff",
-                                      "message": back_off_message(pod, container_name, backoff)}}
+                                      "message": back_off_message(pod, container_name, delay)}}
         entry["ready"] = False
         entry["started"] = False
     refresh_conditions(pod, finished)

@@ -1,0 +1,123 @@
+"""ControllerManager: runs the Deployment and ReplicaSet controllers on the server loop, as
+kube-controller-manager's informers and work queues do: a store change (a watch event to its
+listener) queues the objects it concerns (the Deployment, the ReplicaSet, a pod's owning
+ReplicaSet and that one's Deployment); the queue is worked off soon after, one sync per key.
+
+```python
+controllers = ControllerManager(store, kubelet)   # after seeding
+controllers.start()                               # listens, and syncs every Deployment/ReplicaSet once
+```
+Pod names come from a seeded RNG, so a run of the same steps names pods the same."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+
+from tui.demo.api.store import Store, WatchEvent
+from tui.demo.controllers.common import Context, controller_ref
+from tui.demo.controllers.deployment import DeploymentSync
+from tui.demo.controllers.replicaset import sync_replica_set
+from tui.demo.node.kubelet import Kubelet
+
+QueueKey = tuple[str, str, str]  # (resource, namespace, name)
+PASS_LIMIT = 2000  # syncs in one go before the loop gets a turn
+
+
+class ControllerManager:
+    def __init__(self, store: Store, kubelet: Kubelet, rng: random.Random | None = None) -> None:
+        self.ctx = Context(store, kubelet, kubelet.events)
+        self.rng = rng or random.Random(20250603)
+        self._queue: dict[QueueKey, None] = {}
+        self._scheduled = False
+        self._running = False
+
+    @property
+    def store(self) -> Store:
+        return self.ctx.store
+
+    def start(self) -> None:
+        if self._running:
+            return
+        self._running = True
+        self.store.listeners.append(self._on_change)
+        self.resync()
+
+    def stop(self) -> None:
+        self._running = False
+        if self._on_change in self.store.listeners:
+            self.store.listeners.remove(self._on_change)
+        self._queue.clear()
+
+    def resync(self) -> None:
+        """Queue every Deployment and ReplicaSet (the informers' initial list)."""
+        for resource in ("replicasets", "deployments"):
+            for obj in list(self.store.values(resource)):
+                meta = obj["metadata"]
+                self.enqueue((resource, meta.get("namespace", ""), meta["name"]))
+
+    # ---- events -----------------------------------------------------------------------------
+    def _on_change(self, event: WatchEvent) -> None:
+        resource = event.resource
+        if resource not in ("pods", "replicasets", "deployments"):
+            return
+        for obj in (event.obj, event.prev):
+            if obj is None:
+                continue
+            namespace = obj["metadata"].get("namespace", "")
+            if resource == "deployments":
+                self.enqueue(("deployments", namespace, obj["metadata"]["name"]))
+                continue
+            if resource == "replicasets":
+                self.enqueue(("replicasets", namespace, obj["metadata"]["name"]))
+            ref = controller_ref(obj)
+            if ref is None:
+                continue
+            if resource == "pods" and ref.get("kind") == "ReplicaSet":
+                rs = self.store.get("replicasets", namespace, str(ref.get("name")))
+                if rs is not None and rs["metadata"].get("uid") == ref.get("uid"):
+                    self.enqueue(("replicasets", namespace, str(ref["name"])))
+            elif resource == "replicasets" and ref.get("kind") == "Deployment":
+                self.enqueue(("deployments", namespace, str(ref.get("name"))))
+
+    def enqueue(self, key: QueueKey) -> None:
+        self._queue[key] = None
+        if self._scheduled or not self._running:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self.drain()
+            return
+        self._scheduled = True
+        loop.call_soon(self._work)
+
+    def _work(self) -> None:
+        self._scheduled = False
+        self.drain(PASS_LIMIT)
+        if self._queue and self._running:
+            self._scheduled = True
+            asyncio.get_running_loop().call_soon(self._work)
+
+    def drain(self, limit: int = PASS_LIMIT) -> int:
+        """Work off the queue now (at most `limit` syncs); returns how many ran."""
+        done = 0
+        while self._queue and done < limit and self._running:
+            key = next(iter(self._queue))
+            del self._queue[key]
+            self.sync(key)
+            done += 1
+        return done
+
+    def sync(self, key: QueueKey) -> None:
+        resource, namespace, name = key
+        if resource == "replicasets":
+            sync_replica_set(self.ctx, namespace, name, self.rng)
+            rs = self.store.get("replicasets", namespace, name)
+            ref = controller_ref(rs) if rs is not None else None
+            if ref is not None and ref.get("kind") == "Deployment":
+                self._queue.setdefault(("deployments", namespace, str(ref["name"])), None)
+        elif resource == "deployments":
+            deployment = self.store.get("deployments", namespace, name)
+            if deployment is not None:
+                DeploymentSync(self.ctx, deployment).run()
