@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 import copy
+import random
 from typing import Any
 
 import pytest
 
+from helpers.debug_pods import slim_pod
+from tui.debug import DebugRequest, Profile, plan
+from tui.debug.preflight import PreflightFacts, psa_server_version, run_checks
 from tui.demo.api.podsecurity import admission_status, forbidden_status
-from tui.pods.security import Policy, check_pod, evaluate, forbidden_message, namespace_policy
+from tui.demo.routes.discovery import VERSION
+from tui.pods.security import (
+    DEFAULT_SERVER_VERSION,
+    Policy,
+    check_pod,
+    evaluate,
+    forbidden_message,
+    namespace_policy,
+)
 
 
 def restricted_pod() -> dict[str, Any]:
@@ -172,11 +184,62 @@ def test_explicit_bad_values() -> None:
 def test_versioned_policies_pick_the_check_versions() -> None:
     pod = plain_pod()
     pod["spec"]["containers"][0]["livenessProbe"] = {"httpGet": {"host": "10.0.0.1", "port": 80}}
-    assert evaluate(pod, "baseline") == [
-        'probe or lifecycle host (container "app" uses probe or lifecycle host "10.0.0.1")'
+    probe = ['probe or lifecycle host (container "app" uses probe or lifecycle host "10.0.0.1")']
+    # a v1.32 server (the demo's, the default) has no probe-host check: latest is v1.32, and a
+    # label pinned to a newer version is clamped to it
+    assert evaluate(pod, "baseline") == []
+    assert evaluate(pod, "baseline:v1.34") == []
+    # a v1.34 server has it from v1.34 on
+    assert evaluate(pod, "baseline", server_version="v1.34") == probe
+    assert evaluate(pod, "baseline", "v1.33", server_version="v1.34") == []
+    assert evaluate(pod, "baseline:v1.34", server_version="v1.35") == probe
+    assert evaluate(pod, "baseline", server_version="latest") == probe
+
+
+def test_latest_is_the_servers_version() -> None:
+    pod = restricted_pod()
+    pod["spec"]["containers"][0]["securityContext"]["procMount"] = "Unmasked"
+    unmasked = 'procMount (container "app" must not set securityContext.procMount to "Unmasked")'
+    # procMount is a baseline check up to v1.34, restricted's own (procMount_restricted) from v1.35
+    assert [v.check for v in check_pod(pod, "restricted")] == ["procMount"]
+    assert [v.check for v in check_pod(pod, "restricted", server_version="v1.35")] == ["procMount_restricted"]
+    assert evaluate(pod, "restricted:v1.40") == evaluate(pod, "restricted:v1.32") == [unmasked]
+    # from v1.35 a pod in its own user namespace may unmask /proc under baseline, not restricted
+    pod["spec"]["hostUsers"] = False
+    assert evaluate(pod, "baseline", server_version="v1.35") == []
+    assert evaluate(pod, "baseline") == [unmasked]
+    assert evaluate(pod, "restricted", server_version="v1.35") == [unmasked]
+
+
+def test_host_namespaces_in_kubernetes_order() -> None:
+    pod = plain_pod()
+    pod["spec"].update(hostIPC=True, hostPID=True, hostNetwork=True)
+    assert evaluate(pod, "baseline") == ["host namespaces (hostNetwork=true, hostPID=true, hostIPC=true)"]
+
+
+def test_a_volume_without_a_source_is_an_empty_dir() -> None:
+    pod = restricted_pod()
+    pod["spec"]["volumes"] = [{"name": "scratch"}, {"name": "nulls", "hostPath": None}]
+    assert evaluate(pod, "restricted") == []
+    assert pod["spec"]["volumes"] == [{"name": "scratch"}, {"name": "nulls", "hostPath": None}]  # not changed
+    pod["spec"]["volumes"].append({"name": "root", "hostPath": {"path": "/"}})
+    assert evaluate(pod, "restricted") == [
+        'restricted volume types (volume "root" uses restricted volume type "hostPath")'
     ]
-    assert evaluate(pod, "baseline", "v1.33") == []
-    assert evaluate(pod, "baseline:v1.34") != []
+
+
+def test_windows_exemptions_start_at_v1_25() -> None:
+    pod = plain_pod()
+    pod["spec"]["os"] = {"name": "windows"}
+    non_root = 'runAsNonRoot != true (pod or container "app" must set securityContext.runAsNonRoot=true)'
+    assert evaluate(pod, "restricted:v1.25") == [non_root]
+    assert [v.check for v in check_pod(pod, "restricted:v1.24")] == [
+        "allowPrivilegeEscalation", "capabilities_restricted", "runAsNonRoot", "seccompProfile_restricted",
+    ]
+
+
+def test_the_demo_server_reports_the_default_version() -> None:
+    assert f"v{VERSION['major']}.{VERSION['minor']}" == DEFAULT_SERVER_VERSION
 
 
 def test_windows_pods_skip_the_linux_only_restricted_checks() -> None:
@@ -223,3 +286,30 @@ def test_admission_status_from_namespace_labels() -> None:
         'privileged (container "debugger" must not set securityContext.privileged=true)'
     )
     assert admission_status(debug(restricted_pod(), "sysadmin"), {}) is None
+
+
+def test_a_label_pinned_past_the_server_is_named_in_the_message() -> None:
+    labels = {"pod-security.kubernetes.io/enforce": "baseline", "pod-security.kubernetes.io/enforce-version": "v1.35"}
+    refused = admission_status(debug(restricted_pod(), "sysadmin"), labels)
+    assert refused is not None
+    assert 'violates PodSecurity "baseline:v1.35": privileged (' in refused["message"]
+
+
+def _probe_host_facts(minor: str) -> PreflightFacts:
+    pod = slim_pod()
+    pod["spec"]["containers"][0]["livenessProbe"] = {"httpGet": {"host": "127.0.0.1", "port": 8080}}
+    request = DebugRequest(namespace="default", pod="slim-x", profile=Profile.BASELINE)
+    facts = PreflightFacts(request=request, pod=pod, version={"major": "1", "minor": minor},
+                           namespace_labels={"pod-security.kubernetes.io/enforce": "baseline"})
+    facts.plan = plan(request, pod, rng=random.Random(1))
+    return facts
+
+
+def test_the_preflight_predicts_for_the_servers_version() -> None:
+    """A probe with a host is refused from v1.34 on: the pre-flight says so for a v1.34 server only."""
+    assert psa_server_version({"major": "1", "minor": "34+"}) == "v1.34"
+    assert psa_server_version(None) is None
+    older = next(c for c in run_checks(_probe_host_facts("32")) if c.name == "Pod Security")
+    assert older.verdict == "ok"
+    newer = next(c for c in run_checks(_probe_host_facts("34")) if c.name == "Pod Security")
+    assert newer.verdict == "fail" and "probe or lifecycle host" in newer.found

@@ -48,6 +48,7 @@ __all__ = [
     "image_user",
     "kubelet_refusal",
     "parse_version",
+    "psa_server_version",
     "reusable_container",
     "run_checks",
 ]
@@ -123,6 +124,17 @@ def parse_version(version: Mapping[str, Any] | None) -> tuple[int, int] | None:
     except ValueError:
         match = re.match(r"v?(\d+)\.(\d+)", str(version.get("gitVersion", "")))
         return (int(match.group(1)), int(match.group(2))) if match else None
+
+
+def psa_server_version(version: Mapping[str, Any] | None) -> str | None:
+    """The version whose Pod Security checks the server runs (`latest` and newer labels evaluate as
+    it): `v1.N` from `/version`, `latest` (the newest checks known) past 1.x, None when unknown (the
+    evaluator's default, `tui.pods.security.DEFAULT_SERVER_VERSION`)."""
+    parsed = parse_version(version)
+    if parsed is None:
+        return None
+    major, minor = parsed
+    return f"v1.{minor}" if major == 1 else "latest"
 
 
 def api_flavor(version: Mapping[str, Any] | None) -> ApiFlavor:
@@ -525,10 +537,12 @@ def _pod_security_check(facts: PreflightFacts) -> list[Check]:
     pod = planned_pod(facts)
     if pod is None:
         return [Check(name, "info", f"namespace {namespace!r} enforces {policy}")]
-    violations = evaluate(pod, policy)
+    server = psa_server_version(facts.version)
+    violations = evaluate(pod, policy, server_version=server)
     if not violations:
         return [Check(name, "ok", f"namespace {namespace!r} enforces {policy}; the debug container complies")]
-    already = evaluate(facts.pod or {}, policy) if facts.plan and facts.plan.pod_copy is None else []
+    already = (evaluate(facts.pod or {}, policy, server_version=server)
+               if facts.plan and facts.plan.pod_copy is None else [])
     found = f"namespace {namespace!r} enforces {policy}; it would refuse: " + ", ".join(violations)
     if already:
         todo = (f"the pod itself already violates {policy} ({already[0]}), e.g. through an earlier "

@@ -1,40 +1,55 @@
 """Pod Security Admission (`k8s.io/pod-security-admission`) over a whole pod.
 
-A port of the policy checks in `policy/check_*.go`: every container kind is visited (init
-containers, containers, then ephemeral containers), so one earlier non-compliant debug container
-makes every later update of the pod fail. Messages are the real ones:
+A port of the policy checks in `policy/check_*.go` and of their registry (`policy/registry.go`):
+every container kind is visited (init containers, containers, then ephemeral containers), so one
+earlier non-compliant debug container makes every later update of the pod fail. Messages are the
+real ones:
 
     pods "web" is forbidden: violates PodSecurity "restricted:latest": allowPrivilegeEscalation != false
     (container "debugger" must set securityContext.allowPrivilegeEscalation=false), unrestricted
     capabilities (container "debugger" must set securityContext.capabilities.drop=["ALL"])
 
 Checks run in the registry's order (baseline IDs sorted, then restricted IDs sorted; a restricted
-check replaces the baseline check it overrides). Versioned policies (`enforce-version: v1.N`)
-pick the newest check implementation whose minimum version is <= N; `latest` takes the newest.
-Not modelled: exemptions, the user-namespace relaxation, audit/warn modes.
+check's version replaces the baseline checks it overrides). A policy version `v1.N` picks, per
+check, the newest implementation whose minimum version is <= N. The server's own version bounds
+that (the evaluator's emulation version, as kube-apiserver builds it): `latest` and any label
+pinned to a newer version evaluate as the server's version, while messages still name the label's
+policy (`restricted:latest`). `check_pod` emulates `DEFAULT_SERVER_VERSION` (v1.32: the demo
+cluster's `/version` and the kubectl Ephemera matches) unless given the server's `server_version=`.
+As the API server does before admission, a volume with no source is defaulted to `emptyDir`.
+Not modelled: exemptions (users, namespaces, runtime classes), audit/warn modes.
 
 Pure (no I/O, no aiohttp): the demo server (`tui.demo.api.podsecurity` adds the 403 Status) and the
-debug pre-flight (`tui.debug.preflight`, which predicts the verdict) share it.
+debug pre-flight (`tui.debug.preflight`, which predicts the verdict) share it. Its test cases are
+upstream's (tests/unit/test_podsecurity_upstream_*.py, fixtures in tests/data/psa/).
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 __all__ = [
+    "DEFAULT_CHECKS",
+    "DEFAULT_SERVER_VERSION",
     "ENFORCE_LABEL",
     "ENFORCE_VERSION_LABEL",
     "LATEST",
     "LEVELS",
+    "Check",
+    "Evaluator",
     "Policy",
+    "VersionedCheck",
     "Violation",
     "check_pod",
+    "default_volumes",
     "evaluate",
     "forbidden_message",
+    "implementation",
     "namespace_policy",
 ]
 
@@ -42,6 +57,8 @@ LEVELS = ("privileged", "baseline", "restricted")
 ENFORCE_LABEL = "pod-security.kubernetes.io/enforce"
 ENFORCE_VERSION_LABEL = "pod-security.kubernetes.io/enforce-version"
 LATEST = "latest"
+DEFAULT_SERVER_VERSION = "v1.32"
+UNKNOWN_FORBIDDEN_REASON = "unknown forbidden reason"
 
 Pod = dict[str, Any]
 Spec = dict[str, Any]
@@ -89,7 +106,7 @@ def namespace_policy(labels: dict[str, str] | None) -> Policy:
 
 
 def _minor(version: str) -> int | None:
-    """v1.N -> N; latest -> None (newer than everything)."""
+    """v1.N -> N; latest (or anything else) -> None (newer than everything)."""
     match = _VERSION_RE.match(version)
     return int(match.group(1)) if match else None
 
@@ -118,7 +135,8 @@ def _get(node: Any, *path: str) -> Any:
 
 
 def _containers(spec: Spec) -> list[dict[str, Any]]:
-    return [*(spec.get("initContainers") or []), *(spec.get("containers") or []), *(spec.get("ephemeralContainers") or [])]
+    return [c for kind in ("initContainers", "containers", "ephemeralContainers")
+            for c in spec.get(kind) or [] if isinstance(c, dict)]
 
 
 def _name(container: dict[str, Any]) -> str:
@@ -136,13 +154,41 @@ def _windows(spec: Spec) -> bool:
     return _get(spec, "os", "name") == "windows"
 
 
-CheckFn = Callable[[Meta, Spec], tuple[str, str] | None]
+def _user_namespace(spec: Spec) -> bool:
+    """`hostUsers: false`: the pod runs in its own user namespace (relaxes some checks from v1.35)."""
+    return spec.get("hostUsers") is False
+
+
+def _is_zero(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value == 0
+
+
+CheckResult = tuple[str, str] | None  # None: allowed; else (forbidden reason, forbidden detail)
+CheckFn = Callable[[Meta, Spec], CheckResult]
+
+
+def _unless_windows(fn: CheckFn) -> CheckFn:
+    """The v1.25 form of a Linux-only restricted check: a pod with `spec.os.name: windows` passes."""
+
+    def check(meta: Meta, spec: Spec) -> CheckResult:
+        return None if _windows(spec) else fn(meta, spec)
+
+    return check
+
+
+def _unless_user_namespace(fn: CheckFn) -> CheckFn:
+    """The v1.35 form of a check relaxed for pods in their own user namespace (`hostUsers: false`)."""
+
+    def check(meta: Meta, spec: Spec) -> CheckResult:
+        return None if _user_namespace(spec) else fn(meta, spec)
+
+    return check
 
 
 # --------------------------------------------------------------------------- baseline checks
 
 
-def _app_armor(meta: Meta, spec: Spec) -> tuple[str, str] | None:
+def _app_armor(meta: Meta, spec: Spec) -> CheckResult:
     allowed = ("RuntimeDefault", "Localhost")
     setters: list[str] = []
     values: set[str] = set()
@@ -182,7 +228,7 @@ BASELINE_CAPABILITIES = frozenset(
 )
 
 
-def _capabilities_baseline(meta: Meta, spec: Spec) -> tuple[str, str] | None:
+def _capabilities_baseline(meta: Meta, spec: Spec) -> CheckResult:
     bad: list[str] = []
     forbidden: set[str] = set()
     for container in _containers(spec):
@@ -202,23 +248,23 @@ def _capabilities_baseline(meta: Meta, spec: Spec) -> tuple[str, str] | None:
     )
 
 
-def _host_namespaces(meta: Meta, spec: Spec) -> tuple[str, str] | None:
-    found = [f"{key}=true" for key in ("hostIPC", "hostNetwork", "hostPID") if spec.get(key) is True]
+def _host_namespaces(meta: Meta, spec: Spec) -> CheckResult:
+    found = [f"{key}=true" for key in ("hostNetwork", "hostPID", "hostIPC") if spec.get(key) is True]
     return ("host namespaces", ", ".join(found)) if found else None
 
 
-def _host_path_volumes(meta: Meta, spec: Spec) -> tuple[str, str] | None:
-    names = [str(v.get("name") or "") for v in spec.get("volumes") or [] if v.get("hostPath") is not None]
+def _host_path_volumes(meta: Meta, spec: Spec) -> CheckResult:
+    names = [str(v.get("name") or "") for v in _volumes(spec) if v.get("hostPath") is not None]
     if not names:
         return None
     return "hostPath volumes", f"{_plural('volume', 'volumes', len(names))} {_join_quote(names)}"
 
 
-def _host_ports(meta: Meta, spec: Spec) -> tuple[str, str] | None:
+def _host_ports(meta: Meta, spec: Spec) -> CheckResult:
     bad: list[str] = []
     ports: set[str] = set()
     for container in _containers(spec):
-        used = [str(p.get("hostPort")) for p in container.get("ports") or [] if p.get("hostPort")]
+        used = [str(p.get("hostPort")) for p in container.get("ports") or [] if isinstance(p, dict) and p.get("hostPort")]
         if used:
             bad.append(_name(container))
             ports.update(used)
@@ -240,7 +286,7 @@ def _handler_hosts(handler: Any) -> list[str]:
     return hosts
 
 
-def _host_probes(meta: Meta, spec: Spec) -> tuple[str, str] | None:
+def _host_probes(meta: Meta, spec: Spec) -> CheckResult:
     bad: set[str] = set()
     hosts: set[str] = set()
     for container in _containers(spec):
@@ -258,14 +304,14 @@ def _host_probes(meta: Meta, spec: Spec) -> tuple[str, str] | None:
     )
 
 
-def _privileged(meta: Meta, spec: Spec) -> tuple[str, str] | None:
+def _privileged(meta: Meta, spec: Spec) -> CheckResult:
     bad = [_name(c) for c in _containers(spec) if _get(c, "securityContext", "privileged") is True]
     if not bad:
         return None
     return "privileged", f"{_plural('container', 'containers', len(bad))} {_join_quote(bad)} must not set securityContext.privileged=true"
 
 
-def _proc_mount(meta: Meta, spec: Spec) -> tuple[str, str] | None:
+def _proc_mount(meta: Meta, spec: Spec) -> CheckResult:
     bad: list[str] = []
     kinds: set[str] = set()
     for container in _containers(spec):
@@ -283,7 +329,7 @@ def _proc_mount(meta: Meta, spec: Spec) -> tuple[str, str] | None:
 
 
 def _se_linux(allowed_types: frozenset[str]) -> CheckFn:
-    def check(meta: Meta, spec: Spec) -> tuple[str, str] | None:
+    def check(meta: Meta, spec: Spec) -> CheckResult:
         bad_types: set[str] = set()
         flags = {"user": False, "role": False}
 
@@ -330,7 +376,7 @@ def _seccomp_valid(kind: Any) -> bool:
     return kind in ("RuntimeDefault", "Localhost")
 
 
-def _seccomp_annotations(meta: Meta, spec: Spec) -> tuple[str, str] | None:
+def _seccomp_annotations(meta: Meta, spec: Spec) -> CheckResult:
     annotations = meta.get("annotations") or {}
 
     def valid(text: str) -> bool:
@@ -350,9 +396,7 @@ def _seccomp_annotations(meta: Meta, spec: Spec) -> tuple[str, str] | None:
 
 
 def _seccomp(restricted: bool) -> CheckFn:
-    def check(meta: Meta, spec: Spec) -> tuple[str, str] | None:
-        if restricted and _windows(spec):
-            return None
+    def check(meta: Meta, spec: Spec) -> CheckResult:
         setters: list[str] = []
         values: set[str] = set()
         pod_set = False
@@ -397,18 +441,19 @@ _SYSCTLS_1_27 = _SYSCTLS_1_0 | {"net.ipv4.ip_local_reserved_ports"}
 _SYSCTLS_1_29 = _SYSCTLS_1_27 | {"net.ipv4.tcp_keepalive_time", "net.ipv4.tcp_fin_timeout",
                                  "net.ipv4.tcp_keepalive_intvl", "net.ipv4.tcp_keepalive_probes"}
 _SYSCTLS_1_32 = _SYSCTLS_1_29 | {"net.ipv4.tcp_rmem", "net.ipv4.tcp_wmem"}
+_SYSCTLS_1_37 = _SYSCTLS_1_32 | {"net.ipv4.tcp_slow_start_after_idle", "net.ipv4.tcp_notsent_lowat"}
 
 
 def _sysctls(allowed: frozenset[str]) -> CheckFn:
-    def check(meta: Meta, spec: Spec) -> tuple[str, str] | None:
+    def check(meta: Meta, spec: Spec) -> CheckResult:
         forbidden = [str(s.get("name") or "") for s in _get(spec, "securityContext", "sysctls") or []
-                     if str(s.get("name") or "") not in allowed]
+                     if isinstance(s, dict) and str(s.get("name") or "") not in allowed]
         return ("forbidden sysctls", ", ".join(forbidden)) if forbidden else None
 
     return check
 
 
-def _windows_host_process(meta: Meta, spec: Spec) -> tuple[str, str] | None:
+def _windows_host_process(meta: Meta, spec: Spec) -> CheckResult:
     bad = [_name(c) for c in _containers(spec) if _get(c, "securityContext", "windowsOptions", "hostProcess") is True]
     setters = ["pod"] if _get(spec, "securityContext", "windowsOptions", "hostProcess") is True else []
     if not bad and not setters:
@@ -419,9 +464,7 @@ def _windows_host_process(meta: Meta, spec: Spec) -> tuple[str, str] | None:
 # --------------------------------------------------------------------------- restricted checks
 
 
-def _allow_privilege_escalation(meta: Meta, spec: Spec) -> tuple[str, str] | None:
-    if _windows(spec):
-        return None
+def _allow_privilege_escalation(meta: Meta, spec: Spec) -> CheckResult:
     bad = [_name(c) for c in _containers(spec) if _get(c, "securityContext", "allowPrivilegeEscalation") is not False]
     if not bad:
         return None
@@ -431,9 +474,7 @@ def _allow_privilege_escalation(meta: Meta, spec: Spec) -> tuple[str, str] | Non
     )
 
 
-def _capabilities_restricted(meta: Meta, spec: Spec) -> tuple[str, str] | None:
-    if _windows(spec):
-        return None
+def _capabilities_restricted(meta: Meta, spec: Spec) -> CheckResult:
     missing_drop: list[str] = []
     adding: list[str] = []
     forbidden: set[str] = set()
@@ -468,12 +509,17 @@ _RESTRICTED_VOLUME_TYPES = ("hostPath", "gcePersistentDisk", "awsElasticBlockSto
                             "glusterfs", "rbd", "flexVolume", "cinder", "cephfs", "flocker", "fc", "azureFile",
                             "vsphereVolume", "quobyte", "azureDisk", "photonPersistentDisk", "portworxVolume",
                             "scaleIO", "storageos")
+VOLUME_SOURCES = _ALLOWED_VOLUME_SOURCES + _RESTRICTED_VOLUME_TYPES  # every field of core/v1 VolumeSource
 
 
-def _restricted_volumes(meta: Meta, spec: Spec) -> tuple[str, str] | None:
+def _volumes(spec: Spec) -> list[dict[str, Any]]:
+    return [v for v in spec.get("volumes") or [] if isinstance(v, dict)]
+
+
+def _restricted_volumes(meta: Meta, spec: Spec) -> CheckResult:
     bad: list[str] = []
     kinds: set[str] = set()
-    for volume in spec.get("volumes") or []:
+    for volume in _volumes(spec):
         if any(volume.get(source) is not None for source in _ALLOWED_VOLUME_SOURCES):
             continue
         bad.append(str(volume.get("name") or ""))
@@ -487,7 +533,7 @@ def _restricted_volumes(meta: Meta, spec: Spec) -> tuple[str, str] | None:
     )
 
 
-def _run_as_non_root(meta: Meta, spec: Spec) -> tuple[str, str] | None:
+def _run_as_non_root(meta: Meta, spec: Spec) -> CheckResult:
     setters: list[str] = []
     pod_non_root = False
     pod_value = _get(spec, "securityContext", "runAsNonRoot")
@@ -516,9 +562,9 @@ def _run_as_non_root(meta: Meta, spec: Spec) -> tuple[str, str] | None:
     return None
 
 
-def _run_as_user(meta: Meta, spec: Spec) -> tuple[str, str] | None:
-    setters = ["pod"] if _get(spec, "securityContext", "runAsUser") == 0 else []
-    explicit = [_name(c) for c in _containers(spec) if _get(c, "securityContext", "runAsUser") == 0]
+def _run_as_user(meta: Meta, spec: Spec) -> CheckResult:
+    setters = ["pod"] if _is_zero(_get(spec, "securityContext", "runAsUser")) else []
+    explicit = [_name(c) for c in _containers(spec) if _is_zero(_get(c, "securityContext", "runAsUser"))]
     if not setters and not explicit:
         return None
     return "runAsUser=0", f"{_setters(setters, explicit)} must not set runAsUser=0"
@@ -528,64 +574,202 @@ def _run_as_user(meta: Meta, spec: Spec) -> tuple[str, str] | None:
 
 
 @dataclass(frozen=True)
-class _Check:
+class VersionedCheck:
+    """One implementation of a check, used from `minimum_version` (v1.N) until the next one."""
+
+    minimum_version: str
+    check_pod: CheckFn
+    override_check_ids: tuple[str, ...] = ()  # baseline checks this (restricted) one replaces
+
+
+@dataclass(frozen=True)
+class Check:
+    """A check of one level and its implementations, oldest first (upstream `policy.Check`)."""
+
     id: str
     level: str
-    versions: tuple[tuple[int, CheckFn], ...]  # (minimum minor version, implementation), ascending
-    overrides: tuple[str, ...] = ()
-
-    def for_version(self, minor: int | None) -> CheckFn | None:
-        chosen: CheckFn | None = None
-        for minimum, fn in self.versions:
-            if minor is None or minimum <= minor:
-                chosen = fn
-        return chosen
+    versions: tuple[VersionedCheck, ...]
 
 
-_CHECKS: tuple[_Check, ...] = (
-    _Check("allowPrivilegeEscalation", "restricted", ((8, _allow_privilege_escalation),)),
-    _Check("appArmorProfile", "baseline", ((0, _app_armor),)),
-    _Check("capabilities_baseline", "baseline", ((0, _capabilities_baseline),)),
-    _Check("capabilities_restricted", "restricted", ((22, _capabilities_restricted),), ("capabilities_baseline",)),
-    _Check("hostNamespaces", "baseline", ((0, _host_namespaces),)),
-    _Check("hostPathVolumes", "baseline", ((0, _host_path_volumes),)),
-    _Check("hostPorts", "baseline", ((0, _host_ports),)),
-    _Check("hostProbesAndHostLifecycle", "baseline", ((34, _host_probes),)),
-    _Check("privileged", "baseline", ((0, _privileged),)),
-    _Check("procMount", "baseline", ((0, _proc_mount),)),
-    _Check("procMount_restricted", "restricted", ((35, _proc_mount),), ("procMount",)),
-    _Check("restrictedVolumes", "restricted", ((0, _restricted_volumes),), ("hostPathVolumes",)),
-    _Check("runAsNonRoot", "restricted", ((0, _run_as_non_root),)),
-    _Check("runAsUser", "restricted", ((23, _run_as_user),)),
-    _Check("seLinuxOptions", "baseline", ((0, _se_linux(_SELINUX_1_0)), (31, _se_linux(_SELINUX_1_31)))),
-    _Check("seccompProfile_baseline", "baseline", ((0, _seccomp_annotations), (19, _seccomp(restricted=False)))),
-    _Check("seccompProfile_restricted", "restricted", ((19, _seccomp(restricted=True)),), ("seccompProfile_baseline",)),
-    _Check("sysctls", "baseline", ((0, _sysctls(_SYSCTLS_1_0)), (27, _sysctls(_SYSCTLS_1_27)),
-                                   (29, _sysctls(_SYSCTLS_1_29)), (32, _sysctls(_SYSCTLS_1_32)))),
-    _Check("windowsHostProcess", "baseline", ((0, _windows_host_process),)),
+DEFAULT_CHECKS: tuple[Check, ...] = (
+    Check("allowPrivilegeEscalation", "restricted", (
+        VersionedCheck("v1.8", _allow_privilege_escalation),
+        VersionedCheck("v1.25", _unless_windows(_allow_privilege_escalation)),
+    )),
+    Check("appArmorProfile", "baseline", (VersionedCheck("v1.0", _app_armor),)),
+    Check("capabilities_baseline", "baseline", (VersionedCheck("v1.0", _capabilities_baseline),)),
+    Check("capabilities_restricted", "restricted", (
+        VersionedCheck("v1.22", _capabilities_restricted, ("capabilities_baseline",)),
+        VersionedCheck("v1.25", _unless_windows(_capabilities_restricted), ("capabilities_baseline",)),
+    )),
+    Check("hostNamespaces", "baseline", (VersionedCheck("v1.0", _host_namespaces),)),
+    Check("hostPathVolumes", "baseline", (VersionedCheck("v1.0", _host_path_volumes),)),
+    Check("hostPorts", "baseline", (VersionedCheck("v1.0", _host_ports),)),
+    Check("hostProbesAndHostLifecycle", "baseline", (VersionedCheck("v1.34", _host_probes),)),
+    Check("privileged", "baseline", (VersionedCheck("v1.0", _privileged),)),
+    Check("procMount", "baseline", (
+        VersionedCheck("v1.0", _proc_mount),
+        VersionedCheck("v1.35", _unless_user_namespace(_proc_mount)),
+    )),
+    Check("procMount_restricted", "restricted", (VersionedCheck("v1.35", _proc_mount, ("procMount",)),)),
+    Check("restrictedVolumes", "restricted", (VersionedCheck("v1.0", _restricted_volumes, ("hostPathVolumes",)),)),
+    Check("runAsNonRoot", "restricted", (
+        VersionedCheck("v1.0", _run_as_non_root),
+        VersionedCheck("v1.35", _unless_user_namespace(_run_as_non_root)),
+    )),
+    Check("runAsUser", "restricted", (
+        VersionedCheck("v1.23", _run_as_user),
+        VersionedCheck("v1.35", _unless_user_namespace(_run_as_user)),
+    )),
+    Check("seLinuxOptions", "baseline", (
+        VersionedCheck("v1.0", _se_linux(_SELINUX_1_0)),
+        VersionedCheck("v1.31", _se_linux(_SELINUX_1_31)),
+    )),
+    Check("seccompProfile_baseline", "baseline", (
+        VersionedCheck("v1.0", _seccomp_annotations),
+        VersionedCheck("v1.19", _seccomp(restricted=False)),
+    )),
+    Check("seccompProfile_restricted", "restricted", (
+        VersionedCheck("v1.19", _seccomp(restricted=True), ("seccompProfile_baseline",)),
+        VersionedCheck("v1.25", _unless_windows(_seccomp(restricted=True)), ("seccompProfile_baseline",)),
+    )),
+    Check("sysctls", "baseline", (
+        VersionedCheck("v1.0", _sysctls(_SYSCTLS_1_0)),
+        VersionedCheck("v1.27", _sysctls(_SYSCTLS_1_27)),
+        VersionedCheck("v1.29", _sysctls(_SYSCTLS_1_29)),
+        VersionedCheck("v1.32", _sysctls(_SYSCTLS_1_32)),
+        VersionedCheck("v1.37", _sysctls(_SYSCTLS_1_37)),
+    )),
+    Check("windowsHostProcess", "baseline", (VersionedCheck("v1.0", _windows_host_process),)),
 )
 
 
-def _checks_for(level: str, version: str) -> list[tuple[str, CheckFn]]:
+def implementation(check_id: str, minimum_version: str, checks: Iterable[Check] = DEFAULT_CHECKS) -> CheckFn:
+    """The implementation of `check_id` registered at exactly `minimum_version` (upstream's
+    `allowPrivilegeEscalation_1_25` is `implementation("allowPrivilegeEscalation", "v1.25")`)."""
+    for check in checks:
+        if check.id == check_id:
+            for versioned in check.versions:
+                if versioned.minimum_version == minimum_version:
+                    return versioned.check_pod
+    raise KeyError(f"no {check_id} check registered at {minimum_version}")
+
+
+def _required_minor(version: str, what: str) -> int:
     minor = _minor(version)
-    baseline = sorted((c for c in _CHECKS if c.level == "baseline"), key=lambda c: c.id)
-    restricted = sorted((c for c in _CHECKS if c.level == "restricted"), key=lambda c: c.id)
-    chosen: list[tuple[str, CheckFn]] = []
-    overridden: set[str] = set()
-    if level == "restricted":
-        for check in restricted:
-            if check.for_version(minor) is not None:
-                overridden.update(check.overrides)
-    for check in baseline:
-        fn = check.for_version(minor)
-        if fn is not None and check.id not in overridden:
-            chosen.append((check.id, fn))
-    if level == "restricted":
-        for check in restricted:
-            fn = check.for_version(minor)
-            if fn is not None:
-                chosen.append((check.id, fn))
+    if minor is None:
+        raise ValueError(f"{what}: version must be v1.N, not {version!r}")
+    return minor
+
+
+def _validate(checks: tuple[Check, ...]) -> None:
+    """Upstream `validateChecks`: unique IDs, known levels, strictly increasing versions, overrides
+    only from restricted checks and only of baseline ones."""
+    levels: dict[str, str] = {}
+    for check in checks:
+        if check.id in levels:
+            raise ValueError(f"multiple checks registered for ID {check.id}")
+        levels[check.id] = check.level
+        if check.level not in ("baseline", "restricted"):
+            raise ValueError(f"check {check.id}: invalid level {check.level}")
+        if not check.versions:
+            raise ValueError(f"check {check.id}: empty")
+        last = -1
+        for versioned in check.versions:
+            minor = _required_minor(versioned.minimum_version, f"check {check.id}")
+            if minor <= last:
+                raise ValueError(f"check {check.id}: versions must be strictly increasing")
+            last = minor
+    for check in checks:
+        for versioned in check.versions:
+            if versioned.override_check_ids and check.level != "restricted":
+                raise ValueError(f"check {check.id}: only restricted checks may set overrides")
+            for override in versioned.override_check_ids:
+                if levels.get(override, "baseline") != "baseline":
+                    raise ValueError(f"check {check.id}: overrides {levels[override]} check {override}")
+
+
+class Evaluator:
+    """Upstream `policy.NewEvaluator(checks, emulationVersion)`: the checks each level and version
+    runs, newest implementations per version, and the newest version it evaluates (the newest
+    check version, or the emulated server's when older); newer policy versions and `latest`
+    evaluate as that one."""
+
+    def __init__(self, checks: Iterable[Check] = DEFAULT_CHECKS, emulation_version: str | None = None) -> None:
+        self.checks = tuple(checks)
+        _validate(self.checks)
+        newest = max((_required_minor(c.versions[-1].minimum_version, c.id) for c in self.checks), default=0)
+        self.max_minor = newest
+        if emulation_version is not None:
+            emulated = _minor(emulation_version)
+            if emulated is not None and emulated < newest:
+                self.max_minor = emulated
+        ordered = (sorted(c.id for c in self.checks if c.level == "baseline")
+                   + sorted(c.id for c in self.checks if c.level == "restricted"))
+        self._baseline: list[list[tuple[str, CheckFn]]] = []
+        self._restricted: list[list[tuple[str, CheckFn]]] = []
+        for minor in range(newest + 1):
+            baseline = {c.id: v for c in self.checks if c.level == "baseline" and (v := _at(c, minor))}
+            restricted = {c.id: v for c in self.checks if c.level == "restricted" and (v := _at(c, minor))}
+            overridden = {o for v in restricted.values() for o in v.override_check_ids}
+            restricted.update((i, v) for i, v in baseline.items() if i not in overridden)
+            self._baseline.append([(i, baseline[i].check_pod) for i in ordered if i in baseline])
+            self._restricted.append([(i, restricted[i].check_pod) for i in ordered if i in restricted])
+
+    @property
+    def max_version(self) -> str:
+        return f"v1.{self.max_minor}"
+
+    def effective_version(self, version: str) -> str:
+        """The version a policy version evaluates as: `latest` and newer ones are the newest here."""
+        minor = _minor(version)
+        return self.max_version if minor is None or minor > self.max_minor else f"v1.{minor}"
+
+    def checks_for(self, level: str, version: str) -> list[tuple[str, CheckFn]]:
+        """(check ID, implementation) in the order the registry runs them; none for privileged."""
+        if level == "privileged" or not self.checks:
+            return []
+        minor = _required_minor(self.effective_version(version), "policy")
+        table = self._baseline if level == "baseline" else self._restricted
+        return list(table[minor])
+
+    def evaluate_pod(self, level: str, version: str, meta: Meta, spec: Spec) -> list[Violation]:
+        """Every failed check (upstream `EvaluatePod` + `AggregateCheckResults`)."""
+        violations: list[Violation] = []
+        for check_id, fn in self.checks_for(level, version):
+            result = fn(meta, spec)
+            if result is not None:
+                reason, detail = result
+                violations.append(Violation(check_id, reason or UNKNOWN_FORBIDDEN_REASON, detail))
+        return violations
+
+
+def _at(check: Check, minor: int) -> VersionedCheck | None:
+    chosen: VersionedCheck | None = None
+    for versioned in check.versions:
+        if _required_minor(versioned.minimum_version, check.id) <= minor:
+            chosen = versioned
     return chosen
+
+
+@cache
+def _evaluator(server_version: str) -> Evaluator:
+    return Evaluator(DEFAULT_CHECKS, None if server_version == LATEST else server_version)
+
+
+def default_volumes(spec: Spec) -> Spec:
+    """The spec as the API server stores it: a volume with no source is an `emptyDir` (core/v1
+    `SetDefaults_Volume`); the spec itself is not changed."""
+    volumes = spec.get("volumes")
+    if not isinstance(volumes, list) or not any(
+        isinstance(v, dict) and all(v.get(source) is None for source in VOLUME_SOURCES) for v in volumes
+    ):
+        return spec
+    defaulted = [
+        {**v, "emptyDir": {}} if isinstance(v, dict) and all(v.get(s) is None for s in VOLUME_SOURCES) else v
+        for v in volumes
+    ]
+    return {**spec, "volumes": defaulted}
 
 
 def _policy(level: str | Policy, version: str | None = None) -> Policy:
@@ -597,29 +781,28 @@ def _policy(level: str | Policy, version: str | None = None) -> Policy:
     return Policy(level, version or LATEST)
 
 
-def check_pod(pod: Pod, level: str | Policy, version: str | None = None) -> list[Violation]:
-    """Every failed check for the whole pod (init, regular and ephemeral containers)."""
+def check_pod(pod: Pod, level: str | Policy, version: str | None = None, *,
+              server_version: str | None = None) -> list[Violation]:
+    """Every failed check for the whole pod (init, regular and ephemeral containers), as a server of
+    `server_version` (v1.N, `latest` for the newest checks known here; default
+    `DEFAULT_SERVER_VERSION`) enforcing `level` (`restricted`, `restricted:v1.30` or a `Policy`)."""
     policy = _policy(level, version)
     if policy.level not in ("baseline", "restricted"):
         return []
     meta = pod.get("metadata") or {}
-    spec = pod.get("spec") or {}
-    violations: list[Violation] = []
-    for check_id, fn in _checks_for(policy.level, policy.version):
-        result = fn(meta, spec)
-        if result is not None:
-            reason, detail = result
-            violations.append(Violation(check_id, reason or "unknown forbidden reason", detail))
-    return violations
+    spec = default_volumes(pod.get("spec") or {})
+    return _evaluator(server_version or DEFAULT_SERVER_VERSION).evaluate_pod(policy.level, policy.version, meta, spec)
 
 
-def evaluate(pod: Pod, level: str | Policy, version: str | None = None) -> list[str]:
+def evaluate(pod: Pod, level: str | Policy, version: str | None = None, *,
+             server_version: str | None = None) -> list[str]:
     """The failed checks as `reason (detail)` strings, in the server's order; empty when allowed."""
-    return [str(v) for v in check_pod(pod, level, version)]
+    return [str(v) for v in check_pod(pod, level, version, server_version=server_version)]
 
 
 def forbidden_message(pod_name: str, level: str | Policy, violations: list[str] | list[Violation], version: str | None = None) -> str:
-    """`pods "NAME" is forbidden: violates PodSecurity "restricted:latest": v1, v2`."""
+    """`pods "NAME" is forbidden: violates PodSecurity "restricted:latest": v1, v2` (the policy as
+    labelled, even when the server evaluates an older version)."""
     policy = _policy(level, version)
     joined = ", ".join(str(v) for v in violations)
     return f"pods {_go_quote(pod_name)} is forbidden: violates PodSecurity {_go_quote(str(policy))}: {joined}"
