@@ -5,6 +5,8 @@ naming the pod and what replaces it, audit log). Against the demo cluster, notif
 from __future__ import annotations
 
 import base64
+import os
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,6 +15,7 @@ from textual.pilot import Pilot
 from helpers.browser import make_app, row_names, row_of, screen_lines, screen_text, wait_for
 from tui.demo.cluster import DemoCluster
 from tui.demo.faults import TOUCH_ANNOTATION
+from tui.paths import CONFIG_ENV
 from tui.pods.rows import RowSort, sort_pods
 from tui.screens.delete_pod_modal import DeletePodModal
 
@@ -77,6 +80,25 @@ async def test_sort_by_restarts_age_and_name_orders_the_rows_and_marks_the_heade
         await pilot.press("O")
         await wait_for(pilot, lambda: "NAME↓" in _header(app), what="NAME↓")
         assert row_names(app) == sorted(row_names(app), reverse=True)
+
+
+async def test_the_sort_and_delete_keys_follow_the_users_keys_remap(shared_cluster: DemoCluster,
+                                                                     private_files: Path) -> None:
+    """[keys] remaps the new keys like every other (they are Action lines); the old keys are free."""
+    Path(os.environ[CONFIG_ENV]).write_text('[keys]\nsort = "f7"\ndelete_pod = "ctrl+x"\n')
+    app: Any = make_app(shared_cluster.kubeconfig_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await _loaded(pilot)
+        table = app.browser.table
+        await pilot.press("o")
+        assert not table.sort_marked
+        await pilot.press("f7")
+        await wait_for(pilot, lambda: table.sort_marked, what="F7 sorted")
+        assert app.browser.table.select_key(("default", SLIM))
+        await pilot.press("ctrl+x")
+        await wait_for(pilot, lambda: isinstance(app.screen, DeletePodModal), what="Ctrl+X asked to delete")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, DeletePodModal), what="the box closed")
 
 
 async def test_the_cursor_stays_on_its_pod_when_the_order_changes(shared_cluster: DemoCluster) -> None:
