@@ -344,8 +344,7 @@ class LogView(ScrollView, can_focus=True):
         # the styles once per pass: `get_component_rich_style` walks the ancestors each call
         self._styles = {
             "base": self.rich_style,
-            **{name: self.get_component_rich_style(f"log-view--{name}", partial=True)
-               for name in ("timestamp", "match", "current-match", "selection")},
+            **{name: self._component_style(name) for name in ("timestamp", "match", "current-match", "selection")},
         }
         return super().render_lines(crop)
 
@@ -354,9 +353,15 @@ class LogView(ScrollView, can_focus=True):
             self._styles = {"base": self.rich_style}
         style = self._styles.get(name)
         if style is None:
-            style = self.get_component_rich_style(f"log-view--{name}", partial=True)
+            style = self._component_style(name)
             self._styles[name] = style
         return style
+
+    def _component_style(self, name: str) -> Style:
+        """A component's style, its colours blended over the view's background (a partial style
+        would leave `$text-muted`'s transparency unblended); the selection lends only its background."""
+        style = self.get_component_rich_style(f"log-view--{name}")
+        return Style(bgcolor=style.bgcolor) if name == "selection" else style
 
     def _line_strip(self, index: int) -> Strip:
         """The whole line `index` as drawn (timestamp, highlights, selection), cached."""
@@ -372,7 +377,10 @@ class LogView(ScrollView, can_focus=True):
                 base = base + self._style("selection")
         segments: list[Segment] = []
         if self.show_timestamps and line.stamp:
-            segments.append(Segment(line.stamp + " ", base + self._style("timestamp")))
+            stamp_style = self._style("timestamp")
+            if base is not self._style("base"):  # selected: the selection's background under it
+                stamp_style = stamp_style + self._style("selection")
+            segments.append(Segment(line.stamp + " ", stamp_style))
         text = line.text
         if index in self._match_set:
             current = self.current_match is not None and self.matches[self.current_match] == index

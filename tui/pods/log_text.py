@@ -23,7 +23,7 @@ __all__ = ["LIMITS", "LogLimit", "LogLine", "find_matches", "limit_label", "line
            "log_file_name", "match_spans", "parse_log", "parse_log_lines"]
 
 # `2026-12-03T07:08:19.123456789Z ` (the kubelet's prefix; an offset instead of Z is accepted too)
-_STAMP = re.compile(rb"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d) ")
+_STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d) ")
 TAB_SIZE = 8
 
 
@@ -35,38 +35,42 @@ class LogLine(NamedTuple):
     text: str
 
 
-def _decode(raw: bytes) -> str:
-    text = raw.decode("utf-8", "replace")
-    if text.endswith("\r"):  # CRLF logs: the terminal hides the CR, so does the view
-        text = text[:-1]
-    if "\t" in text:
-        text = text.expandtabs(TAB_SIZE)
-    return visible(text)
-
-
-def parse_log_lines(lines: Iterable[bytes], *, timestamps: bool = False) -> list[LogLine]:
-    """Lines (bytes, without newlines) as display lines; `timestamps`: split off the server's prefix."""
+def _parse(lines: list[str], timestamps: bool) -> list[LogLine]:
     parsed: list[LogLine] = []
     append = parsed.append
-    for raw in lines:
+    match = _STAMP.match
+    for line in lines:
         stamp = ""
         if timestamps:
-            found = _STAMP.match(raw)
+            found = match(line)
             if found is not None:
-                stamp = found.group()[:-1].decode("ascii")
-                raw = raw[found.end():]
-        append(LogLine(stamp, _decode(raw) if raw else ""))
+                end = found.end()
+                stamp, line = line[:end - 1], line[end:]
+        if not line.isprintable():  # the usual line is, and needs nothing more
+            if line.endswith("\r"):  # CRLF logs: the terminal hides the CR, so does the view
+                line = line[:-1]
+            if "\t" in line:
+                line = line.expandtabs(TAB_SIZE)
+            line = visible(line)
+        append(LogLine(stamp, line))
     return parsed
+
+
+def parse_log_lines(lines: Sequence[bytes], *, timestamps: bool = False) -> list[LogLine]:
+    """Lines (bytes, without newlines) as display lines; `timestamps`: split off the server's prefix."""
+    if not lines:
+        return []
+    return _parse(b"\n".join(lines).decode("utf-8", "replace").split("\n"), timestamps)
 
 
 def parse_log(data: bytes, *, timestamps: bool = False) -> list[LogLine]:
     """A whole log (the body of `pods/log`) as display lines; a final newline ends the last line."""
     if not data:
         return []
-    lines = data.split(b"\n")
+    lines = data.decode("utf-8", "replace").split("\n")
     if not lines[-1]:
         lines.pop()
-    return parse_log_lines(lines, timestamps=timestamps)
+    return _parse(lines, timestamps)
 
 
 def lines_text(lines: Iterable[LogLine], *, timestamps: bool) -> str:
