@@ -12,7 +12,7 @@ from typing import Any
 
 from aiohttp import web
 
-from tui.demo.api import podsecurity, registry, validation
+from tui.demo.api import openapi, podsecurity, registry, validation
 from tui.demo.api.defaults import default_pod, now_iso
 from tui.demo.api.registry import Resource
 from tui.demo.api.selectors import Filter, parse_field_selector, parse_label_selector
@@ -122,6 +122,10 @@ async def create_pod(request: web.Request) -> web.Response:
     if body.get("kind") not in (None, "Pod"):
         raise ApiError(400, f'the API version in the data ({body.get("apiVersion")}) does not match the '
                             f"expected API version (v1)", "BadRequest")
+    unknown = openapi.unknown_fields(body, "k8s.io.api.core.v1.Pod")
+    if unknown and request.query.get("fieldValidation") == "Strict":  # kubectl create/apply -f sends Strict
+        raise ApiError(400, 'Pod in version "v1" cannot be handled as a Pod: strict decoding error: '
+                       + ", ".join(f'unknown field "{f}"' for f in unknown), "BadRequest")
     if not name and not metadata.get("generateName"):
         status = validation.invalid_status(
             "Pod", "", ["metadata.name: Required value: name or generateName is required"])

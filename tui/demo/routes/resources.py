@@ -25,7 +25,7 @@ import yaml
 from aiohttp import web
 
 from tui.demo.api import apply as server_side_apply
-from tui.demo.api import kinds, registry, validation
+from tui.demo.api import kinds, openapi, registry, validation
 from tui.demo.api import patch as patching
 from tui.demo.api.defaults import now_iso
 from tui.demo.api.protobuf import PROTOBUF_CONTENT_TYPE
@@ -135,6 +135,31 @@ def _invalid(resource: Resource, name: str, causes: list[str]) -> web.Response:
     return json_response(validation.invalid_status(resource.kind, name, causes, resource.group), status=422)
 
 
+def check_fields(request: web.Request, obj: dict[str, Any], message: str) -> list[str]:
+    """`fieldValidation`: Strict refuses fields the kind's schema does not have (400, as the API
+    server's strict decoding); Warn (the server's default) returns them for Warning headers."""
+    directive = request.query.get("fieldValidation", "Warn")
+    if directive == "Ignore" or not message:
+        return []
+    unknown = [f'unknown field "{field}"' for field in openapi.unknown_fields(obj, message)]
+    if unknown and directive == "Strict":
+        raise strict_error(message, unknown)
+    return unknown
+
+
+def strict_error(message: str, unknown: list[str]) -> ApiError:
+    """The API server's 400 for unknown fields under fieldValidation=Strict."""
+    kind, version = message.rsplit(".", 2)[-1], message.rsplit(".", 2)[-2]
+    return ApiError(400, f'{kind} in version "{version}" cannot be handled as a {kind}: strict decoding error: '
+                         + ", ".join(unknown), "BadRequest")
+
+
+def with_warnings(response: web.Response, warnings: list[str]) -> web.Response:
+    for warning in warnings:
+        response.headers.add("Warning", '299 - "' + warning.replace('"', '\\"') + '"')
+    return response
+
+
 def _dry_run(request: web.Request) -> bool:
     return request.query.get("dryRun") == "All"
 
@@ -161,6 +186,7 @@ async def create(request: web.Request, state: ServerState, target: Target) -> we
     if resource.namespaced:
         assert target.namespace is not None
         _check_namespace(state, target.namespace)
+    warnings = check_fields(request, body, resource.message)
     obj = dict(body)
     if resource.kind in kinds.STATUS_KINDS:
         obj.pop("status", None)
@@ -177,9 +203,10 @@ async def create(request: web.Request, state: ServerState, target: Target) -> we
     server_side_apply.record_update(None, obj, field_manager(request), resource.api_version,
                                     merge_keys=resource.merge_key_map)
     if _dry_run(request):
-        return json_response(obj, status=201)
+        return with_warnings(json_response(obj, status=201), warnings)
     state.store.create(resource.stored, obj)
-    return raw_json_response(state.store.json_of(resource.stored, (target.namespace or "", name)), status=201)
+    return with_warnings(raw_json_response(state.store.json_of(resource.stored, (target.namespace or "", name)),
+                                           status=201), warnings)
 
 
 def self_subject_review(request: web.Request, state: ServerState) -> web.Response:
@@ -257,7 +284,8 @@ async def update_or_patch(request: web.Request, state: ServerState, target: Targ
                                 f"({target.name})", "BadRequest")
         new = body
     _check_version(new, old, resource, target.name)
-    return _store_update(request, state, target, old, new, field_manager(request))
+    warnings = check_fields(request, new, resource.message)
+    return with_warnings(_store_update(request, state, target, old, new, field_manager(request)), warnings)
 
 
 def _check_version(new: dict[str, Any], old: dict[str, Any], resource: Resource, name: str) -> None:
@@ -326,6 +354,7 @@ async def apply_patch(request: web.Request, state: ServerState, target: Target) 
         raise ApiError(422, "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required "
                             "for apply patch", "Invalid")
     force = request.query.get("force") in ("true", "1", "True")
+    warnings = check_fields(request, body, resource.message)
     old = state.store.get(resource.stored, *_stored_key(target))
     if old is None:
         if resource.namespaced:
@@ -341,11 +370,12 @@ async def apply_patch(request: web.Request, state: ServerState, target: Target) 
         if causes:
             return _invalid(resource, target.name, causes)
         if _dry_run(request):
-            return json_response(obj, status=201)
+            return with_warnings(json_response(obj, status=201), warnings)
         state.store.create(resource.stored, obj)
-        return raw_json_response(state.store.json_of(resource.stored, _stored_key(target)), status=201)
+        return with_warnings(raw_json_response(state.store.json_of(resource.stored, _stored_key(target)),
+                                               status=201), warnings)
     merged = server_side_apply.apply(old, body, manager, force, resource.api_version, resource.merge_key_map)
-    return _store_update(request, state, target, old, merged, manager, apply_entries=True)
+    return with_warnings(_store_update(request, state, target, old, merged, manager, apply_entries=True), warnings)
 
 
 # ---- scale -------------------------------------------------------------------------------------
