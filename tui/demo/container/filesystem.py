@@ -19,7 +19,9 @@ def normpath(path: str, cwd: str = "/") -> str:
 
 
 class Filesystem:
-    """Files (path -> text) and directories; every file's parents are directories."""
+    """Files (path -> text) and directories; every file's parents are directories. Bytes that are
+    not UTF-8 (a binary file copied in with `tar`) are kept as surrogate escapes: `read_bytes`
+    gives back exactly what `write_bytes` stored."""
 
     def __init__(self, tree: FileTree) -> None:
         self._files: dict[str, str] = {}
@@ -42,6 +44,13 @@ class Filesystem:
         self.mkdir(posixpath.dirname(path))
         self._files[path] = (self._files.get(path, "") if append else "") + content
 
+    def write_bytes(self, path: str, content: bytes) -> None:
+        self.write(path, content.decode("utf-8", errors="surrogateescape"))
+
+    def read_bytes(self, path: str) -> bytes | None:
+        content = self._files.get(normpath(path))
+        return None if content is None else content.encode("utf-8", errors="surrogateescape")
+
     def remove(self, path: str) -> bool:
         return self._files.pop(normpath(path), None) is not None
 
@@ -60,7 +69,7 @@ class Filesystem:
 
     def size(self, path: str) -> int:
         content = self._files.get(normpath(path))
-        return 4096 if content is None else len(content.encode())
+        return 4096 if content is None else len(content.encode("utf-8", errors="surrogateescape"))
 
     def listdir(self, path: str) -> list[str]:
         """Sorted names in a directory (empty for a missing one)."""

@@ -1,5 +1,6 @@
-"""What a process sees as its filesystem: its container's files plus a `/proc` showing the PIDs
-of its own PID namespace, where `/proc/<pid>/root/...` leads into that process's container."""
+"""What a process sees as its filesystem: its container's files, its volume mounts (a hostPath
+`/` at `/host` is the node's filesystem), and a `/proc` showing the PIDs of its own PID namespace,
+where `/proc/<pid>/root/...` leads into that process's container."""
 
 from __future__ import annotations
 
@@ -42,15 +43,42 @@ class ProcessView:
     def _visible(self, pid: int) -> Process | None:
         return self.container.pidns.find(pid)
 
+    def mounted(self, path: str) -> tuple[Filesystem, str] | None:
+        """(volume, path inside it) when an absolute normalised path is under a mount point."""
+        for point, mount in self.container.mounts.items():
+            if path == point or path.startswith(point.rstrip("/") + "/"):
+                return mount.fs, normpath(path[len(point):].lstrip("/"), mount.path)
+        return None
+
+    def writable(self, path: str, cwd: str = "/") -> tuple[Filesystem, str] | None:
+        """Where writing `path` lands (the container's files, a volume, another container's root
+        through /proc/<pid>/root); None when its directory does not exist or is not writable."""
+        path = normpath(path, cwd)
+        parent, _, name = path.rpartition("/")
+        try:
+            resolved = self.resolve(parent or "/")
+        except PermissionDenied:
+            return None
+        if resolved is None or resolved.fs is None or resolved.synthetic is not None \
+                or resolved.synthetic_dir is not None or not resolved.fs.is_dir(resolved.path):
+            return None
+        for point, mount in self.container.mounts.items():
+            if mount.read_only and (path == point or path.startswith(point.rstrip("/") + "/")):
+                return None
+        return resolved.fs, normpath(name, resolved.path)
+
     def resolve(self, path: str, cwd: str = "/") -> Resolved | None:
         """None when the path does not exist; raises PermissionDenied for another user's /proc."""
         path = normpath(path, cwd)
+        volume = self.mounted(path)
+        if volume is not None:
+            return Resolved(volume[0], volume[1]) if volume[0].exists(volume[1]) else None
         fs = self.container.fs
         parts = path.strip("/").split("/")
         if parts[0] != "proc":
             return Resolved(fs, path) if fs.exists(path) else None
         if len(parts) == 1 or parts[1] == "":
-            names = sorted(str(p) for p in self.container.pidns.processes)
+            names = [str(p.pid) for p in self.container.pidns.sorted()]
             return Resolved(None, path, synthetic_dir=[*names, "self", *sorted(PROC_FILES)])
         entry = parts[1]
         if entry in PROC_FILES and len(parts) == 2:
@@ -101,8 +129,11 @@ class ProcessView:
         if resolved.fs is None:
             return []
         names = resolved.fs.listdir(resolved.path)
-        if resolved.path == "/" and "proc" not in names:
-            names = sorted([*names, "proc"])
+        if resolved.fs is self.container.fs:
+            prefix = resolved.path.rstrip("/") + "/"
+            points = [p[len(prefix):] for p in self.container.mounts if p.startswith(prefix)]
+            extra = {p for p in points if p and "/" not in p} | ({"proc"} if resolved.path == "/" else set())
+            names = sorted(set(names) | extra)
         return names
 
     def read(self, resolved: Resolved) -> str | None:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 import logging
 import mimetypes
 import struct
@@ -46,13 +45,9 @@ Read = Callable[[], Awaitable[bytes | None]]
 Write = Callable[[bytes], Awaitable[None]]
 
 
-def sandbox_id(sandbox: PodSandbox) -> str:
-    return hashlib.sha256(f"sandbox/{sandbox.uid}".encode()).hexdigest()
-
-
 def connection_refused(sandbox: PodSandbox, port: int) -> str:
     """containerd's error when nothing listens on the port in the pod's network namespace."""
-    sid = sandbox_id(sandbox)
+    sid = sandbox.sandbox_id
     netns = f"/var/run/netns/cni-{sid[:8]}-{sid[8:12]}-{sid[12:16]}-{sid[16:20]}-{sid[20:32]}"
     return (f"error forwarding port {port} to pod {sid}, uid : failed to execute portforward in network "
             f'namespace "{netns}": failed to connect to localhost:{port} inside namespace "{sid}", '

@@ -13,11 +13,13 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from tui.demo.container import images
+from tui.demo.container import hostfs, images
 from tui.demo.container.filesystem import Filesystem, normpath
 from tui.demo.container.processes import (
     PAUSE_UID,
     Container,
+    HostPidNamespace,
+    Mount,
     PidNamespace,
     PodSandbox,
     Process,
@@ -108,6 +110,25 @@ def main_argv(spec: dict[str, Any], image: images.ImageInfo) -> list[str]:
     return list(image.entrypoint) + (args if args else list(image.cmd))
 
 
+def _pod_log_dir(sandbox: PodSandbox, container: str) -> str:
+    """The kubelet's log directory of a container on its node."""
+    return f"/var/log/pods/{sandbox.namespace}_{sandbox.name}_{sandbox.uid}/{container}"
+
+
+def _sandbox_processes(sandbox: PodSandbox, shim: Process) -> list[Process]:
+    """A pod's processes as its node sees them: its containerd shim, then each PID namespace's."""
+    found = [shim]
+    namespaces: list[PidNamespace] = []
+    if sandbox.shared_pidns is not None:
+        namespaces.append(sandbox.shared_pidns)
+    for container in sandbox.containers.values():
+        if container.pidns not in namespaces and not isinstance(container.pidns, HostPidNamespace):
+            namespaces.append(container.pidns)
+    for namespace in namespaces:
+        found.extend(namespace.sorted())
+    return found
+
+
 class ContainerRuntime:
     """All pod sandboxes and containers of the demo node."""
 
@@ -116,6 +137,59 @@ class ContainerRuntime:
         self.sandboxes: dict[tuple[str, str], PodSandbox] = {}
         self.streams: list[StreamHandle] = []
         self._ids = _Ids()
+        self.node_files: dict[str, Filesystem] = {}
+        self.node_pids: dict[str, HostPidNamespace] = {}
+        self._shims: dict[tuple[str, str], Process] = {}
+
+    # -- the nodes -------------------------------------------------------------------------
+
+    def node_filesystem(self, node: str, ip: str = "10.0.0.11") -> Filesystem:
+        """The node's own filesystem (what a hostPath volume mounts), made on first use."""
+        if node not in self.node_files:
+            fs = self.node_files[node] = Filesystem(hostfs.node_tree(node, ip))
+            for sandbox in self.sandboxes.values():
+                if sandbox.node == node:
+                    for name in sandbox.containers:
+                        fs.mkdir(_pod_log_dir(sandbox, name))
+        return self.node_files[node]
+
+    def node_pid_namespace(self, node: str, ip: str = "10.0.0.11") -> HostPidNamespace:
+        """The node's PID namespace (hostPID pods): its daemons and every pod's processes."""
+        if node not in self.node_pids:
+            def guests() -> list[Process]:
+                found: list[Process] = []
+                for key, sandbox in self.sandboxes.items():
+                    if sandbox.node == node:
+                        shim = self._shims.get(key)
+                        if shim is None or shim.argv[-1] != sandbox.sandbox_id:
+                            shim = self._shims[key] = Process(
+                                0, 0, ["/usr/bin/containerd-shim-runc-v2", "-namespace", "k8s.io", "-id",
+                                       sandbox.sandbox_id], None, root=self.node_filesystem(node, ip))
+                        found.extend(_sandbox_processes(sandbox, shim))
+                return found
+            self.node_pids[node] = HostPidNamespace(hostfs.daemons(node, ip), self.node_filesystem(node, ip),
+                                                    guests)
+        return self.node_pids[node]
+
+    def _mounts(self, pod: dict[str, Any], spec: dict[str, Any], sandbox: PodSandbox) -> dict[str, Mount]:
+        """The container's hostPath and emptyDir volume mounts (other volume types are not simulated)."""
+        volumes = {v.get("name"): v for v in pod.get("spec", {}).get("volumes") or [] if isinstance(v, dict)}
+        mounts: dict[str, Mount] = {}
+        for mount in spec.get("volumeMounts") or []:
+            volume = volumes.get(mount.get("name")) or {}
+            point = normpath(str(mount.get("mountPath") or "/"))
+            read_only = bool(mount.get("readOnly"))
+            sub = str(mount.get("subPath") or "")
+            if "hostPath" in volume:
+                node = sandbox.node or "demo-node-1"
+                fs = self.node_filesystem(node, pod.get("status", {}).get("hostIP") or "10.0.0.11")
+                path = normpath(sub, normpath(str(volume["hostPath"].get("path") or "/")))
+                fs.mkdir(path)
+                mounts[point] = Mount(fs, path, read_only)
+            elif "emptyDir" in volume:
+                fs = sandbox.volumes.setdefault(str(mount.get("name")), Filesystem({}))
+                mounts[point] = Mount(fs, normpath(sub), read_only)
+        return dict(sorted(mounts.items(), key=lambda item: -len(item[0])))
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -130,8 +204,10 @@ class ContainerRuntime:
             if pod.get("spec", {}).get("shareProcessNamespace"):
                 shared = PidNamespace()
                 shared.spawn(PAUSE_UID, ["/pause"], None)
+            spec = pod.get("spec", {})
             ip = pod.get("status", {}).get("podIP") or f"10.244.0.{next(self._ids.ips) % 250 + 2}"
-            sandbox = PodSandbox(namespace, name, uid, ip, shared)
+            sandbox = PodSandbox(namespace, name, uid, ip, shared, node=str(spec.get("nodeName") or ""),
+                                 host_network=bool(spec.get("hostNetwork")))
             self.sandboxes[(namespace, name)] = sandbox
         return sandbox
 
@@ -147,7 +223,11 @@ class ContainerRuntime:
             self._kill(old, notify=False)
         image = images.resolve(str(spec.get("image", ""))) or images.resolve("busybox")
         assert image is not None
-        if sandbox.shared_pidns is not None:
+        pidns: PidNamespace
+        if pod.get("spec", {}).get("hostPID"):
+            pidns = self.node_pid_namespace(sandbox.node or "demo-node-1",
+                                            pod.get("status", {}).get("hostIP") or "10.0.0.11")
+        elif sandbox.shared_pidns is not None:
             pidns = sandbox.shared_pidns
         elif spec.get("targetContainerName") in sandbox.containers:
             pidns = sandbox.containers[spec["targetContainerName"]].pidns
@@ -160,7 +240,12 @@ class ContainerRuntime:
             working_dir=normpath(str(spec.get("workingDir") or image.working_dir)),
             tty=bool(spec.get("tty")), stdin=bool(spec.get("stdin")),
             stdin_once=bool(spec.get("stdinOnce")), argv=main_argv(spec, image),
+            mounts=self._mounts(pod, spec, sandbox),
         )
+        for point in state.mounts:
+            state.fs.mkdir(point)
+        if sandbox.node in self.node_files:
+            self.node_files[sandbox.node].mkdir(_pod_log_dir(sandbox, container))
         state.fs.write("/etc/hostname", sandbox.hostname + "\n")
         state.fs.write("/etc/hosts", f"127.0.0.1\tlocalhost\n{sandbox.ip}\t{sandbox.hostname}\n")
         state.fs.mkdir(state.working_dir)
@@ -226,6 +311,7 @@ class ContainerRuntime:
     def stop_pod(self, pod: dict[str, Any]) -> None:
         namespace, name, _ = _meta(pod)
         sandbox = self.sandboxes.pop((namespace, name), None)
+        self._shims.pop((namespace, name), None)
         if sandbox is None:
             return
         for container in sandbox.containers.values():

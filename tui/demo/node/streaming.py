@@ -138,14 +138,22 @@ def choose_protocol(request: web.Request) -> str | None:
 
 
 class WebSocketSink:
-    """Output of a process to one client: channel byte + payload, in frames of at most 32 KiB."""
+    """Output of a process to one client: channel byte + payload, in frames of at most 32 KiB.
 
-    def __init__(self, ws: web.WebSocketResponse) -> None:
+    Only the output channels the client asked for (`stdout=`, `stderr=`) are sent, as the kubelet
+    connects no stream it was not asked for: client-go creates a stream per requested channel and
+    logs `Unknown stream id 2, discarding message` for a frame on any other (and so does any
+    frame that reaches an older client before it has created its streams)."""
+
+    def __init__(self, ws: web.WebSocketResponse, channels: frozenset[int] = frozenset({STDOUT, STDERR})) -> None:
         self.ws = ws
+        self.channels = channels
 
     async def send(self, channel: int, data: bytes) -> None:
         if self.ws.closed:
             raise ConnectionResetError("stream closed")
+        if channel not in self.channels:
+            return
         prefix = bytes([channel])
         for start in range(0, len(data), FRAME_LIMIT):
             await self.ws.send_bytes(prefix + data[start:start + FRAME_LIMIT])
@@ -190,7 +198,10 @@ async def handle_stream(request: web.Request, kind: str, pod: dict[str, Any], co
                                autoping=True, heartbeat=None)
     await ws.prepare(request)
     stdin, tty = _flag(query, "stdin"), _flag(query, "tty")
-    sink = WebSocketSink(ws)
+    wanted = {channel for channel, name in ((STDOUT, "stdout"), (STDERR, "stderr")) if _flag(query, name)}
+    if tty and STDERR in wanted:  # a terminal has one output stream: stderr arrives on stdout
+        wanted = (wanted - {STDERR}) | {STDOUT}
+    sink = WebSocketSink(ws, frozenset(wanted))
     transport = request.transport
     meta = pod.get("metadata", {})
     handle = StreamHandle(meta.get("namespace", "default"), meta.get("name", ""), name,

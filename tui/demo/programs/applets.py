@@ -8,7 +8,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from tui.demo.container.filesystem import normpath
+from tui.demo.container.filesystem import Filesystem, normpath
 from tui.demo.container.processes import Container, PodSandbox, Process
 from tui.demo.container.stdio import Input, Output, ProcessIO, Resize
 from tui.demo.container.vfs import PermissionDenied, ProcessView, Resolved
@@ -34,14 +34,20 @@ class Ctx:
     is_main: bool = False
 
     async def out(self, text: str) -> None:
-        await self.stdout.write(text.encode())
+        await self.stdout.write(text.encode(errors="surrogateescape"))  # a binary file's bytes as stored
 
     async def err(self, text: str) -> None:
-        await self.stderr.write(text.encode())
+        await self.stderr.write(text.encode(errors="surrogateescape"))
 
     @property
     def view(self) -> ProcessView:
         return ProcessView(self.container, self.process)
+
+    def files(self, path: str, cwd: str | None = None) -> tuple[Filesystem, str]:
+        """(filesystem, path in it) of a path relative to `cwd` (the command's): a volume's when
+        it is under a mount point (hostPath, emptyDir), else the container's own."""
+        absolute = normpath(path, self.cwd if cwd is None else cwd)
+        return self.view.mounted(absolute) or (self.container.fs, absolute)
 
     @property
     def sandbox(self) -> PodSandbox:
@@ -530,7 +536,8 @@ async def sort(ctx: Ctx) -> int:
 async def mkdir(ctx: Ctx) -> int:
     _, operands = split_flags(ctx.argv[1:])
     for operand in operands:
-        ctx.container.fs.mkdir(normpath(operand, ctx.cwd))
+        fs, path = ctx.files(operand)
+        fs.mkdir(path)
     return 0
 
 
@@ -538,9 +545,9 @@ async def mkdir(ctx: Ctx) -> int:
 async def touch(ctx: Ctx) -> int:
     _, operands = split_flags(ctx.argv[1:])
     for operand in operands:
-        path = normpath(operand, ctx.cwd)
-        if not ctx.container.fs.exists(path):
-            ctx.container.fs.write(path, "")
+        fs, path = ctx.files(operand)
+        if not fs.exists(path):
+            fs.write(path, "")
     return 0
 
 
@@ -549,7 +556,8 @@ async def rm(ctx: Ctx) -> int:
     _, operands = split_flags(ctx.argv[1:])
     status = 0
     for operand in operands:
-        if not ctx.container.fs.remove(normpath(operand, ctx.cwd)):
+        fs, path = ctx.files(operand)
+        if not fs.remove(path):
             await ctx.err(f"rm: can't remove '{operand}': No such file or directory\n")
             status = 1
     return status
@@ -623,7 +631,7 @@ async def date(ctx: Ctx) -> int:
 
 @command("uptime")
 async def uptime(ctx: Ctx) -> int:
-    users = len(ctx.container.pidns.processes)
+    users = len(ctx.container.pidns.visible())
     await ctx.out(time.strftime(" %H:%M:%S", time.gmtime())
                   + f" up 1:00,  0 users,  load average: 0.08, 0.03, 0.01 ({users} tasks)\n")
     return 0
@@ -730,8 +738,8 @@ async def test(ctx: Ctx) -> int:
             return 2
         args = args[:-1]
     if len(args) == 2 and args[0] in ("-e", "-f", "-d"):
-        path = normpath(args[1], ctx.cwd)
-        check = {"-e": ctx.container.fs.exists, "-f": ctx.container.fs.is_file, "-d": ctx.container.fs.is_dir}
+        fs, path = ctx.files(args[1])
+        check = {"-e": fs.exists, "-f": fs.is_file, "-d": fs.is_dir}
         return 0 if check[args[0]](path) else 1
     return 0 if _test(args) else 1
 

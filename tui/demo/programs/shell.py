@@ -25,6 +25,7 @@ from tui.demo.container.stdio import (
 from tui.demo.container.vfs import PermissionDenied
 from tui.demo.programs import apps
 from tui.demo.programs.applets import COMMANDS, Ctx, echo
+from tui.demo.programs.archive import tar
 from tui.demo.programs.top import top
 
 BANNER = "# Ephemera demo cluster: simulated busybox shell (type help)\n"
@@ -62,6 +63,8 @@ async def dispatch(ctx: Ctx) -> int:
         return await apps.APPS[name](ctx)
     if name == "top":
         return await top(ctx)
+    if name == "tar":
+        return await tar(ctx)
     if name in COMMANDS:
         return await COMMANDS[name](ctx)
     if name in BUSYBOX_APPLETS:
@@ -637,7 +640,7 @@ class Shell:
                 if content is None:
                     await stderr.write(f"sh: can't open '{target}': No such file or directory\n".encode())
                     return 1
-                stdin = BufferInput(content.encode())
+                stdin = BufferInput(content.encode(errors="surrogateescape"))
                 continue
             if op == "2>&1":
                 stderr = stdout
@@ -659,7 +662,8 @@ class Shell:
             return await self.execute(words, assignments, stdin, stdout, stderr)
         finally:
             for target, buffer, append in writes:
-                self.ctx.container.fs.write(self._abs(target), buffer.value().decode(errors="replace"), append)
+                fs, path = self.ctx.files(target, self.cwd)
+                fs.write(path, buffer.value().decode(errors="surrogateescape"), append)
 
     def _abs(self, path: str) -> str:
         return normpath(path, self.cwd)
