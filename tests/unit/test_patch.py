@@ -9,7 +9,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tui.demo.api.patch import PatchError, apply_json_patch, apply_merge_patch, apply_strategic_merge_patch
+from tui.demo.api.patch import (
+    PatchError,
+    apply_json_patch,
+    apply_merge_patch,
+    apply_strategic_merge_patch,
+    schema_for_resource,
+)
 
 
 def make_pod() -> dict[str, Any]:
@@ -191,3 +197,45 @@ json_values = st.recursive(
 def test_merge_patch_is_idempotent(target: dict[str, Any], patch: dict[str, Any]) -> None:
     once = apply_merge_patch(target, patch)
     assert apply_merge_patch(once, patch) == once
+
+
+# ------------------------------------------------------------------ errors as the API server answers them
+
+
+def test_set_element_order_mismatch_is_a_500_without_reason() -> None:
+    patch = {"spec": {"$setElementOrder/containers": [{"name": "sidecar"}], "containers": [{"name": "app", "image": "x"}]}}
+    with pytest.raises(PatchError) as raised:
+        apply_strategic_merge_patch(make_pod(), patch)
+    assert (raised.value.code, raised.value.reason) == (500, "")
+    assert raised.value.message == (
+        "The order in patch list:\n[map[image:x name:app]]\n doesn't match $setElementOrder list:\n[map[name:sidecar]]\n"
+    )
+
+
+def test_badly_formed_directives_are_400() -> None:
+    with pytest.raises(PatchError) as raised:
+        apply_strategic_merge_patch(make_pod(), {"spec": {"$retainKeys": "containers"}})
+    assert (raised.value.code, raised.value.reason, raised.value.message) == (
+        400, "BadRequest", "invalid patch format of retainKeys")
+
+
+def test_a_wrong_json_type_is_refused_as_the_patched_object_is_converted() -> None:
+    patch = {"spec": {"ephemeralContainers": [{"name": "dbg", "image": "busybox", "securityContext": {"runAsUser": "root"}}]}}
+    with pytest.raises(PatchError) as raised:
+        apply_strategic_merge_patch(make_pod(), patch)
+    body = ('Invalid value: "map[spec:map[ephemeralContainers:[map[image:busybox name:dbg '
+            'securityContext:map[runAsUser:root]]]]]": unrecognized type: int64')
+    assert (raised.value.code, raised.value.reason) == (422, "Invalid")
+    assert raised.value.message == ' "" is invalid: patch: ' + body
+    assert raised.value.details == {"causes": [{"reason": "FieldValueInvalid", "message": body, "field": "patch"}]}
+
+
+def test_a_workload_schema_keeps_the_pod_keys_under_its_template() -> None:
+    deployment = {"spec": {"strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 1}},
+                           "template": {"spec": {"containers": [{"name": "app", "image": "a"}]}}}}
+    patch = {"spec": {"strategy": {"$retainKeys": ["type"], "type": "Recreate"},
+                      "template": {"spec": {"containers": [{"name": "app", "image": "b"}, {"name": "new", "image": "c"}],
+                                            "$setElementOrder/containers": [{"name": "app"}, {"name": "new"}]}}}}
+    result = apply_strategic_merge_patch(deployment, patch, schema=schema_for_resource("deployments"))
+    assert result["spec"]["strategy"] == {"type": "Recreate"}
+    assert result["spec"]["template"]["spec"]["containers"] == [{"name": "app", "image": "b"}, {"name": "new", "image": "c"}]

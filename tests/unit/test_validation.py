@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from tui.demo.api.status import ApiError
 from tui.demo.api.validation import (
     apply_ephemeral_containers,
     invalid_status,
@@ -209,3 +210,15 @@ def test_invalid_status_round_trips_real_validation_output() -> None:
     status = invalid_status("Pod", "web", causes)
     assert [c["reason"] for c in status["details"]["causes"]] == ["FieldValueInvalid", "FieldValueForbidden"]
     assert status["details"]["causes"][0]["message"].startswith('Invalid value: "Bad": a lowercase RFC 1123 label')
+
+
+def test_a_wrong_json_type_is_refused_as_decoding_refuses_it() -> None:
+    pod = {"metadata": {"name": "p"}, "spec": {"containers": [{"name": "app", "image": "x",
+                                                               "securityContext": {"runAsUser": "root"}}]}}
+    with pytest.raises(ApiError) as raised:
+        validate_pod_create(pod)
+    assert (raised.value.code, raised.value.reason) == (400, "BadRequest")
+    assert raised.value.message == (
+        'Pod in version "v1" cannot be handled as a Pod: json: cannot unmarshal string into Go struct field '
+        "SecurityContext.spec.containers.securityContext.runAsUser of type int64"
+    )

@@ -27,9 +27,12 @@ types the demo serves. A Deployment's or ReplicaSet's pod template (spec.templat
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from tui.demo.api.validation import find_type_mismatch
 
 __all__ = [
     "MERGE_KEYS",
@@ -92,11 +95,33 @@ ERR_BAD_PATCH_FORMAT_FOR_SET_ELEMENT_ORDER_LIST = "invalid patch format of setEl
 
 
 class PatchError(ValueError):
-    """A patch that cannot be applied; `message` is what goes into the 4xx Status."""
+    """A patch that cannot be applied: the Status the API server answers with (`code`, `message`,
+    `reason`, `details`)."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, code: int = 422, reason: str = "Invalid", details: dict[str, Any] | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.code = code
+        self.reason = reason
+        self.details = details
+
+
+# interpretStrategicMergePatchError (apiserver's patch handler): these are 400 BadRequest; the
+# strategic merge's other errors are not API errors and reach the client as a 500 with no reason.
+_BAD_REQUEST_ERRORS = frozenset({
+    ERR_BAD_JSON_DOC,
+    ERR_BAD_PATCH_FORMAT_FOR_PRIMITIVE_LIST,
+    ERR_BAD_PATCH_FORMAT_FOR_RETAIN_KEYS,
+    ERR_BAD_PATCH_FORMAT_FOR_SET_ELEMENT_ORDER_LIST,
+})
+
+
+def _as_served(error: PatchError) -> PatchError:
+    if error.message in _BAD_REQUEST_ERRORS:
+        return PatchError(error.message, 400, "BadRequest")
+    if error.message == ERR_NO_LIST_OF_LISTS:
+        return PatchError(error.message, 422, "Invalid")
+    return PatchError(error.message, 500, "")
 
 
 # --------------------------------------------------------------------------- schema
@@ -237,7 +262,17 @@ def apply_strategic_merge_patch(
     lookup = schema or POD_SCHEMA
     if merge_keys:
         lookup = lookup.with_fields(lookup.name, {field: _merge(key) for field, key in merge_keys.items()})
-    result = strategic_merge_map_patch(obj if isinstance(obj, dict) else {}, patch, lookup)
+    applied = copy.deepcopy(patch)  # mergeMap changes the patch; the 422 below prints it so
+    try:
+        result = _merge_map(copy.deepcopy(obj) if isinstance(obj, dict) else {}, applied, lookup)
+    except PatchError as error:
+        raise _as_served(error) from None
+    mismatch = find_type_mismatch(result)
+    if mismatch is not None:
+        # applyPatchToObject: converting the merged map into the API type failed
+        body = f"Invalid value: {json.dumps(_go_format(applied), ensure_ascii=False)}: {mismatch.converter_error()}"
+        raise PatchError(f' "" is invalid: patch: {body}', 422, "Invalid",
+                         {"causes": [{"reason": "FieldValueInvalid", "message": body, "field": "patch"}]})
     return _drop_directive_keys(result)
 
 

@@ -26,12 +26,15 @@ from dataclasses import dataclass
 from dataclasses import field as dc_field
 from typing import Any
 
-from tui.demo.api.status import status_object
+from tui.demo.api.status import ApiError, status_object
 
 __all__ = [
     "MIRROR_POD_ANNOTATION",
     "FieldError",
+    "TypeMismatch",
     "apply_ephemeral_containers",
+    "decode_error",
+    "find_type_mismatch",
     "invalid_status",
     "parse_field_error",
     "validate_ephemeral_update",
@@ -57,6 +60,9 @@ _TYPES: dict[str, tuple[str, str]] = {
 _NO_VALUE_TYPES = frozenset({"Required", "Forbidden", "TooLong", "Internal"})
 
 _OMIT = object()
+
+# Pointer fields of EphemeralContainerCommon holding scalars (`restartPolicy: ""` is set).
+_POINTER_FIELDS = frozenset({"restartPolicy"})
 
 # EphemeralContainerCommon's fields in declaration order; False: forbidden for ephemeral containers.
 _EPHEMERAL_FIELDS: tuple[tuple[str, bool], ...] = (
@@ -214,12 +220,21 @@ def dns1123_subdomain_errors(value: str) -> list[str]:
 # --------------------------------------------------------------------------- containers
 
 
-def _is_set(value: Any) -> bool:
-    """Whether a JSON value differs from the Go zero value of its field."""
-    if value is None or value is False or value == "" or value == 0:
+# EphemeralContainerCommon fields that are structs (not pointers, slices or maps) in Go: zero when
+# every field of theirs is; the others (pointers, slices) are set as soon as they are not null.
+_STRUCT_FIELDS = frozenset({"resources"})
+
+
+def _is_set(field_name: str, value: Any) -> bool:
+    """Whether a field differs from its Go zero value, as validateFieldAllowList's reflect.DeepEqual
+    sees it after decoding: a pointer (`restartPolicy`, probes, `lifecycle`), slice or map is set
+    when present and not null, even `""`, `{}` or `[]`; a struct when one of its fields is."""
+    if value is None:
         return False
-    if isinstance(value, (list, dict)):
-        return len(value) > 0
+    if field_name in _STRUCT_FIELDS and isinstance(value, dict):
+        return any(item is not None for item in value.values())
+    if isinstance(value, (str, bool, int, float)) and field_name not in _POINTER_FIELDS:
+        return value not in ("", False, 0)
     return True
 
 
@@ -306,7 +321,86 @@ def _validate_ports(container: dict[str, Any], path: str) -> list[FieldError]:
     return errors
 
 
-def _validate_container_common(container: dict[str, Any], volumes: dict[str, dict[str, Any]], path: str) -> list[FieldError]:
+_MAX_ID = 2147483647  # validation.IsValidUserID / IsValidGroupID: 0 .. math.MaxInt32
+_ID_RANGE = f"must be between 0 and {_MAX_ID}, inclusive"
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _validate_id(value: Any, path: str) -> list[FieldError]:
+    if _is_int(value) and not 0 <= value <= _MAX_ID:
+        return [_invalid(path, value, _ID_RANGE)]
+    return []
+
+
+def _host_users(spec: dict[str, Any]) -> bool:
+    """Whether the pod uses the host's user namespace (`spec.hostUsers` unset or true)."""
+    return spec.get("hostUsers") is not False
+
+
+def _validate_security_context(context: Any, path: str, host_users: bool) -> list[FieldError]:
+    """ValidateSecurityContext: user and group ids, procMount. (The `allowPrivilegeEscalation`
+    conflicts print Go's %#v of the whole struct with pointer addresses; not reproduced.)"""
+    if not isinstance(context, dict):
+        return []
+    errors = _validate_id(context.get("runAsUser"), f"{path}.runAsUser")
+    errors += _validate_id(context.get("runAsGroup"), f"{path}.runAsGroup")
+    proc_mount = context.get("procMount")
+    if proc_mount is not None:
+        if proc_mount not in ("Default", "Unmasked"):
+            errors.append(_not_supported(f"{path}.procMount", proc_mount, ["Default", "Unmasked"]))
+        if host_users and proc_mount == "Unmasked":
+            errors.append(_invalid(f"{path}.procMount", proc_mount, "`hostUsers` must be false to use `Unmasked`"))
+    return errors
+
+
+def _validate_pod_security_context(spec: dict[str, Any], path: str) -> list[FieldError]:
+    """validatePodSpecSecurityContext: fsGroup, runAsUser, runAsGroup, supplementalGroups."""
+    context = spec.get("securityContext")
+    if not isinstance(context, dict):
+        return []
+    errors = _validate_id(context.get("fsGroup"), f"{path}.fsGroup")
+    errors += _validate_id(context.get("runAsUser"), f"{path}.runAsUser")
+    errors += _validate_id(context.get("runAsGroup"), f"{path}.runAsGroup")
+    for index, group in enumerate(context.get("supplementalGroups") or []):
+        errors += _validate_id(group, f"{path}.supplementalGroups[{index}]")
+    return errors
+
+
+def _validate_windows_host_process(spec: dict[str, Any], path: str) -> list[FieldError]:
+    """validateWindowsHostProcessPod: a pod with a HostProcess container has only HostProcess
+    containers (init, regular and ephemeral; set or inherited from the pod) and hostNetwork.
+    The cluster allows privileged pods (kube-apiserver --allow-privileged=true, as kind and kubeadm
+    run it), so "disallowed by cluster policy" is never raised."""
+    errors: list[FieldError] = []
+    pod_options = (spec.get("securityContext") or {}).get("windowsOptions") or {}
+    pod_host_process = pod_options.get("hostProcess")
+    host_network = spec.get("hostNetwork") is True
+    count = host_process_count = 0
+    for kind in ("initContainers", "containers", "ephemeralContainers"):
+        for index, container in enumerate(spec.get(kind) or []):
+            count += 1
+            options = ((container.get("securityContext") or {}).get("windowsOptions") or {}) if isinstance(container, dict) else {}
+            container_host_process = options.get("hostProcess")
+            if pod_host_process is not None and container_host_process is not None and pod_host_process != container_host_process:
+                detail = f"pod hostProcess value must be identical if both are specified, was {'true' if pod_host_process else 'false'}"
+                errors.append(_invalid(f"{path}.{kind}[{index}].securityContext.windowsOptions.hostProcess",
+                                       container_host_process, detail))
+            if container_host_process is True or (container_host_process is None and pod_host_process is True):
+                host_process_count += 1
+    if host_process_count:
+        if host_process_count != count:
+            errors.append(_invalid(path, "", "If pod contains any hostProcess containers then all containers must be HostProcess containers"))
+        if not host_network:
+            errors.append(_invalid(f"{path}.hostNetwork", False, "hostNetwork must be true if pod contains any hostProcess containers"))
+    return errors
+
+
+def _validate_container_common(
+    container: dict[str, Any], volumes: dict[str, dict[str, Any]], path: str, host_users: bool = True
+) -> list[FieldError]:
     errors: list[FieldError] = []
     name = container.get("name") or ""
     if not name:
@@ -333,6 +427,7 @@ def _validate_container_common(container: dict[str, Any], volumes: dict[str, dic
             errors.append(_required(f"{path}.imagePullPolicy"))
         elif pull not in ("Always", "IfNotPresent", "Never"):
             errors.append(_not_supported(f"{path}.imagePullPolicy", pull, ["Always", "IfNotPresent", "Never"]))
+    errors.extend(_validate_security_context(container.get("securityContext"), f"{path}.securityContext", host_users))
     return errors
 
 
@@ -344,10 +439,15 @@ def _validate_image_whitespace(container: dict[str, Any], path: str) -> list[Fie
 
 
 def _checked_container(
-    container: dict[str, Any], volumes: dict[str, dict[str, Any]], item: str, seen: set[str], record_empty: bool = True
+    container: dict[str, Any],
+    volumes: dict[str, dict[str, Any]],
+    item: str,
+    seen: set[str],
+    record_empty: bool = True,
+    host_users: bool = True,
 ) -> list[FieldError]:
     """validateContainerCommon, the image whitespace check and name uniqueness against `seen`."""
-    errors = _validate_container_common(container, volumes, item) + _validate_image_whitespace(container, item)
+    errors = _validate_container_common(container, volumes, item, host_users) + _validate_image_whitespace(container, item)
     name = container.get("name") or ""
     if name in seen:
         errors.append(_duplicate(f"{item}.name", name))
@@ -356,27 +456,33 @@ def _checked_container(
     return errors
 
 
-def _validate_containers(containers: list[dict[str, Any]], volumes: dict[str, dict[str, Any]], path: str) -> list[FieldError]:
+def _validate_containers(
+    containers: list[dict[str, Any]], volumes: dict[str, dict[str, Any]], path: str, host_users: bool = True
+) -> list[FieldError]:
     if not containers:
         return [_required(path)]
     errors: list[FieldError] = []
     names: set[str] = set()
     for index, container in enumerate(containers):
         item = f"{path}[{index}]"
-        errors.extend(_checked_container(container, volumes, item, names))
+        errors.extend(_checked_container(container, volumes, item, names, host_users=host_users))
         if container.get("restartPolicy") is not None:
             errors.append(_forbidden(f"{item}.restartPolicy", "may not be set for non-init containers"))
     return errors
 
 
 def _validate_init_containers(
-    init: list[dict[str, Any]], regular: list[dict[str, Any]], volumes: dict[str, dict[str, Any]], path: str
+    init: list[dict[str, Any]],
+    regular: list[dict[str, Any]],
+    volumes: dict[str, dict[str, Any]],
+    path: str,
+    host_users: bool = True,
 ) -> list[FieldError]:
     errors: list[FieldError] = []
     names = {c.get("name") or "" for c in regular}
     for index, container in enumerate(init):
         item = f"{path}[{index}]"
-        errors.extend(_checked_container(container, volumes, item, names, record_empty=False))
+        errors.extend(_checked_container(container, volumes, item, names, record_empty=False, host_users=host_users))
         restart = container.get("restartPolicy")
         if restart is not None and restart != "Always":
             errors.append(_not_supported(f"{item}.restartPolicy", restart, ["Always"]))
@@ -393,6 +499,7 @@ def _validate_ephemeral_containers(
     init: list[dict[str, Any]],
     volumes: dict[str, dict[str, Any]],
     path: str,
+    host_users: bool = True,
 ) -> list[FieldError]:
     errors: list[FieldError] = []
     if not ephemeral:
@@ -401,12 +508,12 @@ def _validate_ephemeral_containers(
     all_names = set(other_names)
     for index, container in enumerate(ephemeral):
         item = f"{path}[{index}]"
-        errors.extend(_checked_container(container, volumes, item, all_names))
+        errors.extend(_checked_container(container, volumes, item, all_names, host_users=host_users))
         target = container.get("targetContainerName") or ""
         if target and target not in other_names:
             errors.append(_not_found(f"{item}.targetContainerName", target))
         for field_name, allowed in _EPHEMERAL_FIELDS:
-            if not allowed and _is_set(container.get(field_name)):
+            if not allowed and _is_set(field_name, container.get(field_name)):
                 errors.append(_forbidden(f"{item}.{field_name}", EPHEMERAL_FORBIDDEN))
         for mount_index, mount in enumerate(container.get("volumeMounts") or []):
             if mount.get("subPath"):
@@ -450,19 +557,156 @@ def _validate_pod_spec(pod: dict[str, Any]) -> list[FieldError]:
     volumes, errors = _validate_volumes(spec.get("volumes") or [], "spec.volumes")
     regular = spec.get("containers") or []
     init = spec.get("initContainers") or []
-    errors.extend(_validate_containers(regular, volumes, "spec.containers"))
-    errors.extend(_validate_init_containers(init, regular, volumes, "spec.initContainers"))
+    host_users = _host_users(spec)
+    errors.extend(_validate_containers(regular, volumes, "spec.containers", host_users))
+    errors.extend(_validate_init_containers(init, regular, volumes, "spec.initContainers", host_users))
     errors.extend(
-        _validate_ephemeral_containers(spec.get("ephemeralContainers") or [], regular, init, volumes, "spec.ephemeralContainers")
+        _validate_ephemeral_containers(
+            spec.get("ephemeralContainers") or [], regular, init, volumes, "spec.ephemeralContainers", host_users
+        )
     )
+    errors.extend(_validate_pod_security_context(spec, "spec.securityContext"))
+    errors.extend(_validate_windows_host_process(spec, "spec"))
     return errors
+
+
+# --------------------------------------------------------------------------- decoding
+
+# Scalar fields whose JSON type the demo checks, in Go struct order: (field, Go type).
+_SECURITY_CONTEXT_FIELDS: tuple[tuple[str, str], ...] = (
+    ("privileged", "bool"),
+    ("runAsUser", "int64"),
+    ("runAsGroup", "int64"),
+    ("runAsNonRoot", "bool"),
+    ("readOnlyRootFilesystem", "bool"),
+    ("allowPrivilegeEscalation", "bool"),
+    ("procMount", "string"),
+)
+_POD_SECURITY_CONTEXT_FIELDS: tuple[tuple[str, str], ...] = (
+    ("runAsUser", "int64"),
+    ("runAsGroup", "int64"),
+    ("runAsNonRoot", "bool"),
+    ("fsGroup", "int64"),
+)
+
+
+def _json_kind(value: Any) -> str:
+    """encoding/json's name of a JSON value in an UnmarshalTypeError."""
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "array" if isinstance(value, list) else "object"
+
+
+def _unstructured_type(value: Any) -> str:
+    """The Go type of a decoded JSON value in an unstructured map."""
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int64"
+    if isinstance(value, float):
+        return "float64"
+    if isinstance(value, str):
+        return "string"
+    return "[]interface {}" if isinstance(value, list) else "map[string]interface {}"
+
+
+@dataclass(frozen=True)
+class TypeMismatch:
+    """A value of the wrong JSON type for its API field (`runAsUser: "root"`)."""
+
+    path: str  # JSON field names from the object, no indexes: spec.containers.securityContext.runAsUser
+    struct: str  # the Go struct that has the field
+    go_type: str
+    value: Any
+
+    def json_error(self) -> str:
+        """What decoding a JSON body says (encoding/json's UnmarshalTypeError)."""
+        kind = _json_kind(self.value)
+        if kind == "number" and self.go_type == "int64":
+            kind = f"number {self.value}"
+        return f"json: cannot unmarshal {kind} into Go struct field {self.struct}.{self.path} of type {self.go_type}"
+
+    def converter_error(self) -> str:
+        """What converting a patched map says (runtime.DefaultUnstructuredConverter)."""
+        source = _unstructured_type(self.value)
+        # reflect's ConvertibleTo: between numbers, and an integer to a string
+        if (source == "int64" and self.go_type == "string") or (source == "float64" and self.go_type == "int64"):
+            return f"cannot convert {source} to {self.go_type}"
+        return f"unrecognized type: {self.go_type}"
+
+
+def _mismatch(value: Any, go_type: str) -> bool:
+    if value is None:
+        return False
+    if go_type == "bool":
+        return not isinstance(value, bool)
+    if go_type == "string":
+        return not isinstance(value, str)
+    if isinstance(value, float):
+        return not value.is_integer()
+    return not _is_int(value)
+
+
+def _struct_mismatch(context: Any, fields: tuple[tuple[str, str], ...], path: str, struct: str) -> TypeMismatch | None:
+    if not isinstance(context, dict):
+        return None
+    for name, go_type in fields:
+        if _mismatch(context.get(name), go_type):
+            return TypeMismatch(f"{path}.{name}", struct, go_type, context[name])
+    return None
+
+
+def _spec_mismatch(spec: Any, path: str) -> TypeMismatch | None:
+    if not isinstance(spec, dict):
+        return None
+    for kind in ("initContainers", "containers", "ephemeralContainers"):
+        containers = spec.get(kind)
+        for container in containers if isinstance(containers, list) else []:
+            if isinstance(container, dict):
+                found = _struct_mismatch(container.get("securityContext"), _SECURITY_CONTEXT_FIELDS,
+                                         f"{path}.{kind}.securityContext", "SecurityContext")
+                if found is not None:
+                    return found
+    return _struct_mismatch(spec.get("securityContext"), _POD_SECURITY_CONTEXT_FIELDS,
+                            f"{path}.securityContext", "PodSecurityContext")
+
+
+def find_type_mismatch(obj: Any) -> TypeMismatch | None:
+    """The first security-context field of a pod (or of a workload's pod template at
+    spec.template.spec) whose JSON type its API type cannot take; None when all fit."""
+    if not isinstance(obj, dict):
+        return None
+    spec = obj.get("spec")
+    found = _spec_mismatch(spec, "spec")
+    if found is None and isinstance(spec, dict) and isinstance(spec.get("template"), dict):
+        found = _spec_mismatch(spec["template"].get("spec"), "spec.template.spec")
+    return found
+
+
+def decode_error(kind: str, obj: Any, version: str = "v1") -> ApiError | None:
+    """The 400 an API server answers a JSON body with when a field has the wrong type:
+    `Pod in version "v1" cannot be handled as a Pod: json: cannot unmarshal string into Go struct
+    field SecurityContext.spec.containers.securityContext.runAsUser of type int64`."""
+    mismatch = find_type_mismatch(obj)
+    if mismatch is None:
+        return None
+    return ApiError(400, f"{kind} in version {_go_quote(version)} cannot be handled as a {kind}: {mismatch.json_error()}",
+                    "BadRequest")
 
 
 # --------------------------------------------------------------------------- entry points
 
 
 def validate_pod_create_errors(pod: dict[str, Any]) -> list[FieldError]:
-    """`ValidatePodCreate` as FieldError objects."""
+    """`ValidatePodCreate` as FieldError objects. A field of the wrong JSON type is refused first,
+    as decoding the request refuses it (raises the 400 ApiError of `decode_error`)."""
+    refused = decode_error("Pod", pod)
+    if refused is not None:
+        raise refused
     errors = _validate_metadata(pod) + _validate_pod_spec(pod)
     if (pod.get("spec") or {}).get("ephemeralContainers"):
         errors.append(_forbidden("spec.ephemeralContainers", "cannot be set on create"))
@@ -497,7 +741,12 @@ def _change_diff(old: dict[str, Any], new: dict[str, Any]) -> str:
 
 
 def validate_ephemeral_update_errors(old_pod: dict[str, Any], new_pod: dict[str, Any]) -> list[FieldError]:
-    """`ValidatePodEphemeralContainersUpdate` as FieldError objects."""
+    """`ValidatePodEphemeralContainersUpdate` as FieldError objects. A field of the wrong JSON type
+    is refused first (raises the 400 ApiError of `decode_error`; a strategic merge patch is refused
+    before this, by `apply_strategic_merge_patch`, with the 422 the server gives a patch)."""
+    refused = decode_error("Pod", new_pod)
+    if refused is not None:
+        raise refused
     annotations = (old_pod.get("metadata") or {}).get("annotations") or {}
     errors = _validate_metadata(new_pod) + _validate_pod_spec(new_pod)
     if MIRROR_POD_ANNOTATION in annotations:

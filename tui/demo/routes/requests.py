@@ -57,7 +57,7 @@ def apply_patch(content_type: str, pod: dict[str, Any], body: Any) -> dict[str, 
         if content_type == "application/merge-patch+json":
             return patching.apply_merge_patch(pod, body)
     except patching.PatchError as error:
-        raise ApiError(422, error.message, "Invalid") from None
+        raise ApiError(error.code, error.message, error.reason, error.details) from None
     raise ApiError(415, f"the body of the request was in an unknown format - accepted media types include: "
                         f"{', '.join(PATCH_TYPES)}", "UnsupportedMediaType")
 
