@@ -5,7 +5,8 @@ user would, and saves SVGs: the pod browser (80x24, 120x40, 200x50), the inspect
 ephemeral statuses (Running, Waiting ImagePullBackOff, Terminated), the debug form with its
 pre-flight (and a Pod Security refusal), the policy audit, attach panes running `ps` in each of
 the three modes (plain: only its own processes; targeted: the target's; copy-and-share: `/pause`
-and every container), the audit log view and the help. Ephemera's own files (settings, audit
+and every container), the audit log view, the help and the logs view (the crash-looping pod's
+previous run). Ephemera's own files (settings, audit
 log) go to a temporary directory: the user's are never read or written.
 """
 
@@ -28,6 +29,7 @@ from tui.paths import write_private_file
 SLIM = ("default", "slim-79487d6484-h4rss")
 SHARED = ("default", "shared-pid-demo")
 VAULT = ("secure", "vault-agent-0")
+CRASHLOOP = ("default", "payments-api-7c9d8f6b5-x2kqp")
 FORM_SEED = 7
 TIMEOUT = 20.0
 
@@ -248,6 +250,19 @@ async def shot_help(pilot: Pilot, out: Path) -> list[Path]:
     return [save(pilot, out, "help-120x40")]
 
 
+async def shot_logs(pilot: Pilot, out: Path) -> list[Path]:
+    """`p` on the CrashLoopBackOff pod: its previous run's output, timestamps on, a search."""
+    app = _app(pilot)
+    await settle_browser(pilot, CRASHLOOP)
+    await pilot.press("p")
+    await wait_for(pilot, lambda: getattr(app.screen, "HELP_TITLE", "") == "logs", "the logs view")
+    await wait_for(pilot, lambda: app.screen.state == "shown", "the previous run's log")
+    await pilot.press("t", "slash", *"connect", "enter")
+    await wait_for(pilot, lambda: app.screen.view.search_term == "connect", "the search")
+    await pilot.pause(0.2)
+    return [save(pilot, out, "logs-previous-120x40")]
+
+
 # name -> (terminal size, shot); run in this order (the audit log shows what the others created)
 SHOTS: dict[str, tuple[tuple[int, int], Shot]] = {
     "browser-120x40": ((120, 40), shot_browser),
@@ -261,6 +276,7 @@ SHOTS: dict[str, tuple[tuple[int, int], Shot]] = {
     "attach-copy": ((120, 40), shot_attach_copy),
     "audit-log": ((120, 40), shot_audit_log),
     "help": ((120, 40), shot_help),
+    "logs": ((120, 40), shot_logs),
 }
 
 

@@ -227,3 +227,20 @@ async def test_wrap_toggle_keeps_long_lines_in_view(shared_cluster: DemoCluster,
         assert screen.view.wrap
         assert long_line in "".join(line.rstrip() for line in screen.view.visible_text()) or \
             long_line in shown(screen).replace("\n", "")
+
+
+async def test_limits_picker_reads_again_with_the_chosen_limit(shared_cluster: DemoCluster) -> None:
+    app = make_app(shared_cluster.kubeconfig_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_logs(pilot, CRASHLOOP, "p")
+        await read(pilot, screen)
+        for label in ("last 100 lines", "since 1h"):
+            await pilot.press("r")
+            await wait_for(pilot, lambda: isinstance(app.screen, PickerModal), what="the limits picker")
+            await pilot.press(*["space" if c == " " else c for c in label])  # the picker narrows on it
+            await wait_for(pilot, lambda: label in str(app.screen.query_one("#picker-list").get_option_at_index(0)
+                                                       .prompt), what=f"{label} first")
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: app.screen is screen and screen.state == "shown", what="read again")
+            assert label in str(screen.query_one("#logs-status").render())
+            assert "FATAL could not connect" in shown(screen)

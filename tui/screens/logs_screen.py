@@ -145,19 +145,21 @@ class LogsScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "back", "Back"),
         Binding("f", "toggle_follow", "Follow"),
-        Binding("t", "toggle_timestamps", "Time"),
+        Binding("t", "toggle_timestamps", "Timestamps"),
         Binding("w", "toggle_wrap", "Wrap"),
         Binding("slash", "search", "Search"),
-        Binding("n", "next_match", "Next match", show=False),
-        Binding("N", "previous_match", "Previous match", show=False),
-        Binding("r", "pick_limit", "Limits"),
+        Binding("n", "next_match", "Next search match", show=False),
+        Binding("N", "previous_match", "Previous search match", show=False),
+        Binding("r", "pick_limit", "Tail/since"),
         Binding("c", "pick_container", "Container"),
-        Binding("l", "current", "Current run", show=False),
+        Binding("l", "current", "Current run's log", show=False),
         Binding("p", "previous", "Previous run"),
-        Binding("v", "select", "Select lines", show=False),
+        Binding("v", "select", "Select lines (j/k extend, y copies)", show=False),
         Binding("y", "copy", "Copy"),
         Binding("ctrl+s", "save", "Save"),
-        Binding("q", "close", "Close", show=False),
+        Binding("q", "close", "Back to the pods", show=False),
+        # a full screen, not a pop-up: the app's `?` is left to screens like this one (F1 is the app's)
+        Binding("question_mark", "app.help", "Help", show=False),
     ]
 
     def __init__(self, *, connection: Any, pod: dict[str, Any], container: str, previous: bool = False,
