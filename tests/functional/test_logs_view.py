@@ -49,7 +49,7 @@ async def open_logs(pilot: Pilot, key: tuple[str, str], letter: str, container: 
 
 
 async def read(pilot: Pilot, screen: LogsScreen, what: str = "the log read") -> None:
-    await wait_for(pilot, lambda: screen.state in ("shown", "following", "ended", "failed"), timeout=10, what=what)
+    await wait_for(pilot, lambda: screen.state in ("shown", "following", "ended", "failed"), timeout=20, what=what)
 
 
 def shown(screen: LogsScreen) -> str:
@@ -83,13 +83,13 @@ async def test_follow_shows_a_line_written_later_and_stops_when_the_view_closes(
         screen = await open_logs(pilot, SHARED_PID, "l", container="web")
         assert screen.container == "web" and screen.follow
         await wait_for(pilot, lambda: "start worker processes" in "\n".join(line.text for line in screen.view.lines),
-                       timeout=10, what="nginx's first lines")
+                       timeout=20, what="nginx's first lines")
         follower = screen.follower
         assert follower is not None and screen.state == "following"
         # the worker shares the pod's network: its request lands in nginx's access log, later
         await asyncio.to_thread(run_exec, api, "worker", ["wget", "-qO-", "localhost/followed-line"],
                                 pod=SHARED_PID[1])
-        await wait_for(pilot, lambda: "GET /followed-line HTTP/1.1" in shown(screen), timeout=10,
+        await wait_for(pilot, lambda: "GET /followed-line HTTP/1.1" in shown(screen), timeout=20,
                        what="the live line at the bottom of the view")
         assert "following" in str(screen.query_one("#logs-status").render())
         await pilot.press("f")  # follow off: the stream stops, the lines stay
@@ -175,10 +175,10 @@ async def test_a_hostile_log_line_is_shown_sanitised(demo_cluster: DemoCluster) 
     async with app.run_test(size=(120, 40)) as pilot:
         await select(pilot, ("default", "loud"))
         browser = app.browser
-        await wait_for(pilot, lambda: "Running" in str(browser.pod(("default", "loud"))["status"]), timeout=10,
+        await wait_for(pilot, lambda: "Running" in str(browser.pod(("default", "loud"))["status"]), timeout=20,
                        what="loud running")
         screen = await open_logs(pilot, ("default", "loud"), "l")
-        await wait_for(pilot, lambda: "before" in shown(screen), timeout=10, what="the hostile line")
+        await wait_for(pilot, lambda: "before" in shown(screen), timeout=20, what="the hostile line")
         await pilot.press("w")  # wrapped: the whole line on screen
         await wait_for(pilot, lambda: "after" in shown(screen), what="the end of the line")
         text = shown(screen).replace("\n", "")
@@ -202,14 +202,14 @@ async def test_errors_say_what_to_do(demo_cluster: DemoCluster) -> None:
         # not allowed: 403
         demo_cluster.faults.deny("get", "pods", "log")
         await pilot.press("l")
-        await wait_for(pilot, lambda: screen.state == "failed" and "Not allowed" in screen.error_text, timeout=10,
+        await wait_for(pilot, lambda: screen.state == "failed" and "Not allowed" in screen.error_text, timeout=20,
                        what="the 403 said")
         assert 'verb "get" on "pods/log"' in screen.error_text
         demo_cluster.faults.allow_all()
         # the pod gone: 404
         demo_cluster.faults.delete_pod(*SLIM)
         await pilot.press("p")
-        await wait_for(pilot, lambda: screen.state == "failed" and "is gone" in screen.error_text, timeout=10,
+        await wait_for(pilot, lambda: screen.state == "failed" and "is gone" in screen.error_text, timeout=20,
                        what="the 404 said")
         assert "Esc goes back to the pod list" in screen.error_text
         assert "is gone (404 Not Found)" in screen_text(app)

@@ -318,7 +318,7 @@ class LogsScreen(Screen[None]):
             self._failed(message.error)
             return
         self.state = "ended"
-        self.stream_note = "the stream ended (the container stopped): f follows again"
+        self.stream_note = "the stream ended (the container stopped, or the pod went): f follows again"
         if not self.view.line_count:
             self._show_message(self._empty_text())
         self._update_status()
