@@ -37,6 +37,11 @@ def test_kubectl_cp_out_of_a_pod_is_byte_for_byte(kubectl: str, demo_cluster: De
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "blob.bin").read_bytes() == BINARY
     assert b"Unknown stream id" not in result.stderr
+    # with --retries kubectl runs `sh -c 'tar cf - PATH | tail -c+OFFSET'`
+    result = _kubectl(kubectl, demo_cluster, tmp_path, "cp", "--retries=2", f"default/{WEB}:/srv/data/blob.bin",
+                      str(tmp_path / "again.bin"))
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "again.bin").read_bytes() == BINARY
     # a directory comes out whole
     result = _kubectl(kubectl, demo_cluster, tmp_path, "cp", f"default/{WEB}:/etc/nginx", str(tmp_path / "nginx"))
     assert result.returncode == 0, result.stderr

@@ -64,7 +64,7 @@ class Forwarding:
 
 
 @pytest.fixture()
-def forwarding(kubectl: str, shared_cluster: DemoCluster, tmp_path: Path) -> Iterator[list[Forwarding]]:
+def forwarding(kubectl: str) -> Iterator[list[Forwarding]]:
     started: list[Forwarding] = []
     yield started
     for running in started:
@@ -78,8 +78,12 @@ def _get(port: int, path: str) -> tuple[int, bytes, str]:
 
 @pytest.mark.kubectl
 def test_kubectl_port_forward_then_http_get_reaches_the_pods_app(
-        kubectl: str, shared_cluster: DemoCluster, tmp_path: Path, forwarding: list[Forwarding]) -> None:
-    running = Forwarding(kubectl, shared_cluster, tmp_path, f"pod/{SLIM}", "0:8080")
+        kubectl: str, demo_cluster: DemoCluster, tmp_path: Path, forwarding: list[Forwarding]) -> None:
+    blob = bytes(range(256)) * 1200 + b"\xff\x80 end"  # ten SPDY data frames, not UTF-8
+    app = demo_cluster.run(lambda: demo_cluster.runtime.find("default", SLIM, "app"))
+    assert app is not None
+    demo_cluster.run(lambda: app.fs.write_bytes("/blob.bin", blob))
+    running = Forwarding(kubectl, demo_cluster, tmp_path, f"pod/{SLIM}", "0:8080")
     forwarding.append(running)
     port = running.local_port()
     status, body, length = _get(port, "/")  # the app: python -m http.server 8080 in /
@@ -90,8 +94,9 @@ def test_kubectl_port_forward_then_http_get_reaches_the_pods_app(
     with pytest.raises(urllib.error.HTTPError) as missing:
         _get(port, "/no/such/file")
     assert missing.value.code == 404
+    assert _get(port, "/blob.bin")[1] == blob
     assert running.process.poll() is None, running.err
-    assert sum("Handling connection for" in line for line in running.out) == 4
+    assert sum("Handling connection for" in line for line in running.out) == 5
 
 
 @pytest.mark.kubectl

@@ -112,3 +112,16 @@ def test_option_parsing_follows_busybox_getopt() -> None:
     options = parse(["-C/tmp", "--extract", "--file=a.tar", "--no-same-owner"])
     assert (options.flags, options.archive, options.directory, options.error) == ({"x"}, "a.tar", "/tmp", None)
     assert parse(["--bogus"]).error == "unrecognized option '--bogus'"
+
+
+async def test_tail_from_a_byte_offset_keeps_an_archive_intact_as_kubectl_cp_retries_read_it() -> None:
+    runtime, pod = await pod_runtime()
+    debugger = runtime.find("default", "slim-1", "debugger")
+    assert debugger is not None
+    debugger.fs.write_bytes("/blob.bin", BINARY)
+    whole = (await run(runtime, pod, "debugger", ["sh", "-c", "tar cf - /blob.bin | tail -c+0"]))[1].channels[1]
+    assert _members(whole) == {"blob.bin": BINARY}
+    rest = (await run(runtime, pod, "debugger", ["sh", "-c", "tar cf - /blob.bin | tail -c+1001"]))[1].channels[1]
+    assert rest == whole[1000:]
+    assert (await run(runtime, pod, "debugger", ["sh", "-c", "echo -e 'a\\nb\\nc' | tail -n +2; "
+                                                             "echo abcdef | head -c 3"]))[1].out == "b\nc\nabc"

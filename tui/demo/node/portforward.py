@@ -206,6 +206,9 @@ class SpdyTunnel:
                                         lambda payload: self._write(data, payload))
             except ConnectionError:
                 failure = None
+            except Exception:  # a bug in a simulated server must not leave the client waiting
+                log.exception("port-forward to port %s failed", port)
+                failure = f"error forwarding port {port} to pod: the simulated server failed"
         with contextlib.suppress(ConnectionError, RuntimeError):
             if failure:
                 await self._write(error, failure.encode())
@@ -229,7 +232,13 @@ async def _serve_channels(ws: web.WebSocketResponse, sandbox: PodSandbox | None,
         await send(2 * index + 1, prefix)
 
     async def one(index: int, port: int) -> None:
-        failure = await forward(sandbox, port, inbound[index].get, lambda payload: send(2 * index, payload))
+        try:
+            failure = await forward(sandbox, port, inbound[index].get, lambda payload: send(2 * index, payload))
+        except (ConnectionError, RuntimeError):
+            raise
+        except Exception:  # a bug in a simulated server must not leave the client waiting
+            log.exception("port-forward to port %s failed", port)
+            failure = f"error forwarding port {port} to pod: the simulated server failed"
         if failure:
             await send(2 * index + 1, failure.encode())
 

@@ -114,8 +114,8 @@ def split_flags(argv: list[str]) -> tuple[set[str], list[str]]:
 
 async def input_text(ctx: Ctx, files: list[str]) -> tuple[str, int]:
     """Concatenated files (or stdin when none), with busybox errors printed; (text, status)."""
-    if not files:
-        return (await read_all(ctx.stdin)).decode(errors="replace"), 0
+    if not files:  # bytes that are not UTF-8 are kept (surrogate escapes), as `ctx.out` writes them back
+        return (await read_all(ctx.stdin)).decode(errors="surrogateescape"), 0
     status = 0
     parts: list[str] = []
     for name in files:
@@ -395,25 +395,45 @@ def echo_escapes(text: str) -> tuple[str, bool]:
 
 @command("head", "tail")
 async def head_tail(ctx: Ctx) -> int:
-    count = 10
+    """`head`/`tail` of lines (`-n N`, `-N`) or bytes (`-c N`); `tail -n +N` / `-c +N` start at the
+    N-th line or byte (what `kubectl cp --retries` runs: `tar cf - PATH | tail -c+OFFSET`)."""
+    count, from_start, unit = 10, False, "lines"
     files: list[str] = []
     args = ctx.argv[1:]
     index = 0
     while index < len(args):
         arg = args[index]
-        if arg == "-n" and index + 1 < len(args):
-            count = int(args[index + 1].lstrip("+-") or 10)
+        value: str | None = None
+        if arg in ("-n", "-c") and index + 1 < len(args):
+            value, unit = args[index + 1], "bytes" if arg == "-c" else "lines"
             index += 1
-        elif arg.startswith("-n"):
-            count = int(arg[2:].lstrip("+-") or 10)
+        elif arg.startswith(("-n", "-c")):
+            value, unit = arg[2:], "bytes" if arg.startswith("-c") else "lines"
         elif arg.startswith("-") and arg[1:].isdigit():
-            count = int(arg[1:])
+            value = arg[1:]
         else:
             files.append(arg)
+        if value is not None:
+            from_start = value.startswith("+")
+            digits = value.lstrip("+-")
+            if not digits.isdigit():
+                await ctx.err(f"{ctx.name}: invalid number '{value}'\n")
+                return 1
+            count = int(digits)
         index += 1
     text, status = await input_text(ctx, files)
+    if unit == "bytes":
+        data = text.encode(errors="surrogateescape")
+        if ctx.name == "head":
+            await ctx.stdout.write(data[:count])
+        else:
+            await ctx.stdout.write(data[max(count - 1, 0):] if from_start else data[-count:] if count else b"")
+        return status
     lines = text.splitlines(keepends=True)
-    chosen = lines[:count] if ctx.name == "head" else lines[-count:] if count else []
+    if ctx.name == "head":
+        chosen = lines[:count]
+    else:
+        chosen = lines[max(count - 1, 0):] if from_start else lines[-count:] if count else []
     await ctx.out("".join(chosen))
     return status
 

@@ -59,7 +59,7 @@ async def http_server(ctx: Ctx, port: int) -> int:
                 "</body>\n</html>\n").encode()
             code, reason = 200, "OK"
         elif fs.is_file(full):
-            body = (fs.read(full) or "").encode()
+            body = fs.read_bytes(full) or b""
             code, reason = 200, "OK"
         else:
             body = b"<html><body><h1>Error response</h1><p>Error code: 404</p></body></html>\n"
@@ -81,7 +81,7 @@ async def nginx(ctx: Ctx) -> int:
     for line in ("/docker-entrypoint.sh: Configuration complete; ready for start up",
                  "nginx/1.27.2", "start worker processes"):
         await ctx.out(f"{time.strftime('%Y/%m/%d %H:%M:%S', time.gmtime())} [notice] 1#1: {line}\n")
-    page = (container.fs.read("/usr/share/nginx/html/index.html") or "").encode()
+    page = container.fs.read_bytes("/usr/share/nginx/html/index.html") or b""
 
     async def handle(method: str, path: str) -> tuple[int, str, bytes]:
         found = path in ("/", "/index.html")
