@@ -142,6 +142,18 @@ def test_server_side_apply(demo_cluster: DemoCluster, kubectl: str) -> None:
     assert image == "nginx:1.28"
 
 
+def test_server_side_apply_of_a_pod(demo_cluster: DemoCluster, kubectl: str) -> None:
+    labelled = POD.replace("{app: applied}", "{app: applied, extra: e}")
+    assert ok(kubectl, demo_cluster, "apply", "--server-side", "-f", "-", stdin=labelled).strip() == (
+        "pod/applied serverside-applied")
+    ok(kubectl, demo_cluster, "apply", "--server-side", "-f", "-", stdin=POD.replace("busybox", "busybox:1.36"))
+    got = ok(kubectl, demo_cluster, "get", "pod", "applied", "-o",
+             "jsonpath={.metadata.labels} {.spec.containers[0].image}")
+    assert got == '{"app":"applied"} busybox:1.36'  # the label this manager stopped applying is gone
+    refused = run(kubectl, demo_cluster, "apply", "--server-side", "-f", "-", stdin=POD.replace("3600", "60"))
+    assert refused.returncode == 1 and "pod updates may not change fields" in refused.stderr
+
+
 def test_explain_ephemeral_containers(shared_cluster: DemoCluster, kubectl: str) -> None:
     text = ok(kubectl, shared_cluster, "explain", "pod.spec.ephemeralContainers")
     assert "FIELD: ephemeralContainers <[]EphemeralContainer>" in text

@@ -106,12 +106,17 @@ async def get_table_or_object(request: web.Request, resource: str, namespace: st
 
 # ---- pods: create and delete -----------------------------------------------------------------
 async def create_pod(request: web.Request) -> web.Response:
-    state = request.app[STATE]
-    store = state.store
-    namespace = request.match_info["namespace"]
     body = await read_json(request)
     if not isinstance(body, dict):
         raise ApiError(400, "the body of the request was in an unknown format", "BadRequest")
+    return create_pod_object(request.app[STATE], request.match_info["namespace"], body,
+                             request.query.get("fieldValidation"), request.query.get("dryRun") == "All")
+
+
+def create_pod_object(state: ServerState, namespace: str, body: dict[str, Any], field_validation: str | None,
+                      dry_run: bool) -> web.Response:
+    """A pod's creation from the body of a POST (or a server-side apply of a new pod)."""
+    store = state.store
     metadata = body.setdefault("metadata", {})
     name = metadata.get("name") or ""
     state.policy.check("create", "pods", "", namespace, name)
@@ -123,7 +128,7 @@ async def create_pod(request: web.Request) -> web.Response:
         raise ApiError(400, f'the API version in the data ({body.get("apiVersion")}) does not match the '
                             f"expected API version (v1)", "BadRequest")
     unknown = openapi.unknown_fields(body, "k8s.io.api.core.v1.Pod")
-    if unknown and request.query.get("fieldValidation") == "Strict":  # kubectl create/apply -f sends Strict
+    if unknown and field_validation == "Strict":  # kubectl create/apply -f sends Strict
         raise ApiError(400, 'Pod in version "v1" cannot be handled as a Pod: strict decoding error: '
                        + ", ".join(f'unknown field "{f}"' for f in unknown), "BadRequest")
     if not name and not metadata.get("generateName"):
@@ -141,7 +146,7 @@ async def create_pod(request: web.Request) -> web.Response:
     _admit_pod_security(state, namespace, pod)
     if (namespace, name) in store.objects["pods"]:
         raise already_exists("pods", name)
-    if request.query.get("dryRun") == "All":
+    if dry_run:
         return json_response(pod, status=201)
     stored = store.create("pods", pod)
     state.kubelet.pod_created(namespace, name)

@@ -4,7 +4,8 @@ As on the real API server, metadata (labels, annotations, ownerReferences, final
 the spec only in `containers[*].image`, `initContainers[*].image`, `activeDeadlineSeconds`,
 `tolerations` and `terminationGracePeriodSeconds`; `status` and `spec.ephemeralContainers` are
 ignored here (they have their own subresources). So `kubectl label`, `annotate`, `apply` and
-`replace` work on the demo's pods.
+`replace` work on the demo's pods; and `apply --server-side` (`apply_pod`: a new pod is created,
+an existing one takes the merged configuration under the same rules).
 """
 
 from __future__ import annotations
@@ -14,8 +15,11 @@ from typing import Any
 
 from aiohttp import web
 
+from tui.demo.api import apply as server_side_apply
 from tui.demo.api import validation
 from tui.demo.api.status import ApiError, json_response, raw_json_response
+from tui.demo.routes import resources
+from tui.demo.routes.objects import create_pod_object
 from tui.demo.routes.requests import apply_patch, load_pod, pod_key, read_json
 from tui.demo.routes.state import STATE
 
@@ -70,10 +74,11 @@ def updated_pod(old: dict[str, Any], new: dict[str, Any]) -> tuple[dict[str, Any
 async def update_pod(request: web.Request) -> web.Response:
     """PATCH or PUT of a pod."""
     state = request.app[STATE]
-    store = state.store
     namespace, name = pod_key(request)
     patching = request.method == "PATCH"
     state.policy.check("patch" if patching else "update", "pods", "", namespace, name)
+    if patching and request.content_type == resources.APPLY_PATCH:
+        return await apply_pod(request, namespace, name)
     old = load_pod(state, namespace, name)
     body = await read_json(request)
     if patching:
@@ -91,9 +96,20 @@ async def update_pod(request: web.Request) -> web.Response:
         raise ApiError(409, f'Operation cannot be fulfilled on pods "{name}": the object has been modified; '
                             "please apply your changes to the latest version and try again", "Conflict",
                        {"name": name, "kind": "pods"})
+    return _store_pod_update(request, old, new)
+
+
+def _store_pod_update(request: web.Request, old: dict[str, Any], new: dict[str, Any],
+                      managed_fields: list[dict[str, Any]] | None = None) -> web.Response:
+    state = request.app[STATE]
+    store = state.store
+    namespace, name = old["metadata"]["namespace"], old["metadata"]["name"]
     result, causes = updated_pod(old, new)
     if causes:
         return json_response(validation.invalid_status("Pod", name, causes), status=422)
+    if managed_fields is not None and _without_times(managed_fields) != _without_times(
+            old["metadata"].get("managedFields") or []):
+        result["metadata"]["managedFields"] = managed_fields
     if request.query.get("dryRun") == "All" or result == old:
         return json_response(result)
     store.replace("pods", result)
@@ -102,6 +118,36 @@ async def update_pod(request: web.Request) -> web.Response:
     if changed:
         state.kubelet.images_changed(namespace, name, changed)
     return raw_json_response(store.json_of("pods", (namespace, name)))
+
+
+def _without_times(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{k: v for k, v in entry.items() if k != "time"} for entry in entries]
+
+
+async def apply_pod(request: web.Request, namespace: str, name: str) -> web.Response:
+    """Server-side apply of a pod (`kubectl apply --server-side -f pod.yaml`)."""
+    state = request.app[STATE]
+    body = await resources.read_apply_body(request)
+    if body.get("kind") != "Pod" or body.get("apiVersion") != "v1":
+        raise ApiError(400, "the applied configuration must be a v1 Pod", "BadRequest")
+    if (body.get("metadata") or {}).get("name") not in (None, name):
+        raise ApiError(400, f"the name of the object ({body['metadata']['name']}) does not match the name on the "
+                            f"URL ({name})", "BadRequest")
+    manager = request.query.get("fieldManager")
+    if not manager:
+        raise ApiError(422, 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required '
+                            "for apply patch", "Invalid")
+    force = request.query.get("force") in ("true", "1", "True")
+    warnings = resources.check_fields(request, body, "k8s.io.api.core.v1.Pod")
+    old = state.store.get("pods", namespace, name)
+    if old is None:
+        pod = server_side_apply.apply(None, body, manager, force, "v1")
+        pod["metadata"]["name"] = name
+        return resources.with_warnings(create_pod_object(state, namespace, pod, "Ignore",
+                                                         request.query.get("dryRun") == "All"), warnings)
+    merged = server_side_apply.apply(old, body, manager, force, "v1")
+    response = _store_pod_update(request, old, merged, merged["metadata"].get("managedFields") or [])
+    return resources.with_warnings(response, warnings)
 
 
 def add_routes(app: web.Application) -> None:

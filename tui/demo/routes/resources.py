@@ -239,7 +239,7 @@ def _patched(content_type: str, current: dict[str, Any], body: Any, resource: Re
                         f"{', '.join(PATCH_TYPES)}", "UnsupportedMediaType")
 
 
-async def _read_apply_body(request: web.Request) -> dict[str, Any]:
+async def read_apply_body(request: web.Request) -> dict[str, Any]:
     """The applied configuration: YAML (JSON is YAML) or, from a typed client, protobuf."""
     raw = await request.read()
     if request.content_type == PROTOBUF_CONTENT_TYPE:
@@ -341,7 +341,7 @@ async def apply_patch(request: web.Request, state: ServerState, target: Target) 
     resource = target.resource
     if target.subresource:
         raise not_allowed("PATCH")
-    body = await _read_apply_body(request)
+    body = await read_apply_body(request)
     _check_kind(body, resource)
     if not body.get("kind") or not body.get("apiVersion"):
         raise ApiError(400, "apiVersion and kind must be set in the applied configuration", "BadRequest")
