@@ -17,6 +17,7 @@
 | `storm(changes_per_second, seconds)` | a background update storm over all pods; returns at once |
 | `crash_now(ns, pod, container)` | the container fails now: a running one exits 1 (the kubelet restarts it or backs off); a CrashLoopBackOff one restarts and fails at once (restartCount + 1, the next back-off) |
 | `advance_clock(seconds)` | moves the simulated kubelet's clock: crash-loop back-offs (10 s doubling to 5 min, reset after 10 min) and grace periods due by then run now |
+| `freeze_clock()` / `unfreeze_clock()` | that clock stops following the real time: only `advance_clock` moves it (a test can check what still waits 1 s before its time) |
 | `finish_deletions()` | every pod still Terminating goes now (as if its grace period were over); returns how many |
 | `pause_kubelet()` / `resume_kubelet()` | a slow node: the kubelet's due steps (pulls, starts, restarts, the end of a deletion) wait until resumed |
 | `hold_crash_loops()` / `resume_crash_loops()` | the demo's crash-looping containers stop failing (for snapshots); resume counts their shown back-off from then |
@@ -166,6 +167,14 @@ class FaultInjector:
         """The simulated kubelet's clock moves `seconds` forward: back-offs and grace periods that
         are over by then end now (a restart after CrashLoopBackOff, a Terminating pod going)."""
         self._cluster.run(lambda: self._state().kubelet.clock.advance(seconds))
+
+    def freeze_clock(self) -> None:
+        """The kubelet's simulated clock stands still: back-offs and grace periods end only
+        through `advance_clock` (however slow the machine is)."""
+        self._cluster.run(lambda: self._state().kubelet.clock.freeze())
+
+    def unfreeze_clock(self) -> None:
+        self._cluster.run(lambda: self._state().kubelet.clock.unfreeze())
 
     def finish_deletions(self) -> int:
         """Every pod still Terminating goes now (DELETED); returns how many there were."""

@@ -3,7 +3,9 @@ back-off, grace periods), which tests move forward with `advance` instead of wai
 
 `now()` is the monotonic time plus every `advance` so far. A timer runs when the loop reaches its
 due time, or at once when an `advance` passes it (then in due order, including timers that the
-callbacks themselves add and that are due by then). Runs on the demo server's loop.
+callbacks themselves add and that are due by then). A frozen clock (`freeze()`, for tests that
+check what is still waiting one second before its time) moves only by `advance`. Runs on the demo
+server's loop.
 """
 
 from __future__ import annotations
@@ -34,12 +36,32 @@ class Timer:
 class SimClock:
     def __init__(self) -> None:
         self.offset = 0.0
+        self.frozen_at: float | None = None
         self._timers: list[Timer] = []
         self._seq = itertools.count()
 
     def now(self) -> float:
         """Seconds on the simulated clock (monotonic, plus every advance)."""
-        return time.monotonic() + self.offset
+        base = time.monotonic() if self.frozen_at is None else self.frozen_at
+        return base + self.offset
+
+    def freeze(self) -> None:
+        """From now on only `advance` moves the clock (timers wait for it)."""
+        if self.frozen_at is None:
+            self.frozen_at = time.monotonic()
+            for timer in self._timers:
+                if timer.handle is not None:
+                    timer.handle.cancel()
+                    timer.handle = None
+
+    def unfreeze(self) -> None:
+        """The clock follows the monotonic time again, from where it stood."""
+        if self.frozen_at is not None:
+            self.offset += self.frozen_at - time.monotonic()
+            self.frozen_at = None
+            for timer in self._timers:
+                if not timer.done:
+                    self._arm(timer)
 
     def call_later(self, delay: float, callback: Callable[[], None]) -> Timer:
         timer = Timer(self.now() + max(delay, 0.0), next(self._seq), callback)
@@ -50,6 +72,9 @@ class SimClock:
     def _arm(self, timer: Timer) -> None:
         if timer.handle is not None:
             timer.handle.cancel()
+            timer.handle = None
+        if self.frozen_at is not None:
+            return
         loop = asyncio.get_running_loop()
         timer.handle = loop.call_later(max(timer.due - self.now(), 0.0), self._fire, timer)
 
