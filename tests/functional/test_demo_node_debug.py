@@ -1,5 +1,6 @@
 """`kubectl debug node/NAME` against the demo cluster (the real kubectl; skipped without it): the pod it
-creates (hostPath `/` at /host, hostPID, hostNetwork) sees the simulated node's files and processes."""
+creates (hostPath `/` at /host, hostPID, hostNetwork) sees the simulated node's files and processes,
+and `chroot /host` runs commands on the node's filesystem."""
 
 from __future__ import annotations
 
@@ -44,6 +45,6 @@ def test_kubectl_debug_node_sees_the_nodes_files_and_processes(kubectl: str, dem
     assert "python -m http.server 8080" in processes  # the slim pod's app, seen from the node
     # the interactive session of the issue: attach and look at /host
     attached = _kubectl(kubectl, demo_cluster, tmp_path, "debug", "node/demo-node-1", "-i", "--image=busybox",
-                        stdin="ls /host/etc/kubernetes\nexit\n")
+                        stdin="ls /host/etc/kubernetes\nchroot /host cat /etc/os-release\nexit\n")
     assert attached.returncode == 0, attached.stderr
-    assert "kubelet.conf" in attached.stdout
+    assert "kubelet.conf" in attached.stdout and 'PRETTY_NAME="Debian GNU/Linux 12' in attached.stdout

@@ -94,3 +94,14 @@ async def test_an_empty_dir_is_shared_by_the_pods_containers() -> None:
     assert (await run(runtime, pod, "a", ["sh", "-c", "echo hi > /shared/x"]))[0] == 0
     code, sink = await run(runtime, pod, "b", ["cat", "/data/x"])
     assert (code, sink.out) == (0, "hi\n")
+
+
+async def test_chroot_host_runs_commands_on_the_nodes_filesystem() -> None:
+    runtime, _, debug = await _node()
+    code, sink = await run(runtime, debug, "debugger", ["sh", "-c", "chroot /host cat /etc/hostname; "
+                                                                    "chroot /host sh -c 'ls /var/lib/kubelet; pwd'"])
+    assert (code, sink.out, sink.err) == (0, f"{NODE}\nconfig.yaml\npods\n/\n", "")
+    code, sink = await run(runtime, debug, "debugger", ["chroot", "/host"], stdin=b"cat /etc/os-release\nexit 4\n")
+    assert code == 4 and "Debian GNU/Linux 12" in sink.out
+    code, sink = await run(runtime, debug, "debugger", ["chroot", "/nowhere"])
+    assert (code, sink.err) == (1, "chroot: can't change root directory to '/nowhere': No such file or directory\n")

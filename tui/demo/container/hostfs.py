@@ -4,7 +4,7 @@ containerd and the kubelet; `/var/log/pods` and `/var/log/containers` name the p
 
 from __future__ import annotations
 
-from tui.demo.container.images import DIR, FileTree
+from tui.demo.container.images import BUSYBOX_APPLETS, DIR, FileTree
 
 KUBELET_CONFIG = """apiVersion: kubelet.config.k8s.io/v1beta1
 kind: KubeletConfiguration
@@ -76,6 +76,8 @@ def node_tree(node: str, ip: str) -> FileTree:
         "/sys": DIR,
         "/dev": DIR,
     }
+    for tool in BUSYBOX_APPLETS:  # coreutils, procps, iproute2...: what `chroot /host` finds on PATH
+        tree.setdefault(f"/usr/bin/{tool}", _STUB)
     return tree
 
 

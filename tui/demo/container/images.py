@@ -13,7 +13,7 @@ DIR: Final = None
 FileTree = dict[str, "str | None"]
 
 BUSYBOX_APPLETS: Final[tuple[str, ...]] = (
-    "ash", "awk", "base64", "basename", "cat", "chmod", "chown", "clear", "cp", "cut", "date",
+    "ash", "awk", "base64", "basename", "cat", "chmod", "chown", "chroot", "clear", "cp", "cut", "date",
     "df", "dirname", "dmesg", "du", "echo", "env", "false", "find", "free", "grep", "gzip",
     "head", "hostname", "id", "ifconfig", "ip", "kill", "less", "ln", "ls", "mkdir", "more",
     "mount", "mv", "netstat", "nc", "nslookup", "pgrep", "pidof", "ping", "pkill", "ps", "pwd",

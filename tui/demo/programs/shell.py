@@ -8,7 +8,7 @@ import asyncio
 import codecs
 import fnmatch
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from tui.demo.container.filesystem import normpath
 from tui.demo.container.images import BUSYBOX_APPLETS
@@ -65,12 +65,47 @@ async def dispatch(ctx: Ctx) -> int:
         return await top(ctx)
     if name == "tar":
         return await tar(ctx)
+    if name == "chroot":
+        return await chroot(ctx)
     if name in COMMANDS:
         return await COMMANDS[name](ctx)
     if name in BUSYBOX_APPLETS:
         await ctx.err(f"{name}: applet not simulated by the Ephemera demo cluster\n")
         return 1
     return await apps.idle(ctx)
+
+
+async def chroot(ctx: Ctx) -> int:
+    """`chroot NEWROOT [COMMAND...]` (default `/bin/sh -i`): the command runs with NEWROOT's files as
+    `/` (PIDs, network and streams stay): `chroot /host` in a node debug pod gives a shell on the
+    node's filesystem. NEWROOT must be the root of a filesystem the process sees (a volume's, or
+    another container's `/proc/<pid>/root`)."""
+    if len(ctx.argv) < 2:
+        await ctx.err("BusyBox v1.36.1 multi-call binary.\n\nUsage: chroot NEWROOT [PROG ARGS]\n\n"
+                      "Run PROG with root directory set to NEWROOT\n")
+        return 1
+    target = ctx.argv[1]
+    try:
+        resolved = ctx.view.resolve(target, ctx.cwd)
+    except PermissionDenied:
+        resolved = None
+    if ctx.process.user != 0:
+        await ctx.err(f"chroot: can't change root directory to '{target}': Operation not permitted\n")
+        return 1
+    if resolved is None or not ctx.view.is_dir(resolved) or resolved.fs is None:
+        await ctx.err(f"chroot: can't change root directory to '{target}': No such file or directory\n")
+        return 1
+    if resolved.path != "/":
+        await ctx.err(f"chroot: can't change root directory to '{target}': the Ephemera demo cluster "
+                      "simulates chroot into a volume's or a container's root only\n")
+        return 1
+    argv = ctx.argv[2:] or ["/bin/sh", "-i"]
+    if resolved.fs.which(argv[0], ctx.env.get("PATH", "")) is None:
+        await ctx.err(f"chroot: can't execute '{argv[0]}': No such file or directory\n")
+        return 127
+    rooted = replace(ctx.container, fs=resolved.fs, mounts={}, working_dir="/")
+    return await dispatch(Ctx(rooted, ctx.process, argv, ctx.env, "/", ctx.stdin, ctx.stdout, ctx.stderr, ctx.io,
+                              ctx.is_main))
 
 
 # -- parsing ---------------------------------------------------------------------------------
