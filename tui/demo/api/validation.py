@@ -8,10 +8,16 @@ and apimachinery `pkg/util/validation/field` (error bodies) and `pkg/api/errors.
 Covered: container names (required, DNS-1123 label, duplicates across all container kinds),
 image (required, no surrounding whitespace), terminationMessagePolicy / imagePullPolicy values,
 ports (containerPort range), env names, volume mounts (volume must exist, mountPath required and
-unique), volume devices, volume names, the ephemeral-container field allow-list, subPath /
-subPathExpr, targetContainerName, static pods, existing ephemeral containers removed / changed,
-ephemeral containers on create, metadata.name. Not covered: probes, lifecycle handlers,
-securityContext value checks, resources quantities, affinity and the rest of PodSpec.
+unique), volume devices, volume names, the ephemeral-container field allow-list (a field is set
+when Go's DeepEqual with its zero value says so: `restartPolicy: ""` and `lifecycle: {}` are),
+subPath / subPathExpr, targetContainerName, static pods, existing ephemeral containers removed /
+changed, ephemeral containers on create, metadata.name, securityContext user / group ids and
+procMount (containers and pod), the Windows hostProcess rule (validateWindowsHostProcessPod), and
+a security-context field of the wrong JSON type (`decode_error`: refused as decoding refuses it).
+Kubernetes' own cases for these are in tests/unit/test_validation_upstream.py. Not covered: probes,
+lifecycle handlers, the allowPrivilegeEscalation conflicts (their message prints Go's %#v of the
+struct, pointer addresses included), seccomp / AppArmor / windowsOptions values, resources
+quantities, affinity and the rest of PodSpec.
 
 Absent `terminationMessagePolicy` / `imagePullPolicy` are taken as defaulted (the server defaults
 them before validating); an explicit empty string is still `Required value`.
