@@ -110,6 +110,8 @@ class DeploymentSync:
         if self.d["metadata"].get("deletionTimestamp"):
             return
         new, old = self.split()
+        if new is not None and old and _revision(new) <= max(_revision(rs) for rs in old):
+            new = self.bump_revision(new, max(_revision(rs) for rs in old) + 1)  # a rollback: next revision
         if not self.d["spec"].get("paused"):
             strategy = (self.d["spec"].get("strategy") or {}).get("type", "RollingUpdate")
             if strategy == "Recreate":
@@ -118,6 +120,12 @@ class DeploymentSync:
                 self.rolling_update(new, old)
             self.cleanup()
         self.sync_status()
+
+    def bump_revision(self, rs: dict[str, Any], revision: int) -> dict[str, Any]:
+        def change(obj: dict[str, Any]) -> None:
+            set_annotations(obj, {REVISION: str(revision)})
+
+        return self.ctx.store.modify("replicasets", self.namespace, rs["metadata"]["name"], change) or rs
 
     # ---- scaling ------------------------------------------------------------------------
     def scale(self, rs: dict[str, Any], replicas: int) -> None:
