@@ -87,8 +87,10 @@ ACTIONS: tuple[Action, ...] = (
     # table, where `a`, `s`, `d` are actions); action_start_filter leaves `/` to text fields and panes
     Action("filter", "slash", "Filter", "filter pods (see below)", run="start_filter", footer_rank=1, priority=True,
            palette=("Filter pods", "substring, /regex/ or -l label selector")),
-    Action("escape", "escape", "Clear filter / back", remappable=False, palette=("Clear filter", "show every pod again"),
-           palette_method="clear_filter"),
+    # priority: resolved when Esc arrives, before a `/` typed right behind it (priority too) focuses the
+    # filter field, where this Esc would clear the filter; action_escape leaves Esc to panes and tab bar
+    Action("escape", "escape", "Clear filter / back", remappable=False, priority=True,
+           palette=("Clear filter", "show every pod again"), palette_method="clear_filter"),
     Action("toggle_focus", "tab", "Inspector", remappable=False, palette=("Inspect selected pod",
            "focus the container inspector"), palette_method="action_focus_inspector", palette_keys="Enter, Tab"),
     Action("inspector", "i", "Hide/show inspector", "hide / show the inspector", run="toggle_inspector",

@@ -146,6 +146,47 @@ async def test_ctrl_bracket_esc_slash_filter_enter_d_in_one_burst(shared_cluster
                        what="the form's title names the pod, at 80x24")
 
 
+async def test_esc_slash_filter_enter_d_in_one_burst_from_a_finished_pane(shared_cluster: DemoCluster) -> None:
+    """Esc (not Ctrl+]) leaves a pane where nothing runs; keys typed right behind it are not the
+    pane's: `d` there would open a debug form for the pane's pod, not the one the new filter picked."""
+    app: Any = app_for(shared_cluster)
+    async with app.run_test(size=(80, 24)) as pilot:
+        browser = app.browser
+        await pilot.press("slash", *"slim", "enter")
+        await select(pilot, SLIM)
+        await pilot.press("s")
+        await wait_for(pilot, lambda: isinstance(app.screen, PickerModal), what="the container picker")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: panes(pilot) and panes(pilot)[0].badge.state == "no-shell", what="the pane")
+        await wait_for(pilot, lambda: isinstance(app.focused, TerminalView), what="the pane focused")
+        burst = [("escape", "\x1b"), ("slash", "/"), *[(c, c) for c in "nonroot"], ("enter", "\r"), ("d", "d")]
+        for key, character in burst:  # queued at once: each is routed before the one before is done
+            app.post_message(events.Key(key, character))
+        await wait_for(pilot, lambda: isinstance(app.screen, DebugFormModal), what="the debug form")
+        assert (app.screen.namespace, app.screen.pod_name) == ("default", "nonroot-app")
+        assert browser.pod_filter.text == "nonroot"
+        await wait_for(pilot, lambda: any("Debug default/nonroot-app" in line for line in screen_lines(app)),
+                       what="the form's title names the pod, at 80x24")
+
+
+async def test_esc_slash_in_one_burst_from_the_inspector_keeps_the_filter(shared_cluster: DemoCluster) -> None:
+    """Esc in the inspector goes back to the table; a `/` typed right behind it opens the filter
+    field with the filter as it was (the Esc, resolved late, used to clear it there)."""
+    app: Any = app_for(shared_cluster)
+    async with app.run_test(size=(120, 40)) as pilot:
+        browser = app.browser
+        await pilot.press("slash", *"slim", "enter")
+        await select(pilot, SLIM)
+        await pilot.press("tab")
+        await wait_for(pilot, lambda: app.focused is browser.inspector, what="the inspector focused")
+        for key, character in [("escape", "\x1b"), ("slash", "/")]:
+            app.post_message(events.Key(key, character))
+        field = browser.query_one("#filter", Input)
+        await wait_for(pilot, lambda: app.focused is field, what="the filter field focused")
+        await pilot.pause()  # an Esc still on its way would be handled here
+        assert (field.value, browser.pod_filter.text) == ("slim", "slim")
+
+
 async def test_esc_in_a_live_pane_is_the_programs(demo_cluster: DemoCluster) -> None:
     add_debug_container_to(demo_cluster.kubeconfig_path, "debugger", target="app", pod=SLIM[1])
     app: Any = make_app(demo_cluster.kubeconfig_path)

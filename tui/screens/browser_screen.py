@@ -669,6 +669,9 @@ class BrowserScreen(Screen[None]):
 
     def action_escape(self) -> None:
         focused = self.focused
+        if focused is not None and (isinstance(focused, TerminalView) or self.sessions in focused.ancestors):
+            # a pane's program takes Esc, the tab bar leaves with it (its own priority binding)
+            raise SkipAction()
         if isinstance(focused, Input):
             self.clear_filter()
         elif isinstance(focused, ContainerInspector):

@@ -269,6 +269,7 @@ class SessionPane(Vertical):
     @on(_StateChanged)
     def _state_changed(self, message: _StateChanged) -> None:
         message.stop()
+        self.terminal.escape_leaves = self.finished  # in order with the keys: none typed behind it lands here
         self._show_state(message.state)
         if message.state.phase == "terminated" and message.state.logs is not None:
             self._show_logs_from_their_header()

@@ -160,6 +160,8 @@ class TerminalView(ScrollView, can_focus=True):
         # the next view's; they go back to the app until the focus has left (see on_key)
         self._leaving = False
         self._requeued = 0
+        self.escape_leaves = False
+        """Esc leaves as Ctrl+] does (its owner sets it while nothing runs behind the view to take Esc)."""
         self._first_key = self.engine.line_key(0)
         self._cursor_index = -1
         self._mouse_button = -1
@@ -568,7 +570,7 @@ class TerminalView(ScrollView, can_focus=True):
             self._requeued += 1
             self.app.post_message(events.Key(key, event.character))
             return
-        if key == LEAVE_KEY:
+        if key == LEAVE_KEY or (key == "escape" and self.escape_leaves):
             self._leaving, self._requeued = True, 0
             self.post_message(TerminalLeave(terminal=self))
             return
