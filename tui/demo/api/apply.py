@@ -178,7 +178,7 @@ def apply(live: dict[str, Any] | None, applied: dict[str, Any], manager: str, fo
     conflicts: list[tuple[dict[str, Any], Path]] = []
     if live is not None:
         for entry in others:
-            if entry.get("subresource"):
+            if entry.get("subresource") == "status":
                 continue
             for path in sorted(new_paths & from_fields_v1(entry.get("fieldsV1") or {})):
                 if path[-1] != "." and value_at(live, path) != value_at(applied, path):
@@ -206,9 +206,10 @@ def _conflict_error(conflicts: list[tuple[dict[str, Any], Path]]) -> ApiError:
     causes = []
     for entry, path in conflicts:
         field = "".join("." + p[2:] if p.startswith("f:") else f"[{p[2:]}]" for p in path)
-        lines.append(f'conflict with "{entry.get("manager")}" using {entry.get("apiVersion")}: {field}')
-        causes.append({"reason": "FieldManagerConflict", "message": f'conflict with "{entry.get("manager")}" '
-                       f'using {entry.get("apiVersion")}', "field": field})
+        subresource = f' with subresource "{entry["subresource"]}"' if entry.get("subresource") else ""
+        who = f'conflict with "{entry.get("manager")}"{subresource} using {entry.get("apiVersion")}'
+        lines.append(f"{who}: {field}")
+        causes.append({"reason": "FieldManagerConflict", "message": who, "field": field})
     count = len(lines)
     message = (f"Apply failed with {count} conflict{'s' if count != 1 else ''}: " + "\n".join(lines))
     return ApiError(409, message, "Conflict", {"causes": causes})

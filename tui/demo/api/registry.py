@@ -19,6 +19,16 @@ from typing import Any
 from tui.demo.api.selectors import EVENT_FIELDS, GENERIC_FIELDS, POD_FIELDS, FieldGetter
 from tui.demo.api.table import TABLE_SPECS, TableSpec
 
+SECRET_FIELDS: dict[str, FieldGetter] = {**GENERIC_FIELDS, "type": lambda obj: str(obj.get("type") or "")}
+# events.k8s.io/v1's field labels, on the stored core/v1 Event they are served from
+EVENTS_V1_FIELDS: dict[str, FieldGetter] = {
+    **GENERIC_FIELDS,
+    **{"regarding." + key.split(".", 1)[1]: getter for key, getter in EVENT_FIELDS.items()
+       if key.startswith("involvedObject.")},
+    "reason": EVENT_FIELDS["reason"], "type": EVENT_FIELDS["type"],
+    "reportingController": lambda obj: str(obj.get("reportingComponent") or (obj.get("source") or {}).get(
+        "component") or ""),
+}
 ALL_VERBS = ("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch")
 NO_COLLECTION_VERBS = ("create", "delete", "get", "list", "patch", "update", "watch")
 SUBRESOURCE_VERBS = ("get", "patch", "update")
@@ -69,10 +79,13 @@ class Resource:
 
     @property
     def fields(self) -> dict[str, FieldGetter]:
+        """The field selectors of a list or watch (getters on the stored object)."""
         if self.stored == "pods":
             return POD_FIELDS
         if self.stored == "events":
-            return EVENT_FIELDS
+            return EVENTS_V1_FIELDS if self.group == "events.k8s.io" else EVENT_FIELDS
+        if self.stored == "secrets":
+            return SECRET_FIELDS
         return GENERIC_FIELDS
 
     @property

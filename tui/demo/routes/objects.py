@@ -30,11 +30,12 @@ from tui.demo.routes.state import STATE, ServerState
 from tui.demo.routes.watch import no_answer_during_silence, watch
 
 
-def request_filter(request: web.Request, resource: str, namespace: str | None) -> Filter:
+def request_filter(request: web.Request, resource: str, namespace: str | None,
+                   served: Resource | None = None) -> Filter:
     return Filter(
         namespace=namespace,
         labels=parse_label_selector(request.query.get("labelSelector")),
-        fields=parse_field_selector(request.query.get("fieldSelector"), registry.STORED[resource].fields),
+        fields=parse_field_selector(request.query.get("fieldSelector"), (served or registry.STORED[resource]).fields),
     )
 
 
@@ -54,7 +55,7 @@ async def list_or_watch(request: web.Request, resource: str, namespace: str | No
     if store.silence.active and (watching or store.silence.hang_lists):
         await no_answer_during_silence(state)  # a silent network (faults.silence_watches)
     state.policy.check("watch" if watching else "list", resource, "", namespace, group=api.group)
-    flt = request_filter(request, resource, namespace)
+    flt = request_filter(request, resource, namespace, api)
     if watching:
         return await watch(request, state, resource, flt, api)
     keys, token, remaining = store.list_objects(

@@ -39,6 +39,10 @@ from tui.demo.routes.state import STATE, ServerState
 APPLY_PATCH = "application/apply-patch+yaml"
 PROTECTED_NAMESPACES = frozenset({"default", "kube-system", "kube-public"})
 _NAMESPACE_SUBRESOURCES = frozenset({"status", "finalize"})
+# The namespace controller deletes a Terminating namespace's contents a moment after the request
+# (as a real one does), so `kubectl delete -f` of a manifest with the namespace first still finds
+# the objects after it; `kubectl delete namespace` waits until it is gone.
+NAMESPACE_CLEANUP_DELAY = 1.0
 
 
 @dataclass(frozen=True)
@@ -297,7 +301,10 @@ def _check_version(new: dict[str, Any], old: dict[str, Any], resource: Resource,
 
 
 def _store_update(request: web.Request, state: ServerState, target: Target, old: dict[str, Any],
-                  new: dict[str, Any], manager: str, apply_entries: bool = False) -> web.Response:
+                  new: dict[str, Any], manager: str, apply_entries: bool = False,
+                  through: str | None = None) -> web.Response:
+    """Store an update of `old` to `new` (`through`: the subresource the write came by, for
+    managedFields, when it is not the target's: `scale`)."""
     resource = target.resource
     result = kinds.updated(old, new, resource, target.subresource)
     if not target.subresource:
@@ -311,8 +318,8 @@ def _store_update(request: web.Request, state: ServerState, target: Target, old:
         kinds.bump_generation(old, result, resource)
     if not apply_entries:
         result["metadata"]["managedFields"] = old["metadata"].get("managedFields") or []
-        server_side_apply.record_update(old, result, manager, resource.api_version, target.subresource,
-                                        resource.merge_key_map)
+        server_side_apply.record_update(old, result, manager, resource.api_version,
+                                        target.subresource if through is None else through, resource.merge_key_map)
     if _dry_run(request):
         return json_response(result)
     if _same_content(result, old):  # a no-op write stores nothing (no new resourceVersion)
@@ -410,7 +417,7 @@ async def scale(request: web.Request, state: ServerState, target: Target) -> web
             "autoscaling"), status=422)
     new = {**old, "spec": {**(old.get("spec") or {}), "replicas": replicas}}
     main = Target(target.resource, target.namespace, target.name, "")
-    response = _store_update(request, state, main, old, new, field_manager(request))
+    response = _store_update(request, state, main, old, new, field_manager(request), through="scale")
     if response.status >= 300:
         return response
     stored = state.store.get(target.resource.stored, *_stored_key(target)) or new
@@ -518,7 +525,7 @@ def _delete_namespace(state: ServerState, namespace: dict[str, Any]) -> web.Resp
         obj["status"] = {"phase": "Terminating"}
 
     marked = state.store.modify("namespaces", "", name, terminating)
-    asyncio.get_running_loop().call_soon(_finish_namespace, state, name)
+    asyncio.get_running_loop().call_later(NAMESPACE_CLEANUP_DELAY, _finish_namespace, state, name)
     return json_response(marked)
 
 
@@ -527,7 +534,7 @@ async def delete_collection(request: web.Request, state: ServerState, target: Ta
     if "deletecollection" not in resource.verbs:
         raise not_allowed("DELETE")
     state.policy.check("deletecollection", resource.name, "", target.namespace, group=resource.group)
-    flt = request_filter(request, resource.stored, target.namespace)
+    flt = request_filter(request, resource.stored, target.namespace, resource)
     keys, _, _ = state.store.list_objects(resource.stored, flt)
     items = []
     for key in keys:
