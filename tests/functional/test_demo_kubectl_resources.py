@@ -171,6 +171,29 @@ def test_auth_whoami_and_cluster_info(shared_cluster: DemoCluster, kubectl: str)
     assert f"Kubernetes control plane is running at {shared_cluster.url}" in info
 
 
+def test_auth_whoami_with_a_client_certificate(shared_cluster: DemoCluster, kubectl: str, tmp_path: Path) -> None:
+    cert = shared_cluster.issue_client_certificate("alice", groups=("dev",))
+    assert shared_cluster.ca_pem is not None
+
+    def b64(data: bytes) -> str:
+        return base64.b64encode(data).decode()
+
+    kubeconfig = tmp_path / "cert-kubeconfig"
+    kubeconfig.write_text(json.dumps({
+        "apiVersion": "v1", "kind": "Config", "current-context": "cert",
+        "clusters": [{"name": "demo", "cluster": {"server": shared_cluster.url,
+                                                  "certificate-authority-data": b64(shared_cluster.ca_pem)}}],
+        "users": [{"name": "alice", "user": {"client-certificate-data": b64(cert.cert_pem),
+                                             "client-key-data": b64(cert.key_pem)}}],
+        "contexts": [{"name": "cert", "context": {"cluster": "demo", "user": "alice"}}]}))
+    kubeconfig.chmod(0o600)
+    result = subprocess.run([kubectl, "--kubeconfig", str(kubeconfig), "--cache-dir", str(tmp_path / "cache"),
+                             "auth", "whoami"], capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL)
+    assert result.returncode == 0, result.stderr
+    assert [line.split() for line in result.stdout.splitlines()][1:3] == [
+        ["Username", "alice"], ["Groups", "[dev", "system:authenticated]"]]
+
+
 def test_events_from_the_store(demo_cluster: DemoCluster, kubectl: str) -> None:
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     event = {"apiVersion": "v1", "kind": "Event",

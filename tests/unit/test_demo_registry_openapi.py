@@ -1,14 +1,18 @@
 """The demo cluster's resource registry and the OpenAPI documents generated from it and from the
 protobuf descriptors: discovery entries, definitions, paths, the v2 protobuf encoding (decoded
-back with the descriptors), strict field validation and server-side apply's field sets."""
+back with the descriptors), strict field validation, server-side apply's field sets, the Tables of
+the new kinds and the events.k8s.io/v1 conversion."""
 
 from __future__ import annotations
+
+from datetime import UTC, datetime
 
 import pytest
 
 from tui.demo.api import apply, openapi, registry
 from tui.demo.api.protobuf import decode_message
 from tui.demo.api.status import ApiError
+from tui.demo.api.table import format_label_selector, to_table
 
 POD = "io.k8s.api.core.v1.Pod"
 DEPLOYMENT = "io.k8s.api.apps.v1.Deployment"
@@ -138,3 +142,48 @@ def test_server_side_apply_merges_owns_and_conflicts() -> None:
     again = apply.apply(forced, smaller, "kubectl", False, "apps/v1")
     assert "labels" not in again["metadata"] or "a" not in again["metadata"]["labels"]
     assert again["spec"]["template"]["spec"]["containers"] == [{"name": "app", "image": "v1"}]
+
+
+def test_tables_of_the_new_kinds() -> None:
+    now = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
+    created = {"creationTimestamp": "2026-01-01T11:00:00Z"}
+    template = {"spec": {"containers": [{"name": "app", "image": "nginx:1.27"}, {"name": "side", "image": "envoy"}]}}
+    selector = {"matchLabels": {"app": "web"}, "matchExpressions": [{"key": "tier", "operator": "In",
+                                                                     "values": ["b", "a"]}]}
+    deployment = {"metadata": {"name": "web", **created},
+                  "spec": {"replicas": 3, "selector": selector, "template": template},
+                  "status": {"readyReplicas": 2, "updatedReplicas": 3, "availableReplicas": 2}}
+    table = to_table("deployments", [deployment], now=now)
+    assert [c["name"] for c in table["columnDefinitions"]] == [
+        "Name", "Ready", "Up-to-date", "Available", "Age", "Containers", "Images", "Selector"]
+    assert table["rows"][0]["cells"] == ["web", "2/3", 3, 2, "60m", "app,side", "nginx:1.27,envoy",
+                                         "app=web,tier in (a,b)"]
+    replica_set = {"metadata": {"name": "web-1", **created}, "spec": {"replicas": 2, "template": template},
+                   "status": {"replicas": 2, "readyReplicas": 1}}
+    assert to_table("replicasets", [replica_set], now=now)["rows"][0]["cells"][:5] == ["web-1", 2, 2, 1, "60m"]
+    service = {"metadata": {"name": "front", **created},
+               "spec": {"type": "NodePort", "clusterIP": "10.96.0.10", "selector": {"app": "front"},
+                        "ports": [{"port": 80, "nodePort": 30080, "protocol": "TCP"},
+                                  {"port": 53, "protocol": "UDP"}]}}
+    assert to_table("services", [service], now=now)["rows"][0]["cells"] == [
+        "front", "NodePort", "10.96.0.10", "<none>", "80:30080/TCP,53/UDP", "60m", "app=front"]
+    balancer = {"metadata": {"name": "lb", **created}, "spec": {"type": "LoadBalancer", "clusterIP": "10.96.0.11"}}
+    assert to_table("services", [balancer], now=now)["rows"][0]["cells"][3:5] == ["<pending>", "<none>"]
+    config_map = {"metadata": {"name": "c", **created}, "data": {"a": "1"}, "binaryData": {"b": "AA=="}}
+    assert to_table("configmaps", [config_map], now=now)["rows"][0]["cells"] == ["c", 2, "60m"]
+    secret = {"metadata": {"name": "s", **created}, "type": "kubernetes.io/tls", "data": {"tls.crt": "", "tls.key": ""}}
+    assert to_table("secrets", [secret], now=now)["rows"][0]["cells"] == ["s", "kubernetes.io/tls", 2, "60m"]
+    assert format_label_selector(None) == "<none>" and format_label_selector({}) == "<none>"
+    assert format_label_selector({"matchExpressions": [{"key": "x", "operator": "DoesNotExist"}]}) == "!x"
+
+
+def test_events_k8s_io_shows_a_core_event_converted() -> None:
+    core = {"kind": "Event", "apiVersion": "v1", "metadata": {"name": "e", "namespace": "default"},
+            "involvedObject": {"kind": "Pod", "name": "p"}, "reason": "Pulled", "message": "pulled",
+            "type": "Normal", "source": {"component": "kubelet", "host": "n1"}, "count": 3,
+            "firstTimestamp": "2026-01-01T00:00:00Z", "lastTimestamp": "2026-01-01T00:01:00Z"}
+    event = registry.core_event_to_events_v1(core)
+    assert event["apiVersion"] == "events.k8s.io/v1" and event["regarding"] == {"kind": "Pod", "name": "p"}
+    assert (event["note"], event["reportingController"], event["deprecatedCount"]) == ("pulled", "kubelet", 3)
+    assert event["deprecatedSource"] == {"component": "kubelet", "host": "n1"}
+    assert event["deprecatedLastTimestamp"] == "2026-01-01T00:01:00Z"
