@@ -13,6 +13,7 @@ import pytest
 from textual.pilot import Pilot
 
 from helpers.browser import make_app, row_names, row_of, screen_lines, screen_text, wait_for
+from helpers.hostile_pods import HOSTILE_POD, add_hostile_pod, markup_rendered, unsafe_output
 from tui.demo.cluster import DemoCluster
 from tui.demo.faults import TOUCH_ANNOTATION
 from tui.paths import CONFIG_ENV
@@ -272,3 +273,16 @@ async def test_a_terminating_pod_shows_so_and_is_not_deleted_again(demo_cluster:
         await wait_for(pilot, lambda: any(f"Pod default/{SLIM} is terminating already" in n for n in _notices(app)),
                        what="the notice")
         assert not isinstance(app.screen, DeletePodModal)
+
+
+async def test_the_confirmation_shows_hostile_owner_text_as_text(demo_cluster: DemoCluster) -> None:
+    add_hostile_pod(demo_cluster)
+    app: Any = make_app(demo_cluster.kubeconfig_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: HOSTILE_POD in row_names(app), what="the hostile pod")
+        box = await _delete_box(pilot, HOSTILE_POD)
+        reasons = str(box.query_one("#delete-reasons").render())
+        assert reasons.startswith("• its controller Thing␛]52;c;") and "will probably create a replacement" in reasons
+        assert "its controller Thing␛]52;c;" in screen_text(app)
+        assert unsafe_output(app) == []
+        assert not markup_rendered(app)
