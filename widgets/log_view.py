@@ -26,6 +26,7 @@ from rich.style import Style
 from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
+from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -42,6 +43,9 @@ def _width(text: str) -> int:
 
 class LogView(ScrollView, can_focus=True):
     """Lines of a log, scrolled, searched, wrapped or not, with or without timestamps."""
+
+    class SelectionMoved(Message):
+        """The selection's free end moved (j/k, PgUp/PgDn while selecting): a status line may say so."""
 
     COMPONENT_CLASSES = {"log-view--timestamp", "log-view--match", "log-view--current-match",
                          "log-view--selection"}
@@ -188,6 +192,7 @@ class LogView(ScrollView, can_focus=True):
         self.selection = (anchor, end)
         self._show_line(end)
         self._changed()
+        self.post_message(self.SelectionMoved())
 
     def selected_lines(self) -> list[LogLine]:
         """The selected lines, else those in view."""

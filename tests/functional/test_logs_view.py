@@ -164,7 +164,9 @@ async def test_save_writes_a_private_file_and_says_where(shared_cluster: DemoClu
         assert any(str(path) in n.message for n in app._notifications)
 
 
-async def test_a_hostile_log_line_is_shown_sanitised(demo_cluster: DemoCluster) -> None:
+async def test_a_hostile_log_line_is_shown_sanitised(demo_cluster: DemoCluster,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SSH_CONNECTION", "10.0.0.1 22 10.0.0.2 22")  # OSC 52 only: no local clipboard
     line = hostile("before").replace("'", "") + " after"
     demo_cluster.faults.add_pod({
         "apiVersion": "v1", "kind": "Pod", "metadata": {"name": "loud", "namespace": "default"},
@@ -188,6 +190,7 @@ async def test_a_hostile_log_line_is_shown_sanitised(demo_cluster: DemoCluster) 
         assert unsafe_output(app) == []
         await pilot.press("y")  # what is copied is what is shown
         await wait_for(pilot, lambda: any("Copied" in n.message for n in app._notifications), what="copied")
+        assert "before␛]52;c;" in app.clipboard and "\x1b" not in app.clipboard
 
 
 async def test_errors_say_what_to_do(demo_cluster: DemoCluster) -> None:
@@ -244,3 +247,23 @@ async def test_limits_picker_reads_again_with_the_chosen_limit(shared_cluster: D
             await wait_for(pilot, lambda: app.screen is screen and screen.state == "shown", what="read again")
             assert label in str(screen.query_one("#logs-status").render())
             assert "FATAL could not connect" in shown(screen)
+
+
+async def test_a_selection_of_lines_is_copied(shared_cluster: DemoCluster, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SSH_CONNECTION", "10.0.0.1 22 10.0.0.2 22")  # OSC 52 only: no local clipboard
+    app = make_app(shared_cluster.kubeconfig_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_logs(pilot, CRASHLOOP, "p")
+        await read(pilot, screen)
+        view = screen.view
+        await pilot.press("slash", *"postgres", "enter")  # the current match: where the selection starts
+        await wait_for(pilot, lambda: view.search_term == "postgres", what="the search")
+        first = view.matches[0]
+        await pilot.press("v", "j")
+        assert "2 lines selected" in str(screen.query_one("#logs-status").render())
+        await pilot.press("y")
+        assert app.clipboard == "".join(line.text + "\n" for line in view.lines[first:first + 2])
+        assert "connection refused" in app.clipboard
+        await wait_for(pilot, lambda: any("Copied 2 lines with OSC 52" in n.message for n in app._notifications),
+                       what="the notice")
+        assert view.selection is None  # copied: the selection is done

@@ -446,6 +446,10 @@ class LogsScreen(Screen[None]):
         self.follow = False
         self._read()
 
+    @on(LogView.SelectionMoved)
+    def _selection_moved(self) -> None:
+        self._update_status()
+
     def action_select(self) -> None:
         if self.view.selection is not None:
             self.view.clear_selection()
