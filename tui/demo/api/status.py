@@ -33,15 +33,18 @@ def status_object(
     reason: str | None = None,
     details: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """A failure `Status` (kind/apiVersion/metadata/status/message/reason/details/code)."""
+    """A failure `Status` (kind/apiVersion/metadata/status/message/reason/details/code); an empty
+    reason (StatusReasonUnknown) is left out, as Go's `omitempty` leaves it out."""
     status: dict[str, Any] = {
         "kind": "Status",
         "apiVersion": "v1",
         "metadata": {},
         "status": "Failure",
         "message": message,
-        "reason": reason if reason is not None else _REASONS.get(code, ""),
     }
+    reason = reason if reason is not None else _REASONS.get(code, "")
+    if reason:
+        status["reason"] = reason
     if details:
         status["details"] = details
     status["code"] = code
