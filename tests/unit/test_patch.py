@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from tui.demo.api.patch import (
     PatchError,
+    _go_stable_sort,
     apply_json_patch,
     apply_merge_patch,
     apply_strategic_merge_patch,
@@ -239,3 +240,12 @@ def test_a_workload_schema_keeps_the_pod_keys_under_its_template() -> None:
     result = apply_strategic_merge_patch(deployment, patch, schema=schema_for_resource("deployments"))
     assert result["spec"]["strategy"] == {"type": "Recreate"}
     assert result["spec"]["template"]["spec"]["containers"] == [{"name": "app", "image": "b"}, {"name": "new", "image": "c"}]
+
+
+@given(st.lists(st.integers(min_value=0, max_value=9), max_size=120))
+def test_the_go_stable_sort_port_is_a_stable_sort(keys: list[int]) -> None:
+    """sort.SliceStable's blocks of 20 and SymMerge, ported step for step for upstream's non-strict
+    `less`, sort like any stable sort when `less` is a strict order."""
+    items = [(key, index) for index, key in enumerate(keys)]
+    _go_stable_sort(items, lambda i, j: items[i][0] < items[j][0])
+    assert items == sorted(((key, index) for index, key in enumerate(keys)), key=lambda item: item[0])

@@ -4,8 +4,8 @@
 - `apply_json_patch`: `application/json-patch+json`, RFC 6902.
 - `apply_merge_patch`: `application/merge-patch+json`, RFC 7386.
 
-Inputs are never mutated; each function returns a new object. Errors raise `PatchError` whose
-message is what the real server puts in its Status.
+Inputs are never mutated; each function returns a new object. Errors raise `PatchError`, which
+carries the Status the real server answers with (code, message, reason, details).
 
 The strategic merge patch is a port of apimachinery's `pkg/util/strategicpatch` apply side
 (`StrategicMergeMapPatchUsingLookupPatchMeta`: `mergeMap`, `mergeSlice`, `mergePatchIntoOriginal`,
@@ -13,7 +13,8 @@ The strategic merge patch is a port of apimachinery's `pkg/util/strategicpatch` 
 - `null` deletes a key; a map merges key by key, a list replaces unless its field's patch strategy
   is `merge`: lists of maps then merge by the field's merge key (all entries with a merge key
   `{"$patch": "delete"}` names are deleted, duplicates included), lists of scalars are a union;
-  items the patch names come in the patch's order, the others keep the server's relative order.
+  items the patch names come in the patch's order, the others keep the server's relative order
+  (a new item the server's order cannot place goes before the server's items, as upstream puts it).
 - `$patch: replace` / `$patch: delete` in a map (a deleted map is left empty, as upstream does);
   `{"$patch": "replace"}` as a list element replaces the list.
 - `$setElementOrder/<list>` orders the merged list (its "doesn't match" errors included),
