@@ -2,8 +2,8 @@
 back-off, grace periods), which tests move forward with `advance` instead of waiting.
 
 `now()` is the monotonic time plus every `advance` so far. A timer runs when the loop reaches its
-due time, or at once when an `advance` passes it (then in due order, including timers that the
-callbacks themselves add and that are due by then). A frozen clock (`freeze()`, for tests that
+due time, or when an `advance` passes it (then in due order, the clock set to each one's due time,
+including timers that the callbacks themselves add and that are due by then). A frozen clock (`freeze()`, for tests that
 check what is still waiting one second before its time) moves only by `advance`. Runs on the demo
 server's loop.
 """
@@ -99,8 +99,20 @@ class SimClock:
             self._run(timer)
 
     def advance(self, seconds: float) -> None:
-        """Move the clock forward: every timer due by then runs now, in order."""
-        self.offset += max(seconds, 0.0)
+        """Move the clock forward: every timer due by then runs, in order, each with the clock at
+        its due time (so what it schedules in turn runs too when that is due by the end)."""
+        target = self.now() + max(seconds, 0.0)
+        while self._timers:
+            timer = self._timers[0]
+            if timer.done:
+                heapq.heappop(self._timers)
+                continue
+            if timer.due > target:
+                break
+            self.offset += max(timer.due - self.now(), 0.0)
+            heapq.heappop(self._timers)
+            self._run(timer)
+        self.offset += max(target - self.now(), 0.0)
         self._run_due()
         for timer in self._timers:  # the rest: the loop's timers at their new (earlier) times
             if not timer.done:
