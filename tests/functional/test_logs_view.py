@@ -23,6 +23,7 @@ from helpers.debug_ui import select
 from helpers.exec_stream import run_exec
 from helpers.hostile_pods import OSC52, hostile, unsafe_output
 from tui.demo.cluster import DemoCluster
+from tui.kube.requests import send
 from tui.screens.logs_screen import LogsScreen
 from tui.screens.picker_modal import PickerModal
 
@@ -267,3 +268,44 @@ async def test_a_selection_of_lines_is_copied(shared_cluster: DemoCluster, monke
         await wait_for(pilot, lambda: any("Copied 2 lines with OSC 52" in n.message for n in app._notifications),
                        what="the notice")
         assert view.selection is None  # copied: the selection is done
+
+
+async def test_init_and_ephemeral_containers_have_their_logs_too(demo_cluster: DemoCluster) -> None:
+    demo_cluster.faults.add_pod({
+        "apiVersion": "v1", "kind": "Pod", "metadata": {"name": "with-init", "namespace": "default"},
+        "spec": {"initContainers": [{"name": "setup", "image": "busybox",
+                                     "command": ["sh", "-c", "echo init-says-hello"]}],
+                 "containers": [{"name": "app", "image": "busybox", "command": ["sh", "-c", "sleep 3600"]}]},
+    })
+    app = make_app(demo_cluster.kubeconfig_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        browser = app.browser
+        await select(pilot, ("default", "with-init"))
+        await wait_for(pilot, lambda: "Running" in str(browser.pod(("default", "with-init"))["status"]), timeout=20,
+                       what="with-init running")
+        screen = await open_logs(pilot, ("default", "with-init"), "l", container="setup")
+        await read(pilot, screen)
+        assert screen.state == "shown", screen.error_text
+        assert "init container" in screen_text(app)
+        # the demo's kubelet marks init containers Completed without running them: an empty log, said so
+        assert "init-says-hello" in shown(screen) or "The log is empty" in screen_text(app)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is browser, what="back in the browser")
+
+        path = f"/api/v1/namespaces/{SHARED_PID[0]}/pods/{SHARED_PID[1]}/ephemeralcontainers"
+        debugger = {"name": "debugger-logs", "image": "busybox:1.36",
+                    "command": ["sh", "-c", "echo hello-from-the-debugger; sleep 3600"]}
+        answer = await asyncio.to_thread(send, browser.connection, "PATCH", path,
+                                         body={"spec": {"ephemeralContainers": [debugger]}},
+                                         content_type="application/strategic-merge-patch+json")
+        assert answer.ok, answer.body
+
+        def debugger_running() -> bool:
+            pod = browser.pod(SHARED_PID) or {}
+            statuses = (pod.get("status") or {}).get("ephemeralContainerStatuses") or []
+            return any(s.get("name") == "debugger-logs" and "running" in (s.get("state") or {}) for s in statuses)
+
+        await wait_for(pilot, debugger_running, timeout=20, what="the debugger running")
+        screen = await open_logs(pilot, SHARED_PID, "l", container="debugger-logs")
+        await wait_for(pilot, lambda: "hello-from-the-debugger" in shown(screen), timeout=20, what="its log")
+        assert "ephemeral container" in screen_text(app) and screen.follow  # running: followed
