@@ -23,8 +23,17 @@ from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
+from textual.widgets import RadioSet
 
+from tui.app import EphemeraApp
+from tui.demo.cluster import DemoCluster
+from tui.kube.config import KubeConfig
+from tui.kube.requests import send
 from tui.paths import write_private_file
+from tui.screens.audit_log_screen import AuditLogScreen
+from tui.screens.debug_followup import open_debug_form
+from tui.screens.policy_audit_screen import PolicyAuditScreen
+from widgets.kubectl_preview import KubectlPreview
 
 SLIM = ("default", "slim-79487d6484-h4rss")
 SHARED = ("default", "shared-pid-demo")
@@ -77,7 +86,6 @@ async def type_line(pilot: Pilot, line: str) -> None:
 
 
 async def open_form(pilot: Pilot, key: tuple[str, str] = SLIM) -> Any:
-    from tui.screens.debug_followup import open_debug_form
 
     await settle_browser(pilot, key)
     form = open_debug_form(_app(pilot).browser, seed=FORM_SEED)
@@ -91,7 +99,6 @@ async def choose_mode(pilot: Pilot, form: Any, index: int, *, settle: bool = Tru
     """Keyboard only: focus the mode list, ↓ until the `index`-th mode is chosen (0 plain, 1 target,
     2 copy), Enter (on to the next field); with `settle`, wait for the pre-flight of the new mode
     (tests use it too)."""
-    from textual.widgets import RadioSet
 
     radio = form.query_one(RadioSet)
     already = radio.pressed_index == index
@@ -120,7 +127,6 @@ async def create_and_ps(pilot: Pilot, mode: int, expect: str, absent: str | None
     form = await open_form(pilot)
     await choose_mode(pilot, form, mode)
     if mode == 0:
-        from widgets.kubectl_preview import KubectlPreview
 
         command = form.query_one(KubectlPreview).command
         if "--target=" in command or "--copy-to=" in command:
@@ -152,7 +158,6 @@ async def shot_browser(pilot: Pilot, out: Path) -> list[Path]:
 def api_request(conn: Any, method: str, path: str, body: Any = None,
                 content_type: str = "application/json") -> tuple[int, Any]:
     """One API request through the connection's client: (status, decoded JSON). Tests use it too."""
-    from tui.kube.requests import send
 
     answer = send(conn, method, path, body=body, content_type=content_type if body is not None else None, timeout=10)
     return answer.status, answer.body
@@ -201,7 +206,6 @@ async def shot_debug_form(pilot: Pilot, out: Path) -> list[Path]:
 
 
 async def shot_policy_audit(pilot: Pilot, out: Path) -> list[Path]:
-    from tui.screens.policy_audit_screen import PolicyAuditScreen
 
     app = _app(pilot)
     await settle_browser(pilot, VAULT)
@@ -233,7 +237,6 @@ async def shot_attach_copy(pilot: Pilot, out: Path) -> list[Path]:
 
 
 async def shot_audit_log(pilot: Pilot, out: Path) -> list[Path]:
-    from tui.screens.audit_log_screen import AuditLogScreen
 
     app = _app(pilot)
     await settle_browser(pilot)
@@ -281,8 +284,6 @@ SHOTS: dict[str, tuple[tuple[int, int], Shot]] = {
 
 
 async def run_shots(kubeconfig: Path, out: Path, names: list[str]) -> list[Path]:
-    from tui.app import EphemeraApp
-    from tui.kube.config import KubeConfig
 
     saved: list[Path] = []
     for name in names:
@@ -308,7 +309,6 @@ def main(argv: list[str] | None = None) -> int:
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
 
-    from tui.demo.cluster import DemoCluster
 
     with tempfile.TemporaryDirectory(prefix="ephemera-screenshots-") as tmp:
         # never the user's settings or audit log: the pictures show the defaults

@@ -24,16 +24,6 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("tui.settings", "textual.theme"): "Textual's themes, only when the file sets a theme (the CLI reads settings)",
     ("tui.kube.errors", "kubernetes.client.exceptions"): "kept cheap to import (its own comment)",
     ("tui.kube.errors", "kubernetes.config.config_exception"): "kept cheap to import (its own comment)",
-    # Still to move to the top (the files were being edited by others when the rest moved):
-    ("tui.screenshots", "tui.screens.debug_followup"): "to move",
-    ("tui.screenshots", "textual.widgets"): "to move",
-    ("tui.screenshots", "widgets.kubectl_preview"): "to move",
-    ("tui.screenshots", "tui.kube.requests"): "to move",
-    ("tui.screenshots", "tui.screens.policy_audit_screen"): "to move",
-    ("tui.screenshots", "tui.screens.audit_log_screen"): "to move",
-    ("tui.screenshots", "tui.app"): "to move",
-    ("tui.screenshots", "tui.kube.config"): "to move",
-    ("tui.screenshots", "tui.demo.cluster"): "to move",
 }
 
 
