@@ -1,7 +1,7 @@
 """Kubernetes' own strategic merge patch cases, applied by the demo's patch engine.
 
 Source: kubernetes/apimachinery `pkg/util/strategicpatch/patch_test.go` (Apache-2.0), the commit
-named in tests/data/smp/upstream_cases.json (extracted by tests/data/smp/extract_upstream.py).
+named in tests/data/smp/upstream_cases.json (extracted by tools/extract_smp_cases.py).
 Every case that applies a patch is ported, with the test's `MergeItem` schema (merge keys and patch
 strategies from its struct tags) and the way the Go test feeds it:
 

@@ -1,6 +1,6 @@
-"""Regenerate upstream_cases.json from apimachinery's pkg/util/strategicpatch/patch_test.go.
+"""Regenerate tests/data/smp/upstream_cases.json from apimachinery's pkg/util/strategicpatch/patch_test.go.
 
-Usage: python tests/data/smp/extract_upstream.py path/to/patch_test.go COMMIT > tests/data/smp/upstream_cases.json
+Usage: python tools/extract_smp_cases.py path/to/patch_test.go COMMIT > tests/data/smp/upstream_cases.json
 
 The YAML documents (the test's []byte(`...`) literals and its YAML test-case tables) are turned into
 JSON exactly as the Go test does (sigs.k8s.io/yaml: YAML 1.1 scalars); nothing is edited by hand.
