@@ -142,6 +142,17 @@ def test_server_side_apply(demo_cluster: DemoCluster, kubectl: str) -> None:
     assert image == "nginx:1.28"
 
 
+def test_server_side_apply_takes_over_from_client_side_apply(demo_cluster: DemoCluster, kubectl: str) -> None:
+    """kubectl's upgrade of a client-side applied object (it rewrites managedFields): the label the
+    new configuration leaves out goes, as on a real cluster."""
+    ok(kubectl, demo_cluster, "apply", "-f", "-", stdin=DEPLOYMENT.replace("labels: {app: web}",
+                                                                            "labels: {app: web, extra: e}", 1))
+    ok(kubectl, demo_cluster, "apply", "--server-side", "-f", "-", stdin=DEPLOYMENT)
+    assert ok(kubectl, demo_cluster, "get", "deploy", "web", "-o", "jsonpath={.metadata.labels}") == '{"app":"web"}'
+    live = json.loads(ok(kubectl, demo_cluster, "get", "deploy", "web", "-o", "json", "--show-managed-fields"))
+    assert "kubectl-client-side-apply" not in {e["manager"] for e in live["metadata"]["managedFields"]}
+
+
 def test_server_side_apply_of_a_pod(demo_cluster: DemoCluster, kubectl: str) -> None:
     labelled = POD.replace("{app: applied}", "{app: applied, extra: e}")
     assert ok(kubectl, demo_cluster, "apply", "--server-side", "-f", "-", stdin=labelled).strip() == (

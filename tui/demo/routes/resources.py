@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import yaml
@@ -67,6 +66,8 @@ def parse_target(group: str, version: str, tail: str) -> Target:
         raise web.HTTPNotFound()
     name = parts[1] if len(parts) > 1 else ""
     subresource = parts[2] if len(parts) > 2 else ""
+    if name and resource.namespaced and namespace is None:
+        raise web.HTTPNotFound()  # /apis/apps/v1/deployments/NAME: a namespaced object needs its namespace
     if subresource and subresource not in {s.name for s in resource.subresources}:
         raise web.HTTPNotFound()
     return Target(resource, namespace, name, subresource)
@@ -232,13 +233,14 @@ def self_subject_review(request: web.Request, state: ServerState) -> web.Respons
 def _patched(content_type: str, current: dict[str, Any], body: Any, resource: Resource) -> dict[str, Any]:
     try:
         if content_type == "application/strategic-merge-patch+json":
-            return patching.apply_strategic_merge_patch(current, body, resource.merge_key_map)
+            return patching.apply_strategic_merge_patch(current, body,
+                                                        schema=patching.schema_for_resource(resource.stored))
         if content_type == "application/json-patch+json":
             return patching.apply_json_patch(current, body)
         if content_type == "application/merge-patch+json":
             return patching.apply_merge_patch(current, body)
     except patching.PatchError as error:
-        raise ApiError(422, error.message, "Invalid") from None
+        raise ApiError(error.code, error.message, error.reason, error.details) from None
     raise ApiError(415, f"the body of the request was in an unknown format - accepted media types include: "
                         f"{', '.join(PATCH_TYPES)}", "UnsupportedMediaType")
 
@@ -316,7 +318,10 @@ def _store_update(request: web.Request, state: ServerState, target: Target, old:
         if causes:
             return _invalid(resource, target.name, causes)
         kinds.bump_generation(old, result, resource)
-    if not apply_entries:
+    sent_entries = (new.get("metadata") or {}).get("managedFields")
+    if not apply_entries and sent_entries and sent_entries != old["metadata"].get("managedFields"):
+        result["metadata"]["managedFields"] = sent_entries  # the client rewrote them (kubectl's apply upgrade)
+    elif not apply_entries:
         result["metadata"]["managedFields"] = old["metadata"].get("managedFields") or []
         server_side_apply.record_update(old, result, manager, resource.api_version,
                                         target.subresource if through is None else through, resource.merge_key_map)
@@ -329,10 +334,14 @@ def _store_update(request: web.Request, state: ServerState, target: Target, old:
 
 
 def _same_content(a: dict[str, Any], b: dict[str, Any]) -> bool:
-    """Equal but for resourceVersion and managedFields (whose times differ on every write)."""
-    strip = ("managedFields", "resourceVersion")
-    return ({**a, "metadata": {k: v for k, v in a["metadata"].items() if k not in strip}}
-            == {**b, "metadata": {k: v for k, v in b["metadata"].items() if k not in strip}})
+    """Equal but for resourceVersion and the times of managedFields (new on every write)."""
+    def comparable(obj: dict[str, Any]) -> dict[str, Any]:
+        metadata = {k: v for k, v in obj["metadata"].items() if k != "resourceVersion"}
+        metadata["managedFields"] = [{k: v for k, v in e.items() if k != "time"}
+                                     for e in metadata.get("managedFields") or []]
+        return {**obj, "metadata": metadata}
+
+    return comparable(a) == comparable(b)
 
 
 def _keep_cluster_ip(old: dict[str, Any], new: dict[str, Any]) -> None:
@@ -439,23 +448,7 @@ async def _delete_options(request: web.Request) -> dict[str, Any]:
 
 def delete_pod_object(state: ServerState, namespace: str, name: str, grace: int | None = None) -> None:
     """A pod's deletion as `DELETE .../pods/NAME` does it: graceful when it runs on a node."""
-    store = state.store
-    pod = store.get("pods", namespace, name)
-    if pod is None or pod["metadata"].get("deletionTimestamp"):
-        return
-    seconds = int(pod["spec"].get("terminationGracePeriodSeconds", 30)) if grace is None else grace
-    if seconds <= 0 or not pod["spec"].get("nodeName"):
-        final = store.delete("pods", namespace, name)
-        if final is not None:
-            state.runtime.stop_pod(final)
-        return
-
-    def mark(obj: dict[str, Any]) -> None:
-        obj["metadata"]["deletionTimestamp"] = now_iso(datetime.now(UTC) + timedelta(seconds=seconds))
-        obj["metadata"]["deletionGracePeriodSeconds"] = seconds
-
-    store.modify("pods", namespace, name, mark)
-    state.kubelet.pod_deleting(namespace, name, seconds)
+    state.kubelet.delete_pod(namespace, name, grace)
 
 
 def collect_garbage(state: ServerState, owner: dict[str, Any]) -> None:
@@ -485,9 +478,7 @@ def _finish_namespace(state: ServerState, name: str) -> None:
         for obj in list(state.store.values(stored)):
             if obj["metadata"].get("namespace") == name:
                 if stored == "pods":
-                    final = state.store.delete("pods", name, obj["metadata"]["name"])
-                    if final is not None:
-                        state.runtime.stop_pod(final)
+                    state.kubelet.delete_pod(name, obj["metadata"]["name"], 0)
                 else:
                     state.store.delete(stored, name, obj["metadata"]["name"])
     state.store.delete("namespaces", "", name)
@@ -569,8 +560,8 @@ async def dispatch(request: web.Request, group: str, version: str) -> web.Stream
         if not target.name:
             return await list_or_watch(request, resource.stored, target.namespace, resource)
         return await get_table_or_object(request, resource.stored, target.namespace or "", target.name, resource)
-    if resource.stored == "pods":
-        raise not_allowed(method)  # pods' writes have their own routes
+    if resource.stored == "pods" or (resource.namespaced and target.namespace is None and resource.stored):
+        raise not_allowed(method)  # pods' writes have their own routes; no writes across all namespaces
     if method == "POST" and not target.name:
         return await create(request, state, target)
     if method in ("PUT", "PATCH") and target.name:
