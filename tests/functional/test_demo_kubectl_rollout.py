@@ -95,3 +95,27 @@ def test_events_after_a_debuggers_image_pull_fails(demo_cluster: DemoCluster, ku
     described = kubectl_ok(kubectl, demo_cluster, "describe", "pod", SLIM)
     events = described[described.index("Events:"):]
     assert "Error: ImagePullBackOff" in events and "kubelet" in events
+
+
+def test_force_delete_with_grace_period_zero(demo_cluster: DemoCluster, kubectl: str) -> None:
+    demo_cluster.faults.pause_kubelet()  # no kubelet to confirm: only grace period 0 removes it at once
+    try:
+        result = kubectl_run(kubectl, demo_cluster, "delete", "pod", "shared-pid-demo", "--grace-period=0", "--force")
+        assert result.returncode == 0, result.stderr
+        assert "Immediate deletion does not wait for confirmation" in result.stderr
+        assert result.stdout.strip() == 'pod "shared-pid-demo" force deleted'
+        assert pod_json(demo_cluster, "default", "shared-pid-demo") is None
+    finally:
+        demo_cluster.faults.resume_kubelet()
+
+
+def test_a_deleted_slim_pod_is_replaced(demo_cluster: DemoCluster, kubectl: str) -> None:
+    assert kubectl_ok(kubectl, demo_cluster, "delete", "pod", SLIM, timeout=40).strip() == f'pod "{SLIM}" deleted'
+    pods = wait_for(lambda: (found := rows(kubectl_ok(kubectl, demo_cluster, "get", "pods", "-l", "app=slim")))
+                    and all(cells[2] == "Running" for cells in found.values()) and found,
+                    timeout=15, what="a running replacement")
+    (name,) = pods
+    assert name != SLIM and name.startswith("slim-79487d6484-")
+    created = kubectl_ok(kubectl, demo_cluster, "get", "events", "--field-selector",
+                         "involvedObject.name=slim-79487d6484")
+    assert f"Created pod: {name}" in created and "SuccessfulCreate" in created
