@@ -214,6 +214,8 @@ class SpdyTunnel:
                 await self._write(error, failure.encode())
             await self._close(error)
             await self._close(data)
+        for done in (data, error):  # frames the client still sends for them (its RST) are ignored
+            self.streams.pop(done.stream_id, None)
 
 
 # ---- the kubelet's channel protocol ---------------------------------------------------------
