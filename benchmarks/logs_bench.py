@@ -24,8 +24,10 @@ import fcntl
 import os
 import pty
 import select
+import shutil
 import statistics
 import struct
+import subprocess
 import sys
 import tempfile
 import termios
@@ -210,10 +212,70 @@ def less_benchmark(path: Path, lines: int, keys: int) -> dict[str, str]:
     return results
 
 
+# ------------------------------------------------------------------------------ from a cluster
+def cluster_benchmark(lines: int, runs: int = 3) -> dict[str, str] | str:
+    """The whole read from the demo cluster (a container that wrote `seq 1 LINES`): the view's read
+    (`fetch_logs` + `parse_log`, timestamps on, as the view asks) against `kubectl logs --timestamps`
+    into a pipe, medians of `runs`. The server runs in this process for both."""
+    kubectl = shutil.which("kubectl")
+    if kubectl is None:
+        return "skipped: kubectl is not on PATH"
+    from tui.demo.cluster import DemoCluster  # benchmarks only: the demo cluster is not the view's
+    from tui.kube.config import KubeConfig
+    from tui.kube.pod_reads import fetch_logs
+
+    results: dict[str, str] = {}
+    with tempfile.TemporaryDirectory(prefix="ephemera-logs-bench-") as tmp, \
+            DemoCluster(kubelet_delay=0.2) as cluster:
+        kubeconfig = cluster.write_kubeconfig(Path(tmp) / "kubeconfig")
+        cluster.faults.add_pod({
+            "apiVersion": "v1", "kind": "Pod", "metadata": {"name": "bench-logs", "namespace": "default"},
+            "spec": {"containers": [{"name": "app", "image": "busybox",
+                                     "command": ["sh", "-c", f"seq 1 {lines}; sleep 36000"]}]}})
+        kc = KubeConfig.load(kubeconfig=str(kubeconfig))
+        conn = kc.connect()
+        try:
+            deadline = time.monotonic() + 120
+            while True:
+                try:
+                    if fetch_logs(conn, "default", "bench-logs", "app", 1) == b"%d\n" % lines:
+                        break
+                except Exception:  # noqa: BLE001 - not started yet
+                    pass
+                if time.monotonic() > deadline:
+                    return "skipped: the demo container never wrote its lines"
+                time.sleep(0.2)
+            command = [kubectl, "--kubeconfig", str(kubeconfig), "--cache-dir", str(Path(tmp) / "cache"),
+                       "logs", "bench-logs", "-c", "app", "--timestamps"]
+            subprocess.run(command, stdout=subprocess.DEVNULL, check=True)  # the discovery cache, warmed once
+            ours, theirs, size = [], [], 0
+            for _ in range(runs):
+                t0 = time.perf_counter()
+                data = fetch_logs(conn, "default", "bench-logs", "app", None, timestamps=True)
+                parsed = parse_log(data, timestamps=True)
+                ours.append(time.perf_counter() - t0)
+                size = len(data)
+                assert len(parsed) == lines
+                t0 = time.perf_counter()
+                with subprocess.Popen(command, stdout=subprocess.PIPE) as process:
+                    assert process.stdout is not None
+                    got = sum(chunk.count(b"\n") for chunk in iter(lambda: process.stdout.read(65536), b""))
+                theirs.append(time.perf_counter() - t0)
+                assert got == lines
+            results[f"read {lines:,} lines ({size / 1e6:.1f} MB), median of {runs}"] = (
+                f"view's read (fetch_logs + parse_log) {statistics.median(ours) * 1000:.0f} ms; "
+                f"kubectl logs --timestamps | pipe {statistics.median(theirs) * 1000:.0f} ms")
+        finally:
+            conn.close()
+            kc.close()
+    return results
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--lines", type=int, default=100_000)
     parser.add_argument("--keys", type=int, default=200, help="page keys per direction")
+    parser.add_argument("--no-cluster", action="store_true", help="skip the read from the demo cluster vs kubectl")
     args = parser.parse_args(argv)
     data = synthetic_log(args.lines)
     print(f"logs_bench {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {args.lines:,} lines ({len(data) / 1e6:.1f} MB), "
@@ -233,6 +295,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nless -S, the same {args.lines:,} lines, same terminal size")
     for name, value in less.items():
         print(f"  {name:58} {value}")
+    if not args.no_cluster:
+        read = cluster_benchmark(args.lines)
+        print("\nfrom the demo cluster (a container that wrote `seq 1 N`), the server in this process for both")
+        for name, value in (read.items() if isinstance(read, dict) else [("", read)]):
+            print(f"  {name} {value}".rstrip())
     print(f"\nload average at the end {os.getloadavg()[0]:.2f}")
     return 0
 

@@ -266,8 +266,8 @@ class LogsScreen(Screen[None]):
         self._show_message("")
         self._update_title()
         connection, namespace, pod, request = self.connection, self.namespace, self.pod_name, self._request()
+        self.view.set_lines([])  # never the other run's or container's lines under this title
         if self.follow and not self.previous:
-            self.view.set_lines([])
 
             def arrived(lines: list[bytes]) -> None:
                 self.post_message(LogLinesArrived(parse_log_lines(lines, timestamps=True), follower))
