@@ -90,13 +90,13 @@ def not_allowed(method: str) -> ApiError:
                     "MethodNotAllowed")
 
 
-def field_manager(request: web.Request, default: str = "") -> str:
+def field_manager(request: web.Request) -> str:
     """The `fieldManager` of a write, else the client's name from its User-Agent (as the server)."""
     manager = request.query.get("fieldManager")
     if manager:
         return manager
     agent = request.headers.get("User-Agent", "")
-    return default or agent.split("/", 1)[0] or "unknown"
+    return agent.split("/", 1)[0] or "unknown"
 
 
 def _stored_key(target: Target) -> tuple[str, str]:
