@@ -233,8 +233,8 @@ def test_patch_a_deployments_template(demo_cluster: DemoCluster, kubectl: str) -
              "jsonpath={.metadata.generation} {.spec.template.spec.shareProcessNamespace} "
              "{.spec.template.spec.containers[0].name}")
     assert got == "2 true app"
-    again = ok(kubectl, demo_cluster, "patch", "deployment", "web", "-p",
-               '{"spec":{"template":{"spec":{"shareProcessNamespace":true}}}}')
-    assert again.strip() == "deployment.apps/web patched (no change)"
+    ok(kubectl, demo_cluster, "patch", "deployment", "web", "-p",
+       '{"spec":{"template":{"spec":{"shareProcessNamespace":true}}}}')  # the same again: no new generation
+    assert ok(kubectl, demo_cluster, "get", "deployment", "web", "-o", "jsonpath={.metadata.generation}") == "2"
     ok(kubectl, demo_cluster, "scale", "deployment", "web", "--replicas=3")
     assert ok(kubectl, demo_cluster, "get", "deploy", "web", "-o", "jsonpath={.spec.replicas}") == "3"
