@@ -28,6 +28,7 @@ from textual.strip import Strip
 from tui.pods.filter import PodFilter
 from tui.pods.rows import (
     ALL_COLUMNS,
+    CELL_SORTED,
     DEFAULT_SORT,
     RowSort,
     SortKey,
@@ -202,13 +203,18 @@ class PodTable(ScrollView, can_focus=True):
         at its place on screen."""
         selected = self.selected_key
         screen_offset = self.cursor_row - int(self.scroll_y)
+        sort = DEFAULT_SORT if sort == DEFAULT_SORT else sort
         self.sort = sort
         self.sort_marked = True
         pods = self.pods
-        ranks = sorted(sort_key(pods[key], sort) for key in self._cells)
-        self._ranks = ranks
-        self._order = [(str(rank[-2]), str(rank[-1])) for rank in ranks]
-        self._rank_of = dict(zip(self._order, ranks, strict=True))
+        if sort is DEFAULT_SORT:
+            rank_of: dict[PodKey, SortKey] = {key: key for key in self._cells}
+        elif sort.column in CELL_SORTED and sort.column in self._keys:  # the rows' text: no status pass
+            index = self._keys.index(sort.column)
+            rank_of = {key: sort_key(pods[key], sort, cell=cells[index].plain) for key, cells in self._cells.items()}
+        else:
+            rank_of = {key: sort_key(pods[key], sort) for key in self._cells}
+        self._set_order(rank_of)
         for index, label in enumerate(self.header_labels):
             if len(label) > self._widths[index]:
                 self._widths[index] = len(label)
@@ -250,6 +256,7 @@ class PodTable(ScrollView, can_focus=True):
         cells_by_key = self._cells
         rank_of = self._rank_of
         sort = self.sort
+        rank: SortKey
         for key in keys:
             pod = pods.get(key)
             if previous is not None and pod is not None and _same_row_inputs(previous.get(key), pod):
@@ -259,7 +266,10 @@ class PodTable(ScrollView, can_focus=True):
                 if shown:
                     self._remove(key)
                 continue
-            cells, rank = pod_row_ranked(pod, now, self._keys, sort)
+            if sort is DEFAULT_SORT:  # (namespace, name): the key itself, no new object per row
+                cells, rank = _row_cells(pod, now, self._keys), key
+            else:
+                cells, rank = pod_row_ranked(pod, now, self._keys, sort)
             if shown and cells == cells_by_key[key] and rank == rank_of[key]:
                 continue
             cells_by_key[key] = cells
@@ -313,21 +323,29 @@ class PodTable(ScrollView, can_focus=True):
         self._strips.clear()
         now = self.clock()
         sort = self.sort
-        ranks: list[SortKey] = []
         rank_of: dict[PodKey, SortKey] = {}
+        rank: SortKey
         for key, pod in self.pods.items():
             if not self._matches(pod):
                 continue
-            cells, rank = pod_row_ranked(pod, now, self._keys, sort)
+            if sort is DEFAULT_SORT:
+                cells, rank = _row_cells(pod, now, self._keys), key
+            else:
+                cells, rank = pod_row_ranked(pod, now, self._keys, sort)
             self._cells[key] = cells
             self._grow_widths(cells)
-            ranks.append(rank)
             rank_of[key] = rank
-        ranks.sort()
-        self._ranks = ranks
-        self._rank_of = rank_of
-        self._order = [(str(rank[-2]), str(rank[-1])) for rank in ranks]
+        self._set_order(rank_of)
         self._after_change(selected, screen_offset, moved=True)
+
+    def _set_order(self, rank_of: dict[PodKey, SortKey]) -> None:
+        """The rows are those of `rank_of`, in the order of their sort keys (no new objects but
+        the lists: a GC pass over 10,000 pods costs more than the sort)."""
+        order = list(rank_of)
+        order.sort(key=rank_of.__getitem__)
+        self._order = order
+        self._ranks = [rank_of[key] for key in order]
+        self._rank_of = rank_of
 
     def _refit(self) -> None:
         """`_fit_widths`: the natural widths, with NAMESPACE then NAME narrowed (to a minimum) while

@@ -3,11 +3,12 @@ numbers, AGE by creationTimestamp, missing values last, and the column cycle ove
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
-from tui.pods.rows import DEFAULT_SORT, RowSort, column_keys, sort_key, sort_pods
+from tui.pods.rows import DEFAULT_SORT, RowSort, column_keys, pod_row, sort_key, sort_pods
 from tui.pods.status import pod_columns
 
 
@@ -96,9 +97,19 @@ def test_ready_by_fraction_status_by_text_eph_by_count() -> None:
     assert names(debug, RowSort("eph", descending=True)) == ["two", "one", "zero"]
 
 
-def test_sort_key_matches_the_row_columns_given() -> None:
-    crashing = pod("x", restarts=7)
-    assert sort_key(crashing, RowSort("restarts")) == sort_key(crashing, RowSort("restarts"), pod_columns(crashing))
+def test_sort_key_is_the_same_from_the_pod_its_columns_or_its_row() -> None:
+    """The table sorts anew from the rows' text (no status pass over 10,000 pods) and updates rows
+    from their columns: both must give the very same keys (a hostile status made visible too)."""
+    now = datetime(2025, 6, 2, tzinfo=UTC)
+    keys = column_keys(show_namespace=True, compact=False)
+    for subject in (pod("x", restarts=7, ready=(1, 2)), pod("y", waiting="Crash\x1b]52;c;aGk=\x07[b]"), pod("z")):
+        cells = pod_row(subject, now, keys)
+        for column in ("ready", "status", "restarts"):
+            for descending in (False, True):
+                sort = RowSort(column, descending)
+                expected = sort_key(subject, sort)
+                assert sort_key(subject, sort, pod_columns(subject, now)) == expected
+                assert sort_key(subject, sort, cell=cells[keys.index(column)].plain) == expected
 
 
 def test_unknown_column_is_an_error() -> None:

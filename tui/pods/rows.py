@@ -183,7 +183,12 @@ def _restart_count(restarts: str) -> int:
     return int(head) if head.isdigit() else 0
 
 
-def _value(pod: dict, column: str, columns: PodColumns | None) -> str | float | tuple[float, ...] | None:
+# The columns sorted by their text as the row shows it (`cell`); the others by the pod's fields.
+CELL_SORTED = frozenset({"ready", "status", "restarts"})
+
+
+def _value(pod: dict, column: str, columns: PodColumns | None,
+           cell: str | None) -> str | float | tuple[float, ...] | None:
     """The value `column` is sorted by (None: none, sorted last)."""
     meta = pod.get("metadata") or {}
     if column == "namespace":
@@ -198,14 +203,15 @@ def _value(pod: dict, column: str, columns: PodColumns | None) -> str | float | 
     if column == "eph":
         states = ephemeral_states(pod)
         return (float(states.count), float(states.running))
-    columns = columns if columns is not None else pod_columns(pod)
+    if column not in CELL_SORTED:
+        raise ValueError(f"no such column: {column!r}")
+    if cell is None:
+        cell = visible_line(getattr(columns if columns is not None else pod_columns(pod), column))
     if column == "ready":
-        return _ready_fraction(columns.ready)
+        return _ready_fraction(cell)
     if column == "status":
-        return columns.status
-    if column == "restarts":
-        return float(_restart_count(columns.restarts))
-    raise ValueError(f"no such column: {column!r}")
+        return cell
+    return float(_restart_count(cell))
 
 
 def _inverted(value: str | float | tuple[float, ...]) -> object:
@@ -219,11 +225,14 @@ def _inverted(value: str | float | tuple[float, ...]) -> object:
     return -value
 
 
-def sort_key(pod: dict, sort: RowSort, columns: PodColumns | None = None) -> SortKey:
-    """`pod`'s place in a table sorted by `sort` (`columns`: its `pod_columns`, when known)."""
+def sort_key(pod: dict, sort: RowSort, columns: PodColumns | None = None, *, cell: str | None = None) -> SortKey:
+    """`pod`'s place in a table sorted by `sort`. Known already, they spare a pass over its status:
+    `columns` (its `pod_columns`), or for READY, STATUS and RESTARTS `cell`, the row's text there."""
     meta = pod.get("metadata") or {}
     namespace, name = str(meta.get("namespace") or ""), str(meta.get("name") or "")
-    value = _value(pod, sort.column, columns)
+    if sort.column == "namespace" and not sort.descending:
+        return (namespace, name)  # the default order: the pod's key itself (the table reuses it)
+    value = _value(pod, sort.column, columns, cell)
     if value is None:
         return (1, 0, namespace, name)
     return (0, _inverted(value) if sort.descending else value, namespace, name)
