@@ -305,7 +305,8 @@ async def handle_portforward(request: web.Request, pod: dict[str, Any], runtime:
         return json_response(status_object(404, f'pod not found ("{name}_{namespace}")'), status=404)
     if request.headers.get("Upgrade", "").lower() != "websocket":
         return _bad_request("the Ephemera demo cluster forwards ports over WebSocket only "
-                            f"({SPDY_TUNNEL}, {CHANNEL_PROTOCOLS[0]}); SPDY is not supported")
+                            f"({SPDY_TUNNEL}, {CHANNEL_PROTOCOLS[0]}); SPDY is not supported "
+                            "(kubectl 1.30: set KUBECTL_PORT_FORWARD_WEBSOCKETS=true)")
     offered = _offered(request)
     ports: list[int] = []
     if SPDY_TUNNEL in offered:
