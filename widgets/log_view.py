@@ -116,6 +116,26 @@ class LogView(ScrollView, can_focus=True):
         if at_end:
             self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
 
+    def drop_first(self, count: int) -> None:
+        """Forget the `count` oldest lines (a followed log kept to a bound); the view stays on the
+        lines it showed, the search's matches and the selection move with them."""
+        count = min(count, len(self.lines))
+        if count <= 0:
+            return
+        removed_rows = self._first_row(count) if count < len(self.lines) else self._total_rows()
+        del self.lines[:count]
+        self.matches = [index - count for index in self.matches if index >= count]
+        self._match_set = frozenset(self.matches)
+        if self.current_match is not None:
+            self.current_match = min(self.current_match, len(self.matches) - 1) if self.matches else None
+        if self.selection is not None:
+            anchor, end = (max(0, index - count) for index in self.selection)
+            self.selection = (anchor, end) if self.lines else None
+        self._max_text = max((_width(line.text) for line in self.lines), default=0)
+        y = max(0, int(self.scroll_offset.y) - removed_rows)
+        self._changed(reflow=True)
+        self.scroll_to(y=y, animate=False, immediate=True)
+
     @property
     def line_count(self) -> int:
         return len(self.lines)

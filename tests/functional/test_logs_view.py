@@ -93,9 +93,16 @@ async def test_follow_shows_a_line_written_later_and_stops_when_the_view_closes(
         await wait_for(pilot, lambda: "GET /followed-line HTTP/1.1" in shown(screen), timeout=20,
                        what="the live line at the bottom of the view")
         assert "following" in str(screen.query_one("#logs-status").render())
+        screen.max_followed_lines = 2  # a followed log is kept to a bound: the oldest lines go
+        await asyncio.to_thread(run_exec, api, "worker", ["wget", "-qO-", "localhost/second-line"],
+                                pod=SHARED_PID[1])
+        await wait_for(pilot, lambda: "GET /second-line HTTP/1.1" in shown(screen), timeout=20,
+                       what="the second live line")
+        assert screen.view.line_count <= 2
+        assert "the oldest lines dropped" in str(screen.query_one("#logs-status").render())
         await pilot.press("f")  # follow off: the stream stops, the lines stay
         assert follower.stopped and screen.follower is None
-        assert "GET /followed-line" in shown(screen)
+        assert "GET /second-line" in shown(screen)
         await pilot.press("f")  # on again: a new stream
         await wait_for(pilot, lambda: screen.follower is not None and screen.state == "following", what="following")
         second = screen.follower

@@ -97,3 +97,30 @@ async def test_search_selection_and_following_the_end() -> None:
         assert view.search("line 000110") == 0
         view.append_lines(_lines(1, 110))  # new lines are searched too
         assert view.matches == [110]
+
+
+async def test_dropping_the_oldest_lines_keeps_the_view_on_its_lines() -> None:
+    app = ViewApp()
+    async with app.run_test(size=(80, 12)) as pilot:
+        view = app.query_one(LogView)
+        view.set_lines(_lines(1000))
+        await pilot.pause()
+        view.scroll_to(y=600, animate=False, immediate=True)
+        view.search("line 00070")  # lines 700-709
+        view.start_selection(650)
+        view.move_selection(2)
+        top, first_row = view.top_line, view.visible_text()[0]
+        view.drop_first(500)
+        await pilot.pause()
+        assert view.line_count == 500 and view.lines[0].text.startswith("line 000500")
+        assert view.top_line == top - 500 and view.visible_text()[0] == first_row  # the same lines in view
+        assert view.matches == list(range(200, 210))
+        assert view.selection == (150, 152)
+        view.set_wrap(True)
+        await pilot.pause()
+        top, first_row = view.top_line, view.visible_text()[0]
+        view.drop_first(100)  # wrapped: rows, not lines, are taken off the scroll position
+        await pilot.pause()
+        assert view.top_line == top - 100 and view.visible_text()[0] == first_row
+        view.drop_first(10_000)
+        assert view.line_count == 0 and view.selection is None and view.matches == []

@@ -63,6 +63,9 @@ if TYPE_CHECKING:
 __all__ = ["LogsScreen", "open_logs"]
 
 STATE_SEPARATOR = "  "
+# A followed log is kept to this many lines: past it the oldest tenth is dropped (a chatty container
+# followed for hours must not take the machine's memory); `r` all lines reads the whole log again.
+MAX_FOLLOWED_LINES = 500_000
 
 
 @dataclass
@@ -180,6 +183,7 @@ class LogsScreen(Screen[None]):
         self.error_text = ""
         self.stream_note = ""
         self.saved_to: Path | None = None
+        self.max_followed_lines = MAX_FOLLOWED_LINES
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -308,7 +312,11 @@ class LogsScreen(Screen[None]):
     @on(LogLinesArrived)
     def _on_lines(self, message: LogLinesArrived) -> None:
         self.state = "following"
-        self.view.append_lines(message.lines)
+        view = self.view
+        view.append_lines(message.lines)
+        if view.line_count > self.max_followed_lines:
+            view.drop_first(view.line_count - self.max_followed_lines + self.max_followed_lines // 10)
+            self.stream_note = f"the oldest lines dropped: the last {self.max_followed_lines:,} at most are kept"
         self._update_status()
 
     @on(LogStreamEnded)
