@@ -286,3 +286,25 @@ async def test_the_confirmation_shows_hostile_owner_text_as_text(demo_cluster: D
         assert "its controller Thing␛]52;c;" in screen_text(app)
         assert unsafe_output(app) == []
         assert not markup_rendered(app)
+
+
+async def test_deleting_a_debug_copy_says_nothing_replaces_it_and_is_audited_as_a_copy(
+        demo_cluster: DemoCluster) -> None:
+    copy = "slim-debug-x7k2p"
+    demo_cluster.faults.add_pod({
+        "apiVersion": "v1", "kind": "Pod",
+        "metadata": {"name": copy, "namespace": "default",
+                     "labels": {"app.kubernetes.io/managed-by": "ephemera"},
+                     "annotations": {"ephemera.dev/source-pod": f"default/{SLIM}"}},
+        "spec": {"containers": [{"name": "app", "image": "busybox"}], "nodeName": "demo-node-1"},
+    })
+    app: Any = make_app(demo_cluster.kubeconfig_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: copy in row_names(app), what="the copy's row")
+        box = await _delete_box(pilot, copy)
+        assert str(box.query_one("#delete-reasons").render()).startswith(
+            f"• nothing will replace it: it is a debug copy Ephemera made of default/{SLIM}")
+        await pilot.press("y")
+        await wait_for(pilot, lambda: ("default", copy) not in app.browser.table.pods, what="the copy gone")
+        (entry,) = _audit(app)
+        assert (entry.action, entry.pod, entry.ok) == ("copy-deleted", copy, True)

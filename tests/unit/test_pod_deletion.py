@@ -68,6 +68,7 @@ def test_a_debug_copy_is_not_replaced_and_its_source_is_named() -> None:
     assert preview.replacement == ("nothing will replace it: it is a debug copy Ephemera made of shop/web-1 "
                                    "(the source pod is not touched)")
     assert not preview.replaced
+    assert preview.debug_copy and not deletion_preview(pod()).debug_copy
     # tui.pods may not import tui.debug: the marks are spelled twice, kept equal here
     assert COPY_LABEL == (planner.MANAGED_BY_LABEL, planner.MANAGED_BY_VALUE)
     assert planner.SOURCE_POD_ANNOTATION == COPY_SOURCE_ANNOTATION

@@ -1,5 +1,5 @@
 """Deleting a pod (the browser's Ctrl+D): the server-side dry run first, then the deletion,
-recorded in the audit log (action `pod-deleted`).
+recorded in the audit log (action `pod-deleted`; `copy-deleted` for a debug copy, as `C` records).
 
 The request is `kubectl delete pod`'s (DELETE with `propagationPolicy: Background`, the pod's own
 grace period) plus a uid precondition, so that only the pod the user confirmed is deleted, never
@@ -74,16 +74,17 @@ def dry_run_delete(conn: Endpoint, namespace: str, name: str, uid: str = "") -> 
 
 
 def delete_pod(conn: Endpoint, namespace: str, name: str, uid: str = "", *,
-               audit_log: AuditLog | None = None) -> DeleteAnswer:
-    """Delete the pod; the answer (success or refusal) is one audit entry. Raises ClusterError only
-    when no answer came (then nothing is recorded: the server may or may not have deleted it)."""
+               audit_log: AuditLog | None = None, action: str = POD_DELETED) -> DeleteAnswer:
+    """Delete the pod; the answer (success or refusal) is one audit entry (`action`: `copy-deleted`
+    for a debug copy). Raises ClusterError only when no answer came (then nothing is recorded: the
+    server may or may not have deleted it)."""
     request = delete_request(namespace, name, uid)
     result, answer = _answer(conn, request, namespace, name)
     error_text = str(result.error) if result.error is not None else ""
     if result.gone:
         error_text = f"404 {change_audit.status_text(404)}: the pod was already gone"
     problem = change_audit.record_answer(
-        audit_log, context=conn.context, namespace=namespace, pod=name, action=POD_DELETED,
+        audit_log, context=conn.context, namespace=namespace, pod=name, action=action,
         request=request.to_json(), status=answer.status, ok=result.ok, error=error_text)
     if problem:
         return DeleteAnswer(namespace, name, result.status, result.error, result.pod, problem)

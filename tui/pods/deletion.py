@@ -14,7 +14,8 @@ from typing import Any
 
 from tui.pods.facts import is_static_pod, owner_text
 
-__all__ = ["COPY_LABEL", "COPY_SOURCE_ANNOTATION", "DEFAULT_GRACE_SECONDS", "DeletionPreview", "deletion_preview"]
+__all__ = ["COPY_LABEL", "COPY_SOURCE_ANNOTATION", "DEFAULT_GRACE_SECONDS", "DeletionPreview", "deletion_preview",
+           "is_debug_copy"]
 
 # The marks of a debug copy (tui/debug/planner.py: MANAGED_BY_LABEL=MANAGED_BY_VALUE and
 # SOURCE_POD_ANNOTATION; a test keeps them equal: tui.pods may not import tui.debug)
@@ -40,6 +41,8 @@ class DeletionPreview:
     """Its terminationGracePeriodSeconds (None: not scheduled, it goes at once)."""
     terminating: bool
     """It is being deleted already (metadata.deletionTimestamp)."""
+    debug_copy: bool = False
+    """A copy Ephemera made for debugging (its deletion is audited as a copy's)."""
     notes: list[str] = field(default_factory=list)
     """What goes with it (debug containers and their shells)."""
 
@@ -61,10 +64,9 @@ def _controller(pod: dict[str, Any]) -> dict[str, Any] | None:
 def replacement_of(pod: dict[str, Any]) -> tuple[str, bool]:
     """(the sentence, whether something makes a pod in its place)."""
     meta = _meta(pod)
-    labels = meta.get("labels") or {}
     spec = pod.get("spec") or {}
     node = str(spec.get("nodeName") or "")
-    if labels.get(COPY_LABEL[0]) == COPY_LABEL[1]:
+    if is_debug_copy(pod):
         source = str((meta.get("annotations") or {}).get(COPY_SOURCE_ANNOTATION) or "")
         made_of = f" of {source}" if source else ""
         return (f"nothing will replace it: it is a debug copy Ephemera made{made_of} "
@@ -107,6 +109,10 @@ def _grace(pod: dict[str, Any]) -> tuple[str, int | None]:
             "Terminating meanwhile"), seconds
 
 
+def is_debug_copy(pod: dict[str, Any]) -> bool:
+    return (_meta(pod).get("labels") or {}).get(COPY_LABEL[0]) == COPY_LABEL[1]
+
+
 def deletion_preview(pod: dict[str, Any]) -> DeletionPreview:
     meta = _meta(pod)
     replacement, replaced = replacement_of(pod)
@@ -123,5 +129,6 @@ def deletion_preview(pod: dict[str, Any]) -> DeletionPreview:
         grace=grace,
         grace_seconds=seconds,
         terminating=bool(meta.get("deletionTimestamp")),
+        debug_copy=is_debug_copy(pod),
         notes=notes,
     )

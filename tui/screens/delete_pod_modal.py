@@ -21,6 +21,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from tui.audit_log import COPY_DELETED, POD_DELETED
 from tui.display_text import safe_text, visible
 from tui.kube.errors import ClusterError, describe_exception
 from tui.kube.pod_delete import DeleteAnswer, delete_pod, dry_run_delete
@@ -152,8 +153,9 @@ class DeletePodModal(ModalScreen[DeleteAnswer | None]):
         self.query_one("#delete-yes", Button).disabled = True
         self._check(Text(f"Deleting {visible(self.preview.title)}…", style="bold"))
         connection, preview, uid, audit_log = self.connection, self.preview, self.uid, self.audit_log
+        action = COPY_DELETED if preview.debug_copy else POD_DELETED
         run_in_background(self, lambda: delete_pod(connection, preview.namespace, preview.name, uid,
-                                                   audit_log=audit_log),
+                                                   audit_log=audit_log, action=action),
                           DeleteAnswered, group="delete-pod")
 
     @on(DeleteAnswered)
