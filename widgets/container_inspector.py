@@ -16,9 +16,11 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from tui.display_text import safe_text, visible_line
-from tui.pods.facts import ContainerEntry, container_entries, pod_facts, pod_problems, share_pid_lesson
+from tui.pods.events import event_rows
+from tui.pods.facts import ContainerEntry, container_entries, pod_facts, pod_problems
 from tui.pods.rows import SEVERITY_STYLE, status_severity
 from tui.pods.status import format_age, pod_ready, pod_status_reason
+from tui.pods.workload import OwnerChain, chain_lesson
 
 ERROR_REASONS = frozenset(
     {
@@ -82,6 +84,67 @@ def render_container(entry: ContainerEntry, now: datetime) -> RenderableType:
     return Group(*lines)
 
 
+def render_workload(pod: dict, chain: OwnerChain | None) -> RenderableType:
+    """WORKLOAD: the owner chain as read from the API server, what a template change rolls."""
+    title = Text("WORKLOAD", style="bold underline")
+    if chain is None:
+        return Group(title, Text("  reading the owners…", style="dim"))
+    lines: list[RenderableType] = [title, Text.assemble("  ", (visible_line(chain.text()), "bold"))]
+    for link in chain.links:
+        if link.found:
+            lines.append(safe_text(f"  {link.describe()}", style="dim"))
+    top = chain.top
+    rolled = chain.rolled_pods()
+    if top is not None and rolled is not None:
+        lines.append(Text.assemble(
+            "  a pod template change of ", (visible_line(f"{top.kind} {top.name}"), "bold"), " rolls ",
+            (f"{rolled} pod{'' if rolled == 1 else 's'}", "bold yellow"), " (kubectl edit, set image, patch)"))
+    lesson = chain_lesson(pod, chain)
+    if lesson and rolled is not None:
+        lines.append(Padding(safe_text(lesson, style="italic"), (0, 0, 0, 2)))
+    for note in chain.notes:
+        lines.append(Padding(safe_text(note, style="yellow"), (0, 0, 0, 2)))
+    return Group(*lines)
+
+
+EVENT_TYPE_STYLE = {"Warning": "bold red", "Normal": "green"}
+
+
+def render_events(events: list[dict] | None, notes: list[str], now: datetime) -> RenderableType:
+    """EVENTS, newest first: age, type, reason, count, who / which container, message."""
+    title = Text("EVENTS (newest first, live)", style="bold underline")
+    lines: list[RenderableType] = [title]
+    for note in notes:
+        lines.append(Padding(safe_text(note, style="yellow"), (0, 0, 0, 2)))
+    if events is None:
+        if not notes:
+            lines.append(Text("  watching…", style="dim"))
+        return Group(*lines)
+    rows = event_rows(events, now)
+    if not rows:
+        lines.append(Text("  none (the API server keeps events for an hour)", style="dim"))
+        return Group(*lines)
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True, style="dim")  # age
+    grid.add_column(no_wrap=True)  # type
+    grid.add_column(no_wrap=True)  # reason + count
+    grid.add_column()  # about + message
+    for row in rows:
+        reason = Text(visible_line(row.reason), style="bold")
+        if row.count_text:
+            reason.append(f" {row.count_text}", style="yellow")
+        message = Text()
+        if row.object_kind and row.object_kind != "Pod":
+            message.append(visible_line(f"{row.object_kind} {row.object_name}: "), style="magenta")
+        if row.container:
+            message.append(visible_line(f"[{row.container}] "), style="cyan")
+        message.append(visible_line(row.message))
+        grid.add_row(Text(f"  {row.age}"), Text(visible_line(row.type), style=EVENT_TYPE_STYLE.get(row.type, "")),
+                      reason, message)
+    lines.append(grid)
+    return Group(*lines)
+
+
 def render_pod(
     pod: dict,
     *,
@@ -90,6 +153,7 @@ def render_pod(
     namespaces: dict[str, dict],
     gone: bool = False,
     notes: tuple[str, ...] | list[str] = (),
+    chain: OwnerChain | None = None,
 ) -> RenderableType:
     meta = pod.get("metadata") or {}
     status = pod_status_reason(pod)
@@ -123,7 +187,7 @@ def render_pod(
         "pod security",
         safe_text(facts.pod_security, style="yellow" if facts.pod_security.startswith(("restricted", "baseline")) else ""),
     )
-    lesson = share_pid_lesson(pod)
+    lesson = chain_lesson(pod, chain)  # with the number of pods once the workload is read
     grid.add_row(
         "share pid ns",
         Text("yes (shareProcessNamespace)", style="green")
@@ -209,6 +273,11 @@ class ContainerInspector(VerticalScroll, can_focus=True):
         self.notes: list[str] = []  # why namespaces / nodes could not be listed
         self._pinned_to_end = False  # G pressed: keep the end in view when the inspector grows
         self._end_of: tuple[str, str] | None = None  # follow_end_of: the pod whose end stays in view
+        # The pod's context, passed in by the screen (tui/screens/pod_context.py) for `context_of`:
+        self.context_of: tuple[str, str] | None = None  # the pod the workload and events below are of
+        self.chain: OwnerChain | None = None  # its owners as read (None: not read yet)
+        self.events: list[dict] | None = None  # its events and its owners' (None: not listed yet)
+        self.event_notes: list[str] = []  # why events could not be watched (a 403...)
 
     def compose(self) -> ComposeResult:
         yield Static(Text("No pod selected", style="dim"), id="inspector-body")
@@ -229,6 +298,8 @@ class ContainerInspector(VerticalScroll, can_focus=True):
         key = _key_of(pod)
         if self._end_of is not None and key != self._end_of:
             self._end_of = None  # another pod: the end it followed was that of the other one
+        if key != self.context_of:  # another pod: the context shown was the other one's
+            self.context_of, self.chain, self.events, self.event_notes = None, None, None, []
         self.pod = pod
         self.gone = gone
         self._redraw()
@@ -250,6 +321,30 @@ class ContainerInspector(VerticalScroll, can_focus=True):
         self.notes = list(notes or [])
         self._redraw()
 
+    def set_workload(self, key: tuple[str, str], chain: OwnerChain) -> None:
+        """The owner chain of pod `key` (ignored when another pod is shown)."""
+        if key != _key_of(self.pod):
+            return
+        if self.context_of != key:
+            self.context_of, self.events, self.event_notes = key, None, []
+        self.chain = chain
+        self._redraw()
+
+    def set_events(self, key: tuple[str, str], events: list[dict] | None, notes: list[str]) -> None:
+        """The events of pod `key` and of its owners, as watched (None: not listed yet), and why
+        some could not be watched (ignored when another pod is shown)."""
+        if key != _key_of(self.pod):
+            return
+        if self.context_of != key:
+            self.context_of, self.chain = key, None
+        self.events, self.event_notes = events, list(notes)
+        self._redraw()
+
+    @property
+    def workload_read(self) -> bool:
+        """The shown pod's owners were read (or said unreadable)."""
+        return self.pod is not None and self.context_of == _key_of(self.pod) and self.chain is not None
+
     def _redraw(self) -> None:
         body = self.query_one("#inspector-body", Static)
         if self.pod is None:
@@ -258,9 +353,15 @@ class ContainerInspector(VerticalScroll, can_focus=True):
         body.update(self._rendered(self.pod))
 
     def _rendered(self, pod: dict) -> RenderableType:
-        return render_pod(
-            pod, now=self.clock(), nodes=self.nodes, namespaces=self.namespaces, gone=self.gone, notes=self.notes
+        now = self.clock()
+        with_context = self.context_of is not None and self.context_of == _key_of(pod)
+        chain = self.chain if with_context else None
+        shown = render_pod(
+            pod, now=now, nodes=self.nodes, namespaces=self.namespaces, gone=self.gone, notes=self.notes, chain=chain
         )
+        if not with_context:
+            return shown
+        return Group(shown, render_workload(pod, chain), render_events(self.events, self.event_notes, now))
 
     @property
     def text(self) -> str:

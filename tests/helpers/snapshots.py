@@ -51,3 +51,6 @@ async def settle(pilot: Pilot) -> None:
     await wait_for(pilot, lambda: browser.inspector.namespaces, what="namespaces for the inspector")
     browser.table.select_key(SLIM)
     await wait_for(pilot, lambda: "Deployment slim" in browser.inspector.text, what="inspector")
+    inspector = browser.inspector  # its workload and events come a moment later (tui/screens/pod_context.py)
+    await wait_for(pilot, lambda: inspector.workload_read and inspector.events is not None,
+                   what="the inspector's workload and events")

@@ -93,9 +93,10 @@ def workload_of(pod: dict) -> tuple[str, str] | None:
 ROLLING_WORKLOADS = frozenset({"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController"})
 
 
-def share_pid_lesson(pod: dict) -> str:
+def share_pid_lesson(pod: dict, pods: int | None = None) -> str:
     """Why not just turn on shareProcessNamespace where the pod comes from (the walkthrough's lesson),
-    for a pod that does not share yet and whose workload would roll: "" otherwise."""
+    for a pod that does not share yet and whose workload would roll: "" otherwise. `pods`: how many
+    pods the workload's template change would roll, when read from the workload (tui/pods/workload.py)."""
     if _get(pod, "spec", "shareProcessNamespace"):
         return ""
     workload = workload_of(pod)
@@ -106,6 +107,9 @@ def share_pid_lesson(pod: dict) -> str:
     if kind in ("ReplicaSet", "ReplicationController"):
         return (f"shareProcessNamespace set in {kind} {name} reaches only new pods: this one would have to "
                 f"be deleted, its broken state with it; {copy}")
+    if pods is not None:
+        return (f"turning shareProcessNamespace on in {kind} {name} restarts its {pods} pod{'' if pods == 1 else 's'}"
+                f", this one too (a restart loses its state); {copy}")
     return (f"turning shareProcessNamespace on in {kind} {name} rolls all its pods, this one too (a restart "
             f"loses its state); {copy}")
 

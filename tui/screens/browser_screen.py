@@ -57,6 +57,7 @@ from tui.screens.debug_followup import (
 from tui.screens.logs_screen import open_logs
 from tui.screens.picker_modal import PickerModal
 from tui.screens.pod_actions import copy_pod_name, open_delete_pod, sort_table
+from tui.screens.pod_context import PodContextFeed
 from tui.screens.session_pane import SessionPane
 from tui.screens.session_panes import attach_selected, shell_selected
 from tui.screens.session_tabs import SessionTabs
@@ -153,10 +154,11 @@ class BrowserScreen(Screen[None]):
                 with Vertical(id="table-pane"):
                     yield PodTable(clock=self.clock, id="pods")
                     yield Static("", id="table-message")
-                yield ContainerInspector(clock=self.clock, id="inspector")
+                yield (inspector := ContainerInspector(clock=self.clock, id="inspector"))
             yield SessionTabs(id="sessions", copy_text=self._copy_text, cast_directory=cast_directory,
                               key_display=self._key_display)
         yield Footer()
+        yield PodContextFeed(inspector, id="pod-context")  # the inspected pod's events and workload, live
 
     @property
     def table(self) -> PodTable:
@@ -279,6 +281,7 @@ class BrowserScreen(Screen[None]):
             header = self.header
             header.context = connection.context
             header.server = connection.server
+        self._follow_context()  # another connection (or none): the context's watches are of the old one
 
     def watch_connect_error(self, error: ClusterError | None) -> None:
         if error is not None:
@@ -365,8 +368,10 @@ class BrowserScreen(Screen[None]):
         if inspected is not None:
             if inspected in batch.upserts:
                 self.inspector.show(batch.upserts[inspected])
+                self._follow_context()
             elif inspected in batch.deletes or (batch.reset and inspected not in batch.upserts):
                 self.inspector.show(self.inspector.pod, gone=True)
+                self._follow_context()
         reselect = self._reselect
         if reselect is not None and reselect in table.pods:
             self._reselect = None
@@ -535,9 +540,19 @@ class BrowserScreen(Screen[None]):
 
     def watch_inspected(self, key: PodKey | None) -> None:
         self.inspector.show(self.pod(key))
+        self._follow_context()
 
     def watch_inspector_hidden(self, hidden: bool) -> None:
         self.inspector.display = not hidden
+        self._follow_context()
+
+    def _follow_context(self) -> None:
+        """The inspector's events and workload follow the pod it shows (tui/screens/pod_context.py):
+        watched while it is shown and there, stopped otherwise."""
+        inspector = self.inspector
+        shown = inspector.pod if not self.inspector_hidden and not inspector.gone else None
+        for feed in self.query(PodContextFeed):  # none while the app is closing
+            feed.follow(self.connection, shown)
 
     def _refresh_ages(self) -> None:
         self.table.refresh_ages()

@@ -1,0 +1,125 @@
+"""The inspector's pod context against the demo cluster: events live (a watch with a field selector),
+the workload (owner chain, the pods a template change rolls), refusals said on screen."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from helpers.attach import request
+from helpers.browser import make_app, row_names, wait_for
+from tui.demo.cluster import DemoCluster
+from tui.kube.config import KubeConfig
+
+SLIM = "slim-79487d6484-h4rss"
+SHARED = "shared-pid-demo"
+MISSING_IMAGE = "example.com/doesnotexist:1"
+
+
+async def _inspect(pilot: Any, app: Any, name: str) -> Any:
+    await wait_for(pilot, lambda: name in row_names(app), what="rows")
+    await wait_for(pilot, lambda: app.browser.table.select_key(("default", name)), what=f"{name} selected")
+    inspector = app.browser.inspector
+    await wait_for(pilot, lambda: inspector.pod is not None and inspector.pod["metadata"]["name"] == name)
+    return inspector
+
+
+def _connect(cluster: DemoCluster) -> Any:
+    return KubeConfig.load(str(cluster.kubeconfig_path)).connect()  # type: ignore[attr-defined]
+
+
+async def test_events_appear_live_as_a_debuggers_image_pull_fails(demo_cluster: DemoCluster) -> None:
+    app = make_app(demo_cluster.kubeconfig_path)
+    async with app.run_test(size=(140, 50)) as pilot:
+        inspector = await _inspect(pilot, app, SHARED)
+        await wait_for(pilot, lambda: "EVENTS (newest first, live)" in inspector.text and inspector.events is not None,
+                       what="the events listed")
+        conn = _connect(demo_cluster)
+        try:
+            container = {"name": "debugger", "image": MISSING_IMAGE, "stdin": True, "tty": True}
+            status, answer = request(conn, "PATCH", f"/api/v1/namespaces/default/pods/{SHARED}/ephemeralcontainers",
+                                     {"spec": {"ephemeralContainers": [container]}},
+                                     content_type="application/strategic-merge-patch+json")
+            assert status == 200, answer
+        finally:
+            conn.close()
+
+        def events_section() -> str:
+            text: str = inspector.text
+            return text[text.index("EVENTS (newest first, live)"):] if "EVENTS (newest" in text else ""
+
+        await wait_for(pilot, lambda: "BackOff" in events_section() and "ImagePullBackOff" in events_section(),
+                       timeout=20, what="the pull's Failed / BackOff events in the inspector")
+        section = events_section()
+        assert "[debugger]" in section
+        assert f'Failed to pull image "{MISSING_IMAGE}"' in section
+        # newest first: the back-off comes after the pull, so it is listed above it
+        assert section.index("BackOff") < section.index(f'Pulling image "{MISSING_IMAGE}"')
+        assert "Warning" in section
+
+
+async def test_the_rollout_warning_names_the_deployments_pods(demo_cluster: DemoCluster) -> None:
+    conn = _connect(demo_cluster)
+    try:
+        status, deployment = request(conn, "GET", "/apis/apps/v1/namespaces/default/deployments/slim")
+    finally:
+        conn.close()
+    assert status == 200
+    pods = deployment["status"]["replicas"]
+    assert pods == deployment["spec"]["replicas"]  # rolled out: the pods now are those a change replaces
+    app = make_app(demo_cluster.kubeconfig_path)
+    async with app.run_test(size=(140, 50)) as pilot:
+        inspector = await _inspect(pilot, app, SLIM)
+        await wait_for(pilot, lambda: inspector.workload_read, what="the owners read")
+        text = " ".join(inspector.text.split())
+        noun = "pod" if pods == 1 else "pods"
+        assert "Deployment slim -> ReplicaSet slim-79487d6484 -> Pod" in text
+        assert f"turning shareProcessNamespace on in Deployment slim restarts its {pods} {noun}" in text
+        assert "Copy and share (d) gives you one sharing copy and leaves them alone" in text
+        assert f"a pod template change of Deployment slim rolls {pods} {noun}" in text
+        # a bare pod: no workload, no lesson
+        inspector = await _inspect(pilot, app, SHARED)
+        await wait_for(pilot, lambda: inspector.workload_read, what="the bare pod's owners")
+        assert "bare pod (no owner)" in inspector.text
+
+
+async def test_refused_events_and_owners_are_said_and_the_rest_goes_on(demo_cluster: DemoCluster) -> None:
+    demo_cluster.faults.deny("list", "events")
+    demo_cluster.faults.deny("get", "replicasets")
+    app = make_app(demo_cluster.kubeconfig_path)
+    async with app.run_test(size=(140, 50)) as pilot:
+        inspector = await _inspect(pilot, app, SLIM)
+        await wait_for(pilot, lambda: inspector.workload_read and inspector.event_notes, what="the refusals")
+        text = " ".join(inspector.text.split())
+        assert 'cannot list resource "events"' in text
+        assert "kubectl auth can-i list events -n default" in text
+        assert "cannot read ReplicaSet slim-79487d6484" in text
+        assert "EPHEMERAL CONTAINERS" in text  # the rest of the inspector is there
+        assert app.is_running
+
+
+async def test_a_hostile_event_message_is_shown_as_text(demo_cluster: DemoCluster) -> None:
+    conn = _connect(demo_cluster)
+    try:
+        status, pod = request(conn, "GET", f"/api/v1/namespaces/default/pods/{SHARED}")
+        event = {"apiVersion": "v1", "kind": "Event", "metadata": {"name": f"{SHARED}.hostile", "namespace": "default"},
+                 "involvedObject": {"kind": "Pod", "namespace": "default", "name": SHARED,
+                                    "uid": pod["metadata"]["uid"]},
+                 "type": "Warning", "reason": "Evil[bold]\x1b[2J", "count": 3,
+                 "message": "pwned \x1b]52;c;ZXZpbA==\x07 [link=https://x.example]click[/link] \u202e",
+                 "source": {"component": "attacker"},
+                 "firstTimestamp": "2026-01-01T00:00:00Z", "lastTimestamp": "2026-01-01T00:00:00Z"}
+        app = make_app(demo_cluster.kubeconfig_path)
+        async with app.run_test(size=(140, 50)) as pilot:
+            inspector = await _inspect(pilot, app, SHARED)
+            await wait_for(pilot, lambda: inspector.events is not None, what="the events listed")
+            status, answer = request(conn, "POST", "/api/v1/namespaces/default/events", event)
+            assert status == 201, answer
+            await wait_for(pilot, lambda: "pwned" in inspector.text, what="the event, live")
+            text = inspector.text
+            assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text
+            assert "␛]52;c;ZXZpbA==␇" in text
+            assert "[link=https://x.example]click[/link]" in text  # as text, not a link
+            assert "Evil[bold]␛[2J" in text
+            assert "x3" in text
+    finally:
+        conn.close()
