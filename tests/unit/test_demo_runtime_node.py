@@ -94,6 +94,16 @@ async def test_an_empty_dir_is_shared_by_the_pods_containers() -> None:
     assert (await run(runtime, pod, "a", ["sh", "-c", "echo hi > /shared/x"]))[0] == 0
     code, sink = await run(runtime, pod, "b", ["cat", "/data/x"])
     assert (code, sink.out) == (0, "hi\n")
+    # b mounts it readOnly
+    code, sink = await run(runtime, pod, "b", ["sh", "-c", "echo no > /data/y; mkdir /data/d; rm /data/x; touch /data/z"])
+    assert sink.err.splitlines() == ["sh: can't create /data/y: Read-only file system",
+                                     "mkdir: can't create directory '/data/d': Read-only file system",
+                                     "rm: can't remove '/data/x': Read-only file system",
+                                     "touch: /data/z: Read-only file system"]
+    code, sink = await run(runtime, pod, "b", ["tar", "cf", "-", "/etc/hostname"])
+    code, sink = await run(runtime, pod, "b", ["tar", "xf", "-", "-C", "/data"], stdin=sink.channels[1])
+    assert (code, sink.err) == (1, "tar: can't create 'etc/hostname': Read-only file system\n")
+    assert (await run(runtime, pod, "a", ["ls", "/shared"]))[1].out == "x\n"
 
 
 async def test_chroot_host_runs_commands_on_the_nodes_filesystem() -> None:

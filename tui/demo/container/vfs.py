@@ -50,22 +50,13 @@ class ProcessView:
                 return mount.fs, normpath(path[len(point):].lstrip("/"), mount.path)
         return None
 
-    def writable(self, path: str, cwd: str = "/") -> tuple[Filesystem, str] | None:
-        """Where writing `path` lands (the container's files, a volume, another container's root
-        through /proc/<pid>/root); None when its directory does not exist or is not writable."""
+    def read_only(self, path: str, cwd: str = "/") -> bool:
+        """Whether `path` is on a volume mounted `readOnly` (writes fail: Read-only file system)."""
         path = normpath(path, cwd)
-        parent, _, name = path.rpartition("/")
-        try:
-            resolved = self.resolve(parent or "/")
-        except PermissionDenied:
-            return None
-        if resolved is None or resolved.fs is None or resolved.synthetic is not None \
-                or resolved.synthetic_dir is not None or not resolved.fs.is_dir(resolved.path):
-            return None
         for point, mount in self.container.mounts.items():
-            if mount.read_only and (path == point or path.startswith(point.rstrip("/") + "/")):
-                return None
-        return resolved.fs, normpath(name, resolved.path)
+            if path == point or path.startswith(point.rstrip("/") + "/"):
+                return mount.read_only
+        return False
 
     def resolve(self, path: str, cwd: str = "/") -> Resolved | None:
         """None when the path does not exist; raises PermissionDenied for another user's /proc."""

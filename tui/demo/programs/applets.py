@@ -555,20 +555,30 @@ async def sort(ctx: Ctx) -> int:
 @command("mkdir")
 async def mkdir(ctx: Ctx) -> int:
     _, operands = split_flags(ctx.argv[1:])
+    status = 0
     for operand in operands:
+        if ctx.view.read_only(operand, ctx.cwd):
+            await ctx.err(f"mkdir: can't create directory '{operand}': Read-only file system\n")
+            status = 1
+            continue
         fs, path = ctx.files(operand)
         fs.mkdir(path)
-    return 0
+    return status
 
 
 @command("touch")
 async def touch(ctx: Ctx) -> int:
     _, operands = split_flags(ctx.argv[1:])
+    status = 0
     for operand in operands:
         fs, path = ctx.files(operand)
         if not fs.exists(path):
+            if ctx.view.read_only(operand, ctx.cwd):
+                await ctx.err(f"touch: {operand}: Read-only file system\n")
+                status = 1
+                continue
             fs.write(path, "")
-    return 0
+    return status
 
 
 @command("rm")
@@ -577,6 +587,10 @@ async def rm(ctx: Ctx) -> int:
     status = 0
     for operand in operands:
         fs, path = ctx.files(operand)
+        if fs.exists(path) and ctx.view.read_only(operand, ctx.cwd):
+            await ctx.err(f"rm: can't remove '{operand}': Read-only file system\n")
+            status = 1
+            continue
         if not fs.remove(path):
             await ctx.err(f"rm: can't remove '{operand}': No such file or directory\n")
             status = 1

@@ -257,6 +257,9 @@ async def _extract(ctx: Ctx, options: Options, base: str, list_only: bool) -> in
                     if extracted is not None:
                         await ctx.stdout.write(extracted.read())
                     continue
+                if ctx.view.read_only(normpath(name or ".", base)):
+                    await ctx.err(f"tar: can't create '{name}': Read-only file system\n")
+                    return 1
                 fs, target = _destination(ctx, base, name or ".")
                 if member.isdir():
                     fs.mkdir(target)

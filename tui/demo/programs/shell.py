@@ -683,6 +683,9 @@ class Shell:
             if op == ">&2":
                 stdout = stderr
                 continue
+            if target != "/dev/null" and op not in ("2>&1", ">&2") and self.ctx.view.read_only(target, self.cwd):
+                await stderr.write(f"sh: can't create {target}: Read-only file system\n".encode())
+                return 1
             sink: Output = NullOutput() if target == "/dev/null" else BufferOutput()
             if isinstance(sink, BufferOutput):
                 writes.append((target, sink, op.endswith(">>")))
