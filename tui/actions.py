@@ -99,6 +99,9 @@ ACTIONS: tuple[Action, ...] = (
            palette=("Retry now", "reconnect without waiting for the backoff")),
     Action("debug", "d", "Debug", "debug the selected pod: the debug form (mode, image, pre-flight, kubectl preview)",
            footer_rank=2, palette=("Debug selected pod…", "the debug form: mode, image, pre-flight, kubectl preview")),
+    Action("debug_node", "N", "Debug node", "debug the selected pod's node (or pick one): a pod in the host's "
+           "namespaces with the node's / at /host (kubectl debug node/NAME)", palette=("Debug node…",
+           "kubectl debug node/NAME: the node's processes and /host, with pre-flight")),
     Action("policy_audit", "P", "Policy audit",
            "policy audit: which debug containers the cluster admits for the pod (dry runs)",
            palette=("Policy audit of selected pod", "which debug containers the cluster admits, by dry runs")),

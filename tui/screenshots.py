@@ -31,7 +31,9 @@ from tui.kube.config import KubeConfig
 from tui.kube.requests import send
 from tui.paths import write_private_file
 from tui.screens.audit_log_screen import AuditLogScreen
+from tui.screens.confirm_modal import ConfirmModal
 from tui.screens.debug_followup import open_debug_form
+from tui.screens.node_debug_modal import open_node_debug
 from tui.screens.policy_audit_screen import PolicyAuditScreen
 from widgets.kubectl_preview import KubectlPreview
 
@@ -266,6 +268,36 @@ async def shot_logs(pilot: Pilot, out: Path) -> list[Path]:
     return [save(pilot, out, "logs-previous-120x40")]
 
 
+async def shot_node(pilot: Pilot, out: Path) -> list[Path]:
+    """`N` on the slim pod: the node debug modal (its node, pre-flight, kubectl preview), then Ctrl+S,
+    y, and the pane on the node debug pod: `ps` shows the node's processes, `ls /host` its files."""
+    app = _app(pilot)
+    await settle_browser(pilot, SLIM)
+    modal = open_node_debug(app.browser, seed=FORM_SEED)  # N, with a fixed name for the picture
+    if modal is None:
+        raise TimeoutError("no node debug modal")
+    await wait_for(pilot, lambda: app.screen is modal, "the node debug modal")
+    await wait_for(pilot, lambda: modal.nodes and modal.preflight_current, "the node pre-flight")
+    await pilot.pause(0.3)
+    first = save(pilot, out, "node-debug-120x40")
+    await pilot.press("ctrl+s")
+    await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), "the confirmation")
+    await pilot.press("y")
+    sessions = app.browser.sessions
+    await wait_for(pilot, lambda: sessions.panes and sessions.panes[-1].badge.state == "live", "the attach pane")
+    pane = sessions.panes[-1]
+    await wait_for(pilot, lambda: app.focused is pane.terminal, "the pane focused")
+    await wait_for(pilot, lambda: "#" in pane_text(pane), "the shell prompt")
+    await type_line(pilot, "ps")
+    await wait_for(pilot, lambda: "/usr/bin/kubelet" in "\n".join(pane.terminal.engine.all_text()),
+                   "the node's kubelet in ps")
+    await type_line(pilot, "ls /host")
+    await wait_for(pilot, lambda: "/ #" in pane_text(pane).rsplit("ls /host", 1)[-1], "ls /host, then the prompt")
+    await pilot.pause(0.3)
+    pane.terminal.flush_pending()
+    return [first, save(pilot, out, "node-debug-pane-ps")]
+
+
 # name -> (terminal size, shot); run in this order (the audit log shows what the others created)
 SHOTS: dict[str, tuple[tuple[int, int], Shot]] = {
     "browser-120x40": ((120, 40), shot_browser),
@@ -280,6 +312,7 @@ SHOTS: dict[str, tuple[tuple[int, int], Shot]] = {
     "audit-log": ((120, 40), shot_audit_log),
     "help": ((120, 40), shot_help),
     "logs": ((120, 40), shot_logs),
+    "node": ((120, 40), shot_node),
 }
 
 

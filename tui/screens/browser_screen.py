@@ -55,6 +55,7 @@ from tui.screens.debug_followup import (
     open_policy_audit,
 )
 from tui.screens.logs_screen import open_logs
+from tui.screens.node_debug_modal import open_node_debug
 from tui.screens.picker_modal import PickerModal
 from tui.screens.pod_actions import copy_pod_name, open_delete_pod, sort_table
 from tui.screens.pod_context import PodContextFeed
@@ -816,6 +817,9 @@ class BrowserScreen(Screen[None]):
 
     def action_debug(self) -> None:
         open_debug_form(self)
+
+    def action_debug_node(self) -> None:
+        open_node_debug(self)
 
     def action_policy_audit(self) -> None:
         open_policy_audit(self)

@@ -1,0 +1,82 @@
+"""`N` in the browser: debug the selected pod's node (real demo cluster, real app). The modal names
+the node, runs the pre-flight and previews kubectl's command; Ctrl+S asks (root on the node), then a
+pane attaches to the new pod, whose shell sees the node's processes and /host. A refusal stays in
+the modal with what to do."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from textual.widgets import Input, Select
+
+from helpers.browser import wait_for
+from helpers.debug_ui import SLIM, app_for, audit_entries, select
+from helpers.session_panes import panes, run_line, wait_badge
+from tui.demo.cluster import DemoCluster
+from tui.screens.confirm_modal import ConfirmModal
+from tui.screens.node_debug_modal import NodeDebugModal
+from widgets.kubectl_preview import KubectlPreview
+from widgets.preflight_list import PreflightList
+from widgets.terminal.terminal_view import TerminalView
+
+pytestmark = pytest.mark.usefixtures("private_files")  # Ephemera's config.toml and audit log under tmp_path
+
+NODE = "demo-node-1"
+
+
+async def _open(pilot: Any) -> NodeDebugModal:
+    await select(pilot, SLIM)
+    await pilot.press("N")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, NodeDebugModal), what="node debug modal")
+    modal = pilot.app.screen
+    assert isinstance(modal, NodeDebugModal)
+    await wait_for(pilot, lambda: modal.preflight_done == modal.preflight_generation > 0, timeout=30,
+                   what="pre-flight")
+    return modal
+
+
+def _reasons(app: Any) -> str:
+    return str(app.screen.query_one("#confirm-reasons").render())
+
+
+async def test_node_key_confirm_and_a_pane_on_the_node(demo_cluster: DemoCluster) -> None:
+    app = app_for(demo_cluster)
+    async with app.run_test(size=(120, 40)) as pilot:
+        modal = await _open(pilot)
+        assert modal.query_one("#node", Select).value == NODE  # the slim pod's node
+        assert modal.query_one(KubectlPreview).command.startswith(f"kubectl debug node/{NODE} -n default -it ")
+        checks = modal.query_one(PreflightList).text
+        assert "ok server dry run: admitted" in checks and "fail" not in checks
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="confirmation")
+        assert "host" in _reasons(app)  # root on the node: host namespaces, hostPath /
+        await pilot.press("y")
+        await wait_for(pilot, lambda: panes(pilot), timeout=20, what="a pane")
+        pane = panes(pilot)[-1]
+        assert pane.target.pod.startswith(f"node-debugger-{NODE}-") and pane.target.container == "debugger"
+        await wait_badge(pilot, pane, "live", timeout=20)
+        await wait_for(pilot, lambda: isinstance(app.focused, TerminalView), what="the terminal focused")
+        await run_line(pilot, pane, "ps", "/usr/bin/kubelet")  # the node's processes (hostPID)
+        await run_line(pilot, pane, "ls /host/etc", "os-release")  # the node's filesystem
+        entry = audit_entries()[-1]
+        assert entry.action == "node-debug-pod-created" and entry.ok and entry.pod == pane.target.pod
+
+
+async def test_a_baseline_namespace_is_refused_in_the_modal(demo_cluster: DemoCluster) -> None:
+    app = app_for(demo_cluster)
+    async with app.run_test(size=(120, 40)) as pilot:
+        modal = await _open(pilot)
+        field = modal.query_one("#namespace", Input)
+        field.value = "staging"
+        await wait_for(pilot, lambda: modal.preflight_current, timeout=30, what="pre-flight of staging")
+        checks = modal.query_one(PreflightList).text
+        assert "fail Pod Security: namespace 'staging' enforces baseline:latest" in checks
+        assert "pod-security.kubernetes.io/enforce=privileged" in checks
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="confirmation")
+        assert "pre-flight failed: Pod Security" in _reasons(app)
+        await pilot.press("y")  # anyway: the server refuses
+        await wait_for(pilot, lambda: "Refused: 403" in modal.error_text, timeout=20, what="the refusal")
+        assert "privileged" in modal.error_text
+        assert app.screen is modal and not panes(pilot)
