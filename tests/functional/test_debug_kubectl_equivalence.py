@@ -195,6 +195,20 @@ def test_command_env_pull_policy_and_stdin_only_are_kubectls_patch(cluster: Demo
     _check_ephemeral(kubectl, cluster, request, tmp_path)
 
 
+@pytest.mark.parametrize("mode", [Mode.TARGET, Mode.COPY])
+def test_a_durable_debugger_is_kubectls_debug_with_the_keepalive_command(cluster: DemoCluster, kubectl: str,
+                                                                         tmp_path: Path, mode: Mode) -> None:
+    """Durable is Ephemera's choice, not kubectl's default; its preview is `kubectl debug ... -- sh -c
+    '<keep-alive>'` without -it, and kubectl builds the same debugger from it."""
+    request = DebugRequest(namespace="default", pod=SLIM, mode=mode, durable=True, container_name=f"keeper-{mode}",
+                           target="app" if mode is Mode.TARGET else None,
+                           copy=CopyOptions(name="slim-durable") if mode is Mode.COPY else CopyOptions())
+    planned = plan(request, _pod(cluster, SLIM))
+    assert "-it" not in planned.kubectl_command and planned.kubectl_command[-3:-1] == ["sh", "-c"]
+    assert any("kubectl exec -it" in note for note in planned.kubectl_notes)
+    (_check_copy if mode is Mode.COPY else _check_ephemeral)(kubectl, cluster, request, tmp_path)
+
+
 @pytest.mark.parametrize("profile", list(Profile))
 def test_copy_profiles_are_kubectls_copy(cluster: DemoCluster, kubectl: str, tmp_path: Path,
                                          profile: Profile) -> None:

@@ -64,6 +64,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     flag("--cap-drop", action="append", default=[], metavar="CAP", help="drop a capability")
     flag("--target-fs", action="store_true",
          help="start the shell in the target's root filesystem (debugger tools stay on PATH)")
+    flag("--durable", action="store_true",
+         help="durable debugger: a keep-alive main process, shells by exec (several at once; exit never "
+              "ends the debugger) instead of kubectl's attach to the main process")
     flag("--dry-run", action="store_true",
          help="print the exact HTTP requests as JSON and send nothing")
     flag("--force", action="store_true", help="go on even when a pre-flight check fails")

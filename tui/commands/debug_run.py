@@ -151,7 +151,7 @@ def build_request(args: argparse.Namespace, namespace: str) -> DebugRequest:
     if problems:
         raise PlanError("; ".join(problems))
     return replace(request, mounts=mounts, overrides=overrides, custom=_read_custom(args.custom),
-                   target_fs=bool(args.target_fs))
+                   target_fs=bool(args.target_fs), durable=bool(getattr(args, "durable", False)))
 
 
 def print_checks(checks: list[Check], *, quiet: bool = False, out: Any = None) -> None:
@@ -305,9 +305,9 @@ def _debug(connection: ClusterConnection, request: DebugRequest, args: argparse.
     quiet = bool(args.quiet)
     facts = gather_facts(connection, request, attach=attach)
     existing = reusable_container(facts.pod, request)
-    if existing and (args.reuse or _offer_reuse(existing, attach)):
+    if existing and (args.reuse or _offer_reuse(existing, attach, durable=request.durable)):
         return _finish(connection, request.namespace, request.pod, existing, args, attach=attach,
-                       tty_mode=request.tty)
+                       tty_mode=request.tty, durable=Durable() if request.durable else None)
     checks = run_checks(facts)
     if not quiet:
         print(wrap(f"pre-flight for {request.namespace}/{request.pod} ({request.mode.value}, "
@@ -370,8 +370,9 @@ def _debug(connection: ClusterConnection, request: DebugRequest, args: argparse.
     if not outcome.running:
         return _not_running(connection, result.namespace, result.pod_name, result.container, outcome,
                             result.created_pods, args.cli_flags)
+    durable = Durable(tuple(debug_plan.shell_command or ())) if debug_plan.durable else None
     return _finish(connection, result.namespace, result.pod_name, result.container, args, attach=attach,
-                   tty_mode=request.tty, created=result.created_pods, stdin=request.stdin)
+                   tty_mode=request.tty, created=result.created_pods, stdin=request.stdin, durable=durable)
 
 
 @dataclass
@@ -427,11 +428,12 @@ def _audit_log(args: argparse.Namespace) -> AuditLog:
     return log
 
 
-def _offer_reuse(existing: str, attach: bool) -> bool:
+def _offer_reuse(existing: str, attach: bool, *, durable: bool = False) -> bool:
     if not attach or not terminal_is_interactive():
         return False
-    answer = input(f"debug container {existing!r} of the same image and mode is running: attach to it "
-                   "instead of adding another? [Y/n] ").strip().lower()
+    what = (f"durable debugger {existing!r} of the same image and mode is running: open a shell in it"
+            if durable else f"debug container {existing!r} of the same image and mode is running: attach to it")
+    answer = input(f"{what} instead of adding another? [Y/n] ").strip().lower()
     return answer in ("", "y", "yes")
 
 
@@ -480,8 +482,22 @@ def _print_logs(connection: ClusterConnection, namespace: str, pod: str, contain
         sys.stdout.write(data.decode("utf-8", "replace"))
 
 
+@dataclass(frozen=True)
+class Durable:
+    """A durable debugger (`tui.debug.durable`): shells by exec of `shell` (empty: bash, else sh)."""
+
+    shell: tuple[str, ...] = ()
+
+    def exec_lines(self, namespace: str, pod: str, container: str, flags: Sequence[str] = ()) -> list[str]:
+        where = left_running.container_args(namespace, pod, container, flags)
+        shell = shlex.join(self.shell or ("sh",))
+        return [f"  kubectl exec -it {where} -- {shell}    (as many shells as you like; exit ends only that one)",
+                f"  or in ephemera: select pod {namespace}/{pod} and press {attach_key()} (a shell in {container})"]
+
+
 def _finish(connection: ClusterConnection, namespace: str, pod: str, container: str, args: argparse.Namespace,
-            *, attach: bool, tty_mode: bool, created: list[str] | None = None, stdin: bool = True) -> int:
+            *, attach: bool, tty_mode: bool, created: list[str] | None = None, stdin: bool = True,
+            durable: Durable | None = None) -> int:
 
     quiet = bool(args.quiet)  # -q: kubectl's -q prints no informational message, only problems
     if not quiet:
@@ -489,7 +505,7 @@ def _finish(connection: ClusterConnection, namespace: str, pod: str, container: 
     if attach and terminal_is_interactive():
         if args.raw_attach:
             code = _raw_attach(connection, namespace, pod, container, quiet=bool(args.quiet), tty_mode=tty_mode,
-                               flags=args.cli_flags)
+                               flags=args.cli_flags, durable=durable)
             if code:
                 _report_created(namespace, created or [], args.cli_flags)
             return code
@@ -499,9 +515,11 @@ def _finish(connection: ClusterConnection, namespace: str, pod: str, container: 
         from tui.commands.debug_tui import run_debug_tui
 
         code = run_debug_tui(args.kubeconfig_object, context=getattr(args, "context", None), namespace=namespace,
-                             pod=pod, container=container, audit_log=_audit_log(args))
+                             pod=pod, container=container, audit_log=_audit_log(args),
+                             exec_shell=None if durable is None else durable.shell)
         if not quiet:
-            print_best_effort(_after_session(connection, namespace, pod, container, args.cli_flags), sys.stdout)
+            print_best_effort(_after_session(connection, namespace, pod, container, args.cli_flags,
+                                             durable=durable), sys.stdout)
         return code
     if attach:  # asked to attach, but there is no terminal: a warning, on stderr under -q
         out = sys.stderr if quiet else sys.stdout
@@ -511,20 +529,27 @@ def _finish(connection: ClusterConnection, namespace: str, pod: str, container: 
         return 0
     else:
         out = sys.stdout
-        print("attach with:" if stdin else "follow it with:")
-    for line in attach_lines(namespace, pod, container, stdin=stdin, flags=args.cli_flags, attach_key=attach_key()):
+        print("open shells with:" if durable else "attach with:" if stdin else "follow it with:")
+    lines = (durable.exec_lines(namespace, pod, container, args.cli_flags) if durable is not None
+             else attach_lines(namespace, pod, container, stdin=stdin, flags=args.cli_flags, attach_key=attach_key()))
+    for line in lines:
         print(line, file=out)
     return 0
 
 
 def _after_session(connection: ClusterConnection, namespace: str, pod: str, container: str,
-                   flags: Sequence[str] = (), *, detached: bool = False, exit_code: int | None = None) -> str:
+                   flags: Sequence[str] = (), *, detached: bool = False, exit_code: int | None = None,
+                   durable: Durable | None = None) -> str:
     """One line once the session is over (the TUI left, or a raw attach ended): `detached` (Ctrl+]):
     the process keeps running; else what the container's state says (or `exit_code`, the exit
     status the stream reported before the kubelet did): it keeps running, or it has ended and an
     ephemeral container cannot be restarted, or the kubelet restarts a regular one (a copy's)."""
 
     where = left_running.container_args(namespace, pod, container, flags)
+    if durable is not None:  # the shells were exec'd: the keep-alive goes on whatever they did
+        shell = shlex.join(durable.shell or ("sh",))
+        return (f"durable debugger {container} keeps running in {namespace}/{pod}: another shell with "
+                f"`kubectl exec -it {where} -- {shell}` or {attach_key()} on the pod in ephemera")
     reattach = f"re-attach with `kubectl attach -it {where}` or {attach_key()} on the pod in ephemera"
     if detached:
         return f"detached from {container} in {namespace}/{pod}; it keeps running: {reattach}"
@@ -551,11 +576,14 @@ def _after_session(connection: ClusterConnection, namespace: str, pod: str, cont
 
 
 def _raw_attach(connection: ClusterConnection, namespace: str, pod: str, container: str, *, quiet: bool,
-                tty_mode: bool, flags: Sequence[str] = ()) -> int:
+                tty_mode: bool, flags: Sequence[str] = (), durable: Durable | None = None) -> int:
 
     if not quiet:
         print("If you don't see a command prompt, try pressing enter. (Ctrl+] detaches)")
-    end = raw_attach(connection, namespace, pod, container, tty_mode=tty_mode)
+    if durable is not None:  # a shell exec'd into the keep-alive (tty: the shell is interactive)
+        end = raw_attach(connection, namespace, pod, container, tty_mode=True, command=durable.shell or ("sh",))
+    else:
+        end = raw_attach(connection, namespace, pod, container, tty_mode=tty_mode)
     if end.status.state == "failed":
         print()
         _err(end.status.message)
@@ -565,5 +593,6 @@ def _raw_attach(connection: ClusterConnection, namespace: str, pod: str, contain
         if end.status.state == "lost":
             print(end.status.message)
         print(_after_session(connection, namespace, pod, container, flags, detached=end.detached,
-                             exit_code=end.status.exit_code if end.status.state == "ended" else None))
+                             exit_code=end.status.exit_code if end.status.state == "ended" else None,
+                             durable=durable))
     return 0

@@ -4,7 +4,8 @@
 `raw_attach(conn, namespace, pod, container)` puts the terminal in raw mode, wires stdin to the
 session, output to stdout and SIGWINCH to resizes, and returns how it ended (`RawAttachEnd`: the
 session's final status, and whether the user detached). Ctrl+] detaches (the process keeps running;
-re-attach later).
+re-attach later). `command=`: exec that command instead (a durable debugger's shell, `ephemera debug
+--durable --raw-attach`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import sys
 import termios
 import threading
 import tty
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,7 +42,7 @@ def terminal_is_interactive() -> bool:
 
 
 def raw_attach(conn: ClusterConnection, namespace: str, pod: str, container: str, *,
-               tty_mode: bool = True) -> RawAttachEnd:
+               tty_mode: bool = True, command: Sequence[str] | None = None) -> RawAttachEnd:
     """Attach in the current terminal until the process ends, the connection drops or Ctrl+]."""
     done = threading.Event()
     out = sys.stdout.buffer
@@ -55,6 +57,7 @@ def raw_attach(conn: ClusterConnection, namespace: str, pod: str, container: str
 
     cols, rows = shutil.get_terminal_size((80, 24))
     session = AttachSession(conn, namespace, pod, container, tty=tty_mode, stdin=True,
+                            kind="exec" if command else "attach", command=command,
                             on_output=on_output, on_status=on_status, cols=cols, rows=rows)
     fd = sys.stdin.fileno()
     saved = termios.tcgetattr(fd)

@@ -22,6 +22,12 @@ Requests: `POST /api/v1/namespaces/NS/pods`, plus `DELETE` of the original with 
 would print, and whether the UI must ask for confirmation (root on the node, see
 `tui.debug.confirmation`; replace).
 Invalid requests raise `PlanError`.
+
+`durable` (`tui.debug.durable`): the debugger's command is the keep-alive, without stdin or tty
+(kubectl's `--attach=false` shape: nothing attaches to it); `DebugPlan.durable` says so and
+`DebugPlan.shell_command` is what each shell execs (the target filesystem helper's script with
+`target_fs`, else None: the session's shell fallback, bash then sh). The kubectl equivalent is the
+same `kubectl debug` with `-- sh -c '<keep-alive>'`, and a note gives the `kubectl exec` for shells.
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ from typing import Any, Literal
 
 from tui.debug.confirmation import root_equivalent_reasons
 from tui.debug.custom import merge_custom
+from tui.debug.durable import KEEPALIVE_COMMAND, exec_hint, image_warning
 from tui.debug.errors import PlanError
 from tui.debug.kubectl_command import CUSTOM_FILE, build_kubectl_command
 from tui.debug.legacy import legacy_requests
@@ -80,6 +87,8 @@ class DebugPlan:
     pod_copy: dict[str, Any] | None = None
     target_fs: TargetFsHelper | None = None
     api: ApiFlavor = "current"
+    durable: bool = False  # keep-alive main process: shells by exec (`shell_command`), never attach
+    shell_command: list[str] | None = None  # durable: what a shell execs (None: bash, else sh)
 
     @property
     def requires_confirmation(self) -> bool:
@@ -151,6 +160,12 @@ def _validate(request: DebugRequest) -> None:
             raise PlanError(
                 "the target filesystem helper needs a shared PID namespace: use target or copy mode"
             )
+    if request.durable:
+        if request.command:
+            raise PlanError("a durable debugger runs its own keep-alive: leave the command empty "
+                            "(shells come by exec)")
+        if not request.image:
+            raise PlanError("a durable debugger needs --image (an image with sh and sleep)")
 
 
 def _env_list(request: DebugRequest) -> list[dict[str, str]]:
@@ -188,6 +203,7 @@ class _Extras:
     mounts: tuple[Any, ...]
     target_fs: TargetFsHelper | None
     custom: dict[str, Any] | None
+    durable: bool = False  # the target-fs script is the shells' command, not the container's
 
 
 def _finish_container(
@@ -203,7 +219,7 @@ def _finish_container(
         raise PlanError(f"container {name!r} not found in the planned pod")
     apply_security_overrides(container, extras.overrides)
     apply_mounts(container, extras.mounts, pod, ephemeral=ephemeral)
-    if extras.target_fs is not None:
+    if extras.target_fs is not None and not extras.durable:
         container["command"] = list(extras.target_fs.command)
         container.pop("args", None)
     before_custom = copy.deepcopy(container)
@@ -278,6 +294,8 @@ def plan(
     """
     _validate(request)
     request = replace(request, profile=Profile(request.profile), mode=Mode(request.mode))
+    if request.durable:  # the keep-alive, nothing attaches to it (kubectl's --attach=false shape)
+        request = replace(request, command=KEEPALIVE_COMMAND, args_only=False, stdin=False, tty=False)
     if request.mode is Mode.COPY:
         return _plan_copy(
             request, pod, now=now, rng=rng, existing_pod_names=existing_pod_names,
@@ -289,7 +307,24 @@ def plan(
 
 
 def _extras_for(request: DebugRequest, target_fs: TargetFsHelper | None) -> _Extras:
-    return _Extras(request.overrides, request.mounts, target_fs, request.custom)
+    return _Extras(request.overrides, request.mounts, target_fs, request.custom, request.durable)
+
+
+def _durable_parts(request: DebugRequest, target_fs: TargetFsHelper | None, namespace: str, pod_name: str,
+                   container_name: str, notes: list[str], warnings: list[str]) -> list[str] | None:
+    """Notes and warnings of a durable plan; the shells' exec command (None: bash, else sh)."""
+    if not request.durable:
+        return None
+    shell = list(target_fs.command) if target_fs is not None else None
+    notes.append(
+        "durable debugger (Ephemera's choice, not kubectl's default of attaching to the main process): "
+        "the command above only keeps it alive; open shells with "
+        f"`{exec_hint(namespace, pod_name, container_name, shell or ('sh',))}`"
+    )
+    warning = image_warning(request.image)
+    if warning:
+        warnings.append(warning)
+    return shell
 
 
 def _build_ephemeral(
@@ -357,7 +392,8 @@ def _plan_ephemeral(
         ]
 
     kubectl = _kubectl_equivalent(
-        request, container=container, before_custom=before_custom, target_fs=target_fs,
+        request, container=container, before_custom=before_custom,
+        target_fs=None if request.durable else target_fs,
         container_name=name, copy_name=None, include_namespace=include_namespace,
         custom_file=custom_file,
         rebuild=lambda r: _build_ephemeral(r, pod, name, _extras_for(r, None))[1],
@@ -365,6 +401,7 @@ def _plan_ephemeral(
     _warn_non_root_pod(pod, container, warnings)
     if target_fs is not None:
         _target_fs_warnings(container, pod, warnings)
+    shell = _durable_parts(request, target_fs, namespace, pod_name, name, kubectl.notes, warnings)
     if api == "legacy":
         warnings.append(
             "this server predates Kubernetes 1.22: using the legacy EphemeralContainers API, "
@@ -385,6 +422,8 @@ def _plan_ephemeral(
         confirmation_reasons=_confirmations(request, debug_pod, container),
         target_fs=target_fs,
         api=api,
+        durable=request.durable,
+        shell_command=shell,
     )
 
 
@@ -610,7 +649,8 @@ def _plan_copy(
         )
 
     kubectl = _kubectl_equivalent(
-        request, container=container, before_custom=before_custom, target_fs=target_fs,
+        request, container=container, before_custom=before_custom,
+        target_fs=None if request.durable else target_fs,
         container_name=name, copy_name=copy_name, include_namespace=include_namespace,
         custom_file=custom_file,
         rebuild=lambda r: _build_copy(r, pod, copy_name, rng, _extras_for(r, None), fixed_name=name)[2],
@@ -629,6 +669,7 @@ def _plan_copy(
         _warn_non_root_pod(copied, container, warnings)
         if target_fs is not None:
             _target_fs_warnings(container, copied, warnings)
+    shell = _durable_parts(request, target_fs, namespace, copy_name, name, notes, warnings)
     return DebugPlan(
         request=request,
         namespace=namespace,
@@ -644,4 +685,6 @@ def _plan_copy(
         confirmation_reasons=_confirmations(request, copied, container),
         pod_copy=copied,
         target_fs=target_fs,
+        durable=request.durable,
+        shell_command=shell,
     )

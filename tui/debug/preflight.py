@@ -25,6 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from tui.debug.durable import is_durable
 from tui.debug.planner import DebugPlan
 from tui.debug.profiles import find_container
 from tui.debug.request import DebugRequest, Mode, Profile
@@ -190,9 +191,17 @@ def access_questions(request: DebugRequest, *, attach: bool = True) -> list[Acce
     else:
         questions.append(AccessQuestion("patch", "pods", "ephemeralcontainers",
                                         why="to add an ephemeral container"))
+    if request.durable:  # shells by exec into the keep-alive, never attach
+        questions += [
+            AccessQuestion("get", "pods", "exec", required=attach, why="to exec shells (the upgrade is a GET)"),
+            AccessQuestion("create", "pods", "exec", required=attach, why="to exec shells (checked since 1.35)"),
+        ]
+    else:
+        questions += [
+            AccessQuestion("get", "pods", "attach", required=attach, why="to attach (the WebSocket upgrade is a GET)"),
+            AccessQuestion("create", "pods", "attach", required=attach, why="to attach (checked since 1.35)"),
+        ]
     questions += [
-        AccessQuestion("get", "pods", "attach", required=attach, why="to attach (the WebSocket upgrade is a GET)"),
-        AccessQuestion("create", "pods", "attach", required=attach, why="to attach (checked since 1.35)"),
         AccessQuestion("get", "pods", "log", required=False, why="to read the debugger's output if it exits"),
     ]
     return questions
@@ -651,12 +660,16 @@ def normalized_image(image: str | None) -> str:
 
 def reusable_container(pod: dict[str, Any] | None, request: DebugRequest) -> str | None:
     """A running ephemeral container of the same image and mode with stdin (to attach to instead
-    of adding another, since ephemeral containers can never be removed), or None."""
+    of adding another, since ephemeral containers can never be removed), or None. A durable
+    request finds a durable debugger of that image and mode (shells by exec, no stdin needed);
+    a plain one never offers a durable debugger (its main process is only the keep-alive)."""
     if pod is None or request.mode is Mode.COPY:
         return None
     spec = pod.get("spec") or {}
     for container in reversed(spec.get("ephemeralContainers") or []):
-        if normalized_image(container.get("image")) != normalized_image(request.image) or not container.get("stdin"):
+        if normalized_image(container.get("image")) != normalized_image(request.image):
+            continue
+        if is_durable(container) != request.durable or not (request.durable or container.get("stdin")):
             continue
         target = container.get("targetContainerName")
         wanted = request.target if request.mode is Mode.TARGET else None
@@ -671,6 +684,12 @@ def _reuse_check(facts: PreflightFacts) -> list[Check]:
     existing = reusable_container(facts.pod, facts.request)
     if existing is None:
         return []
+    if facts.request.durable:
+        return [Check("reuse", "info",
+                      f"durable debugger {existing!r} ({facts.request.image}, same mode) is already running "
+                      "in this pod; ephemeral containers can never be removed",
+                      f"open a shell in it instead: pass --reuse (or kubectl exec -it {facts.request.pod} "
+                      f"-c {existing} -n {facts.request.namespace} -- sh)")]
     return [Check("reuse", "info",
                   f"debug container {existing!r} ({facts.request.image}, same mode) is already running "
                   "in this pod; ephemeral containers can never be removed",

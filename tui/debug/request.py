@@ -8,8 +8,9 @@ A `DebugRequest` holds every choice of the debug form / `ephemera debug` command
   (with `args_only` like kubectl's `--arguments-only`), `env`, `image_pull_policy`, `stdin`, `tty`;
 - `profile` (kubectl's `--profile`, default `general`) and, for copies, the keep flags;
 - beyond kubectl: `overrides` (`SecurityOverrides`), `mounts` (`VolumeMount` of existing pod
-  volumes), `custom` (a partial container spec merged last, like `--custom`) and `target_fs`
-  (start the shell in the target's root filesystem, see `tui.debug.target_fs`).
+  volumes), `custom` (a partial container spec merged last, like `--custom`), `target_fs`
+  (start the shell in the target's root filesystem, see `tui.debug.target_fs`) and `durable`
+  (a keep-alive main process, shells by exec: see `tui.debug.durable`).
 
 `tui.debug.planner.plan(request, pod)` turns it into the exact HTTP requests.
 """
@@ -135,3 +136,4 @@ class DebugRequest:
     custom: dict[str, Any] | None = None  # partial container spec (see tui.debug.custom)
     target_fs: bool = False  # start the shell in the target's root filesystem
     target_fs_container: str | None = None  # COPY mode: whose root (default: first container)
+    durable: bool = False  # keep-alive main process, shells by exec (not kubectl's attach)

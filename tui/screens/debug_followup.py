@@ -7,7 +7,8 @@ and message, e.g. `ImagePullBackOff: ...`), and a thread worker waits for the co
 (`tui.kube.debug_runner.wait_for_container`): once it runs (or ran) the image is remembered for
 the form's suggestions (one that cannot be pulled is not); Running opens the attach pane through
 `app.open_session` when the app has it (else a notice says how to attach); Terminated shows the
-exit code and the logs in that pane (without panes: the exit code and how to read the logs); an
+exit code and the logs in that pane (without panes: the exit code and how to read the logs); a durable debugger (`tui.debug.durable`) gets an exec pane
+of its shell instead of the attach pane (also when reused); an
 image that cannot be pulled is reported once (`describe_image_problem`: the kubelet's reason and
 message, what to check, and that an ephemeral container stays but costs nothing); another stuck
 container (config error...) with its message.
@@ -83,10 +84,14 @@ def attach_notice(namespace: str, pod: str, container: str, flags: Sequence[str]
             f"`kubectl attach -it {container_args(namespace, pod, container, flags)}`")
 
 
-def open_attach(browser: BrowserScreen, namespace: str, pod: str, container: str) -> None:
-    """The attach pane when the app has one (issue 5), else how to attach."""
+def open_attach(browser: BrowserScreen, namespace: str, pod: str, container: str, *,
+                durable: bool = False, shell: Sequence[str] = ()) -> None:
+    """The attach pane when the app has one (issue 5), else how to attach; `durable`: an exec pane
+    of `shell` (empty: bash, else sh), the keep-alive is not worth attaching to."""
     open_session = getattr(browser.app, "open_session", None)
-    if callable(open_session):
+    if callable(open_session) and durable:
+        open_session(namespace, pod, container, kind="exec", command=list(shell) or None)
+    elif callable(open_session):
         open_session(namespace, pod, container, kind="attach")
     else:
         browser.notify(attach_notice(namespace, pod, container, browser.cli_flags()), timeout=15)
@@ -98,7 +103,8 @@ def debug_started(browser: BrowserScreen, started: DebugStarted | None) -> None:
     browser.select_pod((started.namespace, started.pod))
     browser.inspector.follow_end_of(started.namespace, started.pod)  # the new debugger: the last section
     if started.reused:
-        open_attach(browser, started.namespace, started.pod, started.container)
+        open_attach(browser, started.namespace, started.pod, started.container, durable=started.durable,
+                    shell=started.shell)
         return
     where = f"{started.namespace}/{started.pod}"
     what = f"copy {where} with {started.container}" if started.mode == "copy" else f"{started.container} in {where}"
@@ -172,7 +178,7 @@ def container_followed(browser: BrowserScreen, message: ContainerFollowed) -> No
         browser.notify(f"Stopped following {container}: {message.error}.{leftover_note(started)}",
                        severity="error", timeout=20)
     elif outcome.state == "running":
-        open_attach(browser, namespace, pod, container)
+        open_attach(browser, namespace, pod, container, durable=started.durable, shell=started.shell)
     elif outcome.state == "terminated":
         if callable(getattr(browser.app, "open_session", None)):
             open_attach(browser, namespace, pod, container)  # the pane shows the logs

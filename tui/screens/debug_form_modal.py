@@ -4,7 +4,9 @@ Fields: mode (with what each mode lets you see), target (only when the mode has 
 copy's target-filesystem helper; shared network has none), image (recent images suggested), image
 pull policy (default from the settings' `debug.pull_policy`), profile, name, command, env, mounts of
 the pod's volumes, a custom partial container spec (JSON/YAML, merged last like `--custom`),
-security overrides, copy options and the target-filesystem helper. Every change re-plans locally (no I/O) and updates the `kubectl debug`
+security overrides, copy options, the target-filesystem helper and the session choice: attach to
+the main process (kubectl's behaviour, the default) or durable (a keep-alive main process, shells
+by exec: `tui.debug.durable`). Every change re-plans locally (no I/O) and updates the `kubectl debug`
 preview, the plan's warnings and the reuse offer at once; the pre-flight (RBAC, Pod Security, the
 server's dry run...) runs in a thread worker on open and 0.4 s after the last change.
 
@@ -63,7 +65,7 @@ NARROW_WIDTH = 118
 COMMON_IMAGES = ("busybox", "busybox:1.36", "alpine", "nicolaka/netshoot", "ubuntu", "debian")
 MODE_IDS = {Mode.SHARED_NETWORK: "mode-shared-network", Mode.TARGET: "mode-target", Mode.COPY: "mode-copy"}
 CHECKBOX_FIELDS = ("privileged", "run-as-non-root", "same-node", "keep-labels", "keep-annotations",
-                   "keep-liveness", "keep-readiness", "keep-startup", "replace", "target-fs")
+                   "keep-liveness", "keep-readiness", "keep-startup", "replace", "target-fs", "durable")
 INPUT_FIELDS = ("image", "name", "command", "env", "mounts", "run-as-user", "run-as-group", "cap-add",
                 "cap-drop", "copy-name", "set-image")
 
@@ -79,6 +81,8 @@ class DebugStarted:
     reused: bool = False
     source_pod: str = ""
     image: str = ""  # remembered for the form's suggestions once the container runs
+    durable: bool = False  # a durable debugger: shells by exec of `shell` (empty: bash, else sh)
+    shell: tuple[str, ...] = ()
 
 
 def target_choices(pod: dict[str, Any]) -> list[tuple[str, str]]:
@@ -272,6 +276,11 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
                     yield _field("caps drop", Input(placeholder="ALL", id="cap-drop", compact=True))
                     yield BoxCheckbox("target filesystem: shell in its root",
                                    id="target-fs", compact=True)
+                    durable = BoxCheckbox("durable: keep-alive + exec shells (off: attach to the main "
+                                          "process, kubectl's way)", id="durable", compact=True)
+                    durable.tooltip = ("on: the debugger's main process only keeps it alive; every shell is an "
+                                       "exec into it, several at once, and exit never ends the debugger")
+                    yield durable
                     with Vertical(id="copy-options"):
                         yield Static("copy options", classes="section")
                         # short enough for the field at 120 columns; the default in full is its tooltip
@@ -352,6 +361,7 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
             keep_startup=checked("keep-startup"),
             replace=checked("replace"),
             target_fs=checked("target-fs"),
+            durable=checked("durable"),
             pull_policy=pull if isinstance(pull, str) else None,
             custom=text("custom"),
         )
@@ -437,7 +447,9 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
         if container:
             offer.append(f"↺ {container} ({self.request.image if self.request else ''}, same mode) is already "
                          "running in this pod: ", style="")
-            offer.append(f"{key_label(REUSE_KEY)} attaches to {container} instead", style="bold")
+            durable = self.request is not None and self.request.durable
+            offer.append(f"{key_label(REUSE_KEY)} {'opens a shell in' if durable else 'attaches to'} {container} "
+                         "instead", style="bold")
             offer.append(" (ephemeral containers can never be removed)", style="dim")
         _show(self.query_one("#reuse-offer", Static), offer)
 
@@ -589,8 +601,11 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
         if creation.ok and request is not None:
             execution = creation.execution
             assert execution is not None
+            planned = creation.plan
             self.dismiss(DebugStarted(execution.namespace, execution.pod_name, execution.container,
-                                      request.mode, source_pod=self.pod_name, image=request.image or ""))
+                                      request.mode, source_pod=self.pod_name, image=request.image or "",
+                                      durable=request.durable,
+                                      shell=tuple(planned.shell_command or ()) if planned is not None else ()))
             return
         self._set_status(Text(""))
         if creation.plan_error:
@@ -636,8 +651,9 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
         if not self.reusable:
             self.app.notify("No running debugger of this image and mode to reuse", severity="warning")
             return
+        durable = self.request is not None and self.request.durable
         self.dismiss(DebugStarted(self.namespace, self.pod_name, self.reusable, self.mode, reused=True,
-                                  source_pod=self.pod_name))
+                                  durable=durable, source_pod=self.pod_name))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

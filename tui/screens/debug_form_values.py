@@ -61,6 +61,7 @@ class FormValues:
     keep_startup: bool = False
     replace: bool = False
     target_fs: bool = False
+    durable: bool = False  # keep-alive main process, shells by exec (not kubectl's attach)
     pull_policy: str | None = None  # None: the cluster's default (kubectl's --image-pull-policy unset)
     custom: str = ""  # a partial container spec, JSON or YAML (flow style on one line), merged last
 
@@ -142,5 +143,6 @@ def request_from_values(namespace: str, pod: str, values: FormValues) -> DebugRe
         overrides=overrides,
         mounts=mounts,
         target_fs=values.target_fs and mode is not Mode.SHARED_NETWORK,
+        durable=values.durable,
         **extra,
     )

@@ -1,4 +1,6 @@
 """The browser's session keys: `a` attaches to an ephemeral container, `s` opens a shell.
+`a` on a durable debugger (`tui.debug.durable`: its main process only keeps it alive) opens a shell
+in it instead: each `a` there is one more shell (its pane, or a new one when that pane is live).
 
 Which container: the only candidate (`tui.pods.sessions`), else a small picker (the newest running
 ephemeral container, or the pod's default container, highlighted). The panes themselves are
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from tui.debug.durable import durable_container_names
 from tui.keymap import key_for
 from tui.pods.facts import ContainerEntry
 from tui.pods.sessions import attach_candidates, shell_candidates
@@ -82,6 +85,9 @@ def _open_for_selected(browser: BrowserScreen, kind: str) -> None:
         return
 
     def open_container(container: str) -> None:
+        if kind == "attach" and container in durable_container_names(pod):
+            open_pane(browser, namespace, name, container, kind="exec", another=True)
+            return
         open_pane(browser, namespace, name, container, kind=kind)
 
     if direct:
@@ -103,8 +109,9 @@ def _pick(browser: BrowserScreen, title: str, entries: list[ContainerEntry], def
 
 
 def open_pane(browser: BrowserScreen, namespace: str, pod: str, container: str, *, kind: str = "attach",
-              command: list[str] | None = None) -> None:
-    """Open (or show) the pane of a container in the browser's session area."""
+              command: list[str] | None = None, another: bool = False) -> None:
+    """Open (or show) the pane of a container in the browser's session area (`another`: one more
+    exec pane when its pane is a live exec session, see `SessionTabs.open`)."""
     connection = browser.connection
     if connection is None:
         browser.notify("Not connected to a cluster: cannot open a session", severity="error")
@@ -117,4 +124,5 @@ def open_pane(browser: BrowserScreen, namespace: str, pod: str, container: str, 
         kind=kind,  # type: ignore[arg-type]
         command=command,
         pod_object=browser.pod((namespace, pod)),
+        another=another,
     )

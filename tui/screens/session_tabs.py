@@ -262,9 +262,14 @@ class SessionTabs(Vertical):
         kind: SessionKind = "attach",
         command: Sequence[str] | None = None,
         pod_object: dict[str, Any] | None = None,
+        another: bool = False,
     ) -> SessionPane:
-        """Show the pane of this container, creating it (and its session) when there is none."""
+        """Show the pane of this container, creating it (and its session) when there is none.
+        `another`: one more exec pane when this container's pane is a live exec session (a durable
+        debugger serves several shells at once)."""
         existing = self.find(namespace, pod, container)
+        if another and existing is not None and existing.kind == "exec" and existing.badge.state == "live":
+            existing = None
         if existing is not None:
             if existing.can_reattach and existing.badge.state in ("lost", "failed"):
                 existing.reattach()

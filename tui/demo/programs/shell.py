@@ -1057,8 +1057,16 @@ async def _help(shell: Shell, ctx: Ctx) -> int:
     return 0
 
 
+async def _no_jobs(shell: Shell, ctx: Ctx) -> int:
+    """`trap` and `wait`: the simulated shell has no signals and no background jobs (`&` runs the
+    command in the foreground), so there is nothing to trap or wait for; both succeed quietly, as a
+    durable debugger's keep-alive (`trap 'exit 0' TERM INT; ... sleep 3600 & wait $!`) needs."""
+    del shell, ctx
+    return 0
+
+
 BUILTINS = {
     "cd": _cd, "pwd": _pwd, "echo": _echo, "export": _export, "unset": _unset, "exit": _exit,
     "true": _true, "false": _false, ":": _true, "type": _type, "history": _history, "help": _help,
-    "exec": _exec, "break": _break, "continue": _break,
+    "exec": _exec, "break": _break, "continue": _break, "trap": _no_jobs, "wait": _no_jobs,
 }
