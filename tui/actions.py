@@ -115,6 +115,8 @@ ACTIONS: tuple[Action, ...] = (
            palette=("Container logs…", "a container's log: follow, timestamps, wrap, search, save, copy")),
     Action("previous_logs", "p", "Previous logs", "logs of a container's previous run (the crash's output)",
            palette=("Previous run's logs…", "the log of the run before the last restart (kubectl logs -p)")),
+    Action("yaml", "v", "YAML", "the selected pod's YAML, read-only: a describe-like summary, ephemeral containers "
+           "marked, search, copy", run="view_yaml", palette=("Pod YAML", "kubectl get -o yaml, read-only: search, copy")),
     Action("panes", "t", "Panes", "into the session panes (Ctrl+] leaves a pane)", run="focus_sessions",
            palette=("Go to session panes", "focus the terminal panes; Ctrl+] leaves a pane")),
     Action("full_screen", "z", "Full-screen pane", "session pane full-screen / back", run="sessions_full",

@@ -5,8 +5,8 @@ user would, and saves SVGs: the pod browser (80x24, 120x40, 200x50), the inspect
 ephemeral statuses (Running, Waiting ImagePullBackOff, Terminated), the debug form with its
 pre-flight (and a Pod Security refusal), the policy audit, attach panes running `ps` in each of
 the three modes (plain: only its own processes; targeted: the target's; copy-and-share: `/pause`
-and every container), the audit log view, the help and the logs view (the crash-looping pod's
-previous run). Ephemera's own files (settings, audit
+and every container), the audit log view, the help, the logs view (the crash-looping pod's
+previous run), the inspector's live events (a debugger's pull failing) and the pod YAML view. Ephemera's own files (settings, audit
 log) go to a temporary directory: the user's are never read or written.
 """
 
@@ -268,6 +268,53 @@ async def shot_logs(pilot: Pilot, out: Path) -> list[Path]:
     return [save(pilot, out, "logs-previous-120x40")]
 
 
+async def shot_events(pilot: Pilot, out: Path) -> list[Path]:
+    """The inspector's end: a debugger whose image does not exist, its pull failing live in EVENTS."""
+    app = _app(pilot)
+    browser = app.browser
+    await settle_browser(pilot, SHARED)
+    namespace, pod = SHARED
+    container = {"name": "debugger-p5x2v", "image": "registry.doesnotexist.example/debug-tools:1.0", "stdin": True,
+                 "tty": True, "targetContainerName": "web", "terminationMessagePolicy": "File"}
+    await asyncio.to_thread(api_request, browser.connection, "PATCH",
+                            f"/api/v1/namespaces/{namespace}/pods/{pod}/ephemeralcontainers",
+                            {"spec": {"ephemeralContainers": [container]}},
+                            "application/strategic-merge-patch+json")
+
+    def failed() -> bool:
+        text = browser.inspector.text
+        events = text.split("EVENTS (newest first", 1)[-1]
+        return "[debugger-p5x2v]" in events and "BackOff" in events and "ImagePullBackOff" in events
+
+    await wait_for(pilot, failed, "the debugger's failed pull in the inspector's events")
+    browser.action_focus_inspector()
+    await pilot.press("G")
+    await pilot.pause(0.3)
+    return [save(pilot, out, "inspector-events-120x40")]
+
+
+async def shot_yaml(pilot: Pilot, out: Path) -> list[Path]:
+    """`v` on the slim pod with a debugger: its YAML, the ephemeral container's lines marked, a search."""
+    app = _app(pilot)
+    browser = app.browser
+    await settle_browser(pilot, SLIM)
+    namespace, pod = SLIM
+    container = {"name": "debugger-y7q4k", "image": "busybox:1.36", "stdin": True, "tty": True,
+                 "targetContainerName": "app", "terminationMessagePolicy": "File"}
+    await asyncio.to_thread(api_request, browser.connection, "PATCH",
+                            f"/api/v1/namespaces/{namespace}/pods/{pod}/ephemeralcontainers",
+                            {"spec": {"ephemeralContainers": [container]}},
+                            "application/strategic-merge-patch+json")
+    await wait_for(pilot, lambda: "debugger-y7q4k" in browser.inspector.text, "the debugger in the inspector")
+    await pilot.press("v")
+    await wait_for(pilot, lambda: getattr(app.screen, "HELP_TITLE", "") == "pod YAML", "the YAML view")
+    await wait_for(pilot, lambda: app.screen.state == "shown" and "debugger-y7q4k" in app.screen.text, "the YAML")
+    await pilot.press("slash", *"ephemeralContainers", "enter")
+    await wait_for(pilot, lambda: app.screen.search_term == "ephemeralContainers", "the search")
+    await pilot.pause(0.3)
+    return [save(pilot, out, "yaml-120x40")]
+
+
 async def shot_node(pilot: Pilot, out: Path) -> list[Path]:
     """`N` on the slim pod: the node debug modal (its node, pre-flight, kubectl preview), then Ctrl+S,
     y, and the pane on the node debug pod: `ps` shows the node's processes, `ls /host` its files."""
@@ -288,9 +335,8 @@ async def shot_node(pilot: Pilot, out: Path) -> list[Path]:
     pane = sessions.panes[-1]
     await wait_for(pilot, lambda: app.focused is pane.terminal, "the pane focused")
     await wait_for(pilot, lambda: "#" in pane_text(pane), "the shell prompt")
-    await type_line(pilot, "ps")
-    await wait_for(pilot, lambda: "/usr/bin/kubelet" in "\n".join(pane.terminal.engine.all_text()),
-                   "the node's kubelet in ps")
+    await type_line(pilot, "ps | head -n 12")  # the node's first processes: init, containerd, the kubelet
+    await wait_for(pilot, lambda: "/usr/bin/kubelet" in pane_text(pane), "the node's kubelet in ps")
     await type_line(pilot, "ls /host")
     await wait_for(pilot, lambda: "/ #" in pane_text(pane).rsplit("ls /host", 1)[-1], "ls /host, then the prompt")
     await pilot.pause(0.3)
@@ -313,6 +359,8 @@ SHOTS: dict[str, tuple[tuple[int, int], Shot]] = {
     "help": ((120, 40), shot_help),
     "logs": ((120, 40), shot_logs),
     "node": ((120, 40), shot_node),
+    "events": ((120, 40), shot_events),
+    "yaml": ((120, 40), shot_yaml),
 }
 
 

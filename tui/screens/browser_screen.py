@@ -63,6 +63,7 @@ from tui.screens.session_pane import SessionPane
 from tui.screens.session_panes import attach_selected, shell_selected
 from tui.screens.session_tabs import SessionTabs
 from tui.screens.unbound_keys import UnboundKeyHint
+from tui.screens.yaml_screen import open_yaml
 from widgets.cluster_header import ClusterHeader
 from widgets.container_inspector import ContainerInspector
 from widgets.pod_table import PodTable
@@ -799,6 +800,10 @@ class BrowserScreen(Screen[None]):
 
     def action_previous_logs(self) -> None:
         open_logs(self, previous=True)
+
+    # ------------------------------------------------------------------ YAML (tui/screens/yaml_screen.py)
+    def action_view_yaml(self) -> None:
+        open_yaml(self)
 
     def action_focus_sessions(self) -> None:
         if not self.sessions.panes:
