@@ -240,6 +240,21 @@ async def test_a_confirmed_delete_removes_the_pod_and_writes_one_audit_line(demo
         assert entry.request["body"]["preconditions"]["uid"]
 
 
+async def test_a_deleted_pod_shows_as_terminating_until_it_is_gone(demo_cluster: DemoCluster) -> None:
+    """While its containers stop (the kubelet held here), the row says Terminating; then it goes."""
+    app: Any = make_app(demo_cluster.kubeconfig_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await _loaded(pilot)
+        await _delete_box(pilot, NONROOT)
+        demo_cluster.faults.pause_kubelet()
+        await pilot.press("y")
+        await wait_for(pilot, lambda: row_of(app, "default", NONROOT)["STATUS"] == "Terminating",
+                       what="the row says Terminating")
+        assert "Terminating" in app.browser.inspector.text
+        demo_cluster.faults.resume_kubelet()
+        await wait_for(pilot, lambda: ("default", NONROOT) not in app.browser.table.pods, what="the pod gone")
+
+
 async def test_a_pod_gone_before_the_confirmation_is_said_and_recorded(demo_cluster: DemoCluster) -> None:
     app: Any = make_app(demo_cluster.kubeconfig_path)
     async with app.run_test(size=SIZE) as pilot:
