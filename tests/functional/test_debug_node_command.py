@@ -101,7 +101,7 @@ def test_node_pod_shell_sees_the_nodes_processes_and_host(demo_cluster: DemoClus
     assert {"etc", "var", "usr"} <= set(listing.split())  # the node's filesystem
     assert exec_output(conn, "default", name, "debugger", ["cat", "/host/etc/hostname"]).strip() == NODE
     # ephemera cleanup lists it (the managed-by label), as a copy
-    assert name in {c.name for c in list_copies(conn, "default")}
+    assert {c.name: c.source for c in list_copies(conn, "default")}[name] == f"node/{NODE}"
 
 
 def test_refused_without_yes_when_not_a_terminal(demo_cluster: DemoCluster,

@@ -8,7 +8,8 @@
 
 Also: `fetch_pod`, `read_pod_for_plan` (the only read `--dry-run` needs), `plan_for_cluster`
 (legacy API for 1.16-1.21 servers), `run_policy_audit` (dry runs of `tui.debug.policy_audit`),
-`list_copies` / `delete_copy` (pods labelled `app.kubernetes.io/managed-by=ephemera`).
+`list_copies` / `delete_copy` (pods labelled `app.kubernetes.io/managed-by=ephemera`: copies, and
+node debug pods, whose source is `node/NAME`).
 Every request goes through tui.kube.requests; every error is a `ClusterError` (server message +
 one-line fix).
 """
@@ -27,6 +28,7 @@ from tui.audit_log import COPY_DELETED, AuditLog
 from tui.debug import planner as planning
 from tui.debug.errors import PlanError
 from tui.debug.legacy import is_legacy_response, legacy_requests
+from tui.debug.node import NODE_DEBUG_LABEL
 from tui.debug.planned_request import JSON, PlannedRequest, pod_path
 from tui.debug.planner import DebugPlan, plan
 from tui.debug.policy_audit import AuditRow, audit_row, audit_variants
@@ -456,6 +458,15 @@ class CopyInfo:
         return format_age(self.created_at, now or datetime.now(UTC)) if self.created_at else "?"
 
 
+def _source(annotations: dict[str, Any], labels: dict[str, Any]) -> str:
+    """A copy's source pod (`NS/NAME`), `node/NAME` for a node debug pod, "" when neither is said."""
+    source = annotations.get(planning.SOURCE_POD_ANNOTATION)
+    if source:
+        return str(source)
+    node = labels.get(NODE_DEBUG_LABEL)
+    return f"node/{node}" if node else ""
+
+
 def list_copies(conn: ClusterConnection, namespace: str | None) -> list[CopyInfo]:
     """Ephemera's copies (with kubectl's STATUS, so a copy stuck pulling its image shows it) in `namespace` (None: every namespace), sorted by namespace and name.
     Pods are filtered by the label on the server and checked again here."""
@@ -473,7 +484,7 @@ def list_copies(conn: ClusterConnection, namespace: str | None) -> list[CopyInfo
             namespace=str(metadata.get("namespace") or namespace or ""),
             name=str(metadata.get("name") or ""),
             uid=str(metadata.get("uid") or ""),
-            source=str(annotations.get(planning.SOURCE_POD_ANNOTATION) or ""),
+            source=_source(annotations, metadata.get("labels") or {}),
             created_at=str(annotations.get(planning.CREATED_AT_ANNOTATION) or metadata.get("creationTimestamp") or ""),
             phase=pod_status_reason(pod),
         ))

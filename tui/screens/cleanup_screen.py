@@ -183,7 +183,8 @@ class CleanupScreen(ModalScreen[None]):
         if not chosen:
             self.notify("No copy to delete", severity="warning")
             return
-        reasons = [f"{c.namespace}/{c.name} (copy of {c.source or '?'})" for c in chosen]
+        reasons = [f"{c.namespace}/{c.name} ({'debug pod of' if c.source.startswith('node/') else 'copy of'} "
+                   f"{c.source or '?'})" for c in chosen]
         title = f"Delete {len(chosen)} {'copy' if len(chosen) == 1 else 'copies'}? This cannot be undone."
         self.app.push_screen(ConfirmModal(title, reasons, confirm_label="Delete"),
                              lambda yes: self._confirmed(bool(yes), chosen))
