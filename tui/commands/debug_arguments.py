@@ -46,7 +46,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """POD, kubectl debug's flags (`tui.debug.kubectl_command`) and Ephemera's own."""
     # The subparser parses kubectl-style (intermixed, `--` ends the flags): see _parse_known_args.
     parser.parse_known_args = types.MethodType(_parse_known_args, parser)  # type: ignore[method-assign]
-    parser.add_argument("pod", metavar="POD", help="the pod to debug (pod/NAME works too)")
+    parser.add_argument("pod", metavar="POD", help="the pod to debug (pod/NAME works too), or node/NAME: a pod on "
+                        "that node in its host namespaces with its filesystem at /host (kubectl debug node/NAME)")
     add_kubectl_debug_arguments(parser)
     parser.set_defaults(stdin=None, tty=None)  # unset: interactive unless a command is given
     extra = parser.add_argument_group("ephemera")
