@@ -329,7 +329,7 @@ def test_crash_loop_back_off_doubles_to_five_minutes_and_resets_after_ten(demo_c
         demo_cluster.faults.advance_clock(delay - 1)
         assert container_state(demo_cluster, "crasher", "main")["state"]["waiting"]["reason"] == "CrashLoopBackOff"
         demo_cluster.faults.advance_clock(1)
-        wait_for(lambda r=restarts: running_with(r + 1), what=f"restart {restarts + 1} after {delay}s")
+        wait_for(lambda r=restarts: running_with(r + 1), timeout=10, what=f"restart {restarts + 1} after {delay}s")
     assert shown == ["10s", "20s", "40s", "1m20s", "2m40s", "5m0s", "5m0s"]
     backoffs = [e for e in events_about(demo_cluster, "crasher") if e["reason"] == "BackOff"]
     assert len(backoffs) == 1 and backoffs[0]["count"] == 7 and backoffs[0]["type"] == "Warning"
