@@ -47,6 +47,17 @@ class Ctx:
         """(filesystem, path in it) of a path relative to `cwd` (the command's): a volume's when
         it is under a mount point (hostPath, emptyDir), else the container's own."""
         absolute = normpath(path, self.cwd if cwd is None else cwd)
+        parts = absolute.split("/", 5)  # "", "proc", PID, "root", rest...
+        if len(parts) >= 4 and parts[1] == "proc" and parts[3] == "root":
+            # another process's root (a shared PID namespace): writes land in its container's files,
+            # as `cat > /proc/<pid>/root/tmp/x` does on a node
+            try:
+                root = self.view.resolve("/".join(parts[:4]))
+            except PermissionDenied:
+                root = None
+            if root is not None and root.fs is not None and root.synthetic is None:
+                return root.fs, normpath("/" + (parts[4] if len(parts) > 4 else "") +
+                                         ("/" + parts[5] if len(parts) > 5 else ""), "/")
         return self.view.mounted(absolute) or (self.container.fs, absolute)
 
     @property
@@ -465,7 +476,7 @@ async def grep(ctx: Ctx) -> int:
 async def wc(ctx: Ctx) -> int:
     flags, files = split_flags(ctx.argv[1:])
     text, status = await input_text(ctx, files)
-    counts = {"l": text.count("\n"), "w": len(text.split()), "c": len(text.encode())}
+    counts = {"l": text.count("\n"), "w": len(text.split()), "c": len(text.encode(errors="surrogateescape"))}
     chosen = [key for key in "lwc" if key in flags] or ["l", "w", "c"]
     width = 1 if len(chosen) == 1 else 7
     await ctx.out(" ".join(f"{counts[key]:>{width}}" for key in chosen) + "\n")
@@ -772,9 +783,14 @@ async def test(ctx: Ctx) -> int:
             return 2
         args = args[:-1]
     if len(args) == 2 and args[0] in ("-e", "-f", "-d"):
-        fs, path = ctx.files(args[1])
-        check = {"-e": fs.exists, "-f": fs.is_file, "-d": fs.is_dir}
-        return 0 if check[args[0]](path) else 1
+        try:  # through the process's view, as cat and tar read: /proc/<pid>/root/... and volumes too
+            found = ctx.view.resolve(args[1], ctx.cwd)
+        except PermissionDenied:
+            return 1
+        if found is None:
+            return 1
+        is_dir = ctx.view.is_dir(found)
+        return 0 if args[0] == "-e" or is_dir == (args[0] == "-d") else 1
     return 0 if _test(args) else 1
 
 

@@ -1,0 +1,111 @@
+"""Files out of (and into) the distroless `app` container of the demo's slim pod (issue 13).
+
+`kubectl cp` needs tar in the target; `ephemera cp` goes through a debugger targeting `app`
+(`/proc/1/root/...`), by exec: the copy matches byte for byte (the image's own file, a binary file
+with all 256 byte values, a 1 MB file), a file copied in is then seen at /proc/1/root/PATH by the
+debugger, the copy in is one audit log line, a directory comes out by tar, and large copies print
+progress.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tui.audit_log import AuditLog
+from tui.cli import main
+from tui.debug import DebugRequest, Mode
+from tui.debug.file_copy import CopyPlanError, choose_debugger
+from tui.demo.cluster import DemoCluster
+from tui.demo.container.images import resolve
+from tui.kube import debug_runner
+from tui.kube.config import KubeConfig
+from tui.kube.connection import ClusterConnection
+from tui.kube.file_copy import FILE_COPIED_IN, exec_command
+
+NAMESPACE, POD = "default", "slim-79487d6484-h4rss"
+DISTROLESS = "gcr.io/distroless/python3-debian11"
+
+
+@pytest.fixture
+def debugger(demo_cluster: DemoCluster) -> Iterator[ClusterConnection]:
+    """A durable debugger targeting the distroless `app` container of the slim pod."""
+    conn = KubeConfig.load(demo_cluster.kubeconfig_path).connect()
+    request = DebugRequest(namespace=NAMESPACE, pod=POD, mode=Mode.TARGET, target="app", container_name="cp",
+                           durable=True)
+    facts = debug_runner.gather_facts(conn, request, with_dry_run=False)
+    assert facts.plan is not None, facts.plan_error
+    execution = debug_runner.execute(conn, facts.plan)
+    assert debug_runner.wait_for_container(conn, NAMESPACE, POD, execution.container, timeout=20).running
+    yield conn
+
+
+def _cp(cluster: DemoCluster, *words: str) -> int:
+    return main(["--kubeconfig", str(cluster.kubeconfig_path), "cp", *words])
+
+
+def _in_debugger(conn: ClusterConnection, script: str) -> bytes:
+    out = bytearray()
+    result = exec_command(conn, NAMESPACE, POD, "cp", ["sh", "-c", script], on_stdout=out.extend)
+    assert result.exit_code == 0, result
+    return bytes(out)
+
+
+def test_a_file_out_of_the_distroless_app_matches_byte_for_byte(demo_cluster: DemoCluster, debugger: Any,
+                                                                tmp_path: Path, capsys: Any) -> None:
+    info = resolve(DISTROLESS)
+    assert info is not None and not info.has_shell, "the target has no shell (nor tar): kubectl cp fails there"
+    local = tmp_path / "os-release"
+    assert _cp(demo_cluster, f"{POD}:/etc/os-release", str(local), "-c", "app") == 0
+    assert local.read_bytes() == str(info.files["/etc/os-release"]).encode()
+    assert local.stat().st_mode & 0o077 == 0, "files written for the user are private"
+    out = capsys.readouterr().out
+    assert "verified" in out and "both ends hashed locally (the debugger has no sha256sum)" in out
+    assert "via /proc/1/root through debugger cp" in out
+
+
+@pytest.mark.parametrize("size", ["all-bytes", "1MB"])
+def test_a_file_copied_in_is_seen_at_proc_pid_root_and_copies_back_identical(
+        demo_cluster: DemoCluster, debugger: ClusterConnection, tmp_path: Path, capsys: Any, size: str) -> None:
+    data = bytes(range(256)) * 3 if size == "all-bytes" else random.Random(13).randbytes(1 << 20)
+    source = tmp_path / "blob.bin"
+    source.write_bytes(data)
+    assert _cp(demo_cluster, str(source), f"{NAMESPACE}/{POD}:/tmp/blob.bin", "-c", "app") == 0
+    copied_in = capsys.readouterr()
+    assert "verified" in copied_in.out
+    if size == "1MB":
+        assert f"{len(data)} / {len(data)} bytes (100 %)" in copied_in.err, "progress for a large file"
+    seen = _in_debugger(debugger, "wc -c < /proc/1/root/tmp/blob.bin; ls /proc/1/root/tmp")
+    assert seen.split() == [str(len(data)).encode(), b"blob.bin"], "visible in the target's root"
+
+    back = tmp_path / "back.bin"
+    assert _cp(demo_cluster, f"{POD}:/tmp/blob.bin", str(back), "-c", "app") == 0
+    assert back.read_bytes() == data
+
+    entries = [e for e in AuditLog().read() if e.action == FILE_COPIED_IN]
+    assert len(entries) == 1 and entries[0].ok and entries[0].pod == POD
+    assert entries[0].request["remote"] == "/tmp/blob.bin" and entries[0].request["bytes"] == len(data)
+
+
+def test_a_directory_comes_out_by_tar_in_the_debugger(demo_cluster: DemoCluster, debugger: Any,
+                                                      tmp_path: Path, capsys: Any) -> None:
+    assert _cp(demo_cluster, f"{POD}:/etc", str(tmp_path / "etc"), "-c", "app") == 0
+    assert "copied directory" in capsys.readouterr().out
+    info = resolve(DISTROLESS)
+    assert info is not None
+    assert (tmp_path / "etc" / "passwd").read_bytes() == str(info.files["/etc/passwd"]).encode()
+
+
+def test_without_a_debugger_sharing_its_processes_it_says_what_to_do(demo_cluster: DemoCluster,
+                                                                     tmp_path: Path, capsys: Any) -> None:
+    assert _cp(demo_cluster, f"{POD}:/etc/os-release", str(tmp_path / "x"), "-c", "app") == 1
+    err = capsys.readouterr().err
+    assert "no running debugger" in err and "--target=app" in err
+    assert not (tmp_path / "x").exists()
+    assert _cp(demo_cluster, str(tmp_path / "a"), str(tmp_path / "b")) == 2, "one side must be POD:PATH"
+    with pytest.raises(CopyPlanError):
+        choose_debugger({"metadata": {"name": POD}, "spec": {"containers": [{"name": "app"}]}}, "nope")
