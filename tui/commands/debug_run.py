@@ -103,11 +103,9 @@ def _pod_name(text: str) -> str:
         if problem:
             raise PlanError(problem)
         return name
-    shown = visible_line(text)
-    if kind.lower() in ("node", "nodes", "no"):
-        raise PlanError(f"{shown}: ephemera debugs pods, not nodes; for a node use "
-                        f"`kubectl debug {shown} -it --image=busybox` (a pod in the node's namespaces)")
-    raise PlanError(f"{shown}: not a pod; name a pod as POD or pod/POD (kubectl debug's spelling)")
+    shown = visible_line(text)  # node/NAME never comes here: tui.commands.debug_node_run debugs nodes
+    raise PlanError(f"{shown}: not a pod; name a pod as POD or pod/POD (kubectl debug's spelling), or a "
+                    "node as node/NAME")
 
 
 def _settings_with_problems_reported() -> Any:
