@@ -340,6 +340,12 @@ class ContainerInspector(VerticalScroll, can_focus=True):
         self.events, self.event_notes = events, list(notes)
         self._redraw()
 
+    def rolled_pods(self, key: tuple[str, str]) -> int | None:
+        """How many pods a template change of pod `key`'s workload rolls, when its owners were read."""
+        if self.chain is None or self.context_of != key or _key_of(self.pod) != key:
+            return None
+        return self.chain.rolled_pods()
+
     @property
     def workload_read(self) -> bool:
         """The shown pod's owners were read (or said unreadable)."""

@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from helpers.attach import request
-from helpers.browser import make_app, row_names, wait_for
+from helpers.browser import make_app, row_names, screen_text, wait_for
 from tui.demo.cluster import DemoCluster
 from tui.kube.config import KubeConfig
+from tui.screens.debug_form_modal import DebugFormModal
 
 SLIM = "slim-79487d6484-h4rss"
 SHARED = "shared-pid-demo"
@@ -76,6 +77,18 @@ async def test_the_rollout_warning_names_the_deployments_pods(demo_cluster: Demo
         assert f"turning shareProcessNamespace on in Deployment slim restarts its {pods} {noun}" in text
         assert "Copy and share (d) gives you one sharing copy and leaves them alone" in text
         assert f"a pod template change of Deployment slim rolls {pods} {noun}" in text
+        # the debug form's copy mode says it too
+        await pilot.press("d")
+        await wait_for(pilot, lambda: isinstance(app.screen, DebugFormModal), what="the debug form")
+        form = app.screen
+        assert form.rolled_pods == pods
+        await pilot.press("down")
+        await wait_for(pilot, lambda: "Deployment slim is not rolled" in " ".join(screen_text(app).split()),
+                       what="copy mode's lesson")
+        screen = " ".join(line.strip("│ ") for line in screen_text(app).split("\n"))
+        assert f"shareProcessNamespace there would roll its {pods} {noun}" in " ".join(screen.split())
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, DebugFormModal), what="the form closed")
         # a bare pod: no workload, no lesson
         inspector = await _inspect(pilot, app, SHARED)
         await wait_for(pilot, lambda: inspector.workload_read, what="the bare pod's owners")

@@ -73,6 +73,7 @@ def open_debug_form(browser: BrowserScreen, *, seed: int | None = None) -> Debug
         existing_pod_names=browser.pod_names(namespace),
         audit_log=getattr(browser.app, "audit_log", None),
         seed=seed,
+        rolled_pods=browser.inspector.rolled_pods(selected[0]),  # read with the inspector's workload
     )
     browser.app.push_screen(form, lambda started: debug_started(browser, started))
     return form

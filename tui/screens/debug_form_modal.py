@@ -193,10 +193,12 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
         audit_log: Any = None,
         seed: int | None = None,
         run_preflight: bool = True,
+        rolled_pods: int | None = None,
     ) -> None:
         super().__init__()
         self.connection = connection
         self.pod = pod
+        self.rolled_pods = rolled_pods  # the pods a template change of its workload rolls, when read
         metadata = pod.get("metadata") or {}
         self.namespace = str(metadata.get("namespace") or "default")
         self.pod_name = str(metadata.get("name") or "")
@@ -433,8 +435,10 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
                 text.append(" · can't be removed")
             elif share_pid_lesson(self.pod) and (workload := workload_of(self.pod)) is not None:
                 # the walkthrough's lesson where the choice is made: why not shareProcessNamespace there
+                count = self.rolled_pods
+                rolled = "all its pods" if count is None else f"its {count} pod{'' if count == 1 else 's'}"
                 text.append(f" · a new pod; {workload[0]} {workload[1]} is not rolled, as turning on "
-                            "shareProcessNamespace there would roll all its pods")
+                            f"shareProcessNamespace there would roll {rolled}")
             else:
                 text.append(" · a new pod; the original untouched")
         text.append("\n")
