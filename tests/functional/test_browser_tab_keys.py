@@ -54,7 +54,9 @@ async def test_in_a_browser_tabs_switch_with_keys_it_lets_through_and_the_hints_
     async with app.run_test(size=(120, 40)) as pilot:
         first, second = await two_panes(pilot)
         tabs = app.browser.sessions
-        assert hint(app) == HINT_TERMINAL_IN_BROWSER and "Ctrl+Shift+←/→ switch tab" in hint(app)
+        # the hint follows the focus once the tabs have handled its move (a message later)
+        await wait_for(pilot, lambda: hint(app) == HINT_TERMINAL_IN_BROWSER, what="the pane's hint")
+        assert "Ctrl+Shift+←/→ switch tab" in hint(app)
         # from inside the pane: the focus stays in a terminal
         await pilot.press("ctrl+shift+right")
         await wait_for(pilot, lambda: tabs.current is first and app.focused is first.terminal, what="tab 1")
@@ -90,7 +92,7 @@ async def test_in_a_terminal_the_hints_name_ctrl_pgup_pgdn(demo_cluster: DemoClu
     async with app.run_test(size=(120, 40)) as pilot:
         assert not app.in_browser  # run_test's headless driver, as a real terminal's, is no web driver
         pane = await attach_first(pilot, SLIM)
-        assert hint(app) == HINT_TERMINAL
+        await wait_for(pilot, lambda: hint(app) == HINT_TERMINAL, what="the pane's hint")
         await pilot.press("ctrl+right_square_bracket")
         await wait_for(pilot, lambda: app.focused is app.browser.sessions.tab_bar, what="the tab bar")
         rows = dict(await help_rows(pilot))
