@@ -80,3 +80,16 @@ async def test_a_baseline_namespace_is_refused_in_the_modal(demo_cluster: DemoCl
         await wait_for(pilot, lambda: "Refused: 403" in modal.error_text, timeout=20, what="the refusal")
         assert "privileged" in modal.error_text
         assert app.screen is modal and not panes(pilot)
+
+
+async def test_the_node_list_and_a_windows_node(demo_cluster: DemoCluster) -> None:
+    app = app_for(demo_cluster)
+    async with app.run_test(size=(120, 40)) as pilot:
+        modal = await _open(pilot)
+        await wait_for(pilot, lambda: set(modal.nodes) == {NODE, "demo-win-1"}, what="the cluster's nodes")
+        modal.query_one("#node", Select).value = "demo-win-1"
+        await wait_for(pilot, lambda: modal.preflight_current and modal.request is not None
+                       and modal.request.node == "demo-win-1", timeout=30, what="pre-flight of the Windows node")
+        assert modal.query_one(KubectlPreview).command.startswith("kubectl debug node/demo-win-1 ")
+        checks = modal.query_one(PreflightList).text
+        assert "fail node OS: node 'demo-win-1' runs Windows" in checks and "HostProcess" in checks
