@@ -119,3 +119,7 @@ def test_a_deleted_slim_pod_is_replaced(demo_cluster: DemoCluster, kubectl: str)
     created = kubectl_ok(kubectl, demo_cluster, "get", "events", "--field-selector",
                          "involvedObject.name=slim-79487d6484")
     assert f"Created pod: {name}" in created and "SuccessfulCreate" in created
+    scheduled = [line.split() for line in kubectl_ok(kubectl, demo_cluster, "get", "events", "--field-selector",
+                                                      f"involvedObject.name={name}").splitlines()[1:]
+                 if "Scheduled" in line]
+    assert scheduled and scheduled[0][0] != "<unknown>"  # the scheduler's event has only an eventTime

@@ -328,8 +328,10 @@ EVENT_COLUMNS: tuple[ColumnDefinition, ...] = (
 
 def _event_cells(event: dict[str, Any], now: datetime | None) -> list[Any]:
     involved = event.get("involvedObject") or {}
+    # printEvent: lastTimestamp, else the first one, else eventTime (the scheduler's events.k8s.io events)
+    last_seen = event.get("lastTimestamp") or event.get("firstTimestamp") or event.get("eventTime")
     return [
-        format_age(event.get("lastTimestamp"), now),
+        format_age(last_seen, now),
         event.get("type", ""),
         event.get("reason", ""),
         f'{str(involved.get("kind", "")).lower()}/{involved.get("name", "")}',
