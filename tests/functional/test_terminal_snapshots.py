@@ -95,6 +95,8 @@ async def _several_tabs(pilot: Pilot) -> None:
     await wait_for(pilot, lambda: "web-5d9c7b8f4-m4k8p" in browser.inspector.text, what="inspector")
     browser.sessions.show(0)
     await wait_for(pilot, lambda: pilot.app.focused is first.terminal, what="tab 1 focused")
+    inspector = browser.inspector  # the focused pane's pod: its workload and events come a moment later
+    await wait_for(pilot, lambda: inspector.workload_read and inspector.events is not None, what="inspector context")
     for pane in (first, second, third):
         pane.terminal.flush_pending()
 
