@@ -93,3 +93,17 @@ async def test_the_node_list_and_a_windows_node(demo_cluster: DemoCluster) -> No
         assert modal.query_one(KubectlPreview).command.startswith("kubectl debug node/demo-win-1 ")
         checks = modal.query_one(PreflightList).text
         assert "fail node OS: node 'demo-win-1' runs Windows" in checks and "HostProcess" in checks
+
+
+async def test_an_image_that_cannot_be_pulled_is_said_in_the_modal(demo_cluster: DemoCluster) -> None:
+    app = app_for(demo_cluster)
+    async with app.run_test(size=(120, 40)) as pilot:
+        modal = await _open(pilot)
+        modal.query_one("#image", Input).value = "registry.doesnotexist.example/tools:1.0"
+        await wait_for(pilot, lambda: modal.preflight_current, timeout=30, what="pre-flight of the new image")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="confirmation")
+        await pilot.press("y")
+        await wait_for(pilot, lambda: "cannot be pulled" in modal.error_text, timeout=30, what="the pull failure")
+        assert "the pod stays: delete it with C (cleanup) or kubectl delete pod node-debugger-" in modal.error_text
+        assert app.screen is modal and not panes(pilot)

@@ -6,10 +6,12 @@ the profile, the image and the namespace the pod goes in; every change re-plans 
 pre-flight (`tui.kube.node_debug.gather_node_facts` -> `tui.debug.node_preflight.run_node_checks`:
 the node, RBAC, Pod Security, the server's dry run) runs in a worker on open and 0.4 s after the
 last change. Ctrl+S waits for the pre-flight of what is on screen, then asks (`ConfirmModal`: root
-on the node, and the failed checks if any), creates (one audit line) and dismisses with a
-`DebugStarted`; `open_node_debug` then follows the pod until it runs and opens an attach pane on it
-(`app.open_session`, as after the debug form). A refusal (403, Pod Security, 404) stays in the modal
-with the server's message and what to do. Ctrl+Y copies the kubectl command.
+on the node, and the failed checks if any), creates (one audit line) and waits in the modal until
+the pod's container runs (its waiting reasons shown; Esc stops waiting, the pod stays), then
+dismisses with a `DebugStarted` and `open_node_debug` opens an attach pane on it (`app.open_session`,
+as after the debug form). A refusal (403, Pod Security, 404) or a pod that cannot start (an image
+that cannot be pulled, a node that is gone) stays in the modal with the server's or kubelet's
+message and what to do. Ctrl+Y copies the kubectl command.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Input, Select, Static
@@ -35,12 +38,12 @@ from tui.debug.preflight import Check, DryRunVerdict
 from tui.debug.request import DEFAULT_IMAGE, Mode, Profile
 from tui.display_text import sanitize_text, visible_line
 from tui.keymap import key_label
-from tui.kube.debug_runner import wait_for_container
+from tui.kube.debug_runner import ContainerOutcome, wait_for_container
 from tui.kube.errors import ClusterError, describe_exception
 from tui.kube.node_debug import NodeCreation, create_node_debug, gather_node_facts, list_nodes
 from tui.screens.background import BackgroundFailed, BackgroundResult, run_in_background
 from tui.screens.confirm_modal import ConfirmModal
-from tui.screens.debug_followup import WAIT_SECONDS, ContainerFollowed, FollowProgress
+from tui.screens.debug_followup import WAIT_SECONDS, open_attach
 from tui.screens.debug_form_modal import DebugStarted
 from widgets.kubectl_preview import KubectlPreview
 from widgets.preflight_list import PreflightList
@@ -69,6 +72,23 @@ class NodePreflightDone(BackgroundResult):
 class NodePodCreated(BackgroundResult):
     plan: NodeDebugPlan
     creation: NodeCreation | None
+    error: ClusterError | None
+
+
+@dataclass
+class NodePodWaiting(Message):
+    """The new pod's container still waits: its reason (from the wait's thread)."""
+
+    text: str
+
+
+@dataclass
+class NodePodFollowed(BackgroundResult):
+    """Waiting for the new pod ended: its `outcome`, or the `error` that stopped the wait."""
+
+    plan: NodeDebugPlan
+    pod: str
+    outcome: ContainerOutcome | None
     error: ClusterError | None
 
 
@@ -125,6 +145,7 @@ class NodeDebugModal(ModalScreen[DebugStarted | None]):
         self._preflight_request: NodeDebugRequest | None = None
         self._preflight_timer: Timer | None = None
         self.create_after_preflight = False
+        self.created_pod = ""  # the pod created, while waiting for it to start
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -258,6 +279,10 @@ class NodeDebugModal(ModalScreen[DebugStarted | None]):
             self.query_one(PreflightList).error(text)
             self.preflight_error = text
             self._preflight_shown(self.preflight_generation)
+        elif message.group == "node-follow":
+            pod, self.created_pod = self.created_pod, ""
+            self._set_status(Text(""))
+            self._show_error(f"Created {pod}, but could not follow it: {text}", "the pod stays: C (cleanup) lists it")
         else:
             self.creating = False
             self._show_error(f"Not created: {text}", "")
@@ -329,15 +354,63 @@ class NodeDebugModal(ModalScreen[DebugStarted | None]):
         for problem in (creation.audit_problems if creation else getattr(error, "audit_problems", [])):
             self.app.notify(problem, severity="warning")
         if creation is not None:
-            name = str((creation.pod.get("metadata") or {}).get("name") or plan.pod_name)
-            self.dismiss(DebugStarted(plan.namespace, name, plan.container_name, Mode.COPY,
-                                      image=plan.request.image))
+            self._wait(plan, str((creation.pod.get("metadata") or {}).get("name") or plan.pod_name))
             return
         assert error is not None
         self._set_status(Text(""))
         status = f"{error.status} " if error.status else ""
         todo = dry_run_todo(DryRunVerdict(False, error.message, error.status, hint=error.hint), plan.request)
         self._show_error(f"Refused: {status}{error.message}", todo)
+        self.seed = random.SystemRandom().getrandbits(32)  # a fresh name for the next try
+
+    # ------------------------------------------------------------------ waiting
+    def _wait(self, plan: NodeDebugPlan, pod: str) -> None:
+        self.created_pod = pod
+        self._set_status(Text(f"created {pod}; waiting for it to start on node {plan.request.node}… (Esc stops "
+                              "waiting: the pod stays)", style="bold"))
+        connection = self.connection
+
+        def waiting(reason: str, message: str) -> None:  # on the wait's thread: post only
+            self.post_message(NodePodWaiting(f"{reason}: {message}" if message else reason))
+
+        def follow() -> NodePodFollowed:
+            try:
+                outcome = wait_for_container(connection, plan.namespace, pod, plan.container_name,
+                                             timeout=WAIT_SECONDS, on_waiting=waiting)
+            except ClusterError as exc:
+                return NodePodFollowed(plan, pod, None, exc)
+            return NodePodFollowed(plan, pod, outcome, None)
+
+        run_in_background(self, follow, group="node-follow")
+
+    @on(NodePodWaiting)
+    def _still_waiting(self, message: NodePodWaiting) -> None:
+        if self.created_pod:
+            self._set_status(Text(f"waiting for {self.created_pod}: {message.text} (Esc stops waiting: the pod "
+                                  "stays)", style="bold"))
+
+    @on(NodePodFollowed)
+    def _followed(self, message: NodePodFollowed) -> None:
+        plan, pod, outcome = message.plan, message.pod, message.outcome
+        self.created_pod = ""
+        if outcome is not None and outcome.state in ("running", "terminated"):  # a pane: the shell, or its logs
+            self.dismiss(DebugStarted(plan.namespace, pod, plan.container_name, Mode.COPY, image=plan.request.image))
+            return
+        self._set_status(Text(""))
+        leftover = (f"the pod stays: delete it with C (cleanup) or kubectl delete pod {pod} -n {plan.namespace}")
+        if outcome is None:
+            self._show_error(f"Created {plan.namespace}/{pod}, but could not follow it: {message.error}", leftover)
+        elif outcome.state == "gone":
+            self._show_error(f"{plan.namespace}/{pod} is gone: {outcome.message}", "create it again (Ctrl+S)")
+        elif outcome.state == "timeout":
+            last = f" (last: {outcome.reason}: {outcome.message})" if outcome.reason else ""
+            self._show_error(f"{pod} is not running after {WAIT_SECONDS:.0f}s{last}",
+                             f"is node {plan.request.node} Ready and able to pull {plan.request.image}? {leftover}")
+        elif outcome.image_problem:
+            self._show_error(f"{pod} cannot start, its image cannot be pulled ({outcome.reason}: {outcome.message})",
+                             f"check the image name and that node {plan.request.node} can pull it; {leftover}")
+        else:
+            self._show_error(f"{pod} cannot start: {outcome.reason}: {outcome.message}", leftover)
         self.seed = random.SystemRandom().getrandbits(32)  # a fresh name for the next try
 
     # ------------------------------------------------------------------ messages
@@ -365,6 +438,10 @@ class NodeDebugModal(ModalScreen[DebugStarted | None]):
         self.app.notify("kubectl command copied" + ("" if local else " (OSC 52: terminals that allow it)"))
 
     def action_cancel(self) -> None:
+        if self.created_pod:
+            namespace = self.plan.namespace if self.plan is not None else ""
+            self.app.notify(f"Stopped waiting for {namespace}/{self.created_pod}: it stays (C lists it; a on it "
+                            "attaches once it runs)", severity="warning")
         self.dismiss(None)
 
 
@@ -391,29 +468,10 @@ def open_node_debug(browser: BrowserScreen, *, seed: int | None = None) -> NodeD
 
 
 def node_debug_started(browser: BrowserScreen, started: DebugStarted | None) -> None:
-    """Follow the new node debug pod until its container runs; the browser's `ContainerFollowed`
-    handler then opens the attach pane (as after the debug form)."""
+    """The new node debug pod runs (the modal waited for it): select it and open its attach pane."""
     if started is None:
         return
-    connection = browser.connection
-    if connection is None:
-        return
     browser.select_pod((started.namespace, started.pod))
-    where = f"{started.namespace}/{started.pod}"
-    browser.notify(f"Created node debug pod {where}; waiting for it to start… It stays after the session: "
-                   f"C (cleanup) or `kubectl delete pod {started.pod} -n {started.namespace}` removes it")
-    activity = f"waiting for {started.pod} to start"
-    browser.header.start_activity(activity)
-
-    def waiting(reason: str, message: str) -> None:
-        browser.post_message(FollowProgress(activity, f"{activity}: {reason}"))
-
-    def follow() -> ContainerFollowed:
-        try:
-            outcome = wait_for_container(connection, started.namespace, started.pod, started.container,
-                                         timeout=WAIT_SECONDS, on_waiting=waiting)
-        except ClusterError as exc:
-            return ContainerFollowed(started, activity, None, exc)
-        return ContainerFollowed(started, activity, outcome, None)
-
-    run_in_background(browser, follow, group=f"debug-follow {where}/{started.container}")
+    browser.notify(f"Node debug pod {started.namespace}/{started.pod} is running; it stays after the session: "
+                   f"C (cleanup) or `kubectl delete pod {started.pod} -n {started.namespace}` removes it", timeout=10)
+    open_attach(browser, started.namespace, started.pod, started.container)
