@@ -27,7 +27,7 @@ class OpenSession:
     container: str
     kind: Literal["attach", "exec"]
     ephemeral: bool = True  # False: a regular container (spec.containers), e.g. the debugger of a copy
-    copy_of: str = ""  # "NS/NAME" when the pod is Ephemera's copy of that pod
+    copy_of: str = ""  # "NS/NAME" when the pod is Ephemera's copy of that pod; "node/NAME": its node debug pod
 
     @property
     def title(self) -> str:
@@ -83,7 +83,9 @@ def exit_summary(sessions: Sequence[OpenSession], flags: Sequence[str] = ()) -> 
             lines.append("    an ephemeral container: it cannot be removed")
         elif not session.ephemeral and session.copy_of:
             ns = ["-n", session.namespace, *flags]
-            lines.append(f"    in the pod copy {session.pod} (of {session.copy_of}), which stays until it is deleted: "
+            what = (f"the node debug pod {session.pod} (on {session.copy_of})" if session.copy_of.startswith("node/")
+                    else f"the pod copy {session.pod} (of {session.copy_of})")
+            lines.append(f"    in {what}, which stays until it is deleted: "
                          f"C in ephemera, or {_command('ephemera', 'cleanup', *ns)} "
                          f"(or {_command('kubectl', 'delete', 'pod', session.pod, *ns)})")
     return "\n".join(visible_line(line) for line in lines)

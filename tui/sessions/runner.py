@@ -37,6 +37,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
+from tui.debug.node import NODE_DEBUG_LABEL
 from tui.debug.planner import MANAGED_BY_LABEL, MANAGED_BY_VALUE, SOURCE_POD_ANNOTATION
 from tui.kube.attach_session import AttachSession, SessionStatus
 from tui.kube.errors import ClusterError
@@ -177,11 +178,15 @@ def _uid_of(pod: dict[str, Any] | None) -> str:
 
 
 def copy_source(pod: dict[str, Any] | None) -> str:
-    """"NS/NAME" of the pod that `pod` is Ephemera's copy of ("" for any other pod)."""
+    """"NS/NAME" of the pod that `pod` is Ephemera's copy of, "node/NAME" for Ephemera's node debug
+    pod ("" for any other pod)."""
     metadata = (pod or {}).get("metadata") or {}
-    if (metadata.get("labels") or {}).get(MANAGED_BY_LABEL) != MANAGED_BY_VALUE:
+    labels = metadata.get("labels") or {}
+    if labels.get(MANAGED_BY_LABEL) != MANAGED_BY_VALUE:
         return ""
-    return str((metadata.get("annotations") or {}).get(SOURCE_POD_ANNOTATION) or "") or "?"
+    source = str((metadata.get("annotations") or {}).get(SOURCE_POD_ANNOTATION) or "")
+    node = labels.get(NODE_DEBUG_LABEL)
+    return source or (f"node/{node}" if node else "?")
 
 
 def image_of(pod: dict[str, Any] | None, container: str) -> str:
