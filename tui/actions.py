@@ -131,6 +131,9 @@ ACTIONS: tuple[Action, ...] = (
            palette=("Copy pod namespace/name", "namespace/name of the selected pod to the clipboard (OSC 52)")),
     Action("delete_pod", "ctrl+d", "Delete pod", "delete the selected pod (a dry run, then a confirmation saying what "
            "replaces it)", palette=("Delete pod…", "dry run, then confirm: names what will replace the pod")),
+    Action("copy_files", "F", "Copy files", "copy a file out of (or into) a container through a debugger sharing its "
+           "processes: no tar needed in it", palette=("Copy files…", "a file out of / into a distroless container, "
+           "sha256 checked (ephemera cp)")),
     Action("screenshot", "ctrl+s", "Screenshot", "save an SVG screenshot",
            palette=("Save screenshot", "an SVG of the screen; a notice says where")),
     Action("help", "question_mark", "Help", "this help (also F1)", run="app.help", footer_rank=5,

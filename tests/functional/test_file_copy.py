@@ -16,6 +16,8 @@ from typing import Any
 
 import pytest
 
+from helpers.browser import make_app, wait_for
+from helpers.session_panes import select
 from tui.audit_log import AuditLog
 from tui.cli import main
 from tui.debug import DebugRequest, Mode
@@ -26,6 +28,7 @@ from tui.kube import debug_runner
 from tui.kube.config import KubeConfig
 from tui.kube.connection import ClusterConnection
 from tui.kube.file_copy import FILE_COPIED_IN, exec_command
+from tui.screens.file_copy_modal import FileCopyModal
 
 NAMESPACE, POD = "default", "slim-79487d6484-h4rss"
 DISTROLESS = "gcr.io/distroless/python3-debian11"
@@ -109,3 +112,26 @@ def test_without_a_debugger_sharing_its_processes_it_says_what_to_do(demo_cluste
     assert _cp(demo_cluster, str(tmp_path / "a"), str(tmp_path / "b")) == 2, "one side must be POD:PATH"
     with pytest.raises(CopyPlanError):
         choose_debugger({"metadata": {"name": POD}, "spec": {"containers": [{"name": "app"}]}}, "nope")
+
+
+async def test_F_in_the_browser_copies_a_file_out_with_its_checksum(demo_cluster: DemoCluster, debugger: Any,
+                                                                     tmp_path: Path) -> None:
+    """The key on a pod opens the copy modal: path in the container, local path, Ctrl+S; the status
+    says what was copied and how its sha256 was checked; the file is the image's, byte for byte."""
+    info = resolve(DISTROLESS)
+    assert info is not None
+    app: Any = make_app(demo_cluster.kubeconfig_path)
+    local = tmp_path / "passwd"
+    async with app.run_test(size=(120, 40)) as pilot:
+        await select(pilot, (NAMESPACE, POD))
+        await pilot.press("F")
+        await wait_for(pilot, lambda: isinstance(app.screen, FileCopyModal), what="the copy modal")
+        modal = app.screen
+        await pilot.press(*"/etc/passwd", "enter")  # then the local path's field
+        modal.query_one("#local").value = str(local)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: "verified" in modal.status_text, timeout=15, what="the copy's result")
+        assert "sha256" in modal.status_text and "debugger cp" in modal.status_text
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, FileCopyModal), what="closed")
+    assert local.read_bytes() == str(info.files["/etc/passwd"]).encode()

@@ -54,6 +54,7 @@ from tui.screens.debug_followup import (
     open_debug_form,
     open_policy_audit,
 )
+from tui.screens.file_copy_modal import open_file_copy
 from tui.screens.logs_screen import open_logs
 from tui.screens.node_debug_modal import open_node_debug
 from tui.screens.picker_modal import PickerModal
@@ -847,6 +848,9 @@ class BrowserScreen(Screen[None]):
 
     def action_delete_pod(self) -> None:
         open_delete_pod(self)
+
+    def action_copy_files(self) -> None:
+        open_file_copy(self)
 
     # ------------------------------------------------------------------ screenshots (help: app.action_help)
     def action_screenshot(self) -> None:
