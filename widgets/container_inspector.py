@@ -278,6 +278,7 @@ class ContainerInspector(VerticalScroll, can_focus=True):
         self.chain: OwnerChain | None = None  # its owners as read (None: not read yet)
         self.events: list[dict] | None = None  # its events and its owners' (None: not listed yet)
         self.event_notes: list[str] = []  # why events could not be watched (a 403...)
+        self._drawn_at: datetime | None = None  # the clock of the content shown (None: no pod)
 
     def compose(self) -> ComposeResult:
         yield Static(Text("No pod selected", style="dim"), id="inspector-body")
@@ -300,9 +301,13 @@ class ContainerInspector(VerticalScroll, can_focus=True):
             self._end_of = None  # another pod: the end it followed was that of the other one
         if key != self.context_of:  # another pod: the context shown was the other one's
             self.context_of, self.chain, self.events, self.event_notes = None, None, None, []
+        # The same pod again (the screen's age refresh): redrawn only when a relative time shown
+        # changed, so an idle screen writes nothing (a redraw repaints the whole inspector).
+        drawn_at = self._drawn_at if pod is self.pod and gone == self.gone else None
         self.pod = pod
         self.gone = gone
-        self._redraw()
+        if pod is None or drawn_at is None or self._plain(pod, drawn_at) != self._plain(pod, self.clock()):
+            self._redraw()
         if self._end_of is not None and key == self._end_of:
             self.call_after_refresh(lambda: self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True))
 
@@ -354,12 +359,13 @@ class ContainerInspector(VerticalScroll, can_focus=True):
     def _redraw(self) -> None:
         body = self.query_one("#inspector-body", Static)
         if self.pod is None:
+            self._drawn_at = None
             body.update(Text("No pod selected", style="dim"))
             return
-        body.update(self._rendered(self.pod))
+        self._drawn_at = self.clock()
+        body.update(self._rendered(self.pod, self._drawn_at))
 
-    def _rendered(self, pod: dict) -> RenderableType:
-        now = self.clock()
+    def _rendered(self, pod: dict, now: datetime) -> RenderableType:
         with_context = self.context_of is not None and self.context_of == _key_of(pod)
         chain = self.chain if with_context else None
         shown = render_pod(
@@ -374,7 +380,10 @@ class ContainerInspector(VerticalScroll, can_focus=True):
         """The inspector's content as plain text (for tests and screen readers)."""
         if self.pod is None:
             return "No pod selected"
+        return self._plain(self.pod, self.clock())
+
+    def _plain(self, pod: dict, now: datetime | None) -> str:
         buffer = io.StringIO()
         console = Console(file=buffer, width=max(self.size.width, 100), color_system=None, legacy_windows=False)
-        console.print(self._rendered(self.pod))
+        console.print(self._rendered(pod, now or self.clock()))
         return buffer.getvalue()

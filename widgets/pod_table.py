@@ -139,6 +139,11 @@ class PodTable(ScrollView, can_focus=True):
         self._strips_style: Style | None = None  # the base style the cached strips were made with
         self._frame_style: Style | None = None  # set while a render pass runs
         self.cursor_row = 0
+        # What the next `_after_change` repaints: the rows whose text changed (when nothing moved),
+        # or everything once the cached strips were dropped (widths, gap or style changed).
+        self._changed: dict[PodKey, tuple[int, int]] = {}  # key -> its first and last changed column
+        self._repaint_all = False
+        self.repainted_lines = 0  # lines asked to be repainted so far (tests count what a change costs)
 
     # ------------------------------------------------------------------ queries
     @property
@@ -218,7 +223,7 @@ class PodTable(ScrollView, can_focus=True):
         for index, label in enumerate(self.header_labels):
             if len(label) > self._widths[index]:
                 self._widths[index] = len(label)
-                self._strips.clear()
+                self._drop_strips()
         self._after_change(selected, screen_offset, moved=True)
 
     def _matches(self, pod: dict) -> bool:
@@ -270,8 +275,11 @@ class PodTable(ScrollView, can_focus=True):
                 cells, rank = _row_cells(pod, now, self._keys), key
             else:
                 cells, rank = pod_row_ranked(pod, now, self._keys, sort)
-            if shown and cells == cells_by_key[key] and rank == rank_of[key]:
-                continue
+            if shown:
+                old = cells_by_key[key]
+                if cells == old and rank == rank_of[key]:
+                    continue
+                self._note_changed(key, old, cells)
             cells_by_key[key] = cells
             self._strips.pop(key, None)
             self._grow_widths(cells)
@@ -302,6 +310,21 @@ class PodTable(ScrollView, can_focus=True):
         self._strips.pop(key, None)
         self._unrank(key)
 
+    def _note_changed(self, key: PodKey, old: tuple[Text, ...], new: tuple[Text, ...]) -> None:
+        """Remember which columns of a shown row changed (the next repaint covers only those)."""
+        differ = [index for index, (a, b) in enumerate(zip(old, new, strict=False)) if a != b]
+        if len(old) != len(new) or not differ:
+            span = (0, max(len(old), len(new)) - 1)
+        else:
+            span = (differ[0], differ[-1])
+        earlier = self._changed.get(key)
+        self._changed[key] = span if earlier is None else (min(span[0], earlier[0]), max(span[1], earlier[1]))
+
+    def _drop_strips(self) -> None:
+        """Forget every cached row (their widths, gap or style changed): the next change repaints all."""
+        self._strips.clear()
+        self._repaint_all = True
+
     def _grow_widths(self, cells: tuple[Text, ...]) -> None:
         widths = self._widths
         grew = False
@@ -311,7 +334,7 @@ class PodTable(ScrollView, can_focus=True):
                 widths[index] = length
                 grew = True
         if grew:
-            self._strips.clear()
+            self._drop_strips()
 
     def _rebuild(self) -> None:
         """Recompute every row (columns, filter or width changes)."""
@@ -320,7 +343,7 @@ class PodTable(ScrollView, can_focus=True):
         self._keys = column_keys(show_namespace=self.show_namespace, compact=self.compact)
         self._widths = [len(label) for label in self.header_labels]
         self._cells.clear()
-        self._strips.clear()
+        self._drop_strips()
         now = self.clock()
         sort = self.sort
         rank_of: dict[PodKey, SortKey] = {}
@@ -361,7 +384,7 @@ class PodTable(ScrollView, can_focus=True):
             excess -= len(widths) - 1
         if gap != self._gap:
             self._gap = gap
-            self._strips.clear()
+            self._drop_strips()
         for key, minimum in SHRINKABLE_MIN_WIDTHS:
             if excess <= 0:
                 break
@@ -372,7 +395,7 @@ class PodTable(ScrollView, can_focus=True):
                 excess -= cut
         if widths != self._fit_widths:
             self._fit_widths = widths
-            self._strips.clear()
+            self._drop_strips()
 
     def on_resize(self, event: events.Resize) -> None:
         self._after_change(self.selected_key, self.cursor_row - int(self.scroll_y), moved=False)
@@ -380,7 +403,10 @@ class PodTable(ScrollView, can_focus=True):
     def _after_change(self, selected: PodKey | None, screen_offset: int, *, moved: bool) -> None:
         self._refit()
         width = 1 + sum(self._fit_widths) + self._gap * (len(self._fit_widths) - 1)
-        self.virtual_size = Size(width, len(self._order) + 1)
+        size = Size(width, len(self._order) + 1)
+        resized = size != self.virtual_size
+        self.virtual_size = size
+        cursor, top = self.cursor_row, self.scroll_y
         if self._order and selected is not None and not moved and selected in self._cells:
             # rows removed above the cursor leave it on the same index: the selection would slip
             # to the next pod (a re-anchor only when the selected pod is not under the cursor)
@@ -392,7 +418,46 @@ class PodTable(ScrollView, can_focus=True):
                 self.cursor_row = index
                 self.scroll_to(y=max(0, index - max(0, screen_offset)), animate=False, immediate=True)
             self.cursor_row = max(0, min(self.cursor_row, len(self._order) - 1))
+        changed, self._changed = self._changed, {}
+        if moved or resized or self._repaint_all or cursor != self.cursor_row or top != self.scroll_y:
+            self._repaint_all = False
+            self._refresh_all()
+        else:  # only the rows on screen whose text changed (idle ages, a storm's updates)
+            self._refresh_rows(changed)
+
+    def _refresh_all(self) -> None:
+        self.repainted_lines += self.size.height
         self.refresh()
+
+    def _refresh_rows(self, spans: dict[PodKey, tuple[int, int]]) -> None:
+        """Repaint the changed cells of the rows on screen in `spans` (key -> first and last changed
+        column): an AGE that ticks rewrites its few cells, not the line (nor the screen)."""
+        if not spans:
+            return
+        first = int(self.scroll_y)
+        shown = self._order[first : first + max(0, self.size.height - 1)]
+        starts, gap, widths = [], self._gap, self._fit_widths
+        x = 1  # the row's leading space
+        for width in widths:
+            starts.append(x)
+            x += width + gap
+        scroll_x = int(self.scroll_x)
+        for offset, key in enumerate(shown):
+            span = spans.get(key)
+            if span is not None:
+                left = starts[span[0]] - scroll_x
+                right = starts[span[1]] + widths[span[1]] - scroll_x
+                self._refresh_line_at(first + offset, left, right)
+
+    def _refresh_line_at(self, index: int, left: int = 0, right: int | None = None) -> None:
+        """Repaint the line of row `index` (the header is line 0), or its cells from `left` to `right`."""
+        y = index - int(self.scroll_y) + 1
+        width = max(self.size.width, self.virtual_size.width)
+        left = max(0, left)
+        right = width if right is None else min(width, right)
+        if 1 <= y < self.size.height and right > left:
+            self.repainted_lines += 1
+            self.refresh(Region(left, y, right - left, 1))
 
     def refresh_ages(self) -> None:
         """Recompute the rows on screen (AGE, RESTARTS "ago"); off-screen rows catch up on their
@@ -410,10 +475,15 @@ class PodTable(ScrollView, can_focus=True):
         if not self._order:
             return
         row = max(0, min(row, len(self._order) - 1))
-        changed = row != self.cursor_row
+        previous, top = self.cursor_row, self.scroll_y
+        changed = row != previous
         self.cursor_row = row
         self._scroll_cursor_into_view()
-        self.refresh()
+        if top != self.scroll_y:
+            self._refresh_all()  # scrolled (watch_scroll_y repaints too)
+        elif changed:  # the two lines whose highlight changed
+            self._refresh_line_at(previous)
+            self._refresh_line_at(row)
         if changed:
             self.post_message(self.Highlighted(self, self._order[row]))
 
@@ -484,7 +554,7 @@ class PodTable(ScrollView, can_focus=True):
         # cost more than the rest of a line's rendering when taken once per line.
         base = self.rich_style
         if base != self._strips_style:
-            self._strips.clear()  # cached rows carry the old background (theme change)
+            self._drop_strips()  # cached rows carry the old background (theme change)
             self._strips_style = base
         self._frame_style = base
         try:
@@ -524,14 +594,14 @@ class PodTable(ScrollView, can_focus=True):
             self.vertical_scrollbar.post_message(event)
 
     def on_focus(self) -> None:
-        self.refresh()
+        self._refresh_line_at(self.cursor_row)  # the cursor's colour is all that differs
 
     def on_blur(self) -> None:
-        self.refresh()
+        self._refresh_line_at(self.cursor_row)
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
-        self.refresh()
+        self._refresh_all()
 
 
 def _middle_ellipsis(cell: Text, width: int) -> Text:

@@ -1,0 +1,163 @@
+"""The pod table repaints only what changed (issue 15, idle means quiet): an age refresh that
+changes no text repaints nothing, one that changes an AGE repaints that row's changed cells only, an
+update of a pod off screen repaints nothing, and a cursor move repaints its two lines. Counted
+through the widget (`PodTable.repainted_lines`), never by time; what reaches the screen is checked
+on the rendered screen. The inspector redraws for the clock only when its text changes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from textual.app import App, ComposeResult
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from helpers.browser import screen_lines, settled, wait_for
+from tui.pods.store import PodBatch
+from widgets.container_inspector import ContainerInspector
+from widgets.pod_table import PodTable
+
+START = datetime(2026, 1, 1, 12, 0, 0, tzinfo=UTC)
+
+
+def pod(name: str, *, created: datetime, restarts: int = 0, reason: str = "") -> dict[str, Any]:
+    state: dict[str, Any] = {"waiting": {"reason": reason}} if reason else {"running": {}}
+    return {
+        "metadata": {"name": name, "namespace": "default", "creationTimestamp": created.strftime("%Y-%m-%dT%H:%M:%SZ")},
+        "spec": {"containers": [{"name": "app"}], "nodeName": "node-a"},
+        "status": {"phase": "Running", "containerStatuses": [
+            {"name": "app", "ready": not reason, "state": state, "restartCount": restarts}]},
+    }
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = START
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+class TableApp(App[None]):
+    def __init__(self, clock: Clock) -> None:
+        super().__init__()
+        self.clock = clock
+
+    def compose(self) -> ComposeResult:
+        yield PodTable(clock=self.clock, id="pods")
+
+
+def _pods(count: int) -> dict[tuple[str, str], dict[str, Any]]:
+    # pod-00 is young (its AGE text changes within a minute), the others are days old
+    pods = {("default", "pod-00"): pod("pod-00", created=START - timedelta(seconds=30))}
+    for index in range(1, count):
+        name = f"pod-{index:02d}"
+        pods[("default", name)] = pod(name, created=START - timedelta(days=3))
+    return pods
+
+
+async def _loaded(pilot: Pilot, count: int = 40) -> PodTable:
+    table = pilot.app.query_one(PodTable)
+    table.apply_batch(PodBatch(upserts=_pods(count), reset=True))
+    await wait_for(pilot, lambda: any("pod-00" in line for line in screen_lines(pilot.app)), what="the rows")
+    await settled(pilot)
+    return table
+
+
+def _line_of(app: Any, name: str) -> str:
+    return next(line for line in screen_lines(app) if f" {name} " in line)
+
+
+async def test_an_age_refresh_that_changes_no_text_repaints_nothing() -> None:
+    clock = Clock()
+    async with TableApp(clock).run_test(size=(100, 20)) as pilot:
+        table = await _loaded(pilot)
+        before = table.repainted_lines
+        clock.now = START + timedelta(seconds=0.5)  # "30s" stays "30s", "3d" stays "3d"
+        table.refresh_ages()
+        await settled(pilot)
+        assert table.repainted_lines == before
+
+
+async def test_an_age_that_ticks_repaints_its_row_alone_and_reaches_the_screen() -> None:
+    clock = Clock()
+    async with TableApp(clock).run_test(size=(100, 20)) as pilot:
+        table = await _loaded(pilot)
+        assert "30s" in _line_of(pilot.app, "pod-00")
+        before = table.repainted_lines
+        clock.now = START + timedelta(seconds=5)
+        table.refresh_ages()
+        await wait_for(pilot, lambda: "35s" in _line_of(pilot.app, "pod-00"), what="the new age on screen")
+        assert table.repainted_lines == before + 1  # pod-00's line; the 3-day-old rows keep "3d"
+
+
+async def test_a_change_off_screen_repaints_nothing_and_one_on_screen_its_line() -> None:
+    clock = Clock()
+    async with TableApp(clock).run_test(size=(100, 20)) as pilot:
+        table = await _loaded(pilot)
+        before = table.repainted_lines
+        off_screen = ("default", "pod-39")
+        table.apply_batch(PodBatch(upserts={off_screen: pod("pod-39", created=START - timedelta(days=3), restarts=4)}))
+        await settled(pilot)
+        assert table.repainted_lines == before
+        assert table.row_texts(off_screen)[table.shown_columns.index("restarts")] == "4"
+        shown = ("default", "pod-03")
+        table.apply_batch(PodBatch(upserts={shown: pod("pod-03", created=START - timedelta(days=3), restarts=7)}))
+        await wait_for(pilot, lambda: " 7 " in _line_of(pilot.app, "pod-03"), what="the new restart count")
+        assert table.repainted_lines == before + 1
+
+
+async def test_j_moves_the_cursor_and_repaints_its_two_lines() -> None:
+    clock = Clock()
+    async with TableApp(clock).run_test(size=(100, 20)) as pilot:
+        table = await _loaded(pilot)
+        table.focus()
+        await settled(pilot)
+        assert table.selected_key == ("default", "pod-00")
+        before = table.repainted_lines
+        await pilot.press("j")
+        await wait_for(pilot, lambda: table.selected_key == ("default", "pod-01"), what="the cursor on pod-01")
+        assert table.repainted_lines == before + 2
+        await settled(pilot)
+        # on screen: the cursor's line is pod-01's (the highlight is a background on that line only)
+        strips = pilot.app.screen._compositor.render_strips()
+        highlighted = [strip.text for strip in strips
+                       if any(seg.style is not None and seg.style.bold and seg.style.bgcolor is not None
+                              and seg.text.strip() for seg in strip)]
+        assert any(" pod-01 " in line for line in highlighted)
+        assert not any(" pod-00 " in line for line in highlighted)
+
+
+class InspectorApp(App[None]):
+    def __init__(self, clock: Clock) -> None:
+        super().__init__()
+        self.clock = clock
+
+    def compose(self) -> ComposeResult:
+        yield ContainerInspector(clock=self.clock, id="inspector")
+
+
+async def test_the_inspector_redraws_for_the_clock_only_when_its_text_changes() -> None:
+    clock = Clock()
+    async with InspectorApp(clock).run_test(size=(100, 30)) as pilot:
+        inspector = pilot.app.query_one(ContainerInspector)
+        body = inspector.query_one("#inspector-body", Static)
+        updates: list[object] = []
+        original = body.update
+        body.update = lambda *args, **kwargs: (updates.append(args), original(*args, **kwargs))[1]  # type: ignore[method-assign]
+        shown = pod("pod-00", created=START - timedelta(days=3))
+        started = (START - timedelta(days=3)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        shown["status"]["containerStatuses"][0]["state"] = {"running": {"startedAt": started}}
+        inspector.show(shown)
+        assert "3d ago" in inspector.text
+        assert len(updates) == 1
+        clock.now = START + timedelta(seconds=1)  # nothing it shows is that fine-grained for a 3-day-old pod
+        inspector.show(shown)
+        assert len(updates) == 1
+        clock.now = START + timedelta(days=2)  # "started 3d ago" becomes "5d ago"
+        inspector.show(shown)
+        assert len(updates) == 2
+        assert "5d ago" in inspector.text
+        inspector.show(pod("pod-00", created=START - timedelta(days=3)))  # a new version: drawn
+        assert len(updates) == 3
