@@ -67,8 +67,19 @@ def test_a_file_out_of_the_distroless_app_matches_byte_for_byte(demo_cluster: De
     assert local.read_bytes() == str(info.files["/etc/os-release"]).encode()
     assert local.stat().st_mode & 0o077 == 0, "files written for the user are private"
     out = capsys.readouterr().out
-    assert "verified" in out and "both ends hashed locally (the debugger has no sha256sum)" in out
-    assert "via /proc/1/root through debugger cp" in out
+    assert "verified: sha256sum in the debugger" in out and "via /proc/1/root through debugger cp" in out
+
+
+def test_without_sha256sum_in_the_debugger_both_ends_of_the_stream_are_hashed(
+        demo_cluster: DemoCluster, debugger: ClusterConnection, tmp_path: Path, capsys: Any) -> None:
+    _in_debugger(debugger, "rm /bin/sha256sum")
+    data = bytes(range(256))
+    (tmp_path / "in.bin").write_bytes(data)
+    assert _cp(demo_cluster, str(tmp_path / "in.bin"), f"{POD}:/tmp/", "-c", "app") == 0  # into the directory
+    assert _cp(demo_cluster, f"{POD}:/tmp/in.bin", str(tmp_path / "out.bin"), "-c", "app") == 0
+    out = capsys.readouterr().out
+    assert out.count("both ends hashed locally (the debugger has no sha256sum)") == 2
+    assert (tmp_path / "out.bin").read_bytes() == data
 
 
 @pytest.mark.parametrize("size", ["all-bytes", "1MB"])

@@ -17,7 +17,7 @@ BUSYBOX_APPLETS: Final[tuple[str, ...]] = (
     "df", "dirname", "dmesg", "du", "echo", "env", "false", "find", "free", "grep", "gzip",
     "head", "hostname", "id", "ifconfig", "ip", "kill", "less", "ln", "ls", "mkdir", "more",
     "mount", "mv", "netstat", "nc", "nslookup", "pgrep", "pidof", "ping", "pkill", "ps", "pwd",
-    "rm", "rmdir", "sed", "seq", "sh", "sleep", "sort", "stat", "stty", "tail", "tar", "tee", "test", "[",
+    "rm", "rmdir", "sed", "seq", "sh", "sha256sum", "sleep", "sort", "stat", "stty", "tail", "tar", "tee", "test", "[",
     "top", "touch", "tr", "true", "uname", "uniq", "uptime", "vi", "wc", "wget", "which",
     "whoami", "xargs",
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import re
 import time
 from collections.abc import Awaitable, Callable
@@ -470,6 +471,25 @@ async def grep(ctx: Ctx) -> int:
     elif "q" not in flags:
         await ctx.out("".join(f"{n}:{line}\n" if "n" in flags else f"{line}\n" for n, line in matched))
     return 0 if matched else (status or 1)
+
+
+@command("sha256sum")
+async def sha256sum(ctx: Ctx) -> int:
+    """`sha256sum [FILE]...` (stdin without one): the digest of the bytes as stored, two spaces, the name."""
+    _, files = split_flags(ctx.argv[1:])
+    status = 0
+    for name in files or ["-"]:
+        if name == "-":
+            data = await read_all(ctx.stdin)
+        else:
+            content, error = read_file(ctx, name)
+            if error:
+                await ctx.err(f"sha256sum: {error}\n")
+                status = 1
+                continue
+            data = (content or "").encode(errors="surrogateescape")
+        await ctx.out(f"{hashlib.sha256(data).hexdigest()}  {name}\n")
+    return status
 
 
 @command("wc")
