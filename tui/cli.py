@@ -25,7 +25,6 @@ from tui import __version__, cli_output
 from tui.commands import Subcommand, discover_subcommands, lazy_run
 from tui.commands.cluster_options import add_cluster_options, program_name
 from tui.paths import CONFIG_ENV
-from tui.terminal_exit import print_best_effort
 
 __all__ = ["add_cluster_options", "build_parser", "main", "program_name"]
 
@@ -127,6 +126,8 @@ def main(argv: list[str] | None = None) -> int:
             return int(command.run(args) or 0)
         return int(run_tui(args) or 0)
     except KeyboardInterrupt:  # Ctrl+C outside the TUI: no traceback (subcommands say what stays)
+        from tui.terminal_exit import print_best_effort  # asyncio: not for --version/--help (test_late_imports)
+
         print_best_effort(f"\n{program_name()}: interrupted")
         return 130
 

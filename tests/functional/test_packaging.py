@@ -34,6 +34,11 @@ def test_tests_import_the_installed_package() -> None:
     assert "site-packages" in package_dir.parts, f"tests imported tui from {package_dir}, not the installed wheel"
 
 
+def test_the_installed_version_is_tuis() -> None:
+    """pyproject.toml takes the version from tui/__init__.py (no importlib.metadata at start-up)."""
+    assert distribution("ephemera").version == tui.__version__
+
+
 def test_stylesheet_ships_inside_the_package() -> None:
     stylesheet = stylesheet_path()
     assert stylesheet.is_file() and stylesheet.name == "app.tcss"
