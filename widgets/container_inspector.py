@@ -279,6 +279,7 @@ class ContainerInspector(VerticalScroll, can_focus=True):
         self.events: list[dict] | None = None  # its events and its owners' (None: not listed yet)
         self.event_notes: list[str] = []  # why events could not be watched (a 403...)
         self._drawn_at: datetime | None = None  # the clock of the content shown (None: no pod)
+        self._drawn_text: str | None = None  # that content as plain text, once compared with the clock
 
     def compose(self) -> ComposeResult:
         yield Static(Text("No pod selected", style="dim"), id="inspector-body")
@@ -306,8 +307,16 @@ class ContainerInspector(VerticalScroll, can_focus=True):
         drawn_at = self._drawn_at if pod is self.pod and gone == self.gone else None
         self.pod = pod
         self.gone = gone
-        if pod is None or drawn_at is None or self._plain(pod, drawn_at) != self._plain(pod, self.clock()):
+        if pod is None or drawn_at is None:
             self._redraw()
+        else:  # one text rendering per refresh while nothing changes
+            if self._drawn_text is None:
+                self._drawn_text = self._plain(pod, drawn_at)
+            now = self.clock()
+            text = self._plain(pod, now)
+            if text != self._drawn_text:
+                self._redraw(now)
+                self._drawn_text = text
         if self._end_of is not None and key == self._end_of:
             self.call_after_refresh(lambda: self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True))
 
@@ -356,13 +365,14 @@ class ContainerInspector(VerticalScroll, can_focus=True):
         """The shown pod's owners were read (or said unreadable)."""
         return self.pod is not None and self.context_of == _key_of(self.pod) and self.chain is not None
 
-    def _redraw(self) -> None:
+    def _redraw(self, now: datetime | None = None) -> None:
         body = self.query_one("#inspector-body", Static)
+        self._drawn_text = None
         if self.pod is None:
             self._drawn_at = None
             body.update(Text("No pod selected", style="dim"))
             return
-        self._drawn_at = self.clock()
+        self._drawn_at = now or self.clock()
         body.update(self._rendered(self.pod, self._drawn_at))
 
     def _rendered(self, pod: dict, now: datetime) -> RenderableType:
