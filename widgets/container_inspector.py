@@ -16,7 +16,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from tui.display_text import safe_text, visible_line
-from tui.pods.events import event_rows
+from tui.pods.events import EventRow, event_rows
 from tui.pods.facts import ContainerEntry, container_entries, pod_facts, pod_problems
 from tui.pods.rows import SEVERITY_STYLE, status_severity
 from tui.pods.status import format_age, pod_ready, pod_status_reason
@@ -154,6 +154,7 @@ def render_pod(
     gone: bool = False,
     notes: tuple[str, ...] | list[str] = (),
     chain: OwnerChain | None = None,
+    warning: EventRow | None = None,
 ) -> RenderableType:
     meta = pod.get("metadata") or {}
     status = pod_status_reason(pod)
@@ -177,6 +178,11 @@ def render_pod(
     problems = pod_problems(pod)
     if problems:
         grid.add_row(Text("problem", style="bold red"), safe_text("\n".join(problems), style="red"))
+    if warning is not None:  # the newest Warning event, in the user's face (all of them: EVENTS below)
+        about = f"[{warning.container}] " if warning.container else ""
+        grid.add_row(Text("last warning", style="bold red"),
+                     Text.assemble((f"{warning.age} ago ", "dim"), (visible_line(warning.reason), "bold red"),
+                                   f" {visible_line(about + warning.message)}", ("  (EVENTS below)", "dim")))
     grid.add_row("owner", safe_text(facts.owner))
     node_line = facts.node_os
     pod_ip = (pod.get("status") or {}).get("podIP")
@@ -378,8 +384,11 @@ class ContainerInspector(VerticalScroll, can_focus=True):
     def _rendered(self, pod: dict, now: datetime) -> RenderableType:
         with_context = self.context_of is not None and self.context_of == _key_of(pod)
         chain = self.chain if with_context else None
+        rows = event_rows(self.events, now) if with_context and self.events else []
+        warning = next((row for row in rows if row.warning), None)
         shown = render_pod(
-            pod, now=now, nodes=self.nodes, namespaces=self.namespaces, gone=self.gone, notes=self.notes, chain=chain
+            pod, now=now, nodes=self.nodes, namespaces=self.namespaces, gone=self.gone, notes=self.notes, chain=chain,
+            warning=warning,
         )
         if not with_context:
             return shown

@@ -56,6 +56,9 @@ async def test_events_appear_live_as_a_debuggers_image_pull_fails(demo_cluster: 
         # newest first: the back-off comes after the pull, so it is listed above it
         assert section.index("BackOff") < section.index(f'Pulling image "{MISSING_IMAGE}"')
         assert "Warning" in section
+        # the newest warning is also at the top, beside the pod's problems
+        top = inspector.text.split("EVENTS (newest", 1)[0]
+        assert "last warning" in top and "[debugger]" in top
 
 
 async def test_the_rollout_warning_names_the_deployments_pods(demo_cluster: DemoCluster) -> None:

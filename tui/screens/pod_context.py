@@ -151,7 +151,7 @@ class PodContextFeed(Widget):
     def _on_error(self, message: EventsFailed) -> None:
         subject = message.source.subject
         if message.message:
-            self._errors[subject] = f"events of {subject.kind} {subject.name}: {message.message}"
+            self._errors[subject] = message.message
         else:
             self._errors.pop(subject, None)
         self._push()
@@ -162,4 +162,6 @@ class PodContextFeed(Widget):
         events = [event for subject_events in self._events.values() for event in subject_events]
         loaded = any(watcher.subject.kind == "Pod" for watcher in self.watchers
                      if watcher.subject in self._events or watcher.subject in self._errors)
-        self.inspector.set_events(self.pod[:2], events if loaded else None, list(self._errors.values()))
+        # one note per refusal: a 403 on events is the same for the pod and its owners
+        notes = [f"events not watched: {text}" for text in dict.fromkeys(self._errors.values())]
+        self.inspector.set_events(self.pod[:2], events if loaded else None, notes)
