@@ -10,6 +10,7 @@ from helpers.browser import make_app, row_names, screen_text, wait_for
 from tui.demo.cluster import DemoCluster
 from tui.kube.config import KubeConfig
 from tui.screens.debug_form_modal import DebugFormModal
+from tui.screens.pod_context import PodContextFeed
 
 SLIM = "slim-79487d6484-h4rss"
 SHARED = "shared-pid-demo"
@@ -139,3 +140,23 @@ async def test_a_hostile_event_message_is_shown_as_text(demo_cluster: DemoCluste
             assert "x3" in text
     finally:
         conn.close()
+
+
+async def test_the_watch_follows_the_inspected_pod_and_stops_when_hidden(demo_cluster: DemoCluster) -> None:
+    app = make_app(demo_cluster.kubeconfig_path)
+    async with app.run_test(size=(140, 50)) as pilot:
+        feed = app.browser.query_one(PodContextFeed)
+        inspector = await _inspect(pilot, app, SHARED)
+        await wait_for(pilot, lambda: inspector.events is not None, what="the events listed")
+        [first] = feed.watchers  # a bare pod: its own events only
+        assert first.subject.name == SHARED and first.subject.uid
+        inspector = await _inspect(pilot, app, SLIM)
+        await wait_for(pilot, lambda: inspector.workload_read and len(feed.watchers) == 3, what="slim and its owners")
+        assert first.stopped
+        assert [w.subject.kind for w in feed.watchers] == ["Pod", "ReplicaSet", "Deployment"]
+        watching = list(feed.watchers)
+        await pilot.press("i")  # the inspector hidden: nothing watched
+        await wait_for(pilot, lambda: not feed.watchers, what="the watches stopped")
+        assert all(w.stopped for w in watching)
+        await pilot.press("i")  # shown again: the owners are not read again (cached per pod)
+        await wait_for(pilot, lambda: len(feed.watchers) == 3, what="the watches again")
