@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 from helpers.browser import make_app, wait_for
+from helpers.debug_ui import open_form, preview, settle_preflight
 from helpers.session_panes import panes, run_line, select, text_of, type_line, wait_badge
 from tui.cli import main
 from tui.debug import DebugRequest, Mode
@@ -21,6 +22,7 @@ from tui.demo.cluster import DemoCluster
 from tui.kube import debug_runner
 from tui.kube.config import KubeConfig
 from tui.kube.connection import ClusterConnection
+from tui.screens.debug_form_modal import DebugFormModal
 from tui.screens.session_panes import attach_selected
 from widgets.terminal.terminal_view import TerminalView
 
@@ -110,3 +112,29 @@ def test_ephemera_debug_durable_dry_run_and_no_attach(demo_cluster: DemoCluster,
     conn = KubeConfig.load(demo_cluster.kubeconfig_path).connect()
     assert _running(conn, "keeper")
     assert main([*base, "--dry-run", "--", "sh"]) == 2, "a durable debugger takes no command"
+
+
+async def test_the_forms_durable_box_creates_a_durable_debugger_and_opens_a_shell(demo_cluster: DemoCluster) -> None:
+    """Off (the default) the preview is kubectl's attach (-it); on, the keep-alive command and the
+    kubectl exec note; Ctrl+S creates it and the pane that opens is an exec shell in it."""
+    app: Any = make_app(demo_cluster.kubeconfig_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        form = await open_form(pilot, SLIM)
+        assert "-it" in preview(form).split() and "sleep 3600" not in preview(form)
+        form.query_one("#durable").value = True
+        await settle_preflight(pilot, form)
+        assert "sleep 3600" in preview(form) and "-it" not in preview(form).split()
+        assert form.request is not None and form.request.durable
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: not isinstance(app.screen, DebugFormModal), timeout=20, what="created")
+        await wait_for(pilot, lambda: panes(pilot), timeout=20, what="a pane")
+        pane = panes(pilot)[0]
+        await wait_badge(pilot, pane, "live")
+        assert pane.kind == "exec"
+        container = pane.target.container
+        await wait_for(pilot, lambda: app.focused is pane.terminal, what="the terminal focused")
+        await run_line(pilot, pane, "echo D\"\"1", "D1")
+        await type_line(pilot, "exit")
+        await wait_for(pilot, lambda: pane.badge.state == "ended", what="the shell ended")
+    conn = KubeConfig.load(demo_cluster.kubeconfig_path).connect()
+    assert _running(conn, container)
