@@ -9,6 +9,7 @@ from helpers.attach import add_debug_container, request
 from helpers.browser import make_app, row_names, screen_text, wait_for
 from tui.demo.cluster import DemoCluster
 from tui.kube.config import KubeConfig
+from tui.screens.help_modal import HelpModal
 from tui.screens.yaml_screen import MARK, YamlScreen
 
 SHARED = "shared-pid-demo"
@@ -68,8 +69,19 @@ async def test_the_pods_yaml_with_its_debugger_marked_searched_and_copied(demo_c
         await pilot.press("y")
         await wait_for(pilot, lambda: app.clipboard.startswith("apiVersion: v1"), what="the copy")
         assert "\x1b" not in app.clipboard and "ephemeralContainers:" in app.clipboard
+        # ? lists the view's keys
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpModal), what="the help")
+        await wait_for(pilot, lambda: "Copy YAML" in screen_text(app) and "pod YAML" in screen_text(app),
+                       what="the YAML view's keys in the help")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, YamlScreen), what="the help closed")
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, YamlScreen), what="back to the pods")
+        # the browser's help lists v
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpModal), what="the browser's help")
+        await wait_for(pilot, lambda: "the selected pod's YAML" in screen_text(app), what="v in the help")
 
 
 async def test_a_refused_read_shows_the_lists_copy_and_says_why(demo_cluster: DemoCluster) -> None:
