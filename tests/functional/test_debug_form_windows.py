@@ -47,6 +47,7 @@ async def test_shared_network_shows_and_plans_no_target(shared_cluster: DemoClus
                        and form.request.mode is Mode.SHARED_NETWORK, what="shared network planned")
         await wait_for(pilot, lambda: "app (running)" not in screen_text(app), what="no target on screen")
         assert not form.query_one("#target-field").display
+        assert "target filesystem" not in screen_text(app)  # no box for a target there is none of
         assert form.request is not None and form.request.target is None
         assert form.plan is not None and form.plan.container is not None
         assert "targetContainerName" not in form.plan.container
@@ -56,6 +57,7 @@ async def test_shared_network_shows_and_plans_no_target(shared_cluster: DemoClus
         await pilot.press("down", "down")  # copy and share: a target only for the target filesystem helper
         await wait_for(pilot, lambda: form.mode is Mode.COPY and "--copy-to=" in preview(form), what="copy mode")
         assert not form.query_one("#target-field").display
+        assert "target filesystem" in screen_text(app)
         form.query_one("#target-fs", Checkbox).value = True
         await wait_for(pilot, lambda: "app (running)" in screen_text(app), what="the helper's container shown")
         await pilot.press("escape")

@@ -392,6 +392,8 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
         self.query_one("#copy-options").set_class(mode is not Mode.COPY, "-hidden")
         # a mode without a target container shows none (nor a disabled one that looks chosen)
         self.query_one("#target-field").display = uses_target(mode, self.query_one("#target-fs", Checkbox).value)
+        # no target's filesystem to share in shared network mode: no box that looks like it would
+        self.query_one("#target-fs", Checkbox).display = mode is not Mode.SHARED_NETWORK
 
     def refresh_plan(self, *, schedule_preflight: bool = True) -> None:
         """Re-plan from the form (no I/O): preview, warnings, reuse offer; then (debounced) pre-flight."""
