@@ -13,7 +13,8 @@ from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.widgets import Static
 
-from helpers.browser import screen_lines, settled, wait_for
+from helpers.browser import make_app, screen_lines, settled, wait_for
+from tui.demo.cluster import DemoCluster
 from tui.pods.store import PodBatch
 from widgets.container_inspector import ContainerInspector
 from widgets.pod_table import PodTable
@@ -161,3 +162,20 @@ async def test_the_inspector_redraws_for_the_clock_only_when_its_text_changes() 
         assert "5d ago" in inspector.text
         inspector.show(pod("pod-00", created=START - timedelta(days=3)))  # a new version: drawn
         assert len(updates) == 3
+
+
+async def test_keys_first_the_inspector_follows_to_the_pod_the_cursor_stops_on(shared_cluster: DemoCluster) -> None:
+    """The inspector is updated after the cursor's frame (keys first); after several j it shows the
+    pod under the cursor, and the browser inspects that pod."""
+    app: Any = make_app(shared_cluster.kubeconfig_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        browser = app.browser
+        await wait_for(pilot, lambda: browser.table.row_count > 5 and browser.inspector.pod is not None,
+                       what="rows and an inspected pod")
+        browser.table.focus()
+        start = browser.table.cursor_row
+        await pilot.press("j", "j", "j")
+        await wait_for(pilot, lambda: browser.table.cursor_row == start + 3, what="the cursor three rows down")
+        selected = browser.table.selected_key
+        await wait_for(pilot, lambda: browser.inspected == selected, what="the inspector on the cursor's pod")
+        assert (browser.inspector.pod["metadata"]["namespace"], browser.inspector.pod["metadata"]["name"]) == selected

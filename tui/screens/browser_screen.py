@@ -135,6 +135,7 @@ class BrowserScreen(Screen[None]):
         self.demo = demo
         self.clock = clock
         self.live_timers = live_timers
+        self._highlighted: PodKey | None = None  # the cursor's pod, inspected once its frame is painted
         # Before mount: no watcher may run yet (they update widgets not composed yet).
         self.set_reactive(BrowserScreen.context_name, context)
         self.set_reactive(BrowserScreen.namespace, namespace or "")
@@ -520,7 +521,17 @@ class BrowserScreen(Screen[None]):
     # ------------------------------------------------------------------ inspector
     @on(PodTable.Highlighted)
     def _row_highlighted(self, event: PodTable.Highlighted) -> None:
-        self.inspected = event.key
+        # Keys first (issue 15): the moved cursor is painted before the inspector renders the new
+        # pod (a relayout of its pane), and a held j inspects the pod it stops on, not each one passed.
+        pending = self._highlighted is not None
+        self._highlighted = event.key
+        if not pending:
+            self.call_after_refresh(self._inspect_highlighted)
+
+    def _inspect_highlighted(self) -> None:
+        key, self._highlighted = self._highlighted, None
+        if key is not None:
+            self.inspected = key
 
     @on(PodTable.Selected)
     def _row_selected(self, event: PodTable.Selected) -> None:
