@@ -324,14 +324,34 @@ class ContainerInspector(VerticalScroll, can_focus=True):
                 self._redraw(now)
                 self._drawn_text = text
         if self._end_of is not None and key == self._end_of:
-            self.call_after_refresh(lambda: self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True))
+            self.call_after_refresh(self._show_end_of_containers)
 
     def follow_end_of(self, namespace: str, name: str) -> None:
-        """Keep the end of this pod's details in view while it is shown (a debugger just created:
-        the ephemeral containers are the last section), until another pod is shown."""
+        """Keep the end of this pod's containers in view while it is shown (a debugger just created:
+        the ephemeral containers are the last of them; WORKLOAD and EVENTS follow below), until
+        another pod is shown."""
         self._end_of = (namespace, name)
         if _key_of(self.pod) == self._end_of:
-            self.call_after_refresh(lambda: self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True))
+            self.call_after_refresh(self._show_end_of_containers)
+
+    def _show_end_of_containers(self) -> None:
+        """Scroll so that the last line of the containers is the view's last line, or, when the view
+        is too short for the last container's entry, so that the entry starts at its top."""
+        if self.pod is None:
+            return
+        body = self.query_one("#inspector-body", Static)
+        width = max(1, body.content_region.width)
+
+        def lines(renderable: RenderableType) -> int:
+            buffer = io.StringIO()
+            Console(file=buffer, width=width, color_system=None, legacy_windows=False).print(renderable)
+            return buffer.getvalue().count("\n")
+
+        shown = self._parts(self.pod, self._drawn_at or self.clock())[0]
+        last_entry = shown.renderables[-1] if isinstance(shown, Group) and shown.renderables else Text("")
+        end = body.content_region.y - self.scrollable_content_region.y + round(self.scroll_y) + lines(shown)
+        top = max(0, min(end - self.scrollable_content_region.height, end - lines(last_entry)))
+        self.scroll_to(y=top, animate=False, immediate=True)
 
     def set_cluster_objects(
         self, *, nodes: dict[str, dict], namespaces: dict[str, dict], notes: list[str] | None = None
@@ -381,7 +401,8 @@ class ContainerInspector(VerticalScroll, can_focus=True):
         self._drawn_at = now or self.clock()
         body.update(self._rendered(self.pod, self._drawn_at))
 
-    def _rendered(self, pod: dict, now: datetime) -> RenderableType:
+    def _parts(self, pod: dict, now: datetime) -> tuple[RenderableType, list[RenderableType]]:
+        """The pod and its containers, then WORKLOAD and EVENTS (once read for this pod)."""
         with_context = self.context_of is not None and self.context_of == _key_of(pod)
         chain = self.chain if with_context else None
         rows = event_rows(self.events, now) if with_context and self.events else []
@@ -391,8 +412,12 @@ class ContainerInspector(VerticalScroll, can_focus=True):
             warning=warning,
         )
         if not with_context:
-            return shown
-        return Group(shown, render_workload(pod, chain), render_events(self.events, self.event_notes, now))
+            return shown, []
+        return shown, [render_workload(pod, chain), render_events(self.events, self.event_notes, now)]
+
+    def _rendered(self, pod: dict, now: datetime) -> RenderableType:
+        shown, context = self._parts(pod, now)
+        return Group(shown, *context) if context else shown
 
     @property
     def text(self) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from helpers.attach import add_debug_container_to
-from helpers.browser import make_app, wait_for
+from helpers.browser import make_app, screen_lines, wait_for
 from tui.demo.cluster import DemoCluster
 
 SLIM = ("default", "slim-79487d6484-h4rss")
@@ -65,7 +65,8 @@ async def test_the_inspector_shows_the_focused_panes_pod_then_the_tables_again(d
 
 async def test_a_new_debugger_is_in_view_in_the_inspector(demo_cluster: DemoCluster) -> None:
     """Issue 12 item 7: after the form creates a debugger, the inspector shows its pod scrolled to
-    the ephemeral containers (the last section), at 80x24 too."""
+    the new debugger's entry (the last container; WORKLOAD and EVENTS come below it), at 80x24
+    too, where the attach pane leaves the inspector a few rows."""
     from helpers.debug_ui import open_form
 
     app: Any = make_app(demo_cluster.kubeconfig_path)
@@ -77,6 +78,10 @@ async def test_a_new_debugger_is_in_view_in_the_inspector(demo_cluster: DemoClus
         inspector = browser.inspector
         await wait_for(pilot, lambda: "EPHEMERAL CONTAINERS (1)" in inspector.text, timeout=15,
                        what="the debugger in the inspector")
-        await wait_for(pilot, lambda: inspector.max_scroll_y > 0 and inspector.scroll_y == inspector.max_scroll_y,
-                       what="the inspector scrolled to its end")
-        assert form.pod_name == SLIM[1]
+        assert form.pod_name == SLIM[1] and form.plan is not None
+        debugger = form.plan.container_name
+        # on screen: the debugger's own entry, even once WORKLOAD and EVENTS (below it) have come
+        await wait_for(pilot, lambda: "EVENTS" in inspector.text, what="the events read")
+        await pilot.pause()
+        await wait_for(pilot, lambda: any(debugger in line and "busybox" in line for line in screen_lines(app)),
+                       what=f"{debugger}'s entry on screen")
