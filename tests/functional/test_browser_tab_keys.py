@@ -52,6 +52,10 @@ async def test_in_a_browser_tabs_switch_with_keys_it_lets_through_and_the_hints_
     add_debug_container_to(demo_cluster.kubeconfig_path, "debugger", target="app", pod=SLIM[1])
     app: Any = make_app(demo_cluster.kubeconfig_path, in_browser=True)
     async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.browser.table.pods, what="the pods")
+        table_keys = [key for key, _text in await help_rows(pilot)]
+        # the pod table's page left/right (Ctrl+PgUp/PgDn) switch the browser's tabs: not offered
+        assert not [key for key in table_keys if "Ctrl+PgUp" in key or "Ctrl+PgDn" in key], table_keys
         first, second = await two_panes(pilot)
         tabs = app.browser.sessions
         # the hint follows the focus once the tabs have handled its move (a message later)

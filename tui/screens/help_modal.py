@@ -65,6 +65,9 @@ VIEW_EXTRA_KEYS: dict[str, list[tuple[str, str]]] = {
 
 # In a web browser (`ephemera serve`) the keys the browser keeps are replaced (tui/actions.py: browser_keys).
 IN_BROWSER_KEYS = {"Ctrl+PgUp / PgDn": "Ctrl+Shift+← / →"}
+# ...and the keys of Textual's widgets that the browser keeps are not offered there (the pod table's
+# Ctrl+PgUp/PgDn page left/right switch the browser's tabs; ←/→ and h/l still scroll sideways).
+WEB_BROWSER_KEEPS = {"ctrl+pageup", "ctrl+pagedown", "ctrl+t", "ctrl+w", "ctrl+n", "ctrl+tab", "ctrl+shift+tab"}
 
 HIDDEN_ACTIONS = frozenset({"app.focus_previous", "focus_previous", "app.focus_next", "focus_next",
                             "app.copy_text", "copy_text", "screen.copy_text", "screenshot_", "app.bell",
@@ -121,6 +124,8 @@ def binding_rows(screen: Screen[Any], skip_keys: set[str] | None = None) -> list
     """The active bindings of `screen`'s focus chain (the app's too when the screen is not modal),
     one row per description with its keys joined (`Esc, q`), as the user's keymap set them."""
     skip = (skip_keys or set()) | HIDDEN_KEYS
+    if getattr(screen.app, "in_browser", False):
+        skip |= WEB_BROWSER_KEEPS  # an action of ours has its browser_keys bound instead
     described = _descriptions()
     screen_is_browser = isinstance(screen, BrowserScreen)
     rows: dict[str, list[str]] = {}
