@@ -5,3 +5,8 @@ exec streams, pod watches, hostile pods, the simulated runtime, pods for the pla
 
 Imported as `helpers.<module>` (pytest puts tests/ on sys.path: `pythonpath` in pyproject.toml);
 shared fixtures live in the conftest.py files, and no test module imports another."""
+
+WAIT_SECONDS = 30.0
+"""How long a wait on a condition lasts before the test fails. Generous on purpose: the suite must
+pass under load (`pytest -n 4` on 2 cores, beside other work); a passing test never waits it out,
+and a shorter `timeout=` given by a test still wins."""

@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from helpers import WAIT_SECONDS
 from tui.kube.attach_session import AttachSession, SessionStatus
 from tui.kube.connection import ClusterConnection
 from tui.screenshots import api_request
@@ -18,7 +19,7 @@ NAMESPACE = "default"
 POD = "shared-pid-demo"
 
 
-def wait_for(predicate: Callable[[], bool], timeout: float = 5.0, what: str = "condition") -> None:
+def wait_for(predicate: Callable[[], bool], timeout: float = WAIT_SECONDS, what: str = "condition") -> None:
     deadline = time.monotonic() + timeout
     while not predicate():
         if time.monotonic() > deadline:

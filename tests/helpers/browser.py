@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 from textual.pilot import Pilot
 
+from helpers import WAIT_SECONDS
 from tui.app import EphemeraApp
 from tui.kube.config import KubeConfig
 
@@ -19,7 +20,7 @@ def make_app(kubeconfig_path: Path | str, **kwargs: Any) -> EphemeraApp:
     return EphemeraApp(kubeconfig, **kwargs)
 
 
-async def wait_for(pilot: Pilot, condition: Callable[[], object], timeout: float = 8.0, what: str = "") -> None:
+async def wait_for(pilot: Pilot, condition: Callable[[], object], timeout: float = WAIT_SECONDS, what: str = "") -> None:
     """Poll the UI (letting it process messages) until `condition()` is truthy."""
     deadline = time.monotonic() + timeout
     while True:

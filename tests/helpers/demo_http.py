@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 import urllib3
 from kubernetes import client, config
 
+from helpers import WAIT_SECONDS
 from tui.demo.cluster import DemoCluster
 
 T = TypeVar("T")
@@ -106,7 +107,7 @@ def core_v1(cluster: DemoCluster) -> client.CoreV1Api:
     return client.CoreV1Api(api_client(cluster))
 
 
-def wait_for(probe: Callable[[], T | None], timeout: float = 5.0, interval: float = 0.02,
+def wait_for(probe: Callable[[], T | None], timeout: float = WAIT_SECONDS, interval: float = 0.02,
              what: str = "condition") -> T:
     """Poll `probe` until it returns something truthy; fail after `timeout` seconds."""
     deadline = time.monotonic() + timeout

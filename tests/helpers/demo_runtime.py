@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from helpers import WAIT_SECONDS
 from tui.demo.node.runtime import ContainerRuntime, ExecSession
 
 APP = {"name": "app", "image": "gcr.io/distroless/python3-debian11", "command": ["python", "-m", "http.server", "8080"]}
@@ -68,7 +69,7 @@ async def interactive(runtime: ContainerRuntime, pod: dict[str, Any], container:
     return runtime.exec(found, ["sh"], tty=True, stdin=True, sink=sink, cols=cols, rows=rows), sink
 
 
-async def wait_for(predicate: Any, timeout: float = 5.0) -> None:
+async def wait_for(predicate: Any, timeout: float = WAIT_SECONDS) -> None:
     deadline = asyncio.get_running_loop().time() + timeout
     while not predicate():
         if asyncio.get_running_loop().time() > deadline:

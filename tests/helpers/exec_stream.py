@@ -11,6 +11,8 @@ from kubernetes import client
 from kubernetes.stream import stream
 from kubernetes.stream.ws_client import ERROR_CHANNEL
 
+from helpers import WAIT_SECONDS
+
 
 def run_exec(api: client.CoreV1Api, container: str, command: list[str], protocol: str | None = None,
              tty: bool = False, stdin: str | None = None, *, pod: str = "slim-1",
@@ -35,7 +37,7 @@ def run_exec(api: client.CoreV1Api, container: str, command: list[str], protocol
     return out, err, code, status
 
 
-def read_until(ws: Any, needle: bytes, timeout: float = 5) -> bytes:
+def read_until(ws: Any, needle: bytes, timeout: float = WAIT_SECONDS) -> bytes:
     seen = b""
     deadline = time.monotonic() + timeout
     while needle not in seen:

@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Callable
 
+from helpers import WAIT_SECONDS
 from tui.demo.cluster import DemoCluster
 from tui.kube.config import KubeConfig
 from tui.kube.connection import ClusterConnection
@@ -14,7 +15,7 @@ from tui.kube.pod_watch import PodWatcher, WatchStatus
 from tui.kube.requests import get_json
 from tui.pods.store import PodBatch, PodStore
 
-TIMEOUT = 10.0
+TIMEOUT = WAIT_SECONDS
 
 
 class Recorder:

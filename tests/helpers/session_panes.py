@@ -9,6 +9,7 @@ from typing import Any
 
 from textual.pilot import Pilot
 
+from helpers import WAIT_SECONDS
 from helpers.attach import add_debug_container_to
 from helpers.browser import make_app, wait_for
 from tui.demo.cluster import DemoCluster
@@ -37,7 +38,7 @@ async def type_line(pilot: Pilot, line: str) -> None:
     await pilot.press(*[("space" if c == " " else c) for c in line], "enter")
 
 
-async def wait_text(pilot: Pilot, pane: SessionPane, needle: str, timeout: float = 8.0) -> None:
+async def wait_text(pilot: Pilot, pane: SessionPane, needle: str, timeout: float = WAIT_SECONDS) -> None:
     await wait_for(pilot, lambda: needle in text_of(pane), timeout, what=f"{needle!r} in the pane")
 
 
@@ -47,7 +48,7 @@ async def run_line(pilot: Pilot, pane: SessionPane, line: str, expect: str) -> N
     await wait_text(pilot, pane, expect)
 
 
-async def wait_badge(pilot: Pilot, pane: SessionPane, text: str, timeout: float = 10.0) -> None:
+async def wait_badge(pilot: Pilot, pane: SessionPane, text: str, timeout: float = WAIT_SECONDS) -> None:
     await wait_for(pilot, lambda: pane.badge.text == text, timeout, what=f"badge {text!r} (is {pane.badge.text!r})")
 
 

@@ -7,6 +7,7 @@ import asyncio
 from textual.app import App, ComposeResult
 from textual.message import Message
 
+from helpers import WAIT_SECONDS
 from widgets.terminal.terminal_view import TerminalInput, TerminalLeave, TerminalResized, TerminalView
 
 
@@ -38,7 +39,7 @@ def visible_text(term: TerminalView) -> list[str]:
     return [term.render_line(y).text.rstrip() for y in range(term.scrollable_content_region.height)]
 
 
-async def until(pilot, predicate, timeout: float = 5.0) -> None:  # type: ignore[no-untyped-def]
+async def until(pilot, predicate, timeout: float = WAIT_SECONDS) -> None:  # type: ignore[no-untyped-def]
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while not predicate():
