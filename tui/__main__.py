@@ -1,3 +1,5 @@
+"""`python -m tui`: the `ephemera` command (tui/cli.py)."""
+
 from tui.cli import main
 
 raise SystemExit(main())
