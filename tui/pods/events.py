@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from tui.pods.json_path import dig
 from tui.pods.status import format_age, human_duration, parse_timestamp
 
 __all__ = ["MAX_EVENT_ROWS", "EventRow", "event_count", "event_rows", "event_time"]
@@ -67,22 +68,14 @@ class EventRow:
         return f"x{self.count} over {self.first_age}" if self.first_age else f"x{self.count}"
 
 
-def _get(obj: Any, *path: str) -> Any:
-    for key in path:
-        if not isinstance(obj, dict):
-            return None
-        obj = obj.get(key)
-    return obj
-
-
 def event_time(event: dict[str, Any]) -> datetime | None:
     """When the event last happened (see the module docstring)."""
     for value in (
         event.get("lastTimestamp"),
-        _get(event, "series", "lastObservedTime"),
+        dig(event, "series", "lastObservedTime"),
         event.get("eventTime"),
         event.get("firstTimestamp"),
-        _get(event, "metadata", "creationTimestamp"),
+        dig(event, "metadata", "creationTimestamp"),
     ):
         moment = parse_timestamp(value) if isinstance(value, str) else None
         if moment is not None:
@@ -91,7 +84,7 @@ def event_time(event: dict[str, Any]) -> datetime | None:
 
 
 def _first_time(event: dict[str, Any]) -> datetime | None:
-    for value in (event.get("firstTimestamp"), event.get("eventTime"), _get(event, "metadata", "creationTimestamp")):
+    for value in (event.get("firstTimestamp"), event.get("eventTime"), dig(event, "metadata", "creationTimestamp")):
         moment = parse_timestamp(value) if isinstance(value, str) else None
         if moment is not None:
             return moment
@@ -100,14 +93,14 @@ def _first_time(event: dict[str, Any]) -> datetime | None:
 
 def event_count(event: dict[str, Any]) -> int:
     """How many times it happened: `count`, else `series.count`, else once."""
-    for value in (event.get("count"), _get(event, "series", "count")):
+    for value in (event.get("count"), dig(event, "series", "count")):
         if isinstance(value, int) and not isinstance(value, bool) and value > 0:
             return value
     return 1
 
 
 def _source(event: dict[str, Any]) -> str:
-    return str(_get(event, "source", "component") or event.get("reportingComponent")
+    return str(dig(event, "source", "component") or event.get("reportingComponent")
                or event.get("reportingController") or "")
 
 

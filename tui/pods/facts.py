@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
 
+from tui.pods.json_path import dig
 from tui.pods.security import ENFORCE_LABEL, namespace_policy
 from tui.pods.status import human_duration, parse_timestamp
 
@@ -35,24 +35,16 @@ class ContainerEntry:
     target: str = ""
 
 
-def _get(obj: Any, *path: str) -> Any:
-    for key in path:
-        if not isinstance(obj, dict):
-            return None
-        obj = obj.get(key)
-    return obj
-
-
 def is_static_pod(pod: dict) -> bool:
-    annotations = _get(pod, "metadata", "annotations") or {}
+    annotations = dig(pod, "metadata", "annotations") or {}
     if MIRROR_ANNOTATION in annotations:
         return True
-    return any(ref.get("kind") == "Node" for ref in _get(pod, "metadata", "ownerReferences") or [])
+    return any(ref.get("kind") == "Node" for ref in dig(pod, "metadata", "ownerReferences") or [])
 
 
 def owner_text(pod: dict) -> str:
     """`ReplicaSet slim-6d8c6578bc (Deployment slim)`, `Node demo-node-1`, or `none (bare pod)`."""
-    refs: list[dict] = _get(pod, "metadata", "ownerReferences") or []
+    refs: list[dict] = dig(pod, "metadata", "ownerReferences") or []
     if not refs:
         return "none (bare pod)"
     ref = next((r for r in refs if r.get("controller")), refs[0])
@@ -60,7 +52,7 @@ def owner_text(pod: dict) -> str:
     text = f"{kind} {name}"
     if kind == "ReplicaSet":
         match = _RS_NAME.match(name)
-        template_hash = (_get(pod, "metadata", "labels") or {}).get("pod-template-hash")
+        template_hash = (dig(pod, "metadata", "labels") or {}).get("pod-template-hash")
         if match and (template_hash is None or template_hash == match.group("hash")):
             text += f" (Deployment {match.group('deploy')})"
     elif kind == "Job":
@@ -76,14 +68,14 @@ def workload_of(pod: dict) -> tuple[str, str] | None:
     """The workload whose pod template made this pod: ("Deployment", "slim") for a ReplicaSet named
     after a Deployment, else the controller's kind and name (StatefulSet, DaemonSet, ReplicaSet,
     Job...); None for a bare pod or a static pod."""
-    refs: list[dict] = _get(pod, "metadata", "ownerReferences") or []
+    refs: list[dict] = dig(pod, "metadata", "ownerReferences") or []
     ref = next((r for r in refs if r.get("controller")), refs[0] if refs else None)
     if ref is None or ref.get("kind") == "Node":
         return None
     kind, name = str(ref.get("kind") or "?"), str(ref.get("name") or "?")
     if kind == "ReplicaSet":
         match = _RS_NAME.match(name)
-        template_hash = (_get(pod, "metadata", "labels") or {}).get("pod-template-hash")
+        template_hash = (dig(pod, "metadata", "labels") or {}).get("pod-template-hash")
         if match and (template_hash is None or template_hash == match.group("hash")):
             return "Deployment", match.group("deploy")
     return kind, name
@@ -97,7 +89,7 @@ def share_pid_lesson(pod: dict, pods: int | None = None) -> str:
     """Why not just turn on shareProcessNamespace where the pod comes from (the walkthrough's lesson),
     for a pod that does not share yet and whose workload would roll: "" otherwise. `pods`: how many
     pods the workload's template change would roll, when read from the workload (tui/pods/workload.py)."""
-    if _get(pod, "spec", "shareProcessNamespace"):
+    if dig(pod, "spec", "shareProcessNamespace"):
         return ""
     workload = workload_of(pod)
     if workload is None or workload[0] not in ROLLING_WORKLOADS:
@@ -116,18 +108,18 @@ def share_pid_lesson(pod: dict, pods: int | None = None) -> str:
 
 def node_os(pod: dict, nodes: dict[str, dict]) -> str:
     """The node's OS (from the node object), else what the pod asks for, else unknown."""
-    node_name = _get(pod, "spec", "nodeName")
+    node_name = dig(pod, "spec", "nodeName")
     node = nodes.get(node_name) if node_name else None
     if node is not None:
-        operating_system = _get(node, "status", "nodeInfo", "operatingSystem") or (
-            _get(node, "metadata", "labels") or {}
+        operating_system = dig(node, "status", "nodeInfo", "operatingSystem") or (
+            dig(node, "metadata", "labels") or {}
         ).get(OS_LABEL)
         if operating_system:
             return f"{operating_system} (node {node_name})"
-    selector = (_get(pod, "spec", "nodeSelector") or {}).get(OS_LABEL)
+    selector = (dig(pod, "spec", "nodeSelector") or {}).get(OS_LABEL)
     if selector:
         return f"{selector} (nodeSelector)"
-    spec_os = _get(pod, "spec", "os", "name")
+    spec_os = dig(pod, "spec", "os", "name")
     if spec_os:
         return f"{spec_os} (spec.os)"
     return "unknown (not scheduled to a node yet)" if node_name is None else f"unknown (node {node_name})"
@@ -146,7 +138,7 @@ def pod_security_level(namespace: dict | None) -> str:
     for a debug container, and the warn / audit levels when set."""
     if namespace is None:
         return "unknown (namespace not listed)"
-    labels = _get(namespace, "metadata", "labels") or {}
+    labels = dig(namespace, "metadata", "labels") or {}
     policy = namespace_policy(labels)
     if ENFORCE_LABEL not in labels:
         text = f"{policy.level} (no enforce label)"
@@ -164,10 +156,10 @@ def pod_security_level(namespace: dict | None) -> str:
 def security_summary(pod: dict) -> list[str]:
     """runAsNonRoot / runAsUser settings of the pod and of containers that override them."""
     lines: list[str] = []
-    pod_sc = _get(pod, "spec", "securityContext") or {}
+    pod_sc = dig(pod, "spec", "securityContext") or {}
     lines.append("pod: " + (_describe_sc(pod_sc) or "no user settings (image default)"))
     for kind, key in (("init", "initContainers"), ("", "containers"), ("ephemeral", "ephemeralContainers")):
-        for container in _get(pod, "spec", key) or []:
+        for container in dig(pod, "spec", key) or []:
             described = _describe_sc(container.get("securityContext") or {})
             if described:
                 prefix = f"{kind} " if kind else ""
@@ -191,7 +183,7 @@ def _describe_sc(sc: dict) -> str:
 
 def volumes_summary(pod: dict) -> list[str]:
     out: list[str] = []
-    for volume in _get(pod, "spec", "volumes") or []:
+    for volume in dig(pod, "spec", "volumes") or []:
         name = volume.get("name", "?")
         kinds = [k for k in volume if k != "name"]
         kind = kinds[0] if kinds else "?"
@@ -219,7 +211,7 @@ def _state_of(status: dict | None) -> tuple[str, dict]:
 
 def _last_termination(status: dict | None) -> str:
     """`Error, exit code 1 (signal 9), ran 2026-01-01T10:00:00Z → 2026-01-01T10:00:12Z (12s): message`."""
-    last = _get(status, "lastState", "terminated")
+    last = dig(status, "lastState", "terminated")
     if not last:
         return ""
     text = str(last.get("reason") or "Terminated")
@@ -318,7 +310,7 @@ def pod_facts(
     pod: dict, *, nodes: dict[str, dict], namespaces: dict[str, dict], notes: tuple[str, ...] | list[str] = ()
 ) -> PodFacts:
     """`notes`: why namespaces or nodes could not be listed (e.g. "namespaces: HTTP 403")."""
-    namespace = _get(pod, "metadata", "namespace") or ""
+    namespace = dig(pod, "metadata", "namespace") or ""
     if namespaces:
         pod_security = pod_security_level(namespaces.get(namespace))
     else:
@@ -330,7 +322,7 @@ def pod_facts(
         else:
             pod_security = "unknown (namespaces not loaded yet)"
     return PodFacts(
-        share_process_namespace=bool(_get(pod, "spec", "shareProcessNamespace")),
+        share_process_namespace=bool(dig(pod, "spec", "shareProcessNamespace")),
         static=is_static_pod(pod),
         node_os=node_os(pod, nodes),
         pod_security=pod_security,

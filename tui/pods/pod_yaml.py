@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from tui.pods.facts import owner_text
+from tui.pods.json_path import dig
 from tui.pods.status import pod_status_reason
 
 __all__ = ["EPHEMERAL_KEYS", "ephemeral_lines", "pod_qos", "pod_summary", "pod_yaml", "search_lines"]
@@ -86,20 +87,12 @@ def search_lines(lines: list[str], term: str) -> list[int]:
     return [i for i, line in enumerate(lines) if term in line]
 
 
-def _get(obj: Any, *path: str) -> Any:
-    for key in path:
-        if not isinstance(obj, dict):
-            return None
-        obj = obj.get(key)
-    return obj
-
-
 def pod_qos(pod: dict[str, Any]) -> str:
     """status.qosClass, else as the API server computes it (Guaranteed, Burstable, BestEffort)."""
-    reported = _get(pod, "status", "qosClass")
+    reported = dig(pod, "status", "qosClass")
     if reported:
         return str(reported)
-    containers = [*(_get(pod, "spec", "initContainers") or []), *(_get(pod, "spec", "containers") or [])]
+    containers = [*(dig(pod, "spec", "initContainers") or []), *(dig(pod, "spec", "containers") or [])]
     resources = [c.get("resources") or {} for c in containers if isinstance(c, dict)]
     if not any(r.get("requests") or r.get("limits") for r in resources):
         return "BestEffort"
@@ -113,7 +106,7 @@ def pod_qos(pod: dict[str, Any]) -> str:
 
 def _conditions(pod: dict[str, Any]) -> str:
     parts = []
-    for condition in _get(pod, "status", "conditions") or []:
+    for condition in dig(pod, "status", "conditions") or []:
         if not isinstance(condition, dict):
             continue
         text = f"{condition.get('type', '?')}={condition.get('status', '?')}"
@@ -124,10 +117,10 @@ def _conditions(pod: dict[str, Any]) -> str:
 
 
 def _ephemeral(pod: dict[str, Any]) -> str:
-    statuses = {s.get("name"): s for s in _get(pod, "status", "ephemeralContainerStatuses") or []
+    statuses = {s.get("name"): s for s in dig(pod, "status", "ephemeralContainerStatuses") or []
                 if isinstance(s, dict)}
     parts = []
-    for container in _get(pod, "spec", "ephemeralContainers") or []:
+    for container in dig(pod, "spec", "ephemeralContainers") or []:
         if not isinstance(container, dict):
             continue
         name = str(container.get("name") or "?")
@@ -141,10 +134,10 @@ def _ephemeral(pod: dict[str, Any]) -> str:
 
 def pod_summary(pod: dict[str, Any]) -> list[tuple[str, str]]:
     """`kubectl describe`'s head, the parts that help debugging: (label, value) rows."""
-    node = _get(pod, "spec", "nodeName") or "not scheduled"
-    ip = _get(pod, "status", "podIP") or "none yet"
+    node = dig(pod, "spec", "nodeName") or "not scheduled"
+    ip = dig(pod, "status", "podIP") or "none yet"
     return [
-        ("status", f"{pod_status_reason(pod)} (phase {_get(pod, 'status', 'phase') or 'unknown'})"),
+        ("status", f"{pod_status_reason(pod)} (phase {dig(pod, 'status', 'phase') or 'unknown'})"),
         ("owner", owner_text(pod)),
         ("node", str(node)),
         ("ip", str(ip)),

@@ -33,6 +33,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from tui.pods.json_path import dig
+
 __all__ = [
     "DEFAULT_CHECKS",
     "DEFAULT_SERVER_VERSION",
@@ -126,14 +128,6 @@ def _go_quote(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def _get(node: Any, *path: str) -> Any:
-    for key in path:
-        if not isinstance(node, dict):
-            return None
-        node = node.get(key)
-    return node
-
-
 def _containers(spec: Spec) -> list[dict[str, Any]]:
     return [c for kind in ("initContainers", "containers", "ephemeralContainers")
             for c in spec.get(kind) or [] if isinstance(c, dict)]
@@ -151,7 +145,7 @@ def _setters(setters: list[str], containers: list[str]) -> str:
 
 
 def _windows(spec: Spec) -> bool:
-    return _get(spec, "os", "name") == "windows"
+    return dig(spec, "os", "name") == "windows"
 
 
 def _user_namespace(spec: Spec) -> bool:
@@ -192,13 +186,13 @@ def _app_armor(meta: Meta, spec: Spec) -> CheckResult:
     allowed = ("RuntimeDefault", "Localhost")
     setters: list[str] = []
     values: set[str] = set()
-    pod_profile = _get(spec, "securityContext", "appArmorProfile")
+    pod_profile = dig(spec, "securityContext", "appArmorProfile")
     if isinstance(pod_profile, dict) and pod_profile.get("type") not in allowed:
         setters.append("pod")
         values.add(str(pod_profile.get("type") or ""))
     bad: list[str] = []
     for container in _containers(spec):
-        profile = _get(container, "securityContext", "appArmorProfile")
+        profile = dig(container, "securityContext", "appArmorProfile")
         if isinstance(profile, dict) and profile.get("type") not in allowed:
             bad.append(_name(container))
             values.add(str(profile.get("type") or ""))
@@ -232,7 +226,7 @@ def _capabilities_baseline(meta: Meta, spec: Spec) -> CheckResult:
     bad: list[str] = []
     forbidden: set[str] = set()
     for container in _containers(spec):
-        capabilities = _get(container, "securityContext", "capabilities")
+        capabilities = dig(container, "securityContext", "capabilities")
         if not isinstance(capabilities, dict):
             continue
         extra = [str(c) for c in capabilities.get("add") or [] if str(c) not in BASELINE_CAPABILITIES]
@@ -280,7 +274,7 @@ def _host_ports(meta: Meta, spec: Spec) -> CheckResult:
 def _handler_hosts(handler: Any) -> list[str]:
     hosts = []
     for kind in ("httpGet", "tcpSocket"):
-        host = _get(handler, kind, "host")
+        host = dig(handler, kind, "host")
         if host:
             hosts.append(str(host))
     return hosts
@@ -291,7 +285,7 @@ def _host_probes(meta: Meta, spec: Spec) -> CheckResult:
     hosts: set[str] = set()
     for container in _containers(spec):
         found = [h for probe in ("livenessProbe", "readinessProbe", "startupProbe") for h in _handler_hosts(container.get(probe))]
-        found += [h for hook in ("postStart", "preStop") for h in _handler_hosts(_get(container, "lifecycle", hook))]
+        found += [h for hook in ("postStart", "preStop") for h in _handler_hosts(dig(container, "lifecycle", hook))]
         if found:
             bad.add(_name(container))
             hosts.update(found)
@@ -305,7 +299,7 @@ def _host_probes(meta: Meta, spec: Spec) -> CheckResult:
 
 
 def _privileged(meta: Meta, spec: Spec) -> CheckResult:
-    bad = [_name(c) for c in _containers(spec) if _get(c, "securityContext", "privileged") is True]
+    bad = [_name(c) for c in _containers(spec) if dig(c, "securityContext", "privileged") is True]
     if not bad:
         return None
     return "privileged", f"{_plural('container', 'containers', len(bad))} {_join_quote(bad)} must not set securityContext.privileged=true"
@@ -315,7 +309,7 @@ def _proc_mount(meta: Meta, spec: Spec) -> CheckResult:
     bad: list[str] = []
     kinds: set[str] = set()
     for container in _containers(spec):
-        mount = _get(container, "securityContext", "procMount")
+        mount = dig(container, "securityContext", "procMount")
         if mount is not None and mount != "Default":
             bad.append(_name(container))
             kinds.add(str(mount))
@@ -346,12 +340,12 @@ def _se_linux(allowed_types: frozenset[str]) -> CheckFn:
             return ok
 
         setters: list[str] = []
-        pod_options = _get(spec, "securityContext", "seLinuxOptions")
+        pod_options = dig(spec, "securityContext", "seLinuxOptions")
         if isinstance(pod_options, dict) and not valid(pod_options):
             setters.append("pod")
         bad: list[str] = []
         for container in _containers(spec):
-            options = _get(container, "securityContext", "seLinuxOptions")
+            options = dig(container, "securityContext", "seLinuxOptions")
             if isinstance(options, dict) and not valid(options):
                 bad.append(_name(container))
         if not setters and not bad:
@@ -400,7 +394,7 @@ def _seccomp(restricted: bool) -> CheckFn:
         setters: list[str] = []
         values: set[str] = set()
         pod_set = False
-        pod_profile = _get(spec, "securityContext", "seccompProfile")
+        pod_profile = dig(spec, "securityContext", "seccompProfile")
         if isinstance(pod_profile, dict):
             if _seccomp_valid(pod_profile.get("type")):
                 pod_set = True
@@ -410,7 +404,7 @@ def _seccomp(restricted: bool) -> CheckFn:
         explicit: list[str] = []
         implicit: list[str] = []
         for container in _containers(spec):
-            profile = _get(container, "securityContext", "seccompProfile")
+            profile = dig(container, "securityContext", "seccompProfile")
             if isinstance(profile, dict):
                 if not _seccomp_valid(profile.get("type")):
                     explicit.append(_name(container))
@@ -446,7 +440,7 @@ _SYSCTLS_1_37 = _SYSCTLS_1_32 | {"net.ipv4.tcp_slow_start_after_idle", "net.ipv4
 
 def _sysctls(allowed: frozenset[str]) -> CheckFn:
     def check(meta: Meta, spec: Spec) -> CheckResult:
-        forbidden = [str(s.get("name") or "") for s in _get(spec, "securityContext", "sysctls") or []
+        forbidden = [str(s.get("name") or "") for s in dig(spec, "securityContext", "sysctls") or []
                      if isinstance(s, dict) and str(s.get("name") or "") not in allowed]
         return ("forbidden sysctls", ", ".join(forbidden)) if forbidden else None
 
@@ -454,8 +448,8 @@ def _sysctls(allowed: frozenset[str]) -> CheckFn:
 
 
 def _windows_host_process(meta: Meta, spec: Spec) -> CheckResult:
-    bad = [_name(c) for c in _containers(spec) if _get(c, "securityContext", "windowsOptions", "hostProcess") is True]
-    setters = ["pod"] if _get(spec, "securityContext", "windowsOptions", "hostProcess") is True else []
+    bad = [_name(c) for c in _containers(spec) if dig(c, "securityContext", "windowsOptions", "hostProcess") is True]
+    setters = ["pod"] if dig(spec, "securityContext", "windowsOptions", "hostProcess") is True else []
     if not bad and not setters:
         return None
     return "hostProcess", f"{_setters(setters, bad)} must not set securityContext.windowsOptions.hostProcess=true"
@@ -465,7 +459,7 @@ def _windows_host_process(meta: Meta, spec: Spec) -> CheckResult:
 
 
 def _allow_privilege_escalation(meta: Meta, spec: Spec) -> CheckResult:
-    bad = [_name(c) for c in _containers(spec) if _get(c, "securityContext", "allowPrivilegeEscalation") is not False]
+    bad = [_name(c) for c in _containers(spec) if dig(c, "securityContext", "allowPrivilegeEscalation") is not False]
     if not bad:
         return None
     return (
@@ -479,7 +473,7 @@ def _capabilities_restricted(meta: Meta, spec: Spec) -> CheckResult:
     adding: list[str] = []
     forbidden: set[str] = set()
     for container in _containers(spec):
-        capabilities = _get(container, "securityContext", "capabilities")
+        capabilities = dig(container, "securityContext", "capabilities")
         if not isinstance(capabilities, dict):
             missing_drop.append(_name(container))
             continue
@@ -536,7 +530,7 @@ def _restricted_volumes(meta: Meta, spec: Spec) -> CheckResult:
 def _run_as_non_root(meta: Meta, spec: Spec) -> CheckResult:
     setters: list[str] = []
     pod_non_root = False
-    pod_value = _get(spec, "securityContext", "runAsNonRoot")
+    pod_value = dig(spec, "securityContext", "runAsNonRoot")
     if pod_value is not None:
         if pod_value is False:
             setters.append("pod")
@@ -545,7 +539,7 @@ def _run_as_non_root(meta: Meta, spec: Spec) -> CheckResult:
     explicit: list[str] = []
     implicit: list[str] = []
     for container in _containers(spec):
-        own = _get(container, "securityContext", "runAsNonRoot")
+        own = dig(container, "securityContext", "runAsNonRoot")
         if own is not None:
             if own is False:
                 explicit.append(_name(container))
@@ -563,8 +557,8 @@ def _run_as_non_root(meta: Meta, spec: Spec) -> CheckResult:
 
 
 def _run_as_user(meta: Meta, spec: Spec) -> CheckResult:
-    setters = ["pod"] if _is_zero(_get(spec, "securityContext", "runAsUser")) else []
-    explicit = [_name(c) for c in _containers(spec) if _is_zero(_get(c, "securityContext", "runAsUser"))]
+    setters = ["pod"] if _is_zero(dig(spec, "securityContext", "runAsUser")) else []
+    explicit = [_name(c) for c in _containers(spec) if _is_zero(dig(c, "securityContext", "runAsUser"))]
     if not setters and not explicit:
         return None
     return "runAsUser=0", f"{_setters(setters, explicit)} must not set runAsUser=0"

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tui.pods.facts import share_pid_lesson
+from tui.pods.json_path import dig
 
 __all__ = ["OWNER_RESOURCES", "OwnerChain", "OwnerLink", "chain_lesson", "controller_ref", "rolled_pods"]
 
@@ -33,21 +34,13 @@ OWNER_RESOURCES: dict[str, tuple[str, str]] = {
 }
 
 
-def _get(obj: Any, *path: str) -> Any:
-    for key in path:
-        if not isinstance(obj, dict):
-            return None
-        obj = obj.get(key)
-    return obj
-
-
 def _int(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
 
 
 def controller_ref(obj: dict[str, Any]) -> dict[str, Any] | None:
     """The owner reference with `controller: true`, else the first one; None without owners."""
-    refs = _get(obj, "metadata", "ownerReferences") or []
+    refs = dig(obj, "metadata", "ownerReferences") or []
     refs = [ref for ref in refs if isinstance(ref, dict)]
     return next((ref for ref in refs if ref.get("controller")), refs[0] if refs else None)
 
@@ -58,14 +51,14 @@ def rolled_pods(kind: str, obj: dict[str, Any] | None) -> int | None:
     if obj is None:
         return None
     if kind in ("Deployment", "StatefulSet"):
-        current = _int(_get(obj, "status", "replicas"))
-        if current is not None and _get(obj, "status", "observedGeneration") is not None:
+        current = _int(dig(obj, "status", "replicas"))
+        if current is not None and dig(obj, "status", "observedGeneration") is not None:
             return current
-        spec = _get(obj, "spec", "replicas")
+        spec = dig(obj, "spec", "replicas")
         return 1 if spec is None else _int(spec)
     if kind == "DaemonSet":
-        current = _int(_get(obj, "status", "currentNumberScheduled"))
-        return current if current is not None else _int(_get(obj, "status", "desiredNumberScheduled"))
+        current = _int(dig(obj, "status", "currentNumberScheduled"))
+        return current if current is not None else _int(dig(obj, "status", "desiredNumberScheduled"))
     return None
 
 
@@ -88,10 +81,10 @@ class OwnerLink:
     def of(cls, kind: str, name: str, obj: dict[str, Any] | None, error: str = "") -> OwnerLink:
         if obj is None:
             return cls(kind, name, error=error, found=False)
-        replicas = _get(obj, "spec", "replicas")
+        replicas = dig(obj, "spec", "replicas")
         if replicas is None and kind in ("Deployment", "StatefulSet", "ReplicaSet", "ReplicationController"):
             replicas = 1
-        ready = _get(obj, "status", "readyReplicas") if kind != "DaemonSet" else _get(obj, "status", "numberReady")
+        ready = dig(obj, "status", "readyReplicas") if kind != "DaemonSet" else dig(obj, "status", "numberReady")
         return cls(kind, name, _int(replicas), _int(ready) if ready is not None else 0 if replicas else None,
                    rolled_pods(kind, obj))
 
