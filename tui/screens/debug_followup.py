@@ -33,6 +33,7 @@ from tui.left_running import container_args
 from tui.screens.background import BackgroundResult, run_in_background
 from tui.screens.cleanup_screen import CleanupScreen
 from tui.screens.debug_form_modal import DebugFormModal, DebugStarted
+from tui.screens.pod_target import selected_and_connected
 from tui.screens.policy_audit_screen import PolicyAuditScreen
 from tui.settings import SettingsError, load_settings, remember_image
 
@@ -212,12 +213,11 @@ def leftover_note(started: DebugStarted) -> str:
 
 def open_policy_audit(browser: BrowserScreen) -> None:
     """`P`: the policy audit of the selected pod."""
-    selected = browser.selected_pod()
-    connection = browser.connection
-    if selected is None or connection is None:
-        browser.notify("Select a pod first" if selected is None else "Not connected to a cluster", severity="warning")
+    target = selected_and_connected(browser)
+    if target is None:
         return
-    browser.app.push_screen(PolicyAuditScreen(connection=connection, pod=selected[1],
+    _key, pod, connection = target
+    browser.app.push_screen(PolicyAuditScreen(connection=connection, pod=pod,
                                               image=_settings(browser.app).default_image))
 
 

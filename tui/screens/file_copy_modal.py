@@ -29,6 +29,7 @@ from tui.display_text import safe_text, visible_line
 from tui.kube.file_copy import CopyResult, copy_in, copy_out
 from tui.paths import ensure_private_dir, logs_dir
 from tui.screens.background import BackgroundFailed, BackgroundResult, run_in_background
+from tui.screens.pod_target import selected_and_connected
 
 if TYPE_CHECKING:
     from tui.screens.browser_screen import BrowserScreen
@@ -182,14 +183,10 @@ class FileCopyModal(ModalScreen[CopyResult | None]):
 
 def open_file_copy(browser: BrowserScreen) -> None:
     """`F`: the copy modal on the selected pod."""
-    selected = browser.selected_pod()
-    if selected is None:
-        browser.notify("Select a pod first", severity="warning")
+    target = selected_and_connected(browser)
+    if target is None:
         return
-    connection = browser.connection
-    if connection is None:
-        browser.notify("Not connected to a cluster", severity="warning")
-        return
-    browser.app.push_screen(FileCopyModal(selected[1], connection=connection,
+    _key, pod, connection = target
+    browser.app.push_screen(FileCopyModal(pod, connection=connection,
                                           audit_log=getattr(browser.app, "audit_log", None),
                                           context=browser.context_name or ""))

@@ -55,6 +55,7 @@ from tui.pods.log_text import (
 )
 from tui.screens.background import BackgroundFailed, BackgroundResult, StreamMessage, forget, run_in_background
 from tui.screens.picker_modal import PickerModal
+from tui.screens.pod_target import selected_and_connected
 from widgets.log_view import LogView
 
 if TYPE_CHECKING:
@@ -498,15 +499,11 @@ class LogsScreen(Screen[None]):
 
 def open_logs(browser: BrowserScreen, *, previous: bool) -> None:
     """`l` / `p` in the browser: the logs of the selected pod's container (a picker when it has several)."""
-    selected = browser.selected_pod()
-    if selected is None:
-        browser.notify("Select a pod first", severity="warning")
+    target = selected_and_connected(browser, not_connected="Not connected to a cluster: no logs to read",
+                                    not_connected_severity="error")
+    if target is None:
         return
-    connection = browser.connection
-    if connection is None:
-        browser.notify("Not connected to a cluster: no logs to read", severity="error")
-        return
-    (_namespace, name), pod = selected
+    (_namespace, name), pod, connection = target
     entries, default = log_candidates(pod, previous=previous)
     if default is None:
         browser.notify(f"Pod {visible_line(name)} has no container", severity="warning")

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from tui.clipboard import copy_text
 from tui.pods.deletion import deletion_preview
 from tui.screens.delete_pod_modal import DeletePodModal
+from tui.screens.pod_target import selected_and_connected
 
 if TYPE_CHECKING:
     from tui.screens.browser_screen import BrowserScreen
@@ -43,15 +44,10 @@ def copy_pod_name(browser: BrowserScreen, *, with_namespace: bool) -> None:
 def open_delete_pod(browser: BrowserScreen) -> None:
     """Ctrl+D: the confirmation (with its dry run) for the selected pod; a pod being deleted
     already is only said to be so."""
-    selected = browser.selected_pod()
-    if selected is None:
-        browser.notify("No pod selected: nothing to delete", severity="warning")
+    target = selected_and_connected(browser, no_pod="No pod selected: nothing to delete")
+    if target is None:
         return
-    connection = browser.connection
-    if connection is None:
-        browser.notify("Not connected to a cluster", severity="warning")
-        return
-    _, pod = selected
+    _key, pod, connection = target
     preview = deletion_preview(pod)
     if preview.terminating:
         browser.notify(f"Pod {preview.title} is terminating already: it goes once its containers have stopped",

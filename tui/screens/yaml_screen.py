@@ -35,6 +35,7 @@ from tui.kube.errors import describe_exception
 from tui.kube.workload import fetch_pod
 from tui.pods.pod_yaml import ephemeral_lines, pod_summary, pod_yaml, search_lines
 from tui.screens.background import BackgroundFailed, BackgroundResult, run_in_background
+from tui.screens.pod_target import selected_and_connected
 
 if TYPE_CHECKING:
     from tui.screens.browser_screen import BrowserScreen
@@ -288,12 +289,9 @@ class YamlScreen(Screen[None]):
 
 def open_yaml(browser: BrowserScreen) -> None:
     """`v` in the browser: the selected pod's YAML."""
-    selected = browser.selected_pod()
-    if selected is None:
-        browser.notify("Select a pod first", severity="warning")
+    target = selected_and_connected(browser, not_connected="Not connected to a cluster: no pod to read",
+                                    not_connected_severity="error")
+    if target is None:
         return
-    connection = browser.connection
-    if connection is None:
-        browser.notify("Not connected to a cluster: no pod to read", severity="error")
-        return
-    browser.app.push_screen(YamlScreen(connection=connection, pod=selected[1]))
+    _key, pod, connection = target
+    browser.app.push_screen(YamlScreen(connection=connection, pod=pod))
