@@ -18,7 +18,6 @@ watch backoff; the watch ending on the server's timeout, or a 410 Gone (relist),
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from typing import Any
 
 from tui.kube.errors import ClusterError, describe_exception, describe_status
 from tui.kube.requests import LIST_PAGE_TIMEOUT, OpenResponse, open_response, watch_timeout
+from tui.kube.stream_thread import StreamThread
 from tui.kube.watch_backoff import Backoff
 
 __all__ = ["EventSubject", "EventWatcher", "event_field_selector"]
@@ -56,12 +56,13 @@ class _Gone(Exception):
     """410: the resourceVersion is too old; list again."""
 
 
-class EventWatcher:
+class EventWatcher(StreamThread):
     """The events of one object, kept live (see the module docstring)."""
 
     def __init__(self, connection: Any, namespace: str, subject: EventSubject, *,
                  on_events: Callable[[list[dict[str, Any]]], object], on_error: Callable[[str], object],
                  backoff: Backoff | None = None, refused_retry: float = REFUSED_RETRY) -> None:
+        super().__init__()
         self.connection = connection
         self.namespace = namespace
         self.subject = subject
@@ -69,36 +70,12 @@ class EventWatcher:
         self._on_error = on_error
         self._backoff = backoff or Backoff()
         self._refused_retry = refused_retry
-        self._stopping = threading.Event()
-        self._lock = threading.Lock()
-        self._response: OpenResponse | None = None
-        self._thread: threading.Thread | None = None
         self._events: dict[str, dict[str, Any]] = {}
         self._error = ""
         self.resource_version = ""
 
-    @property
-    def stopped(self) -> bool:
-        """stop() was called: what it reported before is stale, and it reports nothing more."""
-        return self._stopping.is_set()
-
-    def start(self) -> None:
-        if self._thread is not None:
-            raise RuntimeError("EventWatcher.start() called twice")
-        self._thread = threading.Thread(target=self._run, daemon=True,
-                                        name=f"events {self.namespace}/{self.subject.kind}/{self.subject.name}")
-        self._thread.start()
-
-    def stop(self, timeout: float = 0.0) -> None:
-        """Stop now (any thread): abort the read in progress; wait up to `timeout` s for the thread."""
-        self._stopping.set()
-        with self._lock:
-            response = self._response
-        if response is not None:
-            response.abort()
-        thread = self._thread
-        if timeout > 0 and thread is not None and thread is not threading.current_thread():
-            thread.join(timeout)
+    def _thread_name(self) -> str:
+        return f"events {self.namespace}/{self.subject.kind}/{self.subject.name}"
 
     # ----------------------------------------------------------------- the thread
     def _run(self) -> None:
@@ -148,20 +125,8 @@ class EventWatcher:
             if exc.status == 410:
                 raise _Gone from None
             raise
-        with self._lock:
-            self._response = response
-        if self._stopping.is_set():
-            response.abort()
+        self._hold(response)
         return response
-
-    def _release(self) -> None:
-        with self._lock:
-            response, self._response = self._response, None
-        if response is not None:
-            try:
-                response.release()
-            except Exception:  # noqa: BLE001 - aborted: nothing to hand back
-                pass
 
     def _list(self, api: Any) -> None:
         response = self._open(api, self._query(), LIST_PAGE_TIMEOUT)

@@ -15,14 +15,14 @@ built by `tui.kube.pod_reads.log_query`, the path of every log read.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any
 
 from tui.kube.errors import ClusterError, describe_exception
 from tui.kube.pod_reads import LogRequest, log_path, log_query
-from tui.kube.requests import ANY, CONNECT_TIMEOUT, OpenResponse, Timeout, open_response
+from tui.kube.requests import ANY, CONNECT_TIMEOUT, Timeout, open_response
+from tui.kube.stream_thread import StreamThread
 
 __all__ = ["FOLLOW_TIMEOUT", "LogFollower"]
 
@@ -40,44 +40,21 @@ def _chunks(response: Any) -> Iterator[bytes]:
         yield from iter(lambda: response.read1(READ_SIZE), b"")
 
 
-class LogFollower:
+class LogFollower(StreamThread):
     """`kubectl logs -f` for one container (see the module docstring)."""
 
     def __init__(self, connection: Any, namespace: str, pod: str, request: LogRequest, *,
                  on_lines: Callable[[list[bytes]], object], on_end: Callable[[ClusterError | None], object]) -> None:
+        super().__init__()
         self.connection = connection
         self.namespace = namespace
         self.pod = pod
         self.request = replace(request, follow=True)
         self._on_lines = on_lines
         self._on_end = on_end
-        self._stopping = threading.Event()
-        self._lock = threading.Lock()
-        self._response: OpenResponse | None = None
-        self._thread: threading.Thread | None = None
 
-    @property
-    def stopped(self) -> bool:
-        """stop() was called: what it reported before is stale, and it reports nothing more."""
-        return self._stopping.is_set()
-
-    def start(self) -> None:
-        if self._thread is not None:
-            raise RuntimeError("LogFollower.start() called twice")
-        self._thread = threading.Thread(target=self._run, daemon=True,
-                                        name=f"log-follow {self.namespace}/{self.pod}/{self.request.container}")
-        self._thread.start()
-
-    def stop(self, timeout: float = 0.0) -> None:
-        """Stop now (any thread): abort the read in progress; wait up to `timeout` s for the thread."""
-        self._stopping.set()
-        with self._lock:
-            response = self._response
-        if response is not None:
-            response.abort()
-        thread = self._thread
-        if timeout > 0 and thread is not None and thread is not threading.current_thread():
-            thread.join(timeout)
+    def _thread_name(self) -> str:
+        return f"log-follow {self.namespace}/{self.pod}/{self.request.container}"
 
     def _run(self) -> None:
         error: ClusterError | None = None
@@ -89,13 +66,7 @@ class LogFollower:
         except Exception as exc:  # noqa: BLE001 - a cut connection, stop()'s abort: reported (unless stopped)
             error = describe_exception(exc, server=self.connection.server, context=self.connection.context)
         finally:
-            with self._lock:
-                response, self._response = self._response, None
-            if response is not None:
-                try:
-                    response.release()
-                except Exception:  # noqa: BLE001 - aborted: nothing to hand back
-                    pass
+            self._release()
             try:
                 api.close()
             except Exception:  # noqa: BLE001 - closing is best effort
@@ -106,10 +77,7 @@ class LogFollower:
     def _follow(self, api: Any) -> None:
         response = open_response(self.connection, log_path(self.namespace, self.pod), log_query(self.request),
                                  timeout=FOLLOW_TIMEOUT, accept=ANY, client=api)
-        with self._lock:
-            self._response = response
-        if self._stopping.is_set():
-            response.abort()
+        if self._hold(response):
             return
         pending = b""
         for chunk in _chunks(response.response):
