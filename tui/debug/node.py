@@ -29,7 +29,6 @@ lists the pod; kubectl adds neither (said in `kubectl_notes`).
 from __future__ import annotations
 
 import random
-import shlex
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -37,7 +36,7 @@ from typing import Any
 from tui.debug.confirmation import root_equivalent_reasons
 from tui.debug.errors import PlanError
 from tui.debug.names import MAX_POD_NAME, SUFFIX_LENGTH, random_suffix
-from tui.debug.planned_request import JSON, PlannedRequest, pod_path
+from tui.debug.planned_request import JSON, PlannedRequest, PlannedRequests, pod_path
 from tui.debug.planner import CREATED_AT_ANNOTATION, MANAGED_BY_LABEL, MANAGED_BY_VALUE
 from tui.debug.profiles import add_capability
 from tui.debug.request import DEFAULT_IMAGE, DEFAULT_PROFILE, Profile
@@ -68,7 +67,7 @@ class NodeDebugRequest:
 
 
 @dataclass
-class NodeDebugPlan:
+class NodeDebugPlan(PlannedRequests):
     """The pod to create, the request that creates it, and what kubectl would run."""
 
     request: NodeDebugRequest
@@ -86,21 +85,6 @@ class NodeDebugPlan:
     @property
     def container(self) -> dict[str, Any]:
         return self.pod["spec"]["containers"][0]
-
-    @property
-    def requires_confirmation(self) -> bool:
-        return bool(self.confirmation_reasons)
-
-    @property
-    def kubectl_command_text(self) -> str:
-        return shlex.join(self.kubectl_command)
-
-    def dry_run_requests(self) -> list[PlannedRequest]:
-        return [r.dry_run() for r in self.requests if r.mutates]
-
-    def to_json(self) -> list[dict[str, Any]]:
-        """What `ephemera debug node/NAME --dry-run` prints."""
-        return [r.to_json() for r in self.requests]
 
 
 def node_pod_name(node: str, rng: random.Random | None = None) -> str:

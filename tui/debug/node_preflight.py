@@ -21,7 +21,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tui.debug.node import NodeDebugPlan, NodeDebugRequest, node_os
-from tui.debug.preflight import AccessQuestion, Check, DryRunVerdict, Verdict, psa_server_version
+from tui.debug.preflight import (
+    AccessQuestion,
+    Check,
+    DryRunVerdict,
+    Verdict,
+    access_unasked,
+    dry_run_check,
+    psa_server_version,
+)
 from tui.debug.request import Profile
 from tui.pods.security import ENFORCE_LABEL, LEVELS, Policy, evaluate, namespace_policy
 
@@ -108,10 +116,7 @@ def _node_checks(facts: NodePreflightFacts) -> list[Check]:
 def _access_checks(facts: NodePreflightFacts) -> list[Check]:
     name = "RBAC"
     if not facts.access:
-        if facts.access_error:
-            return [Check(name, "warn", f"could not ask the server (SelfSubjectAccessReview): {facts.access_error}",
-                          "the dry run below still shows whether the creation is allowed")]
-        return []
+        return access_unasked(facts.access_error)
     namespace = facts.request.namespace
     checks: list[Check] = []
     for question, allowed in facts.access.items():
@@ -186,16 +191,7 @@ def _pod_security_check(facts: NodePreflightFacts) -> list[Check]:
 
 
 def _dry_run_check(facts: NodePreflightFacts) -> list[Check]:
-    verdict = facts.dry_run
-    if verdict is None:
-        return []
-    name = "server dry run"
-    if not verdict.ran:
-        return [Check(name, "warn", f"not run: {verdict.message}")]
-    if verdict.admitted:
-        return [Check(name, "ok", "admitted: the server accepts the exact request (nothing was created)")]
-    code = f"{verdict.status}: " if verdict.status else ""
-    return [Check(name, "fail", f"refused: {code}{verdict.message}", dry_run_todo(verdict, facts.request))]
+    return dry_run_check(facts.dry_run, lambda verdict: dry_run_todo(verdict, facts.request))
 
 
 def dry_run_todo(verdict: DryRunVerdict, request: NodeDebugRequest) -> str:

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -61,3 +62,28 @@ class PlannedRequest:
         if self.query:
             result["query"] = dict(self.query)
         return result
+
+
+class PlannedRequests:
+    """What a plan made of planned requests answers (`DebugPlan`, `NodeDebugPlan`): the dataclass
+    holding it has `requests`, `kubectl_command` and `confirmation_reasons`."""
+
+    requests: list[PlannedRequest]
+    kubectl_command: list[str]
+    confirmation_reasons: list[str]
+
+    @property
+    def requires_confirmation(self) -> bool:
+        return bool(self.confirmation_reasons)
+
+    @property
+    def kubectl_command_text(self) -> str:
+        return shlex.join(self.kubectl_command)
+
+    def dry_run_requests(self) -> list[PlannedRequest]:
+        """The requests that change something, as `?dryRun=All` (nothing is stored)."""
+        return [r.dry_run() for r in self.requests if r.mutates]
+
+    def to_json(self) -> list[dict[str, Any]]:
+        """What `ephemera debug --dry-run` (or `ephemera debug node/NAME --dry-run`) prints."""
+        return [r.to_json() for r in self.requests]

@@ -35,7 +35,6 @@ from __future__ import annotations
 import copy
 import json
 import random
-import shlex
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -53,6 +52,7 @@ from tui.debug.planned_request import (
     JSON,
     STRATEGIC_MERGE_PATCH,
     PlannedRequest,
+    PlannedRequests,
     pod_path,
 )
 from tui.debug.profiles import apply_profile, find_container
@@ -69,7 +69,7 @@ ApiFlavor = Literal["current", "legacy"]
 
 
 @dataclass
-class DebugPlan:
+class DebugPlan(PlannedRequests):
     """Everything needed to create the debug container, show it, and say what kubectl would do."""
 
     request: DebugRequest
@@ -89,22 +89,6 @@ class DebugPlan:
     api: ApiFlavor = "current"
     durable: bool = False  # keep-alive main process: shells by exec (`shell_command`), never attach
     shell_command: list[str] | None = None  # durable: what a shell execs (None: bash, else sh)
-
-    @property
-    def requires_confirmation(self) -> bool:
-        return bool(self.confirmation_reasons)
-
-    @property
-    def kubectl_command_text(self) -> str:
-        return shlex.join(self.kubectl_command)
-
-    def dry_run_requests(self) -> list[PlannedRequest]:
-        """The requests that change something, as `?dryRun=All` (nothing is stored)."""
-        return [r.dry_run() for r in self.requests if r.mutates]
-
-    def to_json(self) -> list[dict[str, Any]]:
-        """What `ephemera debug --dry-run` prints."""
-        return [r.to_json() for r in self.requests]
 
 
 def _rfc3339(moment: datetime) -> str:

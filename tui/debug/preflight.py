@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -43,7 +43,9 @@ __all__ = [
     "DryRunVerdict",
     "PreflightFacts",
     "access_questions",
+    "access_unasked",
     "api_flavor",
+    "dry_run_check",
     "failed",
     "image_os",
     "image_user",
@@ -207,13 +209,18 @@ def access_questions(request: DebugRequest, *, attach: bool = True) -> list[Acce
     return questions
 
 
+def access_unasked(access_error: str) -> list[Check]:
+    """The RBAC check when no access review was answered: a warning naming why, if one was asked."""
+    if access_error:
+        return [Check("RBAC", "warn", f"could not ask the server (SelfSubjectAccessReview): {access_error}",
+                      "the dry run below still shows whether the creation is allowed")]
+    return []
+
+
 def _access_checks(facts: PreflightFacts) -> list[Check]:
     name = "RBAC"
     if not facts.access:
-        if facts.access_error:
-            return [Check(name, "warn", f"could not ask the server (SelfSubjectAccessReview): {facts.access_error}",
-                          "the dry run below still shows whether the creation is allowed")]
-        return []
+        return access_unasked(facts.access_error)
     namespace = facts.request.namespace
     denied = [q for q, allowed in facts.access.items() if allowed is False]
     unknown = [q for q, allowed in facts.access.items() if allowed is None]
@@ -591,17 +598,21 @@ def _name_checks(facts: PreflightFacts) -> list[Check]:
     return checks
 
 
-def _dry_run_check(facts: PreflightFacts) -> list[Check]:
-    verdict = facts.dry_run
+def dry_run_check(verdict: DryRunVerdict | None, todo: Callable[[DryRunVerdict], str]) -> list[Check]:
+    """The server dry run's check (none when it was not asked for); `todo` says what to do about a refusal."""
     if verdict is None:
         return []
     name = "server dry run"
     if not verdict.ran:
-        return [Check(name, "warn", f"not run: {verdict.message}", "")]
+        return [Check(name, "warn", f"not run: {verdict.message}")]
     if verdict.admitted:
         return [Check(name, "ok", "admitted: the server accepts the exact request (nothing was created)")]
     code = f"{verdict.status}: " if verdict.status else ""
-    return [Check(name, "fail", f"refused: {code}{verdict.message}", _dry_run_todo(verdict, facts))]
+    return [Check(name, "fail", f"refused: {code}{verdict.message}", todo(verdict))]
+
+
+def _dry_run_check(facts: PreflightFacts) -> list[Check]:
+    return dry_run_check(facts.dry_run, lambda verdict: _dry_run_todo(verdict, facts))
 
 
 def _dry_run_todo(verdict: DryRunVerdict, facts: PreflightFacts) -> str:
