@@ -31,11 +31,9 @@ from tui.cli_output import terminal_columns, wrap
 from tui.commands import debug_run
 from tui.commands.cluster_access import cluster_errors_exit
 from tui.commands.debug_arguments import COMMAND_DEST
-from tui.commands.raw_attach import terminal_is_interactive
 from tui.debug.errors import PlanError
-from tui.debug.node import NodeDebugPlan, NodeDebugRequest, plan_node
+from tui.debug.node import NodeDebugRequest, plan_node
 from tui.debug.node_preflight import run_node_checks
-from tui.debug.preflight import failed
 from tui.debug.request import DEFAULT_IMAGE, PULL_POLICIES, Profile
 from tui.display_text import visible_line
 from tui.kube.connection import ClusterConnection
@@ -169,22 +167,6 @@ def _dry_run(connection: ClusterConnection, request: NodeDebugRequest) -> int:
     return 0
 
 
-def _confirm(node_plan: NodeDebugPlan, args: argparse.Namespace) -> bool:
-    """Root on the node asks first (`tui.debug.confirmation`'s rule): y/N, or --yes without a terminal."""
-    if not node_plan.requires_confirmation or args.yes:
-        return True
-    reasons = [visible_line(reason) for reason in node_plan.confirmation_reasons]
-    if not terminal_is_interactive():
-        _err(f"refused: {'; '.join(reasons)}. Nothing was created; pass --yes to confirm (no terminal to ask on)")
-        return False
-    print("This needs your confirmation:", *(f"  - {reason}" for reason in reasons), sep="\n", file=sys.stderr)
-    answer = input("Continue? [y/N] ").strip().lower()
-    if answer not in ("y", "yes"):
-        _err("cancelled")
-        return False
-    return True
-
-
 def _debug(connection: ClusterConnection, request: NodeDebugRequest, args: argparse.Namespace,
            progress: dict[str, str]) -> int:
     attach = request.stdin if args.attach is None else bool(args.attach)
@@ -197,16 +179,13 @@ def _debug(connection: ClusterConnection, request: NodeDebugRequest, args: argpa
                    f"{visible_line(request.namespace)}, profile {Profile(request.profile).value}):", 2,
                    width=terminal_columns()))
     debug_run.print_checks(checks, quiet=quiet, out=sys.stderr if quiet else sys.stdout)
-    failures = failed(checks)
-    if failures and not args.force:
-        _err(f"pre-flight failed ({len(failures)} check{'s' if len(failures) > 1 else ''}): nothing was "
-             "created; fix the above or pass --force")
+    if debug_run._preflight_refused(checks, args):
         return 1
     node_plan = facts.plan
     if node_plan is None:
         _err(facts.plan_error or "could not plan the node debug pod")
         return 2
-    if not _confirm(node_plan, args):
+    if not debug_run._confirm(node_plan, args):
         return 1
     if not quiet:
         for message in node_plan.messages:

@@ -50,6 +50,7 @@ from tui.commands.raw_attach import raw_attach, terminal_is_interactive
 from tui.debug.custom import MAX_CUSTOM_BYTES, parse_custom
 from tui.debug.errors import PlanError
 from tui.debug.kubectl_command import request_from_arguments
+from tui.debug.planned_request import PlannedRequests
 from tui.debug.planner import DebugPlan, name_problems
 from tui.debug.policy_audit import format_table
 from tui.debug.preflight import Check, failed, reusable_container, run_checks
@@ -195,7 +196,9 @@ def attach_key() -> str:
     return key_for(types.SimpleNamespace(keymap_overrides=keymap), "attach")
 
 
-def _confirm(plan: DebugPlan, args: argparse.Namespace) -> bool:
+def _confirm(plan: PlannedRequests, args: argparse.Namespace) -> bool:
+    """Root on the node asks first (`tui.debug.confirmation`'s rule): y/N, or --yes without a terminal
+    (a debug container's plan and a node debug pod's)."""
     if not plan.requires_confirmation or args.yes:
         return True
 
@@ -209,6 +212,16 @@ def _confirm(plan: DebugPlan, args: argparse.Namespace) -> bool:
         _err("cancelled")
         return False
     return True
+
+
+def _preflight_refused(checks: list[Check], args: argparse.Namespace) -> bool:
+    """A failed check stops the debug (said on stderr) unless --force."""
+    failures = failed(checks)
+    if failures and not args.force:
+        _err(f"pre-flight failed ({len(failures)} check{'s' if len(failures) > 1 else ''}): nothing was "
+             "created; fix the above or pass --force")
+        return True
+    return False
 
 
 def _connect(args: argparse.Namespace) -> tuple[ClusterConnection, str]:
@@ -311,10 +324,7 @@ def _debug(connection: ClusterConnection, request: DebugRequest, args: argparse.
         print(wrap(f"pre-flight for {request.namespace}/{request.pod} ({request.mode.value}, "
                    f"profile {request.profile.value}):", 2, width=terminal_columns()))
     print_checks(checks, quiet=quiet, out=sys.stderr if quiet else sys.stdout)  # -q: warnings and failures
-    failures = failed(checks)
-    if failures and not args.force:
-        _err(f"pre-flight failed ({len(failures)} check{'s' if len(failures) > 1 else ''}): nothing was "
-             "created; fix the above or pass --force")
+    if _preflight_refused(checks, args):
         return 1
     debug_plan = facts.plan
     if debug_plan is None:
