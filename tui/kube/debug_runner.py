@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
@@ -32,7 +32,7 @@ from tui.debug.node import NODE_DEBUG_LABEL
 from tui.debug.planned_request import JSON, PlannedRequest, pod_path
 from tui.debug.planner import DebugPlan, plan
 from tui.debug.policy_audit import AuditRow, audit_row, audit_variants
-from tui.debug.preflight import DryRunVerdict, PreflightFacts, access_questions, api_flavor
+from tui.debug.preflight import AccessQuestion, DryRunVerdict, PreflightFacts, access_questions, api_flavor
 from tui.debug.request import DebugRequest, Mode
 from tui.kube import change_audit
 from tui.kube.errors import ClusterError
@@ -112,6 +112,19 @@ def _access(conn: ClusterConnection, namespace: str, verb: str, resource: str, s
     return bool(((answer.body or {}).get("status") or {}).get("allowed"))
 
 
+def _ask_access(conn: ClusterConnection, questions: Iterable[AccessQuestion],
+                namespace_of: Callable[[AccessQuestion], str]) -> tuple[dict[AccessQuestion, bool | None], str]:
+    """Each question's SelfSubjectAccessReview answer; ({}, the error) when one cannot be asked."""
+    access: dict[AccessQuestion, bool | None] = {}
+    for question in questions:
+        try:
+            access[question] = _access(conn, namespace_of(question), question.verb, question.resource,
+                                       question.subresource)
+        except ClusterError as exc:
+            return {}, exc.message
+    return access, ""
+
+
 def _namespace_labels(conn: ClusterConnection, namespace: str) -> tuple[dict[str, str] | None, str]:
     try:
         obj = get_json(conn, f"/api/v1/namespaces/{quote(namespace, safe='')}")
@@ -174,14 +187,8 @@ def gather_facts(conn: ClusterConnection, request: DebugRequest, *, attach: bool
         facts.plan = plan_for_cluster(conn, request, pod, facts.version, **plan_options)
     except PlanError as exc:
         facts.plan_error = str(exc)
-    for question in access_questions(request, attach=attach):
-        try:
-            facts.access[question] = _access(conn, request.namespace, question.verb, question.resource,
-                                             question.subresource)
-        except ClusterError as exc:
-            facts.access = {}
-            facts.access_error = exc.message
-            break
+    facts.access, facts.access_error = _ask_access(conn, access_questions(request, attach=attach),
+                                                   lambda _question: request.namespace)
     facts.namespace_labels, facts.namespace_error = _namespace_labels(conn, request.namespace)
     facts.node_os = _node_os(conn, pod)
     if facts.plan is not None and request.mode is Mode.COPY:

@@ -25,7 +25,7 @@ from tui.debug.node import NodeDebugPlan, NodeDebugRequest, plan_node
 from tui.debug.node_preflight import NodePreflightFacts, node_access_questions
 from tui.debug.preflight import DryRunVerdict
 from tui.kube import change_audit
-from tui.kube.debug_runner import _access, _message, _namespace_labels, _server_version
+from tui.kube.debug_runner import _ask_access, _message, _namespace_labels, _server_version
 from tui.kube.errors import ClusterError
 from tui.kube.requests import get_json, send_planned
 from tui.pods.security import namespace_policy
@@ -94,15 +94,9 @@ def gather_node_facts(conn: ClusterConnection, request: NodeDebugRequest, *, att
         facts.plan = plan_node(request, facts.node, rng=rng)
     except PlanError as exc:
         facts.plan_error = str(exc)
-    for question in node_access_questions(attach=attach):
-        namespace = "" if question.resource == "nodes" else request.namespace
-        try:
-            facts.access[question] = _access(conn, namespace, question.verb, question.resource,
-                                             question.subresource)
-        except ClusterError as exc:
-            facts.access = {}
-            facts.access_error = exc.message
-            break
+    facts.access, facts.access_error = _ask_access(
+        conn, node_access_questions(attach=attach),
+        lambda question: "" if question.resource == "nodes" else request.namespace)
     facts.namespace_labels, facts.namespace_error = _namespace_labels(conn, request.namespace)
     if facts.namespace_labels is not None and namespace_policy(facts.namespace_labels).level != "privileged":
         facts.namespaces = _namespaces(conn)  # to suggest one that admits the pod
