@@ -33,7 +33,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from tui.demo.api.validation import find_type_mismatch
+from tui.demo.api.validation import find_type_mismatch, unstructured_type
 
 __all__ = [
     "MERGE_KEYS",
@@ -191,19 +191,7 @@ def schema_for_resource(resource: str) -> PatchSchema:
 
 def _go_kind(value: Any) -> str:
     """reflect.TypeOf of a value decoded by apimachinery's json (ints stay int64)."""
-    if value is None:
-        return "<nil>"
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, int):
-        return "int64"
-    if isinstance(value, float):
-        return "float64"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "[]interface {}"
-    return "map[string]interface {}"
+    return "<nil>" if value is None else unstructured_type(value)
 
 
 def _go_equal(left: Any, right: Any) -> bool:

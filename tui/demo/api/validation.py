@@ -43,6 +43,7 @@ __all__ = [
     "find_type_mismatch",
     "invalid_status",
     "parse_field_error",
+    "unstructured_type",
     "validate_ephemeral_update",
     "validate_pod_create",
 ]
@@ -607,8 +608,8 @@ def _json_kind(value: Any) -> str:
     return "array" if isinstance(value, list) else "object"
 
 
-def _unstructured_type(value: Any) -> str:
-    """The Go type of a decoded JSON value in an unstructured map."""
+def unstructured_type(value: Any) -> str:
+    """The Go type of a decoded JSON value in an unstructured map (ints stay int64)."""
     if isinstance(value, bool):
         return "bool"
     if isinstance(value, int):
@@ -638,7 +639,7 @@ class TypeMismatch:
 
     def converter_error(self) -> str:
         """What converting a patched map says (runtime.DefaultUnstructuredConverter)."""
-        source = _unstructured_type(self.value)
+        source = unstructured_type(self.value)
         # reflect's ConvertibleTo: between numbers, and an integer to a string
         if (source == "int64" and self.go_type == "string") or (source == "float64" and self.go_type == "int64"):
             return f"cannot convert {source} to {self.go_type}"
