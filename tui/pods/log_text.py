@@ -20,7 +20,7 @@ from tui.pods.facts import ContainerEntry, container_entries
 from tui.pods.sessions import DEFAULT_CONTAINER_ANNOTATION
 
 __all__ = ["LIMITS", "LogLimit", "LogLine", "find_matches", "limit_label", "lines_text", "log_candidates",
-           "log_file_name", "match_spans", "parse_log", "parse_log_lines"]
+           "log_file_name", "match_spans", "matching_lines", "parse_log", "parse_log_lines"]
 
 # `2026-12-03T07:08:19.123456789Z ` (the kubelet's prefix; an offset instead of Z is accepted too)
 _STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d) ")
@@ -85,18 +85,22 @@ def _needle(term: str) -> tuple[str, bool]:
     return term, term != term.lower()
 
 
-def find_matches(lines: Sequence[LogLine], term: str, *, timestamps: bool = False) -> list[int]:
-    """Indices of the lines holding `term` (smart case: case-insensitive unless it has a capital);
-    with `timestamps` the shown stamp is searched too."""
+def matching_lines(texts: Iterable[str], term: str) -> list[int]:
+    """Indices of the texts holding `term` (smart case: case-insensitive unless it has a capital);
+    the search of the logs view and the YAML view."""
     if not term:
         return []
     needle, exact = _needle(term)
-    found: list[int] = []
-    for index, line in enumerate(lines):
-        text = f"{line.stamp} {line.text}" if timestamps and line.stamp else line.text
-        if needle in (text if exact else text.lower()):
-            found.append(index)
-    return found
+    return [index for index, text in enumerate(texts) if needle in (text if exact else text.lower())]
+
+
+def find_matches(lines: Sequence[LogLine], term: str, *, timestamps: bool = False) -> list[int]:
+    """Indices of the lines holding `term` (`matching_lines`); with `timestamps` the shown stamp is
+    searched too."""
+    if not term:
+        return []
+    return matching_lines((f"{line.stamp} {line.text}" if timestamps and line.stamp else line.text
+                           for line in lines), term)
 
 
 def match_spans(text: str, term: str) -> list[tuple[int, int]]:

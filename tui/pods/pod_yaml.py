@@ -20,6 +20,7 @@ import yaml
 
 from tui.pods.facts import owner_text
 from tui.pods.json_path import dig
+from tui.pods.log_text import matching_lines
 from tui.pods.status import pod_status_reason
 
 __all__ = ["EPHEMERAL_KEYS", "ephemeral_lines", "pod_qos", "pod_summary", "pod_yaml", "search_lines"]
@@ -78,13 +79,9 @@ def ephemeral_lines(text: str) -> set[int]:
 
 
 def search_lines(lines: list[str], term: str) -> list[int]:
-    """The indexes of the lines holding `term`: case-insensitive unless it has a capital (smart case)."""
-    if not term:
-        return []
-    if term == term.lower():
-        lowered = term.lower()
-        return [i for i, line in enumerate(lines) if lowered in line.lower()]
-    return [i for i, line in enumerate(lines) if term in line]
+    """The indexes of the lines holding `term`: case-insensitive unless it has a capital (smart case,
+    the logs view's `matching_lines`)."""
+    return matching_lines(lines, term)
 
 
 def pod_qos(pod: dict[str, Any]) -> str:
