@@ -100,8 +100,10 @@ class PodTable(ScrollView, can_focus=True):
         Binding("pagedown", "page_down", "Page down", show=False),
         Binding("pageup", "page_up", "Page up", show=False),
         Binding("enter", "select", "Inspect", show=False),
-        Binding("left,h", "scroll_left", "Scroll left", show=False),
-        Binding("right,l", "scroll_right", "Scroll right", show=False),
+        # ← / → only: h and l are browser actions (l opens the logs), which a key of the focused
+        # table would shadow as soon as the table is wider than the screen
+        Binding("left", "scroll_left", "Scroll left", show=False),
+        Binding("right", "scroll_right", "Scroll right", show=False),
     ]
 
     @dataclass

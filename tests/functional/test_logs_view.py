@@ -78,6 +78,25 @@ async def test_p_on_the_crashloop_pod_shows_the_previous_runs_output(demo_cluste
         await wait_for(pilot, lambda: app.screen is app.browser, what="back in the browser")
 
 
+async def test_l_opens_the_logs_when_the_table_is_wider_than_the_screen(shared_cluster: DemoCluster) -> None:
+    """At 80 columns the pod table scrolls sideways (its EPH column is off screen): `l` is still
+    the logs key (the table's own sideways keys are ← and →), and the help says so."""
+    app: Any = make_app(shared_cluster.kubeconfig_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await select(pilot, CRASHLOOP)
+        table = app.browser.table
+        await wait_for(pilot, lambda: table.max_scroll_x > 0, what="a table wider than the screen")
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: app.screen is not app.browser, what="the help")
+        rows = dict(app.screen.keys)
+        assert "l" in rows and "log" in rows["l"].lower(), rows
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is app.browser, what="the help closed")
+        await pilot.press("l")
+        await wait_for(pilot, lambda: isinstance(app.screen, LogsScreen), what="the logs view")
+        assert table.scroll_x == 0
+
+
 async def test_follow_shows_a_line_written_later_and_stops_when_the_view_closes(demo_cluster: DemoCluster) -> None:
     app = make_app(demo_cluster.kubeconfig_path)
     api = CoreV1Api(new_client_from_config(config_file=str(demo_cluster.kubeconfig_path)))
