@@ -28,6 +28,7 @@ from tui.kube import debug_runner
 from tui.kube.config import KubeConfig
 from tui.kube.connection import ClusterConnection
 from tui.kube.file_copy import FILE_COPIED_IN, exec_command
+from tui.screens.confirm_modal import ConfirmModal
 from tui.screens.file_copy_modal import FileCopyModal
 
 NAMESPACE, POD = "default", "slim-79487d6484-h4rss"
@@ -146,3 +147,76 @@ async def test_F_in_the_browser_copies_a_file_out_with_its_checksum(demo_cluster
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, FileCopyModal), what="closed")
     assert local.read_bytes() == str(info.files["/etc/passwd"]).encode()
+
+
+# ---- copy in: the pre-flight (RBAC, the probe) and the question before an overwrite ---------------
+def _existing(conn: ClusterConnection, tmp_path: Path, capsys: Any, demo_cluster: DemoCluster) -> bytes:
+    """/tmp/conf.txt in the target, copied in first (a new file: no question)."""
+    (tmp_path / "old.txt").write_bytes(b"old content\n")
+    assert _cp(demo_cluster, str(tmp_path / "old.txt"), f"{POD}:/tmp/conf.txt", "-c", "app") == 0
+    capsys.readouterr()
+    assert _in_debugger(conn, "cat /proc/1/root/tmp/conf.txt") == b"old content\n"
+    return b"old content\n"
+
+
+def test_cp_in_over_an_existing_file_is_refused_without_a_terminal_and_goes_ahead_with_yes(
+        demo_cluster: DemoCluster, debugger: ClusterConnection, tmp_path: Path, capsys: Any) -> None:
+    old = _existing(debugger, tmp_path, capsys, demo_cluster)
+    (tmp_path / "new.txt").write_bytes(b"new content, longer\n")
+    assert _cp(demo_cluster, str(tmp_path / "new.txt"), f"{POD}:/tmp/conf.txt", "-c", "app") == 1
+    err = capsys.readouterr().err
+    assert "refused" in err and "/tmp/conf.txt (12 B) in container app" in err and "--yes" in err
+    assert _in_debugger(debugger, "cat /proc/1/root/tmp/conf.txt") == old, "nothing written"
+    assert len([e for e in AuditLog().read() if e.action == FILE_COPIED_IN]) == 1, "the first copy only"
+
+    assert _cp(demo_cluster, str(tmp_path / "new.txt"), f"{POD}:/tmp/conf.txt", "-c", "app", "--yes") == 0
+    assert "verified" in capsys.readouterr().out
+    assert _in_debugger(debugger, "cat /proc/1/root/tmp/conf.txt") == b"new content, longer\n"
+    assert len([e for e in AuditLog().read() if e.action == FILE_COPIED_IN]) == 2
+
+
+def test_cp_in_without_create_pods_exec_says_so_before_writing(
+        demo_cluster: DemoCluster, debugger: ClusterConnection, tmp_path: Path, capsys: Any) -> None:
+    (tmp_path / "in.txt").write_bytes(b"data\n")
+    demo_cluster.faults.deny("create", "pods", "exec", NAMESPACE)
+    assert _cp(demo_cluster, str(tmp_path / "in.txt"), f"{POD}:/tmp/denied.txt", "-c", "app", "--yes") == 1
+    err = capsys.readouterr().err
+    assert "forbidden" in err and "create pods/exec in namespace default" in err and "nothing was written" in err
+    assert not [e for e in AuditLog().read() if e.action == FILE_COPIED_IN], "nothing attempted"
+    demo_cluster.faults.allow_all()
+    assert _in_debugger(debugger, "ls /proc/1/root/tmp/denied.txt 2>&1 || echo absent").strip().endswith(b"absent")
+
+
+@pytest.mark.parametrize("answer", ["cancel", "overwrite"])
+async def test_F_copy_in_over_an_existing_file_asks_first(demo_cluster: DemoCluster, debugger: ClusterConnection,
+                                                          tmp_path: Path, capsys: Any, answer: str) -> None:
+    """The modal's copy in: the pre-flight, then ConfirmModal naming the file and its size (the focus
+    on Cancel); Cancel leaves the file as it was, Overwrite replaces it (compared by cat)."""
+    old = _existing(debugger, tmp_path, capsys, demo_cluster)
+    new = tmp_path / "new.txt"
+    new.write_bytes(b"replaced\n")
+    app: Any = make_app(demo_cluster.kubeconfig_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await select(pilot, (NAMESPACE, POD))
+        await pilot.press("F")
+        await wait_for(pilot, lambda: isinstance(app.screen, FileCopyModal), what="the copy modal")
+        modal = app.screen
+        modal.query_one("#direction").value = "in"
+        modal.query_one("#remote").value = "/tmp/conf.txt"
+        modal.query_one("#local").value = str(new)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), timeout=15, what="the question")
+        confirm = app.screen
+        title = str(confirm.query_one("#confirm-title").render())
+        assert title == "overwrite /tmp/conf.txt (12 B) in container app of pod slim-79487d6484-h4rss?"
+        assert "no server dry run" in str(confirm.query_one("#confirm-reasons").render())
+        assert confirm.focused is not None and confirm.focused.id == "confirm-no"
+        if answer == "cancel":
+            await pilot.press("enter")  # the focused Cancel
+            await wait_for(pilot, lambda: "cancelled" in modal.status_text, what="cancelled")
+        else:
+            await pilot.press("y")
+            await wait_for(pilot, lambda: "verified" in modal.status_text, timeout=15, what="the copy's result")
+    expected = old if answer == "cancel" else b"replaced\n"
+    assert _in_debugger(debugger, "cat /proc/1/root/tmp/conf.txt") == expected
+    assert len([e for e in AuditLog().read() if e.action == FILE_COPIED_IN]) == (1 if answer == "cancel" else 2)

@@ -118,3 +118,12 @@ def test_cp_arguments_are_kubectl_cps_spelling() -> None:
     assert parse_remote("web-1:/etc/x") == RemoteSpec(None, "web-1", "/etc/x")
     assert parse_remote("shop/web-1:/etc/x") == RemoteSpec("shop", "web-1", "/etc/x")
     assert parse_remote("./a:b") is None and parse_remote("/tmp/x") is None and parse_remote("local") is None
+
+
+def test_the_overwrite_question_names_the_file_and_its_size() -> None:
+    from tui.debug.file_copy import overwrite_question, size_text
+
+    assert overwrite_question("/app/config.yaml", 1229, "app", "X") == \
+        "overwrite /app/config.yaml (1.2 KB) in container app of pod X?"
+    assert [size_text(n) for n in (None, 0, 1023, 1024, 5 << 20)] == \
+        ["unknown size", "0 B", "1023 B", "1.0 KB", "5.0 MB"]

@@ -20,6 +20,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--pid", type=int, metavar="PID",
                         help="the container's process as the debugger sees it (default: 1 for a targeted "
                              "debugger, found by the target-fs marker in a copy)")
+    parser.add_argument("-y", "--yes", action="store_true",
+                        help="overwrite an existing file without asking (needed without a terminal to ask on)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress, only problems")
 
 
@@ -32,7 +34,10 @@ COMMAND = Subcommand(
         "container, e.g. `ephemera debug POD --target=app --durable`), reading /proc/<pid>/root/PATH: "
         "a file by cat, a directory by tar (in the debugger), and checks the sha256 (sha256sum in the "
         "debugger when it has one, else both ends of the stream hashed locally; the output says "
-        "which). Copying a file in is a change to the cluster: recorded in the audit log."
+        "which). Copying a file in is a change to the cluster: first a pre-flight (RBAC for create "
+        "pods/exec; a probe of the destination through the debugger, the dry run, as exec has no server "
+        "dry run), then y/N before an existing file is overwritten (--yes without a terminal), and a "
+        "line in the audit log."
     ),
     examples=[
         "ephemera cp slim-79487d6484-h4rss:/etc/os-release ./os-release -c app",

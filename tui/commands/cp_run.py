@@ -1,7 +1,9 @@
 """What `ephemera cp SRC DEST` does (`run`): kubectl cp's spelling (`POD:PATH`, `NAMESPACE/POD:PATH`,
 `-c CONTAINER`), the copy itself through a debugger (`tui.kube.file_copy`), progress on stderr for
 large files (a line per 10 % on a pipe, a rewritten line on a terminal), then one line saying what
-was copied, its sha256 and how it was checked. Exit codes: 0 copied and verified; 1 a cluster or
+was copied, its sha256 and how it was checked. A copy in runs its pre-flight first
+(`plan_copy_in`: RBAC, the probe of the destination) and asks y/N before overwriting an existing
+file: refused without a terminal unless `--yes`. Exit codes: 0 copied and verified; 1 a cluster or
 local error, or a checksum mismatch; 2 invalid arguments.
 """
 
@@ -13,12 +15,13 @@ from dataclasses import dataclass
 
 from tui.audit_log import AuditLog
 from tui.commands.cluster_access import cluster_errors_exit, load_kubeconfig_or_exit
+from tui.commands.raw_attach import terminal_is_interactive
 from tui.debug.file_copy import CopyPlanError
 from tui.display_text import visible_line
 from tui.k8s_names import name_problem
 from tui.kube.connection import ClusterConnection
 from tui.kube.errors import ClusterError
-from tui.kube.file_copy import CopyResult, copy_in, copy_out
+from tui.kube.file_copy import CopyInPlan, CopyResult, copy_in, copy_out, plan_copy_in
 from tui.kube.requests import get_json
 from tui.terminal_exit import Terminated, interrupt_exit_code, print_best_effort, signals_interrupt
 
@@ -98,9 +101,13 @@ def run(args: argparse.Namespace) -> int:
                 result = copy_out(connection, namespace, remote.pod, container, remote.path, args.destination,
                                   debugger=args.debugger, pid=args.pid, on_progress=progress)
             else:
+                plan = plan_copy_in(connection, namespace, remote.pod, container, args.source, remote.path,
+                                    debugger=args.debugger, pid=args.pid)
+                if plan.exists and not _confirm(plan, bool(getattr(args, "yes", False))):
+                    return 1
                 result = copy_in(connection, namespace, remote.pod, container, args.source, remote.path,
-                                 debugger=args.debugger, pid=args.pid, on_progress=progress,
-                                 audit_log=AuditLog(), context=connection.context or "")
+                                 on_progress=progress, audit_log=AuditLog(), context=connection.context or "",
+                                 plan=plan, overwrite=plan.exists)
     except (KeyboardInterrupt, Terminated) as stop:
         progress.end()
         how = "interrupted" if isinstance(stop, KeyboardInterrupt) else f"stopped by {stop}"
@@ -116,6 +123,23 @@ def run(args: argparse.Namespace) -> int:
         return 1
     progress.end()
     return _report(result, bool(args.quiet))
+
+
+def _confirm(plan: CopyInPlan, yes: bool) -> bool:
+    """An existing file is overwritten only after y (or --yes; refused without a terminal to ask on)."""
+    if yes:
+        return True
+    question = visible_line(plan.question)  # paths and names from the user and the cluster
+    if not terminal_is_interactive():
+        _err(f"refused: {question[0].upper()}{question[1:-1]}: it exists. Nothing was written; pass --yes "
+             "to confirm (no terminal to ask on)")
+        return False
+    print(*(f"  - {visible_line(reason)}" for reason in plan.reasons), sep="\n", file=sys.stderr)
+    answer = input(f"{question[0].upper()}{question[1:]} [y/N] ").strip().lower()
+    if answer not in ("y", "yes"):
+        _err("cancelled: nothing was written")
+        return False
+    return True
 
 
 def _first_container(connection: ClusterConnection, namespace: str, pod: str) -> str:

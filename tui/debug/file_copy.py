@@ -13,6 +13,9 @@ interpolated into the script):
   (`EPHEMERA_CONTAINER=<name>`: the process is found by it), or an explicit `pid`;
 - `probe_command(...)`: one exec that prints the debugger's tools (`tar`, `sha256sum`) and what the
   path is (`type:file` with `size:N`, `type:dir`, `type:none`), parsed by `parse_probe`;
+- `overwrite_question(...)`, `EXEC_ACCESS`, `NO_EXEC_DRY_RUN`: a copy in's pre-flight (RBAC: create
+  pods/exec; exec has no server dry run, so the probe of the destination is the dry run) and the
+  question asked before an existing file is overwritten;
 - `read_command` (`cat` of a file; `tar cf - -C DIR .` of a directory: the debugger needs tar for a
   directory), `write_command` (`head -c SIZE > PATH`: ends after SIZE bytes, also where stdin
   cannot be half-closed (the v4 protocol)), `checksum_command` (`sha256sum`).
@@ -30,22 +33,30 @@ import shlex
 from dataclasses import dataclass, field
 from typing import Any
 
+from tui.debug.preflight import AccessQuestion
 from tui.debug.target_fs import MARKER_ENV
 
 __all__ = [
+    "EXEC_ACCESS",
+    "NO_EXEC_DRY_RUN",
     "CopyPlanError",
     "Probe",
     "RootLocator",
     "checksum_command",
     "choose_debugger",
+    "overwrite_question",
     "parse_probe",
     "parse_remote_path",
     "probe_command",
     "read_command",
+    "size_text",
     "write_command",
 ]
 
 TOOLS = ("tar", "sha256sum")
+EXEC_ACCESS = AccessQuestion("create", "pods", "exec", why="to copy through the debugger (an exec in it)")
+NO_EXEC_DRY_RUN = ("exec has no server dry run: the probe of the destination through the debugger "
+                   "(exists? a file or a directory? its size) is the dry run")
 
 
 class CopyPlanError(ValueError):
@@ -208,3 +219,22 @@ def parse_checksum(output: bytes) -> str:
     """The hex digest `sha256sum` printed ("" when there is none)."""
     word = output.decode("ascii", "replace").split()[:1]
     return word[0].lower() if word and len(word[0]) == 64 else ""
+
+
+def size_text(size: int | None) -> str:
+    """`1.2 KB`-style (powers of 1024, as `ls -lh`); "unknown size" for None."""
+    if size is None:
+        return "unknown size"
+    if size < 1024:
+        return f"{size} B"
+    value = float(size)
+    for unit in ("KB", "MB", "GB", "TB"):
+        value /= 1024
+        if value < 1024 or unit == "TB":
+            return f"{value:.1f} {unit}"
+    return f"{size} B"  # not reached
+
+
+def overwrite_question(remote: str, size: int | None, target: str, pod: str) -> str:
+    """The question asked before a copy in replaces an existing file (raw text: sanitise to show)."""
+    return f"overwrite {remote} ({size_text(size)}) in container {target} of pod {pod}?"

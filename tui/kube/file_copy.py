@@ -9,8 +9,14 @@ command stops after the file's size anyway, so `v4` works too).
 - `copy_out(conn, pod, target, remote, local, ...)`: a file is `cat` into `local` (written as a
   private file: 0600, never through a symlink, `tui.paths`), a directory is `tar` (the debugger needs
   tar) unpacked under `local` (tarfile's `data` filter: no absolute paths, no `..`, no links out);
-- `copy_in(conn, pod, target, local, remote, ...)`: the local file's bytes into `remote` (a change
-  to the cluster: one audit log line, `tui.audit_log`, whatever the outcome).
+- `plan_copy_in(conn, pod, target, local, remote, ...)`: a copy in's pre-flight before anything is
+  written: RBAC (a SelfSubjectAccessReview of create pods/exec in the namespace, asked as the debug
+  pre-flight asks, `tui.kube.debug_runner`; a "no" refuses), then the probe of the destination
+  through the debugger (exec has no server dry run: the probe is the dry run). `CopyInPlan.exists`:
+  an existing file would be overwritten, so the caller asks first (`CopyInPlan.question`);
+- `copy_in(conn, pod, target, local, remote, ..., plan=, overwrite=)`: the local file's bytes into
+  `remote` (a change to the cluster: one audit log line, `tui.audit_log`, whatever the outcome); it
+  refuses to replace an existing file unless `overwrite=True` (the user said yes).
 
 `on_progress(done, total)` is called as bytes flow (total None when unknown). The result says how
 the sha256 was checked (`CopyResult.checksum`: "remote" = `sha256sum` in the debugger, "local" =
@@ -35,11 +41,14 @@ from websocket import ABNF
 
 from tui.audit_log import AuditLog
 from tui.debug.file_copy import (
+    EXEC_ACCESS,
+    NO_EXEC_DRY_RUN,
     CopyPlanError,
     Probe,
     RootLocator,
     checksum_command,
     choose_debugger,
+    overwrite_question,
     parse_checksum,
     parse_probe,
     parse_remote_path,
@@ -47,12 +56,14 @@ from tui.debug.file_copy import (
     read_command,
     write_command,
 )
+from tui.kube.debug_runner import _ask_access
 from tui.kube.errors import ClusterError
 from tui.kube.requests import get_json, open_websocket
 from tui.kube.stream_protocol import CLOSE, ERROR, STDERR, STDIN, STDOUT, V5_PROTOCOL, frame, parse_exit_status
 from tui.paths import ensure_private_dir, open_private_file
 
-__all__ = ["FILE_COPIED_IN", "CopyResult", "ExecResult", "copy_in", "copy_out", "exec_command"]
+__all__ = ["FILE_COPIED_IN", "CopyInPlan", "CopyResult", "ExecResult", "copy_in", "copy_out", "exec_command",
+           "plan_copy_in"]
 
 FILE_COPIED_IN = "file-copied-in"  # the audit log's action
 CHUNK = 32 * 1024
@@ -273,20 +284,72 @@ def _copy_dir_out(conn: Any, locator: RootLocator, remote: str, destination: Pat
                       notes=["a directory: tar's own format checks what was unpacked; no per-file sha256"])
 
 
-def copy_in(conn: Any, namespace: str, pod: str, target: str, local: str | os.PathLike[str], remote: str, *,
-            debugger: str | None = None, pid: int | None = None, on_progress: Progress | None = None,
-            audit_log: AuditLog | None = None, context: str = "") -> CopyResult:
-    """Copy the local file `local` to `remote` in `target` (a directory there: into it, same name).
-    Recorded in the audit log (a change to the cluster), failed or not."""
+@dataclass(frozen=True)
+class CopyInPlan:
+    """A copy in's pre-flight: where the file goes (`remote`, a directory's joined with the file's
+    name), through which debugger, and what is there now (`probe`)."""
+
+    namespace: str
+    pod: str
+    target: str
+    source: Path
+    remote: str
+    locator: RootLocator
+    probe: Probe
+    size: int  # the local file's, when planned
+
+    @property
+    def exists(self) -> bool:
+        """An existing file would be replaced: ask first."""
+        return self.probe.kind == "file"
+
+    @property
+    def question(self) -> str:
+        return overwrite_question(self.remote, self.probe.size, self.target, self.pod)
+
+    @property
+    def reasons(self) -> list[str]:
+        return [f"{self.remote} exists in {self.target} ({self.probe.size if self.probe.size is not None else '?'} "
+                f"bytes): its content is replaced by {self.source} ({self.size} bytes), "
+                "there is no undo", NO_EXEC_DRY_RUN]
+
+
+def plan_copy_in(conn: Any, namespace: str, pod: str, target: str, local: str | os.PathLike[str], remote: str, *,
+                 debugger: str | None = None, pid: int | None = None) -> CopyInPlan:
+    """The pre-flight of a copy in (nothing is written): the local file, RBAC for create pods/exec,
+    the debugger, the probe of the destination. Raises `CopyPlanError` when the copy cannot go ahead."""
     source = Path(local).expanduser()
     if not source.is_file():
         raise CopyPlanError(f"{local}: not a regular file (only files can be copied in)")
     remote = parse_remote_path(remote)
+    access, _error = _ask_access(conn, [EXEC_ACCESS], lambda _question: namespace)
+    if access.get(EXEC_ACCESS) is False:  # unknown (the review could not be asked): the exec will say
+        raise CopyPlanError(f"forbidden: you may not create pods/exec in namespace {namespace} (RBAC, "
+                            "SelfSubjectAccessReview): the copy runs by exec in the debugger; nothing was "
+                            "written. Ask for create on pods/exec")
     locator = _locate(conn, namespace, pod, target, debugger, pid)
     probe = _probe(conn, namespace, pod, locator, remote)
     if probe.kind == "dir":
         remote = remote.rstrip("/") + "/" + source.name
         probe = _probe(conn, namespace, pod, locator, remote)
+        if probe.kind == "dir":
+            raise CopyPlanError(f"{remote} is a directory in {target}: nothing was written; name a file")
+    return CopyInPlan(namespace, pod, target, source, remote, locator, probe, source.stat().st_size)
+
+
+def copy_in(conn: Any, namespace: str, pod: str, target: str, local: str | os.PathLike[str], remote: str, *,
+            debugger: str | None = None, pid: int | None = None, on_progress: Progress | None = None,
+            audit_log: AuditLog | None = None, context: str = "", plan: CopyInPlan | None = None,
+            overwrite: bool = False) -> CopyResult:
+    """Copy the local file `local` to `remote` in `target` (a directory there: into it, same name).
+    `plan`: `plan_copy_in`'s (made here when None). An existing file is replaced only with
+    `overwrite=True` (asked first by the caller), else `CopyPlanError` and nothing is written.
+    Recorded in the audit log (a change to the cluster), failed or not."""
+    if plan is None:
+        plan = plan_copy_in(conn, namespace, pod, target, local, remote, debugger=debugger, pid=pid)
+    if plan.exists and not overwrite:
+        raise CopyPlanError(f"{plan.remote} exists in {target}: nothing was written (confirm the overwrite)")
+    source, remote, locator, probe = plan.source, plan.remote, plan.locator, plan.probe
     size = source.stat().st_size
     local_sha = _file_sha(source)
     request = {"method": "EXEC", "path": f"/api/v1/namespaces/{namespace}/pods/{pod}/exec",

@@ -26,9 +26,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Select, Static
 
 from tui.display_text import safe_text, visible_line
-from tui.kube.file_copy import CopyResult, copy_in, copy_out
+from tui.kube.file_copy import CopyInPlan, CopyResult, copy_in, copy_out, plan_copy_in
 from tui.paths import ensure_private_dir, logs_dir
 from tui.screens.background import BackgroundFailed, BackgroundResult, run_in_background
+from tui.screens.confirm_modal import ConfirmModal
 from tui.screens.pod_target import selected_and_connected
 
 if TYPE_CHECKING:
@@ -53,6 +54,11 @@ class CopyProgress(Message):
 @dataclass
 class CopyDone(BackgroundResult):
     result: CopyResult
+
+
+@dataclass
+class CopyInPlanned(BackgroundResult):
+    plan: CopyInPlan
 
 
 class FileCopyModal(ModalScreen[CopyResult | None]):
@@ -138,13 +144,47 @@ class FileCopyModal(ModalScreen[CopyResult | None]):
         def progress(done: int, total: int | None) -> None:  # the worker's thread: only post
             self.post_message(CopyProgress(done, total))
 
+        if direction == "in":  # the pre-flight first, then (asked when it replaces a file) the copy
+            self._status(safe_text("pre-flight: access (create pods/exec) and the destination…"))
+            run_in_background(self, lambda: plan_copy_in(conn, namespace, pod, container, local, remote),
+                              CopyInPlanned, group="file-copy")
+            return
+
         def work() -> CopyResult:
-            if direction == "in":
-                return copy_in(conn, namespace, pod, container, local, remote, on_progress=progress,
-                               audit_log=self.audit_log, context=self.context)
             if Path(local).expanduser() == default_local_dir() / pod:
                 ensure_private_dir(Path(local).expanduser())  # the default: a private directory
             return copy_out(conn, namespace, pod, container, remote, local, on_progress=progress)
+
+        run_in_background(self, work, CopyDone, group="file-copy")
+
+    @on(CopyInPlanned)
+    def _planned(self, message: CopyInPlanned) -> None:
+        plan = message.plan
+        if not plan.exists:
+            self._copy_in(plan)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._copy_in(plan)
+            else:
+                self.copying = False
+                self._status(safe_text(f"cancelled: {plan.remote} left as it was, nothing written", style="yellow"))
+
+        self._status(safe_text(f"{plan.remote} exists: asking before overwriting it", style="yellow"))
+        self.app.push_screen(ConfirmModal(plan.question, plan.reasons, confirm_label="Overwrite"), answered)
+
+    def _copy_in(self, plan: CopyInPlan) -> None:
+        self._status(safe_text("copying…"))
+        conn = self.connection
+
+        def progress(done: int, total: int | None) -> None:  # the worker's thread: only post
+            self.post_message(CopyProgress(done, total))
+
+        def work() -> CopyResult:
+            return copy_in(conn, plan.namespace, plan.pod, plan.target, plan.source, plan.remote,
+                           on_progress=progress, audit_log=self.audit_log, context=self.context, plan=plan,
+                           overwrite=plan.exists)
 
         run_in_background(self, work, CopyDone, group="file-copy")
 
