@@ -7,7 +7,13 @@ ReplicaSet and that one's Deployment); the queue is worked off soon after, one s
 controllers = ControllerManager(store, kubelet)   # after seeding
 controllers.start()                               # listens, and syncs every Deployment/ReplicaSet once
 ```
-Pod names come from a seeded RNG, so a run of the same steps names pods the same."""
+Pod names come from a seeded RNG, so a run of the same steps names pods the same.
+
+A ReplicaSet sync whose pod create was refused is retried as the work queue's AddRateLimited does
+(workqueue.DefaultControllerRateLimiter's per-item exponential part): 5 ms, doubling per failure up
+to 1000 s, on the kubelet's simulated clock (`faults.advance_clock` moves it); a successful sync
+forgets the failures (Forget). What the failed sync wrote itself (its status) does not queue it
+again at once: no hot loop while the cause stays."""
 
 from __future__ import annotations
 
@@ -18,10 +24,13 @@ from tui.demo.api.store import Store, WatchEvent
 from tui.demo.controllers.common import Context, controller_ref
 from tui.demo.controllers.deployment import DeploymentSync
 from tui.demo.controllers.replicaset import sync_replica_set
+from tui.demo.node.clock import Timer
 from tui.demo.node.kubelet import Kubelet
 
 QueueKey = tuple[str, str, str]  # (resource, namespace, name)
 PASS_LIMIT = 2000  # syncs in one go before the loop gets a turn
+RETRY_BASE = 0.005  # workqueue.DefaultItemBasedRateLimiter: 5 ms doubling per failure ...
+RETRY_MAX = 1000.0  # ... up to 1000 s
 
 
 class ControllerManager:
@@ -31,6 +40,8 @@ class ControllerManager:
         self._queue: dict[QueueKey, None] = {}
         self._scheduled = False
         self._running = False
+        self._failures: dict[QueueKey, int] = {}
+        self._retries: dict[QueueKey, Timer] = {}
 
     @property
     def store(self) -> Store:
@@ -48,6 +59,10 @@ class ControllerManager:
         if self._on_change in self.store.listeners:
             self.store.listeners.remove(self._on_change)
         self._queue.clear()
+        for timer in self._retries.values():
+            timer.cancel()
+        self._retries.clear()
+        self._failures.clear()
 
     def resync(self) -> None:
         """Queue every Deployment and ReplicaSet (the informers' initial list)."""
@@ -112,7 +127,12 @@ class ControllerManager:
     def sync(self, key: QueueKey) -> None:
         resource, namespace, name = key
         if resource == "replicasets":
-            sync_replica_set(self.ctx, namespace, name, self.rng)
+            error = sync_replica_set(self.ctx, namespace, name, self.rng)
+            if error is None:
+                self._forget(key)
+            else:
+                self._queue.pop(key, None)  # queued by its own writes: the back-off decides when
+                self._retry_later(key)
             rs = self.store.get("replicasets", namespace, name)
             ref = controller_ref(rs) if rs is not None else None
             if ref is not None and ref.get("kind") == "Deployment":
@@ -121,3 +141,25 @@ class ControllerManager:
             deployment = self.store.get("deployments", namespace, name)
             if deployment is not None:
                 DeploymentSync(self.ctx, deployment).run()
+
+    def _retry_later(self, key: QueueKey) -> None:
+        """AddRateLimited: queue `key` again after its back-off (5 ms x 2^failures, 1000 s at most)."""
+        failures = self._failures.get(key, 0)
+        self._failures[key] = failures + 1
+        delay = min(RETRY_BASE * 2 ** min(failures, 40), RETRY_MAX)
+        previous = self._retries.pop(key, None)
+        if previous is not None:
+            previous.cancel()
+
+        def retry() -> None:
+            self._retries.pop(key, None)
+            if self._running:
+                self.enqueue(key)
+
+        self._retries[key] = self.ctx.kubelet.clock.call_later(delay, retry)
+
+    def _forget(self, key: QueueKey) -> None:
+        self._failures.pop(key, None)
+        timer = self._retries.pop(key, None)
+        if timer is not None:
+            timer.cancel()

@@ -12,13 +12,13 @@ from typing import Any
 
 from aiohttp import web
 
-from tui.demo.api import openapi, podsecurity, registry, validation
-from tui.demo.api.defaults import default_pod, now_iso
+from tui.demo.api import openapi, registry, validation
+from tui.demo.api.defaults import now_iso
+from tui.demo.api.pod_admission import admit_new_pod
 from tui.demo.api.registry import Resource
 from tui.demo.api.selectors import Filter, parse_field_selector, parse_label_selector
 from tui.demo.api.status import (
     ApiError,
-    already_exists,
     dumps,
     json_response,
     not_found,
@@ -139,14 +139,13 @@ def create_pod_object(state: ServerState, namespace: str, body: dict[str, Any], 
     body.pop("status", None)
     for field in ("uid", "resourceVersion", "creationTimestamp", "deletionTimestamp", "selfLink"):
         metadata.pop(field, None)
-    pod = default_pod(body, namespace)
+    try:
+        pod = admit_new_pod(store, namespace, body)  # defaults, validation, Pod Security, a taken name
+    except ApiError as error:
+        if error.code == 422:
+            return error.response()  # answered (a server-side apply's Warning headers kept), not raised
+        raise
     name = pod["metadata"]["name"]
-    causes = validation.validate_pod_create(pod)
-    if causes:
-        return json_response(validation.invalid_status("Pod", name, causes), status=422)
-    _admit_pod_security(state, namespace, pod)
-    if (namespace, name) in store.objects["pods"]:
-        raise already_exists("pods", name)
     if dry_run:
         return json_response(pod, status=201)
     stored = store.create("pods", pod)
@@ -186,14 +185,6 @@ async def delete_pod(request: web.Request) -> web.Response:
     store.modify("pods", namespace, name, mark)
     state.kubelet.pod_deleting(namespace, name, grace)
     return raw_json_response(store.json_of("pods", (namespace, name)))
-
-
-def _admit_pod_security(state: ServerState, namespace: str, pod: dict[str, Any]) -> None:
-    """403 `violates PodSecurity "<level>:latest"` when the namespace enforces a level."""
-    labels = (state.store.get("namespaces", "", namespace) or {}).get("metadata", {}).get("labels")
-    refused = podsecurity.admission_status(pod, labels)
-    if refused is not None:
-        raise ApiError(403, refused["message"], "Forbidden", refused.get("details"))
 
 
 # ---- routing ---------------------------------------------------------------------------------
