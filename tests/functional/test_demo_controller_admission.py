@@ -1,8 +1,8 @@
 """The ReplicaSet controller's pod creates go through the API server's admission, as a real
 cluster's do: a Deployment whose template breaks the namespace's Pod Security level (hostNetwork in
 `staging`, which enforces baseline) gets no pod, its ReplicaSet a Warning FailedCreate event "Error
-creating: pods ... is forbidden: violates PodSecurity ..." and the ReplicaFailure condition, the
-Deployment stays 0 available; the create is retried with the work queue's back-off (5 ms doubling),
+creating: pods ... is forbidden: violates PodSecurity ..." and the ReplicaFailure condition (copied
+onto the Deployment, as syncRolloutStatus does), the Deployment stays 0 available; the create is retried with the work queue's back-off (5 ms doubling),
 moved here with the simulated clock (`faults.freeze_clock` / `advance_clock`), never waited for.
 The same Deployment in `default` (privileged) runs."""
 
@@ -78,8 +78,13 @@ def test_a_deployment_breaking_pod_security_gets_no_pod_and_a_failed_create(demo
     def deployment_status() -> dict[str, Any]:
         return dict(get(demo_cluster, "/apis/apps/v1/namespaces/staging/deployments/hostnet").get("status") or {})
 
-    status = wait_for(lambda: (s := deployment_status()).get("conditions") and s, timeout=10,
-                      what="hostnet's status")
+    def failure_copied() -> dict[str, Any] | None:
+        found = deployment_status()
+        return found if any(c["type"] == "ReplicaFailure" for c in found.get("conditions") or []) else None
+
+    status = wait_for(failure_copied, timeout=10, what="the ReplicaSet's failure on the Deployment")
+    copied = {c["type"]: c for c in status["conditions"]}["ReplicaFailure"]
+    assert (copied["status"], copied["reason"], copied["message"]) == ("True", "FailedCreate", condition["message"])
     assert not status.get("availableReplicas") and not status.get("readyReplicas")
     assert status.get("unavailableReplicas") == 1
     available = {c["type"]: c for c in status["conditions"]}["Available"]
@@ -116,3 +121,30 @@ def test_the_same_deployment_runs_in_a_privileged_namespace(demo_cluster: DemoCl
     assert rs is not None
     assert failed_creates(demo_cluster, "default", rs["metadata"]["name"]) == []
     assert not [c for c in (rs.get("status") or {}).get("conditions") or [] if c["type"] == "ReplicaFailure"]
+
+
+def test_a_retry_after_the_namespace_allows_it_creates_the_pod_and_clears_the_failure(
+        demo_cluster: DemoCluster) -> None:
+    demo_cluster.faults.freeze_clock()
+    create_hostnet(demo_cluster, "staging")
+    rs = wait_for(lambda: hostnet_replica_set(demo_cluster, "staging"), timeout=10, what="hostnet's ReplicaSet")
+    rs_name = rs["metadata"]["name"]
+    wait_for(lambda: failed_creates(demo_cluster, "staging", rs_name), timeout=10, what="a FailedCreate event")
+    status, body = Raw(demo_cluster).json(
+        "PATCH", "/api/v1/namespaces/staging",
+        {"metadata": {"labels": {"pod-security.kubernetes.io/enforce": "privileged"}}},
+        "application/merge-patch+json")
+    assert status == 200, body
+    assert hostnet_pods(demo_cluster, "staging") == []  # a namespace's change does not queue the ReplicaSet
+    demo_cluster.faults.advance_clock(0.006)  # the back-off's retry: admitted now
+    (pod,) = wait_for(lambda: hostnet_pods(demo_cluster, "staging"), timeout=10, what="hostnet's pod")
+    assert pod["metadata"]["name"].startswith(f"{rs_name}-")
+
+    def cleared() -> bool:
+        found = hostnet_replica_set(demo_cluster, "staging") or {}
+        deployment = get(demo_cluster, "/apis/apps/v1/namespaces/staging/deployments/hostnet")
+        return not any(c["type"] == "ReplicaFailure"
+                       for obj in (found, deployment) for c in (obj.get("status") or {}).get("conditions") or [])
+
+    wait_for(cleared, timeout=10, what="ReplicaFailure gone from the ReplicaSet and the Deployment")
+    assert len(failed_creates(demo_cluster, "staging", rs_name)) == 1

@@ -7,7 +7,7 @@ replica set X from N to M" (deployment-controller). Status: observedGeneration, 
 updatedReplicas, readyReplicas, availableReplicas, unavailableReplicas and the conditions
 Available (MinimumReplicasAvailable / MinimumReplicasUnavailable) and Progressing
 (NewReplicaSetCreated, ReplicaSetUpdated, NewReplicaSetAvailable): what `kubectl rollout status`
-reads."""
+reads; and a ReplicaSet's ReplicaFailure (a refused pod create) copied as the Deployment's."""
 
 from __future__ import annotations
 
@@ -338,6 +338,12 @@ class DeploymentSync:
             elif _progressing(old_status, status, old):
                 conditions = _set_condition(conditions, "Progressing", "True", "ReplicaSetUpdated",
                                             f'ReplicaSet "{new_name}" is progressing.', when, touch=True)
+        failure = _replica_failure(new, old)
+        if failure is not None:  # syncRolloutStatus: a ReplicaSet's ReplicaFailure moved onto the Deployment
+            conditions = _set_condition(conditions, "ReplicaFailure", str(failure.get("status", "True")),
+                                        str(failure.get("reason", "")), str(failure.get("message", "")), when)
+        else:
+            conditions = [c for c in conditions if c.get("type") != "ReplicaFailure"]
         if conditions:
             status["conditions"] = conditions
         if new is not None:
@@ -349,6 +355,15 @@ class DeploymentSync:
                 self.d = self.ctx.store.modify("deployments", self.namespace, self.name, annotate) or self.d
         if status != (self.d.get("status") or {}):
             self._write_status(status)
+
+
+def _replica_failure(new: dict[str, Any] | None, old: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """getReplicaFailures: the new ReplicaSet's ReplicaFailure condition, else an old one's."""
+    for rs in ([new] if new is not None else []) + old:
+        for condition in (rs.get("status") or {}).get("conditions") or []:
+            if condition.get("type") == "ReplicaFailure":
+                return dict(condition)
+    return None
 
 
 def _progressing(old: dict[str, Any], new: dict[str, Any], old_sets: list[dict[str, Any]]) -> bool:
