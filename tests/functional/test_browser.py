@@ -192,7 +192,8 @@ async def test_deleted_selected_pod_shows_as_gone(demo_cluster: DemoCluster) -> 
         await wait_for(pilot, lambda: SLIM in app.browser.inspector.text, what="the pod in the inspector")
         demo_cluster.faults.delete_pod("default", SLIM)
         await wait_for(pilot, lambda: SLIM not in row_names(app), timeout=15, what="row removed")
-        assert "GONE" in app.browser.inspector.text
+        # the inspector follows a frame after the table (keys first): the deleted pod, marked gone
+        await wait_for(pilot, lambda: "GONE" in app.browser.inspector.text, what="the pod marked gone")
         assert SLIM in app.browser.inspector.text
 
 

@@ -530,7 +530,7 @@ class BrowserScreen(Screen[None]):
 
     def _inspect_highlighted(self) -> None:
         key, self._highlighted = self._highlighted, None
-        if key is not None:
+        if key is not None and key in self.table.pods:  # not a row deleted since (its pod shows as gone)
             self.inspected = key
 
     @on(PodTable.Selected)
