@@ -151,9 +151,10 @@ async def test_F_in_the_browser_copies_a_file_out_with_its_checksum(demo_cluster
 
 # ---- copy in: the pre-flight (RBAC, the probe) and the question before an overwrite ---------------
 def _existing(conn: ClusterConnection, tmp_path: Path, capsys: Any, demo_cluster: DemoCluster) -> bytes:
-    """/tmp/conf.txt in the target, copied in first (a new file: no question)."""
+    """/tmp/conf.txt in the target, copied in first (--yes: an earlier test on this module's cluster
+    may have left it there, and without a terminal an overwrite is refused unless asked for)."""
     (tmp_path / "old.txt").write_bytes(b"old content\n")
-    assert _cp(demo_cluster, str(tmp_path / "old.txt"), f"{POD}:/tmp/conf.txt", "-c", "app") == 0
+    assert _cp(demo_cluster, str(tmp_path / "old.txt"), f"{POD}:/tmp/conf.txt", "-c", "app", "--yes") == 0
     capsys.readouterr()
     assert _in_debugger(conn, "cat /proc/1/root/tmp/conf.txt") == b"old content\n"
     return b"old content\n"
