@@ -97,6 +97,7 @@ def test_debug_the_slim_pod_in_targeted_mode_with_keys_only(terminal: Terminal, 
     assert not (tmp_path / "state" / "ephemera" / "audit.jsonl").exists()
 
 
+@pytest.mark.timeout(360)  # three debuggers created by keys, then a walk down the inspector: long under load
 def test_each_mode_chosen_by_keys_from_a_fresh_form_is_the_one_created(terminal: Terminal) -> None:
     """Issue 12: `d ↓ Enter` once made a targeted debugger. From a fresh form each time: ↑ (shared
     network), nothing (targeted, the default of a running pod), ↓ (copy and share); the row marked

@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import quote
 
-from websocket import ABNF
+from websocket import ABNF, WebSocketConnectionClosedException
 
 from tui.audit_log import AuditLog
 from tui.debug.file_copy import (
@@ -118,7 +118,12 @@ def exec_command(conn: Any, namespace: str, pod: str, container: str, command: S
         stderr = bytearray()
         status = b""
         while True:
-            opcode, message = sock.recv_data_frame(True)
+            try:
+                opcode, message = sock.recv_data_frame(True)
+            except WebSocketConnectionClosedException:
+                if status:
+                    break  # the exit status came first: a socket dropped without a close frame ends it too
+                raise
             if opcode == ABNF.OPCODE_CLOSE:
                 break
             if opcode not in (ABNF.OPCODE_BINARY, ABNF.OPCODE_TEXT):
