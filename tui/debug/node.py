@@ -41,6 +41,7 @@ from tui.debug.planner import CREATED_AT_ANNOTATION, MANAGED_BY_LABEL, MANAGED_B
 from tui.debug.profiles import add_capability
 from tui.debug.request import DEFAULT_IMAGE, DEFAULT_PROFILE, Profile
 from tui.k8s_names import name_problem
+from tui.pods.facts import operating_system_of
 
 NODE_CONTAINER = "debugger"
 HOST_ROOT_VOLUME = "host-root"
@@ -144,15 +145,6 @@ def _problems(request: NodeDebugRequest) -> list[str]:
     return problems
 
 
-def node_os(node: dict[str, Any] | None) -> str:
-    """The node's OS ("linux", "windows"), "" when unknown."""
-    if not node:
-        return ""
-    labels = (node.get("metadata") or {}).get("labels") or {}
-    return str(labels.get("kubernetes.io/os") or ((node.get("status") or {}).get("nodeInfo") or {})
-               .get("operatingSystem") or "")
-
-
 def plan_node(
     request: NodeDebugRequest,
     node: dict[str, Any] | None = None,
@@ -198,7 +190,7 @@ def plan_node(
     }
     apply_node_profile(request.profile, pod)
     warnings: list[str] = []
-    if node_os(node) == "windows":
+    if operating_system_of(node) == "windows":
         warnings.append(
             f"node {request.node} runs Windows: host namespaces and a hostPath / are Linux node debugging "
             "(kubectl's too); the pod will not start there. Debug a Linux node, or use a Windows "

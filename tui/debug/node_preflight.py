@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from tui.debug.node import NodeDebugPlan, NodeDebugRequest, node_os
+from tui.debug.node import NodeDebugPlan, NodeDebugRequest
 from tui.debug.preflight import (
     AccessQuestion,
     Check,
@@ -31,6 +31,7 @@ from tui.debug.preflight import (
     psa_server_version,
 )
 from tui.debug.request import Profile
+from tui.pods.facts import operating_system_of
 from tui.pods.security import ENFORCE_LABEL, LEVELS, Policy, evaluate, namespace_policy
 
 __all__ = [
@@ -101,7 +102,7 @@ def _node_checks(facts: NodePreflightFacts) -> list[Check]:
     else:
         extra = "; cordoned (the pod goes there anyway: it names the node)" if unschedulable else ""
         checks.append(Check("node", "ok", f"node {node_name!r} is {'Ready' if ready else 'known'}{extra}"))
-    os_name = node_os(facts.node)
+    os_name = operating_system_of(facts.node)
     if os_name == "windows":
         checks.append(Check("node OS", "fail",
                             f"node {node_name!r} runs Windows: host namespaces and a hostPath / are Linux node "

@@ -37,6 +37,7 @@ from tui.debug.request import DebugRequest, Mode
 from tui.kube import change_audit
 from tui.kube.errors import ClusterError
 from tui.kube.requests import WATCH_GRACE, Answer, get_json, open_response, send, send_planned, watch_timeout
+from tui.pods.facts import operating_system_of
 from tui.pods.status import format_age, pod_status_reason
 
 if TYPE_CHECKING:
@@ -141,8 +142,7 @@ def _node_os(conn: ClusterConnection, pod: dict[str, Any]) -> str | None:
         obj = get_json(conn, f"/api/v1/nodes/{quote(node, safe='')}")
     except ClusterError:
         return None  # nodes are cluster-scoped: many users may not read them
-    labels = (obj.get("metadata") or {}).get("labels") or {}
-    return labels.get("kubernetes.io/os") or ((obj.get("status") or {}).get("nodeInfo") or {}).get("operatingSystem")
+    return operating_system_of(obj) or None
 
 
 DISABLED_MESSAGE = "ephemeral containers are disabled for this cluster"

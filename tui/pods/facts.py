@@ -106,14 +106,20 @@ def share_pid_lesson(pod: dict, pods: int | None = None) -> str:
             f"loses its state); {copy}")
 
 
+def operating_system_of(node: dict | None) -> str:
+    """A Node object's OS ("linux", "windows"): its kubernetes.io/os label, else nodeInfo; "" unknown."""
+    if not node:
+        return ""
+    return str((dig(node, "metadata", "labels") or {}).get(OS_LABEL)
+               or dig(node, "status", "nodeInfo", "operatingSystem") or "")
+
+
 def node_os(pod: dict, nodes: dict[str, dict]) -> str:
     """The node's OS (from the node object), else what the pod asks for, else unknown."""
     node_name = dig(pod, "spec", "nodeName")
     node = nodes.get(node_name) if node_name else None
     if node is not None:
-        operating_system = dig(node, "status", "nodeInfo", "operatingSystem") or (
-            dig(node, "metadata", "labels") or {}
-        ).get(OS_LABEL)
+        operating_system = operating_system_of(node)
         if operating_system:
             return f"{operating_system} (node {node_name})"
     selector = (dig(pod, "spec", "nodeSelector") or {}).get(OS_LABEL)

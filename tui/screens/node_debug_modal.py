@@ -32,7 +32,7 @@ from textual.widgets import Input, Select, Static
 
 from tui.clipboard import copy_text
 from tui.debug.errors import PlanError
-from tui.debug.node import NodeDebugPlan, NodeDebugRequest, node_os, plan_node
+from tui.debug.node import NodeDebugPlan, NodeDebugRequest, plan_node
 from tui.debug.node_preflight import dry_run_todo, node_ready, run_node_checks
 from tui.debug.preflight import Check, DryRunVerdict
 from tui.debug.request import DEFAULT_IMAGE, Mode, Profile
@@ -41,6 +41,7 @@ from tui.keymap import key_label
 from tui.kube.debug_runner import ContainerOutcome, wait_for_container
 from tui.kube.errors import ClusterError, describe_exception
 from tui.kube.node_debug import NodeCreation, create_node_debug, gather_node_facts, list_nodes
+from tui.pods.facts import operating_system_of
 from tui.screens.background import BackgroundFailed, BackgroundResult, run_in_background
 from tui.screens.confirm_modal import ConfirmModal
 from tui.screens.debug_followup import WAIT_SECONDS, open_attach
@@ -96,7 +97,7 @@ def _node_label(node: dict[str, Any]) -> Text:
     name = str((node.get("metadata") or {}).get("name") or "")
     ready, _ = node_ready(node)
     state = "Ready" if ready else "NotReady" if ready is False else "?"
-    return Text.assemble(visible_line(name), (f"  {visible_line(node_os(node) or '?')}, {state}", "dim"))
+    return Text.assemble(visible_line(name), (f"  {visible_line(operating_system_of(node) or '?')}, {state}", "dim"))
 
 
 class NodeDebugModal(ModalScreen[DebugStarted | None]):
