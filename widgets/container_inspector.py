@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from datetime import datetime
 
@@ -36,6 +37,8 @@ ERROR_REASONS = frozenset(
     }
 )
 KIND_TITLES = {"init": "INIT CONTAINERS", "container": "CONTAINERS", "ephemeral": "EPHEMERAL CONTAINERS"}
+# The headings `]` / `[` move between (as rendered: `render_pod`, `render_workload`, `render_events`).
+SECTION_HEADING = re.compile(r"^((INIT |EPHEMERAL )?CONTAINERS\b|WORKLOAD\b|EVENTS \()")
 
 
 def _ago(timestamp: str, now: datetime) -> str:
@@ -235,6 +238,8 @@ class ContainerInspector(VerticalScroll, can_focus=True):
         Binding("k", "scroll_up", "Up", show=False),
         Binding("g", "scroll_home", "Top", show=False),
         Binding("G", "scroll_end", "Bottom", show=False),
+        Binding("right_square_bracket", "next_section", "Next section", show=False),
+        Binding("left_square_bracket", "previous_section", "Previous section", show=False),
     ]
 
     # At once, without animation: Textual's scroll actions are deferred to after the next refresh,
@@ -259,6 +264,30 @@ class ContainerInspector(VerticalScroll, can_focus=True):
 
     def action_scroll_down(self) -> None:
         self._scroll_by(1)
+
+    def section_lines(self) -> list[int]:
+        """The scroll offsets of the section headings shown (CONTAINERS, EPHEMERAL CONTAINERS,
+        WORKLOAD, EVENTS...), top to bottom."""
+        if self.pod is None:
+            return []
+        body = self.query_one("#inspector-body", Static)
+        buffer = io.StringIO()
+        Console(file=buffer, width=max(1, body.content_region.width), color_system=None,
+                legacy_windows=False).print(self._rendered(self.pod, self._drawn_at or self.clock()))
+        base = body.content_region.y - self.scrollable_content_region.y + round(self.scroll_y)
+        return [base + index for index, line in enumerate(buffer.getvalue().split("\n"))
+                if SECTION_HEADING.match(line)]
+
+    def action_next_section(self) -> None:
+        """]: the next section's heading at the top (as far as the inspector scrolls)."""
+        below = [line for line in self.section_lines() if line > round(self.scroll_y)]
+        if below:
+            self.scroll_to(y=min(self.max_scroll_y, below[0]), animate=False, immediate=True)
+
+    def action_previous_section(self) -> None:
+        """[: the previous section's heading at the top (the top of the pod above the first)."""
+        above = [line for line in self.section_lines() if line < round(self.scroll_y)]
+        self.scroll_to(y=above[-1] if above else 0, animate=False, immediate=True)
 
     def action_scroll_up(self) -> None:
         self._scroll_by(-1)

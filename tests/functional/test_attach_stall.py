@@ -81,7 +81,7 @@ def test_a_silent_connection_is_lost_after_unanswered_pings_and_reattach_works(
         time.sleep(0.5)  # idle longer than DEAD_AFTER minus a ping: the pongs keep it live
         assert screen.state == "live"
         proxy.frozen.set()
-        wait_for(lambda: screen.state == "lost", timeout=10, what="connection lost")
+        wait_for(lambda: screen.state == "lost", timeout=30, what="connection lost")
         assert "no answer from the server" in screen.last().message
         proxy.frozen.clear()
         again = attach(conn, Screen())

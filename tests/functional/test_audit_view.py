@@ -36,11 +36,11 @@ async def test_demo_session_logs_form_and_cleanup_changes_apart(demo_cluster: De
         await _choose_copy_mode(pilot, form)
         copy_name = preview(form).split("--copy-to=", 1)[1].split()[0]
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: not isinstance(app.screen, DebugFormModal), timeout=10, what="form closed")
-        await wait_for(pilot, lambda: app.browser.table.selected_key == ("default", copy_name), timeout=10,
+        await wait_for(pilot, lambda: not isinstance(app.screen, DebugFormModal), timeout=30, what="form closed")
+        await wait_for(pilot, lambda: app.browser.table.selected_key == ("default", copy_name), timeout=30,
                        what="the copy selected")
         sessions = app.browser.sessions
-        await wait_for(pilot, lambda: sessions.panes and app.focused is sessions.panes[0].terminal, timeout=10,
+        await wait_for(pilot, lambda: sessions.panes and app.focused is sessions.panes[0].terminal, timeout=30,
                        what="the debugger's pane (the follow-up attaches)")
         await pilot.press("ctrl+right_square_bracket", "escape")  # leave the pane, back to the browser
         await pilot.press("C")
@@ -50,7 +50,7 @@ async def test_demo_session_logs_form_and_cleanup_changes_apart(demo_cluster: De
         await pilot.press("space", "d")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="confirmation")
         await pilot.press("y")
-        await wait_for(pilot, lambda: app.screen is cleanup and not cleanup.busy and not cleanup.copies, timeout=10,
+        await wait_for(pilot, lambda: app.screen is cleanup and not cleanup.busy and not cleanup.copies, timeout=30,
                        what="deleted")
         await pilot.press("escape", "L")
         await wait_for(pilot, lambda: isinstance(app.screen, AuditLogScreen) and app.screen.loaded, what="audit view")
@@ -95,7 +95,7 @@ async def test_a_refused_change_from_the_form_is_a_failed_entry_in_the_view(demo
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="the pre-flight's question")
         await pilot.press("y")
         log = AuditLog(audit_log_path_for(True))
-        await wait_for(pilot, lambda: log.path.exists() and log.read(), timeout=10, what="the refusal recorded")
+        await wait_for(pilot, lambda: log.path.exists() and log.read(), timeout=30, what="the refusal recorded")
         [entry] = log.read()
         assert (entry.action, entry.namespace, entry.pod, entry.ok) == ("ephemeral-container-added", "secure",
                                                                           "vault-agent-0", False)

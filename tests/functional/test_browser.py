@@ -191,7 +191,7 @@ async def test_deleted_selected_pod_shows_as_gone(demo_cluster: DemoCluster) -> 
         app.browser.table.select_key(("default", SLIM))
         await wait_for(pilot, lambda: SLIM in app.browser.inspector.text, what="the pod in the inspector")
         demo_cluster.faults.delete_pod("default", SLIM)
-        await wait_for(pilot, lambda: SLIM not in row_names(app), timeout=15, what="row removed")
+        await wait_for(pilot, lambda: SLIM not in row_names(app), timeout=30, what="row removed")
         # the inspector follows a frame after the table (keys first): the deleted pod, marked gone
         await wait_for(pilot, lambda: "GONE" in app.browser.inspector.text, what="the pod marked gone")
         assert SLIM in app.browser.inspector.text
@@ -215,8 +215,8 @@ async def test_server_restart_reconnects_and_resyncs(demo_cluster: DemoCluster) 
         demo_cluster.restart_server(downtime=1.0)
         demo_cluster.faults.delete_pod("default", "nonroot-app")
         await wait_for(pilot, lambda: "reconnecting" in states, what="reconnecting shown")
-        await wait_for(pilot, lambda: header.state == "live", timeout=15, what="live again")
-        await wait_for(pilot, lambda: "nonroot-app" not in row_names(app), timeout=15, what="resynced rows")
+        await wait_for(pilot, lambda: header.state == "live", timeout=30, what="live again")
+        await wait_for(pilot, lambda: "nonroot-app" not in row_names(app), timeout=30, what="resynced rows")
         assert sorted(row_names(app)) == row_names(app)
         assert len(set(row_names(app))) == len(row_names(app))
 
@@ -228,9 +228,9 @@ async def test_relist_after_410_has_no_duplicates_or_ghosts(demo_cluster: DemoCl
         demo_cluster.faults.compact_history()
         demo_cluster.faults.drop_watches()
         demo_cluster.faults.delete_pod("staging", "redis-0")
-        await wait_for(pilot, lambda: "redis-0" not in row_names(app), timeout=15, what="relisted")
+        await wait_for(pilot, lambda: "redis-0" not in row_names(app), timeout=30, what="relisted")
         server = {(p["metadata"]["namespace"], p["metadata"]["name"]) for p in demo_cluster.store.values("pods")}
-        await wait_for(pilot, lambda: set(app.browser.table.visible_keys()) == server, timeout=15)
+        await wait_for(pilot, lambda: set(app.browser.table.visible_keys()) == server, timeout=30)
         keys = app.browser.table.visible_keys()
         assert len(keys) == len(set(keys))
 
@@ -382,8 +382,8 @@ async def test_eph_column_says_why_a_debugger_is_not_running(demo_cluster: DemoC
             "name": "debugger-nopull", "image": "registry.example/doesnotexist:1", "stdin": True, "tty": True})
         await loop.run_in_executor(None, _add_debugger, demo_cluster, web, {
             "name": "debugger-false", "image": "busybox:1.36", "command": ["false"]})
-        await wait_for(pilot, lambda: "Pull" in row_of(app, "default", SLIM)["EPH"], timeout=15,
+        await wait_for(pilot, lambda: "Pull" in row_of(app, "default", SLIM)["EPH"], timeout=30,
                        what="the pull error in EPH")
         assert row_of(app, "default", SLIM)["EPH"] in ("1 ✘ ErrImagePull", "1 ✘ ImagePullBackOff")
-        await wait_for(pilot, lambda: row_of(app, "default", web)["EPH"] == "1 ■ exited 1", timeout=15,
+        await wait_for(pilot, lambda: row_of(app, "default", web)["EPH"] == "1 ■ exited 1", timeout=30,
                        what="the exit code in EPH")

@@ -56,7 +56,7 @@ async def open_worker_shell(pilot, app):  # type: ignore[no-untyped-def]
     await wait_for(pilot, lambda: app.browser.sessions.panes, what="a pane")
     pane = app.browser.sessions.panes[0]
     await wait_for(pilot, lambda: pane.badge.text == "live" and isinstance(app.focused, TerminalView),
-                   timeout=10, what="a live shell, focused")
+                   timeout=30, what="a live shell, focused")
     return pane
 
 
@@ -144,10 +144,10 @@ async def test_cursor_and_scroll_stay_on_the_pod_while_rows_come_and_go(tmp_path
                 cluster.faults.add_pod({"metadata": {"name": f"aaa-new-{index}", "namespace": target[0]},
                                         "spec": {"containers": [{"name": "c", "image": "busybox:1.36"}]}})
             await wait_for(pilot, lambda: (target[0], "aaa-new-3") in table.pods
-                           and above[0] not in table.pods, timeout=15, what="rows added and removed above")
+                           and above[0] not in table.pods, timeout=30, what="rows added and removed above")
             # the new pods' kubelet updates (their start) are in too
             await wait_for(pilot, lambda: all(table.pods[(target[0], f"aaa-new-{index}")]["status"].get("phase") == "Running"
-                                              for index in range(4)), timeout=15, what="the new pods running")
+                                              for index in range(4)), timeout=30, what="the new pods running")
             await settled(pilot)
             assert table.selected_key == target
             assert table.cursor_row - int(table.scroll_y) == line
@@ -180,7 +180,7 @@ async def test_a_pod_deleted_above_the_cursor_leaves_the_selection_alone(demo_cl
     async with app.run_test(size=(120, 40)) as pilot:
         table = await select_slim(pilot, app)
         demo_cluster.faults.delete_pod("default", "nonroot-app")  # sorts above slim
-        await wait_for(pilot, lambda: "nonroot-app" not in row_names(app), timeout=15, what="row removed")
+        await wait_for(pilot, lambda: "nonroot-app" not in row_names(app), timeout=30, what="row removed")
         assert table.selected_key == ("default", SLIM)
         assert app.browser.inspector.text.startswith(f"default/{SLIM}")
         await pilot.press("j")

@@ -63,7 +63,7 @@ async def test_cleanup_deletes_only_labelled_copies(demo_cluster: DemoCluster) -
         await pilot.press("d")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="confirmation")
         await pilot.press("y")
-        await wait_for(pilot, lambda: app.screen is screen and not screen.busy and not screen.copies, timeout=10,
+        await wait_for(pilot, lambda: app.screen is screen and not screen.busy and not screen.copies, timeout=30,
                        what="deleted")
         assert "Deleted default/" in str(screen.query_one("#cleanup-status").render())
     assert _gone(demo_cluster, "default", f"{WEB}-debug-k2x4z")

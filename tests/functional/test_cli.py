@@ -158,7 +158,7 @@ def test_demo_cluster_serves_until_signalled(tmp_path: Path, sig: signal.Signals
         assert any(n.startswith("slim-") for n in names)
     finally:
         proc.send_signal(sig)
-        stdout, stderr = proc.communicate(timeout=20)
+        stdout, stderr = proc.communicate(timeout=30)
     assert proc.returncode == 0
     assert "Traceback" not in stderr
     assert "demo cluster stopped" in stdout
@@ -173,7 +173,7 @@ def test_demo_cluster_default_kubeconfig_is_temporary(tmp_path: Path) -> None:
         assert kubeconfig.is_file() and kubeconfig.stat().st_mode & 0o777 == 0o600
     finally:
         proc.send_signal(signal.SIGTERM)
-        proc.communicate(timeout=20)
+        proc.communicate(timeout=30)
     assert proc.returncode == 0
     assert not kubeconfig.exists()
 
@@ -186,7 +186,7 @@ def test_kubectl_lists_the_demo_clusters_pods(tmp_path: Path, kubectl: str) -> N
                                 text=True, timeout=30)
     finally:
         proc.send_signal(signal.SIGTERM)
-        proc.communicate(timeout=20)
+        proc.communicate(timeout=30)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split("\n")[0].split()[:3] == ["NAMESPACE", "NAME", "READY"]
     assert "slim-" in result.stdout

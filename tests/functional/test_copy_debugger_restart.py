@@ -33,7 +33,7 @@ async def _copy_with_debugger(conn: ClusterConnection) -> str:
     pod = get_json(conn, f"/api/v1/namespaces/default/pods/{SLIM[1]}")
     request = DebugRequest(namespace="default", pod=SLIM[1], mode=Mode.COPY, image="busybox", container_name="debugger")
     execution = await asyncio.to_thread(execute, conn, plan(request, pod))
-    outcome = await asyncio.to_thread(wait_for_container, conn, "default", execution.pod_name, "debugger", timeout=15)
+    outcome = await asyncio.to_thread(wait_for_container, conn, "default", execution.pod_name, "debugger", timeout=30)
     assert outcome.state == "running"
     copy = get_json(conn, f"/api/v1/namespaces/default/pods/{execution.pod_name}")
     assert copy["spec"].get("restartPolicy", "Always") == "Always"

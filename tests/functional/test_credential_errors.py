@@ -138,7 +138,7 @@ def test_app_screen_says_what_to_fix_and_never_shows_the_token(shared_cluster: D
         app = EphemeraApp(KubeConfig.load(path))
         async with app.run_test(size=(120, 40)) as pilot:
             browser = app.browser
-            await wait_for(pilot, lambda: browser.connect_error is not None and message_text(app), timeout=15,
+            await wait_for(pilot, lambda: browser.connect_error is not None and message_text(app), timeout=30,
                            what="the connect error")
             await pilot.pause()
             return (message_text(app), str(browser.header.render()), browser.header.state, app.export_screenshot())

@@ -79,7 +79,7 @@ def test_current_plan_falls_back_like_kubectl(legacy: DemoCluster) -> None:
     result = execute(conn, plan(request, pod, rng=random.Random(2)))
     assert result.api == "legacy"
     assert result.pod is not None and result.pod["kind"] == "Pod"
-    assert wait_for_container(conn, "default", SLIM, "fb", timeout=10).running
+    assert wait_for_container(conn, "default", SLIM, "fb", timeout=30).running
 
 
 def test_legacy_api_still_enforces_pod_security(legacy: DemoCluster, capsys: pytest.CaptureFixture[str]) -> None:

@@ -31,7 +31,7 @@ def _app(cluster: DemoCluster, container: str, **options: Any) -> Any:
 
 async def _the_pane(pilot: Pilot) -> SessionPane:
     browser: Any = pilot.app.browser  # type: ignore[attr-defined]
-    await wait_for(pilot, lambda: browser.sessions.panes, timeout=10, what="the session pane")
+    await wait_for(pilot, lambda: browser.sessions.panes, timeout=30, what="the session pane")
     (pane,) = browser.sessions.panes
     return pane
 
@@ -45,7 +45,7 @@ async def test_opens_straight_into_the_debug_session(demo_cluster: DemoCluster,
     async with app.run_test(size=(120, 40)) as pilot:
         pane = await _the_pane(pilot)
         assert (pane.target.namespace, pane.target.pod, pane.target.container) == ("default", SLIM, "live")
-        await wait_for(pilot, lambda: pane.badge.state == "live", timeout=10, what="live")
+        await wait_for(pilot, lambda: pane.badge.state == "live", timeout=30, what="live")
         await wait_for(pilot, lambda: app.focused is pane.terminal, what="the pane focused")
         await wait_for(pilot, lambda: "/ #" in _screen(pane), what="the shell prompt")
         await pilot.press("p", "s", "enter")
@@ -71,14 +71,14 @@ async def test_pane_waits_for_a_container_that_is_not_running_yet(demo_cluster: 
         await wait_for(pilot, lambda: pane.badge.state == "waiting", what="waiting badge")
         await wait_for(pilot, lambda: "ContainerCreating" in pane.banner_text, what="the live reason")
         demo_cluster.faults.resume_kubelet()
-        await wait_for(pilot, lambda: "/ #" in _screen(pane), timeout=10, what="the prompt once it runs")
+        await wait_for(pilot, lambda: "/ #" in _screen(pane), timeout=30, what="the prompt once it runs")
 
 
 def test_debug_in_a_terminal_opens_the_tui_and_records_the_change(demo_cluster: DemoCluster) -> None:
     term = Terminal("--kubeconfig", str(demo_cluster.kubeconfig_path), "debug", SLIM, "--target=app", "-c", "tuidbg")
     term.read_until(lambda out: b"container tuidbg is running in pod default/" + SLIM.encode() in out)
     term.read_until(lambda out: b"\x1b[?1049h" in out)  # the TUI took the screen (alternate screen)
-    term.read_until(lambda out: b"Ctrl+] leave pane" in out, timeout=20)  # the pane is shown, focused
+    term.read_until(lambda out: b"Ctrl+] leave pane" in out, timeout=30)  # the pane is shown, focused
     term.read_until(lambda out: b"/ # " in out.split(b"\x1b[?1049h", 1)[1])
     term.type("ps\r")
     term.read_until(lambda out: b"http.server" in out.split(b"\x1b[?1049h", 1)[1])
@@ -100,10 +100,10 @@ def test_debug_in_a_terminal_opens_the_tui_and_records_the_change(demo_cluster: 
 def test_leaving_after_the_shell_exited_says_it_has_ended_not_that_it_runs(demo_cluster: DemoCluster) -> None:
     term = Terminal("--kubeconfig", str(demo_cluster.kubeconfig_path), "debug", SLIM, "-c", "gone")
     term.read_until(lambda out: b"\x1b[?1049h" in out)
-    term.read_until(lambda out: b"/ # " in out.split(b"\x1b[?1049h", 1)[1], timeout=20)
+    term.read_until(lambda out: b"/ # " in out.split(b"\x1b[?1049h", 1)[1], timeout=30)
     mark = len(term.output)
     term.type("exit 4\r")
-    term.read_until(lambda out: b"exit 4" in out[mark:] and b"ended" in out[mark:], timeout=15)
+    term.read_until(lambda out: b"exit 4" in out[mark:] and b"ended" in out[mark:], timeout=30)
     mark = len(term.output)
     term.type("\x1d")
     term.read_until(lambda out: b"x close" in out[mark:])

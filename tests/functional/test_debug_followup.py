@@ -29,7 +29,7 @@ async def _create(pilot: Any, form: DebugFormModal, *, copy: bool) -> None:
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, ConfirmModal), what="the pre-flight's question")
     assert "pre-flight failed: runAsNonRoot" in " ".join(pilot.app.screen.reasons)
     await pilot.press("y")
-    await wait_for(pilot, lambda: not isinstance(pilot.app.screen, (DebugFormModal, ConfirmModal)), timeout=10,
+    await wait_for(pilot, lambda: not isinstance(pilot.app.screen, (DebugFormModal, ConfirmModal)), timeout=30,
                    what="form closed")
 
 
@@ -39,7 +39,7 @@ async def test_a_copy_that_cannot_start_is_said_to_stay_with_how_to_delete_it(de
         form = await open_form(pilot, NONROOT)  # runAsNonRoot pod, busybox runs as root
         await _create(pilot, form, copy=True)
         await wait_for(pilot, lambda: any("CreateContainerConfigError" in n for n in notifications(app)),
-                       timeout=15, what="stuck notice")
+                       timeout=30, what="stuck notice")
         (notice,) = [n for n in notifications(app) if "CreateContainerConfigError" in n]
         copy_name = notice.split("The copy default/", 1)[1].split()[0]
         assert "stays: delete it with C (cleanup)" in notice
@@ -53,7 +53,7 @@ async def test_an_ephemeral_container_that_cannot_start_is_said_to_stay(demo_clu
         name = form.plan.container_name
         await _create(pilot, form, copy=False)
         await wait_for(pilot, lambda: any("CreateContainerConfigError" in n for n in notifications(app)),
-                       timeout=15, what="stuck notice")
+                       timeout=30, what="stuck notice")
         assert any(f"Ephemeral containers cannot be removed: {name} stays in default/nonroot-app" in n
                    for n in notifications(app))
 
@@ -73,7 +73,7 @@ async def test_replace_whose_delete_is_refused_says_the_copy_stays(demo_cluster:
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="confirmation")
         await pilot.press("y")
-        await wait_for(pilot, lambda: "Refused: 403" in form.error_text, timeout=10, what="the refused delete")
+        await wait_for(pilot, lambda: "Refused: 403" in form.error_text, timeout=30, what="the refused delete")
         assert f"Already created: {copy_name}: it stays until you delete it" in form.error_text
         assert pod_of(demo_cluster, "default", copy_name) is not None
         assert pod_of(demo_cluster, "default", "slim-79487d6484-h4rss") is not None

@@ -132,7 +132,7 @@ async def test_preflight_rbac_denial_and_server_refusal_shown_in_the_form(demo_c
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="the pre-flight's question")
         assert any(r.startswith("pre-flight failed: RBAC:") for r in app.screen.reasons)
         await pilot.press("y")
-        await wait_for(pilot, lambda: "Refused: 403" in form.error_text, timeout=10, what="403 in the form")
+        await wait_for(pilot, lambda: "Refused: 403" in form.error_text, timeout=30, what="403 in the form")
         assert "ephemeralcontainers" in form.error_text
         assert isinstance(app.screen, DebugFormModal)  # the form stays open to fix things
         assert _ephemeral(demo_cluster) == []
@@ -150,19 +150,19 @@ async def test_create_targeted_debugger_inspector_shows_waiting_then_running(dem
         form.query_one("#image", Input).focus()
         demo_cluster.faults.pause_kubelet()  # a slow node: the debugger stays Waiting until resumed
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: not isinstance(app.screen, DebugFormModal), timeout=10, what="form closed")
+        await wait_for(pilot, lambda: not isinstance(app.screen, DebugFormModal), timeout=30, what="form closed")
         browser = app.browser
         assert browser.table.selected_key == SLIM
         await wait_for(pilot, lambda: name in browser.inspector.text and "Waiting" in browser.inspector.text,
-                       timeout=15, what="Waiting in the inspector")
+                       timeout=30, what="Waiting in the inspector")
         demo_cluster.faults.resume_kubelet()
-        await wait_for(pilot, lambda: "Running" in browser.inspector.text.split(name, 1)[1], timeout=10,
+        await wait_for(pilot, lambda: "Running" in browser.inspector.text.split(name, 1)[1], timeout=30,
                        what="Running in the inspector")
         assert "→ target app" in browser.inspector.text
         (container,) = _ephemeral(demo_cluster)
         assert container["name"] == name and container["targetContainerName"] == "app"
         if callable(getattr(app, "open_session", None)):
-            await wait_for(pilot, lambda: _session_open(app, name), timeout=10, what="attach pane")
+            await wait_for(pilot, lambda: _session_open(app, name), timeout=30, what="attach pane")
         else:
             await wait_for(pilot, lambda: any(f"container {name} is running" in n for n in notifications(app)))
         entries = audit_entries()
@@ -191,18 +191,18 @@ async def test_missing_image_shows_image_pull_backoff_with_message(demo_cluster:
         # header): the kubelet's brief ErrImagePull, which names the missing image, is then not missed
         demo_cluster.faults.pause_kubelet()
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: not isinstance(app.screen, DebugFormModal), timeout=10, what="form closed")
+        await wait_for(pilot, lambda: not isinstance(app.screen, DebugFormModal), timeout=30, what="form closed")
         header = app.browser.header
-        await wait_for(pilot, lambda: "to start: ContainerCreating" in header.render().plain, timeout=10,
+        await wait_for(pilot, lambda: "to start: ContainerCreating" in header.render().plain, timeout=30,
                        what=f"the follow-up watching ({header.render().plain!r})")
         demo_cluster.faults.resume_kubelet()
         inspector = app.browser.inspector
-        await wait_for(pilot, lambda: "ImagePullBackOff" in inspector.text, timeout=10, what="ImagePullBackOff")
+        await wait_for(pilot, lambda: "ImagePullBackOff" in inspector.text, timeout=30, what="ImagePullBackOff")
         assert "doesnotexist" in inspector.text.split("ImagePullBackOff", 1)[1]  # the kubelet's message
         # the follow-up stops waiting and says why (the kubelet's pull error names the missing image)
         await wait_for(pilot, lambda: any("image cannot be pulled" in n and "doesnotexist:1.0: not found" in n
                                           and "can never be removed" in n
-                                          for n in notifications(app)), timeout=20, what="stuck notice")
+                                          for n in notifications(app)), timeout=30, what="stuck notice")
         assert "doesnotexist:1.0" not in load_settings()[0].recent_images  # never suggested again
 
 
@@ -213,7 +213,8 @@ async def test_privileged_asks_for_confirmation(demo_cluster: DemoCluster) -> No
         form.query_one("#privileged", Checkbox).value = True
         await wait_for(pilot, lambda: form.plan is not None and form.plan.requires_confirmation)
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="confirmation")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal) and app.screen.focused is not None,
+                       what="confirmation, its focus set")
         await pilot.press("enter")  # the focus starts on Cancel: a stray Enter never confirms
         await wait_for(pilot, lambda: app.screen is form, what="back in the form")
         assert "cancelled" in str(form.query_one("#form-status").render())
@@ -221,7 +222,7 @@ async def test_privileged_asks_for_confirmation(demo_cluster: DemoCluster) -> No
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="confirmation again")
         await pilot.press("y")
-        await wait_for(pilot, lambda: not isinstance(app.screen, (DebugFormModal, ConfirmModal)), timeout=10)
+        await wait_for(pilot, lambda: not isinstance(app.screen, (DebugFormModal, ConfirmModal)), timeout=30)
         (container,) = _ephemeral(demo_cluster)
         assert container["securityContext"]["privileged"] is True
 
@@ -235,9 +236,9 @@ async def test_copy_mode_creates_the_copy_and_selects_it(demo_cluster: DemoClust
         copy_name = preview(form).split("--copy-to=", 1)[1].split()[0]
         assert copy_name.startswith(f"{SLIM[1]}-debug-")
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: not isinstance(app.screen, DebugFormModal), timeout=10, what="form closed")
+        await wait_for(pilot, lambda: not isinstance(app.screen, DebugFormModal), timeout=30, what="form closed")
         browser = app.browser
-        await wait_for(pilot, lambda: browser.table.selected_key == ("default", copy_name), timeout=10,
+        await wait_for(pilot, lambda: browser.table.selected_key == ("default", copy_name), timeout=30,
                        what="the copy selected")
         copy = pod_of(demo_cluster, "default", copy_name)
         assert copy is not None
@@ -253,14 +254,14 @@ async def test_reuse_offer_attaches_to_the_running_debugger(demo_cluster: DemoCl
         form = await open_form(pilot)
         first = preview(form).rsplit("-c ", 1)[1]
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: not isinstance(app.screen, DebugFormModal), timeout=10)
+        await wait_for(pilot, lambda: not isinstance(app.screen, DebugFormModal), timeout=30)
         browser = app.browser
-        await wait_for(pilot, lambda: "Running" in browser.inspector.text.split(first, 1)[-1], timeout=10)
+        await wait_for(pilot, lambda: "Running" in browser.inspector.text.split(first, 1)[-1], timeout=30)
         if callable(getattr(app, "open_session", None)):
-            await wait_for(pilot, lambda: _session_open(app, first), timeout=10, what="attach pane")
+            await wait_for(pilot, lambda: _session_open(app, first), timeout=30, what="attach pane")
             pane = browser.sessions.panes[-1]
             # the pane takes the focus once attached: only then back to the table (else d goes to the shell)
-            await wait_for(pilot, lambda: app.focused is pane.terminal, timeout=10, what="the pane focused")
+            await wait_for(pilot, lambda: app.focused is pane.terminal, timeout=30, what="the pane focused")
         browser.table.focus()
         form = await open_form(pilot)
         offer = str(form.query_one("#reuse-offer").render())
@@ -283,7 +284,7 @@ async def test_terminated_debugger_shows_exit_code_and_logs(demo_cluster: DemoCl
 
         tabs = app.browser.query_one(SessionTabs)
         await wait_for(pilot, lambda: (pane := tabs.find(SLIM[0], SLIM[1], name)) is not None
-                       and pane.exit_code == 3 and "checked the network" in pane.screen_text(), timeout=15,
+                       and pane.exit_code == 3 and "checked the network" in pane.screen_text(), timeout=30,
                        what="exit code and logs in the pane")
         await wait_for(pilot, lambda: "exit code 3" in app.browser.inspector.text, what="inspector")
 
@@ -329,7 +330,7 @@ async def test_pull_policy_from_the_settings_and_a_custom_spec_reach_the_contain
         form.query_one("#custom", Input).value = "{workingDir: /tmp, env: [{name: A, value: b}]}"
         await wait_for(pilot, lambda: "--custom=" in preview(form), what="custom again")
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: not isinstance(app.screen, DebugFormModal), timeout=10, what="form closed")
+        await wait_for(pilot, lambda: not isinstance(app.screen, DebugFormModal), timeout=30, what="form closed")
         (container,) = _ephemeral(demo_cluster)
         assert container["imagePullPolicy"] == "IfNotPresent"
         assert container["workingDir"] == "/tmp" and container["env"] == [{"name": "A", "value": "b"}]

@@ -28,7 +28,7 @@ async def test_a_static_pods_refusal_is_explained_and_clears_when_the_mode_chang
         await pilot.press("ctrl+s")  # the pre-flight failed: it asks; create anyway, the server refuses
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="the question")
         await pilot.press("y")
-        await wait_for(pilot, lambda: app.screen is form and "Refused: 422" in form.error_text, timeout=10,
+        await wait_for(pilot, lambda: app.screen is form and "Refused: 422" in form.error_text, timeout=30,
                        what="the refusal")
         error = " ".join(form.error_text.split())
         assert "static pods do not support ephemeral containers" in error

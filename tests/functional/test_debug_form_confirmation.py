@@ -52,7 +52,7 @@ async def test_a_capability_typed_in_the_overrides_asks(demo_cluster: DemoCluste
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="confirmation again")
         await pilot.press("y")
-        await wait_for(pilot, lambda: not isinstance(app.screen, (DebugFormModal, ConfirmModal)), timeout=10,
+        await wait_for(pilot, lambda: not isinstance(app.screen, (DebugFormModal, ConfirmModal)), timeout=30,
                        what="created")
         (container,) = _ephemeral(demo_cluster)
         assert "SYS_ADMIN" in container["securityContext"]["capabilities"]["add"]
@@ -93,7 +93,7 @@ async def test_the_default_debugger_is_created_without_a_question(demo_cluster: 
         form = await open_form(pilot)
         assert form.plan is not None and form.plan.confirmation_reasons == []  # general: SYS_PTRACE
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: not isinstance(app.screen, DebugFormModal), timeout=10, what="created")
+        await wait_for(pilot, lambda: not isinstance(app.screen, DebugFormModal), timeout=30, what="created")
         assert not isinstance(app.screen, ConfirmModal)
         (container,) = _ephemeral(demo_cluster)
         assert container["securityContext"]["capabilities"]["add"] == ["SYS_PTRACE"]

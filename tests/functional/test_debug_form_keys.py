@@ -79,7 +79,7 @@ async def test_keys_from_a_fresh_form_create_the_mode_shown(demo_cluster: DemoCl
         await wait_for(pilot, lambda: f"Ctrl+S creates: {MODE_ROWS[mode]}" in "\n".join(screen_lines(app)),
                        what="the create line naming the mode")
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: not isinstance(app.screen, DebugFormModal), timeout=15, what="created")
+        await wait_for(pilot, lambda: not isinstance(app.screen, DebugFormModal), timeout=30, what="created")
         ephemeral, copies = _ephemeral(demo_cluster), _copies(demo_cluster)
         if mode == "copy":
             assert ephemeral == [] and len(copies) == 1
@@ -146,7 +146,7 @@ async def test_ctrl_s_right_after_a_change_waits_for_its_preflight_then_asks(dem
         form.query_one("#image", Input).value = "alpine"  # the all-clear shown was for busybox
         await wait_for(pilot, lambda: form.values() == form._planned_values, what="re-planned")
         await pilot.press("ctrl+s")  # before the debounced pre-flight of alpine
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), timeout=10, what="the question")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), timeout=30, what="the question")
         assert any(r.startswith("pre-flight failed: RBAC:") for r in app.screen.reasons)
         await pilot.press("n")
         await wait_for(pilot, lambda: app.screen is form, what="back in the form")

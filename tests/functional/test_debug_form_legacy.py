@@ -24,10 +24,10 @@ async def test_form_on_a_legacy_server_explains_it_and_creates_through_the_old_a
         assert "ok server dry run: admitted" in text
         name = form.plan.container_name
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: not isinstance(app.screen, DebugFormModal), timeout=10, what="form closed")
+        await wait_for(pilot, lambda: not isinstance(app.screen, DebugFormModal), timeout=30, what="form closed")
         pod = pod_of(demo_cluster, *SLIM)
         assert [c["name"] for c in pod["spec"]["ephemeralContainers"]] == [name]
         sessions = app.browser.sessions
-        await wait_for(pilot, lambda: any(p.target.container == name for p in sessions.panes), timeout=15,
+        await wait_for(pilot, lambda: any(p.target.container == name for p in sessions.panes), timeout=30,
                        what="the attach pane")
         assert [(e.action, e.ok) for e in audit_entries()] == [("ephemeral-container-added", True)]

@@ -30,14 +30,14 @@ async def _form(pilot: Pilot) -> None:
     form = open_debug_form(app.browser, seed=FORM_SEED)
     assert form is not None
     await wait_for(pilot, lambda: form.is_attached and form.preflight_done == form.preflight_generation > 0,
-                   timeout=10, what="pre-flight")
+                   timeout=30, what="pre-flight")
 
 
 async def _audit(pilot: Pilot) -> None:
     await settle(pilot)
     app: Any = pilot.app
     open_policy_audit(app.browser)
-    await wait_for(pilot, lambda: isinstance(app.screen, PolicyAuditScreen) and app.screen.rows, timeout=10,
+    await wait_for(pilot, lambda: isinstance(app.screen, PolicyAuditScreen) and app.screen.rows, timeout=30,
                    what="audit rows")
 
 

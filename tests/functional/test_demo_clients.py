@@ -104,12 +104,12 @@ def test_kubectl_exec_it_on_a_terminal_gives_a_prompt_and_the_exit_code(shared_c
         os.write(master, b"hostname\r")
         _read_until(master, SHARED_PID.encode() + b"\r\n", buffer)  # a tty: CR LF line ends
         os.write(master, b"exit 3\r")
-        assert process.wait(timeout=15) == 3  # kubectl exits with the shell's exit code...
+        assert process.wait(timeout=30) == 3  # kubectl exits with the shell's exit code...
         _read_until(master, b"command terminated with exit code 3", buffer)  # ...and says it
     finally:
         if process.poll() is None:
             process.kill()
-            process.wait(timeout=5)
+            process.wait(timeout=30)
         os.close(master)
 
 
@@ -118,7 +118,7 @@ def test_kubectl_get_pod_yaml(shared_cluster: DemoCluster, kubectl: str, tmp_pat
     assert shared_cluster.kubeconfig_path is not None
     result = subprocess.run([kubectl, "--kubeconfig", str(shared_cluster.kubeconfig_path), "--cache-dir",
                              str(tmp_path / "cache"), "get", "pod", SLIM, "-o", "yaml"],
-                            capture_output=True, text=True, timeout=20, stdin=subprocess.DEVNULL)
+                            capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL)
     assert result.returncode == 0, result.stderr
     pod = yaml.safe_load(result.stdout)
     assert (pod["apiVersion"], pod["kind"], pod["metadata"]["name"]) == ("v1", "Pod", SLIM)

@@ -55,9 +55,9 @@ def failed_creates(cluster: DemoCluster, namespace: str, rs_name: str) -> list[d
 def test_a_deployment_breaking_pod_security_gets_no_pod_and_a_failed_create(demo_cluster: DemoCluster) -> None:
     demo_cluster.faults.freeze_clock()  # the retries' back-off moves only with advance_clock
     create_hostnet(demo_cluster, "staging")
-    rs = wait_for(lambda: hostnet_replica_set(demo_cluster, "staging"), timeout=10, what="hostnet's ReplicaSet")
+    rs = wait_for(lambda: hostnet_replica_set(demo_cluster, "staging"), timeout=30, what="hostnet's ReplicaSet")
     rs_name = rs["metadata"]["name"]
-    (event,) = wait_for(lambda: failed_creates(demo_cluster, "staging", rs_name), timeout=10,
+    (event,) = wait_for(lambda: failed_creates(demo_cluster, "staging", rs_name), timeout=30,
                         what="a FailedCreate event")
     assert (event["type"], event["source"], event["involvedObject"]["kind"]) == (
         "Warning", {"component": "replicaset-controller"}, "ReplicaSet")
@@ -71,7 +71,7 @@ def test_a_deployment_breaking_pod_security_gets_no_pod_and_a_failed_create(demo
         return next((c for c in (found.get("status") or {}).get("conditions") or []
                      if c["type"] == "ReplicaFailure"), None)
 
-    condition = wait_for(failure_condition, timeout=10, what="the ReplicaFailure condition")
+    condition = wait_for(failure_condition, timeout=30, what="the ReplicaFailure condition")
     assert (condition["status"], condition["reason"]) == ("True", "FailedCreate")
     assert condition["message"] == event["message"].removeprefix("Error creating: ")
 
@@ -82,7 +82,7 @@ def test_a_deployment_breaking_pod_security_gets_no_pod_and_a_failed_create(demo
         found = deployment_status()
         return found if any(c["type"] == "ReplicaFailure" for c in found.get("conditions") or []) else None
 
-    status = wait_for(failure_copied, timeout=10, what="the ReplicaSet's failure on the Deployment")
+    status = wait_for(failure_copied, timeout=30, what="the ReplicaSet's failure on the Deployment")
     copied = {c["type"]: c for c in status["conditions"]}["ReplicaFailure"]
     assert (copied["status"], copied["reason"], copied["message"]) == ("True", "FailedCreate", condition["message"])
     assert not status.get("availableReplicas") and not status.get("readyReplicas")
@@ -96,11 +96,11 @@ def test_a_deployment_breaking_pod_security_gets_no_pod_and_a_failed_create(demo
     demo_cluster.faults.advance_clock(0.004)
     assert len(failed_creates(demo_cluster, "staging", rs_name)) == 1
     demo_cluster.faults.advance_clock(0.002)
-    wait_for(lambda: len(failed_creates(demo_cluster, "staging", rs_name)) == 2, timeout=10, what="the first retry")
+    wait_for(lambda: len(failed_creates(demo_cluster, "staging", rs_name)) == 2, timeout=30, what="the first retry")
     demo_cluster.faults.advance_clock(0.009)
     assert len(failed_creates(demo_cluster, "staging", rs_name)) == 2
     demo_cluster.faults.advance_clock(0.002)
-    wait_for(lambda: len(failed_creates(demo_cluster, "staging", rs_name)) == 3, timeout=10,
+    wait_for(lambda: len(failed_creates(demo_cluster, "staging", rs_name)) == 3, timeout=30,
              what="the second retry, 10 ms later")
     assert hostnet_pods(demo_cluster, "staging") == []
     assert all(HOST_NETWORK_REFUSAL in e["message"] for e in failed_creates(demo_cluster, "staging", rs_name))
@@ -113,10 +113,10 @@ def test_the_same_deployment_runs_in_a_privileged_namespace(demo_cluster: DemoCl
     def running() -> list[dict[str, Any]]:
         return [p for p in hostnet_pods(demo_cluster, "default") if p["status"].get("phase") == "Running"]
 
-    (pod,) = wait_for(running, timeout=15, what="hostnet's pod running")
+    (pod,) = wait_for(running, timeout=30, what="hostnet's pod running")
     assert pod["spec"]["hostNetwork"] is True
     wait_for(lambda: (get(demo_cluster, "/apis/apps/v1/namespaces/default/deployments/hostnet").get("status") or {})
-             .get("availableReplicas") == 1, timeout=15, what="hostnet available")
+             .get("availableReplicas") == 1, timeout=30, what="hostnet available")
     rs = hostnet_replica_set(demo_cluster, "default")
     assert rs is not None
     assert failed_creates(demo_cluster, "default", rs["metadata"]["name"]) == []
@@ -127,9 +127,9 @@ def test_a_retry_after_the_namespace_allows_it_creates_the_pod_and_clears_the_fa
         demo_cluster: DemoCluster) -> None:
     demo_cluster.faults.freeze_clock()
     create_hostnet(demo_cluster, "staging")
-    rs = wait_for(lambda: hostnet_replica_set(demo_cluster, "staging"), timeout=10, what="hostnet's ReplicaSet")
+    rs = wait_for(lambda: hostnet_replica_set(demo_cluster, "staging"), timeout=30, what="hostnet's ReplicaSet")
     rs_name = rs["metadata"]["name"]
-    wait_for(lambda: failed_creates(demo_cluster, "staging", rs_name), timeout=10, what="a FailedCreate event")
+    wait_for(lambda: failed_creates(demo_cluster, "staging", rs_name), timeout=30, what="a FailedCreate event")
     status, body = Raw(demo_cluster).json(
         "PATCH", "/api/v1/namespaces/staging",
         {"metadata": {"labels": {"pod-security.kubernetes.io/enforce": "privileged"}}},
@@ -137,7 +137,7 @@ def test_a_retry_after_the_namespace_allows_it_creates_the_pod_and_clears_the_fa
     assert status == 200, body
     assert hostnet_pods(demo_cluster, "staging") == []  # a namespace's change does not queue the ReplicaSet
     demo_cluster.faults.advance_clock(0.006)  # the back-off's retry: admitted now
-    (pod,) = wait_for(lambda: hostnet_pods(demo_cluster, "staging"), timeout=10, what="hostnet's pod")
+    (pod,) = wait_for(lambda: hostnet_pods(demo_cluster, "staging"), timeout=30, what="hostnet's pod")
     assert pod["metadata"]["name"].startswith(f"{rs_name}-")
 
     def cleared() -> bool:
@@ -146,5 +146,5 @@ def test_a_retry_after_the_namespace_allows_it_creates_the_pod_and_clears_the_fa
         return not any(c["type"] == "ReplicaFailure"
                        for obj in (found, deployment) for c in (obj.get("status") or {}).get("conditions") or [])
 
-    wait_for(cleared, timeout=10, what="ReplicaFailure gone from the ReplicaSet and the Deployment")
+    wait_for(cleared, timeout=30, what="ReplicaFailure gone from the ReplicaSet and the Deployment")
     assert len(failed_creates(demo_cluster, "staging", rs_name)) == 1

@@ -46,7 +46,7 @@ def test_patch_the_slim_template_and_rollout_status_finishes(demo_cluster: DemoC
     assert patched.strip() == "deployment.apps/slim patched"
     status = kubectl_ok(kubectl, demo_cluster, "rollout", "status", "deployment/slim", "--timeout=60s", timeout=70)
     assert status.strip().endswith('deployment "slim" successfully rolled out')
-    wait_for(lambda: pod_json(demo_cluster, "default", SLIM) is None, timeout=10, what="the old pod gone")
+    wait_for(lambda: pod_json(demo_cluster, "default", SLIM) is None, timeout=30, what="the old pod gone")
     pods = rows(kubectl_ok(kubectl, demo_cluster, "get", "pods", "-l", "app=slim"))
     (name,) = pods
     assert name != SLIM and pods[name][1:3] == ["2/2", "Running"]
@@ -80,7 +80,7 @@ def test_events_after_a_debuggers_image_pull_fails(demo_cluster: DemoCluster, ku
         states = [s["state"] for s in pod.get("status", {}).get("ephemeralContainerStatuses", [])]
         return any((state.get("waiting") or {}).get("reason") == "ImagePullBackOff" for state in states)
 
-    wait_for(backed_off, timeout=10, what="the debugger in ImagePullBackOff")
+    wait_for(backed_off, timeout=30, what="the debugger in ImagePullBackOff")
     for command in (("events", "--for", f"pod/{SLIM}"),
                     ("get", "events", "--field-selector", f"involvedObject.name={SLIM}")):
         out = kubectl_ok(kubectl, demo_cluster, *command)
@@ -113,7 +113,7 @@ def test_a_deleted_slim_pod_is_replaced(demo_cluster: DemoCluster, kubectl: str)
     assert kubectl_ok(kubectl, demo_cluster, "delete", "pod", SLIM, timeout=40).strip() == f'pod "{SLIM}" deleted'
     pods = wait_for(lambda: (found := rows(kubectl_ok(kubectl, demo_cluster, "get", "pods", "-l", "app=slim")))
                     and all(cells[2] == "Running" for cells in found.values()) and found,
-                    timeout=15, what="a running replacement")
+                    timeout=30, what="a running replacement")
     (name,) = pods
     assert name != SLIM and name.startswith("slim-79487d6484-")
     created = kubectl_ok(kubectl, demo_cluster, "get", "events", "--field-selector",

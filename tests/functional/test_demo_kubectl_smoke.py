@@ -49,7 +49,7 @@ def test_debug_target_then_attach_shows_the_targets_processes(demo_cluster: Demo
 def test_debug_copy_to_creates_a_running_copy(demo_cluster: DemoCluster, kubectl: str) -> None:
     _run(kubectl, demo_cluster, "debug", "--copy-to=copy", "--share-processes", "--image=busybox", "-it",
          "--attach=false", SLIM)
-    wait_for(lambda: "Running" in _run(kubectl, demo_cluster, "get", "pod", "copy"), timeout=10, what="copy")
+    wait_for(lambda: "Running" in _run(kubectl, demo_cluster, "get", "pod", "copy"), timeout=30, what="copy")
     assert _run(kubectl, demo_cluster, "get", "pod", "copy", "-o", "jsonpath={.spec.shareProcessNamespace}") == "true"
 
 

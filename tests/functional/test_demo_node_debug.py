@@ -32,7 +32,7 @@ def test_kubectl_debug_node_sees_the_nodes_files_and_processes(kubectl: str, dem
     assert match, created.stdout
     pod = match.group(1)
     wait_for(lambda: (pod_json(demo_cluster, "default", pod) or {}).get("status", {}).get("phase") == "Running",
-             timeout=15, what=f"{pod} running")
+             timeout=30, what=f"{pod} running")
     shown = _kubectl(kubectl, demo_cluster, tmp_path, "exec", pod, "--", "sh", "-c",
                      "cat /host/etc/hostname /host/etc/os-release; ls /host/var/lib/kubelet; hostname")
     assert shown.returncode == 0, shown.stderr

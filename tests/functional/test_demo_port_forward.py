@@ -53,12 +53,12 @@ class Forwarding:
                     return int(match.group(1))
             assert self.process.poll() is None, f"kubectl port-forward exited: {self.err}"
             return None
-        return wait_for(found, timeout=15, what=f"kubectl's 'Forwarding from' line ({self.out}, {self.err})")
+        return wait_for(found, timeout=30, what=f"kubectl's 'Forwarding from' line ({self.out}, {self.err})")
 
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.kill()
-        self.process.wait(timeout=10)
+        self.process.wait(timeout=30)
         for thread in self._threads:
             thread.join(timeout=5)
 
@@ -108,7 +108,7 @@ def test_kubectl_port_forward_to_a_closed_port_loses_the_connection_as_with_a_re
     with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
         connection.sendall(b"GET / HTTP/1.0\r\n\r\n")
         assert connection.recv(100) == b""  # closed without an answer
-    assert running.process.wait(timeout=15) == 1
+    assert running.process.wait(timeout=30) == 1
     running.stop()
     errors = "\n".join(running.err)
     assert "connect: connection refused" in errors and "error: lost connection to pod" in errors

@@ -25,7 +25,7 @@ def _start(conn: ClusterConnection, request: DebugRequest) -> tuple[str, str]:
     assert facts.plan.target_fs is not None
     execution = debug_runner.execute(conn, facts.plan)
     outcome = debug_runner.wait_for_container(conn, execution.namespace, execution.pod_name,
-                                              execution.container, timeout=20)
+                                              execution.container, timeout=30)
     assert outcome.running, outcome
     return execution.pod_name, execution.container
 
@@ -45,7 +45,7 @@ def test_target_filesystem_shell_starts_in_the_targets_root_with_busybox_tools(
     try:
         ws.write_stdin(b"echo ROOT=$EPHEMERA_TARGET_ROOT; pwd; ls; echo T=$(ls usr/bin | grep -c python) D=$(ls /usr/bin | grep -c python); which wget; "
                        b"echo EN\"\"D\r")
-        seen = read_until(ws, b"END\r\n", timeout=10).decode(errors="replace")
+        seen = read_until(ws, b"END\r\n", timeout=30).decode(errors="replace")
     finally:
         ws.close()
     lines = seen.split("\r\n")

@@ -41,7 +41,7 @@ def _create(conn: ClusterConnection, request: DebugRequest) -> str:
     assert facts.plan.container["command"] == list(KEEPALIVE_COMMAND)
     execution = debug_runner.execute(conn, facts.plan)
     outcome = debug_runner.wait_for_container(conn, execution.namespace, execution.pod_name, execution.container,
-                                              timeout=20)
+                                              timeout=30)
     assert outcome.running, outcome
     return execution.container
 
@@ -126,8 +126,8 @@ async def test_the_forms_durable_box_creates_a_durable_debugger_and_opens_a_shel
         assert "sleep 3600" in preview(form) and "-it" not in preview(form).split()
         assert form.request is not None and form.request.durable
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: not isinstance(app.screen, DebugFormModal), timeout=20, what="created")
-        await wait_for(pilot, lambda: panes(pilot), timeout=20, what="a pane")
+        await wait_for(pilot, lambda: not isinstance(app.screen, DebugFormModal), timeout=30, what="created")
+        await wait_for(pilot, lambda: panes(pilot), timeout=30, what="a pane")
         pane = panes(pilot)[0]
         await wait_badge(pilot, pane, "live")
         assert pane.kind == "exec"

@@ -144,7 +144,13 @@ def test_each_mode_chosen_by_keys_from_a_fresh_form_is_the_one_created(terminal:
     def both(s: str) -> object:
         return re.search(rf"{targeted}\s+busybox\s+→ target app", s) and re.search(rf"{shared}\s+busybox\s+no target", s)
 
-    for _line in range(80):  # down the inspector, a line at a time (each seen), to its EPHEMERAL CONTAINERS
+    for _section in range(4):  # ] : the next section's heading at the inspector's top, to EPHEMERAL CONTAINERS
+        screen = terminal.screen()
+        if "EPHEMERAL CONTAINERS (2)" in screen:
+            break
+        terminal.keys("]")
+        terminal.wait(lambda s, before=screen: s != before, "the inspector at its next section")  # type: ignore[misc]
+    for _line in range(20):  # then a line at a time (each seen) until both entries are in view
         screen = terminal.screen()
         if both(screen):
             break

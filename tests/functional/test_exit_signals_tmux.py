@@ -106,7 +106,7 @@ def _start(pane: Pane) -> None:
 def test_a_signal_restores_the_terminal(pane: Pane, tmp_path: Path, signum: signal.Signals, code: int) -> None:
     _start(pane)
     os.kill(_pid(tmp_path), signum)
-    screen = pane.wait_text(DONE, timeout=15)
+    screen = pane.wait_text(DONE, timeout=30)
     assert f"ephemera exited with {code}" in screen
     assert "Traceback" not in screen
     assert "still running in the cluster" not in screen  # no session was open: nothing to report
@@ -126,7 +126,7 @@ def test_sigterm_with_a_live_session_prints_what_keeps_running(pane: Pane, tmp_p
     pane.wait(lambda s: "debugger ● live" in s, "the attach pane live")
     pane.wait(lambda s: re.search(r"^/ # *$", s, re.MULTILINE), "the debugger's shell prompt")
     os.kill(_pid(tmp_path), signal.SIGTERM)
-    screen = pane.wait_text(DONE, timeout=15)
+    screen = pane.wait_text(DONE, timeout=30)
     assert "ephemera exited with 143" in screen
     assert "ephemera: still running in the cluster (ephemeral containers cannot be removed):" in screen
     assert (f"default/{SLIM}/debugger  re-attach: kubectl attach -it -n default {SLIM} -c debugger --context "

@@ -218,13 +218,13 @@ async def test_debugger_start_shows_what_it_waits_for_with_elapsed_time(tmp_path
             await wait_for(pilot, lambda: "--image=doesnotexist:1.0" in preview(form), what="image in the plan")
             cluster.faults.pause_kubelet()  # the pull waits until the elapsed time has ticked
             await pilot.press("ctrl+s")
-            await wait_for(pilot, lambda: "⧗ waiting for debugger-" in header.render().plain, timeout=10,
+            await wait_for(pilot, lambda: "⧗ waiting for debugger-" in header.render().plain, timeout=30,
                            what="the wait in the header")
             await wait_for(pilot, lambda: re.search(r"⧗ waiting for debugger-\w+ to start.* \([2-9]s\)",
-                                                    header.render().plain), timeout=10,
+                                                    header.render().plain), timeout=30,
                            what=f"the elapsed time ticking ({header.render().plain!r})")
             cluster.faults.resume_kubelet()
-            await wait_for(pilot, lambda: "⧗" not in header.render().plain, timeout=20, what="the wait ended")
+            await wait_for(pilot, lambda: "⧗" not in header.render().plain, timeout=30, what="the wait ended")
             # the follow-up ends the header's wait, then posts its notice: two UI callbacks
             await wait_for(pilot, lambda: any("doesnotexist" in n for n in notifications(app)), what="the notice")
 

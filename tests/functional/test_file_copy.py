@@ -44,7 +44,7 @@ def debugger(demo_cluster: DemoCluster) -> Iterator[ClusterConnection]:
     facts = debug_runner.gather_facts(conn, request, with_dry_run=False)
     assert facts.plan is not None, facts.plan_error
     execution = debug_runner.execute(conn, facts.plan)
-    assert debug_runner.wait_for_container(conn, NAMESPACE, POD, execution.container, timeout=20).running
+    assert debug_runner.wait_for_container(conn, NAMESPACE, POD, execution.container, timeout=30).running
     yield conn
 
 
@@ -142,7 +142,7 @@ async def test_F_in_the_browser_copies_a_file_out_with_its_checksum(demo_cluster
         await pilot.press(*"/etc/passwd", "enter")  # then the local path's field
         modal.query_one("#local").value = str(local)
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: "verified" in modal.status_text, timeout=15, what="the copy's result")
+        await wait_for(pilot, lambda: "verified" in modal.status_text, what="the copy's result")
         assert "sha256" in modal.status_text and "debugger cp" in modal.status_text
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, FileCopyModal), what="closed")
@@ -154,8 +154,9 @@ def _existing(conn: ClusterConnection, tmp_path: Path, capsys: Any, demo_cluster
     """/tmp/conf.txt in the target, copied in first (--yes: an earlier test on this module's cluster
     may have left it there, and without a terminal an overwrite is refused unless asked for)."""
     (tmp_path / "old.txt").write_bytes(b"old content\n")
-    assert _cp(demo_cluster, str(tmp_path / "old.txt"), f"{POD}:/tmp/conf.txt", "-c", "app", "--yes") == 0
-    capsys.readouterr()
+    code = _cp(demo_cluster, str(tmp_path / "old.txt"), f"{POD}:/tmp/conf.txt", "-c", "app", "--yes")
+    printed = capsys.readouterr()
+    assert code == 0, printed
     assert _in_debugger(conn, "cat /proc/1/root/tmp/conf.txt") == b"old content\n"
     return b"old content\n"
 
@@ -206,7 +207,8 @@ async def test_F_copy_in_over_an_existing_file_asks_first(demo_cluster: DemoClus
         modal.query_one("#remote").value = "/tmp/conf.txt"
         modal.query_one("#local").value = str(new)
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), timeout=15, what="the question")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal) and app.screen.focused is not None,
+                       what="the question, its focus set")
         confirm = app.screen
         title = str(confirm.query_one("#confirm-title").render())
         assert title == "overwrite /tmp/conf.txt (12 B) in container app of pod slim-79487d6484-h4rss?"
@@ -217,7 +219,7 @@ async def test_F_copy_in_over_an_existing_file_asks_first(demo_cluster: DemoClus
             await wait_for(pilot, lambda: "cancelled" in modal.status_text, what="cancelled")
         else:
             await pilot.press("y")
-            await wait_for(pilot, lambda: "verified" in modal.status_text, timeout=15, what="the copy's result")
+            await wait_for(pilot, lambda: "verified" in modal.status_text, what="the copy's result")
     expected = old if answer == "cancel" else b"replaced\n"
     assert _in_debugger(debugger, "cat /proc/1/root/tmp/conf.txt") == expected
     assert len([e for e in AuditLog().read() if e.action == FILE_COPIED_IN]) == (1 if answer == "cancel" else 2)

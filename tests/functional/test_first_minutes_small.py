@@ -31,7 +31,7 @@ async def test_one_pod_is_counted_as_one_pod(shared_cluster: DemoCluster) -> Non
         browser = app.browser
         await wait_for(pilot, lambda: browser.header.state == "live", what="live")
         await pilot.press("slash", *"-l app=slim", "enter")
-        await wait_for(pilot, lambda: browser.header.pod_count.startswith("1 pod "), timeout=10,
+        await wait_for(pilot, lambda: browser.header.pod_count.startswith("1 pod "), timeout=30,
                        what=f"1 pod in the header ({browser.header.pod_count!r})")
         await pilot.press("slash", *"nomatch", "enter")
         await wait_for(pilot, lambda: any("1 pod in " in line for line in screen_lines(app)), what="1 pod in ...")

@@ -193,7 +193,7 @@ async def test_debug_form_and_policy_audit_on_the_hostile_pod(demo_cluster: Demo
         assert unsafe_output(app) == []
         await pilot.press("escape")
         await pilot.press("P")
-        await wait_for(pilot, lambda: isinstance(app.screen, PolicyAuditScreen) and app.screen.rows, timeout=20,
+        await wait_for(pilot, lambda: isinstance(app.screen, PolicyAuditScreen) and app.screen.rows, timeout=30,
                        what="the policy audit's rows")
         await pilot.pause()
         assert unsafe_output(app) == []

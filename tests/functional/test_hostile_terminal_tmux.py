@@ -33,7 +33,7 @@ def test_a_hostile_pod_cannot_reach_the_terminal(demo_cluster: DemoCluster, tmp_
     socket = f"ephemera-hostile-{os.getpid()}-{uuid.uuid4().hex[:8]}"
 
     def tmux(*args: str) -> str:
-        return subprocess.run([TMUX, "-L", socket, *args], capture_output=True, text=True, timeout=10).stdout
+        return subprocess.run([TMUX, "-L", socket, *args], capture_output=True, text=True, timeout=30).stdout
 
     command = user_command(
         tmp_path, f"{shlex.quote(str(EPHEMERA))} --kubeconfig {shlex.quote(str(demo_cluster.kubeconfig_path))}")

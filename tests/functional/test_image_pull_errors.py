@@ -46,7 +46,7 @@ def _reasons_seen(cluster: DemoCluster, pod: str, container: str, count: int) ->
     note(current)
     version = current["metadata"]["resourceVersion"]
     stream = Raw(cluster).stream(f"/api/v1/namespaces/default/pods?watch=1&fieldSelector=metadata.name={pod}"
-                                 f"&resourceVersion={version}", timeout=10)
+                                 f"&resourceVersion={version}", timeout=30)
     try:
         stream.events_until(lambda event: event.get("type") == "MODIFIED" and note(event["object"]))
     finally:

@@ -50,7 +50,7 @@ async def test_events_appear_live_as_a_debuggers_image_pull_fails(demo_cluster: 
             return text[text.index("EVENTS (newest first, live)"):] if "EVENTS (newest" in text else ""
 
         await wait_for(pilot, lambda: "BackOff" in events_section() and "ImagePullBackOff" in events_section(),
-                       timeout=20, what="the pull's Failed / BackOff events in the inspector")
+                       timeout=30, what="the pull's Failed / BackOff events in the inspector")
         section = events_section()
         assert "[debugger]" in section
         assert f'Failed to pull image "{MISSING_IMAGE}"' in section
@@ -160,3 +160,37 @@ async def test_the_watch_follows_the_inspected_pod_and_stops_when_hidden(demo_cl
         assert all(w.stopped for w in watching)
         await pilot.press("i")  # shown again: the owners are not read again (cached per pod)
         await wait_for(pilot, lambda: len(feed.watchers) == 3, what="the watches again")
+
+
+async def test_bracket_keys_bring_each_section_heading_to_the_top_of_the_inspector(demo_cluster: DemoCluster) -> None:
+    """`]` / `[` in the focused inspector: the next / previous section (CONTAINERS, EPHEMERAL
+    CONTAINERS, WORKLOAD, EVENTS) scrolled to the inspector's first line as the user sees it (or
+    into view once the inspector scrolls no further); `[` before the first: the pod's top."""
+    app = make_app(demo_cluster.kubeconfig_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        inspector = await _inspect(pilot, app, SLIM)
+        await wait_for(pilot, lambda: inspector.workload_read and inspector.events is not None, what="the context")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.focused is inspector, what="the inspector focused")
+
+        def shown() -> list[str]:  # the inspector's lines on screen, below its border
+            lines = screen_text(app).split("\n")
+            return lines[inspector.region.y + 1:inspector.region.bottom - 1]
+
+        headings = ["CONTAINERS (2)", "EPHEMERAL CONTAINERS", "WORKLOAD", "EVENTS (newest first, live)"]
+        for heading in headings:
+            await pilot.press("right_square_bracket")
+            await pilot.pause()
+            if inspector.scroll_y < inspector.max_scroll_y:
+                assert shown()[0].strip().startswith(heading), (heading, shown())
+            else:
+                assert any(line.strip().startswith(heading) for line in shown()), (heading, shown())
+        assert inspector.scroll_y > 0 and shown()[0].strip() != headings[0]
+        while inspector.scroll_y > 0:  # back up, a heading at a time, to the top
+            before = inspector.scroll_y
+            await pilot.press("left_square_bracket")
+            await pilot.pause()
+            assert inspector.scroll_y < before
+            assert inspector.scroll_y == 0 or any(shown()[0].strip().startswith(h) for h in headings), shown()
+        assert inspector.scroll_y == 0, "before the first heading: the pod's top"
+        assert shown()[0].strip().startswith(f"default/{SLIM}"), shown()

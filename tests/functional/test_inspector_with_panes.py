@@ -76,7 +76,7 @@ async def test_a_new_debugger_is_in_view_in_the_inspector(demo_cluster: DemoClus
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: app.screen is browser, timeout=30, what="the form created it")
         inspector = browser.inspector
-        await wait_for(pilot, lambda: "EPHEMERAL CONTAINERS (1)" in inspector.text, timeout=15,
+        await wait_for(pilot, lambda: "EPHEMERAL CONTAINERS (1)" in inspector.text, timeout=30,
                        what="the debugger in the inspector")
         assert form.pod_name == SLIM[1] and form.plan is not None
         debugger = form.plan.container_name

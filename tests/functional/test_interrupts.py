@@ -125,7 +125,7 @@ def test_a_hangup_ends_the_tui_without_hanging(demo_cluster: DemoCluster) -> Non
     write fails with EIO; it must still quit (exit code 129), not hang or crash."""
     term = Terminal("--kubeconfig", _kubeconfig(demo_cluster), "debug", SLIM, "--target=app", "-c", "hup")
     term.read_until(lambda out: b"\x1b[?1049h" in out)  # the TUI took the screen
-    term.read_until(lambda out: b"Ctrl+] leave pane" in out, timeout=20)  # the session pane is open
+    term.read_until(lambda out: b"Ctrl+] leave pane" in out, timeout=30)  # the session pane is open
     os.close(term.fd)  # the terminal is gone (the SSH connection dropped)
     deadline = time.monotonic() + 20
     while True:

@@ -85,7 +85,7 @@ class LineReader:
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.kill()
-        self.process.wait(timeout=10)
+        self.process.wait(timeout=30)
         self._thread.join(timeout=5)
 
 
@@ -285,7 +285,7 @@ def test_logs_of_the_app_show_its_access_log_and_follow_ends_when_the_pod_goes(d
                     "localhost:8080/missing")
         follow.wait_for('"GET /missing HTTP/1.1" 404')  # then live lines
         demo_cluster.faults.delete_pod("default", SLIM)
-        assert follow.process.wait(timeout=10) == 0
+        assert follow.process.wait(timeout=30) == 0
     finally:
         follow.stop()
 

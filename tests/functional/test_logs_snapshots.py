@@ -30,7 +30,7 @@ async def _previous_logs_searched(pilot: Pilot) -> None:
     await pilot.press("p")
     await wait_for(pilot, lambda: isinstance(app.screen, LogsScreen), what="the logs view")
     screen = app.screen
-    await wait_for(pilot, lambda: screen.state == "shown", timeout=10, what="the previous run's log")
+    await wait_for(pilot, lambda: screen.state == "shown", timeout=30, what="the previous run's log")
     await pilot.press("t", "slash", *"connect", "enter")
     await wait_for(pilot, lambda: screen.view.search_term == "connect", what="the search")
 

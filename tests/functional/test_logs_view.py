@@ -50,7 +50,7 @@ async def open_logs(pilot: Pilot, key: tuple[str, str], letter: str, container: 
 
 
 async def read(pilot: Pilot, screen: LogsScreen, what: str = "the log read") -> None:
-    await wait_for(pilot, lambda: screen.state in ("shown", "following", "ended", "failed"), timeout=20, what=what)
+    await wait_for(pilot, lambda: screen.state in ("shown", "following", "ended", "failed"), timeout=30, what=what)
 
 
 def shown(screen: LogsScreen) -> str:
@@ -104,19 +104,19 @@ async def test_follow_shows_a_line_written_later_and_stops_when_the_view_closes(
         screen = await open_logs(pilot, SHARED_PID, "l", container="web")
         assert screen.container == "web" and screen.follow
         await wait_for(pilot, lambda: "start worker processes" in "\n".join(line.text for line in screen.view.lines),
-                       timeout=20, what="nginx's first lines")
+                       timeout=30, what="nginx's first lines")
         follower = screen.follower
         assert follower is not None and screen.state == "following"
         # the worker shares the pod's network: its request lands in nginx's access log, later
         await asyncio.to_thread(run_exec, api, "worker", ["wget", "-qO-", "localhost/followed-line"],
                                 pod=SHARED_PID[1])
-        await wait_for(pilot, lambda: "GET /followed-line HTTP/1.1" in shown(screen), timeout=20,
+        await wait_for(pilot, lambda: "GET /followed-line HTTP/1.1" in shown(screen), timeout=30,
                        what="the live line at the bottom of the view")
         assert "following" in str(screen.query_one("#logs-status").render())
         screen.max_followed_lines = 2  # a followed log is kept to a bound: the oldest lines go
         await asyncio.to_thread(run_exec, api, "worker", ["wget", "-qO-", "localhost/second-line"],
                                 pod=SHARED_PID[1])
-        await wait_for(pilot, lambda: "GET /second-line HTTP/1.1" in shown(screen), timeout=20,
+        await wait_for(pilot, lambda: "GET /second-line HTTP/1.1" in shown(screen), timeout=30,
                        what="the second live line")
         assert screen.view.line_count <= 2
         assert "the oldest lines dropped" in str(screen.query_one("#logs-status").render())
@@ -205,10 +205,10 @@ async def test_a_hostile_log_line_is_shown_sanitised(demo_cluster: DemoCluster,
     async with app.run_test(size=(120, 40)) as pilot:
         await select(pilot, ("default", "loud"))
         browser = app.browser
-        await wait_for(pilot, lambda: "Running" in str(browser.pod(("default", "loud"))["status"]), timeout=20,
+        await wait_for(pilot, lambda: "Running" in str(browser.pod(("default", "loud"))["status"]), timeout=30,
                        what="loud running")
         screen = await open_logs(pilot, ("default", "loud"), "l")
-        await wait_for(pilot, lambda: "before" in shown(screen), timeout=20, what="the hostile line")
+        await wait_for(pilot, lambda: "before" in shown(screen), timeout=30, what="the hostile line")
         await pilot.press("w")  # wrapped: the whole line on screen
         await wait_for(pilot, lambda: "after" in shown(screen), what="the end of the line")
         text = shown(screen).replace("\n", "")
@@ -233,14 +233,14 @@ async def test_errors_say_what_to_do(demo_cluster: DemoCluster) -> None:
         # not allowed: 403
         demo_cluster.faults.deny("get", "pods", "log")
         await pilot.press("l")
-        await wait_for(pilot, lambda: screen.state == "failed" and "Not allowed" in screen.error_text, timeout=20,
+        await wait_for(pilot, lambda: screen.state == "failed" and "Not allowed" in screen.error_text, timeout=30,
                        what="the 403 said")
         assert 'verb "get" on "pods/log"' in screen.error_text
         demo_cluster.faults.allow_all()
         # the pod gone: 404
         demo_cluster.faults.delete_pod(*SLIM)
         await pilot.press("p")
-        await wait_for(pilot, lambda: screen.state == "failed" and "is gone" in screen.error_text, timeout=20,
+        await wait_for(pilot, lambda: screen.state == "failed" and "is gone" in screen.error_text, timeout=30,
                        what="the 404 said")
         assert "Esc goes back to the pod list" in screen.error_text
         assert "is gone (404 Not Found)" in screen_text(app)
@@ -308,7 +308,7 @@ async def test_init_and_ephemeral_containers_have_their_logs_too(demo_cluster: D
     async with app.run_test(size=(120, 40)) as pilot:
         browser = app.browser
         await select(pilot, ("default", "with-init"))
-        await wait_for(pilot, lambda: "Running" in str(browser.pod(("default", "with-init"))["status"]), timeout=20,
+        await wait_for(pilot, lambda: "Running" in str(browser.pod(("default", "with-init"))["status"]), timeout=30,
                        what="with-init running")
         screen = await open_logs(pilot, ("default", "with-init"), "l", container="setup")
         await read(pilot, screen)
@@ -332,7 +332,7 @@ async def test_init_and_ephemeral_containers_have_their_logs_too(demo_cluster: D
             statuses = (pod.get("status") or {}).get("ephemeralContainerStatuses") or []
             return any(s.get("name") == "debugger-logs" and "running" in (s.get("state") or {}) for s in statuses)
 
-        await wait_for(pilot, debugger_running, timeout=20, what="the debugger running")
+        await wait_for(pilot, debugger_running, timeout=30, what="the debugger running")
         screen = await open_logs(pilot, SHARED_PID, "l", container="debugger-logs")
-        await wait_for(pilot, lambda: "hello-from-the-debugger" in shown(screen), timeout=20, what="its log")
+        await wait_for(pilot, lambda: "hello-from-the-debugger" in shown(screen), timeout=30, what="its log")
         assert "ephemeral container" in screen_text(app) and screen.follow  # running: followed

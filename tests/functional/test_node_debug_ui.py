@@ -52,10 +52,10 @@ async def test_node_key_confirm_and_a_pane_on_the_node(demo_cluster: DemoCluster
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="confirmation")
         assert "host" in _reasons(app)  # root on the node: host namespaces, hostPath /
         await pilot.press("y")
-        await wait_for(pilot, lambda: panes(pilot), timeout=20, what="a pane")
+        await wait_for(pilot, lambda: panes(pilot), timeout=30, what="a pane")
         pane = panes(pilot)[-1]
         assert pane.target.pod.startswith(f"node-debugger-{NODE}-") and pane.target.container == "debugger"
-        await wait_badge(pilot, pane, "live", timeout=20)
+        await wait_badge(pilot, pane, "live", timeout=30)
         await wait_for(pilot, lambda: isinstance(app.focused, TerminalView), what="the terminal focused")
         await run_line(pilot, pane, "ps", "/usr/bin/kubelet")  # the node's processes (hostPID)
         await run_line(pilot, pane, "ls /host/etc", "os-release")  # the node's filesystem
@@ -77,7 +77,7 @@ async def test_a_baseline_namespace_is_refused_in_the_modal(demo_cluster: DemoCl
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="confirmation")
         assert "pre-flight failed: Pod Security" in _reasons(app)
         await pilot.press("y")  # anyway: the server refuses
-        await wait_for(pilot, lambda: "Refused: 403" in modal.error_text, timeout=20, what="the refusal")
+        await wait_for(pilot, lambda: "Refused: 403" in modal.error_text, timeout=30, what="the refusal")
         assert "privileged" in modal.error_text
         assert app.screen is modal and not panes(pilot)
 

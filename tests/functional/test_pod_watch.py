@@ -93,7 +93,7 @@ def test_server_restart_shows_reconnecting_with_a_reason_then_live(watching, dem
     reconnecting = next(s for s in recorder.statuses[seen:] if s.state == "reconnecting")
     assert reconnecting.reason
     assert reconnecting.retry_at is not None
-    recorder.wait_for(lambda: recorder.state == "live", timeout=20, what="live again")
+    recorder.wait_for(lambda: recorder.state == "live", timeout=30, what="live again")
     wait_in_sync(recorder, connection)
 
 

@@ -21,7 +21,7 @@ async def _audit(pilot, key):  # type: ignore[no-untyped-def]
     await pilot.press("P")
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, PolicyAuditScreen), what="audit screen")
     screen = pilot.app.screen
-    await wait_for(pilot, lambda: not screen.running and screen.rows, timeout=10, what="audit rows")
+    await wait_for(pilot, lambda: not screen.running and screen.rows, timeout=30, what="audit rows")
     return screen
 
 

@@ -175,6 +175,6 @@ async def attach(pilot: Pilot) -> Any:
     await pilot.press("a")
     await wait_for(pilot, lambda: list(app.browser.sessions.panes), what="a pane")
     pane = list(app.browser.sessions.panes)[-1]
-    await wait_for(pilot, lambda: pane.badge.text == "live", timeout=10, what="live")
+    await wait_for(pilot, lambda: pane.badge.text == "live", timeout=30, what="live")
     await wait_for(pilot, lambda: isinstance(app.focused, TerminalView), what="the terminal focused")
     return pane

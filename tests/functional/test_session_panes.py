@@ -409,7 +409,7 @@ async def test_attach_to_the_debugger_of_a_copy_sees_every_process(demo_cluster:
     request_ = DebugRequest(namespace="default", pod=SLIM[1], mode=Mode.COPY, image="busybox",
                             container_name="debugger")
     execution = await asyncio.to_thread(execute, conn, plan(request_, pod))
-    outcome = await asyncio.to_thread(wait_for_container, conn, "default", execution.pod_name, "debugger", timeout=15)
+    outcome = await asyncio.to_thread(wait_for_container, conn, "default", execution.pod_name, "debugger", timeout=30)
     assert outcome.state == "running"
     async with _app(demo_cluster).run_test(size=SIZE) as pilot:
         pane = await attach_first(pilot, ("default", execution.pod_name))  # a regular container of the copy

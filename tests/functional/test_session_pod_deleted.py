@@ -72,14 +72,14 @@ async def run_line(pilot: Pilot, pane: SessionPane, line: str, expect: str) -> N
 
 async def wait_gone(pilot: Pilot, pane: SessionPane) -> None:
     try:
-        await wait_for(pilot, lambda: pane.badge.state == "gone", timeout=15, what="the badge to say gone")
+        await wait_for(pilot, lambda: pane.badge.state == "gone", timeout=30, what="the badge to say gone")
     except AssertionError as exc:
         raise AssertionError(f"{exc}: the pane is {pane.badge.text!r}: {pane.banner_text!r}") from None
 
 
 async def wait_live(pilot: Pilot, pane: SessionPane) -> None:
     try:
-        await wait_for(pilot, lambda: pane.badge.state == "live", timeout=15, what="live")
+        await wait_for(pilot, lambda: pane.badge.state == "live", timeout=30, what="live")
     except AssertionError as exc:
         raise AssertionError(f"{exc}: the pane is {pane.badge.text!r}: {pane.banner_text!r}") from None
 
@@ -222,7 +222,7 @@ async def test_recreated_pod_of_the_same_name_keeps_the_old_pane_gone(
         await wait_for(pilot, lambda: (app.browser.table.pods.get(SHARED) or {}).get("metadata", {}).get("uid")
                        == new_uid, what="the new pod in the browser")
         await wait_for(pilot, lambda: app.browser.table.pods[SHARED]["status"].get("phase") == "Running",
-                       timeout=10, what="the new pod running")
+                       timeout=30, what="the new pod running")
         assert old.badge.state == "gone" and old.pod_uid == old_uid  # the new pod's data did not revive it
 
         await pilot.press("ctrl+right_square_bracket", "escape")
@@ -277,7 +277,7 @@ async def test_copy_deleted_by_the_cleanup_view_leaves_its_pane_gone(demo_cluste
         await pilot.press("space", "d")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="confirmation")
         await pilot.press("y")
-        await wait_for(pilot, lambda: app.screen is screen and not screen.busy and not screen.copies, timeout=10,
+        await wait_for(pilot, lambda: app.screen is screen and not screen.busy and not screen.copies, timeout=30,
                        what="deleted")
         await wait_gone(pilot, pane)
         assert pane.banner_text.startswith(f"Pod default/{copy_name} was deleted")

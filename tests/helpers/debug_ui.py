@@ -49,7 +49,7 @@ async def settle_preflight(pilot: Pilot, form: DebugFormModal) -> None:
     """Wait for the (debounced) pre-flight of the form's current values."""
     generation = form.preflight_generation
     # (limits, not delays: generous for a loaded machine; the pre-flight makes several requests)
-    await wait_for(pilot, lambda: form.preflight_generation > generation, timeout=20, what="pre-flight start")
+    await wait_for(pilot, lambda: form.preflight_generation > generation, timeout=30, what="pre-flight start")
     await wait_for(pilot, lambda: form.preflight_done == form.preflight_generation, timeout=30,
                    what="pre-flight result")
 

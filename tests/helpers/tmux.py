@@ -43,7 +43,7 @@ class Terminal:
     def tmux(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         assert TMUX is not None
         return subprocess.run([TMUX, "-L", self.socket, *args], capture_output=True, text=True, check=check,
-                              timeout=10)
+                              timeout=30)
 
     def keys(self, *keys: str, literal: bool = False) -> None:
         """Press `keys` one after the other at a typing pace: keys that move the focus (`/`, Tab)

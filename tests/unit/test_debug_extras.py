@@ -220,7 +220,7 @@ def test_copy_mode_script_finds_the_marked_process_and_enters_its_root() -> None
     marked = subprocess.Popen(["sleep", "30"], env={**env, "EPHEMERA_CONTAINER": "app"})
     try:
         shell = subprocess.run(helper.command, input='pwd; echo "root=$EPHEMERA_TARGET_ROOT"\n',
-                               capture_output=True, text=True, env=env, timeout=20)
+                               capture_output=True, text=True, env=env, timeout=30)
     finally:
         marked.kill()
         marked.wait()

@@ -247,7 +247,7 @@ async def test_a_flood_from_a_thread_is_bounded_and_never_blocks_after_the_pane_
             done.set()
 
         threading.Thread(target=reader, daemon=True).start()
-        await until(pilot, lambda: "300000" in visible_text(term), timeout=20)
+        await until(pilot, lambda: "300000" in visible_text(term), timeout=30)
         assert done.is_set()
         await term.remove()
         finished = threading.Event()

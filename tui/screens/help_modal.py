@@ -96,9 +96,11 @@ BROWSER_TABLE_KEYS = [
 INSPECTOR_KEYS = [
     ("j / k, ↑ / ↓", "scroll the inspector"),
     ("g / G", "top / bottom"),
+    ("] / [", "next / previous section (containers, ephemeral containers, workload, events)"),
     ("Tab, Esc", "back to the pod table"),
 ]
-BROWSER_OWN_KEYS = {"j", "k", "g", "G", "up", "down", "enter", "tab", "escape", "pageup", "pagedown", "home", "end"}
+BROWSER_OWN_KEYS = {"j", "k", "g", "G", "up", "down", "enter", "tab", "escape", "pageup", "pagedown", "home", "end",
+                    "right_square_bracket", "left_square_bracket"}
 
 
 def view_title(screen: Screen[Any]) -> str:
