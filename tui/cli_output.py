@@ -16,7 +16,7 @@ import sys
 import textwrap
 from typing import Any, TextIO
 
-from tui.display_text import visible
+from tui.visible_text import visible
 
 
 class VisibleWriter:

@@ -8,74 +8,34 @@ Textual markup (`[/]` crashes a markup parser, `[link=...]` makes a real hyperli
 
 So every such string goes through `visible()` (a plain string with every control character made
 visible) and is shown as a `rich.text.Text` (`safe_text()`), never parsed as markup. No Textual here:
-the CLI uses the same functions for what it prints on the user's terminal.
+the CLI uses the same functions for what it prints on the user's terminal. The Rich-free half
+(`visible`, `visible_line`, the patterns) is written in `tui.visible_text` and re-exported here.
 """
 
 from __future__ import annotations
 
-import re
-from typing import Final
-
 from rich.text import Text
 
-# Bidirectional formatting characters (overrides, embeddings, isolates, marks) and other invisible
-# format characters that change how the surrounding text reads or is laid out.
-BIDI_AND_INVISIBLE: Final = frozenset(
-    [
-        *(0x061C, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2028, 0x2029, 0x2060, 0xFEFF),
-        *range(0x202A, 0x202F),  # LRE RLE PDF LRO RLO
-        *range(0x2066, 0x206A),  # LRI RLI FSI PDI
-    ]
+from tui.visible_text import (
+    BIDI_AND_INVISIBLE,
+    UNSAFE,
+    UNSAFE_ONE_LINE,
+    control_picture,
+    is_safe_line,
+    strip_unsafe,
+    visible,
+    visible_line,
 )
 
-# C0 controls but tab and newline, DEL, C1 controls, the bidi/invisible characters above.
-_FORMAT_CLASS: Final = "".join(f"\\u{code:04x}" for code in sorted(BIDI_AND_INVISIBLE))
-UNSAFE: Final = re.compile("[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f" + _FORMAT_CLASS + "]")
-# The same with tab and newline: for one-line places (table cells, titles, CLI columns).
-UNSAFE_ONE_LINE: Final = re.compile("[\\x00-\\x1f\\x7f-\\x9f" + _FORMAT_CLASS + "]")
-
-
-def _picture(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    if code < 0x20:
-        return chr(0x2400 + code)  # Unicode control pictures: ESC is ␛, BEL is ␇, TAB ␉, LF ␊
-    if code == 0x7F:
-        return "␡"
-    return f"<U+{code:04X}>"
-
-
-def visible(value: object) -> str:
-    """`value` as text with every control character visible: C0 (but tab and newline) as Unicode
-    control pictures (ESC -> ␛), DEL as ␡, C1 and bidi/invisible format characters as <U+202E>.
-    Markup characters are kept as they are: show the result with `safe_text` / `markup=False`."""
-    text = value if isinstance(value, str) else str(value)
-    if text.isprintable():  # the usual case, six times faster than the regex (every character
-        return text         # UNSAFE matches is a Cc, Cf, Zl or Zp one: none is printable)
-    return UNSAFE.sub(_picture, text)
-
-
-def visible_line(value: object) -> str:
-    """`visible` for one-line places: tab and newline made visible too (␉, ␊)."""
-    text = value if isinstance(value, str) else str(value)
-    if text.isprintable():  # the fast path of `visible` (table cells: every row of every pod)
-        return text
-    return UNSAFE_ONE_LINE.sub(_picture, text)
+__all__ = [
+    "BIDI_AND_INVISIBLE", "UNSAFE", "UNSAFE_ONE_LINE", "counted", "is_safe_line", "safe_text", "sanitize_text",
+    "strip_unsafe", "visible", "visible_line",
+]
 
 
 def safe_text(value: object, style: str = "") -> Text:
     """A Rich Text of `visible(value)`: never parsed as markup, never a control sequence."""
     return Text(visible(value), style=style)
-
-
-def is_safe_line(text: str) -> bool:
-    """True when `text` holds no character `visible_line` would replace."""
-    return UNSAFE_ONE_LINE.search(text) is None
-
-
-def strip_unsafe(text: str) -> str:
-    """`text` without the characters `visible_line` would replace (all of them zero-width on a
-    terminal: removing them keeps the layout). For the last guard before the terminal only."""
-    return UNSAFE_ONE_LINE.sub("", text)
 
 
 def sanitize_text(text: Text, *, one_line: bool = False) -> Text:
@@ -89,7 +49,7 @@ def sanitize_text(text: Text, *, one_line: bool = False) -> Text:
     for match in reversed(matches):
         start = match.start()
         head, tail = cleaned[:start], cleaned[start + 1:]
-        head.append(_picture(match), style=cleaned[start:start + 1].style or None)
+        head.append(control_picture(match), style=cleaned[start:start + 1].style or None)
         head.append_text(tail)
         cleaned = head
     return cleaned

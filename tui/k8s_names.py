@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from tui.display_text import visible_line
+from tui.visible_text import visible_line
 
 DNS1123_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
 DNS1123_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
