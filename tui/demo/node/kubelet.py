@@ -142,9 +142,13 @@ def refresh_conditions(pod: dict[str, Any], when: str | None = None) -> None:
     unready += [c["name"] for c in pod["spec"].get("containers", []) if c["name"] not in known]
     all_ready = not unready
     scheduled = bool(pod["spec"].get("nodeName"))
+    init_statuses = status.get("initContainerStatuses") or []
     started = status.get("phase") in ("Running", "Succeeded", "Failed") or any(
-        "running" in s.get("state", {}) or "terminated" in s.get("state", {}) for s in statuses
+        "running" in s.get("state", {}) or "terminated" in s.get("state", {}) for s in [*statuses, *init_statuses]
     )
+    incomplete = uninitialized(pod)
+    initialized = scheduled and not incomplete
+    init_message = f"containers with incomplete status: [{' '.join(incomplete)}]" if incomplete else None
     old = {c["type"]: c for c in status.get("conditions", [])}
     message: str | None = f"containers with unready status: [{' '.join(unready)}]"
     reason = "ContainersNotReady"
@@ -152,7 +156,7 @@ def refresh_conditions(pod: dict[str, Any], when: str | None = None) -> None:
         reason, message = "PodCompleted", None  # the kubelet's reason once a pod has finished
     wanted = [
         _condition("PodReadyToStartContainers", started, when),
-        _condition("Initialized", scheduled, when),
+        _condition("Initialized", initialized, when, "ContainersNotInitialized", init_message),
         _condition("Ready", all_ready, when, reason, message),
         _condition("ContainersReady", all_ready, when, reason, message),
         _condition("PodScheduled", scheduled, when),
@@ -164,6 +168,26 @@ def refresh_conditions(pod: dict[str, Any], when: str | None = None) -> None:
             condition["lastTransitionTime"] = previous.get("lastTransitionTime", when)
         result.append(condition)
     status["conditions"] = result
+
+
+def init_done(container: dict[str, Any], entry: dict[str, Any] | None) -> bool:
+    """Whether an init container no longer holds up the next one: it ended with 0, or it is a
+    sidecar (restartPolicy Always) that has started."""
+    state = (entry or {}).get("state", {})
+    if container.get("restartPolicy") == "Always":
+        return "running" in state
+    return int((state.get("terminated") or {}).get("exitCode", -1)) == 0
+
+
+def uninitialized(pod: dict[str, Any]) -> list[str]:
+    """The init containers not done yet (the Initialized condition's message names them). A pod
+    without init container statuses that already runs is initialized (a status written as is)."""
+    init = pod["spec"].get("initContainers") or []
+    status = pod.get("status", {})
+    entries = {e["name"]: e for e in status.get("initContainerStatuses") or []}
+    if init and not entries and status.get("phase") in ("Running", "Succeeded", "Failed"):
+        return []
+    return [c["name"] for c in init if not init_done(c, entries.get(c["name"]))]
 
 
 def non_root_problem(pod: dict[str, Any], container: dict[str, Any], image_user: int) -> str | None:
@@ -426,9 +450,10 @@ class Kubelet:
             status["hostIP"] = host_ip
             status["hostIPs"] = [{"ip": host_ip}]
             status["startTime"] = now_iso()
-            status["containerStatuses"] = [
-                waiting_status(c, "ContainerCreating") for c in spec.get("containers", [])
-            ]
+            # with init containers to run first, the regular ones wait PodInitializing (the kubelet's
+            # generateAPIPodStatus), else ContainerCreating
+            first = "PodInitializing" if spec.get("initContainers") else "ContainerCreating"
+            status["containerStatuses"] = [waiting_status(c, first) for c in spec.get("containers", [])]
             if spec.get("initContainers"):
                 status["initContainerStatuses"] = [
                     waiting_status(c, "PodInitializing") for c in spec["initContainers"]
@@ -445,21 +470,28 @@ class Kubelet:
         self.later(self.delay, lambda: self._start_pod(namespace, name))
 
     def _start_pod(self, namespace: str, name: str) -> None:
+        """The pod's next step: its next init container (each runs to completion, in order), then,
+        all of them done, the regular containers."""
+        pod = self.store.get("pods", namespace, name)
+        if pod is None or pod["metadata"].get("deletionTimestamp"):
+            return
+        if uninitialized(pod):
+            self._start_next_init(namespace, name)
+            return
         started: list[str] = []
         pull_failures: list[str] = []
         notes: list[Note] = []
 
         def start(pod: dict[str, Any]) -> bool | None:
-            if pod["metadata"].get("deletionTimestamp"):
+            if pod["metadata"].get("deletionTimestamp") or uninitialized(pod):
                 return False
+            if any(_waiting_reason(e) not in ("ContainerCreating", "PodInitializing")
+                   for e in pod["status"].get("containerStatuses", [])):
+                return False  # started already
             when = now_iso()
             status = pod["status"]
             status["podIP"] = status.get("podIP") or self.next_pod_ip()
             status["podIPs"] = [{"ip": status["podIP"]}]
-            if status.get("initContainerStatuses"):
-                status["initContainerStatuses"] = [
-                    _terminated_status(c, 0, "Completed", when, when) for c in pod["spec"]["initContainers"]
-                ]
             statuses = []
             for container in pod["spec"].get("containers", []):
                 entry = self._container_start_status(pod, container, when)
@@ -472,6 +504,42 @@ class Kubelet:
             status["containerStatuses"] = statuses
             if started:
                 status["phase"] = "Running"
+            refresh_conditions(pod, when)
+            return None
+
+        self._apply_start(namespace, name, start, started, pull_failures, False, notes)
+
+    def _start_next_init(self, namespace: str, name: str) -> None:
+        """Start the first init container not done yet (if it waits to be started: not one that
+        runs, or waits out a back-off); the pod stays Pending (Init:i/n)."""
+        started: list[str] = []
+        pull_failures: list[str] = []
+        notes: list[Note] = []
+
+        def start(pod: dict[str, Any]) -> bool | None:
+            if pod["metadata"].get("deletionTimestamp"):
+                return False
+            status = pod["status"]
+            statuses = status.setdefault("initContainerStatuses", [])
+            entries = {e["name"]: e for e in statuses}
+            container = next((c for c in pod["spec"].get("initContainers") or []
+                              if not init_done(c, entries.get(c["name"]))), None)
+            if container is None:
+                return False
+            entry = entries.get(container["name"])
+            if entry is not None and _waiting_reason(entry) != "PodInitializing":
+                return False  # running, or failed and in the back-off's hands
+            when = now_iso()
+            status["podIP"] = status.get("podIP") or self.next_pod_ip()
+            status["podIPs"] = [{"ip": status["podIP"]}]
+            fresh = self._container_start_status(pod, container, when)
+            fresh["ready"] = False
+            notes.extend(self._start_notes(pod, container, fresh, field_path(container["name"], kind="initContainers")))
+            if "running" in fresh["state"]:
+                started.append(container["name"])
+            elif _waiting_reason(fresh) == "ErrImagePull":
+                pull_failures.append(container["name"])
+            _put_entry(statuses, fresh)
             refresh_conditions(pod, when)
             return None
 
@@ -516,9 +584,9 @@ class Kubelet:
             backing_off.append(str(entry["image"]))
             return None
 
-        self.store.modify("pods", namespace, name, back_off)
-        if backing_off:
-            path = field_path(container_name, ephemeral)
+        pod = self.store.modify("pods", namespace, name, back_off)
+        if backing_off and pod is not None:
+            path = _path(pod, container_name, ephemeral)
             self.record(namespace, name, [(NORMAL, "BackOff", f'Back-off pulling image "{backing_off[0]}"', path),
                                           (WARNING, "Failed", "Error: ImagePullBackOff", path)])
             seconds = min(self.image_pull_backoff * 2 ** (attempt - 1), IMAGE_PULL_BACKOFF_MAX)
@@ -529,7 +597,8 @@ class Kubelet:
         notes: list[Note] = []
 
         def pull(pod: dict[str, Any]) -> bool | None:
-            specs = pod["spec"].get("ephemeralContainers" if ephemeral else "containers", [])
+            specs = (pod["spec"].get("ephemeralContainers", []) if ephemeral
+                     else pod["spec"].get("containers", []) + (pod["spec"].get("initContainers") or []))
             spec = next((c for c in specs if c["name"] == container_name), None)
             entry = _status_entry(pod, container_name, ephemeral)
             if pod["metadata"].get("deletionTimestamp") or spec is None or entry is None:
@@ -540,7 +609,7 @@ class Kubelet:
             if _waiting_reason(fresh) != "ErrImagePull":
                 return False  # the image exists now: starting it is not simulated here
             entry["state"] = fresh["state"]
-            notes.extend(self._start_notes(pod, spec, fresh, field_path(container_name, ephemeral)))
+            notes.extend(self._start_notes(pod, spec, fresh, _path(pod, container_name, ephemeral)))
             return None
 
         self.store.modify("pods", namespace, name, pull)
@@ -617,6 +686,18 @@ class Kubelet:
                     if field != "ephemeralContainerStatuses":
                         entry["started"] = False
                     pod["status"][field][index] = entry
+                    if field == "initContainerStatuses":
+                        entry["ready"] = exit_code == 0
+                        policy = pod["spec"].get("restartPolicy") or "Always"
+                        sidecar = any(c["name"] == container_name and c.get("restartPolicy") == "Always"
+                                      for c in pod["spec"].get("initContainers") or [])
+                        if exit_code == 0 and not sidecar:
+                            initialized.append(container_name)
+                        elif policy != "Never" or sidecar:
+                            restarting.append(entry)
+                        elif not pod["metadata"].get("deletionTimestamp"):
+                            pod["status"]["phase"] = "Failed"  # an init container failed for good
+                        refresh_conditions(pod, when)
                     if field == "containerStatuses":
                         phase = finished_phase(pod)
                         if phase is not None and not pod["metadata"].get("deletionTimestamp"):
@@ -628,9 +709,12 @@ class Kubelet:
             return False
 
         restarting: list[dict[str, Any]] = []
+        initialized: list[str] = []
         self.store.modify("pods", namespace, name, terminate)
         for entry in restarting:
             self._schedule_restart(namespace, name, entry["name"])
+        if initialized:  # the next init container, or the regular ones
+            self.later(self.delay, partial(self._start_pod, namespace, name))
 
     def _schedule_restart(self, namespace: str, name: str, container_name: str) -> None:
         """The kubelet's sync after an exit (kuberuntime doBackOff): within the back-off the
@@ -699,7 +783,8 @@ class Kubelet:
 
         def restart(pod: dict[str, Any]) -> bool | None:
             entry = _status_entry(pod, container_name)
-            spec = next((c for c in pod["spec"].get("containers", []) if c["name"] == container_name), None)
+            spec = next((c for c in pod["spec"].get("containers", []) + (pod["spec"].get("initContainers") or [])
+                         if c["name"] == container_name), None)
             if entry is None or spec is None or "running" in entry["state"] or pod["metadata"].get(
                     "deletionTimestamp"):
                 return False
@@ -708,9 +793,12 @@ class Kubelet:
             fresh = running_status(spec, pod["metadata"].get("uid", ""), when,
                                    restart_count=int(entry.get("restartCount", 0)) + 1)
             fresh["lastState"] = {"terminated": last} if last else {}
-            statuses = pod["status"]["containerStatuses"]
+            init = _is_init(pod, container_name)
+            if init:
+                fresh["ready"] = False
+            statuses = pod["status"]["initContainerStatuses" if init else "containerStatuses"]
             statuses[statuses.index(entry)] = fresh
-            notes.extend(self._start_notes(pod, spec, fresh, field_path(container_name)))
+            notes.extend(self._start_notes(pod, spec, fresh, _path(pod, container_name)))
             refresh_conditions(pod, when)
             return None
 
@@ -752,7 +840,8 @@ class Kubelet:
             return
         uid = str(pod["metadata"].get("uid", ""))
         notes: list[Note] = []
-        for field, kind in (("containerStatuses", "containers"), ("ephemeralContainerStatuses", "ephemeralContainers")):
+        for field, kind in (("initContainerStatuses", "initContainers"), ("containerStatuses", "containers"),
+                            ("ephemeralContainerStatuses", "ephemeralContainers")):
             for entry in pod.get("status", {}).get(field, []):
                 if "running" in entry.get("state", {}):
                     notes.append((NORMAL, "Killing", f"Stopping container {entry['name']}",
@@ -884,24 +973,7 @@ def _crash_back_off_note(pod: dict[str, Any], container_name: str) -> Note:
     meta = pod["metadata"]
     return (WARNING, "BackOff", f"Back-off restarting failed container {container_name} in pod "
                                 f"{meta['name']}_{meta['namespace']}({meta.get('uid', '')})",
-            field_path(container_name))
-
-
-def _terminated_status(container: dict[str, Any], exit_code: int, reason: str, started: str, finished: str
-                       ) -> dict[str, Any]:
-    image = str(container.get("image", ""))
-    return {
-        "name": container["name"],
-        "state": {"terminated": {"exitCode": exit_code, "reason": reason, "startedAt": started,
-                                 "finishedAt": finished}},
-        "lastState": {},
-        "ready": False,
-        "restartCount": 0,
-        "image": canonical_image(image),
-        "imageID": image_id(image),
-        "containerID": container_id("", container["name"]),
-        "started": False,
-    }
+            _path(pod, container_name))
 
 
 def restarted_after_exit(pod: dict[str, Any], exit_code: int) -> bool:
@@ -921,7 +993,7 @@ def _terminate_running_containers(pod: dict[str, Any], only: set[str] | None = N
     running one Terminated by the SIGTERM (143, as an app that does not trap it), not ready."""
     when = now_iso()
     changed = False
-    for field in ("containerStatuses", "ephemeralContainerStatuses"):
+    for field in ("initContainerStatuses", "containerStatuses", "ephemeralContainerStatuses"):
         for entry in pod["status"].get(field, []):
             running = entry["state"].get("running")
             if running is None or (only is not None and entry["name"] not in only):
@@ -930,7 +1002,7 @@ def _terminate_running_containers(pod: dict[str, Any], only: set[str] | None = N
                                              "startedAt": running.get("startedAt", when), "finishedAt": when,
                                              "containerID": entry.get("containerID", "")}}
             entry["ready"] = False
-            if field == "containerStatuses":
+            if field != "ephemeralContainerStatuses":
                 entry["started"] = False
             changed = True
     if not changed:
@@ -940,8 +1012,33 @@ def _terminate_running_containers(pod: dict[str, Any], only: set[str] | None = N
 
 
 def _status_entry(pod: dict[str, Any], container_name: str, ephemeral: bool = False) -> dict[str, Any] | None:
-    field = "ephemeralContainerStatuses" if ephemeral else "containerStatuses"
-    return next((e for e in pod["status"].get(field, []) if e["name"] == container_name), None)
+    """The container's status entry: an ephemeral one's, else a regular or init container's."""
+    fields = ("ephemeralContainerStatuses",) if ephemeral else ("containerStatuses", "initContainerStatuses")
+    for field in fields:
+        for entry in pod["status"].get(field, []):
+            if entry["name"] == container_name:
+                return entry
+    return None
+
+
+def _is_init(pod: dict[str, Any], container_name: str) -> bool:
+    return any(c.get("name") == container_name for c in pod["spec"].get("initContainers") or [])
+
+
+def _path(pod: dict[str, Any], container_name: str, ephemeral: bool = False) -> str:
+    """The event field path of a container of `pod` (init containers under spec.initContainers)."""
+    if not ephemeral and _is_init(pod, container_name):
+        return field_path(container_name, kind="initContainers")
+    return field_path(container_name, ephemeral)
+
+
+def _put_entry(statuses: list[dict[str, Any]], entry: dict[str, Any]) -> None:
+    """Replace the entry of the same name in `statuses`, or add it."""
+    for index, old in enumerate(statuses):
+        if old["name"] == entry["name"]:
+            statuses[index] = entry
+            return
+    statuses.append(entry)
 
 
 def _waiting_reason(entry: dict[str, Any]) -> str | None:
