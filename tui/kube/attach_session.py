@@ -33,6 +33,7 @@ from urllib.parse import quote
 
 from websocket import ABNF
 
+from tui.kube.duplex_socket import DuplexSocket
 from tui.kube.errors import ClusterError, describe_exception
 from tui.kube.requests import get_json, open_websocket
 from tui.kube.stream_protocol import (
@@ -62,6 +63,7 @@ CLOSE_WAIT = 1.0  # seconds close() waits for the server's close frame
 PING_INTERVAL = 5.0
 DEAD_AFTER = 30.0
 EXIT_STATUS_WAIT = 5.0  # seconds to wait for the kubelet to record an attached container's exit
+_SEND_CLOSE = object()  # in the outbox: the writer sends the close frame and stops
 
 
 def _container_state(pod: dict[str, Any], name: str) -> dict[str, Any]:
@@ -131,7 +133,8 @@ class AttachSession:
         self._on_status = on_status
         self._size: tuple[int, int] | None = (cols, rows) if cols and rows else None
         self._sending_resizes = False  # set once the socket is open: `resize` then sends at once
-        self._outbox: queue.SimpleQueue[tuple[int, bytes] | None] = queue.SimpleQueue()
+        # What the writer sends: frames, `_SEND_CLOSE` (the close frame, then stop), None (stop).
+        self._outbox: queue.SimpleQueue[tuple[int, bytes] | object | None] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._status = SessionStatus("connecting")
         self._closing = threading.Event()
@@ -182,14 +185,10 @@ class AttachSession:
     def close(self, timeout: float = CLOSE_WAIT) -> None:
         """End the stream (the process itself keeps running for attach). Idempotent."""
         self._closing.set()
-        self._outbox.put(None)
+        # The writer sends the close frame: it alone writes to the socket besides the reader's
+        # pongs, under DuplexSocket's lock (never this thread: a blocked send would freeze the UI).
+        self._outbox.put(_SEND_CLOSE)
         ws = self._ws
-        if ws is not None:
-            sock = ws.sock
-            try:
-                sock.send_close()
-            except Exception:  # noqa: BLE001 - the socket may be gone already
-                pass
         reader = self._reader
         if reader is not None and reader is not threading.current_thread():
             reader.join(timeout)
@@ -238,9 +237,9 @@ class AttachSession:
             return
         self._ws = ws
         self.subprotocol = ws.subprotocol
-        # The reader (pongs, the close frame) and the writer send on the same socket: the client
-        # creates it without send/receive locks.
-        ws.sock.lock = threading.Lock()
+        # The reader (frames, its pongs) and the writer (stdin, resizes, pings, the close frame)
+        # share one TLS connection: DuplexSocket keeps them from using it at the same time.
+        duplex = DuplexSocket(ws.sock)
         if self._closing.is_set():
             self._abort_socket(ws)
             self._set_status(SessionStatus("ended", message="closed"))
@@ -256,11 +255,11 @@ class AttachSession:
                 cols, rows = size
                 self._outbox.put((RESIZE, resize_payload(cols + 1, rows)))
                 self._outbox.put((RESIZE, resize_payload(cols, rows)))
-        self._writer = threading.Thread(target=self._write_loop, args=(ws,), name=f"attach-write {self.title}",
+        self._writer = threading.Thread(target=self._write_loop, args=(ws, duplex), name=f"attach-write {self.title}",
                                         daemon=True)
         self._writer.start()
         self._set_status(SessionStatus("live", message=f"{self.kind} {self.title}"))
-        final = self._read_loop(ws)
+        final = self._read_loop(duplex)
         if self.kind == "attach" and final.state == "ended" and not self._closing.is_set():
             final = self._attach_exit_status(final)
         self._outbox.put(None)
@@ -273,8 +272,7 @@ class AttachSession:
         self._set_status(final)
         self._close_client()
 
-    def _read_loop(self, ws: Any) -> SessionStatus:
-        sock = ws.sock
+    def _read_loop(self, sock: DuplexSocket) -> SessionStatus:
         on_output = self._on_output
         exit_status = None
         status_payload = b""
@@ -282,7 +280,7 @@ class AttachSession:
             while True:
                 # Silence counts from here: time spent handing output to the UI is not silence.
                 self._last_frame = time.monotonic()
-                opcode, message = sock.recv_data_frame(True)
+                opcode, message = sock.recv_data_frame()
                 if opcode == ABNF.OPCODE_CLOSE:
                     break
                 if opcode not in (ABNF.OPCODE_BINARY, ABNF.OPCODE_TEXT):
@@ -344,8 +342,7 @@ class AttachSession:
             api.close()
         return final
 
-    def _write_loop(self, ws: Any) -> None:
-        sock = ws.sock
+    def _write_loop(self, ws: Any, sock: DuplexSocket) -> None:
         self._last_frame = time.monotonic()
         while True:
             idle = False
@@ -367,6 +364,13 @@ class AttachSession:
                 continue
             if item is None:
                 return
+            if item is _SEND_CLOSE:
+                try:
+                    sock.send_close()
+                except Exception:  # noqa: BLE001 - the socket may be gone already
+                    pass
+                return
+            assert isinstance(item, tuple)
             channel, data = item
             try:
                 sock.send_binary(frame(channel, data))

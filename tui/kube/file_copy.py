@@ -57,6 +57,7 @@ from tui.debug.file_copy import (
     write_command,
 )
 from tui.kube.debug_runner import _ask_access
+from tui.kube.duplex_socket import DuplexSocket
 from tui.kube.errors import ClusterError
 from tui.kube.requests import get_json, open_websocket
 from tui.kube.stream_protocol import CLOSE, ERROR, STDERR, STDIN, STDOUT, V5_PROTOCOL, frame, parse_exit_status
@@ -94,9 +95,7 @@ def exec_command(conn: Any, namespace: str, pod: str, container: str, command: S
                                     ("stdin", stdin is not None), ("stdout", True), ("tty", False)]
     try:
         ws = open_websocket(conn, path, query, client=client)
-        sock = ws.sock
-        sock.lock = threading.Lock()
-        sock.settimeout(FRAME_TIMEOUT)
+        sock = DuplexSocket(ws.sock)  # the writer thread sends stdin while this one reads
         writer: threading.Thread | None = None
         failure: list[BaseException] = []
         if stdin is not None:
@@ -119,7 +118,7 @@ def exec_command(conn: Any, namespace: str, pod: str, container: str, command: S
         status = b""
         while True:
             try:
-                opcode, message = sock.recv_data_frame(True)
+                opcode, message = sock.recv_data_frame(timeout=FRAME_TIMEOUT)
             except WebSocketConnectionClosedException:
                 if status:
                     break  # the exit status came first: a socket dropped without a close frame ends it too
@@ -137,10 +136,7 @@ def exec_command(conn: Any, namespace: str, pod: str, container: str, command: S
                 stderr += data[1:]
             elif data[0] == ERROR:
                 status += data[1:]
-        try:
-            sock.close()
-        except Exception:  # noqa: BLE001 - closing is best effort
-            pass
+        sock.close()
         if writer is not None:
             writer.join(FRAME_TIMEOUT)
         if not status:
