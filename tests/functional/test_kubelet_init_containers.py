@@ -175,3 +175,52 @@ def test_a_failing_init_container_fails_a_never_pod(demo_cluster: DemoCluster) -
     entry = pod["status"]["initContainerStatuses"][0]
     assert (entry["state"]["terminated"]["exitCode"], entry["restartCount"]) == (2, 0)
     assert pod["status"]["containerStatuses"][0]["state"] == {"waiting": {"reason": "PodInitializing"}}
+
+
+def test_a_sidecar_init_container_starts_and_keeps_running_beside_the_app(demo_cluster: DemoCluster) -> None:
+    demo_cluster.faults.add_pod({
+        "apiVersion": "v1", "kind": "Pod", "metadata": {"name": "with-sidecar", "namespace": "default"},
+        "spec": {"initContainers": [
+                     {"name": "proxy", "image": "busybox", "restartPolicy": "Always",
+                      "command": ["sh", "-c", "echo proxy-up; sleep 3600"]},
+                     {"name": "setup", "image": "busybox", "command": ["sh", "-c", "echo setup-done"]}],
+                 "containers": [{"name": "app", "image": "busybox", "command": ["sh", "-c", "sleep 3600"]}]},
+    })
+    pod = wait_for(lambda: (p := pod_json(demo_cluster, "default", "with-sidecar"))
+                   and pod_status_reason(p) == "Running" and p, timeout=WAIT, what="with-sidecar running")
+    proxy, setup = pod["status"]["initContainerStatuses"]
+    assert "running" in proxy["state"]  # the sidecar runs on
+    assert setup["state"]["terminated"]["reason"] == "Completed"
+    api = core_v1(demo_cluster)
+    assert api.read_namespaced_pod_log("with-sidecar", "default", container="setup") == "setup-done\n"
+
+
+def test_an_init_containers_missing_image_backs_off_and_the_pod_waits(demo_cluster: DemoCluster) -> None:
+    demo_cluster.faults.add_pod({
+        "apiVersion": "v1", "kind": "Pod", "metadata": {"name": "no-image", "namespace": "default"},
+        "spec": {"initContainers": [{"name": "fetch", "image": "registry.example/doesnotexist:1"}],
+                 "containers": [{"name": "app", "image": "busybox", "command": ["sh", "-c", "sleep 3600"]}]},
+    })
+    pod = wait_for(lambda: (p := pod_json(demo_cluster, "default", "no-image"))
+                   and pod_status_reason(p) == "Init:ImagePullBackOff" and p, timeout=WAIT, what="the back-off")
+    assert pod["status"]["phase"] == "Pending"
+    events = core_v1(demo_cluster).list_namespaced_event(
+        "default", field_selector="involvedObject.name=no-image").items
+    assert {(e.reason, e.involved_object.field_path) for e in events} >= {
+        ("Failed", "spec.initContainers{fetch}"), ("BackOff", "spec.initContainers{fetch}")}
+
+
+def test_deleting_a_pod_stops_its_running_init_container(demo_cluster: DemoCluster) -> None:
+    demo_cluster.faults.add_pod({
+        "apiVersion": "v1", "kind": "Pod", "metadata": {"name": "slow-init", "namespace": "default"},
+        "spec": {"initContainers": [{"name": "wait", "image": "busybox", "command": ["sh", "-c", "sleep 3600"]}],
+                 "containers": [{"name": "app", "image": "busybox", "command": ["sh", "-c", "sleep 3600"]}]},
+    })
+    wait_for(lambda: "running" in _init_status(demo_cluster, "slow-init", "wait").get("state", {}), timeout=WAIT,
+             what="the init container running")
+    core_v1(demo_cluster).delete_namespaced_pod("slow-init", "default")
+    wait_for(lambda: pod_json(demo_cluster, "default", "slow-init") is None, timeout=WAIT, what="the pod gone")
+    events = core_v1(demo_cluster).list_namespaced_event(
+        "default", field_selector="involvedObject.name=slow-init").items
+    assert [(e.reason, e.involved_object.field_path) for e in events if e.reason == "Killing"] == [
+        ("Killing", "spec.initContainers{wait}")]

@@ -10,6 +10,10 @@ MODIFIED watch event, as with a real kubelet's status updates.
   `clock.advance` (`faults.advance_clock`): the crash-loop back-off (client-go's flowcontrol
   Backoff: 10 s doubling to 5 min, forgotten after 10 min without a restart; the message
   "back-off 10s restarting failed container=..." names the delay used) and grace periods.
+- Init containers run one after the other, each to completion (its output is its log), before the
+  regular containers, which wait PodInitializing meanwhile (Init:i/n, then PodInitializing); a
+  sidecar (restartPolicy Always) only has to start. A failing one is restarted with the crash-loop
+  back-off (Init:Error, Init:CrashLoopBackOff), or fails a restartPolicy Never pod.
 - Phases: a restartPolicy Never/OnFailure pod whose containers all ended (and will not restart) is
   Succeeded (every exit 0) or Failed; an Always pod stays Running.
 - Graceful deletion (`delete_pod`, or the API route's `pod_deleting`): Killing events, containers
@@ -537,13 +541,18 @@ class Kubelet:
             notes.extend(self._start_notes(pod, container, fresh, field_path(container["name"], kind="initContainers")))
             if "running" in fresh["state"]:
                 started.append(container["name"])
+                if container.get("restartPolicy") == "Always":
+                    sidecars.append(container["name"])
             elif _waiting_reason(fresh) == "ErrImagePull":
                 pull_failures.append(container["name"])
             _put_entry(statuses, fresh)
             refresh_conditions(pod, when)
             return None
 
+        sidecars: list[str] = []
         self._apply_start(namespace, name, start, started, pull_failures, False, notes)
+        if sidecars:  # a sidecar (restartable init container) keeps running: the next one starts now
+            self.later(self.delay, partial(self._start_pod, namespace, name))
 
     def _apply_start(self, namespace: str, name: str, change: Callable[[dict[str, Any]], bool | None],
                      started: list[str], failed_pulls: list[str], ephemeral: bool, notes: list[Note]) -> None:
