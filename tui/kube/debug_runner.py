@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
@@ -32,10 +32,11 @@ from tui.debug.node import NODE_DEBUG_LABEL
 from tui.debug.planned_request import JSON, PlannedRequest, pod_path
 from tui.debug.planner import DebugPlan, plan
 from tui.debug.policy_audit import AuditRow, audit_row, audit_variants
-from tui.debug.preflight import AccessQuestion, DryRunVerdict, PreflightFacts, access_questions, api_flavor
+from tui.debug.preflight import DryRunVerdict, PreflightFacts, access_questions, api_flavor
 from tui.debug.request import DebugRequest, Mode
 from tui.kube import change_audit
 from tui.kube.errors import ClusterError
+from tui.kube.preflight_reads import ask_access, message_of, namespace_labels, server_version
 from tui.kube.requests import WATCH_GRACE, Answer, get_json, open_response, send, send_planned, watch_timeout
 from tui.pods.facts import operating_system_of
 from tui.pods.status import format_age, pod_status_reason
@@ -71,12 +72,6 @@ IMAGE_PULL_REASONS = frozenset({"ErrImagePull", "ImagePullBackOff", "ErrImageNev
 # --------------------------------------------------------------------------- HTTP
 
 
-def _message(body: Any) -> str:
-    if isinstance(body, dict):
-        return " ".join(str(body.get("message") or body.get("reason") or "").split())
-    return " ".join(str(body or "").split())[:500]
-
-
 # --------------------------------------------------------------------------- reading
 
 
@@ -85,53 +80,11 @@ def fetch_pod(conn: ClusterConnection, namespace: str, name: str) -> dict[str, A
     return dict(get_json(conn, pod_path(namespace, name)))
 
 
-def _server_version(conn: ClusterConnection) -> tuple[dict[str, Any] | None, str]:
-    try:
-        return conn.check(), ""
-    except ClusterError as exc:
-        return None, exc.message
-
-
 def plan_for_cluster(conn: ClusterConnection, request: DebugRequest, pod: dict[str, Any],
                      version: dict[str, Any] | None = None, **options: Any) -> DebugPlan:
     """`plan()` with the API flavour the server speaks (legacy for 1.16-1.21)."""
     flavor = api_flavor(version)
     return plan(request, pod, api="legacy" if flavor == "legacy" else "current", **options)
-
-
-def _access(conn: ClusterConnection, namespace: str, verb: str, resource: str, subresource: str) -> bool | None:
-    body = {
-        "apiVersion": "authorization.k8s.io/v1",
-        "kind": "SelfSubjectAccessReview",
-        "spec": {"resourceAttributes": {"namespace": namespace, "verb": verb, "resource": resource,
-                                        "subresource": subresource, "group": ""}},
-    }
-    answer = send(conn, "POST", "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", body=body,
-                  content_type=JSON)
-    if not answer.ok:
-        raise answer.error()
-    return bool(((answer.body or {}).get("status") or {}).get("allowed"))
-
-
-def _ask_access(conn: ClusterConnection, questions: Iterable[AccessQuestion],
-                namespace_of: Callable[[AccessQuestion], str]) -> tuple[dict[AccessQuestion, bool | None], str]:
-    """Each question's SelfSubjectAccessReview answer; ({}, the error) when one cannot be asked."""
-    access: dict[AccessQuestion, bool | None] = {}
-    for question in questions:
-        try:
-            access[question] = _access(conn, namespace_of(question), question.verb, question.resource,
-                                       question.subresource)
-        except ClusterError as exc:
-            return {}, exc.message
-    return access, ""
-
-
-def _namespace_labels(conn: ClusterConnection, namespace: str) -> tuple[dict[str, str] | None, str]:
-    try:
-        obj = get_json(conn, f"/api/v1/namespaces/{quote(namespace, safe='')}")
-    except ClusterError as exc:
-        return None, exc.message
-    return dict((obj.get("metadata") or {}).get("labels") or {}), ""
 
 
 def _node_os(conn: ClusterConnection, pod: dict[str, Any]) -> str | None:
@@ -168,8 +121,8 @@ def dry_run(conn: ClusterConnection, debug_plan: DebugPlan) -> DryRunVerdict:
             return DryRunVerdict(False, exc.message, ran=False)
         if not answer.ok:
             if _feature_disabled(request, answer):
-                return DryRunVerdict(False, f"{DISABLED_MESSAGE} ({_message(answer.body)})", answer.status)
-            return DryRunVerdict(False, _message(answer.body), answer.status, hint=answer.error().hint)
+                return DryRunVerdict(False, f"{DISABLED_MESSAGE} ({message_of(answer.body)})", answer.status)
+            return DryRunVerdict(False, message_of(answer.body), answer.status, hint=answer.error().hint)
         if debug_plan.api == "current" and is_legacy_response(answer.body):
             return DryRunVerdict(False, "the server answered the legacy EphemeralContainers kind "
                                  "(Kubernetes 1.16-1.21): the exact request was not applied", ran=False)
@@ -182,14 +135,14 @@ def gather_facts(conn: ClusterConnection, request: DebugRequest, *, attach: bool
     """Everything the pre-flight checks need. Only reading the pod may raise (ClusterError)."""
     pod = pod if pod is not None else fetch_pod(conn, request.namespace, request.pod)
     facts = PreflightFacts(request=request, pod=pod)
-    facts.version, facts.version_error = _server_version(conn)
+    facts.version, facts.version_error = server_version(conn)
     try:
         facts.plan = plan_for_cluster(conn, request, pod, facts.version, **plan_options)
     except PlanError as exc:
         facts.plan_error = str(exc)
-    facts.access, facts.access_error = _ask_access(conn, access_questions(request, attach=attach),
+    facts.access, facts.access_error = ask_access(conn, access_questions(request, attach=attach),
                                                    lambda _question: request.namespace)
-    facts.namespace_labels, facts.namespace_error = _namespace_labels(conn, request.namespace)
+    facts.namespace_labels, facts.namespace_error = namespace_labels(conn, request.namespace)
     facts.node_os = _node_os(conn, pod)
     if facts.plan is not None and request.mode is Mode.COPY:
         answer = send(conn, "GET", pod_path(request.namespace, facts.plan.pod_name))
@@ -334,7 +287,7 @@ def _outcome(pod: dict[str, Any], container: str) -> tuple[ContainerOutcome | No
                                 term.get("exitCode"), pod), None
     phase = (pod.get("status") or {}).get("phase")
     if phase in ("Failed", "Succeeded") and not (pod.get("spec") or {}).get("ephemeralContainers"):
-        return ContainerOutcome("pod-failed", str(phase), _message((pod.get("status") or {}).get("message")),
+        return ContainerOutcome("pod-failed", str(phase), message_of((pod.get("status") or {}).get("message")),
                                 pod=pod), None
     waiting = state.get("waiting")
     if waiting:

@@ -56,9 +56,9 @@ from tui.debug.file_copy import (
     read_command,
     write_command,
 )
-from tui.kube.debug_runner import _ask_access
 from tui.kube.duplex_socket import DuplexSocket
 from tui.kube.errors import ClusterError
+from tui.kube.preflight_reads import ask_access
 from tui.kube.requests import get_json, open_websocket
 from tui.kube.stream_protocol import CLOSE, ERROR, STDERR, STDIN, STDOUT, V5_PROTOCOL, frame, parse_exit_status
 from tui.paths import ensure_private_dir, open_private_file
@@ -323,7 +323,7 @@ def plan_copy_in(conn: Any, namespace: str, pod: str, target: str, local: str | 
     if not source.is_file():
         raise CopyPlanError(f"{local}: not a regular file (only files can be copied in)")
     remote = parse_remote_path(remote)
-    access, _error = _ask_access(conn, [EXEC_ACCESS], lambda _question: namespace)
+    access, _error = ask_access(conn, [EXEC_ACCESS], lambda _question: namespace)
     if access.get(EXEC_ACCESS) is False:  # unknown (the review could not be asked): the exec will say
         raise CopyPlanError(f"forbidden: you may not create pods/exec in namespace {namespace} (RBAC, "
                             "SelfSubjectAccessReview): the copy runs by exec in the debugger; nothing was "

@@ -25,8 +25,8 @@ from tui.debug.node import NodeDebugPlan, NodeDebugRequest, plan_node
 from tui.debug.node_preflight import NodePreflightFacts, node_access_questions
 from tui.debug.preflight import DryRunVerdict
 from tui.kube import change_audit
-from tui.kube.debug_runner import _ask_access, _message, _namespace_labels, _server_version
 from tui.kube.errors import ClusterError
+from tui.kube.preflight_reads import ask_access, message_of, namespace_labels, server_version
 from tui.kube.requests import get_json, send_planned
 from tui.pods.security import namespace_policy
 
@@ -75,7 +75,7 @@ def node_dry_run(conn: ClusterConnection, plan: NodeDebugPlan) -> DryRunVerdict:
         except ClusterError as exc:
             return DryRunVerdict(False, exc.message, ran=False)
         if not answer.ok:
-            return DryRunVerdict(False, _message(answer.body), answer.status, hint=answer.error().hint)
+            return DryRunVerdict(False, message_of(answer.body), answer.status, hint=answer.error().hint)
     return DryRunVerdict(True)
 
 
@@ -89,15 +89,15 @@ def gather_node_facts(conn: ClusterConnection, request: NodeDebugRequest, *, att
         if exc.status is None:
             raise
         facts.node_error, facts.node_status = exc.message, exc.status
-    facts.version, _ = _server_version(conn)
+    facts.version, _ = server_version(conn)
     try:
         facts.plan = plan_node(request, facts.node, rng=rng)
     except PlanError as exc:
         facts.plan_error = str(exc)
-    facts.access, facts.access_error = _ask_access(
+    facts.access, facts.access_error = ask_access(
         conn, node_access_questions(attach=attach),
         lambda question: "" if question.resource == "nodes" else request.namespace)
-    facts.namespace_labels, facts.namespace_error = _namespace_labels(conn, request.namespace)
+    facts.namespace_labels, facts.namespace_error = namespace_labels(conn, request.namespace)
     if facts.namespace_labels is not None and namespace_policy(facts.namespace_labels).level != "privileged":
         facts.namespaces = _namespaces(conn)  # to suggest one that admits the pod
     if with_dry_run and facts.plan is not None:
