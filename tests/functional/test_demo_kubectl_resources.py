@@ -23,13 +23,13 @@ DEPLOYMENT = """\
 apiVersion: apps/v1
 kind: Deployment
 metadata:
-  name: web
-  labels: {app: web}
+  name: shop
+  labels: {app: shop}
 spec:
   replicas: 2
-  selector: {matchLabels: {app: web}}
+  selector: {matchLabels: {app: shop}}
   template:
-    metadata: {labels: {app: web}}
+    metadata: {labels: {app: shop}}
     spec:
       containers:
       - name: app
@@ -72,32 +72,32 @@ def rows(text: str) -> tuple[list[str], dict[str, list[str]]]:
 
 
 def test_get_deployments_replicasets_services_configmaps_secrets(demo_cluster: DemoCluster, kubectl: str) -> None:
-    assert ok(kubectl, demo_cluster, "apply", "-f", "-", stdin=DEPLOYMENT).strip() == "deployment.apps/web created"
-    replica_set = DEPLOYMENT.replace("Deployment", "ReplicaSet").replace("name: web\n", "name: web-rs\n", 1)
+    assert ok(kubectl, demo_cluster, "apply", "-f", "-", stdin=DEPLOYMENT).strip() == "deployment.apps/shop created"
+    replica_set = DEPLOYMENT.replace("Deployment", "ReplicaSet").replace("name: shop\n", "name: shop-rs\n", 1)
     ok(kubectl, demo_cluster, "apply", "-f", "-", stdin=replica_set)
-    ok(kubectl, demo_cluster, "create", "service", "clusterip", "web", "--tcp=80:8080")
+    ok(kubectl, demo_cluster, "create", "service", "clusterip", "shop", "--tcp=80:8080")
     ok(kubectl, demo_cluster, "create", "configmap", "settings", "--from-literal=mode=demo")
     ok(kubectl, demo_cluster, "create", "secret", "generic", "token", "--from-literal=key=s3cret")
 
     header, by_name = rows(ok(kubectl, demo_cluster, "get", "deploy"))
     assert header == ["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"]
-    assert by_name["web"][1].endswith("/2")
-    header, by_name = rows(ok(kubectl, demo_cluster, "get", "deployments.apps", "web", "-o", "wide"))
-    assert header[5:] == ["CONTAINERS", "IMAGES", "SELECTOR"] and by_name["web"][5:] == ["app", "nginx:1.27",
-                                                                                         "app=web"]
-    header, by_name = rows(ok(kubectl, demo_cluster, "get", "rs", "web-rs"))
-    assert header == ["NAME", "DESIRED", "CURRENT", "READY", "AGE"] and by_name["web-rs"][1] == "2"
-    header, by_name = rows(ok(kubectl, demo_cluster, "get", "svc", "web"))
+    assert by_name["shop"][1].endswith("/2")
+    header, by_name = rows(ok(kubectl, demo_cluster, "get", "deployments.apps", "shop", "-o", "wide"))
+    assert header[5:] == ["CONTAINERS", "IMAGES", "SELECTOR"] and by_name["shop"][5:] == ["app", "nginx:1.27",
+                                                                                         "app=shop"]
+    header, by_name = rows(ok(kubectl, demo_cluster, "get", "rs", "shop-rs"))
+    assert header == ["NAME", "DESIRED", "CURRENT", "READY", "AGE"] and by_name["shop-rs"][1] == "2"
+    header, by_name = rows(ok(kubectl, demo_cluster, "get", "svc", "shop"))
     assert header == ["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"]
-    assert by_name["web"][1] == "ClusterIP" and by_name["web"][2].startswith("10.96.")
-    assert by_name["web"][3:5] == ["<none>", "80/TCP"]
+    assert by_name["shop"][1] == "ClusterIP" and by_name["shop"][2].startswith("10.96.")
+    assert by_name["shop"][3:5] == ["<none>", "80/TCP"]
     header, by_name = rows(ok(kubectl, demo_cluster, "get", "cm", "settings"))
     assert header == ["NAME", "DATA", "AGE"] and by_name["settings"][1] == "1"
     header, by_name = rows(ok(kubectl, demo_cluster, "get", "secrets", "token"))
     assert header == ["NAME", "TYPE", "DATA", "AGE"] and by_name["token"][1:3] == ["Opaque", "1"]
     data = ok(kubectl, demo_cluster, "get", "secret", "token", "-o", "jsonpath={.data.key}")
     assert base64.b64decode(data) == b"s3cret"
-    assert ok(kubectl, demo_cluster, "get", "service", "web", "-o", "jsonpath={.spec.ports[0].targetPort}") == "8080"
+    assert ok(kubectl, demo_cluster, "get", "service", "shop", "-o", "jsonpath={.spec.ports[0].targetPort}") == "8080"
 
 
 def test_create_and_delete_a_namespace(demo_cluster: DemoCluster, kubectl: str) -> None:
@@ -126,30 +126,30 @@ def test_apply_without_flags_validates_with_the_servers_schema(demo_cluster: Dem
 
 def test_server_side_apply(demo_cluster: DemoCluster, kubectl: str) -> None:
     out = ok(kubectl, demo_cluster, "apply", "--server-side", "-f", "-", stdin=DEPLOYMENT)
-    assert out.strip() == "deployment.apps/web serverside-applied"
-    live = json.loads(ok(kubectl, demo_cluster, "get", "deploy", "web", "-o", "json", "--show-managed-fields"))
+    assert out.strip() == "deployment.apps/shop serverside-applied"
+    live = json.loads(ok(kubectl, demo_cluster, "get", "deploy", "shop", "-o", "json", "--show-managed-fields"))
     entries = {(e["manager"], e["operation"]) for e in live["metadata"]["managedFields"]}
     assert ("kubectl", "Apply") in entries
-    ok(kubectl, demo_cluster, "patch", "deployment", "web", "--field-manager=ops", "-p", '{"spec":{"replicas":4}}')
+    ok(kubectl, demo_cluster, "patch", "deployment", "shop", "--field-manager=ops", "-p", '{"spec":{"replicas":4}}')
     conflict = run(kubectl, demo_cluster, "apply", "--server-side", "-f", "-", stdin=DEPLOYMENT)
     assert conflict.returncode == 1
     assert 'Apply failed with 1 conflict: conflict with "ops" using apps/v1: .spec.replicas' in conflict.stderr
     ok(kubectl, demo_cluster, "apply", "--server-side", "--force-conflicts", "-f", "-", stdin=DEPLOYMENT)
-    assert ok(kubectl, demo_cluster, "get", "deploy", "web", "-o", "jsonpath={.spec.replicas}") == "2"
+    assert ok(kubectl, demo_cluster, "get", "deploy", "shop", "-o", "jsonpath={.spec.replicas}") == "2"
     relabelled = DEPLOYMENT.replace("image: nginx:1.27", "image: nginx:1.28")
     ok(kubectl, demo_cluster, "apply", "--server-side", "-f", "-", stdin=relabelled)
-    image = ok(kubectl, demo_cluster, "get", "deploy", "web", "-o", "jsonpath={.spec.template.spec.containers[0].image}")
+    image = ok(kubectl, demo_cluster, "get", "deploy", "shop", "-o", "jsonpath={.spec.template.spec.containers[0].image}")
     assert image == "nginx:1.28"
 
 
 def test_server_side_apply_takes_over_from_client_side_apply(demo_cluster: DemoCluster, kubectl: str) -> None:
     """kubectl's upgrade of a client-side applied object (it rewrites managedFields): the label the
     new configuration leaves out goes, as on a real cluster."""
-    ok(kubectl, demo_cluster, "apply", "-f", "-", stdin=DEPLOYMENT.replace("labels: {app: web}",
-                                                                            "labels: {app: web, extra: e}", 1))
+    ok(kubectl, demo_cluster, "apply", "-f", "-", stdin=DEPLOYMENT.replace("labels: {app: shop}",
+                                                                            "labels: {app: shop, extra: e}", 1))
     ok(kubectl, demo_cluster, "apply", "--server-side", "-f", "-", stdin=DEPLOYMENT)
-    assert ok(kubectl, demo_cluster, "get", "deploy", "web", "-o", "jsonpath={.metadata.labels}") == '{"app":"web"}'
-    live = json.loads(ok(kubectl, demo_cluster, "get", "deploy", "web", "-o", "json", "--show-managed-fields"))
+    assert ok(kubectl, demo_cluster, "get", "deploy", "shop", "-o", "jsonpath={.metadata.labels}") == '{"app":"shop"}'
+    live = json.loads(ok(kubectl, demo_cluster, "get", "deploy", "shop", "-o", "json", "--show-managed-fields"))
     assert "kubectl-client-side-apply" not in {e["manager"] for e in live["metadata"]["managedFields"]}
 
 
@@ -226,15 +226,15 @@ def test_events_from_the_store(demo_cluster: DemoCluster, kubectl: str) -> None:
 
 def test_patch_a_deployments_template(demo_cluster: DemoCluster, kubectl: str) -> None:
     ok(kubectl, demo_cluster, "apply", "-f", "-", stdin=DEPLOYMENT)
-    out = ok(kubectl, demo_cluster, "patch", "deployment", "web", "-p",
+    out = ok(kubectl, demo_cluster, "patch", "deployment", "shop", "-p",
              '{"spec":{"template":{"spec":{"shareProcessNamespace":true}}}}')
-    assert out.strip() == "deployment.apps/web patched"
-    got = ok(kubectl, demo_cluster, "get", "deployment", "web", "-o",
+    assert out.strip() == "deployment.apps/shop patched"
+    got = ok(kubectl, demo_cluster, "get", "deployment", "shop", "-o",
              "jsonpath={.metadata.generation} {.spec.template.spec.shareProcessNamespace} "
              "{.spec.template.spec.containers[0].name}")
     assert got == "2 true app"
-    ok(kubectl, demo_cluster, "patch", "deployment", "web", "-p",
+    ok(kubectl, demo_cluster, "patch", "deployment", "shop", "-p",
        '{"spec":{"template":{"spec":{"shareProcessNamespace":true}}}}')  # the same again: no new generation
-    assert ok(kubectl, demo_cluster, "get", "deployment", "web", "-o", "jsonpath={.metadata.generation}") == "2"
-    ok(kubectl, demo_cluster, "scale", "deployment", "web", "--replicas=3")
-    assert ok(kubectl, demo_cluster, "get", "deploy", "web", "-o", "jsonpath={.spec.replicas}") == "3"
+    assert ok(kubectl, demo_cluster, "get", "deployment", "shop", "-o", "jsonpath={.metadata.generation}") == "2"
+    ok(kubectl, demo_cluster, "scale", "deployment", "shop", "--replicas=3")
+    assert ok(kubectl, demo_cluster, "get", "deploy", "shop", "-o", "jsonpath={.spec.replicas}") == "3"

@@ -14,7 +14,7 @@ from tui.demo.cluster import DemoCluster
 DEPLOYMENTS = "/apis/apps/v1/namespaces/default/deployments"
 
 
-def deployment(name: str = "web", labels: dict[str, str] | None = None) -> dict[str, Any]:
+def deployment(name: str = "shop", labels: dict[str, str] | None = None) -> dict[str, Any]:
     labels = labels or {"app": name}
     return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name},
             "spec": {"selector": {"matchLabels": {"app": name}},
@@ -42,7 +42,7 @@ def test_deployment_crud_and_the_api_servers_answers(demo_cluster: DemoCluster) 
     assert status == 201 and created["metadata"]["generation"] == 1 and created["spec"]["replicas"] == 1
     assert created["spec"]["strategy"]["rollingUpdate"] == {"maxUnavailable": "25%", "maxSurge": "25%"}
     status, body = raw.json("POST", DEPLOYMENTS, deployment())
-    assert (status, body["reason"], body["message"]) == (409, "AlreadyExists", 'deployments.apps "web" already exists')
+    assert (status, body["reason"], body["message"]) == (409, "AlreadyExists", 'deployments.apps "shop" already exists')
     status, body = raw.json("POST", DEPLOYMENTS, deployment("bad", {"app": "other"}))
     assert status == 422 and body["details"]["group"] == "apps"
     assert "`selector` does not match template `labels`" in body["message"]
@@ -52,23 +52,23 @@ def test_deployment_crud_and_the_api_servers_answers(demo_cluster: DemoCluster) 
     assert status == 400 and body["message"].endswith('strict decoding error: unknown field "spec.replicaz"')
     status, body = raw.json("GET", DEPLOYMENTS + "/nope")
     assert (status, body["message"]) == (404, 'deployments.apps "nope" not found')
-    assert raw.request("GET", "/apis/apps/v1/deployments/web").status == 404
+    assert raw.request("GET", "/apis/apps/v1/deployments/shop").status == 404
     assert raw.request("POST", "/apis/apps/v1/deployments", deployment("x")).status == 405
 
-    status, current = raw.json("GET", DEPLOYMENTS + "/web")
+    status, current = raw.json("GET", DEPLOYMENTS + "/shop")
     current["metadata"].pop("resourceVersion")  # unconditional: the Deployment controller may write in between
     current["status"] = {"replicas": 1, "readyReplicas": 1}
     current["spec"]["replicas"] = 5
-    status, updated = raw.json("PUT", DEPLOYMENTS + "/web/status", current)
+    status, updated = raw.json("PUT", DEPLOYMENTS + "/shop/status", current)
     assert status == 200 and updated["status"]["readyReplicas"] == 1 and updated["spec"]["replicas"] == 1
-    status, scale = raw.json("PATCH", DEPLOYMENTS + "/web/scale", {"spec": {"replicas": 3}},
+    status, scale = raw.json("PATCH", DEPLOYMENTS + "/shop/scale", {"spec": {"replicas": 3}},
                              content_type="application/merge-patch+json")
     assert status == 200 and scale["kind"] == "Scale" and scale["spec"]["replicas"] == 3
-    assert scale["status"]["selector"] == "app=web"
-    status, after = raw.json("GET", DEPLOYMENTS + "/web")
+    assert scale["status"]["selector"] == "app=shop"
+    status, after = raw.json("GET", DEPLOYMENTS + "/shop")
     assert after["spec"]["replicas"] == 3 and after["metadata"]["generation"] == 2
     stale = {**after, "metadata": {**after["metadata"], "resourceVersion": "1"}}
-    status, body = raw.json("PUT", DEPLOYMENTS + "/web", stale)
+    status, body = raw.json("PUT", DEPLOYMENTS + "/shop", stale)
     assert status == 409 and body["reason"] == "Conflict"
 
 

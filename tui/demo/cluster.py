@@ -167,11 +167,12 @@ class DemoCluster:
         runtime = ContainerRuntime(on_exit=self._on_exit)
         kubelet = Kubelet(store, runtime, self.kubelet_delay)
         self.state = ServerState(store=store, kubelet=kubelet, runtime=runtime, token=self.token)
+        root_ca = self.ca_pem.decode() if self.ca_pem is not None else ""
         if self.seed:
-            scenario.seed(store, self.extra_pods)
+            scenario.seed(store, self.extra_pods, root_ca=root_ca)
             start_seeded_containers(store, runtime)
         kubelet.start_background()
-        controllers = ControllerManager(store, kubelet)
+        controllers = ControllerManager(store, kubelet, root_ca=root_ca)
         controllers.start()
         await self._listen()
         self._started.set()

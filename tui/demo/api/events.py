@@ -3,7 +3,8 @@
 The kubelet and the controllers use client-go's legacy recorder: `source.component`, `count`,
 `firstTimestamp`/`lastTimestamp`, `reportingComponent`, no `eventTime`; a repeat of the same event
 (same object, field path, type, reason, message and source) is aggregated as the EventCorrelator
-does: `count` + 1 and a new `lastTimestamp` on the stored event. The scheduler uses the
+does: `count` + 1 and a new `lastTimestamp` on the stored event (also on one stored before the
+recorder's first event: the scenario's). The scheduler uses the
 events.k8s.io/v1 recorder: `eventTime` (microseconds), `action`, `reportingComponent`/`Instance`,
 an empty `source`, no count and no first/last timestamps. The API routes serve them from the store
 (`/api/v1/.../events` and events.k8s.io/v1).
@@ -77,7 +78,23 @@ class EventRecorder:
     def __init__(self, store: Store) -> None:
         self.store = store
         self._aggregated: dict[tuple[str, ...], tuple[str, str]] = {}
+        self._indexed = False
         self._last_nanos = 0
+
+    def _index_stored(self) -> None:
+        """Once, before the first record: the legacy events already stored (the scenario's) are
+        counted on as if this recorder had written them."""
+        self._indexed = True
+        for event in self.store.values("events"):
+            source = event.get("source") or {}
+            if not event.get("firstTimestamp") or not source.get("component"):
+                continue
+            ref = event.get("involvedObject") or {}
+            key = (str(source["component"]), str(source.get("host", "")), str(ref.get("kind", "")),
+                   str(ref.get("namespace", "")), str(ref.get("name", "")), str(ref.get("uid", "")),
+                   str(ref.get("apiVersion", "")), str(ref.get("fieldPath", "")), str(event.get("type", "")),
+                   str(event.get("reason", "")), str(event.get("message", "")))
+            self._aggregated.setdefault(key, (event["metadata"]["namespace"], event["metadata"]["name"]))
 
     def _name(self, involved_name: str) -> str:
         # client-go: fmt.Sprintf("%v.%x", ref.Name, t.UnixNano()); kept unique here
@@ -88,6 +105,8 @@ class EventRecorder:
     def record(self, obj: dict[str, Any], type_: str, reason: str, message: str, source: Source,
                field_path: str = "") -> dict[str, Any]:
         """Record (or count once more) an event of the legacy recorder; returns the stored event."""
+        if not self._indexed:
+            self._index_stored()
         ref = involved_object(obj, field_path)
         key = (source.component, source.host, ref["kind"], ref.get("namespace", ""), ref["name"],
                ref["uid"], ref["apiVersion"], field_path, type_, reason, message)

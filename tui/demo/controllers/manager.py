@@ -13,7 +13,10 @@ A ReplicaSet sync whose pod create was refused is retried as the work queue's Ad
 (workqueue.DefaultControllerRateLimiter's per-item exponential part): 5 ms, doubling per failure up
 to 1000 s, on the kubelet's simulated clock (`faults.advance_clock` moves it); a successful sync
 forgets the failures (Forget). What the failed sync wrote itself (its status) does not queue it
-again at once: no hot loop while the cause stays."""
+again at once: no hot loop while the cause stays.
+
+The root CA publisher (`tui.demo.controllers.root_ca`) runs here too: given the cluster CA
+(`root_ca`), every namespace keeps its `kube-root-ca.crt` ConfigMap."""
 
 from __future__ import annotations
 
@@ -24,6 +27,7 @@ from tui.demo.api.store import Store, WatchEvent
 from tui.demo.controllers.common import Context, controller_ref
 from tui.demo.controllers.deployment import DeploymentSync
 from tui.demo.controllers.replicaset import sync_replica_set
+from tui.demo.controllers.root_ca import RootCAPublisher
 from tui.demo.node.clock import Timer
 from tui.demo.node.kubelet import Kubelet
 
@@ -34,8 +38,10 @@ RETRY_MAX = 1000.0  # ... up to 1000 s
 
 
 class ControllerManager:
-    def __init__(self, store: Store, kubelet: Kubelet, rng: random.Random | None = None) -> None:
+    def __init__(self, store: Store, kubelet: Kubelet, rng: random.Random | None = None,
+                 root_ca: str | None = None) -> None:
         self.ctx = Context(store, kubelet, kubelet.events)
+        self.root_ca = RootCAPublisher(store, root_ca) if root_ca is not None else None
         self.rng = rng or random.Random(20250603)
         self._queue: dict[QueueKey, None] = {}
         self._scheduled = False
@@ -52,6 +58,8 @@ class ControllerManager:
             return
         self._running = True
         self.store.listeners.append(self._on_change)
+        if self.root_ca is not None:
+            self.root_ca.sync_all()
         self.resync()
 
     def stop(self) -> None:
@@ -73,6 +81,8 @@ class ControllerManager:
 
     # ---- events -----------------------------------------------------------------------------
     def _on_change(self, event: WatchEvent) -> None:
+        if self.root_ca is not None and self._running:
+            self.root_ca.on_change(event)
         resource = event.resource
         if resource not in ("pods", "replicasets", "deployments"):
             return
