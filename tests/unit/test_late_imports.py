@@ -25,6 +25,11 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("tui.kube.errors", "kubernetes.client.exceptions"): "kept cheap to import (its own comment)",
     ("tui.kube.errors", "kubernetes.config.config_exception"): "kept cheap to import (its own comment)",
     ("tui.cli", "tui.terminal_exit"): "asyncio (a third of `ephemera --version`'s imports), only after a Ctrl+C",
+    # issue 15: the first screen (the pod list) does not wait for the views opened by a key
+    ("tui.screens.browser_screen", "tui.screens.logs_screen"): "the logs view, only on l / p (start-up)",
+    ("tui.screens.browser_screen", "tui.screens.yaml_screen"): "rich.syntax and Pygments, only on v (start-up)",
+    ("tui.screens.browser_screen", "tui.screens.node_debug_modal"): "node debug planning, only on N (start-up)",
+    ("tui.screens.browser_screen", "tui.screens.file_copy_modal"): "the tar-over-exec file copy, only on F (start-up)",
 }
 
 

@@ -54,9 +54,6 @@ from tui.screens.debug_followup import (
     open_debug_form,
     open_policy_audit,
 )
-from tui.screens.file_copy_modal import open_file_copy
-from tui.screens.logs_screen import open_logs
-from tui.screens.node_debug_modal import open_node_debug
 from tui.screens.picker_modal import PickerModal
 from tui.screens.pod_actions import copy_pod_name, open_delete_pod, sort_table
 from tui.screens.pod_context import PodContextFeed
@@ -64,7 +61,6 @@ from tui.screens.session_pane import SessionPane
 from tui.screens.session_panes import attach_selected, shell_selected
 from tui.screens.session_tabs import SessionTabs
 from tui.screens.unbound_keys import UnboundKeyHint
-from tui.screens.yaml_screen import open_yaml
 from widgets.cluster_header import ClusterHeader
 from widgets.container_inspector import ContainerInspector
 from widgets.pod_table import PodTable
@@ -807,14 +803,22 @@ class BrowserScreen(Screen[None]):
         shell_selected(self)
 
     # ------------------------------------------------------------------ logs (tui/screens/logs_screen.py)
+    # The views opened by a key (logs, YAML, node debug, file copy) are imported on their first use,
+    # not at start-up: the first screen does not wait for them (issue 15; tests/unit/test_late_imports.py).
     def action_logs(self) -> None:
+        from tui.screens.logs_screen import open_logs  # the log view, its reader and parser: on first use
+
         open_logs(self, previous=False)
 
     def action_previous_logs(self) -> None:
+        from tui.screens.logs_screen import open_logs  # the log view, its reader and parser: on first use
+
         open_logs(self, previous=True)
 
     # ------------------------------------------------------------------ YAML (tui/screens/yaml_screen.py)
     def action_view_yaml(self) -> None:
+        from tui.screens.yaml_screen import open_yaml  # rich.syntax and Pygments: on first use
+
         open_yaml(self)
 
     def action_focus_sessions(self) -> None:
@@ -836,6 +840,8 @@ class BrowserScreen(Screen[None]):
         open_debug_form(self)
 
     def action_debug_node(self) -> None:
+        from tui.screens.node_debug_modal import open_node_debug  # node debug planning: on first use
+
         open_node_debug(self)
 
     def action_policy_audit(self) -> None:
@@ -861,6 +867,8 @@ class BrowserScreen(Screen[None]):
         open_delete_pod(self)
 
     def action_copy_files(self) -> None:
+        from tui.screens.file_copy_modal import open_file_copy  # the file copy (tar over exec): on first use
+
         open_file_copy(self)
 
     # ------------------------------------------------------------------ screenshots (help: app.action_help)
