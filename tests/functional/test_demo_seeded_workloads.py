@@ -16,6 +16,7 @@ import pytest
 from helpers.demo_http import Raw, pod_json, wait_for
 from tui.demo.cluster import DemoCluster
 from tui.demo.controllers.common import controller_ref
+from tui.demo.controllers.mirror_pods import is_mirror
 from tui.pods.deletion import deletion_preview
 
 CRASHLOOP = "payments-api-7c9d8f6b5-x2kqp"
@@ -205,7 +206,7 @@ def test_kubectl_events_are_not_empty_on_a_fresh_demo(shared_cluster: DemoCluste
 def test_the_delete_dialog_promises_a_replacement_only_where_the_demo_makes_one(shared_cluster: DemoCluster) -> None:
     """Ctrl+D's 'what will replace it' (tui.pods.deletion) against the demo: every seeded pod it
     says is replaced has its controller stored, except the two the README says are not simulated."""
-    not_simulated = {"vault-agent-0": "StatefulSet", "kube-apiserver-demo-node-1": "static pod's mirror"}
+    not_simulated = {"vault-agent-0": "StatefulSet"}
 
     def seeded() -> list[dict[str, Any]]:
         return [pod for pod in shared_cluster.store.values("pods")
@@ -217,9 +218,30 @@ def test_the_delete_dialog_promises_a_replacement_only_where_the_demo_makes_one(
         name = pod["metadata"]["name"]
         if not preview.replaced or name in not_simulated:
             continue
+        if is_mirror(pod):  # the kubelet's: test_a_deleted_mirror_pod_comes_back
+            promised.append(name)
+            continue
         ref = controller_ref(pod) or {}
         assert ref.get("kind") == "ReplicaSet", (name, preview.replacement)
         rs = get(shared_cluster, f"/apis/apps/v1/namespaces/{pod['metadata']['namespace']}/replicasets/{ref['name']}")
         assert rs["metadata"]["uid"] == ref["uid"], name
         promised.append(name)
-    assert len(promised) == 8
+    assert len(promised) == 9
+
+
+def test_a_deleted_mirror_pod_comes_back(demo_cluster: DemoCluster) -> None:
+    """The dialog's 'the kubelet on node demo-node-1 recreates it': same name, a new uid, Running."""
+    path = "/api/v1/namespaces/kube-system/pods/kube-apiserver-demo-node-1"
+    raw = Raw(demo_cluster)
+    before = get(demo_cluster, path)
+    assert raw.json("DELETE", path)[0] == 200
+
+    def back() -> dict[str, Any] | None:
+        status, pod = raw.json("GET", path)
+        return pod if status == 200 and pod["metadata"]["uid"] != before["metadata"]["uid"] else None
+
+    pod = wait_for(back, what="the mirror pod back")
+    wait_for(lambda: (p := back()) and p["status"]["phase"] == "Running" and all(
+        s.get("ready") for s in p["status"]["containerStatuses"]), what="the mirror pod running")
+    assert pod["metadata"]["annotations"] == before["metadata"]["annotations"]
+    assert "deletionTimestamp" not in pod["metadata"]

@@ -16,7 +16,8 @@ forgets the failures (Forget). What the failed sync wrote itself (its status) do
 again at once: no hot loop while the cause stays.
 
 The root CA publisher (`tui.demo.controllers.root_ca`) runs here too: given the cluster CA
-(`root_ca`), every namespace keeps its `kube-root-ca.crt` ConfigMap."""
+(`root_ca`), every namespace keeps its `kube-root-ca.crt` ConfigMap; and the kubelet's part that
+puts a deleted static pod's mirror back (`tui.demo.controllers.mirror_pods`)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ import random
 from tui.demo.api.store import Store, WatchEvent
 from tui.demo.controllers.common import Context, controller_ref
 from tui.demo.controllers.deployment import DeploymentSync
+from tui.demo.controllers.mirror_pods import MirrorPods
 from tui.demo.controllers.replicaset import sync_replica_set
 from tui.demo.controllers.root_ca import RootCAPublisher
 from tui.demo.node.clock import Timer
@@ -42,6 +44,7 @@ class ControllerManager:
                  root_ca: str | None = None) -> None:
         self.ctx = Context(store, kubelet, kubelet.events)
         self.root_ca = RootCAPublisher(store, root_ca) if root_ca is not None else None
+        self.mirrors = MirrorPods(kubelet)
         self.rng = rng or random.Random(20250603)
         self._queue: dict[QueueKey, None] = {}
         self._scheduled = False
@@ -81,8 +84,10 @@ class ControllerManager:
 
     # ---- events -----------------------------------------------------------------------------
     def _on_change(self, event: WatchEvent) -> None:
-        if self.root_ca is not None and self._running:
-            self.root_ca.on_change(event)
+        if self._running:
+            self.mirrors.on_change(event)
+            if self.root_ca is not None:
+                self.root_ca.on_change(event)
         resource = event.resource
         if resource not in ("pods", "replicasets", "deployments"):
             return
