@@ -72,7 +72,7 @@ def forwarding(kubectl: str) -> Iterator[list[Forwarding]]:
 
 
 def _get(port: int, path: str) -> tuple[int, bytes, str]:
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as response:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30) as response:
         return response.status, response.read(), response.headers.get("Content-Length", "")
 
 
@@ -96,6 +96,9 @@ def test_kubectl_port_forward_then_http_get_reaches_the_pods_app(
     assert missing.value.code == 404
     assert _get(port, "/blob.bin")[1] == blob
     assert running.process.poll() is None, running.err
+    # kubectl prints the line per connection; the collecting thread may not have read the last yet
+    wait_for(lambda: sum("Handling connection for" in line for line in running.out) == 5,
+             what=f"kubectl's five 'Handling connection for' lines ({running.out})")
     assert sum("Handling connection for" in line for line in running.out) == 5
 
 
@@ -105,7 +108,7 @@ def test_kubectl_port_forward_to_a_closed_port_loses_the_connection_as_with_a_re
     running = Forwarding(kubectl, shared_cluster, tmp_path, f"pod/{SLIM}", "0:8081")
     forwarding.append(running)
     port = running.local_port()
-    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as connection:
         connection.sendall(b"GET / HTTP/1.0\r\n\r\n")
         assert connection.recv(100) == b""  # closed without an answer
     assert running.process.wait(timeout=30) == 1
