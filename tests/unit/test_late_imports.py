@@ -30,6 +30,8 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("tui.screens.browser_screen", "tui.screens.yaml_screen"): "rich.syntax and Pygments, only on v (start-up)",
     ("tui.screens.browser_screen", "tui.screens.node_debug_modal"): "node debug planning, only on N (start-up)",
     ("tui.screens.browser_screen", "tui.screens.file_copy_modal"): "the tar-over-exec file copy, only on F (start-up)",
+    ("tui.screens.browser_screen", "tui.screens.debug_followup"): "the debug form, policy audit and cleanup screens "
+    "(debug planning, PyYAML), only on d / P / C and the messages they send (start-up)",
 }
 
 

@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import events, on
@@ -45,15 +45,6 @@ from tui.pods.filter import PodFilter, parse_filter
 from tui.pods.store import PodBatch, PodKey, exclude_loaded_pods_from_gc
 from tui.screens.background import BackgroundFailed, forget, run_in_background
 from tui.screens.browser_messages import ClusterObjectsLoaded, Connected, PodsChanged, WatchStatusChanged
-from tui.screens.debug_followup import (
-    ContainerFollowed,
-    FollowProgress,
-    container_followed,
-    follow_progress,
-    open_cleanup,
-    open_debug_form,
-    open_policy_audit,
-)
 from tui.screens.picker_modal import PickerModal
 from tui.screens.pod_actions import copy_pod_name, open_delete_pod, sort_table
 from tui.screens.pod_context import PodContextFeed
@@ -65,6 +56,9 @@ from widgets.cluster_header import ClusterHeader
 from widgets.container_inspector import ContainerInspector
 from widgets.pod_table import PodTable
 from widgets.terminal.terminal_view import TerminalView
+
+if TYPE_CHECKING:  # imported on first use (the debug form and what follows it: start-up, issue 15)
+    from tui.screens.debug_followup import ContainerFollowed, FollowProgress
 
 BENCH_ENV = "EPHEMERA_BENCH_FIRST_ROWS"
 NAMESPACE_NAME = re.compile(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")  # a DNS label, as the API server checks
@@ -583,12 +577,16 @@ class BrowserScreen(Screen[None]):
     def watch_cluster_objects(self, objects: ClusterObjects) -> None:
         self.inspector.set_cluster_objects(nodes=objects.nodes, namespaces=objects.namespaces, notes=objects.notes)
 
-    @on(FollowProgress)
-    def _follow_progress(self, message: FollowProgress) -> None:
+    # Textual's handler names for tui.screens.debug_followup's messages (not @on, which needs the class:
+    # that module, the debug form and its planning are imported when d / P / C first opens them)
+    def on_follow_progress(self, message: FollowProgress) -> None:
+        from tui.screens.debug_followup import follow_progress  # loaded already: it sent the message
+
         follow_progress(self, message)
 
-    @on(ContainerFollowed)
-    def _container_followed(self, message: ContainerFollowed) -> None:
+    def on_container_followed(self, message: ContainerFollowed) -> None:
+        from tui.screens.debug_followup import container_followed  # loaded already: it sent the message
+
         container_followed(self, message)
 
     @on(BackgroundFailed)
@@ -837,6 +835,8 @@ class BrowserScreen(Screen[None]):
             self._reselect = key
 
     def action_debug(self) -> None:
+        from tui.screens.debug_followup import open_debug_form  # the debug form and its planning: on first use
+
         open_debug_form(self)
 
     def action_debug_node(self) -> None:
@@ -845,9 +845,13 @@ class BrowserScreen(Screen[None]):
         open_node_debug(self)
 
     def action_policy_audit(self) -> None:
+        from tui.screens.debug_followup import open_policy_audit  # the policy audit: on first use
+
         open_policy_audit(self)
 
     def action_cleanup(self) -> None:
+        from tui.screens.debug_followup import open_cleanup  # the cleanup screen: on first use
+
         open_cleanup(self)
 
     # ------------------------------------------------------------------ pod actions (tui/screens/pod_actions.py)
