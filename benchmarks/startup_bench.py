@@ -10,6 +10,10 @@ and the first rows of N pods against `kubectl get pods -A`, in one run.
     `ephemera --kubeconfig F -A` in a real pseudo-terminal (160x50) from spawn to the first rows
     painted (the app writes the time to $EPHEMERA_BENCH_FIRST_ROWS), interleaved with
     `kubectl get pods -A` on the same server (discovery cache warmed once first), medians.
+(c) with --py-spy: one more start of the app under `py-spy record` (on PyPI; CPU samples of every
+    thread, 250 a second) until the first rows, and where the main thread's samples went: the import
+    of each third-party package (by the package our code imported), our own modules' code, Textual's
+    run (start-up, CSS, compose, first frames) and the rest.
 `--app-tree DIR` runs the app from another source tree (PYTHONPATH=DIR: a `git worktree` of an
 earlier commit), so "before" is measured in the same conditions. The load average is printed
 before and after: other processes share the machine. Printed figures only, nothing asserts on time.
@@ -18,13 +22,20 @@ before and after: other processes share the machine. Printed figures only, nothi
 from __future__ import annotations
 
 import argparse
+import fcntl
 import os
+import re
 import shutil
+import signal
 import statistics
+import struct
 import subprocess
 import sys
 import tempfile
+import termios
+import threading
 import time
+from collections import Counter
 from pathlib import Path
 
 from browser_bench import (
@@ -89,6 +100,72 @@ def commands_part(args: argparse.Namespace, env: dict[str, str], kubectl: str | 
               f"(largest, cumulative ms: {largest})")
 
 
+def _category(frames: list[str]) -> str:
+    """What one main-thread sample of `py-spy record -f raw` was doing (frames: root first)."""
+    modules = [m.group(1).split("/")[0].removesuffix(".py") for f in frames
+               if (m := re.match(r"<module> \(([^:<]+):\d+\)", f))]
+    outside = [m for m in modules if m not in ("tui", "widgets", "ephemera")]
+    if outside:
+        return f"import {outside[0]} (and what it imports)"
+    if len(modules) > 1:
+        return "import: our modules' own code"
+    if any("App.run" in f or "_process_messages" in f for f in frames):
+        ours = [f for f in frames if f.split(" (")[-1].startswith(("tui/", "widgets/"))
+                and not f.split(" (")[-1].startswith(("tui/cli.py", "tui/commands/", "tui/app.py:"))]
+        return "Textual running: our code (rows, table, screen)" if ours else "Textual running: Textual's code"
+    return "before the first Python frame / other" if len(frames) < 2 else f"other: {frames[-1][:50]}"
+
+
+def py_spy_part(args: argparse.Namespace, kubeconfig: str, env: dict[str, str]) -> None:
+    py_spy = shutil.which("py-spy") or str(Path(PYTHON).parent / "py-spy")
+    if not Path(py_spy).exists():
+        print("\n(c) py-spy not found (pip install py-spy): no profile")
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        raw, marker = Path(tmp) / "raw.txt", Path(tmp) / "first-rows"
+        master, slave = os.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 160, 0, 0))
+        run_env = dict(env, TERM="xterm-256color", EPHEMERA_BENCH_FIRST_ROWS=str(marker), COLUMNS="160", LINES="50")
+        proc = subprocess.Popen([py_spy, "record", "-r", "250", "--threads", "-f", "raw", "-o", str(raw), "--",
+                                 PYTHON, *ephemera_command()[-1:], "--kubeconfig", kubeconfig, "-A"],
+                                stdin=slave, stdout=slave, stderr=slave, env=run_env, start_new_session=True)
+        os.close(slave)
+
+        def drain() -> None:
+            try:
+                while os.read(master, 65536):
+                    pass
+            except OSError:
+                pass
+
+        threading.Thread(target=drain, daemon=True).start()
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and proc.poll() is None and not (marker.exists() and marker.read_text()):
+            time.sleep(0.005)
+        os.write(master, b"q")  # quit at once: the profile ends with the first rows
+        try:
+            proc.wait(60)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait()
+        os.close(master)
+        lines = raw.read_text().splitlines() if raw.exists() else []
+    main: Counter[str] = Counter()
+    others: Counter[str] = Counter()
+    for line in lines:
+        stack, _, count = line.rpartition(" ")
+        frames = stack.split(";")
+        if "MainThread" in frames[0] or re.fullmatch(r"thread \(\d+\)", frames[0]):
+            main[_category(frames)] += int(count)
+        else:
+            others[frames[0].split(":")[-1].strip()] += int(count)
+    total = sum(main.values()) or 1
+    print(f"\n(c) py-spy, one start to the first rows: {total} main-thread CPU samples (250/s), load {load_average()}")
+    for what, count in main.most_common(12):
+        print(f"  {100 * count / total:5.1f}%  {what}")
+    print("  other threads (samples): " + ", ".join(f"{name} {count}" for name, count in others.most_common(5)))
+
+
 def first_rows_part(args: argparse.Namespace, env: dict[str, str], kubectl: str | None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         kubeconfig = str(Path(tmp) / "kubeconfig")
@@ -114,6 +191,8 @@ def first_rows_part(args: argparse.Namespace, env: dict[str, str], kubectl: str 
                 finally:
                     os.environ.clear()
                     os.environ.update(saved)
+            if args.py_spy:
+                py_spy_part(args, kubeconfig, env)
             server.stdin.write("quit\n")
             server.stdin.flush()
             server.wait(30)
@@ -135,6 +214,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=20, help="runs of each command (part a)")
     parser.add_argument("--pods", type=int, default=1000, help="extra pods of the demo cluster (part b)")
     parser.add_argument("--pod-runs", type=int, default=5, help="runs of the app and kubectl (part b; 0: skip)")
+    parser.add_argument("--py-spy", action="store_true", help="(c): profile one start with py-spy (part b's server)")
     parser.add_argument("--app-tree", type=Path, default=None, help="run the app from this source tree")
     args = parser.parse_args()
     env = dict(os.environ)
@@ -146,7 +226,7 @@ def main() -> int:
           f"{os.cpu_count()} CPUs, load {load_average()}, Python {sys.version.split()[0]}")
     if args.runs:
         commands_part(args, env, kubectl)
-    if args.pod_runs:
+    if args.pod_runs or args.py_spy:
         first_rows_part(args, env, kubectl)
     print(f"\nload at the end {load_average()}")
     return 0
