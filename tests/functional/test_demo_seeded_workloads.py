@@ -245,3 +245,24 @@ def test_a_deleted_mirror_pod_comes_back(demo_cluster: DemoCluster) -> None:
         s.get("ready") for s in p["status"]["containerStatuses"]), what="the mirror pod running")
     assert pod["metadata"]["annotations"] == before["metadata"]["annotations"]
     assert "deletionTimestamp" not in pod["metadata"]
+
+
+def test_the_crash_looping_pods_replacement_crash_loops_too(demo_cluster: DemoCluster) -> None:
+    """payments-api's pod template is the crash-looping one: its replacement fails at once and
+    waits in CrashLoopBackOff, restarted with the back-off, as the deleted pod did."""
+    status, body = Raw(demo_cluster).json("DELETE", f"/api/v1/namespaces/default/pods/{CRASHLOOP}")
+    assert status == 200, body
+
+    def crash_looping() -> dict[str, Any] | None:
+        listed = get(demo_cluster, "/api/v1/namespaces/default/pods")["items"]
+        for pod in listed:
+            if pod["metadata"]["name"].startswith("payments-api-7c9d8f6b5-") and pod["metadata"]["name"] != CRASHLOOP:
+                entry = next(iter(pod["status"].get("containerStatuses") or []), {})
+                waiting = (entry.get("state") or {}).get("waiting") or {}
+                if waiting.get("reason") == "CrashLoopBackOff" and entry.get("restartCount", 0) >= 1:
+                    return entry
+        return None
+
+    entry = wait_for(crash_looping, what="the replacement in CrashLoopBackOff")
+    assert entry["lastState"]["terminated"]["exitCode"] == 1
+

@@ -512,6 +512,21 @@ class Kubelet:
             return None
 
         self._apply_start(namespace, name, start, started, pull_failures, False, notes)
+        crashing = (pod["metadata"].get("annotations") or {}).get(CRASHLOOP_ANNOTATION)
+        if crashing in started and self._crash_loops_running:  # a crash-looping pod's replacement
+            self.later(self.delay, partial(self._crash_started, namespace, name, crashing))
+
+    def _crash_started(self, namespace: str, name: str, container_name: str) -> None:
+        """A crash-looping demo container that was just started fails at once, then restarts with
+        the back-off as the seeded one does (the pod replacing the crash-looping one crash-loops too)."""
+        pod = self.store.get("pods", namespace, name)
+        if pod is None or pod["metadata"].get("deletionTimestamp"):
+            return
+        entry = _status_entry(pod, container_name)
+        if entry is None or "running" not in entry["state"]:
+            return
+        self.runtime.stop_container(pod, container_name, 1)
+        self._crash_loop_restart(namespace, name, container_name)
 
     def _start_next_init(self, namespace: str, name: str) -> None:
         """Start the first init container not done yet (if it waits to be started: not one that
