@@ -23,7 +23,6 @@ Callbacks run on the session's threads: a UI must hop to its own thread (Textual
 from __future__ import annotations
 
 import queue
-import socket
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -139,6 +138,7 @@ class AttachSession:
         self._status = SessionStatus("connecting")
         self._closing = threading.Event()
         self._ws: Any = None  # kubernetes.stream.ws_client.WSClient
+        self._duplex: DuplexSocket | None = None  # its socket, shared by the reader and the writer
         self._api_client: Any = None
         self._reader: threading.Thread | None = None
         self._writer: threading.Thread | None = None
@@ -188,12 +188,12 @@ class AttachSession:
         # The writer sends the close frame: it alone writes to the socket besides the reader's
         # pongs, under DuplexSocket's lock (never this thread: a blocked send would freeze the UI).
         self._outbox.put(_SEND_CLOSE)
-        ws = self._ws
+        duplex = self._duplex
         reader = self._reader
         if reader is not None and reader is not threading.current_thread():
             reader.join(timeout)
-            if reader.is_alive() and ws is not None:
-                self._abort_socket(ws)
+            if reader.is_alive() and duplex is not None:
+                duplex.abort()
                 reader.join(timeout)
         if reader is None:
             self._set_status(SessionStatus("ended", message="closed"))
@@ -236,12 +236,12 @@ class AttachSession:
             self._close_client()
             return
         self._ws = ws
-        self.subprotocol = ws.subprotocol
         # The reader (frames, its pongs) and the writer (stdin, resizes, pings, the close frame)
         # share one TLS connection: DuplexSocket keeps them from using it at the same time.
-        duplex = DuplexSocket(ws.sock)
+        duplex = self._duplex = DuplexSocket(ws.sock)
+        self.subprotocol = ws.subprotocol
         if self._closing.is_set():
-            self._abort_socket(ws)
+            duplex.abort()
             self._set_status(SessionStatus("ended", message="closed"))
             self._close_client()
             return
@@ -255,7 +255,7 @@ class AttachSession:
                 cols, rows = size
                 self._outbox.put((RESIZE, resize_payload(cols + 1, rows)))
                 self._outbox.put((RESIZE, resize_payload(cols, rows)))
-        self._writer = threading.Thread(target=self._write_loop, args=(ws, duplex), name=f"attach-write {self.title}",
+        self._writer = threading.Thread(target=self._write_loop, args=(duplex,), name=f"attach-write {self.title}",
                                         daemon=True)
         self._writer.start()
         self._set_status(SessionStatus("live", message=f"{self.kind} {self.title}"))
@@ -263,7 +263,7 @@ class AttachSession:
         if self.kind == "attach" and final.state == "ended" and not self._closing.is_set():
             final = self._attach_exit_status(final)
         self._outbox.put(None)
-        self._abort_socket(ws)
+        duplex.abort()
         self._writer.join(CLOSE_WAIT)
         try:
             ws.sock.shutdown()
@@ -342,7 +342,7 @@ class AttachSession:
             api.close()
         return final
 
-    def _write_loop(self, ws: Any, sock: DuplexSocket) -> None:
+    def _write_loop(self, sock: DuplexSocket) -> None:
         self._last_frame = time.monotonic()
         while True:
             idle = False
@@ -354,7 +354,7 @@ class AttachSession:
             if silent >= DEAD_AFTER and not self._closing.is_set():
                 # Nothing came back, not even a pong: cut the socket; the reader reports it lost.
                 self._silent_for = silent
-                self._abort_socket(ws)
+                sock.abort()
                 return
             if idle:
                 try:
@@ -382,16 +382,6 @@ class AttachSession:
         if describe is not None:
             return describe(exc)
         return describe_exception(exc)
-
-    @staticmethod
-    def _abort_socket(ws: Any) -> None:
-        raw = getattr(ws.sock, "sock", None)
-        if raw is None:
-            return
-        try:
-            raw.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
 
     def _close_client(self) -> None:
         client, self._api_client = self._api_client, None
