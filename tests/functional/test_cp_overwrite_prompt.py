@@ -5,29 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from helpers.copy_debugger import NAMESPACE, POD, start_copy_debugger
 from helpers.pty_terminal import Terminal
 from tui.cli import main
-from tui.debug import DebugRequest, Mode
 from tui.demo.cluster import DemoCluster
-from tui.kube import debug_runner
-from tui.kube.config import KubeConfig
 from tui.kube.connection import ClusterConnection
 from tui.kube.file_copy import exec_command
 
-NAMESPACE, POD = "default", "slim-79487d6484-h4rss"
 WAIT = 60.0
-
-
-def _debugger(cluster: DemoCluster) -> ClusterConnection:
-    """A durable debugger targeting the distroless `app` container of the slim pod (cp goes through it)."""
-    conn = KubeConfig.load(cluster.kubeconfig_path).connect()
-    request = DebugRequest(namespace=NAMESPACE, pod=POD, mode=Mode.TARGET, target="app", container_name="cp",
-                           durable=True)
-    facts = debug_runner.gather_facts(conn, request, with_dry_run=False)
-    assert facts.plan is not None, facts.plan_error
-    execution = debug_runner.execute(conn, facts.plan)
-    assert debug_runner.wait_for_container(conn, NAMESPACE, POD, execution.container, timeout=WAIT).running
-    return conn
 
 
 def _target_file(conn: ClusterConnection) -> bytes:
@@ -38,7 +23,7 @@ def _target_file(conn: ClusterConnection) -> bytes:
 
 
 def test_cp_in_over_an_existing_file_asks_on_a_terminal(demo_cluster: DemoCluster, tmp_path: Path) -> None:
-    conn = _debugger(demo_cluster)
+    conn = start_copy_debugger(demo_cluster)
     kubeconfig = str(demo_cluster.kubeconfig_path)
     (tmp_path / "old.txt").write_bytes(b"old content\n")
     assert main(["--kubeconfig", kubeconfig, "cp", str(tmp_path / "old.txt"), f"{POD}:/tmp/conf.txt",

@@ -17,35 +17,25 @@ from typing import Any
 import pytest
 
 from helpers.browser import make_app, wait_for
+from helpers.copy_debugger import NAMESPACE, POD, start_copy_debugger
 from helpers.session_panes import select
 from tui.audit_log import AuditLog
 from tui.cli import main
-from tui.debug import DebugRequest, Mode
 from tui.debug.file_copy import CopyPlanError, choose_debugger
 from tui.demo.cluster import DemoCluster
 from tui.demo.container.images import resolve
-from tui.kube import debug_runner
-from tui.kube.config import KubeConfig
 from tui.kube.connection import ClusterConnection
 from tui.kube.file_copy import FILE_COPIED_IN, exec_command
 from tui.screens.confirm_modal import ConfirmModal
 from tui.screens.file_copy_modal import FileCopyModal
 
-NAMESPACE, POD = "default", "slim-79487d6484-h4rss"
 DISTROLESS = "gcr.io/distroless/python3-debian11"
 
 
 @pytest.fixture
 def debugger(demo_cluster: DemoCluster) -> Iterator[ClusterConnection]:
     """A durable debugger targeting the distroless `app` container of the slim pod."""
-    conn = KubeConfig.load(demo_cluster.kubeconfig_path).connect()
-    request = DebugRequest(namespace=NAMESPACE, pod=POD, mode=Mode.TARGET, target="app", container_name="cp",
-                           durable=True)
-    facts = debug_runner.gather_facts(conn, request, with_dry_run=False)
-    assert facts.plan is not None, facts.plan_error
-    execution = debug_runner.execute(conn, facts.plan)
-    assert debug_runner.wait_for_container(conn, NAMESPACE, POD, execution.container, timeout=30).running
-    yield conn
+    yield start_copy_debugger(demo_cluster)
 
 
 def _cp(cluster: DemoCluster, *words: str) -> int:
