@@ -20,6 +20,8 @@ from textual.pilot import Pilot
 
 from helpers.browser import make_app, screen_text, wait_for
 from helpers.debug_ui import select
+from helpers.demo_http import pod_json
+from helpers.demo_http import wait_for as wait_until
 from helpers.exec_stream import run_exec
 from helpers.hostile_pods import OSC52, hostile, unsafe_output
 from tui.demo.cluster import DemoCluster
@@ -335,3 +337,29 @@ async def test_init_and_ephemeral_containers_have_their_logs_too(demo_cluster: D
         screen = await open_logs(pilot, SHARED_PID, "l", container="debugger-logs")
         await wait_for(pilot, lambda: "hello-from-the-debugger" in shown(screen), timeout=30, what="its log")
         assert "ephemeral container" in screen_text(app) and screen.follow  # running: followed
+
+
+async def test_an_empty_followed_log_says_so_and_follow_off_does_not_say_reading(demo_cluster: DemoCluster) -> None:
+    """A running container that wrote nothing: once the follow stream opened the view says the log
+    is empty so far (not "reading…" forever); f (follow off) says it is empty, not reading; a line
+    written later takes the message away."""
+    demo_cluster.faults.add_pod({"metadata": {"name": "quiet", "namespace": "default"},
+                                 "spec": {"containers": [{"name": "c", "image": "busybox",
+                                                          "command": ["sleep", "1d"]}]}})
+
+    await asyncio.to_thread(wait_until, lambda: (pod := pod_json(demo_cluster, "default", "quiet"))
+                            and pod["status"]["phase"] == "Running", what="the quiet pod running")
+    app = make_app(demo_cluster.kubeconfig_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_logs(pilot, ("default", "quiet"), "l")
+        assert screen.follow
+        message = screen.query_one("#logs-message")
+        status = screen.query_one("#logs-status")
+        await wait_for(pilot, lambda: "The log is empty so far" in str(message.render()), timeout=30,
+                       what="the empty log said so")
+        assert "new lines appear here" in str(message.render())
+        assert "reading" not in str(status.render()) and "following" in str(status.render())
+        await pilot.press("f")
+        await wait_for(pilot, lambda: "follow off" in str(status.render()), what="follow off")
+        assert "reading" not in str(status.render())
+        assert "The log is empty" in str(message.render()) and "f follows again" in str(message.render())

@@ -2,7 +2,8 @@
 through two callbacks, called on that thread (a Textual screen only posts messages from them).
 
     follower = LogFollower(conn, "default", "web-0", LogRequest("app", tail=1000, timestamps=True),
-                           on_lines=lambda lines: ..., on_end=lambda error: ...)
+                           on_lines=lambda lines: ..., on_end=lambda error: ...,
+                           on_open=lambda: ...)  # optional
     follower.start()        # history (the request's tail / since), then new lines as they come
     follower.stop()         # from any thread: aborts the read; nothing is reported after it
 
@@ -10,7 +11,8 @@ through two callbacks, called on that thread (a Textual screen only posts messag
 a last line without a newline is reported when the stream ends. `on_end(error)`: the stream
 ended, `None` when the server closed it (the container stopped, the pod went), else the one error
 type (`ClusterError`: a 400 for a container that is not running yet, 403, 404...). The request is
-built by `tui.kube.pod_reads.log_query`, the path of every log read.
+built by `tui.kube.pod_reads.log_query`, the path of every log read. `on_open()` (optional): the
+server answered and the stream is open (before any line; an empty log reports nothing else).
 """
 
 from __future__ import annotations
@@ -44,7 +46,8 @@ class LogFollower(StreamThread):
     """`kubectl logs -f` for one container (see the module docstring)."""
 
     def __init__(self, connection: Any, namespace: str, pod: str, request: LogRequest, *,
-                 on_lines: Callable[[list[bytes]], object], on_end: Callable[[ClusterError | None], object]) -> None:
+                 on_lines: Callable[[list[bytes]], object], on_end: Callable[[ClusterError | None], object],
+                 on_open: Callable[[], object] | None = None) -> None:
         super().__init__()
         self.connection = connection
         self.namespace = namespace
@@ -52,6 +55,7 @@ class LogFollower(StreamThread):
         self.request = replace(request, follow=True)
         self._on_lines = on_lines
         self._on_end = on_end
+        self._on_open = on_open
 
     def _thread_name(self) -> str:
         return f"log-follow {self.namespace}/{self.pod}/{self.request.container}"
@@ -79,6 +83,8 @@ class LogFollower(StreamThread):
                                  timeout=FOLLOW_TIMEOUT, accept=ANY, client=api)
         if self._hold(response):
             return
+        if self._on_open is not None:
+            self._on_open()
         pending = b""
         for chunk in _chunks(response.response):
             if self._stopping.is_set():

@@ -85,6 +85,13 @@ class LogLinesArrived(StreamMessage):
 
 
 @dataclass
+class LogStreamOpened(StreamMessage):
+    """The server answered the follow: the stream is open (an empty log sends nothing more)."""
+
+    source: LogFollower
+
+
+@dataclass
 class LogStreamEnded(StreamMessage):
     """The followed log ended: `error` None when the server closed it (the container stopped)."""
 
@@ -182,6 +189,7 @@ class LogsScreen(Screen[None]):
         self.follower: LogFollower | None = None
         self.state = "reading"  # reading, shown, following, ended, failed
         self.error_text = ""
+        self.empty_shown = False  # the message shown says the log is empty
         self.stream_note = ""
         self.saved_to: Path | None = None
         self.max_followed_lines = MAX_FOLLOWED_LINES
@@ -266,6 +274,7 @@ class LogsScreen(Screen[None]):
         self._stop_follower()
         forget(self, "logs-read")
         self.state = "reading"
+        self.empty_shown = False
         self.error_text = ""
         self.stream_note = ""
         self._show_message("")
@@ -280,7 +289,11 @@ class LogsScreen(Screen[None]):
             def ended(error: ClusterError | None) -> None:
                 self.post_message(LogStreamEnded(error, follower))
 
-            follower = LogFollower(connection, namespace, pod, request, on_lines=arrived, on_end=ended)
+            def opened() -> None:
+                self.post_message(LogStreamOpened(follower))
+
+            follower = LogFollower(connection, namespace, pod, request, on_lines=arrived, on_end=ended,
+                                   on_open=opened)
             self.follower = follower
             follower.start()
         else:
@@ -303,17 +316,34 @@ class LogsScreen(Screen[None]):
         self.view.set_lines(message.lines)
         self.view.action_bottom()
         if not message.lines:
-            self._show_message(self._empty_text())
+            self._show_empty(self._empty_text())
         self._update_status()
 
     def _empty_text(self) -> str:
         return (f"The log is empty ({limit_label(self.limit)}): the container wrote nothing"
                 + (" in that time: r reads more." if self.limit != LogLimit(None) else "."))
 
+    def _show_empty(self, text: str) -> None:
+        """The message of an empty log (taken away by the first line that arrives)."""
+        self.empty_shown = True
+        self._show_message(text)
+
+    @on(LogStreamOpened)
+    def _on_stream_opened(self, message: LogStreamOpened) -> None:
+        if self.state == "reading":
+            self.state = "following"
+        if not self.view.line_count:
+            self._show_empty(f"The log is empty so far ({limit_label(self.limit)}): following, "
+                             "new lines appear here as the container writes them.")
+        self._update_status()
+
     @on(LogLinesArrived)
     def _on_lines(self, message: LogLinesArrived) -> None:
         self.state = "following"
         view = self.view
+        if message.lines and self.empty_shown:
+            self.empty_shown = False
+            self._show_message("")
         view.append_lines(message.lines)
         if view.line_count > self.max_followed_lines:
             view.drop_first(view.line_count - self.max_followed_lines + self.max_followed_lines // 10)
@@ -329,7 +359,7 @@ class LogsScreen(Screen[None]):
         self.state = "ended"
         self.stream_note = "the stream ended (the container stopped, or the pod went): f follows again"
         if not self.view.line_count:
-            self._show_message(self._empty_text())
+            self._show_empty(self._empty_text())
         self._update_status()
 
     @on(BackgroundFailed)
@@ -377,6 +407,14 @@ class LogsScreen(Screen[None]):
             self.follow = False
             self._stop_follower()
             self.stream_note = ""
+            if self.state == "reading":  # stopped before the server answered: nothing was read
+                self.state = "shown"
+                self._show_message("Follow stopped before the log was read: r reads it, f follows it.")
+            elif self.state == "following":
+                self.state = "shown"
+                if not self.view.line_count:
+                    self._show_empty(f"The log is empty ({limit_label(self.limit)}): the container wrote "
+                                     "nothing while followed; f follows again.")
             self._update_status()
             return
         self.follow = True
