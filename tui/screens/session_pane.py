@@ -308,7 +308,7 @@ class SessionPane(Vertical):
                 self._set_badge("waiting", "waiting: restart")
                 self._set_banner(
                     f"Waiting for the kubelet to restart container {container} ({state.reason}): "
-                    "the attach starts as soon as its new run is Running.",
+                    "the attach starts as soon as its new run is Running." + self._crash_hint(state.reason),
                     "warning" if state.reason == "CrashLoopBackOff" else "info",
                 )
             elif state.waiting_for == "listing":
@@ -320,7 +320,8 @@ class SessionPane(Vertical):
                 self._set_badge("waiting", f"waiting: {reason}")
                 self._set_banner(
                     f"Waiting for container {container} to run: {reason}{detail}\n"
-                    f"The {'shell' if self.kind == 'exec' else 'attach'} starts as soon as it is Running.",
+                    f"The {'shell' if self.kind == 'exec' else 'attach'} starts as soon as it is Running."
+                    + self._crash_hint(state.reason),
                     "warning" if state.reason not in ("", "ContainerCreating", "PodInitializing") else "info",
                 )
         elif phase == "connecting":
@@ -392,6 +393,14 @@ class SessionPane(Vertical):
             self._set_banner(f"The exec session ended: {state.message}. Press r for a new shell.", "warning")
         else:
             self._set_banner(f"The attach stream ended: {state.message}. Press r to re-attach.", "warning")
+
+    def _crash_hint(self, reason: str) -> str:
+        """For a container that keeps crashing: where its output and a way in are (else nothing)."""
+        if reason not in ("CrashLoopBackOff", "Error"):
+            return ""
+        return (f"\nIt keeps crashing: {self._key_display('previous_logs', 'p')} in the browser shows its previous "
+                f"run's output (why it stopped); {self._key_display('debug', 'd')} adds a debugger (a copy of the "
+                "pod sharing its processes, or one targeting a container).")
 
     def _exited_text(self, code: int) -> str:
         """The banner of an attach whose container's process exited: what the container's kind (and
