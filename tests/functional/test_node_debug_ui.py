@@ -107,3 +107,33 @@ async def test_an_image_that_cannot_be_pulled_is_said_in_the_modal(demo_cluster:
         await wait_for(pilot, lambda: "cannot be pulled" in modal.error_text, timeout=30, what="the pull failure")
         assert "the pod stays: delete it with C (cleanup) or kubectl delete pod node-debugger-" in modal.error_text
         assert app.screen is modal and not panes(pilot)
+
+
+async def test_the_node_list_has_no_blank_row_once_loaded(demo_cluster: DemoCluster) -> None:
+    """The issue's keys `N`, Shift+Tab twice, Enter, ↑, Enter: once the nodes are loaded the node
+    list has no blank "loading nodes…" row to pick; the preview and pre-flight follow the node chosen."""
+    app = app_for(demo_cluster)
+    async with app.run_test(size=(120, 40)) as pilot:
+        modal = await _open(pilot)
+        node_select = modal.query_one("#node", Select)
+        await wait_for(pilot, lambda: bool(modal.nodes), what="the nodes listed")
+        await pilot.press("shift+tab", "shift+tab")
+        await wait_for(pilot, lambda: app.focused is node_select, what="the node list focused")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: node_select.expanded, what="the node list open")
+        await pilot.press("up", "enter")
+        await wait_for(pilot, lambda: not node_select.expanded, what="the node list closed")
+        chosen = node_select.value
+        assert chosen is not Select.NULL and chosen in modal.nodes, chosen
+        preview = modal.query_one(KubectlPreview)
+        assert preview.command.startswith(f"kubectl debug node/{chosen} "), preview.command
+        await wait_for(pilot, lambda: modal.preflight_current and modal.checked_request is not None
+                       and modal.checked_request.node == chosen, timeout=30, what="the pre-flight of the chosen node")
+        assert "a node name is needed" not in modal.error_text
+        # a "Cannot create: …" about the values goes once they plan again
+        image = modal.query_one("#image", Input)
+        image.value = ""
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: "Cannot create" in modal.error_text, what="the plan's problem")
+        image.value = "busybox:1.36"
+        await wait_for(pilot, lambda: "Cannot create" not in modal.error_text, what="the problem gone with the value")

@@ -147,6 +147,7 @@ class NodeDebugModal(ModalScreen[DebugStarted | None]):
         self._preflight_timer: Timer | None = None
         self.create_after_preflight = False
         self.created_pod = ""  # the pod created, while waiting for it to start
+        self.plan_error_shown = False  # the error shown is the plan's problem (cleared once it plans)
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -204,6 +205,9 @@ class NodeDebugModal(ModalScreen[DebugStarted | None]):
             self.query_one("#node-warnings", Static).update("")
             return
         self.problem = ""
+        if self.plan_error_shown:  # "Cannot create: …" was about the values before: gone with them
+            self.plan_error_shown = False
+            self._show_error("", "")
         preview.show_command(self.plan.kubectl_command_text, notes=self.plan.kubectl_notes)
         warnings = Text("\n".join(f"⚠ {w}" for w in self.plan.warnings))
         self.query_one("#node-warnings", Static).update(sanitize_text(warnings))
@@ -226,6 +230,10 @@ class NodeDebugModal(ModalScreen[DebugStarted | None]):
         names = list(self.nodes)
         if current and current not in self.nodes:
             names.insert(0, current)  # the pod's node, gone from the list: the pre-flight says so
+        if names:  # loaded: a node is always chosen (no blank "loading nodes…" row left to pick)
+            select._allow_blank = False  # Textual's Select has no public setter for it
+        else:
+            select.prompt = "no node listed"
         select.set_options([(_node_label(self.nodes[n]) if n in self.nodes else Text(visible_line(n)), n)
                             for n in names])
         if current:
@@ -295,6 +303,7 @@ class NodeDebugModal(ModalScreen[DebugStarted | None]):
         self.refresh_plan()
         if self.plan is None:
             self._show_error(f"Cannot create: {self.problem}", "")
+            self.plan_error_shown = True
             return
         if not self.preflight_current:
             self.create_after_preflight = True
@@ -315,6 +324,7 @@ class NodeDebugModal(ModalScreen[DebugStarted | None]):
         plan = self.plan
         if plan is None:
             self._show_error(f"Cannot create: {self.problem}", "")
+            self.plan_error_shown = True
             return
         failed = self.failed_checks()
         reasons = failed + list(plan.confirmation_reasons)
