@@ -105,7 +105,7 @@ class FileCopyModal(ModalScreen[CopyResult | None]):
                          value=self.containers[0] if self.containers else Select.NULL,
                          allow_blank=not self.containers)
             yield Static("path in the container", classes="label")
-            yield Input(placeholder="/etc/os-release", id="remote", compact=True)
+            yield Input(placeholder="path in the container, e.g. /etc/os-release", id="remote", compact=True)
             yield Static("local path", classes="label")
             yield Input(str(default_local_dir() / self.pod_name), id="local", compact=True)
             yield Static("", id="copy-status")
@@ -134,8 +134,16 @@ class FileCopyModal(ModalScreen[CopyResult | None]):
         container = self.query_one("#container", Select).value
         remote = self.query_one("#remote", Input).value.strip()
         local = self.query_one("#local", Input).value.strip()
-        if not isinstance(container, str) or not remote or not local:
-            self._status(safe_text("Give the container, the path in it and the local path", style="yellow"))
+        missing = next(((field, what) for field, what, given in (
+            ("container", "Choose the container", isinstance(container, str)),
+            ("remote", "Give the path in the container (e.g. /etc/os-release)", bool(remote)),
+            ("local", "Give the local path", bool(local))) if not given), None)
+        if missing is not None:
+            field, what = missing
+            self._status(safe_text(f"{what}: it is empty", style="yellow"))
+            self.query_one(f"#{field}").focus()
+            return
+        if not isinstance(container, str):  # (said above: for the type checker)
             return
         self.copying = True
         self._status(safe_text("copying…"))
