@@ -15,7 +15,9 @@ Where the parts come from:
 - `x-kubernetes-group-version-kind`, the kinds' descriptions and the paths with their operations
   (what each resource's verbs allow, with the query parameters kubectl looks for such as
   `fieldValidation`): the registry;
-- field descriptions and required fields: the modest tables below.
+- field and type descriptions: `k8s_descriptions.json` (Kubernetes' own wording, taken from the
+  official Python client's models by `tools/gen_k8s_descriptions.py`; the demo never imports the
+  client), with the modest `FIELD_DOCS` table below first; required fields: `REQUIRED` below.
 
 `unknown_fields` checks an object against the same schema (the server's `fieldValidation=Strict`).
 """
@@ -26,6 +28,7 @@ import hashlib
 import json
 import struct
 from functools import lru_cache
+from importlib import resources
 from typing import Any
 
 from tui.demo.api import registry
@@ -122,6 +125,18 @@ FIELD_DOCS: dict[str, str] = {
         "to empty.  See type description for default values of each field."),
     "PodSpec.volumes": "List of volumes that can be mounted by containers belonging to the pod.",
     "PodSpec.hostPID": "Use the host's pid namespace. Optional: Default to false.",
+    # typed by another model, these have no description in the Python client (k8s_descriptions.json)
+    "PodSpec.affinity": "If specified, the pod's scheduling constraints",
+    "PodSpec.dnsConfig": (
+        "Specifies the DNS parameters of a pod. Parameters specified here will be merged to the generated DNS "
+        "configuration based on DNSPolicy."),
+    "PodSpec.os": (
+        "Specifies the OS of the containers in the pod. Some pod and container fields are restricted if this is "
+        "set."),
+    "PodSpec.resources": (
+        "Resources is the total amount of CPU and Memory resources required by all containers in the pod. It "
+        "supports specifying Requests and Limits for \"cpu\" and \"memory\" resource names only. ResourceClaims "
+        "are not supported."),
     "PodSpec.hostNetwork": "Host networking requested for this pod. Use the host's network namespace.",
     "Pod.spec": _SPEC_DOC.format(kind="pod"),
     "Pod.status": _STATUS_DOC.format(kind="pod"),
@@ -231,6 +246,23 @@ _MERGE_KEY_OVERRIDES: dict[str, dict[str, str]] = {"ServiceSpec": {"ports": "por
                                                   "EphemeralContainer": {"ports": "containerPort"}}
 
 
+@lru_cache(maxsize=1)
+def descriptions() -> dict[str, dict[str, Any]]:
+    """`{"types": {message: text}, "fields": {message: {field: text}}}` (k8s_descriptions.json)."""
+    loaded: dict[str, dict[str, Any]] = json.loads(
+        resources.files("tui.demo.api").joinpath("k8s_descriptions.json").read_text(encoding="utf-8"))
+    return loaded
+
+
+def field_doc(message: str, name: str) -> str:
+    """A field's description: FIELD_DOCS first, else Kubernetes' own (generated data file)."""
+    doc = FIELD_DOCS.get(f"{_short(message)}.{name}")
+    if doc:
+        return doc
+    generated: str = descriptions()["fields"].get(message, {}).get(name, "")
+    return generated
+
+
 def definition_name(message: str) -> str:
     """io.k8s.api.core.v1.Pod for k8s.io.api.core.v1.Pod."""
     return "io.k8s." + message[len("k8s.io."):] if message.startswith("k8s.io.") else message
@@ -312,10 +344,10 @@ class _Builder:
         for name, kind, repeated, nested in schema()[message]["fields"].values():
             if (message, name) in INLINE_FIELDS and kind == _MESSAGE:
                 for inner_name, inner in self.properties(nested).items():
-                    doc = FIELD_DOCS.get(f"{short}.{inner_name}")
+                    doc = field_doc(message, inner_name)
                     props[inner_name] = {**inner, "description": doc} if doc else inner
                 continue
-            doc = FIELD_DOCS.get(f"{short}.{name}", "")
+            doc = field_doc(message, name)
             if repeated and not (kind == _MESSAGE and schema().get(nested, {}).get("map")):
                 prop: dict[str, Any] = {"type": "array", "items": self._item(kind, nested)}
                 key = _MERGE_KEY_OVERRIDES.get(short, {}).get(name) or MERGE_KEYS.get(name)
@@ -377,7 +409,8 @@ def _kind_description(message: str) -> str:
             return resource.description
         if resource.message + "List" == message:
             return f"{resource.list_kind} is a list of {resource.kind} objects."
-    return ""
+    generated: str = descriptions()["types"].get(message, "")
+    return generated
 
 
 # ---- paths --------------------------------------------------------------------------------------
