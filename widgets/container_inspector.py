@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from tui.debug.durable import durable_container_names
 from tui.display_text import safe_text, visible_line
 from tui.pods.events import EventRow, event_rows
 from tui.pods.facts import ContainerEntry, container_entries, pod_facts, pod_problems
@@ -57,9 +58,13 @@ def _state_style(entry: ContainerEntry) -> str:
     return "dim"
 
 
-def render_container(entry: ContainerEntry, now: datetime) -> RenderableType:
+def render_container(entry: ContainerEntry, now: datetime, *, durable: bool = False) -> RenderableType:
+    """`durable`: a durable debugger (`tui.debug.durable`: a keep-alive main process, shells by exec)."""
     style = _state_style(entry)
     head = Text.assemble(("● ", style), (visible_line(entry.name), "bold"), "  ", (visible_line(entry.image), "cyan"))
+    if durable:
+        head.append("  durable debugger", style="bold green")
+        head.append(" (keep-alive main process: a opens a shell in it by exec)", style="dim")
     if entry.target:
         head.append("  → target ", style="dim")
         head.append(visible_line(entry.target), style="bold magenta")
@@ -212,6 +217,7 @@ def render_pod(
     parts.append(grid)
 
     entries = container_entries(pod)
+    durable = durable_container_names(pod)
     for kind in ("init", "container", "ephemeral"):
         of_kind = [e for e in entries if e.kind == kind]
         if not of_kind:
@@ -219,7 +225,7 @@ def render_pod(
                 parts.append(Text("EPHEMERAL CONTAINERS  none yet", style="bold dim"))
             continue
         parts.append(Text(f"{KIND_TITLES[kind]} ({len(of_kind)})", style="bold underline"))
-        parts.extend(render_container(e, now) for e in of_kind)
+        parts.extend(render_container(e, now, durable=e.name in durable) for e in of_kind)
     return Group(*parts)
 
 

@@ -61,6 +61,12 @@ async def test_durable_debugger_serves_two_shells_and_survives_exit(demo_cluster
     app: Any = make_app(demo_cluster.kubeconfig_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await select(pilot, SLIM)
+        inspector = app.browser.inspector
+        await wait_for(pilot, lambda: inspector.pod is not None and inspector.pod["metadata"]["name"] == SLIM[1]
+                       and f"{container}  busybox" in inspector.text, what="the debugger in the inspector")
+        entry = next(line for line in inspector.text.splitlines() if f"{container}  busybox" in line)
+        assert "durable debugger" in entry, entry  # its entry says what it is
+        assert "durable" not in next(line for line in inspector.text.splitlines() if "● app " in line)
         await pilot.press("a")  # on a durable debugger: a shell by exec, not an attach to the keep-alive
         await wait_for(pilot, lambda: panes(pilot), what="a pane")
         first = panes(pilot)[0]
@@ -88,6 +94,14 @@ async def test_durable_debugger_serves_two_shells_and_survives_exit(demo_cluster
         await type_line(pilot, "exit")
         await wait_for(pilot, lambda: first.badge.state == "ended", what="the first shell ended")
         assert "from-shell-two" in text_of(first)
+        assert second.badge.state == "ended"
+        attach_selected(app.browser)  # `a` with the pane's shell ended: a new shell there (as r), not the ended pane
+        await wait_badge(pilot, first, "live")
+        assert len(panes(pilot)) == 2
+        await wait_for(pilot, lambda: app.focused is first.terminal, what="the first terminal focused again")
+        await run_line(pilot, first, "echo again-""W3", "again-W3")
+        await type_line(pilot, "exit")
+        await wait_for(pilot, lambda: first.badge.state == "ended", what="the new shell ended")
     assert _running(conn, container), "no shell left, the debugger still runs"
 
     # The reuse offer (form, `ephemera debug --reuse`) finds it again for a durable request only.

@@ -266,12 +266,14 @@ class SessionTabs(Vertical):
     ) -> SessionPane:
         """Show the pane of this container, creating it (and its session) when there is none.
         `another`: one more exec pane when this container's pane is a live exec session (a durable
-        debugger serves several shells at once)."""
+        debugger serves several shells at once), a new shell in it when its shell ended."""
         existing = self.find(namespace, pod, container)
         if another and existing is not None and existing.kind == "exec" and existing.badge.state == "live":
             existing = None
         if existing is not None:
-            if existing.can_reattach and existing.badge.state in ("lost", "failed"):
+            # `another` (a on a durable debugger) in a pane whose shell ended: a new shell there, as r
+            ended_shell = another and existing.kind == "exec" and existing.badge.state == "ended" and not existing.gone
+            if existing.can_reattach and (existing.badge.state in ("lost", "failed") or ended_shell):
                 existing.reattach()
             self.show(self.panes.index(existing))
             return existing
