@@ -30,14 +30,37 @@ def image_pull_policy(image: str) -> str:
     return "Always" if last.rsplit(":", 1)[1] == "latest" else "IfNotPresent"
 
 
+def _fill(obj: dict[str, Any], key: str, value: Any) -> None:
+    """Set `key` where it is missing, null or "" (Go's zero value: SetDefaults_* test `== ""`/nil)."""
+    if obj.get(key) is None or obj.get(key) == "":
+        obj[key] = value
+
+
 def default_container(container: dict[str, Any], ephemeral: bool = False) -> None:
-    container.setdefault("terminationMessagePath", "/dev/termination-log")
-    container.setdefault("terminationMessagePolicy", "File")
+    """SetDefaults_Container (and _EphemeralContainer): where unset or empty."""
+    _fill(container, "terminationMessagePath", "/dev/termination-log")
+    _fill(container, "terminationMessagePolicy", "File")
     if "image" in container:
-        container.setdefault("imagePullPolicy", image_pull_policy(str(container["image"])))
+        _fill(container, "imagePullPolicy", image_pull_policy(str(container["image"])))
     container.setdefault("resources", {})
     for port in container.get("ports", []) or []:
-        port.setdefault("protocol", "TCP")
+        if isinstance(port, dict):
+            _fill(port, "protocol", "TCP")
+
+
+def default_pod_spec(spec: dict[str, Any]) -> None:
+    """SetDefaults_PodSpec and SetDefaults_Volume: the spec fields a pod (or a pod template) gets
+    where they are unset or empty, and `emptyDir: {}` for a volume without a source."""
+    _fill(spec, "restartPolicy", "Always")
+    _fill(spec, "terminationGracePeriodSeconds", 30)
+    _fill(spec, "dnsPolicy", "ClusterFirst")
+    _fill(spec, "securityContext", {})
+    _fill(spec, "schedulerName", "default-scheduler")
+    for volume in spec.get("volumes") or []:
+        if isinstance(volume, dict) and all(value is None for key, value in volume.items() if key != "name"):
+            for key in [key for key in volume if key != "name"]:
+                del volume[key]
+            volume["emptyDir"] = {}
 
 
 def api_access_volume_name(rng: random.Random | None = None) -> str:
@@ -77,14 +100,10 @@ def default_pod(pod: dict[str, Any], namespace: str, rng: random.Random | None =
     metadata["uid"] = str(uuid.UUID(int=rng.getrandbits(128), version=4)) if rng else str(uuid.uuid4())
     metadata["creationTimestamp"] = now_iso(created)
     spec = pod.setdefault("spec", {})
-    spec.setdefault("restartPolicy", "Always")
-    spec.setdefault("terminationGracePeriodSeconds", 30)
-    spec.setdefault("dnsPolicy", "ClusterFirst")
-    spec.setdefault("securityContext", {})
-    spec.setdefault("schedulerName", "default-scheduler")
-    spec.setdefault("serviceAccountName", spec.get("serviceAccount", "default"))
+    default_pod_spec(spec)
+    _fill(spec, "serviceAccountName", spec.get("serviceAccount") or "default")
     spec["serviceAccount"] = spec["serviceAccountName"]
-    spec.setdefault("enableServiceLinks", True)
+    _fill(spec, "enableServiceLinks", True)
     spec.setdefault("preemptionPolicy", "PreemptLowerPriority")
     spec.setdefault("priority", 0)
     spec.setdefault(

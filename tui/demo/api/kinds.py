@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from tui.demo.api.defaults import default_container, now_iso, random_suffix
+from tui.demo.api.defaults import default_container, default_pod_spec, now_iso, random_suffix
 from tui.demo.api.registry import Resource
 
 # kinds whose spec changes bump metadata.generation (and whose status only /status writes)
@@ -51,11 +51,7 @@ def default_pod_template(template: dict[str, Any]) -> None:
     """A pod template's defaults (the same as a pod's spec, without the service account volume)."""
     spec = template.setdefault("spec", {})
     template.setdefault("metadata", {}).pop("creationTimestamp", None)
-    spec.setdefault("restartPolicy", "Always")
-    spec.setdefault("terminationGracePeriodSeconds", 30)
-    spec.setdefault("dnsPolicy", "ClusterFirst")
-    spec.setdefault("securityContext", {})
-    spec.setdefault("schedulerName", "default-scheduler")
+    default_pod_spec(spec)
     for container in (spec.get("containers") or []) + (spec.get("initContainers") or []):
         if isinstance(container, dict):
             default_container(container)
