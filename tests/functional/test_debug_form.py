@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from textual.widgets import Checkbox, Input, RadioSet, Select
 
-from helpers.browser import wait_for
+from helpers.browser import screen_text, wait_for
 from helpers.debug_ui import (
     SLIM,
     app_for,
@@ -334,3 +334,18 @@ async def test_pull_policy_from_the_settings_and_a_custom_spec_reach_the_contain
         (container,) = _ephemeral(demo_cluster)
         assert container["imagePullPolicy"] == "IfNotPresent"
         assert container["workingDir"] == "/tmp" and container["env"] == [{"name": "A", "value": "b"}]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (140, 40)])
+async def test_the_durable_box_reads_whole(shared_cluster: DemoCluster, size: tuple[int, int]) -> None:
+    """The durable checkbox's label is not cut off by the form's column (it was at 80 and 140)."""
+    app = app_for(shared_cluster)
+    async with app.run_test(size=size) as pilot:
+        form = await open_form(pilot)
+        durable = form.query_one("#durable", Checkbox)
+        label = str(durable.label)
+        durable.scroll_visible(animate=False)
+        await wait_for(pilot, lambda: durable.region.height > 0 and durable.region in app.screen.region,
+                       what="the durable box in view")
+        await wait_for(pilot, lambda: label in screen_text(app), what=f"{label!r} whole on screen")
+        assert durable.content_region.width >= len(label) + 4

@@ -278,10 +278,11 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
                     yield _field("caps drop", Input(placeholder="ALL", id="cap-drop", compact=True))
                     yield BoxCheckbox("target filesystem: shell in its root",
                                    id="target-fs", compact=True)
-                    durable = BoxCheckbox("durable: keep-alive + exec shells (off: attach to the main "
-                                          "process, kubectl's way)", id="durable", compact=True)
+                    # short: it reads whole in the form's column at 80 and at 140 columns; the rest is its tooltip
+                    durable = BoxCheckbox("durable: keep-alive + exec shells", id="durable", compact=True)
                     durable.tooltip = ("on: the debugger's main process only keeps it alive; every shell is an "
-                                       "exec into it, several at once, and exit never ends the debugger")
+                                       "exec into it, several at once, and exit never ends the debugger. "
+                                       "off: the shell attaches to the main process, kubectl's way")
                     yield durable
                     with Vertical(id="copy-options"):
                         yield Static("copy options", classes="section")
