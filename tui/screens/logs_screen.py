@@ -413,8 +413,8 @@ class LogsScreen(Screen[None]):
             elif self.state == "following":
                 self.state = "shown"
                 if not self.view.line_count:
-                    self._show_empty(f"The log is empty ({limit_label(self.limit)}): the container wrote "
-                                     "nothing while followed; f follows again.")
+                    self._show_empty(f"The log is empty ({limit_label(self.limit)}): the container has written "
+                                     "nothing yet; f follows again.")
             self._update_status()
             return
         self.follow = True
