@@ -76,6 +76,10 @@ async def http_server(ctx: Ctx, port: int) -> int:
             del container.sandbox.listeners[port]
 
 
+_NGINX_404 = (b"<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1>"
+              b"</center>\r\n<hr><center>nginx/1.27.2</center>\r\n</body>\r\n</html>\r\n")  # nginx's own page
+
+
 async def nginx(ctx: Ctx) -> int:
     container = ctx.container
     for line in ("/docker-entrypoint.sh: Configuration complete; ready for start up",
@@ -85,10 +89,11 @@ async def nginx(ctx: Ctx) -> int:
 
     async def handle(method: str, path: str) -> tuple[int, str, bytes]:
         found = path in ("/", "/index.html")
-        code = 200 if found else 404
-        await ctx.out(f'127.0.0.1 - - [{_http_date()} +0000] "{method} {path} HTTP/1.1" {code} '
-                      f'{len(page) if found else 153} "-" "Wget" "-"\n')
-        return (200, "OK", page) if found else (404, "Not Found", b"<html>404 Not Found</html>\n")
+        body = page if found else _NGINX_404
+        # nginx's combined format: $time_local is 03/Dec/2026:11:36:30 +0000
+        await ctx.out(f'127.0.0.1 - - [{time.strftime("%d/%b/%Y:%H:%M:%S +0000", time.gmtime())}] '
+                      f'"{method} {path} HTTP/1.1" {200 if found else 404} {len(body)} "-" "Wget" "-"\n')
+        return (200, "OK", body) if found else (404, "Not Found", body)
 
     container.sandbox.listeners[80] = Listener(80, container, handle)
     return await forever()
