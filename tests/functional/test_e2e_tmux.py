@@ -144,18 +144,29 @@ def test_each_mode_chosen_by_keys_from_a_fresh_form_is_the_one_created(terminal:
     def both(s: str) -> object:
         return re.search(rf"{targeted}\s+busybox\s+→ target app", s) and re.search(rf"{shared}\s+busybox\s+no target", s)
 
-    for _section in range(4):  # ] : the next section's heading at the inspector's top, to EPHEMERAL CONTAINERS
+    def inspector_top(s: str) -> str:  # the inspector's first line, below its border
+        lines = s.split("\n")
+        border = next((i for i, line in enumerate(lines) if "inspector: j/k scroll" in line), len(lines) - 1)
+        return lines[border + 1].strip() if border + 1 < len(lines) else ""
+
+    # Each key waits for the inspector's own first line to move (not any change: AGE ticks, events
+    # arrive): ] brings the next section's heading to the top, up to EPHEMERAL CONTAINERS...
+    for _section in range(4):
         screen = terminal.screen()
-        if "EPHEMERAL CONTAINERS (2)" in screen:
+        if inspector_top(screen).startswith("EPHEMERAL CONTAINERS") or both(screen):
             break
+        top = inspector_top(screen)
         terminal.keys("]")
-        terminal.wait(lambda s, before=screen: s != before, "the inspector at its next section")  # type: ignore[misc]
-    for _line in range(20):  # then a line at a time (each seen) until both entries are in view
+        terminal.wait(lambda s, before=top: inspector_top(s) != before,  # type: ignore[misc]
+                      "the inspector at its next section")
+    for _line in range(20):  # ...then a line at a time (each seen) until both entries are in view
         screen = terminal.screen()
         if both(screen):
             break
+        top = inspector_top(screen)
         terminal.keys("j")
-        terminal.wait(lambda s, before=screen: s != before, "the inspector a line further")  # type: ignore[misc]
+        terminal.wait(lambda s, before=top: inspector_top(s) != before,  # type: ignore[misc]
+                      "the inspector a line further")
     screen = terminal.wait(both, "both debuggers in slim's inspector")
     assert "EPHEMERAL CONTAINERS (2)" in screen, screen  # the copy's debugger is in the copy
     assert re.search(rf"slim-79487d6484-h4rss-debug-[a-z0-9]{{5}}/{created['Copy and share']} ● live", screen), screen
