@@ -5,32 +5,16 @@ fails. Skipped (with the reason) when kubectl is not on PATH."""
 
 from __future__ import annotations
 
-import subprocess
-from pathlib import Path
-
 import pytest
 
 from helpers.demo_http import pod_json, wait_for
+from helpers.kubectl_peer import kubectl_ok, kubectl_run
 from tui.demo.cluster import DemoCluster
 
 pytestmark = pytest.mark.kubectl
 
 SLIM = "slim-79487d6484-h4rss"
 BAD_IMAGE = "example.com/doesnotexist:1"
-
-
-def kubectl_run(kubectl: str, cluster: DemoCluster, *args: str, timeout: float = 30
-                ) -> subprocess.CompletedProcess[str]:
-    assert cluster.kubeconfig_path is not None
-    cache = Path(cluster.kubeconfig_path).parent / "kubectl-cache"
-    return subprocess.run([kubectl, "--kubeconfig", str(cluster.kubeconfig_path), "--cache-dir", str(cache), *args],
-                          capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
-
-
-def kubectl_ok(kubectl: str, cluster: DemoCluster, *args: str, timeout: float = 30) -> str:
-    result = kubectl_run(kubectl, cluster, *args, timeout=timeout)
-    assert result.returncode == 0, f"kubectl {' '.join(args)} exited {result.returncode}: {result.stderr}"
-    return result.stdout
 
 
 def rows(text: str) -> dict[str, list[str]]:

@@ -3,11 +3,8 @@ without kubectl), the Python client (the kubelet's WebSocket channel protocol), 
 
 from __future__ import annotations
 
-import re
 import socket
 import struct
-import subprocess
-import threading
 import urllib.error
 import urllib.request
 import zlib
@@ -18,49 +15,11 @@ import pytest
 from kubernetes.stream import portforward
 
 from helpers.demo_http import Raw, core_v1, wait_for
+from helpers.kubectl_peer import Forwarding
 from tui.demo.cluster import DemoCluster
 from tui.demo.node import spdy
 
 SLIM = "slim-79487d6484-h4rss"
-
-
-class Forwarding:
-    """A running `kubectl port-forward`, its output lines collected on threads."""
-
-    def __init__(self, kubectl: str, cluster: DemoCluster, tmp_path: Path, *args: str) -> None:
-        self.process = subprocess.Popen(
-            [kubectl, "--kubeconfig", str(cluster.kubeconfig_path), "--cache-dir", str(tmp_path / "cache"),
-             "port-forward", "--address", "127.0.0.1", *args],
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        self.out: list[str] = []
-        self.err: list[str] = []
-        self._threads = [threading.Thread(target=self._collect, args=(stream, lines), daemon=True)
-                         for stream, lines in ((self.process.stdout, self.out), (self.process.stderr, self.err))]
-        for thread in self._threads:
-            thread.start()
-
-    @staticmethod
-    def _collect(stream: object, lines: list[str]) -> None:
-        for line in stream:  # type: ignore[attr-defined]
-            lines.append(line.rstrip("\n"))
-
-    def local_port(self) -> int:
-        """The port kubectl listens on (it prints `Forwarding from 127.0.0.1:PORT -> REMOTE`)."""
-        def found() -> int | None:
-            for line in list(self.out):
-                match = re.match(r"Forwarding from 127\.0\.0\.1:(\d+) ->", line)
-                if match:
-                    return int(match.group(1))
-            assert self.process.poll() is None, f"kubectl port-forward exited: {self.err}"
-            return None
-        return wait_for(found, timeout=30, what=f"kubectl's 'Forwarding from' line ({self.out}, {self.err})")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-        self.process.wait(timeout=30)
-        for thread in self._threads:
-            thread.join(timeout=5)
 
 
 @pytest.fixture()
