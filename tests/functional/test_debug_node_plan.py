@@ -1,7 +1,8 @@
 """`kubectl debug node/NAME` as Ephemera plans it (tui.debug.node) equals the pod the real kubectl
-v1.32 creates for the same flags: each profile, a command, env, pull policy, -c, -i only. kubectl
-sends the pod as protobuf, so both pods are read back from the demo cluster and compared, minus the
-name and Ephemera's own label and annotation."""
+v1.32 creates for the same flags: each profile, a command, env, pull policy, -c, -i only. Compared
+twice, minus the name and Ephemera's own label and annotation: the requests as sent (kubectl sends
+the pod as protobuf: the demo server keeps every body it decoded, before defaulting,
+`faults.received_bodies`), and both pods read back from the demo cluster."""
 
 from __future__ import annotations
 
@@ -89,11 +90,43 @@ def _comparable(pod: dict[str, Any]) -> dict[str, Any]:
     return {"labels": labels, "annotations": annotations, "spec": spec}
 
 
+def _as_sent(value: Any, in_security_context: bool = False) -> Any:
+    """A request body without the zero values protobuf always carries and JSON omits ("", 0, false,
+    null, {}, []), except in a securityContext, where false and 0 are set on purpose (pointers)."""
+    if isinstance(value, dict):
+        kept = {key: _as_sent(item, in_security_context or key == "securityContext") for key, item in value.items()}
+        return {key: item for key, item in kept.items()
+                if not (item in ("", None, {}, []) or (not in_security_context and item in (False, 0)
+                                                       and not isinstance(item, float)))}
+    if isinstance(value, list):
+        return [_as_sent(item, in_security_context) for item in value]
+    return value
+
+
+def _sent(body: dict[str, Any]) -> dict[str, Any]:
+    body = _as_sent(copy.deepcopy(body))
+    metadata = body.get("metadata") or {}
+    for key in ("name", "generateName", "namespace"):
+        metadata.pop(key, None)
+    (metadata.get("labels") or {}).pop(MANAGED_BY_LABEL, None)
+    (metadata.get("labels") or {}).pop(NODE_DEBUG_LABEL, None)
+    (metadata.get("annotations") or {}).pop(CREATED_AT_ANNOTATION, None)
+    body["metadata"] = _as_sent(metadata)
+    for container in body.get("spec", {}).get("containers") or ():
+        if "env" in container:  # kubectl keeps --env in a Go map: its order varies
+            container["env"] = sorted(container["env"], key=lambda e: e["name"])
+    return body
+
+
 def _check(kubectl: str, cluster: DemoCluster, conn: ClusterConnection, request: NodeDebugRequest) -> None:
     planned = plan_node(request)
     theirs = _kubectl_pod(kubectl, cluster, conn, planned.kubectl_command)
     ours = _our_pod(conn, request)
     assert _comparable(ours) == _comparable(theirs)
+    # and the requests as sent, before the server's defaulting (kubectl's protobuf decoded by the demo)
+    posted = cluster.faults.received_bodies("POST", "/api/v1/namespaces/default/pods")
+    assert len(posted) >= 2, "kubectl's POST and ours"
+    assert _sent(posted[-1]) == _sent(posted[-2])
 
 
 @pytest.mark.parametrize("profile", list(Profile))

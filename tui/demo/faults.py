@@ -28,6 +28,7 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import itertools
 import json
 from collections.abc import Callable
@@ -68,6 +69,13 @@ class FaultInjector:
         self._cluster.run(lambda: self._state().store.compact(expire_watchers=True))
 
     # ---- requests -----------------------------------------------------------------------
+    def received_bodies(self, method: str, path: str) -> list[Any]:
+        """The bodies of the last requests with this method and path, oldest first, as the server
+        decoded them (kubectl's protobuf too) before any defaulting: what a client sent."""
+        def matching() -> list[Any]:
+            return [copy.deepcopy(body) for (m, p, body) in self._state().received if m == method and p == path]
+        return self._cluster.run(matching)
+
     def fail_requests(self, status: int = 500, count: int = 1, path_contains: str | None = None) -> None:
         faults = self._state().faults
         with faults.lock:

@@ -3,6 +3,7 @@ kubectl's protobuf) bodies, patches of the three patch types, and the pod a URL 
 
 from __future__ import annotations
 
+import copy
 import json
 from typing import Any
 
@@ -11,7 +12,7 @@ from aiohttp import web
 from tui.demo.api import patch as patching
 from tui.demo.api.protobuf import PROTOBUF_CONTENT_TYPE, decode_object
 from tui.demo.api.status import ApiError, not_found
-from tui.demo.routes.state import ServerState
+from tui.demo.routes.state import STATE, ServerState
 
 TRUE_VALUES = ("1", "true", "True")
 PATCH_TYPES = (
@@ -40,11 +41,17 @@ async def read_json(request: web.Request) -> Any:
     """The request body as JSON (protobuf bodies from kubectl's typed clients are decoded too)."""
     body = await request.read()
     if request.content_type == PROTOBUF_CONTENT_TYPE:
-        return decode_object(body)
-    try:
-        return json.loads(body or b"null")
-    except ValueError as error:
-        raise ApiError(400, f"the body of the request was in an unknown format - {error}", "BadRequest") from None
+        decoded = decode_object(body)
+    else:
+        try:
+            decoded = json.loads(body or b"null")
+        except ValueError as error:
+            raise ApiError(400, f"the body of the request was in an unknown format - {error}",
+                           "BadRequest") from None
+    state = request.app.get(STATE)
+    if state is not None:
+        state.received.append((request.method, request.path, copy.deepcopy(decoded)))
+    return decoded
 
 
 def apply_patch(content_type: str, pod: dict[str, Any], body: Any) -> dict[str, Any]:

@@ -8,6 +8,7 @@ the server's event loop.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import threading
 from collections.abc import Callable, Coroutine, Iterator
@@ -22,6 +23,7 @@ from tui.demo.node.kubelet import Kubelet
 from tui.demo.node.runtime import ContainerRuntime
 
 T = TypeVar("T")
+RECEIVED_BODIES = 200  # request bodies kept in ServerState.received
 
 
 @dataclass
@@ -60,6 +62,10 @@ class ServerState:
     streams: set[asyncio.Task[Any]] = field(default_factory=set)
     # legacy mode (`routes.legacy_api.enable_legacy_api`): the 1.21 ephemeral containers API
     legacy_ephemeral_api: bool = False
+    # The last request bodies as received, decoded (protobuf too) and before any defaulting:
+    # (method, path, body), for tests comparing what two clients sent (`faults.received_bodies`).
+    received: collections.deque[tuple[str, str, Any]] = field(
+        default_factory=lambda: collections.deque(maxlen=RECEIVED_BODIES))
 
     @contextlib.contextmanager
     def long_lived(self) -> Iterator[None]:
