@@ -276,13 +276,21 @@ class ContainerInspector(VerticalScroll, can_focus=True):
         WORKLOAD, EVENTS...), top to bottom."""
         if self.pod is None:
             return []
-        body = self.query_one("#inspector-body", Static)
+        text = self._body_text(self._rendered(self.pod, self._drawn_at or self.clock()))
+        base = self._body_top()
+        return [base + index for index, line in enumerate(text.split("\n")) if SECTION_HEADING.match(line)]
+
+    def _body_text(self, renderable: RenderableType) -> str:
+        """`renderable` as plain text at the width of the inspector's body (its lines as shown)."""
         buffer = io.StringIO()
-        Console(file=buffer, width=max(1, body.content_region.width), color_system=None,
-                legacy_windows=False).print(self._rendered(self.pod, self._drawn_at or self.clock()))
-        base = body.content_region.y - self.scrollable_content_region.y + round(self.scroll_y)
-        return [base + index for index, line in enumerate(buffer.getvalue().split("\n"))
-                if SECTION_HEADING.match(line)]
+        width = max(1, self.query_one("#inspector-body", Static).content_region.width)
+        Console(file=buffer, width=width, color_system=None, legacy_windows=False).print(renderable)
+        return buffer.getvalue()
+
+    def _body_top(self) -> int:
+        """The scroll offset of the body's first line."""
+        body = self.query_one("#inspector-body", Static)
+        return body.content_region.y - self.scrollable_content_region.y + round(self.scroll_y)
 
     def action_next_section(self) -> None:
         """]: the next section's heading at the top (as far as the inspector scrolls)."""
@@ -374,17 +382,13 @@ class ContainerInspector(VerticalScroll, can_focus=True):
         is too short for the last container's entry, so that the entry starts at its top."""
         if self.pod is None:
             return
-        body = self.query_one("#inspector-body", Static)
-        width = max(1, body.content_region.width)
 
         def lines(renderable: RenderableType) -> int:
-            buffer = io.StringIO()
-            Console(file=buffer, width=width, color_system=None, legacy_windows=False).print(renderable)
-            return buffer.getvalue().count("\n")
+            return self._body_text(renderable).count("\n")
 
         shown = self._parts(self.pod, self._drawn_at or self.clock())[0]
         last_entry = shown.renderables[-1] if isinstance(shown, Group) and shown.renderables else Text("")
-        end = body.content_region.y - self.scrollable_content_region.y + round(self.scroll_y) + lines(shown)
+        end = self._body_top() + lines(shown)
         top = max(0, min(end - self.scrollable_content_region.height, end - lines(last_entry)))
         self.scroll_to(y=top, animate=False, immediate=True)
 
