@@ -10,6 +10,8 @@ import sys
 import time
 from collections.abc import Callable
 
+from helpers import WAIT_SECONDS
+
 
 class Terminal:
     """`ephemera ...` in a pty: read what it prints, type into it."""
@@ -25,7 +27,7 @@ class Terminal:
             os.execv(sys.executable, [sys.executable, "-m", "tui.cli", *argv])
         self.output = b""
 
-    def read_until(self, predicate: Callable[[bytes], bool], timeout: float = 15.0) -> bytes:
+    def read_until(self, predicate: Callable[[bytes], bool], timeout: float = WAIT_SECONDS) -> bytes:
         deadline = time.monotonic() + timeout
         while not predicate(self.output):
             if time.monotonic() > deadline:
@@ -55,7 +57,7 @@ class Terminal:
     def type(self, text: str) -> None:
         os.write(self.fd, text.encode())
 
-    def wait(self, timeout: float = 10.0) -> int:
+    def wait(self, timeout: float = WAIT_SECONDS) -> int:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             self.drain()

@@ -12,6 +12,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from helpers import WAIT_SECONDS
+
 TMUX = shutil.which("tmux")
 EPHEMERA = Path(sys.executable).with_name("ephemera")
 KEY_INTERVAL = 0.15  # seconds between keys of one gesture (a fast typist)
@@ -62,7 +64,7 @@ class Terminal:
     def alive(self) -> bool:
         return self.tmux("has-session", "-t", self.session, check=False).returncode == 0
 
-    def wait(self, condition: Callable[[str], object], what: str, timeout: float = 20.0) -> str:
+    def wait(self, condition: Callable[[str], object], what: str, timeout: float = WAIT_SECONDS) -> str:
         deadline = time.monotonic() + timeout
         screen = ""
         while time.monotonic() < deadline:
@@ -74,5 +76,5 @@ class Terminal:
             time.sleep(0.05)
         raise AssertionError(f"timed out after {timeout}s waiting for {what}; screen:\n{screen}")
 
-    def wait_text(self, needle: str, timeout: float = 20.0) -> str:
+    def wait_text(self, needle: str, timeout: float = WAIT_SECONDS) -> str:
         return self.wait(lambda screen: needle in screen, repr(needle), timeout)
