@@ -152,11 +152,13 @@ def test_one_namespace_and_an_empty_one(shared_cluster) -> None:
         connection.close()
 
 
-def test_stop_returns_promptly_while_a_watch_is_open(shared_cluster) -> None:
+def test_stop_returns_promptly_while_a_watch_is_open(demo_cluster) -> None:
+    # a cluster of its own: on a shared one another test's watch could end meanwhile, and the count
+    # compared below would not grow
     def watches() -> int:
-        return shared_cluster.run(lambda: len(shared_cluster.store.watchers))
+        return demo_cluster.run(lambda: len(demo_cluster.store.watchers))
 
-    connection = connect(shared_cluster)
+    connection = connect(demo_cluster)
     before = watches()
     watcher, recorder = start_watcher(connection, watch_timeout=300)
     try:
@@ -166,6 +168,7 @@ def test_stop_returns_promptly_while_a_watch_is_open(shared_cluster) -> None:
         watcher.stop()
         assert not any(t.is_alive() for t in threading.enumerate() if t.name.startswith("pod-watch"))
     finally:
+        watcher.stop()  # idempotent: a failure above leaves no watch thread behind for the next test
         connection.close()
 
 
