@@ -14,14 +14,21 @@ from typing import Final
 # format characters that change how the surrounding text reads or is laid out.
 BIDI_AND_INVISIBLE: Final = frozenset(
     [
-        *(0x061C, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2028, 0x2029, 0x2060, 0xFEFF),
+        *(0x00AD, 0x061C, 0x180E, 0x2028, 0x2029, 0xFEFF),  # soft hyphen, ALM, MVS, LS, PS, BOM
+        *range(0x200B, 0x2010),  # ZWSP ZWNJ ZWJ LRM RLM
         *range(0x202A, 0x202F),  # LRE RLE PDF LRO RLO
+        *range(0x2060, 0x2065),  # word joiner, invisible function application/times/separator/plus
         *range(0x2066, 0x206A),  # LRI RLI FSI PDI
+        *range(0x206A, 0x2070),  # deprecated format characters (inhibit/activate swapping, shaping, digits)
+        *range(0xFFF9, 0xFFFC),  # interlinear annotation anchor/separator/terminator
+        *range(0xE0000, 0xE0080),  # TAG characters (invisible, used to smuggle text)
     ]
 )
 
 # C0 controls but tab and newline, DEL, C1 controls, the bidi/invisible characters above.
-_FORMAT_CLASS: Final = "".join(f"\\u{code:04x}" for code in sorted(BIDI_AND_INVISIBLE))
+_FORMAT_CLASS: Final = "".join(
+    f"\\U{code:08x}" if code > 0xFFFF else f"\\u{code:04x}" for code in sorted(BIDI_AND_INVISIBLE)
+)
 UNSAFE: Final = re.compile("[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f" + _FORMAT_CLASS + "]")
 # The same with tab and newline: for one-line places (table cells, titles, CLI columns).
 UNSAFE_ONE_LINE: Final = re.compile("[\\x00-\\x1f\\x7f-\\x9f" + _FORMAT_CLASS + "]")
@@ -62,5 +69,10 @@ def is_safe_line(text: str) -> bool:
 
 def strip_unsafe(text: str) -> str:
     """`text` without the characters `visible_line` would replace (all of them zero-width on a
-    terminal: removing them keeps the layout). For the last guard before the terminal only."""
-    return UNSAFE_ONE_LINE.sub("", text)
+    terminal: removing them keeps the layout; the soft hyphen, one cell wide for Rich and most
+    terminals, becomes a space). For the last guard before the terminal only."""
+    return UNSAFE_ONE_LINE.sub(_stripped, text)
+
+
+def _stripped(match: re.Match[str]) -> str:
+    return " " if match.group() == "\u00ad" else ""
