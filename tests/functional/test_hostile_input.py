@@ -208,3 +208,27 @@ def test_debug_command_prints_the_hostile_pod_visibly(demo_cluster: DemoCluster,
     out, err = capsys.readouterr()
     assert HOSTILE_POD in out + err
     assert "\x1b" not in out + err and "\u202e" not in out + err and "\x9b" not in out + err
+
+
+async def test_session_pane_on_the_hostile_pod(demo_cluster: DemoCluster, guard: bool) -> None:
+    """A shell on the hostile pod's crashing container waits: its tab label (the waiting reason)
+    and banner quote the kubelet's text visibly."""
+    from helpers.session_panes import panes, select
+
+    add_hostile_pod(demo_cluster)
+    app = hostile_app(demo_cluster.kubeconfig_path, guard)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await select(pilot, (NAMESPACE, HOSTILE_POD))
+        await pilot.press("s")
+        await wait_for(pilot, lambda: isinstance(app.screen, PickerModal) or panes(pilot), what="the shell picker")
+        await pilot.pause()
+        assert unsafe_output(app) == []
+        if isinstance(app.screen, PickerModal):
+            await pilot.press("enter")
+        await wait_for(pilot, lambda: panes(pilot) and panes(pilot)[-1].badge.state == "waiting",
+                       what="the waiting pane")
+        pane = panes(pilot)[-1]
+        await wait_for(pilot, lambda: "CrashLoopBackOff" in pane.badge.text, what="the waiting reason")
+        await pilot.pause()
+        assert "waiting: CrashLoopBackOff␛]52;c;" in app.browser.sessions.tab_bar.text
+        assert unsafe_output(app) == []

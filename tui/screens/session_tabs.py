@@ -24,7 +24,7 @@ from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Static
 
 from tui.actions import TAB_BAR, bindings
-from tui.display_text import counted
+from tui.display_text import counted, visible_line
 from tui.paths import cast_directory
 from tui.screens.session_pane import Badge, KeyDisplay, SessionKind, SessionPane, SessionTarget
 from widgets.terminal.terminal_view import TerminalLeave, TerminalScrolled, TerminalSelected, TerminalView
@@ -77,7 +77,7 @@ def fit_hint(hint: str, width: int) -> str:
 
 def badge_text(badge: Badge) -> Text:
     icon, style = BADGE_STYLES.get(badge.state, ("?", ""))
-    return Text.assemble((icon + " ", style), (badge.text, style))
+    return Text.assemble((icon + " ", style), (visible_line(badge.text), style))  # a waiting reason: cluster text
 
 
 class SessionTabBar(Widget, can_focus=True):
@@ -114,7 +114,7 @@ class SessionTabBar(Widget, can_focus=True):
                 shown = Text(icon, style)
             else:
                 shown = badge_text(badge)
-            label = Text.assemble(f" {index + 1} ", (name, "bold"), " ", shown, " ")
+            label = Text.assemble(f" {index + 1} ", (visible_line(name), "bold"), " ", shown, " ")
             if index in self.activity:
                 label.append_text(Text.assemble((ACTIVITY_MARK, "bold yellow"), " "))
             if index == self.active:
