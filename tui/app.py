@@ -62,6 +62,7 @@ from tui.screens.session_pane import SessionPane
 from tui.screens.session_panes import open_pane
 from tui.settings import Settings, SettingsError, SettingsProblem, load_settings, remember_theme
 from tui.terminal_exit import hangup_safe_driver, install_exit_handlers
+from widgets import narrow_updates
 from widgets.terminal.terminal_view import TerminalView
 
 DEFAULT_THEME = "textual-dark"
@@ -178,6 +179,7 @@ class EphemeraApp(App[None]):
         `initial_session`: open that pane as soon as the browser is connected (`ephemera debug`).
         `in_browser`: whether it runs in a web browser (None: Textual's driver says, `is_web`)."""
         super().__init__()
+        narrow_updates.install()  # partial repaints written from the first changed cell (issue 15)
         # NO_COLOR: Textual's greyscale loses text whose grey is that of its background
         self._filters = [ReadableMonochrome() if type(f) is Monochrome else f for f in self._filters]
         self._filters.append(TerminalGuard())

@@ -14,7 +14,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Static
 
 from tui.debug.durable import durable_container_names
 from tui.display_text import safe_text, visible_line
@@ -23,6 +22,7 @@ from tui.pods.facts import ContainerEntry, container_entries, pod_facts, pod_pro
 from tui.pods.rows import SEVERITY_STYLE, status_severity
 from tui.pods.status import format_age, pod_ready, pod_status_reason
 from tui.pods.workload import OwnerChain, chain_lesson
+from widgets.quiet_static import QuietStatic
 
 ERROR_REASONS = frozenset(
     {
@@ -283,13 +283,13 @@ class ContainerInspector(VerticalScroll, can_focus=True):
     def _body_text(self, renderable: RenderableType) -> str:
         """`renderable` as plain text at the width of the inspector's body (its lines as shown)."""
         buffer = io.StringIO()
-        width = max(1, self.query_one("#inspector-body", Static).content_region.width)
+        width = max(1, self.query_one("#inspector-body", QuietStatic).content_region.width)
         Console(file=buffer, width=width, color_system=None, legacy_windows=False).print(renderable)
         return buffer.getvalue()
 
     def _body_top(self) -> int:
         """The scroll offset of the body's first line."""
-        body = self.query_one("#inspector-body", Static)
+        body = self.query_one("#inspector-body", QuietStatic)
         return body.content_region.y - self.scrollable_content_region.y + round(self.scroll_y)
 
     def action_next_section(self) -> None:
@@ -328,10 +328,9 @@ class ContainerInspector(VerticalScroll, can_focus=True):
         self.events: list[dict] | None = None  # its events and its owners' (None: not listed yet)
         self.event_notes: list[str] = []  # why events could not be watched (a 403...)
         self._drawn_at: datetime | None = None  # the clock of the content shown (None: no pod)
-        self._drawn_text: str | None = None  # that content as plain text, once compared with the clock
 
     def compose(self) -> ComposeResult:
-        yield Static(Text("No pod selected", style="dim"), id="inspector-body")
+        yield QuietStatic(Text("No pod selected", style="dim"), id="inspector-body")
 
     BLURRED_TITLE = "inspector (Enter/Tab)"
     FOCUSED_TITLE = "inspector: j/k scroll, Tab/Esc back"
@@ -352,20 +351,21 @@ class ContainerInspector(VerticalScroll, can_focus=True):
         if key != self.context_of:  # another pod: the context shown was the other one's
             self.context_of, self.chain, self.events, self.event_notes = None, None, None, []
         # The same pod again (the screen's age refresh): redrawn only when a relative time shown
-        # changed, so an idle screen writes nothing (a redraw repaints the whole inspector).
-        drawn_at = self._drawn_at if pod is self.pod and gone == self.gone else None
+        # changed, so an idle screen writes nothing; the body then repaints only the cells that
+        # changed (an event's "63m" becoming "64m"), not the whole inspector.
+        same = pod is self.pod and gone == self.gone and self._drawn_at is not None
         self.pod = pod
         self.gone = gone
-        if pod is None or drawn_at is None:
+        if pod is None or not same:
             self._redraw()
-        else:  # one text rendering per refresh while nothing changes
-            if self._drawn_text is None:
-                self._drawn_text = self._plain(pod, drawn_at)
+        else:  # one rendering per refresh while nothing changes
+            body = self.query_one("#inspector-body", QuietStatic)
             now = self.clock()
-            text = self._plain(pod, now)
-            if text != self._drawn_text:
-                self._redraw(now)
-                self._drawn_text = text
+            renderable = self._rendered(pod, now)
+            lines = body.lines_of(renderable)
+            if lines != body.shown_lines:
+                self._drawn_at = now
+                body.update(renderable, lines)
         if self._end_of is not None and key == self._end_of:
             self.call_after_refresh(self._show_end_of_containers)
 
@@ -431,8 +431,7 @@ class ContainerInspector(VerticalScroll, can_focus=True):
         return self.pod is not None and self.context_of == _key_of(self.pod) and self.chain is not None
 
     def _redraw(self, now: datetime | None = None) -> None:
-        body = self.query_one("#inspector-body", Static)
-        self._drawn_text = None
+        body = self.query_one("#inspector-body", QuietStatic)
         if self.pod is None:
             self._drawn_at = None
             body.update(Text("No pod selected", style="dim"))

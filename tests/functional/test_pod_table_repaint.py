@@ -11,13 +11,13 @@ from typing import Any
 
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
-from textual.widgets import Static
 
 from helpers.browser import make_app, screen_lines, settled, wait_for
 from tui.demo.cluster import DemoCluster
 from tui.pods.store import PodBatch
 from widgets.container_inspector import ContainerInspector
 from widgets.pod_table import PodTable
+from widgets.quiet_static import QuietStatic
 
 START = datetime(2026, 1, 1, 12, 0, 0, tzinfo=UTC)
 
@@ -143,7 +143,7 @@ async def test_the_inspector_redraws_for_the_clock_only_when_its_text_changes() 
     clock = Clock()
     async with InspectorApp(clock).run_test(size=(100, 30)) as pilot:
         inspector = pilot.app.query_one(ContainerInspector)
-        body = inspector.query_one("#inspector-body", Static)
+        body = inspector.query_one("#inspector-body", QuietStatic)
         updates: list[object] = []
         original = body.update
         body.update = lambda *args, **kwargs: (updates.append(args), original(*args, **kwargs))[1]  # type: ignore[method-assign]
@@ -151,17 +151,39 @@ async def test_the_inspector_redraws_for_the_clock_only_when_its_text_changes() 
         started = (START - timedelta(days=3)).strftime("%Y-%m-%dT%H:%M:%SZ")
         shown["status"]["containerStatuses"][0]["state"] = {"running": {"startedAt": started}}
         inspector.show(shown)
+        await settled(pilot)
         assert "3d ago" in inspector.text
         assert len(updates) == 1
         clock.now = START + timedelta(seconds=1)  # nothing it shows is that fine-grained for a 3-day-old pod
         inspector.show(shown)
         assert len(updates) == 1
+        regions = body.repainted_regions
         clock.now = START + timedelta(days=2)  # "started 3d ago" becomes "5d ago"
         inspector.show(shown)
         assert len(updates) == 2
         assert "5d ago" in inspector.text
+        # only the changed cells are repainted: the "3d"/"5d" of the started line, not the inspector
+        assert body.repainted_regions == regions + 1
+        await settled(pilot)
+        assert any("started  5d ago" in line for line in screen_lines(pilot.app))
         inspector.show(pod("pod-00", created=START - timedelta(days=3)))  # a new version: drawn
         assert len(updates) == 3
+
+
+def test_changed_span_is_the_cells_that_differ() -> None:
+    from rich.segment import Segment
+    from rich.style import Style
+
+    from widgets.quiet_static import changed_span, line_cells
+
+    dim = Style(dim=True)
+    old = line_cells([Segment("  63m", dim), Segment(" Normal Started")])
+    assert changed_span(old, old) is None
+    assert changed_span(old, line_cells([Segment("  64m", dim), Segment(" Normal Started")])) == (3, 4)
+    assert changed_span(old, line_cells([Segment("  63m"), Segment(" Normal Started")])) == (0, 5)  # style only
+    assert changed_span(old, line_cells([Segment("  63m", dim)])) == (5, 20)  # shorter: to the old end
+    wide = line_cells([Segment("日本")])
+    assert wide == (("日", None), ("", None), ("本", None), ("", None))
 
 
 async def test_keys_first_the_inspector_follows_to_the_pod_the_cursor_stops_on(shared_cluster: DemoCluster) -> None:
