@@ -232,3 +232,24 @@ async def test_session_pane_on_the_hostile_pod(demo_cluster: DemoCluster, guard:
         await pilot.pause()
         assert "waiting: CrashLoopBackOff␛]52;c;" in app.browser.sessions.tab_bar.text
         assert unsafe_output(app) == []
+
+
+async def test_audit_log_view_with_markup_in_its_path(demo_cluster: DemoCluster, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch, guard: bool) -> None:
+    """`L`: the log's path (from $XDG_STATE_HOME) is the view's subtitle: a `[/]` or an escape in it
+    is shown as written (it crashed the app with a MarkupError)."""
+    from tui.screens.audit_log_screen import AuditLogScreen
+
+    state = tmp_path / f"st[/]x[link=https://evil.example/]y[/link]{OSC_TITLE}"
+    monkeypatch.setenv("XDG_STATE_HOME", str(state))
+    app = hostile_app(demo_cluster.kubeconfig_path, guard)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await wait_for(pilot, lambda: row_names(app), what="rows")
+        await pilot.press("L")
+        await wait_for(pilot, lambda: isinstance(app.screen, AuditLogScreen) and app.screen.loaded,
+                       what="the audit log view")
+        await pilot.pause()
+        from textual.containers import Vertical
+        subtitle = app.screen.query_one("#audit-log", Vertical)._border_subtitle
+        assert subtitle is not None and "st[/]x[link=https:/evil.example/]y[/link]␛]0;pwned" in subtitle.plain
+        assert unsafe_output(app) == []

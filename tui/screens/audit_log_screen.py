@@ -23,7 +23,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Static
 
 from tui.audit_log import AuditEntry, AuditLog
-from tui.display_text import counted, safe_text, sanitize_text, visible_line
+from tui.display_text import counted, safe_text, sanitize_text, visible, visible_line
 from tui.screens.background import BackgroundResult, run_in_background
 
 READ_LIMIT = 2000
@@ -123,7 +123,7 @@ class AuditLogScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="audit-log") as box:
             box.border_title = "Audit log: every change Ephemera made to a cluster"
-            box.border_subtitle = display_path(self.audit_log.path)
+            box.border_subtitle = Text(visible_line(display_path(self.audit_log.path)))  # a path: never markup
             yield Static(Text("Reading the audit log…", style="dim"), id="audit-status")
             with Horizontal(id="audit-body"):
                 table: DataTable[Any] = DataTable(id="audit-entries", cursor_type="row", zebra_stripes=False)
@@ -191,7 +191,7 @@ class AuditLogScreen(ModalScreen[None]):
         if error:
             status.update(safe_text(error, style="red"))
         elif not entries:
-            where = display_path(self.audit_log.path)
+            where = visible(display_path(self.audit_log.path))
             status.update(Text(f"No change recorded yet in {where}. Creating a debug container, "
                                "a copy, or deleting a copy adds an entry.", style="dim"))
         else:

@@ -85,11 +85,12 @@ class DebugStarted:
     shell: tuple[str, ...] = ()
 
 
-def target_choices(pod: dict[str, Any]) -> list[tuple[str, str]]:
+def target_choices(pod: dict[str, Any]) -> list[tuple[Text, str]]:
     """(label, name) of the regular and init containers, running ones first (kubectl's --target)."""
     entries = [e for e in container_entries(pod) if e.kind in ("container", "init")]
     ordered = sorted(entries, key=lambda e: (e.state != "Running", e.kind != "container"))
-    return [(f"{e.name} ({e.kind if e.kind == 'init' else e.state.lower()})", e.name) for e in ordered]
+    return [(Text(visible_line(f"{e.name} ({e.kind if e.kind == 'init' else e.state.lower()})")), e.name)
+            for e in ordered]
 
 
 def suggested_mode(pod: dict[str, Any]) -> Mode:
@@ -234,8 +235,8 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
         target_value = self.targets[0][1] if self.targets else Select.NULL
         form = VerticalScroll(id="debug-form")
         form.border_title = Text(visible_line(f"Debug {self.namespace}/{self.pod_name}"))
-        form.border_subtitle = (f"{key_label(CREATE_KEY)} create · ↑↓ mode · Tab/Enter next · {key_label(COPY_KEY)} copy"
-                                f" · {key_label(REUSE_KEY)} reuse · Esc cancel")
+        form.border_subtitle = Text(f"{key_label(CREATE_KEY)} create · ↑↓ mode · Tab/Enter next · "
+                                    f"{key_label(COPY_KEY)} copy · {key_label(REUSE_KEY)} reuse · Esc cancel")
         with form:
             with Vertical(id="form-top"):  # above the scrolling fields: seen at 80x24 whatever the scroll
                 yield Static("", id="form-summary")
@@ -265,7 +266,7 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
                                                   compact=True))
                     yield _field("env", Input(placeholder="KEY=VALUE ...", id="env", compact=True))
                     yield _field("mounts", Input(placeholder="VOL:PATH[:ro] ... ("
-                                                 + (", ".join(volumes) if volumes else "no volumes") + ")",
+                                                 + (visible_line(", ".join(volumes)) if volumes else "no volumes") + ")",
                                                  id="mounts", compact=True))
                     yield _field("custom", Input(placeholder="JSON/YAML, merged last: {workingDir: /tmp}",
                                                  id="custom", compact=True))
@@ -288,7 +289,7 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
                         yield Static("copy options", classes="section")
                         # short enough for the field at 120 columns; the default in full is its tooltip
                         copy_name = Input(placeholder="(pod name)-debug-xxxxx", id="copy-name", compact=True)
-                        copy_name.tooltip = f"empty: {self.pod_name}-debug-xxxxx"
+                        copy_name.tooltip = Text(visible_line(f"empty: {self.pod_name}-debug-xxxxx"))
                         yield _field("copy name", copy_name)
                         yield _field("set image", Input(placeholder="CONTAINER=IMAGE ...", id="set-image",
                                                         compact=True))

@@ -101,7 +101,7 @@ class FileCopyModal(ModalScreen[CopyResult | None]):
             yield Static("direction", classes="label")
             yield Select(DIRECTIONS, value="out", allow_blank=False, id="direction", compact=True)
             yield Static("container", classes="label")
-            yield Select([(visible_line(name), name) for name in self.containers], id="container", compact=True,
+            yield Select([(Text(visible_line(name)), name) for name in self.containers], id="container", compact=True,
                          value=self.containers[0] if self.containers else Select.NULL,
                          allow_blank=not self.containers)
             yield Static("path in the container", classes="label")

@@ -153,7 +153,7 @@ class NodeDebugModal(ModalScreen[DebugStarted | None]):
     def compose(self) -> ComposeResult:
         box = VerticalScroll(id="node-debug")
         box.border_title = "Debug a node (kubectl debug node/NAME)"
-        box.border_subtitle = f"{key_label(CREATE_KEY)} create · {key_label(COPY_KEY)} copy · Esc cancel"
+        box.border_subtitle = Text(f"{key_label(CREATE_KEY)} create · {key_label(COPY_KEY)} copy · Esc cancel")
         options = [(Text(visible_line(self.node)), self.node)] if self.node else []
         with box:
             yield Static(Text("A pod on the node in its host namespaces (its processes, its network), the node's "

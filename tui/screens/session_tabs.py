@@ -221,7 +221,7 @@ class SessionTabs(Vertical):
         yield SessionTabBar(id="session-tab-bar")
         yield ContentSwitcher(id="session-switcher")
         self._hint = self._hint_terminal
-        yield Static(self._hint, id="session-hint")
+        yield Static(Text(self._hint), id="session-hint")
 
     @property
     def _hint_terminal(self) -> str:
@@ -483,14 +483,14 @@ class SessionTabs(Vertical):
             hint = "t into the panes (Ctrl+] comes back out)"
         line = self.query_one("#session-hint", Static)
         self._hint = hint
-        line.update(fit_hint(hint, line.content_region.width))
+        line.update(Text(fit_hint(hint, line.content_region.width)))
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._refit_hint)  # the line's new width, once laid out
 
     def _refit_hint(self) -> None:
         line = self.query_one("#session-hint", Static)
-        line.update(fit_hint(self._hint, line.content_region.width))
+        line.update(Text(fit_hint(self._hint, line.content_region.width)))
 
     # ------------------------------------------------------------------ pane actions
     def action_close_tab(self) -> None:
