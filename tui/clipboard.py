@@ -14,6 +14,8 @@ from typing import Any, Protocol
 
 import pyperclip  # type: ignore[import-untyped]
 
+from tui.visible_text import without_unsafe
+
 __all__ = ["copy_text", "over_ssh"]
 
 
@@ -37,6 +39,8 @@ def _pyperclip_copy(text: str) -> bool:
 
 def copy_text(app: _CopiesToClipboard | Any, text: str, *, environ: Mapping[str, str] | None = None) -> bool:
     """Copy `text` with OSC 52, and to the local clipboard when not over SSH. True when the local
-    clipboard got it too (False: only terminals that honour OSC 52 have it)."""
+    clipboard got it too (False: only terminals that honour OSC 52 have it). Control and invisible
+    characters (DEL, U+200B, U+202E, ESC...) are left out: a clipboard cannot show them."""
+    text = without_unsafe(text)
     app.copy_to_clipboard(text)
     return not over_ssh(environ) and _pyperclip_copy(text)

@@ -23,13 +23,15 @@ from tui.visible_text import (
     control_picture,
     is_safe_line,
     strip_unsafe,
+    unsafe_characters,
     visible,
     visible_line,
+    without_unsafe,
 )
 
 __all__ = [
     "BIDI_AND_INVISIBLE", "UNSAFE", "UNSAFE_ONE_LINE", "counted", "is_safe_line", "safe_text", "sanitize_text",
-    "strip_unsafe", "visible", "visible_line",
+    "strip_unsafe", "unsafe_characters", "visible", "visible_line", "without_unsafe",
 ]
 
 

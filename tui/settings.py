@@ -41,6 +41,7 @@ import tomlkit
 from tui.debug.request import DEFAULT_IMAGE, DEFAULT_PROFILE, PULL_POLICIES, Mode, Profile
 from tui.paths import config_path
 from tui.user_files import MIB, read_user_bytes
+from tui.visible_text import unsafe_characters
 
 MAX_CONFIG_BYTES = MIB  # a config.toml is a few hundred bytes
 
@@ -258,7 +259,16 @@ def _image(value: Any) -> str:
     image = _string(value).strip()
     if not image or any(ch.isspace() for ch in image):
         raise ValueError(f"{value!r} is not an image reference")
+    if unsafe := unsafe_characters(image):
+        raise ValueError(f"{value!r} is not an image reference: it holds {', '.join(unsafe)} "
+                         "(control or invisible characters)")
     return image
+
+
+def _is_image(item: Any) -> bool:
+    """A `recent_images` entry that can be used: a string, not blank, without control or invisible
+    characters (what goes on screen, into a request and onto the clipboard)."""
+    return isinstance(item, str) and bool(item.strip()) and not unsafe_characters(item)
 
 
 def _choice(options: Collection[str], what: str) -> Callable[[Any], str]:
@@ -333,9 +343,9 @@ def _parse(data: dict[str, Any], checker: _Checker, known_actions: Collection[st
             raise ValueError(f"must be an array of image names, not {_describe(value)}")
         good: list[str] = []
         for item in value:
-            if isinstance(item, str) and item.strip() and item.strip() not in good:
+            if _is_image(item) and item.strip() not in good:
                 good.append(item.strip())
-        bad = [item for item in value if not isinstance(item, str) or not item.strip()]
+        bad = [item for item in value if not _is_image(item)]
         if bad:
             checker.problem("recent_images", f"entries {bad!r} are not image names; ignored them",
                             severity="warning")

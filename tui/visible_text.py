@@ -67,6 +67,19 @@ def is_safe_line(text: str) -> bool:
     return UNSAFE_ONE_LINE.search(text) is None
 
 
+def without_unsafe(text: str) -> str:
+    """`text` without the characters `visible` would replace (tab and newline kept): for what goes
+    on the clipboard, which has no way to show them (a DEL or a U+200B pasted into a shell or a
+    file does harm unseen)."""
+    return text if text.isprintable() else UNSAFE.sub("", text)
+
+
+def unsafe_characters(text: str) -> list[str]:
+    """The characters of `text` that `visible` would replace, as it shows them (␛, <U+202E>),
+    each once, in order of appearance."""
+    return list(dict.fromkeys(control_picture(match) for match in UNSAFE.finditer(text)))
+
+
 def strip_unsafe(text: str) -> str:
     """`text` without the characters `visible_line` would replace (all of them zero-width on a
     terminal: removing them keeps the layout; the soft hyphen, one cell wide for Rich and most

@@ -17,7 +17,9 @@ from typing import ClassVar
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.widget import Widget
-from textual.widgets import Checkbox, RadioButton, RadioSet, Static
+from textual.widgets import Checkbox, Input, RadioButton, RadioSet, Static
+
+from tui.display_text import without_unsafe
 
 FOCUS_MARKER = "▶ "
 NO_MARKER = "  "
@@ -126,3 +128,16 @@ class FieldLabel(Static):
 
     def render(self) -> Content:
         return Content((FOCUS_MARKER if self.focused else NO_MARKER) + self.text)
+
+
+class SafeInput(Input):
+    """An Input that never takes a control or invisible character (ESC, DEL, U+202E, U+200B...):
+    they are left out of what is pasted or inserted. Keys type only printable characters, but a
+    paste can carry anything, and a field's value is shown on screen, sent in requests and copied
+    (Ctrl+Y) as it is."""
+
+    def insert_text_at_cursor(self, text: str) -> None:
+        super().insert_text_at_cursor(without_unsafe(text))
+
+    def replace(self, text: str, start: int, end: int) -> None:
+        super().replace(without_unsafe(text), start, end)

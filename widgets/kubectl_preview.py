@@ -7,7 +7,7 @@ import re
 from rich.text import Text
 from textual.widgets import Static
 
-from tui.display_text import safe_text, sanitize_text
+from tui.display_text import safe_text, sanitize_text, unsafe_characters
 
 
 class KubectlPreview(Static):
@@ -36,6 +36,17 @@ class KubectlPreview(Static):
         if match is None:
             return self.command
         return f"cat > {match.group(1)} <<'EOF'\n{self.custom_json}\nEOF\n{self.command}"
+
+    @property
+    def copy_problem(self) -> str:
+        """Why Ctrl+Y must not copy the command ("" when it may): a value in it (an image from
+        config.toml, a pasted field) holds control or invisible characters, shown here as ␛ or
+        <U+202E>, which pasted into a shell would run unseen."""
+        unsafe = unsafe_characters(self.clipboard_text)
+        if not unsafe:
+            return ""
+        return (f"Not copied: the kubectl command holds {', '.join(unsafe)} (control or invisible characters, "
+                "shown so in the preview); fix the field that has them")
 
     def show_command(self, command: str, *, custom_json: str | None = None, notes: list[str] | None = None) -> None:
         self.command = command

@@ -253,3 +253,70 @@ async def test_audit_log_view_with_markup_in_its_path(demo_cluster: DemoCluster,
         subtitle = app.screen.query_one("#audit-log", Vertical)._border_subtitle
         assert subtitle is not None and "st[/]x[link=https:/evil.example/]y[/link]␛]0;pwned" in subtitle.plain
         assert unsafe_output(app) == []
+
+
+async def test_hostile_images_from_config_and_ctrl_y(demo_cluster: DemoCluster, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch, guard: bool) -> None:
+    """config.toml's default_image/recent_images with ESC, BEL or U+202E are settings problems: the
+    debug form and the node modal start from the built-in image and suggest only clean ones. A
+    field typed (or pasted) with such characters is shown visibly in the kubectl preview, and
+    Ctrl+Y refuses to put that command on the clipboard, saying why."""
+    from textual.events import Paste
+    from textual.widgets import Input
+
+    from helpers.debug_ui import notifications, open_form, preview
+    from tui.screens.node_debug_modal import NodeDebugModal
+
+    monkeypatch.setenv("SSH_CONNECTION", "10.0.0.1 22 10.0.0.2 22")  # the app's clipboard only
+    config = tmp_path / "config.toml"
+    config.write_text('default_image = "busybox\\u001b]52;c;aGk=\\u0007\\u202e"\n'
+                      'recent_images = ["nginx\\u202e[/]", "alpine"]\n')
+    monkeypatch.setenv("EPHEMERA_CONFIG", str(config))
+    add_hostile_pod(demo_cluster)
+    app = hostile_app(demo_cluster.kubeconfig_path, guard)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await wait_for(pilot, lambda: any("default_image" in n for n in notifications(app)),
+                       what="the settings problem")
+        form = await open_form(pilot, (NAMESPACE, HOSTILE_POD))
+        assert form.query_one("#image", Input).value == "busybox"
+        assert "nginx" not in str(form.query_one("#recent-images").render())
+        assert unsafe_output(app) == []
+        env = form.query_one("#env", Input)
+        env.focus()
+        env.post_message(Paste("X=a\u202eb\x1b]52;c;aGk=\x07\u200b\x7f"))  # a paste carries anything
+        await wait_for(pilot, lambda: "X=ab]52;c;aGk=" in preview(form), what="the pasted env in the preview")
+        assert env.value == "X=ab]52;c;aGk="  # what cannot be shown is left out
+        await pilot.pause()
+        assert unsafe_output(app) == []
+        # whatever way such a value gets into the command, Ctrl+Y does not copy it
+        env.value = "X=a\u202eb\x1b]52;c;aGk=\x07"
+        await wait_for(pilot, lambda: "\u202e" in preview(form), what="the env in the preview")
+        await pilot.press("ctrl+y")
+        await wait_for(pilot, lambda: any("Not copied" in n for n in notifications(app)), what="the refusal")
+        refusal = next(n for n in notifications(app) if "Not copied" in n)
+        assert "<U+202E>" in refusal and "␛" in refusal
+        assert app.clipboard == ""
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, type(form)), what="the form closed")
+        await pilot.press("N")
+        await wait_for(pilot, lambda: isinstance(app.screen, NodeDebugModal), what="the node debug modal")
+        assert app.screen.query_one("#image", Input).value == "busybox"
+        await pilot.pause()
+        assert unsafe_output(app) == []
+
+
+async def test_copying_from_a_pane_leaves_out_invisible_characters(demo_cluster: DemoCluster,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A program in the container prints DEL and U+200B: the pane's cells hold them, the copy
+    (`y` on the tab bar) does not."""
+    from helpers.session_panes import attached, run_line
+
+    monkeypatch.setenv("SSH_CONNECTION", "10.0.0.1 22 10.0.0.2 22")  # the app's clipboard only
+    async with attached(demo_cluster) as (app, pilot, pane):
+        await run_line(pilot, pane, "echo -e 'a\\0177b\u200bc\u202ed'", "d")
+        assert any("\u200b" in line or "\x7f" in line for line in pane.terminal.engine.all_text()), \
+            pane.terminal.engine.all_text()
+        await pilot.press("ctrl+right_square_bracket", "y")
+        await wait_for(pilot, lambda: "abc" in app.clipboard, what="the screen copied")
+        assert "abcd" in app.clipboard
+        assert not any(ch in app.clipboard for ch in "\x7f\u200b\u202e\x1b")

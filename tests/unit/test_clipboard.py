@@ -32,3 +32,10 @@ def test_local_clipboard_errors_are_ignored() -> None:
     result = copy_text(terminal, "hello", environ={})  # no X display here: pyperclip fails quietly
     assert terminal.copied == ["hello"]
     assert isinstance(result, bool)
+
+
+def test_control_and_invisible_characters_never_reach_the_clipboard() -> None:
+    """DEL, U+200B, U+202E, ESC, CR, a TAG character: left out; tab and newline kept."""
+    terminal = _Terminal()
+    copy_text(terminal, "a\x7fb\u200bc\u202ed\x1b]52;c;eA==\x07e\r\n\tf\U000e0041g", environ={"SSH_TTY": "x"})
+    assert terminal.copied == ["abcd]52;c;eA==e\n\tfg"]

@@ -272,3 +272,19 @@ def test_config_path_precedence_and_xdg_defaults(tmp_path: Path) -> None:
 def test_load_uses_ephemera_config_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("EPHEMERA_CONFIG", str(write(tmp_path, 'theme = "nord"\n')))
     assert load_settings()[0].theme == "nord"
+
+
+def test_images_with_control_or_invisible_characters_are_problems(tmp_path: Path) -> None:
+    """An image from config.toml goes on screen, into requests and onto the clipboard (Ctrl+Y):
+    ESC, BEL or U+202E in it is a settings problem naming the key, as other bad values are."""
+    settings, problems = load_settings(write(tmp_path, (
+        'default_image = "busybox\\u001b]52;c;aGk=\\u0007"\n'
+        'recent_images = ["alpine", "bad\\u202exob", "nginx\\u007f", "ok"]\n')))
+    assert settings.default_image == "busybox"
+    assert settings.recent_images == ["alpine", "ok"]
+    by_key = {problem.key: problem for problem in problems}
+    assert "␛" in by_key["default_image"].message and "is not an image reference" in by_key["default_image"].message
+    assert by_key["default_image"].line == 1
+    assert "\\u202e" in by_key["recent_images"].message and "\\x7f" in by_key["recent_images"].message
+    for problem in problems:  # the message itself is safe to print
+        assert "\x1b" not in str(problem) and "\u202e" not in str(problem) and "\x7f" not in str(problem)

@@ -54,7 +54,7 @@ from tui.pods.facts import container_entries, share_pid_lesson, workload_of
 from tui.screens.background import BackgroundFailed, BackgroundResult, forget, run_in_background
 from tui.screens.confirm_modal import ConfirmModal
 from tui.screens.debug_form_values import MODE_LESSONS, FormValues, request_from_values
-from widgets.form_controls import BoxCheckbox, FieldLabel, ModeButton, ModeList
+from widgets.form_controls import BoxCheckbox, FieldLabel, ModeButton, ModeList, SafeInput
 from widgets.kubectl_preview import KubectlPreview
 from widgets.preflight_list import PreflightList, form_wording
 
@@ -251,7 +251,7 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
                     yield _field("target", Select(self.targets, value=target_value, allow_blank=not self.targets,
                                                   id="target", compact=True, prompt="no container"),
                                  id="target-field")
-                    yield _field("image", Input(self.default_image, id="image", compact=True,
+                    yield _field("image", SafeInput(self.default_image, id="image", compact=True,
                                                 suggester=SuggestFromList(suggestions, case_sensitive=False)))
                     if self.recent_images:
                         yield Static(safe_text("recent: " + ", ".join(self.recent_images[:5]), style="dim"),
@@ -261,22 +261,22 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
                                                 if self.default_pull_policy in PULL_POLICIES else Select.NULL))
                     yield _field("profile", Select([(p.value, p) for p in Profile], value=self.default_profile,
                                                    allow_blank=False, id="profile", compact=True))
-                    yield _field("name", Input(placeholder="debugger-xxxxx", id="name", compact=True))
-                    yield _field("command", Input(placeholder="default: the image's shell", id="command",
+                    yield _field("name", SafeInput(placeholder="debugger-xxxxx", id="name", compact=True))
+                    yield _field("command", SafeInput(placeholder="default: the image's shell", id="command",
                                                   compact=True))
-                    yield _field("env", Input(placeholder="KEY=VALUE ...", id="env", compact=True))
-                    yield _field("mounts", Input(placeholder="VOL:PATH[:ro] ... ("
+                    yield _field("env", SafeInput(placeholder="KEY=VALUE ...", id="env", compact=True))
+                    yield _field("mounts", SafeInput(placeholder="VOL:PATH[:ro] ... ("
                                                  + (visible_line(", ".join(volumes)) if volumes else "no volumes") + ")",
                                                  id="mounts", compact=True))
-                    yield _field("custom", Input(placeholder="JSON/YAML, merged last: {workingDir: /tmp}",
+                    yield _field("custom", SafeInput(placeholder="JSON/YAML, merged last: {workingDir: /tmp}",
                                                  id="custom", compact=True))
                     yield Static("security overrides", classes="section")
                     yield BoxCheckbox("privileged (asks first)", id="privileged", compact=True)
-                    yield _field("runAsUser", Input(placeholder="uid", id="run-as-user", compact=True))
-                    yield _field("runAsGroup", Input(placeholder="gid", id="run-as-group", compact=True))
+                    yield _field("runAsUser", SafeInput(placeholder="uid", id="run-as-user", compact=True))
+                    yield _field("runAsGroup", SafeInput(placeholder="gid", id="run-as-group", compact=True))
                     yield BoxCheckbox("runAsNonRoot", id="run-as-non-root", compact=True)
-                    yield _field("caps add", Input(placeholder="NET_ADMIN SYS_PTRACE", id="cap-add", compact=True))
-                    yield _field("caps drop", Input(placeholder="ALL", id="cap-drop", compact=True))
+                    yield _field("caps add", SafeInput(placeholder="NET_ADMIN SYS_PTRACE", id="cap-add", compact=True))
+                    yield _field("caps drop", SafeInput(placeholder="ALL", id="cap-drop", compact=True))
                     yield BoxCheckbox("target filesystem: shell in its root",
                                    id="target-fs", compact=True)
                     # short: it reads whole in the form's column at 80 and at 140 columns; the rest is its tooltip
@@ -288,10 +288,10 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
                     with Vertical(id="copy-options"):
                         yield Static("copy options", classes="section")
                         # short enough for the field at 120 columns; the default in full is its tooltip
-                        copy_name = Input(placeholder="(pod name)-debug-xxxxx", id="copy-name", compact=True)
+                        copy_name = SafeInput(placeholder="(pod name)-debug-xxxxx", id="copy-name", compact=True)
                         copy_name.tooltip = Text(visible_line(f"empty: {self.pod_name}-debug-xxxxx"))
                         yield _field("copy name", copy_name)
-                        yield _field("set image", Input(placeholder="CONTAINER=IMAGE ...", id="set-image",
+                        yield _field("set image", SafeInput(placeholder="CONTAINER=IMAGE ...", id="set-image",
                                                         compact=True))
                         yield BoxCheckbox("same node", id="same-node", compact=True)
                         yield BoxCheckbox("keep labels", id="keep-labels", compact=True)
@@ -650,6 +650,9 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
         preview = self.query_one(KubectlPreview)
         if not preview.command:
             self.app.notify("Nothing to copy: the form cannot be planned yet", severity="warning")
+            return
+        if preview.copy_problem:
+            self.app.notify(preview.copy_problem, severity="error")
             return
         local = copy_text(self.app, preview.clipboard_text)
         what = "kubectl command" + (" with its --custom file (a here-document)" if preview.custom_json else "")

@@ -31,6 +31,7 @@ from tui.paths import ensure_private_dir, logs_dir
 from tui.screens.background import BackgroundFailed, BackgroundResult, run_in_background
 from tui.screens.confirm_modal import ConfirmModal
 from tui.screens.pod_target import selected_and_connected
+from widgets.form_controls import SafeInput
 
 if TYPE_CHECKING:
     from tui.screens.browser_screen import BrowserScreen
@@ -105,9 +106,9 @@ class FileCopyModal(ModalScreen[CopyResult | None]):
                          value=self.containers[0] if self.containers else Select.NULL,
                          allow_blank=not self.containers)
             yield Static("path in the container", classes="label")
-            yield Input(placeholder="path in the container, e.g. /etc/os-release", id="remote", compact=True)
+            yield SafeInput(placeholder="path in the container, e.g. /etc/os-release", id="remote", compact=True)
             yield Static("local path", classes="label")
-            yield Input(str(default_local_dir() / self.pod_name), id="local", compact=True)
+            yield SafeInput(str(default_local_dir() / self.pod_name), id="local", compact=True)
             yield Static("", id="copy-status")
 
     def on_mount(self) -> None:

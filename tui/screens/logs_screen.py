@@ -56,6 +56,7 @@ from tui.pods.log_text import (
 from tui.screens.background import BackgroundFailed, BackgroundResult, StreamMessage, forget, run_in_background
 from tui.screens.picker_modal import PickerModal
 from tui.screens.pod_target import selected_and_connected
+from widgets.form_controls import SafeInput
 from widgets.log_view import LogView
 
 if TYPE_CHECKING:
@@ -199,7 +200,7 @@ class LogsScreen(Screen[None]):
         yield Static("", id="logs-title")
         yield Static("", id="logs-message")
         yield LogView(id="log-view")
-        yield Input(placeholder="search (smart case)   Enter finds, n/N next/previous, Esc closes", id="log-search")
+        yield SafeInput(placeholder="search (smart case)   Enter finds, n/N next/previous, Esc closes", id="log-search")
         yield Static("", id="logs-status")
         yield Footer()
 

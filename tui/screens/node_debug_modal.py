@@ -46,6 +46,7 @@ from tui.screens.background import BackgroundFailed, BackgroundResult, run_in_ba
 from tui.screens.confirm_modal import ConfirmModal
 from tui.screens.debug_followup import WAIT_SECONDS, open_attach
 from tui.screens.debug_form_modal import DebugStarted
+from widgets.form_controls import SafeInput
 from widgets.kubectl_preview import KubectlPreview
 from widgets.preflight_list import PreflightList
 
@@ -167,9 +168,9 @@ class NodeDebugModal(ModalScreen[DebugStarted | None]):
                              Select([(p.value, p) for p in Profile], value=self.default_profile, allow_blank=False,
                                     id="profile", compact=True), classes="field")
             yield Horizontal(Static("image", classes="field-label"),
-                             Input(self.default_image, id="image", compact=True), classes="field")
+                             SafeInput(self.default_image, id="image", compact=True), classes="field")
             yield Horizontal(Static("namespace", classes="field-label"),
-                             Input(self.namespace, id="namespace", compact=True), classes="field")
+                             SafeInput(self.namespace, id="namespace", compact=True), classes="field")
             yield Static("", id="node-warnings")
             yield PreflightList(id="node-preflight")
             yield KubectlPreview(id="node-kubectl")
@@ -444,6 +445,9 @@ class NodeDebugModal(ModalScreen[DebugStarted | None]):
         preview = self.query_one(KubectlPreview)
         if not preview.command:
             self.app.notify("Nothing to copy: the node debug pod cannot be planned yet", severity="warning")
+            return
+        if preview.copy_problem:
+            self.app.notify(preview.copy_problem, severity="error")
             return
         local = copy_text(self.app, preview.clipboard_text)
         self.app.notify("kubectl command copied" + ("" if local else " (OSC 52: terminals that allow it)"))

@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 from tui.display_text import safe_text, visible_line
 from tui.kube.errors import describe_exception
 from tui.screens.background import BackgroundFailed, BackgroundResult, run_in_background
+from widgets.form_controls import SafeInput
 
 
 @dataclass
@@ -65,7 +66,7 @@ class PickerModal(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="picker"):
             yield Label(safe_text(self.title_text), id="picker-title")
-            yield Input(placeholder="type to filter", id="picker-filter")
+            yield SafeInput(placeholder="type to filter", id="picker-filter")
             yield OptionList(id="picker-list")
             yield Label("", id="picker-notice")
 

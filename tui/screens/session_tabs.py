@@ -24,7 +24,7 @@ from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Static
 
 from tui.actions import TAB_BAR, bindings
-from tui.display_text import counted, visible_line
+from tui.display_text import counted, visible_line, without_unsafe
 from tui.paths import cast_directory
 from tui.screens.session_pane import Badge, KeyDisplay, SessionKind, SessionPane, SessionTarget
 from widgets.terminal.terminal_view import TerminalLeave, TerminalScrolled, TerminalSelected, TerminalView
@@ -554,8 +554,9 @@ class SessionTabs(Vertical):
         return False
 
     def _copy(self, text: str) -> str:
-        """Copy `text`; where it went, for the notice."""
-        return "clipboard" if self._copy_text(text) else "clipboard via OSC 52 (terminals that allow it)"
+        """Copy `text` (without control or invisible characters: a pane's cells may hold a DEL or a
+        U+200B the program printed); where it went, for the notice."""
+        return "clipboard" if self._copy_text(without_unsafe(text)) else "clipboard via OSC 52 (terminals that allow it)"
 
     def _copy_selected_text(self, pane: SessionPane, text: str) -> None:
         how = self._copy(text)

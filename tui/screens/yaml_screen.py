@@ -36,6 +36,7 @@ from tui.kube.workload import fetch_pod
 from tui.pods.pod_yaml import ephemeral_lines, pod_summary, pod_yaml, search_lines
 from tui.screens.background import BackgroundFailed, BackgroundResult, run_in_background
 from tui.screens.pod_target import selected_and_connected
+from widgets.form_controls import SafeInput
 
 if TYPE_CHECKING:
     from tui.screens.browser_screen import BrowserScreen
@@ -122,7 +123,7 @@ class YamlScreen(Screen[None]):
         yield Static("", id="yaml-summary")
         with ScrollableContainer(id="yaml-scroll"):
             yield Static("", id="yaml-body")
-        yield Input(placeholder="search (smart case)   Enter finds, n/N next/previous, Esc closes", id="yaml-search")
+        yield SafeInput(placeholder="search (smart case)   Enter finds, n/N next/previous, Esc closes", id="yaml-search")
         yield Static("", id="yaml-status")
         yield Footer()
 
