@@ -44,7 +44,9 @@ def _entries(browser: BrowserScreen) -> list[tuple[str, str, Callable[[], object
     tab bar's while panes are open."""
     out = [_entry(browser, action) for action in palette_actions(BROWSER, APP)]
     if browser.sessions.panes:
-        out += [_entry(browser, action, " on the tab bar") for action in palette_actions(TAB_BAR)]
+        sessions = browser.sessions  # what cannot work on the pane shown (`r` on a deleted pod's) is left out
+        out += [_entry(browser, action, " on the tab bar") for action in palette_actions(TAB_BAR)
+                if sessions.check_action(action.action, ()) is not False]
     return out
 
 

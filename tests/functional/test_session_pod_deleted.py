@@ -23,6 +23,7 @@ from tui.app import EphemeraApp
 from tui.cli import main
 from tui.demo.cluster import DemoCluster
 from tui.kube.connection import ClusterConnection
+from tui.screens.help_modal import help_for_screen
 from tui.screens.session_pane import SessionPane
 from widgets.terminal.terminal_view import TerminalView
 
@@ -48,6 +49,16 @@ def text_of(pane: SessionPane) -> str:
 
 def hint(pilot: Pilot) -> str:
     return str(pilot.app.browser.sessions.query_one("#session-hint").render())  # type: ignore[attr-defined]
+
+
+def palette_texts(app: Any) -> str:
+    """Every entry the command palette shows now."""
+    from textual.command import CommandList, CommandPalette
+
+    if not isinstance(app.screen, CommandPalette):
+        return ""
+    options = app.screen.query_one(CommandList)
+    return "\n".join(str(options.get_option_at_index(i).prompt) for i in range(options.option_count))
 
 
 def notices(pilot: Pilot) -> list[str]:
@@ -155,6 +166,17 @@ async def test_attach_pane_of_a_deleted_pod_says_so_and_offers_no_reattach(
         await wait_for(pilot, lambda: app.focused is tabs.tab_bar, what="the tab bar focused")
         await wait_for(pilot, lambda: "x close" in hint(pilot), what="the tab bar's hint")
         assert "re-attach" not in hint(pilot) and "y copy screen" in hint(pilot) and "w save" in hint(pilot)
+        # the help (?), the footer and the palette agree with the hint: no Re-attach
+        rows = help_for_screen(app.screen)[1]
+        assert any("Copy screen" in description for _, description in rows)
+        assert not any("Re-attach" in description for _, description in rows), rows
+        assert all(active.binding.action != "reattach" for active in app.screen.active_bindings.values())
+        await pilot.press("ctrl+p")
+        await pilot.press(*"pane")
+        await wait_for(pilot, lambda: "Copy pane screen" in palette_texts(app), what="the palette's pane entries")
+        assert "Re-attach pane" not in palette_texts(app)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.focused is tabs.tab_bar, what="the tab bar focused again")
         await assert_r_is_refused(pilot, pane)
         await pilot.press("y")
         await wait_for(pilot, lambda: "before-the-delete" in (app.clipboard or ""), what="copied")

@@ -311,6 +311,7 @@ class SessionTabs(Vertical):
         switcher.current = pane.id
         self._apply_layout()
         self._redraw_tabs()
+        self.refresh_bindings()  # `r` depends on the pane shown
         if focus:
             self.call_after_refresh(pane.terminal.focus)
 
@@ -383,6 +384,7 @@ class SessionTabs(Vertical):
         message.stop()
         self._redraw_tabs()
         self._update_hint()
+        self.refresh_bindings()  # a pane gone: its `r` is no longer offered
 
     @on(SessionPane.DebugRequested)
     def _debug_requested(self, message: SessionPane.DebugRequested) -> None:
@@ -430,10 +432,24 @@ class SessionTabs(Vertical):
             self.action_focus_terminal()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Esc (priority, tui/actions.py) leaves the tab bar; in a focused pane it is the program's."""
+        """Esc (priority, tui/actions.py) leaves the tab bar; in a focused pane it is the program's.
+        `r` is not offered (help, footer, palette) for a pane whose pod was deleted: there is
+        nothing to re-attach to."""
         if action == "leave" and isinstance(self.app.focused, TerminalView):
             return False
+        if action == "reattach":
+            pane = self.current
+            return pane is not None and not pane.gone
         return True
+
+    def on_key(self, event: events.Key) -> None:
+        """`r` typed anyway on the tab bar of a deleted pod's pane: the notice saying why, rather
+        than the key going on to the browser's own `r` (retry the connection)."""
+        pane = self.current
+        if event.key == "r" and self.app.focused is self.tab_bar and pane is not None and pane.gone:
+            event.stop()
+            event.prevent_default()
+            self.action_reattach()
 
     def action_leave(self) -> None:
         if self._selecting:
