@@ -16,7 +16,7 @@ import sys
 import textwrap
 from typing import Any, TextIO
 
-from tui.visible_text import visible
+from tui.visible_text import visible, visible_line
 
 
 class VisibleWriter:
@@ -39,6 +39,16 @@ class VisibleWriter:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._stream, name)
+
+
+def rewrite_line(text: str, stream: Any = None) -> None:
+    """Go back to the start of the terminal's line (a carriage return of ours) and write `text`
+    there, made visible as one line: a progress line rewritten in place. Written to the stream
+    `VisibleWriter` wraps (stderr by default), which would show the carriage return as ␍."""
+    stream = stream if stream is not None else sys.stderr
+    raw = stream.wrapped if isinstance(stream, VisibleWriter) else stream
+    raw.write("\r" + visible_line(text))
+    raw.flush()
 
 
 def install() -> None:

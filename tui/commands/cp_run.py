@@ -14,6 +14,7 @@ import sys
 from dataclasses import dataclass
 
 from tui.audit_log import AuditLog
+from tui.cli_output import rewrite_line
 from tui.commands.cluster_access import cluster_errors_exit, load_kubeconfig_or_exit
 from tui.commands.raw_attach import terminal_is_interactive
 from tui.debug.file_copy import CopyPlanError
@@ -66,7 +67,7 @@ class _Progress:
             step = done // (1 << 20)
             text = f"{done} bytes"
         if self.tty:
-            print(f"\r{text}", end="", file=sys.stderr, flush=True)
+            rewrite_line(text)  # the carriage return is ours (a print's would be shown as ␍)
         elif step != self.shown:
             print(text, file=sys.stderr)
         self.shown = step
