@@ -10,10 +10,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 REQUEST_MODULE = "tui/kube/requests.py"
 # the client's request machinery: serializing and sending, the generated API classes
-# (CoreV1Api(...), VersionApi(...)) and its WebSocket transport
-MACHINERY = re.compile(r"\b(param_serialize|call_api|websocket_call|[A-Z]\w*Api)\s*\(|\bkubernetes\.stream\b")
+# (CoreV1Api(...), VersionApi(...)) and its WebSocket transport (or websocket-client's, as
+# requests.py uses it to add the Impersonate-* lines to the upgrade)
+MACHINERY = re.compile(
+    r"\b(param_serialize|call_api|websocket_call|WebSocket|[A-Z]\w*Api)\s*\(|\bkubernetes\.stream\b")
 ALLOWED = {
-    REQUEST_MODULE: {"param_serialize", "call_api", "websocket_call", "kubernetes.stream"},
+    REQUEST_MODULE: {"param_serialize", "call_api", "websocket_call", "WebSocket", "kubernetes.stream"},
     "tui/kube/connection.py": {"param_serialize", "call_api"},  # the overrides refreshing credentials
 }
 
@@ -39,5 +41,5 @@ def test_only_the_request_module_sends_requests() -> None:
 
 def test_the_rule_sees_what_it_forbids() -> None:
     request_module = {name for _number, name in _uses(REPO / REQUEST_MODULE)}
-    assert {"param_serialize", "call_api", "websocket_call"} <= request_module
+    assert {"param_serialize", "call_api", "WebSocket", "kubernetes.stream"} <= request_module
     assert _uses(REPO / "tui/kube/connection.py")  # the overrides: the pattern matches method definitions too

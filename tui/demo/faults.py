@@ -76,6 +76,13 @@ class FaultInjector:
             return [copy.deepcopy(body) for (m, p, body) in self._state().received if m == method and p == path]
         return self._cluster.run(matching)
 
+    def received_impersonation(self, path_contains: str = "") -> list[tuple[str, str, list[tuple[str, str]]]]:
+        """(method, path, Impersonate-* header lines in order, repeated names kept) of the last requests
+        whose path holds `path_contains` and that carried any such header, oldest first."""
+        def matching() -> list[tuple[str, str, list[tuple[str, str]]]]:
+            return [(m, p, list(h)) for (m, p, h) in self._state().impersonation if path_contains in p]
+        return self._cluster.run(matching)
+
     def fail_requests(self, status: int = 500, count: int = 1, path_contains: str | None = None) -> None:
         faults = self._state().faults
         with faults.lock:

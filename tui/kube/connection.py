@@ -166,6 +166,41 @@ def header_problem(value: str) -> str | None:
     return None
 
 
+_HEADER_KEY_BYTES = frozenset(b"!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def _extra_key(key: str) -> str:
+    """client-go's headerKeyEscape: bytes that are not legal in a header name (and %) percent-encoded."""
+    return "".join(chr(b) if b in _HEADER_KEY_BYTES and b != ord("%") else f"%{b:02X}" for b in key.encode())
+
+
+def impersonation_headers(user_entry: Any, user: str = "", context: str = "") -> tuple[tuple[str, str], ...]:
+    """The Impersonate-* header lines kubectl sends for a users entry's `as`, `as-uid`, `as-groups`
+    and `as-user-extra` (client-go's impersonatingRoundTripper: one line per group and per extra
+    value, in this order). A value HTTP cannot carry is a configuration error naming the entry."""
+    entry = user_entry if isinstance(user_entry, dict) else {}
+    lines: list[tuple[str, str]] = []
+    if entry.get("as"):
+        lines.append(("Impersonate-User", str(entry["as"])))
+    if entry.get("as-uid"):
+        lines.append(("Impersonate-Uid", str(entry["as-uid"])))
+    groups = entry.get("as-groups") or []
+    for group in groups if isinstance(groups, list) else [groups]:
+        lines.append(("Impersonate-Group", str(group)))
+    extra = entry.get("as-user-extra") or {}
+    if isinstance(extra, dict):
+        for key, values in extra.items():
+            for value in values if isinstance(values, list) else [values]:
+                lines.append((f"Impersonate-Extra-{_extra_key(str(key))}", str(value)))
+    for name, value in lines:
+        problem = header_problem(value)
+        if problem:
+            raise ClusterError(f"the impersonation ({name}) of user {user!r} in the kubeconfig contains {problem}",
+                               f'fix the as/as-groups/as-uid/as-user-extra of the users entry "{user}"',
+                               kind=ErrorKind.BAD_CONFIG, context=context)
+    return tuple(lines)
+
+
 def _bad_token(user: str, problem: str, where: str, fix: str, context: str) -> ClusterError:
     """The configuration error for a token HTTP cannot carry: it names the users entry, never the token."""
     return ClusterError(
@@ -348,8 +383,11 @@ class ClusterConnection:
     """
 
     def __init__(self, kubeconfig: KubeconfigSource, info: ContextInfo, loader: _KubeconfigLoader | _InClusterLoader,
-                 configuration: Configuration) -> None:
+                 configuration: Configuration, impersonation: tuple[tuple[str, str], ...] = ()) -> None:
         self.kubeconfig = kubeconfig
+        # the users entry's as/as-groups/as-uid/as-user-extra: Impersonate-* lines sent with every
+        # request and WebSocket upgrade by tui.kube.requests, as kubectl does
+        self.impersonation = impersonation
         self.info = info
         self.context = info.name
         self.server = configuration.host or info.server
@@ -447,6 +485,7 @@ def open_connection(kubeconfig: KubeconfigSource, info: ContextInfo) -> ClusterC
     """Resolve the credentials of one context and build its ClusterConnection (raises ClusterError)."""
     configuration = Configuration()
     loader: _KubeconfigLoader | _InClusterLoader
+    impersonation: tuple[tuple[str, str], ...] = ()
     try:
         if kubeconfig.in_cluster is not None:
             source = kubeconfig.in_cluster
@@ -466,6 +505,8 @@ def open_connection(kubeconfig: KubeconfigSource, info: ContextInfo) -> ClusterC
                 )
             loader = _KubeconfigLoader(kubeconfig.config, info.name, kubeconfig)
             loader.load_and_set(configuration)
+            user_node = loader._user
+            impersonation = impersonation_headers(getattr(user_node, "value", None), loader._user_name, info.name)
     except ClusterError as exc:
         raise describe_exception(exc, server=info.server or None, context=info.name) from exc
     except ConfigException as exc:
@@ -474,5 +515,5 @@ def open_connection(kubeconfig: KubeconfigSource, info: ContextInfo) -> ClusterC
                            context=info.name) from exc
     except Exception as exc:
         raise describe_exception(exc, server=info.server or None, context=info.name) from exc
-    return ClusterConnection(kubeconfig, info, loader, configuration)
+    return ClusterConnection(kubeconfig, info, loader, configuration, impersonation)
 

@@ -24,19 +24,26 @@ One timeout policy: the constants below, (connect, read) seconds as urllib3 take
     ws = open_websocket(conn, path, query, client=client)            # attach/exec (WSClient)
 
 `conn` is a connection (`server`, `context` for the messages; `api_client` unless `client=` names
-another client of it, as streams do: one `new_api_client()` per watch or session).
+another client of it, as streams do: one `new_api_client()` per watch or session). Its
+`impersonation` (the kubeconfig users entry's as/as-groups/as-uid/as-user-extra, as
+Impersonate-* header lines, a group per line) goes with every request and WebSocket upgrade, as kubectl sends it.
 """
 
 from __future__ import annotations
 
 import json
 import socket
+import ssl
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NoReturn, Protocol
 
+import certifi
+import websocket
 from kubernetes.client import ApiClient
+from kubernetes.client.rest import ApiException
 from kubernetes.stream import ws_client
+from urllib3 import HTTPHeaderDict
 
 from tui.kube.errors import ClusterError, ErrorKind, describe_exception, describe_status
 
@@ -55,6 +62,7 @@ __all__ = [
     "Endpoint",
     "OpenResponse",
     "Timeout",
+    "WebSocketUpgrade",
     "get_bytes",
     "get_json",
     "line_groups",
@@ -159,6 +167,22 @@ class Answer:
                                context=self.context)
 
 
+def _impersonation(conn: Endpoint) -> tuple[tuple[str, str], ...]:
+    return tuple(getattr(conn, "impersonation", ()) or ())
+
+
+def _with_impersonation(conn: Endpoint, headers: Any) -> Any:
+    """The serialized headers plus the connection's Impersonate-* lines (repeated names kept: one
+    Impersonate-Group line per group, as client-go sends them; a dict would keep one)."""
+    lines = _impersonation(conn)
+    if not lines:
+        return headers
+    combined = HTTPHeaderDict(headers or {})
+    for name, value in lines:
+        combined.add(name, value)
+    return combined
+
+
 def _call(conn: Endpoint, method: str, path: str, *, query: Query, body: Any, content_type: str | None,
           accept: str, timeout: Timeout, client: ApiClient | None,
           collection_formats: dict[str, str] | None = None) -> Any:
@@ -170,9 +194,11 @@ def _call(conn: Endpoint, method: str, path: str, *, query: Query, body: Any, co
         headers["Content-Type"] = content_type
     params = list(query.items()) if isinstance(query, Mapping) else list(query or ())
     try:
-        serialized = api.param_serialize(method, path, query_params=params, header_params=headers, body=body,
-                                         auth_settings=["BearerToken"], collection_formats=collection_formats)
-        return api.call_api(*serialized, _request_timeout=timeout)
+        verb, url, sent_headers, sent_body, post_params = api.param_serialize(
+            method, path, query_params=params, header_params=headers, body=body, auth_settings=["BearerToken"],
+            collection_formats=collection_formats)
+        return api.call_api(verb, url, _with_impersonation(conn, sent_headers), sent_body, post_params,
+                            _request_timeout=timeout)
     except Exception as exc:  # noqa: BLE001 - every failure to send becomes a ClusterError
         _raise_described(conn, exc)
 
@@ -328,17 +354,65 @@ def line_groups(response: Any) -> Iterator[list[bytes]]:
     # comes again when a watch resumes from the last complete event's resourceVersion.
 
 
+@dataclass(frozen=True)
+class WebSocketUpgrade:
+    """An open attach/exec WebSocket: `sock` (websocket-client's WebSocket) and the negotiated
+    `subprotocol` (what the official WSClient exposes, and all its users here read)."""
+
+    sock: Any
+    subprotocol: str | None
+
+
+def _upgrade(conn: Endpoint, configuration: Any, url: str, headers: Mapping[str, str]) -> WebSocketUpgrade:
+    """The official client's `create_websocket` (TLS options, client certificate, proxy), whose
+    handshake also carries the connection's Impersonate-* lines (the official one sends only
+    Authorization and the subprotocols)."""
+    lower = {name.lower(): value for name, value in headers.items()}
+    lines = [f"authorization: {lower['authorization']}"] if "authorization" in lower else []
+    lines.append("sec-websocket-protocol: " + lower.get(
+        "sec-websocket-protocol", f"{ws_client.V5_CHANNEL_PROTOCOL},{ws_client.V4_CHANNEL_PROTOCOL}"))
+    lines += [f"{name}: {value}" for name, value in _impersonation(conn)]
+    if url.startswith("wss://") and configuration.verify_ssl:
+        ssl_opts: dict[str, Any] = {"cert_reqs": ssl.CERT_REQUIRED,
+                                    "ca_certs": configuration.ssl_ca_cert or certifi.where()}
+        if configuration.assert_hostname is not None:
+            ssl_opts["check_hostname"] = configuration.assert_hostname
+    else:
+        ssl_opts = {"cert_reqs": ssl.CERT_NONE}
+    if configuration.cert_file:
+        ssl_opts["certfile"] = configuration.cert_file
+    if configuration.key_file:
+        ssl_opts["keyfile"] = configuration.key_file
+    if configuration.tls_server_name:
+        ssl_opts["server_hostname"] = configuration.tls_server_name
+    sock = websocket.WebSocket(sslopt=ssl_opts, skip_utf8_validation=False)
+    connect_opt: dict[str, Any] = {"header": lines}
+    if configuration.proxy or configuration.proxy_headers:
+        connect_opt = ws_client.websocket_proxycare(connect_opt, configuration, url, headers)
+    sock.connect(url, **connect_opt)
+    subprotocol = getattr(sock, "subprotocol", None)
+    if not subprotocol:
+        for name, value in (sock.getheaders() or {}).items():
+            if name.lower() == "sec-websocket-protocol":
+                subprotocol = value
+                break
+    return WebSocketUpgrade(sock, subprotocol)
+
+
 def open_websocket(conn: Endpoint, path: str, query: Sequence[tuple[str, Any]], *, client: ApiClient) -> Any:
-    """The WebSocket upgrade of attach/exec (`kubernetes.stream`'s WSClient, not preloaded, binary
-    frames; `v5.channel.k8s.io` with `v4` fallback): the request is serialized here as the
-    generated client would (a `command` list as repeated parameters) and handed to the client's
-    WebSocket transport. Refusals (400 not running, 403, 404) and transport failures raise ClusterError."""
+    """The WebSocket upgrade of attach/exec (binary frames; `v5.channel.k8s.io` with `v4`
+    fallback), a `WebSocketUpgrade`: the request is serialized here as the generated client would
+    (a `command` list as repeated parameters) and sent as the official client's WebSocket transport
+    does, plus the connection's Impersonate-* lines. Refusals (400 not running, 403, 404) and
+    transport failures raise ClusterError."""
     try:
-        method, url, headers, _body, _post = client.param_serialize(
+        _method, url, headers, _body, _post = client.param_serialize(
             "GET", path, query_params=list(query), header_params={"Accept": ANY}, auth_settings=["BearerToken"],
             collection_formats={"command": "multi"},
         )
-        return ws_client.websocket_call(client.configuration, method, url, headers=headers, _preload_content=False,
-                                        binary=True)
+        try:
+            return _upgrade(conn, client.configuration, ws_client.get_websocket_url(url), headers)
+        except Exception as exc:  # as the official websocket_call reports them
+            raise ApiException(status=0, reason=str(exc)) from exc
     except Exception as exc:  # noqa: BLE001 - every failure becomes a ClusterError (handshake status included)
         _raise_described(conn, exc)

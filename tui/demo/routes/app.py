@@ -47,8 +47,13 @@ async def injected_faults(request: web.Request, handler: Handler) -> web.StreamR
 
 @web.middleware
 async def authenticate(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """The bearer token, else a client certificate signed by the cluster CA; 401 otherwise."""
+    """The bearer token, else a client certificate signed by the cluster CA; 401 otherwise. Impersonate-*
+    headers are recorded (`faults.received_impersonation`), not acted upon."""
     state = request.app[STATE]
+    impersonation = [(name, value) for name, value in request.headers.items()
+                     if name.lower().startswith("impersonate-")]
+    if impersonation:
+        state.impersonation.append((request.method, request.path, impersonation))
     if request.path not in ANONYMOUS_PATHS:
         header = request.headers.get("Authorization", "")
         if header:  # a malformed one (non-ASCII, no token, another scheme) is a 401 too

@@ -66,6 +66,11 @@ class ServerState:
     # (method, path, body), for tests comparing what two clients sent (`faults.received_bodies`).
     received: collections.deque[tuple[str, str, Any]] = field(
         default_factory=lambda: collections.deque(maxlen=RECEIVED_BODIES))
+    # The Impersonate-* header lines of the last requests that carried any, as received (repeated
+    # names kept): (method, path, [(name, value), ...]), for `faults.received_impersonation`.
+    # The demo does not act on them (no impersonation authorization): it only records them.
+    impersonation: collections.deque[tuple[str, str, list[tuple[str, str]]]] = field(
+        default_factory=lambda: collections.deque(maxlen=RECEIVED_BODIES))
 
     @contextlib.contextmanager
     def long_lived(self) -> Iterator[None]:
