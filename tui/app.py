@@ -42,6 +42,7 @@ from textual.screen import Screen
 
 from tui.actions import APP, bindings, browser_keymap
 from tui.audit_log import AuditLog
+from tui.crash_report import crash_traceback, on_real_stderr, safe_renderable
 from tui.daemon_executor import DaemonThreadExecutor
 from tui.display_text import is_safe_line, strip_unsafe, visible
 from tui.initial_session import InitialSession, open_initial_session
@@ -243,6 +244,20 @@ class EphemeraApp(App[None]):
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
         self.notice_log.append(Notification(message, title, severity, timeout or self.NOTIFICATION_TIMEOUT,
                                             markup=False))
+
+    def _fatal_error(self) -> None:
+        """An unhandled exception: its traceback without local variables (they hold tokens and pod
+        specs), each line made visible and redacted (tui/crash_report.py), then exit."""
+        self.bell()
+        self._exit_renderables.append(crash_traceback(self.console))
+        self._close_messages_no_wait()
+
+    def _print_error_renderables(self) -> None:
+        """Textual's crash output, made safe, on the real stderr (not the command line's sanitiser,
+        which showed Rich's colour codes as ␛[31m)."""
+        self._exit_renderables[:] = [safe_renderable(r, self.console) for r in self._exit_renderables]
+        with on_real_stderr(self.error_console):
+            super()._print_error_renderables()
 
     def _notify_settings_problems(self) -> None:
         """One notification per problem when there is one; else one listing them all (stacked
