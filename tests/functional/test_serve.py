@@ -128,6 +128,45 @@ async def test_serve_demo_answers_its_printed_url_on_loopback_and_stops_on_sigte
     assert url.split("?token=", 1)[1] not in out  # (the printed URL itself was read above)
 
 
+async def raw_request(port: int, data: bytes) -> bytes:
+    """Send bytes as they are (what aiohttp's parser refuses) and read the answer's first line."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        writer.write(data)
+        await writer.drain()
+        return await asyncio.wait_for(reader.readline(), 30)
+    finally:
+        writer.close()
+
+
+async def test_requests_aiohttp_cannot_parse_do_not_print_the_secret(served_demo) -> None:
+    """aiohttp logs a request it cannot parse with its traceback, whose locals and message quote
+    the raw request line: `?token=` and the cookie must not reach the server's output."""
+    process, port = served_demo
+    url = await printed_url(process)
+    secret = url.split("?token=", 1)[1]
+    await wait_for_page(url, process)
+    host = f"127.0.0.1:{port}"
+    cookie = f"ephemera-serve-{port}={secret}"
+    hostile = [
+        f"GET /?token={secret} HTTP/1.1\r\nHost: {host}\r\nCookie: {'a' * 9000}\r\n\r\n",  # > 8 KB header
+        f"GET /?token={secret} HTTP/1.1\r\nHost: \r\n\r\n",  # empty Host
+        f"GET /?token={secret} HTTP/1.1\r\nHost: {host}\r\nX: \x01\r\n\r\n",  # a control character
+        f"G\x00T /?token={secret} HTTP/1.1\r\nHost: {host}\r\n\r\n",  # a bad method
+        f"GET / HTTP/1.1\r\nHost: {host}\r\nCookie: {cookie}\r\nX: \x01\r\n\r\n",
+        f"GET /?token={secret[:20]}\x01 HTTP/1.1\r\nHost: {host}\r\n\r\n",  # a piece of it
+    ]
+    for request in hostile:
+        assert (await raw_request(port, request.encode("latin-1"))).startswith(b"HTTP/1."), request[:40]
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(15) == 0
+    output = process.stdout.read().decode() + process.stderr.read().decode()
+    unwrapped = "".join(output.split())  # Rich wraps long lines
+    assert "Error handling request" in output  # the refusals were logged...
+    assert secret[:12] not in unwrapped and secret[-12:] not in unwrapped  # ...without the secret
+    assert "locals" not in output
+
+
 async def test_the_printed_url_sets_a_strict_cookie_and_the_page_websocket_runs_ephemera(served_demo) -> None:
     process, port = served_demo
     url = await printed_url(process)

@@ -18,6 +18,7 @@ import logging
 import re
 import secrets
 import socket
+import traceback
 from collections.abc import Awaitable, Callable
 from urllib.parse import urlsplit
 
@@ -27,7 +28,7 @@ from aiohttp.typedefs import Middleware
 from tui.commands.hosts import is_loopback
 from tui.display_text import visible
 
-__all__ = ["TOKEN_PARAM", "AccessPolicy", "new_token", "redact_access_log"]
+__all__ = ["TOKEN_PARAM", "AccessPolicy", "RedactSecret", "new_token", "redact_access_log", "redact_logs"]
 
 log = logging.getLogger("textual-serve")
 
@@ -80,6 +81,49 @@ def redact_access_log() -> None:
     access = logging.getLogger("aiohttp.access")
     if not any(isinstance(f, _RedactToken) for f in access.filters):
         access.addFilter(_RedactToken())
+
+
+class RedactSecret(logging.Filter):
+    """Every record a handler of the serve process prints, with the run's secret replaced by
+    `<secret>`: in the message, and in the traceback of an exception (aiohttp's "Error handling
+    request" quotes the raw request line a parser refused, `?token=` included). A traceback
+    becomes plain text here (no locals: the request's bytes are one of them), redacted as well."""
+
+    # the secret as a query parameter or the cookie, even cut short (an error quotes part of a line)
+    PATTERN = re.compile(rf"(\b{TOKEN_PARAM}=|\bephemera-serve-\d+=)[A-Za-z0-9_\-%]+")
+    RUN = re.compile(r"[A-Za-z0-9_\-]{8,}")
+
+    def __init__(self, secret: str) -> None:
+        super().__init__()
+        self.secret = secret
+
+    def redact(self, text: str) -> str:
+        text = text.replace(self.secret, "<secret>")
+        text = self.PATTERN.sub(r"\1<secret>", text)
+        # a piece of it (8+ characters) cut at a line's end or a length limit
+        return self.RUN.sub(lambda match: "<secret>" if match.group(0) in self.secret else match.group(0), text)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - a record whose args do not fit its format
+            message = f"{record.msg!r} {record.args!r}"
+        if record.exc_info and record.exc_info[1] is not None:
+            message += "\n" + "".join(traceback.format_exception(*record.exc_info)).rstrip()
+        if record.stack_info:
+            message += "\n" + record.stack_info
+        record.msg, record.args = self.redact(message), ()
+        record.exc_info, record.exc_text, record.stack_info = None, None, None
+        return True
+
+
+def redact_logs(secret: str) -> None:
+    """Put `RedactSecret` on every handler the serve process logs through (the root logger's, which
+    textual-serve's and aiohttp's loggers reach, and Python's last-resort handler)."""
+    handlers = [*logging.getLogger().handlers, *([logging.lastResort] if logging.lastResort else [])]
+    for handler in handlers:
+        if not any(isinstance(f, RedactSecret) for f in handler.filters):
+            handler.addFilter(RedactSecret(secret))
 
 
 def _host_name(name: str) -> str:

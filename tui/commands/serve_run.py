@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
 import shlex
 import socket
@@ -21,11 +22,12 @@ import sys
 from typing import Any
 
 from aiohttp import web
+from rich.logging import RichHandler
 from textual_serve.server import Server
 
 from tui.commands.cluster_access import cluster_errors_exit, load_kubeconfig_or_exit
 from tui.commands.hosts import is_loopback
-from tui.commands.serve_access import AccessPolicy, new_token, redact_access_log
+from tui.commands.serve_access import AccessPolicy, new_token, redact_access_log, redact_logs
 from tui.display_text import visible
 from tui.paths import CONFIG_ENV
 
@@ -118,6 +120,14 @@ def _server(command: str, host: str, port: int, policy: AccessPolicy, demo: bool
     guard = policy.middleware()
 
     class EphemeraServer(Server):
+        def initialize_logging(self) -> None:
+            # textual-serve's own, but tracebacks without locals (a refused request's raw bytes,
+            # `?token=` included, are one), and the secret redacted from every record
+            logging.basicConfig(level="INFO", format="%(message)s", datefmt="[%X]", handlers=[
+                RichHandler(show_path=False, show_time=False, rich_tracebacks=False, tracebacks_show_locals=False,
+                            console=self.console)])
+            redact_logs(policy.token)
+
         async def _make_app(self) -> web.Application:
             app = await super()._make_app()
             app.middlewares.append(guard)  # before any route: textual-serve has no hook for this
