@@ -362,10 +362,10 @@ class ContainerInspector(VerticalScroll, can_focus=True):
             body = self.query_one("#inspector-body", QuietStatic)
             now = self.clock()
             renderable = self._rendered(pod, now)
-            lines = body.lines_of(renderable)
-            if lines != body.shown_lines:
+            rendering = body.render_at_width(renderable)
+            if not body.shows(rendering):
                 self._drawn_at = now
-                body.update(renderable, lines)
+                body.update(renderable, rendering)
         if self._end_of is not None and key == self._end_of:
             self.call_after_refresh(self._show_end_of_containers)
 

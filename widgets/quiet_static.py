@@ -4,13 +4,18 @@
 (an event's "63m" becoming "64m") rewrote its every line, and the scrollbar beside it, several
 times a minute on an idle screen. `QuietStatic.update` compares the new rendering with the one
 on screen, line by line, and marks dirty only the span of each line that differs; a layout only
-when the number of lines changes.
+when the number of lines changes. What it rendered to compare is what Textual then shows (the
+segments are replayed, not rendered again for the screen and again for the height).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
+
 from rich.cells import cell_len
-from rich.console import RenderableType
+from rich.console import Console, ConsoleOptions, RenderableType
+from rich.measure import Measurement
 from rich.segment import Segment
 from rich.style import Style
 from textual.geometry import Region
@@ -50,6 +55,33 @@ def changed_span(old: Cells, new: Cells) -> tuple[int, int] | None:
     return start, max(stop_old, stop_new)
 
 
+@dataclass(frozen=True, eq=False)
+class Rendering:
+    """A renderable rendered at one width: its segments as Rich gave them, and its cells per line."""
+
+    width: int
+    segments: list[Segment]
+    lines: list[Cells]
+
+
+class _Replay:
+    """The renderable for Textual: the segments already rendered at that width, else a new render."""
+
+    def __init__(self, renderable: RenderableType, rendering: Rendering | None) -> None:
+        self.renderable = renderable
+        self.rendering = rendering
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Segment]:
+        rendering = self.rendering
+        if rendering is not None and options.max_width == rendering.width:
+            yield from rendering.segments
+        else:
+            yield from console.render(self.renderable, options)
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement.get(console, options, self.renderable)
+
+
 class QuietStatic(Widget):
     """Shows one Rich renderable, `height: auto`; `update` repaints only what changed."""
 
@@ -62,40 +94,41 @@ class QuietStatic(Widget):
     def __init__(self, renderable: RenderableType, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._renderable = renderable
-        self._lines: list[Cells] | None = None  # the renderable on screen, as cells per line
-        self._lines_width = -1  # the width those lines were rendered at
+        self._rendering: Rendering | None = None  # what is on screen, once rendered here
         self.repainted_regions = 0  # dirty regions marked by `update` (for tests)
 
     def render(self) -> RenderableType:
-        return self._renderable
+        return _Replay(self._renderable, self._rendering)
 
-    def lines_of(self, renderable: RenderableType) -> list[Cells]:
-        """`renderable` as cells per line at this widget's content width."""
-        console = self.app.console
+    def render_at_width(self, renderable: RenderableType) -> Rendering:
+        """`renderable` rendered at this widget's content width, as Textual will show it."""
+        app = self.app
         width = max(1, self.content_region.width)
-        options = console.options.update(width=width, highlight=False, height=None)
-        return [line_cells(line) for line in console.render_lines(renderable, options, pad=False)]
+        options = app.console_options.update(highlight=False, width=width, height=None)
+        segments = list(app.console.render(renderable, options))
+        lines = [line_cells(line) for line in Segment.split_and_crop_lines(segments, width, include_new_lines=False, pad=False)]
+        return Rendering(width, segments, lines)
 
-    @property
-    def shown_lines(self) -> list[Cells] | None:
-        """The lines on screen (None: not compared yet, or rendered at another width)."""
-        return self._lines if self._lines_width == self.content_region.width else None
+    def shows(self, rendering: Rendering) -> bool:
+        """Whether `rendering` is what is on screen already (same width, same cells)."""
+        shown = self._rendering
+        return shown is not None and shown.width == rendering.width == self.content_region.width and shown.lines == rendering.lines
 
-    def update(self, renderable: RenderableType, lines: list[Cells] | None = None) -> None:
-        """Show `renderable` (`lines`: its `lines_of`, when the caller has them already)."""
+    def update(self, renderable: RenderableType, rendering: Rendering | None = None) -> None:
+        """Show `renderable` (`rendering`: its `render_at_width`, when the caller has it already)."""
         self._renderable = renderable
-        old = self.shown_lines
+        old = self._rendering
         if not self.is_mounted or self.content_region.width <= 0:
-            self._lines, self._lines_width = None, -1
+            self._rendering = None
             self.refresh(layout=True)
             return
-        new = lines if lines is not None else self.lines_of(renderable)
-        self._lines, self._lines_width = new, self.content_region.width
-        if old is None or len(old) != len(new):
+        new = rendering if rendering is not None else self.render_at_width(renderable)
+        self._rendering = new
+        if old is None or old.width != new.width or len(old.lines) != len(new.lines):
             self.refresh(layout=True)
             return
         regions = []
-        for y, (before, after) in enumerate(zip(old, new, strict=True)):
+        for y, (before, after) in enumerate(zip(old.lines, new.lines, strict=True)):
             span = changed_span(before, after)
             if span is not None:
                 regions.append(Region(span[0], y, span[1] - span[0], 1))

@@ -67,6 +67,10 @@ COMPACT_TABLE_MAX_WIDTH = 100
 AGE_REFRESH_SECONDS = 5.0
 OBJECTS_REFRESH_SECONDS = 60.0
 FILTER_DEBOUNCE_SECONDS = 0.12
+# The inspected pod's events and owners are watched once the cursor rests this long (issue 15):
+# j held or typed fast starts no list, watch and owner reads (threads sharing the GIL with the
+# keys, and an inspector redraw each when they answer) for every pod it passes.
+CONTEXT_SETTLE_SECONDS = 0.2
 GC_FREEZE_MIN_PODS = 2000  # smaller lists cost the garbage collector little
 ALL = "all"
 
@@ -136,6 +140,7 @@ class BrowserScreen(Screen[None]):
         self._reselect: PodKey | None = None  # the pod to select again when the watch delivers it
         self._table_had_focus = False  # the table was focused when a message took its place
         self._filter_timer: Timer | None = None  # the typed filter's debounce
+        self._context_timer: Timer | None = None  # the inspected pod's context, once the cursor rests
         self._gc_frozen_for: PodWatcher | None = None  # the watch whose pods were excluded from the GC
         self._unbound_key_hint = UnboundKeyHint()  # "x: no such key here" (rate-limited)
 
@@ -544,7 +549,9 @@ class BrowserScreen(Screen[None]):
 
     def watch_inspected(self, key: PodKey | None) -> None:
         self.inspector.show(self.pod(key))
-        self._follow_context()
+        if self._context_timer is not None:
+            self._context_timer.stop()
+        self._context_timer = self.set_timer(CONTEXT_SETTLE_SECONDS, self._follow_context)
 
     def watch_inspector_hidden(self, hidden: bool) -> None:
         self.inspector.display = not hidden
