@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+from yarl import URL
 
 EPHEMERA = str(Path(sys.executable).parent / "ephemera")
 
@@ -44,6 +46,13 @@ async def printed_url(process: subprocess.Popen[bytes], timeout: float = 20.0) -
         text = line.decode().strip()
         if text.startswith("http") and "?token=" in text:
             return text
+
+
+def page_websocket(page: str) -> str:
+    """The WebSocket URL textual-serve's page opens (under the run's random path)."""
+    match = re.search(r'data-session-websocket-url="(wss?://[^"]+)"', page)
+    assert match, page[:300]
+    return match.group(1)
 
 
 def browser() -> aiohttp.ClientSession:
@@ -118,7 +127,8 @@ async def test_serve_demo_answers_its_printed_url_on_loopback_and_stops_on_sigte
         status, page = await wait_for_page(url, process, session=session)
     assert status == 200
     assert "textual.js" in page  # textual-serve's page, which opens the app's WebSocket
-    assert f"ws://127.0.0.1:{port}/ws" in page
+    ws = page_websocket(page)
+    assert re.fullmatch(rf"ws://127\.0\.0\.1:{port}/[A-Za-z0-9_-]{{16}}/ws", ws), ws  # under the run's path
     assert "token=" not in page  # the page the browser keeps does not repeat the secret
 
     process.send_signal(signal.SIGTERM)
@@ -176,14 +186,22 @@ async def test_the_printed_url_sets_a_strict_cookie_and_the_page_websocket_runs_
         assert status == 200
         async with session.get(url, headers={"Sec-Fetch-Site": "none"}) as response:
             assert response.status == 200
-            assert str(response.url) == f"http://127.0.0.1:{port}/"
+            prefix = response.url.path
+            assert re.fullmatch(r"/[A-Za-z0-9_-]{16}/", prefix) and not response.url.query  # no secret
             set_cookie = response.history[0].headers["Set-Cookie"]
             page = await response.text()
         assert "HttpOnly" in set_cookie and "SameSite=Strict" in set_cookie
-        assert f"ws://127.0.0.1:{port}/ws" in page
-        async with session.get(f"http://127.0.0.1:{port}/static/js/textual.js") as response:
+        # cookies are not port-scoped: scoped to the run's random path, other local listeners never get it
+        assert f"Path={prefix};" in set_cookie or set_cookie.endswith(f"Path={prefix}")
+        jar = session.cookie_jar
+        assert jar.filter_cookies(URL(f"http://127.0.0.1:{port}{prefix}static/x"))
+        for elsewhere in (f"http://127.0.0.1:{port}/", f"http://127.0.0.1:{port + 1}/",
+                          f"http://127.0.0.1:{port + 1}/static/js/textual.js", "http://localhost:8080/"):
+            assert not jar.filter_cookies(URL(elsewhere)), elsewhere
+        assert page_websocket(page) == f"ws://127.0.0.1:{port}{prefix}ws"
+        async with session.get(f"http://127.0.0.1:{port}{prefix}static/js/textual.js") as response:
             assert response.status == 200  # the page's own assets come with the cookie
-        screen = await first_screen(f"ws://127.0.0.1:{port}/ws?width=100&height=30", b"slim", session,
+        screen = await first_screen(f"ws://127.0.0.1:{port}{prefix}ws?width=100&height=30", b"slim", session,
                                     origin=f"http://127.0.0.1:{port}")
     assert b"slim" in screen  # the demo cluster's pods, drawn by the served `ephemera --demo`
     process.send_signal(signal.SIGTERM)
@@ -220,17 +238,24 @@ async def test_without_the_secret_pages_assets_and_the_websocket_are_refused(ser
     await assert_ws_refused(f"ws://127.0.0.1:{port}/ws", origin=origin, cookies={cookie: secret[:-1]})
     # the server is still fine for the one who has the link
     async with browser() as session:
-        status, _ = await wait_for_page(url, process, session=session)
+        status, page = await wait_for_page(url, process, session=session)
     assert status == 200
+    # knowing the run's path is not enough
+    prefix = page_websocket(page).removeprefix(f"ws://127.0.0.1:{port}").removesuffix("ws")
+    async with aiohttp.ClientSession() as session:
+        for path in (prefix, f"{prefix}static/js/textual.js"):
+            async with session.get(f"{base}{path}") as response:
+                assert response.status == 403, path
+    await assert_ws_refused(f"ws://127.0.0.1:{port}{prefix}ws", origin=origin)
 
 
 async def test_a_foreign_origin_cannot_open_the_websocket_even_with_the_secret(served_demo) -> None:
     process, port = served_demo
     url = await printed_url(process)
     secret = url.split("?token=", 1)[1]
-    await wait_for_page(url, process)
+    _, page = await wait_for_page(url, process)
     cookies = {f"ephemera-serve-{port}": secret}
-    ws = f"ws://127.0.0.1:{port}/ws"
+    ws = page_websocket(page)
     for origin in ("https://evil.example", f"http://evil.example:{port}", "http://127.0.0.1:9",
                    f"https://127.0.0.1:{port}", "null", None):
         await assert_ws_refused(ws, origin=origin, cookies=cookies)
@@ -273,9 +298,9 @@ async def test_served_sessions_never_run_a_tui_package_from_the_current_director
     try:
         url = await printed_url(process)
         async with browser() as session:
-            status, _ = await wait_for_page(url, process, session=session)
+            status, page = await wait_for_page(url, process, session=session)
             assert status == 200
-            screen = await first_screen(f"ws://127.0.0.1:{port}/ws?width=100&height=30", b"slim", session,
+            screen = await first_screen(page_websocket(page) + "?width=100&height=30", b"slim", session,
                                         origin=f"http://127.0.0.1:{port}")
         assert b"slim" in screen  # Ephemera's own app ran, on the demo cluster
         assert b"HIJACKED" not in screen

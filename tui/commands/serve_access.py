@@ -8,6 +8,12 @@ from it), its Host must be a name this server is reached by (DNS rebinding puts 
 name there), and a WebSocket upgrade or a state-changing request must come from the served
 origin (a cross-site page's WebSocket carries its own Origin). Refusals are 403 with a short
 plain-text page saying what to do.
+
+Cookies are not port-scoped: a cookie for 127.0.0.1 goes with every request to 127.0.0.1, whatever
+the port, so any other local listener would receive the secret when the browser visits it. So the
+pages live under a random per-run path (`prefix`, e.g. `/k3J9.../`; the printed URL redirects
+there), and the cookie is scoped to that path: the browser sends it only to URLs under it, which
+another listener would have to know to ask for.
 """
 
 from __future__ import annotations
@@ -171,10 +177,13 @@ class AccessPolicy:
         self.port = port
         self.public_url = public_url.rstrip("/")
         self.cookie_name = f"ephemera-serve-{port}"  # cookies ignore ports: one name per server
+        # the pages' path, and the cookie's: a cookie goes to every port of the host, but only to its path
+        self.prefix = "/" + secrets.token_urlsafe(12)
         bind = _host_name(host)
         public = _origin(self.public_url)
         if public is None:
             raise ValueError(f"not an http(s) URL: {public_url!r}")
+        self.cookie_path = urlsplit(self.public_url).path.rstrip("/") + self.prefix + "/"
         self.public_origin = public
         self.secure_cookie = public[0] == "https"
         names = {public[1]}
@@ -227,19 +236,26 @@ class AccessPolicy:
                 return _with_page_headers(web.Response(status=403, text=text, headers={
                     hdrs.CACHE_CONTROL: "no-store"}))
             from_query = self.token_matches(request.query.get(TOKEN_PARAM))
-            if from_query and request.method == "GET" and request.path == "/" and not _is_upgrade(request) \
-                    and request.headers.get("Sec-Fetch-Site") in {"none", "same-origin"}:
+            page = self.prefix + "/"
+            response: web.StreamResponse
+            if request.method == "GET" and request.path in {"/", page} and not _is_upgrade(request) \
+                    and (from_query or request.path == "/"):
                 # The browser keeps a SameSite=Strict cookie set by a navigation it started itself:
                 # drop the secret from the address bar. (After a link from another site, the
-                # redirected load would go without the cookie, so then the page is served as is.)
-                rest = [(k, v) for k, v in request.query.items() if k != TOKEN_PARAM]
-                location = "./" + (f"?{request.rel_url.with_query(rest).query_string}" if rest else "")
-                response: web.StreamResponse = web.Response(status=303, headers={hdrs.LOCATION: location})
+                # redirected load would go without the cookie, so then the secret stays in the URL.)
+                own = request.headers.get("Sec-Fetch-Site") in {"none", "same-origin"}
+                rest = [(k, v) for k, v in request.query.items() if k != TOKEN_PARAM or not own]
+                if request.path == "/" or own:
+                    where = "." + page if request.path == "/" else "./"
+                    location = where + (f"?{request.rel_url.with_query(rest).query_string}" if rest else "")
+                    response = web.Response(status=303, headers={hdrs.LOCATION: location})
+                else:
+                    response = await handler(request)
             else:
                 response = await handler(request)
             if not response.prepared:  # a WebSocket's answer has gone out already
                 if from_query:
-                    response.set_cookie(self.cookie_name, self.token, path="/", httponly=True,
+                    response.set_cookie(self.cookie_name, self.token, path=self.cookie_path, httponly=True,
                                         samesite="Strict", secure=self.secure_cookie or None)
                 _with_page_headers(response)
             return response

@@ -129,12 +129,16 @@ def _server(command: str, host: str, port: int, policy: AccessPolicy, demo: bool
             redact_logs(policy.token)
 
         async def _make_app(self) -> web.Application:
-            app = await super()._make_app()
-            app.middlewares.append(guard)  # before any route: textual-serve has no hook for this
+            # textual-serve's routes (/, /ws, /static, /download), under the run's random path (the
+            # cookie's: tui.commands.serve_access), behind the access checks
+            served = await super()._make_app()
+            app = self.ephemera_app = web.Application(middlewares=[guard])
+            app.add_subapp(policy.prefix, served)
             return app
 
         async def on_startup(self, app: web.Application) -> None:
-            if guard not in app.middlewares:  # textual-serve changed how it builds its app: fail closed
+            outer = getattr(self, "ephemera_app", None)
+            if outer is None or guard not in outer.middlewares:  # textual-serve changed how it runs: fail closed
                 raise AccessChecksMissing("ephemera serve: could not install its access checks on "
                                           "textual-serve's server (a new textual-serve?); not serving")
             what = "on the embedded demo cluster (one per browser tab)" if demo else "with your kubeconfig"
