@@ -320,3 +320,49 @@ async def test_copying_from_a_pane_leaves_out_invisible_characters(demo_cluster:
         await wait_for(pilot, lambda: "abc" in app.clipboard, what="the screen copied")
         assert "abcd" in app.clipboard
         assert not any(ch in app.clipboard for ch in "\x7f\u200b\u202e\x1b")
+
+
+async def test_more_views_of_the_hostile_pod(demo_cluster: DemoCluster, guard: bool) -> None:
+    """The logs and previous-logs pickers, the YAML view, the copy-files modal and the help, on the
+    hostile pod (init, ephemeral, terminated containers; a hostile owner): nothing unsafe is drawn."""
+    from textual.screen import ModalScreen
+
+    from helpers.session_panes import select
+    from tui.screens.file_copy_modal import FileCopyModal
+    from tui.screens.help_modal import HelpModal
+    from tui.screens.yaml_screen import YamlScreen
+
+    add_hostile_pod(demo_cluster)
+    app = hostile_app(demo_cluster.kubeconfig_path, guard)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await select(pilot, (NAMESPACE, HOSTILE_POD))
+        await wait_for(pilot, lambda: "current termination" in app.browser.inspector.text, what="the inspector")
+        text = app.browser.inspector.text
+        for field in ("init message", "debugger message", "owner", "[@click=app.quit]x[/]"):
+            assert field in text, field
+        assert "␛P$qm" in text and "␛_Gf=100" in text and "␛c" in text and "<U+200B>" in text
+        await pilot.pause()
+        assert unsafe_output(app) == []
+        for key, screen_type, what in (("l", PickerModal, "the logs picker"),
+                                       ("p", PickerModal, "the previous-logs picker"),
+                                       ("v", YamlScreen, "the YAML view"),
+                                       ("F", FileCopyModal, "the copy-files modal"),
+                                       ("question_mark", HelpModal, "the help")):
+            await pilot.press(key)
+            await wait_for(pilot, lambda screen_type=screen_type: isinstance(app.screen, screen_type), what=what)
+            await pilot.pause()
+            assert unsafe_output(app) == [], what
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: not isinstance(app.screen, ModalScreen | YamlScreen),
+                           what=f"{what} closed")
+        assert app.is_running  # [@click=app.quit] did nothing
+
+
+def test_exit_summary_of_hostile_names() -> None:
+    """What the terminal gets after the TUI has left it: every line made visible."""
+    from tui.left_running import OpenSession, exit_summary
+
+    session = OpenSession(hostile("ns"), hostile("pod"), hostile("debugger"), "attach", copy_of=hostile("src"))
+    summary = exit_summary([session], ["--context", hostile("ctx")])
+    assert "pod␛]52;c;" in summary
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u202e\U000e0041]", summary), summary

@@ -19,11 +19,16 @@ CSI8 = "\x9b2J"  # 8-bit CSI
 LINK = "\x1b]8;;https://evil.example/\x1b\\click\x1b]8;;\x1b\\"
 BIDI = "\u202eevil\u2066x\u2069"
 MARKUP = "[/][link=https://evil.example/]click[/link][/bold][b]"
+CLICK = "[@click=app.quit]x[/]"  # a click action, if parsed as markup
+DCS = "\x1bP$qm\x1b\\"  # device control string (DECRQSS: the terminal answers as if typed)
+APC = "\x1b_Gf=100;AAAA\x1b\\"  # application program command (kitty graphics)
+RESET = "\x1bc"  # RIS: resets the terminal
+INVISIBLE = "\u200b\u00ad\U000e0041\u2061"  # zero-width space, soft hyphen, a TAG character, function application
 
 
 def hostile(label: str) -> str:
-    """`label` wrapped in every escape kind and markup."""
-    return f"{label}{OSC52}{OSC_TITLE}{CLEAR}{CSI8}\x7f{BIDI}{LINK}{MARKUP}"
+    """`label` wrapped in every escape kind and markup (and CR, BS)."""
+    return f"{label}{OSC52}{OSC_TITLE}{CLEAR}{CSI8}\x7f{BIDI}{LINK}{MARKUP}{CLICK}{DCS}{APC}{RESET}\r\b{INVISIBLE}"
 
 
 HOSTILE_POD = "aaa-hostile"
@@ -43,7 +48,7 @@ def hostile_pod_manifest(name: str = HOSTILE_POD, namespace: str = NAMESPACE) ->
                 "debug.ephemera.dev/source": hostile("source"),
             },
             "ownerReferences": [{
-                "apiVersion": "example.com/v1", "kind": hostile("Thing"), "name": "owner",
+                "apiVersion": "example.com/v1", "kind": hostile("Thing"), "name": hostile("owner"),
                 "uid": "00000000-0000-0000-0000-000000000001", "controller": True,
             }],
         },
@@ -58,7 +63,10 @@ def hostile_pod_manifest(name: str = HOSTILE_POD, namespace: str = NAMESPACE) ->
                     "volumeMounts": [{"name": "data", "mountPath": "/data"}],
                 },
                 {"name": "pull", "image": hostile("busybox")},
+                {"name": "done", "image": "busybox"},
             ],
+            "initContainers": [{"name": "init", "image": hostile("busybox")}],
+            "ephemeralContainers": [{"name": "debugger", "image": hostile("busybox"), "targetContainerName": "app"}],
             "volumes": [{"name": "data", "hostPath": {"path": hostile("/data/x")}}],
         },
     }
@@ -86,6 +94,20 @@ def hostile_status() -> dict[str, Any]:
                                           "finishedAt": started}}},
             {"name": "pull", "image": hostile("busybox"), "imageID": "", "ready": False, "restartCount": 0,
              "state": {"waiting": {"reason": hostile("ErrImagePull"), "message": hostile("pull message")}}},
+            {"name": "done", "image": "busybox", "imageID": "", "ready": False, "restartCount": 0,
+             "state": {"terminated": {"exitCode": 1, "reason": hostile("Completed"),
+                                      "message": hostile("current termination"), "startedAt": started,
+                                      "finishedAt": started}}},
+        ],
+        "initContainerStatuses": [
+            {"name": "init", "image": hostile("busybox"), "imageID": "", "ready": True, "restartCount": 0,
+             "state": {"terminated": {"exitCode": 0, "reason": hostile("InitDone"),
+                                      "message": hostile("init message"), "startedAt": started,
+                                      "finishedAt": started}}},
+        ],
+        "ephemeralContainerStatuses": [
+            {"name": "debugger", "image": hostile("busybox"), "imageID": "", "ready": False, "restartCount": 0,
+             "state": {"waiting": {"reason": hostile("ImagePullBackOff"), "message": hostile("debugger message")}}},
         ],
     }
 
@@ -98,7 +120,10 @@ def add_hostile_pod(cluster: DemoCluster, name: str = HOSTILE_POD, namespace: st
     cluster.faults.add_pod(manifest, kubelet=False)
 
 
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060\u2066-\u2069\ufeff]")
+# C0 but tab/newline, DEL, C1, bidi and invisible format characters (written out here, not taken
+# from tui.visible_text, so a character the sanitiser forgets is still caught)
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e"
+                     "\u2060-\u206f\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]")
 
 
 def screen_output(app: App[Any]) -> str:
