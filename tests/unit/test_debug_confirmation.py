@@ -84,7 +84,15 @@ def test_privileged_asks_in_every_way() -> None:
         assert reasons == ["the debug container is privileged: it has full access to the node"]
 
 
-@pytest.mark.parametrize("capability", sorted(ROOT_EQUIVALENT_CAPABILITIES))
+# Written out, not read from the code's table: removing one from ROOT_EQUIVALENT_CAPABILITIES fails here.
+ROOT_CAPABILITIES = ["ALL", "SYS_ADMIN", "SYS_MODULE", "SYS_RAWIO", "SYS_BOOT", "BPF", "PERFMON", "DAC_READ_SEARCH"]
+
+
+def test_the_list_of_root_equivalent_capabilities() -> None:
+    assert sorted(ROOT_EQUIVALENT_CAPABILITIES) == sorted(ROOT_CAPABILITIES)
+
+
+@pytest.mark.parametrize("capability", ROOT_CAPABILITIES)
 def test_each_root_equivalent_capability_asks_from_the_overrides(capability: str) -> None:
     reasons = _reasons(overrides=SecurityOverrides(capabilities_add=(capability,)))
     assert reasons == [f"the debug container adds capability {capability}: "
@@ -177,3 +185,50 @@ def test_the_rule_reads_the_container_as_sent_and_never_changes_the_pod() -> Non
                                                   "container does too"]
     assert pod == before
     assert root_equivalent_reasons(slim_pod(), None, copy=False) == []
+
+
+# --- a PID namespace shared with a powerful container ---------------------------------------------
+
+TARGET_POWERS = [
+    ({"securityContext": {"privileged": True}}, "container 'app' is privileged"),
+    ({"securityContext": {"capabilities": {"add": ["SYS_ADMIN"]}}}, "container 'app' adds capability SYS_ADMIN"),
+    ({"volumeMounts": [{"name": "root", "mountPath": "/host"}]},
+     "container 'app' mounts the node's path '/' (hostPath volume 'root') at '/host'"),
+]
+
+
+def _powerful_app(power: dict[str, Any], **spec: Any) -> dict[str, Any]:
+    pod = _host_pod(**spec)
+    pod["spec"]["volumes"].append({"name": "root", "hostPath": {"path": "/"}})
+    pod["spec"]["containers"][0].update(copy.deepcopy(power))
+    return pod
+
+
+@pytest.mark.parametrize("power, words", TARGET_POWERS)
+@pytest.mark.parametrize("profile", [Profile.GENERAL, Profile.LEGACY, Profile.RESTRICTED])
+def test_targeting_a_privileged_or_host_path_container_asks(power: dict[str, Any], words: str,
+                                                            profile: Profile) -> None:
+    pod = _powerful_app(power)
+    (reason,) = _reasons(pod, mode=Mode.TARGET, target="app", profile=profile)
+    assert reason.startswith(f"the debug container shares the process namespace of its target, and {words}")
+    assert "/proc/PID/root" in reason
+    assert _reasons(pod, mode=Mode.TARGET, target="sidecar") == []  # a plain target does not ask
+    assert _reasons(pod) == []  # nor a debugger that shares only the network
+
+
+@pytest.mark.parametrize("power, words", TARGET_POWERS)
+def test_a_shared_process_namespace_with_a_powerful_sibling_asks(power: dict[str, Any], words: str) -> None:
+    pod = _powerful_app(power, shareProcessNamespace=True)
+    for kwargs in ({}, {"mode": Mode.TARGET, "target": "sidecar"}):
+        (reason,) = _reasons(pod, **kwargs)
+        assert reason.startswith(f"the debug container shares the process namespace of the pod, and {words}")
+    # a copy (always shareProcessNamespace) asks for the sibling itself
+    assert any("container 'app' of the copy" in r or "hostPath volume 'root'" in r
+               for r in _reasons(pod, mode=Mode.COPY, copy=CopyOptions(name="c")))
+
+
+def test_a_privileged_earlier_debugger_in_a_shared_namespace_asks() -> None:
+    pod = _host_pod(shareProcessNamespace=True)
+    pod["spec"]["ephemeralContainers"][0]["securityContext"] = {"privileged": True}
+    (reason,) = _reasons(pod)
+    assert "container 'debugger-old' is privileged" in reason

@@ -27,9 +27,18 @@ What asks, and why (each gives root on the node, or code in its kernel):
 | hostPath volume | the node's files (the debugger's mounts; for a copy, every hostPath volume) |
 | `procMount: Unmasked` | writable `/proc/sys`: `kernel/core_pattern` runs a program as root on the node |
 | `windowsOptions.hostProcess` | a Windows HostProcess container runs as a process of the node |
+| a shared PID namespace with a container that has any of the above | its processes, and through `/proc/PID/root` its view of the node |
+
+The last row: a debugger shares a PID namespace with its `--target` container, and with every
+container of a pod with `shareProcessNamespace: true`. Its processes are then the debugger's to
+ptrace (general's `SYS_PTRACE`) and their `/proc/PID/root` is the node's `/` when that container
+mounts it; a privileged one's processes hold the node's power. So a target, or a sibling in a
+shared PID namespace, that is privileged, adds one of these capabilities, mounts a hostPath,
+unmasks /proc or is a HostProcess container asks too (a copy asks for each of its containers anyway).
 
 What does not ask: the profiles' own additions (general's `SYS_PTRACE`, netadmin's `NET_ADMIN` and
-`NET_RAW`: kubectl's defaults, confined to the pod's own PID and network namespaces; sysadmin asks
+`NET_RAW`: kubectl's defaults, confined to the pod's own PID and network namespaces, whose
+containers have none of the power above; sysadmin asks
 because it is privileged), `SYS_PTRACE` or `NET_ADMIN` added by hand (the same confinement: with
 hostPID or hostNetwork they would reach the node, and those ask by themselves), `DAC_OVERRIDE`,
 `CHOWN`, `SETUID`... (the runtime's default set for root containers), `SYS_TIME` and `SYSLOG`
@@ -139,13 +148,42 @@ def _mount_reasons(container: dict[str, Any], who: str, volumes: dict[str, dict[
     return reasons
 
 
+def _debugger_name(debugger: dict[str, Any]) -> str:
+    return str(debugger.get("name") or "")
+
+
+def _pid_namespace_sharers(pod: dict[str, Any], debugger: dict[str, Any]) -> list[dict[str, Any]]:
+    """The containers whose processes the debugger sees: every other container of a pod that
+    shares its process namespace, else its `targetContainerName`."""
+    spec = pod.get("spec") or {}
+    others = [c for c in _containers(pod) if c is not debugger and c.get("name") != _debugger_name(debugger)]
+    if spec.get("shareProcessNamespace"):
+        return others
+    target = debugger.get("targetContainerName")
+    return [c for c in others if target and c.get("name") == target][:1]
+
+
+def _shared_pid_reasons(pod: dict[str, Any], debugger: dict[str, Any], pod_context: dict[str, Any],
+                        volumes: dict[str, dict[str, Any]]) -> list[str]:
+    reasons: list[str] = []
+    shared = "shares the process namespace of the pod" if (pod.get("spec") or {}).get("shareProcessNamespace") \
+        else "shares the process namespace of its target"
+    for container in _pid_namespace_sharers(pod, debugger):
+        who = f"container {container.get('name')!r}"
+        for power in [*_container_reasons(container, who, pod_context), *_mount_reasons(container, who, volumes)]:
+            reasons.append(f"the debug container {shared}, and {power}: the debugger reaches that "
+                           "container's processes (ptrace) and, through /proc/PID/root, what they reach")
+    return reasons
+
+
 def root_equivalent_reasons(pod: dict[str, Any], debugger: dict[str, Any] | None, *, copy: bool) -> list[str]:
     """One sentence per way the planned `pod` gives root on the node; empty: nothing to ask.
 
     `pod`: the pod as planned (for an ephemeral container: the pod it is added to; for a copy:
     the copy); `debugger`: the debug container exactly as sent (None: a copy that only changes
-    images). Ephemeral: the debugger's own settings and mounts, and the pod's host namespaces it
-    joins. Copy: every container of the copy, its host namespaces and every hostPath volume.
+    images). Ephemeral: the debugger's own settings and mounts, the pod's host namespaces it
+    joins, and the power of the containers whose PID namespace it shares (its target, or every
+    container with shareProcessNamespace). Copy: every container of the copy, its host namespaces and every hostPath volume.
     """
     spec = pod.get("spec") or {}
     pod_context = spec.get("securityContext") or {}
@@ -173,4 +211,5 @@ def root_equivalent_reasons(pod: dict[str, Any], debugger: dict[str, Any] | None
     for key, (what, gives) in HOST_NAMESPACES.items():
         if spec.get(key):
             reasons.append(f"the pod uses {what}, so the debug container does too: {gives}")
+    reasons.extend(_shared_pid_reasons(pod, debugger, pod_context, volumes))
     return reasons
