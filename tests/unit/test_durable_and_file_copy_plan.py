@@ -127,3 +127,17 @@ def test_the_overwrite_question_names_the_file_and_its_size() -> None:
         "overwrite /app/config.yaml (1.2 KB) in container app of pod X?"
     assert [size_text(n) for n in (None, 0, 1023, 1024, 5 << 20)] == \
         ["unknown size", "0 B", "1023 B", "1.0 KB", "5.0 MB"]
+
+
+def test_a_targeted_debugger_in_a_pod_sharing_its_process_namespace_needs_the_pid() -> None:
+    """shareProcessNamespace: PID 1 is the pod's pause process, not the target: /proc/1/root is the
+    pause's root (a copy in wrote there and its sha256sum could not open the file). The target's
+    PID must be given; with it the debugger is used."""
+    shared = _with_debugger({"name": "dbg", "image": "busybox", "targetContainerName": "app"})
+    shared["spec"] = {**shared["spec"], "shareProcessNamespace": True}
+    with pytest.raises(CopyPlanError, match=r"pause process.*--pid"):
+        choose_debugger(shared, "app")
+    with pytest.raises(CopyPlanError, match="pause process"):
+        choose_debugger(shared, "app", debugger="dbg")
+    found = choose_debugger(shared, "app", pid=12)
+    assert (found.debugger, found.pid) == ("dbg", 12)

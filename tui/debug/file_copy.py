@@ -122,7 +122,8 @@ def choose_debugger(pod: dict[str, Any], target: str, debugger: str | None = Non
             return None
         if pid is not None and (shared or ephemeral.get(candidate, {}).get("targetContainerName") == target):
             return RootLocator(candidate, target, pid=pid)
-        if candidate in ephemeral and ephemeral[candidate].get("targetContainerName") == target:
+        if candidate in ephemeral and ephemeral[candidate].get("targetContainerName") == target and not shared:
+            # (in a pod sharing one process namespace PID 1 is the pause process, not the target)
             return RootLocator(candidate, target, pid=1)
         if shared and marked:
             return RootLocator(candidate, target, marker=target)
@@ -132,6 +133,8 @@ def choose_debugger(pod: dict[str, Any], target: str, debugger: str | None = Non
         if debugger not in ephemeral and debugger not in regular:
             raise CopyPlanError(f"pod {name!r} has no container {debugger!r}")
         found = locator(debugger)
+        if found is None and shared and pid is None:
+            raise CopyPlanError(_shared_without_pid(name, target))
         if found is None:
             raise CopyPlanError(
                 f"container {debugger!r} cannot see the files of {target!r}: it must run and share "
@@ -142,9 +145,18 @@ def choose_debugger(pod: dict[str, Any], target: str, debugger: str | None = Non
         found = locator(str(candidate))
         if found is not None:
             return found
+    if shared and pid is None:
+        raise CopyPlanError(_shared_without_pid(name, target))
     raise CopyPlanError(
         f"no running debugger of pod {name!r} shares the process namespace of {target!r}: add one with "
         f"`ephemera debug {name} --target={target} --image=busybox --durable` (or d: targeted) first")
+
+
+def _shared_without_pid(pod: str, target: str) -> str:
+    return (f"pod {pod!r} shares one process namespace among its containers (shareProcessNamespace): "
+            f"PID 1 there is the pod's pause process, not {target!r}, so a debugger cannot find "
+            f"{target}'s files by itself; give {target}'s PID as the debugger sees it (ps in the debugger): "
+            f"ephemera cp --pid PID")
 
 
 def parse_remote_path(path: str) -> str:
