@@ -36,6 +36,10 @@ class Creation:
     plan_error: str = ""
     created_pods: list[str] = field(default_factory=list)  # copies left behind by a failure
     notices: list[str] = field(default_factory=list)  # audit log / settings problems (non-fatal)
+    # the pod changed since the preview (recreated under its name...) and the new plan needs
+    # confirming what was not confirmed: nothing was sent; `pod` is the pod as read now
+    unconfirmed: list[str] = field(default_factory=list)
+    pod: dict[str, Any] | None = None
 
     @property
     def ok(self) -> bool:
@@ -49,8 +53,14 @@ def create_debug(
     seed: int,
     existing_pod_names: Collection[str] = (),
     audit_log: AuditLog | None = None,
+    confirmed: Collection[str] | None = None,
 ) -> Creation:
-    """Plan (with the same name seed as the form's preview) and execute `request`."""
+    """Plan (with the same name seed as the form's preview) and execute `request`.
+
+    The pod is read again here, so the plan sent may differ from the one the user saw. `confirmed`:
+    the confirmation reasons the user was asked about (or saw none of); a new plan with another
+    reason (the pod was recreated privileged, with a hostPath, hostPID...) sends nothing and
+    returns them in `unconfirmed`, to ask again. None: no such check (a caller that asks itself)."""
     try:
         pod = fetch_pod(conn, request.namespace, request.pod)
     except ClusterError as exc:
@@ -63,7 +73,14 @@ def create_debug(
         plan = plan_for_cluster(conn, request, pod, version, rng=random.Random(seed),
                                 existing_pod_names=existing_pod_names)
     except PlanError as exc:
-        return Creation(None, plan_error=str(exc))
+        return Creation(None, plan_error=str(exc), pod=pod)
+    if confirmed is not None:
+        unconfirmed = [reason for reason in plan.confirmation_reasons if reason not in set(confirmed)]
+        if unconfirmed:
+            return Creation(plan, unconfirmed=unconfirmed, pod=pod, plan_error=(
+                f"pod {request.namespace}/{request.pod} changed since the preview, and creating now needs "
+                f"a confirmation you were not asked for: {'; '.join(unconfirmed)}. Nothing was created: "
+                "check the form again and create to be asked"))
     creation = Creation(plan)
     log = audit_log if audit_log is not None else AuditLog()
     try:

@@ -593,9 +593,11 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
 
     def _create(self, request: DebugRequest) -> None:
         connection, seed, existing, audit_log = self.connection, self.seed, self.existing_pod_names, self.audit_log
+        # what was asked (or nothing): a pod recreated meanwhile whose plan needs more is not created
+        confirmed = tuple(self.plan.confirmation_reasons) if self.plan is not None else ()
         # the follow-up remembers the image once it runs
         run_in_background(self, lambda: create_debug(connection, request, seed=seed, existing_pod_names=existing,
-                                                     audit_log=audit_log),
+                                                     audit_log=audit_log, confirmed=confirmed),
                           lambda creation: DebugCreated(request, creation), group="debug-create")
 
     @on(DebugCreated)
@@ -616,6 +618,11 @@ class DebugFormModal(ModalScreen[DebugStarted | None]):
                                       shell=tuple(planned.shell_command or ()) if planned is not None else ()))
             return
         self._set_status(Text(""))
+        if creation.unconfirmed and creation.pod is not None:
+            self.pod = creation.pod  # the pod as it is now: the next create asks for what it needs
+            self.refresh_plan()
+            self._show_error(f"Not created: {creation.plan_error}", "")
+            return
         if creation.plan_error:
             self._show_error(f"Cannot create: {creation.plan_error}", "")
             return
