@@ -19,8 +19,10 @@ redacted before writing, in the request and the result (error text included): se
 from __future__ import annotations
 
 import collections
+import errno
 import json
 import os
+import stat
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -158,9 +160,20 @@ class AuditLog:
     def _append(self, data: bytes) -> None:
         with self._lock:
             ensure_private_dir(self.path.parent)
-            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
+            flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
+            try:  # never through a symlink (nor its fchmod: the link's target would become ours to write)
+                fd = os.open(self.path, flags | getattr(os, "O_NONBLOCK", 0), 0o600)
+            except OSError as exc:
+                if exc.errno == errno.ELOOP:
+                    raise OSError(errno.ELOOP, "is a symbolic link: the audit log is never written through one "
+                                               "(remove it)", str(self.path)) from exc
+                raise
             try:
-                if os.fstat(fd).st_mode & 0o077:
+                info = os.fstat(fd)
+                if not stat.S_ISREG(info.st_mode) or info.st_uid != os.geteuid():
+                    raise OSError(errno.EPERM, "is not a regular file of yours: the audit log is written only "
+                                               "to one (remove it)", str(self.path))
+                if info.st_mode & 0o077:
                     os.fchmod(fd, 0o600)
                 written = os.write(fd, data)  # one write: O_APPEND keeps concurrent lines whole
                 while written < len(data):  # only on a full disk / signal; finish the line

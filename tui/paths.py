@@ -16,6 +16,7 @@ an SVG screenshot, is 0600 whatever the umask: a recording holds whatever was ty
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from collections.abc import Mapping
@@ -102,14 +103,19 @@ def cast_directory() -> Path:
     return ensure_private_dir(casts_dir())
 
 
-def ensure_private_dir(directory: str | os.PathLike[str]) -> Path:
+def ensure_private_dir(directory: str | os.PathLike[str], *, own_only: bool = True) -> Path:
     """Create `directory` and its missing parents with mode 0700 (the XDG spec's mode); an existing
     `directory` of ours (same owner) that others can enter is tightened to 0700. Parents that
-    already exist are left alone (they are the user's). Raises OSError."""
+    already exist are left alone (they are the user's). Raises OSError.
+
+    `own_only` (Ephemera's own directories: the audit log's, casts, logs, screenshots): an existing
+    `directory` that is a symbolic link, or that belongs to another user (who could read, swap or
+    link what is written there), is refused with a message saying so. Off for a destination the
+    user chose (a shared directory of their group is fine there)."""
     path = Path(directory).expanduser()
     missing: list[Path] = []
     cursor = path
-    while not cursor.exists():
+    while not os.path.lexists(cursor):
         missing.append(cursor)
         if cursor.parent == cursor:
             break
@@ -119,10 +125,23 @@ def ensure_private_dir(directory: str | os.PathLike[str]) -> Path:
             os.mkdir(item, PRIVATE_DIR_MODE)
         except FileExistsError:  # another process made it meanwhile
             pass
+        if own_only and os.path.islink(item):  # put there meanwhile: never chmod through it
+            break
         os.chmod(item, PRIVATE_DIR_MODE)  # a umask cannot widen it, but e.g. 0o277 would lock us out
-    info = path.stat()
+    if own_only:
+        info = os.lstat(path)
+        if stat.S_ISLNK(info.st_mode):
+            raise OSError(errno.ELOOP, "is a symbolic link: Ephemera keeps its private files only in a real "
+                                       "directory of yours (remove the link, or point the setting elsewhere)",
+                          str(path))
+    else:
+        info = path.stat()
     if not stat.S_ISDIR(info.st_mode):
-        raise NotADirectoryError(20, "Not a directory", str(path))
+        raise NotADirectoryError(errno.ENOTDIR, "Not a directory", str(path))
+    if own_only and info.st_uid != os.geteuid():
+        raise PermissionError(errno.EPERM, f"belongs to another user (uid {info.st_uid}): Ephemera keeps its "
+                                           "private files only in a directory of yours (remove or move it)",
+                              str(path))
     if stat.S_IMODE(info.st_mode) & 0o077 and info.st_uid == os.geteuid():
         os.chmod(path, PRIVATE_DIR_MODE)
     return path

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import stat
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,6 +19,7 @@ from tui.audit_log import (
     AuditLog,
     redact,
 )
+from tui.paths import ensure_private_dir
 
 PATCH = {
     "method": "PATCH",
@@ -260,3 +262,60 @@ def test_text_results_and_messages_are_redacted_in_the_file(tmp_path: Path) -> N
     assert container["command"] == ["curl", "-u", f"me:{REDACTED}"]
     assert container["env"] == [{"name": "PRIVATE_KEY", "value": REDACTED}]
     assert container["name"] == "c"
+
+
+# --- never through a symlink, never into someone else's directory ------------------------------
+
+
+def test_the_log_is_never_written_through_a_symlink(tmp_path: Path) -> None:
+    target = tmp_path / "elsewhere.txt"
+    target.write_text("someone's file\n")
+    target.chmod(0o644)
+    (tmp_path / "state").mkdir(mode=0o700)
+    link = tmp_path / "state" / "audit.jsonl"
+    link.symlink_to(target)
+    with pytest.raises(OSError) as refused:
+        record(AuditLog(link))
+    assert "symbolic link" in str(refused.value)
+    assert target.read_text() == "someone's file\n"  # neither appended to...
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644  # ...nor chmodded through the link
+
+
+def test_the_log_directory_may_not_be_a_symlink(tmp_path: Path) -> None:
+    real = tmp_path / "real"
+    real.mkdir(mode=0o755)
+    (tmp_path / "state").mkdir()
+    (tmp_path / "state" / "ephemera").symlink_to(real)
+    with pytest.raises(OSError) as refused:
+        record(AuditLog(tmp_path / "state" / "ephemera" / "audit.jsonl"))
+    assert "is a symbolic link" in str(refused.value) and "state/ephemera" in str(refused.value)
+    assert list(real.iterdir()) == [] and stat.S_IMODE(real.stat().st_mode) == 0o755
+
+
+def _someone_elses_directory(tmp_path: Path) -> Path:
+    if os.geteuid() == 0:
+        directory = tmp_path / "theirs"
+        directory.mkdir(mode=0o777)
+        directory.chmod(0o777)
+        os.chown(directory, 4242, 4242)
+        return directory
+    return Path("/")  # root's, when the tests do not run as root
+
+
+def test_someone_elses_directory_is_refused(tmp_path: Path) -> None:
+    theirs = _someone_elses_directory(tmp_path)
+    with pytest.raises(PermissionError) as refused:
+        ensure_private_dir(theirs)
+    assert "belongs to another user" in str(refused.value)
+    if theirs != Path("/"):
+        with pytest.raises(PermissionError):
+            record(AuditLog(theirs / "audit.jsonl"))
+        assert list(theirs.iterdir()) == []
+    assert ensure_private_dir(theirs, own_only=False) == theirs  # a destination the user chose
+
+
+def test_a_fifo_in_place_of_the_log_is_refused_without_blocking(tmp_path: Path) -> None:
+    fifo = tmp_path / "audit.jsonl"
+    os.mkfifo(fifo)
+    with pytest.raises(OSError):
+        record(AuditLog(fifo))

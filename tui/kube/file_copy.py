@@ -275,7 +275,7 @@ def _copy_dir_out(conn: Any, locator: RootLocator, remote: str, destination: Pat
     result = exec_command(conn, namespace, pod, locator.debugger, read_command(locator, remote, directory=True),
                           on_stdout=received)
     result.check(f"tar of {remote}")
-    ensure_private_dir(destination)
+    ensure_private_dir(destination, own_only=False)  # the user's choice: a shared directory is fine
     buffer.seek(0)
     with tarfile.open(fileobj=buffer, mode="r:") as archive:
         archive.extractall(destination, filter="data")
