@@ -151,7 +151,7 @@ def test_custom_yaml_alias_bomb_is_refused(shared_cluster: DemoCluster, tmp_path
     lines += [f"{b}: &{b} [*{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}]" for a, b in zip("abcdefgh", "bcdefghi", strict=True)]
     bomb = write(tmp_path / "bomb.yaml", "\n".join(lines) + "\n")  # 9**9 x's once expanded
     assert debug(shared_cluster, SLIM, "--custom", bomb, "--dry-run") == 2
-    assert "YAML aliases (*a) are not accepted" in capsys.readouterr().err
+    assert "YAML aliases (*NAME at line 2, column 8) are not accepted" in capsys.readouterr().err
 
 
 # --------------------------------------------------------------------------- numbers and names

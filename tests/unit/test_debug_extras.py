@@ -225,3 +225,20 @@ def test_copy_mode_script_finds_the_marked_process_and_enters_its_root() -> None
         marked.kill()
         marked.wait()
     assert shell.stdout.split() == [f"/proc/{marked.pid}/root", f"root=/proc/{marked.pid}/root"]
+
+
+@pytest.mark.parametrize("text", [
+    "[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMIK7MDENGbPxRfiCY\n",
+    'password: "AKIAIOSFODNN7EXAMPLE\n',  # an unterminated string
+    "a: b: AKIAIOSFODNN7EXAMPLE\n",
+    "key: !AKIAIOSFODNN7EXAMPLE value\n",  # an unknown tag
+    "token: *AKIAIOSFODNN7EXAMPLE\n",  # an alias
+])
+def test_a_custom_parse_error_never_quotes_the_file(text: str) -> None:
+    """`--custom ~/.aws/credentials` by mistake: the error says where, never what."""
+    with pytest.raises(PlanError) as refused:
+        parse_custom(text, "--custom file /home/u/.aws/credentials")
+    message = str(refused.value)
+    assert "AKIA" not in message and "wJal" not in message and "EXAMPLE" not in message
+    assert message.startswith("--custom file /home/u/.aws/credentials")
+    assert " at line " in message and ", column " in message

@@ -55,6 +55,13 @@ def _depth_problem(value: Any, limit: int = MAX_DEPTH) -> bool:
     return False
 
 
+def _where(mark: Any) -> str:
+    """`, line L, column C` of a YAML mark (1-based), or nothing."""
+    if mark is None or getattr(mark, "line", None) is None:
+        return ""
+    return f" at line {mark.line + 1}, column {mark.column + 1}"
+
+
 def _load(text: str, source: str) -> Any:
     """JSON, else YAML without aliases (no expansion bombs); RecursionError is a clear refusal."""
     try:
@@ -66,11 +73,15 @@ def _load(text: str, source: str) -> Any:
     try:
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
             if isinstance(event, yaml.AliasEvent):
-                raise PlanError(f"{source}: YAML aliases (*{event.anchor}) are not accepted; write the "
-                                "values out")
+                raise PlanError(f"{source}: YAML aliases (*NAME{_where(event.start_mark)}) are not accepted; "
+                                "write the values out")
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise PlanError(f"{source} does not contain a valid container spec: {exc}") from exc
+        # where, never what: the parser's message quotes the file (a credentials file passed by
+        # mistake would be printed, its keys included)
+        mark = getattr(exc, "problem_mark", None)
+        raise PlanError(f"{source} does not contain a valid container spec: it is neither JSON nor YAML"
+                        f"{_where(mark) or ''}") from None
     except RecursionError:
         raise PlanError(f"{source} nests too deeply (more than {MAX_DEPTH} levels)") from None
 
