@@ -439,7 +439,7 @@ class SessionTabs(Vertical):
             return False
         if action == "reattach":
             pane = self.current
-            return pane is not None and not pane.gone
+            return pane is None or not pane.gone
         return True
 
     def on_key(self, event: events.Key) -> None:
