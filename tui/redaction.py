@@ -9,12 +9,15 @@ Pure functions, no I/O. Two strengths:
   WebSocket handshake.
 * `redact_text(text)`: that, plus the shell-ish forms found in commands and scripts: `NAME=value`
   and `--name=value` / `--name value` for secret names (`is_secret_name`), `Name: value` headers
-  with a secret name (`X-Api-Key: x`), `-u user:pass` / `--user user:pass`, and the `-pSECRET` /
-  `-p SECRET` of the MySQL clients (elsewhere `-p` is a port, a PID or "parents", and is kept).
+  with a secret name (`X-Api-Key: x`), `-u user:pass` / `--user user:pass`, and the short
+  password flags of the programs known to take one: `-pSECRET` / `-p SECRET` of the MySQL clients
+  and `sshpass`, `redis-cli -a`, `docker|podman|helm|... login -p` (elsewhere `-p` is a port, a
+  PID or "parents" and `-a` "all": they are kept).
 
 `is_secret_name(name)` decides for env names, map keys and flags: PASSWORD/PASSWD/PASS/PWD
 (`MYSQL_PWD`, but not `PWD` itself), TOKEN, SECRET, CREDENTIAL(S)/CREDS, AUTH/AUTHORIZATION, PAT
 (`GITHUB_PAT`), COOKIE, DSN, WEBHOOK (a webhook URL is its own credential: `SLACK_WEBHOOK`), JWT,
+SK (`STRIPE_SK`), PRIVATE as the last word (`SSH_PRIVATE`, not `PRIVATE_REGISTRY`),
 SESSION ids, and KEY after another word (`API_KEY`, `PRIVATE_KEY`,
 `AWS_ACCESS_KEY_ID`, `apiKey`), not a lone `key` (`secretKeyRef.key` names a key, it holds none)
 nor words that merely contain the letters (`KEYBOARD`, `PATH`, `AUTHOR`).
@@ -38,7 +41,10 @@ _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z0-9]|\b|[^A-Za-z])|[A-Z]?[a-z0-9]+|[A-Z]
 _SECRET_SUBSTRINGS = ("PASSWORD", "PASSWD", "PASSPHRASE", "TOKEN", "SECRET", "CREDENTIAL", "AUTHORIZATION",
                       "APIKEY", "PRIVATEKEY", "ACCESSKEY", "COOKIE", "SESSIONID", "SESSID")
 # whole words (components of the name) that make it secret
-_SECRET_WORDS = frozenset({"PASS", "PWD", "CREDS", "AUTH", "PAT", "DSN", "BEARER", "APIKEY", "WEBHOOK", "JWT"})
+_SECRET_WORDS = frozenset({"PASS", "PWD", "CREDS", "AUTH", "PAT", "DSN", "BEARER", "APIKEY", "WEBHOOK", "JWT",
+                           "SK"})  # SK: a secret key (STRIPE_SK)
+# last words that make a name secret after another word (SSH_PRIVATE; not PRIVATE_REGISTRY)
+_SECRET_LAST_WORDS = frozenset({"PRIVATE"})
 _KEY_WORDS = frozenset({"KEY", "KEYS"})
 _NOT_SECRET_NAMES = frozenset({"PWD", "OLDPWD"})  # the shell's working directories
 # a name ending in one of these names or locates a secret without holding it (secretName, TOKEN_FILE)
@@ -67,6 +73,8 @@ def is_secret_name(name: str) -> bool:
         return True
     if any(word in _KEY_WORDS for word in words[1:]):  # API_KEY, PRIVATE_KEY, ACCESS_KEY_ID; not `key`
         return True
+    if len(words) > 1 and words[-1] in _SECRET_LAST_WORDS:
+        return True
     return any(a == "SESSION" and b in {"ID", "KEY"} for a, b in itertools.pairwise(words))
 
 
@@ -81,11 +89,20 @@ _NOT_A_TOKEN = frozenset({"token", "tokens", "auth", "authentication", "credenti
 _BEARER = re.compile(rf"(\b(?:Bearer|Basic)\s+)({_VALUE})", re.IGNORECASE)
 # scheme://user:password@host -> scheme://user:<redacted>@host
 _URL_USERINFO = re.compile(r"(\b[A-Za-z][A-Za-z0-9+.\-]*://[^/\s:@'\"]*:)([^/\s@'\"]+)(@)")
+# the same up to the last @ of the word: a password with an unencoded @ or / (postgres://u:p@ss/w0rd@h)
+_URL_USERINFO_TO_LAST_AT = re.compile(r"(\b[A-Za-z][A-Za-z0-9+.\-]*://[^/\s:@'\"]*:)([^\s'\"]+)(@)")
+_PORT_AND_PATH = re.compile(r"\d{1,5}(?:/|$)")  # host:5000/image@sha256:...: a port, not a password
 _QUERY_PARAM = re.compile(r"([?&;])([A-Za-z0-9_.\-]+)=([^&#\s'\"]*)")
 # a JSON Web Token wherever it stands (header.payload.signature, base64url): a bearer credential
 _JWT = re.compile(r"\beyJ[A-Za-z0-9_\-]{4,}\.eyJ[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]*")
 # websocket-client: "Handshake status 401 Unauthorized -+-+- {response headers} -+-+- b'body'"
 _HANDSHAKE_HEADERS = re.compile(r"-\+-\+-.*?-\+-\+-", re.DOTALL)
+
+
+def _url_userinfo_to_last_at(match: re.Match[str]) -> str:
+    if _PORT_AND_PATH.match(match.group(2)) or match.group(2) == REDACTED:
+        return match.group(0)
+    return match.group(1) + REDACTED + match.group(3)
 
 
 def _bearer(match: re.Match[str]) -> str:
@@ -114,6 +131,7 @@ def redact_credentials(text: str) -> str:
     text = _AUTH_HEADER.sub(_auth_header, text)
     text = _COOKIE_HEADER.sub(lambda m: m.group(1) + REDACTED, text)
     text = _BEARER.sub(_bearer, text)
+    text = _URL_USERINFO_TO_LAST_AT.sub(_url_userinfo_to_last_at, text)
     text = _URL_USERINFO.sub(rf"\g<1>{REDACTED}\g<3>", text)
     text = _JWT.sub(REDACTED, text)
     return _QUERY_PARAM.sub(_query_param, text)
@@ -136,6 +154,13 @@ _MYSQL_TOOLS = r"(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlshow|mysqlcheck|
 _MYSQL_COMMAND = re.compile(rf"\b{_MYSQL_TOOLS}\b[^;&|\n]*")
 _MYSQL_PASSWORD = re.compile(rf"((?<![^\s'\"])-p)(\s*)({_QUOTED_OR_BARE})")
 _MYSQL_PROGRAMS = frozenset(re.findall(r"[a-z\-]+", _MYSQL_TOOLS.replace("?:", "")))
+# Other programs whose short flag is a password (elsewhere -p is a port or a PID, -a "all"):
+# sshpass -p, redis-cli -a, and `login -p` of the registry clients (docker run -p is a port).
+_SHORT_PASSWORD_FLAGS = {"sshpass": "-p", "redis-cli": "-a", "keydb-cli": "-a", "valkey-cli": "-a"}
+_LOGIN_PROGRAMS = frozenset({"docker", "podman", "nerdctl", "buildah", "skopeo", "helm", "oras", "crane",
+                             "regctl", "finch"})
+_SHORT_PASSWORD_COMMAND = re.compile(r"(?<![\w\-/.])(sshpass|redis-cli|keydb-cli|valkey-cli)\b[^;&|\n]*")
+_LOGIN_COMMAND = re.compile(rf"(?<![\w\-/.])(?:{'|'.join(sorted(_LOGIN_PROGRAMS))})\b[^;&|\n]*?\blogin\b[^;&|\n]*")
 
 
 def _assignment(match: re.Match[str]) -> str:
@@ -162,6 +187,21 @@ def _mysql(match: re.Match[str]) -> str:
     return _MYSQL_PASSWORD.sub(rf"\g<1>\g<2>{REDACTED}", match.group(0))
 
 
+def _short_flag_password(flag: str, command: str) -> str:
+    """The first `flag VALUE` / `flagVALUE` in one command's text, the value redacted (not a
+    following flag; the first only: `sshpass -p pw ssh -p 22 host`'s second is ssh's port)."""
+    pattern = re.compile(rf"((?<![^\s'\"]){re.escape(flag)})(\s*)(?!-)({_QUOTED_OR_BARE})")
+    return pattern.sub(rf"\g<1>\g<2>{REDACTED}", command, count=1)
+
+
+def _short_password(match: re.Match[str]) -> str:
+    return _short_flag_password(_SHORT_PASSWORD_FLAGS[match.group(1)], match.group(0))
+
+
+def _login(match: re.Match[str]) -> str:
+    return _short_flag_password("-p", match.group(0))
+
+
 def redact_text(text: str) -> str:
     """`redact_credentials` plus the secret forms of commands and scripts (see the module doc)."""
     if not text:
@@ -172,6 +212,8 @@ def redact_text(text: str) -> str:
     text = _FLAG_VALUE.sub(_flag_value, text)
     text = _USER_PASS.sub(rf"\g<1>{REDACTED}", text)
     text = _NAMED_HEADER.sub(_named_header, text)
+    text = _SHORT_PASSWORD_COMMAND.sub(_short_password, text)
+    text = _LOGIN_COMMAND.sub(_login, text)
     return _MYSQL_COMMAND.sub(_mysql, text)
 
 
@@ -182,18 +224,28 @@ def _program(arg: object) -> str:
     return str(arg).rsplit("/", 1)[-1] if isinstance(arg, str) else ""
 
 
+def _password_flag(program: str, login: bool) -> str:
+    """The short flag whose value is a password for `program` ("" for none)."""
+    if program in _MYSQL_PROGRAMS:
+        return "-p"
+    if program in _LOGIN_PROGRAMS:
+        return "-p" if login else ""
+    return _SHORT_PASSWORD_FLAGS.get(program, "")
+
+
 def redact_args(args: Sequence[object]) -> list[object]:
     """A command array (`["curl", "-u", "me:pw", ...]`) with its secret arguments redacted; other
     items (dicts, lists) are returned as they are for the caller to redact."""
     out: list[object] = []
-    mysql = bool(args) and _program(args[0]) in _MYSQL_PROGRAMS
-    pending = ""  # the flag whose value comes next: "secret", "user" or "mysql"
+    program = ""  # the last known program met (`sudo docker login -p x`, `kubectl exec ... -- redis-cli`)
+    login = False  # a registry client's `login` subcommand seen since
+    pending = ""  # the flag whose value comes next: "secret", "user" or "password"
     for arg in args:
         if not isinstance(arg, str):
             out.append(arg)
             pending = ""
             continue
-        if pending == "secret" or (pending == "mysql" and not arg.startswith("-")):
+        if pending == "secret" or (pending == "password" and not arg.startswith("-")):
             out.append(REDACTED)
             pending = ""
             continue
@@ -203,6 +255,14 @@ def redact_args(args: Sequence[object]) -> list[object]:
             pending = ""
             continue
         pending = ""
+        name = _program(arg)
+        if name in _MYSQL_PROGRAMS or name in _LOGIN_PROGRAMS or name in _SHORT_PASSWORD_FLAGS:
+            program, login = name, False
+        elif program == "sshpass" and not arg.startswith("-"):
+            program = name  # the command sshpass runs: its -p is its own (ssh's port)
+        elif program in _LOGIN_PROGRAMS and arg == "login":
+            login = True
+        password_flag = _password_flag(program, login)
         flag, equals, value = arg.partition("=")
         if arg.startswith("-") and not equals and is_secret_name(arg):
             pending = "secret"
@@ -212,9 +272,9 @@ def redact_args(args: Sequence[object]) -> list[object]:
             arg = f"{flag}={value.split(':', 1)[0]}:{REDACTED}"
         elif arg.startswith("-u") and len(arg) > 2 and ":" in arg and not arg.startswith("--"):
             arg = f"{arg.split(':', 1)[0]}:{REDACTED}"
-        elif mysql and arg == "-p":
-            pending = "mysql"
-        elif mysql and arg.startswith("-p") and not arg.startswith("--"):
-            arg = f"-p{REDACTED}"
+        elif password_flag and arg == password_flag:
+            pending = "password"
+        elif password_flag and arg.startswith(password_flag) and not arg.startswith("--"):
+            arg = f"{password_flag}{REDACTED}"
         out.append(redact_text(arg))
     return out

@@ -319,3 +319,47 @@ def test_a_fifo_in_place_of_the_log_is_refused_without_blocking(tmp_path: Path) 
     os.mkfifo(fifo)
     with pytest.raises(OSError):
         record(AuditLog(fifo))
+
+
+# --- more password flags, URL passwords with an @, names ------------------------------------------
+
+
+def test_password_short_flags_of_known_programs() -> None:
+    assert redact(["docker", "login", "-u", "me", "-p", "dpw", "reg.example"]) == \
+        ["docker", "login", "-u", "me", "-p", REDACTED, "reg.example"]
+    assert redact(["sudo", "podman", "login", "-pdpw"]) == ["sudo", "podman", "login", f"-p{REDACTED}"]
+    assert redact(["sshpass", "-p", "sshpw", "ssh", "-p", "22", "host"]) == \
+        ["sshpass", "-p", REDACTED, "ssh", "-p", "22", "host"]  # ssh's -p is a port
+    assert redact(["redis-cli", "-h", "cache", "-a", "rpw", "ping"]) == \
+        ["redis-cli", "-h", "cache", "-a", REDACTED, "ping"]
+    assert redact(["kubectl", "exec", "db", "--", "redis-cli", "-a", "rpw"]) == \
+        ["kubectl", "exec", "db", "--", "redis-cli", "-a", REDACTED]
+    assert redact(["sh", "-c", "docker login -p dpw r && sshpass -p sshpw ssh -p 22 h; redis-cli -a rpw ping"]) == \
+        ["sh", "-c", f"docker login -p {REDACTED} r && sshpass -p {REDACTED} ssh -p 22 h; "
+                     f"redis-cli -a {REDACTED} ping"]
+
+
+@pytest.mark.parametrize("command", [
+    ["ls", "-a"], ["ps", "-p", "1"], ["docker", "run", "-p", "8080:80", "nginx"], ["mkdir", "-p", "/x"],
+    ["sh", "-c", "ls -a; ps -p 1; docker run -p 80:80 x; mkdir -p /x; git log -p"], ["tar", "-cpf", "x"],
+])
+def test_common_a_and_p_flags_are_kept(command: list[str]) -> None:
+    assert redact(command) == command
+
+
+def test_url_password_with_an_unencoded_at_or_slash() -> None:
+    assert env_value("DATABASE_URL", "postgres://u:p@ss/w0rd@db:5432/shop") == f"postgres://u:{REDACTED}@db:5432/shop"
+    assert redact("psql postgres://app:s3@cr3t@db/x") == f"psql postgres://app:{REDACTED}@db/x"
+    # a port and a path before an @ (an image digest) is not a password
+    assert redact("skopeo copy docker://registry:5000/img@sha256:abc dir:/x") == \
+        "skopeo copy docker://registry:5000/img@sha256:abc dir:/x"
+
+
+@pytest.mark.parametrize("name", ["SSH_PRIVATE", "GPG_PRIVATE", "STRIPE_SK", "stripeSk"])
+def test_more_secret_names(name: str) -> None:
+    assert env_value(name, "s3cr3t-value") == REDACTED
+
+
+@pytest.mark.parametrize("name", ["PRIVATE_REGISTRY", "PRIVATE", "TASK", "DISK", "MASK"])
+def test_names_near_the_new_ones_are_kept(name: str) -> None:
+    assert env_value(name, "plain") == "plain"
