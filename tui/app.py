@@ -48,7 +48,7 @@ from tui.display_text import is_safe_line, strip_unsafe, visible
 from tui.initial_session import InitialSession, open_initial_session
 from tui.keymap import describe_clash, key_for, key_label, keymap_from_settings
 from tui.kube.errors import describe_exception
-from tui.left_running import OpenSession, exit_summary, quit_reasons
+from tui.left_running import OpenSession, created_this_session, exit_summary, quit_reasons, still_in_cluster
 from tui.palette import BrowserCommands
 from tui.paths import audit_log_path, ensure_private_dir, screenshots_dir, write_private_file
 from tui.redaction import redact_credentials
@@ -415,10 +415,26 @@ class EphemeraApp(App[None]):
                                                 copy_of=pane.copy_source))
         return sessions
 
+    def remember_detached(self, session: OpenSession) -> None:
+        """A pane closed while its attached shell ran (Ctrl+] x): the shell keeps running."""
+        detached: list[OpenSession] = self.__dict__.setdefault("_detached_sessions", [])
+        detached.append(session)
+
+    def leftovers(self) -> list[OpenSession]:
+        """What stays in the cluster: the open panes, the shells detached from, and what this
+        session created (its audit log's changes: ephemeral containers, copies, node debug pods)."""
+        ended = {(pane.target.namespace, pane.target.pod, pane.target.container)
+                 for screen in self.screen_stack for pane in screen.query(SessionPane)
+                 if pane.badge.state not in ("live", "connecting", "waiting")}
+        return still_in_cluster(self.open_sessions(), self.__dict__.get("_detached_sessions", []),
+                                created_this_session(self.audit_log.recorded),
+                                lambda namespace, pod: self.browser.pod((namespace, pod)), ended)
+
     def request_quit(self) -> None:
-        """Quit at once, unless sessions are open on a real cluster: then say what quitting does to
-        them and ask (with the embedded demo cluster everything stops with the app anyway)."""
-        sessions = [] if self.demo else self.open_sessions()
+        """Quit at once, unless something stays on a real cluster (open sessions, detached shells,
+        what this session created): then say what quitting leaves and ask (with the embedded demo
+        cluster everything stops with the app anyway)."""
+        sessions = [] if self.demo else self.leftovers()
         if not sessions:
             self.exit()
             return
@@ -428,7 +444,7 @@ class EphemeraApp(App[None]):
         def answered(quit_now: bool | None) -> None:
             self._asking_to_quit = False
             if quit_now:
-                self.left_running = self.open_sessions()
+                self.left_running = self.leftovers()
                 self.exit()
 
         self._asking_to_quit = True
@@ -448,7 +464,7 @@ class EphemeraApp(App[None]):
         once, as a confirmed `q`: the driver restores the terminal and the CLI prints the sessions
         left running (`exit_summary`). Exit code 128+signum."""
         if self.is_running and not self.demo:
-            self.left_running = self.open_sessions()
+            self.left_running = self.leftovers()
         self.exit(return_code=128 + signum)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:

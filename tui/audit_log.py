@@ -146,6 +146,9 @@ class AuditLog:
         self.path = Path(path).expanduser() if path is not None else audit_log_path()
         self.skipped_lines = 0  # corrupt lines met by the last `read`
         self._lock = threading.Lock()
+        # what this process recorded through this object, oldest first (written or not): what a
+        # session created, for the summary of what stays in the cluster (tui.left_running)
+        self.recorded: list[AuditEntry] = []
 
     def record(self, *, context: str, namespace: str, pod: str, action: str, request: dict[str, Any],
                result: dict[str, Any] | str, ok: bool, time: datetime | None = None) -> AuditEntry:
@@ -154,6 +157,8 @@ class AuditLog:
         entry = AuditEntry(time=rfc3339_utc(time), context=context, namespace=namespace, pod=pod, action=action,
                            request=redact(dict(request)), result=redact(result), ok=bool(ok))
         line = (json.dumps(entry.to_json(), ensure_ascii=False, separators=(",", ":"), default=str) + "\n")
+        with self._lock:
+            self.recorded.append(entry)  # the change was made, whether the log can be written or not
         self._append(line.encode("utf-8"))
         return entry
 

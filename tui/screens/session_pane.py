@@ -27,6 +27,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from tui.display_text import safe_text
+from tui.left_running import OpenSession
 from tui.paths import open_private_file
 from tui.sessions.runner import (
     LOGS_HEADER,
@@ -463,6 +464,12 @@ class SessionPane(Vertical):
         if not running:
             return f"Closed the pane of {self.target.title}."
         if self.kind == "attach":
+            remember = getattr(self.app, "remember_detached", None)  # for the summary when quitting
+            if remember is not None:
+                target = self.target
+                remember(OpenSession(target.namespace, target.pod, target.container, "attach",
+                                     ephemeral=self.container_kind != "container", copy_of=self.copy_source,
+                                     since="detached"))
             return (
                 f"Detached from {self.target.title}: its shell keeps running in the container. "
                 "Press a on the pod to re-attach."
