@@ -5,8 +5,9 @@ saves `stty -a` first, records the process id (`echo $$; exec ephemera`), and af
 ended prints its exit code and saves `stty -a` again. The test waits for the pods on screen, sends
 the signal to the ephemera process only (the pane's shell keeps the tty, as the terminal would
 after `kill -HUP`), then checks the pane's modes through tmux's format variables (alternate
-screen, mouse tracking, cursor, keypad, line wrap) and that the termios settings are the ones
-from before. Every wait polls the screen with a deadline.
+screen, mouse tracking, cursor, keypad, line wrap), bracketed paste and the kitty keyboard flags
+(no format variable: read from the bytes the pane was sent, copied by `pipe-pane`), and that the
+termios settings are the ones from before. Every wait polls the screen with a deadline.
 """
 
 from __future__ import annotations
@@ -70,11 +71,15 @@ def pane(tmp_path: Path, demo_cluster: DemoCluster) -> Iterator[Pane]:
     ephemera = shlex.join([str(EPHEMERA), "--kubeconfig", str(demo_cluster.kubeconfig_path)])  # type: ignore[attr-defined]
     script = (
         f"cd {shlex.quote(str(tmp_path))}; stty -a > stty-before.txt; "
+        # ephemera starts once tmux copies what the pane writes (pipe-pane) into written.bin
+        "while [ ! -e piped ]; do sleep 0.05; done; "
         f"sh -c {shlex.quote('echo $$ > ephemera.pid; exec ' + ephemera)}; "
         f'echo "ephemera exited with $?"; stty -a > stty-after.txt; echo {DONE}; exec sleep 600'
     )
     command = user_command(tmp_path, "sh -c " + shlex.quote(script))
     term.tmux("-f", "/dev/null", "new-session", "-d", "-x", "120", "-y", "40", "-s", term.session, command)
+    term.tmux("pipe-pane", "-o", "-t", term.session, f"cat >> {shlex.quote(str(tmp_path / 'written.bin'))}")
+    (tmp_path / "piped").touch()
     try:
         yield term
     finally:
@@ -91,6 +96,14 @@ def _stty_words(path: Path) -> list[str]:
 
 def _assert_terminal_restored(pane: Pane, tmp_path: Path) -> None:
     assert pane.modes() == PANE_MODES
+    # modes tmux has no format variable for, read from the bytes the pane was sent
+    written = tmp_path / "written.bin"
+    pane.wait(lambda _screen: DONE.encode() in written.read_bytes(), "the pane's output copied")
+    data = written.read_bytes()
+    assert b"\x1b[?2004h" in data  # bracketed paste was on in the TUI...
+    assert data.rindex(b"\x1b[?2004l") > data.rindex(b"\x1b[?2004h")  # ...and off after it
+    tui = data.rindex(b"\x1b[?1049h")
+    assert data.find(b"\x1b[<u", tui) > tui  # the kitty keyboard flags popped after the TUI
     after = _stty_words(tmp_path / "stty-after.txt")
     assert "icanon" in after and "echo" in after and "isig" in after, after  # cooked mode again
     assert after == _stty_words(tmp_path / "stty-before.txt")  # every termios setting as before
@@ -113,8 +126,10 @@ def test_a_signal_restores_the_terminal(pane: Pane, tmp_path: Path, signum: sign
     _assert_terminal_restored(pane, tmp_path)
 
 
-def test_sigterm_with_a_live_session_prints_what_keeps_running(pane: Pane, tmp_path: Path,
-                                                             demo_cluster: DemoCluster) -> None:
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGHUP, 129)])
+def test_a_signal_with_a_live_session_prints_what_keeps_running(pane: Pane, tmp_path: Path,
+                                                                demo_cluster: DemoCluster,
+                                                                signum: signal.Signals, code: int) -> None:
     add_debug_container_to(demo_cluster.kubeconfig_path, "debugger", target="app", pod=SLIM)  # type: ignore[attr-defined]
     _start(pane)
     pane.type("/")
@@ -125,9 +140,9 @@ def test_sigterm_with_a_live_session_prints_what_keeps_running(pane: Pane, tmp_p
     pane.type("a")  # attach to its debug container
     pane.wait(lambda s: "debugger ● live" in s, "the attach pane live")
     pane.wait(lambda s: re.search(r"^/ # *$", s, re.MULTILINE), "the debugger's shell prompt")
-    os.kill(_pid(tmp_path), signal.SIGTERM)
+    os.kill(_pid(tmp_path), signum)
     screen = pane.wait_text(DONE, timeout=30)
-    assert "ephemera exited with 143" in screen
+    assert f"ephemera exited with {code}" in screen
     assert "ephemera: still running in the cluster (ephemeral containers cannot be removed):" in screen
     assert (f"default/{SLIM}/debugger  re-attach: kubectl attach -it -n default {SLIM} -c debugger --context "
             "ephemera-demo --kubeconfig") in screen.replace("\n", "")
