@@ -194,3 +194,19 @@ async def test_bracket_keys_bring_each_section_heading_to_the_top_of_the_inspect
             assert inspector.scroll_y == 0 or any(shown()[0].strip().startswith(h) for h in headings), shown()
         assert inspector.scroll_y == 0, "before the first heading: the pod's top"
         assert shown()[0].strip().startswith(f"default/{SLIM}"), shown()
+
+
+async def test_the_context_comes_back_after_the_cursor_passes_another_pod_and_returns(shared_cluster: DemoCluster) -> None:
+    """The browser follows the inspected pod's context once the cursor rests (issue 15, keys first):
+    a cursor that leaves a pod and comes back before that must still get the pod's workload and
+    events again (the inspector drops them when it shows another pod; the feed never left)."""
+    app = make_app(shared_cluster.kubeconfig_path)
+    async with app.run_test(size=(140, 50)) as pilot:
+        inspector = await _inspect(pilot, app, SLIM)
+        await wait_for(pilot, lambda: inspector.workload_read and inspector.events is not None, what="the context")
+        app.browser.table.focus()
+        await pilot.press("j", "k")  # away and back within the settle time
+        await wait_for(pilot, lambda: inspector.pod["metadata"]["name"] == SLIM, what="back on the pod")
+        await wait_for(pilot, lambda: inspector.workload_read and inspector.events is not None,
+                       what="the context shown again")
+        assert "WORKLOAD" in inspector.text and "EVENTS (" in inspector.text

@@ -73,11 +73,18 @@ class PodContextFeed(Widget):
         self._events: dict[EventSubject, list[dict[str, Any]]] = {}
         self._errors: dict[EventSubject, str] = {}
         self._chains: dict[PodIdentity, OwnerChain] = {}  # per pod (uid): owners are read once
+        self._shown_chain: OwnerChain | None = None  # the followed pod's owners as last given to the inspector
 
     def follow(self, connection: Any, pod: dict[str, Any] | None) -> None:
         """Keep the context of `pod` live (None: stop: no pod, inspector hidden, no connection)."""
         key = identity(pod) if pod is not None and connection is not None else None
         if key == self.pod and connection is self.connection:
+            if key is not None and self.inspector.context_of != key[:2]:
+                # the inspector showed another pod meanwhile (the cursor passed it before the feed
+                # followed: the browser follows once the cursor rests) and dropped this one's context
+                if self._shown_chain is not None:
+                    self.inspector.set_workload(key[:2], self._shown_chain)
+                self._push()
             return
         if connection is not self.connection:
             self._chains.clear()
@@ -99,6 +106,7 @@ class PodContextFeed(Widget):
         for watcher in watchers:
             watcher.stop()
         forget(self, "workload")
+        self._shown_chain = None
         self._events.clear()
         self._errors.clear()
         self.pod = None
@@ -123,6 +131,7 @@ class PodContextFeed(Widget):
     def _show_chain(self, chain: OwnerChain) -> None:
         if self.pod is None:
             return
+        self._shown_chain = chain
         self.inspector.set_workload(self.pod[:2], chain)
         for link in chain.links:  # the owners' stories too (a ReplicaSet's FailedCreate: admission)
             if link.found and link.kind in OWNER_EVENT_KINDS:
@@ -139,7 +148,8 @@ class PodContextFeed(Widget):
     def _on_failed(self, message: BackgroundFailed) -> None:
         if message.group == "workload" and self.pod is not None:
             message.stop()
-            self.inspector.set_workload(self.pod[:2], OwnerChain(notes=(f"owners not read: {message.error}",)))
+            self._shown_chain = OwnerChain(notes=(f"owners not read: {message.error}",))
+            self.inspector.set_workload(self.pod[:2], self._shown_chain)
 
     @on(EventsChanged)
     def _on_events(self, message: EventsChanged) -> None:
