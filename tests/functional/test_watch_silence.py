@@ -180,6 +180,32 @@ def test_silence_is_stale_then_the_rewatch_drops_the_pod_deleted_meanwhile(resum
         connection.close()
 
 
+def test_a_peer_sending_bytes_but_no_news_is_abandoned_and_watched_again(resumed: DemoCluster) -> None:
+    """Bytes without a newline (no event, no bookmark) keep the socket's read timeout from firing:
+    the watchdog abandons the socket itself, and a new watch starts while the peer still trickles."""
+    connection = connect(resumed)
+    watcher, recorder = start_watcher(connection, silence_timeout=SILENCE, watch_timeout=30)
+    try:
+        recorder.wait_for(lambda: recorder.state == "live" and VICTIM in recorder.store.pods, what="live")
+        recorder.wait_for(lambda: watcher.watch_requests == 1 and watcher.reading, what="the watch answered")
+        seen = len(recorder.statuses)
+        resumed.faults.silence_watches(trickle=0.2)  # a space every 0.2 s, far below SILENCE
+        resumed.faults.delete_pod(*VICTIM)  # its DELETED event is held back: the stream trickles
+        recorder.wait_for(lambda: recorder.state == "stale", timeout=TIMEOUT, what="stale")
+        recorder.wait_for(lambda: watcher.watch_requests >= 2, timeout=TIMEOUT,
+                          what="a re-watch while the peer still sends bytes")
+        # abandoned as silence (stale), not after some later transport error (reconnecting)
+        assert {s.state for s in recorder.statuses[seen:]} == {"stale"}, recorder.statuses[seen:]
+        resumed.faults.resume_watches(lost=True)  # the trickling connection is dead for good
+        recorder.wait_for(lambda: VICTIM not in recorder.store.pods and recorder.state == "live",
+                          timeout=TIMEOUT, what="the deleted pod gone, live again")
+        assert watcher.relists == 1
+        wait_in_sync(recorder, connection)
+    finally:
+        watcher.stop()
+        connection.close()
+
+
 # ---- the app ------------------------------------------------------------------------------
 def test_header_says_no_news_then_live_again_without_the_deleted_row(
         resumed: DemoCluster, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -276,12 +276,14 @@ class FaultInjector:
         self._cluster.call(launch())
 
     # ---- a silent network ----------------------------------------------------------------
-    def silence_watches(self, *, hang_lists: bool = False) -> None:
+    def silence_watches(self, *, hang_lists: bool = False, trickle: float = 0.0) -> None:
         """A dropped network (VPN down, laptop asleep: packets lost, no reset): open watch streams
         stay open but send nothing (no events, no bookmarks, not their end) and new watch requests
         get no answer; with `hang_lists` new list requests hang too. Changes go on meanwhile
-        (`delete_pod` works) and their events are held back until `resume_watches()`."""
-        self._cluster.run(lambda: self._state().store.silence.start(hang_lists=hang_lists))
+        (`delete_pod` works) and their events are held back until `resume_watches()`. `trickle`:
+        a stream with something held back writes a single space (no newline, no news) every so
+        many seconds: a peer that keeps a socket's read timeout from firing."""
+        self._cluster.run(lambda: self._state().store.silence.start(hang_lists=hang_lists, trickle=trickle))
 
     def resume_watches(self, *, lost: bool = False) -> None:
         """The network is back: what was held back flows and hung requests are answered, or with

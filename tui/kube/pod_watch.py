@@ -45,6 +45,9 @@ LIST_PAGE_SIZE = 500
 # A watch connection that ends this quickly without delivering anything counts as a failure
 # for the backoff, so a server that closes watches at once is not hammered in a tight loop.
 QUICK_END_SECONDS = 1.0
+# After SILENCE_TIMEOUT without news plus this, the watchdog abandons a watch socket the read
+# timeout did not end (bytes keep arriving, but no newline: no event, no bookmark).
+ABANDON_GRACE = 1.0
 # SILENCE_TIMEOUT (tui.kube.requests, the one timeout policy; read here when a PodWatcher is made):
 # no event and no bookmark for this long and the watch starts again.
 # Client errors that are worth the reconnect backoff (the rest of 4xx mean "failed")
@@ -146,8 +149,19 @@ class PodWatcher:
         self._status: WatchStatus | None = None
         self.resource_version = ""
         self.relists = 0  # how many times the full list was fetched (1 = only the initial one)
+        self.watch_requests = 0  # how many watch requests were sent (each re-watch adds one)
+        # set by the watchdog when it abandons a watch that brought no news (bytes without a
+        # newline keep a socket's read timeout from firing): the reader takes it for silence
+        self._abandoned = threading.Event()
 
     # ----------------------------------------------------------------- public API
+    @property
+    def reading(self) -> bool:
+        """An answer of the server is open and being read (a list page or, once `watch_requests`
+        counts it, the watch)."""
+        with self._response_lock:
+            return self._response is not None
+
     @property
     def status(self) -> WatchStatus | None:
         return self._status
@@ -372,6 +386,8 @@ class PodWatcher:
         # The read timeout is the silence timeout: a socket that brings nothing for that long
         # (no event, no bookmark) wakes this thread, which closes it (urllib3 does, on the error)
         # without waiting for TCP to give up on the peer.
+        self._abandoned.clear()
+        self.watch_requests += 1
         response = self._request(query, watch_timeout(self.silence_timeout))
         self._last_news = time.monotonic()
         self._backoff.reset()
@@ -392,13 +408,15 @@ class PodWatcher:
         except ClusterError as exc:
             if self._stopping.is_set():
                 raise _Stopped from None
-            if exc.kind == ErrorKind.TIMEOUT:  # the read timeout: nothing for silence_timeout seconds
+            if exc.kind == ErrorKind.TIMEOUT or self._abandoned.is_set():  # nothing for silence_timeout seconds
                 raise _Silent from None
             raise
         finally:
             self._release_response()
         if self._stopping.is_set():
             raise _Stopped
+        if self._abandoned.is_set():  # the watchdog closed it: its end is no answer of the server
+            raise _Silent
         return delivered
 
     def _handle_event(self, event: dict) -> None:
@@ -460,6 +478,15 @@ class PodWatcher:
                 self._set_status_locked("stale", self._quiet_reason())
             elif status.state == "stale":
                 self._set_status_locked("live")
+        if quiet >= self.silence_timeout + ABANDON_GRACE:
+            # The read timeout should have ended the watch by now; a peer that sends bytes but
+            # never a whole line (no event, no bookmark) keeps it from firing: abandon the socket
+            # here, and the reader watches again from the last resourceVersion.
+            with self._response_lock:
+                response = self._response
+            if response is not None and not self._abandoned.is_set():
+                self._abandoned.set()
+                response.abort()
 
     def _flush(self) -> None:
         with self._flush_lock:

@@ -12,7 +12,7 @@ import base64
 import bisect
 import json
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -130,19 +130,24 @@ class WatchSilence:
     def __init__(self) -> None:
         self._period: asyncio.Future[bool] | None = None  # its result: lost
         self.hang_lists = False
+        # seconds between the single spaces (no newline, never a whole event) a watch stream with
+        # something to send writes while silent: a peer that sends bytes but no news; 0: none
+        self.trickle = 0.0
 
     @property
     def active(self) -> bool:
         return self._period is not None
 
-    def start(self, *, hang_lists: bool = False) -> None:
+    def start(self, *, hang_lists: bool = False, trickle: float = 0.0) -> None:
         if self._period is None:
             self._period = asyncio.get_running_loop().create_future()
         self.hang_lists = hang_lists
+        self.trickle = trickle
 
     def end(self, *, lost: bool = False) -> None:
         period, self._period = self._period, None
         self.hang_lists = False
+        self.trickle = 0.0
         if period is not None and not period.done():
             period.set_result(lost)
 
@@ -151,6 +156,17 @@ class WatchSilence:
         period = self._period
         if period is not None and await asyncio.shield(period):
             raise ConnectionLost
+
+    async def wait_writing(self, write: Callable[[bytes], Awaitable[None]]) -> None:
+        """`wait`, writing a single space every `trickle` seconds meanwhile (when set)."""
+        period = self._period
+        while period is not None and not period.done() and self.trickle > 0:
+            await write(b" ")
+            try:
+                await asyncio.wait_for(asyncio.shield(period), self.trickle)
+            except TimeoutError:
+                continue
+        await self.wait()
 
 
 async def never() -> None:

@@ -124,13 +124,13 @@ async def _send_events(response: web.StreamResponse, store: Store, watcher: Watc
         now = time.monotonic()
         if deadline is not None and now >= deadline:
             # the API server's watch cache sends one last bookmark before the watch ends
-            await silence.wait()
+            await silence.wait_writing(response.write)
             if bookmarks and watcher.queue.empty():
                 await response.write(bookmark(api, store.rv))
             return
         if watcher.queue.empty():
             if next_bookmark is not None and now >= next_bookmark:
-                await silence.wait()  # nothing leaves while the network is silent
+                await silence.wait_writing(response.write)  # nothing leaves while the network is silent
                 if watcher.queue.empty():  # never ahead of events not delivered yet
                     await response.write(bookmark(api, store.rv))
                     next_bookmark = _bookmark_due(time.monotonic(), store.bookmark_frequency)
@@ -142,7 +142,7 @@ async def _send_events(response: web.StreamResponse, store: Store, watcher: Watc
                 continue
         else:
             item = watcher.queue.get_nowait()
-        await silence.wait()
+        await silence.wait_writing(response.write)
         if item is None:
             if watcher.expired_rv is not None:
                 error = expired_error(watcher.expired_rv, store.floor_rv).status()
