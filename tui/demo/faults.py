@@ -23,6 +23,8 @@
 | `hold_crash_loops()` / `resume_crash_loops()` | the demo's crash-looping containers stop failing (for snapshots); resume counts their shown back-off from then |
 | `modify_pod(ns, pod, change)` | `change(pod)` on the stored pod (any field, as a kubelet/controller would write it) |
 | `silence_watches(hang_lists=False)` / `resume_watches(lost=False)` | a silent network: watch streams stay open but send nothing (no events, no bookmarks), new watch requests (with `hang_lists` list requests too) get no answer; on resume what was held back flows, or with `lost` those connections stay dead for good |
+| `silence_watches(trickle=S)` | the same, but a stream with something held back writes a single space every S seconds: bytes, never a line (a peer that keeps a read timeout from firing) |
+| `received_impersonation(path_contains="")` | the Impersonate-* header lines of the last requests that carried any (recorded, not acted upon) |
 """
 
 from __future__ import annotations
