@@ -10,6 +10,7 @@ Only user moves post `PodTable.Highlighted` (a batch never moves the user's sele
 
 from __future__ import annotations
 
+import time
 from bisect import bisect_left
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -146,6 +147,7 @@ class PodTable(ScrollView, can_focus=True):
         self._changed: dict[PodKey, tuple[int, int]] = {}  # key -> its first and last changed column
         self._repaint_all = False
         self.repainted_lines = 0  # lines asked to be repainted so far (tests count what a change costs)
+        self.moved_at = float("-inf")  # when a key last moved the cursor (time.monotonic)
 
     # ------------------------------------------------------------------ queries
     @property
@@ -474,6 +476,7 @@ class PodTable(ScrollView, can_focus=True):
 
     # ------------------------------------------------------------------ cursor
     def _move_to(self, row: int) -> None:
+        self.moved_at = time.monotonic()
         if not self._order:
             return
         row = max(0, min(row, len(self._order) - 1))

@@ -201,3 +201,28 @@ async def test_keys_first_the_inspector_follows_to_the_pod_the_cursor_stops_on(s
         selected = browser.table.selected_key
         await wait_for(pilot, lambda: browser.inspected == selected, what="the inspector on the cursor's pod")
         assert (browser.inspector.pod["metadata"]["namespace"], browser.inspector.pod["metadata"]["name"]) == selected
+
+
+async def test_keys_first_pod_changes_wait_while_the_cursor_moves(shared_cluster: DemoCluster) -> None:
+    """Under an update storm a j must not queue behind hundreds of rows recomputed: while the cursor
+    moves, pod batches are held (merged) and applied once it rests, at most a second later."""
+    import time
+
+    from tui.screens.browser_messages import PodsChanged
+
+    app: Any = make_app(shared_cluster.kubeconfig_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        browser = app.browser
+        table = browser.table
+        await wait_for(pilot, lambda: table.row_count > 5, what="rows")
+        gone, changed = table.visible_keys()[1], table.visible_keys()[2]
+        renamed = dict(table.pods[changed], status={"phase": "Failed", "reason": "Evicted"})
+        table.moved_at = time.monotonic() + 3600  # a key "just" moved the cursor, for as long as this test needs
+        browser._on_pods(PodsChanged(PodBatch(upserts={}, deletes=frozenset({gone})), browser.watcher))
+        browser._on_pods(PodsChanged(PodBatch(upserts={changed: renamed}), browser.watcher))
+        assert gone in table.pods and table.pods[changed] is not renamed  # held while keys come
+        table.moved_at = float("-inf")  # the cursor rests
+        browser._apply_deferred()
+        assert gone not in table.pods  # both held batches applied, in order
+        assert table.pods[changed] is renamed
+        assert "Evicted" in table.row_texts(changed)

@@ -122,3 +122,26 @@ def test_slim_pods_share_equal_strings_to_save_memory() -> None:
     second = slim_pod(json.loads(json.dumps(pod("b", phase="Running"))))
     assert first["status"]["phase"] is second["status"]["phase"]
     assert first == pod("a") and second == pod("b")
+
+
+def _pod(name: str, version: str = "1") -> dict:
+    return {"metadata": {"namespace": "ns", "name": name, "resourceVersion": version}}
+
+
+def test_merged_batches_apply_as_the_two_in_order() -> None:
+    from tui.pods.store import PodBatch, PodStore, merge_batches
+
+    start = {("ns", n): _pod(n) for n in ("a", "b", "c")}
+    cases = [
+        (PodBatch({("ns", "a"): _pod("a", "2")}, frozenset({("ns", "b")})),
+         PodBatch({("ns", "b"): _pod("b", "3")}, frozenset({("ns", "a")}))),
+        (PodBatch({("ns", "d"): _pod("d")}), PodBatch({}, frozenset({("ns", "d"), ("ns", "c")}))),
+        (PodBatch({("ns", "a"): _pod("a", "5")}, reset=True), PodBatch({("ns", "e"): _pod("e")}, frozenset({("ns", "a")}))),
+        (PodBatch({}, frozenset({("ns", "a")})), PodBatch({("ns", "x"): _pod("x")}, reset=True)),
+    ]
+    for first, then in cases:
+        one_by_one, merged = PodStore(dict(start)), PodStore(dict(start))
+        one_by_one.apply(first)
+        one_by_one.apply(then)
+        merged.apply(merge_batches(first, then))
+        assert merged.pods == one_by_one.pods, (first, then)

@@ -32,6 +32,18 @@ class PodBatch:
         return len(self.upserts) + len(self.deletes)
 
 
+def merge_batches(first: PodBatch, then: PodBatch) -> PodBatch:
+    """One batch with the effect of applying `first`, then `then`."""
+    if then.reset:
+        return then
+    upserts = {key: pod for key, pod in first.upserts.items() if key not in then.deletes}
+    upserts.update(then.upserts)
+    if first.reset:  # absence from a reset's upserts already means gone
+        return PodBatch(upserts=upserts, reset=True)
+    deletes = frozenset(key for key in first.deletes if key not in then.upserts) | then.deletes
+    return PodBatch(upserts=upserts, deletes=deletes)
+
+
 def pod_key(pod: dict) -> PodKey:
     meta = pod.get("metadata") or {}
     return (meta.get("namespace") or "", meta.get("name") or "")

@@ -42,7 +42,7 @@ from tui.kube.namespaces import namespace_choices
 from tui.kube.pod_watch import PodWatcher, WatchStatus
 from tui.paths import cast_directory
 from tui.pods.filter import PodFilter, parse_filter
-from tui.pods.store import PodBatch, PodKey, exclude_loaded_pods_from_gc
+from tui.pods.store import PodBatch, PodKey, exclude_loaded_pods_from_gc, merge_batches
 from tui.screens.background import BackgroundFailed, forget, run_in_background
 from tui.screens.browser_messages import ClusterObjectsLoaded, Connected, PodsChanged, WatchStatusChanged
 from tui.screens.picker_modal import PickerModal
@@ -71,6 +71,14 @@ FILTER_DEBOUNCE_SECONDS = 0.12
 # j held or typed fast starts no list, watch and owner reads (threads sharing the GIL with the
 # keys, and an inspector redraw each when they answer) for every pod it passes.
 CONTEXT_SETTLE_SECONDS = 0.2
+# Keys first under an update storm (issue 15): while the cursor moves, pod batches wait (merged)
+# until it has rested this long, at most KEYS_FIRST_MAX_SECONDS, so a j never queues behind
+# the rows and the inspector being recomputed for hundreds of changed pods.
+KEYS_FIRST_SECONDS = 0.25
+KEYS_FIRST_MAX_SECONDS = 1.0
+# A large batch (a storm's, or held ones merged) is applied this many pods at a time, a frame and
+# the keys typed meanwhile between two parts, so no key waits for thousands of rows.
+APPLY_CHUNK = 150
 GC_FREEZE_MIN_PODS = 2000  # smaller lists cost the garbage collector little
 ALL = "all"
 
@@ -141,6 +149,9 @@ class BrowserScreen(Screen[None]):
         self._table_had_focus = False  # the table was focused when a message took its place
         self._filter_timer: Timer | None = None  # the typed filter's debounce
         self._context_timer: Timer | None = None  # the inspected pod's context, once the cursor rests
+        self._deferred: PodBatch | None = None  # pod changes held while the cursor moves (keys first)
+        self._deferred_since = 0.0  # when the first of them was held (monotonic)
+        self._deferred_timer: Timer | None = None
         self._gc_frozen_for: PodWatcher | None = None  # the watch whose pods were excluded from the GC
         self._unbound_key_hint = UnboundKeyHint()  # "x: no such key here" (rate-limited)
 
@@ -317,6 +328,7 @@ class BrowserScreen(Screen[None]):
     # ------------------------------------------------------------------ watch
     def _start_watch(self) -> None:
         self._stop_watcher()
+        self._drop_deferred()
         if self.connection is None:
             return
         self.has_listed = False
@@ -356,6 +368,47 @@ class BrowserScreen(Screen[None]):
     @on(PodsChanged)
     def _on_pods(self, message: PodsChanged) -> None:
         batch = message.batch
+        if self._deferred is not None or self._keys_active():
+            self._hold(batch, KEYS_FIRST_SECONDS)
+            return
+        self._apply_pods(batch)
+
+    def _hold(self, batch: PodBatch, delay: float) -> None:
+        """Keep `batch` (merged with what is held already) to apply after `delay`."""
+        if self._deferred is None:
+            self._deferred, self._deferred_since = batch, time.monotonic()
+        else:
+            self._deferred = merge_batches(self._deferred, batch)
+        if self._deferred_timer is None:
+            self._deferred_timer = self.set_timer(delay, self._apply_deferred)
+
+    def _keys_active(self) -> bool:
+        return time.monotonic() - self.table.moved_at < KEYS_FIRST_SECONDS
+
+    def _apply_deferred(self) -> None:
+        self._deferred_timer = None
+        if self._deferred is None:
+            return
+        waited = time.monotonic() - self._deferred_since
+        if self._keys_active() and waited < KEYS_FIRST_MAX_SECONDS:
+            self._deferred_timer = self.set_timer(min(KEYS_FIRST_SECONDS, KEYS_FIRST_MAX_SECONDS - waited),
+                                                  self._apply_deferred)
+            return
+        batch, self._deferred = self._deferred, None
+        self._apply_pods(batch)
+
+    def _drop_deferred(self) -> None:
+        """Forget held changes (a new watch: they were the old one's)."""
+        self._deferred = None
+        if self._deferred_timer is not None:
+            self._deferred_timer.stop()
+            self._deferred_timer = None
+
+    def _apply_pods(self, batch: PodBatch) -> None:
+        if self.has_listed and not batch.reset and len(batch.upserts) > APPLY_CHUNK:
+            items = list(batch.upserts.items())
+            self._hold(PodBatch(upserts=dict(items[APPLY_CHUNK:])), 0.02)  # the rest after a frame
+            batch = PodBatch(upserts=dict(items[:APPLY_CHUNK]), deletes=batch.deletes)
         table = self.table
         table.apply_batch(batch)
         for sessions in self.query(SessionTabs):  # none while the app is closing
