@@ -76,8 +76,9 @@ CONTEXT_SETTLE_SECONDS = 0.2
 # the rows and the inspector being recomputed for hundreds of changed pods.
 KEYS_FIRST_SECONDS = 0.25
 KEYS_FIRST_MAX_SECONDS = 1.0
-# A large batch (a storm's, or held ones merged) is applied this many pods at a time, a frame and
-# the keys typed meanwhile between two parts, so no key waits for thousands of rows.
+# A large batch of changes (a storm's, or held ones merged; not the listing's pages) is applied this
+# many pods at a time, a frame and the keys typed meanwhile between two parts, so no key waits for
+# thousands of rows.
 APPLY_CHUNK = 150
 GC_FREEZE_MIN_PODS = 2000  # smaller lists cost the garbage collector little
 ALL = "all"
@@ -405,7 +406,8 @@ class BrowserScreen(Screen[None]):
             self._deferred_timer = None
 
     def _apply_pods(self, batch: PodBatch) -> None:
-        if self.has_listed and not batch.reset and len(batch.upserts) > APPLY_CHUNK:
+        status = self.watch_status  # listing: its pages go in whole (all rows sooner), changes in parts
+        if status is not None and status.state in ("live", "stale") and not batch.reset and len(batch.upserts) > APPLY_CHUNK:
             items = list(batch.upserts.items())
             self._hold(PodBatch(upserts=dict(items[APPLY_CHUNK:])), 0.02)  # the rest after a frame
             batch = PodBatch(upserts=dict(items[:APPLY_CHUNK]), deletes=batch.deletes)
