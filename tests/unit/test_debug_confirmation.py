@@ -232,3 +232,32 @@ def test_a_privileged_earlier_debugger_in_a_shared_namespace_asks() -> None:
     pod["spec"]["ephemeralContainers"][0]["securityContext"] = {"privileged": True}
     (reason,) = _reasons(pod)
     assert "container 'debugger-old' is privileged" in reason
+
+
+def test_an_earlier_privileged_debugger_on_the_same_target_asks() -> None:
+    """An earlier debugger `--target app` lives in app's PID namespace: a new one on `app` joins it."""
+    pod = _host_pod()
+    pod["spec"]["ephemeralContainers"][0].update(targetContainerName="app", securityContext={"privileged": True})
+    (reason,) = _reasons(pod, mode=Mode.TARGET, target="app")
+    assert reason.startswith("the debug container shares the process namespace of its target, and "
+                             "container 'debugger-old' is privileged")
+    # another target, or none: another PID namespace, nothing to ask
+    assert _reasons(pod, mode=Mode.TARGET, target="sidecar") == []
+    assert _reasons(pod) == []
+
+
+def test_an_earlier_debugger_through_a_chain_of_targets_asks() -> None:
+    pod = _host_pod()
+    pod["spec"]["ephemeralContainers"] = [
+        {"name": "priv", "image": "busybox", "targetContainerName": "mid", "securityContext": {"privileged": True}},
+        {"name": "mid", "image": "busybox", "targetContainerName": "app"},
+    ]
+    assert any("container 'priv' is privileged" in r for r in _reasons(pod, mode=Mode.TARGET, target="app"))
+
+
+def test_an_earlier_untargeted_privileged_debugger_does_not_ask() -> None:
+    """Without a target (and without shareProcessNamespace) it has its own PID namespace."""
+    pod = _host_pod()
+    pod["spec"]["ephemeralContainers"][0]["securityContext"] = {"privileged": True}
+    assert _reasons(pod, mode=Mode.TARGET, target="app") == []
+    assert _reasons(pod) == []

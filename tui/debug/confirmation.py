@@ -29,8 +29,9 @@ What asks, and why (each gives root on the node, or code in its kernel):
 | `windowsOptions.hostProcess` | a Windows HostProcess container runs as a process of the node |
 | a shared PID namespace with a container that has any of the above | its processes, and through `/proc/PID/root` its view of the node |
 
-The last row: a debugger shares a PID namespace with its `--target` container, and with every
-container of a pod with `shareProcessNamespace: true`. Its processes are then the debugger's to
+The last row: a debugger shares a PID namespace with its `--target` container (and every earlier
+ephemeral container that targeted the same one), and with every container of a pod with
+`shareProcessNamespace: true`. Its processes are then the debugger's to
 ptrace (general's `SYS_PTRACE`) and their `/proc/PID/root` is the node's `/` when that container
 mounts it; a privileged one's processes hold the node's power. So a target, or a sibling in a
 shared PID namespace, that is privileged, adds one of these capabilities, mounts a hostPath,
@@ -152,15 +153,33 @@ def _debugger_name(debugger: dict[str, Any]) -> str:
     return str(debugger.get("name") or "")
 
 
+def _pid_namespace_root(container: dict[str, Any], by_name: dict[str, dict[str, Any]]) -> str:
+    """The name of the container whose PID namespace `container` lives in: itself, or the end of
+    its `targetContainerName` chain (an ephemeral container may name another one)."""
+    name = str(container.get("name") or "")
+    seen = {name}
+    target = container.get("targetContainerName")
+    while target and target not in seen:
+        name = str(target)
+        seen.add(name)
+        target = (by_name.get(name) or {}).get("targetContainerName")
+    return name
+
+
 def _pid_namespace_sharers(pod: dict[str, Any], debugger: dict[str, Any]) -> list[dict[str, Any]]:
     """The containers whose processes the debugger sees: every other container of a pod that
-    shares its process namespace, else its `targetContainerName`."""
+    shares its process namespace; else its `targetContainerName`'s, which holds that container
+    and every earlier ephemeral container that targeted it (an earlier privileged debugger
+    `--target app` is there too); else (no target) none."""
     spec = pod.get("spec") or {}
     others = [c for c in _containers(pod) if c is not debugger and c.get("name") != _debugger_name(debugger)]
     if spec.get("shareProcessNamespace"):
         return others
-    target = debugger.get("targetContainerName")
-    return [c for c in others if target and c.get("name") == target][:1]
+    if not debugger.get("targetContainerName"):
+        return []
+    by_name = {str(c.get("name")): c for c in others}
+    root = _pid_namespace_root(debugger, by_name)
+    return [c for c in others if _pid_namespace_root(c, by_name) == root]
 
 
 def _shared_pid_reasons(pod: dict[str, Any], debugger: dict[str, Any], pod_context: dict[str, Any],
