@@ -144,6 +144,9 @@ class PodWatcher:
         self._status_lock = threading.Lock()
         self._response_lock = threading.Lock()
         self._response: OpenResponse | None = None  # the answer being read, so stop() can abort it
+        # time.monotonic() when `_response`, a watch answer, was opened (None: no watch answer
+        # open, a list page is not the watchdog's to abandon)
+        self._watch_opened: float | None = None
         self._api: ApiClient | None = None
         self._threads: list[threading.Thread] = []
         self._status: WatchStatus | None = None
@@ -309,8 +312,9 @@ class PodWatcher:
             return f"/api/v1/namespaces/{self.namespace}/pods"
         return "/api/v1/pods"
 
-    def _request(self, query: list[tuple[str, str]], timeout: Timeout) -> OpenResponse:
-        """GET the pods path (tui.kube.requests); returns the open answer, registered for stop()."""
+    def _request(self, query: list[tuple[str, str]], timeout: Timeout, *, watch: bool = False) -> OpenResponse:
+        """GET the pods path (tui.kube.requests); returns the open answer, registered for stop()
+        (and, a `watch`, for the watchdog)."""
         if self._stopping.is_set():
             raise _Stopped
         assert self._api is not None
@@ -324,6 +328,7 @@ class PodWatcher:
             raise
         with self._response_lock:
             self._response = response
+            self._watch_opened = time.monotonic() if watch else None
         if self._stopping.is_set():
             self._abort_response()
             raise _Stopped
@@ -388,7 +393,7 @@ class PodWatcher:
         # without waiting for TCP to give up on the peer.
         self._abandoned.clear()
         self.watch_requests += 1
-        response = self._request(query, watch_timeout(self.silence_timeout))
+        response = self._request(query, watch_timeout(self.silence_timeout), watch=True)
         self._last_news = time.monotonic()
         self._backoff.reset()
         self._set_status("live")
@@ -444,6 +449,7 @@ class PodWatcher:
     def _release_response(self) -> None:
         with self._response_lock:
             response, self._response = self._response, None
+            self._watch_opened = None
         if response is not None:
             response.release()
 
@@ -481,10 +487,14 @@ class PodWatcher:
         if quiet >= self.silence_timeout + ABANDON_GRACE:
             # The read timeout should have ended the watch by now; a peer that sends bytes but
             # never a whole line (no event, no bookmark) keeps it from firing: abandon the socket
-            # here, and the reader watches again from the last resourceVersion.
+            # here, and the reader watches again from the last resourceVersion. Only a watch
+            # answer, and only one quiet that long itself: a list page (the relist after a 410
+            # that followed a silence) or a watch just answered is not abandoned for the silence
+            # before it.
             with self._response_lock:
-                response = self._response
-            if response is not None and not self._abandoned.is_set():
+                response, opened = self._response, self._watch_opened
+            if (response is not None and opened is not None and not self._abandoned.is_set()
+                    and time.monotonic() - opened >= self.silence_timeout + ABANDON_GRACE):
                 self._abandoned.set()
                 response.abort()
 
