@@ -20,7 +20,7 @@ from typing import Any
 import rich
 from rich.console import Console, RenderableType
 from rich.segment import Segment, Segments
-from rich.traceback import Traceback
+from rich.traceback import Trace, Traceback
 
 from tui.cli_output import VisibleWriter
 from tui.display_text import visible
@@ -30,9 +30,35 @@ __all__ = ["crash_traceback", "on_real_stderr", "safe_renderable"]
 
 
 def crash_traceback(console: Console) -> Segments:
-    """The current exception's traceback, rendered, without local variables, made safe."""
-    traceback = Traceback(show_locals=False, width=None, suppress=[rich])
+    """The current exception's traceback, rendered, without local variables, made safe. The
+    exception messages (and notes) are made visible and redacted before Rich wraps them at the
+    console's width: a token cut at the end of a line is no longer recognisable as one on the next."""
+    exc_type, exc_value, tb = sys.exc_info()
+    if exc_type is None or exc_value is None:
+        return Segments([])
+    trace = Traceback.extract(exc_type, exc_value, tb, show_locals=False)
+    _redact_trace(trace)
+    traceback = Traceback(trace, show_locals=False, width=None, suppress=[rich])
     return safe_segments(console.render(traceback, console.options))
+
+
+def _safe(text: str) -> str:
+    return redact_text(visible(text))
+
+
+def _redact_trace(trace: Trace) -> None:
+    """Every message of `trace` (each chained exception's, an exception group's members', their
+    notes, a syntax error's) made visible and redacted, in place."""
+    pending = [trace]
+    while pending:
+        for stack in pending.pop().stacks:
+            stack.exc_value = _safe(stack.exc_value)
+            stack.notes = [_safe(note) for note in stack.notes]
+            if stack.syntax_error is not None:
+                stack.syntax_error.msg = _safe(stack.syntax_error.msg)
+                stack.syntax_error.line = _safe(stack.syntax_error.line)
+                stack.syntax_error.notes = [_safe(note) for note in stack.syntax_error.notes]
+            pending.extend(stack.exceptions)
 
 
 def safe_segments(segments: Any) -> Segments:
