@@ -234,3 +234,18 @@ def test_demo_cluster_pod_count_is_bounded(capsys: pytest.CaptureFixture[str]) -
     assert stop.value.code == 2
     assert "argument --pods: '100000000' is not a number of pods: a whole number from 0 to 100000" in (
         capsys.readouterr().err)
+
+
+def test_custom_keys_that_are_no_container_field_are_dropped_and_named(
+        shared_cluster: DemoCluster, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """~/.docker/config.json passed by mistake: kubectl decodes a v1.Container and drops `auths`;
+    so does Ephemera, and it says so (--dry-run shows what would be sent)."""
+    config = write(tmp_path / "config.json", json.dumps(
+        {"auths": {"registry.example": {"auth": "dXNlcjpzM2NyM3Q="}}, "workingDir": "/tmp"}))
+    assert debug(shared_cluster, SLIM, "--image", "busybox", "--custom", config, "--dry-run") == 0
+    captured = capsys.readouterr()
+    (request,) = json.loads(captured.out)
+    container = request["body"]["spec"]["ephemeralContainers"][-1]
+    assert container["workingDir"] == "/tmp" and "auths" not in container
+    assert "dXNlcjpzM2NyM3Q=" not in captured.out + captured.err
+    assert "custom spec: ignored 'auths': not a field of a container" in captured.err

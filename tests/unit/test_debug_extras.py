@@ -242,3 +242,36 @@ def test_a_custom_parse_error_never_quotes_the_file(text: str) -> None:
     assert "AKIA" not in message and "wJal" not in message and "EXAMPLE" not in message
     assert message.startswith("--custom file /home/u/.aws/credentials")
     assert " at line " in message and ", column " in message
+
+
+# --- fields that are no container field ---------------------------------------------------------
+
+def test_the_container_fields_are_the_clients_v1_container() -> None:
+    from kubernetes.client import V1Container
+
+    from tui.debug.custom import CONTAINER_FIELDS
+    assert set(V1Container.attribute_map.values()) == CONTAINER_FIELDS
+
+
+def test_unknown_custom_keys_are_dropped_and_named_like_kubectls_decoding() -> None:
+    custom = parse_custom('{"auths": {"r": {"auth": "c2VjcmV0"}}, "credsStore": "desktop", "workingDir": "/w",'
+                          ' "SecurityContext": {"runAsUser": 0}}')
+    result = plan(_ephemeral(custom=custom), slim_pod())
+    assert result.container["workingDir"] == "/w"
+    assert result.container["securityContext"]["runAsUser"] == 0  # Go's decoding: any letter case
+    assert "auths" not in result.container and "credsStore" not in result.container
+    body = json.dumps([r.body for r in result.requests]) + (result.kubectl_custom_json or "")
+    assert "c2VjcmV0" not in body and "desktop" not in body
+    assert result.warnings[0] == ("custom spec: ignored 'auths', 'credsStore': not a field of a container "
+                                  "(kubectl drops them too); nothing of them is sent")
+    # the copy plan too
+    copied = plan(_ephemeral(custom=custom, mode=Mode.COPY, copy=CopyOptions(name="c")), slim_pod())
+    assert copied.warnings[0].startswith("custom spec: ignored 'auths', 'credsStore'")
+    # no warning for a clean spec
+    assert not any("ignored" in w for w in plan(_ephemeral(custom=parse_custom('{"tty": true}')), slim_pod()).warnings)
+
+
+def test_a_differently_spelled_refused_field_is_refused_and_the_exact_name_wins() -> None:
+    with pytest.raises(PlanError, match="not modifiable via custom profile"):
+        parse_custom('{"Image": "x"}')
+    assert merge_custom({"name": "d"}, {"workingDir": "/a", "WorkingDir": "/b"}) == {"name": "d", "workingDir": "/a"}

@@ -12,6 +12,11 @@
   recursively, other lists (command, args, envFrom, capabilities add/drop...) are replaced.
   `null` values are dropped first, because kubectl decodes the file into a Go struct where a
   null is the same as absent.
+- `container_fields(custom) -> (known, ignored)`: kubectl decodes the file into a `v1.Container`,
+  which keeps the fields it has (Go's JSON decoding: an exact name first, else the same name in
+  other letter case) and drops the rest silently; here the rest (`auths` of a Docker config.json
+  passed by mistake) is dropped too, never sent, and named: the planner warns
+  (`ignored_fields_warning`). `merge_custom` merges the known fields only.
 """
 
 from __future__ import annotations
@@ -32,6 +37,15 @@ MERGE_KEYS: dict[str, str] = {
     "volumeDevices": "devicePath",
     "resources.claims": "name",
 }
+
+# The fields of v1.Container (Kubernetes 1.34; tests/unit compares them with the client's model).
+CONTAINER_FIELDS: frozenset[str] = frozenset({
+    "args", "command", "env", "envFrom", "image", "imagePullPolicy", "lifecycle", "livenessProbe", "name",
+    "ports", "readinessProbe", "resizePolicy", "resources", "restartPolicy", "restartPolicyRules",
+    "securityContext", "startupProbe", "stdin", "stdinOnce", "terminationMessagePath",
+    "terminationMessagePolicy", "tty", "volumeDevices", "volumeMounts", "workingDir",
+})
+_FIELDS_BY_FOLDED_NAME = {name.casefold(): name for name in CONTAINER_FIELDS}
 
 NOT_MODIFIABLE = "name, command, image, lifecycle and volume devices are not modifiable via custom profile"
 MAX_CUSTOM_BYTES = 1024 * 1024  # far above any container spec
@@ -98,8 +112,36 @@ def parse_custom(text: str, source: str = "custom spec") -> dict[str, Any]:
     if not isinstance(data, dict):
         raise PlanError(f"{source} does not contain a valid container spec: expected an object")
     data = drop_nulls(data)
-    validate_custom(data)
+    validate_custom(container_fields(data)[0])
     return data
+
+
+def container_fields(custom: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """`custom`'s top-level fields that a v1.Container has, under their own names (`Image` is
+    `image`, as Go's JSON decoding reads it; the exact name wins over another spelling), and the
+    keys dropped, in order."""
+    known: dict[str, Any] = {}
+    ignored: list[str] = []
+    exact = [key for key in custom if key in CONTAINER_FIELDS]
+    for key, value in custom.items():
+        name = key if key in CONTAINER_FIELDS else _FIELDS_BY_FOLDED_NAME.get(str(key).casefold())
+        if name is None or (name != key and name in exact):
+            ignored.append(str(key))
+            continue
+        known[name] = value
+    return known, ignored
+
+
+def ignored_fields_warning(custom: dict[str, Any] | None) -> str:
+    """The warning naming `custom`'s keys that are no container field ("" when there is none)."""
+    if not custom:
+        return ""
+    _, ignored = container_fields(custom)
+    if not ignored:
+        return ""
+    shown = ", ".join(repr(key if len(key) <= 40 else key[:40] + "…") for key in ignored[:8]) + (f" and {len(ignored) - 8} more" if len(ignored) > 8 else "")
+    return (f"custom spec: ignored {shown}: not a field of a container (kubectl drops "
+            f"{'it' if len(ignored) == 1 else 'them'} too); nothing of {'it' if len(ignored) == 1 else 'them'} is sent")
 
 
 def validate_custom(custom: dict[str, Any]) -> None:
@@ -150,5 +192,6 @@ def _merge_list(base: list[Any], patch: list[Any], key: str, path: str) -> list[
 
 def merge_custom(container: dict[str, Any], custom: dict[str, Any]) -> dict[str, Any]:
     """`container` with `custom` strategically merged onto it (a new dict)."""
-    validate_custom(custom)
-    return _merge(container, drop_nulls(custom), "")
+    known, _ = container_fields(custom)
+    validate_custom(known)
+    return _merge(container, drop_nulls(known), "")

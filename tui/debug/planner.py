@@ -41,7 +41,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from tui.debug.confirmation import root_equivalent_reasons
-from tui.debug.custom import merge_custom
+from tui.debug.custom import ignored_fields_warning, merge_custom
 from tui.debug.durable import KEEPALIVE_COMMAND, exec_hint, image_warning
 from tui.debug.errors import PlanError
 from tui.debug.kubectl_command import CUSTOM_FILE, build_kubectl_command
@@ -281,13 +281,18 @@ def plan(
     if request.durable:  # the keep-alive, nothing attaches to it (kubectl's --attach=false shape)
         request = replace(request, command=KEEPALIVE_COMMAND, args_only=False, stdin=False, tty=False)
     if request.mode is Mode.COPY:
-        return _plan_copy(
+        result = _plan_copy(
             request, pod, now=now, rng=rng, existing_pod_names=existing_pod_names,
             include_namespace=include_namespace, custom_file=custom_file,
         )
-    return _plan_ephemeral(
-        request, pod, rng=rng, api=api, include_namespace=include_namespace, custom_file=custom_file
-    )
+    else:
+        result = _plan_ephemeral(
+            request, pod, rng=rng, api=api, include_namespace=include_namespace, custom_file=custom_file
+        )
+    ignored = ignored_fields_warning(request.custom)  # merge_custom left them out
+    if ignored:
+        result.warnings.insert(0, ignored)
+    return result
 
 
 def _extras_for(request: DebugRequest, target_fs: TargetFsHelper | None) -> _Extras:
