@@ -4,15 +4,20 @@ Pure functions, no I/O. Two strengths:
 
 * `redact_credentials(text)`: what may never appear in an error message or on screen: bearer and
   basic credentials (`Bearer x`, `Basic x`, `Authorization: ...`, `Cookie: ...`), the password of a
-  URL's userinfo (`https://user:pw@host` -> `https://user:<redacted>@host`), secret-named query
+  URL's userinfo (`https://user:pw@host` -> `https://user:<redacted>@host`), a userinfo without a
+  password that looks like a token (`https://ghp_...@github.com`: a known prefix, or 20+ characters
+  with a digit; `ssh://git@host`, `https://alice@host` are kept), secret-named query
   parameters (`?access_token=x`), JSON Web Tokens (`eyJ...`) and the header dump of a failed
   WebSocket handshake.
 * `redact_text(text)`: that, plus the shell-ish forms found in commands and scripts: `NAME=value`
   and `--name=value` / `--name value` for secret names (`is_secret_name`), `Name: value` headers
   with a secret name (`X-Api-Key: x`), `-u user:pass` / `--user user:pass`, and the short
   password flags of the programs known to take one: `-pSECRET` / `-p SECRET` of the MySQL clients
-  and `sshpass`, `redis-cli -a`, `docker|podman|helm|... login -p` (elsewhere `-p` is a port, a
-  PID or "parents" and `-a` "all": they are kept).
+  and `sshpass`, `redis-cli -a`, `docker|podman|helm|... login -p`, `openssl -k` and its
+  `-pass/-passin/-passout pass:SECRET` (elsewhere `-p` is a port, a PID or "parents" and `-a`
+  "all": they are kept); `htpasswd -b`'s password argument; a flag's value that is a secret
+  `NAME=value` (`--from-literal=password=x`, `--set=db.password=x`), and every `--from-literal`
+  value of `kubectl create secret`.
 
 `is_secret_name(name)` decides for env names, map keys and flags: PASSWORD/PASSWD/PASS/PWD
 (`MYSQL_PWD`, but not `PWD` itself), TOKEN, SECRET, CREDENTIAL(S)/CREDS, AUTH/AUTHORIZATION, PAT
@@ -92,6 +97,14 @@ _URL_USERINFO = re.compile(r"(\b[A-Za-z][A-Za-z0-9+.\-]*://[^/\s:@'\"]*:)([^/\s@
 # the same up to the last @ of the word: a password with an unencoded @ or / (postgres://u:p@ss/w0rd@h)
 _URL_USERINFO_TO_LAST_AT = re.compile(r"(\b[A-Za-z][A-Za-z0-9+.\-]*://[^/\s:@'\"]*:)([^\s'\"]+)(@)")
 _PORT_AND_PATH = re.compile(r"\d{1,5}(?:/|$)")  # host:5000/image@sha256:...: a port, not a password
+# scheme://TOKEN@host (no colon: `git clone https://ghp_...@github.com/o/r`): the userinfo when it
+# looks like a credential (a known token prefix, or 20+ characters with a digit); a user name
+# (`ssh://git@host`, `https://alice@host`) is kept, and `git@github.com:o/r` or a mail address has
+# no scheme://
+_URL_USER_ONLY = re.compile(r"(\b[A-Za-z][A-Za-z0-9+.\-]*://)([^/\s:@'\"]+)(@)")
+_TOKEN_PREFIXES = ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "gldt-", "glrt-", "xoxb-",
+                   "xoxp-", "xoxa-", "xoxs-", "npm_", "hf_", "sk-", "sk_live_", "rk_live_", "AKIA", "ASIA",
+                   "dop_v1_", "pypi-", "ATBB", "shpat_", "sq0atp-")
 _QUERY_PARAM = re.compile(r"([?&;])([A-Za-z0-9_.\-]+)=([^&#\s'\"]*)")
 # a JSON Web Token wherever it stands (header.payload.signature, base64url): a bearer credential
 _JWT = re.compile(r"\beyJ[A-Za-z0-9_\-]{4,}\.eyJ[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]*")
@@ -101,6 +114,19 @@ _HANDSHAKE_HEADERS = re.compile(r"-\+-\+-.*?-\+-\+-", re.DOTALL)
 
 def _url_userinfo_to_last_at(match: re.Match[str]) -> str:
     if _PORT_AND_PATH.match(match.group(2)) or match.group(2) == REDACTED:
+        return match.group(0)
+    return match.group(1) + REDACTED + match.group(3)
+
+
+def _looks_like_token(text: str) -> bool:
+    """A known token prefix, or 20+ characters with a digit and a letter (not a user name)."""
+    if text.startswith(_TOKEN_PREFIXES):
+        return True
+    return len(text) >= 20 and any(c.isdigit() for c in text) and any(c.isalpha() for c in text)
+
+
+def _url_user_only(match: re.Match[str]) -> str:
+    if match.group(2) == REDACTED or not _looks_like_token(match.group(2)):
         return match.group(0)
     return match.group(1) + REDACTED + match.group(3)
 
@@ -133,6 +159,7 @@ def redact_credentials(text: str) -> str:
     text = _BEARER.sub(_bearer, text)
     text = _URL_USERINFO_TO_LAST_AT.sub(_url_userinfo_to_last_at, text)
     text = _URL_USERINFO.sub(rf"\g<1>{REDACTED}\g<3>", text)
+    text = _URL_USER_ONLY.sub(_url_user_only, text)
     text = _JWT.sub(REDACTED, text)
     return _QUERY_PARAM.sub(_query_param, text)
 
@@ -156,10 +183,23 @@ _MYSQL_PASSWORD = re.compile(rf"((?<![^\s'\"])-p)(\s*)({_QUOTED_OR_BARE})")
 _MYSQL_PROGRAMS = frozenset(re.findall(r"[a-z\-]+", _MYSQL_TOOLS.replace("?:", "")))
 # Other programs whose short flag is a password (elsewhere -p is a port or a PID, -a "all"):
 # sshpass -p, redis-cli -a, and `login -p` of the registry clients (docker run -p is a port).
-_SHORT_PASSWORD_FLAGS = {"sshpass": "-p", "redis-cli": "-a", "keydb-cli": "-a", "valkey-cli": "-a"}
+_SHORT_PASSWORD_FLAGS = {"sshpass": "-p", "redis-cli": "-a", "keydb-cli": "-a", "valkey-cli": "-a",
+                         "openssl": "-k"}  # openssl enc -k PASSWORD
 _LOGIN_PROGRAMS = frozenset({"docker", "podman", "nerdctl", "buildah", "skopeo", "helm", "oras", "crane",
                              "regctl", "finch"})
-_SHORT_PASSWORD_COMMAND = re.compile(r"(?<![\w\-/.])(sshpass|redis-cli|keydb-cli|valkey-cli)\b[^;&|\n]*")
+_SHORT_PASSWORD_COMMAND = re.compile(r"(?<![\w\-/.])(sshpass|redis-cli|keydb-cli|valkey-cli|openssl)\b[^;&|\n]*")
+# --from-literal=password=x, --set=db.password=x: a flag's value that is itself a secret NAME=value
+_NESTED_ASSIGNMENT = re.compile(rf"((?<![^\s'\"(])--?[A-Za-z][A-Za-z0-9_.\-]*=['\"]?([A-Za-z_][A-Za-z0-9_.\-]*)=)"
+                                rf"({_QUOTED_OR_BARE})")
+# `kubectl create secret ...`: every --from-literal value is a secret, whatever its key
+_CREATE_SECRET_COMMAND = re.compile(r"\bcreate\s+secret\b[^;&|\n]*")
+_FROM_LITERAL = re.compile(rf"((?<![^\s'\"])--from-literal[=\s]+['\"]?[^=\s'\"]+=)({_QUOTED_OR_BARE})")
+# openssl's pass phrase arguments: -pass / -passin / -passout pass:SECRET (env:VAR, file:PATH kept)
+_OPENSSL_PASS_ARG = re.compile(rf"((?<![^\s'\"])-pass(?:in|out)?[\s=]+['\"]?pass:)({_QUOTED_OR_BARE})")
+_OPENSSL_PASS_FLAGS = frozenset({"-pass", "-passin", "-passout"})
+# htpasswd -b [-c...] FILE USER PASSWORD, htpasswd -nb USER PASSWORD: the password is a positional
+_HTPASSWD_COMMAND = re.compile(r"(?<![\w\-/.])htpasswd\b[^;&|\n]*")
+_HTPASSWD_VALUE_FLAGS = ("C", "r")  # -C cost, -r rounds: the next word is theirs
 _LOGIN_COMMAND = re.compile(rf"(?<![\w\-/.])(?:{'|'.join(sorted(_LOGIN_PROGRAMS))})\b[^;&|\n]*?\blogin\b[^;&|\n]*")
 
 
@@ -202,19 +242,66 @@ def _login(match: re.Match[str]) -> str:
     return _short_flag_password("-p", match.group(0))
 
 
+def _nested_assignment(match: re.Match[str]) -> str:
+    if not is_secret_name(match.group(2)) or match.group(3).startswith(REDACTED):
+        return match.group(0)
+    return match.group(1) + REDACTED
+
+
+def _create_secret(match: re.Match[str]) -> str:
+    return _FROM_LITERAL.sub(rf"\g<1>{REDACTED}", match.group(0))
+
+
+def _htpasswd_password_index(words: Sequence[str]) -> int | None:
+    """The index in `words` (htpasswd's arguments, after the program) of the password given on
+    the command line (`-b`), or None."""
+    batch = no_file = False
+    positionals: list[int] = []
+    skip = False
+    for index, word in enumerate(words):
+        if skip:
+            skip = False
+            continue
+        if word.startswith("-") and len(word) > 1 and not positionals:
+            letters = word[1:]
+            batch = batch or "b" in letters
+            no_file = no_file or "n" in letters
+            skip = letters[-1] in _HTPASSWD_VALUE_FLAGS
+            continue
+        positionals.append(index)
+    wanted = 1 if no_file else 2
+    return positionals[wanted] if batch and len(positionals) > wanted else None
+
+
+def _htpasswd(match: re.Match[str]) -> str:
+    command = match.group(0)
+    words = list(re.finditer(_QUOTED_OR_BARE, command))
+    index = _htpasswd_password_index([w.group() for w in words[1:]])
+    if index is None:
+        return command
+    word = words[index + 1]
+    return command[:word.start()] + REDACTED + command[word.end():]
+
+
 def redact_text(text: str) -> str:
     """`redact_credentials` plus the secret forms of commands and scripts (see the module doc)."""
     if not text:
         return text
     text = redact_credentials(text)
+    # the password flags of known programs first: `sshpass -psecret ssh` is -p and its value,
+    # not a flag named "psecret" followed by its value
+    text = _SHORT_PASSWORD_COMMAND.sub(_short_password, text)
+    text = _LOGIN_COMMAND.sub(_login, text)
+    text = _MYSQL_COMMAND.sub(_mysql, text)
+    text = _HTPASSWD_COMMAND.sub(_htpasswd, text)
+    text = _CREATE_SECRET_COMMAND.sub(_create_secret, text)
+    text = _OPENSSL_PASS_ARG.sub(rf"\g<1>{REDACTED}", text)
+    text = _NESTED_ASSIGNMENT.sub(_nested_assignment, text)
     text = _ASSIGNMENT.sub(_assignment, text)
     text = _JSON_MEMBER.sub(_json_member, text)
     text = _FLAG_VALUE.sub(_flag_value, text)
     text = _USER_PASS.sub(rf"\g<1>{REDACTED}", text)
-    text = _NAMED_HEADER.sub(_named_header, text)
-    text = _SHORT_PASSWORD_COMMAND.sub(_short_password, text)
-    text = _LOGIN_COMMAND.sub(_login, text)
-    return _MYSQL_COMMAND.sub(_mysql, text)
+    return _NAMED_HEADER.sub(_named_header, text)
 
 
 _USER_FLAGS = frozenset({"-u", "--user", "--proxy-user"})
@@ -239,13 +326,17 @@ def redact_args(args: Sequence[object]) -> list[object]:
     out: list[object] = []
     program = ""  # the last known program met (`sudo docker login -p x`, `kubectl exec ... -- redis-cli`)
     login = False  # a registry client's `login` subcommand seen since
-    pending = ""  # the flag whose value comes next: "secret", "user" or "password"
-    for arg in args:
+    create_secret = False  # `create secret` seen: every --from-literal value is a secret
+    previous = ""
+    pending = ""  # the flag whose value comes next: "secret", "user", "password", "pass" or "literal"
+    positional_passwords = _htpasswd_arg_indexes(args)
+    for position, arg in enumerate(args):
         if not isinstance(arg, str):
             out.append(arg)
             pending = ""
             continue
-        if pending == "secret" or (pending == "password" and not arg.startswith("-")):
+        if position in positional_passwords or pending == "secret" or (
+                pending == "password" and not arg.startswith("-")):
             out.append(REDACTED)
             pending = ""
             continue
@@ -254,8 +345,19 @@ def redact_args(args: Sequence[object]) -> list[object]:
             out.append(f"{user}:{REDACTED}" if colon else arg)
             pending = ""
             continue
+        if pending == "pass" and arg.startswith("pass:"):
+            out.append(f"pass:{REDACTED}")
+            pending = ""
+            continue
+        if pending == "literal" and "=" in arg:
+            out.append(f"{arg.split('=', 1)[0]}={REDACTED}")
+            pending = ""
+            continue
         pending = ""
         name = _program(arg)
+        if previous == "create" and arg == "secret":
+            create_secret = True
+        previous = arg
         if name in _MYSQL_PROGRAMS or name in _LOGIN_PROGRAMS or name in _SHORT_PASSWORD_FLAGS:
             program, login = name, False
         elif program == "sshpass" and not arg.startswith("-"):
@@ -264,7 +366,17 @@ def redact_args(args: Sequence[object]) -> list[object]:
             login = True
         password_flag = _password_flag(program, login)
         flag, equals, value = arg.partition("=")
-        if arg.startswith("-") and not equals and is_secret_name(arg):
+        if password_flag and arg == password_flag:
+            pending = "password"
+        elif password_flag and arg.startswith(password_flag) and not arg.startswith("--"):
+            arg = f"{password_flag}{REDACTED}"  # before the names: `-psecret` is -p and a password
+        elif program == "openssl" and arg in _OPENSSL_PASS_FLAGS:
+            pending = "pass"
+        elif create_secret and arg == "--from-literal":
+            pending = "literal"
+        elif create_secret and flag == "--from-literal" and "=" in value:
+            arg = f"--from-literal={value.split('=', 1)[0]}={REDACTED}"
+        elif arg.startswith("-") and not equals and is_secret_name(arg):
             pending = "secret"
         elif arg in _USER_FLAGS:
             pending = "user"
@@ -272,9 +384,22 @@ def redact_args(args: Sequence[object]) -> list[object]:
             arg = f"{flag}={value.split(':', 1)[0]}:{REDACTED}"
         elif arg.startswith("-u") and len(arg) > 2 and ":" in arg and not arg.startswith("--"):
             arg = f"{arg.split(':', 1)[0]}:{REDACTED}"
-        elif password_flag and arg == password_flag:
-            pending = "password"
-        elif password_flag and arg.startswith(password_flag) and not arg.startswith("--"):
-            arg = f"{password_flag}{REDACTED}"
         out.append(redact_text(arg))
     return out
+
+
+def _htpasswd_arg_indexes(args: Sequence[object]) -> set[int]:
+    """The indexes in a command array of the passwords `htpasswd -b` takes as arguments."""
+    found: set[int] = set()
+    for start, arg in enumerate(args):
+        if _program(arg) != "htpasswd":
+            continue
+        words: list[str] = []
+        for item in args[start + 1:]:
+            if not isinstance(item, str):
+                break
+            words.append(item)
+        index = _htpasswd_password_index(words)
+        if index is not None:
+            found.add(start + 1 + index)
+    return found

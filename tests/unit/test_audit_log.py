@@ -363,3 +363,63 @@ def test_more_secret_names(name: str) -> None:
 @pytest.mark.parametrize("name", ["PRIVATE_REGISTRY", "PRIVATE", "TASK", "DISK", "MASK"])
 def test_names_near_the_new_ones_are_kept(name: str) -> None:
     assert env_value(name, "plain") == "plain"
+
+
+# --- a URL user that is a token, secret literals, htpasswd, openssl, sshpass -pSECRET -------------
+
+GITHUB_TOKEN = "ghp_" + "a1B2c3D4e5" * 4  # ghp_ and 40 characters
+
+
+@pytest.mark.parametrize("text, expected", [
+    (f"git clone https://{GITHUB_TOKEN}@github.com/o/r", f"git clone https://{REDACTED}@github.com/o/r"),
+    ("curl https://0123456789abcdefABCDEF0123@api.example/x", f"curl https://{REDACTED}@api.example/x"),
+    ("pip install git+https://glpat-xyz@gitlab.example/g/p", f"pip install git+https://{REDACTED}@gitlab.example/g/p"),
+])
+def test_a_url_user_that_looks_like_a_token_is_redacted(text: str, expected: str) -> None:
+    assert redact(text) == expected
+    assert redact(["sh", "-c", text]) == ["sh", "-c", expected]
+
+
+@pytest.mark.parametrize("text", [
+    "git clone git@github.com:o/r.git", "git clone ssh://git@github.com/o/r", "git clone https://alice@bitbucket.org/a/b",
+    "mail -s hi bob.smith@example.com", "skopeo copy docker://registry:5000/img@sha256:abc dir:/x",
+])
+def test_user_names_and_mail_addresses_are_kept(text: str) -> None:
+    assert redact(text) == text
+
+
+def test_secret_literals_and_secret_named_nested_values() -> None:
+    assert redact("kubectl create secret generic db --from-literal=username=admin --from-literal password=s3") == (
+        f"kubectl create secret generic db --from-literal=username={REDACTED} --from-literal password={REDACTED}")
+    assert redact(["kubectl", "create", "secret", "generic", "db", "--from-literal=user=admin",
+                   "--from-literal", "token=t0k"]) == [
+        "kubectl", "create", "secret", "generic", "db", f"--from-literal=user={REDACTED}",
+        "--from-literal", f"token={REDACTED}"]
+    # outside `create secret`: secret names only
+    assert redact("kubectl create configmap c --from-literal=password=s3 --from-literal=mode=fast") == (
+        f"kubectl create configmap c --from-literal=password={REDACTED} --from-literal=mode=fast")
+    assert redact(["helm", "install", "x", "--set=db.password=s3", "--set=replicas=2"]) == [
+        "helm", "install", "x", f"--set=db.password={REDACTED}", "--set=replicas=2"]
+
+
+def test_htpasswd_batch_password() -> None:
+    assert redact("htpasswd -b /etc/nginx/.htpasswd admin s3 && nginx -s reload") == (
+        f"htpasswd -b /etc/nginx/.htpasswd admin {REDACTED} && nginx -s reload")
+    assert redact("htpasswd -nbB admin s3") == f"htpasswd -nbB admin {REDACTED}"
+    assert redact("htpasswd -bC 12 f admin s3") == f"htpasswd -bC 12 f admin {REDACTED}"
+    assert redact(["htpasswd", "-cb", "f", "admin", "s3"]) == ["htpasswd", "-cb", "f", "admin", REDACTED]
+    assert redact("htpasswd -c f admin") == "htpasswd -c f admin"  # asks for it: nothing on the line
+
+
+def test_openssl_pass_phrases() -> None:
+    assert redact("openssl enc -aes-256-cbc -k s3 -in x -out y") == f"openssl enc -aes-256-cbc -k {REDACTED} -in x -out y"
+    assert redact("openssl pkcs12 -export -passout pass:s3 -passin env:PW") == (
+        f"openssl pkcs12 -export -passout pass:{REDACTED} -passin env:PW")
+    assert redact(["openssl", "rsa", "-passin", "pass:s3", "-passout", "file:/p", "-k", "kk"]) == [
+        "openssl", "rsa", "-passin", f"pass:{REDACTED}", "-passout", "file:/p", "-k", REDACTED]
+    assert redact(["openssl", "rsa", "-pass", "pass:s3"])[3] in (REDACTED, f"pass:{REDACTED}")
+
+
+def test_sshpass_glued_password_is_the_password_not_a_flag_name() -> None:
+    assert redact("sshpass -psecret ssh host") == f"sshpass -p{REDACTED} ssh host"
+    assert redact(["sshpass", "-psecret", "ssh", "host"]) == ["sshpass", f"-p{REDACTED}", "ssh", "host"]
