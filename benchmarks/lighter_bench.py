@@ -115,6 +115,17 @@ def storm(server: subprocess.Popen[str], rate: int, seconds: float) -> None:
     server.stdin.flush()
 
 
+def stop_server(server: subprocess.Popen[str]) -> None:
+    if server.poll() is None and server.stdin is not None:
+        try:
+            server.stdin.write("quit\n")
+            server.stdin.flush()
+            server.wait(60)
+        except (OSError, subprocess.TimeoutExpired):
+            server.kill()
+            server.wait()
+
+
 def one_pod_count(args: argparse.Namespace, pods: int, kubectl: str, less: str | None) -> dict[str, Any]:
     out: dict[str, Any] = {"pods": pods, "load": [load_average()]}
     with tempfile.TemporaryDirectory() as tmp:
@@ -149,7 +160,8 @@ def one_pod_count(args: argparse.Namespace, pods: int, kubectl: str, less: str |
             # The last app run stays up, with kubectl get -w beside it.
             watch = spawn([kubectl, "--kubeconfig", kubeconfig, "get", "pods", "-A", "-w"], env)
             started.append(watch)
-            wait_until(lambda: watch.total > 0, 600)
+            listed = sum(len(line) + 2 for line in listing) * 0.95  # kubectl -w prints the listing first
+            wait_until(lambda: watch.total >= listed, 900, 0.1)
             watch.wait_quiet(2.0, 600)
             app.wait_quiet(2.0, 60)
             pids = {"app": app.proc.pid, "kubectl -w": watch.proc.pid}
@@ -181,14 +193,7 @@ def one_pod_count(args: argparse.Namespace, pods: int, kubectl: str, less: str |
         finally:
             for process in started:
                 process.stop(b"\x03" if process is not started[0] else b"q")
-            if server.poll() is None and server.stdin is not None:
-                try:
-                    server.stdin.write("quit\n")
-                    server.stdin.flush()
-                    server.wait(60)
-                except (OSError, subprocess.TimeoutExpired):
-                    server.kill()
-                    server.wait()
+            stop_server(server)
     return out
 
 
@@ -262,14 +267,7 @@ def echo_part(kubectl: str, samples: int) -> dict[str, list[float]]:
         finally:
             for process in reversed(started):  # the app: out of the pane, quit; kubectl: the shell exits
                 process.stop(b"\x1dq" if process is not started[0] else b"exit\r")
-            if server.poll() is None and server.stdin is not None:
-                try:
-                    server.stdin.write("quit\n")
-                    server.stdin.flush()
-                    server.wait(60)
-                except (OSError, subprocess.TimeoutExpired):
-                    server.kill()
-                    server.wait()
+            stop_server(server)
     return result
 
 
