@@ -21,6 +21,7 @@ import pytest
 from helpers.hostile_pods import HOSTILE_POD, add_hostile_pod
 from helpers.tmux import EPHEMERA, TMUX, Terminal, user_command
 from tui.demo.cluster import DemoCluster
+from tui.visible_text import UNSAFE_BEYOND_C0
 
 pytestmark = [
     pytest.mark.tmux,
@@ -35,9 +36,9 @@ _ESCAPE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)
 # What Textual itself writes: SGR, cursor positions and moves, private modes (alternate screen,
 # mouse, bracketed paste, synchronized output) and their DECRQM queries, the kitty keyboard flags.
 _OWN_CSI = re.compile(r"\x1b\[(?:[0-9;:]*[mHABCDfG]|\?[0-9;]*(?:[hl]|\$p)|[<>=]?[0-9;]*u)")
-# C1 controls, DEL, bidi and invisible format characters (8-bit CSI is U+009B)
-_FORBIDDEN = re.compile("[\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb"
-                        "\U000e0000-\U000e007f]")
+# C1 controls, DEL, every format character, LS/PS and variation selectors (8-bit CSI is U+009B):
+# the sanitiser's own definition, but C0 (the app's drawing is ESC, CR, LF)
+_FORBIDDEN = UNSAFE_BEYOND_C0
 
 
 def unexpected_escapes(raw: str, *, copied: bool = False) -> list[str]:
@@ -78,6 +79,7 @@ def test_a_hostile_pod_cannot_reach_the_terminal(demo_cluster: DemoCluster, tmp_
         inspected = "│ default/aaa-hostile"
         screen = term.wait(lambda s: inspected in s and "problem" in s, "the inspector on the hostile pod")
         assert "␛]52;c;" in screen and "<U+202E>evil" in screen and "[/][link=https://evil.exa" in screen
+        assert "␛[8m␛[H" in screen  # a bare CSI (conceal, home) shown, not obeyed
         term.keys("j")  # repaint the rows (the cursor moves) and the inspector
         term.wait(lambda s: inspected not in s, "the next pod inspected")
         term.keys("k")

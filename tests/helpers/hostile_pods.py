@@ -24,11 +24,12 @@ DCS = "\x1bP$qm\x1b\\"  # device control string (DECRQSS: the terminal answers a
 APC = "\x1b_Gf=100;AAAA\x1b\\"  # application program command (kitty graphics)
 RESET = "\x1bc"  # RIS: resets the terminal
 INVISIBLE = "\u200b\u00ad\U000e0041\u2061"  # zero-width space, soft hyphen, a TAG character, function application
+BARE_CSI = "\x1b[8m\x1b[H"  # CSI alone, no OSC: conceal, cursor home (the same shapes as the app's own drawing)
 
 
 def hostile(label: str) -> str:
     """`label` wrapped in every escape kind and markup (and CR, BS)."""
-    return f"{label}{OSC52}{OSC_TITLE}{CLEAR}{CSI8}\x7f{BIDI}{LINK}{MARKUP}{CLICK}{DCS}{APC}{RESET}\r\b{INVISIBLE}"
+    return f"{label}{OSC52}{OSC_TITLE}{CLEAR}{CSI8}\x7f{BIDI}{LINK}{MARKUP}{CLICK}{DCS}{APC}{RESET}\r\b{INVISIBLE}{BARE_CSI}"
 
 
 HOSTILE_POD = "aaa-hostile"
