@@ -249,6 +249,9 @@ class SessionRunner:
         self.auto_shell = kind == "exec" and not command
         self._shells: list[tuple[str, ...]] = list(shells) if self.auto_shell else []
         self._shells_tried: list[tuple[str, ...]] = []
+        # Keys typed into a shell that has not answered yet: if it turns out not to be in the image
+        # (bash in busybox), they go to the next shell tried instead of being lost with it.
+        self._unanswered = bytearray()
         self.argv: list[str] | None = list(command) if command else (list(self._shells.pop(0)) if kind == "exec" else None)
         self.pod = pod
         self.pod_uid = _uid_of(pod)  # the pod this session is about: a new pod of the same name is another
@@ -443,6 +446,9 @@ class SessionRunner:
         session = self.session
         if session is None or session.status.finished:
             return False
+        if self.kind == "exec" and self.auto_shell and session.bytes_received == 0:
+            with self._lock:
+                self._unanswered += data
         session.write(data)
         return True
 
@@ -552,6 +558,7 @@ class SessionRunner:
             rows=rows,
         )
         self.session = session
+        self._unanswered.clear()
         self._note_run()
         self._set(SessionState("connecting", self._argv(), tuple(self._shells_tried)))
         session.start()
@@ -604,7 +611,10 @@ class SessionRunner:
             if self._shells:
                 self._shells_tried.append(self._argv())
                 self.argv = list(self._shells.pop(0))
+                typed = bytes(self._unanswered)
                 self._start_session()
+                if typed and self.session is not None:
+                    self.session.write(typed)  # what was typed into the missing shell
                 return
             if self.auto_shell:
                 self._shells_tried.append(self._argv())
