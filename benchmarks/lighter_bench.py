@@ -2,6 +2,7 @@
 
     python benchmarks/lighter_bench.py                       # 1,000, 10,000 and 50,000 pods (~15 min)
     python benchmarks/lighter_bench.py --pods 1000 --runs 1  # a quick look (~2 min)
+    python benchmarks/lighter_bench.py --only echo           # the keystroke echo in a pane alone (~1 min)
 
 For each pod count: the demo cluster with N synthetic pods in its own process (bench_server.py), then,
 each in its own 200x50 pseudo-terminal and all read continuously:
@@ -330,11 +331,16 @@ def main() -> int:
     parser.add_argument("--command-runs", type=int, default=10)
     parser.add_argument("--echo-samples", type=int, default=30)
     parser.add_argument("--skip", nargs="*", default=[], choices=["commands", "echo"])
+    parser.add_argument("--only", choices=["echo"], help="only this part: echo is the keystroke echo in a pane "
+                        "against kubectl attach (~1 min; no pod counts, no commands)")
     args = parser.parse_args()
     kubectl = shutil.which("kubectl")
     if not kubectl:
         raise SystemExit("benchmark: kubectl is needed for the peer")
     less = shutil.which("less")
+    if args.only == "echo":
+        report(args, [], None, echo_part(kubectl, args.echo_samples))
+        return 0
     cmds = None if "commands" in args.skip else commands(kubectl, args.command_runs)
     echo = None if "echo" in args.skip else echo_part(kubectl, args.echo_samples)
     results = []
