@@ -42,7 +42,6 @@ from textual.screen import Screen
 
 from tui.actions import APP, bindings, browser_keymap
 from tui.audit_log import AuditLog
-from tui.crash_report import crash_traceback, on_real_stderr, safe_renderable
 from tui.daemon_executor import DaemonThreadExecutor
 from tui.display_text import is_safe_line, strip_unsafe, visible
 from tui.initial_session import InitialSession, open_initial_session
@@ -53,7 +52,6 @@ from tui.palette import BrowserCommands
 from tui.paths import audit_log_path, ensure_private_dir, screenshots_dir, write_private_file
 from tui.redaction import redact_credentials
 from tui.resources import stylesheet_path
-from tui.screens.audit_log_screen import AuditLogScreen
 from tui.screens.background import BackgroundFailed, BackgroundResult, run_in_background
 from tui.screens.browser_messages import Connected
 from tui.screens.browser_screen import BrowserScreen
@@ -249,13 +247,21 @@ class EphemeraApp(App[None]):
     def _fatal_error(self) -> None:
         """An unhandled exception: its traceback without local variables (they hold tokens and pod
         specs), each line made visible and redacted (tui/crash_report.py), then exit."""
+        from tui.crash_report import crash_traceback  # rich.traceback, Pygments: only after a crash (start-up)
+
         self.bell()
         self._exit_renderables.append(crash_traceback(self.console))
         self._close_messages_no_wait()
 
     def _print_error_renderables(self) -> None:
         """Textual's crash output, made safe, on the real stderr (not the command line's sanitiser,
-        which showed Rich's colour codes as ␛[31m)."""
+        which showed Rich's colour codes as ␛[31m). Called on every exit: nothing to print (no crash),
+        nothing of tui.crash_report (rich.traceback, Pygments) imported."""
+        if not self._exit_renderables:
+            super()._print_error_renderables()
+            return
+        from tui.crash_report import on_real_stderr, safe_renderable  # only after a crash (start-up)
+
         self._exit_renderables[:] = [safe_renderable(r, self.console) for r in self._exit_renderables]
         with on_real_stderr(self.error_console):
             super()._print_error_renderables()
@@ -366,6 +372,8 @@ class EphemeraApp(App[None]):
 
     def action_audit_log(self) -> None:
         """`L`: the audit log, newest first."""
+        from tui.screens.audit_log_screen import AuditLogScreen  # only on L (start-up)
+
         if isinstance(self.screen, AuditLogScreen):
             return
         self.push_screen(AuditLogScreen(self.audit_log))

@@ -9,130 +9,47 @@ Errors before the TUI starts:
   one line on stderr, exit code 1;
 * everything about the cluster itself (unreachable, TLS, 401, a failing credential plugin): the
   TUI starts anyway and shows the error in place, so the user can switch context or retry.
+
+This module is the entry point only: `ephemera --version` alone is answered here, before argparse
+and the subcommand table are imported (issue 15: the interpreter's start is most of what is left);
+the parser and the dispatch are `tui.commands.parser` (`build_parser`, `use_config_option`,
+`add_cluster_options` and `program_name` are reachable here too, imported when first asked for).
 """
 
 from __future__ import annotations
 
-import argparse
-import os
 import sys
-import textwrap
-from collections.abc import Callable, Sequence
-from pathlib import Path
-from typing import Any
 
-from tui import __version__, cli_output
-from tui.commands import Subcommand, discover_subcommands, lazy_run
-from tui.commands.cluster_options import add_cluster_options, program_name
-from tui.paths import CONFIG_ENV
+from tui import __version__
 
-__all__ = ["add_cluster_options", "build_parser", "main", "program_name"]
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a tenth of `--version`)
+if TYPE_CHECKING:
+    from typing import Any
 
-TUI_EXAMPLES = [
-    "ephemera --demo                      # try it on the embedded demo cluster",
-    "ephemera                             # current context of $KUBECONFIG or ~/.kube/config",
-    "ephemera --context prod -n payments  # another context and namespace",
-    "ephemera -A                          # all namespaces",
-    "kubectl ephemera                     # the same, as a kubectl plugin",
-]
+    from tui.commands.parser import add_cluster_options, build_parser, program_name, use_config_option
 
+__all__ = ["add_cluster_options", "build_parser", "main", "program_name", "use_config_option"]
 
-CONFIG_HELP = "Ephemera's settings file (default: $EPHEMERA_CONFIG, else ~/.config/ephemera/config.toml)"
-
-
-def use_config_option(args: argparse.Namespace) -> None:
-    """`--config PATH` becomes `$EPHEMERA_CONFIG` for this process (and the ones it starts), so
-    every reader and writer of the settings (`tui.paths.config_path()`) uses that file."""
-    path = getattr(args, "config", None)
-    if path:
-        config = Path(path).expanduser().absolute()
-        os.environ[CONFIG_ENV] = str(config)
-        if not config.exists():
-            print(f"{program_name()}: --config {path}: no such file; using the defaults "
-                  "(settings Ephemera saves, such as the theme and recent images, will create it)", file=sys.stderr)
-
-
-def _examples(lines: Sequence[str]) -> str:
-    return "examples:\n" + "\n".join(f"  {line}" for line in lines) if lines else ""
-
-
-class _CommandParser(argparse.ArgumentParser):
-    """A subcommand's parser. Its arguments are added when it parses (it is the command given, or
-    its `--help` is asked for), so `ephemera --help` and `--version` import none of what they need."""
-
-    def __init__(self, *args: Any, add_arguments: Callable[[argparse.ArgumentParser], None] | None = None,
-                 **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._add_arguments = add_arguments
-
-    def parse_known_args(self, args: Sequence[str] | None = None,  # type: ignore[override]
-                         namespace: argparse.Namespace | None = None) -> tuple[argparse.Namespace, list[str]]:
-        if self._add_arguments is not None:
-            add_arguments, self._add_arguments = self._add_arguments, None
-            add_arguments(self)
-            return self.parse_known_args(args, namespace)  # the arguments may bring their own parsing (debug)
-        return super().parse_known_args(args, namespace)
-
-
-def _command_arguments(command: Subcommand) -> Callable[[argparse.ArgumentParser], None]:
-    def add_arguments(child: argparse.ArgumentParser) -> None:
-        if command.cluster_options:
-            add_cluster_options(child, suppress_defaults=True, all_namespaces=command.all_namespaces)
-        command.add_arguments(child)
-        if "--config" not in child._option_string_actions:
-            child.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS, help=CONFIG_HELP)
-
-    return add_arguments
-
-
-def build_parser(prog: str | None = None, subcommands: list[Subcommand] | None = None) -> argparse.ArgumentParser:
-    prog = prog or program_name()
-    parser = argparse.ArgumentParser(
-        prog=prog,
-        description="A keyboard-driven terminal UI for debugging Kubernetes pods with ephemeral containers.",
-        epilog=_examples(TUI_EXAMPLES),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("--version", action="version", version=f"ephemera {__version__}")
-    add_cluster_options(parser)
-    parser.add_argument("--demo", action="store_true",
-                        help="start the embedded demo cluster in-process and browse it (ignores --kubeconfig)")
-    parser.add_argument("--config", metavar="PATH", default=None, help=CONFIG_HELP)
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands", parser_class=_CommandParser)
-    for command in subcommands if subcommands is not None else discover_subcommands():
-        child = sub.add_parser(
-            command.name,
-            help=command.help,
-            description=textwrap.fill(command.description or command.help, 88),
-            epilog=_examples(command.examples),
-            formatter_class=argparse.RawDescriptionHelpFormatter,
-            add_arguments=_command_arguments(command),
-        )
-        child.set_defaults(_subcommand=command)
-    return parser
-
-
-run_tui = lazy_run("tui.commands.tui_run")  # `ephemera` without a subcommand: the TUI
+_PARSER_NAMES = frozenset({"add_cluster_options", "build_parser", "program_name", "use_config_option"})
 
 
 def main(argv: list[str] | None = None) -> int:
-    cli_output.install()  # every line printed on the user's terminal: control characters made visible
     if (sys.argv[1:] if argv is None else argv) == ["--version"]:  # what argparse prints, without
-        print(f"ephemera {__version__}")  # discovering every subcommand first (issue 15: <= 80 ms)
+        print(f"ephemera {__version__}")  # importing it and every subcommand first (issue 15: <= 80 ms)
         return 0
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    command: Subcommand | None = getattr(args, "_subcommand", None)
-    use_config_option(args)
-    try:
-        if command is not None:
-            return int(command.run(args) or 0)
-        return int(run_tui(args) or 0)
-    except KeyboardInterrupt:  # Ctrl+C outside the TUI: no traceback (subcommands say what stays)
-        from tui.terminal_exit import print_best_effort  # asyncio: not for --version/--help (test_late_imports)
+    from tui.commands.parser import run  # argparse and the subcommand table: not for --version
 
-        print_best_effort(f"\n{program_name()}: interrupted")
-        return 130
+    return run(argv)
+
+
+def __getattr__(name: str) -> Any:
+    """`tui.cli.build_parser` (and the other parser names): `tui.commands.parser`'s, imported when
+    first asked for, so that importing this module (the console script does) stays cheap."""
+    if name in _PARSER_NAMES:
+        import tui.commands.parser  # late: see main
+
+        return getattr(tui.commands.parser, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 if __name__ == "__main__":

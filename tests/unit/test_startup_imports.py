@@ -1,9 +1,12 @@
-"""What `ephemera --version` and `ephemera --help` load (issue 15: each at kubectl's start-up time).
+"""What `ephemera --version`, `ephemera --help` and the TUI load (issue 15: start-up).
 
-Run as the console script runs them, in a fresh interpreter: neither may import Rich, Textual, the
-kubernetes client or anything of a command's implementation; nor `dataclasses` / `inspect` (the
-subcommand table is a NamedTuple and the subcommands are found with os.scandir, not pkgutil, for
-that). Structure only: nothing here times anything.
+Run as the console script runs them, in a fresh interpreter: neither `--version` nor `--help` may
+import Rich, Textual, the kubernetes client or anything of a command's implementation; nor
+`dataclasses` / `inspect` (the subcommand table is a NamedTuple and the subcommands are found with
+os.scandir, not pkgutil, for that). `--version` alone is answered by the entry point before argparse
+and the subcommands are imported. The TUI (`tui.commands.tui_run`, all `ephemera` imports before
+its first screen) leaves out what only a key, a crash or another command needs. Structure only:
+nothing here times anything.
 """
 
 from __future__ import annotations
@@ -50,3 +53,48 @@ def test_version_fast_path_prints_what_argparse_prints() -> None:
                             timeout=120, cwd=ROOT, check=True)
     assert fast.stdout == parsed.stdout != ""
     assert fast.stderr == parsed.stderr == ""
+
+
+def _loaded(code: str, *argv: str) -> set[str]:
+    result = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, timeout=120,
+                            cwd=ROOT, check=True)
+    line = result.stdout.splitlines()[-1]
+    assert line.startswith("MODULES "), result.stdout
+    return set(line.split()[1:])
+
+
+def test_version_is_answered_by_the_entry_point_alone() -> None:
+    """No parser, no subcommand table, not even `typing`: the interpreter's start and two small modules."""
+    loaded = _loaded(PROBE.replace('print("MODULES", code, ', 'print("MODULES", '), "--version")
+    assert sorted(name for name in loaded if name.split(".")[0] in ("tui", "widgets")) == ["tui", "tui.cli"]
+    assert {"argparse", "typing", "pathlib"}.isdisjoint(loaded)
+
+
+# Imported only by the key, the crash or the command that needs them (each one's late import is
+# listed with its reason in test_late_imports.py).
+NOT_FOR_THE_FIRST_SCREEN = (
+    "tui.crash_report", "rich.traceback", "rich.pretty", "pygments", "attr",  # only after a crash
+    "tui.screens.audit_log_screen",  # L
+    "tui.screens.logs_screen", "tui.screens.yaml_screen", "tui.screens.debug_followup",  # l / v / d
+    "tui.screens.node_debug_modal", "tui.screens.file_copy_modal",  # N / F
+    "tui.demo", "aiohttp",  # --demo only
+    "textual_serve", "tui.commands.serve_run",  # ephemera serve
+)
+
+
+def test_the_tui_imports_nothing_its_first_screen_does_not_need() -> None:
+    """Everything `ephemera` imports before its first screen, then an app made and its exit without a
+    crash (Textual prints the crash report, if any, on every exit): none of the deferred modules."""
+    code = (
+        "import sys\n"
+        "import tui.commands.tui_run\n"
+        "from tui.app import EphemeraApp\n"
+        "from tui.settings import Settings\n"
+        "app = EphemeraApp(None, settings=Settings())\n"
+        "app._print_error_renderables()\n"
+        "print('MODULES', ' '.join(sorted(sys.modules)))\n"
+    )
+    loaded = _loaded(code)
+    assert "tui.app" in loaded and "tui.screens.browser_screen" in loaded
+    deferred = tuple(NOT_FOR_THE_FIRST_SCREEN)
+    assert sorted(name for name in loaded if name in deferred or name.startswith(tuple(d + "." for d in deferred))) == []
