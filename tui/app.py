@@ -44,6 +44,7 @@ from tui.actions import APP, bindings, browser_keymap
 from tui.audit_log import AuditLog
 from tui.daemon_executor import DaemonThreadExecutor
 from tui.display_text import is_safe_line, strip_unsafe, visible
+from tui.gc_pause import RESUME_AFTER_SECONDS, paused, resume_collections
 from tui.initial_session import InitialSession, open_initial_session
 from tui.keymap import describe_clash, key_for, key_label, keymap_from_settings
 from tui.kube.errors import describe_exception
@@ -225,6 +226,13 @@ class EphemeraApp(App[None]):
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.push_screen(self.browser)
         self._notify_settings_problems()
+        if paused():  # `ephemera` paused the garbage collector for the start (tui/gc_pause.py)
+            self.watch(self.browser, "has_listed", self._first_rows_listed, init=False)
+            self.set_timer(RESUME_AFTER_SECONDS, resume_collections)  # rows or not
+
+    def _first_rows_listed(self, listed: bool) -> None:
+        if listed:
+            self.call_after_refresh(resume_collections)  # once they are painted
 
     @property
     def in_browser(self) -> bool:

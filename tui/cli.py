@@ -21,6 +21,7 @@ from __future__ import annotations
 import sys
 
 from tui import __version__
+from tui.gc_pause import pause_collections, resume_collections
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a tenth of `--version`)
 if TYPE_CHECKING:
@@ -37,9 +38,13 @@ def main(argv: list[str] | None = None) -> int:
     if (sys.argv[1:] if argv is None else argv) == ["--version"]:  # what argparse prints, without
         print(f"ephemera {__version__}")  # importing it and every subcommand first (issue 15: <= 80 ms)
         return 0
-    from tui.commands.parser import run  # argparse and the subcommand table: not for --version
+    pause_collections()  # the imports and the first screen allocate, free nothing: see tui/gc_pause.py
+    try:
+        from tui.commands.parser import run  # argparse and the subcommand table: not for --version
 
-    return run(argv)
+        return run(argv)
+    finally:
+        resume_collections(freeze=False)  # whatever happened (tests call main in-process)
 
 
 def __getattr__(name: str) -> Any:

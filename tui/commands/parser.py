@@ -19,6 +19,7 @@ from typing import Any
 from tui import __version__, cli_output
 from tui.commands import Subcommand, discover_subcommands, lazy_run
 from tui.commands.cluster_options import add_cluster_options, program_name
+from tui.gc_pause import resume_collections
 from tui.paths import CONFIG_ENV
 
 __all__ = ["CONFIG_HELP", "TUI_EXAMPLES", "add_cluster_options", "build_parser", "program_name", "run",
@@ -120,8 +121,9 @@ def run(argv: list[str] | None = None) -> int:
     use_config_option(args)
     try:
         if command is not None:
+            resume_collections(freeze=False)  # paused for the start of the TUI only (tui/gc_pause.py)
             return int(command.run(args) or 0)
-        return int(run_tui(args) or 0)
+        return int(run_tui(args) or 0)  # the app resumes the collector once its first rows are painted
     except KeyboardInterrupt:  # Ctrl+C outside the TUI: no traceback (subcommands say what stays)
         from tui.terminal_exit import print_best_effort  # asyncio: not for --version/--help (test_late_imports)
 
