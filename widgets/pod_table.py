@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -29,17 +30,19 @@ from textual.strip import Strip
 from tui.pods.filter import PodFilter
 from tui.pods.rows import (
     ALL_COLUMNS,
-    CELL_SORTED,
     DEFAULT_SORT,
+    RowFacts,
     RowSort,
     SortKey,
     column_keys,
     filter_fields,
-    pod_row_ranked,
+    row_cells,
+    row_texts,
     sort_key,
 )
 from tui.pods.rows import pod_row as _row_cells
-from tui.pods.store import PodBatch, PodKey
+from tui.pods.store import PodBatch
+from tui.pods.stored import PodKey, PodView, StoredPod
 
 Clock = Callable[[], datetime]
 GAP = 2  # spaces between columns
@@ -57,24 +60,6 @@ def _utcnow() -> datetime:
 def pod_row(pod: dict, now: datetime, *, show_namespace: bool, compact: bool = False) -> tuple[Text, ...]:
     """The cells a table with these settings shows for `pod` (for checks against the server)."""
     return _row_cells(pod, now, column_keys(show_namespace=show_namespace, compact=compact))
-
-
-def _same_row_inputs(old: dict | None, new: dict) -> bool:
-    """Whether a row built from `new` must equal the one built from `old` (AGE aside): the pod
-    watcher reuses unchanged `spec`/`status` objects between versions (slim_pod), so an update
-    that only touched labels or annotations is recognised without computing the row."""
-    if old is None:
-        return False
-    if old is new:
-        return True
-    if old.get("spec") is not new.get("spec") or old.get("status") is not new.get("status"):
-        return False
-    old_meta, new_meta = old.get("metadata") or {}, new.get("metadata") or {}
-    return all(old_meta.get(field) == new_meta.get(field) for field in _ROW_METADATA)
-
-
-# The metadata a row shows or depends on (pod_row / podstatus).
-_ROW_METADATA = ("namespace", "name", "creationTimestamp", "deletionTimestamp")
 
 
 @dataclass(frozen=True)
@@ -124,7 +109,10 @@ class PodTable(ScrollView, can_focus=True):
     def __init__(self, *, clock: Clock = _utcnow, id: str | None = None) -> None:
         super().__init__(id=id)
         self.clock = clock
-        self.pods: dict[PodKey, dict] = {}
+        # The pods as kept (their JSON text and row facts: tui.pods.stored); `pods` decodes one
+        # when asked for. Rows are built from the facts; cells only for the rows painted.
+        self._stored: dict[PodKey, StoredPod] = {}
+        self.pods = PodView(self._stored)
         self.show_namespace = False
         self.compact = False  # narrow terminals: no NODE column
         self.pod_filter = PodFilter()
@@ -137,7 +125,7 @@ class PodTable(ScrollView, can_focus=True):
         self._order: list[PodKey] = []  # the rows, top to bottom
         self._ranks: list[SortKey] = []  # their sort keys, ascending (same indexes as _order)
         self._rank_of: dict[PodKey, SortKey] = {}
-        self._cells: dict[PodKey, tuple[Text, ...]] = {}
+        self._cells: dict[PodKey, tuple[str, ...]] = {}  # the shown rows' text (row_texts)
         self._strips: dict[PodKey, Strip] = {}
         self._strips_style: Style | None = None  # the base style the cached strips were made with
         self._frame_style: Style | None = None  # set while a render pass runs
@@ -189,7 +177,7 @@ class PodTable(ScrollView, can_focus=True):
         return list(self._order)
 
     def row_texts(self, key: PodKey) -> list[str]:
-        return [cell.plain for cell in self._cells[key]]
+        return list(self._cells[key])
 
     # ------------------------------------------------------------------ configuration
     def set_show_namespace(self, show: bool) -> None:
@@ -215,14 +203,11 @@ class PodTable(ScrollView, can_focus=True):
         sort = DEFAULT_SORT if sort == DEFAULT_SORT else sort
         self.sort = sort
         self.sort_marked = True
-        pods = self.pods
+        stored = self._stored
         if sort is DEFAULT_SORT:
             rank_of: dict[PodKey, SortKey] = {key: key for key in self._cells}
-        elif sort.column in CELL_SORTED and sort.column in self._keys:  # the rows' text: no status pass
-            index = self._keys.index(sort.column)
-            rank_of = {key: sort_key(pods[key], sort, cell=cells[index].plain) for key, cells in self._cells.items()}
         else:
-            rank_of = {key: sort_key(pods[key], sort) for key in self._cells}
+            rank_of = {key: sort_key(stored[key].facts, sort) for key in self._cells}
         self._set_order(rank_of)
         for index, label in enumerate(self.header_labels):
             if len(label) > self._widths[index]:
@@ -230,24 +215,24 @@ class PodTable(ScrollView, can_focus=True):
                 self._drop_strips()
         self._after_change(selected, screen_offset, moved=True)
 
-    def _matches(self, pod: dict) -> bool:
+    def _matches(self, facts: RowFacts) -> bool:
         if self.pod_filter.substring is None and self.pod_filter.pattern is None:
             return True
-        return self.pod_filter.matches(filter_fields(pod))
+        return self.pod_filter.matches(filter_fields(facts))
 
     # ------------------------------------------------------------------ updates
     def apply_batch(self, batch: PodBatch) -> None:
         """Apply one batch: recompute the rows it touches, keep the cursor's pod in place."""
         selected = self.selected_key
         screen_offset = self.cursor_row - int(self.scroll_y)
-        pods = self.pods
-        previous: Mapping[PodKey, dict | None]
+        pods = self._stored
+        previous: Mapping[PodKey, StoredPod | None]
         if batch.reset:
             previous = pods
-            self.pods = dict(batch.upserts)
+            self._stored = self.pods.stored = dict(batch.upserts)
             touched = set(previous) | set(batch.upserts)
         else:
-            replaced: dict[PodKey, dict | None] = {key: pods[key] for key in batch.upserts if key in pods}
+            replaced: dict[PodKey, StoredPod | None] = {key: pods[key] for key in batch.upserts if key in pods}
             for key in batch.deletes:
                 replaced[key] = pods.pop(key, None)
             previous = replaced
@@ -256,34 +241,37 @@ class PodTable(ScrollView, can_focus=True):
         added = self._update_rows(touched, previous)
         self._after_change(selected, screen_offset, moved=added or len(self._order) != len(self._cells))
 
-    def _update_rows(self, keys: set[PodKey] | list[PodKey], previous: Mapping[PodKey, dict | None] | None) -> bool:
-        """Recompute the rows of `keys` (skipping pods whose row inputs are the very same objects
-        as in `previous`); returns whether a row was added or moved."""
-        now = self.clock()
+    def _update_rows(self, keys: set[PodKey] | list[PodKey],
+                     previous: Mapping[PodKey, StoredPod | None] | None) -> bool:
+        """Recompute the rows of `keys` (skipping pods whose row facts equal those in `previous`:
+        an update of labels or annotations); returns whether a row was added or moved."""
+        now = self.clock().timestamp()
         moved = False
-        pods = self.pods
+        pods = self._stored
         cells_by_key = self._cells
         rank_of = self._rank_of
         sort = self.sort
         rank: SortKey
+        keys_shown = self._keys
         for key in keys:
             pod = pods.get(key)
-            if previous is not None and pod is not None and _same_row_inputs(previous.get(key), pod):
-                continue  # same row as before, shown or filtered out alike
+            if previous is not None and pod is not None:
+                old = previous.get(key)
+                if old is not None and (old is pod or old.facts == pod.facts):
+                    continue  # same row as before, shown or filtered out alike
             shown = key in cells_by_key
-            if pod is None or not self._matches(pod):
+            if pod is None or not self._matches(pod.facts):
                 if shown:
                     self._remove(key)
                 continue
-            if sort is DEFAULT_SORT:  # (namespace, name): the key itself, no new object per row
-                cells, rank = _row_cells(pod, now, self._keys), key
-            else:
-                cells, rank = pod_row_ranked(pod, now, self._keys, sort)
+            cells = row_texts(pod.facts, now, keys_shown)
+            # DEFAULT_SORT: (namespace, name), the key itself, no new object per row
+            rank = key if sort is DEFAULT_SORT else sort_key(pod.facts, sort)
             if shown:
-                old = cells_by_key[key]
-                if cells == old and rank == rank_of[key]:
+                old_cells = cells_by_key[key]
+                if cells == old_cells and rank == rank_of[key]:
                     continue
-                self._note_changed(key, old, cells)
+                self._note_changed(key, old_cells, cells)
             cells_by_key[key] = cells
             self._strips.pop(key, None)
             self._grow_widths(cells)
@@ -314,7 +302,7 @@ class PodTable(ScrollView, can_focus=True):
         self._strips.pop(key, None)
         self._unrank(key)
 
-    def _note_changed(self, key: PodKey, old: tuple[Text, ...], new: tuple[Text, ...]) -> None:
+    def _note_changed(self, key: PodKey, old: tuple[str, ...], new: tuple[str, ...]) -> None:
         """Remember which columns of a shown row changed (the next repaint covers only those)."""
         differ = [index for index, (a, b) in enumerate(zip(old, new, strict=False)) if a != b]
         if len(old) != len(new) or not differ:
@@ -329,11 +317,11 @@ class PodTable(ScrollView, can_focus=True):
         self._strips.clear()
         self._repaint_all = True
 
-    def _grow_widths(self, cells: tuple[Text, ...]) -> None:
+    def _grow_widths(self, cells: tuple[str, ...]) -> None:
         widths = self._widths
         grew = False
         for index, cell in enumerate(cells):
-            length = cell.cell_len
+            length = cell_len(cell)
             if length > widths[index]:
                 widths[index] = length
                 grew = True
@@ -348,20 +336,18 @@ class PodTable(ScrollView, can_focus=True):
         self._widths = [len(label) for label in self.header_labels]
         self._cells.clear()
         self._drop_strips()
-        now = self.clock()
+        now = self.clock().timestamp()
         sort = self.sort
+        keys_shown = self._keys
         rank_of: dict[PodKey, SortKey] = {}
-        rank: SortKey
-        for key, pod in self.pods.items():
-            if not self._matches(pod):
+        for key, pod in self._stored.items():
+            facts = pod.facts
+            if not self._matches(facts):
                 continue
-            if sort is DEFAULT_SORT:
-                cells, rank = _row_cells(pod, now, self._keys), key
-            else:
-                cells, rank = pod_row_ranked(pod, now, self._keys, sort)
+            cells = row_texts(facts, now, keys_shown)
+            rank_of[key] = key if sort is DEFAULT_SORT else sort_key(facts, sort)
             self._cells[key] = cells
             self._grow_widths(cells)
-            rank_of[key] = rank
         self._set_order(rank_of)
         self._after_change(selected, screen_offset, moved=True)
 
@@ -541,6 +527,7 @@ class PodTable(ScrollView, can_focus=True):
 
     # ------------------------------------------------------------------ rendering
     def _row_strip(self, cells: tuple[Text, ...], style: Style) -> Strip:
+        """One line from its cells (`row_cells`, or the header's labels)."""
         line = Text(" ", no_wrap=True, end="")
         name_index = self._keys.index("name") if "name" in self._keys else -1
         for index, (cell, width) in enumerate(zip(cells, self._fit_widths, strict=False)):
@@ -581,7 +568,8 @@ class PodTable(ScrollView, can_focus=True):
         key = self._order[index]
         row = self._strips.get(key)
         if row is None:
-            row = self._strips[key] = self._row_strip(self._cells[key], base)
+            cells = row_cells(self._stored[key].facts, self._cells[key], self._keys)
+            row = self._strips[key] = self._row_strip(cells, base)
         strip = row.crop_extend(scroll_x, scroll_x + width, base)
         if index == self.cursor_row:
             name = "pod-table--cursor" if self.has_focus else "pod-table--cursor-blurred"

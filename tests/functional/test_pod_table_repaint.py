@@ -15,6 +15,7 @@ from textual.pilot import Pilot
 from helpers.browser import make_app, screen_lines, settled, wait_for
 from tui.demo.cluster import DemoCluster
 from tui.pods.store import PodBatch
+from tui.pods.stored import StoredPod, stored_pod
 from widgets.container_inspector import ContainerInspector
 from widgets.pod_table import PodTable
 from widgets.quiet_static import QuietStatic
@@ -49,12 +50,12 @@ class TableApp(App[None]):
         yield PodTable(clock=self.clock, id="pods")
 
 
-def _pods(count: int) -> dict[tuple[str, str], dict[str, Any]]:
+def _pods(count: int) -> dict[tuple[str, str], StoredPod]:
     # pod-00 is young (its AGE text changes within a minute), the others are days old
-    pods = {("default", "pod-00"): pod("pod-00", created=START - timedelta(seconds=30))}
+    pods = {("default", "pod-00"): stored_pod(pod("pod-00", created=START - timedelta(seconds=30)))}
     for index in range(1, count):
         name = f"pod-{index:02d}"
-        pods[("default", name)] = pod(name, created=START - timedelta(days=3))
+        pods[("default", name)] = stored_pod(pod(name, created=START - timedelta(days=3)))
     return pods
 
 
@@ -99,12 +100,12 @@ async def test_a_change_off_screen_repaints_nothing_and_one_on_screen_its_line()
         table = await _loaded(pilot)
         before = table.repainted_lines
         off_screen = ("default", "pod-39")
-        table.apply_batch(PodBatch(upserts={off_screen: pod("pod-39", created=START - timedelta(days=3), restarts=4)}))
+        table.apply_batch(PodBatch(upserts={off_screen: stored_pod(pod("pod-39", created=START - timedelta(days=3), restarts=4))}))
         await settled(pilot)
         assert table.repainted_lines == before
         assert table.row_texts(off_screen)[table.shown_columns.index("restarts")] == "4"
         shown = ("default", "pod-03")
-        table.apply_batch(PodBatch(upserts={shown: pod("pod-03", created=START - timedelta(days=3), restarts=7)}))
+        table.apply_batch(PodBatch(upserts={shown: stored_pod(pod("pod-03", created=START - timedelta(days=3), restarts=7))}))
         await wait_for(pilot, lambda: " 7 " in _line_of(pilot.app, "pod-03"), what="the new restart count")
         assert table.repainted_lines == before + 1
 
@@ -219,10 +220,10 @@ async def test_keys_first_pod_changes_wait_while_the_cursor_moves(shared_cluster
         renamed = dict(table.pods[changed], status={"phase": "Failed", "reason": "Evicted"})
         table.moved_at = time.monotonic() + 3600  # a key "just" moved the cursor, for as long as this test needs
         browser._on_pods(PodsChanged(PodBatch(upserts={}, deletes=frozenset({gone})), browser.watcher))
-        browser._on_pods(PodsChanged(PodBatch(upserts={changed: renamed}), browser.watcher))
-        assert gone in table.pods and table.pods[changed] is not renamed  # held while keys come
+        browser._on_pods(PodsChanged(PodBatch(upserts={changed: stored_pod(renamed)}), browser.watcher))
+        assert gone in table.pods and table.pods[changed] != renamed  # held while keys come
         table.moved_at = float("-inf")  # the cursor rests
         browser._apply_deferred()
         assert gone not in table.pods  # both held batches applied, in order
-        assert table.pods[changed] is renamed
+        assert table.pods[changed] == renamed
         assert "Evicted" in table.row_texts(changed)

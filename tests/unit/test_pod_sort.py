@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from tui.pods.rows import DEFAULT_SORT, RowSort, column_keys, pod_row, sort_key, sort_pods
+from tui.display_text import visible_line
+from tui.pods.rows import DEFAULT_SORT, RowSort, column_keys, pod_row, row_facts, row_texts, sort_key, sort_pods
 from tui.pods.status import pod_columns
 
 
@@ -97,24 +98,29 @@ def test_ready_by_fraction_status_by_text_eph_by_count() -> None:
     assert names(debug, RowSort("eph", descending=True)) == ["two", "one", "zero"]
 
 
-def test_sort_key_is_the_same_from_the_pod_its_columns_or_its_row() -> None:
-    """The table sorts anew from the rows' text (no status pass over 10,000 pods) and updates rows
-    from their columns: both must give the very same keys (a hostile status made visible too)."""
+def test_rows_from_the_kept_facts_show_kubectls_columns_and_sort_by_that_text() -> None:
+    """The table keeps a few facts per pod (tui.pods.rows.RowFacts), not the pod: its row text must
+    be kubectl's columns made visible (restarts "ago" and AGE recomputed from the facts), and READY,
+    STATUS and RESTARTS sort by the text shown (a hostile status too)."""
     now = datetime(2025, 6, 2, tzinfo=UTC)
     keys = column_keys(show_namespace=True, compact=False)
-    for subject in (pod("x", restarts=7, ready=(1, 2)), pod("y", waiting="Crash\x1b]52;c;aGk=\x07[b]"), pod("z")):
-        cells = pod_row(subject, now, keys)
-        for column in ("ready", "status", "restarts"):
-            for descending in (False, True):
-                sort = RowSort(column, descending)
-                expected = sort_key(subject, sort)
-                assert sort_key(subject, sort, pod_columns(subject, now)) == expected
-                assert sort_key(subject, sort, cell=cells[keys.index(column)].plain) == expected
+    crashed = pod("x", restarts=7, ready=(1, 2))
+    crashed["status"]["containerStatuses"][0]["lastState"] = {"terminated": {"finishedAt": "2025-06-01T23:57:00Z"}}
+    for subject in (crashed, pod("y", waiting="Crash\x1b]52;c;aGk=\x07[b]"), pod("z", node=None, created=None)):
+        columns = pod_columns(subject, now)
+        facts = row_facts(subject)
+        texts = dict(zip(keys, row_texts(facts, now.timestamp(), keys), strict=True))
+        assert texts == {"namespace": "default", "name": visible_line(columns.name), "ready": columns.ready,
+                         "status": visible_line(columns.status), "restarts": columns.restarts, "age": columns.age,
+                         "node": columns.node, "eph": "-"}
+        assert [cell.plain for cell in pod_row(subject, now, keys)] == list(texts.values())
+        assert sort_key(facts, RowSort("status")) == (0, texts["status"], "default", subject["metadata"]["name"])
+    assert row_texts(row_facts(crashed), now.timestamp(), ["restarts"]) == ("7 (3m ago)",)
 
 
 def test_unknown_column_is_an_error() -> None:
     with pytest.raises(ValueError, match="no such column"):
-        sort_key(pod("a"), RowSort("colour"))
+        sort_key(row_facts(pod("a")), RowSort("colour"))
 
 
 def test_cycle_over_shown_columns_and_reverse() -> None:

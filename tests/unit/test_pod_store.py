@@ -5,27 +5,32 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tui.pods.store import PodBatch, PodChangeBuffer, PodStore, slim_pod
+from tui.pods.store import PodBatch, PodChangeBuffer, PodStore
+from tui.pods.stored import StoredPod, stored_pod
 
 
 def pod(name: str, namespace: str = "default", phase: str = "Running") -> dict:
     return {"metadata": {"name": name, "namespace": namespace}, "status": {"phase": phase}}
 
 
+def kept(name: str, namespace: str = "default", phase: str = "Running") -> StoredPod:
+    return stored_pod(pod(name, namespace, phase))
+
+
 def test_several_changes_of_one_pod_collapse_into_its_latest_state() -> None:
     buffer = PodChangeBuffer()
-    buffer.upsert(pod("web", phase="Pending"))
-    buffer.upsert(pod("web", phase="Running"))
+    buffer.upsert(kept("web", phase="Pending"))
+    buffer.upsert(kept("web", phase="Running"))
     batch = buffer.take()
     assert batch is not None
     assert list(batch.upserts) == [("default", "web")]
-    assert batch.upserts[("default", "web")]["status"]["phase"] == "Running"
+    assert batch.upserts[("default", "web")].decode()["status"]["phase"] == "Running"
     assert buffer.take() is None
 
 
 def test_a_pod_deleted_after_an_update_is_only_deleted() -> None:
     buffer = PodChangeBuffer()
-    buffer.upsert(pod("web"))
+    buffer.upsert(kept("web"))
     buffer.delete(("default", "web"))
     batch = buffer.take()
     assert batch == PodBatch(upserts={}, deletes=frozenset({("default", "web")}))
@@ -34,17 +39,17 @@ def test_a_pod_deleted_after_an_update_is_only_deleted() -> None:
 def test_a_pod_recreated_after_deletion_is_an_upsert() -> None:
     buffer = PodChangeBuffer()
     buffer.delete(("default", "web"))
-    buffer.upsert(pod("web"))
+    buffer.upsert(kept("web"))
     batch = buffer.take()
     assert batch is not None and batch.deletes == frozenset() and ("default", "web") in batch.upserts
 
 
 def test_reset_supersedes_pending_changes_and_absorbs_later_ones() -> None:
     buffer = PodChangeBuffer()
-    buffer.upsert(pod("old"))
+    buffer.upsert(kept("old"))
     buffer.delete(("default", "gone"))
-    buffer.replace_all([pod("a"), pod("b")])
-    buffer.upsert(pod("c"))
+    buffer.replace_all([kept("a"), kept("b")])
+    buffer.upsert(kept("c"))
     buffer.delete(("default", "a"))
     batch = buffer.take()
     assert batch is not None and batch.reset
@@ -65,15 +70,15 @@ def test_slim_pod_drops_managed_fields_and_last_applied_configuration() -> None:
         "kubectl.kubernetes.io/last-applied-configuration": "{...}",
         "team": "payments",
     }
-    slim = slim_pod(full)
+    slim = stored_pod(full).decode()
     assert "managedFields" not in slim["metadata"]
     assert slim["metadata"]["annotations"] == {"team": "payments"}
 
 
 def test_store_reset_drops_ghost_rows() -> None:
     store = PodStore()
-    store.apply(PodBatch(upserts={("default", "a"): pod("a"), ("default", "b"): pod("b")}))
-    store.apply(PodBatch(upserts={("default", "b"): pod("b")}, reset=True))
+    store.apply(PodBatch(upserts={("default", "a"): kept("a"), ("default", "b"): kept("b")}))
+    store.apply(PodBatch(upserts={("default", "b"): kept("b")}, reset=True))
     assert list(store.pods) == [("default", "b")]
 
 
@@ -97,14 +102,14 @@ def test_batched_store_always_equals_applying_every_change_directly(ops: list) -
         if op == "upsert":
             item = pod(names, phase=str(version))
             truth[("default", names)] = item
-            buffer.upsert(item)
+            buffer.upsert(stored_pod(item))
         elif op == "delete":
             truth.pop(("default", names), None)
             buffer.delete(("default", names))
         elif op == "reset":
             items = [pod(name, phase=str(version)) for name in sorted(names)]
             truth = {("default", item["metadata"]["name"]): item for item in items}
-            buffer.replace_all(items)
+            buffer.replace_all([stored_pod(item) for item in items])
         else:
             batch = buffer.take()
             if batch is not None:
@@ -115,17 +120,18 @@ def test_batched_store_always_equals_applying_every_change_directly(ops: list) -
     assert batched.pods == truth
 
 
-def test_slim_pods_share_equal_strings_to_save_memory() -> None:
+def test_a_stored_pod_keeps_its_text_as_received_and_decodes_to_the_same_pod() -> None:
     import json
 
-    first = slim_pod(json.loads(json.dumps(pod("a", phase="Running"))))
-    second = slim_pod(json.loads(json.dumps(pod("b", phase="Running"))))
-    assert first["status"]["phase"] is second["status"]["phase"]
-    assert first == pod("a") and second == pod("b")
+    text = json.dumps(pod("a", phase="Running"), indent=1)
+    kept_pod = stored_pod(json.loads(text), text)
+    assert kept_pod.raw is text  # no second encoding when nothing was dropped
+    assert kept_pod.decode() == pod("a")
+    assert (kept_pod.facts.namespace, kept_pod.facts.name, kept_pod.facts.status) == ("default", "a", "Running")
 
 
-def _pod(name: str, version: str = "1") -> dict:
-    return {"metadata": {"namespace": "ns", "name": name, "resourceVersion": version}}
+def _pod(name: str, version: str = "1") -> StoredPod:
+    return stored_pod({"metadata": {"namespace": "ns", "name": name, "resourceVersion": version}})
 
 
 def test_merged_batches_apply_as_the_two_in_order() -> None:

@@ -20,7 +20,6 @@ Recovery:
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
@@ -33,7 +32,8 @@ from kubernetes.client import ApiClient
 from tui.kube.errors import ClusterError, ErrorKind, describe_exception, describe_status
 from tui.kube.requests import LIST_PAGE_TIMEOUT, SILENCE_TIMEOUT, OpenResponse, Timeout, open_response, watch_timeout
 from tui.kube.watch_backoff import Backoff
-from tui.pods.store import PodBatch, PodChangeBuffer, PodKey, pod_key, slim_pod
+from tui.pods.store import PodBatch, PodChangeBuffer
+from tui.pods.stored import StoredPod, list_items, pod_key, stored_pod
 
 __all__ = ["PodBatch", "PodWatcher", "WatchStatus"]
 
@@ -133,10 +133,6 @@ class PodWatcher:
         self._unapplied_since: float | None = None
 
         self._buffer = PodChangeBuffer()
-        # The last slim version of every pod (watch thread only): a new version reuses its
-        # unchanged subtrees (see slim_pod), so updates allocate little and spec/status keep
-        # their identity when they did not change.
-        self._known: dict[PodKey, dict] = {}
         self._stopping = threading.Event()
         self._poke = threading.Event()  # wakes a retry wait early (stop() or retry_now())
         self._flush_now = threading.Event()
@@ -340,7 +336,7 @@ class PodWatcher:
         ``progressive`` (the very first list, when the UI has nothing yet): the first page goes
         out at once as a reset batch and the later pages follow as upserts, so rows appear early.
         """
-        pods: list[dict] = []
+        pods: list[StoredPod] = []
         continue_token = ""
         first_page = True
         while True:
@@ -349,22 +345,21 @@ class PodWatcher:
                 query.append(("continue", continue_token))
             response = self._request(query, LIST_PAGE_TIMEOUT)
             try:
-                data = response.read_json()
+                # each item's own text is kept (tui.pods.stored): no second encoding
+                answer, items = response.read_json_items()
             finally:
                 self._release_response()
             self._last_news = time.monotonic()  # a page: the server is there
-            known = self._known
-            page = [slim_pod(pod, known.get(pod_key(pod))) for pod in data.get("items") or []]
-            metadata = data.get("metadata") or {}
+            page = [stored_pod(pod, raw) for pod, raw in items]
+            del items
+            metadata = answer.get("metadata") or {}
             if progressive:
                 if first_page:
-                    self._known = {}
                     self._buffer.replace_all(page)
                     self._flush()
                 else:
                     for pod in page:
                         self._buffer.upsert(pod)
-                self._known.update((pod_key(pod), pod) for pod in page)
             else:
                 pods.extend(page)
             first_page = False
@@ -374,7 +369,6 @@ class PodWatcher:
                 break
         if not progressive:
             self._buffer.replace_all(pods)
-            self._known = {pod_key(pod): pod for pod in pods}
         self.relists += 1
         self._backoff.reset()
         self._flush()
@@ -409,7 +403,7 @@ class PodWatcher:
                 # through young collections, which promoted them and triggered full collections
                 # of every pod held: pauses of hundreds of ms in an update storm.)
                 for line in lines:
-                    self._handle_event(json.loads(line))
+                    self._handle_line(line)
         except ClusterError as exc:
             if self._stopping.is_set():
                 raise _Stopped from None
@@ -424,7 +418,15 @@ class PodWatcher:
             raise _Silent
         return delivered
 
-    def _handle_event(self, event: dict) -> None:
+    def _handle_line(self, line: bytes) -> None:
+        """One watch event, its object's text kept as it came (tui.pods.stored.list_items)."""
+        event, objects = list_items(line.decode("utf-8"), "object")
+        raw = None
+        if objects:
+            event["object"], raw = objects[0]
+        self._handle_event(event, raw)
+
+    def _handle_event(self, event: dict, raw: str | None = None) -> None:
         kind = event.get("type")
         obj = event.get("object") or {}
         if kind == "ERROR":
@@ -436,13 +438,9 @@ class PodWatcher:
         if version:
             self.resource_version = version
         if kind in ("ADDED", "MODIFIED"):
-            key = pod_key(obj)
-            pod = self._known[key] = slim_pod(obj, self._known.get(key))
-            self._buffer.upsert(pod)
+            self._buffer.upsert(stored_pod(obj, raw))
         elif kind == "DELETED":
-            key = pod_key(obj)
-            self._known.pop(key, None)
-            self._buffer.delete(key)
+            self._buffer.delete(pod_key(obj))
         # BOOKMARK: only the resourceVersion matters.
 
     # ----------------------------------------------------------------- responses

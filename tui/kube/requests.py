@@ -46,6 +46,7 @@ from kubernetes.stream import ws_client
 from urllib3 import HTTPHeaderDict
 
 from tui.kube.errors import ClusterError, ErrorKind, describe_exception, describe_status
+from tui.pods.stored import list_items
 
 __all__ = [
     "ANY",
@@ -285,6 +286,15 @@ class OpenResponse:
         data = self.read()
         try:
             return json.loads(data)
+        except ValueError as exc:
+            _raise_described(self._conn, exc)
+
+    def read_json_items(self, member: str = "items") -> tuple[dict, list[tuple[dict, str]]]:
+        """The whole body, a JSON object, decoded with the array `member` apart as (item, the item's
+        own JSON text) pairs (`tui.pods.stored.list_items`)."""
+        data = self.read()
+        try:
+            return list_items(data.decode("utf-8"), member)
         except ValueError as exc:
             _raise_described(self._conn, exc)
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
+from sys import intern
 
 from rich.text import Text
 
 from tui.display_text import visible_line
-from tui.pods.status import EphemeralStates, PodColumns, ephemeral_states, parse_timestamp, pod_columns
+from tui.pods.status import EphemeralStates, ephemeral_states, human_duration, parse_timestamp, pod_summary
 
 # (column key, label)
 ALL_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -53,44 +55,105 @@ def column_keys(*, show_namespace: bool, compact: bool) -> list[str]:
     return [key for key, _ in ALL_COLUMNS if key not in hidden]
 
 
-def pod_row(pod: dict, now: datetime, keys: list[str]) -> tuple[Text, ...]:
-    """The cells of one row for the given column keys (cluster text made visible: `visible_line`)."""
-    return _cells(pod, pod_columns(pod, now), keys)
+@dataclass(frozen=True, slots=True)
+class RowFacts:
+    """What a pod's row needs, taken from the pod once (the table keeps these, not the pod): the
+    cluster's text as it came (made visible when shown), the times as seconds since the epoch, so
+    AGE and RESTARTS' "ago" are recomputed without the pod."""
+
+    namespace: str
+    name: str
+    ready: str  # "1/2"
+    status: str  # kubectl's STATUS
+    restarts: int
+    last_restart: float | None  # when the last restart's container finished
+    created: float | None  # creationTimestamp
+    node: str  # spec.nodeName ("" when not scheduled)
+    eph: EphemeralStates
 
 
-def pod_row_ranked(pod: dict, now: datetime, keys: list[str], sort: RowSort) -> tuple[tuple[Text, ...], SortKey]:
-    """`pod_row` and `sort_key` of one pod, from one pass over its status."""
-    columns = pod_columns(pod, now)
-    return _cells(pod, columns, keys), sort_key(pod, sort, columns)
+def _epoch(moment: datetime | None) -> float | None:
+    return None if moment is None else moment.timestamp()
 
 
-def _cells(pod: dict, columns: PodColumns, keys: list[str]) -> tuple[Text, ...]:
-    cells: dict[str, Text] = {}
+def row_facts(pod: dict) -> RowFacts:
+    """`pod`'s `RowFacts` (one pass over its status)."""
+    meta = pod.get("metadata") or {}
+    ready, total, reason, restarts, last_restart = pod_summary(pod)
+    return RowFacts(
+        namespace=str(meta.get("namespace") or ""),
+        name=str(meta.get("name") or ""),
+        ready=intern(f"{ready}/{total}"),
+        status=intern(reason) if isinstance(reason, str) else str(reason),
+        restarts=restarts,
+        last_restart=_epoch(last_restart),
+        created=_epoch(parse_timestamp(meta.get("creationTimestamp"))),
+        node=str((pod.get("spec") or {}).get("nodeName") or ""),
+        eph=ephemeral_states(pod),
+    )
+
+
+def _age(since: float | None, now: float) -> str:
+    """kubectl's AGE text of a time (`<unknown>` without one)."""
+    return "<unknown>" if since is None else human_duration(now - since)
+
+
+def row_texts(facts: RowFacts, now: float, keys: list[str]) -> tuple[str, ...]:
+    """The row's text for the given column keys, made visible (`visible_line`); `now` in seconds
+    since the epoch. Equal texts mean an equal row (the styles follow from the texts and `eph`)."""
+    texts: list[str] = []
     for key in keys:
         if key == "namespace":
-            cells[key] = Text(visible_line((pod.get("metadata") or {}).get("namespace", "")))
+            texts.append(visible_line(facts.namespace))
         elif key == "name":
-            cells[key] = Text(visible_line(columns.name))
+            texts.append(visible_line(facts.name))
         elif key == "ready":
-            ready, _, total = columns.ready.partition("/")
-            style = "" if ready == total or columns.status in DONE_STATUSES else "yellow"
-            cells[key] = Text(visible_line(columns.ready), style=style)
+            texts.append(visible_line(facts.ready))
         elif key == "status":
-            cells[key] = Text(visible_line(columns.status), style=SEVERITY_STYLE[status_severity(columns.status)])
+            texts.append(visible_line(facts.status))
         elif key == "restarts":
-            cells[key] = Text(columns.restarts, style="" if columns.restarts.startswith("0") else "yellow")
+            if facts.restarts != 0 and facts.last_restart is not None:
+                texts.append(f"{facts.restarts} ({_age(facts.last_restart, now)} ago)")
+            else:
+                texts.append(str(facts.restarts))
         elif key == "age":
-            cells[key] = Text(columns.age)
+            texts.append(intern(_age(facts.created, now)))
         elif key == "node":
-            cells[key] = Text(visible_line(columns.node))
+            texts.append(visible_line(facts.node or "<none>"))
         elif key == "eph":
-            cells[key] = eph_cell(ephemeral_states(pod))
-    return tuple(cells[key] for key in keys)
+            texts.append(eph_cell(facts.eph).plain)
+    return tuple(texts)
 
 
+def row_cells(facts: RowFacts, texts: tuple[str, ...], keys: list[str]) -> tuple[Text, ...]:
+    """The row's cells, colored by severity, from its `row_texts` (built only for rows on screen)."""
+    cells: list[Text] = []
+    for key, text in zip(keys, texts, strict=True):
+        if key == "ready":
+            ready, _, total = text.partition("/")
+            cells.append(Text(text, style="" if ready == total or facts.status in DONE_STATUSES else "yellow"))
+        elif key == "status":
+            cells.append(Text(text, style=SEVERITY_STYLE[status_severity(facts.status)]))
+        elif key == "restarts":
+            cells.append(Text(text, style="" if text.startswith("0") else "yellow"))
+        elif key == "eph":
+            cells.append(eph_cell(facts.eph))
+        else:
+            cells.append(Text(text))
+    return tuple(cells)
+
+
+def pod_row(pod: dict, now: datetime, keys: list[str]) -> tuple[Text, ...]:
+    """The cells of one row for the given column keys (cluster text made visible: `visible_line`)."""
+    facts = row_facts(pod)
+    return row_cells(facts, row_texts(facts, now.timestamp(), keys), keys)
+
+
+@lru_cache(maxsize=256)
 def eph_cell(states: EphemeralStates) -> Text:
     """The EPH cell: the count, those running, then what is wrong with the others in words (the
-    kubelet's reason, "starting", "exited N"), so a debugger that cannot start is seen at once."""
+    kubelet's reason, "starting", "exited N"), so a debugger that cannot start is seen at once.
+    (Cached: most pods share a few states; callers copy before changing a cell.)"""
     if states.count == 0:
         return Text("-", style="dim")
     parts: list[tuple[str, str]] = [(str(states.count), "" if states.running else "magenta")]
@@ -105,12 +168,10 @@ def eph_cell(states: EphemeralStates) -> Text:
     return Text.assemble(*parts)
 
 
-def filter_fields(pod: dict) -> tuple[str, ...]:
+def filter_fields(facts: RowFacts) -> tuple[str, ...]:
     """What `/` filters look at: name, namespace, namespace/name, status, node."""
-    meta = pod.get("metadata") or {}
-    namespace, name = meta.get("namespace", ""), meta.get("name", "")
-    columns = pod_columns(pod)
-    return (name, namespace, f"{namespace}/{name}", columns.status, columns.node)
+    namespace, name = facts.namespace, facts.name
+    return (name, namespace, f"{namespace}/{name}", facts.status, facts.node or "<none>")
 
 
 # ------------------------------------------------------------------ order
@@ -177,41 +238,26 @@ def _ready_fraction(ready: str) -> tuple[float, int, int]:
     return (done / of if of else 0.0, done, of)
 
 
-def _restart_count(restarts: str) -> int:
-    """RESTARTS as a number: `5 (3m ago)` is 5."""
-    head = restarts.split(" ", 1)[0]
-    return int(head) if head.isdigit() else 0
-
-
-# The columns sorted by their text as the row shows it (`cell`); the others by the pod's fields.
-CELL_SORTED = frozenset({"ready", "status", "restarts"})
-
-
-def _value(pod: dict, column: str, columns: PodColumns | None,
-           cell: str | None) -> str | float | tuple[float, ...] | None:
-    """The value `column` is sorted by (None: none, sorted last)."""
-    meta = pod.get("metadata") or {}
+def _value(facts: RowFacts, column: str) -> str | float | tuple[float, ...] | None:
+    """The value `column` is sorted by (None: none, sorted last). READY, STATUS and RESTARTS by
+    their text as the row shows it."""
     if column == "namespace":
-        return str(meta.get("namespace") or "")
+        return facts.namespace
     if column == "name":
-        return str(meta.get("name") or "")
+        return facts.name
     if column == "age":
-        created = parse_timestamp(meta.get("creationTimestamp"))
-        return None if created is None else -created.timestamp()  # the youngest first
+        return None if facts.created is None else -facts.created  # the youngest first
     if column == "node":
-        return str((pod.get("spec") or {}).get("nodeName") or "") or None
+        return facts.node or None
     if column == "eph":
-        states = ephemeral_states(pod)
-        return (float(states.count), float(states.running))
-    if column not in CELL_SORTED:
-        raise ValueError(f"no such column: {column!r}")
-    if cell is None:
-        cell = visible_line(getattr(columns if columns is not None else pod_columns(pod), column))
+        return (float(facts.eph.count), float(facts.eph.running))
     if column == "ready":
-        return _ready_fraction(cell)
+        return _ready_fraction(visible_line(facts.ready))
     if column == "status":
-        return cell
-    return float(_restart_count(cell))
+        return visible_line(facts.status)
+    if column == "restarts":
+        return float(facts.restarts)
+    raise ValueError(f"no such column: {column!r}")
 
 
 def _inverted(value: str | float | tuple[float, ...]) -> object:
@@ -225,14 +271,12 @@ def _inverted(value: str | float | tuple[float, ...]) -> object:
     return -value
 
 
-def sort_key(pod: dict, sort: RowSort, columns: PodColumns | None = None, *, cell: str | None = None) -> SortKey:
-    """`pod`'s place in a table sorted by `sort`. Known already, they spare a pass over its status:
-    `columns` (its `pod_columns`), or for READY, STATUS and RESTARTS `cell`, the row's text there."""
-    meta = pod.get("metadata") or {}
-    namespace, name = str(meta.get("namespace") or ""), str(meta.get("name") or "")
+def sort_key(facts: RowFacts, sort: RowSort) -> SortKey:
+    """A pod's place in a table sorted by `sort`, from its `RowFacts`."""
+    namespace, name = facts.namespace, facts.name
     if sort.column == "namespace" and not sort.descending:
-        return (namespace, name)  # the default order: the pod's key itself (the table reuses it)
-    value = _value(pod, sort.column, columns, cell)
+        return (namespace, name)  # the default order: the pod's key itself
+    value = _value(facts, sort.column)
     if value is None:
         return (1, 0, namespace, name)
     return (0, _inverted(value) if sort.descending else value, namespace, name)
@@ -240,7 +284,7 @@ def sort_key(pod: dict, sort: RowSort, columns: PodColumns | None = None, *, cel
 
 def sort_pods(pods: Iterable[dict], sort: RowSort = DEFAULT_SORT) -> list[tuple[str, str]]:
     """The (namespace, name) keys of `pods` in the order of `sort`."""
-    return [pod_key_of(key) for key in sorted(sort_key(pod, sort) for pod in pods)]
+    return [pod_key_of(key) for key in sorted(sort_key(row_facts(pod), sort) for pod in pods)]
 
 
 def pod_key_of(key: SortKey) -> tuple[str, str]:

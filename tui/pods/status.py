@@ -254,6 +254,13 @@ def _summarize(pod: dict[str, Any]) -> _Summary:
     return _Summary(ready=ready, total=total, reason=reason, restarts=restarts, last_restart=last_restart)
 
 
+def pod_summary(pod: dict[str, Any]) -> tuple[int, int, str, int, datetime | None]:
+    """READY's two numbers, STATUS, the restart count and the last restart's time, in one pass:
+    (ready, total, reason, restarts, last_restart)."""
+    summary = _summarize(pod)
+    return summary.ready, summary.total, summary.reason, summary.restarts, summary.last_restart
+
+
 def pod_status_reason(pod: dict[str, Any]) -> str:
     """kubectl's STATUS column (e.g. `Running`, `Init:1/2`, `CrashLoopBackOff`, `Terminating`)."""
     return _summarize(pod).reason
@@ -336,10 +343,13 @@ class EphemeralStates:
     exited: int | None = None
 
 
+NO_EPHEMERAL = EphemeralStates(0)
+
+
 def ephemeral_states(pod: dict[str, Any]) -> EphemeralStates:
     names = [c.get("name") for c in (pod.get("spec") or {}).get("ephemeralContainers") or []]
     if not names:
-        return EphemeralStates(0)
+        return NO_EPHEMERAL
     statuses = {s.get("name"): s for s in (pod.get("status") or {}).get("ephemeralContainerStatuses") or []}
     running = starting = 0
     trouble = ""

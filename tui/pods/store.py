@@ -1,7 +1,8 @@
 """Pod batches handed from the watch worker to the UI, the buffer that collapses changes into
 them, and a plain store that applies them.
 
-Everything here is plain JSON dicts keyed by ``(namespace, name)``; no Kubernetes client models.
+Pods travel as `StoredPod`s (their JSON text and their row's facts: `tui.pods.stored`) keyed by
+``(namespace, name)``; no Kubernetes client models.
 """
 
 from __future__ import annotations
@@ -11,10 +12,7 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-PodKey = tuple[str, str]
-
-# Annotations that can be as large as the pod itself and that the UI never shows.
-_BULKY_ANNOTATIONS = ("kubectl.kubernetes.io/last-applied-configuration",)
+from tui.pods.stored import PodKey, PodView, StoredPod
 
 
 @dataclass(frozen=True)
@@ -24,7 +22,7 @@ class PodBatch:
     ``reset=True``: ``upserts`` is the complete set of pods; drop every pod not in it.
     """
 
-    upserts: dict[PodKey, dict]
+    upserts: dict[PodKey, StoredPod]
     deletes: frozenset[PodKey] = frozenset()
     reset: bool = False
 
@@ -44,87 +42,13 @@ def merge_batches(first: PodBatch, then: PodBatch) -> PodBatch:
     return PodBatch(upserts=upserts, deletes=deletes)
 
 
-def pod_key(pod: dict) -> PodKey:
-    meta = pod.get("metadata") or {}
-    return (meta.get("namespace") or "", meta.get("name") or "")
-
-
-# Strings shared between pods: a decoded pod repeats its keys and many values ("Running",
-# image names, timestamps, label values) that other pods hold too. Sharing one object per distinct
-# string halves the memory of 10,000 pods (measured: 159 MB -> 75 MB when decoded one event at a
-# time). Bounded: cleared when it grows past _SHARED_LIMIT entries (only sharing is lost).
-_shared: dict[str, str] = {}
-_SHARED_LIMIT = 300_000
-
-
-def _share(value: object) -> object:
-    if isinstance(value, str):
-        return _shared.setdefault(value, value)
-    if isinstance(value, dict):
-        return {_shared.setdefault(k, k): _share(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_share(v) for v in value]
-    return value
-
-
-def _share_like(new: object, old: object) -> object:
-    """`new` with its strings shared, reusing every subtree of `old` (the pod's previous version)
-    that is equal to the matching subtree of `new`. An update that changes one annotation then
-    allocates a handful of dicts instead of a whole pod: the garbage collector has far fewer new
-    long-lived objects to scan during an update storm (full collections of 10,000 pods took
-    hundreds of ms), and unchanged `spec`/`status` keep their identity between versions.
-
-    Equality is Python's ==, exact for pods because a field has one JSON type in every version
-    of an object (the API schema): true never meets 1 at the same place."""
-    if type(new) is dict and type(old) is dict:
-        if new == old:
-            return old
-        shared: dict = {}
-        for key, value in new.items():
-            previous = old.get(key, _MISSING)
-            if previous is _MISSING:
-                shared[_shared.setdefault(key, key)] = _share(value)
-            elif previous is value or (type(previous) is type(value) and previous == value):
-                shared[_shared.setdefault(key, key)] = previous
-            else:
-                shared[_shared.setdefault(key, key)] = _share_like(value, previous)
-        return shared
-    if type(new) is list and type(old) is list and new == old:
-        return old
-    return _share(new)
-
-
-_MISSING = object()
-
-
-def slim_pod(pod: dict, previous: dict | None = None) -> dict:
-    """The pod without the fields the UI never shows but that dominate its memory
-    (``metadata.managedFields``, the last-applied-configuration annotation), with its strings
-    shared with the other pods'. Returns a new dict (or ``previous`` when nothing changed).
-
-    ``previous``: the slim version of the same pod seen before; its subtrees that did not
-    change are reused as they are (callers never mutate pods)."""
-    meta = pod.get("metadata")
-    if isinstance(meta, dict):
-        meta.pop("managedFields", None)
-        annotations = meta.get("annotations")
-        if annotations:
-            for name in _BULKY_ANNOTATIONS:
-                annotations.pop(name, None)
-    if len(_shared) > _SHARED_LIMIT:
-        _shared.clear()
-    slim = _share(pod) if previous is None else _share_like(pod, previous)
-    assert isinstance(slim, dict)
-    return slim
-
-
 def exclude_loaded_pods_from_gc() -> None:
-    """Call once a full pod list is loaded: moves every object alive now (10,000 pods are some
-    600,000 dicts and lists) out of the cyclic garbage collector's scans (``gc.freeze``).
+    """Call once a full pod list is loaded: moves every object alive now (a few per stored pod,
+    and what the app built so far) out of the cyclic garbage collector's scans (``gc.freeze``).
 
-    Pods are acyclic: those replaced later are still freed by reference counting. Without this,
-    each full collection walks every pod (hundreds of ms with 10,000 pods) and an update storm
-    triggers several. The cost: cyclic garbage frozen here is never collected (one-off).
+    Stored pods are acyclic: those replaced later are still freed by reference counting. Without
+    this, each full collection walks every pod's objects and an update storm triggers several.
+    The cost: cyclic garbage frozen here is never collected (one-off).
 
     Full collections also become ten times rarer (after 100 young collections instead of 10):
     with the pods frozen they are cheap, but an update storm still triggered one a second."""
@@ -143,13 +67,13 @@ class PodChangeBuffer:
     The watch thread calls `upsert` / `delete` / `replace_all`; the flushing side calls `take`.
     """
 
-    _upserts: dict[PodKey, dict] = field(default_factory=dict)
+    _upserts: dict[PodKey, StoredPod] = field(default_factory=dict)
     _deletes: set[PodKey] = field(default_factory=set)
     _reset: bool = False
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def upsert(self, pod: dict) -> None:
-        key = pod_key(pod)
+    def upsert(self, pod: StoredPod) -> None:
+        key = (pod.facts.namespace, pod.facts.name)
         with self._lock:
             self._deletes.discard(key)
             self._upserts[key] = pod
@@ -160,9 +84,9 @@ class PodChangeBuffer:
             if not self._reset:  # after a reset, absence from upserts already means gone
                 self._deletes.add(key)
 
-    def replace_all(self, pods: Iterable[dict]) -> None:
+    def replace_all(self, pods: Iterable[StoredPod]) -> None:
         """Everything pending is superseded: the next batch is a reset with exactly these pods."""
-        upserts = {pod_key(pod): pod for pod in pods}
+        upserts = {(pod.facts.namespace, pod.facts.name): pod for pod in pods}
         with self._lock:
             self._upserts = upserts
             self._deletes = set()
@@ -184,19 +108,19 @@ class PodChangeBuffer:
         return batch
 
 
-@dataclass
 class PodStore:
-    """The pods as the UI should show them: apply batches in order."""
+    """The pods as the UI should show them: apply batches in order; `pods` decodes on demand."""
 
-    pods: dict[PodKey, dict] = field(default_factory=dict)
+    def __init__(self, stored: dict[PodKey, StoredPod] | None = None) -> None:
+        self.stored: dict[PodKey, StoredPod] = {} if stored is None else stored
+        self.pods = PodView(self.stored)
 
     def apply(self, batch: PodBatch) -> None:
         if batch.reset:
-            self.pods = dict(batch.upserts)
-            return
+            self.stored.clear()
         for key in batch.deletes:
-            self.pods.pop(key, None)
-        self.pods.update(batch.upserts)
+            self.stored.pop(key, None)
+        self.stored.update(batch.upserts)
 
     def __len__(self) -> int:
-        return len(self.pods)
+        return len(self.stored)

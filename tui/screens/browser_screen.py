@@ -414,14 +414,14 @@ class BrowserScreen(Screen[None]):
         table = self.table
         table.apply_batch(batch)
         for sessions in self.query(SessionTabs):  # none while the app is closing
-            sessions.pods_changed(batch.upserts, batch.deletes, reset=batch.reset)
+            sessions.pods_changed(batch.upserts.keys(), table.pods, batch.deletes, reset=batch.reset)
         if batch.reset:
             self.has_listed = True
         self._update_count()
         inspected = self.inspected
         if inspected is not None:
             if inspected in batch.upserts:
-                self.inspector.show(batch.upserts[inspected])
+                self.inspector.show(table.pods[inspected])
                 self._follow_context()
             elif inspected in batch.deletes or (batch.reset and inspected not in batch.upserts):
                 self.inspector.show(self.inspector.pod, gone=True)

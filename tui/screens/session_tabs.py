@@ -11,7 +11,7 @@ Layouts (classes set on the screen holding the area): `-sessions` when it is sho
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
@@ -338,14 +338,15 @@ class SessionTabs(Vertical):
             pane.close_session()
 
     # ------------------------------------------------------------------ watch data
-    def pods_changed(self, upserts: dict[tuple[str, str], dict[str, Any]],
+    def pods_changed(self, changed: Collection[tuple[str, str]], pods: Mapping[tuple[str, str], dict[str, Any]],
                      deletes: frozenset[tuple[str, str]] = frozenset(), *, reset: bool = False) -> None:
-        """The browser's pod batch: panes waiting for their container re-check its state; a pane
-        whose pod was deleted (`deletes`, or a `reset` batch without it) checks it is gone."""
+        """The browser's pod batch (`changed`: the keys it brought, now in `pods`): panes waiting
+        for their container re-check its state; a pane whose pod was deleted (`deletes`, or a
+        `reset` batch without it) checks it is gone."""
         for pane in self.panes:
             key = (pane.target.namespace, pane.target.pod)
-            if key in upserts:
-                pane.update_pod(upserts[key])
+            if key in changed:
+                pane.update_pod(pods[key])
             elif key in deletes or reset:
                 pane.update_pod(None, deleted=True)
 
