@@ -62,7 +62,7 @@ from tui.screens.session_pane import SessionPane
 from tui.screens.session_panes import open_pane
 from tui.settings import Settings, SettingsError, SettingsProblem, load_settings, remember_theme
 from tui.terminal_exit import hangup_safe_driver, install_exit_handlers
-from widgets import narrow_updates, prompt_frames
+from widgets import footer_refresh, narrow_updates, prompt_frames
 from widgets.terminal.terminal_view import TerminalView
 
 DEFAULT_THEME = "textual-dark"
@@ -180,6 +180,7 @@ class EphemeraApp(App[None]):
         `in_browser`: whether it runs in a web browser (None: Textual's driver says, `is_web`)."""
         super().__init__()
         narrow_updates.install()  # partial repaints written from the first changed cell (issue 15)
+        footer_refresh.install()  # a footer rebuilt once per refresh at most, only when its keys changed
         prompt_frames.install()  # the first frame after a quiet moment at once, not on the next tick
         # NO_COLOR: Textual's greyscale loses text whose grey is that of its background
         self._filters = [ReadableMonochrome() if type(f) is Monochrome else f for f in self._filters]
