@@ -36,8 +36,6 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal
 
-import tomlkit
-
 from tui.debug.request import DEFAULT_IMAGE, DEFAULT_PROFILE, PULL_POLICIES, Mode, Profile
 from tui.paths import config_path
 from tui.user_files import MIB, read_user_bytes
@@ -446,6 +444,8 @@ SETTING_NAMES = tuple(_DEFAULT_FILE_VALUES)  # what `save_settings(only=...)` ac
 
 
 def _update_document(doc: Any, settings: Settings, only: Collection[str]) -> None:
+    import tomlkit  # writing only: not for the TUI's start (issue 15)
+
     values = _file_values(settings)
     for name in only:
         value = values[name]
@@ -474,6 +474,8 @@ def _update_document(doc: Any, settings: Settings, only: Collection[str]) -> Non
 
 
 def _update_keys(doc: Any, keymap: dict[str, str], rejected: frozenset[str]) -> None:
+    import tomlkit  # writing only: not for the TUI's start (issue 15)
+
     if "keys" in doc and not isinstance(doc["keys"], dict):
         if "keys" in rejected and not keymap:
             return
@@ -523,6 +525,8 @@ def save_settings(settings: Settings, path: str | os.PathLike[str] | None = None
     unknown = [name for name in names if name not in SETTING_NAMES]
     if unknown:
         raise ValueError(f"unknown settings {unknown!r}; known: {SETTING_NAMES}")
+    import tomlkit  # writing only: not for the TUI's start (issue 15)
+
     try:
         text = read_user_bytes(file, what="config file", limit=MAX_CONFIG_BYTES).decode("utf-8")
     except FileNotFoundError:

@@ -31,6 +31,7 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("tui.app", "tui.crash_report"): "rich.traceback, rich.pretty, Pygments, attrs (~30 ms of CPU), only after a crash "
     "(start-up)",
     ("tui.app", "tui.screens.audit_log_screen"): "the audit log view, only on L (start-up)",
+    ("tui.settings", "tomlkit"): "the comment-keeping TOML writer, only when settings are saved (start-up)",
     # issue 15: the first screen (the pod list) does not wait for the views opened by a key
     ("tui.screens.browser_screen", "tui.screens.logs_screen"): "the logs view, only on l / p (start-up)",
     ("tui.screens.browser_screen", "tui.screens.yaml_screen"): "rich.syntax and Pygments, only on v (start-up)",

@@ -75,6 +75,7 @@ def test_version_is_answered_by_the_entry_point_alone() -> None:
 NOT_FOR_THE_FIRST_SCREEN = (
     "tui.crash_report", "rich.traceback", "rich.pretty", "pygments", "attr",  # only after a crash
     "tui.screens.audit_log_screen",  # L
+    "tomlkit",  # saving the settings (a theme changed, an image remembered)
     "tui.screens.logs_screen", "tui.screens.yaml_screen", "tui.screens.debug_followup",  # l / v / d
     "tui.screens.node_debug_modal", "tui.screens.file_copy_modal",  # N / F
     "tui.demo", "aiohttp",  # --demo only
