@@ -222,3 +222,18 @@ def test_context_without_its_cluster_fails_on_connect(tmp_path: Path, env: dict[
         kc.connect()
     assert "ghost" in str(err.value)
     assert err.value.hard
+
+
+def test_cached_connection_is_the_one_connect_made_and_resolves_nothing(tmp_path: Path, env: dict[str, str]) -> None:
+    path = kubeconfig(tmp_path / "config", {"a": {"cluster": "c", "user": "u"}, "b": {"cluster": "c", "user": "u"}},
+                      {"c": "https://c:6443"}, {"u": {"token": "t"}}, current="a")
+    config = KubeConfig.load(kubeconfig=str(path), environ=env)
+    assert config.cached_connection() is None  # nothing connected yet: nothing made here either
+    assert config.cached_connection("a") is None
+    connection = config.connect()
+    assert config.cached_connection() is connection
+    assert config.cached_connection("a") is connection
+    assert config.cached_connection("b") is None
+    assert config.cached_connection("no-such-context") is None
+    config.close()
+    assert config.cached_connection() is None

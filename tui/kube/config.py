@@ -255,6 +255,17 @@ class KubeConfig:
                 self._connections[info.name] = conn
             return conn
 
+    def cached_connection(self, context: str | None = None) -> ClusterConnection | None:
+        """The connection `connect(context)` made already, else None: nothing is resolved, no plugin
+        runs, no I/O (the CLI connects before the TUI starts, so the first screen can start listing
+        without a worker's round trip; issue 15). None for an unknown context too."""
+        try:
+            info = self.context(context)
+        except ClusterError:
+            return None
+        with self._lock:
+            return self._connections.get(info.name)
+
     def close(self) -> None:
         """Close every cached API client."""
         with self._lock:
