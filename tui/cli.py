@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return run(argv)
     finally:
-        resume_collections(freeze=False)  # whatever happened (tests call main in-process)
+        resume_collections()  # whatever happened (tests call main in-process)
 
 
 def __getattr__(name: str) -> Any:

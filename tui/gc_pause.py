@@ -11,10 +11,12 @@ the collector before it imports anything but `--version`'s answer, and it is res
   after the app is mounted, whichever comes first (`EphemeraApp`);
 * in any case when `main` returns (tests call it in-process).
 
-The TUI's resume freezes what is alive (`gc.freeze`: the modules, the app, the first pods) so that
-later collections do not scan it again (reference counting still frees what is dropped), as
-`tui.pods.store.exclude_loaded_pods_from_gc` does once every pod is listed. Only a pause made
-here is undone here: an interpreter whose collector was already off (a caller's choice) is left so.
+Resuming does not freeze what is alive: when the first rows are painted about 10,000 of the ~100,000
+objects tracked are already garbage in cycles (Textual's caches of the footer's rebuilt keys, ~1 MB),
+which `gc.freeze` would keep for the life of the process; the first collections after the resume
+find them (`tui.pods.store.exclude_loaded_pods_from_gc` freezes the pods once every pod is listed).
+Only a pause made here is undone here: an interpreter whose collector was already off (a caller's
+choice) is left so.
 """
 
 from __future__ import annotations
@@ -41,13 +43,9 @@ def paused() -> bool:
     return _paused
 
 
-def resume_collections(*, freeze: bool = True) -> None:
-    """Undo `pause_collections` (nothing otherwise): freeze what is alive (`freeze`), then collect
-    again. The TUI freezes; the command line's own resumes do not (a test calling `main` in-process
-    must not freeze the test runner's objects)."""
+def resume_collections() -> None:
+    """Undo `pause_collections` (nothing otherwise)."""
     global _paused
     if _paused:
         _paused = False
-        if freeze:
-            gc.freeze()
         gc.enable()

@@ -23,7 +23,7 @@ def collections_paused() -> Iterator[None]:
     try:
         yield
     finally:
-        resume_collections(freeze=False)
+        resume_collections()
 
 
 async def test_the_first_rows_resume_the_collector(shared_cluster: DemoCluster, collections_paused: None,

@@ -1,7 +1,7 @@
 """The garbage collector paused for the start (tui/gc_pause.py, issue 15): who pauses and who resumes.
 
-The pause and resume rules run in a fresh interpreter (they freeze and switch the collector of the
-process); the command line's own resumes run in-process (no freeze). Nothing here times anything.
+The pause and resume rules run in a fresh interpreter (they switch the collector of the process);
+the command line's own resumes run in-process. Nothing here times anything.
 """
 
 from __future__ import annotations
@@ -28,11 +28,7 @@ assert gc.isenabled() and gc.get_freeze_count() == 0, "nothing paused: nothing d
 pause_collections()
 assert not gc.isenabled() and paused()
 resume_collections()
-assert gc.isenabled() and not paused() and gc.get_freeze_count() > 0, "resumed, what was alive frozen"
-gc.unfreeze()
-pause_collections()
-resume_collections(freeze=False)
-assert gc.isenabled() and gc.get_freeze_count() == 0
+assert gc.isenabled() and not paused() and gc.get_freeze_count() == 0, "resumed, nothing frozen"
 gc.disable()
 pause_collections()
 assert not paused(), "off already: the caller's choice"
@@ -42,7 +38,7 @@ print("OK")
 """
 
 
-def test_only_a_pause_of_ours_is_resumed_and_the_resume_freezes() -> None:
+def test_only_a_pause_of_ours_is_resumed() -> None:
     result = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, timeout=60, cwd=ROOT,
                             check=False)
     assert result.stdout.strip() == "OK", result.stderr

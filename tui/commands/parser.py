@@ -121,7 +121,7 @@ def run(argv: list[str] | None = None) -> int:
     use_config_option(args)
     try:
         if command is not None:
-            resume_collections(freeze=False)  # paused for the start of the TUI only (tui/gc_pause.py)
+            resume_collections()  # paused for the start of the TUI only (tui/gc_pause.py)
             return int(command.run(args) or 0)
         return int(run_tui(args) or 0)  # the app resumes the collector once its first rows are painted
     except KeyboardInterrupt:  # Ctrl+C outside the TUI: no traceback (subcommands say what stays)
