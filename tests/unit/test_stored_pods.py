@@ -91,3 +91,14 @@ def test_an_annotation_change_keeps_the_rows_facts_and_bulky_fields_are_dropped(
     second = stored_pod(json.loads(text), text)
     assert second.facts == first.facts and second.raw != first.raw
     assert second.decode()["metadata"] == {"name": "web", "namespace": "shop", "annotations": {"touch": "2"}}
+
+
+def test_pods_are_kept_in_a_fraction_of_their_text(shared_cluster) -> None:  # type: ignore[no-untyped-def]
+    """Memory per pod (issue 15): a pod is kept compressed against a typical pod; the demo's pods
+    (as the API server writes them) keep under a third of their JSON text, and decode exactly."""
+    pods = [json.loads(json.dumps(pod)) for pod in shared_cluster.store.values("pods")]
+    assert len(pods) >= 10
+    texts = [json.dumps(pod, separators=(",", ":")) for pod in pods]
+    kept = [stored_pod(json.loads(text), text) for text in texts]
+    assert sum(len(pod.packed) for pod in kept) < sum(len(text) for text in texts) / 3
+    assert [pod.decode() for pod in kept] == pods

@@ -1,10 +1,10 @@
 """How the pods are kept between the watch and the screen: compact, decoded when asked for.
 
 A decoded pod is some 12 KB of dicts, lists and strings (10,000 demo pods: 118 MB, 26 MB as
-JSON text). The table needs a few facts per pod for the rows not on screen; the whole pod is
-needed only for the one the user looks at. So each pod is kept as its JSON text plus its
-`RowFacts` (`StoredPod`), and `PodView` decodes a pod when something asks for it (the inspector,
-an action), keeping the last few decoded.
+JSON text, 4.3 MB as that text compressed against a typical pod). The table needs a few facts per
+pod for the rows not on screen; the whole pod is needed only for the one the user looks at. So
+each pod is kept as its compressed JSON text plus its `RowFacts` (`StoredPod`), and `PodView`
+decodes a pod when something asks for it (the inspector, an action), keeping the last few decoded.
 
 `list_items` splits a list answer (or a watch event) into its items' decoded objects and their own
 JSON text, in one pass of the standard decoder (no re-encoding).
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+import zlib
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 
@@ -45,25 +46,97 @@ def _slimmed(pod: dict) -> bool:
     return dropped
 
 
+# The text of a typical pod as the API server writes it (compact JSON, the fields of a Deployment's
+# pod, no names): the dictionary each pod's text is compressed against. A pod repeats most of it
+# ("terminationMessagePath":"/dev/termination-log", the service account volume, the tolerations,
+# the conditions...), so a pod's 2.6 KB of JSON keep some 430 bytes (zlib, level 1).
+_TYPICAL_POD = {
+    "kind": "Pod", "apiVersion": "v1",
+    "metadata": {"name": "", "generateName": "", "namespace": "default", "uid": "", "resourceVersion": "",
+                 "creationTimestamp": "2026-01-01T00:00:00Z",
+                 "labels": {"app": "", "app.kubernetes.io/name": "", "pod-template-hash": ""}, "annotations": {},
+                 "ownerReferences": [{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "", "uid": "",
+                                      "controller": True, "blockOwnerDeletion": True}]},
+    "spec": {
+        "volumes": [{"name": "kube-api-access-", "projected": {"sources": [
+            {"serviceAccountToken": {"expirationSeconds": 3607, "path": "token"}},
+            {"configMap": {"name": "kube-root-ca.crt", "items": [{"key": "ca.crt", "path": "ca.crt"}]}},
+            {"downwardAPI": {"items": [{"path": "namespace", "fieldRef": {"apiVersion": "v1",
+                                                                          "fieldPath": "metadata.namespace"}}]}}],
+            "defaultMode": 420}}],
+        "containers": [{"name": "", "image": "", "ports": [{"containerPort": 80, "protocol": "TCP"}],
+                        "env": [{"name": "", "value": ""}],
+                        "resources": {"limits": {"cpu": "", "memory": ""}, "requests": {"cpu": "", "memory": ""}},
+                        "volumeMounts": [{"name": "kube-api-access-", "readOnly": True,
+                                          "mountPath": "/var/run/secrets/kubernetes.io/serviceaccount"}],
+                        "livenessProbe": {}, "readinessProbe": {},
+                        "terminationMessagePath": "/dev/termination-log", "terminationMessagePolicy": "File",
+                        "imagePullPolicy": "IfNotPresent", "securityContext": {}}],
+        "restartPolicy": "Always", "terminationGracePeriodSeconds": 30, "dnsPolicy": "ClusterFirst",
+        "nodeSelector": {}, "serviceAccountName": "default", "serviceAccount": "default", "nodeName": "",
+        "securityContext": {}, "schedulerName": "default-scheduler",
+        "tolerations": [{"key": "node.kubernetes.io/not-ready", "operator": "Exists", "effect": "NoExecute",
+                         "tolerationSeconds": 300},
+                        {"key": "node.kubernetes.io/unreachable", "operator": "Exists", "effect": "NoExecute",
+                         "tolerationSeconds": 300}],
+        "priority": 0, "enableServiceLinks": True, "preemptionPolicy": "PreemptLowerPriority"},
+    "status": {
+        "phase": "Running",
+        "conditions": [{"type": kind, "status": "True", "lastProbeTime": None,
+                        "lastTransitionTime": "2026-01-01T00:00:00Z"}
+                       for kind in ("PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady",
+                                    "PodScheduled")],
+        "hostIP": "10.0.0.1", "hostIPs": [{"ip": "10.0.0.1"}], "podIP": "10.0.0.1", "podIPs": [{"ip": "10.0.0.1"}],
+        "startTime": "2026-01-01T00:00:00Z",
+        "containerStatuses": [{"name": "", "state": {"running": {"startedAt": "2026-01-01T00:00:00Z"}},
+                               "lastState": {}, "ready": True, "restartCount": 0, "image": "docker.io/library/",
+                               "imageID": "docker.io/library/@sha256:", "containerID": "containerd://",
+                               "started": True}],
+        "qosClass": "BestEffort"},
+}
+_DICTIONARY = json.dumps(_TYPICAL_POD, separators=(",", ":")).encode()
+# Primed once; each pod's compression starts from a copy (priming costs as much as a pod).
+_PACKER = zlib.compressobj(1, zlib.DEFLATED, 15, 8, zlib.Z_DEFAULT_STRATEGY, _DICTIONARY)
+_UNPACKER = zlib.decompressobj(15, _DICTIONARY)
+
+
+def pack(text: str) -> bytes:
+    """A pod's JSON text, compressed against the typical pod."""
+    packer = _PACKER.copy()
+    return packer.compress(text.encode("utf-8")) + packer.flush()
+
+
+def unpack(packed: bytes) -> bytes:
+    """The JSON text `pack` was given (UTF-8)."""
+    unpacker = _UNPACKER.copy()
+    return unpacker.decompress(packed) + unpacker.flush()
+
+
 class StoredPod:
-    """One pod as kept: its JSON text (`raw`) and its row's facts (`facts`)."""
+    """One pod as kept: its JSON text, compressed (`packed`; `raw` is the text), and its row's
+    facts (`facts`)."""
 
-    __slots__ = ("facts", "raw")
+    __slots__ = ("facts", "packed")
 
-    def __init__(self, raw: str, facts: RowFacts) -> None:
-        self.raw = raw
+    def __init__(self, packed: bytes, facts: RowFacts) -> None:
+        self.packed = packed
         self.facts = facts
+
+    @property
+    def raw(self) -> str:
+        """The pod's JSON text."""
+        return unpack(self.packed).decode("utf-8")
 
     def decode(self) -> dict:
         """The pod as a new dict."""
-        pod = json.loads(self.raw)
+        pod = json.loads(unpack(self.packed))
         return pod if isinstance(pod, dict) else {}
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, StoredPod) and other.raw == self.raw
+        return isinstance(other, StoredPod) and other.packed == self.packed
 
     def __hash__(self) -> int:
-        return hash(self.raw)
+        return hash(self.packed)
 
     def __repr__(self) -> str:
         return f"StoredPod({self.facts.namespace!r}, {self.facts.name!r})"
@@ -79,7 +152,7 @@ def stored_pod(pod: dict, raw: str | None = None) -> StoredPod:
     except (AttributeError, TypeError, ValueError):  # a field of another JSON type than the API's
         namespace, name = pod_key(pod)
         facts = RowFacts(str(namespace), str(name), "0/0", "Unknown", 0, None, None, "", NO_EPHEMERAL)
-    return StoredPod(raw, facts)
+    return StoredPod(pack(raw), facts)
 
 
 def pod_key(pod: dict) -> PodKey:
