@@ -387,3 +387,25 @@ async def test_eph_column_says_why_a_debugger_is_not_running(demo_cluster: DemoC
         assert row_of(app, "default", SLIM)["EPH"] in ("1 ✘ ErrImagePull", "1 ✘ ImagePullBackOff")
         await wait_for(pilot, lambda: row_of(app, "default", web)["EPH"] == "1 ■ exited 1", timeout=30,
                        what="the exit code in EPH")
+
+
+async def test_the_browser_lets_the_list_read_on_once_its_first_rows_are_painted(tmp_path: Path, monkeypatch) -> None:
+    """The first list waits after its first page until the browser says its rows are painted
+    (tui/kube/pod_watch.py FIRST_ROWS_WAIT; here long enough that only the browser's word lets it
+    on): every pod follows."""
+    import tui.kube.pod_watch as pod_watch
+
+    monkeypatch.setattr(pod_watch, "FIRST_ROWS_WAIT", 120.0)
+    with DemoCluster(extra_pods=250) as cluster:
+        app = make_app(cluster.write_kubeconfig(tmp_path / "kubeconfig"), all_namespaces=True)
+        async with app.run_test(size=(120, 40)) as pilot:
+            total = len(cluster.store.values("pods"))
+            await wait_for(pilot, lambda: app.browser.table.row_count == total and app.browser.header.state == "live",
+                           timeout=30, what=f"all {total} pods listed")
+            await pilot.press("A")  # one namespace: a new watch, whose first list waits for its rows too
+            await wait_for(pilot, lambda: app.browser.header.state == "live" and app.browser.table.row_count
+                           == sum(1 for pod in cluster.store.values("pods") if pod["metadata"]["namespace"] == "default"),
+                           timeout=30, what="the default namespace's pods")
+            await pilot.press("A")
+            await wait_for(pilot, lambda: app.browser.table.row_count == total and app.browser.header.state == "live",
+                           timeout=30, what=f"all {total} pods listed again")

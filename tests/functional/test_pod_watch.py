@@ -214,3 +214,27 @@ def test_acknowledged_batches_wait_for_the_consumer_and_collapse(demo_cluster) -
     finally:
         watcher.stop()
         connection.close()
+
+
+def test_the_first_page_is_small_and_the_next_waits_until_its_rows_are_shown(monkeypatch, tmp_path: Path) -> None:
+    """Start-up (issue 15): the first 100 pods go out at once; the second page is asked for once
+    the consumer says their rows are painted (here: never on its own within the test's time), so
+    decoding it does not slow the first frame."""
+    import tui.kube.pod_watch as pod_watch
+
+    monkeypatch.setattr(pod_watch, "FIRST_ROWS_WAIT", 120.0)
+    with DemoCluster(extra_pods=250) as cluster:
+        connection = KubeConfig.load(kubeconfig=str(cluster.write_kubeconfig(tmp_path / "kubeconfig"))).connect()
+        watcher, recorder = start_watcher(connection, watch_timeout=30)
+        try:
+            recorder.wait_for(lambda: watcher.awaiting_first_rows, what="the first page out, the list waiting")
+            assert len(recorder.batches) == 1 and recorder.batches[0].reset
+            assert len(recorder.store.stored) == pod_watch.FIRST_PAGE_SIZE
+            watcher.first_rows_shown()
+            expected = server_pods(connection)
+            recorder.wait_for(lambda: recorder.state == "live" and set(recorder.store.stored) == set(expected),
+                              what="every pod once the first rows are shown")
+            assert len(expected) > 250
+        finally:
+            watcher.stop()
+            connection.close()

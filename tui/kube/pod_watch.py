@@ -42,6 +42,11 @@ log = logging.getLogger(__name__)
 WatchState = Literal["connecting", "live", "stale", "reconnecting", "failed"]
 
 LIST_PAGE_SIZE = 500
+# The very first page is smaller (its rows are on screen sooner), and the next one is asked for once
+# they are painted (`first_rows_shown`), at most FIRST_ROWS_WAIT seconds later: decoding the next
+# pages in this thread would slow the UI thread's first frame (one interpreter lock).
+FIRST_PAGE_SIZE = 100
+FIRST_ROWS_WAIT = 0.5
 # A watch connection that ends this quickly without delivering anything counts as a failure
 # for the backoff, so a server that closes watches at once is not hammered in a tight loop.
 QUICK_END_SECONDS = 1.0
@@ -133,6 +138,8 @@ class PodWatcher:
         self._unapplied_since: float | None = None
 
         self._buffer = PodChangeBuffer()
+        self._first_rows_shown = threading.Event()
+        self.awaiting_first_rows = False  # the first list waits for its first page to be painted
         self._stopping = threading.Event()
         self._poke = threading.Event()  # wakes a retry wait early (stop() or retry_now())
         self._flush_now = threading.Event()
@@ -188,6 +195,7 @@ class PodWatcher:
         on its way out; nothing is posted after it stopped."""
         self._stopping.set()
         self._poke.set()
+        self._first_rows_shown.set()
         self._flush_now.set()
         self._abort_response()
         if not self._threads:
@@ -205,6 +213,10 @@ class PodWatcher:
                 api.close()
             except Exception:  # noqa: BLE001 - closing is best effort
                 pass
+
+    def first_rows_shown(self) -> None:
+        """The first page's rows are painted: the first list reads on without waiting."""
+        self._first_rows_shown.set()
 
     def batch_applied(self) -> None:
         """With ``acknowledge=True``: the last batch is applied; the next may follow."""
@@ -340,7 +352,7 @@ class PodWatcher:
         continue_token = ""
         first_page = True
         while True:
-            query = [("limit", str(LIST_PAGE_SIZE))]
+            query = [("limit", str(FIRST_PAGE_SIZE if progressive and first_page else LIST_PAGE_SIZE))]
             if continue_token:
                 query.append(("continue", continue_token))
             response = self._request(query, LIST_PAGE_TIMEOUT)
@@ -357,6 +369,10 @@ class PodWatcher:
                 if first_page:
                     self._buffer.replace_all(page)
                     self._flush()
+                    if (answer.get("metadata") or {}).get("continue"):
+                        self.awaiting_first_rows = True
+                        self._first_rows_shown.wait(FIRST_ROWS_WAIT)
+                        self.awaiting_first_rows = False
                 else:
                     for pod in page:
                         self._buffer.upsert(pod)

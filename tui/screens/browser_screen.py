@@ -272,6 +272,10 @@ class BrowserScreen(Screen[None]):
                 error = exc if isinstance(exc, ClusterError) else describe_exception(exc)
                 return Connected(context or "", None, error)
 
+        cached = kubeconfig.cached_connection(context)
+        if cached is not None:  # the CLI connected before the app started: list at once (issue 15)
+            self.post_message(Connected(context or "", cached, None))
+            return
         run_in_background(self, connect, group="connect")
 
     @on(Connected)
@@ -435,6 +439,9 @@ class BrowserScreen(Screen[None]):
         if batch.reset:
             self._reselect = None
         self._update_placeholder()
+        watcher = self.watcher
+        if batch.reset and watcher is not None:  # a list's first page: it reads on once painted
+            self.call_after_refresh(watcher.first_rows_shown)
         if table.row_count and not self._first_rows_written:
             self._first_rows_written = True
             path = os.environ.get(BENCH_ENV)
