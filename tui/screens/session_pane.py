@@ -42,7 +42,7 @@ from tui.sessions.runner import (
     copy_source,
 )
 from widgets.terminal.asciicast import AsciicastRecorder
-from widgets.terminal.terminal_view import TerminalInput, TerminalLeave, TerminalResized, TerminalView
+from widgets.terminal.terminal_view import TerminalLeave, TerminalResized, TerminalView
 
 if TYPE_CHECKING:
     from tui.kube.attach_session import AttachSession, SessionStatus
@@ -139,7 +139,8 @@ class SessionPane(Vertical):
         self.target = target
         self.connection = connection
         self.kind: SessionKind = kind
-        self._terminal = TerminalView(classes="session-terminal")
+        # keys go to the session as they are handled, not behind a message (the echo path, issue 15)
+        self._terminal = TerminalView(classes="session-terminal", on_input=self._typed)
         self.runner = SessionRunner(
             connection, target, kind=kind, command=command, shells=SHELL_COMMANDS, pod=pod,
             on_event=self._runner_event, terminal_size=lambda: self._terminal.size_in_cells,
@@ -480,19 +481,19 @@ class SessionPane(Vertical):
         )
 
     # ------------------------------------------------------------------ terminal events
-    @on(TerminalInput)
-    def _input(self, message: TerminalInput) -> None:
-        message.stop()
-        if self.runner.write(message.data):
+    def _typed(self, data: bytes) -> None:
+        """What the user typed, pasted or clicked in the terminal (in order, as each key is handled):
+        to the session, or, with none running, r re-attaches, d debugs a shell-less container, Esc leaves."""
+        if self.runner.write(data):
             return
-        if message.data in (b"r", b"R"):
+        if data in (b"r", b"R"):
             if self.gone:
                 self.app.notify(self.gone_notice, title="Pod deleted", severity="warning", timeout=8)
             else:
                 self.reattach()
-        elif message.data == b"d" and self.badge.state == "no-shell":
+        elif data == b"d" and self.badge.state == "no-shell":
             self.post_message(self.DebugRequested(self))
-        elif message.data == b"\x1b":
+        elif data == b"\x1b":
             # Nothing runs here to take the key: Esc leaves the pane, as Ctrl+] does.
             self.post_message(TerminalLeave(terminal=self.terminal))
 

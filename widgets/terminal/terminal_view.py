@@ -6,7 +6,9 @@
   keystroke's echo is not delayed), a flood costs at most one repaint per `FRAME_INTERVAL`.
 - `feed(data)` may be called from any thread (a session's reader thread): bytes are queued and
   one wake-up message is posted to the UI thread.
-- Keys, paste and mouse go out as `TerminalInput(data)` messages; resizes as `TerminalResized`
+- Keys, paste and mouse go out as `TerminalInput(data)` messages, or, given `on_input`, to that
+  callable at once, in order, as the key is handled (a message waits for the owner's turn in the
+  message queues: the echo path sends the key without that wait); resizes as `TerminalResized`
   (debounced); the leave chord (Ctrl+]) as `TerminalLeave`.
 """
 
@@ -16,6 +18,7 @@ import asyncio
 import contextvars
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -135,8 +138,12 @@ class TerminalView(ScrollView, can_focus=True):
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
+        on_input: Callable[[bytes], object] | None = None,
     ) -> None:
+        """`on_input`: called (UI thread) with the bytes of each key, paste and mouse report for the
+        program, in order, instead of posting `TerminalInput` (its return value is ignored)."""
         super().__init__(name=name, id=id, classes=classes)
+        self._on_input = on_input
         self.engine = TerminalEngine(cols, rows, scrollback=scrollback)
         self._pending: list[bytes] = []
         self._pending_cond = threading.Condition()
@@ -558,7 +565,10 @@ class TerminalView(ScrollView, can_focus=True):
         self._send(b"\x03")
 
     def _send(self, data: bytes) -> None:
-        self.post_message(TerminalInput(data, terminal=self))
+        if self._on_input is not None:
+            self._on_input(data)  # now: a key's bytes leave before its message would be dispatched
+        else:
+            self.post_message(TerminalInput(data, terminal=self))
 
     def on_key(self, event: events.Key) -> None:
         event.stop()
