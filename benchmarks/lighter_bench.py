@@ -9,10 +9,11 @@ each in its own 200x50 pseudo-terminal and all read continuously:
   * `kubectl get pods -A` (the default: 500 a page behind client-go's rate limiter) and
     `kubectl get pods -A --chunk-size=0` (one request, unthrottled), spawn to exit, `--runs` times
     interleaved with the app: wall seconds, CPU seconds (user + system) and peak RSS (`wait4`);
-  * the real TUI, `ephemera --kubeconfig F -A`, `--runs` times: spawn to its first rows painted
-    (`$EPHEMERA_BENCH_FIRST_ROWS`) and spawn to every row in the table (the header's count of pods,
-    read on the screen as the project's VT engine emulates it, reaching N), CPU seconds by then
-    (/proc/PID/stat), and its peak RSS once loaded (VmHWM);
+  * the real TUI, `ephemera --kubeconfig F -A`, `--runs` times: spawn to its first pod row on the
+    screen (as the project's VT engine emulates it; the app's own mark, `$EPHEMERA_BENCH_FIRST_ROWS`
+    written after that frame, is printed beside it) and spawn to every row in the table (the
+    header's count of pods on the screen reaching N), CPU seconds by then (/proc/PID/stat), and its
+    peak RSS once loaded (VmHWM); the app's tree is byte-compiled first, as an install does;
   * with the last app run still up, beside `kubectl get pods -A -w` (and `less -S` on kubectl's
     listing for the keys): bytes written to the terminal per second idle, then while the server
     changes 200 pods a second; `j` to the moved cursor on the emulated screen, idle and while the
@@ -44,7 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from browser_bench import PYTHON, ephemera_command, load_average, percentile, proc_kb, read_json_line
 from screen_bench import COLS, ROWS, PtyProcess, app_key_latencies, cpu_seconds, less_key_latencies, window
-from startup_bench import wall
+from startup_bench import compile_tree, wall
 
 HERE = Path(__file__).resolve().parent
 
@@ -80,6 +81,11 @@ def header_counts(app: PtyProcess, total: int) -> bool:
     return any(f"{total} pods" in line for line in app.screen()[:3])
 
 
+def rows_shown(app: PtyProcess) -> bool:
+    """A pod's row is on the screen (the bench server's pods run)."""
+    return any("Running" in line for line in app.screen()[3:])
+
+
 def median(samples: list[float]) -> float:
     good = [s for s in samples if s == s]
     return statistics.median(good) if good else float("nan")
@@ -94,11 +100,14 @@ def app_run(kubeconfig: str, total: int, env: dict[str, str], tmp: str, index: i
     run_env = dict(env, EPHEMERA_BENCH_FIRST_ROWS=str(marker))
     app = spawn([*ephemera_command(), "--kubeconfig", kubeconfig, "-A"], run_env, emulate=True)
     spawned_wall = time.time()
+    first_rows_at = wait_until(lambda: rows_shown(app), 120, 0.005)  # on the screen, as for all rows
     all_rows_at = wait_until(lambda: header_counts(app, total), 600, 0.02)
     cpu = cpu_seconds(app.proc.pid)
-    first = float(marker.read_text()) - spawned_wall if marker.exists() else float("nan")
+    # the app's own word (written after the frame with its first rows), printed beside the screen's
+    claimed = float(marker.read_text()) - spawned_wall if marker.exists() else float("nan")
     app.wait_quiet(2.0, 60)
-    result = {"first_rows": first, "all_rows": all_rows_at - app.spawned, "cpu": cpu,  # type: ignore[attr-defined]
+    result = {"first_rows": first_rows_at - app.spawned, "first_rows_claimed": claimed,  # type: ignore[attr-defined]
+              "all_rows": all_rows_at - app.spawned, "cpu": cpu,  # type: ignore[attr-defined]
               "rss_mb": proc_kb(app.proc.pid, "VmHWM") / 1024}
     return result, app
 
@@ -291,7 +300,8 @@ def report(args: argparse.Namespace, results: list[dict[str, Any]], cmds: dict[s
         print(f"| all rows in the table | {pods:,} | {kd['all_rows']:.2f} s default, {k0['all_rows']:.2f} s "
               f"`--chunk-size=0` | {app['all_rows']:.2f} s | {ratio(app['all_rows'], k0['all_rows'])} of unthrottled | "
               f"<= unthrottled | {load} |")
-        print(f"| first rows on screen | {pods:,} | (kubectl prints all at once) | {app['first_rows']:.2f} s | "
+        print(f"| first rows on screen | {pods:,} | (kubectl prints all at once) | {app['first_rows']:.2f} s "
+              f"(the app's own mark {app['first_rows_claimed']:.2f} s) | "
               f"{ratio(app['first_rows'], kd['all_rows'])} of default | <= 0.45 s at 1k | {load} |")
         print(f"| CPU seconds to load | {pods:,} | {kd['cpu']:.2f} default, {k0['cpu']:.2f} unthrottled | "
               f"{app['cpu']:.2f} | {ratio(app['cpu'], k0['cpu'])} | <= 2x | {load} |")
@@ -338,6 +348,7 @@ def main() -> int:
     if not kubectl:
         raise SystemExit("benchmark: kubectl is needed for the peer")
     less = shutil.which("less")
+    compile_tree(HERE.parent)  # the .pyc an install writes (a tree without them recompiles at each start)
     if args.only == "echo":
         report(args, [], None, echo_part(kubectl, args.echo_samples))
         return 0
