@@ -51,6 +51,7 @@ LABELS = dict(ALL_COLUMNS)
 # STATUS, RESTARTS, AGE and EPH stay on screen at 80 columns; a name loses its middle (the
 # ReplicaSet hash and pod suffix that tell replicas apart stay).
 SHRINKABLE_MIN_WIDTHS = (("namespace", 9), ("name", 20))
+STRIP_CACHE_ROWS = 300  # painted rows kept at most (more on a screen taller than a quarter of this)
 
 
 def _utcnow() -> datetime:
@@ -553,6 +554,16 @@ class PodTable(ScrollView, can_focus=True):
             return super().render_lines(crop)
         finally:
             self._frame_style = None
+            self._forget_far_strips()
+
+    def _forget_far_strips(self) -> None:
+        """Keep the painted rows of about three screens around the one shown (paging through
+        50,000 pods kept every row ever painted: ~3 KB each)."""
+        height = max(1, self.size.height)
+        if len(self._strips) > max(STRIP_CACHE_ROWS, 4 * height):
+            first = max(0, int(self.scroll_y) - height)
+            strips = self._strips
+            self._strips = {key: strips[key] for key in self._order[first : first + 3 * height] if key in strips}
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
@@ -594,7 +605,20 @@ class PodTable(ScrollView, can_focus=True):
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
+        self._catch_up()
         self._refresh_all()
+
+    def _catch_up(self) -> None:
+        """Rows scrolled into view get today's text (AGE, RESTARTS' "ago"): `refresh_ages` keeps only
+        the rows on screen current, and a row's text was made when it last changed."""
+        first = int(self.scroll_y)
+        keys = self._order[first : first + self.size.height]
+        if not keys:
+            return
+        self._update_rows(keys, None)
+        self._changed.clear()  # the whole table is repainted next
+        if self._repaint_all:  # a column grew: the widths and the virtual size follow
+            self._after_change(self.selected_key, self.cursor_row - first, moved=False)
 
 
 def _middle_ellipsis(cell: Text, width: int) -> Text:

@@ -227,3 +227,63 @@ async def test_keys_first_pod_changes_wait_while_the_cursor_moves(shared_cluster
         assert gone not in table.pods  # both held batches applied, in order
         assert table.pods[changed] == renamed
         assert "Evicted" in table.row_texts(changed)
+
+
+async def test_keys_first_holds_changes_at_most_the_limit_even_when_applied_in_parts(shared_cluster: DemoCluster) -> None:
+    """While keys keep coming, held changes still go in once they waited KEYS_FIRST_MAX_SECONDS:
+    a large batch goes in parts of APPLY_CHUNK, and its rest keeps the batch's waiting time (it
+    was held again as new, so a held j starved the table: 150 pods a second)."""
+    import time
+
+    from tui.screens.browser_screen import APPLY_CHUNK, KEYS_FIRST_MAX_SECONDS
+
+    app: Any = make_app(shared_cluster.kubeconfig_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        browser = app.browser
+        table = browser.table
+        await wait_for(pilot, lambda: browser.header.state == "live" and table.row_count > 5, what="live rows")
+        new = {("default", f"storm-{index:03d}"): stored_pod(pod(f"storm-{index:03d}", created=START))
+               for index in range(APPLY_CHUNK * 2 + 10)}
+        table.moved_at = time.monotonic() + 3600  # keys keep coming, for as long as this test needs
+        browser._hold(PodBatch(upserts=new), 3600)
+        browser._deferred_since -= KEYS_FIRST_MAX_SECONDS + 1  # held past the limit
+        for _ in range(3):  # what the timer would do, a frame apart
+            browser._apply_deferred()
+        assert all(key in table.pods for key in new)
+
+
+async def test_rows_scrolled_into_view_show_the_current_age() -> None:
+    """refresh_ages keeps the rows on screen current; rows scrolled into view later must not show
+    the AGE of when they were last changed (30s where it is 2h)."""
+    clock = Clock()
+    async with TableApp(clock).run_test(size=(100, 20)) as pilot:
+        table = pilot.app.query_one(PodTable)
+        young = {("default", f"pod-{index:03d}"): stored_pod(pod(f"pod-{index:03d}", created=START - timedelta(seconds=30)))
+                 for index in range(200)}
+        table.apply_batch(PodBatch(upserts=young, reset=True))
+        await wait_for(pilot, lambda: "30s" in _line_of(pilot.app, "pod-000"), what="the rows")
+        clock.now = START + timedelta(hours=2)
+        table.refresh_ages()
+        await wait_for(pilot, lambda: "120m" in _line_of(pilot.app, "pod-000"), what="the rows on screen aged")
+        table.focus()
+        await pilot.press("G")
+        await wait_for(pilot, lambda: any(" pod-199 " in line for line in screen_lines(pilot.app)), what="the last row")
+        assert "120m" in _line_of(pilot.app, "pod-199") and "30s" not in _line_of(pilot.app, "pod-199")
+        assert table.row_texts(("default", "pod-199"))[table.shown_columns.index("age")] == "120m"
+
+
+async def test_paging_through_many_rows_keeps_only_the_painted_rows_near_the_screen() -> None:
+    from widgets.pod_table import STRIP_CACHE_ROWS
+
+    clock = Clock()
+    async with TableApp(clock).run_test(size=(100, 20)) as pilot:
+        table = pilot.app.query_one(PodTable)
+        many = {("default", f"pod-{index:04d}"): stored_pod(pod(f"pod-{index:04d}", created=START - timedelta(days=3)))
+                for index in range(2000)}
+        table.apply_batch(PodBatch(upserts=many, reset=True))
+        table.focus()
+        await wait_for(pilot, lambda: any(" pod-0000 " in line for line in screen_lines(pilot.app)), what="the rows")
+        for _ in range(120):
+            await pilot.press("pagedown")
+        await wait_for(pilot, lambda: any(" pod-1999 " in line for line in screen_lines(pilot.app)), what="the last page")
+        assert len(table._strips) <= STRIP_CACHE_ROWS

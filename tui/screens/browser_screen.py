@@ -378,10 +378,12 @@ class BrowserScreen(Screen[None]):
             return
         self._apply_pods(batch)
 
-    def _hold(self, batch: PodBatch, delay: float) -> None:
-        """Keep `batch` (merged with what is held already) to apply after `delay`."""
+    def _hold(self, batch: PodBatch, delay: float, since: float | None = None) -> None:
+        """Keep `batch` (merged with what is held already) to apply after `delay`. `since`: when its
+        changes were first held (the rest of a batch applied in parts keeps its batch's time, so
+        changes wait at most KEYS_FIRST_MAX_SECONDS while keys keep coming)."""
         if self._deferred is None:
-            self._deferred, self._deferred_since = batch, time.monotonic()
+            self._deferred, self._deferred_since = batch, time.monotonic() if since is None else since
         else:
             self._deferred = merge_batches(self._deferred, batch)
         if self._deferred_timer is None:
@@ -400,7 +402,7 @@ class BrowserScreen(Screen[None]):
                                                   self._apply_deferred)
             return
         batch, self._deferred = self._deferred, None
-        self._apply_pods(batch)
+        self._apply_pods(batch, self._deferred_since)
 
     def _drop_deferred(self) -> None:
         """Forget held changes (a new watch: they were the old one's)."""
@@ -409,11 +411,11 @@ class BrowserScreen(Screen[None]):
             self._deferred_timer.stop()
             self._deferred_timer = None
 
-    def _apply_pods(self, batch: PodBatch) -> None:
+    def _apply_pods(self, batch: PodBatch, since: float | None = None) -> None:
         status = self.watch_status  # listing: its pages go in whole (all rows sooner), changes in parts
         if status is not None and status.state in ("live", "stale") and not batch.reset and len(batch.upserts) > APPLY_CHUNK:
             items = list(batch.upserts.items())
-            self._hold(PodBatch(upserts=dict(items[APPLY_CHUNK:])), 0.02)  # the rest after a frame
+            self._hold(PodBatch(upserts=dict(items[APPLY_CHUNK:])), 0.02, since)  # the rest after a frame
             batch = PodBatch(upserts=dict(items[:APPLY_CHUNK]), deletes=batch.deletes)
         table = self.table
         table.apply_batch(batch)
