@@ -101,7 +101,7 @@ def app_run(kubeconfig: str, total: int, env: dict[str, str], tmp: str, index: i
     app = spawn([*ephemera_command(), "--kubeconfig", kubeconfig, "-A"], run_env, emulate=True)
     spawned_wall = time.time()
     first_rows_at = wait_until(lambda: rows_shown(app), 120, 0.005)  # on the screen, as for all rows
-    all_rows_at = wait_until(lambda: header_counts(app, total), 600, 0.02)
+    all_rows_at = wait_until(lambda: header_counts(app, total), 600, 0.005)
     cpu = cpu_seconds(app.proc.pid)
     # the app's own word (written after the frame with its first rows), printed beside the screen's
     claimed = float(marker.read_text()) - spawned_wall if marker.exists() else float("nan")
@@ -300,13 +300,14 @@ def report(args: argparse.Namespace, results: list[dict[str, Any]], cmds: dict[s
         print(f"| all rows in the table | {pods:,} | {kd['all_rows']:.2f} s default, {k0['all_rows']:.2f} s "
               f"`--chunk-size=0` | {app['all_rows']:.2f} s | {ratio(app['all_rows'], k0['all_rows'])} of unthrottled | "
               f"<= unthrottled | {load} |")
-        print(f"| first rows on screen | {pods:,} | (kubectl prints all at once) | {app['first_rows']:.2f} s "
+        print(f"| first rows on screen | {pods:,} | {kd['all_rows']:.2f} s default, {k0['all_rows']:.2f} s `--chunk-size=0` "
+              f"(kubectl prints all at once) | {app['first_rows']:.2f} s "
               f"(the app's own mark {app['first_rows_claimed']:.2f} s) | "
               f"{ratio(app['first_rows'], kd['all_rows'])} of default | <= 0.45 s at 1k | {load} |")
         print(f"| CPU seconds to load | {pods:,} | {kd['cpu']:.2f} default, {k0['cpu']:.2f} unthrottled | "
               f"{app['cpu']:.2f} | {ratio(app['cpu'], k0['cpu'])} | <= 2x | {load} |")
         print(f"| peak RSS once loaded | {pods:,} | {kd['rss_mb']:.0f} / {k0['rss_mb']:.0f} MB | {app['rss_mb']:.0f} MB "
-              f"(after the storms {r['rss_after_storms_mb']:.0f}) | {ratio(app['rss_mb'], max(kd['rss_mb'], k0['rss_mb']))} | "
+              f"(after the storms {r['rss_after_storms_mb']:.0f}) | {ratio(app['rss_mb'], kd['rss_mb'])} of default | "
               f"<= kubectl | {load} |")
         idle_s, storm_s = args.idle_seconds, args.storm_seconds - 2
         ia, iw = r["idle"]["app"][0] / idle_s, r["idle"]["kubectl -w"][0] / idle_s
