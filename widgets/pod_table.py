@@ -136,6 +136,8 @@ class PodTable(ScrollView, can_focus=True):
         self._changed: dict[PodKey, tuple[int, int]] = {}  # key -> its first and last changed column
         self._repaint_all = False
         self.repainted_lines = 0  # lines asked to be repainted so far (tests count what a change costs)
+        # what the last repaints showed (`_shown`): a change repaints the lines that differ
+        self._painted: tuple[list[PodKey], int, list[str]] = ([], 0, [])
         self.moved_at = float("-inf")  # when a key last moved the cursor (time.monotonic)
 
     # ------------------------------------------------------------------ queries
@@ -395,9 +397,8 @@ class PodTable(ScrollView, can_focus=True):
         self._refit()
         width = 1 + sum(self._fit_widths) + self._gap * (len(self._fit_widths) - 1)
         size = Size(width, len(self._order) + 1)
-        resized = size != self.virtual_size
-        self.virtual_size = size
-        cursor, top = self.cursor_row, self.scroll_y
+        resized = size.width != self.virtual_size.width
+        self._set_virtual_size(size)
         if self._order and selected is not None and not moved and selected in self._cells:
             # rows removed above the cursor leave it on the same index: the selection would slip
             # to the next pod (a re-anchor only when the selected pod is not under the cursor)
@@ -410,14 +411,52 @@ class PodTable(ScrollView, can_focus=True):
                 self.scroll_to(y=max(0, index - max(0, screen_offset)), animate=False, immediate=True)
             self.cursor_row = max(0, min(self.cursor_row, len(self._order) - 1))
         changed, self._changed = self._changed, {}
-        if moved or resized or self._repaint_all or cursor != self.cursor_row or top != self.scroll_y:
+        if resized or self._repaint_all:
             self._repaint_all = False
             self._refresh_all()
-        else:  # only the rows on screen whose text changed (idle ages, a storm's updates)
+        else:  # the lines showing another row than before (rows added, removed, moved), and the
+            # cells of the rows on screen whose text changed (idle ages, a storm's updates)
+            self._refresh_moved_lines()
             self._refresh_rows(changed)
+
+    def _set_virtual_size(self, size: Size) -> None:
+        """A new row count without a layout of the table (Textual repaints a widget whole when its
+        virtual size changes: a pod added below the screen rewrote every line), unless the
+        vertical scrollbar comes or goes."""
+        old = self.virtual_size
+        if size == old:
+            return
+        viewport = self.size.height
+        if size.width == old.width and old.height and (size.height > viewport) == (old.height > viewport):
+            self.set_reactive(PodTable.virtual_size, size)
+            self._scroll_update(size)
+        else:
+            self.virtual_size = size
+
+    def _shown(self) -> tuple[list[PodKey], int, list[str]]:
+        """What the screen shows: the rows' keys top to bottom, the cursor's line, the header."""
+        first = int(self.scroll_y)
+        return self._order[first : first + max(0, self.size.height - 1)], self.cursor_row - first, self.header_labels
+
+    def _refresh_moved_lines(self) -> None:
+        """Repaint the lines that show another row (or the cursor, or header) than when painted last."""
+        keys, cursor_line, header = self._shown()
+        old_keys, old_cursor_line, old_header = self._painted
+        first = int(self.scroll_y)
+        if header != old_header:
+            self.repainted_lines += 1
+            self.refresh(Region(0, 0, max(self.size.width, self.virtual_size.width), 1))
+        for line in range(max(len(keys), len(old_keys))):
+            if line >= len(keys) or line >= len(old_keys) or keys[line] != old_keys[line]:
+                self._refresh_line_at(first + line)
+        if cursor_line != old_cursor_line:
+            self._refresh_line_at(first + old_cursor_line)
+            self._refresh_line_at(first + cursor_line)
+        self._painted = (keys, cursor_line, header)
 
     def _refresh_all(self) -> None:
         self.repainted_lines += self.size.height
+        self._painted = self._shown()
         self.refresh()
 
     def _refresh_rows(self, spans: dict[PodKey, tuple[int, int]]) -> None:
@@ -471,11 +510,8 @@ class PodTable(ScrollView, can_focus=True):
         changed = row != previous
         self.cursor_row = row
         self._scroll_cursor_into_view()
-        if top != self.scroll_y:
-            self._refresh_all()  # scrolled (watch_scroll_y repaints too)
-        elif changed:  # the two lines whose highlight changed
-            self._refresh_line_at(previous)
-            self._refresh_line_at(row)
+        if changed or top != self.scroll_y:  # the two lines whose highlight changed, or all if scrolled
+            self._refresh_moved_lines()
         if changed:
             self.post_message(self.Highlighted(self, self._order[row]))
 
@@ -604,9 +640,12 @@ class PodTable(ScrollView, can_focus=True):
         self._refresh_line_at(self.cursor_row)
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
-        super().watch_scroll_y(old_value, new_value)
+        # ScrollView's, without its repaint of the whole table: the cursor kept on its pod while rows
+        # come and go above it scrolls, yet every line may show the row it showed
+        if self.show_vertical_scrollbar:
+            self.vertical_scrollbar.position = new_value
         self._catch_up()
-        self._refresh_all()
+        self._refresh_moved_lines()
 
     def _catch_up(self) -> None:
         """Rows scrolled into view get today's text (AGE, RESTARTS' "ago"): `refresh_ages` keeps only

@@ -287,3 +287,48 @@ async def test_paging_through_many_rows_keeps_only_the_painted_rows_near_the_scr
             await pilot.press("pagedown")
         await wait_for(pilot, lambda: any(" pod-1999 " in line for line in screen_lines(pilot.app)), what="the last page")
         assert len(table._strips) <= STRIP_CACHE_ROWS
+
+
+async def test_rows_added_or_removed_repaint_only_the_lines_that_show_another_row() -> None:
+    """A rollout's pods coming and going (issue 15, storms): a pod added or removed below the
+    screen repaints nothing; one added above it (the cursor stays on its pod, on its line) nothing;
+    one removed on screen the lines from its own down. What is on screen is right each time."""
+    clock = Clock()
+    async with TableApp(clock).run_test(size=(100, 20)) as pilot:
+        table = pilot.app.query_one(PodTable)
+        pods = {("default", f"pod-{index:03d}"): stored_pod(pod(f"pod-{index:03d}", created=START - timedelta(days=3)))
+                for index in range(10, 200)}
+        table.apply_batch(PodBatch(upserts=pods, reset=True))
+        table.focus()
+        await wait_for(pilot, lambda: any(" pod-010 " in line for line in screen_lines(pilot.app)), what="the rows")
+        for _ in range(30):
+            await pilot.press("j")
+        await settled(pilot)
+        shown = [line for line in screen_lines(pilot.app) if " pod-" in line]
+        selected = table.selected_key
+        before = table.repainted_lines
+
+        def add(name: str) -> None:
+            table.apply_batch(PodBatch(upserts={("default", name): stored_pod(pod(name, created=START - timedelta(days=3)))}))
+
+        add("pod-500")  # below the screen
+        table.apply_batch(PodBatch(upserts={}, deletes=frozenset({("default", "pod-199")})))
+        await settled(pilot)
+        assert table.repainted_lines == before
+        add("pod-000")  # above the screen: the table scrolls one row, every line shows its row
+        await settled(pilot)
+        assert table.repainted_lines == before
+        assert table.selected_key == selected
+        assert [line for line in screen_lines(pilot.app) if " pod-" in line] == shown
+        for _ in range(12):  # the cursor to the middle of the screen
+            await pilot.press("k")
+        await settled(pilot)
+        shown = [line for line in screen_lines(pilot.app) if " pod-" in line]
+        before = table.repainted_lines
+        gone = table.visible_keys()[int(table.scroll_y) + 12]  # a row on screen below the cursor
+        table.apply_batch(PodBatch(upserts={}, deletes=frozenset({gone})))
+        await settled(pilot)
+        lines = [line for line in screen_lines(pilot.app) if " pod-" in line]
+        assert f" {gone[1]} " not in "".join(lines) and len(lines) == len(shown)
+        assert lines[:12] == shown[:12] and lines[12:-1] == shown[13:]
+        assert table.repainted_lines - before == len(shown) - 12  # from the removed row down
