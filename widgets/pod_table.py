@@ -324,7 +324,8 @@ class PodTable(ScrollView, can_focus=True):
         widths = self._widths
         grew = False
         for index, cell in enumerate(cells):
-            length = cell_len(cell)
+            # printable ASCII (row text is made visible: no control characters) is one cell a character
+            length = len(cell) if cell.isascii() else cell_len(cell)
             if length > widths[index]:
                 widths[index] = length
                 grew = True
