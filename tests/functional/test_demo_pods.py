@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from types import SimpleNamespace
 
 import pytest
 from kubernetes.client import ApiException, AuthorizationV1Api, V1SelfSubjectAccessReview
 
 from helpers.demo_http import Raw, api_client, core_v1, ephemeral_state, pod_json, wait_for
 from tui.demo.cluster import DemoCluster
+from tui.demo.routes import app as app_routes
 
 SLIM = "slim-79487d6484-h4rss"
 EC_PATH = f"/api/v1/namespaces/default/pods/{SLIM}/ephemeralcontainers"
@@ -236,7 +241,7 @@ def test_list_denied_at_cluster_scope(demo_cluster: DemoCluster) -> None:
                                "at the cluster scope")
 
 
-def test_injected_failures_and_latency(demo_cluster: DemoCluster) -> None:
+def test_injected_failures_and_latency(demo_cluster: DemoCluster, monkeypatch: pytest.MonkeyPatch) -> None:
     raw = Raw(demo_cluster)
     demo_cluster.faults.fail_requests(status=500, count=2, path_contains="/pods")
     assert raw.json("GET", "/api/v1/namespaces")[0] == 200
@@ -244,13 +249,30 @@ def test_injected_failures_and_latency(demo_cluster: DemoCluster) -> None:
     status, body = raw.json("GET", "/api/v1/pods")
     assert status == 500 and body["kind"] == "Status" and body["reason"] == "InternalError"
     assert raw.json("GET", "/api/v1/pods")[0] == 200
-    import time
 
+    # latency: the server's loop waits that long before it answers; here the wait lasts until the
+    # test lets it go, so a request is seen held, not timed
+    waits: list[float] = []
+    gate = threading.Event()
+
+    async def held(seconds: float) -> None:
+        waits.append(seconds)
+        await asyncio.to_thread(gate.wait)
+
+    monkeypatch.setattr(app_routes, "asyncio", SimpleNamespace(sleep=held))
     demo_cluster.faults.set_latency(0.3)
-    started = time.monotonic()
-    raw.json("GET", "/version")
-    assert time.monotonic() - started >= 0.3
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        try:
+            answer = pool.submit(raw.json, "GET", "/version")
+            wait_for(lambda: waits, what="the request's injected wait")
+            assert waits == [0.3]
+            assert not answer.done()  # held: no answer before the wait is over
+        finally:
+            gate.set()
+        assert answer.result(timeout=10)[0] == 200
     demo_cluster.faults.set_latency(0)
+    assert raw.json("GET", "/version")[0] == 200
+    assert waits == [0.3]  # latency 0: answered without a wait
 
 
 def test_container_state_helpers_and_add_pod(demo_cluster: DemoCluster) -> None:

@@ -3,10 +3,13 @@ selector transitions, dropped watches and a server restart mid-watch."""
 
 from __future__ import annotations
 
-import time
+from types import SimpleNamespace
+
+import pytest
 
 from helpers.demo_http import Raw, wait_for
 from tui.demo.cluster import DemoCluster
+from tui.demo.routes import watch as watch_routes
 
 SLIM = "slim-79487d6484-h4rss"
 
@@ -56,13 +59,37 @@ def test_bookmarks_carry_only_the_resource_version(demo_cluster: DemoCluster) ->
     stream.close()
 
 
-def test_timeout_seconds_ends_the_stream(demo_cluster: DemoCluster) -> None:
+class _ServerClock:
+    """The watch routes' clock, moved only by the test (read on the server's loop)."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.reads = 0
+
+    def monotonic(self) -> float:
+        self.reads += 1
+        return self.now
+
+
+def test_timeout_seconds_ends_the_stream(demo_cluster: DemoCluster, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stream lasts its timeoutSeconds on the server's clock: still open just before, ended
+    (with the watch cache's last BOOKMARK) once they are over."""
+    clock = _ServerClock()
+    monkeypatch.setattr(watch_routes, "time", SimpleNamespace(monotonic=clock.monotonic))
     raw = Raw(demo_cluster)
     start = _current_rv(raw)
-    began = time.monotonic()
-    stream = raw.stream(f"/api/v1/pods?watch=1&resourceVersion={start}&timeoutSeconds=1")
+    stream = raw.stream(f"/api/v1/pods?watch=1&resourceVersion={start}&timeoutSeconds=1&allowWatchBookmarks=true")
+    wait_for(lambda: clock.reads, what="the stream's deadline set")  # its first reading of the clock
+    clock.now = 1000.9  # not over yet: the stream still delivers
+    seen = clock.reads
+    wait_for(lambda: clock.reads > seen, what="the stream's look at the clock at 0.9 s")
+    demo_cluster.faults.touch_pods([("default", SLIM)])
+    event = stream.next_event()
+    assert event is not None and (event["type"], event["object"]["metadata"].get("name")) == ("MODIFIED", SLIM)
+    clock.now = 1001.0  # the second is over
+    event = stream.next_event()
+    assert event is not None and event["type"] == "BOOKMARK"
     assert stream.next_event() is None
-    assert 0.8 < time.monotonic() - began < 5
 
 
 def test_expired_resource_version_is_410_before_streaming(demo_cluster: DemoCluster) -> None:

@@ -14,6 +14,7 @@ from tui.demo.cluster import DemoCluster
 from tui.kube.config import KubeConfig
 from tui.kube.connection import ClusterConnection
 from tui.kube.pod_watch import PodWatcher
+from tui.kube.watch_backoff import Backoff
 
 
 @pytest.fixture()
@@ -178,13 +179,17 @@ def test_unreachable_server_reports_reconnecting_with_the_address(tmp_path: Path
     kubeconfig = cluster.write_kubeconfig(tmp_path / "config")
     cluster.stop()
     connection = KubeConfig.load(kubeconfig=str(kubeconfig)).connect()
-    watcher, recorder = start_watcher(connection)
+    began = time.monotonic()
+    # a backoff without jitter: the next attempt is 7 s after the failure
+    watcher, recorder = start_watcher(connection, backoff=Backoff(base=7.0, cap=7.0, uniform=lambda low, high: high))
     try:
         recorder.wait_for(lambda: recorder.state == "reconnecting", what="reconnecting")
         status = recorder.statuses[-1]
         host_port = connection.server.split("://", 1)[1]
         assert host_port in status.reason
-        assert status.retry_at is not None and status.retry_at >= time.monotonic() - 1
+        # when the next attempt is (on the monotonic clock): the backoff's 7 s after the failure,
+        # which came after `began` and before now
+        assert status.retry_at is not None and began + 7.0 <= status.retry_at <= time.monotonic() + 7.0
     finally:
         watcher.stop()  # a retry wait is cut short: the threads end within stop()'s wait
         connection.close()
