@@ -7,7 +7,9 @@ planner and the demo cluster all use them.
 - `security`: Pod Security Admission checks (`namespace_policy`, `check_pod`, `evaluate`, ...)
 - `facts`: what the inspector shows (owner, node OS, PSA level, volumes, containers and their state)
 - `filter`: the browser's `/` filter (substring, regex, `-l` label selector)
-- `rows`: a pod's table row as Rich `Text` cells
+- `rows`: a pod's `RowFacts` (what its table row needs), the row's text and its Rich `Text` cells, the order
+- `stored`: a pod as kept (`StoredPod`: compressed JSON text plus `RowFacts`), `PodView` (decoded on
+  demand), `list_items` (a list answer's items with their own JSON text)
 - `store`: `PodBatch` (watch -> UI), the buffer collapsing changes, `PodStore`
 - `sessions`: which containers `a` (attach) and `s` (shell) offer
 """
