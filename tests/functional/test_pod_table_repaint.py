@@ -332,3 +332,31 @@ async def test_rows_added_or_removed_repaint_only_the_lines_that_show_another_ro
         assert f" {gone[1]} " not in "".join(lines) and len(lines) == len(shown)
         assert lines[:12] == shown[:12] and lines[12:-1] == shown[13:]
         assert table.repainted_lines - before == len(shown) - 12  # from the removed row down
+
+
+async def test_a_column_that_grows_moves_every_line_from_that_column_on() -> None:
+    """RESTARTS' "5 (9s ago)" becoming "5 (10s ago)" widens the column: every row stays aligned
+    (every line is redrawn, not only the row whose text changed)."""
+    clock = Clock()
+    async with TableApp(clock).run_test(size=(100, 20)) as pilot:
+        table = pilot.app.query_one(PodTable)
+        pods = _pods(12)
+        crashed = pod("pod-03", created=START - timedelta(days=3), restarts=5)
+        crashed["status"]["containerStatuses"][0]["lastState"] = {
+            "terminated": {"finishedAt": (START - timedelta(seconds=9)).strftime("%Y-%m-%dT%H:%M:%SZ")}}
+        pods[("default", "pod-03")] = stored_pod(crashed)
+        table.apply_batch(PodBatch(upserts=pods, reset=True))
+        await wait_for(pilot, lambda: "5 (9s ago)" in _line_of(pilot.app, "pod-03"), what="the rows")
+        await settled(pilot)
+        clock.now = START + timedelta(seconds=1)
+        table.refresh_ages()
+        await wait_for(pilot, lambda: "5 (10s ago)" in _line_of(pilot.app, "pod-03"), what="the wider column")
+        await settled(pilot)
+        lines = screen_lines(pilot.app)
+        header = next(line for line in lines if "AGE" in line)
+        column = header.index("AGE")
+        rows = [line for line in lines if " pod-" in line]
+        assert len(rows) == 12
+        for line in rows:
+            age = line.split()[-3] if "(" not in line else line.split(")")[1].split()[0]
+            assert line.index(" " + age + " ", column - 1) == column - 1, line
