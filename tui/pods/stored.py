@@ -203,6 +203,16 @@ def _skip_space(text: str, index: int) -> int:
     return match.end() if match else index
 
 
+def _after_value(text: str, index: int, closing: str) -> tuple[int, bool]:
+    """Past a value at `index`: after its ',' (True: another value follows), or at `closing`."""
+    index = _skip_space(text, index)
+    if text[index : index + 1] == ",":
+        return _skip_space(text, index + 1), True
+    if text[index : index + 1] != closing:
+        raise ValueError(f"',' or '{closing}' expected")
+    return index, False
+
+
 def list_items(text: str, member: str = "items") -> tuple[dict, list[tuple[dict, str]]]:
     """A JSON object's members, with the array `member` given apart as (decoded item, the item's
     own JSON text) pairs: (the object without `member`, the pairs). When `member` is an object (a
@@ -231,31 +241,22 @@ def list_items(text: str, member: str = "items") -> tuple[dict, list[tuple[dict,
             if text[index : index + 1] == "]":
                 index += 1
             else:
-                while True:
+                more = True
+                while more:
                     item, end = decode(text, index)
                     if isinstance(item, dict):
                         pairs.append((item, text[index:end]))
-                    index = _skip_space(text, end)
-                    if text[index : index + 1] == ",":
-                        index = _skip_space(text, index + 1)
-                        continue
-                    if text[index : index + 1] != "]":
-                        raise ValueError("',' or ']' expected")
-                    index += 1
-                    break
+                    index, more = _after_value(text, end, "]")
+                index += 1
         elif key == member and text[index : index + 1] == "{":  # a watch event's object
             item, end = decode(text, index)
             pairs = [(item, text[index:end])]
             index = end
         else:
             head[key], index = decode(text, index)
-        index = _skip_space(text, index)
-        if text[index : index + 1] == ",":
-            index = _skip_space(text, index + 1)
-            continue
-        if text[index : index + 1] != "}":
-            raise ValueError("',' or '}' expected")
-        break
+        index, more = _after_value(text, index, "}")
+        if not more:
+            break
     if _skip_space(text, index + 1) != len(text):
         raise ValueError("extra data after the object")
     return head, pairs
