@@ -183,10 +183,11 @@ def app_key_latencies(app: PtyProcess, presses: int, gap: float) -> list[float]:
     return samples
 
 
-def less_key_latencies(pager: PtyProcess, lines: list[str], presses: int, gap: float) -> list[float]:
-    """`j` presses in `less -S`: each timed until the top line is the next line of the file."""
+def less_key_latencies(pager: PtyProcess, lines: list[str], presses: int, gap: float, start: int = 0) -> list[float]:
+    """`j` presses in `less -S`: each timed until the top line is the next line of the file
+    (`start`: the line at the top now)."""
     samples: list[float] = []
-    top = 0
+    top = start
     for _ in range(presses):
         if top >= len(lines) - ROWS - 1:
             break
