@@ -647,6 +647,10 @@ class PodTable(ScrollView, can_focus=True):
             self.vertical_scrollbar.position = new_value
         self._catch_up()
         self._refresh_moved_lines()
+        # the changed cells of rows on the line they showed before (a batch's own changes too,
+        # when it scrolled the table to keep the cursor's pod in place)
+        changed, self._changed = self._changed, {}
+        self._refresh_rows(changed)
 
     def _catch_up(self) -> None:
         """Rows scrolled into view get today's text (AGE, RESTARTS' "ago"): `refresh_ages` keeps only
@@ -656,7 +660,6 @@ class PodTable(ScrollView, can_focus=True):
         if not keys:
             return
         self._update_rows(keys, None)
-        self._changed.clear()  # the whole table is repainted next
         if self._repaint_all:  # a column grew: the widths and the virtual size follow
             self._after_change(self.selected_key, self.cursor_row - first, moved=False)
 

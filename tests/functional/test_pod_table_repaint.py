@@ -59,6 +59,11 @@ def _pods(count: int) -> dict[tuple[str, str], StoredPod]:
     return pods
 
 
+def _named(names: list[str], created: datetime) -> dict[tuple[str, str], StoredPod]:
+    """Pods of these names in "default", all created at `created`, as the table is fed them."""
+    return {("default", name): stored_pod(pod(name, created=created)) for name in names}
+
+
 async def _loaded(pilot: Pilot, count: int = 40) -> PodTable:
     table = pilot.app.query_one(PodTable)
     table.apply_batch(PodBatch(upserts=_pods(count), reset=True))
@@ -258,8 +263,7 @@ async def test_rows_scrolled_into_view_show_the_current_age() -> None:
     clock = Clock()
     async with TableApp(clock).run_test(size=(100, 20)) as pilot:
         table = pilot.app.query_one(PodTable)
-        young = {("default", f"pod-{index:03d}"): stored_pod(pod(f"pod-{index:03d}", created=START - timedelta(seconds=30)))
-                 for index in range(200)}
+        young = _named([f"pod-{index:03d}" for index in range(200)], START - timedelta(seconds=30))
         table.apply_batch(PodBatch(upserts=young, reset=True))
         await wait_for(pilot, lambda: "30s" in _line_of(pilot.app, "pod-000"), what="the rows")
         clock.now = START + timedelta(hours=2)
@@ -278,8 +282,7 @@ async def test_paging_through_many_rows_keeps_only_the_painted_rows_near_the_scr
     clock = Clock()
     async with TableApp(clock).run_test(size=(100, 20)) as pilot:
         table = pilot.app.query_one(PodTable)
-        many = {("default", f"pod-{index:04d}"): stored_pod(pod(f"pod-{index:04d}", created=START - timedelta(days=3)))
-                for index in range(2000)}
+        many = _named([f"pod-{index:04d}" for index in range(2000)], START - timedelta(days=3))
         table.apply_batch(PodBatch(upserts=many, reset=True))
         table.focus()
         await wait_for(pilot, lambda: any(" pod-0000 " in line for line in screen_lines(pilot.app)), what="the rows")
@@ -296,8 +299,7 @@ async def test_rows_added_or_removed_repaint_only_the_lines_that_show_another_ro
     clock = Clock()
     async with TableApp(clock).run_test(size=(100, 20)) as pilot:
         table = pilot.app.query_one(PodTable)
-        pods = {("default", f"pod-{index:03d}"): stored_pod(pod(f"pod-{index:03d}", created=START - timedelta(days=3)))
-                for index in range(10, 200)}
+        pods = _named([f"pod-{index:03d}" for index in range(10, 200)], START - timedelta(days=3))
         table.apply_batch(PodBatch(upserts=pods, reset=True))
         table.focus()
         await wait_for(pilot, lambda: any(" pod-010 " in line for line in screen_lines(pilot.app)), what="the rows")
@@ -360,3 +362,26 @@ async def test_a_column_that_grows_moves_every_line_from_that_column_on() -> Non
         for line in rows:
             age = line.split()[-3] if "(" not in line else line.split(")")[1].split()[0]
             assert line.index(" " + age + " ", column - 1) == column - 1, line
+
+
+async def test_a_batch_that_scrolls_the_table_still_repaints_the_rows_it_changed() -> None:
+    """A pod added above the screen scrolls the table one row (the cursor keeps its pod on its line):
+    a row on screen changed by the same batch must show its new text."""
+    clock = Clock()
+    async with TableApp(clock).run_test(size=(100, 20)) as pilot:
+        table = pilot.app.query_one(PodTable)
+        table.apply_batch(PodBatch(upserts=_named([f"pod-{index:03d}" for index in range(10, 200)],
+                                                  START - timedelta(days=3)), reset=True))
+        table.focus()
+        await wait_for(pilot, lambda: any(" pod-010 " in line for line in screen_lines(pilot.app)), what="the rows")
+        for _ in range(30):
+            await pilot.press("j")
+        await settled(pilot)
+        shown = table.visible_keys()[int(table.scroll_y) + 3]
+        table.apply_batch(PodBatch(upserts={
+            ("default", "pod-000"): stored_pod(pod("pod-000", created=START - timedelta(days=3))),
+            shown: stored_pod(pod(shown[1], created=START - timedelta(days=3), restarts=7)),  # same widths
+        }))
+        await settled(pilot)
+        assert table.row_texts(shown)[table.shown_columns.index("restarts")] == "7"
+        assert " 7 " in _line_of(pilot.app, shown[1])

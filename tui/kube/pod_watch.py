@@ -369,7 +369,7 @@ class PodWatcher:
                 if first_page:
                     self._buffer.replace_all(page)
                     self._flush()
-                    if (answer.get("metadata") or {}).get("continue"):
+                    if metadata.get("continue"):
                         self.awaiting_first_rows = True
                         self._first_rows_shown.wait(FIRST_ROWS_WAIT)
                         self.awaiting_first_rows = False

@@ -73,7 +73,7 @@ class PodChangeBuffer:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def upsert(self, pod: StoredPod) -> None:
-        key = (pod.facts.namespace, pod.facts.name)
+        key = pod.key
         with self._lock:
             self._deletes.discard(key)
             self._upserts[key] = pod
@@ -86,7 +86,7 @@ class PodChangeBuffer:
 
     def replace_all(self, pods: Iterable[StoredPod]) -> None:
         """Everything pending is superseded: the next batch is a reset with exactly these pods."""
-        upserts = {(pod.facts.namespace, pod.facts.name): pod for pod in pods}
+        upserts = {pod.key: pod for pod in pods}
         with self._lock:
             self._upserts = upserts
             self._deletes = set()

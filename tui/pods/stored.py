@@ -123,6 +123,11 @@ class StoredPod:
         self.facts = facts
 
     @property
+    def key(self) -> PodKey:
+        """(namespace, name)."""
+        return (self.facts.namespace, self.facts.name)
+
+    @property
     def raw(self) -> str:
         """The pod's JSON text."""
         return unpack(self.packed).decode("utf-8")
