@@ -15,6 +15,7 @@
 | `add_pod(pod, kubelet=True)` | creates a pod as the API would (defaults, kubelet start; `kubelet=False`: its status stays as given); returns the stored pod |
 | `touch_pods(keys=None, count=None)` | one MODIFIED event per pod (an annotation bump); returns how many |
 | `storm(changes_per_second, seconds)` | a background update storm over all pods; returns at once |
+| `churn(pods_per_second, seconds, namespace=None, alive=None)` | a background churn storm: pods created (ADDED) next to existing ones and deleted again (DELETED), the count about constant; returns at once |
 | `crash_now(ns, pod, container)` | the container fails now: a running one exits 1 (the kubelet restarts it or backs off); a CrashLoopBackOff one restarts and fails at once (restartCount + 1, the next back-off) |
 | `advance_clock(seconds)` | moves the simulated kubelet's clock: crash-loop back-offs (10 s doubling to 5 min, reset after 10 min) and grace periods due by then run now |
 | `freeze_clock()` / `unfreeze_clock()` | that clock stops following the real time: only `advance_clock` moves it (a test can check what still waits 1 s before its time) |
@@ -30,9 +31,11 @@
 from __future__ import annotations
 
 import asyncio
+import collections
 import copy
 import itertools
 import json
+import random
 from collections.abc import Callable
 from typing import Any
 
@@ -45,6 +48,7 @@ from tui.demo.node.kubelet import (
 from tui.demo.routes.state import ServerLoop, ServerState
 
 TOUCH_ANNOTATION = "demo.ephemera.dev/touched"
+CHURN_LABEL = "demo.ephemera.dev/churn"
 
 PodChange = Callable[[dict[str, Any]], bool | None]
 """Changes a stored pod in place; returns False to leave it as it was."""
@@ -54,6 +58,7 @@ class FaultInjector:
     def __init__(self, cluster: ServerLoop) -> None:
         self._cluster = cluster
         self._touch_counter = itertools.count(1)
+        self._churn_counter = itertools.count(1)
         self._storms: set[asyncio.Task[None]] = set()
 
     def _state(self) -> ServerState:
@@ -276,6 +281,76 @@ class FaultInjector:
             task.add_done_callback(self._storms.discard)
 
         self._cluster.call(launch())
+
+    def churn(self, pods_per_second: int, seconds: float, *, namespace: str | None = None,
+              alive: int | None = None) -> None:
+        """Pods come and go at `pods_per_second` for `seconds` (runs in the background), as a
+        Deployment rolling or a crash-looping Job's new pods would.
+
+        Each new pod copies the spec, labels and status of a pod that existed when the churn began
+        (in `namespace`, or any), taken in a shuffled round-robin, and is named after it plus a
+        suffix (`load-00050-0001a`), so its row sorts right after that pod's: rows appear and
+        vanish among the others, on screen and off it. It is created and deleted through the store
+        (one ADDED, one DELETED event; no kubelet runs it, no controller owns it). Once `alive`
+        churn pods exist (default: one second's worth) the oldest go before new ones come, so
+        there are never more than `alive` of them; when the churn ends the rest go too, and the
+        cluster has the pods it had."""
+        tick = 0.05
+        per_tick = max(1, round(pods_per_second * tick))
+        limit = max(per_tick, alive if alive is not None else max(1, int(pods_per_second)))
+
+        async def run() -> None:
+            store = self._state().store
+            anchors = [key for key in store.objects["pods"] if namespace is None or key[0] == namespace]
+            if not anchors:
+                return
+            random.Random(len(anchors)).shuffle(anchors)
+            cycle = itertools.cycle(anchors)
+            living: collections.deque[tuple[str, str]] = collections.deque()
+            loop = asyncio.get_running_loop()
+            end = loop.time() + seconds
+            next_tick = loop.time()
+            try:
+                while loop.time() < end:
+                    while living and len(living) + per_tick > limit:
+                        store.delete("pods", *living.popleft())
+                    for _ in range(per_tick):
+                        key = self._churn_pod(next(cycle))
+                        if key is not None:
+                            living.append(key)
+                    next_tick += tick
+                    await asyncio.sleep(max(0.0, next_tick - loop.time()))
+            finally:
+                while living:
+                    store.delete("pods", *living.popleft())
+
+        async def launch() -> None:
+            task = asyncio.get_running_loop().create_task(run())
+            self._storms.add(task)
+            task.add_done_callback(self._storms.discard)
+
+        self._cluster.call(launch())
+
+    def _churn_pod(self, anchor: tuple[str, str]) -> tuple[str, str] | None:
+        """Create a pod named after `anchor` (its spec, labels and status); its key, or None when
+        the anchor is gone."""
+        store = self._state().store
+        pod = store.copy("pods", *anchor)
+        if pod is None:
+            return None
+        number = next(self._churn_counter)
+        name = f"{anchor[1]}-{number:05x}"
+        labels = dict(pod["metadata"].get("labels") or {})
+        labels[CHURN_LABEL] = "true"
+        pod["metadata"] = {
+            "name": name,
+            "namespace": anchor[0],
+            "uid": f"00000000-0000-4000-c000-{number:012d}",
+            "creationTimestamp": now_iso(),
+            "labels": labels,
+        }
+        store.create("pods", pod)
+        return anchor[0], name
 
     # ---- a silent network ----------------------------------------------------------------
     def silence_watches(self, *, hang_lists: bool = False, trickle: float = 0.0) -> None:
