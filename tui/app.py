@@ -58,12 +58,12 @@ from tui.screens.browser_messages import Connected
 from tui.screens.browser_screen import BrowserScreen
 from tui.screens.confirm_modal import ConfirmModal
 from tui.screens.help_modal import HelpModal, help_for_screen, view_title
-from tui.screens.session_pane import SessionPane
 from tui.screens.session_panes import open_pane
+from tui.screens.session_tabs import panes_under
 from tui.settings import Settings, SettingsError, SettingsProblem, load_settings, remember_theme
 from tui.terminal_exit import hangup_safe_driver, install_exit_handlers
 from widgets import footer_refresh, narrow_updates, prompt_frames
-from widgets.terminal.terminal_view import TerminalView
+from widgets.terminal.messages import is_terminal_view
 
 DEFAULT_THEME = "textual-dark"
 DEMO_AUDIT_LOG_NAME = "audit-demo.jsonl"
@@ -338,11 +338,11 @@ class EphemeraApp(App[None]):
         (htop's F1) or a `?` from a text field."""
         if action in ("command_palette", "quit", "help"):
             # ^P (previous history), ^Q (XON, quoted insert) and ? belong to the program in a pane
-            return not isinstance(self.focused, TerminalView)
+            return not is_terminal_view(self.focused)
         if action not in ("help_f1", "help_question"):
             return True
         screen, focused = self.screen, self.focused
-        if isinstance(screen, HelpModal) or isinstance(focused, TerminalView):
+        if isinstance(screen, HelpModal) or is_terminal_view(focused):
             return False
         if action == "help_question":
             if not screen.is_modal:
@@ -412,7 +412,7 @@ class EphemeraApp(App[None]):
 
     def action_quit_or_interrupt(self) -> None:
         focused = self.focused
-        if isinstance(focused, TerminalView):
+        if is_terminal_view(focused):
             focused.send_interrupt()
             return
         self.request_quit()
@@ -425,7 +425,7 @@ class EphemeraApp(App[None]):
         """Panes whose session is live, connecting or waiting for its container to start."""
         sessions: list[OpenSession] = []
         for screen in self.screen_stack:
-            for pane in screen.query(SessionPane):
+            for pane in panes_under(screen):
                 if pane.badge.state in ("live", "connecting", "waiting"):
                     target = pane.target
                     sessions.append(OpenSession(target.namespace, target.pod, target.container, pane.kind,
@@ -442,7 +442,7 @@ class EphemeraApp(App[None]):
         """What stays in the cluster: the open panes, the shells detached from, and what this
         session created (its audit log's changes: ephemeral containers, copies, node debug pods)."""
         ended = {(pane.target.namespace, pane.target.pod, pane.target.container)
-                 for screen in self.screen_stack for pane in screen.query(SessionPane)
+                 for screen in self.screen_stack for pane in panes_under(screen)
                  if pane.badge.state not in ("live", "connecting", "waiting")}
         return still_in_cluster(self.open_sessions(), self.__dict__.get("_detached_sessions", []),
                                 created_this_session(self.audit_log.recorded),

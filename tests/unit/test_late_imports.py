@@ -33,6 +33,8 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("tui.app", "tui.screens.audit_log_screen"): "the audit log view, only on L (start-up)",
     ("tui.settings", "tomlkit"): "the comment-keeping TOML writer, only when settings are saved (start-up)",
     # issue 15: the first screen (the pod list) does not wait for the views opened by a key
+    ("tui.screens.session_tabs", "tui.screens.session_pane"): "the panes, the terminal engine and the session's "
+    "life, only when the first pane opens (start-up)",
     ("tui.screens.browser_screen", "tui.screens.logs_screen"): "the logs view, only on l / p (start-up)",
     ("tui.screens.browser_screen", "tui.screens.yaml_screen"): "rich.syntax and Pygments, only on v (start-up)",
     ("tui.screens.browser_screen", "tui.screens.node_debug_modal"): "node debug planning, only on N (start-up)",

@@ -80,6 +80,10 @@ NOT_FOR_THE_FIRST_SCREEN = (
     "tui.screens.node_debug_modal", "tui.screens.file_copy_modal",  # N / F
     "tui.demo", "aiohttp",  # --demo only
     "textual_serve", "tui.commands.serve_run",  # ephemera serve
+    # the first session pane (a, s, d and the rest): the panes, the terminal engine, the session's life
+    "tui.screens.session_pane", "widgets.terminal.terminal_view", "widgets.terminal.engine",
+    "widgets.terminal.asciicast", "tui.sessions", "tui.kube.attach_session",
+    "tui.debug.planner",  # planning a debugger (the settings read only its request's defaults)
 )
 
 

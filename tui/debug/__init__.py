@@ -20,27 +20,51 @@ VolumeMount), `names` (debugger-xxxxx, <pod>-debug-xxxxx), `profiles` (kubectl's
 (the one rule for what asks first: root on the node).
 """
 
-from tui.debug.errors import PlanError
-from tui.debug.planned_request import PlannedRequest
-from tui.debug.planner import (
-    CREATED_AT_ANNOTATION,
-    MANAGED_BY_LABEL,
-    MANAGED_BY_VALUE,
-    SOURCE_POD_ANNOTATION,
-    DebugPlan,
-    plan,
-)
-from tui.debug.request import (
-    DEFAULT_IMAGE,
-    DEFAULT_PROFILE,
-    CopyOptions,
-    DebugRequest,
-    KeepFlags,
-    Mode,
-    Profile,
-    SecurityOverrides,
-    VolumeMount,
-)
+import importlib
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from tui.debug.errors import PlanError
+    from tui.debug.planned_request import PlannedRequest
+    from tui.debug.planner import (
+        CREATED_AT_ANNOTATION,
+        MANAGED_BY_LABEL,
+        MANAGED_BY_VALUE,
+        SOURCE_POD_ANNOTATION,
+        DebugPlan,
+        plan,
+    )
+    from tui.debug.request import (
+        DEFAULT_IMAGE,
+        DEFAULT_PROFILE,
+        CopyOptions,
+        DebugRequest,
+        KeepFlags,
+        Mode,
+        Profile,
+        SecurityOverrides,
+        VolumeMount,
+    )
+
+# The names above, imported from their module when first asked for: `tui.settings` reads
+# `tui.debug.request`, and importing this package must not import the planner with it (issue 15:
+# the first screen does not plan anything).
+_MODULE_OF = {
+    "PlanError": "errors",
+    "PlannedRequest": "planned_request",
+    **dict.fromkeys(("CREATED_AT_ANNOTATION", "MANAGED_BY_LABEL", "MANAGED_BY_VALUE", "SOURCE_POD_ANNOTATION",
+                     "DebugPlan", "plan"), "planner"),
+    **dict.fromkeys(("DEFAULT_IMAGE", "DEFAULT_PROFILE", "CopyOptions", "DebugRequest", "KeepFlags", "Mode",
+                     "Profile", "SecurityOverrides", "VolumeMount"), "request"),
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{module}"), name)
+
 
 __all__ = [
     "CREATED_AT_ANNOTATION",

@@ -48,14 +48,13 @@ from tui.screens.browser_messages import ClusterObjectsLoaded, Connected, PodsCh
 from tui.screens.picker_modal import PickerModal
 from tui.screens.pod_actions import copy_pod_name, open_delete_pod, sort_table
 from tui.screens.pod_context import PodContextFeed
-from tui.screens.session_pane import SessionPane
 from tui.screens.session_panes import attach_selected, shell_selected
 from tui.screens.session_tabs import SessionTabs
 from tui.screens.unbound_keys import UnboundKeyHint
 from widgets.cluster_header import ClusterHeader
 from widgets.container_inspector import ContainerInspector
 from widgets.pod_table import PodTable
-from widgets.terminal.terminal_view import TerminalView
+from widgets.terminal.messages import is_terminal_view
 
 if TYPE_CHECKING:  # imported on first use (the debug form and what follows it: start-up, issue 15)
     from tui.screens.debug_followup import ContainerFollowed, FollowProgress
@@ -604,7 +603,8 @@ class BrowserScreen(Screen[None]):
         if widget is self.table:
             key = self.table.selected_key
         else:
-            pane = next((node for node in widget.ancestors_with_self if isinstance(node, SessionPane)), None)
+            chain = widget.ancestors_with_self
+            pane = next((pane for pane in self.sessions.panes if pane in chain), None)
             if pane is None:
                 return
             key = (pane.target.namespace, pane.target.pod)
@@ -672,7 +672,7 @@ class BrowserScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """In a focused terminal pane every key goes to the container: none of the browser's
         keys apply there, so none stay in the footer (the pane's own hint says Ctrl+] leaves)."""
-        if isinstance(self.focused, TerminalView):
+        if is_terminal_view(self.focused):
             return False
         return True
 
@@ -680,7 +680,7 @@ class BrowserScreen(Screen[None]):
     def action_start_filter(self) -> None:
         focused = self.focused
         if focused is not None and (
-            isinstance(focused, TerminalView) or focused.check_consume_key("slash", "/")
+            is_terminal_view(focused) or focused.check_consume_key("slash", "/")
         ):
             # a `/` typed into the filter field or a terminal pane: not handled here, so the key
             # goes on to the focused widget (SkipAction rather than check_action, which would also
@@ -763,7 +763,7 @@ class BrowserScreen(Screen[None]):
 
     def action_escape(self) -> None:
         focused = self.focused
-        if focused is not None and (isinstance(focused, TerminalView) or self.sessions in focused.ancestors):
+        if focused is not None and (is_terminal_view(focused) or self.sessions in focused.ancestors):
             # a pane's program takes Esc, the tab bar leaves with it (its own priority binding)
             raise SkipAction()
         if isinstance(focused, Input):

@@ -10,26 +10,30 @@ Layouts (classes set on the screen holding the area): `-sessions` when it is sho
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical
+from textual.dom import DOMNode
 from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Static
 
 from tui.actions import TAB_BAR, bindings
 from tui.display_text import counted, visible_line, without_unsafe
 from tui.paths import cast_directory
-from tui.screens.session_pane import Badge, KeyDisplay, SessionKind, SessionPane, SessionTarget
-from widgets.terminal.terminal_view import TerminalLeave, TerminalScrolled, TerminalSelected, TerminalView
+from widgets.terminal.messages import TerminalLeave, TerminalScrolled, TerminalSelected, is_terminal_view
 
-__all__ = ["SessionTabBar", "SessionTabs"]
+if TYPE_CHECKING:  # the panes (and the terminal engine under them) are imported by the first `open`
+    from tui.screens.session_pane import Badge, KeyDisplay, SessionKind, SessionPane
+
+__all__ = ["SessionTabBar", "SessionTabs", "panes_under"]
 
 Layout = Literal["below", "beside", "full"]
 BESIDE_MIN_WIDTH = 160  # default layout: beside on wide terminals, below otherwise
@@ -186,6 +190,12 @@ class SessionTabBar(Widget, can_focus=True):
         return self.render().plain
 
 
+def panes_under(node: DOMNode) -> list[SessionPane]:
+    """The session panes under `node` (a screen): none until the first pane's module is imported."""
+    module = sys.modules.get("tui.screens.session_pane")
+    return [] if module is None else list(node.query(module.SessionPane))
+
+
 class SessionTabs(Vertical):
     """The session area. `open()` adds (or shows) the pane of a container.
 
@@ -248,8 +258,9 @@ class SessionTabs(Vertical):
     def find(self, namespace: str, pod: str, container: str) -> SessionPane | None:
         """The pane of this container; not one whose pod was deleted (a new pod of the same name,
         a StatefulSet's, gets a pane of its own; the old one keeps its output until closed)."""
-        target = SessionTarget(namespace, pod, container)
-        return next((pane for pane in self.panes if pane.target == target and not pane.gone), None)
+        wanted = (namespace, pod, container)
+        return next((pane for pane in self.panes
+                     if (pane.target.namespace, pane.target.pod, pane.target.container) == wanted and not pane.gone), None)
 
     # ------------------------------------------------------------------ opening and closing
     def open(
@@ -277,6 +288,8 @@ class SessionTabs(Vertical):
                 existing.reattach()
             self.show(self.panes.index(existing))
             return existing
+        from tui.screens.session_pane import SessionPane, SessionTarget  # late: see the imports
+
         self._serial += 1
         pane = SessionPane(
             SessionTarget(namespace, pod, container),
@@ -380,15 +393,14 @@ class SessionTabs(Vertical):
         self.set_layout("below" if self.layout_mode == "beside" else "beside")
 
     # ------------------------------------------------------------------ tabs and focus
-    @on(SessionPane.BadgeChanged)
-    def _badge_changed(self, message: SessionPane.BadgeChanged) -> None:
+    # (handlers by name: SessionPane is not imported until a pane opens)
+    def on_session_pane_badge_changed(self, message: SessionPane.BadgeChanged) -> None:
         message.stop()
         self._redraw_tabs()
         self._update_hint()
         self.refresh_bindings()  # a pane gone: its `r` is no longer offered
 
-    @on(SessionPane.DebugRequested)
-    def _debug_requested(self, message: SessionPane.DebugRequested) -> None:
+    def on_session_pane_debug_requested(self, message: SessionPane.DebugRequested) -> None:
         """Select the pane's pod in the browser and open its debug form (when the screen has one)."""
         message.stop()
         target = message.pane.target
@@ -416,7 +428,7 @@ class SessionTabs(Vertical):
     def _step(self, delta: int) -> None:
         if len(self.panes) < 2:
             return
-        in_terminal = isinstance(self.app.focused, TerminalView)
+        in_terminal = is_terminal_view(self.app.focused)
         self.show(self.current_index + delta, focus=in_terminal)
 
     def action_focus_terminal(self) -> None:
@@ -436,7 +448,7 @@ class SessionTabs(Vertical):
         """Esc (priority, tui/actions.py) leaves the tab bar; in a focused pane it is the program's.
         `r` is not offered (help, footer, palette) for a pane whose pod was deleted: there is
         nothing to re-attach to."""
-        if action == "leave" and isinstance(self.app.focused, TerminalView):
+        if action == "leave" and is_terminal_view(self.app.focused):
             return False
         if action == "reattach":
             pane = self.current
@@ -480,7 +492,7 @@ class SessionTabs(Vertical):
     def _update_hint(self) -> None:
         focused = self.app.focused
         pane = self.current
-        if isinstance(focused, TerminalView):
+        if is_terminal_view(focused):
             hint = self._hint_terminal
             if pane is not None and pane.finished:
                 leave, _, rest = hint.partition(HINT_SEPARATOR)

@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Input
 
 from tui.keymap import key_label
-from widgets.terminal.terminal_view import TerminalView
+from widgets.terminal.messages import is_terminal_view
 
 __all__ = ["UNBOUND_HINT_SECONDS", "UnboundKeyHint"]
 
@@ -30,7 +30,7 @@ class UnboundKeyHint:
 
     def __call__(self, screen: Screen[Any], event: events.Key) -> None:
         focused = screen.focused
-        if isinstance(focused, (Input, TerminalView)) or event.key in screen.active_bindings:
+        if isinstance(focused, Input) or is_terminal_view(focused) or event.key in screen.active_bindings:
             return
         if event.character is None and not event.key.startswith(("ctrl+", "f")):
             return  # a lone modifier or a key the terminal names oddly: not something a user typed

@@ -19,7 +19,6 @@ import contextvars
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import ClassVar
 
 from rich.cells import cell_len
@@ -28,13 +27,19 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.geometry import Region, Size
-from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
 
 from widgets.terminal.engine import CellStyle, Color, TerminalEngine
 from widgets.terminal.keys import LEAVE_HINT, LEAVE_KEY, key_to_bytes, paste_to_bytes
+from widgets.terminal.messages import (
+    TerminalInput,
+    TerminalLeave,
+    TerminalResized,
+    TerminalScrolled,
+    TerminalSelected,
+)
 
 # Keys typed behind Ctrl+] handed back to the app at most this many times (a leave nobody handles:
 # then they reach the program, as before)
@@ -53,51 +58,6 @@ MAX_PENDING = 512 * 1024  # queued bytes above which a reader thread's feed() wa
 WHEEL_LINES = 3
 SELECTED_STYLE = Style(bgcolor="#3a5f8f", color="#ffffff")  # a line selection (v on the tab bar)
 _STRIP_CACHE_LIMIT = 4096
-
-
-@dataclass(eq=False)
-class _TerminalMessage(Message):
-    """A message from a TerminalView; `.terminal` / `.control` is the widget."""
-
-    terminal: TerminalView | None = field(default=None, repr=False, kw_only=True)
-
-    @property
-    def control(self) -> TerminalView | None:
-        return self.terminal
-
-
-@dataclass(eq=False)
-class TerminalInput(_TerminalMessage):
-    """Bytes the user typed, pasted or clicked, to send to the program's stdin."""
-
-    data: bytes
-
-
-@dataclass(eq=False)
-class TerminalResized(_TerminalMessage):
-    """The terminal's size in cells changed (debounced): tell the program (channel 4)."""
-
-    cols: int
-    rows: int
-
-
-@dataclass(eq=False)
-class TerminalLeave(_TerminalMessage):
-    """The user pressed the leave chord: the pane should give the focus back."""
-
-
-@dataclass(eq=False)
-class TerminalScrolled(_TerminalMessage):
-    """The view left the bottom (scrolled back into the scrollback) or came back to it."""
-
-    following: bool
-
-
-@dataclass(eq=False)
-class TerminalSelected(_TerminalMessage):
-    """The user selected text with the mouse (a drag, a double or a triple click): copy it."""
-
-    text: str
 
 
 def _rich_color(color: Color) -> RichColor | None:
