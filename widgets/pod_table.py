@@ -15,6 +15,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from math import ceil
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -25,6 +26,7 @@ from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 
 from tui.pods.filter import PodFilter
@@ -181,6 +183,10 @@ class PodTable(ScrollView, can_focus=True):
 
     def row_texts(self, key: PodKey) -> list[str]:
         return list(self._cells[key])
+
+    def keys_on_screen(self) -> list[PodKey]:
+        """The keys of the rows on screen, top to bottom."""
+        return self._shown()[0]
 
     # ------------------------------------------------------------------ configuration
     def set_show_namespace(self, show: bool) -> None:
@@ -430,9 +436,31 @@ class PodTable(ScrollView, can_focus=True):
         viewport = self.size.height
         if size.width == old.width and old.height and (size.height > viewport) == (old.height > viewport):
             self.set_reactive(PodTable.virtual_size, size)
-            self._scroll_update(size)
+            if self.show_vertical_scrollbar and self.styles.scrollbar_size_vertical:
+                self._set_scrollbar(virtual_size=size.height,
+                                    window_size=self.container_size.height - self.scrollbar_size_horizontal)
+                self.scroll_y = self.validate_scroll_y(self.scroll_y)
+            else:
+                self._scroll_update(size)
         else:
             self.virtual_size = size
+
+    def _set_scrollbar(self, *, virtual_size: int | None = None, window_size: int | None = None,
+                       position: float | None = None) -> None:
+        """Textual's scrollbar update without repainting a vertical scrollbar that looks the same:
+        its thumb moves in eighths of a cell, while the row count changes with every pod added or
+        removed and the scroll offset with every row added above the cursor (a churn storm
+        rewrote the scrollbar's every line with each batch: ~40% of what it wrote)."""
+        bar = self.vertical_scrollbar
+        before = _scrollbar_look(bar)
+        if virtual_size is not None:
+            bar.set_reactive(ScrollBar.window_virtual_size, virtual_size)
+        if window_size is not None:
+            bar.set_reactive(ScrollBar.window_size, window_size)
+        if position is not None:
+            bar.set_reactive(ScrollBar.position, bar.validate_position(position))
+        if _scrollbar_look(bar) != before:
+            bar.refresh()
 
     def _shown(self) -> tuple[list[PodKey], int, list[str]]:
         """What the screen shows: the rows' keys top to bottom, the cursor's line, the header."""
@@ -644,7 +672,7 @@ class PodTable(ScrollView, can_focus=True):
         # ScrollView's, without its repaint of the whole table: the cursor kept on its pod while rows
         # come and go above it scrolls, yet every line may show the row it showed
         if self.show_vertical_scrollbar:
-            self.vertical_scrollbar.position = new_value
+            self._set_scrollbar(position=new_value)
         self._catch_up()
         self._refresh_moved_lines()
         # the changed cells of rows on the line they showed before (a batch's own changes too,
@@ -662,6 +690,15 @@ class PodTable(ScrollView, can_focus=True):
         self._update_rows(keys, None)
         if self._repaint_all:  # a column grew: the widths and the virtual size follow
             self._after_change(self.selected_key, self.cursor_row - first, moved=False)
+
+
+def _scrollbar_look(bar: ScrollBar) -> tuple[Segment, ...]:
+    """What a vertical scrollbar shows (as `ScrollBar._render_bar` draws it), colours aside."""
+    virtual = ceil(bar.window_virtual_size)
+    window = ceil(bar.window_size) if bar.window_size < bar.window_virtual_size else 0
+    look = bar.renderer.render_bar(size=bar.size.height, virtual_size=virtual, window_size=window,
+                                   position=bar.position, thickness=bar.thickness, vertical=True)
+    return tuple(look.segments)
 
 
 def _middle_ellipsis(cell: Text, width: int) -> Text:

@@ -385,3 +385,61 @@ async def test_a_batch_that_scrolls_the_table_still_repaints_the_rows_it_changed
         await settled(pilot)
         assert table.row_texts(shown)[table.shown_columns.index("restarts")] == "7"
         assert " 7 " in _line_of(pilot.app, shown[1])
+
+
+class Written:
+    """The bytes the app would write to a terminal for each frame (Textual's `_display`, headless)."""
+
+    def __init__(self, app: Any) -> None:
+        self.frames: list[int] = []
+        display = app._display
+
+        def recorded(screen: Any, renderable: Any) -> None:
+            if renderable is not None and hasattr(renderable, "render_segments"):
+                self.frames.append(len(renderable.render_segments(app.console).encode()))
+            display(screen, renderable)
+
+        app._display = recorded
+
+    @property
+    def total(self) -> int:
+        return sum(self.frames)
+
+
+def _scrollbar_thumb(app: Any, x: int) -> list[int]:
+    """The screen lines where the scrollbar at column `x` shows its thumb (a reversed or a partial cell)."""
+    lines = []
+    for y, strip in enumerate(app.screen._compositor.render_strips()):
+        cell = strip.crop(x, x + 1)
+        if any(segment.style and (segment.style.reverse or segment.text.strip()) for segment in cell):
+            lines.append(y)
+    return lines
+
+
+async def test_rows_coming_and_going_off_screen_write_nothing_while_the_scrollbar_looks_the_same() -> None:
+    """A churn storm (a Deployment rolling, issue 15): pods added and removed below the screen
+    change the row count, and the scrollbar's thumb moves only every so many rows; nothing is
+    written to the terminal until it does (each batch rewrote the scrollbar's every line), and
+    then the scrollbar on screen shows its new thumb."""
+    clock = Clock()
+    async with TableApp(clock).run_test(size=(100, 20)) as pilot:
+        table = pilot.app.query_one(PodTable)
+        table.apply_batch(PodBatch(upserts=_named([f"pod-{index:03d}" for index in range(10, 200)],
+                                                  START - timedelta(days=3)), reset=True))
+        table.focus()
+        await wait_for(pilot, lambda: any(" pod-010 " in line for line in screen_lines(pilot.app)), what="the rows")
+        await settled(pilot)
+        written = Written(pilot.app)
+        bar_x = table.vertical_scrollbar.region.x
+        thumb = _scrollbar_thumb(pilot.app, bar_x)
+        assert thumb
+        for index in range(3):  # a pod comes below the screen, another goes
+            table.apply_batch(PodBatch(upserts=_named([f"pod-5{index:02d}"], START - timedelta(days=3))))
+            await settled(pilot)
+            table.apply_batch(PodBatch(upserts={}, deletes=frozenset({("default", f"pod-{199 - index:03d}")})))
+            await settled(pilot)
+        assert written.total == 0
+        table.apply_batch(PodBatch(upserts=_named([f"pod-6{index:02d}" for index in range(60)], START)))
+        await settled(pilot)
+        assert written.total > 0
+        assert _scrollbar_thumb(pilot.app, bar_x) != thumb  # a quarter more rows: a shorter thumb, drawn
