@@ -4,6 +4,10 @@
 
 prints one JSON line {"url": ..., "kubeconfig": ...} once it serves, then answers commands:
     storm RATE SECONDS   run the update storm; prints {"changes": n, "elapsed": s} when it ends
+    churn RATE SECONDS [NAMESPACE]
+                         run the churn storm (RATE pods a second created next to existing ones, in
+                         NAMESPACE or any, and deleted again); prints {"changes": n, "elapsed": s,
+                         "pods_before": n, "pods_after": n} when it ends (its last pods gone)
     quit                 stop the server and exit
 Running the server in its own process keeps its CPU time out of the measured processes.
 """
@@ -46,6 +50,22 @@ def main() -> int:
                 changes = cluster.run(lambda: cluster.store.rv) - first_rv
                 elapsed = time.perf_counter() - started
                 print(json.dumps({"changes": changes, "elapsed": elapsed}), flush=True)
+            if words[0] == "churn":
+                rate, seconds = float(words[1]), float(words[2])
+                namespace = words[3] if len(words) > 3 else None
+                started = time.perf_counter()
+                first_rv, before = cluster.run(lambda: (cluster.store.rv, len(cluster.store.objects["pods"])))
+                cluster.faults.churn(int(rate), seconds, namespace=namespace)  # runs in the background
+                time.sleep(seconds + 0.2)
+                # its last pods are deleted as it ends: the count is back to what it was
+                while cluster.run(lambda: len(cluster.store.objects["pods"])) > before and \
+                        time.perf_counter() - started < seconds + 60:
+                    time.sleep(0.05)
+                last_rv, after = cluster.run(lambda: (cluster.store.rv, len(cluster.store.objects["pods"])))
+                changes = last_rv - first_rv
+                elapsed = time.perf_counter() - started
+                print(json.dumps({"changes": changes, "elapsed": elapsed, "pods_before": before, "pods_after": after}),
+                      flush=True)
     finally:
         cluster.stop()
     return 0

@@ -18,7 +18,11 @@ each in its own 200x50 pseudo-terminal and all read continuously:
     listing for the keys): bytes written to the terminal per second idle, then while the server
     changes 200 pods a second; `j` to the moved cursor on the emulated screen, idle and while the
     server changes 2,000 pods a second (p95, p50 and the slowest), against `less -S`'s `j`, idle
-    and in a storm of its own (the app beside it taking it in).
+    and in a storm of its own (the app beside it taking it in);
+  * the same in a churn storm (`--churn-rate`, 100 pods a second created next to the pods of
+    `--churn-namespace`, load-00, on the app's first screen, and deleted again: a Deployment
+    rolling): bytes per second beside `kubectl get pods -A -w`, then `j` in a churn of its own,
+    and `less -S`'s `j` in another; afterwards the app's header must count the N pods again.
 Once per run, not per pod count: `ephemera --version` / `--help` against `kubectl version --client` /
 `--help`, and the keystroke echo in a terminal pane: a key written to the app's terminal until its
 echo is on the emulated screen (`ephemera debug POD` opens the TUI on a new debugger's shell),
@@ -126,6 +130,12 @@ def storm(server: subprocess.Popen[str], rate: int, seconds: float) -> None:
     server.stdin.flush()
 
 
+def churn(server: subprocess.Popen[str], rate: int, seconds: float, namespace: str) -> None:
+    assert server.stdin is not None
+    server.stdin.write(f"churn {rate} {seconds} {namespace}\n")
+    server.stdin.flush()
+
+
 def stop_server(server: subprocess.Popen[str]) -> None:
     if server.poll() is None and server.stdin is not None:
         try:
@@ -191,6 +201,13 @@ def one_pod_count(args: argparse.Namespace, pods: int, kubectl: str, less: str |
             time.sleep(1.0)
             out["storm"] = window(watched, args.storm_seconds - 2, pids)
             read_json_line(server.stdout, args.storm_seconds + 300, "the storm")
+            # the churn storm: bytes beside kubectl -w (its events are ADDED and DELETED lines)
+            watch.wait_quiet(1.0, 60)
+            app.wait_quiet(1.0, 60)
+            churn(server, args.churn_rate, args.storm_seconds, args.churn_namespace)
+            time.sleep(1.0)
+            out["churn"] = window(watched, args.storm_seconds - 2, pids)
+            out["churn_server"] = read_json_line(server.stdout, args.storm_seconds + 300, "the churn")
             watch.stop(b"\x03")  # the keys' storm is the app's alone (kubectl would print 2,000 lines a second)
             started.remove(watch)
             app.wait_quiet(1.0, 60)
@@ -206,6 +223,22 @@ def one_pod_count(args: argparse.Namespace, pods: int, kubectl: str, less: str |
                 out["keys_less_storm"] = less_key_latencies(pager, listing, min(args.presses, presses), args.gap,
                                                             start=len(out["keys_less"]))
                 read_json_line(server.stdout, args.storm_seconds + 300, "the storm")
+            app.wait_quiet(1.0, 60)
+            churn(server, args.churn_rate, args.storm_seconds, args.churn_namespace)
+            time.sleep(1.0)
+            out["keys_churn"] = app_key_latencies(app, min(args.presses, presses), args.gap)
+            read_json_line(server.stdout, args.storm_seconds + 300, "the churn")
+            if less:
+                app.wait_quiet(1.0, 60)
+                churn(server, args.churn_rate, args.storm_seconds, args.churn_namespace)
+                time.sleep(1.0)
+                out["keys_less_churn"] = less_key_latencies(
+                    pager, listing, min(args.presses, presses), args.gap,
+                    start=len(out["keys_less"]) + len(out.get("keys_less_storm", [])))
+                read_json_line(server.stdout, args.storm_seconds + 300, "the churn")
+            # every churned pod is gone again: the header counts the N pods (not one more or less)
+            settled = wait_until(lambda: header_counts(app, total), 60, 0.05)
+            out["churn_settled"] = settled == settled  # nan: not within 60 s
             out["rss_after_storms_mb"] = proc_kb(app.proc.pid, "VmHWM") / 1024
             out["load"].append(load_average())
         finally:
@@ -331,6 +364,17 @@ def report(args: argparse.Namespace, results: list[dict[str, Any]], cmds: dict[s
               f"{p(r['keys_storm'], .95):.1f} ({p(r['keys_storm'], .5):.1f}; {p(r['keys_storm'], 1.0):.0f}) ms | "
               f"{ratio(p(r['keys_idle'], .95), p(less_keys, .95))} idle, "
               f"{ratio(p(r['keys_storm'], .95), p(less_storm, .95))} storm | <= 20 / 50 ms | {r['load'][2]} |")
+        if "churn" in r:
+            ca, cw = r["churn"]["app"][0] / storm_s, r["churn"]["kubectl -w"][0] / storm_s
+            events = r["churn_server"]["changes"] / r["churn_server"]["elapsed"]  # ADDED + DELETED (+ the kubelet's)
+            settled = "" if r.get("churn_settled") else " (the header did not count the pods again!)"
+            print(f"| bytes/s, churn {args.churn_rate} pods/s created + deleted ({events:,.0f} events/s) | {pods:,} | "
+                  f"{cw:,.0f} (`get -w`) | {ca:,.0f}{settled} | {ratio(ca, cw)} | <= 5,000 | {r['load'][2]} |")
+            less_churn = r.get("keys_less_churn", [])
+            print(f"| `j` to screen p95 in that churn (p50; max) | {pods:,} | `less`: {p(less_churn, .95):.1f} "
+                  f"({p(less_churn, .5):.1f}) ms | {p(r['keys_churn'], .95):.1f} ({p(r['keys_churn'], .5):.1f}; "
+                  f"{p(r['keys_churn'], 1.0):.0f}) ms | {ratio(p(r['keys_churn'], .95), p(less_churn, .95))} | "
+                  f"<= 50 ms | {r['load'][2]} |")
     if cmds:
         print(f"| `ephemera --version` / `--help` | - | {cmds['kubectl version --client']:.0f} / {cmds['kubectl --help']:.0f} ms | "
               f"{cmds['ephemera --version']:.0f} / {cmds['ephemera --help']:.0f} ms | "
@@ -347,6 +391,9 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3, help="spawn-to-rows runs per pod count (kubectl likewise)")
     parser.add_argument("--idle-seconds", type=float, default=20)
     parser.add_argument("--storm-seconds", type=float, default=8)
+    parser.add_argument("--churn-rate", type=int, default=100, help="pods a second created and deleted in the churn")
+    parser.add_argument("--churn-namespace", default="load-00",
+                        help="the churn's new pods sort among this namespace's (load-00: on the app's first screen)")
     parser.add_argument("--presses", type=int, default=40)
     parser.add_argument("--gap", type=float, default=0.1)
     parser.add_argument("--command-runs", type=int, default=10)
