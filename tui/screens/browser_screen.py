@@ -79,7 +79,7 @@ KEYS_FIRST_MAX_SECONDS = 1.0
 # many pods at a time, a frame and the keys typed meanwhile between two parts, so no key waits for
 # thousands of rows.
 APPLY_CHUNK = 150
-GC_FREEZE_MIN_PODS = 2000  # smaller lists cost the garbage collector little
+GC_FREEZE_MIN_PODS = 2000  # lists after the process's first are frozen from this size
 ALL = "all"
 
 class BrowserScreen(Screen[None]):
@@ -412,11 +412,19 @@ class BrowserScreen(Screen[None]):
 
     def _apply_pods(self, batch: PodBatch, since: float | None = None) -> None:
         status = self.watch_status  # listing: its pages go in whole (all rows sooner), changes in parts
+        table = self.table
         if status is not None and status.state in ("live", "stale") and not batch.reset and len(batch.upserts) > APPLY_CHUNK:
-            items = list(batch.upserts.items())
+            # the rows on screen and the inspected pod go in the first part: one frame paints what the
+            # batch changes on screen, and the parts after it (off screen) repaint nothing. In storm
+            # order, each part repainted a few rows scattered over the screen (a frame of the whole
+            # table height each), and a key waited behind every one of them (issue 15, `j` at 1k pods).
+            first = set(table.keys_on_screen())
+            if self.inspected is not None:
+                first.add(self.inspected)
+            items = [item for item in batch.upserts.items() if item[0] in first]
+            items += [item for item in batch.upserts.items() if item[0] not in first]
             self._hold(PodBatch(upserts=dict(items[APPLY_CHUNK:])), 0.02, since)  # the rest after a frame
             batch = PodBatch(upserts=dict(items[:APPLY_CHUNK]), deletes=batch.deletes)
-        table = self.table
         table.apply_batch(batch)
         for sessions in self.query(SessionTabs):  # none while the app is closing
             sessions.pods_changed(batch.upserts.keys(), table.pods, batch.deletes, reset=batch.reset)
@@ -468,9 +476,16 @@ class BrowserScreen(Screen[None]):
         self._update_placeholder()
 
     def _exclude_pods_from_gc(self) -> None:
-        """Once a large list is on screen ("live" follows the list's last batch): keep its pods
-        out of the garbage collector's full scans, which otherwise pause the UI in update storms."""
-        if self._gc_frozen_for is not self.watcher and len(self.table.pods) >= GC_FREEZE_MIN_PODS:
+        """Once a list is on screen ("live" follows the list's last batch): keep its pods, and the
+        app's own objects, out of the garbage collector's full scans, which otherwise pause the UI
+        in update storms. The first list of the process whatever its size (the app's own ~10^5
+        objects made each full collection 80-125 ms at 1,000 pods, one every few seconds in a storm:
+        issue 15, `j` at 1k pods), later lists when large."""
+        import gc  # only here
+
+        if self._gc_frozen_for is self.watcher:
+            return
+        if gc.get_freeze_count() == 0 or len(self.table.pods) >= GC_FREEZE_MIN_PODS:
             self._gc_frozen_for = self.watcher
             exclude_loaded_pods_from_gc()
 
