@@ -140,6 +140,7 @@ class PodTable(ScrollView, can_focus=True):
         self.repainted_lines = 0  # lines asked to be repainted so far (tests count what a change costs)
         # what the last repaints showed (`_shown`): a change repaints the lines that differ
         self._painted: tuple[list[PodKey], int, list[str]] = ([], 0, [])
+        self._painted_texts: list[tuple[str, ...] | None] = []  # the text each line of `_painted` shows
         self.moved_at = float("-inf")  # when a key last moved the cursor (time.monotonic)
 
     # ------------------------------------------------------------------ queries
@@ -183,10 +184,6 @@ class PodTable(ScrollView, can_focus=True):
 
     def row_texts(self, key: PodKey) -> list[str]:
         return list(self._cells[key])
-
-    def keys_on_screen(self) -> list[PodKey]:
-        """The keys of the rows on screen, top to bottom."""
-        return self._shown()[0]
 
     def keys_on_screen(self) -> list[PodKey]:
         """The keys of the rows on screen, top to bottom."""
@@ -476,20 +473,61 @@ class PodTable(ScrollView, can_focus=True):
         keys, cursor_line, header = self._shown()
         old_keys, old_cursor_line, old_header = self._painted
         first = int(self.scroll_y)
+        old_texts = self._painted_texts
+        cells = self._cells
+        texts = [cells.get(key) for key in keys]
+        first = int(self.scroll_y)
         if header != old_header:
             self.repainted_lines += 1
-            self.refresh(Region(0, 0, max(self.size.width, self.virtual_size.width), 1))
+            self.refresh(Region(0, 0, self.scrollable_content_region.width, 1))
+        starts: list[int] | None = None
         for line in range(max(len(keys), len(old_keys))):
-            if line >= len(keys) or line >= len(old_keys) or keys[line] != old_keys[line]:
+            if line >= len(keys) or line >= len(old_keys) or line >= len(old_texts):
                 self._refresh_line_at(first + line)
+            elif keys[line] != old_keys[line]:  # another row on this line: the cells that read otherwise
+                starts = starts or self._column_starts()
+                self._refresh_cells_at(first + line, old_texts[line], texts[line], starts)
         if cursor_line != old_cursor_line:
             self._refresh_line_at(first + old_cursor_line)
             self._refresh_line_at(first + cursor_line)
         self._painted = (keys, cursor_line, header)
+        self._painted_texts = texts
+
+    def _refresh_cells_at(self, index: int, old: tuple[str, ...] | None, new: tuple[str, ...] | None,
+                          starts: list[int]) -> None:
+        """Repaint the cells of line `index` whose text differs between the row it showed (`old`)
+        and the row it shows now (`new`): rows shifted by a pod added or removed above them mostly
+        share their namespace, status, node... (a churn storm rewrote every line below the change
+        whole). A cell's colour follows its text, READY's also STATUS's."""
+        if old is None or new is None or len(old) != len(new):
+            self._refresh_line_at(index)
+            return
+        differ = [column for column, (a, b) in enumerate(zip(old, new, strict=True)) if a != b]
+        keys = self._keys
+        if "status" in keys and "ready" in keys and keys.index("status") in differ:
+            differ = sorted({*differ, keys.index("ready")})
+        widths, scroll_x = self._fit_widths, int(self.scroll_x)
+        run_start = -1
+        for position, column in enumerate(differ):
+            if run_start < 0:
+                run_start = column
+            if position + 1 == len(differ) or differ[position + 1] != column + 1:  # the end of a run
+                self._refresh_line_at(index, starts[run_start] - scroll_x, starts[column] + widths[column] - scroll_x)
+                run_start = -1
+
+    def _column_starts(self) -> list[int]:
+        """Where each column begins on a line (before horizontal scrolling)."""
+        starts, gap = [], self._gap
+        x = 1  # the row's leading space
+        for width in self._fit_widths:
+            starts.append(x)
+            x += width + gap
+        return starts
 
     def _refresh_all(self) -> None:
         self.repainted_lines += self.size.height
         self._painted = self._shown()
+        self._painted_texts = [self._cells.get(key) for key in self._painted[0]]
         self.refresh()
 
     def _refresh_rows(self, spans: dict[PodKey, tuple[int, int]]) -> None:
@@ -499,11 +537,7 @@ class PodTable(ScrollView, can_focus=True):
             return
         first = int(self.scroll_y)
         shown = self._order[first : first + max(0, self.size.height - 1)]
-        starts, gap, widths = [], self._gap, self._fit_widths
-        x = 1  # the row's leading space
-        for width in widths:
-            starts.append(x)
-            x += width + gap
+        starts, widths = self._column_starts(), self._fit_widths
         scroll_x = int(self.scroll_x)
         for offset, key in enumerate(shown):
             span = spans.get(key)
@@ -515,7 +549,7 @@ class PodTable(ScrollView, can_focus=True):
     def _refresh_line_at(self, index: int, left: int = 0, right: int | None = None) -> None:
         """Repaint the line of row `index` (the header is line 0), or its cells from `left` to `right`."""
         y = index - int(self.scroll_y) + 1
-        width = max(self.size.width, self.virtual_size.width)
+        width = self.scrollable_content_region.width  # not the scrollbar beside it
         left = max(0, left)
         right = width if right is None else min(width, right)
         if 1 <= y < self.size.height and right > left:

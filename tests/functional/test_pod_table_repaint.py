@@ -388,22 +388,22 @@ async def test_a_batch_that_scrolls_the_table_still_repaints_the_rows_it_changed
 
 
 class Written:
-    """The bytes the app would write to a terminal for each frame (Textual's `_display`, headless)."""
+    """What the app would write to a terminal for each frame (Textual's `_display`, headless)."""
 
     def __init__(self, app: Any) -> None:
-        self.frames: list[int] = []
+        self.frames: list[str] = []
         display = app._display
 
         def recorded(screen: Any, renderable: Any) -> None:
             if renderable is not None and hasattr(renderable, "render_segments"):
-                self.frames.append(len(renderable.render_segments(app.console).encode()))
+                self.frames.append(renderable.render_segments(app.console))
             display(screen, renderable)
 
         app._display = recorded
 
     @property
     def total(self) -> int:
-        return sum(self.frames)
+        return sum(len(frame.encode()) for frame in self.frames)
 
 
 def _scrollbar_thumb(app: Any, x: int) -> list[int]:
@@ -443,3 +443,28 @@ async def test_rows_coming_and_going_off_screen_write_nothing_while_the_scrollba
         await settled(pilot)
         assert written.total > 0
         assert _scrollbar_thumb(pilot.app, bar_x) != thumb  # a quarter more rows: a shorter thumb, drawn
+
+
+async def test_rows_shifted_by_a_pod_added_or_removed_rewrite_only_the_cells_that_read_otherwise() -> None:
+    """A churn storm on screen (issue 15): every line below a pod added or removed shows another
+    row, but rows next to each other mostly share their namespace, status, node...: only the
+    cells whose text differs are written (every such line was rewritten whole), and the screen
+    shows the right rows."""
+    clock = Clock()
+    async with TableApp(clock).run_test(size=(100, 20)) as pilot:
+        table = pilot.app.query_one(PodTable)
+        table.apply_batch(PodBatch(upserts=_named([f"pod-{index:03d}" for index in range(10, 200, 2)],
+                                                  START - timedelta(days=3)), reset=True))
+        table.focus()
+        await wait_for(pilot, lambda: any(" pod-010 " in line for line in screen_lines(pilot.app)), what="the rows")
+        await settled(pilot)
+        written = Written(pilot.app)
+        table.apply_batch(PodBatch(upserts=_named(["pod-015"], START - timedelta(days=3))))  # on screen, line 4
+        await wait_for(pilot, lambda: any(" pod-015 " in line for line in screen_lines(pilot.app)), what="the new row")
+        await settled(pilot)
+        names = [line.split()[0] for line in screen_lines(pilot.app) if " pod-" in line]
+        assert names[:5] == ["pod-010", "pod-012", "pod-014", "pod-015", "pod-016"]
+        sent = "".join(written.frames)
+        assert "pod-040" in sent and "pod-015" in sent  # the shifted lines' names, and the new row
+        assert "node-a" not in sent and "Running" not in sent  # the same on every line: not rewritten
+        assert all(" node-a " in line for line in screen_lines(pilot.app) if " pod-" in line)
