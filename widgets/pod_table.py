@@ -498,7 +498,8 @@ class PodTable(ScrollView, can_focus=True):
         """Repaint the cells of line `index` whose text differs between the row it showed (`old`)
         and the row it shows now (`new`): rows shifted by a pod added or removed above them mostly
         share their namespace, status, node... (a churn storm rewrote every line below the change
-        whole). A cell's colour follows its text, READY's also STATUS's."""
+        whole), and of those the characters that differ (`load-00050-0001e` after `load-00050-00032`:
+        two). A cell's colour follows its text, READY's also STATUS's."""
         if old is None or new is None or len(old) != len(new):
             self._refresh_line_at(index)
             return
@@ -512,7 +513,10 @@ class PodTable(ScrollView, can_focus=True):
             if run_start < 0:
                 run_start = column
             if position + 1 == len(differ) or differ[position + 1] != column + 1:  # the end of a run
-                self._refresh_line_at(index, starts[run_start] - scroll_x, starts[column] + widths[column] - scroll_x)
+                head = _same_head(old[run_start], new[run_start], widths[run_start], keys[run_start])
+                tail = _same_head(old[column][::-1], new[column][::-1], widths[column], keys[column], tail=True)
+                self._refresh_line_at(index, starts[run_start] + head - scroll_x,
+                                      starts[column] + widths[column] - tail - scroll_x)
                 run_start = -1
 
     def _column_starts(self) -> list[int]:
@@ -728,6 +732,22 @@ class PodTable(ScrollView, can_focus=True):
         self._update_rows(keys, None)
         if self._repaint_all:  # a column grew: the widths and the virtual size follow
             self._after_change(self.selected_key, self.cursor_row - first, moved=False)
+
+
+def _same_head(old: str, new: str, width: int, column: str, *, tail: bool = False) -> int:
+    """How many leading cells two texts of a column share as shown (`tail`: the texts are reversed,
+    their padding comes first). 0 unless both differ, are ASCII, fit the width (a cut text or a wide
+    character is repainted whole) and the cell has one colour (not EPH's)."""
+    if old == new or column == "eph" or not (old.isascii() and new.isascii()) or max(len(old), len(new)) > width:
+        return 0
+    if tail:
+        old, new = old.rjust(width), new.rjust(width)
+    else:
+        old, new = old.ljust(width), new.ljust(width)
+    same = 0
+    while old[same] == new[same]:  # they differ somewhere: this stops
+        same += 1
+    return same
 
 
 def _scrollbar_look(bar: ScrollBar) -> tuple[Segment, ...]:
