@@ -185,10 +185,6 @@ class PodTable(ScrollView, can_focus=True):
     def row_texts(self, key: PodKey) -> list[str]:
         return list(self._cells[key])
 
-    def keys_on_screen(self) -> list[PodKey]:
-        """The keys of the rows on screen, top to bottom."""
-        return self._shown()[0]
-
     # ------------------------------------------------------------------ configuration
     def set_show_namespace(self, show: bool) -> None:
         if show != self.show_namespace:
