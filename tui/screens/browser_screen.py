@@ -430,7 +430,8 @@ class BrowserScreen(Screen[None]):
         if inspected is not None:
             if inspected in batch.upserts:
                 self.inspector.show(table.pods[inspected])
-                self._follow_context()
+                if self._context_timer is None:  # else followed once the cursor rests (watch_inspected)
+                    self._follow_context()
             elif inspected in batch.deletes or (batch.reset and inspected not in batch.upserts):
                 self.inspector.show(self.inspector.pod, gone=True)
                 self._follow_context()
@@ -625,7 +626,16 @@ class BrowserScreen(Screen[None]):
         self.inspector.show(self.pod(key))
         if self._context_timer is not None:
             self._context_timer.stop()
-        self._context_timer = self.set_timer(CONTEXT_SETTLE_SECONDS, self._follow_context)
+        self._context_timer = self.set_timer(CONTEXT_SETTLE_SECONDS, self._context_settled)
+
+    def _context_settled(self) -> None:
+        """The cursor rested on the inspected pod: its events and workload are followed now. Not
+        before, not even when a batch updates the pod (issue 15, `j` at 1k pods: in a storm every
+        inspected pod is updated twice a second, and each update started the watches of the pod the
+        cursor was passing, whose answers redrew the inspector several times, 10-25 ms each, between
+        two keys)."""
+        self._context_timer = None
+        self._follow_context()
 
     def watch_inspector_hidden(self, hidden: bool) -> None:
         self.inspector.display = not hidden
