@@ -227,6 +227,9 @@ def one_pod_count(args: argparse.Namespace, pods: int, kubectl: str, less: str |
             churn(server, args.churn_rate, args.storm_seconds, args.churn_namespace)
             time.sleep(1.0)
             out["keys_churn"] = app_key_latencies(app, min(args.presses, presses), args.gap)
+            if sum(1 for s in out["keys_churn"] if s != s) > len(out["keys_churn"]) // 2:  # most j unseen: show why
+                print("  most j presses did not move the cursor on screen within 5 s; the app's screen:\n    "
+                      + "\n    ".join(line.rstrip()[:160] for line in app.screen()), flush=True)
             read_json_line(server.stdout, args.storm_seconds + 300, "the churn")
             if less:
                 app.wait_quiet(1.0, 60)
