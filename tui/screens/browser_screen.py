@@ -13,6 +13,7 @@ palette, the screenshots) use its public methods and properties.
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import time
@@ -477,8 +478,6 @@ class BrowserScreen(Screen[None]):
         in update storms. The first list of the process whatever its size (the app's own ~10^5
         objects made each full collection 80-125 ms at 1,000 pods, one every few seconds in a storm:
         issue 15, `j` at 1k pods), later lists when large."""
-        import gc  # only here
-
         if self._gc_frozen_for is self.watcher:
             return
         if gc.get_freeze_count() == 0 or len(self.table.pods) >= GC_FREEZE_MIN_PODS:
