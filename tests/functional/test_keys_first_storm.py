@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from helpers.browser import make_app, wait_for
+from helpers.browser import make_app, settled, wait_for
 from tui.demo.cluster import DemoCluster
 from tui.pods.store import PodBatch
 from tui.pods.stored import stored_pod
@@ -63,3 +63,30 @@ async def test_a_pod_the_cursor_passes_gets_no_events_watch_when_a_batch_updates
         assert feed.pod is None or feed.pod[:2] != passed, "the passed pod's events and owners are watched"
         browser._context_settled()  # the cursor rests (what the timer does)
         assert feed.pod is not None and feed.pod[:2] == passed
+
+
+async def test_the_inspector_renders_the_new_pod_after_the_cursors_frame_not_with_it(
+    shared_cluster: DemoCluster, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The moved cursor's frame is painted and the inspector follows on a timer after it: the loop
+    waits meanwhile, and Textual's output thread (which needs the GIL to write the frame) writes it
+    before the UI thread renders the inspector. Right after the frame the inspector still shows the
+    pod before (with the timer held off here), then the new one."""
+    import tui.screens.browser_screen as browser_screen
+
+    app: Any = make_app(shared_cluster.kubeconfig_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        browser = app.browser
+        table = browser.table
+        await wait_for(pilot, lambda: browser.header.state == "live" and table.row_count > 5, what="live rows")
+        await wait_for(pilot, lambda: browser.inspected == table.selected_key, what="the first pod inspected")
+        before = browser.inspected
+        monkeypatch.setattr(browser_screen, "INSPECT_AFTER_FRAME_SECONDS", 3600)  # the timer does not fire here
+        table.focus()
+        await pilot.press("j")
+        moved = table.selected_key
+        assert moved != before
+        await settled(pilot)  # the cursor's frame painted, its after-refresh callbacks run
+        assert browser.inspected == before and f"{before[0]}/{before[1]}" in browser.inspector.text
+        browser._inspect_highlighted()  # what the timer does
+        assert browser.inspected == moved and f"{moved[0]}/{moved[1]}" in browser.inspector.text
