@@ -33,10 +33,12 @@ from tui.pods.filter import PodFilter
 from tui.pods.rows import (
     ALL_COLUMNS,
     DEFAULT_SORT,
+    TIME_COLUMNS,
     RowFacts,
     RowSort,
     SortKey,
     column_keys,
+    column_width,
     filter_fields,
     row_cells,
     row_texts,
@@ -326,9 +328,13 @@ class PodTable(ScrollView, can_focus=True):
     def _grow_widths(self, cells: tuple[str, ...]) -> None:
         widths = self._widths
         grew = False
+        keys = self._keys
         for index, cell in enumerate(cells):
             # printable ASCII (row text is made visible: no control characters) is one cell a character
-            length = len(cell) if cell.isascii() else cell_len(cell)
+            if keys[index] in TIME_COLUMNS:  # room for their age to grow: time passing widens nothing
+                length = column_width(keys[index], cell)
+            else:
+                length = len(cell) if cell.isascii() else cell_len(cell)
             if length > widths[index]:
                 widths[index] = length
                 grew = True

@@ -471,3 +471,27 @@ async def test_rows_shifted_by_a_pod_added_or_removed_rewrite_only_the_cells_tha
         assert sent  # the shifted lines' names: only the characters that differ ("pod-038" -> "pod-040": "40")
         assert "pod-" not in sent and "node-a" not in sent and "Running" not in sent
         assert all(" node-a " in line for line in screen_lines(pilot.app) if " pod-" in line)
+
+
+async def test_ages_growing_longer_do_not_widen_their_columns_or_rewrite_the_table() -> None:
+    """kubectl's ages grow from "30s" to "3m30s" as time passes (and a restart's "(30s ago)" with
+    them): AGE and RESTARTS have room for that from the start, so the columns do not move and only
+    the young pod's line is written (a widened column rewrote every line of the table)."""
+    clock = Clock()
+    restarted = pod("pod-01", created=START - timedelta(days=3), restarts=2)
+    restarted["status"]["containerStatuses"][0]["lastState"] = {"terminated": {
+        "finishedAt": (START - timedelta(seconds=30)).strftime("%Y-%m-%dT%H:%M:%SZ")}}
+    async with TableApp(clock).run_test(size=(100, 20)) as pilot:
+        table = await _loaded(pilot)
+        table.apply_batch(PodBatch(upserts={("default", "pod-01"): stored_pod(restarted)}))
+        await wait_for(pilot, lambda: "2 (30s ago)" in _line_of(pilot.app, "pod-01"), what="the restart")
+        await settled(pilot)
+        header = screen_lines(pilot.app)[0]
+        before = table.repainted_lines
+        clock.now = START + timedelta(minutes=3)
+        table.refresh_ages()
+        await wait_for(pilot, lambda: "3m30s" in _line_of(pilot.app, "pod-00"), what="the new age on screen")
+        await settled(pilot)
+        assert "2 (3m30s ago)" in _line_of(pilot.app, "pod-01")
+        assert screen_lines(pilot.app)[0] == header  # no column moved
+        assert table.repainted_lines == before + 2  # pod-00's and pod-01's lines, not the table

@@ -93,6 +93,28 @@ def row_facts(pod: dict) -> RowFacts:
     )
 
 
+# The widest age kubectl prints for anything under two years ("9m59s", "7h59m", "7d23h"). The time
+# columns are as wide as their text will grow to (`column_width`): a pod's age ticking from "45s" to
+# "2m10s" does not widen AGE, shift every column right of it and rewrite the whole table (issue 15:
+# idle means quiet).
+AGE_TEXT_WIDTH = 5
+TIME_COLUMNS = frozenset({"age", "restarts"})
+_AGO = " ago)"
+
+
+def column_width(key: str, text: str) -> int:
+    """The width the column `key` needs for `text`: its length, and for the ages in AGE and RESTARTS
+    ("3 (45s ago)") the room for the age to grow to AGE_TEXT_WIDTH. `text` is printable ASCII
+    (ages and counts are)."""
+    length = len(text)
+    if key == "age":
+        return max(length, AGE_TEXT_WIDTH)
+    if key == "restarts" and text.endswith(_AGO):
+        age = length - text.rfind("(") - 1 - len(_AGO)
+        return length + max(0, AGE_TEXT_WIDTH - age)
+    return length
+
+
 def _age(since: float | None, now: float) -> str:
     """kubectl's AGE text of a time (`<unknown>` without one)."""
     return "<unknown>" if since is None else human_duration(now - since)
