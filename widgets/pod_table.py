@@ -736,11 +736,18 @@ class PodTable(ScrollView, can_focus=True):
             self._after_change(self.selected_key, self.cursor_row - first, moved=False)
 
 
+# Columns whose cell colour depends on the text (or holds several): never partly repainted.
+_WHOLE_CELL_COLUMNS = frozenset({"ready", "status", "eph"})
+
+
 def _same_head(old: str, new: str, width: int, column: str, *, tail: bool = False) -> int:
     """How many leading cells two texts of a column share as shown (`tail`: the texts are reversed,
     their padding comes first). 0 unless both differ, are ASCII, fit the width (a cut text or a wide
-    character is repainted whole) and the cell has one colour (not EPH's)."""
-    if old == new or column == "eph" or not (old.isascii() and new.isascii()) or max(len(old), len(new)) > width:
+    character is repainted whole) and the cell's colour does not follow its text: READY's ("1/2"
+    yellow, "2/2" plain) and STATUS's (by severity: "Init:0/1", "Init:Error") do, and EPH has several,
+    so those are written whole (the characters kept would keep the old row's colour)."""
+    if (old == new or column in _WHOLE_CELL_COLUMNS or not (old.isascii() and new.isascii())
+            or max(len(old), len(new)) > width):
         return 0
     if tail:
         old, new = old.rjust(width), new.rjust(width)

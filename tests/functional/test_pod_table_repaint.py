@@ -20,6 +20,7 @@ from widgets import narrow_updates
 from widgets.container_inspector import ContainerInspector
 from widgets.pod_table import PodTable
 from widgets.quiet_static import QuietStatic
+from widgets.terminal.engine import CellStyle, TerminalEngine
 
 START = datetime(2026, 1, 1, 12, 0, 0, tzinfo=UTC)
 
@@ -495,3 +496,55 @@ async def test_ages_growing_longer_do_not_widen_their_columns_or_rewrite_the_tab
         assert "2 (3m30s ago)" in _line_of(pilot.app, "pod-01")
         assert screen_lines(pilot.app)[0] == header  # no column moved
         assert table.repainted_lines == before + 2  # pod-00's and pod-01's lines, not the table
+
+
+def _two_container_pod(name: str, ready: int, *, waiting: str = "") -> dict[str, Any]:
+    state: dict[str, Any] = {"waiting": {"reason": waiting}} if waiting else {"running": {}}
+    statuses = [{"name": f"c{i}", "ready": i < ready, "state": state if i == 0 else {"running": {}}, "restartCount": 0}
+                for i in range(2)]
+    return {"metadata": {"name": name, "namespace": "default",
+                         "creationTimestamp": (START - timedelta(days=3)).strftime("%Y-%m-%dT%H:%M:%SZ")},
+            "spec": {"containers": [{"name": "c0"}, {"name": "c1"}], "nodeName": "node-a"},
+            "status": {"phase": "Running", "containerStatuses": statuses}}
+
+
+def _cell_styles(engine: TerminalEngine, row: int, start: int, end: int) -> list[CellStyle]:
+    """The style of each cell from `start` to `end` on the emulated screen's `row`."""
+    styles: list[CellStyle] = []
+    x = 0
+    for segment in engine.line_segments(engine.screen_offset + row):
+        for _ in segment.text:
+            if start <= x < end:
+                styles.append(segment.style)
+            x += 1
+    return styles
+
+
+async def test_cells_partly_repainted_on_shifted_lines_take_their_new_rows_colour() -> None:
+    """Only the differing characters of a shifted line's cells are written; READY takes its colour
+    from the whole text ("1/2" yellow, "2/2" plain), so it is written whole: on a terminal fed what
+    the app wrote, no "/2" keeps the colour of the row that was on that line before (audit of 2990bde)."""
+    narrow_updates.install()
+    async with TableApp(Clock()).run_test(size=(100, 12)) as pilot:
+        written = Written(pilot.app)
+        table = pilot.app.query_one(PodTable)
+        table.apply_batch(PodBatch(upserts={("default", name): stored_pod(_two_container_pod(name, ready))
+                                            for name, ready in [("pod-1", 2), ("pod-3", 1), ("pod-4", 2)]}, reset=True))
+        await wait_for(pilot, lambda: any(" pod-4 " in line for line in screen_lines(pilot.app)), what="the rows")
+        await settled(pilot)
+        # 2/2 where pod-3's 1/2 was, pod-3's 1/2 where pod-4's 2/2 was: "/2" shared, colours not
+        table.apply_batch(PodBatch(upserts={("default", "pod-2"): stored_pod(_two_container_pod("pod-2", 2))}))
+        await wait_for(pilot, lambda: any(" pod-2 " in line for line in screen_lines(pilot.app)), what="the new row")
+        await settled(pilot)
+        engine = TerminalEngine(100, 12)
+        for frame in written.frames:
+            engine.feed_text(frame)
+        screen = engine.screen_text()
+        ready_at = next(line for line in screen if "READY" in line).index("READY")
+        line_of = {name: next(index for index, line in enumerate(screen) if f" {name} " in line)
+                   for name in ("pod-2", "pod-3", "pod-4")}
+        assert [screen[line_of[name]][ready_at:ready_at + 3] for name in line_of] == ["2/2", "1/2", "2/2"]
+        plain = _cell_styles(engine, line_of["pod-4"], ready_at, ready_at + 3)  # a new line (pod-1 has the cursor)
+        assert _cell_styles(engine, line_of["pod-2"], ready_at, ready_at + 3) == plain  # as pod-4's 2/2
+        warned = _cell_styles(engine, line_of["pod-3"], ready_at, ready_at + 3)
+        assert len(set(warned)) == 1 and warned != plain  # "1/2" in one colour, not pod-4's
