@@ -74,6 +74,16 @@ async def _loaded(pilot: Pilot, count: int = 40) -> PodTable:
     return table
 
 
+async def _many_loaded(pilot: Pilot) -> PodTable:
+    """The table focused, with 190 pods (pod-010 to pod-199, three days old) on and below the screen."""
+    table = pilot.app.query_one(PodTable)
+    table.apply_batch(PodBatch(upserts=_named([f"pod-{index:03d}" for index in range(10, 200)],
+                                              START - timedelta(days=3)), reset=True))
+    table.focus()
+    await wait_for(pilot, lambda: any(" pod-010 " in line for line in screen_lines(pilot.app)), what="the rows")
+    return table
+
+
 def _line_of(app: Any, name: str) -> str:
     return next(line for line in screen_lines(app) if f" {name} " in line)
 
@@ -371,11 +381,7 @@ async def test_a_batch_that_scrolls_the_table_still_repaints_the_rows_it_changed
     a row on screen changed by the same batch must show its new text."""
     clock = Clock()
     async with TableApp(clock).run_test(size=(100, 20)) as pilot:
-        table = pilot.app.query_one(PodTable)
-        table.apply_batch(PodBatch(upserts=_named([f"pod-{index:03d}" for index in range(10, 200)],
-                                                  START - timedelta(days=3)), reset=True))
-        table.focus()
-        await wait_for(pilot, lambda: any(" pod-010 " in line for line in screen_lines(pilot.app)), what="the rows")
+        table = await _many_loaded(pilot)
         for _ in range(30):
             await pilot.press("j")
         await settled(pilot)
@@ -425,11 +431,7 @@ async def test_rows_coming_and_going_off_screen_write_nothing_while_the_scrollba
     then the scrollbar on screen shows its new thumb."""
     clock = Clock()
     async with TableApp(clock).run_test(size=(100, 20)) as pilot:
-        table = pilot.app.query_one(PodTable)
-        table.apply_batch(PodBatch(upserts=_named([f"pod-{index:03d}" for index in range(10, 200)],
-                                                  START - timedelta(days=3)), reset=True))
-        table.focus()
-        await wait_for(pilot, lambda: any(" pod-010 " in line for line in screen_lines(pilot.app)), what="the rows")
+        table = await _many_loaded(pilot)
         await settled(pilot)
         written = Written(pilot.app)
         bar_x = table.vertical_scrollbar.region.x
