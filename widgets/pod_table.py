@@ -478,7 +478,6 @@ class PodTable(ScrollView, can_focus=True):
         old_texts = self._painted_texts
         cells = self._cells
         texts = [cells.get(key) for key in keys]
-        first = int(self.scroll_y)
         if header != old_header:
             self.repainted_lines += 1
             self.refresh(Region(0, 0, self.scrollable_content_region.width, 1))

@@ -36,7 +36,7 @@ import copy
 import itertools
 import json
 import random
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Any
 
 from tui.demo.api.defaults import default_pod, now_iso
@@ -50,8 +50,21 @@ from tui.demo.routes.state import ServerLoop, ServerState
 TOUCH_ANNOTATION = "demo.ephemera.dev/touched"
 CHURN_LABEL = "demo.ephemera.dev/churn"
 
+STORM_TICK = 0.05  # seconds between two rounds of a storm's or a churn's changes
+
 PodChange = Callable[[dict[str, Any]], bool | None]
 """Changes a stored pod in place; returns False to leave it as it was."""
+
+
+async def _ticks(seconds: float) -> AsyncIterator[None]:
+    """Every STORM_TICK seconds (on schedule, not drifting with the work between) for `seconds`."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + seconds
+    next_tick = loop.time()
+    while loop.time() < end:
+        yield
+        next_tick += STORM_TICK
+        await asyncio.sleep(max(0.0, next_tick - loop.time()))
 
 
 class FaultInjector:
@@ -259,21 +272,21 @@ class FaultInjector:
         touch annotation), so every event changes a visible column, not only metadata.
         """
 
+        per_tick = max(1, round(changes_per_second * STORM_TICK))
+
         async def run() -> None:
             store = self._state().store
             keys = list(store.objects["pods"].keys())
             if not keys:
                 return
             cycle = itertools.cycle(keys)
-            loop = asyncio.get_running_loop()
-            tick = 0.05
-            per_tick = max(1, round(changes_per_second * tick))
-            end = loop.time() + seconds
-            next_tick = loop.time()
-            while loop.time() < end:
+            async for _ in _ticks(seconds):
                 self._touch([next(cycle) for _ in range(per_tick)], None, status=True)
-                next_tick += tick
-                await asyncio.sleep(max(0.0, next_tick - loop.time()))
+
+        self._in_background(run)
+
+    def _in_background(self, run: Callable[[], Coroutine[Any, Any, None]]) -> None:
+        """Start `run()` on the cluster's loop, kept (and cancelled on stop) with the storms."""
 
         async def launch() -> None:
             task = asyncio.get_running_loop().create_task(run())
@@ -295,8 +308,7 @@ class FaultInjector:
         churn pods exist (default: one second's worth) the oldest go before new ones come, so
         there are never more than `alive` of them; when the churn ends the rest go too, and the
         cluster has the pods it had."""
-        tick = 0.05
-        per_tick = max(1, round(pods_per_second * tick))
+        per_tick = max(1, round(pods_per_second * STORM_TICK))
         limit = max(per_tick, alive if alive is not None else max(1, int(pods_per_second)))
 
         async def run() -> None:
@@ -307,29 +319,19 @@ class FaultInjector:
             random.Random(len(anchors)).shuffle(anchors)
             cycle = itertools.cycle(anchors)
             living: collections.deque[tuple[str, str]] = collections.deque()
-            loop = asyncio.get_running_loop()
-            end = loop.time() + seconds
-            next_tick = loop.time()
             try:
-                while loop.time() < end:
+                async for _ in _ticks(seconds):
                     while living and len(living) + per_tick > limit:
                         store.delete("pods", *living.popleft())
                     for _ in range(per_tick):
                         key = self._churn_pod(next(cycle))
                         if key is not None:
                             living.append(key)
-                    next_tick += tick
-                    await asyncio.sleep(max(0.0, next_tick - loop.time()))
             finally:
                 while living:
                     store.delete("pods", *living.popleft())
 
-        async def launch() -> None:
-            task = asyncio.get_running_loop().create_task(run())
-            self._storms.add(task)
-            task.add_done_callback(self._storms.discard)
-
-        self._cluster.call(launch())
+        self._in_background(run)
 
     def _churn_pod(self, anchor: tuple[str, str]) -> tuple[str, str] | None:
         """Create a pod named after `anchor` (its spec, labels and status); its key, or None when

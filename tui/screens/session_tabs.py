@@ -10,7 +10,6 @@ Layouts (classes set on the screen holding the area): `-sessions` when it is sho
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
@@ -191,9 +190,9 @@ class SessionTabBar(Widget, can_focus=True):
 
 
 def panes_under(node: DOMNode) -> list[SessionPane]:
-    """The session panes under `node` (a screen): none until the first pane's module is imported."""
-    module = sys.modules.get("tui.screens.session_pane")
-    return [] if module is None else list(node.query(module.SessionPane))
+    """The session panes under `node` (a screen): its session areas' panes (without importing
+    SessionPane, which the first pane opened imports)."""
+    return [pane for sessions in node.query(SessionTabs) for pane in sessions.panes]
 
 
 class SessionTabs(Vertical):
